@@ -1,0 +1,91 @@
+/*
+** corpus.h -- the C API of the corpus library, for host applications
+** (the Lua module is one such host).
+**
+** A corpus is an ordered set of immutable segments plus one builder
+** that collects added documents.  Reads see the segments; any read
+** first seals pending documents into a new segment (cp_corpus_flush),
+** so an in-memory corpus and an on-disk one share every code path.
+**
+** Numbering: documents are numbered 0..ndocs-1 across segments in order
+** (segment i holds [doc_base(i), doc_base(i)+ndocs)); token positions
+** are 64-bit the same way (pos_base).
+*/
+#ifndef CP_CORPUS_H
+#define CP_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cp.h"
+#include "seg.h"
+
+typedef struct cp_corpus cp_corpus;
+
+typedef struct cp_opts {
+  const char *language;   /* libstemmer name; NULL = "english" */
+  int mode;               /* CP_TOK_CORPUS (default) or CP_TOK_STRICT */
+} cp_opts;
+
+cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err);
+void cp_corpus_free (cp_corpus *c);
+const char *cp_corpus_language (const cp_corpus *c);
+
+/* one document to add; id NULL/empty means "next sequence number" */
+typedef struct cp_docin {
+  const char *id;   size_t idlen;
+  const char *text; size_t textlen;
+  const cp_meta *meta; size_t nmeta;
+} cp_docin;
+
+/*
+** Add documents all-or-nothing: if any id is a duplicate (of the corpus
+** or within the batch) or anything fails, nothing is added and the error
+** names the document.  Ids given as NULL are assigned "1", "2", ... (the
+** next unused sequence number).
+*/
+int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
+                   cp_err *err);
+
+/* seal pending documents into a segment */
+int cp_corpus_flush (cp_corpus *c, cp_err *err);
+
+/* take ownership of a segment image (as written by cp_segw_finish) and
+** append it; 'freefn' releases it (NULL: free()) */
+int cp_corpus_attach (cp_corpus *c, void *img, size_t size,
+                      void (*freefn)(void *img, size_t size, void *ud),
+                      void *ud, cp_err *err);
+
+size_t cp_corpus_nsegs (const cp_corpus *c);
+const cp_seg *cp_corpus_seg (const cp_corpus *c, size_t i);
+uint64_t cp_corpus_doc_base (const cp_corpus *c, size_t i);
+uint64_t cp_corpus_pos_base (const cp_corpus *c, size_t i);
+
+/* map a global doc number to (segment, local doc); CP_ENOENT if out of
+** range */
+int cp_corpus_locate (const cp_corpus *c, uint64_t doc, size_t *seg,
+                      uint32_t *local);
+
+/* global doc number of an id; CP_ENOENT if absent */
+int cp_corpus_find (const cp_corpus *c, const char *id, size_t len,
+                    uint64_t *doc);
+
+/*
+** Deleted documents (on-disk indexes: delete/replace).  A deleted
+** document stays in its segment until a merge drops it, but vanishes from
+** every result and statistic: the executor and the statistics skip it.
+*/
+int cp_corpus_is_deleted (const cp_corpus *c, size_t seg, uint32_t local);
+int cp_corpus_delete (cp_corpus *c, uint64_t doc, cp_err *err);
+uint64_t cp_corpus_ndeleted (const cp_corpus *c);
+
+typedef struct cp_stats {
+  uint64_t docs, tokens, words, punct, sentences, paragraphs, bytes;
+  uint64_t invalid_utf8;
+  uint64_t types[CP_NLAYERS];   /* distinct types per layer (word tokens) */
+  uint64_t segments;
+} cp_stats;
+
+int cp_corpus_stats (cp_corpus *c, cp_stats *st, cp_err *err);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+** l_corpus.h -- what the Lua binding files share.
+**
+** The binding is split by area (one file per C module it exposes), all
+** registering into one module table and one corpus metatable.  Each
+** l_<area>.c is thin: check arguments, call the core, push results.
+*/
+#ifndef CP_L_CORPUS_H
+#define CP_L_CORPUS_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "corpus.h"
+
+#define CPL_CORPUS "corpus.core.Corpus"
+
+/* the corpus userdata at 'idx'; raises on a wrong type and on a closed
+** corpus ("attempt to use a closed corpus") */
+cp_corpus *cpL_checkcorpus (lua_State *L, int idx);
+
+/* raise a Lua error carrying a cp_err: "message" */
+int cpL_raise (lua_State *L, const cp_err *e);
+
+/* push nil, message, code (the "failure of the world" convention);
+** returns 3 */
+int cpL_fail (lua_State *L, const cp_err *e);
+
+/*
+** Area openers.  Each is called with the module table at -2 and the
+** corpus metatable's __index method table at -1, and adds functions to
+** either; it leaves the stack as it found it.
+*/
+int cpL_open_tok (lua_State *L);
+int cpL_open_query (lua_State *L);
+int cpL_open_stats (lua_State *L);
+int cpL_open_index (lua_State *L);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# tools/deps.sh -- make sure the Debian packages the project needs are
+# installed.  As root it installs what is missing with apt-get; otherwise
+# it prints the exact command and fails.
+#   usage: tools/deps.sh build|test
+set -e
+build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
+test="$build lua-busted luarocks unicode-data sqlite3 python3 python3-xapian python3-nltk"
+case "${1:-build}" in
+  build) want=$build ;;
+  test) want=$test ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "deps: installing$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null || true
+  apt-get install -y -q $missing >/dev/null
+else
+  echo "deps: missing packages; run as root:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi

@@ -1,0 +1,170 @@
+#!/usr/bin/env lua5.4
+--[[
+tools/gen_unicode.lua -- generate csrc/unitab.c from the Unicode Character
+Database as Debian's unicode-data package installs it.
+
+  lua5.4 tools/gen_unicode.lua /usr/share/unicode > csrc/unitab.c
+
+Reads
+  auxiliary/WordBreakProperty.txt      Word_Break
+  auxiliary/SentenceBreakProperty.txt  Sentence_Break
+  emoji/emoji-data.txt                 Extended_Pictographic
+  UnicodeData.txt                      General_Category (word characters)
+  PropList.txt                         White_Space
+
+and writes a two-stage table: stage 1 maps (code point >> 7) to a block
+number, stage 2 holds the 128 one-byte entries of each distinct block,
+and each entry indexes a table of distinct 16-bit property words.  The
+layout of a property word is defined in csrc/unitab.h; the enum values
+written here must match the enums there (the script checks nothing in C,
+so keep the two lists below in the order of unitab.h).
+]]
+
+local dir = arg[1] or "/usr/share/unicode"
+
+-- order must match enum cp_wb / cp_sb in csrc/unitab.h
+local WB = { "Other", "CR", "LF", "Newline", "Extend", "ZWJ",
+  "Regional_Indicator", "Format", "Katakana", "Hebrew_Letter", "ALetter",
+  "Single_Quote", "Double_Quote", "MidNumLet", "MidLetter", "MidNum",
+  "Numeric", "ExtendNumLet", "WSegSpace" }
+local SB = { "Other", "CR", "LF", "Extend", "Sep", "Format", "Sp", "Lower",
+  "Upper", "OLetter", "Numeric", "ATerm", "SContinue", "STerm", "Close" }
+
+local function index_of (list)
+  local t = {}
+  for i, v in ipairs(list) do t[v] = i - 1 end
+  return t
+end
+local WBI, SBI = index_of(WB), index_of(SB)
+
+local MAXCP = 0x110000
+local wb, sb, ep, word, space = {}, {}, {}, {}, {}
+
+local function open (name)
+  local f, err = io.open(dir .. "/" .. name, "r")
+  if not f then error("cannot read " .. name .. ": " .. tostring(err)) end
+  return f
+end
+
+-- "XXXX..YYYY ; Value # comment" lines: calls fn(lo, hi, value)
+local function each_range (name, fn)
+  local f = open(name)
+  for line in f:lines() do
+    line = line:gsub("#.*", "")
+    local lo, hi, val = line:match("^(%x+)%.%.(%x+)%s*;%s*([%w_]+)")
+    if not lo then
+      lo, val = line:match("^(%x+)%s*;%s*([%w_]+)")
+      hi = lo
+    end
+    if lo then fn(tonumber(lo, 16), tonumber(hi, 16), val) end
+  end
+  f:close()
+end
+
+local function fill (t, lo, hi, v)
+  for c = lo, hi do t[c] = v end
+end
+
+each_range("auxiliary/WordBreakProperty.txt", function (lo, hi, v)
+  assert(WBI[v], "unknown Word_Break value " .. v)
+  fill(wb, lo, hi, WBI[v])
+end)
+each_range("auxiliary/SentenceBreakProperty.txt", function (lo, hi, v)
+  assert(SBI[v], "unknown Sentence_Break value " .. v)
+  fill(sb, lo, hi, SBI[v])
+end)
+each_range("emoji/emoji-data.txt", function (lo, hi, v)
+  if v == "Extended_Pictographic" then fill(ep, lo, hi, true) end
+end)
+each_range("PropList.txt", function (lo, hi, v)
+  if v == "White_Space" then fill(space, lo, hi, true) end
+end)
+
+-- General_Category: L*, N*, M* are word characters; Cc and Cf count as
+-- "space" for the tokenizer (a segment made only of them is dropped)
+do
+  local f = open("UnicodeData.txt")
+  local first
+  for line in f:lines() do
+    local cp, name, gc = line:match("^(%x+);([^;]*);(%a%a)")
+    if cp then
+      cp = tonumber(cp, 16)
+      local lo, hi = cp, cp
+      if name:match(", First>$") then first = cp
+      else
+        if name:match(", Last>$") then lo = first end
+        local isword = gc:match("^[LNM]") ~= nil
+        local isctl = gc == "Cc" or gc == "Cf"
+        for c = lo, hi do
+          if isword then word[c] = true end
+          if isctl then space[c] = true end
+        end
+      end
+    end
+  end
+  f:close()
+end
+
+-- property word: bits 0-4 Word_Break, 5-8 Sentence_Break,
+-- 9 Extended_Pictographic, 10 word character, 11 space/control
+local function prop (c)
+  local v = (wb[c] or 0) | ((sb[c] or 0) << 5)
+  if ep[c] then v = v | (1 << 9) end
+  if word[c] then v = v | (1 << 10) end
+  if space[c] then v = v | (1 << 11) end
+  return v
+end
+
+local props, propidx = {}, {}
+local blocks, blockidx, stage1 = {}, {}, {}
+for b = 0, MAXCP // 128 - 1 do
+  local ent = {}
+  for i = 0, 127 do
+    local v = prop(b * 128 + i)
+    local k = propidx[v]
+    if not k then
+      props[#props + 1] = v
+      k = #props - 1
+      propidx[v] = k
+    end
+    ent[i + 1] = k
+  end
+  local key = table.concat(ent, ",")
+  local bi = blockidx[key]
+  if not bi then
+    blocks[#blocks + 1] = ent
+    bi = #blocks - 1
+    blockidx[key] = bi
+  end
+  stage1[b + 1] = bi
+end
+assert(#props <= 256, "too many distinct property words for uint8 entries")
+assert(#blocks <= 65536)
+
+local out = {}
+local function w (s) out[#out + 1] = s end
+local function list (t, per)
+  for i = 1, #t, per do
+    local row = {}
+    for j = i, math.min(i + per - 1, #t) do row[#row + 1] = tostring(t[j]) end
+    w("  " .. table.concat(row, ",") .. ",\n")
+  end
+end
+
+w("/*\n** unitab.c -- GENERATED by tools/gen_unicode.lua; do not edit.\n")
+w("**   lua5.4 tools/gen_unicode.lua /usr/share/unicode > csrc/unitab.c\n")
+w("** Unicode property tables (Word_Break, Sentence_Break,\n")
+w("** Extended_Pictographic, word character, space) -- see unitab.h.\n")
+w(string.format("** %d property words, %d distinct blocks of 128.\n*/\n",
+  #props, #blocks))
+w("#include \"unitab.h\"\n\n")
+w(string.format("const uint16_t cp_uni_props[%d] = {\n", #props))
+list(props, 12)
+w("};\n\n")
+w(string.format("const uint16_t cp_uni_stage1[%d] = {\n", #stage1))
+list(stage1, 16)
+w("};\n\n")
+w(string.format("const uint8_t cp_uni_stage2[%d] = {\n", #blocks * 128))
+for _, ent in ipairs(blocks) do list(ent, 32) end
+w("};\n")
+io.write(table.concat(out))

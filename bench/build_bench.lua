@@ -1,0 +1,93 @@
+-- bench/build_bench.lua -- our side of the build benchmark.
+--
+--   lua5.4 bench/build_bench.lua build FILE.jsonl...
+--       texts loaded (lua-cjson) before the clock starts; timed:
+--       corpus.new(), c:add{id =, text =} for every document, and the
+--       seal of the pending documents into a segment (c:flush() if the
+--       API has it, else the first query, which seals).
+--   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
+--       timed: corpus.new() and c:add_jsonl(file) for every file, then the
+--       seal; JSON parsing is part of the measure here.
+--
+-- Run in its own process (bench/run.sh starts one per side), so the peak
+-- resident memory (VmHWM) is this side's alone.  Prints one line
+--   RESULT side=<mode> docs=N bytes=N tokens=N words=N secs=S ...
+-- for bench/report.lua.
+
+local corpus = require "corpus"
+
+-- wall clock in seconds (os.clock is CPU time); one fork per call, which
+-- costs about a millisecond against runs of seconds
+local function now ()
+  local p = assert(io.popen("date +%s%N"))
+  local ns = assert(tonumber(p:read("l")))
+  p:close()
+  return ns / 1e9
+end
+
+local function proc_status (key)
+  local f = io.open("/proc/self/status")
+  if not f then return 0 end
+  for line in f:lines() do
+    local v = line:match("^" .. key .. ":%s*(%d+)")
+    if v then f:close(); return tonumber(v) end
+  end
+  f:close()
+  return 0
+end
+
+local function load (files)
+  local cjson = require "cjson"
+  local docs, nbytes = {}, 0
+  for _, path in ipairs(files) do
+    local lineno = 0
+    for line in io.lines(path) do
+      lineno = lineno + 1
+      if line:find("%S") then
+        local ok, d = pcall(cjson.decode, line)
+        if not ok then error(("%s:%d: bad JSON: %s"):format(path, lineno, d)) end
+        docs[#docs + 1] = { id = tostring(d.id or #docs + 1), text = d.text }
+        nbytes = nbytes + #d.text
+      end
+    end
+  end
+  return docs, nbytes
+end
+
+-- seal what was added: the timed part must include building the segment
+local function seal (c)
+  if c.flush then c:flush() else c:count("the") end
+end
+
+local mode = arg[1]
+local files = table.move(arg, 2, #arg, 1, {})
+if (mode ~= "build" and mode ~= "build-jsonl") or #files == 0 then
+  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-jsonl FILE.jsonl...\n")
+  os.exit(2)
+end
+
+local docs, nbytes, secs
+if mode == "build" then
+  docs, nbytes = load(files)
+  collectgarbage(); collectgarbage()
+end
+local rss_load = proc_status("VmRSS")
+
+local t0 = now()
+local c = corpus.new()
+if mode == "build" then
+  for i = 1, #docs do c:add(docs[i]) end
+else
+  for _, path in ipairs(files) do assert(c:add_jsonl(path)) end
+end
+seal(c)
+secs = now() - t0
+
+local st = c:stats()
+if not nbytes then nbytes = st.bytes end
+print(("RESULT side=%s docs=%d bytes=%d tokens=%d words=%d sentences=%d "
+       .. "paragraphs=%d secs=%.4f rss_load_kb=%d peak_kb=%d")
+      :format(mode, st.docs, nbytes, st.tokens, st.words or 0,
+              st.sentences or 0, st.paragraphs or 0, secs, rss_load,
+              proc_status("VmHWM")))
+if c.close then c:close() end

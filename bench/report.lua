@@ -1,0 +1,79 @@
+-- bench/report.lua -- turn the RESULT lines of bench/run.sh into a table
+-- and the ratios the goals of issue 2 are stated in:
+--   full build >= 3x FTS5's index build speed (MB/s, same documents);
+--   tokenizer alone faster than wc -w on the same text.
+--
+--   lua5.4 bench/report.lua bench/out/results.txt
+
+local path = arg[1] or "bench/out/results.txt"
+local f = io.open(path)
+if not f then
+  io.stderr:write("report: cannot open ", path, "\n")
+  os.exit(1)
+end
+
+local rows, order = {}, {}
+for line in f:lines() do
+  if line:match("^RESULT ") then
+    local r = {}
+    for k, v in line:gmatch("(%S+)=(%S+)") do r[k] = tonumber(v) or v end
+    if r.side then
+      if not rows[r.side] then order[#order + 1] = r.side end
+      rows[r.side] = r
+    end
+  end
+end
+f:close()
+
+local labels = {
+  tokenize = "tokenizer alone (C)",
+  wc = "wc -w",
+  build = "full build (c:add)",
+  ["build-jsonl"] = "full build (add_jsonl)",
+  fts5 = "SQLite FTS5 build",
+}
+
+local function mbps (r) return r.bytes / 1e6 / r.secs end
+local function group (n)
+  local s = tostring(math.floor(n + 0.5))
+  return (s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", ""))
+end
+
+print(("%-24s %8s %8s %12s %8s %10s %9s %9s"):format(
+  "side", "MB", "secs", "tokens", "MB/s", "Mtokens/s", "peak MB", "+load MB"))
+for _, side in ipairs(order) do
+  local r = rows[side]
+  print(("%-24s %8.1f %8.3f %12s %8.1f %10.2f %9.1f %9.1f"):format(
+    labels[side] or side, r.bytes / 1e6, r.secs, group(r.tokens),
+    mbps(r), r.tokens / 1e6 / r.secs, r.peak_kb / 1024,
+    (r.peak_kb - r.rss_load_kb) / 1024))
+end
+print("(peak MB: peak resident memory of the side's process; +load MB: peak minus\n"
+   .. " the memory in use once the texts were loaded, i.e. what indexing added)")
+print()
+
+local function ratio (a, b, what, goal)
+  local ra, rb = rows[a], rows[b]
+  if not (ra and rb) then
+    print(("%s: not measured (%s or %s missing)"):format(what, a, b))
+    return
+  end
+  local x = mbps(ra) / mbps(rb)
+  print(("%s: %.2fx  (goal >= %gx: %s)"):format(
+    what, x, goal, x >= goal and "met" or "MISSED"))
+end
+ratio("build", "fts5", "full build / FTS5 build speed", 3)
+ratio("build-jsonl", "fts5", "full build from JSONL / FTS5 build speed", 3)
+ratio("tokenize", "wc", "tokenizer / wc -w speed", 1)
+if rows.tokenize then
+  local t = rows.tokenize
+  print(("tokenizer found %s tokens (%s words, %s punctuation), %s sentences, %s paragraphs, %s invalid UTF-8")
+    :format(group(t.tokens), group(t.words), group(t.tokens - t.words),
+            group(t.sentences), group(t.paragraphs), group(t.invalid_utf8)))
+end
+if rows.fts5 then
+  print(("FTS5 (SQLite %s) indexed %s tokens"):format(rows.fts5.sqlite, group(rows.fts5.tokens)))
+end
+if rows.wc then
+  print(("wc -w counted %s words (locale %s)"):format(group(rows.wc.tokens), rows.wc.locale))
+end

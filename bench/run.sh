@@ -1,0 +1,100 @@
+#!/bin/sh
+# bench/run.sh -- the build benchmark of issue 2 (called by `make bench`,
+# which sets LUA_PATH/LUA_CPATH and builds build/corpus/core.so first).
+#
+# Indexes the largest corpus under ${CORPORA:-../shared/corpora} (largest
+# by bytes of *.jsonl) and prints, per side, MB/s, tokens/s and peak memory:
+#   tokenize     our tokenizer alone, in C (bench/tok_bench.c)
+#   wc -w        the same texts as one file, for reference
+#   build        corpus.new() + c:add{} of every document + seal (Lua API)
+#   build-jsonl  corpus.new() + c:add_jsonl() of every file + seal
+#   fts5         SQLite FTS5 (unicode61) index build, in memory
+# Every side runs in its own process, so peak RSS is per side.  Results
+# and ratios are printed by bench/report.lua; the raw lines are kept in
+# bench/out/results.txt.
+#
+# Environment: CORPORA (corpora directory), REPEAT (passes of the fast
+# sides, best kept; default 3), SIDES (subset, e.g. "tokenize wc").
+set -u
+cd "$(dirname "$0")/.." || exit 1
+LUA=${LUA:-lua5.4}
+PY=/usr/bin/python3
+B=${B:-build}
+CORPORA=${CORPORA:-../shared/corpora}
+REPEAT=${REPEAT:-3}
+SIDES=${SIDES:-"tokenize wc build build-jsonl fts5"}
+OUT=bench/out
+
+if [ ! -d "$CORPORA" ]; then
+  echo "bench: no corpora directory at $CORPORA (set CORPORA=...); nothing to measure"
+  exit 0
+fi
+
+# the largest corpus: the subdirectory with the most bytes of *.jsonl
+best=""; bestsize=0
+for d in "$CORPORA"/*/; do
+  set -- "$d"*.jsonl
+  [ -e "$1" ] || continue
+  size=$(cat "$@" | wc -c)
+  if [ "$size" -gt "$bestsize" ]; then best=${d%/}; bestsize=$size; fi
+done
+if [ -z "$best" ]; then
+  echo "bench: no *.jsonl corpus under $CORPORA; nothing to measure"
+  exit 0
+fi
+set -- "$best"/*.jsonl
+echo "# corpus: $best ($# files, $bestsize bytes of JSONL)"
+
+mkdir -p "$OUT" "$B/bench"
+res="$OUT/results.txt"
+: > "$res"
+"$PY" bench/peers.py extract "$OUT" "$@" || exit 1
+cat "$OUT/text.txt" "$OUT/docs.bin" "$@" > /dev/null   # warm the page cache
+
+want () { case " $SIDES " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# run one side, keep its RESULT line, show its errors
+side () {
+  name=$1; shift
+  echo "# running $name" >&2
+  if "$@" > "$OUT/$name.log" 2>&1; then
+    grep '^RESULT ' "$OUT/$name.log" >> "$res"
+  else
+    echo "# $name FAILED:" >&2; sed 's/^/#   /' "$OUT/$name.log" >&2
+  fi
+}
+
+if want tokenize; then
+  # the tokenizer bench links the core library directly
+  if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/tok_bench.c \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm \
+       -o "$B/bench/tok_bench" 2> "$OUT/tok_bench.cc.log"; then
+    side tokenize "$B/bench/tok_bench" "$OUT/docs.bin" "$REPEAT"
+  else
+    echo "# tokenize: bench/tok_bench.c does not build yet:" >&2
+    sed 's/^/#   /' "$OUT/tok_bench.cc.log" | head -20 >&2
+  fi
+fi
+
+if want wc; then
+  # wc -w in the current locale (multibyte-aware under C.UTF-8); best pass
+  bytes=$(wc -c < "$OUT/text.txt")
+  bestns=""; words=0; peak=0; i=0
+  while [ $i -lt "$REPEAT" ]; do
+    t0=$(date +%s%N)
+    words=$(/usr/bin/time -f '%M' -o "$OUT/wc.time" wc -w < "$OUT/text.txt")
+    t1=$(date +%s%N)
+    ns=$((t1 - t0))
+    if [ -z "$bestns" ] || [ $ns -lt "$bestns" ]; then bestns=$ns; fi
+    peak=$(tail -1 "$OUT/wc.time")
+    i=$((i + 1))
+  done
+  secs=$(awk "BEGIN { printf \"%.4f\", $bestns / 1e9 }")
+  echo "RESULT side=wc docs=- bytes=$bytes tokens=$words secs=$secs rss_load_kb=0 peak_kb=$peak locale=${LC_ALL:-${LC_CTYPE:-${LANG:-POSIX}}}" >> "$res"
+fi
+
+want build && side build "$LUA" bench/build_bench.lua build "$@"
+want build-jsonl && side build-jsonl "$LUA" bench/build_bench.lua build-jsonl "$@"
+want fts5 && side fts5 "$PY" bench/peers.py fts5 "$@"
+
+"$LUA" bench/report.lua "$res"

@@ -1,0 +1,115 @@
+/*
+** lex.c -- growable vectors and the interning string table of the
+** segment builder (see lex.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lex.h"
+
+/* new capacity >= need, doubling from 'cap'; 0 if it would overflow
+** 'limit' elements */
+static size_t grow (size_t cap, size_t need, size_t limit) {
+  size_t nc = cap ? cap : 16;
+  if (need > limit) return 0;
+  while (nc < need) {
+    if (nc > limit / 2) return limit;
+    nc *= 2;
+  }
+  return nc;
+}
+
+int cp_vec32_reserve (cp_vec32 *a, size_t extra) {
+  if (a->cap - a->n < extra) {
+    size_t nc = grow(a->cap, a->n + extra, SIZE_MAX / sizeof(uint32_t));
+    uint32_t *nv;
+    if (nc == 0 || a->n + extra < a->n) return 0;
+    nv = (uint32_t *)realloc(a->v, nc * sizeof(uint32_t));
+    if (nv == NULL) return 0;
+    a->v = nv;
+    a->cap = nc;
+  }
+  return 1;
+}
+
+int cp_bytes_reserve (cp_bytes *b, size_t extra) {
+  if (b->cap - b->n < extra) {
+    size_t nc = grow(b->cap, b->n + extra, SIZE_MAX / 2);
+    char *nv;
+    if (nc == 0 || b->n + extra < b->n) return 0;
+    nv = (char *)realloc(b->v, nc);
+    if (nv == NULL) return 0;
+    b->v = nv;
+    b->cap = nc;
+  }
+  return 1;
+}
+
+void cp_vec32_free (cp_vec32 *a) {
+  free(a->v);
+  a->v = NULL;  a->n = a->cap = 0;
+}
+
+void cp_bytes_free (cp_bytes *b) {
+  free(b->v);
+  b->v = NULL;  b->n = b->cap = 0;
+}
+
+void cp_lex_free (cp_lex *x) {
+  cp_bytes_free(&x->str);
+  free(x->off);
+  free(x->slots);
+  memset(x, 0, sizeof(*x));
+}
+
+/* put id 'id' (hash 'h') into a table known not to hold it */
+static void place (uint64_t *slots, size_t mask, uint64_t h, uint32_t id) {
+  size_t i = (size_t)h & mask;
+  while (slots[i] != 0) i = (i + 1) & mask;
+  slots[i] = ((h >> 32) << 32) | ((uint64_t)id + 1);
+}
+
+/* double the slot table; hashes are recomputed from the strings, which
+** costs less than storing them */
+static int rehash (cp_lex *x) {
+  size_t ns = x->mask ? (x->mask + 1) * 2 : 64;
+  uint64_t *slots;
+  uint32_t id;
+  if (ns > SIZE_MAX / sizeof(uint64_t)) return 0;
+  slots = (uint64_t *)calloc(ns, sizeof(uint64_t));
+  if (slots == NULL) return 0;
+  for (id = 0; id < x->n; id++) {
+    size_t len;
+    const char *s = cp_lex_str(x, id, &len);
+    place(slots, ns - 1, cp_lex_hash(s, len), id);
+  }
+  free(x->slots);
+  x->slots = slots;
+  x->mask = ns - 1;
+  return 1;
+}
+
+int cp_lex_intern (cp_lex *x, const char *s, size_t n, uint64_t h,
+                   size_t maxbytes, uint32_t *id) {
+  int64_t f = cp_lex_find(x, s, n, h);
+  if (f >= 0) { *id = (uint32_t)f; return 0; }
+  if (x->n >= UINT32_MAX - 2 || x->str.n + n > maxbytes || x->str.n + n < n)
+    return -2;
+  /* keep the load factor <= 1/2 */
+  if (((size_t)x->n + 1) * 2 > x->mask + 1 && !rehash(x)) return -1;
+  if (x->n + 2 > x->cap) {
+    size_t nc = grow(x->cap, (size_t)x->n + 2, UINT32_MAX);
+    size_t *no;
+    if (nc == 0 || nc > SIZE_MAX / sizeof(size_t)) return -1;
+    no = (size_t *)realloc(x->off, nc * sizeof(size_t));
+    if (no == NULL) return -1;
+    if (x->off == NULL) no[0] = 0;
+    x->off = no;
+    x->cap = (uint32_t)nc;
+  }
+  if (!cp_bytes_append(&x->str, s, n)) return -1;
+  x->off[x->n + 1] = x->str.n;
+  place(x->slots, x->mask, h, x->n);
+  *id = x->n++;
+  return 1;
+}

@@ -1,0 +1,114 @@
+/*
+** lex.h -- private helpers of the segment builder: growable vectors and
+** an interning string table (string -> dense id in insertion order).
+**
+** The hot path of indexing is "find the id of these token bytes", so the
+** hash and the probe loop are static inline here, to be inlined into
+** the builder's token loop; growth and insertion live in lex.c.
+*/
+#ifndef CP_LEX_H
+#define CP_LEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* {================================================================
+** Growable vectors (zero-init is empty; amortized doubling)
+** ================================================================= */
+
+typedef struct cp_vec32 {
+  uint32_t *v;
+  size_t n, cap;
+} cp_vec32;
+
+typedef struct cp_bytes {
+  char *v;
+  size_t n, cap;
+} cp_bytes;
+
+/* make room for 'extra' more elements; 0 on out of memory */
+int cp_vec32_reserve (cp_vec32 *a, size_t extra);
+int cp_bytes_reserve (cp_bytes *b, size_t extra);
+void cp_vec32_free (cp_vec32 *a);
+void cp_bytes_free (cp_bytes *b);
+
+static inline int cp_vec32_push (cp_vec32 *a, uint32_t x) {
+  if (a->n == a->cap && !cp_vec32_reserve(a, 1)) return 0;
+  a->v[a->n++] = x;
+  return 1;
+}
+
+static inline int cp_bytes_append (cp_bytes *b, const void *p, size_t n) {
+  if (b->cap - b->n < n && !cp_bytes_reserve(b, n)) return 0;
+  if (n > 0) memcpy(b->v + b->n, p, n);
+  b->n += n;
+  return 1;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Interning table
+** ================================================================= */
+
+/*
+** Strings live back to back in 'str'; string i is
+** str[off[i] .. off[i+1]).  'slots' is an open-addressing table (linear
+** probing, load <= 1/2) of (high 32 bits of the hash << 32 | id + 1),
+** 0 meaning empty: the tag rejects almost every non-matching slot
+** without touching the strings.
+*/
+typedef struct cp_lex {
+  cp_bytes str;
+  size_t *off;          /* n + 1 entries once anything was added */
+  uint32_t n, cap;
+  uint64_t *slots;
+  size_t mask;          /* nslots - 1 (nslots a power of 2), 0 if none */
+} cp_lex;
+
+static inline uint64_t cp_lex_hash (const void *s, size_t n) {
+  return XXH3_64bits(s, n);
+}
+
+/* id of the string with hash 'h', or -1 */
+static inline int64_t cp_lex_find (const cp_lex *x, const char *s, size_t n,
+                                   uint64_t h) {
+  size_t i;
+  uint64_t tag = h >> 32;
+  if (x->mask == 0) return -1;
+  for (i = (size_t)h & x->mask; ; i = (i + 1) & x->mask) {
+    uint64_t sl = x->slots[i];
+    if (sl == 0) return -1;
+    if ((sl >> 32) == tag) {
+      uint32_t id = (uint32_t)sl - 1;
+      size_t o = x->off[id];
+      if (x->off[id + 1] - o == n && memcmp(x->str.v + o, s, n) == 0)
+        return id;
+    }
+  }
+}
+
+/*
+** Find or add 's' (hash 'h'): *id receives its id.  Returns 1 if it was
+** added, 0 if it was there, -1 on out of memory, -2 if the table would
+** exceed 'maxbytes' string bytes or 2^32 - 2 entries.
+*/
+int cp_lex_intern (cp_lex *x, const char *s, size_t n, uint64_t h,
+                   size_t maxbytes, uint32_t *id);
+
+static inline const char *cp_lex_str (const cp_lex *x, uint32_t id,
+                                      size_t *len) {
+  *len = x->off[id + 1] - x->off[id];
+  return x->str.v + x->off[id];
+}
+
+void cp_lex_free (cp_lex *x);
+
+/* }================================================================ */
+
+#endif

@@ -30,6 +30,8 @@ typedef struct cp_opts {
 cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err);
 void cp_corpus_free (cp_corpus *c);
 const char *cp_corpus_language (const cp_corpus *c);
+cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
+int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
 
 /* one document to add; id NULL/empty means "next sequence number" */
 typedef struct cp_docin {
@@ -87,5 +89,42 @@ typedef struct cp_stats {
 } cp_stats;
 
 int cp_corpus_stats (cp_corpus *c, cp_stats *st, cp_err *err);
+
+/* {================================================================
+** Index support (used by csrc/index.c; owner: index engineer).
+** Access to segment images, and replacing or dropping segments, so an
+** on-disk index can persist, merge, roll back and refresh a corpus.
+** ================================================================= */
+
+/* the bytes of segment i (NULL if out of range) */
+const void *cp_corpus_seg_image (const cp_corpus *c, size_t i,
+                                 size_t *size);
+
+/* documents waiting in the builder (not yet sealed into a segment) */
+uint32_t cp_corpus_npending (const cp_corpus *c);
+
+/*
+** Replace segments [lo, hi) by one image, taking ownership of it as
+** cp_corpus_attach does.  With keepdel = 0 the deletion marks of the
+** replaced segments are dropped (the image holds only their live
+** documents: a merge); keepdel = 1 needs hi == lo + 1 and keeps the
+** marks (the same documents, e.g. a malloc'd image swapped for the
+** mmap of its file).  On error nothing changes and 'img' is not taken.
+*/
+int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
+                            void *img, size_t size,
+                            void (*freefn)(void *img, size_t size, void *ud),
+                            void *ud, int keepdel, cp_err *err);
+
+/* drop segments [n, nsegs) and every pending document; with
+** 'undelete' also clear every deletion mark */
+void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete);
+
+/* a read-only corpus (a snapshot of an on-disk index) refuses
+** cp_corpus_add and cp_corpus_delete with CP_EINVAL */
+void cp_corpus_set_readonly (cp_corpus *c, int readonly);
+int cp_corpus_readonly (const cp_corpus *c);
+
+/* }================================================================ */
 
 #endif

@@ -15,6 +15,24 @@
 
 #define CPL_CORPUS "corpus.core.Corpus"
 
+/*
+** The corpus userdata.  Created closed (c == NULL) and then opened, so
+** __gc always sees a consistent object.  'ext' is an optional owner of
+** the storage behind the corpus (the on-disk index); close frees the
+** corpus first, then calls ext_free(ext).
+*/
+typedef struct cpL_Corpus {
+  cp_corpus *c;
+  void *ext;
+  void (*ext_free) (void *ext);
+} cpL_Corpus;
+
+/* push a new, closed corpus userdata (metatable set) */
+cpL_Corpus *cpL_newcorpus (lua_State *L);
+
+/* the userdata itself (open or closed) */
+cpL_Corpus *cpL_tocorpus (lua_State *L, int idx);
+
 /* the corpus userdata at 'idx'; raises on a wrong type and on a closed
 ** corpus ("attempt to use a closed corpus") */
 cp_corpus *cpL_checkcorpus (lua_State *L, int idx);

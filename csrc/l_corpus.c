@@ -1,0 +1,639 @@
+/*
+** l_corpus.c -- Lua binding of the corpus object (corpus.h) and the
+** module table `corpus.core`.  Thin: check arguments, call the core,
+** push results.  The public API is lua/corpus/init.lua, which adds its
+** methods (kwic, add_file, add_jsonl, ...) to the same method table.
+**
+** Conventions (README "Errors"): misuse raises; failures of data or
+** the environment return nil, message, code.
+** Numbers seen by Lua are 1-based: documents, token indexes within a
+** document, and byte offsets (s:sub(start, stop) is the token).
+*/
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "l_corpus.h"
+#include "tok.h"
+#include "analysis.h"
+
+
+/* {================================================================
+** Shared helpers
+** ================================================================= */
+
+cpL_Corpus *cpL_tocorpus (lua_State *L, int idx) {
+  return (cpL_Corpus *)luaL_checkudata(L, idx, CPL_CORPUS);
+}
+
+cp_corpus *cpL_checkcorpus (lua_State *L, int idx) {
+  cpL_Corpus *u = cpL_tocorpus(L, idx);
+  if (u->c == NULL) luaL_error(L, "attempt to use a closed corpus");
+  return u->c;
+}
+
+int cpL_raise (lua_State *L, const cp_err *e) {
+  return luaL_error(L, "%s", e->msg);
+}
+
+int cpL_fail (lua_State *L, const cp_err *e) {
+  lua_pushnil(L);
+  lua_pushstring(L, e->msg);
+  lua_pushstring(L, cp_code_name(e->code));
+  return 3;
+}
+
+static int corpus_gc (lua_State *L);
+
+cpL_Corpus *cpL_newcorpus (lua_State *L) {
+  cpL_Corpus *u = (cpL_Corpus *)lua_newuserdatauv(L, sizeof(cpL_Corpus), 1);
+  memset(u, 0, sizeof(*u));
+  luaL_setmetatable(L, CPL_CORPUS);
+  return u;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Module functions
+** ================================================================= */
+
+static int mode_opt (lua_State *L, int idx) {
+  static const char *const modes[] = {"corpus", "strict", NULL};
+  return luaL_checkoption(L, idx, "corpus", modes) == 0 ? CP_TOK_CORPUS
+                                                       : CP_TOK_STRICT;
+}
+
+/* corpus.core.new([opts]) -> corpus | nil, msg, code */
+static int l_new (lua_State *L) {
+  cp_opts o;
+  cp_err e;
+  cpL_Corpus *u;
+  memset(&o, 0, sizeof(o));
+  if (!lua_isnoneornil(L, 1)) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "language");
+    o.language = luaL_optstring(L, -1, NULL);
+    lua_getfield(L, 1, "mode");
+    o.mode = mode_opt(L, lua_gettop(L));
+  }
+  u = cpL_newcorpus(L);
+  u->c = cp_corpus_new(&o, &e);
+  if (u->c == NULL) return cpL_fail(L, &e);
+  return 1;
+}
+
+static int l_languages (lua_State *L) {
+  const char *s = cp_an_languages(), *p;
+  int i = 0;
+  lua_newtable(L);
+  while (s != NULL && *s) {
+    p = strchr(s, ',');
+    lua_pushlstring(L, s, p ? (size_t)(p - s) : strlen(s));
+    lua_rawseti(L, -2, ++i);
+    if (p == NULL) break;
+    s = p + 1;
+  }
+  return 1;
+}
+
+static int cmp_str (const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+** corpus.core.listdir(path) -> sorted array of the names of the regular
+** files in 'path' (bytewise order) | nil, msg, code.  Lua has no
+** directory listing of its own; add_dir needs one.
+*/
+static int l_listdir (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  DIR *d = opendir(path);
+  struct dirent *ent;
+  luaL_Buffer b;
+  int n = 0, i;
+  const char **names;
+  if (d == NULL) {
+    int en = errno;
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(en));
+    lua_pushstring(L, en == ENOENT ? "ENOENT" : "EIO");
+    return 3;
+  }
+  lua_newtable(L);                               /* names, unsorted */
+  while ((ent = readdir(d)) != NULL) {
+    struct stat sb;
+    if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+      continue;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, path);
+    luaL_addchar(&b, '/');
+    luaL_addstring(&b, ent->d_name);
+    luaL_pushresult(&b);
+    if (stat(lua_tostring(L, -1), &sb) == 0 && S_ISREG(sb.st_mode)) {
+      lua_pushstring(L, ent->d_name);
+      lua_rawseti(L, -3, ++n);
+    }
+    lua_pop(L, 1);
+  }
+  closedir(d);
+  names = (const char **)lua_newuserdatauv(L, sizeof(char *) * (size_t)(n + 1), 0);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, -2, i + 1);
+    names[i] = lua_tostring(L, -1);              /* anchored in the table */
+    lua_pop(L, 1);
+  }
+  qsort(names, (size_t)n, sizeof(char *), cmp_str);
+  lua_createtable(L, n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, names[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Methods
+** ================================================================= */
+
+static int corpus_gc (lua_State *L) {
+  cpL_Corpus *u = cpL_tocorpus(L, 1);
+  if (u->c != NULL) {
+    cp_corpus_free(u->c);
+    u->c = NULL;
+  }
+  if (u->ext != NULL) {
+    if (u->ext_free) u->ext_free(u->ext);
+    u->ext = NULL;
+  }
+  return 0;
+}
+
+static int corpus_tostring (lua_State *L) {
+  cpL_Corpus *u = cpL_tocorpus(L, 1);
+  if (u->c == NULL) lua_pushliteral(L, "corpus (closed)");
+  else lua_pushfstring(L, "corpus (%p)", (void *)u);
+  return 1;
+}
+
+static int corpus_isclosed (lua_State *L) {
+  lua_pushboolean(L, cpL_tocorpus(L, 1)->c == NULL);
+  return 1;
+}
+
+static int corpus_language (lua_State *L) {
+  lua_pushstring(L, cp_corpus_language(cpL_checkcorpus(L, 1)));
+  return 1;
+}
+
+/* read metadata field 'k' (string key at -2, value at -1) into m */
+static void meta_value (lua_State *L, int t, const char *key, size_t keylen,
+                        cp_meta *m) {
+  m->key = key; m->keylen = keylen;
+  if (lua_type(L, t) == LUA_TNUMBER) {
+    m->type = CP_MNUM;
+    m->num = lua_tonumber(L, t);
+  }
+  else if (lua_type(L, t) == LUA_TSTRING) {
+    m->type = CP_MSTR;
+    m->str = lua_tolstring(L, t, &m->strlen);
+  }
+  else if (lua_type(L, t) == LUA_TBOOLEAN) {
+    m->type = CP_MSTR;
+    m->str = lua_toboolean(L, t) ? "true" : "false";
+    m->strlen = strlen(m->str);
+  }
+  else
+    luaL_error(L, "metadata field '%s' must be a string, number, boolean "
+               "or list of those (got %s)", key, luaL_typename(L, t));
+}
+
+/*
+** core:add(docs) -- docs is an array of {id =, text =, meta = {..}};
+** all-or-nothing.  Returns the 1-based number of the first document
+** added, or nil, msg, code.  Metadata values that are arrays become
+** repeated fields.  All strings stay anchored in 'docs' during the call.
+*/
+static int corpus_add (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  lua_Integer n, i;
+  size_t nmeta = 0, mi = 0;
+  cp_docin *docs;
+  cp_meta *meta;
+  cp_stats st;
+  cp_err e;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = luaL_len(L, 2);
+  /* first pass: check types and count metadata fields */
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, 2, i);
+    if (!lua_istable(L, -1))
+      return luaL_error(L, "document %d must be a table", (int)i);
+    if (lua_getfield(L, -1, "text") != LUA_TSTRING)
+      return luaL_error(L, "document %d: text must be a string (got %s)",
+                        (int)i, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "id");
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "document %d: id must be a string (got %s)",
+                        (int)i, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "meta") == LUA_TTABLE) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+          return luaL_error(L, "document %d: metadata keys must be strings",
+                            (int)i);
+        nmeta += lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 1;
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 2);
+  }
+  /* buffers are userdata: an error raised below leaks nothing */
+  docs = (cp_docin *)lua_newuserdatauv(L, sizeof(cp_docin) * (size_t)(n ? n : 1), 0);
+  meta = (cp_meta *)lua_newuserdatauv(L, sizeof(cp_meta) * (nmeta ? nmeta : 1), 0);
+  for (i = 1; i <= n; i++) {
+    cp_docin *d = &docs[i - 1];
+    memset(d, 0, sizeof(*d));
+    lua_rawgeti(L, 2, i);
+    lua_getfield(L, -1, "text");
+    d->text = lua_tolstring(L, -1, &d->textlen);
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "id");
+    if (lua_isstring(L, -1)) d->id = lua_tolstring(L, -1, &d->idlen);
+    lua_pop(L, 1);
+    d->meta = meta + mi;
+    if (lua_getfield(L, -1, "meta") == LUA_TTABLE) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        size_t kl;
+        const char *k = lua_tolstring(L, -2, &kl);
+        if (lua_istable(L, -1)) {
+          lua_Integer j, m = luaL_len(L, -1);
+          for (j = 1; j <= m && mi < nmeta; j++) {
+            lua_rawgeti(L, -1, j);
+            meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+            lua_pop(L, 1);   /* strings stay anchored in the table */
+            d->nmeta++;
+          }
+        }
+        else if (mi < nmeta) {
+          meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+          d->nmeta++;
+        }
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 2);
+  }
+  if (cp_corpus_stats(c, &st, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_add(c, docs, (size_t)n, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)(st.docs + cp_corpus_ndeleted(c)) + 1);
+  return 1;
+}
+
+static int corpus_flush (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+#define SETINT(name, v) (lua_pushinteger(L, (lua_Integer)(v)), lua_setfield(L, -2, name))
+
+static int corpus_stats (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_stats st;
+  cp_err e;
+  if (cp_corpus_stats(c, &st, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, 0, 12);
+  SETINT("docs", st.docs);
+  SETINT("tokens", st.tokens);
+  SETINT("words", st.words);
+  SETINT("punct", st.punct);
+  SETINT("sentences", st.sentences);
+  SETINT("paragraphs", st.paragraphs);
+  SETINT("bytes", st.bytes);
+  SETINT("invalid_utf8", st.invalid_utf8);
+  SETINT("segments", st.segments);
+  SETINT("types", st.types[CP_NORM]);
+  lua_createtable(L, 0, CP_NLAYERS);
+  SETINT("word", st.types[CP_WORD]);
+  SETINT("norm", st.types[CP_NORM]);
+  SETINT("stem", st.types[CP_STEM]);
+  lua_setfield(L, -2, "layer_types");
+  return 1;
+}
+
+/*
+** Find a live document by 1-based number or by id string; returns 0
+** (nothing pushed) when there is none.  Flushes pending documents.
+*/
+typedef struct docref {
+  const cp_seg *s;
+  size_t seg;
+  uint32_t local;
+  uint64_t n;        /* 0-based global */
+  cp_docinfo di;
+} docref;
+
+static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r) {
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *id = lua_tolstring(L, idx, &len);
+    if (cp_corpus_find(c, id, len, &r->n) != CP_OK) return 0;
+  }
+  else {
+    lua_Integer n = luaL_checkinteger(L, idx);
+    if (n < 1) return 0;
+    r->n = (uint64_t)(n - 1);
+  }
+  if (cp_corpus_locate(c, r->n, &r->seg, &r->local) != CP_OK) return 0;
+  if (cp_corpus_is_deleted(c, r->seg, r->local)) return 0;
+  r->s = cp_corpus_seg(c, r->seg);
+  if (cp_seg_doc(r->s, r->local, &r->di) != CP_OK)
+    luaL_error(L, "damaged document table in segment %d", (int)r->seg);
+  return 1;
+}
+
+/* push metadata fields into the table at -1; a repeated key becomes a
+** list of its values (values themselves are never tables) */
+static void push_meta (lua_State *L, const cp_docinfo *di) {
+  int t = lua_gettop(L);
+  size_t it = 0;
+  cp_meta m;
+  int r;
+  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
+    lua_pushlstring(L, m.key, m.keylen);               /* k */
+    if (m.type == CP_MNUM) lua_pushnumber(L, m.num);   /* k v */
+    else lua_pushlstring(L, m.str, m.strlen);
+    lua_pushvalue(L, -2);
+    switch (lua_rawget(L, t)) {                        /* k v old */
+      case LUA_TNIL:
+        lua_pop(L, 1);
+        lua_rawset(L, t);
+        break;
+      case LUA_TTABLE:                                 /* k v list */
+        lua_insert(L, -2);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_pop(L, 2);
+        break;
+      default:                                         /* k v old */
+        lua_createtable(L, 2, 0);
+        lua_insert(L, -3);                             /* k list v old */
+        lua_rawseti(L, -3, 1);
+        lua_rawseti(L, -2, 2);
+        lua_rawset(L, t);
+        break;
+    }
+  }
+  if (r < 0) luaL_error(L, "damaged metadata");
+}
+
+/* core:doc(n | id) -> {n =, id =, text =, meta... } | nil */
+static int corpus_doc (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  lua_newtable(L);
+  push_meta(L, &r.di);
+  SETINT("n", r.n + 1);
+  lua_pushlstring(L, r.di.id, r.di.idlen); lua_setfield(L, -2, "id");
+  lua_pushlstring(L, r.di.text, r.di.textlen); lua_setfield(L, -2, "text");
+  SETINT("tokens", r.di.tok_count);
+  return 1;
+}
+
+/* core:ndocs() -> number of document slots (deleted included) */
+static int corpus_ndocs (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t i, n;
+  uint64_t total = 0;
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  n = cp_corpus_nsegs(c);
+  for (i = 0; i < n; i++) total += cp_seg_ndocs(cp_corpus_seg(c, i));
+  lua_pushinteger(L, (lua_Integer)total);
+  return 1;
+}
+
+static void push_type (lua_State *L, const cp_seg *s, int layer, uint32_t wid) {
+  size_t len;
+  const char *str = cp_seg_type(s, layer, cp_seg_map(s, layer, wid), &len);
+  if (str == NULL) luaL_error(L, "damaged lexicon");
+  lua_pushlstring(L, str, len);
+}
+
+/* core:tokens(n | id) -> { {word, norm, stem, start, stop, punct}, ... } */
+static int corpus_tokens (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  const uint32_t *st;
+  uint32_t i;
+  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  st = cp_seg_stream(r.s);
+  lua_createtable(L, (int)r.di.tok_count, 0);
+  for (i = 0; i < r.di.tok_count; i++) {
+    uint32_t pos = r.di.tok_start + i, b0, b1, w = st[pos];
+    if (cp_seg_tok_span(r.s, pos, &b0, &b1) != CP_OK)
+      return luaL_error(L, "damaged token spans");
+    lua_createtable(L, 0, 6);
+    push_type(L, r.s, CP_WORD, w); lua_setfield(L, -2, "word");
+    push_type(L, r.s, CP_NORM, w); lua_setfield(L, -2, "norm");
+    push_type(L, r.s, CP_STEM, w); lua_setfield(L, -2, "stem");
+    SETINT("start", b0 + 1);
+    SETINT("stop", b1);
+    lua_pushboolean(L, cp_seg_type_punct(r.s, w)); lua_setfield(L, -2, "punct");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/*
+** Spans of sentences or paragraphs of a document: {text, start, stop,
+** first, last} with byte offsets and token indexes (1-based, inclusive).
+*/
+static int push_spans (lua_State *L, const docref *r, const uint32_t *starts,
+                       uint32_t n) {
+  uint32_t lo = 0, hi = n, k = 0, end = r->di.tok_start + r->di.tok_count;
+  while (lo < hi) {   /* first start >= tok_start */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (starts[mid] < r->di.tok_start) lo = mid + 1; else hi = mid;
+  }
+  lua_newtable(L);
+  for (; lo < n && starts[lo] < end; lo++) {
+    uint32_t first = starts[lo];
+    uint32_t last = (lo + 1 < n && starts[lo + 1] < end) ? starts[lo + 1] - 1 : end - 1;
+    uint32_t b0, b1, x0, x1;
+    if (cp_seg_tok_span(r->s, first, &b0, &x0) != CP_OK ||
+        cp_seg_tok_span(r->s, last, &x1, &b1) != CP_OK || b1 < b0 ||
+        b1 > r->di.textlen)
+      return luaL_error(L, "damaged token spans");
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, r->di.text + b0, b1 - b0); lua_setfield(L, -2, "text");
+    SETINT("start", b0 + 1);
+    SETINT("stop", b1);
+    SETINT("first", first - r->di.tok_start + 1);
+    SETINT("last", last - r->di.tok_start + 1);
+    lua_rawseti(L, -2, ++k);
+  }
+  return 1;
+}
+
+static int corpus_sentences (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  const uint32_t *v;
+  uint32_t n;
+  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  v = cp_seg_sents(r.s, &n);
+  return push_spans(L, &r, v, n);
+}
+
+static int corpus_paragraphs (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  const uint32_t *v;
+  uint32_t n;
+  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  v = cp_seg_paras(r.s, &n);
+  return push_spans(L, &r, v, n);
+}
+
+/*
+** core:context(n, first, last, width) -> left, match, right, id
+** KWIC pieces for tokens first..last (1-based within document n) with up
+** to 'width' tokens of context each side, sliced from the original text
+** (original spacing kept; whitespace at the outer edges trimmed).
+*/
+static int corpus_context (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  lua_Integer first = luaL_checkinteger(L, 3);
+  lua_Integer last = luaL_checkinteger(L, 4);
+  lua_Integer width = luaL_optinteger(L, 5, 5);
+  docref r;
+  uint32_t n, p0, p1, l0, r1, b0, b1, x;
+  uint32_t mb0, mb1, lb0, rb1;
+  luaL_argcheck(L, width >= 0, 5, "width must be >= 0");
+  if (!get_doc(L, c, 2, &r)) return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
+  n = r.di.tok_count;
+  luaL_argcheck(L, first >= 1 && first <= (lua_Integer)n, 3, "token index out of range");
+  luaL_argcheck(L, last >= first && last <= (lua_Integer)n, 4, "token index out of range");
+  p0 = r.di.tok_start + (uint32_t)first - 1;
+  p1 = r.di.tok_start + (uint32_t)last - 1;
+  l0 = (uint32_t)first - 1 >= (uint64_t)width ? p0 - (uint32_t)width : r.di.tok_start;
+  r1 = (uint64_t)(n - (uint32_t)last) >= (uint64_t)width ? p1 + (uint32_t)width : r.di.tok_start + n - 1;
+  if (cp_seg_tok_span(r.s, p0, &mb0, &x) != CP_OK ||
+      cp_seg_tok_span(r.s, p1, &x, &mb1) != CP_OK ||
+      cp_seg_tok_span(r.s, l0, &lb0, &x) != CP_OK ||
+      cp_seg_tok_span(r.s, r1, &x, &rb1) != CP_OK ||
+      lb0 > mb0 || mb0 > mb1 || mb1 > rb1 || rb1 > r.di.textlen)
+    return luaL_error(L, "damaged token spans");
+  /* left context ends where the match starts, less trailing spaces */
+  b0 = lb0; b1 = mb0;
+  while (b1 > b0 && (r.di.text[b1 - 1] == ' ' || r.di.text[b1 - 1] == '\n' ||
+                     r.di.text[b1 - 1] == '\t' || r.di.text[b1 - 1] == '\r'))
+    b1--;
+  lua_pushlstring(L, r.di.text + b0, b1 - b0);
+  lua_pushlstring(L, r.di.text + mb0, mb1 - mb0);
+  b0 = mb1; b1 = rb1;
+  while (b0 < b1 && (r.di.text[b0] == ' ' || r.di.text[b0] == '\n' ||
+                     r.di.text[b0] == '\t' || r.di.text[b0] == '\r'))
+    b0++;
+  lua_pushlstring(L, r.di.text + b0, b1 - b0);
+  lua_pushlstring(L, r.di.id, r.di.idlen);
+  return 4;
+}
+
+/* core:find(id) -> 1-based document number | nil */
+static int corpus_find (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len;
+  const char *id = luaL_checklstring(L, 2, &len);
+  uint64_t n;
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  if (cp_corpus_find(c, id, len, &n) != CP_OK) lua_pushnil(L);
+  else lua_pushinteger(L, (lua_Integer)n + 1);
+  return 1;
+}
+
+/* }================================================================ */
+
+
+static const luaL_Reg corpus_methods[] = {
+  {"close", corpus_gc},
+  {"isclosed", corpus_isclosed},
+  {"language", corpus_language},
+  {"add_docs", corpus_add},
+  {"flush", corpus_flush},
+  {"stats", corpus_stats},
+  {"doc", corpus_doc},
+  {"ndocs", corpus_ndocs},
+  {"find", corpus_find},
+  {"tokens", corpus_tokens},
+  {"sentences", corpus_sentences},
+  {"paragraphs", corpus_paragraphs},
+  {"context", corpus_context},
+  {NULL, NULL}
+};
+
+static const luaL_Reg corpus_meta[] = {
+  {"__gc", corpus_gc},
+  {"__close", corpus_gc},
+  {"__tostring", corpus_tostring},
+  {NULL, NULL}
+};
+
+static const luaL_Reg module_funcs[] = {
+  {"new", l_new},
+  {"languages", l_languages},
+  {"listdir", l_listdir},
+  {NULL, NULL}
+};
+
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+int luaopen_corpus_core (lua_State *L);
+
+/* area openers not linked in yet are skipped (weak references) */
+#if defined(__GNUC__)
+#pragma weak cpL_open_tok
+#pragma weak cpL_open_query
+#pragma weak cpL_open_stats
+#pragma weak cpL_open_index
+#endif
+
+int luaopen_corpus_core (lua_State *L) {
+  luaL_newlib(L, module_funcs);                 /* module */
+  luaL_newmetatable(L, CPL_CORPUS);             /* module, mt */
+  luaL_setfuncs(L, corpus_meta, 0);
+  luaL_newlib(L, corpus_methods);               /* module, mt, methods */
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__index");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -4, "methods");               /* module.methods */
+  lua_remove(L, -2);                            /* module, methods */
+  if (cpL_open_tok) cpL_open_tok(L);
+  if (cpL_open_query) cpL_open_query(L);
+  if (cpL_open_stats) cpL_open_stats(L);
+  if (cpL_open_index) cpL_open_index(L);
+  lua_pop(L, 1);
+  lua_pushliteral(L, CP_VERSION);
+  lua_setfield(L, -2, "version");
+  return 1;
+}

@@ -1,0 +1,309 @@
+--- corpus: parse, index and analyse text corpora.
+--
+-- The corpus object is a userdata made by the C core (corpus.core); this
+-- file adds the Lua-side methods to its method table, so every method,
+-- C or Lua, is called the same way: c:count(q), c:kwic(q), ...
+--
+-- Error policy (README, "Errors"): misuse raises (wrong argument types,
+-- a closed corpus); failures of data or environment return
+-- nil, message, code with a stable code ("ENOENT", "ESYNTAX", "EEXIST",
+-- "ECORRUPT", ...).  Query iterators (matches, kwic) raise the syntax
+-- message instead, since a generic `for` cannot receive nil, message.
+
+local core = require "corpus.core"
+
+local assert, error, type, tostring, tonumber = assert, error, type, tostring, tonumber
+local pairs, ipairs, next = pairs, ipairs, next
+local io_open, math_type = io.open, math.type
+
+
+local M = {
+  version = core.version,
+  languages = core.languages,
+  core = core,
+}
+
+local Corpus = core.methods
+
+local function check_open(self, fname)
+  if type(self) ~= "userdata" or self.isclosed == nil then
+    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+  end
+  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+end
+
+--- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
+-- ("english" by default; an unknown name raises and lists the known
+-- ones); opts.mode is "corpus" (default) or "strict" tokenization.
+function M.new(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #1 to 'new' (table expected, got %s)"):format(type(opts)), 2)
+  end
+  local c, msg = core.new(opts)
+  if not c then error(msg, 2) end
+  return c
+end
+
+-- {======================================================================
+-- Adding documents
+-- =======================================================================
+
+-- metadata of a document table: every field but id and text
+local function doc_meta(d)
+  local meta
+  for k, v in pairs(d) do
+    if k ~= "id" and k ~= "text" then
+      if type(k) ~= "string" then
+        error("document field names must be strings", 3)
+      end
+      meta = meta or {}
+      meta[k] = v
+    end
+  end
+  return meta
+end
+
+local function check_doc(d, level)
+  if type(d) ~= "table" then
+    error(("bad argument #1 to 'add' (table expected, got %s)"):format(type(d)), level)
+  end
+  if type(d.text) ~= "string" then
+    error(("bad argument #1 to 'add' (field 'text' must be a string, got %s)"):format(type(d.text)), level)
+  end
+  if d.id ~= nil and type(d.id) ~= "string" then
+    error(("bad argument #1 to 'add' (field 'id' must be a string, got %s)"):format(type(d.id)), level)
+  end
+  if d.id == "" then
+    error("bad argument #1 to 'add' (field 'id' must not be empty)", level)
+  end
+end
+
+--- c:add{ id =, text =, <metadata> } -> document number | nil, msg, code.
+-- id defaults to the next unused sequence number ("1", "2", ...); a
+-- duplicate id returns nil, msg, "EEXIST" and leaves the corpus unchanged.
+function Corpus:add(d)
+  check_open(self, "add")
+  check_doc(d, 3)
+  return self:add_docs{ { id = d.id, text = d.text, meta = doc_meta(d) } }
+end
+
+local function read_file(path)
+  local f, msg = io_open(path, "rb")
+  if not f then
+    local code = msg and msg:find("No such file", 1, true) and "ENOENT" or "EIO"
+    return nil, msg, code
+  end
+  local text, err = f:read("a")
+  f:close()
+  if not text then return nil, path .. ": " .. tostring(err), "EIO" end
+  return text
+end
+
+local function basename_noext(path)
+  local base = path:match("([^/]*)$")
+  return (base:gsub("%.[^.]*$", ""))
+end
+
+--- c:add_file(path [, meta]) -> document number | nil, msg, code.
+-- The id is the file name without its extension.
+function Corpus:add_file(path, meta)
+  check_open(self, "add_file")
+  if type(path) ~= "string" then
+    error(("bad argument #1 to 'add_file' (string expected, got %s)"):format(type(path)), 2)
+  end
+  if meta ~= nil and type(meta) ~= "table" then
+    error(("bad argument #2 to 'add_file' (table expected, got %s)"):format(type(meta)), 2)
+  end
+  local text, msg, code = read_file(path)
+  if not text then return nil, msg, code end
+  return self:add_docs{ { id = basename_noext(path), text = text, meta = meta } }
+end
+
+-- a shell-style glob ("*.txt", "doc-??.md") as an anchored Lua pattern
+local function glob_pattern(glob)
+  local p = glob:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0")
+  p = p:gsub("%*", ".*"):gsub("%?", ".")
+  return "^" .. p .. "$"
+end
+
+--- c:add_dir(path [, {pattern = "*.txt", meta = {}}]) -> number added |
+-- nil, msg, code.  Files are added in file-name order, all or nothing.
+function Corpus:add_dir(path, opts)
+  check_open(self, "add_dir")
+  if type(path) ~= "string" then
+    error(("bad argument #1 to 'add_dir' (string expected, got %s)"):format(type(path)), 2)
+  end
+  opts = opts or {}
+  local pat = glob_pattern(opts.pattern or "*.txt")
+  local names, msg, code = core.listdir(path)
+  if not names then return nil, msg, code end
+  local docs = {}
+  for _, name in ipairs(names) do
+    if name:find(pat) then
+      local full = path:gsub("/$", "") .. "/" .. name
+      local text, m, c = read_file(full)
+      if not text then return nil, m, c end
+      docs[#docs + 1] = { id = basename_noext(name), text = text, meta = opts.meta }
+    end
+  end
+  local first, m, c = self:add_docs(docs)
+  if not first then return nil, m, c end
+  return #docs
+end
+
+local cjson = require "cjson.safe"
+local json = cjson.new()
+json.decode_invalid_numbers(false)
+
+-- metadata of one JSON object; nil, message for unsupported values
+local function json_meta(obj)
+  local meta
+  for k, v in pairs(obj) do
+    if k ~= "id" and k ~= "text" and v ~= json.null then
+      local t = type(v)
+      if t == "table" then
+        for i, x in ipairs(v) do
+          if type(x) ~= "string" and type(x) ~= "number" and type(x) ~= "boolean" then
+            return nil, ("field '%s' item %d is not a string, number or boolean"):format(k, i)
+          end
+        end
+        if #v == 0 and next(v) ~= nil then
+          return nil, ("field '%s' is an object (only strings, numbers, booleans and lists of them are kept)"):format(k)
+        end
+      end
+      meta = meta or {}
+      meta[k] = v
+    end
+  end
+  return meta
+end
+
+--- c:add_jsonl(path) -> number added | nil, msg, code.
+-- One JSON object per line with "text" and optional "id" (a string, or
+-- an integer which becomes its decimal string) and metadata fields.
+-- Blank lines are skipped.  A malformed line is reported with its line
+-- number ("ESYNTAX") and nothing of the file is added.
+function Corpus:add_jsonl(path)
+  check_open(self, "add_jsonl")
+  if type(path) ~= "string" then
+    error(("bad argument #1 to 'add_jsonl' (string expected, got %s)"):format(type(path)), 2)
+  end
+  local f, msg = io_open(path, "rb")
+  if not f then
+    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+  end
+  local docs, lineno = {}, 0
+  for line in f:lines() do
+    lineno = lineno + 1
+    if line:find("%S") then
+      local obj, err = json.decode(line)
+      local bad
+      if obj == nil then
+        bad = "malformed JSON: " .. tostring(err)
+      elseif type(obj) ~= "table" or (#obj > 0) then
+        bad = "expected a JSON object"
+      elseif type(obj.text) ~= "string" then
+        bad = "field 'text' must be a string"
+      else
+        local id = obj.id
+        if id == json.null then id = nil end
+        if math_type(id) == "integer" or (type(id) == "number" and id == math.floor(id)) then
+          id = ("%d"):format(id)
+        elseif id ~= nil and (type(id) ~= "string" or id == "") then
+          bad = "field 'id' must be a non-empty string"
+        end
+        if not bad then
+          local meta, merr = json_meta(obj)
+          if merr then bad = merr
+          else docs[#docs + 1] = { id = id, text = obj.text, meta = meta } end
+        end
+      end
+      if bad then
+        f:close()
+        return nil, ("%s:%d: %s"):format(path, lineno, bad), "ESYNTAX"
+      end
+    end
+  end
+  f:close()
+  local first, m, c = self:add_docs(docs)
+  if not first then return nil, ("%s: %s"):format(path, m), c end
+  return #docs
+end
+
+-- }======================================================================
+
+
+-- {======================================================================
+-- Queries
+-- =======================================================================
+
+local query = require "corpus.query"
+
+-- parse q into a plan; nil, msg, code on a syntax error
+local function plan_of(self, q, opts, fname)
+  check_open(self, fname)
+  if type(q) ~= "string" then
+    error(("bad argument #1 to '%s' (string expected, got %s)"):format(fname, type(q)), 3)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), 3)
+  end
+  return query.parse(q, opts)
+end
+
+--- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"
+M.parse = query.parse
+
+--- c:count(q [, opts]) -> number of matches | nil, msg, code
+function Corpus:count(q, opts)
+  local plan, msg, code = plan_of(self, q, opts, "count")
+  if not plan then return nil, msg, code end
+  return self:_count(plan, opts)
+end
+
+-- the list of matches of q; raises on a syntax error (iterators)
+local function match_list(self, q, opts, fname)
+  local plan, msg = plan_of(self, q, opts, fname)
+  if not plan then error(msg, 3) end
+  local list, err = self:_matches(plan, opts)
+  if not list then error(err, 3) end
+  return list
+end
+
+--- c:matches(q [, opts]) -> iterator of
+-- {doc =, id =, start =, stop =, byte_start =, byte_stop =}: doc is the
+-- document number, start/stop token indexes within the document and
+-- byte_start/byte_stop byte offsets into its text (all 1-based,
+-- inclusive: text:sub(m.byte_start, m.byte_stop) is the matched text).
+function Corpus:matches(q, opts)
+  local list = match_list(self, q, opts, "matches")
+  local i = 0
+  return function()
+    i = i + 1
+    return list[i]
+  end
+end
+
+--- c:kwic(q [, {width = 5, layer =}]) -> iterator of
+-- {doc =, id =, left =, match =, right =, start =, stop =}: up to
+-- `width` tokens of context each side, in the original spacing.
+function Corpus:kwic(q, opts)
+  local list = match_list(self, q, opts, "kwic")
+  local width = opts and opts.width or 5
+  if math_type(width) ~= "integer" or width < 0 then
+    error("bad argument #2 to 'kwic' (width must be a non-negative integer)", 2)
+  end
+  local i = 0
+  return function()
+    i = i + 1
+    local m = list[i]
+    if not m then return nil end
+    local left, match, right, id = self:context(m.doc, m.start, m.stop, width)
+    return { doc = m.doc, id = id, left = left, match = match, right = right,
+             start = m.start, stop = m.stop }
+  end
+end
+
+-- }======================================================================
+
+return M

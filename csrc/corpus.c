@@ -618,9 +618,16 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
   segent ne;
   size_t i;
   int rc;
-  if (c == NULL || img == NULL || lo >= hi || hi > c->nsegs
-      || (keepdel && hi != lo + 1))
+  if (c == NULL || lo >= hi || hi > c->nsegs
+      || (keepdel && (hi != lo + 1 || img == NULL)))
     return cp_err_set(err, CP_EINVAL, "cp_corpus_replace_segs: bad argument");
+  if (img == NULL) {   /* drop the range (a merge left no live document) */
+    for (i = lo; i < hi; i++) seg_release(&c->segs[i]);
+    memmove(&c->segs[lo], &c->segs[hi], (c->nsegs - hi) * sizeof(segent));
+    c->nsegs -= hi - lo;
+    rebase(c);
+    return CP_OK;
+  }
   rc = cp_seg_open(&s, img, size, err);
   if (rc != CP_OK) return rc;
   if (keepdel && cp_seg_ndocs(s) != cp_seg_ndocs(c->segs[lo].seg)) {
@@ -655,6 +662,21 @@ void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete) {
   idset_clear(&c->pend);
   c->wbytes = 0;
   rebase(c);
+}
+
+int cp_corpus_undelete (cp_corpus *c, uint64_t doc) {
+  size_t si;
+  uint32_t local;
+  segent *e;
+  if (c == NULL || cp_corpus_locate(c, doc, &si, &local) != CP_OK)
+    return CP_ENOENT;
+  e = &c->segs[si];
+  if (e->deleted != NULL && ((e->deleted[local >> 3] >> (local & 7)) & 1)) {
+    e->deleted[local >> 3] &= (uint8_t)~(1u << (local & 7));
+    e->ndeleted--;
+    c->ndeleted--;
+  }
+  return CP_OK;
 }
 
 void cp_corpus_set_readonly (cp_corpus *c, int readonly) {

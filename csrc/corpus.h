@@ -109,7 +109,9 @@ uint32_t cp_corpus_npending (const cp_corpus *c);
 ** replaced segments are dropped (the image holds only their live
 ** documents: a merge); keepdel = 1 needs hi == lo + 1 and keeps the
 ** marks (the same documents, e.g. a malloc'd image swapped for the
-** mmap of its file).  On error nothing changes and 'img' is not taken.
+** mmap of its file).  img == NULL (keepdel = 0) just drops the range
+** (a merge that found no live document).  On error nothing changes and
+** 'img' is not taken.
 */
 int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
                             void *img, size_t size,
@@ -119,6 +121,10 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
 /* drop segments [n, nsegs) and every pending document; with
 ** 'undelete' also clear every deletion mark */
 void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete);
+
+/* clear the deletion mark of a document (undoes a cp_corpus_delete
+** whose replacement failed); CP_ENOENT if out of range */
+int cp_corpus_undelete (cp_corpus *c, uint64_t doc);
 
 /* a read-only corpus (a snapshot of an on-disk index) refuses
 ** cp_corpus_add and cp_corpus_delete with CP_EINVAL */

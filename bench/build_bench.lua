@@ -76,7 +76,7 @@ local rss_load = proc_status("VmRSS")
 local t0 = now()
 local c = corpus.new()
 if mode == "build" then
-  for i = 1, #docs do c:add(docs[i]) end
+  for i = 1, #docs do assert(c:add(docs[i])) end
 else
   for _, path in ipairs(files) do assert(c:add_jsonl(path)) end
 end

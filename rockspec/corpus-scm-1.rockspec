@@ -1,0 +1,43 @@
+-- LuaRocks build of corpus: the same C sources as the Makefile
+-- (spec/05_rockspec_spec.lua checks that the list below is complete and
+-- that `luarocks make` builds a module that loads).
+rockspec_format = "3.0"
+package = "corpus"
+version = "scm-1"
+source = { url = "git+file://." }
+description = {
+  summary = "Parse, index and analyse text corpora: search, KWIC, frequencies, collocations",
+  detailed = [[
+A C core (UAX #29 tokenizer, positional index, query engine, corpus
+statistics) under a Lua 5.4 API for analysts of news and policy text.
+]],
+  license = "MIT",
+}
+dependencies = {
+  "lua >= 5.4",
+  "lpeg",
+  "lua-cjson",
+}
+external_dependencies = {
+  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
+  STEMMER = { header = "libstemmer.h", library = "stemmer" },
+  XXHASH = { header = "xxhash.h", library = "xxhash" },
+  PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+}
+build = {
+  type = "builtin",
+  modules = {
+    -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
+    -- MODULES END
+    ["corpus.core"] = {
+      sources = {
+        -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
+        -- SOURCES END
+      },
+      defines = { "_GNU_SOURCE" },
+      incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
+      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)", "$(PCRE2_LIBDIR)" },
+      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "m" },
+    },
+  },
+}

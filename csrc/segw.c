@@ -1,0 +1,681 @@
+/*
+** segw.c -- the segment builder: collects documents in memory and
+** writes a segment image (format: see the comment at the top of seg.c
+** and docs/FORMAT.md).
+**
+** Per token the builder does one hash probe (raw token bytes -> word
+** id) and a few appends to arrays reserved once per document.  All the
+** work that depends on the *type* -- NFC, norm, stem, punctuation flag
+** -- happens once, when a raw form is first seen.  Frequencies, document
+** frequencies and postings are not maintained while adding: finish()
+** derives them from the token stream in two linear passes, which is
+** both cheaper and what makes truncate() trivially exact.
+**
+** Ids handed out while building are insertion-ordered; finish() sorts
+** each lexicon bytewise, drops types no remaining token uses (left over
+** by truncate() or a failed add) and remaps everything to the ranks.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "lex.h"
+#include "seg.h"
+#include "segfmt.h"
+#include "tok.h"
+
+/* per-layer lexicon string bytes: offsets are uint32 in the image */
+#define MAXLEXBYTES ((size_t)UINT32_MAX - 1)
+
+typedef struct docrec {
+  uint32_t tok_start, tok_count;
+  uint32_t idlen, metalen;
+  size_t text_off, text_len, id_off, meta_off;   /* text / docstr */
+  size_t nsents, nparas;        /* lengths of sents/paras before this doc */
+  uint64_t invalid;             /* U+FFFD substitutions in this doc */
+} docrec;
+
+struct cp_segw {
+  cp_an *an;
+  int mode;
+  cp_lex raw;             /* token bytes as written -> raw id */
+  cp_vec32 raw_word;      /* raw id -> word id */
+  cp_lex lex[CP_NLAYERS]; /* word (NFC), norm, stem strings */
+  cp_vec32 word_norm;     /* word id -> norm id */
+  cp_bytes word_flags;    /* word id -> CP_WF_* */
+  cp_vec32 norm_stem;     /* norm id -> stem id */
+  cp_vec32 stream;        /* word id per position */
+  cp_vec32 spans;         /* 2 per position: byte start, stop in doc */
+  cp_vec32 sents, paras;  /* start positions */
+  cp_bytes text;          /* stored (repaired) texts, back to back */
+  cp_bytes docstr;        /* ids and encoded metadata */
+  docrec *docs;
+  size_t ndocs, capdocs;
+  uint64_t invalid;
+  cp_tokvec tv;           /* reused token vector */
+};
+
+
+cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
+  cp_segw *w;
+  if (an == NULL) {
+    cp_err_set(err, CP_EINVAL, "segment builder needs an analyser");
+    return NULL;
+  }
+  if (mode != CP_TOK_CORPUS && mode != CP_TOK_STRICT) {
+    cp_err_set(err, CP_EINVAL, "bad tokenizer mode %d", mode);
+    return NULL;
+  }
+  w = (cp_segw *)calloc(1, sizeof(*w));
+  if (w == NULL) {
+    cp_err_set(err, CP_ENOMEM, "out of memory creating a segment builder");
+    return NULL;
+  }
+  w->an = an;
+  w->mode = mode;
+  return w;
+}
+
+/* release every buffer, keeping analyser and mode */
+static void reset (cp_segw *w) {
+  int l;
+  cp_lex_free(&w->raw);
+  cp_vec32_free(&w->raw_word);
+  for (l = 0; l < CP_NLAYERS; l++) cp_lex_free(&w->lex[l]);
+  cp_vec32_free(&w->word_norm);
+  cp_bytes_free(&w->word_flags);
+  cp_vec32_free(&w->norm_stem);
+  cp_vec32_free(&w->stream);
+  cp_vec32_free(&w->spans);
+  cp_vec32_free(&w->sents);
+  cp_vec32_free(&w->paras);
+  cp_bytes_free(&w->text);
+  cp_bytes_free(&w->docstr);
+  free(w->docs);
+  w->docs = NULL;
+  w->ndocs = w->capdocs = 0;
+  w->invalid = 0;
+  cp_tokvec_free(&w->tv);
+}
+
+void cp_segw_free (cp_segw *w) {
+  if (w == NULL) return;
+  reset(w);
+  free(w);
+}
+
+uint32_t cp_segw_ndocs (const cp_segw *w) {
+  return w ? (uint32_t)w->ndocs : 0;
+}
+
+uint64_t cp_segw_ntokens (const cp_segw *w) {
+  return w ? w->stream.n : 0;
+}
+
+uint64_t cp_segw_invalid (const cp_segw *w) {
+  return w ? w->invalid : 0;
+}
+
+
+/* {================================================================
+** Adding documents
+** ================================================================= */
+
+static int lexerr (int r, const char *what, cp_err *err) {
+  if (r == -1)
+    return cp_err_set(err, CP_ENOMEM, "out of memory adding a %s type", what);
+  return cp_err_set(err, CP_ELIMIT, "%s lexicon of the segment is full",
+                    what);
+}
+
+/*
+** Create the word type of NFC form 's' (not yet in the word lexicon)
+** with its norm and stem types.  Stemming runs only for a new norm,
+** since a norm determines its stem.  On failure the word lexicon is
+** unchanged; a norm or stem added on the way has no word and is dropped
+** by finish().
+*/
+static int newword (cp_segw *w, const char *s, size_t n, unsigned flags,
+                    uint32_t *wid, cp_err *err) {
+  const char *ns;
+  size_t nlen;
+  uint32_t nid;
+  int r;
+  if (!cp_vec32_reserve(&w->word_norm, 1) ||
+      !cp_bytes_reserve(&w->word_flags, 1) ||
+      !cp_vec32_reserve(&w->norm_stem, 1))
+    return cp_err_set(err, CP_ENOMEM, "out of memory adding a word type");
+  ns = cp_an_norm(w->an, s, n, &nlen);
+  if (ns == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory normalizing a word");
+  r = cp_lex_intern(&w->lex[CP_NORM], ns, nlen, cp_lex_hash(ns, nlen),
+                    MAXLEXBYTES, &nid);
+  if (r < 0) return lexerr(r, "norm", err);
+  if (r == 1)   /* new norm: no stem yet */
+    w->norm_stem.v[w->norm_stem.n++] = UINT32_MAX;
+  if (w->norm_stem.v[nid] == UINT32_MAX) {
+    /* stem it; a norm left without stem by a failure here has no word
+    ** yet, and the next word reaching it tries again */
+    const char *ss;
+    size_t slen;
+    uint32_t sid;
+    ns = cp_lex_str(&w->lex[CP_NORM], nid, &nlen);
+    ss = cp_an_stem(w->an, ns, nlen, &slen);
+    if (ss == NULL)
+      return cp_err_set(err, CP_ENOMEM, "out of memory stemming a word");
+    r = cp_lex_intern(&w->lex[CP_STEM], ss, slen, cp_lex_hash(ss, slen),
+                      MAXLEXBYTES, &sid);
+    if (r < 0) return lexerr(r, "stem", err);
+    w->norm_stem.v[nid] = sid;
+  }
+  r = cp_lex_intern(&w->lex[CP_WORD], s, n, cp_lex_hash(s, n), MAXLEXBYTES,
+                    wid);
+  if (r < 0) return lexerr(r, "word", err);
+  /* r == 1 always: the caller looked the NFC form up first */
+  w->word_norm.v[w->word_norm.n++] = nid;
+  w->word_flags.v[w->word_flags.n++] = (char)((flags & CP_TF_PUNCT) ?
+                                               CP_WF_PUNCT : 0);
+  return CP_OK;
+}
+
+/*
+** A raw form seen for the first time: find its word type through its
+** NFC form (two spellings with the same NFC share a word id), creating
+** the word type if needed, and remember raw -> word.
+*/
+static int newraw (cp_segw *w, const char *p, size_t n, uint64_t h,
+                   unsigned flags, uint32_t *wid, cp_err *err) {
+  utf8proc_uint8_t *nfc = NULL;
+  const char *s = p;
+  size_t sn = n, i;
+  int64_t f;
+  int rc = CP_OK, r;
+  uint32_t rid;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)p[i] >= 0x80) break;
+  if (i < n) {  /* not ASCII: ASCII is its own NFC */
+    utf8proc_ssize_t k = -1;
+    if (n <= ((size_t)1 << 30))
+      k = utf8proc_map((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n, &nfc,
+                       (utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    if (k == UTF8PROC_ERROR_NOMEM)
+      return cp_err_set(err, CP_ENOMEM, "out of memory normalizing a word");
+    if (k >= 0) { s = (const char *)nfc;  sn = (size_t)k; }
+    /* else: cannot happen on repaired text; keep the bytes as they are */
+  }
+  if (!cp_vec32_reserve(&w->raw_word, 1)) {
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding a token type");
+    goto done;
+  }
+  f = cp_lex_find(&w->lex[CP_WORD], s, sn, cp_lex_hash(s, sn));
+  if (f >= 0)
+    *wid = (uint32_t)f;
+  else if ((rc = newword(w, s, sn, flags, wid, err)) != CP_OK)
+    goto done;
+  r = cp_lex_intern(&w->raw, p, n, h, SIZE_MAX / 2, &rid);
+  if (r < 0) { rc = lexerr(r, "token", err); goto done; }
+  w->raw_word.v[w->raw_word.n++] = *wid;
+done:
+  free(nfc);
+  return rc;
+}
+
+/* encoded size of the metadata, or SIZE_MAX if a field is malformed */
+static size_t metasize (const cp_meta *meta, size_t nmeta) {
+  size_t i, sz = 0;
+  for (i = 0; i < nmeta; i++) {
+    const cp_meta *m = &meta[i];
+    size_t f;
+    if ((m->key == NULL && m->keylen > 0) || m->keylen > UINT32_MAX)
+      return SIZE_MAX;
+    if (m->type == CP_MSTR) {
+      if ((m->str == NULL && m->strlen > 0) || m->strlen > UINT32_MAX)
+        return SIZE_MAX;
+      f = 1 + 4 + m->keylen + 4 + m->strlen;
+    }
+    else if (m->type == CP_MNUM)
+      f = 1 + 4 + m->keylen + 8;
+    else
+      return SIZE_MAX;
+    if (sz + f > UINT32_MAX) return SIZE_MAX;
+    sz += f;
+  }
+  return sz;
+}
+
+/* encode metadata (format: see cp_meta_next in seg.c) at 'o' */
+static void metaput (unsigned char *o, const cp_meta *meta, size_t nmeta) {
+  size_t i;
+  for (i = 0; i < nmeta; i++) {
+    const cp_meta *m = &meta[i];
+    *o++ = (unsigned char)m->type;
+    cp_wr32(o, (uint32_t)m->keylen);  o += 4;
+    if (m->keylen) memcpy(o, m->key, m->keylen);
+    o += m->keylen;
+    if (m->type == CP_MSTR) {
+      cp_wr32(o, (uint32_t)m->strlen);  o += 4;
+      if (m->strlen) memcpy(o, m->str, m->strlen);
+      o += m->strlen;
+    }
+    else {
+      memcpy(o, &m->num, 8);  o += 8;
+    }
+  }
+}
+
+/* drop everything after the first 'nd' documents (nd <= ndocs) */
+static void cut (cp_segw *w, size_t nd) {
+  if (nd < w->ndocs) {
+    const docrec *d = &w->docs[nd];
+    size_t i;
+    for (i = nd; i < w->ndocs; i++) w->invalid -= w->docs[i].invalid;
+    w->stream.n = d->tok_start;
+    w->spans.n = 2 * (size_t)d->tok_start;
+    w->sents.n = d->nsents;
+    w->paras.n = d->nparas;
+    w->text.n = d->text_off;
+    w->docstr.n = d->id_off;
+    w->ndocs = nd;
+  }
+}
+
+/*
+** The token loop, on text already repaired and tokenized into w->tv.
+** Everything it appends was reserved by the caller, except on new types.
+*/
+static int addtokens (cp_segw *w, const char *text, cp_err *err) {
+  const cp_tok *t = w->tv.v, *e = t + w->tv.n;
+  uint32_t *st = w->stream.v + w->stream.n;
+  uint32_t *sp = w->spans.v + w->spans.n;
+  uint32_t pos = (uint32_t)w->stream.n;
+  int rc = CP_OK;
+  for (; t < e; t++, pos++) {
+    const char *p = text + t->start;
+    size_t n = t->stop - t->start;
+    uint64_t h = cp_lex_hash(p, n);
+    int64_t f = cp_lex_find(&w->raw, p, n, h);
+    uint32_t wid;
+    if (f >= 0)
+      wid = w->raw_word.v[f];
+    else if ((rc = newraw(w, p, n, h, t->flags, &wid, err)) != CP_OK)
+      break;
+    *st++ = wid;
+    *sp++ = (uint32_t)t->start;
+    *sp++ = (uint32_t)t->stop;
+    if (t->flags & (CP_TF_SSTART | CP_TF_PSTART)) {
+      if ((t->flags & CP_TF_SSTART) && !cp_vec32_push(&w->sents, pos)) break;
+      if ((t->flags & CP_TF_PSTART) && !cp_vec32_push(&w->paras, pos)) break;
+    }
+  }
+  if (t < e && rc == CP_OK)
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding sentence starts");
+  w->stream.n = (size_t)(st - w->stream.v);
+  w->spans.n = (size_t)(sp - w->spans.v);
+  return rc;
+}
+
+int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
+                 const char *text, size_t len,
+                 const cp_meta *meta, size_t nmeta, cp_err *err) {
+  char *fixed = NULL;
+  size_t flen = 0, ninv = 0, msz, i;
+  docrec d;
+  int rc;
+  if (w == NULL)
+    return cp_err_set(err, CP_EINVAL, "no segment builder");
+  if (id == NULL || idlen == 0)
+    return cp_err_set(err, CP_EINVAL, "document id must be non-empty");
+  if (text == NULL && len > 0)
+    return cp_err_set(err, CP_EINVAL, "document text is NULL");
+  if (meta == NULL && nmeta > 0)
+    return cp_err_set(err, CP_EINVAL, "document metadata is NULL");
+  if ((msz = metasize(meta, nmeta)) == SIZE_MAX)
+    return cp_err_set(err, CP_EINVAL, "malformed metadata field (bad type, "
+                      "NULL string or field over 4 GiB)");
+  if (idlen > UINT32_MAX)
+    return cp_err_set(err, CP_ELIMIT, "document id longer than 4 GiB");
+  if (w->ndocs >= UINT32_MAX - 1)
+    return cp_err_set(err, CP_ELIMIT, "segment is full (documents)");
+  if (text == NULL) text = "";
+  rc = cp_utf8_repair(text, len, &fixed, &flen, &ninv, err);
+  if (rc != CP_OK) return rc;
+  if (fixed != NULL) { text = fixed;  len = flen; }
+  if (len >= UINT32_MAX) {   /* spans are uint32 byte offsets */
+    rc = cp_err_set(err, CP_ELIMIT, "document '%.*s' is larger than 4 GiB",
+                    (int)(idlen > 64 ? 64 : idlen), id);
+    goto done;
+  }
+  rc = cp_tok_run(text, len, w->mode, &w->tv, err);
+  if (rc != CP_OK) goto done;
+  if (w->tv.n > CP_SEG_MAXTOK - w->stream.n) {
+    rc = cp_err_set(err, CP_ELIMIT, "document '%.*s' would overflow the "
+                    "segment (more than %lu tokens)",
+                    (int)(idlen > 64 ? 64 : idlen), id,
+                    (unsigned long)CP_SEG_MAXTOK);
+    goto done;
+  }
+  for (i = 0; i < w->tv.n; i++)   /* the tokenizer's contract, enforced */
+    if (w->tv.v[i].start > w->tv.v[i].stop || w->tv.v[i].stop > len) {
+      rc = cp_err_set(err, CP_EINVAL, "tokenizer gave a span out of range");
+      goto done;
+    }
+  if (w->ndocs == w->capdocs) {
+    size_t nc = w->capdocs ? 2 * w->capdocs : 64;
+    docrec *nd = (docrec *)realloc(w->docs, nc * sizeof(docrec));
+    if (nd == NULL) goto oom;
+    w->docs = nd;
+    w->capdocs = nc;
+  }
+  if (!cp_vec32_reserve(&w->stream, w->tv.n) ||
+      !cp_vec32_reserve(&w->spans, 2 * w->tv.n) ||
+      !cp_bytes_reserve(&w->text, len) ||
+      !cp_bytes_reserve(&w->docstr, idlen + msz))
+    goto oom;
+  d.tok_start = (uint32_t)w->stream.n;
+  d.tok_count = (uint32_t)w->tv.n;
+  d.idlen = (uint32_t)idlen;
+  d.metalen = (uint32_t)msz;
+  d.text_off = w->text.n;
+  d.text_len = len;
+  d.id_off = w->docstr.n;
+  d.meta_off = w->docstr.n + idlen;
+  d.nsents = w->sents.n;
+  d.nparas = w->paras.n;
+  d.invalid = ninv;
+  /* record the document first, so that cut() can undo a failed loop */
+  w->docs[w->ndocs++] = d;
+  rc = addtokens(w, text, err);
+  if (rc != CP_OK) { cut(w, w->ndocs - 1);  goto done; }
+  cp_bytes_append(&w->text, text, len);           /* reserved above */
+  cp_bytes_append(&w->docstr, id, idlen);
+  metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
+  w->docstr.n += msz;
+  w->invalid += ninv;
+  goto done;
+oom:
+  rc = cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
+                  (int)(idlen > 64 ? 64 : idlen), id);
+done:
+  free(fixed);
+  return rc;
+}
+
+int cp_segw_truncate (cp_segw *w, uint32_t ndocs, cp_err *err) {
+  if (w == NULL)
+    return cp_err_set(err, CP_EINVAL, "no segment builder");
+  if (ndocs > w->ndocs)
+    return cp_err_set(err, CP_EINVAL, "cannot truncate %lu documents to %lu",
+                      (unsigned long)w->ndocs, (unsigned long)ndocs);
+  cut(w, ndocs);
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Writing the image
+** ================================================================= */
+
+typedef struct sortent {
+  const char *s;
+  uint32_t len, id;
+} sortent;
+
+/* bytewise order, a proper prefix first; ties (doc ids only) by number */
+static int cmpent (const void *a, const void *b) {
+  const sortent *x = (const sortent *)a, *y = (const sortent *)b;
+  uint32_t m = x->len < y->len ? x->len : y->len;
+  int c = m ? memcmp(x->s, y->s, m) : 0;
+  if (c != 0) return c;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+** Sort the types of 'x' with nonzero 'freq' and fill map[old] = rank
+** (UINT32_MAX for dropped types).  *nlive receives the number kept and
+** *out the sorted entries (malloc'd).
+*/
+static int sortlex (const cp_lex *x, const uint32_t *freq, uint32_t *map,
+                    sortent **out, uint32_t *nlive) {
+  sortent *e = (sortent *)malloc(((size_t)x->n + 1) * sizeof(sortent));
+  uint32_t i, k = 0;
+  if (e == NULL) return 0;
+  for (i = 0; i < x->n; i++) {
+    map[i] = UINT32_MAX;
+    if (freq[i] > 0) {
+      size_t len;
+      e[k].s = cp_lex_str(x, i, &len);
+      e[k].len = (uint32_t)len;
+      e[k].id = i;
+      k++;
+    }
+  }
+  qsort(e, k, sizeof(sortent), cmpent);
+  for (i = 0; i < k; i++) map[e[i].id] = i;
+  *out = e;
+  *nlive = k;
+  return 1;
+}
+
+typedef struct secinfo {
+  uint64_t off, size;
+} secinfo;
+
+static size_t align8 (size_t x) { return (x + 7) & ~(size_t)7; }
+
+int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
+  uint32_t *freq[CP_NLAYERS] = {NULL, NULL, NULL};
+  uint32_t *map[CP_NLAYERS] = {NULL, NULL, NULL};
+  uint32_t *last[CP_NLAYERS] = {NULL, NULL, NULL};
+  sortent *ent[CP_NLAYERS] = {NULL, NULL, NULL};
+  sortent *byid = NULL;
+  uint32_t nt[CP_NLAYERS] = {0, 0, 0};
+  uint32_t *cursor = NULL;
+  secinfo sec[CP_SEC_COUNT];
+  unsigned char *out = NULL;
+  size_t T, D, total, hdrsize, i;
+  int l, s, rc = CP_OK;
+  if (w == NULL || img == NULL || size == NULL)
+    return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
+  *img = NULL;  *size = 0;
+  if (!cp_seg_host_le())
+    return cp_err_set(err, CP_EINVAL, "segments need a little-endian host");
+  T = w->stream.n;
+  D = w->ndocs;
+  /* 1. frequencies of the build ids, from the stream */
+  for (l = 0; l < CP_NLAYERS; l++) {
+    size_t n = (size_t)w->lex[l].n + 1;
+    freq[l] = (uint32_t *)calloc(n, sizeof(uint32_t));
+    map[l] = (uint32_t *)malloc(n * sizeof(uint32_t));
+    last[l] = (uint32_t *)malloc(n * sizeof(uint32_t));
+    if (!freq[l] || !map[l] || !last[l]) goto oom;
+  }
+  for (i = 0; i < T; i++) freq[CP_WORD][w->stream.v[i]]++;
+  for (i = 0; i < w->lex[CP_WORD].n; i++)
+    freq[CP_NORM][w->word_norm.v[i]] += freq[CP_WORD][i];
+  for (i = 0; i < w->lex[CP_NORM].n; i++)
+    if (freq[CP_NORM][i] > 0)  /* only unused norms can lack a stem */
+      freq[CP_STEM][w->norm_stem.v[i]] += freq[CP_NORM][i];
+  /* 2. sorted lexicons of the live types */
+  for (l = 0; l < CP_NLAYERS; l++)
+    if (!sortlex(&w->lex[l], freq[l], map[l], &ent[l], &nt[l])) goto oom;
+  byid = (sortent *)malloc((D + 1) * sizeof(sortent));
+  if (byid == NULL) goto oom;
+  for (i = 0; i < D; i++) {
+    byid[i].s = w->docstr.v + w->docs[i].id_off;
+    byid[i].len = w->docs[i].idlen;
+    byid[i].id = (uint32_t)i;
+  }
+  qsort(byid, D, sizeof(sortent), cmpent);
+  /* 3. layout */
+  memset(sec, 0, sizeof(sec));
+  for (l = 0; l < CP_NLAYERS; l++) {
+    size_t b = 0;
+    uint32_t k;
+    for (k = 0; k < nt[l]; k++) b += ent[l][k].len;
+    sec[CP_SEC_LEXO(l)].size = 4 * ((uint64_t)nt[l] + 1);
+    sec[CP_SEC_LEXS(l)].size = b;
+    sec[CP_SEC_FREQ(l)].size = 8 * (uint64_t)nt[l];
+  }
+  sec[CP_SEC_WNORM].size = 4 * (uint64_t)nt[CP_WORD];
+  sec[CP_SEC_NSTEM].size = 4 * (uint64_t)nt[CP_NORM];
+  sec[CP_SEC_WFLAGS].size = nt[CP_WORD];
+  sec[CP_SEC_SNORMO].size = 4 * ((uint64_t)nt[CP_STEM] + 1);
+  sec[CP_SEC_SNORM].size = 4 * (uint64_t)nt[CP_NORM];
+  sec[CP_SEC_STREAM].size = 4 * (uint64_t)T;
+  sec[CP_SEC_POSTO].size = 4 * ((uint64_t)nt[CP_NORM] + 1);
+  sec[CP_SEC_POST].size = 4 * (uint64_t)T;
+  sec[CP_SEC_SPANS].size = 8 * (uint64_t)T;
+  sec[CP_SEC_SENTS].size = 4 * (uint64_t)w->sents.n;
+  sec[CP_SEC_PARAS].size = 4 * (uint64_t)w->paras.n;
+  sec[CP_SEC_DOCS].size = CP_SEG_DOCREC * (uint64_t)D;
+  sec[CP_SEC_DOCSTR].size = w->docstr.n;
+  sec[CP_SEC_TEXT].size = w->text.n;
+  sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
+  hdrsize = CP_SEG_FIXED + CP_SEG_SECENT * (CP_SEC_COUNT - 1) + 8;
+  total = align8(hdrsize);
+  for (s = 1; s < CP_SEC_COUNT; s++) {
+    sec[s].off = total;
+    if (sec[s].size > SIZE_MAX / 2 - total) goto oom;
+    total = align8(total + (size_t)sec[s].size);
+  }
+  out = (unsigned char *)calloc(1, total);
+  if (out == NULL) goto oom;
+  /* 4. lexicons, maps, flags */
+  for (l = 0; l < CP_NLAYERS; l++) {
+    uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);
+    char *str = (char *)(out + sec[CP_SEC_LEXS(l)].off);
+    uint32_t *f = (uint32_t *)(out + sec[CP_SEC_FREQ(l)].off);
+    uint32_t k, b = 0;
+    for (k = 0; k < nt[l]; k++) {
+      o[k] = b;
+      memcpy(str + b, ent[l][k].s, ent[l][k].len);
+      b += ent[l][k].len;
+      f[k] = freq[l][ent[l][k].id];
+    }
+    o[nt[l]] = b;
+  }
+  {
+    uint32_t *wn = (uint32_t *)(out + sec[CP_SEC_WNORM].off);
+    uint32_t *ns = (uint32_t *)(out + sec[CP_SEC_NSTEM].off);
+    unsigned char *fl = out + sec[CP_SEC_WFLAGS].off;
+    uint32_t *so = (uint32_t *)(out + sec[CP_SEC_SNORMO].off);
+    uint32_t *sn = (uint32_t *)(out + sec[CP_SEC_SNORM].off);
+    uint32_t k;
+    for (k = 0; k < nt[CP_WORD]; k++) {
+      uint32_t old = ent[CP_WORD][k].id;
+      wn[k] = map[CP_NORM][w->word_norm.v[old]];
+      fl[k] = (unsigned char)w->word_flags.v[old];
+    }
+    for (k = 0; k < nt[CP_NORM]; k++)
+      ns[k] = map[CP_STEM][w->norm_stem.v[ent[CP_NORM][k].id]];
+    /* stem -> norms by counting sort; norms come in ascending order, so
+    ** each list is sorted.  'last' of the stem layer is the cursor. */
+    so[0] = 0;
+    for (k = 0; k < nt[CP_STEM]; k++) so[k + 1] = 0;
+    for (k = 0; k < nt[CP_NORM]; k++) so[ns[k] + 1]++;
+    for (k = 0; k < nt[CP_STEM]; k++) so[k + 1] += so[k];
+    for (k = 0; k < nt[CP_STEM]; k++) last[CP_STEM][k] = so[k];
+    for (k = 0; k < nt[CP_NORM]; k++) sn[last[CP_STEM][ns[k]]++] = k;
+  }
+  /* 5. stream, postings, document frequencies: one pass, doc by doc */
+  cursor = (uint32_t *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(uint32_t));
+  if (cursor == NULL) goto oom;
+  {
+    uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
+    uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
+    uint32_t *post = (uint32_t *)(out + sec[CP_SEC_POST].off);
+    const uint32_t *wn = (const uint32_t *)(out + sec[CP_SEC_WNORM].off);
+    const uint32_t *ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
+    const uint32_t *nf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off);
+    uint32_t *df[CP_NLAYERS];
+    const uint32_t *wmap = map[CP_WORD];
+    uint32_t k, d;
+    for (l = 0; l < CP_NLAYERS; l++) {
+      df[l] = (uint32_t *)(out + sec[CP_SEC_FREQ(l)].off) + nt[l];
+      for (k = 0; k < nt[l]; k++) last[l][k] = UINT32_MAX;
+    }
+    po[0] = 0;
+    for (k = 0; k < nt[CP_NORM]; k++) {
+      cursor[k] = po[k];
+      po[k + 1] = po[k] + nf[k];
+    }
+    for (d = 0; d < D; d++) {
+      uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
+      for (; p < e; p++) {
+        uint32_t wid = wmap[w->stream.v[p]], nid = wn[wid], sid = ns[nid];
+        st[p] = wid;
+        post[cursor[nid]++] = p;
+        if (last[CP_WORD][wid] != d) { last[CP_WORD][wid] = d; df[CP_WORD][wid]++; }
+        if (last[CP_NORM][nid] != d) { last[CP_NORM][nid] = d; df[CP_NORM][nid]++; }
+        if (last[CP_STEM][sid] != d) { last[CP_STEM][sid] = d; df[CP_STEM][sid]++; }
+      }
+    }
+  }
+  /* 6. spans, structure, documents */
+  if (T) memcpy(out + sec[CP_SEC_SPANS].off, w->spans.v, 8 * T);
+  if (w->sents.n)
+    memcpy(out + sec[CP_SEC_SENTS].off, w->sents.v, 4 * w->sents.n);
+  if (w->paras.n)
+    memcpy(out + sec[CP_SEC_PARAS].off, w->paras.v, 4 * w->paras.n);
+  if (w->docstr.n)
+    memcpy(out + sec[CP_SEC_DOCSTR].off, w->docstr.v, w->docstr.n);
+  if (w->text.n) memcpy(out + sec[CP_SEC_TEXT].off, w->text.v, w->text.n);
+  for (i = 0; i < D; i++) {
+    unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
+    const docrec *d = &w->docs[i];
+    cp_wr32(r + CP_D_TOKSTART, d->tok_start);
+    cp_wr32(r + CP_D_TOKCOUNT, d->tok_count);
+    cp_wr64(r + CP_D_TEXTOFF, d->text_off);
+    cp_wr64(r + CP_D_TEXTLEN, d->text_len);
+    cp_wr64(r + CP_D_IDOFF, d->id_off);
+    cp_wr32(r + CP_D_IDLEN, d->idlen);
+    cp_wr32(r + CP_D_METALEN, d->metalen);
+    cp_wr64(r + CP_D_METAOFF, d->meta_off);
+    cp_wr32(out + sec[CP_SEC_BYID].off + 4 * i, byid[i].id);
+  }
+  /* 7. header, section table, checksums */
+  memcpy(out + CP_H_MAGIC, CP_SEG_MAGIC, 8);
+  cp_wr32(out + CP_H_VERSION, CP_SEG_VERSION);
+  cp_wr32(out + CP_H_BOM, CP_SEG_BOM);
+  cp_wr32(out + CP_H_HDRSIZE, (uint32_t)hdrsize);
+  cp_wr32(out + CP_H_NSECS, CP_SEC_COUNT - 1);
+  cp_wr32(out + CP_H_NDOCS, (uint32_t)D);
+  cp_wr32(out + CP_H_NTOK, (uint32_t)T);
+  for (l = 0; l < CP_NLAYERS; l++) cp_wr32(out + CP_H_NTYPES + 4 * l, nt[l]);
+  cp_wr32(out + CP_H_NSENTS, (uint32_t)w->sents.n);
+  cp_wr32(out + CP_H_NPARAS, (uint32_t)w->paras.n);
+  cp_wr32(out + CP_H_RESERVED, 0);
+  cp_wr64(out + CP_H_INVALID, w->invalid);
+  cp_wr64(out + CP_H_TEXTBYTES, w->text.n);
+  cp_wr64(out + CP_H_SIZE, total);
+  for (s = 1; s < CP_SEC_COUNT; s++) {
+    unsigned char *e = out + CP_SEG_FIXED + CP_SEG_SECENT * (s - 1);
+    cp_wr32(e, (uint32_t)s);
+    cp_wr32(e + 4, 0);
+    cp_wr64(e + 8, sec[s].off);
+    cp_wr64(e + 16, sec[s].size);
+    cp_wr64(e + 24, XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
+  }
+  cp_wr64(out + hdrsize - 8, XXH64(out, hdrsize - 8, 0));
+  *img = out;
+  *size = total;
+  out = NULL;
+  reset(w);
+  goto done;
+oom:
+  rc = cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
+done:
+  for (l = 0; l < CP_NLAYERS; l++) {
+    free(freq[l]);  free(map[l]);  free(last[l]);  free(ent[l]);
+  }
+  free(byid);
+  free(cursor);
+  free(out);
+  return rc;
+}
+
+/* }================================================================ */

@@ -1,0 +1,550 @@
+/*
+** tok.c -- UAX #29 word and sentence segmentation (Unicode 15.0) and
+** the corpus tailoring on top of it; cp_tok_run turns segments into
+** tokens with sentence and paragraph flags.  docs/TOKENIZER.md states
+** the tailoring rules in prose.
+**
+** Both segmenters are written as "next boundary after pos" functions
+** that start from a fresh state at pos.  That is exact for UAX #29:
+** every rule that looks left of a position (WB7, WB7c, WB11, the RI
+** pairs, SB7, SB8-SB11) has a mirror rule that would already have
+** forbidden a break at the earlier position, so no context ever
+** reaches back across a boundary.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "tok.h"
+#include "unitab.h"
+#include "utf8.h"
+
+/* internal flag: token follows exactly one line break (becomes a
+** paragraph start when the document has no blank line at all) */
+#define TF_LINE 0x100u
+
+#define NONE 0xffu  /* "no character": start of segment */
+
+/* {==================================================================
+** Character access
+** ===================================================================*/
+
+/* property word of the character at s[i] (i < n); *len its length */
+static inline unsigned prop_at (const unsigned char *s, size_t n, size_t i,
+                                uint32_t *c, size_t *len) {
+  uint32_t ch;
+  if (s[i] < 0x80) {
+    *len = 1;
+    *c = s[i];
+    return cp_uni_props[cp_uni_stage2[s[i]]];  /* block 0 is ASCII */
+  }
+  ch = cp_utf8_decode(s + i, n - i, len);
+  *c = ch;
+  return cp_uni_prop(ch);
+}
+
+static int is_hyphen (uint32_t c) {
+  return c == 0x2D || c == 0x2010 || c == 0x2011;
+}
+
+static int is_asciialpha (unsigned c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* }================================================================== */
+
+
+/* {==================================================================
+** Abbreviations (corpus mode)
+** ===================================================================*/
+
+/* case-sensitive, as written in docs/TOKENIZER.md */
+static const char *const abbrevs[] = {
+  "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Col", "Lt", "Sgt", "Gov",
+  "Sen", "Rep", "Rev", "Hon", "Jr", "Sr", "Inc", "Ltd", "Co", "Corp", "No",
+  "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+  "Sept", "Oct", "Nov", "Dec", NULL
+};
+
+/*
+** Does the period at s[dot] belong to the word s[w..dot)?  True for a
+** listed abbreviation ("No" only before a number: "No. 5"), for single
+** ASCII letters joined by periods ("U.S", "e.g"), and for a single
+** capital letter (an initial: "J. Blinken").  A period that starts a
+** run ("etc...") never does.
+*/
+static int abbrev_period (const unsigned char *s, size_t n, size_t w,
+                          size_t dot) {
+  size_t len = dot - w, i;
+  if (len == 0 || len > 16 || dot >= n || s[dot] != '.') return 0;
+  if (dot + 1 < n && s[dot + 1] == '.') return 0;
+  if (len == 1)
+    return s[w] >= 'A' && s[w] <= 'Z';
+  if (len % 2 == 1) {  /* L.L.L */
+    for (i = 0; i < len; i++)
+      if ((i % 2 == 0) ? !is_asciialpha(s[w + i]) : s[w + i] != '.') break;
+    if (i == len) return 1;
+  }
+  for (i = 0; abbrevs[i] != NULL; i++) {
+    if (strlen(abbrevs[i]) == len && memcmp(abbrevs[i], s + w, len) == 0) {
+      if (len == 2 && memcmp(s + w, "No", 2) == 0) {
+        size_t j = dot + 1;
+        while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
+        return j < n && s[j] >= '0' && s[j] <= '9';
+      }
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+** Sentence side: is the period at s[dot] the end of an abbreviation?
+** The word is found by scanning back over ASCII letters and periods;
+** it must not continue into a word character or a joiner before it
+** (the word segmenter would then see a longer word).
+*/
+static int abbrev_before (const unsigned char *s, size_t n, size_t dot) {
+  size_t w = dot;
+  while (w > 0 && dot - w < 17 && (is_asciialpha(s[w - 1]) || s[w - 1] == '.'))
+    w--;
+  if (w == dot || s[w] == '.') return 0;
+  if (w > 0) {
+    size_t b = w - 1, len;
+    uint32_t c;
+    unsigned p, wb;
+    while (b > 0 && w - b < 4 && (s[b] & 0xC0) == 0x80) b--;
+    p = prop_at(s, n, b, &c, &len);
+    wb = CP_UNI_WB(p);
+    if ((p & CP_UNI_WORD) || is_hyphen(c) || wb == CP_WB_EXTENDNUMLET
+        || wb == CP_WB_MIDLETTER || wb == CP_WB_MIDNUMLET || wb == CP_WB_SQ
+        || wb == CP_WB_MIDNUM || wb == CP_WB_EXTEND || wb == CP_WB_FORMAT
+        || wb == CP_WB_ZWJ)
+      return 0;
+  }
+  return abbrev_period(s, n, w, dot);
+}
+
+/* }================================================================== */
+
+
+/* {==================================================================
+** Word boundaries
+** ===================================================================*/
+
+#define AH(x)    ((x) == CP_WB_ALETTER || (x) == CP_WB_HL)
+#define MNLQ(x)  ((x) == CP_WB_MIDNUMLET || (x) == CP_WB_SQ)
+#define IGN(x)   ((x) == CP_WB_EXTEND || (x) == CP_WB_FORMAT || (x) == CP_WB_ZWJ)
+
+/* the next character at or after i that WB4 does not skip:
+** its property word (0 with *c = NONE at end of text) */
+static unsigned wb_ahead (const unsigned char *s, size_t n, size_t i,
+                          uint32_t *c) {
+  while (i < n) {
+    size_t len;
+    unsigned p = prop_at(s, n, i, c, &len);
+    if (!IGN(CP_UNI_WB(p))) return p;
+    i += len;
+  }
+  *c = NONE;
+  return 0;
+}
+
+/*
+** End of the word segment that starts at pos (pos < n).  'corpus' adds
+** the hyphen rule and the "..." / "--" runs.
+*/
+static size_t wb_next (const unsigned char *s, size_t n, size_t pos,
+                       int corpus) {
+  size_t len, i;
+  uint32_t c, l1c;
+  unsigned p = prop_at(s, n, pos, &c, &len);
+  unsigned raw = CP_UNI_WB(p);  /* previous character, WB4 not applied */
+  unsigned l1 = raw, l1p = p;   /* previous character after WB4 */
+  unsigned l2 = NONE, l2p = 0;  /* the one before that */
+  unsigned nri = (raw == CP_WB_RI);
+  l1c = c;
+  i = pos + len;
+  /* WB3, WB3a */
+  if (raw == CP_WB_CR)
+    return (i < n && s[i] == '\n') ? i + 1 : i;
+  if (raw == CP_WB_LF || raw == CP_WB_NEWLINE) return i;
+  while (i < n) {
+    unsigned q = prop_at(s, n, i, &c, &len);
+    unsigned r = CP_UNI_WB(q);
+    if (r == CP_WB_CR || r == CP_WB_LF || r == CP_WB_NEWLINE)
+      return i;                                              /* WB3b */
+    if (raw == CP_WB_ZWJ && (q & CP_UNI_EXTPICT)) goto join;  /* WB3c */
+    if (raw == CP_WB_WSEGSPACE && r == CP_WB_WSEGSPACE) goto join; /* WB3d */
+    if (IGN(r)) { raw = r; i += len; continue; }              /* WB4 */
+    if (AH(l1)) {
+      if (AH(r)) goto join;                                   /* WB5 */
+      if (r == CP_WB_NUMERIC) goto join;                      /* WB9 */
+      if (r == CP_WB_MIDLETTER || MNLQ(r)) {                  /* WB6 */
+        uint32_t c2;
+        unsigned r2 = CP_UNI_WB(wb_ahead(s, n, i + len, &c2));
+        if (c2 != NONE && AH(r2)) goto join;
+      }
+    }
+    if (AH(l2) && (l1 == CP_WB_MIDLETTER || MNLQ(l1)) && AH(r))
+      goto join;                                              /* WB7 */
+    if (l1 == CP_WB_HL) {
+      if (r == CP_WB_SQ) goto join;                           /* WB7a */
+      if (r == CP_WB_DQ) {                                    /* WB7b */
+        uint32_t c2;
+        unsigned r2 = CP_UNI_WB(wb_ahead(s, n, i + len, &c2));
+        if (c2 != NONE && r2 == CP_WB_HL) goto join;
+      }
+    }
+    if (l2 == CP_WB_HL && l1 == CP_WB_DQ && r == CP_WB_HL) goto join; /* WB7c */
+    if (l1 == CP_WB_NUMERIC) {
+      if (r == CP_WB_NUMERIC || AH(r)) goto join;             /* WB8, WB10 */
+      if (r == CP_WB_MIDNUM || MNLQ(r)) {                     /* WB12 */
+        uint32_t c2;
+        unsigned r2 = CP_UNI_WB(wb_ahead(s, n, i + len, &c2));
+        if (c2 != NONE && r2 == CP_WB_NUMERIC) goto join;
+      }
+    }
+    if (l2 == CP_WB_NUMERIC && (l1 == CP_WB_MIDNUM || MNLQ(l1))
+        && r == CP_WB_NUMERIC) goto join;                     /* WB11 */
+    if (l1 == CP_WB_KATAKANA && r == CP_WB_KATAKANA) goto join; /* WB13 */
+    if (r == CP_WB_EXTENDNUMLET && (AH(l1) || l1 == CP_WB_NUMERIC
+        || l1 == CP_WB_KATAKANA || l1 == CP_WB_EXTENDNUMLET))
+      goto join;                                              /* WB13a */
+    if (l1 == CP_WB_EXTENDNUMLET && (AH(r) || r == CP_WB_NUMERIC
+        || r == CP_WB_KATAKANA)) goto join;                   /* WB13b */
+    if (l1 == CP_WB_RI && r == CP_WB_RI && (nri & 1)) goto join; /* WB15-16 */
+    if (corpus) {
+      /* hyphen between word characters stays in the word */
+      if ((l1p & CP_UNI_WORD) && is_hyphen(c)) {
+        uint32_t c2;
+        unsigned p2 = wb_ahead(s, n, i + len, &c2);
+        if (c2 != NONE && (p2 & CP_UNI_WORD)) goto join;
+      }
+      if ((l2p & CP_UNI_WORD) && is_hyphen(l1c) && (q & CP_UNI_WORD))
+        goto join;
+      /* "..." and "--" runs are one token */
+      if (c == l1c && (c == '.' || c == '-') && raw == l1) goto join;
+    }
+    return i;                                                 /* WB999 */
+  join:
+    nri = (r == CP_WB_RI) ? ((l1 == CP_WB_RI) ? nri + 1 : 1) : 0;
+    l2 = l1; l2p = l1p;
+    l1 = r; l1p = q; l1c = c;
+    raw = r;
+    i += len;
+  }
+  return n;
+}
+
+/*
+** One word segment in the given mode: UAX #29 (+ corpus rules), then
+** in corpus mode an abbreviation takes the period that follows it.
+*/
+static size_t seg_next (const unsigned char *s, size_t n, size_t pos,
+                        int mode) {
+  size_t e = wb_next(s, n, pos, mode == CP_TOK_CORPUS);
+  if (mode == CP_TOK_CORPUS && e < n && s[e] == '.'
+      && abbrev_period(s, n, pos, e))
+    e++;
+  return e;
+}
+
+/* }================================================================== */
+
+
+/* {==================================================================
+** Sentence boundaries
+** ===================================================================*/
+
+#define PARASEP(x) ((x) == CP_SB_SEP || (x) == CP_SB_CR || (x) == CP_SB_LF)
+#define SATERM(x)  ((x) == CP_SB_STERM || (x) == CP_SB_ATERM)
+
+/* sentence property; corpus mode reads line breaks as spaces (blank
+** lines are handled as paragraphs by cp_tok_run) */
+static inline unsigned sb_of (unsigned p, int corpus) {
+  unsigned r = CP_UNI_SB(p);
+  if (corpus && PARASEP(r)) r = CP_SB_SP;
+  return r;
+}
+
+/* SB8 lookahead: does a Lower come before any OLetter, Upper, Lower,
+** ParaSep or SATerm, starting at i? */
+static int sb8_lower (const unsigned char *s, size_t n, size_t i, int corpus) {
+  while (i < n) {
+    size_t len;
+    uint32_t c;
+    unsigned r = sb_of(prop_at(s, n, i, &c, &len), corpus);
+    if (r == CP_SB_LOWER) return 1;
+    if (r == CP_SB_OLETTER || r == CP_SB_UPPER || PARASEP(r) || SATERM(r))
+      return 0;
+    i += len;
+  }
+  return 0;
+}
+
+/*
+** End of the sentence that starts at pos (pos < n).  In corpus mode no
+** sentence ends after an abbreviation (abbrev_before).
+*/
+static size_t sb_next (const unsigned char *s, size_t n, size_t pos,
+                       int corpus) {
+  size_t len, i, termpos = 0;
+  uint32_t c;
+  unsigned r = sb_of(prop_at(s, n, pos, &c, &len), corpus);
+  unsigned l1 = r, l2 = NONE;
+  int term = 0;      /* 0; 1 after SATerm Close*; 2 after SATerm Close* Sp+ */
+  int aterm = 0;     /* the last SATerm was an ATerm */
+  int nterm = 0;     /* SATerms in the current terminator run */
+  i = pos + len;
+  if (r == CP_SB_CR) return (i < n && s[i] == '\n') ? i + 1 : i; /* SB3-4 */
+  if (PARASEP(r)) return i;                                      /* SB4 */
+  if (SATERM(r)) { term = 1; aterm = (r == CP_SB_ATERM); nterm = 1; termpos = pos; }
+  while (i < n) {
+    r = sb_of(prop_at(s, n, i, &c, &len), corpus);
+    if (r == CP_SB_EXTEND || r == CP_SB_FORMAT) { i += len; continue; } /* SB5 */
+    if (l1 == CP_SB_ATERM && r == CP_SB_NUMERIC) goto join;        /* SB6 */
+    if ((l2 == CP_SB_UPPER || l2 == CP_SB_LOWER) && l1 == CP_SB_ATERM
+        && r == CP_SB_UPPER) goto join;                             /* SB7 */
+    if (term) {
+      if (aterm && sb8_lower(s, n, i, corpus)) goto join;         /* SB8 */
+      if (r == CP_SB_SCONTINUE || SATERM(r)) goto join;           /* SB8a */
+      if (term == 1 && (r == CP_SB_CLOSE || r == CP_SB_SP || PARASEP(r)))
+        goto join;                                                /* SB9 */
+      if (r == CP_SB_SP || PARASEP(r)) goto join;                 /* SB10 */
+      if (corpus && aterm && nterm == 1 && abbrev_before(s, n, termpos))
+        goto join;                       /* corpus: no break after "Mr." */
+      return i;                                                   /* SB11 */
+    }
+  join:
+    if (PARASEP(r)) {                                    /* SB4 (and SB3) */
+      i += len;
+      if (r == CP_SB_CR && i < n && s[i] == '\n') i++;
+      return i;
+    }
+    if (SATERM(r)) {
+      nterm = (term == 1) ? nterm + 1 : 1;
+      term = 1; aterm = (r == CP_SB_ATERM); termpos = i;
+    }
+    else if (r == CP_SB_CLOSE && term == 1) {}
+    else if (r == CP_SB_SP && term) term = 2;
+    else term = 0;
+    l2 = l1; l1 = r;
+    i += len;
+  }
+  return n;
+}
+
+/* }================================================================== */
+
+
+/* {==================================================================
+** Tokens
+** ===================================================================*/
+
+void cp_tokvec_free (cp_tokvec *tv) {
+  if (tv == NULL) return;
+  free(tv->v);
+  tv->v = NULL;
+  tv->n = tv->cap = 0;
+}
+
+static int tv_push (cp_tokvec *tv, size_t start, size_t stop, unsigned flags,
+                    cp_err *err) {
+  if (tv->n == tv->cap) {
+    size_t ncap = tv->cap ? tv->cap * 2 : 256;
+    cp_tok *nv;
+    if (ncap < tv->cap || ncap > SIZE_MAX / sizeof(cp_tok))
+      return cp_err_set(err, CP_ENOMEM, "tokenizer: too many tokens");
+    nv = realloc(tv->v, ncap * sizeof(cp_tok));
+    if (nv == NULL)
+      return cp_err_set(err, CP_ENOMEM, "tokenizer: out of memory");
+    tv->v = nv;
+    tv->cap = ncap;
+  }
+  tv->v[tv->n].start = start;
+  tv->v[tv->n].stop = stop;
+  tv->v[tv->n].flags = flags;
+  tv->n++;
+  return CP_OK;
+}
+
+static int check_args (const char *s, size_t n, int mode, const char *fn,
+                       cp_err *err) {
+  if (s == NULL && n > 0)
+    return cp_err_set(err, CP_EINVAL, "%s: NULL text", fn);
+  if (mode != CP_TOK_CORPUS && mode != CP_TOK_STRICT)
+    return cp_err_set(err, CP_EINVAL, "%s: unknown mode %d", fn, mode);
+  return CP_OK;
+}
+
+/*
+** Classify the segment s[a..b): returns 0 for whitespace/control only
+** (dropped), 1 for a word token, 2 for a punctuation token.  *nl gets
+** the number of line breaks it holds (a line-break segment is alone:
+** WB3a/b), U+2029 PARAGRAPH SEPARATOR counting as a blank line.
+*/
+static int seg_kind (const unsigned char *s, size_t a, size_t b,
+                     unsigned *nl) {
+  size_t i = a, len;
+  int allspace = 1;
+  *nl = 0;
+  while (i < b) {
+    uint32_t c;
+    unsigned p = prop_at(s, b, i, &c, &len);
+    if (p & CP_UNI_WORD) return 1;
+    if (!(p & CP_UNI_SPACE)) allspace = 0;
+    i += len;
+  }
+  if (!allspace) return 2;
+  {
+    uint32_t c;
+    unsigned w = CP_UNI_WB(prop_at(s, b, a, &c, &len));
+    if (w == CP_WB_CR || w == CP_WB_LF || w == CP_WB_NEWLINE)
+      *nl = (c == 0x2029) ? 2 : 1;
+  }
+  return 0;
+}
+
+int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
+                cp_err *err) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t pos = 0, send = 0, i;
+  unsigned nl = 0;
+  int blank = 0, first = 1, rc;
+  int corpus = (mode == CP_TOK_CORPUS);
+  if ((rc = check_args(str, n, mode, "cp_tok_run", err)) != CP_OK) return rc;
+  if (tv == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_tok_run: NULL token vector");
+  tv->n = 0;
+  while (pos < n) {
+    size_t e = seg_next(s, n, pos, mode);
+    unsigned snl, flags = 0;
+    int kind = seg_kind(s, pos, e, &snl);
+    if (kind == 0) {
+      nl += snl;
+      pos = e;
+      continue;
+    }
+    if (kind == 2) flags |= CP_TF_PUNCT;
+    if (first) flags |= CP_TF_SSTART | CP_TF_PSTART;
+    else if (nl >= 2) { flags |= CP_TF_SSTART | CP_TF_PSTART; blank = 1; }
+    else if (nl == 1) flags |= TF_LINE;
+    /* sentence boundaries up to this token */
+    while (send <= pos) {
+      flags |= CP_TF_SSTART;
+      send = sb_next(s, n, send, corpus);
+    }
+    if (flags & CP_TF_PSTART) {
+      /* the sentence segmenter restarts at the paragraph */
+      send = sb_next(s, n, pos, corpus);
+    }
+    if ((rc = tv_push(tv, pos, e, flags, err)) != CP_OK) return rc;
+    first = 0;
+    nl = 0;
+    pos = e;
+  }
+  for (i = 0; i < tv->n; i++) {
+    if (tv->v[i].flags & TF_LINE) {
+      tv->v[i].flags &= ~TF_LINE;
+      if (!blank) tv->v[i].flags |= CP_TF_SSTART | CP_TF_PSTART;
+    }
+  }
+  return CP_OK;
+}
+
+/* }================================================================== */
+
+
+/* {==================================================================
+** Boundary lists
+** ===================================================================*/
+
+typedef struct offvec {
+  size_t *v;
+  size_t n, cap;
+} offvec;
+
+static int ov_push (offvec *ov, size_t x, cp_err *err) {
+  if (ov->n == ov->cap) {
+    size_t ncap = ov->cap ? ov->cap * 2 : 64;
+    size_t *nv;
+    if (ncap < ov->cap || ncap > SIZE_MAX / sizeof(size_t))
+      return cp_err_set(err, CP_ENOMEM, "tokenizer: too many boundaries");
+    nv = realloc(ov->v, ncap * sizeof(size_t));
+    if (nv == NULL) {
+      return cp_err_set(err, CP_ENOMEM, "tokenizer: out of memory");
+    }
+    ov->v = nv;
+    ov->cap = ncap;
+  }
+  ov->v[ov->n++] = x;
+  return CP_OK;
+}
+
+static int ov_done (offvec *ov, int rc, size_t **out, size_t *nout) {
+  if (rc != CP_OK) {
+    free(ov->v);
+    return rc;
+  }
+  *out = ov->v;
+  *nout = ov->n;
+  return CP_OK;
+}
+
+int cp_tok_wordbreaks (const char *str, size_t n, int mode,
+                       size_t **out, size_t *nout, cp_err *err) {
+  const unsigned char *s = (const unsigned char *)str;
+  offvec ov = {NULL, 0, 0};
+  size_t pos = 0;
+  int rc;
+  if (out == NULL || nout == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_tok_wordbreaks: NULL result pointer");
+  *out = NULL; *nout = 0;
+  if ((rc = check_args(str, n, mode, "cp_tok_wordbreaks", err)) != CP_OK)
+    return rc;
+  if (n == 0) return CP_OK;
+  rc = ov_push(&ov, 0, err);
+  while (rc == CP_OK && pos < n) {
+    pos = seg_next(s, n, pos, mode);
+    rc = ov_push(&ov, pos, err);
+  }
+  return ov_done(&ov, rc, out, nout);
+}
+
+/*
+** Strict mode: the UAX #29 boundaries.  Corpus mode: the start of each
+** sentence's first token (as flagged by cp_tok_run), with 0 and n.
+*/
+int cp_tok_sentbreaks (const char *str, size_t n, int mode,
+                       size_t **out, size_t *nout, cp_err *err) {
+  const unsigned char *s = (const unsigned char *)str;
+  offvec ov = {NULL, 0, 0};
+  int rc;
+  if (out == NULL || nout == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_tok_sentbreaks: NULL result pointer");
+  *out = NULL; *nout = 0;
+  if ((rc = check_args(str, n, mode, "cp_tok_sentbreaks", err)) != CP_OK)
+    return rc;
+  if (n == 0) return CP_OK;
+  rc = ov_push(&ov, 0, err);
+  if (mode == CP_TOK_STRICT) {
+    size_t pos = 0;
+    while (rc == CP_OK && pos < n) {
+      pos = sb_next(s, n, pos, 0);
+      rc = ov_push(&ov, pos, err);
+    }
+  }
+  else {
+    cp_tokvec tv = {NULL, 0, 0};
+    size_t i;
+    rc = cp_tok_run(str, n, mode, &tv, err);
+    for (i = 1; rc == CP_OK && i < tv.n; i++)
+      if (tv.v[i].flags & CP_TF_SSTART)
+        rc = ov_push(&ov, tv.v[i].start, err);
+    if (rc == CP_OK) rc = ov_push(&ov, n, err);
+    cp_tokvec_free(&tv);
+  }
+  return ov_done(&ov, rc, out, nout);
+}
+
+/* }================================================================== */

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <xxhash.h>
-
 #include "stats.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
@@ -93,72 +91,6 @@ int cp_freq (cp_corpus *c, const cp_sopt *o, cp_terms *out, cp_err *err) {
 ** n-grams: a hash table of id tuples per segment
 ** ================================================================= */
 
-typedef struct idtab {
-  int n;                  /* tuple length */
-  uint32_t *keys;         /* count * n ids */
-  uint32_t *cnt, *df, *last;
-  size_t count, cap;
-  uint32_t *slot;         /* index+1, 0 empty */
-  size_t nslot;
-} idtab;
-
-static void idtab_free (idtab *h) {
-  free(h->keys); free(h->cnt); free(h->df); free(h->last); free(h->slot);
-}
-
-static int idtab_grow (idtab *h) {
-  size_t ns = h->nslot ? 2 * h->nslot : 4096, i;
-  uint32_t *slot = (uint32_t *)calloc(ns, sizeof(uint32_t));
-  if (slot == NULL) return 0;
-  for (i = 0; i < h->count; i++) {
-    size_t k = (size_t)XXH3_64bits(h->keys + i * (size_t)h->n,
-                                   (size_t)h->n * 4) & (ns - 1);
-    while (slot[k] != 0) k = (k + 1) & (ns - 1);
-    slot[k] = (uint32_t)(i + 1);
-  }
-  free(h->slot);
-  h->slot = slot;
-  h->nslot = ns;
-  return 1;
-}
-
-static int grow_u32 (uint32_t **a, size_t cap) {
-  uint32_t *q = (uint32_t *)realloc(*a, cap * sizeof(uint32_t));
-  if (q == NULL) return 0;
-  *a = q;
-  return 1;
-}
-
-/* count one occurrence of 'key' in local doc d; 0 on out of memory */
-static int idtab_add (idtab *h, const uint32_t *key, uint32_t d) {
-  size_t n = (size_t)h->n, k, i;
-  if (2 * (h->count + 1) > h->nslot && !idtab_grow(h)) return 0;
-  k = (size_t)XXH3_64bits(key, n * 4) & (h->nslot - 1);
-  while (h->slot[k] != 0) {
-    i = h->slot[k] - 1;
-    if (memcmp(h->keys + i * n, key, n * 4) == 0) goto found;
-    k = (k + 1) & (h->nslot - 1);
-  }
-  if (h->count == h->cap) {
-    size_t cap = h->cap ? 2 * h->cap : 4096;
-    uint32_t *keys = (uint32_t *)realloc(h->keys, cap * n * 4);
-    if (keys == NULL) return 0;
-    h->keys = keys;
-    if (!grow_u32(&h->cnt, cap) || !grow_u32(&h->df, cap) ||
-        !grow_u32(&h->last, cap))
-      return 0;
-    h->cap = cap;
-  }
-  i = h->count++;
-  memcpy(h->keys + i * n, key, n * 4);
-  h->cnt[i] = 0; h->df[i] = 0; h->last[i] = 0;
-  h->slot[k] = (uint32_t)(i + 1);
-found:
-  h->cnt[i]++;
-  if (h->last[i] != d + 1) { h->last[i] = d + 1; h->df[i]++; }
-  return 1;
-}
-
 /* does [first, last] (global positions) cover one of the spans?  *j is
 ** advanced past spans starting before 'first' (n-grams come in order) */
 static int covers (const cp_span *must, size_t nmust, size_t *j,
@@ -198,7 +130,7 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
                       const cp_span *must, size_t nmust, cp_terms *out,
                       cp_err *err) {
   cp_view v;
-  idtab h;
+  cp_idtab h;
   uint32_t ring[CP_NGRAM_MAX], rpos[CP_NGRAM_MAX], key[CP_NGRAM_MAX];
   const uint32_t *sents;
   uint32_t nsents, d;
@@ -207,8 +139,7 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
   size_t cap = 0;
   int rc = cp_view_open(c, seg, o, &v, err);
   if (rc != CP_OK) return rc;
-  memset(&h, 0, sizeof(h));
-  h.n = n;
+  cp_idtab_init(&h, n);
   sents = cp_seg_sents(v.seg, &nsents);
   for (d = 0; d < v.ndocs; d++) {
     cp_docinfo di;
@@ -244,7 +175,7 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
           !covers(must, nmust, &j, v.pos_base + rpos[head % n],
                   v.pos_base + p))
         continue;
-      if (!idtab_add(&h, key, d)) { rc = OOM(err); goto done; }
+      if (!cp_idtab_add(&h, key, d)) { rc = OOM(err); goto done; }
     }
   }
   out->docs += v.non;
@@ -257,7 +188,7 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
   }
 done:
   free(buf);
-  idtab_free(&h);
+  cp_idtab_free(&h);
   cp_view_close(&v);
   return rc;
 }

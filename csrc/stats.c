@@ -232,3 +232,72 @@ int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o, cp_view *v,
 }
 
 /* }================================================================ */
+
+
+/* {================================================================
+** Tables of id tuples
+** ================================================================= */
+
+void cp_idtab_init (cp_idtab *h, int n) {
+  memset(h, 0, sizeof(*h));
+  h->n = n;
+}
+
+
+void cp_idtab_free (cp_idtab *h) {
+  free(h->keys); free(h->cnt); free(h->df); free(h->last); free(h->slot);
+}
+
+static int idtab_grow (cp_idtab *h) {
+  size_t ns = h->nslot ? 2 * h->nslot : 4096, i;
+  uint32_t *slot = (uint32_t *)calloc(ns, sizeof(uint32_t));
+  if (slot == NULL) return 0;
+  for (i = 0; i < h->count; i++) {
+    size_t k = (size_t)XXH3_64bits(h->keys + i * (size_t)h->n,
+                                   (size_t)h->n * 4) & (ns - 1);
+    while (slot[k] != 0) k = (k + 1) & (ns - 1);
+    slot[k] = (uint32_t)(i + 1);
+  }
+  free(h->slot);
+  h->slot = slot;
+  h->nslot = ns;
+  return 1;
+}
+
+static int grow_u32 (uint32_t **a, size_t cap) {
+  uint32_t *q = (uint32_t *)realloc(*a, cap * sizeof(uint32_t));
+  if (q == NULL) return 0;
+  *a = q;
+  return 1;
+}
+
+int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint32_t d) {
+  size_t n = (size_t)h->n, k, i;
+  if (2 * (h->count + 1) > h->nslot && !idtab_grow(h)) return 0;
+  k = (size_t)XXH3_64bits(key, n * 4) & (h->nslot - 1);
+  while (h->slot[k] != 0) {
+    i = h->slot[k] - 1;
+    if (memcmp(h->keys + i * n, key, n * 4) == 0) goto found;
+    k = (k + 1) & (h->nslot - 1);
+  }
+  if (h->count == h->cap) {
+    size_t cap = h->cap ? 2 * h->cap : 4096;
+    uint32_t *keys = (uint32_t *)realloc(h->keys, cap * n * 4);
+    if (keys == NULL) return 0;
+    h->keys = keys;
+    if (!grow_u32(&h->cnt, cap) || !grow_u32(&h->df, cap) ||
+        !grow_u32(&h->last, cap))
+      return 0;
+    h->cap = cap;
+  }
+  i = h->count++;
+  memcpy(h->keys + i * n, key, n * 4);
+  h->cnt[i] = 0; h->df[i] = 0; h->last[i] = 0;
+  h->slot[k] = (uint32_t)(i + 1);
+found:
+  h->cnt[i]++;
+  if (h->last[i] != d + 1) { h->last[i] = d + 1; h->df[i]++; }
+  return 1;
+}
+
+/* }================================================================ */

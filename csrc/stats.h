@@ -116,6 +116,7 @@ typedef struct cp_term {
   uint64_t count;                   /* frequency (or joint frequency) */
   uint64_t docs;                    /* documents containing it */
   uint64_t aux[2];                  /* per method, see its comment */
+  size_t part;                      /* pairs: length of the first word */
 } cp_term;
 
 typedef struct cp_chunk cp_chunk;
@@ -192,6 +193,24 @@ int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o, cp_view *v,
                   cp_err *err);
 void cp_view_close (cp_view *v);
 
+/*
+** A hash table counting tuples of n type ids of one segment (n-grams,
+** pairs), with document frequency: cp_idtab_add counts one occurrence
+** of 'key' in local document d and returns 0 on out of memory.
+** Entry i has key keys[i*n .. i*n+n-1].
+*/
+typedef struct cp_idtab {
+  int n;
+  uint32_t *keys;
+  uint32_t *cnt, *df, *last;
+  size_t count, cap;
+  uint32_t *slot;  size_t nslot;   /* private */
+} cp_idtab;
+
+void cp_idtab_init (cp_idtab *h, int n);
+void cp_idtab_free (cp_idtab *h);
+int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint32_t d);
+
 /* check the common options (layer range); CP_EINVAL with a message */
 int cp_sopt_check (const cp_sopt *o, cp_err *err);
 
@@ -254,6 +273,35 @@ int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
 */
 int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, uint64_t min,
               cp_terms *out, cp_err *err);
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Keyness (keyness.c)
+** ================================================================= */
+
+typedef struct cp_keyrow {
+  const char *str;  size_t len;   /* borrowed from the term lists */
+  uint64_t a, b;                  /* frequency in target, reference */
+  cp_key k;
+} cp_keyrow;
+
+/* statistics to sort keyness rows by */
+enum { CP_K_G2 = 0, CP_K_CHI2, CP_K_LOGRATIO, CP_K_PDIFF };
+
+/*
+** Join the frequency lists of a target 't' and a reference 'r' (as
+** filled by cp_freq, not sorted: their hash index is used) into rows,
+** one per term present in either, with the statistics of
+** cp_keyness_calc; 'bonferroni' multiplies each p by the number of rows
+** (capped at 1).  *rows is malloc'd; the strings stay owned by t and r.
+*/
+int cp_keyness (const cp_terms *t, const cp_terms *r, int bonferroni,
+                cp_keyrow **rows, size_t *nrows, cp_err *err);
+
+/* sort rows by a CP_K_* statistic, descending, ties by string */
+void cp_keyness_sort (cp_keyrow *rows, size_t n, int by);
 
 /* }================================================================ */
 

@@ -1,0 +1,135 @@
+/*
+** stats_test.c -- the statistics math against hand-computed values:
+** association measures of one 2x2 table, keyness of one term,
+** dispersion of a small distribution, term lists and id tables.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "tap.h"
+#include "stats.h"
+
+static int near (double a, double b) {
+  return fabs(a - b) <= 1e-12 * (fabs(b) > 1 ? fabs(b) : 1);
+}
+
+static void test_assoc (void) {
+  /* O11 = 10, node window slots R1 = 100, collocate C1 = 50, N = 10000:
+  ** E11 = 100*50/10000 = 0.5 */
+  cp_ctab t = {10, 100, 50, 10000};
+  TAP_OK(near(cp_am(&t, CP_AM_OBS), 10), "obs is O11");
+  TAP_OK(near(cp_am(&t, CP_AM_EXP), 0.5), "exp = R1*C1/N = 0.5");
+  TAP_OK(near(cp_am(&t, CP_AM_MI), log2(20.0)), "MI = log2(10/0.5)");
+  TAP_OK(near(cp_am(&t, CP_AM_MI3), log2(1000.0 / 0.5)), "MI3 = log2(10^3/0.5)");
+  TAP_OK(near(cp_am(&t, CP_AM_T), 9.5 / sqrt(10.0)), "t = 9.5/sqrt(10)");
+  TAP_OK(near(cp_am(&t, CP_AM_Z), 9.5 / sqrt(0.5)), "z = 9.5/sqrt(0.5)");
+  TAP_OK(near(cp_am(&t, CP_AM_DICE), 2.0 / 15.0), "Dice = 20/150");
+  TAP_OK(near(cp_am(&t, CP_AM_LOGDICE), 14 + log2(2.0 / 15.0)),
+         "logDice = 14 + log2(Dice)");
+  /* cells 10, 90, 40, 9860; expected 0.5, 99.5, 49.5, 9850.5 */
+  TAP_OK(near(cp_am(&t, CP_AM_LLR),
+              2 * (10 * log(10 / 0.5) + 40 * log(40 / 49.5)
+                   + 90 * log(90 / 99.5) + 9860 * log(9860 / 9850.5))),
+         "G2 = 2 sum O ln(O/E) over the four cells (%.12g)",
+         cp_am(&t, CP_AM_LLR));
+  TAP_OK(near(cp_am(&t, CP_AM_LLR), 43.81371197162112), "G2 = 43.8137...");
+  TAP_OK(near(cp_am(&t, CP_AM_CHI2),
+              9.5 * 9.5 / 0.5 + 9.5 * 9.5 / 99.5 + 9.5 * 9.5 / 49.5
+              + 9.5 * 9.5 / 9850.5), "chi2 = sum (O-E)^2/E (%.12g)",
+         cp_am(&t, CP_AM_CHI2));
+  TAP_OK(cp_am_id("logdice") == CP_AM_LOGDICE && cp_am_id("nope") == -1,
+         "measure names");
+  TAP_OK(strcmp(cp_am_name(CP_AM_LLR), "llr") == 0, "measure name of LLR");
+  t.n = 0;
+  TAP_OK(isnan(cp_am(&t, CP_AM_MI)), "degenerate table gives NaN");
+}
+
+static void test_keyness (void) {
+  cp_key k;
+  /* 100 in a 10,000-token target, 50 in a 20,000-token reference:
+  ** relative frequencies 0.01 and 0.0025, ratio 4 */
+  cp_keyness_calc(100, 50, 10000, 20000, &k);
+  TAP_OK(near(k.logratio, 2.0), "log ratio = log2(4)");
+  TAP_OK(near(k.pdiff, 300.0), "%%DIFF = 300");
+  /* cells 100, 50, 9900, 19950; E = 50, 100, 9950, 19900 */
+  TAP_OK(near(k.g2, 2 * (100 * log(2.0) + 50 * log(0.5)
+                         + 9900 * log(9900 / 9950.0)
+                         + 19950 * log(19950 / 19900.0))),
+         "G2 over the four cells (%.12g)", k.g2);
+  TAP_OK(near(k.chi2, 2500.0 / 50 + 2500.0 / 100 + 2500.0 / 9950
+              + 2500.0 / 19900), "chi2 (%.12g)", k.chi2);
+  TAP_OK(near(k.p, erfc(sqrt(k.g2 / 2))) && k.p < 1e-15, "p of G2");
+  cp_keyness_calc(50, 100, 20000, 10000, &k);
+  TAP_OK(k.g2 < 0 && k.chi2 < 0 && near(k.logratio, -2.0),
+         "a relatively rarer term has negative G2, chi2, log ratio");
+  cp_keyness_calc(7, 0, 1000, 1000, &k);
+  TAP_OK(near(k.logratio, log2(7 / 0.5)) && isinf(k.pdiff),
+         "zero in the reference: 0.5 for log ratio, inf for %%DIFF");
+  TAP_OK(near(cp_chi2_p1(3.841458820694124), 0.05), "chi2(1) 3.84 -> p 0.05");
+}
+
+static void test_disp (void) {
+  double f[3] = {1, 2, 3}, s[3] = {10, 10, 10}, dpn;
+  double f2[3] = {0, 0, 6}, s2[3] = {10, 20, 30};
+  /* p = .1 .2 .3: mean .2, sd sqrt(.02/3), D = 1 - (sd/mean)/sqrt 2 */
+  TAP_OK(near(cp_juilland_d(f, s, 3), 1 - (sqrt(0.02 / 3) / 0.2) / sqrt(2.0)),
+         "Juilland D of 1,2,3 in equal parts");
+  TAP_OK(near(cp_gries_dp(f, s, 3, &dpn), 1.0 / 6) && near(dpn, 0.25),
+         "DP of 1,2,3 in equal parts = 1/6, DPnorm = 1/4");
+  /* all in the last part (half the corpus): DP = .5*(1/6+1/3+1/2) */
+  TAP_OK(near(cp_gries_dp(f2, s2, 3, &dpn), 0.5) && near(dpn, 0.5 / (5.0 / 6)),
+         "DP of everything in one half-corpus part = 0.5");
+  TAP_OK(near(cp_juilland_d(f2, s2, 3), 1 - sqrt(2.0) / sqrt(2.0)),
+         "Juilland D with one non-zero part of three is 0");
+  TAP_OK(isnan(cp_juilland_d(f, s, 1)), "D undefined for one part");
+}
+
+static void test_terms (void) {
+  cp_terms t;
+  cp_err e;
+  size_t i, k;
+  char buf[32];
+  int ok = 1;
+  cp_terms_init(&t);
+  for (i = 0; i < 5000; i++) {
+    snprintf(buf, sizeof buf, "w%zu", i % 2500);
+    if (cp_terms_get(&t, buf, strlen(buf), &k, &e) != CP_OK) ok = 0;
+    else t.v[k].count += (i % 2500) + 1;
+  }
+  TAP_OK(ok && t.n == 2500, "2500 distinct terms (%zu)", t.n);
+  TAP_OK(cp_terms_find(&t, "w42", 3) >= 0
+         && t.v[cp_terms_find(&t, "w42", 3)].count == 86, "w42 counted twice");
+  TAP_OK(cp_terms_find(&t, "w2500", 5) == -1, "absent term not found");
+  cp_terms_filter(&t, 4000);
+  TAP_OK(t.n == 501 && cp_terms_find(&t, "w1999", 5) >= 0
+         && cp_terms_find(&t, "w1998", 5) == -1, "filter by min count");
+  cp_terms_sort(&t, CP_BYCOUNT);
+  TAP_OK(strcmp(t.v[0].str, "w2499") == 0 && t.v[0].count == 5000,
+         "sorted by count descending");
+  cp_terms_sort(&t, CP_BYSTR);
+  TAP_OK(strcmp(t.v[0].str, "w1999") == 0 && strcmp(t.v[1].str, "w2000") == 0,
+         "sorted bytewise");
+  cp_terms_free(&t);
+}
+
+static void test_idtab (void) {
+  cp_idtab h;
+  uint32_t k1[2] = {1, 2}, k2[2] = {2, 1};
+  cp_idtab_init(&h, 2);
+  cp_idtab_add(&h, k1, 0);
+  cp_idtab_add(&h, k1, 0);
+  cp_idtab_add(&h, k2, 0);
+  cp_idtab_add(&h, k1, 3);
+  TAP_OK(h.count == 2 && h.cnt[0] == 3 && h.df[0] == 2 && h.cnt[1] == 1,
+         "id tuples counted with document frequency");
+  cp_idtab_free(&h);
+}
+
+int main (void) {
+  test_assoc();
+  test_keyness();
+  test_disp();
+  test_terms();
+  test_idtab();
+  return tap_done();
+}

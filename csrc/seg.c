@@ -1,0 +1,773 @@
+/*
+** seg.c -- the segment reader: bounds-checked access to a segment image.
+**
+** {================================================================
+** SEGMENT IMAGE, version 1  (also in docs/FORMAT.md)
+**
+** All integers are little-endian and fixed width (u32, u64); doubles
+** are IEEE-754 binary64, little-endian.  Fixed width rather than varints
+** because the reader uses the arrays in place (a u32 array in the image
+** *is* the stream or the postings list: no decoding, no copies, O(1)
+** random access); little-endian because every host we target is, and
+** the header's byte-order mark makes a mismatch detectable.  The image
+** starts 8-byte aligned and every section starts at a multiple of 8.
+**
+** Header (80 bytes, then the section table, then a checksum):
+**   0  u8[8]  magic "CPSEG\0\r\n"
+**   8  u32    version = 1
+**  12  u32    byte-order mark 0x01020304 (bytes 04 03 02 01)
+**  16  u32    hdrsize = 80 + 32 * nsections + 8
+**  20  u32    nsections (<= 64)
+**  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
+**  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
+**  44  u32    nsents        48  u32  nparas        52  u32  reserved (0)
+**  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
+**  64  u64    text bytes (sum of the documents' stored text lengths)
+**  72  u64    image size in bytes (the whole image, padding included)
+**  80  section table: nsections entries of 32 bytes:
+**        u32 id, u32 reserved (0), u64 offset, u64 size (exact, without
+**        padding), u64 XXH64 (seed 0) of the section's 'size' bytes
+**  hdrsize-8: u64 XXH64 (seed 0) of bytes [0, hdrsize - 8)
+** Sections follow, each at an 8-aligned offset >= hdrsize, zero padded.
+** A reader ignores section ids it does not know; all ids below are
+** required.  Nw, Nn, Ns are the type counts, D = ndocs.
+**
+**   1 WLEXO  u32[Nw+1]  word lexicon offsets: type i is
+**   2 WLEXS  bytes        WLEXS[WLEXO[i], WLEXO[i+1]); WLEXO[0] = 0,
+**                         non-decreasing, WLEXO[Nw] = size of WLEXS.
+**                         Types are sorted bytewise (memcmp, a proper
+**                         prefix first) and unique, so ids are ranks.
+**   3 NLEXO, 4 NLEXS      norm lexicon, same layout
+**   5 SLEXO, 6 SLEXS      stem lexicon, same layout
+**   7 WNORM  u32[Nw]    norm id of each word type
+**   8 NSTEM  u32[Nn]    stem id of each norm type
+**   9 WFLAGS u8[Nw]     bit 0: punctuation/symbol (no letter or digit)
+**  10 WFREQ  u32[2*Nw]  token frequency of each type, then the number
+**  11 NFREQ  u32[2*Nn]    of documents containing it; every type has
+**  12 SFREQ  u32[2*Ns]    frequency >= 1
+**  13 SNORMO u32[Ns+1]  stem -> norms: norms of stem i are
+**  14 SNORM  u32[Nn]      SNORM[SNORMO[i], SNORMO[i+1]), ascending
+**  15 STREAM u32[T]     word id at each position
+**  16 POSTO  u32[Nn+1]  postings per norm type: positions of norm i are
+**  17 POST   u32[T]       POST[POSTO[i], POSTO[i+1]), ascending
+**  18 SPANS  u32[2*T]   byte start, stop of each token, relative to the
+**                       text of its document
+**  19 SENTS  u32[nsents] sentence start positions, ascending
+**  20 PARAS  u32[nparas] paragraph start positions, ascending
+**  21 DOCS   D records of 48 bytes:
+**        0 u32 tok_start   4 u32 tok_count  (documents tile [0, T) in
+**                                            order)
+**        8 u64 text_off   16 u64 text_len   (in TEXT; documents tile it
+**                                            in order)
+**       24 u64 id_off     32 u32 id_len     (in DOCSTR)
+**       36 u32 meta_len   40 u64 meta_off   (in DOCSTR)
+**  22 DOCSTR bytes      document ids and encoded metadata
+**  23 TEXT   bytes      stored text of every document (valid UTF-8)
+**  24 BYID   u32[D]     document numbers sorted by id (bytewise; equal
+**                       ids by number)
+**
+** Encoded metadata: a sequence of fields, each
+**   u8 type (0 string, 1 number), u32 keylen, key bytes, then
+**   for a string u32 len + bytes, for a number a binary64.
+** }================================================================
+**
+** cp_seg_open checks, in O(types + docs) plus two tight O(T) scans,
+** everything an accessor relies on to stay in bounds: header, checksum
+** of the header, section bounds and alignment, exact sizes, every offset
+** array (monotonic, ending at its data size), every id stored in a map
+** (< its count), the document table, and that stream ids are < Nw and
+** postings < T (so callers may index with them).  Spans are checked
+** against their document when read.  cp_seg_check adds the section
+** checksums and every semantic invariant, recomputed from the stream.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "seg.h"
+#include "segfmt.h"
+
+typedef struct section {
+  const unsigned char *p;
+  uint64_t size, sum;
+  int present;
+} section;
+
+struct cp_seg {
+  const unsigned char *base;
+  size_t size;
+  uint32_t ndocs, ntok, nt[CP_NLAYERS], nsents, nparas;
+  uint64_t invalid, textbytes;
+  section sec[CP_SEC_COUNT];
+  const uint32_t *lexo[CP_NLAYERS];
+  const char *lexs[CP_NLAYERS];
+  const uint32_t *freq[CP_NLAYERS];   /* freq[i], then df at freq[n + i] */
+  const uint32_t *wnorm, *nstem, *snormo, *snorm, *stream, *posto, *post;
+  const uint32_t *spans, *sents, *paras, *byid;
+  const unsigned char *wflags, *docs;
+  const char *docstr, *text;
+};
+
+#define U32(s, id) ((const uint32_t *)(s)->sec[id].p)
+
+
+/* {================================================================
+** Opening
+** ================================================================= */
+
+static int corrupt (cp_err *err, const char *what) {
+  return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", what);
+}
+
+/* a[0] == 0, non-decreasing, a[n] == end */
+static int offsets_ok (const uint32_t *a, uint32_t n, uint64_t end) {
+  uint32_t i;
+  if (a[0] != 0 || a[n] != end) return 0;
+  for (i = 0; i < n; i++)
+    if (a[i] > a[i + 1]) return 0;
+  return 1;
+}
+
+/* every a[i] < lim; the loop is branch-free so it vectorizes */
+static int below (const uint32_t *a, size_t n, uint32_t lim) {
+  uint32_t mx = 0;
+  size_t i;
+  if (n == 0) return 1;
+  for (i = 0; i < n; i++) mx = a[i] > mx ? a[i] : mx;
+  return mx < lim;
+}
+
+static int read_header (cp_seg *s, cp_err *err) {
+  const unsigned char *b = s->base;
+  uint32_t hdrsize, nsecs, i;
+  int l;
+  if (s->size < CP_SEG_FIXED + 8) return corrupt(err, "image too short");
+  if (memcmp(b, CP_SEG_MAGIC, 8) != 0) return corrupt(err, "bad magic");
+  if (cp_rd32(b + CP_H_BOM) != CP_SEG_BOM)
+    return corrupt(err, "byte order does not match this host");
+  if (cp_rd32(b + CP_H_VERSION) != CP_SEG_VERSION)
+    return cp_err_set(err, CP_EVERSION, "unsupported segment version %lu "
+                      "(this build reads version %u)",
+                      (unsigned long)cp_rd32(b + CP_H_VERSION),
+                      CP_SEG_VERSION);
+  nsecs = cp_rd32(b + CP_H_NSECS);
+  hdrsize = cp_rd32(b + CP_H_HDRSIZE);
+  if (nsecs > CP_SEG_MAXSECS || hdrsize != CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8
+      || hdrsize > s->size)
+    return corrupt(err, "bad section table size");
+  if (XXH64(b, hdrsize - 8, 0) != cp_rd64(b + hdrsize - 8))
+    return corrupt(err, "header checksum mismatch");
+  if (cp_rd64(b + CP_H_SIZE) != s->size)
+    return corrupt(err, "image size does not match the header");
+  s->ndocs = cp_rd32(b + CP_H_NDOCS);
+  s->ntok = cp_rd32(b + CP_H_NTOK);
+  for (l = 0; l < CP_NLAYERS; l++) s->nt[l] = cp_rd32(b + CP_H_NTYPES + 4 * l);
+  s->nsents = cp_rd32(b + CP_H_NSENTS);
+  s->nparas = cp_rd32(b + CP_H_NPARAS);
+  s->invalid = cp_rd64(b + CP_H_INVALID);
+  s->textbytes = cp_rd64(b + CP_H_TEXTBYTES);
+  if (s->ntok > CP_SEG_MAXTOK || s->ndocs == UINT32_MAX)
+    return corrupt(err, "counts out of range");
+  for (i = 0; i < nsecs; i++) {
+    const unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
+    uint32_t id = cp_rd32(e);
+    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
+    if (off % 8 != 0 || off < hdrsize || off > s->size || sz > s->size - off)
+      return corrupt(err, "section out of bounds or misaligned");
+    if (id == 0 || id >= CP_SEC_COUNT) continue;   /* unknown: ignored */
+    if (s->sec[id].present) return corrupt(err, "duplicate section");
+    s->sec[id].present = 1;
+    s->sec[id].p = b + off;
+    s->sec[id].size = sz;
+    s->sec[id].sum = cp_rd64(e + 24);
+  }
+  for (i = 1; i < CP_SEC_COUNT; i++)
+    if (!s->sec[i].present) return corrupt(err, "missing section");
+  return CP_OK;
+}
+
+/* exact byte size every section must have, from the header counts */
+static int check_sizes (cp_seg *s, cp_err *err) {
+  uint64_t want[CP_SEC_COUNT];
+  uint64_t T = s->ntok, D = s->ndocs;
+  int l, i;
+  memset(want, 0, sizeof(want));
+  for (l = 0; l < CP_NLAYERS; l++) {
+    want[CP_SEC_LEXO(l)] = 4 * ((uint64_t)s->nt[l] + 1);
+    want[CP_SEC_LEXS(l)] = s->sec[CP_SEC_LEXS(l)].size;  /* free */
+    want[CP_SEC_FREQ(l)] = 8 * (uint64_t)s->nt[l];
+  }
+  want[CP_SEC_WNORM] = 4 * (uint64_t)s->nt[CP_WORD];
+  want[CP_SEC_NSTEM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_WFLAGS] = s->nt[CP_WORD];
+  want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
+  want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_STREAM] = 4 * T;
+  want[CP_SEC_POSTO] = 4 * ((uint64_t)s->nt[CP_NORM] + 1);
+  want[CP_SEC_POST] = 4 * T;
+  want[CP_SEC_SPANS] = 8 * T;
+  want[CP_SEC_SENTS] = 4 * (uint64_t)s->nsents;
+  want[CP_SEC_PARAS] = 4 * (uint64_t)s->nparas;
+  want[CP_SEC_DOCS] = CP_SEG_DOCREC * D;
+  want[CP_SEC_DOCSTR] = s->sec[CP_SEC_DOCSTR].size;  /* free */
+  want[CP_SEC_TEXT] = s->textbytes;
+  want[CP_SEC_BYID] = 4 * D;
+  for (i = 1; i < CP_SEC_COUNT; i++)
+    if (s->sec[i].size != want[i]) {
+      cp_err_set(err, CP_ECORRUPT, "corrupt segment: section %d has %llu "
+                 "bytes, expected %llu", i, (unsigned long long)s->sec[i].size,
+                 (unsigned long long)want[i]);
+      return CP_ECORRUPT;
+    }
+  return CP_OK;
+}
+
+static int check_docs (cp_seg *s, cp_err *err) {
+  uint64_t tok = 0, text = 0, dsl = s->sec[CP_SEC_DOCSTR].size;
+  uint32_t i;
+  for (i = 0; i < s->ndocs; i++) {
+    const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * i;
+    uint64_t toff = cp_rd64(r + CP_D_TEXTOFF), tlen = cp_rd64(r + CP_D_TEXTLEN);
+    uint64_t ioff = cp_rd64(r + CP_D_IDOFF), moff = cp_rd64(r + CP_D_METAOFF);
+    uint32_t ilen = cp_rd32(r + CP_D_IDLEN), mlen = cp_rd32(r + CP_D_METALEN);
+    if (cp_rd32(r + CP_D_TOKSTART) != tok)
+      return corrupt(err, "document token ranges do not tile the stream");
+    tok += cp_rd32(r + CP_D_TOKCOUNT);
+    if (toff != text || tlen >= UINT32_MAX || tlen > s->textbytes - text)
+      return corrupt(err, "document text ranges do not tile the text");
+    text += tlen;
+    if (ioff > dsl || ilen > dsl - ioff || moff > dsl || mlen > dsl - moff)
+      return corrupt(err, "document id or metadata out of bounds");
+    if (tok > s->ntok) break;
+  }
+  if (tok != s->ntok || text != s->textbytes)
+    return corrupt(err, "document table does not cover the stream or text");
+  return CP_OK;
+}
+
+int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
+  cp_seg *s;
+  int rc, l;
+  if (out == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_open: NULL result pointer");
+  *out = NULL;
+  if (data == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_open: NULL data");
+  if ((uintptr_t)data % 8 != 0)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_open: image not 8-byte aligned");
+  if (!cp_seg_host_le())
+    return cp_err_set(err, CP_EINVAL, "segments need a little-endian host");
+  s = (cp_seg *)calloc(1, sizeof(*s));
+  if (s == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  s->base = (const unsigned char *)data;
+  s->size = size;
+  if ((rc = read_header(s, err)) != CP_OK || (rc = check_sizes(s, err)) != CP_OK)
+    goto fail;
+  for (l = 0; l < CP_NLAYERS; l++) {
+    s->lexo[l] = U32(s, CP_SEC_LEXO(l));
+    s->lexs[l] = (const char *)s->sec[CP_SEC_LEXS(l)].p;
+    s->freq[l] = U32(s, CP_SEC_FREQ(l));
+  }
+  s->wnorm = U32(s, CP_SEC_WNORM);
+  s->nstem = U32(s, CP_SEC_NSTEM);
+  s->wflags = s->sec[CP_SEC_WFLAGS].p;
+  s->snormo = U32(s, CP_SEC_SNORMO);
+  s->snorm = U32(s, CP_SEC_SNORM);
+  s->stream = U32(s, CP_SEC_STREAM);
+  s->posto = U32(s, CP_SEC_POSTO);
+  s->post = U32(s, CP_SEC_POST);
+  s->spans = U32(s, CP_SEC_SPANS);
+  s->sents = U32(s, CP_SEC_SENTS);
+  s->paras = U32(s, CP_SEC_PARAS);
+  s->docs = s->sec[CP_SEC_DOCS].p;
+  s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
+  s->text = (const char *)s->sec[CP_SEC_TEXT].p;
+  s->byid = U32(s, CP_SEC_BYID);
+  rc = CP_ECORRUPT;
+  for (l = 0; l < CP_NLAYERS; l++)
+    if (!offsets_ok(s->lexo[l], s->nt[l], s->sec[CP_SEC_LEXS(l)].size)) {
+      corrupt(err, "lexicon offsets");
+      goto fail;
+    }
+  if (!below(s->wnorm, s->nt[CP_WORD], s->nt[CP_NORM]) ||
+      !below(s->nstem, s->nt[CP_NORM], s->nt[CP_STEM]) ||
+      !offsets_ok(s->snormo, s->nt[CP_STEM], s->nt[CP_NORM]) ||
+      !below(s->snorm, s->nt[CP_NORM], s->nt[CP_NORM]) ||
+      !offsets_ok(s->posto, s->nt[CP_NORM], s->ntok) ||
+      !below(s->byid, s->ndocs, s->ndocs)) {
+    corrupt(err, "layer maps or offsets out of range");
+    goto fail;
+  }
+  if ((rc = check_docs(s, err)) != CP_OK) goto fail;
+  if (!below(s->stream, s->ntok, s->nt[CP_WORD]) ||
+      !below(s->post, s->ntok, s->ntok) ||
+      !below(s->sents, s->nsents, s->ntok) ||
+      !below(s->paras, s->nparas, s->ntok)) {
+    rc = corrupt(err, "stream, postings or structure out of range");
+    goto fail;
+  }
+  *out = s;
+  return CP_OK;
+fail:
+  free(s);
+  return rc;
+}
+
+void cp_seg_close (cp_seg *s) {
+  free(s);
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Counts and lexicons
+** ================================================================= */
+
+uint32_t cp_seg_ndocs (const cp_seg *s) { return s ? s->ndocs : 0; }
+uint32_t cp_seg_ntokens (const cp_seg *s) { return s ? s->ntok : 0; }
+uint64_t cp_seg_invalid (const cp_seg *s) { return s ? s->invalid : 0; }
+uint64_t cp_seg_textbytes (const cp_seg *s) { return s ? s->textbytes : 0; }
+
+static int badlayer (const cp_seg *s, int layer) {
+  return s == NULL || layer < 0 || layer >= CP_NLAYERS;
+}
+
+uint32_t cp_seg_ntypes (const cp_seg *s, int layer) {
+  return badlayer(s, layer) ? 0 : s->nt[layer];
+}
+
+const char *cp_seg_type (const cp_seg *s, int layer, uint32_t id,
+                         size_t *len) {
+  uint32_t o;
+  if (badlayer(s, layer) || id >= s->nt[layer]) {
+    if (len) *len = 0;
+    return NULL;
+  }
+  o = s->lexo[layer][id];
+  if (len) *len = s->lexo[layer][id + 1] - o;
+  return s->lexs[layer] + o;
+}
+
+/* compare type 'id' with str[0..n), bytewise with a proper prefix first */
+static int cmptype (const cp_seg *s, int layer, uint32_t id,
+                    const char *str, size_t n) {
+  uint32_t o = s->lexo[layer][id];
+  size_t tl = s->lexo[layer][id + 1] - o, m = tl < n ? tl : n;
+  int c = m ? memcmp(s->lexs[layer] + o, str, m) : 0;
+  if (c != 0) return c;
+  return tl < n ? -1 : tl > n;
+}
+
+/* first id whose type is >= str (or, if 'prefix', whose first n bytes
+** are > str) */
+static uint32_t lowerb (const cp_seg *s, int layer, const char *str,
+                        size_t n, int prefix) {
+  uint32_t lo = 0, hi = s->nt[layer];
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int c;
+    if (prefix) {
+      uint32_t o = s->lexo[layer][mid];
+      size_t tl = s->lexo[layer][mid + 1] - o, m = tl < n ? tl : n;
+      c = m ? memcmp(s->lexs[layer] + o, str, m) : 0;
+      if (c == 0 && tl < n) c = -1;  /* shorter than the prefix: before */
+      c = (c <= 0) ? -1 : 1;         /* keep going right while <= prefix */
+    }
+    else c = cmptype(s, layer, mid, str, n);
+    if (c < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+int64_t cp_seg_lookup (const cp_seg *s, int layer, const char *str,
+                       size_t len) {
+  uint32_t i;
+  if (badlayer(s, layer) || (str == NULL && len > 0)) return -1;
+  i = lowerb(s, layer, str, len, 0);
+  if (i < s->nt[layer] && cmptype(s, layer, i, str, len) == 0) return i;
+  return -1;
+}
+
+void cp_seg_lex_range (const cp_seg *s, int layer, const char *prefix,
+                       size_t len, uint32_t *lo, uint32_t *hi) {
+  uint32_t a = 0, b = 0;
+  if (!badlayer(s, layer) && (prefix != NULL || len == 0)) {
+    a = lowerb(s, layer, prefix, len, 0);
+    b = lowerb(s, layer, prefix, len, 1);
+    if (b < a) b = a;
+  }
+  if (lo) *lo = a;
+  if (hi) *hi = b;
+}
+
+uint32_t cp_seg_type_freq (const cp_seg *s, int layer, uint32_t id) {
+  if (badlayer(s, layer) || id >= s->nt[layer]) return 0;
+  return s->freq[layer][id];
+}
+
+uint32_t cp_seg_type_docfreq (const cp_seg *s, int layer, uint32_t id) {
+  if (badlayer(s, layer) || id >= s->nt[layer]) return 0;
+  return s->freq[layer][s->nt[layer] + id];
+}
+
+int cp_seg_type_punct (const cp_seg *s, uint32_t word_id) {
+  if (s == NULL || word_id >= s->nt[CP_WORD]) return 0;
+  return (s->wflags[word_id] & CP_WF_PUNCT) != 0;
+}
+
+uint32_t cp_seg_map (const cp_seg *s, int layer, uint32_t word_id) {
+  if (badlayer(s, layer) || word_id >= s->nt[CP_WORD]) return UINT32_MAX;
+  if (layer == CP_WORD) return word_id;
+  if (layer == CP_NORM) return s->wnorm[word_id];
+  return s->nstem[s->wnorm[word_id]];   /* both checked at open */
+}
+
+uint32_t cp_seg_norm_stem (const cp_seg *s, uint32_t norm_id) {
+  if (s == NULL || norm_id >= s->nt[CP_NORM]) return UINT32_MAX;
+  return s->nstem[norm_id];
+}
+
+const uint32_t *cp_seg_stem_norms (const cp_seg *s, uint32_t stem_id,
+                                   uint32_t *n) {
+  if (s == NULL || stem_id >= s->nt[CP_STEM]) {
+    if (n) *n = 0;
+    return NULL;
+  }
+  if (n) *n = s->snormo[stem_id + 1] - s->snormo[stem_id];
+  return s->snorm + s->snormo[stem_id];
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Stream, postings, structure, documents
+** ================================================================= */
+
+const uint32_t *cp_seg_stream (const cp_seg *s) {
+  return s ? s->stream : NULL;
+}
+
+const uint32_t *cp_seg_postings (const cp_seg *s, uint32_t norm_id,
+                                 uint32_t *n) {
+  if (s == NULL || norm_id >= s->nt[CP_NORM]) {
+    if (n) *n = 0;
+    return NULL;
+  }
+  if (n) *n = s->posto[norm_id + 1] - s->posto[norm_id];
+  return s->post + s->posto[norm_id];
+}
+
+/* index of the last element <= pos in the ascending array a[0..n), or
+** UINT32_MAX if there is none */
+static uint32_t lastle (const uint32_t *a, uint32_t n, uint32_t pos) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (a[mid] <= pos) lo = mid + 1; else hi = mid;
+  }
+  return lo == 0 ? UINT32_MAX : lo - 1;
+}
+
+uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos) {
+  uint32_t lo = 0, hi;
+  if (s == NULL || pos >= s->ntok) return UINT32_MAX;
+  hi = s->ndocs;
+  while (lo < hi) {   /* last document with tok_start <= pos */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (cp_rd32(s->docs + (size_t)CP_SEG_DOCREC * mid + CP_D_TOKSTART) <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo == 0 ? UINT32_MAX : lo - 1;
+}
+
+int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
+                     uint32_t *b1) {
+  uint32_t d, x, y;
+  if (s == NULL || pos >= s->ntok) return CP_EINVAL;
+  x = s->spans[2 * (size_t)pos];
+  y = s->spans[2 * (size_t)pos + 1];
+  /* damaged spans must not let the caller slice outside the text */
+  d = cp_seg_doc_of(s, pos);
+  if (d == UINT32_MAX || x > y ||
+      y > cp_rd64(s->docs + (size_t)CP_SEG_DOCREC * d + CP_D_TEXTLEN))
+    return CP_ECORRUPT;
+  if (b0) *b0 = x;
+  if (b1) *b1 = y;
+  return CP_OK;
+}
+
+const uint32_t *cp_seg_sents (const cp_seg *s, uint32_t *n) {
+  if (n) *n = s ? s->nsents : 0;
+  return s ? s->sents : NULL;
+}
+
+const uint32_t *cp_seg_paras (const cp_seg *s, uint32_t *n) {
+  if (n) *n = s ? s->nparas : 0;
+  return s ? s->paras : NULL;
+}
+
+uint32_t cp_seg_sent_of (const cp_seg *s, uint32_t pos) {
+  if (s == NULL || pos >= s->ntok) return UINT32_MAX;
+  return lastle(s->sents, s->nsents, pos);
+}
+
+uint32_t cp_seg_para_of (const cp_seg *s, uint32_t pos) {
+  if (s == NULL || pos >= s->ntok) return UINT32_MAX;
+  return lastle(s->paras, s->nparas, pos);
+}
+
+int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
+  const unsigned char *r;
+  if (s == NULL || d == NULL || doc >= s->ndocs) return CP_EINVAL;
+  r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
+  d->tok_start = cp_rd32(r + CP_D_TOKSTART);
+  d->tok_count = cp_rd32(r + CP_D_TOKCOUNT);
+  d->id = s->docstr + cp_rd64(r + CP_D_IDOFF);
+  d->idlen = cp_rd32(r + CP_D_IDLEN);
+  d->text = s->text + cp_rd64(r + CP_D_TEXTOFF);
+  d->textlen = (size_t)cp_rd64(r + CP_D_TEXTLEN);
+  d->meta = s->docstr + cp_rd64(r + CP_D_METAOFF);
+  d->metalen = cp_rd32(r + CP_D_METALEN);
+  return CP_OK;
+}
+
+/* compare the id of document 'doc' with id[0..n) */
+static int cmpid (const cp_seg *s, uint32_t doc, const char *id, size_t n) {
+  const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * doc;
+  const char *x = s->docstr + cp_rd64(r + CP_D_IDOFF);
+  size_t xl = cp_rd32(r + CP_D_IDLEN), m = xl < n ? xl : n;
+  int c = m ? memcmp(x, id, m) : 0;
+  if (c != 0) return c;
+  return xl < n ? -1 : xl > n;
+}
+
+int64_t cp_seg_find_id (const cp_seg *s, const char *id, size_t len) {
+  uint32_t lo = 0, hi;
+  if (s == NULL || (id == NULL && len > 0)) return -1;
+  hi = s->ndocs;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (cmpid(s, s->byid[mid], id, len) < 0) lo = mid + 1; else hi = mid;
+  }
+  if (lo < s->ndocs && cmpid(s, s->byid[lo], id, len) == 0)
+    return s->byid[lo];
+  return -1;
+}
+
+/*
+** Metadata fields: u8 type, u32 keylen, key, then u32 len + bytes
+** (string) or a binary64 (number).  Every length is checked against what
+** is left, so a damaged encoding gives -1, never a read past the end.
+*/
+int cp_meta_next (const void *meta, size_t metalen, size_t *it, cp_meta *m) {
+  const unsigned char *p = (const unsigned char *)meta;
+  size_t i, left;
+  uint32_t kl;
+  if (it == NULL || m == NULL || (meta == NULL && metalen > 0)) return -1;
+  i = *it;
+  if (i == metalen) return 0;
+  if (i > metalen) return -1;
+  left = metalen - i;
+  if (left < 5 || p[i] > CP_MNUM) return -1;
+  m->type = p[i];
+  kl = cp_rd32(p + i + 1);
+  i += 5;  left -= 5;
+  if (kl > left) return -1;
+  m->key = (const char *)p + i;
+  m->keylen = kl;
+  i += kl;  left -= kl;
+  if (m->type == CP_MSTR) {
+    uint32_t sl;
+    if (left < 4) return -1;
+    sl = cp_rd32(p + i);
+    i += 4;  left -= 4;
+    if (sl > left) return -1;
+    m->str = (const char *)p + i;
+    m->strlen = sl;
+    m->num = 0;
+    i += sl;
+  }
+  else {
+    if (left < 8) return -1;
+    memcpy(&m->num, p + i, 8);
+    m->str = NULL;
+    m->strlen = 0;
+    i += 8;
+  }
+  *it = i;
+  return 1;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Full verification
+** ================================================================= */
+
+static int lex_sorted (const cp_seg *s, int layer) {
+  uint32_t i;
+  for (i = 1; i < s->nt[layer]; i++) {
+    size_t len;
+    const char *t = cp_seg_type(s, layer, i, &len);
+    if (cmptype(s, layer, i - 1, t, len) >= 0) return 0;
+  }
+  return 1;
+}
+
+/* recompute token and document frequencies of every layer and compare */
+static int check_freqs (const cp_seg *s, cp_err *err) {
+  uint32_t *cnt[CP_NLAYERS], *last[CP_NLAYERS], *df[CP_NLAYERS];
+  int l, rc = CP_OK;
+  uint32_t d, i;
+  for (l = 0; l < CP_NLAYERS; l++) cnt[l] = last[l] = df[l] = NULL;
+  for (l = 0; l < CP_NLAYERS; l++) {
+    size_t n = (size_t)s->nt[l] + 1;
+    cnt[l] = (uint32_t *)calloc(n, sizeof(uint32_t));
+    df[l] = (uint32_t *)calloc(n, sizeof(uint32_t));
+    last[l] = (uint32_t *)malloc(n * sizeof(uint32_t));
+    if (!cnt[l] || !df[l] || !last[l]) {
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory checking a segment");
+      goto done;
+    }
+    memset(last[l], 0xff, n * sizeof(uint32_t));
+  }
+  for (d = 0; d < s->ndocs; d++) {
+    const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+    uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
+    for (; p < e; p++) {
+      uint32_t id[CP_NLAYERS];
+      id[CP_WORD] = s->stream[p];
+      id[CP_NORM] = s->wnorm[id[CP_WORD]];
+      id[CP_STEM] = s->nstem[id[CP_NORM]];
+      for (l = 0; l < CP_NLAYERS; l++) {
+        cnt[l][id[l]]++;
+        if (last[l][id[l]] != d) { last[l][id[l]] = d;  df[l][id[l]]++; }
+      }
+    }
+  }
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++)
+    for (i = 0; i < s->nt[l]; i++)
+      if (cnt[l][i] == 0 || cnt[l][i] != s->freq[l][i] ||
+          df[l][i] != s->freq[l][s->nt[l] + i]) {
+        rc = cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s type %lu has "
+                        "wrong or zero frequencies", cp_layer_name(l),
+                        (unsigned long)i);
+        break;
+      }
+done:
+  for (l = 0; l < CP_NLAYERS; l++) { free(cnt[l]);  free(last[l]);  free(df[l]); }
+  return rc;
+}
+
+static int check_postings (const cp_seg *s) {
+  uint32_t n, k;
+  for (n = 0; n < s->nt[CP_NORM]; n++) {
+    uint32_t a = s->posto[n], b = s->posto[n + 1];
+    if (b - a != s->freq[CP_NORM][n]) return 0;
+    for (k = a; k < b; k++) {
+      uint32_t p = s->post[k];
+      if ((k > a && p <= s->post[k - 1]) || s->wnorm[s->stream[p]] != n)
+        return 0;
+    }
+  }
+  for (n = 0; n < s->nt[CP_STEM]; n++) {
+    uint32_t a = s->snormo[n], b = s->snormo[n + 1];
+    for (k = a; k < b; k++)
+      if ((k > a && s->snorm[k] <= s->snorm[k - 1]) ||
+          s->nstem[s->snorm[k]] != n)
+        return 0;
+  }
+  return 1;
+}
+
+/* starts strictly ascending, and every non-empty document begins one */
+static int check_starts (const cp_seg *s, const uint32_t *a, uint32_t n) {
+  uint32_t i, d;
+  for (i = 1; i < n; i++)
+    if (a[i] <= a[i - 1]) return 0;
+  if (s->ntok > 0 && (n == 0 || a[0] != 0)) return 0;
+  for (d = 0; d < s->ndocs; d++) {
+    const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+    uint32_t p = cp_rd32(r + CP_D_TOKSTART), j;
+    if (cp_rd32(r + CP_D_TOKCOUNT) == 0) continue;
+    j = lastle(a, n, p);
+    if (j == UINT32_MAX || a[j] != p) return 0;
+  }
+  return 1;
+}
+
+static int check_docs_full (const cp_seg *s) {
+  uint32_t d, i;
+  unsigned char *seen = (unsigned char *)calloc((size_t)s->ndocs + 1, 1);
+  if (seen == NULL) return -1;
+  for (d = 0; d < s->ndocs; d++) {
+    const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+    uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
+    uint64_t tl = cp_rd64(r + CP_D_TEXTLEN), prev = 0;
+    cp_docinfo di;
+    size_t it = 0;
+    cp_meta m;
+    int k;
+    if (cp_rd32(r + CP_D_IDLEN) == 0) goto bad;
+    for (; p < e; p++) {   /* spans ascending, inside the text */
+      uint32_t x = s->spans[2 * (size_t)p], y = s->spans[2 * (size_t)p + 1];
+      if (x < prev || x > y || y > tl) goto bad;
+      prev = y;
+    }
+    cp_seg_doc(s, d, &di);
+    while ((k = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) ;
+    if (k != 0) goto bad;
+    i = s->byid[d];
+    if (seen[i]) goto bad;
+    seen[i] = 1;
+    if (d > 0) {
+      cp_seg_doc(s, s->byid[d - 1], &di);
+      k = cmpid(s, i, di.id, di.idlen);
+      if (k < 0 || (k == 0 && i < s->byid[d - 1])) goto bad;
+    }
+  }
+  free(seen);
+  return 1;
+bad:
+  free(seen);
+  return 0;
+}
+
+int cp_seg_check (const cp_seg *s, cp_err *err) {
+  int i, l, rc;
+  if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_check: no segment");
+  for (i = 1; i < CP_SEC_COUNT; i++)
+    if (XXH64(s->sec[i].p, (size_t)s->sec[i].size, 0) != s->sec[i].sum) {
+      cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum mismatch in "
+                 "section %d", i);
+      return CP_ECORRUPT;
+    }
+  for (l = 0; l < CP_NLAYERS; l++)
+    if (!lex_sorted(s, l))
+      return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s lexicon not "
+                        "sorted and unique", cp_layer_name(l));
+  for (i = 0; i < (int)s->nt[CP_WORD]; i++)
+    if (s->wflags[i] & ~CP_WF_PUNCT)
+      return corrupt(err, "unknown word flags");
+  if ((rc = check_freqs(s, err)) != CP_OK) return rc;
+  if (!check_postings(s))
+    return corrupt(err, "postings inconsistent with the stream");
+  if (!check_starts(s, s->sents, s->nsents) ||
+      !check_starts(s, s->paras, s->nparas))
+    return corrupt(err, "sentence or paragraph starts");
+  rc = check_docs_full(s);
+  if (rc < 0)
+    return cp_err_set(err, CP_ENOMEM, "out of memory checking a segment");
+  if (rc == 0)
+    return corrupt(err, "document spans, ids or metadata");
+  return CP_OK;
+}
+
+/* }================================================================ */

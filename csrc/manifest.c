@@ -78,6 +78,7 @@ static int bad (cursor *cu, const char *what) {
 /* the next space- or LF-terminated field; does not consume the separator */
 static int field (cursor *cu, const char **s, size_t *n) {
   const char *q = cu->p;
+  *s = NULL; *n = 0;
   while (q < cu->end && *q != ' ' && *q != '\n') q++;
   if (q == cu->p) return bad(cu, "missing field");
   *s = cu->p; *n = (size_t)(q - cu->p);

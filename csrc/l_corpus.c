@@ -229,7 +229,8 @@ static int corpus_add (lua_State *L) {
   size_t nmeta = 0, mi = 0;
   cp_docin *docs;
   cp_meta *meta;
-  cp_stats st;
+  uint64_t first;
+  size_t si;
   cp_err e;
   luaL_checktype(L, 2, LUA_TTABLE);
   n = luaL_len(L, 2);
@@ -296,9 +297,13 @@ static int corpus_add (lua_State *L) {
     }
     lua_pop(L, 2);
   }
-  if (cp_corpus_stats(c, &st, &e) != CP_OK) return cpL_fail(L, &e);
+  /* the first new number: sealed slots + pending (no flush, no stats:
+  ** adding one document at a time must not seal a segment each time) */
+  first = cp_corpus_npending(c);
+  for (si = 0; si < cp_corpus_nsegs(c); si++)
+    first += cp_seg_ndocs(cp_corpus_seg(c, si));
   if (cp_corpus_add(c, docs, (size_t)n, &e) != CP_OK) return cpL_fail(L, &e);
-  lua_pushinteger(L, (lua_Integer)(st.docs + cp_corpus_ndeleted(c)) + 1);
+  lua_pushinteger(L, (lua_Integer)first + 1);
   return 1;
 }
 

@@ -35,7 +35,7 @@ static inline unsigned prop_at (const unsigned char *s, size_t n, size_t i,
   if (s[i] < 0x80) {
     *len = 1;
     *c = s[i];
-    return cp_uni_props[cp_uni_stage2[s[i]]];  /* block 0 is ASCII */
+    return cp_uni_ascii[s[i]];
   }
   ch = cp_utf8_decode(s + i, n - i, len);
   *c = ch;
@@ -169,8 +169,24 @@ static size_t wb_next (const unsigned char *s, size_t n, size_t pos,
     return (i < n && s[i] == '\n') ? i + 1 : i;
   if (raw == CP_WB_LF || raw == CP_WB_NEWLINE) return i;
   while (i < n) {
-    unsigned q = prop_at(s, n, i, &c, &len);
-    unsigned r = CP_UNI_WB(q);
+    unsigned q, r;
+    if ((l1 == CP_WB_ALETTER || l1 == CP_WB_NUMERIC) && s[i] < 0x80
+        && (cp_uni_ascii[s[i]] & CP_UNI_WORD)) {
+      /* fast path: ASCII letters and digits after a letter or digit
+      ** always join (WB5, WB8, WB9, WB10) */
+      size_t j = i + 1;
+      while (j < n && s[j] < 0x80 && (cp_uni_ascii[s[j]] & CP_UNI_WORD)) j++;
+      if (j - i >= 2) { l2p = cp_uni_ascii[s[j - 2]]; l2 = CP_UNI_WB(l2p); }
+      else { l2 = l1; l2p = l1p; }
+      l1c = s[j - 1];
+      l1p = cp_uni_ascii[l1c];
+      l1 = raw = CP_UNI_WB(l1p);
+      nri = 0;
+      i = j;
+      if (i >= n) break;
+    }
+    q = prop_at(s, n, i, &c, &len);
+    r = CP_UNI_WB(q);
     if (r == CP_WB_CR || r == CP_WB_LF || r == CP_WB_NEWLINE)
       return i;                                              /* WB3b */
     if (raw == CP_WB_ZWJ && (q & CP_UNI_EXTPICT)) goto join;  /* WB3c */
@@ -267,6 +283,11 @@ static inline unsigned sb_of (unsigned p, int corpus) {
   return r;
 }
 
+/* ASCII characters that can end or break a sentence */
+static const unsigned char sb_stop[128] = {
+  ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\r'] = 1, ['\n'] = 1
+};
+
 /* SB8 lookahead: does a Lower come before any OLetter, Upper, Lower,
 ** ParaSep or SATerm, starting at i? */
 static int sb8_lower (const unsigned char *s, size_t n, size_t i, int corpus) {
@@ -300,6 +321,16 @@ static size_t sb_next (const unsigned char *s, size_t n, size_t pos,
   if (PARASEP(r)) return i;                                      /* SB4 */
   if (SATERM(r)) { term = 1; aterm = (r == CP_SB_ATERM); nterm = 1; termpos = pos; }
   while (i < n) {
+    if (term == 0 && s[i] < 0x80 && !sb_stop[s[i]]) {
+      /* fast path: outside a terminator run every ASCII character
+      ** other than . ! ? CR LF continues the sentence (SB998) */
+      size_t j = i + 1;
+      while (j < n && s[j] < 0x80 && !sb_stop[s[j]]) j++;
+      l2 = (j - i >= 2) ? CP_UNI_SB(cp_uni_ascii[s[j - 2]]) : l1;
+      l1 = CP_UNI_SB(cp_uni_ascii[s[j - 1]]);
+      i = j;
+      if (i >= n) break;
+    }
     r = sb_of(prop_at(s, n, i, &c, &len), corpus);
     if (r == CP_SB_EXTEND || r == CP_SB_FORMAT) { i += len; continue; } /* SB5 */
     if (l1 == CP_SB_ATERM && r == CP_SB_NUMERIC) goto join;        /* SB6 */
@@ -417,9 +448,18 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
     return cp_err_set(err, CP_EINVAL, "cp_tok_run: NULL token vector");
   tv->n = 0;
   while (pos < n) {
-    size_t e = seg_next(s, n, pos, mode);
+    size_t e;
     unsigned snl, flags = 0;
-    int kind = seg_kind(s, pos, e, &snl);
+    int kind;
+    if (s[pos] == ' ') {
+      /* fast path: ASCII blanks are dropped unless a combining mark
+      ** (non-ASCII) follows, which WB4 would attach to the blank */
+      e = pos + 1;
+      while (e < n && (s[e] == ' ' || s[e] == '\t')) e++;
+      if (e == n || s[e] < 0x80) { pos = e; continue; }
+    }
+    e = seg_next(s, n, pos, mode);
+    kind = seg_kind(s, pos, e, &snl);
     if (kind == 0) {
       nl += snl;
       pos = e;

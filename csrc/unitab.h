@@ -40,6 +40,7 @@ enum cp_sb {
 extern const uint16_t cp_uni_props[];
 extern const uint16_t cp_uni_stage1[];
 extern const uint8_t cp_uni_stage2[];
+extern const uint16_t cp_uni_ascii[128];  /* property words of U+0000..U+007F */
 
 /* property word of a code point; anything above U+10FFFF reads as 0 */
 static inline unsigned cp_uni_prop (uint32_t c) {

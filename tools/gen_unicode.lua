@@ -166,5 +166,11 @@ list(stage1, 16)
 w("};\n\n")
 w(string.format("const uint8_t cp_uni_stage2[%d] = {\n", #blocks * 128))
 for _, ent in ipairs(blocks) do list(ent, 32) end
+w("};\n\n")
+-- ASCII directly, for the tokenizer's fast paths
+local ascii = {}
+for c = 0, 127 do ascii[c + 1] = prop(c) end
+w("const uint16_t cp_uni_ascii[128] = {\n")
+list(ascii, 16)
 w("};\n")
 io.write(table.concat(out))

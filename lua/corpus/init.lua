@@ -306,4 +306,40 @@ end
 
 -- }======================================================================
 
+-- {======================================================================
+-- On-disk indexes (csrc/index.h, docs/FORMAT.md; index engineer).
+-- The C methods commit, rollback, optimize, refresh, check, generation,
+-- delete and replace live in the same method table (csrc/l_index.c).
+-- =======================================================================
+
+local function index_args(fname, path, opts)
+  if type(path) ~= "string" then
+    error(("bad argument #1 to '%s' (string expected, got %s)"):format(fname, type(path)), 3)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), 3)
+  end
+end
+
+--- corpus.create(path [, {language =, mode =}]) -> writable corpus |
+-- nil, msg, code ("EEXIST" when something is at path, "ELOCKED", ...).
+-- An unknown language or mode raises, as in corpus.new.
+function M.create(path, opts)
+  index_args("create", path, opts)
+  local c, msg, code = core.create(path, opts)
+  if not c and (code == "ELANG" or code == "EINVAL") then error(msg, 2) end
+  return c, msg, code
+end
+
+--- corpus.open(path [, {write = false, verify = false}]) -> corpus |
+-- nil, msg, code ("ENOENT", "ECORRUPT", "EVERSION", "ELOCKED").
+-- Read-only snapshot of the last commit unless write = true (which takes
+-- the writer lock); verify = true checksums every segment file at open.
+function M.open(path, opts)
+  index_args("open", path, opts)
+  return core.open(path, opts)
+end
+
+-- }======================================================================
+
 return M

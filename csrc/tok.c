@@ -57,13 +57,23 @@ static int is_asciialpha (unsigned c) {
 ** Abbreviations (corpus mode)
 ** ===================================================================*/
 
-/* case-sensitive, as written in docs/TOKENIZER.md */
+/* case-sensitive, as written in docs/TOKENIZER.md; by length */
 static const char *const abbrevs[] = {
-  "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Gen", "Col", "Lt", "Sgt", "Gov",
-  "Sen", "Rep", "Rev", "Hon", "Jr", "Sr", "Inc", "Ltd", "Co", "Corp", "No",
-  "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-  "Sept", "Oct", "Nov", "Dec", NULL
+  "", "",
+  "Mr Ms Dr St Lt Jr Sr Co No vs ",
+  "Mrs Gen Col Sgt Gov Sen Rep Rev Hon Inc Ltd etc Jan Feb Mar Apr Jun Jul "
+  "Aug Sep Oct Nov Dec ",
+  "Prof Corp Sept "
 };
+
+/* is s[0..len) one of the words in abbrevs[len]? */
+static int in_abbrevs (const unsigned char *w, size_t len) {
+  const char *p;
+  if (len >= sizeof(abbrevs) / sizeof(abbrevs[0])) return 0;
+  for (p = abbrevs[len]; *p; p += len + 1)
+    if (memcmp(p, w, len) == 0) return 1;
+  return 0;
+}
 
 /*
 ** Does the period at s[dot] belong to the word s[w..dot)?  True for a
@@ -84,15 +94,13 @@ static int abbrev_period (const unsigned char *s, size_t n, size_t w,
       if ((i % 2 == 0) ? !is_asciialpha(s[w + i]) : s[w + i] != '.') break;
     if (i == len) return 1;
   }
-  for (i = 0; abbrevs[i] != NULL; i++) {
-    if (strlen(abbrevs[i]) == len && memcmp(abbrevs[i], s + w, len) == 0) {
-      if (len == 2 && memcmp(s + w, "No", 2) == 0) {
-        size_t j = dot + 1;
-        while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
-        return j < n && s[j] >= '0' && s[j] <= '9';
-      }
-      return 1;
+  if (in_abbrevs(s + w, len)) {
+    if (len == 2 && memcmp(s + w, "No", 2) == 0) {
+      size_t j = dot + 1;
+      while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
+      return j < n && s[j] >= '0' && s[j] <= '9';
     }
+    return 1;
   }
   return 0;
 }

@@ -1,0 +1,547 @@
+/*
+** l_stats.c -- Lua binding of the statistics (stats.h).  Thin: read the
+** options, call the core, push plain tables.  The public methods are
+** in lua/corpus/stats.lua, which turns `where` filters and queries into
+** the document bitmaps and match lists these functions take:
+**
+**   c:_freq(opts, sel)                        -> rows, info
+**   c:_ngrams(n, opts, sel, matches|nil)      -> rows, info
+**   c:_collocates(matches, opts, sel)         -> rows, info
+**   c:_collocations(opts, sel)                -> rows, info
+**   c:_keyness(tsel, ref, rsel, opts)         -> rows, info
+**   c:_select_meta(field, op, v1 [, v2])      -> bitmap string
+**
+** 'sel' is nil (the whole corpus) or a string bitmap over documents
+** (bit (d-1)%8 of byte (d-1)//8 for document d, 1-based).  'matches' is
+** an array of {doc =, start =, stop =} (1-based, stop inclusive, token
+** indexes within the document) as c:_matches returns.
+**
+** C memory that lives across calls that can raise is held by userdata
+** boxes with a __gc, so an error leaks nothing.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "l_corpus.h"
+#include "stats.h"
+
+#define BOX_TERMS "corpus.stats.terms"
+#define BOX_MEM "corpus.stats.mem"
+
+
+/* {================================================================
+** Boxes
+** ================================================================= */
+
+static int terms_gc (lua_State *L) {
+  cp_terms_free((cp_terms *)luaL_checkudata(L, 1, BOX_TERMS));
+  return 0;
+}
+
+/* a new, empty term list owned by a userdata pushed on the stack */
+static cp_terms *new_terms (lua_State *L) {
+  cp_terms *t = (cp_terms *)lua_newuserdatauv(L, sizeof(cp_terms), 0);
+  cp_terms_init(t);
+  luaL_setmetatable(L, BOX_TERMS);
+  return t;
+}
+
+typedef struct membox { void *p; } membox;
+
+static int mem_gc (lua_State *L) {
+  membox *b = (membox *)luaL_checkudata(L, 1, BOX_MEM);
+  free(b->p);
+  b->p = NULL;
+  return 0;
+}
+
+/* a box for one malloc'd block (set b->p after allocating) */
+static membox *new_mem (lua_State *L) {
+  membox *b = (membox *)lua_newuserdatauv(L, sizeof(membox), 0);
+  b->p = NULL;
+  luaL_setmetatable(L, BOX_MEM);
+  return b;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Arguments
+** ================================================================= */
+
+static const char *const layer_names[] = {"word", "norm", "stem", NULL};
+
+/* common options of table 'oi' (may be none/nil) and bitmap 'si' */
+static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
+  memset(o, 0, sizeof(*o));
+  o->layer = CP_NORM;
+  if (!lua_isnoneornil(L, oi)) {
+    luaL_checktype(L, oi, LUA_TTABLE);
+    lua_getfield(L, oi, "layer");
+    o->layer = luaL_checkoption(L, -1, "norm", layer_names);
+    lua_getfield(L, oi, "punct");
+    o->punct = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+  }
+  if (!lua_isnoneornil(L, si)) {
+    size_t len;
+    o->sel = (const unsigned char *)luaL_checklstring(L, si, &len);
+    o->nsel = (uint64_t)len * 8;
+  }
+}
+
+/* integer option 'k' of table 'oi' (none/nil -> def), >= lo */
+static lua_Integer int_opt (lua_State *L, int oi, const char *k,
+                            lua_Integer def, lua_Integer lo) {
+  lua_Integer v = def;
+  if (!lua_isnoneornil(L, oi)) {
+    int isnum;
+    lua_getfield(L, oi, k);
+    if (!lua_isnil(L, -1)) {
+      v = lua_tointegerx(L, -1, &isnum);
+      if (!isnum) luaL_error(L, "option '%s' must be an integer", k);
+    }
+    lua_pop(L, 1);
+  }
+  if (v < lo) luaL_error(L, "option '%s' must be >= %d", k, (int)lo);
+  return v;
+}
+
+static int cmp_span (const void *x, const void *y) {
+  const cp_span *a = (const cp_span *)x, *b = (const cp_span *)y;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return (a->stop > b->stop) - (a->stop < b->stop);
+}
+
+/*
+** Matches at 'idx' (array of {doc, start, stop}, 1-based) -> global
+** spans sorted by start, in a box left on the stack.
+*/
+static cp_span *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
+  lua_Integer m = 0, i;
+  membox *b;
+  cp_span *v;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  m = luaL_len(L, idx);
+  b = new_mem(L);
+  b->p = malloc((size_t)(m > 0 ? m : 1) * sizeof(cp_span));
+  if (b->p == NULL) luaL_error(L, "out of memory");
+  v = (cp_span *)b->p;
+  for (i = 1; i <= m; i++) {
+    lua_Integer doc, start, stop;
+    size_t seg;
+    uint32_t local;
+    cp_docinfo di;
+    if (lua_rawgeti(L, idx, i) != LUA_TTABLE)
+      luaL_error(L, "match %d is not a table", (int)i);
+    lua_getfield(L, -1, "doc");
+    lua_getfield(L, -2, "start");
+    lua_getfield(L, -3, "stop");
+    doc = luaL_checkinteger(L, -3);
+    start = luaL_checkinteger(L, -2);
+    stop = luaL_checkinteger(L, -1);
+    lua_pop(L, 4);
+    if (doc < 1 || cp_corpus_locate(c, (uint64_t)(doc - 1), &seg, &local) != CP_OK
+        || cp_seg_doc(cp_corpus_seg(c, seg), local, &di) != CP_OK)
+      luaL_error(L, "match %d: no document %d", (int)i, (int)doc);
+    if (start < 1 || stop < start - 1 || (uint64_t)stop > di.tok_count)
+      luaL_error(L, "match %d: tokens %d..%d out of range", (int)i,
+                 (int)start, (int)stop);
+    v[i - 1].start = cp_corpus_pos_base(c, seg) + di.tok_start
+                   + (uint64_t)(start - 1);
+    v[i - 1].stop = cp_corpus_pos_base(c, seg) + di.tok_start
+                  + (uint64_t)stop;
+  }
+  qsort(v, (size_t)m, sizeof(cp_span), cmp_span);
+  *n = (size_t)m;
+  return v;
+}
+
+static void check (lua_State *L, int rc, const cp_err *e) {
+  if (rc != CP_OK) cpL_raise(L, e);
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Results
+** ================================================================= */
+
+static void set_num (lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_int (lua_State *L, const char *k, uint64_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, k);
+}
+
+/* info table: tokens, docs (and types = number of rows before limit) */
+static void push_info (lua_State *L, const cp_terms *t) {
+  lua_createtable(L, 0, 4);
+  set_int(L, "tokens", t->tokens);
+  set_int(L, "docs", t->docs);
+  set_int(L, "types", t->n);
+}
+
+/* rows {<key> = str, count, docs, rate} of a sorted term list */
+static void push_counts (lua_State *L, const cp_terms *t, const char *key,
+                         size_t limit) {
+  size_t i, n = t->n < limit ? t->n : limit;
+  double permil = t->tokens ? 1e6 / (double)t->tokens : 0;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    const cp_term *e = &t->v[i];
+    lua_createtable(L, 0, 4);
+    lua_pushlstring(L, e->str, e->len);
+    lua_setfield(L, -2, key);
+    set_int(L, "count", e->count);
+    set_int(L, "docs", e->docs);
+    set_num(L, "rate", (double)e->count * permil);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static size_t limit_opt (lua_State *L, int oi) {
+  lua_Integer l = int_opt(L, oi, "limit", 0, 0);
+  return l == 0 ? (size_t)-1 : (size_t)l;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Frequency lists and n-grams
+** ================================================================= */
+
+/* c:_freq(opts, sel) */
+static int l_freq (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  cp_terms *t;
+  uint64_t min;
+  size_t limit;
+  get_sopt(L, 2, 3, &o);
+  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  limit = limit_opt(L, 2);
+  t = new_terms(L);
+  check(L, cp_freq(c, &o, t, &e), &e);
+  cp_terms_filter(t, min);
+  cp_terms_sort(t, CP_BYCOUNT);
+  push_counts(L, t, "term", limit);
+  push_info(L, t);
+  return 2;
+}
+
+/* c:_ngrams(n, opts, sel, matches) */
+static int l_ngrams (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  cp_sopt o;
+  cp_err e;
+  cp_terms *t;
+  cp_span *must = NULL;
+  size_t nmust = 0, limit;
+  uint64_t min;
+  luaL_argcheck(L, n >= 1 && n <= CP_NGRAM_MAX, 2, "n-gram size out of range");
+  get_sopt(L, 3, 4, &o);
+  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  limit = limit_opt(L, 3);
+  if (!lua_isnoneornil(L, 5)) must = get_spans(L, 5, c, &nmust);
+  t = new_terms(L);
+  check(L, cp_ngrams(c, &o, (int)n, must, nmust, t, &e), &e);
+  cp_terms_filter(t, min);
+  cp_terms_sort(t, CP_BYCOUNT);
+  push_counts(L, t, "ngram", limit);
+  push_info(L, t);
+  return 2;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Collocations
+** ================================================================= */
+
+/* measures requested by opts.measure (a name or an array of names);
+** returns how many, the first decides the order */
+static int get_measures (lua_State *L, int oi, int *am, const char *def) {
+  int n = 0;
+  lua_getfield(L, oi, "measure");
+  if (lua_isnil(L, -1)) {
+    am[n++] = cp_am_id(def);
+  }
+  else if (lua_type(L, -1) == LUA_TSTRING) {
+    am[n] = cp_am_id(lua_tostring(L, -1));
+    if (am[n] < 0) luaL_error(L, "unknown measure '%s'", lua_tostring(L, -1));
+    n++;
+  }
+  else if (lua_istable(L, -1)) {
+    lua_Integer i, m = luaL_len(L, -1);
+    if (m < 1) luaL_error(L, "option 'measure' is an empty list");
+    for (i = 1; i <= m && n < CP_AM_NMEASURES; i++) {
+      lua_rawgeti(L, -1, i);
+      am[n] = cp_am_id(lua_tostring(L, -1));
+      if (am[n] < 0)
+        luaL_error(L, "unknown measure '%s'", luaL_tolstring(L, -1, NULL));
+      n++;
+      lua_pop(L, 1);
+    }
+  }
+  else luaL_error(L, "option 'measure' must be a string or a list");
+  lua_pop(L, 1);
+  return n;
+}
+
+typedef struct srow { size_t i; double v; } srow;
+
+static int cmp_srow (const void *x, const void *y) {
+  const srow *a = (const srow *)x, *b = (const srow *)y;
+  if (a->v != b->v) {
+    if (isnan(a->v)) return 1;
+    if (isnan(b->v)) return -1;
+    return a->v < b->v ? 1 : -1;
+  }
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+** Score the rows of 't' (sorted bytewise, so ties keep string order)
+** with table tab(i); push the rows sorted by the first measure.
+*/
+typedef void (*tabfn) (const cp_terms *t, size_t i, const void *ud,
+                       cp_ctab *tab);
+
+static void push_scored (lua_State *L, const cp_terms *t, const int *am,
+                         int nam, size_t limit, tabfn fn, const void *ud,
+                         int pairs) {
+  membox *b = new_mem(L);
+  srow *r;
+  size_t i, n;
+  int k;
+  b->p = malloc((t->n ? t->n : 1) * sizeof(srow));
+  if (b->p == NULL) luaL_error(L, "out of memory");
+  r = (srow *)b->p;
+  for (i = 0; i < t->n; i++) {
+    cp_ctab tab;
+    fn(t, i, ud, &tab);
+    r[i].i = i;
+    r[i].v = cp_am(&tab, am[0]);
+  }
+  qsort(r, t->n, sizeof(srow), cmp_srow);
+  n = t->n < limit ? t->n : limit;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    const cp_term *e = &t->v[r[i].i];
+    cp_ctab tab;
+    fn(t, r[i].i, ud, &tab);
+    lua_createtable(L, 0, 6 + nam);
+    if (pairs) {
+      lua_pushlstring(L, e->str, e->part);
+      lua_setfield(L, -2, "w1");
+      lua_pushlstring(L, e->str + e->part + 1, e->len - e->part - 1);
+      lua_setfield(L, -2, "w2");
+      set_int(L, "f1", e->aux[0]);
+      set_int(L, "f2", e->aux[1]);
+    }
+    else {
+      lua_pushlstring(L, e->str, e->len);
+      lua_setfield(L, -2, "term");
+      set_int(L, "freq", e->aux[0]);
+    }
+    set_int(L, "obs", e->count);
+    set_num(L, "exp", cp_am(&tab, CP_AM_EXP));
+    for (k = 0; k < nam; k++)
+      set_num(L, cp_am_name(am[k]), cp_am(&tab, am[k]));
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_remove(L, -2);   /* the box */
+}
+
+typedef struct colinfo { double r1, n; } colinfo;
+
+static void colloc_tab (const cp_terms *t, size_t i, const void *ud,
+                        cp_ctab *tab) {
+  const colinfo *ci = (const colinfo *)ud;
+  tab->o11 = (double)t->v[i].count;
+  tab->r1 = ci->r1;
+  tab->c1 = (double)t->v[i].aux[0];
+  tab->n = ci->n;
+}
+
+/* c:_collocates(matches, opts, sel) */
+static int l_collocates (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  cp_terms *t;
+  cp_span *nodes;
+  size_t n, limit;
+  uint64_t min, nnodes = 0;
+  lua_Integer win, left, right;
+  int am[CP_AM_NMEASURES], nam;
+  colinfo ci;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  get_sopt(L, 3, 4, &o);
+  win = int_opt(L, 3, "window", 5, 0);
+  left = int_opt(L, 3, "left", win, 0);
+  right = int_opt(L, 3, "right", win, 0);
+  if (left + right == 0 || left > 1000 || right > 1000)
+    luaL_error(L, "window must hold 1..1000 tokens on a side");
+  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  limit = limit_opt(L, 3);
+  nam = get_measures(L, 3, am, "llr");
+  nodes = get_spans(L, 2, c, &n);
+  t = new_terms(L);
+  check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right, &nnodes, t,
+                         &e), &e);
+  cp_terms_filter(t, min);
+  cp_terms_sort(t, CP_BYSTR);
+  ci.r1 = (double)nnodes * (double)(left + right);
+  ci.n = (double)t->tokens;
+  push_scored(L, t, am, nam, limit, colloc_tab, &ci, 0);
+  lua_createtable(L, 0, 6);
+  set_int(L, "nodes", nnodes);
+  set_int(L, "tokens", t->tokens);
+  set_int(L, "docs", t->docs);
+  set_int(L, "left", (uint64_t)left);
+  set_int(L, "right", (uint64_t)right);
+  set_int(L, "candidates", t->n);
+  return 2;
+}
+
+static void pair_tab (const cp_terms *t, size_t i, const void *ud,
+                      cp_ctab *tab) {
+  (void)ud;
+  tab->o11 = (double)t->v[i].count;
+  tab->r1 = (double)t->v[i].aux[0];
+  tab->c1 = (double)t->v[i].aux[1];
+  tab->n = (double)t->tokens;
+}
+
+/* c:_collocations(opts, sel): all pairs in a window (NLTK's finder) */
+static int l_collocations (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  cp_terms *t;
+  lua_Integer win;
+  uint64_t min;
+  size_t limit;
+  int am[CP_AM_NMEASURES], nam;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  get_sopt(L, 2, 3, &o);
+  win = int_opt(L, 2, "window", 2, 2);
+  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  limit = limit_opt(L, 2);
+  nam = get_measures(L, 2, am, "llr");
+  t = new_terms(L);
+  check(L, cp_pairs(c, &o, (int)win, min, t, &e), &e);
+  cp_terms_sort(t, CP_BYSTR);
+  push_scored(L, t, am, nam, limit, pair_tab, NULL, 1);
+  push_info(L, t);
+  set_int(L, "window", (uint64_t)win);
+  return 2;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Keyness
+** ================================================================= */
+
+static const char *const key_names[] = {"llr", "chi2", "logratio", "pdiff",
+                                        NULL};
+
+/* c:_keyness(tsel, ref, rsel, opts): ref is a corpus or nil (this one) */
+static int l_keyness (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1), *rc;
+  cp_sopt ot, orf;
+  cp_err e;
+  cp_terms *t, *r;
+  membox *b;
+  cp_keyrow *rows;
+  size_t nrows, i, n, limit;
+  uint64_t min;
+  int by, bonf;
+  rc = lua_isnoneornil(L, 3) ? c : cpL_checkcorpus(L, 3);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  get_sopt(L, 5, 2, &ot);
+  get_sopt(L, 5, 4, &orf);
+  lua_getfield(L, 5, "measure");
+  by = luaL_checkoption(L, -1, "llr", key_names);
+  lua_getfield(L, 5, "bonferroni");
+  bonf = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  min = (uint64_t)int_opt(L, 5, "min", 1, 0);
+  limit = limit_opt(L, 5);
+  t = new_terms(L);
+  r = new_terms(L);
+  check(L, cp_freq(c, &ot, t, &e), &e);
+  check(L, cp_freq(rc, &orf, r, &e), &e);
+  b = new_mem(L);
+  check(L, cp_keyness(t, r, bonf, &rows, &nrows, &e), &e);
+  b->p = rows;
+  cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
+                                 : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
+  lua_createtable(L, 0, 0);
+  for (i = 0, n = 0; i < nrows && n < limit; i++) {
+    const cp_keyrow *k = &rows[i];
+    if (k->a + k->b < min) continue;
+    lua_createtable(L, 0, 10);
+    lua_pushlstring(L, k->str, k->len);
+    lua_setfield(L, -2, "term");
+    set_int(L, "a", k->a);
+    set_int(L, "b", k->b);
+    set_num(L, "rate_a", (double)k->a * 1e6 / (double)t->tokens);
+    set_num(L, "rate_b", (double)k->b * 1e6 / (double)r->tokens);
+    set_num(L, "llr", k->k.g2);
+    set_num(L, "chi2", k->k.chi2);
+    set_num(L, "logratio", k->k.logratio);
+    set_num(L, "pdiff", k->k.pdiff);
+    set_num(L, "p", k->k.p);
+    lua_rawseti(L, -2, (lua_Integer)++n);
+  }
+  lua_createtable(L, 0, 5);
+  set_int(L, "tokens_a", t->tokens);
+  set_int(L, "tokens_b", r->tokens);
+  set_int(L, "docs_a", t->docs);
+  set_int(L, "docs_b", r->docs);
+  set_int(L, "tests", nrows);
+  return 2;
+}
+
+/* }================================================================ */
+
+
+static const luaL_Reg stats_methods[] = {
+  {"_freq", l_freq},
+  {"_ngrams", l_ngrams},
+  {"_collocates", l_collocates},
+  {"_collocations", l_collocations},
+  {"_keyness", l_keyness},
+  {NULL, NULL}
+};
+
+int cpL_open_stats (lua_State *L) {
+  luaL_newmetatable(L, BOX_TERMS);
+  lua_pushcfunction(L, terms_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, BOX_MEM);
+  lua_pushcfunction(L, mem_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_setfuncs(L, stats_methods, 0);
+  return 0;
+}

@@ -740,9 +740,39 @@ bad:
   return 0;
 }
 
+/*
+** Sections must not overlap and every byte outside the header and the
+** sections (alignment padding) must be zero, so that no byte of the
+** image escapes verification.
+*/
+static int check_layout (const cp_seg *s) {
+  uint64_t off[CP_SEG_MAXSECS], end[CP_SEG_MAXSECS], pos;
+  uint32_t nsecs = cp_rd32(s->base + CP_H_NSECS), i, j, k;
+  for (i = 0; i < nsecs; i++) {   /* insertion sort by offset: <= 64 */
+    const unsigned char *e = s->base + CP_SEG_FIXED + CP_SEG_SECENT * i;
+    uint64_t o = cp_rd64(e + 8), z = cp_rd64(e + 16);
+    if (cp_rd32(e + 4) != 0) return 0;
+    for (j = i; j > 0 && off[j - 1] > o; j--) {
+      off[j] = off[j - 1];  end[j] = end[j - 1];
+    }
+    off[j] = o;  end[j] = o + z;
+  }
+  pos = cp_rd32(s->base + CP_H_HDRSIZE);
+  for (k = 0; k <= nsecs; k++) {
+    uint64_t next = k < nsecs ? off[k] : s->size;
+    if (next < pos) return 0;   /* overlap */
+    for (; pos < next; pos++)
+      if (s->base[pos] != 0) return 0;
+    if (k < nsecs) pos = end[k];
+  }
+  return cp_rd32(s->base + CP_H_RESERVED) == 0;
+}
+
 int cp_seg_check (const cp_seg *s, cp_err *err) {
   int i, l, rc;
   if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_check: no segment");
+  if (!check_layout(s))
+    return corrupt(err, "overlapping sections or nonzero padding");
   for (i = 1; i < CP_SEC_COUNT; i++)
     if (XXH64(s->sec[i].p, (size_t)s->sec[i].size, 0) != s->sec[i].sum) {
       cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum mismatch in "

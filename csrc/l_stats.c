@@ -9,7 +9,8 @@
 **   c:_collocates(matches, opts, sel)         -> rows, info
 **   c:_collocations(opts, sel)                -> rows, info
 **   c:_keyness(tsel, ref, rsel, opts)         -> rows, info
-**   c:_select_meta(field, op, v1 [, v2])      -> bitmap string
+**   c:_select_docs(list)                      -> bitmap string
+**   c:_select_meta(tbl)                       -> bitmap string
 **
 ** 'sel' is nil (the whole corpus) or a string bitmap over documents
 ** (bit (d-1)%8 of byte (d-1)//8 for document d, 1-based).  'matches' is
@@ -463,7 +464,8 @@ static int l_collocations (lua_State *L) {
 static const char *const key_names[] = {"llr", "chi2", "logratio", "pdiff",
                                         NULL};
 
-/* c:_keyness(tsel, ref, rsel, opts): ref is a corpus or nil (this one) */
+/* c:_keyness(tsel, ref, rsel, opts): ref is a corpus or nil (this one);
+** rsel true means the documents not in tsel */
 static int l_keyness (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1), *rc;
   cp_sopt ot, orf;
@@ -477,7 +479,12 @@ static int l_keyness (lua_State *L) {
   rc = lua_isnoneornil(L, 3) ? c : cpL_checkcorpus(L, 3);
   luaL_checktype(L, 5, LUA_TTABLE);
   get_sopt(L, 5, 2, &ot);
-  get_sopt(L, 5, 4, &orf);
+  if (lua_isboolean(L, 4)) {        /* true: the rest of the corpus */
+    orf = ot;
+    orf.invert = !ot.invert;
+    if (ot.sel == NULL) luaL_error(L, "the rest of the whole corpus is empty");
+  }
+  else get_sopt(L, 5, 4, &orf);
   lua_getfield(L, 5, "measure");
   by = luaL_checkoption(L, -1, "llr", key_names);
   lua_getfield(L, 5, "bonferroni");
@@ -524,7 +531,137 @@ static int l_keyness (lua_State *L) {
 /* }================================================================ */
 
 
+/* {================================================================
+** Document selections
+** ================================================================= */
+
+/* documents in the corpus, deleted ones included (numbering range) */
+static uint64_t total_docs (cp_corpus *c) {
+  size_t ns = cp_corpus_nsegs(c);
+  if (ns == 0) return 0;
+  return cp_corpus_doc_base(c, ns - 1)
+       + cp_seg_ndocs(cp_corpus_seg(c, ns - 1));
+}
+
+/* a zeroed bitmap for every document, as a box on the stack */
+static unsigned char *new_bits (lua_State *L, cp_corpus *c, uint64_t *nbits) {
+  cp_err e;
+  membox *b;
+  check(L, cp_corpus_flush(c, &e), &e);
+  *nbits = total_docs(c);
+  b = new_mem(L);
+  b->p = calloc((size_t)(*nbits / 8 + 1), 1);
+  if (b->p == NULL) luaL_error(L, "out of memory");
+  return (unsigned char *)b->p;
+}
+
+/*
+** c:_select_docs(list) -> bitmap of the documents (1-based numbers) in
+** 'list', an array of numbers or of tables with a 'doc' field
+*/
+static int l_select_docs (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  uint64_t nbits;
+  unsigned char *bits;
+  lua_Integer i, m;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  bits = new_bits(L, c, &nbits);
+  m = luaL_len(L, 2);
+  for (i = 1; i <= m; i++) {
+    lua_Integer d;
+    int isnum;
+    if (lua_rawgeti(L, 2, i) == LUA_TTABLE) {
+      lua_getfield(L, -1, "doc");
+      lua_remove(L, -2);
+    }
+    d = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (!isnum || d < 1 || (uint64_t)d > nbits)
+      luaL_error(L, "entry %d: not a document number", (int)i);
+    d--;
+    bits[d >> 3] |= (unsigned char)(1u << (d & 7));
+  }
+  lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
+  return 1;
+}
+
+/* read one condition: value at -1 for field key */
+static void get_cond (lua_State *L, const char *key, size_t keylen,
+                      cp_mcond *k) {
+  int t;
+  memset(k, 0, sizeof(*k));
+  k->key = key;
+  k->keylen = keylen;
+  if (lua_istable(L, -1)) {
+    k->op = CP_MC_RANGE;
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    t = lua_type(L, -2);
+    if (t != lua_type(L, -1) || (t != LUA_TNUMBER && t != LUA_TSTRING))
+      luaL_error(L, "where.%s: a range is {lo, hi} of two numbers or two "
+                 "strings", key);
+    if (t == LUA_TNUMBER) {
+      k->type = CP_MNUM;
+      k->nlo = lua_tonumber(L, -2);
+      k->nhi = lua_tonumber(L, -1);
+    }
+    else {
+      k->type = CP_MSTR;
+      k->lo = lua_tolstring(L, -2, &k->lolen);   /* anchored in the table */
+      k->hi = lua_tolstring(L, -1, &k->hilen);
+    }
+    lua_pop(L, 2);
+  }
+  else if (lua_type(L, -1) == LUA_TNUMBER) {
+    k->type = CP_MNUM;
+    k->nlo = lua_tonumber(L, -1);
+  }
+  else if (lua_type(L, -1) == LUA_TSTRING) {
+    k->type = CP_MSTR;
+    k->lo = lua_tolstring(L, -1, &k->lolen);
+  }
+  else luaL_error(L, "where.%s must be a string, a number or {lo, hi}", key);
+}
+
+/* c:_select_meta(tbl) -> bitmap of the documents whose metadata match
+** every field of tbl */
+static int l_select_meta (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  uint64_t nbits;
+  unsigned char *bits;
+  cp_mcond *conds;
+  membox *b;
+  size_t n = 0, i = 0;
+  cp_err e;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, 2)) { n++; lua_pop(L, 1); }
+  b = new_mem(L);
+  b->p = malloc((n ? n : 1) * sizeof(cp_mcond));
+  if (b->p == NULL) luaL_error(L, "out of memory");
+  conds = (cp_mcond *)b->p;
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    size_t kl;
+    const char *k;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_error(L, "where: field names must be strings");
+    k = lua_tolstring(L, -2, &kl);
+    if (i < n) get_cond(L, k, kl, &conds[i++]);
+    lua_pop(L, 1);
+  }
+  bits = new_bits(L, c, &nbits);
+  check(L, cp_select_meta(c, conds, i, bits, nbits, &e), &e);
+  lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
+  return 1;
+}
+
+/* }================================================================ */
+
+
 static const luaL_Reg stats_methods[] = {
+  {"_select_docs", l_select_docs},
+  {"_select_meta", l_select_meta},
   {"_freq", l_freq},
   {"_ngrams", l_ngrams},
   {"_collocates", l_collocates},

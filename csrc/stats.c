@@ -177,9 +177,75 @@ void cp_terms_filter (cp_terms *t, uint64_t min) {
 ** ================================================================= */
 
 int cp_sopt_has (const cp_sopt *o, uint64_t d) {
+  int in;
   if (o->sel == NULL) return 1;
-  if (d >= o->nsel) return 0;
-  return (o->sel[d >> 3] >> (d & 7)) & 1;
+  in = (d < o->nsel) ? (o->sel[d >> 3] >> (d & 7)) & 1 : 0;
+  return o->invert ? !in : in;
+}
+
+static int cmp_bytes (const char *a, size_t la, const char *b, size_t lb) {
+  size_t m = la < lb ? la : lb;
+  int r = memcmp(a, b, m);
+  if (r != 0) return r;
+  return (la > lb) - (la < lb);
+}
+
+/* does field value 'm' satisfy condition 'k'? */
+static int meta_ok (const cp_meta *m, const cp_mcond *k) {
+  if (k->type == CP_MNUM) {
+    double x;
+    if (m->type == CP_MNUM) x = m->num;
+    else {
+      char buf[64], *end;
+      if (m->strlen == 0 || m->strlen >= sizeof(buf)) return 0;
+      memcpy(buf, m->str, m->strlen);
+      buf[m->strlen] = '\0';
+      x = strtod(buf, &end);
+      if (*end != '\0') return 0;
+    }
+    if (k->op == CP_MC_EQ) return x == k->nlo;
+    return x >= k->nlo && x <= k->nhi;
+  }
+  if (m->type != CP_MSTR) return 0;
+  if (k->op == CP_MC_EQ)
+    return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) == 0;
+  return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) >= 0
+      && cmp_bytes(m->str, m->strlen, k->hi, k->hilen) <= 0;
+}
+
+int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
+                    unsigned char *bits, uint64_t nbits, cp_err *err) {
+  size_t ns, si, k;
+  int rc;
+  if (c == NULL || bits == NULL || (n > 0 && conds == NULL))
+    return cp_err_set(err, CP_EINVAL, "bad arguments to select_meta");
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  memset(bits, 0, (size_t)((nbits + 7) / 8));
+  ns = cp_corpus_nsegs(c);
+  for (si = 0; si < ns; si++) {
+    const cp_seg *s = cp_corpus_seg(c, si);
+    uint64_t base = cp_corpus_doc_base(c, si);
+    uint32_t d, nd = cp_seg_ndocs(s);
+    for (d = 0; d < nd && base + d < nbits; d++) {
+      cp_docinfo di;
+      int all = 1;
+      if (cp_corpus_is_deleted(c, si, d)) continue;
+      if (cp_seg_doc(s, d, &di) != CP_OK)
+        return cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
+      for (k = 0; k < n && all; k++) {
+        size_t it = 0;
+        cp_meta m;
+        int r, ok = 0;
+        while (!ok && (r = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
+          if (m.keylen == conds[k].keylen
+              && memcmp(m.key, conds[k].key, m.keylen) == 0)
+            ok = meta_ok(&m, &conds[k]);
+        all = ok;
+      }
+      if (all) bits[(base + d) >> 3] |= (unsigned char)(1u << ((base + d) & 7));
+    }
+  }
+  return CP_OK;
 }
 
 int cp_sopt_check (const cp_sopt *o, cp_err *err) {

@@ -165,10 +165,35 @@ typedef struct cp_sopt {
                                   for global doc d), NULL: all */
   uint64_t nsel;               /* number of bits in sel; docs beyond
                                   are not selected */
+  int invert;                  /* select the documents NOT in sel */
 } cp_sopt;
 
 /* is global doc 'd' selected by 'o' (deletions not considered)? */
 int cp_sopt_has (const cp_sopt *o, uint64_t d);
+
+/*
+** A metadata condition: field 'key' equal to a value (lo) or within
+** [lo, hi] (inclusive).  Numbers compare numerically with numeric
+** fields and with string fields that parse as numbers; strings compare
+** bytewise (so ISO dates order correctly).  A field with several values
+** satisfies the condition if one of them does.
+*/
+enum { CP_MC_EQ = 0, CP_MC_RANGE = 1 };
+
+typedef struct cp_mcond {
+  const char *key;  size_t keylen;
+  int op;                          /* CP_MC_EQ or CP_MC_RANGE */
+  int type;                        /* CP_MSTR or CP_MNUM, of lo and hi */
+  const char *lo, *hi;  size_t lolen, hilen;
+  double nlo, nhi;
+} cp_mcond;
+
+/*
+** Set bit d of 'bits' (nbits bits, zeroed first) for every live
+** document satisfying all of the n conditions.
+*/
+int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
+                    unsigned char *bits, uint64_t nbits, cp_err *err);
 
 #define CP_SKIP UINT32_MAX
 

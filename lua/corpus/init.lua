@@ -342,4 +342,6 @@ end
 
 -- }======================================================================
 
+require("corpus.stats")(Corpus)   -- freq, ngrams, collocates, keyness, ...
+
 return M

@@ -1,0 +1,161 @@
+--[[
+corpus.stats -- the statistics methods of a corpus (docs/STATS.md).
+
+init.lua calls this module's function with the corpus method table; it
+adds freq, ngrams, collocates, collocations, keyness (and the methods
+below) on top of the C functions of csrc/l_stats.c.  This file only
+shapes arguments: it turns `where` filters and node queries into the
+document bitmaps and match lists the C side takes.
+
+Error policy (README, "Errors"): misuse raises (wrong types, unknown
+options); a query with a syntax error returns nil, message, "ESYNTAX".
+]]
+
+local type, error, pairs, ipairs, select = type, error, pairs, ipairs, select
+local math_type = math.type
+
+local query = require "corpus.query"
+
+local function argerr(fname, i, msg)
+  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)
+end
+
+local function check_opts(opts, fname, i)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerr(fname, i, "table expected, got " .. type(opts))
+  end
+  return opts or {}
+end
+
+local function check_self(self, fname)
+  if type(self) ~= "userdata" or self.isclosed == nil then
+    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+  end
+  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+end
+
+-- matches of query string q: list | nil, msg, code
+local function matches_of(self, q, fname)
+  local plan, msg, code = query.parse(q)
+  if not plan then return nil, msg, code end
+  if not self._matches then
+    error(("'%s': the query engine is not available"):format(fname), 3)
+  end
+  local list, err, ecode = self._matches(self, plan)
+  if not list then return nil, err, ecode end
+  return list
+end
+
+--[[
+A `where` filter -> document bitmap (string) or nil for the whole
+corpus.  Accepted forms:
+  nil                      the whole corpus
+  "query"                  documents with a match of the query
+                           (metadata filters: "year:1990", ranges ...)
+  {field = value, ...}     documents whose metadata field equals value
+  {field = {lo, hi}}       ... lies in [lo, hi] (numbers or strings)
+Returns bits | nil, msg, code (query syntax errors).
+]]
+local function selection(self, where, fname)
+  if where == nil then return nil end
+  if type(where) == "string" then
+    local list, msg, code = matches_of(self, where, fname)
+    if not list then return nil, msg, code end
+    return self:_select_docs(list)
+  elseif type(where) == "table" then
+    return self:_select_meta(where)
+  end
+  error(("bad option 'where' to '%s' (string or table expected, got %s)")
+        :format(fname, type(where)), 3)
+end
+
+-- a node given as a query string (or a list of matches) -> match list
+local function nodes_of(self, q, fname)
+  if type(q) == "table" then return q end
+  if type(q) ~= "string" then
+    argerr(fname, 1, "string expected, got " .. type(q))
+  end
+  return matches_of(self, q, fname)
+end
+
+return function(Corpus)
+
+  --- c:freq{layer =, where =, min =, limit =, punct =}
+  -- -> rows {term, count, rate (per million tokens), docs}, info
+  function Corpus:freq(opts)
+    check_self(self, "freq")
+    opts = check_opts(opts, "freq", 1)
+    local sel, msg, code = selection(self, opts.where, "freq")
+    if msg then return nil, msg, code end
+    return self:_freq(opts, sel)
+  end
+
+  --- c:ngrams(n, {layer =, where =, min =, limit =, containing = q})
+  -- -> rows {ngram, count, rate, docs}, info
+  function Corpus:ngrams(n, opts)
+    check_self(self, "ngrams")
+    if math_type(n) ~= "integer" or n < 1 then
+      argerr("ngrams", 1, "positive integer expected")
+    end
+    opts = check_opts(opts, "ngrams", 2)
+    local sel, msg, code = selection(self, opts.where, "ngrams")
+    if msg then return nil, msg, code end
+    local must
+    if opts.containing ~= nil then
+      must, msg, code = nodes_of(self, opts.containing, "ngrams")
+      if not must then return nil, msg, code end
+    end
+    return self:_ngrams(n, opts, sel, must)
+  end
+
+  --- c:collocates(q, {window = 5, left =, right =, measure = "llr" |
+  -- {...}, min =, limit =, layer =, where =})
+  -- -> rows {term, obs, exp, freq, <measure> = score ...}, info
+  function Corpus:collocates(q, opts)
+    check_self(self, "collocates")
+    opts = check_opts(opts, "collocates", 2)
+    local nodes, msg, code = nodes_of(self, q, "collocates")
+    if not nodes then return nil, msg, code end
+    local sel
+    sel, msg, code = selection(self, opts.where, "collocates")
+    if msg then return nil, msg, code end
+    return self:_collocates(nodes, opts, sel)
+  end
+
+  --- c:collocations{window = 2, measure =, min =, limit =, layer =,
+  -- where =} -> rows {w1, w2, obs, f1, f2, exp, <measure> ...}, info:
+  -- every pair of words within the window (NLTK's
+  -- BigramCollocationFinder.from_words, per document)
+  function Corpus:collocations(opts)
+    check_self(self, "collocations")
+    opts = check_opts(opts, "collocations", 1)
+    local sel, msg, code = selection(self, opts.where, "collocations")
+    if msg then return nil, msg, code end
+    return self:_collocations(opts, sel)
+  end
+
+  --- c:keyness(target, reference, {measure = "llr", min =, limit =,
+  -- bonferroni =, layer =})
+  -- target: a where filter; reference: nil (the rest of the corpus), a
+  -- where filter, or another corpus object (all of it).
+  -- -> rows {term, a, b, rate_a, rate_b, llr, chi2, logratio, pdiff, p},
+  --    info
+  function Corpus:keyness(target, reference, opts)
+    check_self(self, "keyness")
+    opts = check_opts(opts, "keyness", 3)
+    if target == nil then argerr("keyness", 1, "target filter expected") end
+    local tsel, msg, code = selection(self, target, "keyness")
+    if msg then return nil, msg, code end
+    if reference == nil or reference == "rest" then
+      return self:_keyness(tsel, nil, true, opts)
+    elseif type(reference) == "userdata" then
+      check_self(reference, "keyness")
+      return self:_keyness(tsel, reference, nil, opts)
+    end
+    local rsel
+    rsel, msg, code = selection(self, reference, "keyness")
+    if msg then return nil, msg, code end
+    return self:_keyness(tsel, nil, rsel, opts)
+  end
+
+end

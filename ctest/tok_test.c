@@ -216,11 +216,79 @@ static void tailoring_tests (void) {
   flag_case("punct flag", "a , 1 \xE2\x80\x9C", CP_TF_PUNCT, "0101");
 }
 
+/*
+** Random strings built from troublesome pieces (invalid bytes, marks,
+** ZWJ, flags, quotes, abbreviations, line breaks): spans must be sane
+** in both modes, every corpus token must be a corpus word segment, and
+** the boundary lists must be strictly increasing from 0 to n.
+*/
+static void fuzz_tests (void) {
+  static const char *const pieces[] = {
+    "a", "Z", "1", ".", ",", "'", "\xE2\x80\x99", "-", "\xE2\x80\x90", " ",
+    "\n", "\r", "\t", "\0", "\xFF", "\xE2\x80", "\xC3\xA9", "\xCC\x81",
+    "\xE2\x80\x8D", "\xF0\x9F\x98\x80", "\xF0\x9F\x87\xBA", "!", "?",
+    "\xE2\x80\x9D", "(", ")", "Mr", "U", "S", "No", "5", "..", "\xE2\x80\xA9",
+    "\xC2\xA0", "_", "\xD7\xA9", "\"", "\xE3\x82\xAB", "e", "g", "  "
+  };
+  const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+  unsigned long seed = 12345;
+  int round, bad = 0, rounds = 3000;
+  for (round = 0; round < rounds && !bad; round++) {
+    char text[512];
+    size_t n = 0, k, len = (size_t)(round % 40) + 1, i, j;
+    int mode;
+    for (k = 0; k < len; k++) {
+      const char *p;
+      size_t pl;
+      seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+      p = pieces[(seed >> 33) % np];
+      pl = (p[0] == '\0' && p == pieces[13]) ? 1 : strlen(p);
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    for (mode = 0; mode < 2 && !bad; mode++) {
+      cp_tokvec tv = {NULL, 0, 0};
+      size_t *wb = NULL, nwb = 0, *sb = NULL, nsb = 0;
+      cp_err err;
+      if (cp_tok_run(text, n, mode, &tv, &err) != CP_OK
+          || cp_tok_wordbreaks(text, n, mode, &wb, &nwb, &err) != CP_OK
+          || cp_tok_sentbreaks(text, n, mode, &sb, &nsb, &err) != CP_OK)
+        bad = 1;
+      for (i = 1; !bad && i < nwb; i++) if (wb[i] <= wb[i - 1]) bad = 2;
+      for (i = 1; !bad && i < nsb; i++) if (sb[i] <= sb[i - 1]) bad = 3;
+      if (!bad && (nwb < 2 || wb[0] != 0 || wb[nwb - 1] != n)) bad = 4;
+      if (!bad && (nsb < 2 || sb[0] != 0 || sb[nsb - 1] != n)) bad = 5;
+      for (i = 0, j = 0; !bad && i < tv.n; i++) {
+        const cp_tok *t = &tv.v[i];
+        if (t->start >= t->stop || t->stop > n
+            || (i > 0 && t->start < tv.v[i - 1].stop)) bad = 6;
+        while (j < nwb && wb[j] < t->start) j++;
+        if (!bad && (j + 1 >= nwb || wb[j] != t->start || wb[j + 1] != t->stop))
+          bad = 7;
+        if (!bad && i == 0 && (t->flags & (CP_TF_SSTART | CP_TF_PSTART))
+            != (CP_TF_SSTART | CP_TF_PSTART)) bad = 8;
+        if (!bad && (t->flags & CP_TF_PSTART) && !(t->flags & CP_TF_SSTART))
+          bad = 9;
+      }
+      if (bad) {
+        printf("# fuzz round %d mode %d failed (%d):", round, mode, bad);
+        for (i = 0; i < n; i++) printf(" %02x", (unsigned char)text[i]);
+        printf("\n");
+      }
+      cp_tokvec_free(&tv);
+      free(wb);
+      free(sb);
+    }
+  }
+  TAP_OK(!bad, "fuzz: %d random texts give sane spans and boundaries", round);
+}
+
 int main (int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : AUXDIR;
   conformance(dir, "WordBreakTest.txt", cp_tok_wordbreaks);
   conformance(dir, "SentenceBreakTest.txt", cp_tok_sentbreaks);
   repair_tests();
   tailoring_tests();
+  fuzz_tests();
   return tap_done();
 }

@@ -1,0 +1,1317 @@
+/*
+** exec.c -- evaluate query plans over segments (see exec.h, xint.h).
+**
+** Per segment, token conditions are compiled to "token sets" (tset):
+** a test on a word id plus the norm types whose postings contain every
+** position that can pass it (the candidates).  Sequences start from
+** the candidates of their cheapest fixed item (the anchor), walk back
+** to the start and match forward in the token stream with lazy
+** repetition; everything else combines spans and document lists.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "xint.h"
+#include "seg.h"
+#include "analysis.h"
+
+/* {================================================================
+** Vectors
+** ================================================================= */
+
+static int grow (void **v, size_t *cap, size_t need, size_t elsize) {
+  size_t nc;
+  void *nv;
+  if (need <= *cap) return CP_OK;
+  nc = *cap ? *cap : 16;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2 / elsize) return CP_ENOMEM;
+    nc *= 2;
+  }
+  nv = realloc(*v, nc * elsize);
+  if (nv == NULL) return CP_ENOMEM;
+  *v = nv;
+  *cap = nc;
+  return CP_OK;
+}
+
+int cp_spans_push (cp_spans *v, uint32_t s, uint32_t e) {
+  if (v->n == v->cap &&
+      grow((void **)&v->v, &v->cap, v->n + 1, sizeof(cp_span)) != CP_OK)
+    return CP_ENOMEM;
+  v->v[v->n].s = s;
+  v->v[v->n].e = e;
+  v->n++;
+  return CP_OK;
+}
+
+int cp_u32s_push (cp_u32s *v, uint32_t x) {
+  if (v->n == v->cap &&
+      grow((void **)&v->v, &v->cap, v->n + 1, sizeof(uint32_t)) != CP_OK)
+    return CP_ENOMEM;
+  v->v[v->n++] = x;
+  return CP_OK;
+}
+
+void cp_res_free (cp_res *r) {
+  free(r->sp.v);
+  free(r->docs.v);
+  memset(r, 0, sizeof(*r));
+}
+
+void cp_matches_free (cp_matches *m) {
+  if (m == NULL) return;
+  free(m->v);
+  memset(m, 0, sizeof(*m));
+}
+
+/* sort uint32 keys: LSD radix, two 16-bit passes */
+static int radix_sort (uint32_t *a, size_t n) {
+  uint32_t *tmp;
+  size_t *cnt;
+  int pass;
+  if (n < 64) {
+    size_t i, j;
+    for (i = 1; i < n; i++) {
+      uint32_t x = a[i];
+      for (j = i; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+      a[j] = x;
+    }
+    return CP_OK;
+  }
+  tmp = (uint32_t *)malloc(n * sizeof(uint32_t));
+  cnt = (size_t *)malloc(65536 * sizeof(size_t));
+  if (tmp == NULL || cnt == NULL) { free(tmp); free(cnt); return CP_ENOMEM; }
+  for (pass = 0; pass < 2; pass++) {
+    int sh = pass * 16;
+    size_t i, sum = 0;
+    uint32_t *src = pass ? tmp : a, *dst = pass ? a : tmp;
+    memset(cnt, 0, 65536 * sizeof(size_t));
+    for (i = 0; i < n; i++) cnt[(src[i] >> sh) & 0xffff]++;
+    for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
+  }
+  free(tmp);
+  free(cnt);
+  return CP_OK;
+}
+
+static int span_cmp (const void *a, const void *b) {
+  const cp_span *x = (const cp_span *)a, *y = (const cp_span *)b;
+  if (x->s != y->s) return x->s < y->s ? -1 : 1;
+  if (x->e != y->e) return x->e < y->e ? -1 : 1;
+  return 0;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Evaluation context
+** ================================================================= */
+
+typedef struct ctx {
+  cp_corpus *c;
+  const cp_seg *s;
+  size_t segi;
+  const cp_limits *lim;
+  cp_err *err;
+  cp_an *an;
+  int mode;
+  const uint32_t *stream;
+  uint32_t ntok, ndocs;
+  uint32_t doc_lo, doc_hi;       /* local documents evaluated */
+  uint32_t pos_lo, pos_hi;       /* their token positions */
+  const cp_pnode *const *leaves; /* nodes whose results are recorded */
+  size_t nleaves;
+  cp_res *leafres;
+  /* document cursor for positions visited in ascending order */
+  uint32_t cdoc, cds, cde;
+} ctx;
+
+static int oom (ctx *x) {
+  return cp_err_set(x->err, CP_ENOMEM, "out of memory");
+}
+
+/* bounds [*ds, *de) of the document holding 'pos' */
+static uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
+  if (!(pos >= x->cds && pos < x->cde)) {
+    cp_docinfo di;
+    uint32_t d = cp_seg_doc_of(x->s, pos);
+    if (d < x->ndocs && cp_seg_doc(x->s, d, &di) == CP_OK) {
+      x->cdoc = d;
+      x->cds = di.tok_start;
+      x->cde = di.tok_start + di.tok_count;
+    }
+    else {   /* cannot happen in a checked segment: isolate the token */
+      x->cdoc = d;
+      x->cds = pos;
+      x->cde = pos + 1;
+    }
+  }
+  *ds = x->cds;
+  *de = x->cde;
+  return x->cdoc;
+}
+
+static int is_punct (const ctx *x, uint32_t pos) {
+  return cp_seg_type_punct(x->s, x->stream[pos]);
+}
+
+/* end of the sentence / paragraph holding 'pos' (within its document) */
+static uint32_t unit_bounds (ctx *x, int unit, uint32_t pos,
+                             uint32_t *us) {
+  uint32_t ds, de, n, i;
+  const uint32_t *starts;
+  doc_at(x, pos, &ds, &de);
+  *us = ds;
+  if (unit == CP_U_DOC) return de;
+  starts = unit == CP_U_SENT ? cp_seg_sents(x->s, &n) : cp_seg_paras(x->s, &n);
+  i = unit == CP_U_SENT ? cp_seg_sent_of(x->s, pos) : cp_seg_para_of(x->s, pos);
+  if (starts != NULL && i < n) {
+    if (starts[i] > *us && starts[i] <= pos) *us = starts[i];
+    if (i + 1 < n && starts[i + 1] < de && starts[i + 1] > pos)
+      return starts[i + 1];
+  }
+  return de;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Token sets
+** ================================================================= */
+
+enum { TS_NONE, TS_ANY, TS_NORM1, TS_NORMBITS, TS_WORD1, TS_WORDBITS };
+
+typedef struct tset {
+  int kind;
+  uint32_t id;          /* NORM1 / WORD1 */
+  uint8_t *bits;        /* NORMBITS over norm ids, WORDBITS over word ids */
+  uint32_t *cand;       /* sorted norm ids whose postings cover it */
+  size_t ncand;
+  int all;              /* no candidate list: every position */
+  int exact;            /* every candidate position passes */
+  uint64_t cost;        /* total postings of the candidates */
+} tset;
+
+static void ts_free (tset *t) {
+  free(t->bits);
+  free(t->cand);
+  memset(t, 0, sizeof(*t));
+}
+
+static int ts_has (const ctx *x, const tset *t, uint32_t wid) {
+  uint32_t n;
+  switch (t->kind) {
+    case TS_ANY: return 1;
+    case TS_NORM1: return cp_seg_map(x->s, CP_NORM, wid) == t->id;
+    case TS_NORMBITS:
+      n = cp_seg_map(x->s, CP_NORM, wid);
+      return n != UINT32_MAX && (t->bits[n >> 3] >> (n & 7)) & 1;
+    case TS_WORD1: return wid == t->id;
+    case TS_WORDBITS: return (t->bits[wid >> 3] >> (wid & 7)) & 1;
+    default: return 0;
+  }
+}
+
+static void ts_cost (ctx *x, tset *t) {
+  size_t i;
+  t->cost = 0;
+  for (i = 0; i < t->ncand; i++)
+    t->cost += cp_seg_type_freq(x->s, CP_NORM, t->cand[i]);
+}
+
+static uint8_t *newbits (uint32_t n) {
+  return (uint8_t *)calloc((size_t)n / 8 + 1, 1);
+}
+
+/* sort and dedupe a candidate list */
+static int cand_unique (uint32_t *a, size_t *n) {
+  size_t i, j = 0;
+  if (radix_sort(a, *n) != CP_OK) return CP_ENOMEM;
+  for (i = 0; i < *n; i++)
+    if (j == 0 || a[j - 1] != a[i]) a[j++] = a[i];
+  *n = j;
+  return CP_OK;
+}
+
+/* a token set from sorted norm ids (takes 'ids') */
+static int ts_from_norms (ctx *x, tset *t, uint32_t *ids, size_t n) {
+  size_t i;
+  memset(t, 0, sizeof(*t));
+  if (n == 0) { free(ids); t->kind = TS_NONE; return CP_OK; }
+  t->cand = ids;
+  t->ncand = n;
+  t->exact = 1;
+  if (n == 1) { t->kind = TS_NORM1; t->id = ids[0]; }
+  else {
+    uint32_t nn = cp_seg_ntypes(x->s, CP_NORM);
+    t->kind = TS_NORMBITS;
+    if ((t->bits = newbits(nn)) == NULL) return oom(x);
+    for (i = 0; i < n; i++)
+      if (ids[i] < nn) t->bits[ids[i] >> 3] |= (uint8_t)(1u << (ids[i] & 7));
+  }
+  ts_cost(x, t);
+  return CP_OK;
+}
+
+/* a token set from sorted word ids (takes 'ids') */
+static int ts_from_words (ctx *x, tset *t, uint32_t *ids, size_t n) {
+  size_t i;
+  uint32_t nw = cp_seg_ntypes(x->s, CP_WORD);
+  memset(t, 0, sizeof(*t));
+  if (n == 0) { free(ids); t->kind = TS_NONE; return CP_OK; }
+  if (n == 1) { t->kind = TS_WORD1; t->id = ids[0]; }
+  else {
+    t->kind = TS_WORDBITS;
+    if ((t->bits = newbits(nw)) == NULL) { free(ids); return oom(x); }
+    for (i = 0; i < n; i++)
+      if (ids[i] < nw) t->bits[ids[i] >> 3] |= (uint8_t)(1u << (ids[i] & 7));
+  }
+  /* candidates: the norms of the words (reuse the array) */
+  for (i = 0; i < n; i++) ids[i] = cp_seg_map(x->s, CP_NORM, ids[i]);
+  if (cand_unique(ids, &n) != CP_OK) { free(ids); return oom(x); }
+  t->cand = ids;
+  t->ncand = n;
+  ts_cost(x, t);
+  return CP_OK;
+}
+
+/* glob match of a whole string: '*' any run, '?' one UTF-8 character */
+static int glob_match (const char *p, size_t pn, const char *s, size_t sn) {
+  size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
+  while (si < sn) {
+    if (pi < pn && p[pi] == '?') {
+      pi++;
+      si++;
+      while (si < sn && ((unsigned char)s[si] & 0xC0) == 0x80) si++;
+    }
+    else if (pi < pn && p[pi] == '*') { star_p = ++pi; star_s = si; }
+    else if (pi < pn && p[pi] == s[si]) { pi++; si++; }
+    else if (star_p != (size_t)-1) {
+      pi = star_p;
+      si = ++star_s;
+      while (si < sn && ((unsigned char)s[si] & 0xC0) == 0x80) si = ++star_s;
+    }
+    else return 0;
+  }
+  while (pi < pn && p[pi] == '*') pi++;
+  return pi == pn;
+}
+
+static int too_many (ctx *x, const cp_pnode *n) {
+  return cp_err_set(x->err, CP_ELIMIT,
+    "query term '%.*s' expands to more than %llu lexicon entries "
+    "(raise the max_expand limit or narrow the pattern)",
+    (int)(n->len > 100 ? 100 : n->len), n->str,
+    (unsigned long long)x->lim->max_expand);
+}
+
+/* push an id, checking the expansion limit */
+static int expand_push (ctx *x, const cp_pnode *n, cp_u32s *ids, uint32_t id) {
+  if (x->lim->max_expand && ids->n >= x->lim->max_expand)
+    return too_many(x, n);
+  return cp_u32s_push(ids, id) == CP_OK ? CP_OK : oom(x);
+}
+
+/*
+** The ids of 'layer' matching a lexical node (TERM, PREFIX, GLOB,
+** REGEX), sorted.  The text is normalized as the layer is: norm and
+** stem layers see the norm of the text (and TERM on stem its stem).
+*/
+static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
+  const char *t = n->str;
+  size_t tl = n->len;
+  int layer = n->layer, rc = CP_OK;
+  char *tmp = NULL;
+  if (n->kind != CP_P_REGEX && layer != CP_WORD) {
+    const char *r = cp_an_norm(x->an, t, tl, &tl);
+    if (r == NULL) return oom(x);
+    if (n->kind == CP_P_TERM && layer == CP_STEM) {
+      if ((tmp = (char *)malloc(tl + 1)) == NULL) return oom(x);
+      memcpy(tmp, r, tl);
+      r = cp_an_stem(x->an, tmp, tl, &tl);
+      if (r == NULL) { free(tmp); return oom(x); }
+    }
+    if ((tmp = (char *)realloc(tmp, tl + 1)) == NULL) return oom(x);
+    memcpy(tmp, r, tl);
+    tmp[tl] = '\0';
+    t = tmp;
+  }
+  switch (n->kind) {
+    case CP_P_TERM: {
+      int64_t id = cp_seg_lookup(x->s, layer, t, tl);
+      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      break;
+    }
+    case CP_P_PREFIX: {
+      uint32_t lo, hi, i;
+      cp_seg_lex_range(x->s, layer, t, tl, &lo, &hi);
+      if (x->lim->max_expand && hi - lo > x->lim->max_expand) {
+        rc = too_many(x, n);
+        break;
+      }
+      for (i = lo; i < hi && rc == CP_OK; i++) rc = expand_push(x, n, ids, i);
+      break;
+    }
+    case CP_P_GLOB: {
+      uint32_t lo, hi, i;
+      size_t lit = 0;
+      while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
+      cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
+      for (i = lo; i < hi && rc == CP_OK; i++) {
+        size_t sl;
+        const char *str = cp_seg_type(x->s, layer, i, &sl);
+        if (str != NULL && glob_match(t, tl, str, sl))
+          rc = expand_push(x, n, ids, i);
+      }
+      break;
+    }
+    case CP_P_REGEX: {
+      int ec;
+      PCRE2_SIZE eo;
+      uint32_t i, nt = cp_seg_ntypes(x->s, layer);
+      pcre2_code *re = pcre2_compile((PCRE2_SPTR)t, tl,
+          PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_MATCH_INVALID_UTF,
+          &ec, &eo, NULL);
+      pcre2_match_data *md;
+      if (re == NULL) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message(ec, buf, sizeof(buf));
+        rc = cp_err_set(x->err, CP_ESYNTAX,
+                        "bad regular expression /%.*s/ at offset %zu: %s",
+                        (int)(tl > 100 ? 100 : tl), t, (size_t)eo,
+                        (const char *)buf);
+        break;
+      }
+      pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+      md = pcre2_match_data_create_from_pattern(re, NULL);
+      if (md == NULL) { pcre2_code_free(re); rc = oom(x); break; }
+      for (i = 0; i < nt && rc == CP_OK; i++) {
+        size_t sl;
+        const char *str = cp_seg_type(x->s, layer, i, &sl);
+        if (str != NULL &&
+            pcre2_match(re, (PCRE2_SPTR)str, sl, 0, 0, md, NULL) >= 0)
+          rc = expand_push(x, n, ids, i);
+      }
+      pcre2_match_data_free(md);
+      pcre2_code_free(re);
+      break;
+    }
+    default: break;
+  }
+  free(tmp);
+  return rc;
+}
+
+static int ts_compile (ctx *x, const cp_pnode *n, tset *t);
+
+/* word bits of any token set (for combinations across layers) */
+static int ts_wordbits (ctx *x, tset *t) {
+  uint32_t nw = cp_seg_ntypes(x->s, CP_WORD), w;
+  uint8_t *b;
+  if (t->kind == TS_WORDBITS) return CP_OK;
+  if ((b = newbits(nw)) == NULL) return oom(x);
+  for (w = 0; w < nw; w++)
+    if (ts_has(x, t, w)) b[w >> 3] |= (uint8_t)(1u << (w & 7));
+  free(t->bits);
+  t->bits = b;
+  t->kind = TS_WORDBITS;
+  return CP_OK;
+}
+
+/* norm bits of a NORM1 / NORMBITS set */
+static int ts_normbits (ctx *x, tset *t) {
+  uint32_t nn = cp_seg_ntypes(x->s, CP_NORM);
+  if (t->kind == TS_NORMBITS) return CP_OK;
+  if ((t->bits = newbits(nn)) == NULL) return oom(x);
+  if (t->id < nn) t->bits[t->id >> 3] |= (uint8_t)(1u << (t->id & 7));
+  t->kind = TS_NORMBITS;
+  return CP_OK;
+}
+
+static int is_normkind (const tset *t) {
+  return t->kind == TS_NORM1 || t->kind == TS_NORMBITS;
+}
+
+/* candidates of a AND b (intersection; 'all' is the identity) */
+static int cand_and (tset *r, tset *a, tset *b) {
+  if (a->all && b->all) { r->all = 1; return CP_OK; }
+  if (a->all || b->all) {
+    tset *src = a->all ? b : a;
+    r->cand = src->cand; r->ncand = src->ncand; src->cand = NULL;
+  }
+  else {
+    size_t i = 0, j = 0, k = 0;
+    uint32_t *v = (uint32_t *)malloc((a->ncand < b->ncand ? a->ncand : b->ncand) * sizeof(uint32_t) + 4);
+    if (v == NULL) return CP_ENOMEM;
+    while (i < a->ncand && j < b->ncand) {
+      if (a->cand[i] < b->cand[j]) i++;
+      else if (a->cand[i] > b->cand[j]) j++;
+      else { v[k++] = a->cand[i]; i++; j++; }
+    }
+    r->cand = v; r->ncand = k;
+  }
+  return CP_OK;
+}
+
+/* candidates of a OR b (union; 'all' absorbs) */
+static int cand_or (tset *r, tset *a, tset *b) {
+  size_t i = 0, j = 0, k = 0;
+  uint32_t *v;
+  if (a->all || b->all) { r->all = 1; return CP_OK; }
+  v = (uint32_t *)malloc((a->ncand + b->ncand) * sizeof(uint32_t) + 4);
+  if (v == NULL) return CP_ENOMEM;
+  while (i < a->ncand || j < b->ncand) {
+    uint32_t y;
+    if (j >= b->ncand || (i < a->ncand && a->cand[i] <= b->cand[j])) {
+      y = a->cand[i++];
+      if (j < b->ncand && b->cand[j] == y) j++;
+    }
+    else y = b->cand[j++];
+    v[k++] = y;
+  }
+  r->cand = v; r->ncand = k;
+  return CP_OK;
+}
+
+/* combine two sets with AND (and_ = 1) or OR into *a; frees b */
+static int ts_combine (ctx *x, tset *a, tset *b, int and_) {
+  tset r;
+  uint32_t i, nb;
+  int rc = CP_OK;
+  memset(&r, 0, sizeof(r));
+  if (and_ ? (a->kind == TS_NONE || b->kind == TS_ANY)
+           : (a->kind == TS_ANY || b->kind == TS_NONE)) {
+    ts_free(b); return CP_OK;
+  }
+  if (and_ ? (b->kind == TS_NONE || a->kind == TS_ANY)
+           : (b->kind == TS_ANY || a->kind == TS_NONE)) {
+    ts_free(a); *a = *b; memset(b, 0, sizeof(*b)); return CP_OK;
+  }
+  if (is_normkind(a) && is_normkind(b)) {
+    if (ts_normbits(x, a) != CP_OK || ts_normbits(x, b) != CP_OK) rc = CP_ENOMEM;
+    nb = cp_seg_ntypes(x->s, CP_NORM) / 8 + 1;
+  }
+  else {
+    if (ts_wordbits(x, a) != CP_OK || ts_wordbits(x, b) != CP_OK) rc = CP_ENOMEM;
+    nb = cp_seg_ntypes(x->s, CP_WORD) / 8 + 1;
+  }
+  if (rc == CP_OK) {
+    for (i = 0; i < nb; i++)
+      a->bits[i] = and_ ? (uint8_t)(a->bits[i] & b->bits[i])
+                        : (uint8_t)(a->bits[i] | b->bits[i]);
+    rc = and_ ? cand_and(&r, a, b) : cand_or(&r, a, b);
+  }
+  if (rc != CP_OK) { ts_free(b); return oom(x); }
+  free(a->cand);
+  a->cand = r.cand; a->ncand = r.ncand; a->all = r.all;
+  a->exact = 0;
+  ts_free(b);
+  ts_cost(x, a);
+  return CP_OK;
+}
+
+/*
+** Compile a token condition for the current segment.
+*/
+static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
+  int rc;
+  memset(t, 0, sizeof(*t));
+  switch (n->kind) {
+    case CP_P_ANY:
+      t->kind = TS_ANY; t->all = 1;
+      return CP_OK;
+    case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX: {
+      cp_u32s ids = {NULL, 0, 0};
+      if ((rc = lex_ids(x, n, &ids)) != CP_OK) { free(ids.v); return rc; }
+      if (n->layer == CP_NORM) return ts_from_norms(x, t, ids.v, ids.n);
+      if (n->layer == CP_WORD) return ts_from_words(x, t, ids.v, ids.n);
+      {  /* stem: union of the norms of each stem */
+        cp_u32s norms = {NULL, 0, 0};
+        size_t i;
+        for (i = 0; i < ids.n; i++) {
+          uint32_t k, cnt = 0;
+          const uint32_t *nv = cp_seg_stem_norms(x->s, ids.v[i], &cnt);
+          for (k = 0; nv != NULL && k < cnt; k++)
+            if (cp_u32s_push(&norms, nv[k]) != CP_OK) {
+              free(ids.v); free(norms.v); return oom(x);
+            }
+        }
+        free(ids.v);
+        if (cand_unique(norms.v, &norms.n) != CP_OK) {
+          free(norms.v); return oom(x);
+        }
+        return ts_from_norms(x, t, norms.v, norms.n);
+      }
+    }
+    case CP_P_TNOT: {
+      tset a;
+      uint32_t nb, i;
+      if ((rc = ts_compile(x, n->kid, &a)) != CP_OK) return rc;
+      if (a.kind == TS_NONE || a.kind == TS_ANY) {
+        t->kind = a.kind == TS_NONE ? TS_ANY : TS_NONE;
+        t->all = 1;
+        ts_free(&a);
+        return CP_OK;
+      }
+      if (is_normkind(&a)) {
+        rc = ts_normbits(x, &a);
+        nb = cp_seg_ntypes(x->s, CP_NORM) / 8 + 1;
+      }
+      else {
+        rc = ts_wordbits(x, &a);
+        nb = cp_seg_ntypes(x->s, CP_WORD) / 8 + 1;
+      }
+      if (rc != CP_OK) { ts_free(&a); return rc; }
+      for (i = 0; i < nb; i++) a.bits[i] = (uint8_t)~a.bits[i];
+      free(a.cand);
+      a.cand = NULL; a.ncand = 0; a.all = 1; a.exact = 0;
+      *t = a;
+      return CP_OK;
+    }
+    case CP_P_TAND: case CP_P_TOR: {
+      const cp_pnode *k = n->kid;
+      if (k == NULL) { t->kind = n->kind == CP_P_TAND ? TS_ANY : TS_NONE; t->all = 1; return CP_OK; }
+      if ((rc = ts_compile(x, k, t)) != CP_OK) return rc;
+      for (k = k->next; k != NULL; k = k->next) {
+        tset b;
+        if ((rc = ts_compile(x, k, &b)) != CP_OK) { ts_free(t); return rc; }
+        if ((rc = ts_combine(x, t, &b, n->kind == CP_P_TAND)) != CP_OK) {
+          ts_free(t); return rc;
+        }
+      }
+      return CP_OK;
+    }
+    default:
+      return cp_err_set(x->err, CP_EINVAL, "not a token condition");
+  }
+}
+
+/*
+** The positions of a set's candidates inside [pos_lo, pos_hi), sorted.
+** With one candidate the postings are used in place (*owned = 0).
+*/
+static int ts_positions (ctx *x, const tset *t, const uint32_t **pv,
+                         size_t *pn, uint32_t **owned) {
+  size_t i, total = 0, k = 0;
+  uint32_t *v;
+  *owned = NULL;
+  *pv = NULL;
+  *pn = 0;
+  if (t->ncand == 1) {
+    uint32_t n;
+    const uint32_t *p = cp_seg_postings(x->s, t->cand[0], &n);
+    *pv = p;
+    *pn = p ? n : 0;
+    return CP_OK;
+  }
+  for (i = 0; i < t->ncand; i++) {
+    uint32_t n;
+    if (cp_seg_postings(x->s, t->cand[i], &n) != NULL) total += n;
+  }
+  if (total == 0) return CP_OK;
+  if ((v = (uint32_t *)malloc(total * sizeof(uint32_t))) == NULL)
+    return oom(x);
+  for (i = 0; i < t->ncand; i++) {
+    uint32_t n;
+    const uint32_t *p = cp_seg_postings(x->s, t->cand[i], &n);
+    if (p != NULL) { memcpy(v + k, p, n * sizeof(uint32_t)); k += n; }
+  }
+  if (radix_sort(v, k) != CP_OK) { free(v); return oom(x); }
+  *owned = v;
+  *pv = v;
+  *pn = k;
+  return CP_OK;
+}
+
+/* first index in sorted v[0..n) with v[i] >= key */
+static size_t lower_bound (const uint32_t *v, size_t n, uint32_t key) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < key) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Sequences (token patterns and phrases)
+** ================================================================= */
+
+typedef struct seqel { tset ts; uint32_t min, max; } seqel;
+
+typedef struct seqm {
+  ctx *x;
+  seqel *el;
+  size_t nel;
+  int phrase;
+  uint32_t bound;        /* matches end at or before this position */
+} seqm;
+
+/* does item i (and the rest) match from 'pos'?  returns the end or -1;
+** repetitions are lazy: fewer are tried first */
+static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
+  const seqel *e;
+  uint32_t q = pos, c;
+  if (i == m->nel) return pos;
+  e = &m->el[i];
+  for (c = 0; ; c++) {
+    if (c >= e->min) {
+      int64_t r = seq_fwd(m, i + 1, q);
+      if (r >= 0) return r;
+    }
+    if (c == e->max) break;
+    if (m->phrase)
+      while (q < m->bound && is_punct(m->x, q)) q++;
+    if (q >= m->bound || !ts_has(m->x, &e->ts, m->x->stream[q])) break;
+    if (m->phrase && is_punct(m->x, q)) break;
+    q++;
+  }
+  return -1;
+}
+
+static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
+  seqm m;
+  seqel *el;
+  size_t nel = n->nkids, i, k, anchor = (size_t)-1;
+  const cp_pnode *it;
+  int rc = CP_OK;
+  uint64_t best = UINT64_MAX;
+  const uint32_t *pv = NULL;
+  size_t pn = 0;
+  uint32_t *owned = NULL;
+  if (nel == 0) return CP_OK;
+  if ((el = (seqel *)calloc(nel, sizeof(seqel))) == NULL) return oom(x);
+  for (i = 0, it = n->kid; it != NULL; it = it->next, i++) {
+    el[i].min = it->min;
+    el[i].max = it->max;
+    if ((rc = ts_compile(x, it->kid, &el[i].ts)) != CP_OK) goto done;
+    if (el[i].ts.kind == TS_NONE && el[i].min > 0) goto done; /* no match */
+  }
+  /* the anchor: a cheapest item occurring exactly once, with only
+  ** fixed-count items before it (so the start is found by walking back) */
+  for (i = 0; i < nel; i++) {
+    if (el[i].min == 1 && el[i].max == 1 && !el[i].ts.all &&
+        el[i].ts.cost < best) {
+      best = el[i].ts.cost;
+      anchor = i;
+    }
+    if (el[i].min != el[i].max) break;
+  }
+  m.x = x; m.el = el; m.nel = nel; m.phrase = n->phrase;
+  if (anchor != (size_t)-1) {
+    const tset *at = &el[anchor].ts;
+    uint32_t prev_start = 0;
+    int have_prev = 0;
+    if ((rc = ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
+    k = lower_bound(pv, pn, x->pos_lo);
+    for (; k < pn && pv[k] < x->pos_hi; k++) {
+      uint32_t p = pv[k], pos = p, ds, de, us, start;
+      int64_t end;
+      size_t j;
+      int ok = 1;
+      if (!at->exact && !ts_has(x, at, x->stream[p])) continue;
+      if (m.phrase && is_punct(x, p)) continue;
+      doc_at(x, p, &ds, &de);
+      for (j = anchor; j-- > 0 && ok; ) {
+        uint32_t c;
+        for (c = 0; c < el[j].min && ok; c++) {
+          uint32_t q = pos;
+          do {
+            if (q == ds) { ok = 0; break; }
+            q--;
+          } while (m.phrase && is_punct(x, q));
+          if (ok && !ts_has(x, &el[j].ts, x->stream[q])) ok = 0;
+          pos = q;
+        }
+      }
+      if (!ok) continue;
+      start = pos;
+      if (have_prev && start <= prev_start) continue;
+      m.bound = unit_bounds(x, unit, start, &us);
+      if (m.bound > de) m.bound = de;
+      end = seq_fwd(&m, 0, start);
+      if (end >= 0) {
+        if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
+          rc = oom(x); goto done;
+        }
+        prev_start = start;
+        have_prev = 1;
+      }
+    }
+  }
+  else {
+    /* no anchor: try every start (the first item's candidates if it
+    ** must occur) */
+    const tset *ft = &el[0].ts;
+    if (el[0].min > 0 && !ft->all) {
+      if ((rc = ts_positions(x, ft, &pv, &pn, &owned)) != CP_OK) goto done;
+      k = lower_bound(pv, pn, x->pos_lo);
+    }
+    else { pv = NULL; k = x->pos_lo; pn = x->pos_hi; }
+    for (; k < pn; k++) {
+      uint32_t s = pv ? pv[k] : (uint32_t)k, ds, de, us;
+      int64_t end;
+      if (s >= x->pos_hi) break;
+      if (m.phrase && is_punct(x, s)) continue;
+      doc_at(x, s, &ds, &de);
+      m.bound = unit_bounds(x, unit, s, &us);
+      if (m.bound > de) m.bound = de;
+      end = seq_fwd(&m, 0, s);
+      if (end > (int64_t)s) {
+        if (cp_spans_push(&r->sp, s, (uint32_t)end) != CP_OK) {
+          rc = oom(x); goto done;
+        }
+      }
+    }
+  }
+done:
+  for (i = 0; i < nel; i++) ts_free(&el[i].ts);
+  free(el);
+  free(owned);
+  return rc;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Spans and documents
+** ================================================================= */
+
+/* r->docs from r->sp */
+static int docs_of_spans (ctx *x, cp_res *r) {
+  size_t i;
+  uint32_t ds, de;
+  r->docs.n = 0;
+  for (i = 0; i < r->sp.n; i++) {
+    uint32_t d = doc_at(x, r->sp.v[i].s, &ds, &de);
+    if (r->docs.n == 0 || r->docs.v[r->docs.n - 1] != d)
+      if (cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);
+  }
+  return CP_OK;
+}
+
+static int has_doc (const cp_u32s *d, uint32_t doc) {
+  size_t i = lower_bound(d->v, d->n, doc);
+  return i < d->n && d->v[i] == doc;
+}
+
+/* keep only the spans whose document is in 'docs' */
+static void filter_spans (ctx *x, cp_spans *sp, const cp_u32s *docs) {
+  size_t i, j = 0;
+  uint32_t ds, de;
+  for (i = 0; i < sp->n; i++)
+    if (has_doc(docs, doc_at(x, sp->v[i].s, &ds, &de)))
+      sp->v[j++] = sp->v[i];
+  sp->n = j;
+}
+
+/* merge b's spans into a's (both sorted, unique) */
+static int merge_spans (cp_spans *a, const cp_spans *b) {
+  cp_spans r = {NULL, 0, 0};
+  size_t i = 0, j = 0;
+  if (b->n == 0) return CP_OK;
+  if (grow((void **)&r.v, &r.cap, a->n + b->n, sizeof(cp_span)) != CP_OK)
+    return CP_ENOMEM;
+  while (i < a->n || j < b->n) {
+    int c = i >= a->n ? 1 : j >= b->n ? -1 : span_cmp(&a->v[i], &b->v[j]);
+    if (c <= 0) { r.v[r.n++] = a->v[i++]; if (c == 0) j++; }
+    else r.v[r.n++] = b->v[j++];
+  }
+  free(a->v);
+  *a = r;
+  return CP_OK;
+}
+
+/* all live documents of the evaluated range */
+static int all_docs (ctx *x, cp_u32s *d) {
+  uint32_t i;
+  for (i = x->doc_lo; i < x->doc_hi; i++)
+    if (!cp_corpus_is_deleted(x->c, x->segi, i))
+      if (cp_u32s_push(d, i) != CP_OK) return oom(x);
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** NEAR
+** ================================================================= */
+
+typedef struct inst { uint32_t s, e, arg, mark; } inst;
+
+static int inst_cmp (const void *a, const void *b) {
+  const inst *x = (const inst *)a, *y = (const inst *)b;
+  if (x->s != y->s) return x->s < y->s ? -1 : 1;
+  if (x->e != y->e) return x->e < y->e ? -1 : 1;
+  return x->arg < y->arg ? -1 : x->arg > y->arg;
+}
+
+/* word tokens in [a, b) */
+static uint32_t words_between (ctx *x, uint32_t a, uint32_t b) {
+  uint32_t n = 0;
+  for (; a < b; a++) n += !is_punct(x, a);
+  return n;
+}
+
+static int eval (ctx *x, const cp_pnode *n, cp_res *r);
+
+static int eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
+  size_t na = n->nkids, i, j, ni = 0, total = 0;
+  cp_res *kr;
+  inst *v = NULL;
+  const cp_pnode *k;
+  int rc = CP_OK;
+  uint64_t full;
+  if (na == 0) return CP_OK;
+  if (na > 64)
+    return cp_err_set(x->err, CP_ELIMIT, "NEAR takes at most 64 arguments");
+  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL) return oom(x);
+  for (i = 0, k = n->kid; k != NULL; k = k->next, i++) {
+    if ((rc = eval(x, k, &kr[i])) != CP_OK) goto done;
+    if (kr[i].sp.n == 0) goto done;           /* an argument never occurs */
+    total += kr[i].sp.n;
+  }
+  if ((v = (inst *)malloc(total * sizeof(inst))) == NULL) { rc = oom(x); goto done; }
+  for (i = 0; i < na; i++)
+    for (j = 0; j < kr[i].sp.n; j++) {
+      v[ni].s = kr[i].sp.v[j].s; v[ni].e = kr[i].sp.v[j].e;
+      v[ni].arg = (uint32_t)i; v[ni].mark = 0; ni++;
+    }
+  qsort(v, ni, sizeof(inst), inst_cmp);
+  full = na == 64 ? ~(uint64_t)0 : (((uint64_t)1 << na) - 1);
+  for (i = 0; i < ni; i++) {
+    uint32_t ds, de, us, ue = unit_bounds(x, unit, v[i].s, &us);
+    doc_at(x, v[i].s, &ds, &de);
+    if (!n->ordered) {
+      uint64_t mask = (uint64_t)1 << v[i].arg;
+      uint32_t q = v[i].e, cnt = 0;
+      size_t last = i;
+      for (j = i + 1; j < ni && v[j].s < ue; j++) {
+        if (v[j].s > q) { cnt += words_between(x, q, v[j].s); q = v[j].s; }
+        if (cnt > n->dist) break;
+        if (v[j].e > ue) continue;
+        mask |= (uint64_t)1 << v[j].arg;
+        last = j;
+      }
+      if (mask == full) {
+        v[i].mark = 1;
+        for (j = i + 1; j <= last; j++)
+          if (v[j].arg != v[i].arg && v[j].e <= ue) v[j].mark = 1;
+      }
+    }
+    else if (v[i].arg == 0) {
+      /* ordered: the earliest chain arg0 < arg1 < ... from here */
+      size_t chain[64], c = 1;
+      uint32_t end = v[i].e;
+      chain[0] = i;
+      for (j = i + 1; j < ni && c < na && v[j].s < ue; j++)
+        if (v[j].arg == c && v[j].s >= end && v[j].e <= ue) {
+          chain[c++] = j;
+          end = v[j].e;
+        }
+      if (c == na && words_between(x, v[i].e, v[chain[na - 1]].s) <= n->dist)
+        for (c = 0; c < na; c++) v[chain[c]].mark = 1;
+    }
+  }
+  for (i = 0; i < ni; i++)
+    if (v[i].mark && (r->sp.n == 0 || r->sp.v[r->sp.n - 1].s != v[i].s ||
+                      r->sp.v[r->sp.n - 1].e != v[i].e))
+      if (cp_spans_push(&r->sp, v[i].s, v[i].e) != CP_OK) { rc = oom(x); goto done; }
+done:
+  for (i = 0; i < na; i++) cp_res_free(&kr[i]);
+  free(kr);
+  free(v);
+  return rc;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Metadata filters
+** ================================================================= */
+
+static int cmp_bytes (const char *a, size_t al, const char *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  if (c != 0) return c;
+  return al < bl ? -1 : al > bl;
+}
+
+static int parse_num (const char *s, size_t len, double *d) {
+  char *end;
+  if (len == 0) return 0;
+  *d = strtod(s, &end);
+  return end == s + len;
+}
+
+/* -1, 0, 1 comparing field value to a query value; 2 if incomparable */
+static int meta_cmp (const cp_meta *m, const char *v, size_t vl) {
+  if (m->type == CP_MNUM) {
+    double d;
+    if (!parse_num(v, vl, &d)) return 2;
+    return m->num < d ? -1 : m->num > d;
+  }
+  return cmp_bytes(m->str, m->strlen, v, vl);
+}
+
+static int meta_test (const cp_pnode *n, const cp_meta *m) {
+  int c = meta_cmp(m, n->v1, n->v1len);
+  if (c == 2) return 0;
+  switch (n->cmp) {
+    case CP_M_EQ: return c == 0;
+    case CP_M_LT: return c < 0;
+    case CP_M_LE: return c <= 0;
+    case CP_M_GT: return c > 0;
+    case CP_M_GE: return c >= 0;
+    case CP_M_RANGE: {
+      int c2 = meta_cmp(m, n->v2, n->v2len);
+      return c >= 0 && c2 != 2 && c2 <= 0;
+    }
+    default: return 0;
+  }
+}
+
+static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
+  uint32_t d;
+  for (d = x->doc_lo; d < x->doc_hi; d++) {
+    cp_docinfo di;
+    size_t it = 0;
+    cp_meta m;
+    int rc, hit = 0;
+    if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
+    if (cp_seg_doc(x->s, d, &di) != CP_OK) continue;
+    while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
+      if (m.keylen == n->len && memcmp(m.key, n->str, n->len) == 0 &&
+          meta_test(n, &m)) { hit = 1; break; }
+    if (rc < 0)
+      return cp_err_set(x->err, CP_ECORRUPT, "damaged metadata in document %u", d);
+    if (hit && cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);
+  }
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Nodes
+** ================================================================= */
+
+static int eval_bool (ctx *x, const cp_pnode *n, cp_res *r) {
+  const cp_pnode *k;
+  int rc, first = 1;
+  for (k = n->kid; k != NULL; k = k->next) {
+    cp_res a;
+    memset(&a, 0, sizeof(a));
+    if ((rc = eval(x, k, &a)) != CP_OK) { cp_res_free(&a); return rc; }
+    if (first) { *r = a; first = 0; continue; }
+    if (n->kind == CP_P_AND) {
+      size_t i = 0, j = 0, o = 0;
+      while (i < r->docs.n && j < a.docs.n) {
+        if (r->docs.v[i] < a.docs.v[j]) i++;
+        else if (r->docs.v[i] > a.docs.v[j]) j++;
+        else { r->docs.v[o++] = r->docs.v[i]; i++; j++; }
+      }
+      r->docs.n = o;
+      rc = merge_spans(&r->sp, &a.sp);
+      if (rc == CP_OK) filter_spans(x, &r->sp, &r->docs);
+    }
+    else {
+      cp_u32s u = {NULL, 0, 0};
+      size_t i = 0, j = 0;
+      rc = CP_OK;
+      while (rc == CP_OK && (i < r->docs.n || j < a.docs.n)) {
+        uint32_t y;
+        if (j >= a.docs.n || (i < r->docs.n && r->docs.v[i] <= a.docs.v[j])) {
+          y = r->docs.v[i++];
+          if (j < a.docs.n && a.docs.v[j] == y) j++;
+        }
+        else y = a.docs.v[j++];
+        rc = cp_u32s_push(&u, y);
+      }
+      free(r->docs.v);
+      r->docs = u;
+      if (rc == CP_OK) rc = merge_spans(&r->sp, &a.sp);
+    }
+    cp_res_free(&a);
+    if (rc != CP_OK) return oom(x);
+    if (n->kind == CP_P_AND && r->docs.n == 0) {
+      r->sp.n = 0;
+      break;   /* nothing can match any more */
+    }
+  }
+  return CP_OK;
+}
+
+static int eval_not (ctx *x, const cp_pnode *n, cp_res *r) {
+  cp_res a;
+  cp_u32s all = {NULL, 0, 0};
+  size_t i, o = 0;
+  int rc;
+  memset(&a, 0, sizeof(a));
+  if ((rc = eval(x, n->kid, &a)) != CP_OK || (rc = all_docs(x, &all)) != CP_OK) {
+    cp_res_free(&a); free(all.v); return rc;
+  }
+  for (i = 0; i < all.n; i++)
+    if (!has_doc(&a.docs, all.v[i])) all.v[o++] = all.v[i];
+  all.n = o;
+  cp_res_free(&a);
+  r->docs = all;
+  return CP_OK;
+}
+
+/* filter spans to those inside one unit */
+static void within_filter (ctx *x, int unit, cp_spans *sp) {
+  size_t i, j = 0;
+  for (i = 0; i < sp->n; i++) {
+    uint32_t us, ue = unit_bounds(x, unit, sp->v[i].s, &us);
+    if (sp->v[i].e <= ue) sp->v[j++] = sp->v[i];
+  }
+  sp->n = j;
+}
+
+static int record (ctx *x, const cp_pnode *n, const cp_res *r) {
+  size_t i;
+  for (i = 0; i < x->nleaves; i++)
+    if (x->leaves[i] == n) {
+      cp_res *d = &x->leafres[i];
+      cp_res_free(d);
+      if (r->sp.n) {
+        if ((d->sp.v = (cp_span *)malloc(r->sp.n * sizeof(cp_span))) == NULL)
+          return oom(x);
+        memcpy(d->sp.v, r->sp.v, r->sp.n * sizeof(cp_span));
+        d->sp.n = d->sp.cap = r->sp.n;
+      }
+      if (r->docs.n) {
+        if ((d->docs.v = (uint32_t *)malloc(r->docs.n * sizeof(uint32_t))) == NULL)
+          return oom(x);
+        memcpy(d->docs.v, r->docs.v, r->docs.n * sizeof(uint32_t));
+        d->docs.n = d->docs.cap = r->docs.n;
+      }
+    }
+  return CP_OK;
+}
+
+/*
+** Evaluate node 'n' in the current segment into *r (zeroed by the
+** caller).
+*/
+static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
+  int rc;
+  if (n == NULL) return cp_err_set(x->err, CP_EINVAL, "empty query plan");
+  switch (n->kind) {
+    case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
+    case CP_P_ANY: case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT: {
+      /* a condition on its own: a sequence of one item */
+      cp_pnode item, seq;
+      memset(&item, 0, sizeof(item));
+      memset(&seq, 0, sizeof(seq));
+      item.kind = CP_P_ITEM; item.kid = (cp_pnode *)n; item.min = item.max = 1;
+      seq.kind = CP_P_SEQ; seq.kid = seq.last = &item; seq.nkids = 1;
+      rc = eval_seq(x, &seq, CP_U_DOC, r);
+      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      break;
+    }
+    case CP_P_SEQ:
+      rc = eval_seq(x, n, CP_U_DOC, r);
+      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      break;
+    case CP_P_NEAR:
+      rc = eval_near(x, n, CP_U_DOC, r);
+      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      break;
+    case CP_P_WITHIN: {
+      const cp_pnode *k = n->kid;
+      if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, n->unit, r);
+      else if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
+      else {
+        rc = eval(x, k, r);
+        if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
+      }
+      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      break;
+    }
+    case CP_P_AND: case CP_P_OR: rc = eval_bool(x, n, r); break;
+    case CP_P_NOT: rc = eval_not(x, n, r); break;
+    case CP_P_META: rc = eval_meta(x, n, r); break;
+    default: rc = cp_err_set(x->err, CP_EINVAL, "bad plan node");
+  }
+  if (rc == CP_OK && x->nleaves) rc = record(x, n, r);
+  return rc;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Entry points
+** ================================================================= */
+
+static const cp_limits default_limits = {
+  CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND
+};
+
+int cp_eval_seg (cp_corpus *c, size_t segi, const cp_plan *p,
+                 const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
+                 const cp_pnode *const *leaves, size_t nleaves,
+                 cp_res *leafres, cp_res *out, cp_err *err) {
+  ctx x;
+  cp_docinfo di;
+  memset(&x, 0, sizeof(x));
+  x.c = c;
+  x.segi = segi;
+  x.s = cp_corpus_seg(c, segi);
+  x.lim = lim ? lim : &default_limits;
+  x.err = err;
+  if (x.s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
+  x.an = cp_corpus_analyzer(c);
+  x.mode = cp_corpus_mode(c);
+  x.stream = cp_seg_stream(x.s);
+  x.ntok = cp_seg_ntokens(x.s);
+  x.ndocs = cp_seg_ndocs(x.s);
+  if (doc_hi > x.ndocs) doc_hi = x.ndocs;
+  x.doc_lo = doc_lo;
+  x.doc_hi = doc_hi;
+  if (doc_lo >= doc_hi) return CP_OK;
+  if (cp_seg_doc(x.s, doc_lo, &di) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "bad document table");
+  x.pos_lo = di.tok_start;
+  if (cp_seg_doc(x.s, doc_hi - 1, &di) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "bad document table");
+  x.pos_hi = di.tok_start + di.tok_count;
+  x.leaves = leaves;
+  x.nleaves = nleaves;
+  x.leafres = leafres;
+  if (x.an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
+  return eval(&x, cp_plan_root(p), out);
+}
+
+int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
+             uint64_t max_matches, cp_matches *out, cp_err *err) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  uint64_t db = cp_corpus_doc_base(c, segi), pb = cp_corpus_pos_base(c, segi);
+  size_t i, k = 0;
+  for (i = 0; i < r->docs.n; i++) {
+    uint32_t d = r->docs.v[i];
+    cp_docinfo di;
+    int any = 0;
+    if (cp_seg_doc(s, d, &di) != CP_OK)
+      return cp_err_set(err, CP_ECORRUPT, "bad document table");
+    while (k < r->sp.n && r->sp.v[k].s < di.tok_start) k++;
+    if (cp_corpus_is_deleted(c, segi, d)) continue;
+    for (;;) {
+      uint32_t s0, e0;
+      if (k < r->sp.n && r->sp.v[k].s < di.tok_start + di.tok_count) {
+        s0 = r->sp.v[k].s; e0 = r->sp.v[k].e; k++;
+      }
+      else if (!any) { s0 = di.tok_start; e0 = di.tok_start + di.tok_count; }
+      else break;
+      any = 1;
+      if (max_matches && out->n >= max_matches)
+        return cp_err_set(err, CP_ELIMIT,
+          "query has more than %llu matches (raise the max_matches limit)",
+          (unsigned long long)max_matches);
+      if (out->n == out->cap &&
+          grow((void **)&out->v, &out->cap, out->n + 1, sizeof(cp_match)) != CP_OK)
+        return cp_err_set(err, CP_ENOMEM, "out of memory");
+      out->v[out->n].doc = db + d;
+      out->v[out->n].start = pb + s0;
+      out->v[out->n].stop = pb + e0;
+      out->n++;
+    }
+  }
+  return CP_OK;
+}
+
+static int check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
+  if (c == NULL || p == NULL)
+    return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
+  if (cp_plan_error(p, err) != CP_OK) return err ? err->code : CP_EINVAL;
+  if (cp_plan_root(p) == NULL)
+    return cp_err_set(err, CP_EINVAL, "empty query plan");
+  return cp_corpus_flush(c, err);
+}
+
+int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+             cp_matches *out, cp_err *err) {
+  size_t i, ns;
+  int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
+  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  if (lim == NULL) lim = &default_limits;
+  ns = cp_corpus_nsegs(c);
+  for (i = 0; i < ns; i++) {
+    cp_res r;
+    memset(&r, 0, sizeof(r));
+    rc = cp_eval_seg(c, i, p, lim, 0, UINT32_MAX, NULL, 0, NULL, &r, err);
+    if (rc == CP_OK) rc = cp_emit(c, i, &r, lim->max_matches, out, err);
+    cp_res_free(&r);
+    if (rc != CP_OK) return rc;
+  }
+  return CP_OK;
+}
+
+int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+                   uint64_t *n, cp_err *err) {
+  cp_matches m = {NULL, 0, 0};
+  const cp_pnode *root;
+  int rc;
+  if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
+  *n = 0;
+  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  root = cp_plan_root(p);
+  /* a plain norm term with no deletions: the postings lengths */
+  if (root->kind == CP_P_TERM && root->layer == CP_NORM &&
+      cp_corpus_ndeleted(c) == 0) {
+    size_t i, ns = cp_corpus_nsegs(c);
+    cp_an *an = cp_corpus_analyzer(c);
+    size_t tl;
+    const char *t = an ? cp_an_norm(an, root->str, root->len, &tl) : NULL;
+    if (t != NULL) {
+      for (i = 0; i < ns; i++) {
+        const cp_seg *s = cp_corpus_seg(c, i);
+        int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
+        if (id >= 0) *n += cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
+      }
+      return CP_OK;
+    }
+  }
+  rc = cp_exec(c, p, lim, &m, err);
+  *n = m.n;
+  cp_matches_free(&m);
+  return rc;
+}
+
+int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+                 uint64_t doc, cp_matches *out, cp_err *err) {
+  size_t seg;
+  uint32_t local;
+  cp_res r;
+  int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
+  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  if (lim == NULL) lim = &default_limits;
+  if (cp_corpus_locate(c, doc, &seg, &local) != CP_OK)
+    return cp_err_set(err, CP_ENOENT, "no document %llu",
+                      (unsigned long long)doc + 1);
+  memset(&r, 0, sizeof(r));
+  rc = cp_eval_seg(c, seg, p, lim, local, local + 1, NULL, 0, NULL, &r, err);
+  if (rc == CP_OK) rc = cp_emit(c, seg, &r, lim->max_matches, out, err);
+  cp_res_free(&r);
+  return rc;
+}
+
+/* }================================================================ */

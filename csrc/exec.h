@@ -1,0 +1,132 @@
+/*
+** exec.h -- the query executor: runs a plan (plan.h) over the segments
+** of a corpus.
+**
+** Model.  Each segment is evaluated on its own; a node yields sorted
+** token spans (local positions) and the set of documents it matches.
+** Token conditions compile to sets of word types, with the norm types
+** whose postings hold every candidate position; sequences (phrases,
+** token patterns) start from the rarest fixed item's postings and check
+** their neighbours in the token stream.  AND / OR / NOT combine at the
+** document level (AND: the documents of every argument, hits are the
+** union of the positive arguments' spans; NOT removes documents).  A
+** document matched only through filters (NOT, metadata) yields one
+** match covering the whole document.  Deleted documents never appear.
+**
+** Matches are (global doc number, global token positions [start,
+** stop)), sorted by position.
+*/
+#ifndef CP_EXEC_H
+#define CP_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cp.h"
+#include "corpus.h"
+#include "plan.h"
+
+typedef struct cp_match { uint64_t doc, start, stop; } cp_match;
+typedef struct cp_matches { cp_match *v; size_t n, cap; } cp_matches;
+
+/* zero means "no limit" for either */
+typedef struct cp_limits {
+  uint64_t max_matches;   /* more matches than this: CP_ELIMIT */
+  uint64_t max_expand;    /* a wildcard/regex expanding to more lexicon
+                             entries than this (per segment): CP_ELIMIT */
+} cp_limits;
+
+#define CP_DEFAULT_MAX_MATCHES 10000000u
+#define CP_DEFAULT_MAX_EXPAND 10000u
+
+void cp_matches_free (cp_matches *m);
+
+/*
+** Run 'p' over the corpus and append the matches to 'out' (which the
+** caller frees with cp_matches_free, also after an error).  'lim' may
+** be NULL (defaults above).
+*/
+int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+             cp_matches *out, cp_err *err);
+
+/* the number of matches only (no match array for simple terms) */
+int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+                   uint64_t *n, cp_err *err);
+
+/* the matches of 'p' inside one document (global number 'doc') */
+int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+                 uint64_t doc, cp_matches *out, cp_err *err);
+
+/* {================================================================
+** Ranked search (BM25)
+** ================================================================= */
+
+/*
+** Per-corpus cache of document lengths in word tokens (punctuation not
+** counted), which BM25 needs; keyed by segment, so it stays valid as
+** segments are added.  NULL may be passed wherever a cache is taken.
+*/
+typedef struct cp_qcache cp_qcache;
+cp_qcache *cp_qcache_new (void);
+void cp_qcache_free (cp_qcache *qc);
+
+typedef struct cp_search_opts {
+  double k1, b;              /* BM25 parameters (1.2, 0.75) */
+  size_t offset, limit;      /* page of the ranking */
+} cp_search_opts;
+
+typedef struct cp_hit {
+  uint64_t doc;              /* global doc number */
+  double score;              /* BM25, higher is better */
+  size_t m0, m1;             /* its matches: [m0, m1) of the result's
+                                match array */
+} cp_hit;
+
+typedef struct cp_hits {
+  cp_hit *v; size_t n;
+  cp_matches m;              /* matches of the returned hits */
+  uint64_t total;            /* documents matching the query */
+} cp_hits;
+
+void cp_hits_free (cp_hits *h);
+
+/*
+** Rank the documents matching 'p' by BM25 as SQLite FTS5 computes it:
+** every positional part of the query outside NOT (a term, a phrase, a
+** pattern, a NEAR group) is a "phrase" with
+**   idf = log((N - n + 0.5) / (n + 0.5)), floored at 1e-6,
+**   score = sum idf * f * (k1 + 1) / (f + k1 * (1 - b + b * dl / avgdl))
+** where N counts live documents, n those containing the phrase, f its
+** matches in the document, dl the document's word tokens, avgdl their
+** mean.  Ties are broken by document number.
+*/
+int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+               const cp_limits *lim, const cp_search_opts *o,
+               cp_hits *out, cp_err *err);
+
+/* }================================================================ */
+
+/* {================================================================
+** Marking matches in a document's text (snippets, highlighting)
+** ================================================================= */
+
+typedef struct cp_mark_opts {
+  const char *before, *after;    /* around each match ("[" "]") */
+  const char *ellipsis;          /* where the snippet cuts ("...") */
+  uint32_t window;               /* snippet length in tokens; 0 = whole
+                                    text (highlight) */
+} cp_mark_opts;
+
+/*
+** The text of document 'doc' (or the best window of 'window' tokens,
+** the one covering the most matches) with every match marked;
+** overlapping matches are merged.  'm' are matches of that document,
+** sorted.  *out is malloc'd and NUL-terminated.
+*/
+int cp_mark (cp_corpus *c, uint64_t doc, const cp_match *m, size_t n,
+             const cp_mark_opts *o, char **out, size_t *outlen,
+             cp_err *err);
+
+/* }================================================================ */
+
+#endif

@@ -1,0 +1,621 @@
+/*
+** l_query.c -- Lua binding of the query executor (plan.h, exec.h).
+**
+** Methods on the corpus (called by lua/corpus/init.lua with plan
+** tables made by lua/corpus/query.lua; docs/QUERY.md):
+**   core:_count(plan [, opts])          -> n | nil, msg, code
+**   core:_matches(plan [, opts])        -> { {doc, id, start, stop,
+**                                            byte_start, byte_stop}, ... }
+**   core:_search(plan [, opts])         -> {total =, hits = {...}}
+**   core:_highlight(doc, plan [, opts]) -> string
+** opts: max_matches, max_expand (limits); search: limit, offset, k1, b,
+** before, after, ellipsis, tokens; highlight: before, after.
+** Numbers seen by Lua are 1-based and inclusive.
+**
+** The binding is a table walk: each plan node becomes constructor calls.
+** Every C allocation lives in a 'qbox' userdata whose __gc frees it, so
+** a Lua error at any point leaks nothing.
+*/
+#include <string.h>
+#include <stdlib.h>
+#include <limits.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "l_corpus.h"
+#include "plan.h"
+#include "exec.h"
+#include "tok.h"
+
+#define QBOX "corpus.core.QueryBox"
+#define QCACHE "corpus.core.QueryCache"
+#define MAX_DEPTH 200
+
+typedef struct qbox {
+  cp_plan *plan;
+  cp_matches m;
+  cp_hits h;
+  char *str;
+  cp_tokvec tv;
+} qbox;
+
+static int qbox_gc (lua_State *L) {
+  qbox *b = (qbox *)luaL_checkudata(L, 1, QBOX);
+  cp_plan_free(b->plan);
+  b->plan = NULL;
+  cp_matches_free(&b->m);
+  cp_hits_free(&b->h);
+  free(b->str);
+  b->str = NULL;
+  cp_tokvec_free(&b->tv);
+  return 0;
+}
+
+static qbox *newbox (lua_State *L) {
+  qbox *b = (qbox *)lua_newuserdatauv(L, sizeof(qbox), 0);
+  memset(b, 0, sizeof(*b));
+  luaL_setmetatable(L, QBOX);
+  return b;
+}
+
+
+/* {================================================================
+** Plan tables -> C plans
+** ================================================================= */
+
+typedef struct bctx {
+  lua_State *L;
+  cp_plan *p;
+  cp_corpus *c;
+  qbox *box;
+} bctx;
+
+static const char *field_str (lua_State *L, int idx, const char *k,
+                              size_t *len) {
+  const char *s;
+  lua_getfield(L, idx, k);
+  s = lua_tolstring(L, -1, len);
+  if (s == NULL) luaL_error(L, "bad query plan: field '%s' must be a string", k);
+  lua_pop(L, 1);    /* the table keeps it alive */
+  return s;
+}
+
+static int field_layer (lua_State *L, int idx, int def) {
+  int layer;
+  lua_getfield(L, idx, "layer");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  layer = cp_layer_id(lua_tostring(L, -1));
+  if (layer < 0) luaL_error(L, "bad query plan: unknown layer");
+  lua_pop(L, 1);
+  return layer;
+}
+
+static lua_Integer field_int (lua_State *L, int idx, const char *k,
+                              lua_Integer def) {
+  lua_Integer v;
+  int isnum;
+  lua_getfield(L, idx, k);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  v = lua_tointegerx(L, -1, &isnum);
+  if (!isnum) luaL_error(L, "bad query plan: field '%s' must be an integer", k);
+  lua_pop(L, 1);
+  return v;
+}
+
+static int lex_kind (const char *op) {
+  if (strcmp(op, "term") == 0) return CP_P_TERM;
+  if (strcmp(op, "prefix") == 0) return CP_P_PREFIX;
+  if (strcmp(op, "glob") == 0) return CP_P_GLOB;
+  if (strcmp(op, "regex") == 0) return CP_P_REGEX;
+  return -1;
+}
+
+/*
+** Split a term into the corpus's word tokens (punctuation dropped) so a
+** query word is cut the way the text was: "isis's" may be two tokens.
+** Returns the number of word tokens in b->tv (0 when the text is not
+** valid UTF-8 or has no word token).
+*/
+static size_t split_words (bctx *b, const char *s, size_t len) {
+  char *rep = NULL;
+  size_t replen, ninv, i, k = 0;
+  cp_err e;
+  if (cp_utf8_repair(s, len, &rep, &replen, &ninv, &e) != CP_OK) return 0;
+  if (rep != NULL) { free(rep); return 0; }
+  if (cp_tok_run(s, len, cp_corpus_mode(b->c), &b->box->tv, &e) != CP_OK)
+    return 0;
+  for (i = 0; i < b->box->tv.n; i++)
+    if (!(b->box->tv.v[i].flags & CP_TF_PUNCT)) b->box->tv.v[k++] = b->box->tv.v[i];
+  b->box->tv.n = k;
+  return k;
+}
+
+/* add the words of a term to a phrase; returns the number added */
+static size_t add_words (bctx *b, cp_pnode *seq, int layer, const char *s,
+                         size_t len) {
+  size_t n = split_words(b, s, len), i;
+  for (i = 0; i < n; i++) {
+    const cp_tok *t = &b->box->tv.v[i];
+    cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer,
+                     s + t->start, t->stop - t->start), 1, 1);
+  }
+  return n;
+}
+
+/* a plain term: one token, or a phrase when it splits into several */
+static cp_pnode *term_node (bctx *b, int layer, const char *s, size_t len) {
+  size_t n = split_words(b, s, len);
+  if (n == 1) {
+    const cp_tok *t = &b->box->tv.v[0];
+    return cp_plan_lex(b->p, CP_P_TERM, layer, s + t->start, t->stop - t->start);
+  }
+  if (n > 1) {
+    cp_pnode *seq = cp_plan_phrase(b->p);
+    add_words(b, seq, layer, s, len);
+    return seq;
+  }
+  return cp_plan_lex(b->p, CP_P_TERM, layer, s, len);
+}
+
+static cp_pnode *build (bctx *b, int idx, int depth, int cond);
+
+/* the children in field 'k' (an array) added to 'list' */
+static void build_list (bctx *b, int idx, const char *k, cp_pnode *list,
+                        int depth, int cond) {
+  lua_State *L = b->L;
+  lua_Integer i, n;
+  lua_getfield(L, idx, k);
+  if (!lua_istable(L, -1)) luaL_error(L, "bad query plan: '%s' must be a list", k);
+  n = luaL_len(L, -1);
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    cp_plan_add(b->p, list, build(b, lua_gettop(L), depth + 1, cond));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static cp_pnode *build_kid (bctx *b, int idx, int depth, int cond) {
+  cp_pnode *n;
+  lua_getfield(b->L, idx, "arg");
+  n = build(b, lua_gettop(b->L), depth + 1, cond);
+  lua_pop(b->L, 1);
+  return n;
+}
+
+static cp_pnode *build_phrase (bctx *b, int idx) {
+  lua_State *L = b->L;
+  int layer = field_layer(L, idx, CP_NORM);
+  cp_pnode *seq = cp_plan_phrase(b->p);
+  lua_Integer i, n;
+  size_t added = 0;
+  lua_getfield(L, idx, "items");
+  if (!lua_istable(L, -1)) luaL_error(L, "bad query plan: phrase without items");
+  n = luaL_len(L, -1);
+  for (i = 1; i <= n; i++) {
+    int it, kind;
+    size_t len;
+    const char *s;
+    lua_rawgeti(L, -1, i);
+    it = lua_gettop(L);
+    if (!lua_istable(L, it)) luaL_error(L, "bad query plan: phrase item");
+    kind = lex_kind(field_str(L, it, "op", &len));
+    s = field_str(L, it, "text", &len);
+    if (kind == CP_P_TERM) added += add_words(b, seq, field_layer(L, it, layer), s, len);
+    else if (kind >= 0) {
+      cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, kind,
+                       field_layer(L, it, layer), s, len), 1, 1);
+      added++;
+    }
+    else luaL_error(L, "bad query plan: phrase item");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (added == 0)   /* only punctuation: a term that matches nothing */
+    cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer, "", 0), 1, 1);
+  return seq;
+}
+
+/*
+** Build the node of the plan table at 'idx'.  'cond' is set inside
+** token patterns, where terms are taken exactly (no splitting).
+*/
+static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
+  lua_State *L = b->L;
+  const char *op;
+  size_t len;
+  int kind;
+  if (depth > MAX_DEPTH) luaL_error(L, "query plan nested too deeply");
+  if (!lua_istable(L, idx)) luaL_error(L, "bad query plan: node is not a table");
+  op = field_str(L, idx, "op", &len);
+  if ((kind = lex_kind(op)) >= 0) {
+    int layer = field_layer(L, idx, CP_NORM);
+    const char *s = field_str(L, idx, "text", &len);
+    if (kind == CP_P_TERM && !cond) return term_node(b, layer, s, len);
+    return cp_plan_lex(b->p, kind, layer, s, len);
+  }
+  if (strcmp(op, "phrase") == 0) return build_phrase(b, idx);
+  if (strcmp(op, "any") == 0) return cp_plan_any(b->p);
+  if (strcmp(op, "tnot") == 0)
+    return cp_plan_not(b->p, CP_P_TNOT, build_kid(b, idx, depth, 1));
+  if (strcmp(op, "not") == 0)
+    return cp_plan_not(b->p, CP_P_NOT, build_kid(b, idx, depth, 0));
+  if (strcmp(op, "tand") == 0 || strcmp(op, "tor") == 0 ||
+      strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
+    int k = op[0] == 't' ? (op[1] == 'a' ? CP_P_TAND : CP_P_TOR)
+                         : (op[0] == 'a' ? CP_P_AND : CP_P_OR);
+    cp_pnode *list = cp_plan_list(b->p, k);
+    build_list(b, idx, "args", list, depth, op[0] == 't');
+    return list;
+  }
+  if (strcmp(op, "near") == 0) {
+    lua_Integer dist = field_int(L, idx, "dist", 10);
+    cp_pnode *list;
+    lua_getfield(L, idx, "ordered");
+    list = cp_plan_near(b->p, dist < 0 ? 0 : dist > UINT32_MAX ? UINT32_MAX
+                        : (uint32_t)dist, lua_toboolean(L, -1));
+    lua_pop(L, 1);
+    build_list(b, idx, "args", list, depth, 0);
+    return list;
+  }
+  if (strcmp(op, "seq") == 0) {
+    cp_pnode *seq = cp_plan_list(b->p, CP_P_SEQ);
+    lua_Integer i, n;
+    lua_getfield(L, idx, "items");
+    if (!lua_istable(L, -1)) luaL_error(L, "bad query plan: seq without items");
+    n = luaL_len(L, -1);
+    for (i = 1; i <= n; i++) {
+      int it;
+      lua_Integer lo, hi;
+      cp_pnode *c;
+      lua_rawgeti(L, -1, i);
+      it = lua_gettop(L);
+      if (!lua_istable(L, it)) luaL_error(L, "bad query plan: seq item");
+      lo = field_int(L, it, "min", 1);
+      hi = field_int(L, it, "max", 1);
+      if (lo < 0 || hi < lo || hi < 1 || hi > 100000)
+        luaL_error(L, "bad query plan: repetition {%d,%d}", (int)lo, (int)hi);
+      lua_getfield(L, it, "cond");
+      c = build(b, lua_gettop(L), depth + 1, 1);
+      lua_pop(L, 1);
+      cp_plan_add_item(b->p, seq, c, (uint32_t)lo, (uint32_t)hi);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return seq;
+  }
+  if (strcmp(op, "within") == 0) {
+    const char *u = field_str(L, idx, "unit", &len);
+    int unit = strcmp(u, "s") == 0 ? CP_U_SENT : strcmp(u, "p") == 0 ? CP_U_PARA
+             : strcmp(u, "doc") == 0 ? CP_U_DOC : -1;
+    if (unit < 0) luaL_error(L, "bad query plan: unknown unit '%s'", u);
+    return cp_plan_within(b->p, unit, build_kid(b, idx, depth, 0));
+  }
+  if (strcmp(op, "meta") == 0) {
+    static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range"};
+    size_t fl, v1l = 0, v2l = 0;
+    const char *f = field_str(L, idx, "field", &fl), *v1, *v2 = NULL;
+    const char *cs = field_str(L, idx, "cmp", &len);
+    int cmp;
+    for (cmp = 0; cmp < 6; cmp++) if (strcmp(cs, cmps[cmp]) == 0) break;
+    if (cmp == 6) luaL_error(L, "bad query plan: unknown comparison '%s'", cs);
+    if (cmp == CP_M_RANGE) {
+      v1 = field_str(L, idx, "lo", &v1l);
+      v2 = field_str(L, idx, "hi", &v2l);
+    }
+    else v1 = field_str(L, idx, "value", &v1l);
+    return cp_plan_meta(b->p, f, fl, cmp, v1, v1l, v2, v2l);
+  }
+  luaL_error(L, "bad query plan: unknown op '%s'", op);
+  return NULL;
+}
+
+/* the plan table at 'idx' as a C plan owned by a new box (pushed) */
+static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
+  bctx b;
+  cp_err e;
+  qbox *box;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  box = newbox(L);
+  box->plan = cp_plan_new();
+  if (box->plan == NULL) luaL_error(L, "out of memory");
+  b.L = L; b.p = box->plan; b.c = c; b.box = box;
+  cp_plan_set_root(b.p, build(&b, idx, 0, 0));
+  if (cp_plan_error(b.p, &e) != CP_OK) luaL_error(L, "bad query plan: %s", e.msg);
+  return box;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Options
+** ================================================================= */
+
+static lua_Integer opt_int (lua_State *L, int idx, const char *k,
+                            lua_Integer def, lua_Integer min) {
+  lua_Integer v;
+  int isnum;
+  if (lua_isnoneornil(L, idx)) return def;
+  lua_getfield(L, idx, k);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  v = lua_tointegerx(L, -1, &isnum);
+  if (!isnum || v < min)
+    luaL_error(L, "bad option '%s' (integer >= %d expected)", k, (int)min);
+  lua_pop(L, 1);
+  return v;
+}
+
+static double opt_num (lua_State *L, int idx, const char *k, double def) {
+  double v;
+  int isnum;
+  if (lua_isnoneornil(L, idx)) return def;
+  lua_getfield(L, idx, k);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  v = lua_tonumberx(L, -1, &isnum);
+  if (!isnum || v < 0) luaL_error(L, "bad option '%s' (non-negative number expected)", k);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* a string option; the opts table anchors it */
+static const char *opt_str (lua_State *L, int idx, const char *k,
+                            const char *def) {
+  const char *s;
+  if (lua_isnoneornil(L, idx)) return def;
+  lua_getfield(L, idx, k);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "bad option '%s' (string expected)", k);
+  s = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  return s;
+}
+
+static void get_limits (lua_State *L, int idx, cp_limits *lim) {
+  if (!lua_isnoneornil(L, idx)) luaL_checktype(L, idx, LUA_TTABLE);
+  lim->max_matches = (uint64_t)opt_int(L, idx, "max_matches",
+                                       CP_DEFAULT_MAX_MATCHES, 0);
+  lim->max_expand = (uint64_t)opt_int(L, idx, "max_expand",
+                                      CP_DEFAULT_MAX_EXPAND, 0);
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Methods
+** ================================================================= */
+
+/* core:_count(plan [, opts]) -> n | nil, msg, code */
+static int q_count (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_limits lim;
+  qbox *box = check_plan(L, c, 2);
+  uint64_t n;
+  cp_err e;
+  get_limits(L, 3, &lim);
+  if (cp_exec_count(c, box->plan, &lim, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* push the fields of one match: doc, id, start, stop, byte_start, byte_stop */
+static void push_match (lua_State *L, cp_corpus *c, const cp_match *m) {
+  size_t seg;
+  uint32_t local, b0, b1, t;
+  const cp_seg *s = NULL;
+  cp_docinfo di;
+  uint64_t base;
+  if (cp_corpus_locate(c, m->doc, &seg, &local) != CP_OK ||
+      (s = cp_corpus_seg(c, seg)) == NULL ||
+      cp_seg_doc(s, local, &di) != CP_OK)
+    luaL_error(L, "corrupt match");
+  base = cp_corpus_pos_base(c, seg) + di.tok_start;
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, (lua_Integer)m->doc + 1); lua_setfield(L, -2, "doc");
+  lua_pushlstring(L, di.id, di.idlen); lua_setfield(L, -2, "id");
+  lua_pushinteger(L, (lua_Integer)(m->start - base) + 1); lua_setfield(L, -2, "start");
+  lua_pushinteger(L, (lua_Integer)(m->stop - base)); lua_setfield(L, -2, "stop");
+  if (m->stop > m->start &&
+      cp_seg_tok_span(s, (uint32_t)(m->start - cp_corpus_pos_base(c, seg)), &b0, &t) == CP_OK &&
+      cp_seg_tok_span(s, (uint32_t)(m->stop - 1 - cp_corpus_pos_base(c, seg)), &t, &b1) == CP_OK) {
+    lua_pushinteger(L, (lua_Integer)b0 + 1); lua_setfield(L, -2, "byte_start");
+    lua_pushinteger(L, (lua_Integer)b1); lua_setfield(L, -2, "byte_stop");
+  }
+  else {
+    lua_pushinteger(L, 1); lua_setfield(L, -2, "byte_start");
+    lua_pushinteger(L, 0); lua_setfield(L, -2, "byte_stop");
+  }
+}
+
+/* core:_matches(plan [, opts]) -> list | nil, msg, code */
+static int q_matches (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_limits lim;
+  qbox *box = check_plan(L, c, 2);
+  cp_err e;
+  size_t i;
+  get_limits(L, 3, &lim);
+  if (cp_exec(c, box->plan, &lim, &box->m, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, box->m.n > INT_MAX ? INT_MAX : (int)box->m.n, 0);
+  for (i = 0; i < box->m.n; i++) {
+    push_match(L, c, &box->m.v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* the corpus's BM25 length cache (registry, weak-keyed by the corpus) */
+static cp_qcache *get_cache (lua_State *L, int cidx) {
+  cp_qcache **pc;
+  lua_getfield(L, LUA_REGISTRYINDEX, QCACHE);
+  lua_pushvalue(L, cidx);
+  lua_rawget(L, -2);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    pc = (cp_qcache **)lua_newuserdatauv(L, sizeof(cp_qcache *), 0);
+    *pc = NULL;
+    luaL_setmetatable(L, QCACHE);
+    if ((*pc = cp_qcache_new()) == NULL) luaL_error(L, "out of memory");
+    lua_pushvalue(L, cidx);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+  }
+  pc = (cp_qcache **)luaL_checkudata(L, -1, QCACHE);
+  lua_pop(L, 2);   /* the registry table keeps it while the corpus lives */
+  return *pc;
+}
+
+static int qcache_gc (lua_State *L) {
+  cp_qcache **pc = (cp_qcache **)luaL_checkudata(L, 1, QCACHE);
+  cp_qcache_free(*pc);
+  *pc = NULL;
+  return 0;
+}
+
+static void push_meta (lua_State *L, const cp_docinfo *di) {
+  size_t it = 0;
+  cp_meta m;
+  int r;
+  lua_newtable(L);
+  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
+    lua_pushlstring(L, m.key, m.keylen);
+    if (m.type == CP_MNUM) lua_pushnumber(L, m.num);
+    else lua_pushlstring(L, m.str, m.strlen);
+    lua_pushvalue(L, -2);
+    lua_rawget(L, -4);                 /* existing value of the key */
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_rawset(L, -3); continue; }
+    if (!lua_istable(L, -1)) {         /* second value: make a list */
+      lua_createtable(L, 2, 0);
+      lua_insert(L, -2);
+      lua_rawseti(L, -2, 1);
+    }
+    lua_insert(L, -2);                 /* key, list, value */
+    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+    lua_rawset(L, -3);
+  }
+  if (r < 0) luaL_error(L, "damaged metadata");
+}
+
+static void mark_opts (lua_State *L, int idx, cp_mark_opts *mo) {
+  mo->before = opt_str(L, idx, "before", "[");
+  mo->after = opt_str(L, idx, "after", "]");
+  mo->ellipsis = opt_str(L, idx, "ellipsis", "...");
+}
+
+/* core:_search(plan [, opts]) -> {total =, hits = {{doc, id, score,
+** snippet, meta}, ...}} | nil, msg, code */
+static int q_search (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_limits lim;
+  qbox *box = check_plan(L, c, 2);
+  cp_search_opts so;
+  cp_mark_opts mo;
+  cp_qcache *qc;
+  cp_err e;
+  size_t i;
+  get_limits(L, 3, &lim);
+  so.k1 = opt_num(L, 3, "k1", 1.2);
+  so.b = opt_num(L, 3, "b", 0.75);
+  so.limit = (size_t)opt_int(L, 3, "limit", 10, 0);
+  so.offset = (size_t)opt_int(L, 3, "offset", 0, 0);
+  mark_opts(L, 3, &mo);
+  mo.window = (uint32_t)opt_int(L, 3, "tokens", 24, 1);
+  if (!lua_isnoneornil(L, 3)) {
+    lua_getfield(L, 3, "fields");
+    if (!lua_isnil(L, -1)) {
+      luaL_checktype(L, -1, LUA_TTABLE);
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "text") != 0)
+          luaL_error(L, "bad option 'fields': only 'text' is indexed for search");
+        lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  qc = get_cache(L, 1);
+  if (cp_search(c, qc, box->plan, &lim, &so, &box->h, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, (lua_Integer)box->h.total);
+  lua_setfield(L, -2, "total");
+  lua_createtable(L, (int)box->h.n, 0);
+  for (i = 0; i < box->h.n; i++) {
+    const cp_hit *h = &box->h.v[i];
+    size_t seg, sl;
+    uint32_t local;
+    cp_docinfo di;
+    char *snip;
+    if (cp_corpus_locate(c, h->doc, &seg, &local) != CP_OK ||
+        cp_seg_doc(cp_corpus_seg(c, seg), local, &di) != CP_OK)
+      luaL_error(L, "corrupt search hit");
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");
+    lua_pushlstring(L, di.id, di.idlen); lua_setfield(L, -2, "id");
+    lua_pushnumber(L, h->score); lua_setfield(L, -2, "score");
+    push_meta(L, &di); lua_setfield(L, -2, "meta");
+    if (cp_mark(c, h->doc, box->h.m.v + h->m0, h->m1 - h->m0, &mo, &snip,
+                &sl, &e) != CP_OK)
+      return cpL_fail(L, &e);
+    box->str = snip;
+    lua_pushlstring(L, snip, sl);
+    free(snip);
+    box->str = NULL;
+    lua_setfield(L, -2, "snippet");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "hits");
+  return 1;
+}
+
+/* core:_highlight(doc, plan [, opts]) -> text | nil, msg, code */
+static int q_highlight (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  lua_Integer doc = luaL_checkinteger(L, 2);
+  cp_limits lim;
+  qbox *box = check_plan(L, c, 3);
+  cp_mark_opts mo;
+  cp_err e;
+  size_t sl;
+  get_limits(L, 4, &lim);
+  mark_opts(L, 4, &mo);
+  mo.window = 0;
+  if (doc < 1) luaL_argerror(L, 2, "document number must be >= 1");
+  if (cp_exec_doc(c, box->plan, &lim, (uint64_t)doc - 1, &box->m, &e) != CP_OK ||
+      cp_mark(c, (uint64_t)doc - 1, box->m.v, box->m.n, &mo, &box->str, &sl,
+              &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushlstring(L, box->str, sl);
+  return 1;
+}
+
+static const luaL_Reg query_methods[] = {
+  {"_count", q_count},
+  {"_matches", q_matches},
+  {"_search", q_search},
+  {"_highlight", q_highlight},
+  {NULL, NULL}
+};
+
+int cpL_open_query (lua_State *L) {
+  luaL_newmetatable(L, QBOX);
+  lua_pushcfunction(L, qbox_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, QCACHE);
+  lua_pushcfunction(L, qcache_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  lua_newtable(L);                       /* corpus -> cache, weak keys */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, QCACHE);
+  luaL_setfuncs(L, query_methods, 0);
+  return 0;
+}
+
+/* }================================================================ */

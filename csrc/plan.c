@@ -1,0 +1,260 @@
+/*
+** plan.c -- query plan trees built in an arena (see plan.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+/* arena chunks; big requests get a chunk of their own */
+typedef struct chunk {
+  struct chunk *prev;
+  size_t used, size;
+  /* data follows, max-aligned */
+} chunk;
+
+#define CHUNK_DATA(ch) ((char *)(ch) + ((sizeof(chunk) + 15) & ~(size_t)15))
+#define CHUNK_MIN 4096
+
+struct cp_plan {
+  chunk *top;
+  cp_pnode *root;
+  cp_err err;           /* sticky: err.code != CP_OK stops construction */
+};
+
+cp_plan *cp_plan_new (void) {
+  cp_plan *p = (cp_plan *)calloc(1, sizeof(cp_plan));
+  return p;
+}
+
+void cp_plan_free (cp_plan *p) {
+  chunk *ch;
+  if (p == NULL) return;
+  ch = p->top;
+  while (ch != NULL) {
+    chunk *prev = ch->prev;
+    free(ch);
+    ch = prev;
+  }
+  free(p);
+}
+
+int cp_plan_error (const cp_plan *p, cp_err *err) {
+  if (p == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  if (p->err.code != CP_OK && err != NULL) *err = p->err;
+  return p->err.code;
+}
+
+static void *fail (cp_plan *p, int code, const char *msg) {
+  if (p->err.code == CP_OK) cp_err_set(&p->err, code, "%s", msg);
+  return NULL;
+}
+
+/*
+** Allocate 'n' bytes (16-aligned) from the arena; NULL (and the sticky
+** error set) on out of memory.
+*/
+static void *alloc (cp_plan *p, size_t n) {
+  chunk *ch = p->top;
+  size_t hdr = (sizeof(chunk) + 15) & ~(size_t)15;
+  void *r;
+  n = (n + 15) & ~(size_t)15;
+  if (ch == NULL || ch->size - ch->used < n) {
+    size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
+    if (sz > SIZE_MAX - hdr) return fail(p, CP_ENOMEM, "out of memory");
+    ch = (chunk *)malloc(hdr + sz);
+    if (ch == NULL) return fail(p, CP_ENOMEM, "out of memory");
+    ch->prev = p->top;
+    ch->used = 0;
+    ch->size = sz;
+    p->top = ch;
+  }
+  r = CHUNK_DATA(ch) + ch->used;
+  ch->used += n;
+  return r;
+}
+
+static const char *dupstr (cp_plan *p, const char *s, size_t len) {
+  char *d;
+  if (s == NULL && len > 0) return fail(p, CP_EINVAL, "NULL string in plan");
+  if (len == SIZE_MAX) return fail(p, CP_ENOMEM, "out of memory");
+  d = (char *)alloc(p, len + 1);
+  if (d == NULL) return NULL;
+  if (len) memcpy(d, s, len);
+  d[len] = '\0';
+  return d;
+}
+
+static cp_pnode *node (cp_plan *p, int kind) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  n = (cp_pnode *)alloc(p, sizeof(cp_pnode));
+  if (n == NULL) return NULL;
+  memset(n, 0, sizeof(*n));
+  n->kind = kind;
+  n->layer = CP_NORM;
+  n->min = n->max = 1;
+  return n;
+}
+
+void cp_plan_set_root (cp_plan *p, cp_pnode *root) {
+  if (p != NULL) p->root = root;
+}
+
+const cp_pnode *cp_plan_root (const cp_plan *p) {
+  return p != NULL ? p->root : NULL;
+}
+
+int cp_plan_is_cond (int kind) {
+  return kind == CP_P_TERM || kind == CP_P_PREFIX || kind == CP_P_GLOB ||
+         kind == CP_P_REGEX || kind == CP_P_ANY || kind == CP_P_TAND ||
+         kind == CP_P_TOR || kind == CP_P_TNOT;
+}
+
+cp_pnode *cp_plan_lex (cp_plan *p, int kind, int layer,
+                       const char *s, size_t len) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (kind != CP_P_TERM && kind != CP_P_PREFIX && kind != CP_P_GLOB &&
+      kind != CP_P_REGEX)
+    return fail(p, CP_EINVAL, "cp_plan_lex: bad node kind");
+  if (layer < 0 || layer >= CP_NLAYERS)
+    return fail(p, CP_EINVAL, "cp_plan_lex: bad layer");
+  n = node(p, kind);
+  if (n == NULL) return NULL;
+  n->layer = layer;
+  n->str = dupstr(p, s, len);
+  n->len = len;
+  return n->str != NULL ? n : NULL;
+}
+
+cp_pnode *cp_plan_any (cp_plan *p) {
+  return node(p, CP_P_ANY);
+}
+
+cp_pnode *cp_plan_list (cp_plan *p, int kind) {
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (kind != CP_P_TAND && kind != CP_P_TOR && kind != CP_P_SEQ &&
+      kind != CP_P_NEAR && kind != CP_P_AND && kind != CP_P_OR)
+    return fail(p, CP_EINVAL, "cp_plan_list: not a list kind");
+  return node(p, kind);
+}
+
+static void append (cp_pnode *list, cp_pnode *kid) {
+  kid->next = NULL;
+  if (list->last != NULL) list->last->next = kid;
+  else list->kid = kid;
+  list->last = kid;
+  list->nkids++;
+}
+
+/* is 'kid' acceptable as a child of 'list'? */
+static int kid_ok (const cp_pnode *list, const cp_pnode *kid) {
+  switch (list->kind) {
+    case CP_P_TAND: case CP_P_TOR: return cp_plan_is_cond(kid->kind);
+    case CP_P_SEQ: return kid->kind == CP_P_ITEM;
+    case CP_P_NEAR:
+      return kid->kind != CP_P_ITEM && kid->kind != CP_P_AND &&
+             kid->kind != CP_P_OR && kid->kind != CP_P_NOT &&
+             kid->kind != CP_P_META && kid->kind != CP_P_TAND &&
+             kid->kind != CP_P_TOR && kid->kind != CP_P_TNOT &&
+             kid->kind != CP_P_ANY;
+    case CP_P_AND: case CP_P_OR:
+      return kid->kind != CP_P_ITEM && kid->kind != CP_P_TAND &&
+             kid->kind != CP_P_TOR && kid->kind != CP_P_TNOT &&
+             kid->kind != CP_P_ANY;
+    default: return 0;
+  }
+}
+
+cp_pnode *cp_plan_add (cp_plan *p, cp_pnode *list, cp_pnode *kid) {
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (list == NULL || kid == NULL)
+    return fail(p, CP_EINVAL, "cp_plan_add: NULL node");
+  if (!kid_ok(list, kid))
+    return fail(p, CP_EINVAL, "cp_plan_add: this node cannot go there");
+  append(list, kid);
+  return list;
+}
+
+cp_pnode *cp_plan_add_item (cp_plan *p, cp_pnode *seq, cp_pnode *cond,
+                            uint32_t min, uint32_t max) {
+  cp_pnode *it;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (seq == NULL || cond == NULL || seq->kind != CP_P_SEQ ||
+      !cp_plan_is_cond(cond->kind))
+    return fail(p, CP_EINVAL, "cp_plan_add_item: bad sequence or condition");
+  if (min > max || max == 0)
+    return fail(p, CP_EINVAL, "cp_plan_add_item: bad repetition");
+  it = node(p, CP_P_ITEM);
+  if (it == NULL) return NULL;
+  it->kid = it->last = cond;
+  it->nkids = 1;
+  it->min = min;
+  it->max = max;
+  append(seq, it);
+  return seq;
+}
+
+cp_pnode *cp_plan_phrase (cp_plan *p) {
+  cp_pnode *n = cp_plan_list(p, CP_P_SEQ);
+  if (n != NULL) n->phrase = 1;
+  return n;
+}
+
+cp_pnode *cp_plan_near (cp_plan *p, uint32_t dist, int ordered) {
+  cp_pnode *n = cp_plan_list(p, CP_P_NEAR);
+  if (n != NULL) {
+    n->dist = dist;
+    n->ordered = ordered != 0;
+  }
+  return n;
+}
+
+cp_pnode *cp_plan_not (cp_plan *p, int kind, cp_pnode *arg) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (arg == NULL) return fail(p, CP_EINVAL, "cp_plan_not: NULL node");
+  if (kind == CP_P_TNOT ? !cp_plan_is_cond(arg->kind)
+      : (kind != CP_P_NOT || arg->kind == CP_P_ITEM))
+    return fail(p, CP_EINVAL, "cp_plan_not: bad kind or argument");
+  n = node(p, kind);
+  if (n == NULL) return NULL;
+  n->kid = n->last = arg;
+  n->nkids = 1;
+  return n;
+}
+
+cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (arg == NULL || unit < CP_U_DOC || unit > CP_U_PARA)
+    return fail(p, CP_EINVAL, "cp_plan_within: bad unit or argument");
+  n = node(p, CP_P_WITHIN);
+  if (n == NULL) return NULL;
+  n->unit = unit;
+  n->kid = n->last = arg;
+  n->nkids = 1;
+  return n;
+}
+
+cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
+                        const char *v1, size_t v1len,
+                        const char *v2, size_t v2len) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (cmp < CP_M_EQ || cmp > CP_M_RANGE || (cmp == CP_M_RANGE && v2 == NULL))
+    return fail(p, CP_EINVAL, "cp_plan_meta: bad comparison");
+  n = node(p, CP_P_META);
+  if (n == NULL) return NULL;
+  n->cmp = cmp;
+  n->str = dupstr(p, field, flen);
+  n->len = flen;
+  n->v1 = dupstr(p, v1, v1len);
+  n->v1len = v1len;
+  if (cmp == CP_M_RANGE) {
+    n->v2 = dupstr(p, v2, v2len);
+    n->v2len = v2len;
+  }
+  return p->err.code == CP_OK ? n : NULL;
+}

@@ -1,0 +1,116 @@
+/*
+** plan.h -- query plans: the tree a parsed query becomes before the
+** executor (exec.h) runs it.
+**
+** A plan owns an arena; every node and string of the plan lives in it
+** and cp_plan_free releases all at once.  Constructors copy the strings
+** they are given.  Errors are sticky, as in SQLite's FTS5: after the
+** first failure (out of memory, bad argument) every constructor returns
+** NULL and cp_plan_error reports the first error, so a builder can make
+** all its calls and check once at the end.
+**
+** Node kinds.
+**   Token conditions (a test on one token, usable inside a sequence,
+**   and as a query of their own):
+**     TERM    exact string on a layer (normalized like the layer: the
+**             norm of the string for 'norm', its stem for 'stem')
+**     PREFIX  strings starting with the text; GLOB: * and ? wildcards;
+**     REGEX   PCRE2 pattern matching the whole lexicon string
+**     ANY     every token;  TAND / TOR / TNOT combine conditions
+**   Positional queries (produce token spans):
+**     SEQ     a sequence of ITEMs (a condition repeated min..max
+**             times: kid, min, max); with
+**             'phrase' set, punctuation tokens between words are
+**             skipped and items only match word tokens
+**     NEAR    the arguments within 'dist' word tokens of each other
+**             (unordered, or in the given order)
+**     WITHIN  its argument restricted to one sentence / paragraph
+**   Document-level: AND, OR (any number of args), NOT, META.
+*/
+#ifndef CP_PLAN_H
+#define CP_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cp.h"
+
+enum {
+  CP_P_TERM, CP_P_PREFIX, CP_P_GLOB, CP_P_REGEX, CP_P_ANY,
+  CP_P_TAND, CP_P_TOR, CP_P_TNOT,
+  CP_P_SEQ, CP_P_ITEM, CP_P_NEAR, CP_P_WITHIN,
+  CP_P_AND, CP_P_OR, CP_P_NOT, CP_P_META
+};
+
+/* units of WITHIN */
+enum { CP_U_DOC = 0, CP_U_SENT = 1, CP_U_PARA = 2 };
+
+/* comparisons of META */
+enum { CP_M_EQ, CP_M_LT, CP_M_LE, CP_M_GT, CP_M_GE, CP_M_RANGE };
+
+typedef struct cp_pnode cp_pnode;
+
+struct cp_pnode {
+  int kind;
+  int layer;                 /* TERM..REGEX: CP_WORD, CP_NORM, CP_STEM */
+  const char *str;           /* TERM..REGEX: text; META: field name */
+  size_t len;
+  const char *v1, *v2;       /* META: value (or lo), hi */
+  size_t v1len, v2len;
+  int cmp;                   /* META: CP_M_* */
+  int unit;                  /* WITHIN: CP_U_* */
+  int ordered;               /* NEAR */
+  int phrase;                /* SEQ: skip punctuation, words only */
+  uint32_t dist;             /* NEAR */
+  uint32_t min, max;         /* a SEQ item's repetition */
+  cp_pnode *kid;             /* first child (SEQ items, args, NOT arg) */
+  cp_pnode *next;            /* next sibling */
+  cp_pnode *last;            /* last child, for appending */
+  size_t nkids;
+};
+
+typedef struct cp_plan cp_plan;
+
+cp_plan *cp_plan_new (void);           /* NULL on out of memory */
+void cp_plan_free (cp_plan *p);
+
+/* CP_OK, or the code (and message in 'err') of the first failure */
+int cp_plan_error (const cp_plan *p, cp_err *err);
+
+/* the root node (NULL until set) */
+void cp_plan_set_root (cp_plan *p, cp_pnode *root);
+const cp_pnode *cp_plan_root (const cp_plan *p);
+
+/* token conditions; 'kind' is CP_P_TERM, _PREFIX, _GLOB or _REGEX */
+cp_pnode *cp_plan_lex (cp_plan *p, int kind, int layer,
+                       const char *s, size_t len);
+cp_pnode *cp_plan_any (cp_plan *p);
+
+/*
+** An empty list node of 'kind' (TAND, TOR, SEQ, NEAR, AND, OR); add
+** children with cp_plan_add (SEQ items with cp_plan_add_item).
+*/
+cp_pnode *cp_plan_list (cp_plan *p, int kind);
+cp_pnode *cp_plan_add (cp_plan *p, cp_pnode *list, cp_pnode *kid);
+cp_pnode *cp_plan_add_item (cp_plan *p, cp_pnode *seq, cp_pnode *cond,
+                            uint32_t min, uint32_t max);
+
+/* a phrase: SEQ with 'phrase' set (call cp_plan_add_item with 1, 1) */
+cp_pnode *cp_plan_phrase (cp_plan *p);
+
+cp_pnode *cp_plan_near (cp_plan *p, uint32_t dist, int ordered);
+
+/* TNOT (of a token condition) or NOT (of a query) */
+cp_pnode *cp_plan_not (cp_plan *p, int kind, cp_pnode *arg);
+
+cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg);
+
+/* META: v2 only for CP_M_RANGE */
+cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
+                        const char *v1, size_t v1len,
+                        const char *v2, size_t v2len);
+
+/* is this kind a token condition (usable as a SEQ item)? */
+int cp_plan_is_cond (int kind);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+** rank.c -- BM25 ranking of the documents matching a plan (exec.h
+** cp_search), with the document-length cache it needs.
+**
+** The "phrases" scored are the plan's scoring leaves (xint.h
+** cp_plan_leaves); their spans are recorded while the plan runs, so the
+** query is evaluated once per segment.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xint.h"
+#include "seg.h"
+
+#define MAX_LEAVES 64
+
+/* {================================================================
+** Document lengths in word tokens, cached per segment
+** ================================================================= */
+
+typedef struct dlen {
+  const cp_seg *seg;          /* key: the segment and its shape */
+  uint32_t ndocs, ntok;
+  uint32_t *len;              /* words of each local document */
+} dlen;
+
+struct cp_qcache {
+  dlen *v;
+  size_t n, cap;
+};
+
+cp_qcache *cp_qcache_new (void) {
+  return (cp_qcache *)calloc(1, sizeof(cp_qcache));
+}
+
+void cp_qcache_free (cp_qcache *qc) {
+  size_t i;
+  if (qc == NULL) return;
+  for (i = 0; i < qc->n; i++) free(qc->v[i].len);
+  free(qc->v);
+  free(qc);
+}
+
+static uint32_t *count_words (const cp_seg *s) {
+  uint32_t nd = cp_seg_ndocs(s), d;
+  const uint32_t *stream = cp_seg_stream(s);
+  uint32_t *len = (uint32_t *)calloc((size_t)nd + 1, sizeof(uint32_t));
+  if (len == NULL) return NULL;
+  for (d = 0; d < nd; d++) {
+    cp_docinfo di;
+    uint32_t p, n = 0;
+    if (cp_seg_doc(s, d, &di) != CP_OK) continue;
+    for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
+      n += !cp_seg_type_punct(s, stream[p]);
+    len[d] = n;
+  }
+  return len;
+}
+
+/*
+** The word counts of the documents of 's': from the cache (which keeps
+** them), or computed into *tmp (which the caller frees) without one.
+*/
+static const uint32_t *doc_lengths (cp_qcache *qc, const cp_seg *s,
+                                    uint32_t **tmp) {
+  size_t i;
+  dlen e;
+  *tmp = NULL;
+  if (qc == NULL) return *tmp = count_words(s);
+  for (i = 0; i < qc->n; i++)
+    if (qc->v[i].seg == s && qc->v[i].ndocs == cp_seg_ndocs(s) &&
+        qc->v[i].ntok == cp_seg_ntokens(s))
+      return qc->v[i].len;
+  e.seg = s;
+  e.ndocs = cp_seg_ndocs(s);
+  e.ntok = cp_seg_ntokens(s);
+  if ((e.len = count_words(s)) == NULL) return NULL;
+  if (qc->n == qc->cap) {
+    size_t nc = qc->cap ? qc->cap * 2 : 8;
+    dlen *nv = (dlen *)realloc(qc->v, nc * sizeof(dlen));
+    if (nv == NULL) return *tmp = e.len;   /* works, just not cached */
+    qc->v = nv;
+    qc->cap = nc;
+  }
+  qc->v[qc->n++] = e;
+  return e.len;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Scoring leaves
+** ================================================================= */
+
+static int positional (int kind) {
+  return kind != CP_P_AND && kind != CP_P_OR && kind != CP_P_NOT &&
+         kind != CP_P_META && kind != CP_P_ITEM;
+}
+
+static void leaves (const cp_pnode *n, const cp_pnode **out, size_t max,
+                    size_t *k) {
+  const cp_pnode *c;
+  if (n == NULL || n->kind == CP_P_NOT || n->kind == CP_P_META) return;
+  if (positional(n->kind)) {
+    if (*k < max) out[*k] = n;
+    (*k)++;
+    return;
+  }
+  for (c = n->kid; c != NULL; c = c->next) leaves(c, out, max, k);
+}
+
+size_t cp_plan_leaves (const cp_pnode *root, const cp_pnode **out,
+                       size_t max) {
+  size_t k = 0;
+  leaves(root, out, max, &k);
+  return k;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Search
+** ================================================================= */
+
+void cp_hits_free (cp_hits *h) {
+  if (h == NULL) return;
+  free(h->v);
+  cp_matches_free(&h->m);
+  memset(h, 0, sizeof(*h));
+}
+
+typedef struct segrun {
+  cp_res root;
+  cp_res leaf[MAX_LEAVES];
+} segrun;
+
+/* number of spans of 'r' in the document [ds, de), advancing *k */
+static uint32_t tf_in (const cp_res *r, size_t *k, uint32_t ds, uint32_t de) {
+  uint32_t n = 0;
+  while (*k < r->sp.n && r->sp.v[*k].s < ds) (*k)++;
+  while (*k < r->sp.n && r->sp.v[*k].s < de) { n++; (*k)++; }
+  return n;
+}
+
+static int hit_cmp (const void *a, const void *b) {
+  const cp_hit *x = (const cp_hit *)a, *y = (const cp_hit *)b;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+               const cp_limits *lim, const cp_search_opts *o,
+               cp_hits *out, cp_err *err) {
+  const cp_pnode *lv[MAX_LEAVES];
+  size_t nl, ns, i, j, nhits = 0;
+  segrun *runs = NULL;
+  uint64_t df[MAX_LEAVES], ndocs = 0, nwords = 0;
+  double idf[MAX_LEAVES], avgdl, k1 = 1.2, b = 0.75;
+  cp_hit *all = NULL;
+  int rc = CP_OK;
+  if (c == NULL || p == NULL || out == NULL)
+    return cp_err_set(err, CP_EINVAL, "NULL argument to cp_search");
+  memset(out, 0, sizeof(*out));
+  if (o != NULL) { k1 = o->k1; b = o->b; }
+  if (cp_plan_error(p, err) != CP_OK) return err ? err->code : CP_EINVAL;
+  if (cp_plan_root(p) == NULL)
+    return cp_err_set(err, CP_EINVAL, "empty query plan");
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  nl = cp_plan_leaves(cp_plan_root(p), lv, MAX_LEAVES);
+  if (nl > MAX_LEAVES)
+    return cp_err_set(err, CP_ELIMIT, "a ranked query may have at most %d "
+                      "terms and phrases", MAX_LEAVES);
+  ns = cp_corpus_nsegs(c);
+  if (ns && (runs = (segrun *)calloc(ns, sizeof(segrun))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  memset(df, 0, sizeof(df));
+  /* pass 1: evaluate; collection statistics */
+  for (i = 0; i < ns && rc == CP_OK; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    uint32_t *tmp, d, nd = cp_seg_ndocs(s);
+    const uint32_t *len = doc_lengths(qc, s, &tmp);
+    if (len == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+    for (d = 0; d < nd; d++)
+      if (!cp_corpus_is_deleted(c, i, d)) { ndocs++; nwords += len[d]; }
+    free(tmp);
+    rc = cp_eval_seg(c, i, p, lim, 0, UINT32_MAX, lv, nl, runs[i].leaf,
+                     &runs[i].root, err);
+    for (j = 0; j < nl && rc == CP_OK; j++) {
+      const cp_u32s *dv = &runs[i].leaf[j].docs;
+      size_t k;
+      for (k = 0; k < dv->n; k++)
+        if (!cp_corpus_is_deleted(c, i, dv->v[k])) df[j]++;
+    }
+    nhits += runs[i].root.docs.n;
+  }
+  avgdl = ndocs ? (double)nwords / (double)ndocs : 1.0;
+  if (avgdl <= 0) avgdl = 1.0;
+  for (j = 0; j < nl; j++) {
+    idf[j] = log(((double)ndocs - (double)df[j] + 0.5) / ((double)df[j] + 0.5));
+    if (idf[j] <= 0.0) idf[j] = 1e-6;
+  }
+  /* pass 2: score every matching live document */
+  if (rc == CP_OK && nhits &&
+      (all = (cp_hit *)malloc(nhits * sizeof(cp_hit))) == NULL)
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+  nhits = 0;
+  for (i = 0; i < ns && rc == CP_OK; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    uint32_t *tmp;
+    const uint32_t *len = doc_lengths(qc, s, &tmp);
+    size_t kk[MAX_LEAVES], k;
+    const cp_u32s *dv = &runs[i].root.docs;
+    if (len == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+    memset(kk, 0, sizeof(kk));
+    for (k = 0; k < dv->n; k++) {
+      cp_docinfo di;
+      double score = 0, dl;
+      uint32_t d = dv->v[k];
+      if (cp_corpus_is_deleted(c, i, d) || cp_seg_doc(s, d, &di) != CP_OK)
+        continue;
+      dl = len[d];
+      for (j = 0; j < nl; j++) {
+        double f = tf_in(&runs[i].leaf[j], &kk[j], di.tok_start,
+                         di.tok_start + di.tok_count);
+        score += idf[j] * f * (k1 + 1.0) /
+                 (f + k1 * (1.0 - b + b * dl / avgdl));
+      }
+      all[nhits].doc = cp_corpus_doc_base(c, i) + d;
+      all[nhits].score = score;
+      all[nhits].m0 = i;         /* segment, until the page is cut */
+      all[nhits].m1 = d;
+      nhits++;
+    }
+    free(tmp);
+  }
+  if (rc == CP_OK) {
+    size_t off = o ? o->offset : 0, lim_n = o ? o->limit : 10, n;
+    qsort(all, nhits, sizeof(cp_hit), hit_cmp);
+    out->total = nhits;
+    n = off < nhits ? nhits - off : 0;
+    if (n > lim_n) n = lim_n;
+    if (n && (out->v = (cp_hit *)malloc(n * sizeof(cp_hit))) == NULL)
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+    for (j = 0; j < n && rc == CP_OK; j++) {
+      cp_hit h = all[off + j];
+      size_t seg = h.m0;
+      uint32_t d = (uint32_t)h.m1;
+      cp_res one;
+      size_t a;
+      /* the matches of this document, from the root result */
+      memset(&one, 0, sizeof(one));
+      one.docs.v = &d; one.docs.n = 1;
+      one.sp = runs[seg].root.sp;
+      h.m0 = out->m.n;
+      {
+        const cp_spans *sp = &runs[seg].root.sp;
+        cp_docinfo di;
+        size_t lo = 0, hi = sp->n;
+        cp_seg_doc(cp_corpus_seg(c, seg), d, &di);
+        while (lo < hi) {      /* first span of the document */
+          size_t mid = lo + (hi - lo) / 2;
+          if (sp->v[mid].s < di.tok_start) lo = mid + 1; else hi = mid;
+        }
+        for (a = lo; a < sp->n && sp->v[a].s < di.tok_start + di.tok_count; a++) ;
+        one.sp.v = sp->v + lo;
+        one.sp.n = a - lo;
+      }
+      rc = cp_emit(c, seg, &one, 0, &out->m, err);
+      h.m1 = out->m.n;
+      out->v[j] = h;
+      out->n = j + 1;
+    }
+  }
+  for (i = 0; i < ns; i++) {
+    cp_res_free(&runs[i].root);
+    for (j = 0; j < nl && j < MAX_LEAVES; j++) cp_res_free(&runs[i].leaf[j]);
+  }
+  free(runs);
+  free(all);
+  if (rc != CP_OK) cp_hits_free(out);
+  return rc;
+}
+
+/* }================================================================ */

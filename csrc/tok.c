@@ -466,8 +466,20 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
       while (e < n && (s[e] == ' ' || s[e] == '\t')) e++;
       if (e == n || s[e] < 0x80) { pos = e; continue; }
     }
-    e = seg_next(s, n, pos, mode);
-    kind = seg_kind(s, pos, e, &snl);
+    if (s[pos] < 0x80 && (cp_uni_ascii[s[pos]] & CP_UNI_WORD)) {
+      /* fast path: a run of ASCII letters and digits followed by a
+      ** blank, a line break or the end is a whole word (WB999/WB3b) */
+      e = pos + 1;
+      while (e < n && s[e] < 0x80 && (cp_uni_ascii[s[e]] & CP_UNI_WORD)) e++;
+      if (e < n && s[e] != ' ' && s[e] != '\n')
+        e = seg_next(s, n, pos, mode);
+      kind = 1;
+      snl = 0;
+    }
+    else {
+      e = seg_next(s, n, pos, mode);
+      kind = seg_kind(s, pos, e, &snl);
+    }
     if (kind == 0) {
       nl += snl;
       pos = e;

@@ -5,7 +5,7 @@
 #   usage: tools/deps.sh build|test
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
-test="$build lua-busted luarocks unicode-data sqlite3 python3 python3-xapian python3-nltk"
+test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;

@@ -18,9 +18,14 @@
 #include "unitab.h"
 #include "utf8.h"
 
-/* internal flag: token follows exactly one line break (becomes a
-** paragraph start when the document has no blank line at all) */
-#define TF_LINE 0x100u
+/* internal flags: token follows exactly one line break (it may become
+** a paragraph start when the document has no blank line at all), and
+** that line is indented */
+#define TF_LINE   0x100u
+#define TF_INDENT 0x200u
+
+/* lines no longer than this (bytes) may be fixed-width wrapped text */
+#define WRAPWIDTH 120
 
 #define NONE 0xffu  /* "no character": start of segment */
 
@@ -449,7 +454,8 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0, send = 0, i;
   unsigned nl = 0;
-  int blank = 0, first = 1, rc;
+  size_t linestart = 0, maxline = 0;
+  int blank = 0, indent = 0, first = 1, rc;
   int corpus = (mode == CP_TOK_CORPUS);
   if ((rc = check_args(str, n, mode, "cp_tok_run", err)) != CP_OK) return rc;
   if (tv == NULL)
@@ -481,6 +487,10 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
       kind = seg_kind(s, pos, e, &snl);
     }
     if (kind == 0) {
+      if (snl > 0) {
+        if (pos - linestart > maxline) maxline = pos - linestart;
+        linestart = e;
+      }
       nl += snl;
       pos = e;
       continue;
@@ -488,7 +498,10 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
     if (kind == 2) flags |= CP_TF_PUNCT;
     if (first) flags |= CP_TF_SSTART | CP_TF_PSTART;
     else if (nl >= 2) { flags |= CP_TF_SSTART | CP_TF_PSTART; blank = 1; }
-    else if (nl == 1) flags |= TF_LINE;
+    else if (nl == 1) {
+      flags |= TF_LINE;
+      if (pos > linestart) { flags |= TF_INDENT; indent = 1; }
+    }
     /* sentence boundaries up to this token */
     while (send <= pos) {
       flags |= CP_TF_SSTART;
@@ -503,10 +516,22 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
     nl = 0;
     pos = e;
   }
-  for (i = 0; i < tv->n; i++) {
-    if (tv->v[i].flags & TF_LINE) {
-      tv->v[i].flags &= ~TF_LINE;
-      if (!blank) tv->v[i].flags |= CP_TF_SSTART | CP_TF_PSTART;
+  /*
+  ** No blank line: each line is a paragraph -- unless the text is
+  ** wrapped at a fixed width (no line longer than WRAPWIDTH) and some
+  ** lines are indented: then the indented lines start paragraphs
+  ** (Reuters, scanned UN speeches).
+  */
+  if (n - linestart > maxline) maxline = n - linestart;
+  {
+    int wrapped = indent && maxline <= WRAPWIDTH;
+    for (i = 0; i < tv->n; i++) {
+      unsigned f = tv->v[i].flags;
+      if (f & TF_LINE) {
+        if (!blank && (!wrapped || (f & TF_INDENT)))
+          f |= CP_TF_SSTART | CP_TF_PSTART;
+        tv->v[i].flags = f & ~(TF_LINE | TF_INDENT);
+      }
     }
   }
   return CP_OK;

@@ -211,6 +211,10 @@ static void tailoring_tests (void) {
   flag_case("paragraphs at blank lines", "a b\nc\n \nd", CP_TF_PSTART, "1001");
   flag_case("lines are paragraphs without blank lines", "a b\nc\nd",
             CP_TF_PSTART, "1011");
+  flag_case("wrapped text: indented lines start paragraphs",
+            "a b\nc d.\n    e f\ng\n  h", CP_TF_PSTART, "100001001");
+  flag_case("wrapped text: no sentence break at line ends",
+            "a b\nc d.\n    e f\ng\n  h", CP_TF_SSTART, "100001001");
   flag_case("paragraph start is sentence start", "a b\nc\nd", CP_TF_SSTART,
             "1011");
   flag_case("punct flag", "a , 1 \xE2\x80\x9C", CP_TF_PUNCT, "0101");

@@ -187,6 +187,16 @@ describe("tokenizer sentences and paragraphs", function()
     assert.are.same({"¶a", "b", "¶c", "¶d"}, marked("a b\nc\r\nd"))
   end)
 
+  it("uses indentation in fixed-width wrapped text without blank lines", function()
+    local s = "Showers continued in\nthe Bahia zone.\n    The dry period means\nthe crop will be late.\n    Arrivals rose."
+    assert.are.same({"¶Showers", "continued", "in", "the", "Bahia", "zone", ".",
+      "¶The", "dry", "period", "means", "the", "crop", "will", "be", "late", ".",
+      "¶Arrivals", "rose", "."}, marked(s))
+    -- a line longer than 120 bytes: not wrapped text, every line counts
+    local long = ("x"):rep(130) .. "\n  y\nz"
+    assert.are.same({"¶" .. ("x"):rep(130), "¶y", "¶z"}, marked(long))
+  end)
+
   it("always starts a sentence at a paragraph start", function()
     for _, t in ipairs(core.tokenize("one\ntwo three\nfour")) do
       if t.pstart then assert.is_true(t.sstart) end

@@ -347,8 +347,8 @@ static int map_all (const cp_index *ix, const cp_man *m, size_t from,
       cp_err e2;
       rc = cp_seg_open(&s, f->img, f->size, &e2);
       if (rc != CP_OK)
-        cp_err_set(err, rc == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT,
-                   "%s/%s: %s", ix->path, sg->name, e2.msg);
+        rc = cp_err_set(err, (rc == CP_ENOMEM || rc == CP_EVERSION) ? rc
+                        : CP_ECORRUPT, "%s/%s: %s", ix->path, sg->name, e2.msg);
       else {
         if (cp_seg_ndocs(s) != sg->ndocs)
           rc = cp_err_set(err, CP_ECORRUPT, "%s/%s: %lu documents, manifest "

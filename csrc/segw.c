@@ -544,6 +544,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   }
   out = (unsigned char *)calloc(1, total);
   if (out == NULL) goto oom;
+  cp_advise_huge(out, total);
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
     uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);

@@ -1286,6 +1286,10 @@ int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
         int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
         if (id >= 0) *n += cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
       }
+      if (lim != NULL && lim->max_matches && *n > lim->max_matches)
+        return cp_err_set(err, CP_ELIMIT,
+          "query has more than %llu matches (raise the max_matches limit)",
+          (unsigned long long)lim->max_matches);
       return CP_OK;
     }
   }

@@ -83,7 +83,7 @@ int cp_mark (cp_corpus *c, uint64_t doc, const cp_match *m, size_t n,
   }
   if (di.tok_count == 0) {
     put(&b, di.text, di.textlen);
-    if (b.p == NULL && !b.oom) put(&b, "", 0), b.p = (char *)calloc(1, 1);
+    if (b.p == NULL && !b.oom) b.p = (char *)calloc(1, 1);
     goto finish;
   }
   cp_seg_tok_span(s, w0, &b0, &b1);

@@ -304,6 +304,28 @@ function Corpus:kwic(q, opts)
   end
 end
 
+--- c:search(q [, opts]) -> {total =, hits = {{doc, id, score, meta,
+-- snippet}, ...}} | nil, msg, code.  Ranked by BM25 (docs/QUERY.md);
+-- opts: limit (10), offset (0), k1 (1.2), b (0.75), tokens (snippet
+-- length, 24), before/after ("[" "]"), ellipsis ("..."), fields.
+function Corpus:search(q, opts)
+  local plan, msg, code = plan_of(self, q, opts, "search")
+  if not plan then return nil, msg, code end
+  return self:_search(plan, opts)
+end
+
+--- c:highlight(doc, q [, {before =, after =}]) -> the text of document
+-- number `doc` with every match of q marked | nil, msg, code.
+function Corpus:highlight(doc, q, opts)
+  check_open(self, "highlight")
+  if math_type(doc) ~= "integer" then
+    error(("bad argument #1 to 'highlight' (integer expected, got %s)"):format(type(doc)), 2)
+  end
+  local plan, msg, code = plan_of(self, q, opts, "highlight")
+  if not plan then return nil, msg, code end
+  return self:_highlight(doc, plan, opts)
+end
+
 -- }======================================================================
 
 -- {======================================================================

@@ -267,14 +267,23 @@ static size_t wb_next (const unsigned char *s, size_t n, size_t pos,
 
 /*
 ** One word segment in the given mode: UAX #29 (+ corpus rules), then
-** in corpus mode an abbreviation takes the period that follows it.
+** in corpus mode an abbreviation takes the period that follows it, and
+** a hyphenated word after that period ("U.S.-led").
 */
 static size_t seg_next (const unsigned char *s, size_t n, size_t pos,
                         int mode) {
   size_t e = wb_next(s, n, pos, mode == CP_TOK_CORPUS);
   if (mode == CP_TOK_CORPUS && e < n && s[e] == '.'
-      && abbrev_period(s, n, pos, e))
+      && abbrev_period(s, n, pos, e)) {
     e++;
+    /* "U.S.-led": a hyphen and a word after the period join too */
+    if (e + 1 < n && s[e] == '-') {
+      size_t len;
+      uint32_t c;
+      if (prop_at(s, n, e + 1, &c, &len) & CP_UNI_WORD)
+        e = wb_next(s, n, e + 1, 1);
+    }
+  }
   return e;
 }
 

@@ -195,6 +195,8 @@ static void tailoring_tests (void) {
            "U.S.|U.K.|e.g.|Mr.|Dr.|etc.|Jan.|5");
   tok_case("abbreviation list is case-sensitive", "MR. mr.", "MR|.|mr|.");
   tok_case("No. only before a number", "No. 5 No. I", "No.|5|No|.|I");
+  tok_case("hyphen after an abbreviation", "U.S.-led U.S.- x",
+           "U.S.-led|U.S.|-|x");
   tok_case("initials", "Antony J. Blinken", "Antony|J.|Blinken");
   tok_case("apostrophes", "ISIS\xE2\x80\x99s ISIS's countries\xE2\x80\x99 x",
            "ISIS\xE2\x80\x99s|ISIS's|countries|\xE2\x80\x99|x");

@@ -104,6 +104,11 @@ describe("tokenizer corpus tailoring", function()
       words("U.S. U.K. e.g. i.e. Mr. Mrs. Dr. Prof. Gen. Inc. Ltd. Co. vs. etc. Jan. Sept. 5"))
   end)
 
+  it("joins a hyphenated word to an abbreviation: U.S.-led", function()
+    assert.are.same({"U.S.-led", "U.S.-based", "U.S.", "-", "x"},
+      words("U.S.-led U.S.-based U.S. - x"))
+  end)
+
   it("keeps the period of a single capital initial", function()
     assert.are.same({"Antony", "J.", "Blinken"}, words("Antony J. Blinken"))
   end)

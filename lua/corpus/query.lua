@@ -183,7 +183,8 @@ local function build (patt, f)
   end)
 end
 
-local term = build(C(-KW * -P"/" * termchar^1), function (st, _, text)
+local NEARKW = (P"ONEAR" + P"NEAR") * ws * P"("
+local term = build(C(-KW * -NEARKW * -P"/" * termchar^1), function (st, _, text)
   if not has_literal(text) then
     return nil, "a wildcard needs at least one other character"
   end

@@ -337,6 +337,9 @@ local G = P{ "query",
       T(P")", "')' closing NEAR"),
     function (_, _, kw, args, dist)
       if #args < 2 then return nil, "NEAR needs at least two terms" end
+      if dist and (mathtype(dist) ~= "integer" or dist > 1000000) then
+        return nil, "NEAR distance must be at most 1000000"
+      end
       for _, a in ipairs(args) do
         if not POSITIONAL[a.op] then
           return nil, "NEAR takes terms, phrases and token patterns"

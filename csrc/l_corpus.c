@@ -520,44 +520,57 @@ static int corpus_paragraphs (lua_State *L) {
 
 /*
 ** core:context(n, first, last, width) -> left, match, right, id
-** KWIC pieces for tokens first..last (1-based within document n) with up
-** to 'width' tokens of context each side, sliced from the original text
+** KWIC pieces for tokens first..last (1-based within document n) with
+** 'width' words of context each side (punctuation tokens are shown but
+** not counted), within the document, sliced from the original text
 ** (original spacing kept; whitespace at the outer edges trimmed).
 */
+static int is_space (char ch) {
+  return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
 static int corpus_context (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   lua_Integer first = luaL_checkinteger(L, 3);
   lua_Integer last = luaL_checkinteger(L, 4);
-  lua_Integer width = luaL_optinteger(L, 5, 5);
+  lua_Integer width = luaL_optinteger(L, 5, 5), k;
   docref r;
-  uint32_t n, p0, p1, l0, r1, b0, b1, x;
-  uint32_t mb0, mb1, lb0, rb1;
+  const uint32_t *st;
+  uint32_t n, p0, p1, l0, r1, x, mb0, mb1, lb0, rb1, b0, b1;
   luaL_argcheck(L, width >= 0, 5, "width must be >= 0");
-  if (!get_doc(L, c, 2, &r)) return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
+  if (!get_doc(L, c, 2, &r))
+    return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
   n = r.di.tok_count;
   luaL_argcheck(L, first >= 1 && first <= (lua_Integer)n, 3, "token index out of range");
   luaL_argcheck(L, last >= first && last <= (lua_Integer)n, 4, "token index out of range");
+  st = cp_seg_stream(r.s);
   p0 = r.di.tok_start + (uint32_t)first - 1;
   p1 = r.di.tok_start + (uint32_t)last - 1;
-  l0 = (uint32_t)first - 1 >= (uint64_t)width ? p0 - (uint32_t)width : r.di.tok_start;
-  r1 = (uint64_t)(n - (uint32_t)last) >= (uint64_t)width ? p1 + (uint32_t)width : r.di.tok_start + n - 1;
+  /* widen left/right until 'width' words are in */
+  for (l0 = p0, k = 0; l0 > r.di.tok_start && k < width; l0--)
+    if (!cp_seg_type_punct(r.s, st[l0 - 1])) k++;
+  for (r1 = p1, k = 0; r1 + 1 < r.di.tok_start + n && k < width; r1++)
+    if (!cp_seg_type_punct(r.s, st[r1 + 1])) k++;
+  /* and take the punctuation that clings to the last word taken */
+  while (r1 + 1 < r.di.tok_start + n && cp_seg_type_punct(r.s, st[r1 + 1])) {
+    uint32_t e0, e1, f0, f1;
+    if (cp_seg_tok_span(r.s, r1, &e0, &e1) != CP_OK ||
+        cp_seg_tok_span(r.s, r1 + 1, &f0, &f1) != CP_OK || f0 != e1)
+      break;
+    r1++;
+  }
   if (cp_seg_tok_span(r.s, p0, &mb0, &x) != CP_OK ||
       cp_seg_tok_span(r.s, p1, &x, &mb1) != CP_OK ||
       cp_seg_tok_span(r.s, l0, &lb0, &x) != CP_OK ||
       cp_seg_tok_span(r.s, r1, &x, &rb1) != CP_OK ||
       lb0 > mb0 || mb0 > mb1 || mb1 > rb1 || rb1 > r.di.textlen)
     return luaL_error(L, "damaged token spans");
-  /* left context ends where the match starts, less trailing spaces */
   b0 = lb0; b1 = mb0;
-  while (b1 > b0 && (r.di.text[b1 - 1] == ' ' || r.di.text[b1 - 1] == '\n' ||
-                     r.di.text[b1 - 1] == '\t' || r.di.text[b1 - 1] == '\r'))
-    b1--;
+  while (b1 > b0 && is_space(r.di.text[b1 - 1])) b1--;
   lua_pushlstring(L, r.di.text + b0, b1 - b0);
   lua_pushlstring(L, r.di.text + mb0, mb1 - mb0);
   b0 = mb1; b1 = rb1;
-  while (b0 < b1 && (r.di.text[b0] == ' ' || r.di.text[b0] == '\n' ||
-                     r.di.text[b0] == '\t' || r.di.text[b0] == '\r'))
-    b0++;
+  while (b0 < b1 && is_space(r.di.text[b0])) b0++;
   lua_pushlstring(L, r.di.text + b0, b1 - b0);
   lua_pushlstring(L, r.di.id, r.di.idlen);
   return 4;

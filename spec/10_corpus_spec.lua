@@ -114,7 +114,7 @@ describe("adding documents", function()
     local c = corpus.new()
     c:add{id = "bad", text = "caf\xC3 ok \xFF\xFEend"}
     local st = c:stats()
-    assert.are.equal(2, st.invalid_utf8)
+    assert.are.equal(3, st.invalid_utf8)   -- C3 (cut short), FF, FE
     local d = c:doc("bad")
     assert.are.equal("caf\u{FFFD} ok \u{FFFD}\u{FFFD}end", d.text)
     assert.are.equal(1, c:count("ok"))
@@ -316,7 +316,8 @@ describe("queries", function()
   it("counts a word on the norm layer by default", function()
     assert.are.equal(4, c:count("fighters"))
     assert.are.equal(1, c:count("FIGHTERS", {layer = "word"}))
-    assert.are.equal(6, c:count("fighter", {layer = "stem"}))
+    -- fighters x3, fighter, fighters; not fight or fought
+    assert.are.equal(5, c:count("fighter", {layer = "stem"}))
   end)
 
   it("counts a phrase", function()
@@ -402,22 +403,25 @@ describe("the seed corpus", function()
     assert.are.equal(3, c:count('"foreign terrorist fighters"'))
     -- grep -o 'Al-Hol' *.txt | wc -l  --> 4
     assert.are.equal(4, c:count("Al-Hol"))
-    -- grep -o 'Daesh/ISIS' *.txt | wc -l --> 21: a phrase skips the "/"
-    assert.are.equal(21, c:count('"daesh isis"'))
-    assert.are.equal(0, c:count("Al"))
+    -- grep -o 'Daesh/ISIS' *.txt | wc -l --> 21: a phrase skips the "/";
+    -- one of them is "Daesh/ISIS's", whose last token is isis's, not isis
+    assert.are.equal(20, c:count('"daesh isis"'))
+    assert.are.equal(1, c:count('"daesh isis\'s"'))
+    -- "Al" alone is only the "Al Asad" of the communiqué: Al-Hol is one token
+    assert.are.equal(1, c:count("Al"))
   end)
 
-  it("shows Al-Hol in context", function()
+  it("shows Al-Hol in context, six words each side", function()
     local lines = {}
     for k in c:kwic("Al-Hol", {width = 6}) do
       lines[#lines + 1] = k.left .. " [" .. k.match .. "] " .. k.right
       assert.are.equal(NEWS, k.id)
     end
     assert.are.same({
-      "members of ISIS foreign fighters. [Al-Hol] is the largest of these humanitarian",
-      "pointed to the recent killings of [Al-Hol] residents. “They reflect a persistent",
-      "to innocent civilians in [Al-Hol],” he said.",
-      "In response to the challenges at [Al-Hol], between March 28 and April",
+      "family members of ISIS foreign fighters. [Al-Hol] is the largest of these humanitarian",
+      "pointed to the recent killings of [Al-Hol] residents. “They reflect a persistent threat",
+      "criminal affiliates to innocent civilians in [Al-Hol] ,” he said.\nIn response to the",
+      "In response to the challenges at [Al-Hol] , between March 28 and April 2,",
     }, lines)
   end)
 

@@ -8,6 +8,10 @@
 --   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
 --       timed: corpus.new() and c:add_jsonl(file) for every file, then the
 --       seal; JSON parsing is part of the measure here.
+--   lua5.4 bench/build_bench.lua tokcount FILE.jsonl...
+--       the tokenizer alone through the Lua module: corpus.core.tokcount
+--       (tokens, sentences, paragraphs, punctuation; no tables built) on
+--       every text, best of $REPEAT passes (default 3).
 --
 -- Run in its own process (bench/run.sh starts one per side), so the peak
 -- resident memory (VmHWM) is this side's alone.  Prints one line
@@ -16,7 +20,8 @@
 
 local corpus = require "corpus"
 
--- wall clock in seconds (os.clock is CPU time); one fork per call, which
+-- wall clock in seconds (os.clock, also reported, is CPU time: user +
+-- system); one fork per call, which
 -- costs about a millisecond against runs of seconds
 local function now ()
   local p = assert(io.popen("date +%s%N"))
@@ -61,9 +66,34 @@ end
 
 local mode = arg[1]
 local files = table.move(arg, 2, #arg, 1, {})
-if (mode ~= "build" and mode ~= "build-jsonl") or #files == 0 then
-  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-jsonl FILE.jsonl...\n")
+if (mode ~= "build" and mode ~= "build-jsonl" and mode ~= "tokcount")
+   or #files == 0 then
+  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-jsonl|tokcount FILE.jsonl...\n")
   os.exit(2)
+end
+
+if mode == "tokcount" then
+  local tokcount = require("corpus.core").tokcount
+  local docs, nbytes = load(files)
+  collectgarbage(); collectgarbage()
+  local rss_load = proc_status("VmRSS")
+  local best, bestcpu, tokens, sents, paras, punct
+  for _ = 1, tonumber(os.getenv("REPEAT") or 3) do
+    local t0, c0 = now(), os.clock()
+    tokens, sents, paras, punct = 0, 0, 0, 0
+    for i = 1, #docs do
+      local t, s, p, u = tokcount(docs[i].text)
+      tokens, sents, paras, punct = tokens + t, sents + s, paras + p, punct + u
+    end
+    local t, tc = now() - t0, os.clock() - c0
+    if not best or t < best then best = t end
+    if not bestcpu or tc < bestcpu then bestcpu = tc end
+  end
+  print(("RESULT side=tokcount docs=%d bytes=%d tokens=%d words=%d sentences=%d "
+         .. "paragraphs=%d secs=%.4f cpu=%.4f rss_load_kb=%d peak_kb=%d")
+        :format(#docs, nbytes, tokens, tokens - punct, sents, paras, best, bestcpu,
+                rss_load, proc_status("VmHWM")))
+  os.exit(0)
 end
 
 local docs, nbytes, secs
@@ -73,7 +103,7 @@ if mode == "build" then
 end
 local rss_load = proc_status("VmRSS")
 
-local t0 = now()
+local t0, c0 = now(), os.clock()
 local c = corpus.new()
 if mode == "build" then
   for i = 1, #docs do assert(c:add(docs[i])) end
@@ -82,12 +112,13 @@ else
 end
 seal(c)
 secs = now() - t0
+local cpusecs = os.clock() - c0
 
 local st = c:stats()
 if not nbytes then nbytes = st.bytes end
 print(("RESULT side=%s docs=%d bytes=%d tokens=%d words=%d sentences=%d "
-       .. "paragraphs=%d secs=%.4f rss_load_kb=%d peak_kb=%d")
+       .. "paragraphs=%d secs=%.4f cpu=%.4f rss_load_kb=%d peak_kb=%d")
       :format(mode, st.docs, nbytes, st.tokens, st.words or 0,
-              st.sentences or 0, st.paragraphs or 0, secs, rss_load,
+              st.sentences or 0, st.paragraphs or 0, secs, cpusecs, rss_load,
               proc_status("VmHWM")))
 if c.close then c:close() end

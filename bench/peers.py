@@ -11,7 +11,9 @@ resident memory it reports (VmHWM) belongs to that side alone.  Texts are
 loaded before the clock starts: every side is timed on indexing, not on
 reading JSON.  Results are printed as one line
 
-    RESULT side=<name> docs=N bytes=N tokens=N secs=S rss_load_kb=N peak_kb=N
+    RESULT side=<name> docs=N bytes=N tokens=N secs=S cpu=S rss_load_kb=N peak_kb=N
+
+(secs: wall clock; cpu: user + system time of the process)
 
 that bench/report.lua turns into the table.
 """
@@ -75,18 +77,19 @@ def fts5(files):
     docs = load(files)
     nbytes = sum(len(t.encode("utf-8")) for _, t in docs)
     rss_load = proc_status("VmRSS")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, text, "
                "tokenize = 'unicode61')")
     with db:
         db.executemany("INSERT INTO d(id, text) VALUES (?, ?)", docs)
     secs = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(d, 'row')")
     tokens = db.execute("SELECT sum(cnt) FROM v").fetchone()[0] or 0
-    print("RESULT side=fts5 docs=%d bytes=%d tokens=%d secs=%.4f "
+    print("RESULT side=fts5 docs=%d bytes=%d tokens=%d secs=%.4f cpu=%.4f "
           "rss_load_kb=%d peak_kb=%d sqlite=%s"
-          % (len(docs), nbytes, tokens, secs, rss_load,
+          % (len(docs), nbytes, tokens, secs, cpu, rss_load,
              proc_status("VmHWM"), sqlite3.sqlite_version))
 
 

@@ -5,6 +5,7 @@
 # Indexes the largest corpus under ${CORPORA:-../shared/corpora} (largest
 # by bytes of *.jsonl) and prints, per side, MB/s, tokens/s and peak memory:
 #   tokenize     our tokenizer alone, in C (bench/tok_bench.c)
+#   tokcount     our tokenizer alone, through Lua (corpus.core.tokcount)
 #   wc -w        the same texts as one file, for reference
 #   build        corpus.new() + c:add{} of every document + seal (Lua API)
 #   build-jsonl  corpus.new() + c:add_jsonl() of every file + seal
@@ -22,7 +23,7 @@ PY=/usr/bin/python3
 B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
-SIDES=${SIDES:-"tokenize wc build build-jsonl fts5"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-jsonl fts5"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -79,20 +80,26 @@ fi
 if want wc; then
   # wc -w in the current locale (multibyte-aware under C.UTF-8); best pass
   bytes=$(wc -c < "$OUT/text.txt")
-  bestns=""; words=0; peak=0; i=0
+  # (wall from date +%N; CPU = user + system from GNU time, 10 ms steps)
+  bestns=""; bestcpu=""; words=0; peak=0; i=0
   while [ $i -lt "$REPEAT" ]; do
     t0=$(date +%s%N)
-    words=$(/usr/bin/time -f '%M' -o "$OUT/wc.time" wc -w < "$OUT/text.txt")
+    words=$(/usr/bin/time -f '%M %U %S' -o "$OUT/wc.time" wc -w < "$OUT/text.txt")
     t1=$(date +%s%N)
     ns=$((t1 - t0))
     if [ -z "$bestns" ] || [ $ns -lt "$bestns" ]; then bestns=$ns; fi
-    peak=$(tail -1 "$OUT/wc.time")
+    set -- $(tail -1 "$OUT/wc.time")
+    peak=$1
+    cpu=$(awk "BEGIN { printf \"%.4f\", $2 + $3 }")
+    if [ -z "$bestcpu" ] || awk "BEGIN { exit !($cpu < $bestcpu) }"; then bestcpu=$cpu; fi
     i=$((i + 1))
   done
+  set -- "$best"/*.jsonl
   secs=$(awk "BEGIN { printf \"%.4f\", $bestns / 1e9 }")
-  echo "RESULT side=wc docs=- bytes=$bytes tokens=$words secs=$secs rss_load_kb=0 peak_kb=$peak locale=${LC_ALL:-${LC_CTYPE:-${LANG:-POSIX}}}" >> "$res"
+  echo "RESULT side=wc docs=- bytes=$bytes tokens=$words secs=$secs cpu=$bestcpu rss_load_kb=0 peak_kb=$peak locale=${LC_ALL:-${LC_CTYPE:-${LANG:-POSIX}}}" >> "$res"
 fi
 
+want tokcount && side tokcount env REPEAT="$REPEAT" "$LUA" bench/build_bench.lua tokcount "$@"
 want build && side build "$LUA" bench/build_bench.lua build "$@"
 want build-jsonl && side build-jsonl "$LUA" bench/build_bench.lua build-jsonl "$@"
 want fts5 && side fts5 "$PY" bench/peers.py fts5 "$@"

@@ -13,8 +13,8 @@ local SAMPLE = "examples/sample.jsonl"
 local PHRASE = '"early warning system"'
 local WORD = "nitrate"
 local WIDTH = 6          -- KWIC context, in tokens
-local LEFT_COLS = 48     -- display columns for the left context
-local RIGHT_COLS = 48
+local LEFT_COLS = 40     -- display columns for the left context
+local RIGHT_COLS = 40
 local TOP = 15
 
 -- display helpers ---------------------------------------------------------

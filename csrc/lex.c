@@ -186,3 +186,60 @@ int cp_lex_intern (cp_lex *x, const char *s, size_t n, uint64_t h,
   *id = x->n++;
   return 1;
 }
+
+
+void cp_rawmap_init (cp_rawmap *m) {
+  memset(m, 0, sizeof(*m));
+  m->empty = UINT32_MAX;
+}
+
+void cp_rawmap_free (cp_rawmap *m) {
+  free(m->slots);
+  cp_bytes_free(&m->str);
+  cp_rawmap_init(m);
+}
+
+static void rawplace (cp_rawslot *slots, size_t mask, uint64_t h,
+                      const cp_rawslot *e) {
+  size_t i = (size_t)h & mask;
+  while (slots[i].len != 0) i = (i + 1) & mask;
+  slots[i] = *e;
+}
+
+static int rawgrow (cp_rawmap *m) {
+  size_t ns = m->mask ? (m->mask + 1) * 2 : 1024, i;
+  cp_rawslot *slots;
+  if (ns > SIZE_MAX / sizeof(cp_rawslot)) return 0;
+  slots = (cp_rawslot *)calloc(ns, sizeof(cp_rawslot));
+  if (slots == NULL) return 0;
+  if (m->mask != 0)
+    for (i = 0; i <= m->mask; i++) {
+      const cp_rawslot *e = &m->slots[i];
+      const char *p;
+      if (e->len == 0) continue;
+      p = e->len <= 8 ? (const char *)&e->key : m->str.v + e->key;
+      rawplace(slots, ns - 1, cp_rawhash(p, e->len, e->key), e);
+    }
+  free(m->slots);
+  m->slots = slots;
+  m->mask = ns - 1;
+  return 1;
+}
+
+int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, uint64_t key,
+                   uint64_t h, uint32_t val) {
+  cp_rawslot e;
+  if (n == 0) { m->empty = val;  return 1; }
+  if (n > UINT32_MAX) return 0;
+  if ((m->n + 1) * 2 > m->mask + 1 && !rawgrow(m)) return 0;
+  e.val = val;
+  e.len = (uint32_t)n;
+  if (n <= 8) e.key = key;
+  else {
+    e.key = m->str.n;
+    if (!cp_bytes_append(&m->str, p, n)) return 0;
+  }
+  rawplace(m->slots, m->mask, h, &e);
+  m->n++;
+  return 1;
+}

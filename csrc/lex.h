@@ -114,4 +114,71 @@ void cp_lex_free (cp_lex *x);
 
 /* }================================================================ */
 
+
+/* {================================================================
+** Raw-form map: token bytes -> word id, the one probe per token
+** ================================================================= */
+
+/*
+** Tuned for the token loop: a slot holds the length, the value and
+** either the bytes themselves (tokens of <= 8 bytes: most of them, and
+** the probe then never leaves the slot) or the offset of the bytes in
+** 'str'.  Open addressing, linear probing, load <= 1/2; len 0 marks an
+** empty slot, so the empty token is kept aside in 'empty'.
+*/
+typedef struct cp_rawslot {
+  uint64_t key;     /* bytes (len <= 8, zero padded) or offset in str */
+  uint32_t val;
+  uint32_t len;
+} cp_rawslot;
+
+typedef struct cp_rawmap {
+  cp_rawslot *slots;
+  size_t mask, n;   /* nslots - 1 (0 if none), entries */
+  cp_bytes str;     /* bytes of the long keys */
+  uint32_t empty;   /* value of the empty token, UINT32_MAX if none */
+} cp_rawmap;
+
+/* the key word of p[0..n) for n <= 8; 'end' bounds a safe 8-byte read */
+static inline uint64_t cp_rawkey (const char *p, size_t n, const char *end) {
+  uint64_t k = 0;
+  if (end - p >= 8) {
+    memcpy(&k, p, 8);
+    if (n < 8) k &= ((uint64_t)1 << (8 * n)) - 1;  /* little-endian */
+  }
+  else memcpy(&k, p, n);
+  return k;
+}
+
+static inline uint64_t cp_rawhash (const char *p, size_t n, uint64_t key) {
+  uint64_t h;
+  if (n > 8) return XXH3_64bits(p, n);
+  h = (key ^ ((uint64_t)n << 59)) * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 29);
+}
+
+/* value of p[0..n) or UINT32_MAX; key/h from cp_rawkey/cp_rawhash */
+static inline uint32_t cp_rawmap_find (const cp_rawmap *m, const char *p,
+                                       size_t n, uint64_t key, uint64_t h) {
+  size_t i;
+  if (n == 0) return m->empty;
+  if (m->mask == 0) return UINT32_MAX;
+  for (i = (size_t)h & m->mask; ; i = (i + 1) & m->mask) {
+    const cp_rawslot *s = &m->slots[i];
+    if (s->len == n) {
+      if (n <= 8 ? s->key == key : memcmp(m->str.v + s->key, p, n) == 0)
+        return s->val;
+    }
+    else if (s->len == 0) return UINT32_MAX;
+  }
+}
+
+/* add p[0..n) (known absent, n < 2^32) -> val; 0 on out of memory */
+int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, uint64_t key,
+                   uint64_t h, uint32_t val);
+void cp_rawmap_init (cp_rawmap *m);
+void cp_rawmap_free (cp_rawmap *m);
+
+/* }================================================================ */
+
 #endif

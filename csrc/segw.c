@@ -39,8 +39,7 @@ typedef struct docrec {
 struct cp_segw {
   cp_an *an;
   int mode;
-  cp_lex raw;             /* token bytes as written -> raw id */
-  cp_vec32 raw_word;      /* raw id -> word id */
+  cp_rawmap raw;          /* token bytes as written -> word id */
   cp_lex lex[CP_NLAYERS]; /* word (NFC), norm, stem strings */
   cp_vec32 word_norm;     /* word id -> norm id */
   cp_bytes word_flags;    /* word id -> CP_WF_* */
@@ -74,14 +73,14 @@ cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
   }
   w->an = an;
   w->mode = mode;
+  cp_rawmap_init(&w->raw);
   return w;
 }
 
 /* release every buffer, keeping analyser and mode */
 static void reset (cp_segw *w) {
   int l;
-  cp_lex_free(&w->raw);
-  cp_vec32_free(&w->raw_word);
+  cp_rawmap_free(&w->raw);
   for (l = 0; l < CP_NLAYERS; l++) cp_lex_free(&w->lex[l]);
   cp_vec32_free(&w->word_norm);
   cp_bytes_free(&w->word_flags);
@@ -97,6 +96,32 @@ static void reset (cp_segw *w) {
   w->ndocs = w->capdocs = 0;
   w->invalid = 0;
   cp_tokvec_free(&w->tv);
+}
+
+/* keep a buffer for the next segment only up to this size */
+#define KEEP ((size_t)64 << 20)
+
+/*
+** Empty the builder after finish().  Per-segment buffers of moderate
+** size are kept: first-touching fresh memory is a large part of the
+** build cost (page faults), and the next segment needs the same amount.
+** Lexicons and per-type arrays start afresh.
+*/
+static void clear (cp_segw *w) {
+  int l;
+  cp_rawmap_free(&w->raw);
+  for (l = 0; l < CP_NLAYERS; l++) cp_lex_free(&w->lex[l]);
+  cp_vec32_free(&w->word_norm);
+  cp_bytes_free(&w->word_flags);
+  cp_vec32_free(&w->norm_stem);
+  if (w->stream.cap * 4 > KEEP) cp_vec32_free(&w->stream);
+  if (w->spans.cap * 4 > KEEP) cp_vec32_free(&w->spans);
+  if (w->text.cap > KEEP) cp_bytes_free(&w->text);
+  if (w->docstr.cap > KEEP) cp_bytes_free(&w->docstr);
+  w->stream.n = w->spans.n = w->sents.n = w->paras.n = 0;
+  w->text.n = w->docstr.n = 0;
+  w->ndocs = 0;
+  w->invalid = 0;
 }
 
 void cp_segw_free (cp_segw *w) {
@@ -184,14 +209,13 @@ static int newword (cp_segw *w, const char *s, size_t n, unsigned flags,
 ** NFC form (two spellings with the same NFC share a word id), creating
 ** the word type if needed, and remember raw -> word.
 */
-static int newraw (cp_segw *w, const char *p, size_t n, uint64_t h,
-                   unsigned flags, uint32_t *wid, cp_err *err) {
+static int newraw (cp_segw *w, const char *p, size_t n, uint64_t key,
+                   uint64_t h, unsigned flags, uint32_t *wid, cp_err *err) {
   utf8proc_uint8_t *nfc = NULL;
   const char *s = p;
   size_t sn = n, i;
   int64_t f;
-  int rc = CP_OK, r;
-  uint32_t rid;
+  int rc = CP_OK;
   for (i = 0; i < n; i++)
     if ((unsigned char)p[i] >= 0x80) break;
   if (i < n) {  /* not ASCII: ASCII is its own NFC */
@@ -204,18 +228,13 @@ static int newraw (cp_segw *w, const char *p, size_t n, uint64_t h,
     if (k >= 0) { s = (const char *)nfc;  sn = (size_t)k; }
     /* else: cannot happen on repaired text; keep the bytes as they are */
   }
-  if (!cp_vec32_reserve(&w->raw_word, 1)) {
-    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding a token type");
-    goto done;
-  }
   f = cp_lex_find(&w->lex[CP_WORD], s, sn, cp_lex_hash(s, sn));
   if (f >= 0)
     *wid = (uint32_t)f;
   else if ((rc = newword(w, s, sn, flags, wid, err)) != CP_OK)
     goto done;
-  r = cp_lex_intern(&w->raw, p, n, h, SIZE_MAX / 2, &rid);
-  if (r < 0) { rc = lexerr(r, "token", err); goto done; }
-  w->raw_word.v[w->raw_word.n++] = *wid;
+  if (!cp_rawmap_add(&w->raw, p, n, key, h, *wid))
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding a token type");
 done:
   free(nfc);
   return rc;
@@ -284,7 +303,8 @@ static void cut (cp_segw *w, size_t nd) {
 ** The token loop, on text already repaired and tokenized into w->tv.
 ** Everything it appends was reserved by the caller, except on new types.
 */
-static int addtokens (cp_segw *w, const char *text, cp_err *err) {
+static int addtokens (cp_segw *w, const char *text, size_t len,
+                      cp_err *err) {
   const cp_tok *t = w->tv.v, *e = t + w->tv.n;
   uint32_t *st = w->stream.v + w->stream.n;
   uint32_t *sp = w->spans.v + w->spans.n;
@@ -293,12 +313,11 @@ static int addtokens (cp_segw *w, const char *text, cp_err *err) {
   for (; t < e; t++, pos++) {
     const char *p = text + t->start;
     size_t n = t->stop - t->start;
-    uint64_t h = cp_lex_hash(p, n);
-    int64_t f = cp_lex_find(&w->raw, p, n, h);
-    uint32_t wid;
-    if (f >= 0)
-      wid = w->raw_word.v[f];
-    else if ((rc = newraw(w, p, n, h, t->flags, &wid, err)) != CP_OK)
+    uint64_t key = n <= 8 ? cp_rawkey(p, n, text + len) : 0;
+    uint64_t h = cp_rawhash(p, n, key);
+    uint32_t wid = cp_rawmap_find(&w->raw, p, n, key, h);
+    if (wid == UINT32_MAX &&
+        (rc = newraw(w, p, n, key, h, t->flags, &wid, err)) != CP_OK)
       break;
     *st++ = wid;
     *sp++ = (uint32_t)t->start;
@@ -385,7 +404,7 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   d.invalid = ninv;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
-  rc = addtokens(w, text, err);
+  rc = addtokens(w, text, len, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  goto done; }
   cp_bytes_append(&w->text, text, len);           /* reserved above */
   cp_bytes_append(&w->docstr, id, idlen);
@@ -665,7 +684,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   *img = out;
   *size = total;
   out = NULL;
-  reset(w);
+  clear(w);
   goto done;
 oom:
   rc = cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");

@@ -48,6 +48,7 @@
 
 #include "index.h"
 #include "manifest.h"
+#include "segfmt.h"
 
 #define MANIFEST      "MANIFEST"
 #define MANIFEST_TMP  "MANIFEST.tmp"
@@ -739,6 +740,22 @@ static int decode_meta (const cp_docinfo *di, metav *mv) {
 }
 
 /*
+** The U+FFFD substitutions made when the merged documents were first
+** added are a segment header field (the merge re-adds repaired text, so
+** the builder counts none): write the inputs' total into the image and
+** re-seal the header checksum (segment format: seg.c).
+*/
+static void carry_invalid (void *img, size_t size, uint64_t n) {
+  unsigned char *b = img;
+  uint32_t hdrsize;
+  if (size < CP_SEG_FIXED + 8) return;
+  hdrsize = cp_rd32(b + CP_H_HDRSIZE);
+  if (hdrsize < CP_SEG_FIXED + 8 || hdrsize > size) return;
+  cp_wr64(b + CP_H_INVALID, n);
+  cp_wr64(b + hdrsize - 8, (uint64_t)XXH64(b, hdrsize - 8, 0));
+}
+
+/*
 ** Build one segment from the live documents of segments [lo, hi), in
 ** order: their stored text, id and metadata go through a new builder
 ** (so the result is exactly what adding them afresh would give).
@@ -770,8 +787,14 @@ static int merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
                        err);
     }
   }
-  if (rc == CP_OK && cp_segw_ndocs(w) > 0)
+  if (rc == CP_OK && cp_segw_ndocs(w) > 0) {
     rc = cp_segw_finish(w, img, size, err);
+    if (rc == CP_OK) {
+      uint64_t inv = 0;
+      for (i = lo; i < hi; i++) inv += cp_seg_invalid(cp_corpus_seg(c, i));
+      carry_invalid(*img, *size, inv);
+    }
+  }
   free(mv.v);
   cp_segw_free(w);
   return rc;

@@ -492,7 +492,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sortent *ent[CP_NLAYERS] = {NULL, NULL, NULL};
   sortent *byid = NULL;
   uint32_t nt[CP_NLAYERS] = {0, 0, 0};
-  uint32_t *cursor = NULL;
   secinfo sec[CP_SEC_COUNT];
   unsigned char *out = NULL;
   size_t T, D, total, hdrsize, i;
@@ -601,39 +600,67 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     for (k = 0; k < nt[CP_STEM]; k++) last[CP_STEM][k] = so[k];
     for (k = 0; k < nt[CP_NORM]; k++) sn[last[CP_STEM][ns[k]]++] = k;
   }
-  /* 5. stream, postings, document frequencies: one pass, doc by doc */
-  cursor = (uint32_t *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(uint32_t));
-  if (cursor == NULL) goto oom;
+  /* 5. stream, postings, document frequencies: one pass, doc by doc.
+  ** Everything a token needs is packed per type (one cache line for the
+  ** word, one for the norm, one for the stem), because this loop is
+  ** bound by random accesses, not by arithmetic. */
   {
+    typedef struct { uint32_t wid, nid, sid, last, df, pad[3]; } winfo;
+    typedef struct { uint32_t cursor, last, df, pad; } ninfo;
+    typedef struct { uint32_t last, df; } sinfo;
     uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
     uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
     uint32_t *post = (uint32_t *)(out + sec[CP_SEC_POST].off);
     const uint32_t *wn = (const uint32_t *)(out + sec[CP_SEC_WNORM].off);
     const uint32_t *ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
     const uint32_t *nf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off);
-    uint32_t *df[CP_NLAYERS];
-    const uint32_t *wmap = map[CP_WORD];
-    uint32_t k, d;
-    for (l = 0; l < CP_NLAYERS; l++) {
-      df[l] = (uint32_t *)(out + sec[CP_SEC_FREQ(l)].off) + nt[l];
-      for (k = 0; k < nt[l]; k++) last[l][k] = UINT32_MAX;
+    uint32_t nb = w->lex[CP_WORD].n, k, d;
+    winfo *wi = (winfo *)malloc(((size_t)nb + 1) * sizeof(winfo));
+    ninfo *ni = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
+    sinfo *si = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
+    if (wi == NULL || ni == NULL || si == NULL) {
+      free(wi);  free(ni);  free(si);
+      goto oom;
+    }
+    for (k = 0; k < nb; k++) {   /* dropped types are never reached */
+      uint32_t f = map[CP_WORD][k];
+      wi[k].wid = f;
+      wi[k].nid = f != UINT32_MAX ? wn[f] : 0;
+      wi[k].sid = f != UINT32_MAX ? ns[wn[f]] : 0;
+      wi[k].last = UINT32_MAX;
+      wi[k].df = 0;
     }
     po[0] = 0;
     for (k = 0; k < nt[CP_NORM]; k++) {
-      cursor[k] = po[k];
+      ni[k].cursor = po[k];
+      ni[k].last = UINT32_MAX;
+      ni[k].df = 0;
       po[k + 1] = po[k] + nf[k];
     }
+    for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
     for (d = 0; d < D; d++) {
       uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
       for (; p < e; p++) {
-        uint32_t wid = wmap[w->stream.v[p]], nid = wn[wid], sid = ns[nid];
-        st[p] = wid;
-        post[cursor[nid]++] = p;
-        if (last[CP_WORD][wid] != d) { last[CP_WORD][wid] = d; df[CP_WORD][wid]++; }
-        if (last[CP_NORM][nid] != d) { last[CP_NORM][nid] = d; df[CP_NORM][nid]++; }
-        if (last[CP_STEM][sid] != d) { last[CP_STEM][sid] = d; df[CP_STEM][sid]++; }
+        winfo *x = &wi[w->stream.v[p]];
+        ninfo *y = &ni[x->nid];
+        sinfo *z = &si[x->sid];
+        st[p] = x->wid;
+        post[y->cursor++] = p;
+        if (x->last != d) { x->last = d;  x->df++; }
+        if (y->last != d) { y->last = d;  y->df++; }
+        if (z->last != d) { z->last = d;  z->df++; }
       }
     }
+    {
+      uint32_t *dw = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_WORD)].off) + nt[CP_WORD];
+      uint32_t *dn = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off) + nt[CP_NORM];
+      uint32_t *ds = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_STEM)].off) + nt[CP_STEM];
+      for (k = 0; k < nb; k++)
+        if (wi[k].wid != UINT32_MAX) dw[wi[k].wid] = wi[k].df;
+      for (k = 0; k < nt[CP_NORM]; k++) dn[k] = ni[k].df;
+      for (k = 0; k < nt[CP_STEM]; k++) ds[k] = si[k].df;
+    }
+    free(wi);  free(ni);  free(si);
   }
   /* 6. spans, structure, documents */
   if (T) memcpy(out + sec[CP_SEC_SPANS].off, w->spans.v, 8 * T);
@@ -693,7 +720,6 @@ done:
     free(freq[l]);  free(map[l]);  free(last[l]);  free(ent[l]);
   }
   free(byid);
-  free(cursor);
   free(out);
   return rc;
 }

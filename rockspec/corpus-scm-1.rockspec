@@ -28,10 +28,39 @@ build = {
   type = "builtin",
   modules = {
     -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
+    ["corpus"] = "lua/corpus/init.lua",
+    ["corpus.query"] = "lua/corpus/query.lua",
+    ["corpus.stats"] = "lua/corpus/stats.lua",
     -- MODULES END
     ["corpus.core"] = {
       sources = {
         -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
+        "csrc/analysis.c",
+        "csrc/assoc.c",
+        "csrc/colloc.c",
+        "csrc/corpus.c",
+        "csrc/cp.c",
+        "csrc/disp.c",
+        "csrc/exec.c",
+        "csrc/freq.c",
+        "csrc/index.c",
+        "csrc/keyness.c",
+        "csrc/l_corpus.c",
+        "csrc/l_index.c",
+        "csrc/l_query.c",
+        "csrc/l_stats.c",
+        "csrc/l_tok.c",
+        "csrc/lex.c",
+        "csrc/manifest.c",
+        "csrc/plan.c",
+        "csrc/rank.c",
+        "csrc/seg.c",
+        "csrc/segw.c",
+        "csrc/snippet.c",
+        "csrc/stats.c",
+        "csrc/tok.c",
+        "csrc/unitab.c",
+        "csrc/utf8.c",
         -- SOURCES END
       },
       defines = { "_GNU_SOURCE" },

@@ -310,6 +310,13 @@ static const unsigned char sb_stop[128] = {
   ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\r'] = 1, ['\n'] = 1
 };
 
+/* word-at-a-time tests: any byte with the high bit set; any byte equal
+** to c (exact: the classic "has a zero byte" test on w ^ c...c) */
+#define ONES   UINT64_C(0x0101010101010101)
+#define HIBITS UINT64_C(0x8080808080808080)
+#define HASBYTE(w, c) \
+  ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) & HIBITS)
+
 /* SB8 lookahead: does a Lower come before any OLetter, Upper, Lower,
 ** ParaSep or SATerm, starting at i? */
 static int sb8_lower (const unsigned char *s, size_t n, size_t i, int corpus) {
@@ -347,6 +354,15 @@ static size_t sb_next (const unsigned char *s, size_t n, size_t pos,
       /* fast path: outside a terminator run every ASCII character
       ** other than . ! ? CR LF continues the sentence (SB998) */
       size_t j = i + 1;
+      /* 8 bytes at a time while none is . ! ? CR LF or non-ASCII */
+      while (j + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + j, 8);
+        if ((w & HIBITS) || HASBYTE(w, '.') || HASBYTE(w, '!')
+            || HASBYTE(w, '?') || HASBYTE(w, '\n') || HASBYTE(w, '\r'))
+          break;
+        j += 8;
+      }
       while (j < n && s[j] < 0x80 && !sb_stop[s[j]]) j++;
       l2 = (j - i >= 2) ? CP_UNI_SB(cp_uni_ascii[s[j - 2]]) : l1;
       l1 = CP_UNI_SB(cp_uni_ascii[s[j - 1]]);
@@ -464,7 +480,7 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
   size_t pos = 0, send = 0, i;
   unsigned nl = 0;
   size_t linestart = 0, maxline = 0;
-  int blank = 0, indent = 0, first = 1, rc;
+  int blank = 0, indent = 0, lines = 0, first = 1, rc;
   int corpus = (mode == CP_TOK_CORPUS);
   if ((rc = check_args(str, n, mode, "cp_tok_run", err)) != CP_OK) return rc;
   if (tv == NULL)
@@ -509,6 +525,7 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
     else if (nl >= 2) { flags |= CP_TF_SSTART | CP_TF_PSTART; blank = 1; }
     else if (nl == 1) {
       flags |= TF_LINE;
+      lines = 1;
       if (pos > linestart) { flags |= TF_INDENT; indent = 1; }
     }
     /* sentence boundaries up to this token */
@@ -532,7 +549,7 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
   ** (Reuters, scanned UN speeches).
   */
   if (n - linestart > maxline) maxline = n - linestart;
-  {
+  if (lines) {
     int wrapped = indent && maxline <= WRAPWIDTH;
     for (i = 0; i < tv->n; i++) {
       unsigned f = tv->v[i].flags;

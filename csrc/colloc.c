@@ -1,13 +1,14 @@
 /*
-** colloc.c -- collocates of a node (window around each match) and
+** colloc.c -- collocates of a node (a window around each match) and
 ** all-pairs window collocations (NLTK's BigramCollocationFinder).
 **
-** The co-occurrence counts come from a tight loop over the word-id
-** stream around each node match, with an array indexed by layer type
-** id and a list of the ids touched; the collocates' corpus frequencies
-** come from the segments' type frequencies (summed over the word types
-** that map to a layer type) when every document of the segment is
-** counted, and from one pass over the counted documents otherwise.
+** Co-occurrences are counted by a tight loop over the word-id stream
+** around each node match, into an array indexed by global type id with
+** a list of the ids touched.  The collocates' frequencies in the
+** selection come from the segments' type frequencies (summed over the
+** word types that map to a layer type) when every document of a
+** segment is counted, and from one pass over its counted documents
+** otherwise.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +17,14 @@
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
-/*
-** Frequencies of the layer's types in the counted documents of a view
-** (*fr, malloc'd, v->ntypes entries) and the number of kept tokens.
-*/
-static int layer_freqs (const cp_view *v, uint32_t **fr, uint64_t *ntok,
-                        cp_err *err) {
-  uint32_t *f = (uint32_t *)calloc(v->ntypes ? v->ntypes : 1,
-                                   sizeof(uint32_t));
+/* add the frequencies of the view's counted tokens to f[global id];
+** returns the number of kept tokens */
+static uint64_t add_freqs (const cp_view *v, uint64_t *f) {
   uint64_t n = 0;
-  if (f == NULL) return OOM(err);
-  if (v->non == v->ndocs) {          /* all documents: use type freqs */
+  if (v->non == v->ndocs) {          /* all documents: type frequencies */
     uint32_t nw = cp_seg_ntypes(v->seg, CP_WORD), w;
     for (w = 0; w < nw; w++) {
-      uint32_t id = v->map[w];
-      uint32_t k;
+      uint32_t id = v->map[w], k;
       if (id == CP_SKIP) continue;
       k = cp_seg_type_freq(v->seg, CP_WORD, w);
       f[id] += k;
@@ -40,20 +34,15 @@ static int layer_freqs (const cp_view *v, uint32_t **fr, uint64_t *ntok,
   else {
     uint32_t d;
     for (d = 0; d < v->ndocs; d++) {
-      cp_docinfo di;
-      uint32_t p, end;
-      if (!v->on[d] || cp_seg_doc(v->seg, d, &di) != CP_OK) continue;
-      end = di.tok_start + di.tok_count;
-      if (end > v->ntok) end = v->ntok;
-      for (p = di.tok_start; p < end; p++) {
+      uint32_t p, t0, t1;
+      if (!v->on[d] || cp_view_doc(v, d, &t0, &t1) != CP_OK) continue;
+      for (p = t0; p < t1; p++) {
         uint32_t id = v->map[v->stream[p]];
         if (id != CP_SKIP) { f[id]++; n++; }
       }
     }
   }
-  *fr = f;
-  *ntok = n;
-  return CP_OK;
+  return n;
 }
 
 
@@ -61,31 +50,23 @@ static int layer_freqs (const cp_view *v, uint32_t **fr, uint64_t *ntok,
 ** Collocates of a node
 ** ================================================================= */
 
-typedef struct segstate {
-  cp_view v;
-  uint32_t *fr;       /* layer type frequencies in the counted docs */
-} segstate;
-
-static void close_states (segstate *st, size_t n) {
-  size_t i;
-  if (st == NULL) return;
-  for (i = 0; i < n; i++) {
-    free(st[i].fr);
-    cp_view_close(&st[i].v);
-  }
-  free(st);
+void cp_coll_free (cp_coll *k) {
+  cp_glex_free(&k->lex);
+  free(k->freq);
+  free(k->ids);
+  free(k->obs);
+  memset(k, 0, sizeof(*k));
 }
 
-/* count the window of every node match inside segment 'ss' */
-static int colloc_seg (segstate *ss, const cp_span *nodes, size_t n,
-                       int left, int right, uint64_t *nnodes,
-                       uint32_t *cnt, uint32_t *touched, uint32_t *ntouched) {
-  const cp_view *v = &ss->v;
+/* count the window of every node match inside the view's segment */
+static void colloc_seg (const cp_view *v, const cp_span *nodes, size_t n,
+                        int left, int right, uint64_t *nnodes,
+                        uint64_t *cnt, uint32_t *touched, size_t *ntouched) {
   const uint32_t *stream = v->stream, *map = v->map;
   uint64_t lo = v->pos_base, hi = v->pos_base + v->ntok;
-  uint32_t ts = 0, te = 0, nt = 0;     /* cached document range */
+  uint32_t ts = 0, te = 0;             /* cached document range */
+  size_t nt = *ntouched, i;
   int doc_on = 0;
-  size_t i;
   for (i = 0; i < n; i++) {
     uint32_t s0, s1, p;
     int k;
@@ -93,16 +74,16 @@ static int colloc_seg (segstate *ss, const cp_span *nodes, size_t n,
     s0 = (uint32_t)(nodes[i].start - lo);
     s1 = (nodes[i].stop > hi) ? v->ntok : (uint32_t)(nodes[i].stop - lo);
     if (!(s0 >= ts && s0 < te)) {
-      cp_docinfo di;
       uint32_t d = cp_seg_doc_of(v->seg, s0);
-      if (d >= v->ndocs || cp_seg_doc(v->seg, d, &di) != CP_OK) continue;
-      ts = di.tok_start;
-      te = di.tok_start + di.tok_count;
-      if (te > v->ntok) te = v->ntok;
+      if (d >= v->ndocs || cp_view_doc(v, d, &ts, &te) != CP_OK) {
+        ts = te = 0;
+        continue;
+      }
       doc_on = v->on[d];
     }
     if (!doc_on) continue;
     if (s1 > te) s1 = te;
+    if (s1 < s0) s1 = s0;
     (*nnodes)++;
     for (k = 0, p = s0; k < left && p > ts; ) {
       uint32_t id = map[stream[--p]];
@@ -118,67 +99,54 @@ static int colloc_seg (segstate *ss, const cp_span *nodes, size_t n,
     }
   }
   *ntouched = nt;
-  return CP_OK;
+}
+
+static int cmp_u32 (const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return (a > b) - (a < b);
 }
 
 int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
-                   size_t n, int left, int right, uint64_t *nnodes,
-                   cp_terms *out, cp_err *err) {
-  size_t ns, i, j;
-  segstate *st = NULL;
-  uint32_t *cnt = NULL, *touched = NULL;
+                   size_t n, int left, int right, cp_coll *out,
+                   cp_err *err) {
+  size_t ns, i, nt = 0;
+  uint64_t *cnt = NULL;
   int rc;
-  if (c == NULL || out == NULL || nnodes == NULL || (n > 0 && nodes == NULL))
+  memset(out, 0, sizeof(*out));
+  if (c == NULL || (n > 0 && nodes == NULL))
     return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
   if (left < 0 || right < 0 || left + right == 0)
     return cp_err_set(err, CP_EINVAL,
                       "window must be non-negative and not empty");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  *nnodes = 0;
+  if ((rc = cp_glex_build(c, o->layer, &out->lex, err)) != CP_OK) return rc;
+  out->freq = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));
+  cnt = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));
+  out->ids = (uint32_t *)malloc((out->lex.n ? out->lex.n : 1) * sizeof(uint32_t));
+  if (out->freq == NULL || cnt == NULL || out->ids == NULL) {
+    free(cnt);
+    return OOM(err);
+  }
   ns = cp_corpus_nsegs(c);
-  st = (segstate *)calloc(ns ? ns : 1, sizeof(segstate));
-  if (st == NULL) return OOM(err);
   for (i = 0; i < ns; i++) {
-    uint64_t ntok = 0;
-    if ((rc = cp_view_open(c, i, o, &st[i].v, err)) != CP_OK) goto done;
-    if ((rc = layer_freqs(&st[i].v, &st[i].fr, &ntok, err)) != CP_OK)
-      goto done;
-    out->tokens += ntok;
-    out->docs += st[i].v.non;
+    cp_view v;
+    if ((rc = cp_view_open(c, i, o, &out->lex, &v, err)) != CP_OK) break;
+    out->tokens += add_freqs(&v, out->freq);
+    out->ndocs += v.non;
+    colloc_seg(&v, nodes, n, left, right, &out->nodes, cnt, out->ids, &nt);
+    cp_view_close(&v);
   }
-  for (i = 0; i < ns; i++) {
-    segstate *ss = &st[i];
-    uint32_t nt = 0, t;
-    cnt = (uint32_t *)calloc(ss->v.ntypes ? ss->v.ntypes : 1, sizeof(uint32_t));
-    touched = (uint32_t *)malloc((ss->v.ntypes ? ss->v.ntypes : 1)
-                                 * sizeof(uint32_t));
-    if (cnt == NULL || touched == NULL) { rc = OOM(err); goto done; }
-    colloc_seg(ss, nodes, n, left, right, nnodes, cnt, touched, &nt);
-    for (t = 0; t < nt; t++) {
-      uint32_t id = touched[t];
-      size_t len, k;
-      const char *s = cp_seg_type(ss->v.seg, ss->v.layer, id, &len);
-      if (s == NULL) { rc = cp_err_set(err, CP_ECORRUPT, "bad type id"); goto done; }
-      if ((rc = cp_terms_get(out, s, len, &k, err)) != CP_OK) goto done;
-      out->v[k].count += cnt[id];
-    }
-    free(cnt); free(touched);
-    cnt = touched = NULL;
-  }
-  /* C1: the collocate's frequency summed over every segment */
-  for (j = 0; j < out->n; j++) {
-    cp_term *e = &out->v[j];
-    e->aux[0] = 0;
-    for (i = 0; i < ns; i++) {
-      int64_t id = cp_seg_lookup(st[i].v.seg, st[i].v.layer, e->str, e->len);
-      if (id >= 0 && (uint64_t)id < st[i].v.ntypes)
-        e->aux[0] += st[i].fr[id];
+  if (rc == CP_OK) {
+    qsort(out->ids, nt, sizeof(uint32_t), cmp_u32);   /* string order */
+    out->obs = (uint64_t *)malloc((nt ? nt : 1) * sizeof(uint64_t));
+    if (out->obs == NULL) rc = OOM(err);
+    else {
+      for (i = 0; i < nt; i++) out->obs[i] = cnt[out->ids[i]];
+      out->n = nt;
     }
   }
-done:
-  free(cnt); free(touched);
-  close_states(st, ns);
+  free(cnt);
   return rc;
 }
 
@@ -190,99 +158,69 @@ done:
 ** ================================================================= */
 
 static int pairs_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
-                      int window, const cp_terms *fq,
-                      cp_terms *out, cp_err *err) {
+                      int window, cp_grams *g, cp_err *err) {
   cp_view v;
-  cp_idtab h;
   uint32_t *ring = NULL, d;
-  size_t i;
-  char *buf = NULL;
-  size_t cap = 0;
   int w1 = window - 1;
-  int rc = cp_view_open(c, seg, o, &v, err);
+  int rc = cp_view_open(c, seg, o, &g->lex, &v, err);
   if (rc != CP_OK) return rc;
-  cp_idtab_init(&h, 2);
   ring = (uint32_t *)malloc((size_t)w1 * sizeof(uint32_t));
-  if (ring == NULL) { rc = OOM(err); goto done; }
-  for (d = 0; d < v.ndocs; d++) {
-    cp_docinfo di;
-    uint32_t p, end;
+  if (ring == NULL) { cp_view_close(&v); return OOM(err); }
+  g->tokens += add_freqs(&v, g->freq);
+  g->ndocs += v.non;
+  for (d = 0; d < v.ndocs && rc == CP_OK; d++) {
+    uint32_t p, t0, t1;
     int have = 0, head = 0;
     if (!v.on[d]) continue;
-    if (cp_seg_doc(v.seg, d, &di) != CP_OK) {
+    if (cp_view_doc(&v, d, &t0, &t1) != CP_OK) {
       rc = cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
-      goto done;
+      break;
     }
-    end = di.tok_start + di.tok_count;
-    if (end > v.ntok) end = v.ntok;
-    for (p = di.tok_start; p < end; p++) {
+    for (p = t0; p < t1; p++) {
       uint32_t key[2];
       int k;
       key[1] = v.map[v.stream[p]];
       if (key[1] == CP_SKIP) continue;
       for (k = 0; k < have; k++) {   /* each of the w1 preceding tokens */
         key[0] = ring[k];
-        if (!cp_idtab_add(&h, key, d)) { rc = OOM(err); goto done; }
+        if (!cp_idtab_add(&g->tab, key, v.doc_base + d)) {
+          rc = OOM(err);
+          break;
+        }
       }
       ring[head] = key[1];
       head = (head + 1) % w1;
       if (have < w1) have++;
     }
   }
-  for (i = 0; i < h.count; i++) {
-    const uint32_t *key = h.keys + 2 * i;
-    size_t la, lb, k, len;
-    const char *a = cp_seg_type(v.seg, v.layer, key[0], &la);
-    const char *b = cp_seg_type(v.seg, v.layer, key[1], &lb);
-    int64_t fa, fb;
-    if (a == NULL || b == NULL) { rc = cp_err_set(err, CP_ECORRUPT, "bad type id"); goto done; }
-    len = la + 1 + lb;
-    if (len > cap) {
-      char *nb = (char *)realloc(buf, 2 * len);
-      if (nb == NULL) { rc = OOM(err); goto done; }
-      buf = nb;
-      cap = 2 * len;
-    }
-    memcpy(buf, a, la);
-    buf[la] = ' ';
-    memcpy(buf + la + 1, b, lb);
-    if ((rc = cp_terms_get(out, buf, len, &k, err)) != CP_OK) goto done;
-    fa = cp_terms_find(fq, a, la);
-    fb = cp_terms_find(fq, b, lb);
-    out->v[k].count += h.cnt[i];
-    out->v[k].part = la;
-    out->v[k].aux[0] = (fa >= 0) ? fq->v[fa].count : 0;
-    out->v[k].aux[1] = (fb >= 0) ? fq->v[fb].count : 0;
-  }
-done:
-  free(buf);
   free(ring);
-  cp_idtab_free(&h);
   cp_view_close(&v);
   return rc;
 }
 
-int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, uint64_t min,
-              cp_terms *out, cp_err *err) {
-  cp_terms fq;
+int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
+              cp_err *err) {
   size_t i, ns;
+  uint64_t ntok = 0;
   int rc;
-  if (c == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
+  memset(g, 0, sizeof(*g));
+  cp_idtab_init(&g->tab, 2);
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if (window < 2 || window > 1000)
     return cp_err_set(err, CP_EINVAL, "window must be 2..1000, got %d",
                       window);
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
-  cp_terms_init(&fq);
-  if ((rc = cp_freq(c, o, &fq, err)) != CP_OK) goto done;
-  out->tokens += fq.tokens;
-  out->docs += fq.docs;
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build(c, o->layer, &g->lex, err)) != CP_OK) return rc;
+  g->freq = (uint64_t *)calloc(g->lex.n ? g->lex.n : 1, sizeof(uint64_t));
+  if (g->freq == NULL) return OOM(err);
   ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns; i++)
-    if ((rc = pairs_seg(c, i, o, window, &fq, out, err)) != CP_OK)
-      goto done;
-  cp_terms_filter(out, min);
-done:
-  cp_terms_free(&fq);
+  for (i = 0; i < ns; i++) ntok += cp_seg_ntokens(cp_corpus_seg(c, i));
+  /* a size hint (distinct pairs grow with the window, sublinearly) */
+  if (!cp_idtab_reserve(&g->tab, (size_t)(ntok / 8) * (size_t)(window < 5 ? window - 1 : 4)))
+    return OOM(err);
+  for (i = 0; i < ns && rc == CP_OK; i++)
+    rc = pairs_seg(c, i, o, window, g, err);
   return rc;
 }
 

@@ -1,8 +1,9 @@
 /*
 ** freq.c -- frequency lists and n-grams.  Counting runs over each
-** segment's word-id stream with arrays indexed by layer type id (a
-** frequency list) or a hash table of id tuples (n-grams); only the
-** distinct results are turned into strings and merged across segments.
+** segment's word-id stream, mapped to global type ids (cp_view): an
+** array indexed by id for a frequency list, one hash table of id tuples
+** for n-grams.  Nothing becomes a string here; the binding turns the
+** ranked ids it returns into strings.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -11,76 +12,94 @@
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
-/* add 'count'/'docs' to the entry of string s */
-static int add_term (cp_terms *out, const char *s, size_t len,
-                     uint64_t count, uint64_t docs, cp_err *err) {
-  size_t i;
-  int rc = cp_terms_get(out, s, len, &i, err);
-  if (rc != CP_OK) return rc;
-  out->v[i].count += count;
-  out->v[i].docs += docs;
-  return CP_OK;
-}
-
 
 /* {================================================================
 ** Frequency list
 ** ================================================================= */
 
+void cp_flist_free (cp_flist *f) {
+  cp_glex_free(&f->lex);
+  free(f->count);
+  free(f->docs);
+  memset(f, 0, sizeof(*f));
+}
+
 static int freq_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
-                     cp_terms *out, cp_err *err) {
+                     cp_flist *f, uint64_t *last, cp_err *err) {
   cp_view v;
-  uint32_t *cnt = NULL, *df = NULL, *last = NULL;
-  uint32_t d, t;
-  int rc = cp_view_open(c, seg, o, &v, err);
+  uint32_t d;
+  int rc = cp_view_open(c, seg, o, &f->lex, &v, err);
   if (rc != CP_OK) return rc;
-  if (v.ntypes > 0) {
-    cnt = (uint32_t *)calloc(v.ntypes, sizeof(uint32_t));
-    df = (uint32_t *)calloc(v.ntypes, sizeof(uint32_t));
-    last = (uint32_t *)calloc(v.ntypes, sizeof(uint32_t));
-    if (cnt == NULL || df == NULL || last == NULL) { rc = OOM(err); goto done; }
-  }
   for (d = 0; d < v.ndocs; d++) {
-    cp_docinfo di;
-    uint32_t p, end;
+    uint32_t p, t0, t1;
+    uint64_t gd = v.doc_base + d + 1;
     if (!v.on[d]) continue;
-    if ((rc = cp_seg_doc(v.seg, d, &di)) != CP_OK) {
+    if (cp_view_doc(&v, d, &t0, &t1) != CP_OK) {
       rc = cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
-      goto done;
+      break;
     }
-    end = di.tok_start + di.tok_count;
-    for (p = di.tok_start; p < end && p < v.ntok; p++) {
+    for (p = t0; p < t1; p++) {
       uint32_t id = v.map[v.stream[p]];
       if (id == CP_SKIP) continue;
-      cnt[id]++;
-      if (last[id] != d + 1) { last[id] = d + 1; df[id]++; }
-      out->tokens++;
+      f->count[id]++;
+      if (last[id] != gd) { last[id] = gd; f->docs[id]++; }
+      f->tokens++;
     }
   }
-  out->docs += v.non;
-  for (t = 0; t < v.ntypes; t++) {
-    size_t len;
-    const char *s;
-    if (cnt[t] == 0) continue;
-    s = cp_seg_type(v.seg, v.layer, t, &len);
-    if (s == NULL) { rc = cp_err_set(err, CP_ECORRUPT, "bad type id"); goto done; }
-    if ((rc = add_term(out, s, len, cnt[t], df[t], err)) != CP_OK) goto done;
-  }
-done:
-  free(cnt); free(df); free(last);
+  f->ndocs += v.non;
   cp_view_close(&v);
   return rc;
 }
 
-int cp_freq (cp_corpus *c, const cp_sopt *o, cp_terms *out, cp_err *err) {
+int cp_freq (cp_corpus *c, const cp_sopt *o, cp_flist *f, cp_err *err) {
   size_t i, ns;
+  uint64_t *last = NULL;
   int rc;
-  if (c == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
+  memset(f, 0, sizeof(*f));
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build(c, o->layer, &f->lex, err)) != CP_OK) return rc;
+  f->count = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  f->docs = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  last = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  if (f->count == NULL || f->docs == NULL || last == NULL) {
+    free(last);
+    return OOM(err);
+  }
   ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns; i++)
-    if ((rc = freq_seg(c, i, o, out, err)) != CP_OK) return rc;
+  for (i = 0; i < ns && rc == CP_OK; i++)
+    rc = freq_seg(c, i, o, f, last, err);
+  free(last);
+  return rc;
+}
+
+typedef struct rk { uint64_t count; uint32_t id; } rk;
+
+static int cmp_rk (const void *x, const void *y) {
+  const rk *a = (const rk *)x, *b = (const rk *)y;
+  if (a->count != b->count) return a->count < b->count ? 1 : -1;
+  return (a->id > b->id) - (a->id < b->id);
+}
+
+int cp_flist_rank (const cp_flist *f, uint64_t min, uint32_t **ids,
+                   size_t *n, cp_err *err) {
+  rk *r;
+  size_t k = 0, i;
+  uint32_t t;
+  *ids = NULL;
+  *n = 0;
+  if (min < 1) min = 1;
+  r = (rk *)malloc((f->lex.n ? f->lex.n : 1) * sizeof(rk));
+  if (r == NULL) return OOM(err);
+  for (t = 0; t < f->lex.n; t++)
+    if (f->count[t] >= min) { r[k].count = f->count[t]; r[k].id = t; k++; }
+  qsort(r, k, sizeof(rk), cmp_rk);
+  *ids = (uint32_t *)malloc((k ? k : 1) * sizeof(uint32_t));
+  if (*ids == NULL) { free(r); return OOM(err); }
+  for (i = 0; i < k; i++) (*ids)[i] = r[i].id;
+  *n = k;
+  free(r);
   return CP_OK;
 }
 
@@ -88,8 +107,15 @@ int cp_freq (cp_corpus *c, const cp_sopt *o, cp_terms *out, cp_err *err) {
 
 
 /* {================================================================
-** n-grams: a hash table of id tuples per segment
+** n-grams
 ** ================================================================= */
+
+void cp_grams_free (cp_grams *g) {
+  cp_glex_free(&g->lex);
+  cp_idtab_free(&g->tab);
+  free(g->freq);
+  memset(g, 0, sizeof(*g));
+}
 
 /* does [first, last] (global positions) cover one of the spans?  *j is
 ** advanced past spans starting before 'first' (n-grams come in order) */
@@ -102,60 +128,111 @@ static int covers (const cp_span *must, size_t nmust, size_t *j,
   return 0;
 }
 
-/* join the types of a tuple with spaces into buf (growable) */
-static const char *join_key (const cp_view *v, const uint32_t *key, int n,
-                             char **buf, size_t *cap, size_t *len) {
-  size_t k = 0;
-  int i;
-  for (i = 0; i < n; i++) {
-    size_t l;
-    const char *s = cp_seg_type(v->seg, v->layer, key[i], &l);
-    if (s == NULL) return NULL;
-    if (k + l + 2 > *cap) {
-      size_t nc = 2 * (k + l + 2);
-      char *nb = (char *)realloc(*buf, nc);
-      if (nb == NULL) return NULL;
-      *buf = nb;
-      *cap = nc;
-    }
-    if (i > 0) (*buf)[k++] = ' ';
-    memcpy(*buf + k, s, l);
-    k += l;
+/*
+** Sort-based counting.  When a tuple of n global ids fits in 64 bits
+** (n * bits <= 64, bits = width of the largest id), every occurrence is
+** written as one packed key with the sequence number of its document,
+** the keys are sorted by an LSD radix sort (stable, so the documents of
+** equal keys stay in increasing order) and equal runs are counted.  This
+** streams through memory where a hash table would miss the cache on
+** nearly every token, and leaves the entries in key (= string) order.
+*/
+typedef struct packed {
+  uint64_t *k;  uint32_t *d;  size_t m, cap;
+  int bits;                        /* bits per id */
+  uint64_t mask;                   /* n*bits ones */
+} packed;
+
+#define RADIX_MAX 12     /* digit width: 4096 buckets stay in L1/L2 */
+
+static int radix_sort (packed *pk, int totalbits) {
+  size_t m = pk->m, i;
+  uint64_t *k2 = (uint64_t *)malloc((m ? m : 1) * sizeof(uint64_t));
+  uint32_t *d2 = (uint32_t *)malloc((m ? m : 1) * sizeof(uint32_t));
+  size_t *cnt = (size_t *)malloc(((size_t)1 << RADIX_MAX) * sizeof(size_t));
+  int passes = (totalbits + RADIX_MAX - 1) / RADIX_MAX;
+  int digit = passes ? (totalbits + passes - 1) / passes : 1;
+  int shift;
+  if (k2 == NULL || d2 == NULL || cnt == NULL) {
+    free(k2); free(d2); free(cnt);
+    return 0;
   }
-  *len = k;
-  return *buf;
+  for (shift = 0; shift < totalbits; shift += digit) {
+    size_t sum = 0, b, nb = (size_t)1 << digit;
+    uint64_t *tk;
+    uint32_t *td;
+    memset(cnt, 0, nb * sizeof(size_t));
+    for (i = 0; i < m; i++) cnt[(pk->k[i] >> shift) & (nb - 1)]++;
+    for (b = 0; b < nb; b++) { size_t t = cnt[b]; cnt[b] = sum; sum += t; }
+    for (i = 0; i < m; i++) {
+      size_t j = cnt[(pk->k[i] >> shift) & (nb - 1)]++;
+      k2[j] = pk->k[i];
+      d2[j] = pk->d[i];
+    }
+    tk = pk->k; pk->k = k2; k2 = tk;
+    td = pk->d; pk->d = d2; d2 = td;
+  }
+  free(k2); free(d2); free(cnt);
+  return 1;
+}
+
+/* sort the packed keys and fill g->tab with the distinct tuples */
+static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
+  cp_idtab *h = &g->tab;
+  size_t i, j, distinct = 0, n = (size_t)h->n;
+  if (!radix_sort(pk, (int)n * pk->bits)) return OOM(err);
+  for (i = 0; i < pk->m; i++)
+    if (i == 0 || pk->k[i] != pk->k[i - 1]) distinct++;
+  h->keys = (uint32_t *)malloc((distinct ? distinct : 1) * n * sizeof(uint32_t));
+  h->cnt = (uint64_t *)malloc((distinct ? distinct : 1) * sizeof(uint64_t));
+  h->df = (uint64_t *)malloc((distinct ? distinct : 1) * sizeof(uint64_t));
+  if (h->keys == NULL || h->cnt == NULL || h->df == NULL) return OOM(err);
+  h->cap = distinct;
+  for (i = 0; i < pk->m; i = j) {
+    uint64_t key = pk->k[i], c = 0, df = 0;
+    uint32_t lastd = 0;
+    size_t e = h->count++;
+    int k;
+    for (j = i; j < pk->m && pk->k[j] == key; j++) {
+      c++;
+      if (j == i || pk->d[j] != lastd) { df++; lastd = pk->d[j]; }
+    }
+    for (k = (int)n - 1; k >= 0; k--) {
+      h->keys[e * n + (size_t)k] = (uint32_t)(key & (((uint64_t)1 << pk->bits) - 1));
+      key >>= pk->bits;
+    }
+    h->cnt[e] = c;
+    h->df[e] = df;
+  }
+  g->sorted = 1;
+  return CP_OK;
 }
 
 static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
-                      const cp_span *must, size_t nmust, cp_terms *out,
-                      cp_err *err) {
+                      const cp_span *must, size_t nmust, cp_grams *g,
+                      packed *pk, uint32_t *dseq, cp_err *err) {
   cp_view v;
-  cp_idtab h;
   uint32_t ring[CP_NGRAM_MAX], rpos[CP_NGRAM_MAX], key[CP_NGRAM_MAX];
   const uint32_t *sents;
   uint32_t nsents, d;
-  size_t j = 0, i;
-  char *buf = NULL;
-  size_t cap = 0;
-  int rc = cp_view_open(c, seg, o, &v, err);
+  size_t j = 0;
+  int rc = cp_view_open(c, seg, o, &g->lex, &v, err);
   if (rc != CP_OK) return rc;
-  cp_idtab_init(&h, n);
   sents = cp_seg_sents(v.seg, &nsents);
-  for (d = 0; d < v.ndocs; d++) {
-    cp_docinfo di;
-    uint32_t p, end, si, nextb;
+  for (d = 0; d < v.ndocs && rc == CP_OK; d++) {
+    uint32_t p, t0, t1, si, nextb;
     int have = 0, head = 0;   /* tokens in the ring; next write index */
+    uint64_t pkey = 0;
     if (!v.on[d]) continue;
-    if (cp_seg_doc(v.seg, d, &di) != CP_OK) {
+    if (cp_view_doc(&v, d, &t0, &t1) != CP_OK) {
       rc = cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
-      goto done;
+      break;
     }
-    end = di.tok_start + di.tok_count;
-    if (end > v.ntok) end = v.ntok;
-    if (di.tok_start >= end) continue;
-    si = cp_seg_sent_of(v.seg, di.tok_start);
+    (*dseq)++;
+    if (t0 >= t1) continue;
+    si = cp_seg_sent_of(v.seg, t0);
     nextb = (sents != NULL && si + 1 < nsents) ? sents[si + 1] : UINT32_MAX;
-    for (p = di.tok_start; p < end; p++) {
+    for (p = t0; p < t1; p++) {
       uint32_t id;
       int k;
       while (p >= nextb) {         /* a new sentence: forget the ring */
@@ -165,48 +242,152 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
       }
       id = v.map[v.stream[p]];
       if (id == CP_SKIP) continue;
+      g->tokens++;
       ring[head] = id;
       rpos[head] = p;
       head = (head + 1) % n;
+      pkey = ((pkey << pk->bits) | id) & pk->mask;
       if (have < n) have++;
       if (have < n) continue;
-      for (k = 0; k < n; k++) key[k] = ring[(head + k) % n];
       if (must != NULL &&
-          !covers(must, nmust, &j, v.pos_base + rpos[head % n],
-                  v.pos_base + p))
+          !covers(must, nmust, &j, v.pos_base + rpos[head % n], v.pos_base + p))
         continue;
-      if (!cp_idtab_add(&h, key, d)) { rc = OOM(err); goto done; }
+      if (pk->k != NULL) {
+        if (pk->m < pk->cap) {
+          pk->k[pk->m] = pkey;
+          pk->d[pk->m++] = *dseq;
+          continue;
+        }
+        rc = cp_err_set(err, CP_ECORRUPT, "more n-grams than tokens");
+        break;
+      }
+      for (k = 0; k < n; k++) key[k] = ring[(head + k) % n];
+      if (!cp_idtab_add(&g->tab, key, v.doc_base + d)) {
+        rc = OOM(err);
+        break;
+      }
     }
   }
-  out->docs += v.non;
-  for (i = 0; i < h.count; i++) {
-    size_t len;
-    const char *s = join_key(&v, h.keys + i * (size_t)n, n, &buf, &cap, &len);
-    if (s == NULL) { rc = OOM(err); goto done; }
-    if ((rc = add_term(out, s, len, h.cnt[i], h.df[i], err)) != CP_OK)
-      goto done;
-  }
-done:
-  free(buf);
-  cp_idtab_free(&h);
+  g->ndocs += v.non;
   cp_view_close(&v);
   return rc;
 }
 
 int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
-               size_t nmust, cp_terms *out, cp_err *err) {
+               size_t nmust, cp_grams *g, cp_err *err) {
   size_t i, ns;
+  uint64_t ntok = 0, ndocs = 0;
+  uint32_t dseq = 0;
+  packed pk;
   int rc;
-  if (c == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
+  memset(&pk, 0, sizeof(pk));
+  memset(g, 0, sizeof(*g));
+  cp_idtab_init(&g->tab, n);
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if (n < 1 || n > CP_NGRAM_MAX)
     return cp_err_set(err, CP_EINVAL, "n-gram size must be 1..%d, got %d",
                       CP_NGRAM_MAX, n);
+  if (nmust > 0 && must == NULL)
+    return cp_err_set(err, CP_EINVAL, "no spans");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build(c, o->layer, &g->lex, err)) != CP_OK) return rc;
   ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns; i++)
-    if ((rc = ngram_seg(c, i, o, n, must, nmust, out, err)) != CP_OK)
-      return rc;
+  for (i = 0; i < ns; i++) {
+    ntok += cp_seg_ntokens(cp_corpus_seg(c, i));
+    ndocs += cp_seg_ndocs(cp_corpus_seg(c, i));
+  }
+  while (pk.bits < 32 && ((uint64_t)1 << pk.bits) < (uint64_t)g->lex.n)
+    pk.bits++;
+  if (pk.bits == 0) pk.bits = 1;
+  if (n * pk.bits <= 64 && ndocs < UINT32_MAX && ntok < (uint64_t)SIZE_MAX / 16) {
+    pk.mask = (n * pk.bits == 64) ? ~(uint64_t)0
+                                  : (((uint64_t)1 << (n * pk.bits)) - 1);
+    pk.cap = (size_t)ntok;
+    pk.k = (uint64_t *)malloc((pk.cap ? pk.cap : 1) * sizeof(uint64_t));
+    pk.d = (uint32_t *)malloc((pk.cap ? pk.cap : 1) * sizeof(uint32_t));
+    if (pk.k == NULL || pk.d == NULL) {    /* fall back to hashing */
+      free(pk.k); free(pk.d);
+      pk.k = NULL; pk.d = NULL;
+    }
+  }
+  /* hashing: distinct n-grams grow almost linearly with tokens, so
+  ** size the table once instead of rehashing a dozen times */
+  if (pk.k == NULL && must == NULL && n > 1 &&
+      !cp_idtab_reserve(&g->tab, (size_t)(ntok / 3)))
+    return OOM(err);
+  for (i = 0; i < ns && rc == CP_OK; i++)
+    rc = ngram_seg(c, i, o, n, must, nmust, g, &pk, &dseq, err);
+  if (rc == CP_OK && pk.k != NULL) rc = packed_finish(&pk, g, err);
+  free(pk.k);
+  free(pk.d);
+  return rc;
+}
+
+typedef struct grk { uint64_t count; const uint32_t *key; size_t i; int n; } grk;
+
+static int cmp_grk (const void *x, const void *y) {
+  const grk *a = (const grk *)x, *b = (const grk *)y;
+  int k;
+  if (a->count != b->count) return a->count < b->count ? 1 : -1;
+  for (k = 0; k < a->n; k++)
+    if (a->key[k] != b->key[k]) return a->key[k] < b->key[k] ? -1 : 1;
+  return 0;
+}
+
+/*
+** Entries already in key order only need a stable sort by count: a
+** counting sort, linear where qsort would compare tuples n log n times.
+*/
+static int rank_sorted (const cp_grams *g, uint64_t min, uint32_t **idx,
+                        size_t *n, cp_err *err) {
+  const cp_idtab *h = &g->tab;
+  uint64_t maxc = 0;
+  size_t *start, i, k = 0;
+  for (i = 0; i < h->count; i++)
+    if (h->cnt[i] >= min) { k++; if (h->cnt[i] > maxc) maxc = h->cnt[i]; }
+  start = (size_t *)calloc((size_t)maxc + 2, sizeof(size_t));
+  *idx = (uint32_t *)malloc((k ? k : 1) * sizeof(uint32_t));
+  if (start == NULL || *idx == NULL) {
+    free(start); free(*idx); *idx = NULL;
+    return OOM(err);
+  }
+  /* bucket of count c starts after all larger counts */
+  for (i = 0; i < h->count; i++)
+    if (h->cnt[i] >= min) start[maxc - h->cnt[i] + 1]++;
+  for (i = 1; i <= maxc + 1; i++) start[i] += start[i - 1];
+  for (i = 0; i < h->count; i++)
+    if (h->cnt[i] >= min) (*idx)[start[maxc - h->cnt[i]]++] = (uint32_t)i;
+  free(start);
+  *n = k;
+  return CP_OK;
+}
+
+int cp_grams_rank (const cp_grams *g, uint64_t min, uint32_t **idx,
+                   size_t *n, cp_err *err) {
+  const cp_idtab *h = &g->tab;
+  grk *r;
+  size_t k = 0, i;
+  *idx = NULL;
+  *n = 0;
+  if (min < 1) min = 1;
+  if (g->sorted) return rank_sorted(g, min, idx, n, err);
+  r = (grk *)malloc((h->count ? h->count : 1) * sizeof(grk));
+  if (r == NULL) return OOM(err);
+  for (i = 0; i < h->count; i++)
+    if (h->cnt[i] >= min) {
+      r[k].count = h->cnt[i];
+      r[k].key = h->keys + i * (size_t)h->n;
+      r[k].i = i;
+      r[k].n = h->n;
+      k++;
+    }
+  qsort(r, k, sizeof(grk), cmp_grk);
+  *idx = (uint32_t *)malloc((k ? k : 1) * sizeof(uint32_t));
+  if (*idx == NULL) { free(r); return OOM(err); }
+  for (i = 0; i < k; i++) (*idx)[i] = (uint32_t)r[i].i;
+  *n = k;
+  free(r);
   return CP_OK;
 }
 

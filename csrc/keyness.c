@@ -9,10 +9,23 @@
 
 #include "stats.h"
 
-int cp_keyness (const cp_terms *t, const cp_terms *r, int bonferroni,
+static int cmp_bytes (const char *a, size_t la, const char *b, size_t lb) {
+  size_t m = la < lb ? la : lb;
+  int r = m ? memcmp(a, b, m) : 0;
+  if (r != 0) return r;
+  return (la > lb) - (la < lb);
+}
+
+/*
+** Both lexicons are sorted bytewise, so the join is a merge.  Terms
+** with a zero count on both sides (types of deselected documents) are
+** not rows.
+*/
+int cp_keyness (const cp_flist *t, const cp_flist *r, int bonferroni,
                 cp_keyrow **rows, size_t *nrows, cp_err *err) {
   cp_keyrow *v;
-  size_t i, n = 0, max;
+  size_t n = 0, k, max;
+  uint32_t i = 0, j = 0;
   double c, d;
   if (t == NULL || r == NULL || rows == NULL || nrows == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to keyness");
@@ -21,34 +34,34 @@ int cp_keyness (const cp_terms *t, const cp_terms *r, int bonferroni,
   if (t->tokens == 0 || r->tokens == 0)
     return cp_err_set(err, CP_EINVAL, "the %s subcorpus is empty",
                       t->tokens == 0 ? "target" : "reference");
-  if ((t->n > 0 && t->nslot == 0) || (r->n > 0 && r->nslot == 0))
-    return cp_err_set(err, CP_EINVAL, "keyness needs unsorted term lists");
-  max = t->n + r->n;
+  max = (size_t)t->lex.n + r->lex.n;
   v = (cp_keyrow *)malloc((max ? max : 1) * sizeof(cp_keyrow));
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   c = (double)t->tokens;
   d = (double)r->tokens;
-  for (i = 0; i < t->n; i++) {
-    int64_t j = cp_terms_find(r, t->v[i].str, t->v[i].len);
-    v[n].str = t->v[i].str;
-    v[n].len = t->v[i].len;
-    v[n].a = t->v[i].count;
-    v[n].b = (j >= 0) ? r->v[j].count : 0;
-    n++;
+  while (i < t->lex.n || j < r->lex.n) {
+    int cmp;
+    if (i >= t->lex.n) cmp = 1;
+    else if (j >= r->lex.n) cmp = -1;
+    else cmp = cmp_bytes(t->lex.str[i], t->lex.len[i],
+                         r->lex.str[j], r->lex.len[j]);
+    if (cmp <= 0) {
+      v[n].str = t->lex.str[i];
+      v[n].len = t->lex.len[i];
+    }
+    else {
+      v[n].str = r->lex.str[j];
+      v[n].len = r->lex.len[j];
+    }
+    v[n].a = (cmp <= 0) ? t->count[i++] : 0;
+    v[n].b = (cmp >= 0) ? r->count[j++] : 0;
+    if (v[n].a + v[n].b > 0) n++;
   }
-  for (i = 0; i < r->n; i++) {
-    if (cp_terms_find(t, r->v[i].str, r->v[i].len) >= 0) continue;
-    v[n].str = r->v[i].str;
-    v[n].len = r->v[i].len;
-    v[n].a = 0;
-    v[n].b = r->v[i].count;
-    n++;
-  }
-  for (i = 0; i < n; i++) {
-    cp_keyness_calc((double)v[i].a, (double)v[i].b, c, d, &v[i].k);
+  for (k = 0; k < n; k++) {
+    cp_keyness_calc((double)v[k].a, (double)v[k].b, c, d, &v[k].k);
     if (bonferroni) {
-      v[i].k.p *= (double)n;
-      if (v[i].k.p > 1.0) v[i].k.p = 1.0;
+      v[k].k.p *= (double)n;
+      if (v[k].k.p > 1.0) v[k].k.p = 1.0;
     }
   }
   *rows = v;

@@ -30,7 +30,7 @@
 #include "l_corpus.h"
 #include "stats.h"
 
-#define BOX_TERMS "corpus.stats.terms"
+#define BOX_RES "corpus.stats.result"
 #define BOX_MEM "corpus.stats.mem"
 
 
@@ -38,17 +38,29 @@
 ** Boxes
 ** ================================================================= */
 
-static int terms_gc (lua_State *L) {
-  cp_terms_free((cp_terms *)luaL_checkudata(L, 1, BOX_TERMS));
+/* a result of the core, freed by __gc */
+typedef struct rbox {
+  void (*fn) (struct rbox *b);
+  union { cp_flist f; cp_grams g; cp_coll k; } u;
+} rbox;
+
+static int rbox_gc (lua_State *L) {
+  rbox *b = (rbox *)luaL_checkudata(L, 1, BOX_RES);
+  if (b->fn != NULL) b->fn(b);
+  b->fn = NULL;
   return 0;
 }
 
-/* a new, empty term list owned by a userdata pushed on the stack */
-static cp_terms *new_terms (lua_State *L) {
-  cp_terms *t = (cp_terms *)lua_newuserdatauv(L, sizeof(cp_terms), 0);
-  cp_terms_init(t);
-  luaL_setmetatable(L, BOX_TERMS);
-  return t;
+static void free_flist (rbox *b) { cp_flist_free(&b->u.f); }
+static void free_grams (rbox *b) { cp_grams_free(&b->u.g); }
+static void free_coll (rbox *b) { cp_coll_free(&b->u.k); }
+
+static rbox *new_rbox (lua_State *L, void (*fn) (rbox *b)) {
+  rbox *b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
+  memset(b, 0, sizeof(*b));
+  b->fn = fn;
+  luaL_setmetatable(L, BOX_RES);
+  return b;
 }
 
 typedef struct membox { void *p; } membox;
@@ -184,35 +196,18 @@ static void set_int (lua_State *L, const char *k, uint64_t v) {
   lua_setfield(L, -2, k);
 }
 
-/* info table: tokens, docs (and types = number of rows before limit) */
-static void push_info (lua_State *L, const cp_terms *t) {
-  lua_createtable(L, 0, 4);
-  set_int(L, "tokens", t->tokens);
-  set_int(L, "docs", t->docs);
-  set_int(L, "types", t->n);
-}
-
-/* rows {<key> = str, count, docs, rate} of a sorted term list */
-static void push_counts (lua_State *L, const cp_terms *t, const char *key,
-                         size_t limit) {
-  size_t i, n = t->n < limit ? t->n : limit;
-  double permil = t->tokens ? 1e6 / (double)t->tokens : 0;
-  lua_createtable(L, (int)n, 0);
-  for (i = 0; i < n; i++) {
-    const cp_term *e = &t->v[i];
-    lua_createtable(L, 0, 4);
-    lua_pushlstring(L, e->str, e->len);
-    lua_setfield(L, -2, key);
-    set_int(L, "count", e->count);
-    set_int(L, "docs", e->docs);
-    set_num(L, "rate", (double)e->count * permil);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-}
-
 static size_t limit_opt (lua_State *L, int oi) {
   lua_Integer l = int_opt(L, oi, "limit", 0, 0);
   return l == 0 ? (size_t)-1 : (size_t)l;
+}
+
+static void push_gstr (lua_State *L, const cp_glex *g, uint32_t id) {
+  lua_pushlstring(L, g->str[id], g->len[id]);
+}
+
+/* a boxed malloc'd array of ranks (the box is pushed) */
+static membox *rank_box (lua_State *L) {
+  return new_mem(L);
 }
 
 /* }================================================================ */
@@ -222,47 +217,97 @@ static size_t limit_opt (lua_State *L, int oi) {
 ** Frequency lists and n-grams
 ** ================================================================= */
 
-/* c:_freq(opts, sel) */
+/* c:_freq(opts, sel) -> rows {term, count, rate, docs}, info */
 static int l_freq (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_sopt o;
   cp_err e;
-  cp_terms *t;
+  rbox *rb;
+  membox *mb;
+  uint32_t *ids;
+  size_t n, i, limit;
   uint64_t min;
-  size_t limit;
+  double permil;
   get_sopt(L, 2, 3, &o);
   min = (uint64_t)int_opt(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
-  t = new_terms(L);
-  check(L, cp_freq(c, &o, t, &e), &e);
-  cp_terms_filter(t, min);
-  cp_terms_sort(t, CP_BYCOUNT);
-  push_counts(L, t, "term", limit);
-  push_info(L, t);
+  rb = new_rbox(L, free_flist);
+  check(L, cp_freq(c, &o, &rb->u.f, &e), &e);
+  mb = rank_box(L);
+  check(L, cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
+  mb->p = ids;
+  permil = rb->u.f.tokens ? 1e6 / (double)rb->u.f.tokens : 0;
+  if (n > limit) n = limit;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    uint32_t id = ids[i];
+    lua_createtable(L, 0, 4);
+    push_gstr(L, &rb->u.f.lex, id);
+    lua_setfield(L, -2, "term");
+    set_int(L, "count", rb->u.f.count[id]);
+    set_int(L, "docs", rb->u.f.docs[id]);
+    set_num(L, "rate", (double)rb->u.f.count[id] * permil);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_createtable(L, 0, 3);
+  set_int(L, "tokens", rb->u.f.tokens);
+  set_int(L, "docs", rb->u.f.ndocs);
+  set_int(L, "types", n);
   return 2;
 }
 
-/* c:_ngrams(n, opts, sel, matches) */
+/* the tuple of entry i joined by spaces */
+static void push_tuple (lua_State *L, const cp_grams *g, size_t i) {
+  const uint32_t *key = g->tab.keys + i * (size_t)g->tab.n;
+  luaL_Buffer b;
+  int k;
+  luaL_buffinit(L, &b);
+  for (k = 0; k < g->tab.n; k++) {
+    if (k > 0) luaL_addchar(&b, ' ');
+    luaL_addlstring(&b, g->lex.str[key[k]], g->lex.len[key[k]]);
+  }
+  luaL_pushresult(&b);
+}
+
+/* c:_ngrams(n, opts, sel, matches) -> rows {ngram, count, rate, docs}, info */
 static int l_ngrams (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
-  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_Integer ng = luaL_checkinteger(L, 2);
   cp_sopt o;
   cp_err e;
-  cp_terms *t;
+  rbox *rb;
+  membox *mb;
   cp_span *must = NULL;
-  size_t nmust = 0, limit;
+  uint32_t *idx;
+  size_t nmust = 0, limit, n, i;
   uint64_t min;
-  luaL_argcheck(L, n >= 1 && n <= CP_NGRAM_MAX, 2, "n-gram size out of range");
+  double permil;
+  luaL_argcheck(L, ng >= 1 && ng <= CP_NGRAM_MAX, 2, "n-gram size out of range");
   get_sopt(L, 3, 4, &o);
   min = (uint64_t)int_opt(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   if (!lua_isnoneornil(L, 5)) must = get_spans(L, 5, c, &nmust);
-  t = new_terms(L);
-  check(L, cp_ngrams(c, &o, (int)n, must, nmust, t, &e), &e);
-  cp_terms_filter(t, min);
-  cp_terms_sort(t, CP_BYCOUNT);
-  push_counts(L, t, "ngram", limit);
-  push_info(L, t);
+  rb = new_rbox(L, free_grams);
+  check(L, cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
+  mb = rank_box(L);
+  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  mb->p = idx;
+  permil = rb->u.g.tokens ? 1e6 / (double)rb->u.g.tokens : 0;
+  if (n > limit) n = limit;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 4);
+    push_tuple(L, &rb->u.g, idx[i]);
+    lua_setfield(L, -2, "ngram");
+    set_int(L, "count", rb->u.g.tab.cnt[idx[i]]);
+    set_int(L, "docs", rb->u.g.tab.df[idx[i]]);
+    set_num(L, "rate", (double)rb->u.g.tab.cnt[idx[i]] * permil);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_createtable(L, 0, 3);
+  set_int(L, "tokens", rb->u.g.tokens);
+  set_int(L, "docs", rb->u.g.ndocs);
+  set_int(L, "types", rb->u.g.tab.count);
   return 2;
 }
 
@@ -291,7 +336,7 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
     if (m < 1) luaL_error(L, "option 'measure' is an empty list");
     for (i = 1; i <= m && n < CP_AM_NMEASURES; i++) {
       lua_rawgeti(L, -1, i);
-      am[n] = cp_am_id(lua_tostring(L, -1));
+      am[n] = (lua_type(L, -1) == LUA_TSTRING) ? cp_am_id(lua_tostring(L, -1)) : -1;
       if (am[n] < 0)
         luaL_error(L, "unknown measure '%s'", luaL_tolstring(L, -1, NULL));
       n++;
@@ -305,6 +350,7 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
 
 typedef struct srow { size_t i; double v; } srow;
 
+/* score descending (NaN last), then index (= string order) ascending */
 static int cmp_srow (const void *x, const void *y) {
   const srow *a = (const srow *)x, *b = (const srow *)y;
   if (a->v != b->v) {
@@ -315,82 +361,80 @@ static int cmp_srow (const void *x, const void *y) {
   return (a->i > b->i) - (a->i < b->i);
 }
 
-/*
-** Score the rows of 't' (sorted bytewise, so ties keep string order)
-** with table tab(i); push the rows sorted by the first measure.
-*/
-typedef void (*tabfn) (const cp_terms *t, size_t i, const void *ud,
-                       cp_ctab *tab);
+/* the contingency table of candidate i */
+typedef void (*tabfn) (const void *res, size_t i, cp_ctab *tab);
+/* push the identifying fields of candidate i into the row at -1 */
+typedef void (*rowfn) (lua_State *L, const void *res, size_t i);
 
-static void push_scored (lua_State *L, const cp_terms *t, const int *am,
-                         int nam, size_t limit, tabfn fn, const void *ud,
-                         int pairs) {
+/*
+** Score 'n' candidates (given in string order, so ties keep it) with
+** measure am[0]; push the rows with count >= min, best first, at most
+** 'limit'.
+*/
+static void push_scored (lua_State *L, const void *res, size_t n,
+                         const uint64_t *obs, uint64_t min, const int *am,
+                         int nam, size_t limit, tabfn tab, rowfn row) {
   membox *b = new_mem(L);
   srow *r;
-  size_t i, n;
-  int k;
-  b->p = malloc((t->n ? t->n : 1) * sizeof(srow));
+  size_t i, k = 0;
+  int m;
+  b->p = malloc((n ? n : 1) * sizeof(srow));
   if (b->p == NULL) luaL_error(L, "out of memory");
   r = (srow *)b->p;
-  for (i = 0; i < t->n; i++) {
-    cp_ctab tab;
-    fn(t, i, ud, &tab);
-    r[i].i = i;
-    r[i].v = cp_am(&tab, am[0]);
-  }
-  qsort(r, t->n, sizeof(srow), cmp_srow);
-  n = t->n < limit ? t->n : limit;
-  lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
-    const cp_term *e = &t->v[r[i].i];
-    cp_ctab tab;
-    fn(t, r[i].i, ud, &tab);
+    cp_ctab t;
+    if (obs[i] < min) continue;
+    tab(res, i, &t);
+    r[k].i = i;
+    r[k].v = cp_am(&t, am[0]);
+    k++;
+  }
+  qsort(r, k, sizeof(srow), cmp_srow);
+  if (k > limit) k = limit;
+  lua_createtable(L, (int)k, 0);
+  for (i = 0; i < k; i++) {
+    cp_ctab t;
+    tab(res, r[i].i, &t);
     lua_createtable(L, 0, 6 + nam);
-    if (pairs) {
-      lua_pushlstring(L, e->str, e->part);
-      lua_setfield(L, -2, "w1");
-      lua_pushlstring(L, e->str + e->part + 1, e->len - e->part - 1);
-      lua_setfield(L, -2, "w2");
-      set_int(L, "f1", e->aux[0]);
-      set_int(L, "f2", e->aux[1]);
-    }
-    else {
-      lua_pushlstring(L, e->str, e->len);
-      lua_setfield(L, -2, "term");
-      set_int(L, "freq", e->aux[0]);
-    }
-    set_int(L, "obs", e->count);
-    set_num(L, "exp", cp_am(&tab, CP_AM_EXP));
-    for (k = 0; k < nam; k++)
-      set_num(L, cp_am_name(am[k]), cp_am(&tab, am[k]));
+    row(L, res, r[i].i);
+    set_int(L, "obs", obs[r[i].i]);
+    set_num(L, "exp", cp_am(&t, CP_AM_EXP));
+    for (m = 0; m < nam; m++)
+      set_num(L, cp_am_name(am[m]), cp_am(&t, am[m]));
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_remove(L, -2);   /* the box */
 }
 
-typedef struct colinfo { double r1, n; } colinfo;
+typedef struct colres { const cp_coll *k; double r1; } colres;
 
-static void colloc_tab (const cp_terms *t, size_t i, const void *ud,
-                        cp_ctab *tab) {
-  const colinfo *ci = (const colinfo *)ud;
-  tab->o11 = (double)t->v[i].count;
-  tab->r1 = ci->r1;
-  tab->c1 = (double)t->v[i].aux[0];
-  tab->n = ci->n;
+static void coll_tab (const void *res, size_t i, cp_ctab *t) {
+  const colres *cr = (const colres *)res;
+  t->o11 = (double)cr->k->obs[i];
+  t->r1 = cr->r1;
+  t->c1 = (double)cr->k->freq[cr->k->ids[i]];
+  t->n = (double)cr->k->tokens;
 }
 
-/* c:_collocates(matches, opts, sel) */
+static void coll_row (lua_State *L, const void *res, size_t i) {
+  const colres *cr = (const colres *)res;
+  push_gstr(L, &cr->k->lex, cr->k->ids[i]);
+  lua_setfield(L, -2, "term");
+  set_int(L, "freq", cr->k->freq[cr->k->ids[i]]);
+}
+
+/* c:_collocates(matches, opts, sel) -> rows, info */
 static int l_collocates (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_sopt o;
   cp_err e;
-  cp_terms *t;
+  rbox *rb;
   cp_span *nodes;
   size_t n, limit;
-  uint64_t min, nnodes = 0;
+  uint64_t min;
   lua_Integer win, left, right;
   int am[CP_AM_NMEASURES], nam;
-  colinfo ci;
+  colres cr;
   luaL_checktype(L, 3, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
   win = int_opt(L, 3, "window", 5, 0);
@@ -402,31 +446,45 @@ static int l_collocates (lua_State *L) {
   limit = limit_opt(L, 3);
   nam = get_measures(L, 3, am, "llr");
   nodes = get_spans(L, 2, c, &n);
-  t = new_terms(L);
-  check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right, &nnodes, t,
+  rb = new_rbox(L, free_coll);
+  check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right, &rb->u.k,
                          &e), &e);
-  cp_terms_filter(t, min);
-  cp_terms_sort(t, CP_BYSTR);
-  ci.r1 = (double)nnodes * (double)(left + right);
-  ci.n = (double)t->tokens;
-  push_scored(L, t, am, nam, limit, colloc_tab, &ci, 0);
+  cr.k = &rb->u.k;
+  cr.r1 = (double)rb->u.k.nodes * (double)(left + right);
+  push_scored(L, &cr, rb->u.k.n, rb->u.k.obs, min, am, nam, limit,
+              coll_tab, coll_row);
   lua_createtable(L, 0, 6);
-  set_int(L, "nodes", nnodes);
-  set_int(L, "tokens", t->tokens);
-  set_int(L, "docs", t->docs);
+  set_int(L, "nodes", rb->u.k.nodes);
+  set_int(L, "tokens", rb->u.k.tokens);
+  set_int(L, "docs", rb->u.k.ndocs);
   set_int(L, "left", (uint64_t)left);
   set_int(L, "right", (uint64_t)right);
-  set_int(L, "candidates", t->n);
+  set_int(L, "candidates", rb->u.k.n);
   return 2;
 }
 
-static void pair_tab (const cp_terms *t, size_t i, const void *ud,
-                      cp_ctab *tab) {
-  (void)ud;
-  tab->o11 = (double)t->v[i].count;
-  tab->r1 = (double)t->v[i].aux[0];
-  tab->c1 = (double)t->v[i].aux[1];
-  tab->n = (double)t->tokens;
+/* pairs are scored in the order of an index sorted by key */
+typedef struct pairres { const cp_grams *g; const uint32_t *ord; } pairres;
+
+static void pair_tab (const void *res, size_t i, cp_ctab *t) {
+  const pairres *pr = (const pairres *)res;
+  size_t e = pr->ord[i];
+  const uint32_t *key = pr->g->tab.keys + 2 * e;
+  t->o11 = (double)pr->g->tab.cnt[e];
+  t->r1 = (double)pr->g->freq[key[0]];
+  t->c1 = (double)pr->g->freq[key[1]];
+  t->n = (double)pr->g->tokens;
+}
+
+static void pair_row (lua_State *L, const void *res, size_t i) {
+  const pairres *pr = (const pairres *)res;
+  const uint32_t *key = pr->g->tab.keys + 2 * (size_t)pr->ord[i];
+  push_gstr(L, &pr->g->lex, key[0]);
+  lua_setfield(L, -2, "w1");
+  push_gstr(L, &pr->g->lex, key[1]);
+  lua_setfield(L, -2, "w2");
+  set_int(L, "f1", pr->g->freq[key[0]]);
+  set_int(L, "f2", pr->g->freq[key[1]]);
 }
 
 /* c:_collocations(opts, sel): all pairs in a window (NLTK's finder) */
@@ -434,22 +492,38 @@ static int l_collocations (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_sopt o;
   cp_err e;
-  cp_terms *t;
+  rbox *rb;
+  membox *mb, *ob;
   lua_Integer win;
-  uint64_t min;
-  size_t limit;
+  uint64_t min, *obs;
+  uint32_t *idx;
+  size_t limit, n, i;
   int am[CP_AM_NMEASURES], nam;
+  pairres pr;
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
   win = int_opt(L, 2, "window", 2, 2);
   min = (uint64_t)int_opt(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   nam = get_measures(L, 2, am, "llr");
-  t = new_terms(L);
-  check(L, cp_pairs(c, &o, (int)win, min, t, &e), &e);
-  cp_terms_sort(t, CP_BYSTR);
-  push_scored(L, t, am, nam, limit, pair_tab, NULL, 1);
-  push_info(L, t);
+  rb = new_rbox(L, free_grams);
+  check(L, cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
+  /* candidates with count >= min in (count, key) order; re-sorted by
+  ** score below, ties falling back to this order */
+  mb = rank_box(L);
+  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  mb->p = idx;
+  ob = new_mem(L);
+  ob->p = obs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+  if (obs == NULL) luaL_error(L, "out of memory");
+  for (i = 0; i < n; i++) obs[i] = rb->u.g.tab.cnt[idx[i]];
+  pr.g = &rb->u.g;
+  pr.ord = idx;
+  push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row);
+  lua_createtable(L, 0, 4);
+  set_int(L, "tokens", rb->u.g.tokens);
+  set_int(L, "docs", rb->u.g.ndocs);
+  set_int(L, "pairs", rb->u.g.tab.count);
   set_int(L, "window", (uint64_t)win);
   return 2;
 }
@@ -470,7 +544,7 @@ static int l_keyness (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1), *rc;
   cp_sopt ot, orf;
   cp_err e;
-  cp_terms *t, *r;
+  rbox *tb, *rb;
   membox *b;
   cp_keyrow *rows;
   size_t nrows, i, n, limit;
@@ -492,12 +566,12 @@ static int l_keyness (lua_State *L) {
   lua_pop(L, 2);
   min = (uint64_t)int_opt(L, 5, "min", 1, 0);
   limit = limit_opt(L, 5);
-  t = new_terms(L);
-  r = new_terms(L);
-  check(L, cp_freq(c, &ot, t, &e), &e);
-  check(L, cp_freq(rc, &orf, r, &e), &e);
+  tb = new_rbox(L, free_flist);
+  check(L, cp_freq(c, &ot, &tb->u.f, &e), &e);
+  rb = new_rbox(L, free_flist);
+  check(L, cp_freq(rc, &orf, &rb->u.f, &e), &e);
   b = new_mem(L);
-  check(L, cp_keyness(t, r, bonf, &rows, &nrows, &e), &e);
+  check(L, cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
   b->p = rows;
   cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
                                  : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
@@ -510,8 +584,8 @@ static int l_keyness (lua_State *L) {
     lua_setfield(L, -2, "term");
     set_int(L, "a", k->a);
     set_int(L, "b", k->b);
-    set_num(L, "rate_a", (double)k->a * 1e6 / (double)t->tokens);
-    set_num(L, "rate_b", (double)k->b * 1e6 / (double)r->tokens);
+    set_num(L, "rate_a", (double)k->a * 1e6 / (double)tb->u.f.tokens);
+    set_num(L, "rate_b", (double)k->b * 1e6 / (double)rb->u.f.tokens);
     set_num(L, "llr", k->k.g2);
     set_num(L, "chi2", k->k.chi2);
     set_num(L, "logratio", k->k.logratio);
@@ -520,10 +594,10 @@ static int l_keyness (lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)++n);
   }
   lua_createtable(L, 0, 5);
-  set_int(L, "tokens_a", t->tokens);
-  set_int(L, "tokens_b", r->tokens);
-  set_int(L, "docs_a", t->docs);
-  set_int(L, "docs_b", r->docs);
+  set_int(L, "tokens_a", tb->u.f.tokens);
+  set_int(L, "tokens_b", rb->u.f.tokens);
+  set_int(L, "docs_a", tb->u.f.ndocs);
+  set_int(L, "docs_b", rb->u.f.ndocs);
   set_int(L, "tests", nrows);
   return 2;
 }
@@ -671,8 +745,8 @@ static const luaL_Reg stats_methods[] = {
 };
 
 int cpL_open_stats (lua_State *L) {
-  luaL_newmetatable(L, BOX_TERMS);
-  lua_pushcfunction(L, terms_gc);
+  luaL_newmetatable(L, BOX_RES);
+  lua_pushcfunction(L, rbox_gc);
   lua_setfield(L, -2, "__gc");
   lua_pop(L, 1);
   luaL_newmetatable(L, BOX_MEM);

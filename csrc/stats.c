@@ -1,8 +1,9 @@
 /*
-** stats.c -- what the statistics modules share: term lists (string ->
-** counts, with an arena so strings never move) and segment views (the
-** word-id stream with a word -> layer map where removed tokens are
-** CP_SKIP, and the per-document "counted" flags).
+** stats.c -- what the statistics modules share: merged lexicons (the
+** segments' lexicons of one layer merged by string into global ids),
+** segment views (the word-id stream with a word -> global id map where
+** removed tokens are CP_SKIP, and per-document "counted" flags), hash
+** tables of id tuples, and document selections by metadata.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -11,169 +12,120 @@
 
 #include "stats.h"
 
+#define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
+
 
 /* {================================================================
-** Term lists
+** Merged lexicons
 ** ================================================================= */
 
-struct cp_chunk {
-  cp_chunk *next;
-  size_t used, size;
-  char data[1];
-};
-
-#define CHUNK_MIN (64u * 1024u)
-
-void cp_terms_init (cp_terms *t) {
-  memset(t, 0, sizeof(*t));
+static int cmp_bytes (const char *a, size_t la, const char *b, size_t lb) {
+  size_t m = la < lb ? la : lb;
+  int r = m ? memcmp(a, b, m) : 0;
+  if (r != 0) return r;
+  return (la > lb) - (la < lb);
 }
 
-void cp_terms_free (cp_terms *t) {
-  cp_chunk *k = t->arena;
-  while (k != NULL) {
-    cp_chunk *nx = k->next;
-    free(k);
-    k = nx;
-  }
-  free(t->v);
-  free(t->slot);
-  cp_terms_init(t);
-}
-
-/* copy s into the arena; NULL on out of memory */
-static const char *arena_put (cp_terms *t, const char *s, size_t len) {
-  cp_chunk *k = t->arena;
-  char *p;
-  if (k == NULL || k->size - k->used < len + 1) {
-    size_t size = (len + 1 > CHUNK_MIN) ? len + 1 : CHUNK_MIN;
-    k = (cp_chunk *)malloc(sizeof(cp_chunk) + size);
-    if (k == NULL) return NULL;
-    k->size = size;
-    k->used = 0;
-    k->next = t->arena;
-    t->arena = k;
-  }
-  p = k->data + k->used;
-  if (len > 0) memcpy(p, s, len);
-  p[len] = '\0';
-  k->used += len + 1;
-  return p;
-}
-
-/* slots hold index+1 (0 is empty); linear probing, load <= 1/2 */
-static int rehash (cp_terms *t, size_t nslot) {
-  uint32_t *slot = (uint32_t *)calloc(nslot, sizeof(uint32_t));
+void cp_glex_free (cp_glex *g) {
   size_t i;
-  if (slot == NULL) return 0;
-  for (i = 0; i < t->n; i++) {
-    size_t h = (size_t)XXH3_64bits(t->v[i].str, t->v[i].len) & (nslot - 1);
-    while (slot[h] != 0) h = (h + 1) & (nslot - 1);
-    slot[h] = (uint32_t)(i + 1);
-  }
-  free(t->slot);
-  t->slot = slot;
-  t->nslot = nslot;
-  return 1;
+  if (g->l2g != NULL)
+    for (i = 0; i < g->nsegs; i++) free(g->l2g[i]);
+  free(g->l2g);
+  free(g->str);
+  free(g->len);
+  memset(g, 0, sizeof(*g));
 }
 
-int64_t cp_terms_find (const cp_terms *t, const char *s, size_t len) {
-  size_t h;
-  if (t->nslot == 0) return -1;
-  h = (size_t)XXH3_64bits(s, len) & (t->nslot - 1);
-  while (t->slot[h] != 0) {
-    const cp_term *e = &t->v[t->slot[h] - 1];
-    if (e->len == len && memcmp(e->str, s, len) == 0)
-      return (int64_t)(t->slot[h] - 1);
-    h = (h + 1) & (t->nslot - 1);
-  }
-  return -1;
-}
-
-int cp_terms_get (cp_terms *t, const char *s, size_t len, size_t *idx,
-                  cp_err *err) {
-  size_t h;
-  cp_term *e;
-  if (t->n >= UINT32_MAX - 1)
-    return cp_err_set(err, CP_ELIMIT, "too many distinct terms");
-  if (2 * (t->n + 1) > t->nslot) {
-    if (!rehash(t, t->nslot ? 2 * t->nslot : 1024)) goto oom;
-  }
-  h = (size_t)XXH3_64bits(s, len) & (t->nslot - 1);
-  while (t->slot[h] != 0) {
-    e = &t->v[t->slot[h] - 1];
-    if (e->len == len && memcmp(e->str, s, len) == 0) {
-      *idx = t->slot[h] - 1;
-      return CP_OK;
+/*
+** k-way merge of the segments' sorted lexicons.  The number of segments
+** is small (tiered merges keep it logarithmic), so the smallest head is
+** found by a scan rather than a heap.
+*/
+int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
+  size_t ns = cp_corpus_nsegs(c), i;
+  uint32_t *pos = NULL, total = 0;
+  memset(g, 0, sizeof(*g));
+  g->layer = layer;
+  g->nsegs = ns;
+  g->l2g = (uint32_t **)calloc(ns ? ns : 1, sizeof(uint32_t *));
+  pos = (uint32_t *)calloc(ns ? ns : 1, sizeof(uint32_t));
+  if (g->l2g == NULL || pos == NULL) goto oom;
+  for (i = 0; i < ns; i++) {
+    uint32_t nt = cp_seg_ntypes(cp_corpus_seg(c, i), layer);
+    if ((uint64_t)total + nt >= UINT32_MAX) {
+      free(pos);
+      cp_glex_free(g);
+      return cp_err_set(err, CP_ELIMIT, "too many types to merge");
     }
-    h = (h + 1) & (t->nslot - 1);
+    total += nt;
+    g->l2g[i] = (uint32_t *)malloc((nt ? nt : 1) * sizeof(uint32_t));
+    if (g->l2g[i] == NULL) goto oom;
   }
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? 2 * t->cap : 256;
-    cp_term *v = (cp_term *)realloc(t->v, cap * sizeof(cp_term));
-    if (v == NULL) goto oom;
-    t->v = v;
-    t->cap = cap;
+  g->str = (const char **)malloc((total ? total : 1) * sizeof(char *));
+  g->len = (uint32_t *)malloc((total ? total : 1) * sizeof(uint32_t));
+  if (g->str == NULL || g->len == NULL) goto oom;
+  if (ns == 1) {                      /* one segment: the identity */
+    const cp_seg *s = cp_corpus_seg(c, 0);
+    uint32_t t;
+    for (t = 0; t < total; t++) {
+      size_t l;
+      g->str[t] = cp_seg_type(s, layer, t, &l);
+      g->len[t] = (uint32_t)l;
+      g->l2g[0][t] = t;
+    }
+    g->n = total;
   }
-  e = &t->v[t->n];
-  memset(e, 0, sizeof(*e));
-  e->str = arena_put(t, s, len);
-  if (e->str == NULL) goto oom;
-  e->len = len;
-  t->slot[h] = (uint32_t)(t->n + 1);
-  *idx = t->n++;
+  else {
+    for (;;) {
+      const char *best = NULL;
+      size_t bl = 0, k;
+      for (i = 0; i < ns; i++) {       /* smallest head */
+        const cp_seg *s = cp_corpus_seg(c, i);
+        size_t l;
+        const char *h;
+        if (pos[i] >= cp_seg_ntypes(s, layer)) continue;
+        h = cp_seg_type(s, layer, pos[i], &l);
+        if (best == NULL || cmp_bytes(h, l, best, bl) < 0) { best = h; bl = l; }
+      }
+      if (best == NULL) break;
+      g->str[g->n] = best;
+      g->len[g->n] = (uint32_t)bl;
+      for (k = 0; k < ns; k++) {       /* every segment holding it */
+        const cp_seg *s = cp_corpus_seg(c, k);
+        size_t l;
+        const char *h;
+        if (pos[k] >= cp_seg_ntypes(s, layer)) continue;
+        h = cp_seg_type(s, layer, pos[k], &l);
+        if (cmp_bytes(h, l, best, bl) == 0) g->l2g[k][pos[k]++] = g->n;
+      }
+      g->n++;
+    }
+  }
+  free(pos);
   return CP_OK;
 oom:
-  return cp_err_set(err, CP_ENOMEM, "out of memory");
+  free(pos);
+  cp_glex_free(g);
+  return OOM(err);
 }
 
-static int cmp_str (const cp_term *a, const cp_term *b) {
-  size_t m = a->len < b->len ? a->len : b->len;
-  int r = memcmp(a->str, b->str, m);
-  if (r != 0) return r;
-  return (a->len > b->len) - (a->len < b->len);
-}
-
-static int by_str (const void *x, const void *y) {
-  return cmp_str((const cp_term *)x, (const cp_term *)y);
-}
-
-/* count descending, then string ascending (bytewise = code points) */
-static int by_count (const void *x, const void *y) {
-  const cp_term *a = (const cp_term *)x, *b = (const cp_term *)y;
-  if (a->count != b->count) return (a->count < b->count) ? 1 : -1;
-  return cmp_str(a, b);
-}
-
-void cp_terms_sort (cp_terms *t, int by) {
-  free(t->slot);
-  t->slot = NULL;
-  t->nslot = 0;
-  if (t->n > 1)
-    qsort(t->v, t->n, sizeof(cp_term), by == CP_BYCOUNT ? by_count : by_str);
-}
-
-void cp_terms_filter (cp_terms *t, uint64_t min) {
-  size_t i, k = 0;
-  for (i = 0; i < t->n; i++)
-    if (t->v[i].count >= min) t->v[k++] = t->v[i];
-  if (k != t->n) {
-    t->n = k;
-    free(t->slot);
-    t->slot = NULL;
-    t->nslot = 0;
-    if (k > 0) {
-      size_t ns = 1024;
-      while (ns < 2 * k) ns *= 2;
-      rehash(t, ns);   /* on failure find() just reports absence */
-    }
+int64_t cp_glex_find (const cp_glex *g, const char *s, size_t len) {
+  uint32_t lo = 0, hi = g->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int r = cmp_bytes(g->str[mid], g->len[mid], s, len);
+    if (r == 0) return mid;
+    if (r < 0) lo = mid + 1;
+    else hi = mid;
   }
+  return -1;
 }
 
 /* }================================================================ */
 
 
 /* {================================================================
-** Options and segment views
+** Options, selections and segment views
 ** ================================================================= */
 
 int cp_sopt_has (const cp_sopt *o, uint64_t d) {
@@ -181,13 +133,6 @@ int cp_sopt_has (const cp_sopt *o, uint64_t d) {
   if (o->sel == NULL) return 1;
   in = (d < o->nsel) ? (o->sel[d >> 3] >> (d & 7)) & 1 : 0;
   return o->invert ? !in : in;
-}
-
-static int cmp_bytes (const char *a, size_t la, const char *b, size_t lb) {
-  size_t m = la < lb ? la : lb;
-  int r = memcmp(a, b, m);
-  if (r != 0) return r;
-  return (la > lb) - (la < lb);
 }
 
 /* does field value 'm' satisfy condition 'k'? */
@@ -261,39 +206,48 @@ void cp_view_close (cp_view *v) {
   memset(v, 0, sizeof(*v));
 }
 
-int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o, cp_view *v,
-                  cp_err *err) {
+int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
+                  const cp_glex *g, cp_view *v, cp_err *err) {
   const cp_seg *s = cp_corpus_seg(c, seg);
-  uint32_t nw, w, d;
+  uint32_t nw, w, d, nl;
   memset(v, 0, sizeof(*v));
-  if (s == NULL) return cp_err_set(err, CP_EINVAL, "no segment %zu", seg);
+  if (s == NULL || seg >= g->nsegs)
+    return cp_err_set(err, CP_EINVAL, "no segment %zu", seg);
   v->seg = s;
-  v->layer = o->layer;
   v->doc_base = cp_corpus_doc_base(c, seg);
   v->pos_base = cp_corpus_pos_base(c, seg);
   v->ntok = cp_seg_ntokens(s);
   v->ndocs = cp_seg_ndocs(s);
-  v->ntypes = cp_seg_ntypes(s, o->layer);
   v->stream = cp_seg_stream(s);
   nw = cp_seg_ntypes(s, CP_WORD);
+  nl = cp_seg_ntypes(s, g->layer);
   v->map = (uint32_t *)malloc((nw ? nw : 1) * sizeof(uint32_t));
   v->on = (unsigned char *)malloc(v->ndocs ? v->ndocs : 1);
   if (v->map == NULL || v->on == NULL) {
     cp_view_close(v);
-    return cp_err_set(err, CP_ENOMEM, "out of memory");
+    return OOM(err);
   }
   for (w = 0; w < nw; w++) {
-    if (!o->punct && cp_seg_type_punct(s, w)) v->map[w] = CP_SKIP;
-    else {
-      v->map[w] = cp_seg_map(s, o->layer, w);
-      if (v->map[w] >= v->ntypes) v->map[w] = CP_SKIP;
-    }
+    uint32_t id;
+    if (!o->punct && cp_seg_type_punct(s, w)) { v->map[w] = CP_SKIP; continue; }
+    id = cp_seg_map(s, g->layer, w);
+    v->map[w] = (id < nl) ? g->l2g[seg][id] : CP_SKIP;
   }
   for (d = 0; d < v->ndocs; d++) {
     v->on[d] = cp_sopt_has(o, v->doc_base + d)
             && !cp_corpus_is_deleted(c, seg, d);
     v->non += v->on[d];
   }
+  return CP_OK;
+}
+
+int cp_view_doc (const cp_view *v, uint32_t d, uint32_t *t0, uint32_t *t1) {
+  cp_docinfo di;
+  if (cp_seg_doc(v->seg, d, &di) != CP_OK) return CP_ECORRUPT;
+  *t0 = di.tok_start;
+  *t1 = di.tok_start + di.tok_count;
+  if (*t1 > v->ntok || *t1 < *t0) *t1 = v->ntok;
+  if (*t0 > *t1) *t0 = *t1;
   return CP_OK;
 }
 
@@ -309,18 +263,22 @@ void cp_idtab_init (cp_idtab *h, int n) {
   h->n = n;
 }
 
-
 void cp_idtab_free (cp_idtab *h) {
   free(h->keys); free(h->cnt); free(h->df); free(h->last); free(h->slot);
+  h->keys = NULL; h->cnt = h->df = h->last = NULL; h->slot = NULL;
+  h->count = h->cap = h->nslot = 0;
 }
 
-static int idtab_grow (cp_idtab *h) {
-  size_t ns = h->nslot ? 2 * h->nslot : 4096, i;
+static size_t hash_key (const uint32_t *key, size_t n) {
+  return (size_t)XXH3_64bits(key, n * sizeof(uint32_t));
+}
+
+static int rehash (cp_idtab *h, size_t ns) {
   uint32_t *slot = (uint32_t *)calloc(ns, sizeof(uint32_t));
+  size_t i;
   if (slot == NULL) return 0;
   for (i = 0; i < h->count; i++) {
-    size_t k = (size_t)XXH3_64bits(h->keys + i * (size_t)h->n,
-                                   (size_t)h->n * 4) & (ns - 1);
+    size_t k = hash_key(h->keys + i * (size_t)h->n, (size_t)h->n) & (ns - 1);
     while (slot[k] != 0) k = (k + 1) & (ns - 1);
     slot[k] = (uint32_t)(i + 1);
   }
@@ -330,34 +288,46 @@ static int idtab_grow (cp_idtab *h) {
   return 1;
 }
 
-static int grow_u32 (uint32_t **a, size_t cap) {
-  uint32_t *q = (uint32_t *)realloc(*a, cap * sizeof(uint32_t));
-  if (q == NULL) return 0;
-  *a = q;
+static int grow_entries (cp_idtab *h, size_t cap) {
+  uint32_t *keys;
+  uint64_t *p;
+  keys = (uint32_t *)realloc(h->keys, cap * (size_t)h->n * sizeof(uint32_t));
+  if (keys == NULL) return 0;
+  h->keys = keys;
+  if ((p = (uint64_t *)realloc(h->cnt, cap * sizeof(uint64_t))) == NULL) return 0;
+  h->cnt = p;
+  if ((p = (uint64_t *)realloc(h->df, cap * sizeof(uint64_t))) == NULL) return 0;
+  h->df = p;
+  if ((p = (uint64_t *)realloc(h->last, cap * sizeof(uint64_t))) == NULL) return 0;
+  h->last = p;
+  h->cap = cap;
   return 1;
 }
 
-int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint32_t d) {
+int cp_idtab_reserve (cp_idtab *h, size_t expect) {
+  size_t ns = 4096;
+  if (expect >= UINT32_MAX / 2) expect = UINT32_MAX / 2;
+  while (ns < 2 * expect) ns *= 2;
+  if (ns > h->nslot && !rehash(h, ns)) return 0;
+  if (expect > h->cap && !grow_entries(h, expect)) return 0;
+  return 1;
+}
+
+int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint64_t d) {
   size_t n = (size_t)h->n, k, i;
-  if (2 * (h->count + 1) > h->nslot && !idtab_grow(h)) return 0;
-  k = (size_t)XXH3_64bits(key, n * 4) & (h->nslot - 1);
+  if (2 * (h->count + 1) > h->nslot && !rehash(h, h->nslot ? 2 * h->nslot : 4096))
+    return 0;
+  k = hash_key(key, n) & (h->nslot - 1);
   while (h->slot[k] != 0) {
     i = h->slot[k] - 1;
-    if (memcmp(h->keys + i * n, key, n * 4) == 0) goto found;
+    if (memcmp(h->keys + i * n, key, n * sizeof(uint32_t)) == 0) goto found;
     k = (k + 1) & (h->nslot - 1);
   }
-  if (h->count == h->cap) {
-    size_t cap = h->cap ? 2 * h->cap : 4096;
-    uint32_t *keys = (uint32_t *)realloc(h->keys, cap * n * 4);
-    if (keys == NULL) return 0;
-    h->keys = keys;
-    if (!grow_u32(&h->cnt, cap) || !grow_u32(&h->df, cap) ||
-        !grow_u32(&h->last, cap))
-      return 0;
-    h->cap = cap;
-  }
+  if (h->count >= UINT32_MAX - 1) return 0;
+  if (h->count == h->cap && !grow_entries(h, h->cap ? 2 * h->cap : 4096))
+    return 0;
   i = h->count++;
-  memcpy(h->keys + i * n, key, n * 4);
+  memcpy(h->keys + i * n, key, n * sizeof(uint32_t));
   h->cnt[i] = 0; h->df[i] = 0; h->last[i] = 0;
   h->slot[k] = (uint32_t)(i + 1);
 found:

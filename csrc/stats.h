@@ -4,19 +4,21 @@
 ** dictionary lookup.  docs/STATS.md gives every formula and its source.
 **
 ** Files: assoc.c (association and keyness math, pure functions),
-** disp.c (dispersion), stats.c (term lists, segment views, document
-** selections), freq.c (frequency lists and n-grams),
+** disp.c (dispersion), stats.c (merged lexicons, segment views, id
+** tables, document selections), freq.c (frequency lists and n-grams),
 ** colloc.c (collocates of a node, all-pairs collocations), keyness.c,
 ** sim.c (tf-idf similarity, document-term matrix), dict.c (dictionary
 ** lookup).  Each counts over the word-id streams of the segments with
-** arrays indexed by type id; results from several segments are merged
-** by string, since each segment has its own lexicons.
+** arrays indexed by type id.
 **
 ** Conventions.  Deleted documents are skipped everywhere.  Punctuation
 ** tokens (cp_seg_type_punct) are removed from the stream before
 ** counting unless cp_sopt.punct is set: windows, n-grams and sizes are
-** then measured in non-punctuation tokens.  Strings in results are
-** owned by the result (cp_terms) and stay valid until it is freed.
+** then measured in non-punctuation tokens.  Counting uses global type
+** ids (cp_glex: the segments' lexicons merged by string, ids in
+** bytewise order), so tuples of ids (n-grams, pairs) are counted in one
+** table for all segments and only results that are returned become
+** strings.
 */
 #ifndef CP_STATS_H
 #define CP_STATS_H
@@ -108,55 +110,29 @@ double cp_gries_dp (const double *f, const double *s, size_t n,
 
 
 /* {================================================================
-** Term lists (stats.c): string -> counts, with stable strings
+** Merged lexicons and segment views (stats.c)
 ** ================================================================= */
 
-typedef struct cp_term {
-  const char *str;  size_t len;     /* owned by the list */
-  uint64_t count;                   /* frequency (or joint frequency) */
-  uint64_t docs;                    /* documents containing it */
-  uint64_t aux[2];                  /* per method, see its comment */
-  size_t part;                      /* pairs: length of the first word */
-} cp_term;
+/*
+** The types of one layer over every segment, merged by string: global
+** id = rank in bytewise order (so sorting by id sorts by string), with
+** each segment's local id -> global id map.  Strings are borrowed from
+** the segments and stay valid while the corpus keeps them.
+*/
+typedef struct cp_glex {
+  int layer;
+  size_t nsegs;
+  uint32_t n;                    /* global types */
+  const char **str;              /* n strings (not NUL-terminated) */
+  uint32_t *len;
+  uint32_t **l2g;                /* per segment: local id -> global id */
+} cp_glex;
 
-typedef struct cp_chunk cp_chunk;
+int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err);
+void cp_glex_free (cp_glex *g);
 
-typedef struct cp_terms {
-  cp_term *v;  size_t n, cap;
-  uint64_t tokens;                  /* tokens in the counted subcorpus */
-  uint64_t docs;                    /* documents in it */
-  /* private: hash index over v and the string arena */
-  uint32_t *slot;  size_t nslot;
-  cp_chunk *arena;
-} cp_terms;
-
-void cp_terms_init (cp_terms *t);
-void cp_terms_free (cp_terms *t);
-
-/* *idx receives the index of the entry for string s, created with zero
-** counts if absent (CP_ENOMEM on out of memory).  Pointers into v move
-** when the list grows: keep the index. */
-int cp_terms_get (cp_terms *t, const char *s, size_t len, size_t *idx,
-                  cp_err *err);
-
-/* index of s, or -1 */
-int64_t cp_terms_find (const cp_terms *t, const char *s, size_t len);
-
-/* sort orders */
-enum { CP_BYSTR = 0, CP_BYCOUNT = 1 };
-
-/* sort v (the hash index is dropped: find/get no longer work) */
-void cp_terms_sort (cp_terms *t, int by);
-
-/* keep entries with count >= min (order kept) */
-void cp_terms_filter (cp_terms *t, uint64_t min);
-
-/* }================================================================ */
-
-
-/* {================================================================
-** Counting options and segment views (stats.c)
-** ================================================================= */
+/* global id of a string, or -1 */
+int64_t cp_glex_find (const cp_glex *g, const char *s, size_t len);
 
 typedef struct cp_sopt {
   int layer;                   /* CP_WORD, CP_NORM or CP_STEM */
@@ -170,6 +146,9 @@ typedef struct cp_sopt {
 
 /* is global doc 'd' selected by 'o' (deletions not considered)? */
 int cp_sopt_has (const cp_sopt *o, uint64_t d);
+
+/* check the common options (layer range); CP_EINVAL with a message */
+int cp_sopt_check (const cp_sopt *o, cp_err *err);
 
 /*
 ** A metadata condition: field 'key' equal to a value (lo) or within
@@ -198,46 +177,47 @@ int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
 #define CP_SKIP UINT32_MAX
 
 /*
-** What the counting loops of every stats module need about one
-** segment: its word stream, the map word id -> layer id with CP_SKIP
-** for tokens that are removed (punctuation), and which local documents
-** are in (selected and not deleted).
+** What the counting loops need about one segment: its word stream, the
+** map word id -> global layer id with CP_SKIP for removed tokens
+** (punctuation), and which local documents are counted (selected and
+** not deleted).
 */
 typedef struct cp_view {
   const cp_seg *seg;
   uint64_t doc_base, pos_base;
-  uint32_t ntok, ndocs, ntypes;    /* ntypes: of the layer */
+  uint32_t ntok, ndocs;
   const uint32_t *stream;
-  uint32_t *map;                   /* word id -> layer id | CP_SKIP */
+  uint32_t *map;                   /* word id -> global id | CP_SKIP */
   unsigned char *on;               /* per local doc: 1 if counted */
   uint32_t non;                    /* documents on */
-  int layer;
 } cp_view;
 
-int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o, cp_view *v,
-                  cp_err *err);
+int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
+                  const cp_glex *g, cp_view *v, cp_err *err);
 void cp_view_close (cp_view *v);
 
+/* token range [*t0, *t1) of local document d (clamped to the stream) */
+int cp_view_doc (const cp_view *v, uint32_t d, uint32_t *t0, uint32_t *t1);
+
 /*
-** A hash table counting tuples of n type ids of one segment (n-grams,
-** pairs), with document frequency: cp_idtab_add counts one occurrence
-** of 'key' in local document d and returns 0 on out of memory.
-** Entry i has key keys[i*n .. i*n+n-1].
+** A hash table counting tuples of n global ids (n-grams, pairs) with
+** document frequency: cp_idtab_add counts one occurrence of 'key' in
+** global document d and returns 0 on out of memory.  Entry i has key
+** keys[i*n .. i*n+n-1].
 */
 typedef struct cp_idtab {
   int n;
   uint32_t *keys;
-  uint32_t *cnt, *df, *last;
+  uint64_t *cnt, *df, *last;
   size_t count, cap;
   uint32_t *slot;  size_t nslot;   /* private */
 } cp_idtab;
 
 void cp_idtab_init (cp_idtab *h, int n);
 void cp_idtab_free (cp_idtab *h);
-int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint32_t d);
-
-/* check the common options (layer range); CP_EINVAL with a message */
-int cp_sopt_check (const cp_sopt *o, cp_err *err);
+int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint64_t d);
+/* size the table for about 'expect' entries (a hint; 0 on OOM) */
+int cp_idtab_reserve (cp_idtab *h, size_t expect);
 
 /* }================================================================ */
 
@@ -247,12 +227,25 @@ int cp_sopt_check (const cp_sopt *o, cp_err *err);
 ** ================================================================= */
 
 /*
-** Frequency list of the layer over the selection: one entry per type
-** with count and docs (document frequency); out->tokens and out->docs
-** give the size of the subcorpus.  'out' must be initialized; entries
-** come in no particular order (sort with cp_terms_sort).
+** A frequency list: for every global type of the layer its count and
+** document frequency in the selection; the size of the subcorpus.
 */
-int cp_freq (cp_corpus *c, const cp_sopt *o, cp_terms *out, cp_err *err);
+typedef struct cp_flist {
+  cp_glex lex;
+  uint64_t *count, *docs;          /* lex.n entries each */
+  uint64_t tokens, ndocs;
+} cp_flist;
+
+/* 'out' is overwritten; free it with cp_flist_free, also on error */
+int cp_freq (cp_corpus *c, const cp_sopt *o, cp_flist *out, cp_err *err);
+void cp_flist_free (cp_flist *f);
+
+/*
+** Global ids with count >= min, sorted by count descending, then id
+** (= string) ascending: *ids malloc'd, *n entries.
+*/
+int cp_flist_rank (const cp_flist *f, uint64_t min, uint32_t **ids,
+                   size_t *n, cp_err *err);
 
 #define CP_NGRAM_MAX 16
 
@@ -262,13 +255,34 @@ typedef struct cp_span {
 } cp_span;
 
 /*
-** n-grams (1 <= n <= CP_NGRAM_MAX) inside sentences: the types of n
-** consecutive kept tokens of one sentence, joined by one space.
-** 'must' (sorted by start, may be NULL) restricts them to n-grams whose
-** token range covers one of the spans (AntConc's clusters).
+** A table of id tuples: n-grams or window pairs, with the merged
+** lexicon their ids refer to and (pairs) the frequency of every type.
+*/
+typedef struct cp_grams {
+  cp_glex lex;
+  cp_idtab tab;                    /* tab.n is the tuple length */
+  int sorted;                      /* entries are in key (string) order */
+  uint64_t *freq;                  /* pairs: per global type, else NULL */
+  uint64_t tokens, ndocs;
+} cp_grams;
+
+void cp_grams_free (cp_grams *g);
+
+/*
+** n-grams (1 <= n <= CP_NGRAM_MAX) inside sentences: n consecutive kept
+** tokens of one sentence.  'must' (sorted by start, may be NULL)
+** restricts them to n-grams whose token range covers one of the spans
+** (AntConc's clusters).
 */
 int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
-               size_t nmust, cp_terms *out, cp_err *err);
+               size_t nmust, cp_grams *out, cp_err *err);
+
+/*
+** Entries with count >= min sorted by count descending, then by their
+** tuple of ids (= their strings) ascending.
+*/
+int cp_grams_rank (const cp_grams *g, uint64_t min, uint32_t **idx,
+                   size_t *n, cp_err *err);
 
 /* }================================================================ */
 
@@ -277,27 +291,35 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
 ** Collocations (colloc.c)
 ** ================================================================= */
 
+/* collocates of a node: obs[i] co-occurrences of type ids[i] */
+typedef struct cp_coll {
+  cp_glex lex;
+  uint64_t *freq;                  /* per global type, in the selection */
+  uint32_t *ids;  uint64_t *obs;  size_t n;
+  uint64_t nodes;                  /* node matches counted */
+  uint64_t tokens, ndocs;          /* N, and documents counted */
+} cp_coll;
+
+void cp_coll_free (cp_coll *k);
+
 /*
 ** Collocates of a node.  'nodes' are the node's matches (sorted by
 ** start); for each match in a counted document, the 'left' kept tokens
 ** before it and the 'right' kept tokens after it, within its document,
-** are counted.  Entries: count = O11 (co-occurrences), aux[0] = C1 (the
-** collocate's frequency in the selection).  *nnodes receives the node
-** matches counted (so R1 = nnodes*(left+right)); out->tokens is N.
+** are counted.  R1 = nodes*(left+right), C1 = freq[id], N = tokens.
 */
 int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
-                   size_t n, int left, int right, uint64_t *nnodes,
-                   cp_terms *out, cp_err *err);
+                   size_t n, int left, int right, cp_coll *out,
+                   cp_err *err);
 
 /*
 ** All ordered pairs (w1, w2) with w2 among the window-1 kept tokens
 ** following w1 in the same document (NLTK's
-** BigramCollocationFinder.from_words, per document).  Entries: the
-** string is "w1 w2", aux[0] = f(w1), aux[1] = f(w2); count = pair
-** frequency; docs is left 0.  Pairs with count < min are dropped.
+** BigramCollocationFinder.from_words, per document); out->freq holds
+** f(w) for every type.
 */
-int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, uint64_t min,
-              cp_terms *out, cp_err *err);
+int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *out,
+              cp_err *err);
 
 /* }================================================================ */
 
@@ -307,7 +329,7 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, uint64_t min,
 ** ================================================================= */
 
 typedef struct cp_keyrow {
-  const char *str;  size_t len;   /* borrowed from the term lists */
+  const char *str;  size_t len;   /* borrowed from the lexicons */
   uint64_t a, b;                  /* frequency in target, reference */
   cp_key k;
 } cp_keyrow;
@@ -316,13 +338,13 @@ typedef struct cp_keyrow {
 enum { CP_K_G2 = 0, CP_K_CHI2, CP_K_LOGRATIO, CP_K_PDIFF };
 
 /*
-** Join the frequency lists of a target 't' and a reference 'r' (as
-** filled by cp_freq, not sorted: their hash index is used) into rows,
-** one per term present in either, with the statistics of
-** cp_keyness_calc; 'bonferroni' multiplies each p by the number of rows
-** (capped at 1).  *rows is malloc'd; the strings stay owned by t and r.
+** Join the frequency lists of a target 't' and a reference 'r' (of the
+** same corpus or not) by string into rows, one per term present in
+** either, with the statistics of cp_keyness_calc; 'bonferroni'
+** multiplies each p by the number of rows (capped at 1).  *rows is
+** malloc'd.
 */
-int cp_keyness (const cp_terms *t, const cp_terms *r, int bonferroni,
+int cp_keyness (const cp_flist *t, const cp_flist *r, int bonferroni,
                 cp_keyrow **rows, size_t *nrows, cp_err *err);
 
 /* sort rows by a CP_K_* statistic, descending, ties by string */

@@ -715,6 +715,20 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     int have_prev = 0;
     if ((rc = ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);
+    if (nel == 1 && at->exact && !m.phrase) {
+      /* one exact token: every candidate is a match */
+      size_t hi = k;
+      while (hi < pn && pv[hi] < x->pos_hi) hi++;
+      if (grow((void **)&r->sp.v, &r->sp.cap, r->sp.n + (hi - k), sizeof(cp_span)) != CP_OK) {
+        rc = oom(x); goto done;
+      }
+      for (; k < hi; k++) {
+        r->sp.v[r->sp.n].s = pv[k];
+        r->sp.v[r->sp.n].e = pv[k] + 1;
+        r->sp.n++;
+      }
+      goto done;
+    }
     for (; k < pn && pv[k] < x->pos_hi; k++) {
       uint32_t p = pv[k], pos = p, ds, de, us, start;
       int64_t end;

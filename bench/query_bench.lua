@@ -1,0 +1,93 @@
+--[[
+bench/query_bench.lua -- query latency per class on the largest shared
+corpus, ours against SQLite FTS5 and Xapian in the same run.
+
+  eval $(make -s env); lua5.4 bench/query_bench.lua [CORPORA_DIR] [REPEAT]
+
+Ours: corpus.new() + add_jsonl of every *.jsonl, then each query REPEAT
+times (after one warm-up run), c:count for the counting classes and
+c:search{limit = 10} (with snippets) for the search class.  The peers run
+in bench/query_bench.py (indexes cached in $BENCH_CACHE, default
+/tmp/corpus-query-bench).  Printed: median and 95th percentile (ms) per
+engine, and the peer/ours ratio of medians (> 1: we are faster).
+Peers count matching documents; we count every hit (more work).
+]]
+local corpus = require "corpus"
+
+local CORPORA = arg[1] or "../shared/corpora/ungdc"
+local REPEAT = tonumber(arg[2] or "20")
+local CACHE = os.getenv("BENCH_CACHE") or "/tmp/corpus-query-bench"
+
+-- class, kind, ours, fts5, xapian
+local Q = {
+  {"rare term", "count", "ebola", "ebola", "ebola"},
+  {"frequent term", "count", "nations", "nations", "nations"},
+  {"AND", "count", "peace AND security", "peace AND security", "peace AND security"},
+  {"OR", "count", "terrorism OR extremism", "terrorism OR extremism", "terrorism OR extremism"},
+  {"phrase 2 frequent", "count", '"united nations"', '"united nations"', '"united nations"'},
+  {"phrase 3 frequent", "count", '"of the united"', '"of the united"', '"of the united"'},
+  {"NEAR", "count", "NEAR(climate change, 5)", "NEAR(climate change, 5)", "climate NEAR/5 change"},
+  {"prefix", "count", "terror*", "terror*", "terror*"},
+  {"pattern with gap", "count", '[norm="peace"] []{0,3} [norm="security"]', "NEAR(peace security, 3)", "peace NEAR/3 security"},
+  {"search top-10 + snippets", "search", "climate change adaptation", "climate change adaptation", "climate change adaptation"},
+}
+
+local function clock () return os.clock() end
+
+local function stats (ts)
+  table.sort(ts)
+  local med = ts[#ts // 2 + 1]
+  local p95 = ts[math.min(#ts, math.floor(0.95 * (#ts - 1) + 0.5) + 1)]
+  return med * 1000, p95 * 1000
+end
+
+local c = corpus.new()
+local t0 = clock()
+local p = io.popen("ls " .. CORPORA .. "/*.jsonl")
+for f in p:lines() do assert(c:add_jsonl(f)) end
+p:close()
+local st = c:stats()
+io.stderr:write(("ours: %d docs, %d tokens indexed in %.1f s\n"):format(st.docs, st.tokens, clock() - t0))
+
+local ours = {}
+for _, q in ipairs(Q) do
+  local run
+  if q[2] == "count" then run = function () return assert(c:count(q[3])) end
+  else run = function () return #assert(c:search(q[3], {limit = 10})).hits end end
+  local res = run()
+  local ts = {}
+  for i = 1, REPEAT do local a = clock(); run(); ts[i] = clock() - a end
+  local med, p95 = stats(ts)
+  ours[q[1]] = {med = med, p95 = p95, res = res}
+end
+
+local tsv = os.tmpname()
+local f = assert(io.open(tsv, "w"))
+for _, q in ipairs(Q) do f:write(table.concat({q[1], q[2], q[4], q[5]}, "\t"), "\n") end
+f:close()
+local peers = {}
+local py = assert(io.popen(("/usr/bin/python3 bench/query_bench.py %s %s %d < %s")
+  :format(CORPORA, CACHE, REPEAT, tsv)))
+for line in py:lines() do
+  local cls, eng, med, p95, res = line:match("^(.-) (%a+%d?) (%S+) (%S+) (%S+)$")
+  if cls then peers[cls .. "|" .. eng] = {med = tonumber(med), p95 = tonumber(p95), res = res} end
+end
+py:close()
+os.remove(tsv)
+
+print(("corpus: %s (%d documents, %d tokens), %d runs per query"):format(CORPORA, st.docs, st.tokens, REPEAT))
+print("| class | query (ours) | ours median / p95 ms | FTS5 median / p95 ms | Xapian median / p95 ms | FTS5/ours | Xapian/ours |")
+print("|---|---|---|---|---|---|---|")
+for _, q in ipairs(Q) do
+  local o, fq, xq = ours[q[1]], peers[q[1] .. "|fts5"], peers[q[1] .. "|xapian"]
+  local function cell (r) return r and ("%.3f / %.3f"):format(r.med, r.p95) or "-" end
+  local function ratio (r) return r and ("%.1f×"):format(r.med / math.max(o.med, 1e-6)) or "-" end
+  print(("| %s | `%s` | %s | %s | %s | %s | %s |"):format(q[1], q[3], cell(o), cell(fq), cell(xq), ratio(fq), ratio(xq)))
+end
+print()
+print("results (ours: hits or hits returned; peers: matching documents or hits returned):")
+for _, q in ipairs(Q) do
+  local fq, xq = peers[q[1] .. "|fts5"], peers[q[1] .. "|xapian"]
+  print(("  %-26s ours %-8s fts5 %-8s xapian %s"):format(q[1], tostring(ours[q[1]].res),
+    fq and fq.res or "-", xq and xq.res or "-"))
+end

@@ -50,8 +50,13 @@
 **  15 STREAM u32[T]     word id at each position
 **  16 POSTO  u32[Nn+1]  postings per norm type: positions of norm i are
 **  17 POST   u32[T]       POST[POSTO[i], POSTO[i+1]), ascending
-**  18 SPANS  u32[2*T]   byte start, stop of each token, relative to the
-**                       text of its document
+**  18 SPANS  u8[2*T]    byte spans of the tokens, relative to the text of
+**                       their document, as (gap, len) pairs: start =
+**                       stop of the previous token of the same document
+**                       (0 for a document's first token) + gap, stop =
+**                       start + len.  A token whose gap or len is >= 255
+**                       (or that starts before the previous one stops)
+**                       has the pair (255, 255) and is listed in SPANX.
 **  19 SENTS  u32[nsents] sentence start positions, ascending
 **  20 PARAS  u32[nparas] paragraph start positions, ascending
 **  21 DOCS   D records of 48 bytes:
@@ -65,6 +70,14 @@
 **  23 TEXT   bytes      stored text of every document (valid UTF-8)
 **  24 BYID   u32[D]     document numbers sorted by id (bytewise; equal
 **                       ids by number)
+**  25 SPANC  u32[ceil(T/16)]  start of token 16k (checkpoint k), so any
+**                       span decodes in at most 16 steps from a
+**                       checkpoint or its document's first token
+**  26 SPANX  u32[3*K]   (pos, start, stop) of the K escaped tokens,
+**                       ascending by pos
+** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
+** were the largest part of the image, and memory first touched is a main
+** cost of building.
 **
 ** Encoded metadata: a sequence of fields, each
 **   u8 type (0 string, 1 number), u32 keylen, key bytes, then
@@ -104,8 +117,9 @@ struct cp_seg {
   const char *lexs[CP_NLAYERS];
   const uint32_t *freq[CP_NLAYERS];   /* freq[i], then df at freq[n + i] */
   const uint32_t *wnorm, *nstem, *snormo, *snorm, *stream, *posto, *post;
-  const uint32_t *spans, *sents, *paras, *byid;
-  const unsigned char *wflags, *docs;
+  const uint32_t *spanc, *spanx, *sents, *paras, *byid;
+  uint32_t nspanx;                    /* escaped spans (triples) */
+  const unsigned char *wflags, *docs, *spang;
   const char *docstr, *text;
 };
 
@@ -206,7 +220,11 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_STREAM] = 4 * T;
   want[CP_SEC_POSTO] = 4 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = 4 * T;
-  want[CP_SEC_SPANS] = 8 * T;
+  want[CP_SEC_SPANS] = 2 * T;
+  want[CP_SEC_SPANC] = 4 * ((T + CP_SPAN_EVERY - 1) >> CP_SPAN_SHIFT);
+  want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
+                       s->sec[CP_SEC_SPANX].size / 12 <= T ?
+                       s->sec[CP_SEC_SPANX].size : 0;
   want[CP_SEC_SENTS] = 4 * (uint64_t)s->nsents;
   want[CP_SEC_PARAS] = 4 * (uint64_t)s->nparas;
   want[CP_SEC_DOCS] = CP_SEG_DOCREC * D;
@@ -278,7 +296,10 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->stream = U32(s, CP_SEC_STREAM);
   s->posto = U32(s, CP_SEC_POSTO);
   s->post = U32(s, CP_SEC_POST);
-  s->spans = U32(s, CP_SEC_SPANS);
+  s->spang = s->sec[CP_SEC_SPANS].p;
+  s->spanc = U32(s, CP_SEC_SPANC);
+  s->spanx = U32(s, CP_SEC_SPANX);
+  s->nspanx = (uint32_t)(s->sec[CP_SEC_SPANX].size / 12);
   s->sents = U32(s, CP_SEC_SENTS);
   s->paras = U32(s, CP_SEC_PARAS);
   s->docs = s->sec[CP_SEC_DOCS].p;
@@ -486,16 +507,60 @@ uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos) {
   return lo == 0 ? UINT32_MAX : lo - 1;
 }
 
+/* the (start, stop) triple of escaped token 'pos'; 0 if absent */
+static int span_esc (const cp_seg *s, uint32_t pos, uint32_t *x, uint32_t *y) {
+  uint32_t lo = 0, hi = s->nspanx;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->spanx[3 * (size_t)mid] < pos) lo = mid + 1; else hi = mid;
+  }
+  if (lo == s->nspanx || s->spanx[3 * (size_t)lo] != pos) return 0;
+  *x = s->spanx[3 * (size_t)lo + 1];
+  *y = s->spanx[3 * (size_t)lo + 2];
+  return 1;
+}
+
+/*
+** Decode the span of token 'pos' of document 'd' (first token 'ds'):
+** from the checkpoint at or before it, or from the document's first
+** token (whose gap counts from byte 0), whichever is later; at most
+** CP_SPAN_EVERY steps.  Arithmetic wraps harmlessly on damaged data; the
+** caller checks the result against the document's text.
+*/
+static int span_decode (const cp_seg *s, uint32_t pos, uint32_t ds,
+                        uint32_t *x, uint32_t *y) {
+  uint32_t c = pos & ~(CP_SPAN_EVERY - 1), q;
+  uint32_t a, b = 0;
+  q = c >= ds ? c : ds;
+  for (a = q; a <= pos; a++) {
+    const unsigned char *g = s->spang + 2 * (size_t)a;
+    uint32_t x0, y0;
+    if (g[0] == CP_SPAN_ESC && g[1] == CP_SPAN_ESC) {
+      if (!span_esc(s, a, &x0, &y0)) return 0;
+    }
+    else {
+      x0 = (a == c && c >= ds) ? s->spanc[a >> CP_SPAN_SHIFT] :
+           (a == ds ? 0 : b) + g[0];
+      y0 = x0 + g[1];
+    }
+    if (a == c && c >= ds && x0 != s->spanc[a >> CP_SPAN_SHIFT]) return 0;
+    b = y0;
+    if (a == pos) { *x = x0;  *y = y0; }
+  }
+  return 1;
+}
+
 int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
                      uint32_t *b1) {
-  uint32_t d, x, y;
+  uint32_t d, x = 0, y = 0;
+  const unsigned char *r;
   if (s == NULL || pos >= s->ntok) return CP_EINVAL;
-  x = s->spans[2 * (size_t)pos];
-  y = s->spans[2 * (size_t)pos + 1];
-  /* damaged spans must not let the caller slice outside the text */
   d = cp_seg_doc_of(s, pos);
-  if (d == UINT32_MAX || x > y ||
-      y > cp_rd64(s->docs + (size_t)CP_SEG_DOCREC * d + CP_D_TEXTLEN))
+  if (d == UINT32_MAX) return CP_ECORRUPT;
+  r = s->docs + (size_t)CP_SEG_DOCREC * d;
+  /* damaged spans must not let the caller slice outside the text */
+  if (!span_decode(s, pos, cp_rd32(r + CP_D_TOKSTART), &x, &y) || x > y ||
+      y > cp_rd64(r + CP_D_TEXTLEN))
     return CP_ECORRUPT;
   if (b0) *b0 = x;
   if (b1) *b1 = y;
@@ -704,7 +769,7 @@ static int check_starts (const cp_seg *s, const uint32_t *a, uint32_t n) {
 }
 
 static int check_docs_full (const cp_seg *s) {
-  uint32_t d, i;
+  uint32_t d, i, xi = 0;
   unsigned char *seen = (unsigned char *)calloc((size_t)s->ndocs + 1, 1);
   if (seen == NULL) return -1;
   for (d = 0; d < s->ndocs; d++) {
@@ -716,8 +781,22 @@ static int check_docs_full (const cp_seg *s) {
     cp_meta m;
     int k;
     if (cp_rd32(r + CP_D_IDLEN) == 0) goto bad;
-    for (; p < e; p++) {   /* spans ascending, inside the text */
-      uint32_t x = s->spans[2 * (size_t)p], y = s->spans[2 * (size_t)p + 1];
+    for (; p < e; p++) {   /* spans decode sequentially, agree with the
+                            ** checkpoints, ascend inside the text */
+      const unsigned char *g = s->spang + 2 * (size_t)p;
+      uint64_t x, y;
+      if (g[0] == CP_SPAN_ESC && g[1] == CP_SPAN_ESC) {
+        if (xi >= s->nspanx || s->spanx[3 * (size_t)xi] != p) goto bad;
+        x = s->spanx[3 * (size_t)xi + 1];
+        y = s->spanx[3 * (size_t)xi + 2];
+        xi++;
+      }
+      else {
+        x = prev + g[0];
+        y = x + g[1];
+      }
+      if ((p & (CP_SPAN_EVERY - 1)) == 0 && s->spanc[p >> CP_SPAN_SHIFT] != x)
+        goto bad;
       if (x < prev || x > y || y > tl) goto bad;
       prev = y;
     }
@@ -734,7 +813,7 @@ static int check_docs_full (const cp_seg *s) {
     }
   }
   free(seen);
-  return 1;
+  return xi == s->nspanx;
 bad:
   free(seen);
   return 0;

@@ -31,6 +31,7 @@ enum {
   CP_SEC_STREAM, CP_SEC_POSTO, CP_SEC_POST, CP_SEC_SPANS,
   CP_SEC_SENTS, CP_SEC_PARAS,
   CP_SEC_DOCS, CP_SEC_DOCSTR, CP_SEC_TEXT, CP_SEC_BYID,
+  CP_SEC_SPANC, CP_SEC_SPANX,
   CP_SEC_COUNT   /* one past the last id */
 };
 
@@ -51,6 +52,13 @@ enum {
   CP_D_TOKSTART = 0, CP_D_TOKCOUNT = 4, CP_D_TEXTOFF = 8, CP_D_TEXTLEN = 16,
   CP_D_IDOFF = 24, CP_D_IDLEN = 32, CP_D_METALEN = 36, CP_D_METAOFF = 40
 };
+
+/* token spans: (gap, len) byte pairs, an absolute start every
+** CP_SPAN_EVERY tokens, and (pos, start, stop) triples for tokens whose
+** gap or length does not fit a byte (both bytes are CP_SPAN_ESC) */
+#define CP_SPAN_SHIFT 4u
+#define CP_SPAN_EVERY (1u << CP_SPAN_SHIFT)
+#define CP_SPAN_ESC   255u
 
 /* word flags */
 #define CP_WF_PUNCT 1u

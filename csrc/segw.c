@@ -33,6 +33,7 @@ typedef struct docrec {
   uint32_t idlen, metalen;
   size_t text_off, text_len, id_off, meta_off;   /* text / docstr */
   size_t nsents, nparas;        /* lengths of sents/paras before this doc */
+  size_t nspanx;                /* length of spanx before this doc */
   uint64_t invalid;             /* U+FFFD substitutions in this doc */
 } docrec;
 
@@ -45,7 +46,9 @@ struct cp_segw {
   cp_bytes word_flags;    /* word id -> CP_WF_* */
   cp_vec32 norm_stem;     /* norm id -> stem id */
   cp_vec32 stream;        /* word id per position */
-  cp_vec32 spans;         /* 2 per position: byte start, stop in doc */
+  cp_bytes spang;         /* (gap, len) bytes per position */
+  cp_vec32 spanc;         /* start of every CP_SPAN_EVERY-th token */
+  cp_vec32 spanx;         /* (pos, start, stop) of escaped tokens */
   cp_vec32 sents, paras;  /* start positions */
   cp_bytes text;          /* stored (repaired) texts, back to back */
   cp_bytes docstr;        /* ids and encoded metadata */
@@ -86,7 +89,9 @@ static void reset (cp_segw *w) {
   cp_bytes_free(&w->word_flags);
   cp_vec32_free(&w->norm_stem);
   cp_vec32_free(&w->stream);
-  cp_vec32_free(&w->spans);
+  cp_bytes_free(&w->spang);
+  cp_vec32_free(&w->spanc);
+  cp_vec32_free(&w->spanx);
   cp_vec32_free(&w->sents);
   cp_vec32_free(&w->paras);
   cp_bytes_free(&w->text);
@@ -115,10 +120,13 @@ static void clear (cp_segw *w) {
   cp_bytes_free(&w->word_flags);
   cp_vec32_free(&w->norm_stem);
   if (w->stream.cap * 4 > KEEP) cp_vec32_free(&w->stream);
-  if (w->spans.cap * 4 > KEEP) cp_vec32_free(&w->spans);
+  if (w->spang.cap > KEEP) cp_bytes_free(&w->spang);
+  if (w->spanc.cap * 4 > KEEP) cp_vec32_free(&w->spanc);
+  if (w->spanx.cap * 4 > KEEP) cp_vec32_free(&w->spanx);
   if (w->text.cap > KEEP) cp_bytes_free(&w->text);
   if (w->docstr.cap > KEEP) cp_bytes_free(&w->docstr);
-  w->stream.n = w->spans.n = w->sents.n = w->paras.n = 0;
+  w->stream.n = w->spang.n = w->spanc.n = w->spanx.n = 0;
+  w->sents.n = w->paras.n = 0;
   w->text.n = w->docstr.n = 0;
   w->ndocs = 0;
   w->invalid = 0;
@@ -290,7 +298,9 @@ static void cut (cp_segw *w, size_t nd) {
     size_t i;
     for (i = nd; i < w->ndocs; i++) w->invalid -= w->docs[i].invalid;
     w->stream.n = d->tok_start;
-    w->spans.n = 2 * (size_t)d->tok_start;
+    w->spang.n = 2 * (size_t)d->tok_start;
+    w->spanc.n = ((size_t)d->tok_start + CP_SPAN_EVERY - 1) >> CP_SPAN_SHIFT;
+    w->spanx.n = d->nspanx;
     w->sents.n = d->nsents;
     w->paras.n = d->nparas;
     w->text.n = d->text_off;
@@ -307,8 +317,9 @@ static int addtokens (cp_segw *w, const char *text, size_t len,
                       cp_err *err) {
   const cp_tok *t = w->tv.v, *e = t + w->tv.n;
   uint32_t *st = w->stream.v + w->stream.n;
-  uint32_t *sp = w->spans.v + w->spans.n;
-  uint32_t pos = (uint32_t)w->stream.n;
+  unsigned char *sg = (unsigned char *)w->spang.v + w->spang.n;
+  uint32_t *sc = w->spanc.v + w->spanc.n;
+  uint32_t pos = (uint32_t)w->stream.n, prev = 0;
   int rc = CP_OK;
   for (; t < e; t++, pos++) {
     const char *p = text + t->start;
@@ -316,21 +327,35 @@ static int addtokens (cp_segw *w, const char *text, size_t len,
     uint64_t key = n <= 8 ? cp_rawkey(p, n, text + len) : 0;
     uint64_t h = cp_rawhash(p, n, key);
     uint32_t wid = cp_rawmap_find(&w->raw, p, n, key, h);
+    uint32_t x = (uint32_t)t->start, y = (uint32_t)t->stop;
     if (wid == UINT32_MAX &&
         (rc = newraw(w, p, n, key, h, t->flags, &wid, err)) != CP_OK)
       break;
     *st++ = wid;
-    *sp++ = (uint32_t)t->start;
-    *sp++ = (uint32_t)t->stop;
+    if ((pos & (CP_SPAN_EVERY - 1)) == 0) *sc++ = x;
+    if (x - prev < CP_SPAN_ESC && y - x < CP_SPAN_ESC && x >= prev) {
+      sg[0] = (unsigned char)(x - prev);
+      sg[1] = (unsigned char)(y - x);
+    }
+    else {   /* rare: a long token or a long gap */
+      sg[0] = sg[1] = CP_SPAN_ESC;
+      if (!cp_vec32_reserve(&w->spanx, 3)) break;
+      w->spanx.v[w->spanx.n++] = pos;
+      w->spanx.v[w->spanx.n++] = x;
+      w->spanx.v[w->spanx.n++] = y;
+    }
+    sg += 2;
+    prev = y;
     if (t->flags & (CP_TF_SSTART | CP_TF_PSTART)) {
       if ((t->flags & CP_TF_SSTART) && !cp_vec32_push(&w->sents, pos)) break;
       if ((t->flags & CP_TF_PSTART) && !cp_vec32_push(&w->paras, pos)) break;
     }
   }
   if (t < e && rc == CP_OK)
-    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding sentence starts");
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory adding token spans");
   w->stream.n = (size_t)(st - w->stream.v);
-  w->spans.n = (size_t)(sp - w->spans.v);
+  w->spang.n = (size_t)(sg - (unsigned char *)w->spang.v);
+  w->spanc.n = (size_t)(sc - w->spanc.v);
   return rc;
 }
 
@@ -387,7 +412,8 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
     w->capdocs = nc;
   }
   if (!cp_vec32_reserve(&w->stream, w->tv.n) ||
-      !cp_vec32_reserve(&w->spans, 2 * w->tv.n) ||
+      !cp_bytes_reserve(&w->spang, 2 * w->tv.n) ||
+      !cp_vec32_reserve(&w->spanc, (w->tv.n >> CP_SPAN_SHIFT) + 1) ||
       !cp_bytes_reserve(&w->text, len) ||
       !cp_bytes_reserve(&w->docstr, idlen + msz))
     goto oom;
@@ -401,6 +427,7 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   d.meta_off = w->docstr.n + idlen;
   d.nsents = w->sents.n;
   d.nparas = w->paras.n;
+  d.nspanx = w->spanx.n;
   d.invalid = ninv;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
@@ -546,7 +573,9 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_STREAM].size = 4 * (uint64_t)T;
   sec[CP_SEC_POSTO].size = 4 * ((uint64_t)nt[CP_NORM] + 1);
   sec[CP_SEC_POST].size = 4 * (uint64_t)T;
-  sec[CP_SEC_SPANS].size = 8 * (uint64_t)T;
+  sec[CP_SEC_SPANS].size = 2 * (uint64_t)T;
+  sec[CP_SEC_SPANC].size = 4 * (((uint64_t)T + CP_SPAN_EVERY - 1) >> CP_SPAN_SHIFT);
+  sec[CP_SEC_SPANX].size = 4 * (uint64_t)w->spanx.n;
   sec[CP_SEC_SENTS].size = 4 * (uint64_t)w->sents.n;
   sec[CP_SEC_PARAS].size = 4 * (uint64_t)w->paras.n;
   sec[CP_SEC_DOCS].size = CP_SEG_DOCREC * (uint64_t)D;
@@ -663,7 +692,12 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     free(wi);  free(ni);  free(si);
   }
   /* 6. spans, structure, documents */
-  if (T) memcpy(out + sec[CP_SEC_SPANS].off, w->spans.v, 8 * T);
+  if (T) {
+    memcpy(out + sec[CP_SEC_SPANS].off, w->spang.v, 2 * T);
+    memcpy(out + sec[CP_SEC_SPANC].off, w->spanc.v, 4 * w->spanc.n);
+  }
+  if (w->spanx.n)
+    memcpy(out + sec[CP_SEC_SPANX].off, w->spanx.v, 4 * w->spanx.n);
   if (w->sents.n)
     memcpy(out + sec[CP_SEC_SENTS].off, w->sents.v, 4 * w->sents.n);
   if (w->paras.n)

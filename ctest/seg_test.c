@@ -546,7 +546,7 @@ static void test_damage (cp_an *an, tdoc *docs, size_t nd) {
 int main (void) {
   cp_err e;
   cp_an *an = cp_an_new("english", &e);
-  tdoc docs[8];
+  tdoc docs[10];
   size_t nd = 0, i;
   static const char *const seeds[] = {
     "/work/shared/corpora/seeds/000_5d011168273388d6.txt",
@@ -579,6 +579,20 @@ int main (void) {
   docs[nd].id = "syn-2";  docs[nd].text = syn2;  docs[nd].len = sizeof(syn2) - 1;
   docs[nd].meta[0] = meta[1];
   docs[nd++].nmeta = 1;
+  /* long tokens and long gaps take the escaped span path */
+  {
+    static char longs[2000];
+    size_t q, o = 0;
+    for (q = 0; q < 300; q++) longs[o++] = 'x';
+    for (q = 0; q < 400; q++) longs[o++] = ' ';
+    memcpy(longs + o, "short words. ", 13);  o += 13;
+    for (q = 0; q < 254; q++) longs[o++] = 'y';
+    longs[o++] = ' ';
+    for (q = 0; q < 255; q++) longs[o++] = 'z';
+    for (q = 0; q < 254; q++) longs[o++] = ' ';
+    memcpy(longs + o, "end", 3);  o += 3;
+    docs[nd].id = "long";  docs[nd].text = longs;  docs[nd++].len = o;
+  }
   docs[nd].id = "aaa-empty";  docs[nd].text = NULL;  docs[nd++].len = 0;
   docs[nd].id = "bad-utf8";  docs[nd].text = "x\xe2\x82 y\xc0\xaf z";
   docs[nd++].len = 10;

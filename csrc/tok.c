@@ -384,12 +384,15 @@ static size_t sb_next (const unsigned char *s, size_t n, size_t pos,
       /* fast path: outside a terminator run every ASCII character
       ** other than . ! ? CR LF continues the sentence (SB998) */
       size_t j = i + 1;
-      /* 8 bytes at a time while none is . ! ? CR LF or non-ASCII */
+      /* 8 bytes at a time while none is . ! ? non-ASCII, or CR LF in
+      ** strict mode (corpus mode reads them as Sp, which changes
+      ** nothing outside a terminator run) */
       while (j + 8 <= n) {
         uint64_t w;
         memcpy(&w, s + j, 8);
         if ((w & HIBITS) || HASBYTE(w, '.') || HASBYTE(w, '!')
-            || HASBYTE(w, '?') || HASBYTE(w, '\n') || HASBYTE(w, '\r'))
+            || HASBYTE(w, '?')
+            || (!corpus && (HASBYTE(w, '\n') || HASBYTE(w, '\r'))))
           break;
         j += 8;
       }

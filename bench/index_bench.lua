@@ -106,10 +106,11 @@ local GROUP = {
   [19] = "structure", [20] = "structure",
   [21] = "docs", [22] = "docs", [24] = "docs",
   [23] = "text",
+  [25] = "word", [26] = "word",   -- SPANC, SPANX: compact token spans
 }
 local NAMES = { "WLEXO", "WLEXS", "NLEXO", "NLEXS", "SLEXO", "SLEXS", "WNORM", "NSTEM",
   "WFLAGS", "WFREQ", "NFREQ", "SFREQ", "SNORMO", "SNORM", "STREAM", "POSTO", "POST",
-  "SPANS", "SENTS", "PARAS", "DOCS", "DOCSTR", "TEXT", "BYID" }
+  "SPANS", "SENTS", "PARAS", "DOCS", "DOCSTR", "TEXT", "BYID", "SPANC", "SPANX" }
 
 local function seg_sections(path, acc, per)
   local f = assert(io.open(path, "rb"))

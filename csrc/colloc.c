@@ -58,15 +58,30 @@ void cp_coll_free (cp_coll *k) {
   memset(k, 0, sizeof(*k));
 }
 
-/* count the window of every node match inside the view's segment */
+/*
+** Count the window region of the node matches inside the view's
+** segment.  'isnode' marks the positions covered by a match (they are
+** never region tokens).  Matches come sorted, so the left edges of their
+** windows never move back: 'hw' (the end of the region counted so far)
+** is enough to count a token shared by overlapping windows once.
+*/
 static void colloc_seg (const cp_view *v, const cp_span *nodes, size_t n,
-                        int left, int right, uint64_t *nnodes,
-                        uint64_t *cnt, uint32_t *touched, size_t *ntouched) {
+                        int left, int right, const unsigned char *isnode,
+                        cp_coll *out, uint64_t *cnt, size_t *ntouched) {
   const uint32_t *stream = v->stream, *map = v->map;
   uint64_t lo = v->pos_base, hi = v->pos_base + v->ntok;
-  uint32_t ts = 0, te = 0;             /* cached document range */
+  uint32_t ts = 0, te = 0, hw = 0;     /* cached document range */
+  uint32_t *touched = out->ids;
   size_t nt = *ntouched, i;
   int doc_on = 0;
+#define TALLY(p) do { uint32_t id_ = map[stream[p]]; \
+    if (id_ != CP_SKIP) { \
+      k++; \
+      if ((p) >= hw && !((isnode[(p) >> 3] >> ((p) & 7)) & 1)) { \
+        out->r1++; \
+        if (cnt[id_]++ == 0) touched[nt++] = id_; \
+      } \
+    } } while (0)
   for (i = 0; i < n; i++) {
     uint32_t s0, s1, p;
     int k;
@@ -80,24 +95,22 @@ static void colloc_seg (const cp_view *v, const cp_span *nodes, size_t n,
         continue;
       }
       doc_on = v->on[d];
+      hw = ts;
     }
     if (!doc_on) continue;
     if (s1 > te) s1 = te;
     if (s1 < s0) s1 = s0;
-    (*nnodes)++;
+    out->nodes++;
     for (k = 0, p = s0; k < left && p > ts; ) {
-      uint32_t id = map[stream[--p]];
-      if (id == CP_SKIP) continue;
-      k++;
-      if (cnt[id]++ == 0) touched[nt++] = id;
+      --p;
+      TALLY(p);
     }
-    for (k = 0, p = s1; k < right && p < te; p++) {
-      uint32_t id = map[stream[p]];
-      if (id == CP_SKIP) continue;
-      k++;
-      if (cnt[id]++ == 0) touched[nt++] = id;
-    }
+    if (hw < s0) hw = s0;
+    for (k = 0, p = s1; k < right && p < te; p++)
+      TALLY(p);
+    if (hw < p) hw = p;
   }
+#undef TALLY
   *ntouched = nt;
 }
 
@@ -131,10 +144,22 @@ int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) {
     cp_view v;
+    unsigned char *isnode;
+    size_t j;
     if ((rc = cp_view_open(c, i, o, &out->lex, &v, err)) != CP_OK) break;
     out->tokens += add_freqs(&v, out->freq);
     out->ndocs += v.non;
-    colloc_seg(&v, nodes, n, left, right, &out->nodes, cnt, out->ids, &nt);
+    isnode = (unsigned char *)calloc((size_t)v.ntok / 8 + 1, 1);
+    if (isnode == NULL) { cp_view_close(&v); rc = OOM(err); break; }
+    for (j = 0; j < n; j++) {         /* mark the matches' tokens */
+      uint64_t p;
+      if (nodes[j].start < v.pos_base || nodes[j].start >= v.pos_base + v.ntok)
+        continue;
+      for (p = nodes[j].start; p < nodes[j].stop && p < v.pos_base + v.ntok; p++)
+        isnode[(p - v.pos_base) >> 3] |= (unsigned char)(1u << ((p - v.pos_base) & 7));
+    }
+    colloc_seg(&v, nodes, n, left, right, isnode, out, cnt, &nt);
+    free(isnode);
     cp_view_close(&v);
   }
   if (rc == CP_OK) {

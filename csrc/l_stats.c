@@ -450,11 +450,12 @@ static int l_collocates (lua_State *L) {
   check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right, &rb->u.k,
                          &e), &e);
   cr.k = &rb->u.k;
-  cr.r1 = (double)rb->u.k.nodes * (double)(left + right);
+  cr.r1 = (double)rb->u.k.r1;
   push_scored(L, &cr, rb->u.k.n, rb->u.k.obs, min, am, nam, limit,
               coll_tab, coll_row);
   lua_createtable(L, 0, 6);
   set_int(L, "nodes", rb->u.k.nodes);
+  set_int(L, "region", rb->u.k.r1);
   set_int(L, "tokens", rb->u.k.tokens);
   set_int(L, "docs", rb->u.k.ndocs);
   set_int(L, "left", (uint64_t)left);
@@ -463,14 +464,15 @@ static int l_collocates (lua_State *L) {
   return 2;
 }
 
-/* pairs are scored in the order of an index sorted by key */
-typedef struct pairres { const cp_grams *g; const uint32_t *ord; } pairres;
+/* pairs are scored in the order of an index sorted by key; the count
+** is divided by window-1 (Church & Hanks 1990, as NLTK's finder) */
+typedef struct pairres { const cp_grams *g; const uint32_t *ord; double div; } pairres;
 
 static void pair_tab (const void *res, size_t i, cp_ctab *t) {
   const pairres *pr = (const pairres *)res;
   size_t e = pr->ord[i];
   const uint32_t *key = pr->g->tab.keys + 2 * e;
-  t->o11 = (double)pr->g->tab.cnt[e];
+  t->o11 = (double)pr->g->tab.cnt[e] / pr->div;
   t->r1 = (double)pr->g->freq[key[0]];
   t->c1 = (double)pr->g->freq[key[1]];
   t->n = (double)pr->g->tokens;
@@ -519,6 +521,7 @@ static int l_collocations (lua_State *L) {
   for (i = 0; i < n; i++) obs[i] = rb->u.g.tab.cnt[idx[i]];
   pr.g = &rb->u.g;
   pr.ord = idx;
+  pr.div = (double)(win - 1);
   push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row);
   lua_createtable(L, 0, 4);
   set_int(L, "tokens", rb->u.g.tokens);

@@ -297,6 +297,7 @@ typedef struct cp_coll {
   uint64_t *freq;                  /* per global type, in the selection */
   uint32_t *ids;  uint64_t *obs;  size_t n;
   uint64_t nodes;                  /* node matches counted */
+  uint64_t r1;                     /* tokens in the window region */
   uint64_t tokens, ndocs;          /* N, and documents counted */
 } cp_coll;
 
@@ -304,9 +305,13 @@ void cp_coll_free (cp_coll *k);
 
 /*
 ** Collocates of a node.  'nodes' are the node's matches (sorted by
-** start); for each match in a counted document, the 'left' kept tokens
-** before it and the 'right' kept tokens after it, within its document,
-** are counted.  R1 = nodes*(left+right), C1 = freq[id], N = tokens.
+** start).  The window region is the union, over the matches in counted
+** documents, of the 'left' kept tokens before the match and the 'right'
+** kept tokens after it (within its document), minus the tokens of the
+** matches themselves: each token of the corpus is in the region or not,
+** so the 2x2 table is a true partition (Evert 2008, 5.2):
+** O11 = obs (region tokens of the type), R1 = r1 (region size),
+** C1 = freq[id], N = tokens.
 */
 int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
                    size_t n, int left, int right, cp_coll *out,

@@ -167,31 +167,37 @@ describe("statistics on the seed corpus", function()
     local L, R = 3, 2
     local rows, info = c:collocates(nodes, {left = L, right = R,
       measure = {"llr", "mi", "mi3", "t", "z", "dice", "logdice", "chi2"}})
-    -- brute force: word positions of each node, L words left, R right
-    local obs, freq, N, nn = {}, {}, 0, 0
+    -- brute force: the region is every word within L words left or R
+    -- words right of a node, minus the node words; each counted once
+    local obs, freq, N, nn, R1 = {}, {}, 0, 0, 0
     for d, doc in ipairs(view) do
-      local at = {}
+      local at, isnode, region = {}, {}, {}
       for k, p in ipairs(doc.pos) do at[p] = k end
       for _, w in ipairs(doc.words) do freq[w] = (freq[w] or 0) + 1; N = N + 1 end
+      for _, m in ipairs(nodes) do
+        if m.doc == d then isnode[at[m.start]] = true end
+      end
       for _, m in ipairs(nodes) do
         if m.doc == d then
           local k = at[m.start]
           nn = nn + 1
-          for j = math.max(1, k - L), k - 1 do
-            local w = doc.words[j]; obs[w] = (obs[w] or 0) + 1
-          end
-          for j = k + 1, math.min(#doc.words, k + R) do
-            local w = doc.words[j]; obs[w] = (obs[w] or 0) + 1
+          for j = math.max(1, k - L), math.min(#doc.words, k + R) do
+            if not isnode[j] then region[j] = true end
           end
         end
+      end
+      for j in pairs(region) do
+        local w = doc.words[j]
+        obs[w] = (obs[w] or 0) + 1
+        R1 = R1 + 1
       end
     end
     assert.are.equal(34, info.nodes)
     assert.are.equal(N, info.tokens)
+    assert.are.equal(R1, info.region)
     local k = 0
     for _ in pairs(obs) do k = k + 1 end
     assert.are.equal(k, #rows)
-    local R1 = nn * (L + R)
     for _, r in ipairs(rows) do
       local O, C1 = obs[r.term], freq[r.term]
       assert.are.equal(O, r.obs)
@@ -243,7 +249,7 @@ describe("statistics on the seed corpus", function()
   end)
 
   it("collocations count ordered pairs within the window, per document", function()
-    local rows, info = c:collocations{window = 3, measure = {"llr", "mi"}}
+    local rows, info = c:collocations{window = 3, measure = {"llr", "mi", "t"}}
     local cnt, f, N = {}, {}, 0
     for _, doc in ipairs(view) do
       local w = doc.words
@@ -263,7 +269,10 @@ describe("statistics on the seed corpus", function()
       assert.are.equal(cnt[r.w1 .. " " .. r.w2], r.obs)
       assert.are.equal(f[r.w1], r.f1)
       assert.are.equal(f[r.w2], r.f2)
-      assert.is_true(near(r.mi, math.log(r.obs * N / (r.f1 * r.f2), 2)))
+      -- Church & Hanks: the pair count is divided by window - 1 = 2
+      local o = r.obs / 2
+      assert.is_true(near(r.mi, math.log(o * N / (r.f1 * r.f2), 2)))
+      assert.is_true(near(r.t, (o - r.f1 * r.f2 / N) / math.sqrt(o)))
     end
   end)
 end)

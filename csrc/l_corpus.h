@@ -54,4 +54,9 @@ int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
 
+/* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
+** owned by a userdata it pushes; raises on a malformed plan */
+struct cp_plan;
+const struct cp_plan *cpL_checkplan (lua_State *L, cp_corpus *c, int idx);
+
 #endif

@@ -599,6 +599,12 @@ static const luaL_Reg query_methods[] = {
   {NULL, NULL}
 };
 
+/* the plan table at 'idx' as a C plan, owned by a box pushed on the
+** stack (for other binding files: l_stats.c runs nodes through it) */
+const struct cp_plan *cpL_checkplan (lua_State *L, cp_corpus *c, int idx) {
+  return check_plan(L, c, idx)->plan;
+}
+
 int cpL_open_query (lua_State *L) {
   luaL_newmetatable(L, QBOX);
   lua_pushcfunction(L, qbox_gc);

@@ -28,6 +28,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "exec.h"
 #include "stats.h"
 
 #define BOX_RES "corpus.stats.result"
@@ -131,15 +132,59 @@ static int cmp_span (const void *x, const void *y) {
   return (a->stop > b->stop) - (a->stop < b->stop);
 }
 
+static int is_plan (lua_State *L, int idx) {
+  int r = (lua_getfield(L, idx, "op") == LUA_TSTRING);
+  lua_pop(L, 1);
+  return r;
+}
+
+/* run the plan table at 'idx'; the matches live in a box pushed on the
+** stack (above the plan's own box) */
+static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
+  const cp_plan *plan = cpL_checkplan(L, c, idx);
+  membox *b = new_mem(L), *vb = new_mem(L);   /* the struct, its array */
+  cp_matches *m;
+  cp_limits lim;
+  cp_err e;
+  b->p = calloc(1, sizeof(cp_matches));
+  if (b->p == NULL) luaL_error(L, "out of memory");
+  m = (cp_matches *)b->p;
+  lim.max_matches = 0;        /* statistics want every match */
+  lim.max_expand = CP_DEFAULT_MAX_EXPAND;
+  if (cp_exec(c, plan, &lim, m, &e) != CP_OK) {
+    cp_matches_free(m);
+    cpL_raise(L, &e);
+  }
+  vb->p = m->v;
+  return m;
+}
+
 /*
-** Matches at 'idx' (array of {doc, start, stop}, 1-based) -> global
-** spans sorted by start, in a box left on the stack.
+** Nodes at 'idx' -> global spans sorted by start, in a box left on the
+** stack.  'idx' is a plan table (corpus.query.parse), run by the query
+** executor, or an array of matches {doc, start, stop} (1-based token
+** indexes within the document, stop inclusive).
 */
 static cp_span *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
   lua_Integer m = 0, i;
   membox *b;
   cp_span *v;
   luaL_checktype(L, idx, LUA_TTABLE);
+  if (is_plan(L, idx)) {
+    cp_matches *mm = run_plan(L, c, idx);
+    size_t k;
+    b = new_mem(L);
+    b->p = malloc((mm->n ? mm->n : 1) * sizeof(cp_span));
+    if (b->p == NULL) luaL_error(L, "out of memory");
+    v = (cp_span *)b->p;
+    for (k = 0; k < mm->n; k++) {
+      v[k].start = mm->v[k].start;
+      v[k].stop = mm->v[k].stop;
+    }
+    qsort(v, mm->n, sizeof(cp_span), cmp_span);
+    *n = mm->n;
+    return v;
+  }
   m = luaL_len(L, idx);
   b = new_mem(L);
   b->p = malloc((size_t)(m > 0 ? m : 1) * sizeof(cp_span));
@@ -662,6 +707,24 @@ static int l_select_docs (lua_State *L) {
   return 1;
 }
 
+/* c:_select_plan(plan) -> bitmap of the documents with a match */
+static int l_select_plan (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_matches *m;
+  uint64_t nbits;
+  unsigned char *bits;
+  size_t i;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  m = run_plan(L, c, 2);
+  bits = new_bits(L, c, &nbits);
+  for (i = 0; i < m->n; i++) {
+    uint64_t d = m->v[i].doc;
+    if (d < nbits) bits[d >> 3] |= (unsigned char)(1u << (d & 7));
+  }
+  lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
+  return 1;
+}
+
 /* read one condition: value at -1 for field key */
 static void get_cond (lua_State *L, const char *key, size_t keylen,
                       cp_mcond *k) {
@@ -738,6 +801,7 @@ static int l_select_meta (lua_State *L) {
 
 static const luaL_Reg stats_methods[] = {
   {"_select_docs", l_select_docs},
+  {"_select_plan", l_select_plan},
   {"_select_meta", l_select_meta},
   {"_freq", l_freq},
   {"_ngrams", l_ngrams},

@@ -34,16 +34,9 @@ local function check_self(self, fname)
   if self:isclosed() then error("attempt to use a closed corpus", 3) end
 end
 
--- matches of query string q: list | nil, msg, code
-local function matches_of(self, q, fname)
-  local plan, msg, code = query.parse(q)
-  if not plan then return nil, msg, code end
-  if not self._matches then
-    error(("'%s': the query engine is not available"):format(fname), 3)
-  end
-  local list, err, ecode = self._matches(self, plan)
-  if not list then return nil, err, ecode end
-  return list
+-- the plan table of query string q | nil, msg, "ESYNTAX"
+local function plan_of(q)
+  return query.parse(q)
 end
 
 --[[
@@ -59,9 +52,9 @@ Returns bits | nil, msg, code (query syntax errors).
 local function selection(self, where, fname)
   if where == nil then return nil end
   if type(where) == "string" then
-    local list, msg, code = matches_of(self, where, fname)
-    if not list then return nil, msg, code end
-    return self:_select_docs(list)
+    local plan, msg, code = plan_of(where)
+    if not plan then return nil, msg, code end
+    return self:_select_plan(plan)
   elseif type(where) == "table" then
     return self:_select_meta(where)
   end
@@ -69,13 +62,14 @@ local function selection(self, where, fname)
         :format(fname, type(where)), 3)
 end
 
--- a node given as a query string (or a list of matches) -> match list
+-- a node given as a query string -> its plan table (run by the C side);
+-- a list of matches {doc =, start =, stop =} is passed through
 local function nodes_of(self, q, fname)
   if type(q) == "table" then return q end
   if type(q) ~= "string" then
     argerr(fname, 1, "string expected, got " .. type(q))
   end
-  return matches_of(self, q, fname)
+  return plan_of(q)
 end
 
 return function(Corpus)

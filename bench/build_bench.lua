@@ -1,10 +1,12 @@
 -- bench/build_bench.lua -- our side of the build benchmark.
 --
---   lua5.4 bench/build_bench.lua build FILE.jsonl...
+--   lua5.4 bench/build_bench.lua build FILE.jsonl|DOCS.BIN...
 --       texts loaded (lua-cjson) before the clock starts; timed:
 --       corpus.new(), c:add{id =, text =} for every document, and the
 --       seal of the pending documents into a segment (c:flush() if the
---       API has it, else the first query, which seals).
+--       API has it, else the first query, which seals).  A *.bin file
+--       (bench/peers.py extract) loads without JSON, which keeps JSON
+--       decoding out of a profile (bench/profile.sh).
 --   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
 --       timed: corpus.new() and c:add_jsonl(file) for every file, then the
 --       seal; JSON parsing is part of the measure here.
@@ -41,10 +43,31 @@ local function proc_status (key)
   return 0
 end
 
+-- the texts of a docs.bin file (bench/peers.py extract): records of a
+-- u64 little-endian length and the text; ids are sequence numbers
+local function load_bin (path, docs)
+  local f = assert(io.open(path, "rb"))
+  local data = f:read("a")
+  f:close()
+  local pos, nbytes = 1, 0
+  while pos <= #data do
+    local len, p = string.unpack("<I8", data, pos)
+    local text = data:sub(p, p + len - 1)
+    assert(#text == len, path .. ": truncated record")
+    docs[#docs + 1] = { id = tostring(#docs + 1), text = text }
+    nbytes, pos = nbytes + len, p + len
+  end
+  return nbytes
+end
+
 local function load (files)
   local cjson = require "cjson"
   local docs, nbytes = {}, 0
   for _, path in ipairs(files) do
+    if path:match("%.bin$") then
+      nbytes = nbytes + load_bin(path, docs)
+      goto next
+    end
     local lineno = 0
     for line in io.lines(path) do
       lineno = lineno + 1
@@ -55,6 +78,7 @@ local function load (files)
         nbytes = nbytes + #d.text
       end
     end
+    ::next::
   end
   return docs, nbytes
 end

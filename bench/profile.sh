@@ -2,7 +2,8 @@
 # bench/profile.sh -- where the time of one benchmark side goes.
 #   sh bench/profile.sh build|build-jsonl|tokenize   (after bench/run.sh,
 #   which writes bench/out/docs.bin; env as for `make bench`:
-#   eval $(make -s env) first)
+#   eval $(make -s env) first).  build and tokenize read docs.bin, so no
+#   JSON decoding shows in their profile.
 # Records with `perf record` (user space only) and prints the top of
 # `perf report --stdio` (self time by symbol, children not folded in).
 set -u
@@ -24,7 +25,8 @@ done
 set -- "$best"/*.jsonl
 case $side in
   tokenize) cmd="$B/bench/tok_bench $OUT/docs.bin 1" ;;
-  build|build-jsonl) cmd="$LUA bench/build_bench.lua $side $*" ;;
+  build) cmd="$LUA bench/build_bench.lua build $OUT/docs.bin" ;;
+  build-jsonl) cmd="$LUA bench/build_bench.lua build-jsonl $*" ;;
   *) echo "usage: $0 build|build-jsonl|tokenize" >&2; exit 2 ;;
 esac
 perf record -e cpu-clock:u -F 999 -o "$OUT/perf.$side.data" -- $cmd

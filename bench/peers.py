@@ -13,9 +13,8 @@ reading JSON.  Results are printed as one line
 
     RESULT side=<name> docs=N bytes=N tokens=N secs=S cpu=S rss_load_kb=N peak_kb=N
 
-(secs: wall clock; cpu: user + system time of the process)
-
-that bench/report.lua turns into the table.
+(secs: wall clock; cpu: user + system time of the process) that
+bench/report.lua turns into the table.
 """
 import json
 import os

@@ -205,6 +205,29 @@ describe("corpus.create / corpus.open", function()
     w:close()
   end)
 
+  it("checks an in-memory corpus too, and reports what it verified", function()
+    local m = corpus.new()
+    assert.is_nil(m:generation())
+    m:add{ id = "a", text = "One two." }
+    local rep = assert(m:check())
+    assert.are.same({ ok = true, segments = 1, bytes = 0, docs = 1, deleted = 0, uncommitted = 0 }, rep)
+    local w = assert(corpus.create(dir))
+    w:add{ id = "a", text = "One two." }; w:add{ id = "b", text = "Three." }
+    w:commit()
+    w:delete("b")
+    w:add{ id = "c", text = "Four." }
+    rep = assert(w:check())
+    assert.are.equal(2, rep.generation)
+    assert.are.equal(dir, rep.path)
+    assert.are.equal(1, rep.deleted)               -- uncommitted deletion, seen by the writer
+    assert.are.equal(1, rep.uncommitted)           -- the segment of "c"
+    assert.is_true(rep.bytes > 0)
+    w:commit()
+    rep = assert(assert(corpus.open(dir)):check())
+    assert.are.same({ ok = true, path = dir, generation = 3, segments = 2, bytes = rep.bytes,
+                      docs = 2, deleted = 1, uncommitted = 0 }, rep)
+  end)
+
   it("releases the lock through <close> and __gc", function()
     do
       local w <close> = assert(corpus.create(dir))

@@ -4,6 +4,9 @@
 */
 #include <stdint.h>
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -11,21 +14,28 @@
 #include "lex.h"
 
 /*
-** Ask for transparent huge pages on a big block.  Building a segment
-** first-touches hundreds of MB; with 4 KiB pages the page faults cost
-** more than the indexing itself (measured: over half the build time on
-** a VM).  Only the page-aligned interior is advised; the advice is a
-** hint, so failure is ignored.
+** Ask for transparent huge pages on a big malloc'd block.  Building a
+** segment first-touches hundreds of MB; with 4 KiB pages the page faults
+** cost more than the indexing itself (measured: over half the build
+** time on a VM).  glibc serves big blocks from their own mapping, 16
+** bytes after its page-aligned start and ending malloc_usable_size()
+** later; advising exactly that mapping keeps it whole, so glibc's
+** realloc can still grow it with mremap instead of copying.  Anything
+** else (another allocator, a heap block) is left alone: the advice is
+** only a hint.
 */
-void cp_advise_huge (void *p, size_t n) {
-#if defined(MADV_HUGEPAGE)
-  if (p != NULL && n >= ((size_t)4 << 20)) {
-    uintptr_t pg = 4096, a = ((uintptr_t)p + pg - 1) & ~(pg - 1);
-    uintptr_t e = ((uintptr_t)p + n) & ~(pg - 1);
-    if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-  }
+void cp_advise_block (void *p) {
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  size_t u;
+  uintptr_t a;
+  long pg = sysconf(_SC_PAGESIZE);
+  if (p == NULL || pg <= 0) return;
+  u = malloc_usable_size(p);
+  a = (uintptr_t)p - 2 * sizeof(size_t);
+  if (u >= ((size_t)4 << 20) && a % (uintptr_t)pg == 0)
+    (void)madvise((void *)a, u + 2 * sizeof(size_t), MADV_HUGEPAGE);
 #else
-  (void)p;  (void)n;
+  (void)p;
 #endif
 }
 

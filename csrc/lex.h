@@ -35,8 +35,8 @@ int cp_vec32_reserve (cp_vec32 *a, size_t extra);
 int cp_bytes_reserve (cp_bytes *b, size_t extra);
 void cp_vec32_free (cp_vec32 *a);
 
-/* hint that the big block [p, p+n) should use huge pages */
-void cp_advise_huge (void *p, size_t n);
+/* hint that the big malloc'd block p should use huge pages */
+void cp_advise_block (void *p);
 void cp_bytes_free (cp_bytes *b);
 
 static inline int cp_vec32_push (cp_vec32 *a, uint32_t x) {

@@ -826,23 +826,24 @@ bad:
 */
 static int check_layout (const cp_seg *s) {
   uint64_t off[CP_SEG_MAXSECS], end[CP_SEG_MAXSECS], pos;
-  uint32_t nsecs = cp_rd32(s->base + CP_H_NSECS), i, j, k;
+  uint32_t nsecs = cp_rd32(s->base + CP_H_NSECS), i, j, k, m = 0;
   for (i = 0; i < nsecs; i++) {   /* insertion sort by offset: <= 64 */
     const unsigned char *e = s->base + CP_SEG_FIXED + CP_SEG_SECENT * i;
     uint64_t o = cp_rd64(e + 8), z = cp_rd64(e + 16);
     if (cp_rd32(e + 4) != 0) return 0;
-    for (j = i; j > 0 && off[j - 1] > o; j--) {
+    if (z == 0) continue;         /* empty sections overlap nothing */
+    for (j = m++; j > 0 && off[j - 1] > o; j--) {
       off[j] = off[j - 1];  end[j] = end[j - 1];
     }
     off[j] = o;  end[j] = o + z;
   }
   pos = cp_rd32(s->base + CP_H_HDRSIZE);
-  for (k = 0; k <= nsecs; k++) {
-    uint64_t next = k < nsecs ? off[k] : s->size;
+  for (k = 0; k <= m; k++) {
+    uint64_t next = k < m ? off[k] : s->size;
     if (next < pos) return 0;   /* overlap */
     for (; pos < next; pos++)
       if (s->base[pos] != 0) return 0;
-    if (k < nsecs) pos = end[k];
+    if (k < m) pos = end[k];
   }
   return cp_rd32(s->base + CP_H_RESERVED) == 0;
 }

@@ -25,6 +25,10 @@
 #include "segfmt.h"
 #include "tok.h"
 
+/* the image's header size, and where TEXT starts: the builder keeps the
+** texts at this offset of the block that becomes the image */
+#define TEXT0 ((size_t)CP_SEG_FIXED + CP_SEG_SECENT * (CP_SEC_COUNT - 1) + 8)
+
 /* per-layer lexicon string bytes: offsets are uint32 in the image */
 #define MAXLEXBYTES ((size_t)UINT32_MAX - 1)
 
@@ -50,7 +54,10 @@ struct cp_segw {
   cp_vec32 spanc;         /* start of every CP_SPAN_EVERY-th token */
   cp_vec32 spanx;         /* (pos, start, stop) of escaped tokens */
   cp_vec32 sents, paras;  /* start positions */
-  cp_bytes text;          /* stored (repaired) texts, back to back */
+  char *tbuf;             /* TEXT0 bytes for the header, then the stored
+                          ** (repaired) texts back to back: finish()
+                          ** grows this block into the image */
+  size_t tn, tcap;
   cp_bytes docstr;        /* ids and encoded metadata */
   docrec *docs;
   size_t ndocs, capdocs;
@@ -94,7 +101,9 @@ static void reset (cp_segw *w) {
   cp_vec32_free(&w->spanx);
   cp_vec32_free(&w->sents);
   cp_vec32_free(&w->paras);
-  cp_bytes_free(&w->text);
+  free(w->tbuf);
+  w->tbuf = NULL;
+  w->tn = w->tcap = 0;
   cp_bytes_free(&w->docstr);
   free(w->docs);
   w->docs = NULL;
@@ -123,11 +132,11 @@ static void clear (cp_segw *w) {
   if (w->spang.cap > KEEP) cp_bytes_free(&w->spang);
   if (w->spanc.cap * 4 > KEEP) cp_vec32_free(&w->spanc);
   if (w->spanx.cap * 4 > KEEP) cp_vec32_free(&w->spanx);
-  if (w->text.cap > KEEP) cp_bytes_free(&w->text);
   if (w->docstr.cap > KEEP) cp_bytes_free(&w->docstr);
   w->stream.n = w->spang.n = w->spanc.n = w->spanx.n = 0;
   w->sents.n = w->paras.n = 0;
-  w->text.n = w->docstr.n = 0;
+  w->tn = w->tbuf ? TEXT0 : 0;
+  w->docstr.n = 0;
   w->ndocs = 0;
   w->invalid = 0;
 }
@@ -303,7 +312,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->spanx.n = d->nspanx;
     w->sents.n = d->nsents;
     w->paras.n = d->nparas;
-    w->text.n = d->text_off;
+    w->tn = TEXT0 + d->text_off;
     w->docstr.n = d->id_off;
     w->ndocs = nd;
   }
@@ -357,6 +366,31 @@ static int addtokens (cp_segw *w, const char *text, size_t len,
   w->spang.n = (size_t)(sg - (unsigned char *)w->spang.v);
   w->spanc.n = (size_t)(sc - w->spanc.v);
   return rc;
+}
+
+/*
+** Room for 'extra' more text bytes.  The block is plain malloc'd (it
+** becomes the image, which the caller frees with free()), grown by
+** doubling with realloc; glibc grows big blocks with mremap, no copy.
+*/
+static int text_reserve (cp_segw *w, size_t extra) {
+  size_t need = (w->tbuf ? w->tn : TEXT0) + extra;
+  if (need < extra) return 0;
+  if (w->tbuf == NULL || need > w->tcap) {
+    size_t nc = w->tcap ? w->tcap : 4096;
+    char *nb;
+    while (nc < need) {
+      if (nc > SIZE_MAX / 4) return 0;
+      nc *= 2;
+    }
+    nb = (char *)realloc(w->tbuf, nc);
+    if (nb == NULL) return 0;
+    cp_advise_block(nb);
+    if (w->tbuf == NULL) w->tn = TEXT0;
+    w->tbuf = nb;
+    w->tcap = nc;
+  }
+  return 1;
 }
 
 int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
@@ -414,14 +448,14 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   if (!cp_vec32_reserve(&w->stream, w->tv.n) ||
       !cp_bytes_reserve(&w->spang, 2 * w->tv.n) ||
       !cp_vec32_reserve(&w->spanc, (w->tv.n >> CP_SPAN_SHIFT) + 1) ||
-      !cp_bytes_reserve(&w->text, len) ||
+      !text_reserve(w, len) ||
       !cp_bytes_reserve(&w->docstr, idlen + msz))
     goto oom;
   d.tok_start = (uint32_t)w->stream.n;
   d.tok_count = (uint32_t)w->tv.n;
   d.idlen = (uint32_t)idlen;
   d.metalen = (uint32_t)msz;
-  d.text_off = w->text.n;
+  d.text_off = w->tn - TEXT0;
   d.text_len = len;
   d.id_off = w->docstr.n;
   d.meta_off = w->docstr.n + idlen;
@@ -433,7 +467,8 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   w->docs[w->ndocs++] = d;
   rc = addtokens(w, text, len, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  goto done; }
-  cp_bytes_append(&w->text, text, len);           /* reserved above */
+  if (len) memcpy(w->tbuf + w->tn, text, len);   /* reserved above */
+  w->tn += len;
   cp_bytes_append(&w->docstr, id, idlen);
   metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
@@ -521,8 +556,14 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   uint32_t nt[CP_NLAYERS] = {0, 0, 0};
   secinfo sec[CP_SEC_COUNT];
   unsigned char *out = NULL;
-  size_t T, D, total, hdrsize, i;
+  size_t T, D, total, hdrsize, i, textlen;
   int l, s, rc = CP_OK;
+  typedef struct { uint32_t wid, nid, sid, last, df, pad[3]; } winfo;
+  typedef struct { uint32_t cursor, last, df, pad; } ninfo;
+  typedef struct { uint32_t last, df; } sinfo;
+  winfo *wi = NULL;
+  ninfo *ni = NULL;
+  sinfo *si = NULL;
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
   *img = NULL;  *size = 0;
@@ -580,18 +621,32 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_PARAS].size = 4 * (uint64_t)w->paras.n;
   sec[CP_SEC_DOCS].size = CP_SEG_DOCREC * (uint64_t)D;
   sec[CP_SEC_DOCSTR].size = w->docstr.n;
-  sec[CP_SEC_TEXT].size = w->text.n;
+  if (!text_reserve(w, 0)) goto oom;   /* an empty builder has no block */
+  textlen = w->tn - TEXT0;
+  sec[CP_SEC_TEXT].size = textlen;
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
-  hdrsize = CP_SEG_FIXED + CP_SEG_SECENT * (CP_SEC_COUNT - 1) + 8;
-  total = align8(hdrsize);
+  /* TEXT comes right after the header, where the builder keeps it; the
+  ** other sections follow in id order */
+  hdrsize = TEXT0;
+  sec[CP_SEC_TEXT].off = TEXT0;
+  total = align8(TEXT0 + textlen);
   for (s = 1; s < CP_SEC_COUNT; s++) {
+    if (s == CP_SEC_TEXT) continue;
     sec[s].off = total;
     if (sec[s].size > SIZE_MAX / 2 - total) goto oom;
     total = align8(total + (size_t)sec[s].size);
   }
-  out = (unsigned char *)calloc(1, total);
-  if (out == NULL) goto oom;
-  cp_advise_huge(out, total);
+  /* the last allocations that can fail come before the image exists */
+  wi = (winfo *)malloc(((size_t)w->lex[CP_WORD].n + 1) * sizeof(winfo));
+  ni = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
+  si = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
+  if (wi == NULL || ni == NULL || si == NULL) goto oom;
+  out = (unsigned char *)realloc(w->tbuf, total);
+  if (out == NULL) goto oom;        /* the builder still has its block */
+  cp_advise_block(out);
+  w->tbuf = NULL;                   /* it is the image now */
+  w->tn = w->tcap = 0;
+  memset(out + TEXT0 + textlen, 0, total - TEXT0 - textlen);
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
     uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);
@@ -634,9 +689,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   ** word, one for the norm, one for the stem), because this loop is
   ** bound by random accesses, not by arithmetic. */
   {
-    typedef struct { uint32_t wid, nid, sid, last, df, pad[3]; } winfo;
-    typedef struct { uint32_t cursor, last, df, pad; } ninfo;
-    typedef struct { uint32_t last, df; } sinfo;
     uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
     uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
     uint32_t *post = (uint32_t *)(out + sec[CP_SEC_POST].off);
@@ -644,13 +696,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     const uint32_t *ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
     const uint32_t *nf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off);
     uint32_t nb = w->lex[CP_WORD].n, k, d;
-    winfo *wi = (winfo *)malloc(((size_t)nb + 1) * sizeof(winfo));
-    ninfo *ni = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
-    sinfo *si = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
-    if (wi == NULL || ni == NULL || si == NULL) {
-      free(wi);  free(ni);  free(si);
-      goto oom;
-    }
     for (k = 0; k < nb; k++) {   /* dropped types are never reached */
       uint32_t f = map[CP_WORD][k];
       wi[k].wid = f;
@@ -689,7 +734,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       for (k = 0; k < nt[CP_NORM]; k++) dn[k] = ni[k].df;
       for (k = 0; k < nt[CP_STEM]; k++) ds[k] = si[k].df;
     }
-    free(wi);  free(ni);  free(si);
   }
   /* 6. spans, structure, documents */
   if (T) {
@@ -704,7 +748,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     memcpy(out + sec[CP_SEC_PARAS].off, w->paras.v, 4 * w->paras.n);
   if (w->docstr.n)
     memcpy(out + sec[CP_SEC_DOCSTR].off, w->docstr.v, w->docstr.n);
-  if (w->text.n) memcpy(out + sec[CP_SEC_TEXT].off, w->text.v, w->text.n);
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];
@@ -731,7 +774,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   cp_wr32(out + CP_H_NPARAS, (uint32_t)w->paras.n);
   cp_wr32(out + CP_H_RESERVED, 0);
   cp_wr64(out + CP_H_INVALID, w->invalid);
-  cp_wr64(out + CP_H_TEXTBYTES, w->text.n);
+  cp_wr64(out + CP_H_TEXTBYTES, textlen);
   cp_wr64(out + CP_H_SIZE, total);
   for (s = 1; s < CP_SEC_COUNT; s++) {
     unsigned char *e = out + CP_SEG_FIXED + CP_SEG_SECENT * (s - 1);
@@ -754,6 +797,7 @@ done:
     free(freq[l]);  free(map[l]);  free(last[l]);  free(ent[l]);
   }
   free(byid);
+  free(wi);  free(ni);  free(si);
   free(out);
   return rc;
 }

@@ -45,12 +45,12 @@ static cp_index *checkwriter (lua_State *L, cp_corpus **c, const char *fname) {
   return ix;
 }
 
-/* push a new corpus userdata owning (ix, c) */
-static int push_index (lua_State *L, int rc, cp_index *ix, cp_corpus *c,
-                       const cp_err *e) {
-  cpL_Corpus *u;
+/* fill the (closed) corpus userdata 'u' at the top with (ix, c); the
+** userdata exists before the index is opened, so nothing can raise
+** while ix and c are not owned by Lua */
+static int push_index (lua_State *L, cpL_Corpus *u, int rc, cp_index *ix,
+                       cp_corpus *c, const cp_err *e) {
   if (rc != CP_OK) return cpL_fail(L, e);
-  u = cpL_newcorpus(L);     /* may raise (memory): then ix, c leak once */
   u->c = c;
   u->ext = ix;
   u->ext_free = ix_free;
@@ -71,6 +71,7 @@ static int l_create (lua_State *L) {
   cp_opts o;
   cp_index *ix;
   cp_corpus *c;
+  cpL_Corpus *u;
   cp_err e;
   int rc;
   memset(&o, 0, sizeof(o));
@@ -84,8 +85,9 @@ static int l_create (lua_State *L) {
                                                           : CP_TOK_STRICT;
     lua_pop(L, 1);
   }
+  u = cpL_newcorpus(L);
   rc = cp_index_create(path, &o, &ix, &c, &e);
-  return push_index(L, rc, ix, c, &e);
+  return push_index(L, u, rc, ix, c, &e);
 }
 
 /* corpus.core.open(path [, {write =, verify =}]) */
@@ -94,6 +96,7 @@ static int l_open (lua_State *L) {
   unsigned flags = 0;
   cp_index *ix;
   cp_corpus *c;
+  cpL_Corpus *u;
   cp_err e;
   int rc;
   if (!lua_isnoneornil(L, 2)) {
@@ -101,8 +104,9 @@ static int l_open (lua_State *L) {
     if (optbool(L, 2, "write")) flags |= CP_IX_WRITE;
     if (optbool(L, 2, "verify")) flags |= CP_IX_VERIFY;
   }
+  u = cpL_newcorpus(L);
   rc = cp_index_open(path, flags, &ix, &c, &e);
-  return push_index(L, rc, ix, c, &e);
+  return push_index(L, u, rc, ix, c, &e);
 }
 
 /* w:commit() -> generation | nil, msg, code */

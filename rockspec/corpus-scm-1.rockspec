@@ -26,8 +26,10 @@ external_dependencies = {
 }
 build = {
   type = "builtin",
+  install = { bin = { corpus = "bin/corpus" } },
   modules = {
     -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
+    ["corpus.cli"] = "lua/corpus/cli.lua",
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",
     ["corpus.stats"] = "lua/corpus/stats.lua",
@@ -53,9 +55,11 @@ build = {
         "csrc/lex.c",
         "csrc/manifest.c",
         "csrc/plan.c",
+        "csrc/qcache.c",
         "csrc/rank.c",
         "csrc/seg.c",
         "csrc/segw.c",
+        "csrc/sim.c",
         "csrc/snippet.c",
         "csrc/stats.c",
         "csrc/tok.c",

@@ -225,10 +225,16 @@ static int rawgrow (cp_rawmap *m) {
   if (m->mask != 0)
     for (i = 0; i <= m->mask; i++) {
       const cp_rawslot *e = &m->slots[i];
-      const char *p;
+      const char *p = NULL;
+      unsigned char t[16];
       if (e->len == 0) continue;
-      p = e->len <= 8 ? (const char *)&e->key : m->str.v + e->key;
-      rawplace(slots, ns - 1, cp_rawhash(p, e->len, e->key), e);
+      if (e->len > CP_RAW_INLINE) p = m->str.v + e->k.a;
+      else {   /* rebuild the bytes only for the hash's signature */
+        memcpy(t, &e->k.a, 8);
+        memcpy(t + 8, &e->k.b, 8);
+        p = (const char *)t;
+      }
+      rawplace(slots, ns - 1, cp_rawhash(p, e->len, e->k), e);
     }
   free(m->slots);
   m->slots = slots;
@@ -236,7 +242,7 @@ static int rawgrow (cp_rawmap *m) {
   return 1;
 }
 
-int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, uint64_t key,
+int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, cp_rawk k,
                    uint64_t h, uint32_t val) {
   cp_rawslot e;
   if (n == 0) { m->empty = val;  return 1; }
@@ -244,9 +250,10 @@ int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, uint64_t key,
   if ((m->n + 1) * 2 > m->mask + 1 && !rawgrow(m)) return 0;
   e.val = val;
   e.len = (uint32_t)n;
-  if (n <= 8) e.key = key;
-  else {
-    e.key = m->str.n;
+  e.k = k;
+  if (n > CP_RAW_INLINE) {
+    e.k.a = m->str.n;
+    e.k.b = 0;
     if (!cp_bytes_append(&m->str, p, n)) return 0;
   }
   rawplace(m->slots, m->mask, h, &e);

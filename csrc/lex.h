@@ -121,13 +121,20 @@ void cp_lex_free (cp_lex *x);
 
 /*
 ** Tuned for the token loop: a slot holds the length, the value and
-** either the bytes themselves (tokens of <= 8 bytes: most of them, and
-** the probe then never leaves the slot) or the offset of the bytes in
-** 'str'.  Open addressing, linear probing, load <= 1/2; len 0 marks an
-** empty slot, so the empty token is kept aside in 'empty'.
+** either the bytes themselves (tokens of <= 16 bytes: nearly all of
+** them, and the probe then never leaves the slot) or, in 'a', the offset
+** of the bytes in 'str'.  Open addressing, linear probing, load <= 1/2;
+** len 0 marks an empty slot, so the empty token is kept aside in
+** 'empty'.
 */
+#define CP_RAW_INLINE 16
+
+typedef struct cp_rawk {
+  uint64_t a, b;    /* bytes 0-7 and 8-15, zero padded (little-endian) */
+} cp_rawk;
+
 typedef struct cp_rawslot {
-  uint64_t key;     /* bytes (len <= 8, zero padded) or offset in str */
+  cp_rawk k;
   uint32_t val;
   uint32_t len;
 } cp_rawslot;
@@ -139,34 +146,43 @@ typedef struct cp_rawmap {
   uint32_t empty;   /* value of the empty token, UINT32_MAX if none */
 } cp_rawmap;
 
-/* the key word of p[0..n) for n <= 8; 'end' bounds a safe 8-byte read */
-static inline uint64_t cp_rawkey (const char *p, size_t n, const char *end) {
-  uint64_t k = 0;
-  if (end - p >= 8) {
-    memcpy(&k, p, 8);
-    if (n < 8) k &= ((uint64_t)1 << (8 * n)) - 1;  /* little-endian */
+/* the key of p[0..n) for n <= 16; 'end' bounds a safe 16-byte read */
+static inline cp_rawk cp_rawkey (const char *p, size_t n, const char *end) {
+  cp_rawk k = {0, 0};
+  if (end - p >= 16) {
+    memcpy(&k.a, p, 8);
+    memcpy(&k.b, p + 8, 8);
+    if (n < 8) { k.a &= ((uint64_t)1 << (8 * n)) - 1;  k.b = 0; }
+    else if (n < 16) k.b &= ((uint64_t)1 << (8 * (n - 8))) - 1;
   }
-  else memcpy(&k, p, n);
+  else {
+    unsigned char t[16] = {0};
+    memcpy(t, p, n);
+    memcpy(&k.a, t, 8);
+    memcpy(&k.b, t + 8, 8);
+  }
   return k;
 }
 
-static inline uint64_t cp_rawhash (const char *p, size_t n, uint64_t key) {
+static inline uint64_t cp_rawhash (const char *p, size_t n, cp_rawk k) {
   uint64_t h;
-  if (n > 8) return XXH3_64bits(p, n);
-  h = (key ^ ((uint64_t)n << 59)) * 0x9E3779B97F4A7C15ull;
+  if (n > CP_RAW_INLINE) return XXH3_64bits(p, n);
+  h = (k.a ^ ((uint64_t)n << 59)) * 0x9E3779B97F4A7C15ull;
+  h ^= (k.b + (h >> 31)) * 0xC2B2AE3D27D4EB4Full;
   return h ^ (h >> 29);
 }
 
-/* value of p[0..n) or UINT32_MAX; key/h from cp_rawkey/cp_rawhash */
+/* value of p[0..n) or UINT32_MAX; k/h from cp_rawkey/cp_rawhash */
 static inline uint32_t cp_rawmap_find (const cp_rawmap *m, const char *p,
-                                       size_t n, uint64_t key, uint64_t h) {
+                                       size_t n, cp_rawk k, uint64_t h) {
   size_t i;
   if (n == 0) return m->empty;
   if (m->mask == 0) return UINT32_MAX;
   for (i = (size_t)h & m->mask; ; i = (i + 1) & m->mask) {
     const cp_rawslot *s = &m->slots[i];
     if (s->len == n) {
-      if (n <= 8 ? s->key == key : memcmp(m->str.v + s->key, p, n) == 0)
+      if (n <= CP_RAW_INLINE ? (s->k.a == k.a && s->k.b == k.b)
+                             : memcmp(m->str.v + s->k.a, p, n) == 0)
         return s->val;
     }
     else if (s->len == 0) return UINT32_MAX;
@@ -174,7 +190,7 @@ static inline uint32_t cp_rawmap_find (const cp_rawmap *m, const char *p,
 }
 
 /* add p[0..n) (known absent, n < 2^32) -> val; 0 on out of memory */
-int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, uint64_t key,
+int cp_rawmap_add (cp_rawmap *m, const char *p, size_t n, cp_rawk k,
                    uint64_t h, uint32_t val);
 void cp_rawmap_init (cp_rawmap *m);
 void cp_rawmap_free (cp_rawmap *m);

@@ -226,7 +226,7 @@ static int newword (cp_segw *w, const char *s, size_t n, unsigned flags,
 ** NFC form (two spellings with the same NFC share a word id), creating
 ** the word type if needed, and remember raw -> word.
 */
-static int newraw (cp_segw *w, const char *p, size_t n, uint64_t key,
+static int newraw (cp_segw *w, const char *p, size_t n, cp_rawk key,
                    uint64_t h, unsigned flags, uint32_t *wid, cp_err *err) {
   utf8proc_uint8_t *nfc = NULL;
   const char *s = p;
@@ -333,10 +333,13 @@ static int addtokens (cp_segw *w, const char *text, size_t len,
   for (; t < e; t++, pos++) {
     const char *p = text + t->start;
     size_t n = t->stop - t->start;
-    uint64_t key = n <= 8 ? cp_rawkey(p, n, text + len) : 0;
-    uint64_t h = cp_rawhash(p, n, key);
-    uint32_t wid = cp_rawmap_find(&w->raw, p, n, key, h);
+    cp_rawk key = {0, 0};
+    uint64_t h;
+    uint32_t wid;
     uint32_t x = (uint32_t)t->start, y = (uint32_t)t->stop;
+    if (n <= CP_RAW_INLINE) key = cp_rawkey(p, n, text + len);
+    h = cp_rawhash(p, n, key);
+    wid = cp_rawmap_find(&w->raw, p, n, key, h);
     if (wid == UINT32_MAX &&
         (rc = newraw(w, p, n, key, h, t->flags, &wid, err)) != CP_OK)
       break;

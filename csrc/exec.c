@@ -69,10 +69,13 @@ void cp_matches_free (cp_matches *m) {
   memset(m, 0, sizeof(*m));
 }
 
-/* sort uint32 keys: LSD radix, two 16-bit passes */
+/*
+** Sort uint32 keys: LSD radix, three passes of 11 bits.  Small digit
+** tables (8 KiB on the stack) keep sorting a few thousand positions
+** cheap, where 16-bit digits would clear half a megabyte per pass.
+*/
 static int radix_sort (uint32_t *a, size_t n) {
-  uint32_t *tmp;
-  size_t *cnt;
+  uint32_t *tmp, cnt[2048];
   int pass;
   if (n < 64) {
     size_t i, j;
@@ -83,20 +86,21 @@ static int radix_sort (uint32_t *a, size_t n) {
     }
     return CP_OK;
   }
-  tmp = (uint32_t *)malloc(n * sizeof(uint32_t));
-  cnt = (size_t *)malloc(65536 * sizeof(size_t));
-  if (tmp == NULL || cnt == NULL) { free(tmp); free(cnt); return CP_ENOMEM; }
-  for (pass = 0; pass < 2; pass++) {
-    int sh = pass * 16;
-    size_t i, sum = 0;
-    uint32_t *src = pass ? tmp : a, *dst = pass ? a : tmp;
-    memset(cnt, 0, 65536 * sizeof(size_t));
-    for (i = 0; i < n; i++) cnt[(src[i] >> sh) & 0xffff]++;
-    for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
-    for (i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 0xffff]++] = src[i];
+  if (n > UINT32_MAX) return CP_ENOMEM;
+  if ((tmp = (uint32_t *)malloc(n * sizeof(uint32_t))) == NULL)
+    return CP_ENOMEM;
+  for (pass = 0; pass < 3; pass++) {     /* a -> tmp -> a -> tmp */
+    int sh = pass * 11;
+    size_t i;
+    uint32_t sum = 0;
+    uint32_t *src = (pass & 1) ? tmp : a, *dst = (pass & 1) ? a : tmp;
+    memset(cnt, 0, sizeof(cnt));
+    for (i = 0; i < n; i++) cnt[(src[i] >> sh) & 0x7ff]++;
+    for (i = 0; i < 2048; i++) { uint32_t c = cnt[i]; cnt[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 0x7ff]++] = src[i];
   }
+  memcpy(a, tmp, n * sizeof(uint32_t));
   free(tmp);
-  free(cnt);
   return CP_OK;
 }
 
@@ -129,6 +133,14 @@ typedef struct ctx {
   const cp_pnode *const *leaves; /* nodes whose results are recorded */
   size_t nleaves;
   cp_res *leafres;
+  cp_qcache *qc;
+  const uint32_t *dstart;        /* first token of each document, ndocs+1 */
+  const uint8_t *npunct;         /* norms with a punctuation form (lazy) */
+  const uint64_t *ppunct;        /* punctuation positions (NULL: none) */
+  int ppunct_tried;
+  uint32_t *dstart_tmp;          /* owned copies when there is no cache */
+  uint8_t *npunct_tmp;
+  int docsonly;                  /* the caller needs documents, not spans */
   /* document cursor for positions visited in ascending order */
   uint32_t cdoc, cds, cde;
 } ctx;
@@ -137,18 +149,56 @@ static int oom (ctx *x) {
   return cp_err_set(x->err, CP_ENOMEM, "out of memory");
 }
 
-/* bounds [*ds, *de) of the document holding 'pos' */
+/*
+** First index i >= from of sorted v[0..n) with v[i] >= key.  Cursors
+** mostly move a few places, so a short linear probe comes first; then
+** galloping (so a cursor pays for the distance it moves, not for n) and
+** a branch-free binary search.
+*/
+static size_t gallop (const uint32_t *v, size_t n, size_t from,
+                      uint32_t key) {
+  size_t lo = from, step = 8, hi, len;
+  const uint32_t *b;
+  for (hi = from + 8 < n ? from + 8 : n; lo < hi; lo++)
+    if (v[lo] >= key) return lo;
+  if (lo >= n) return n;
+  for (;;) {                   /* v[lo - 1] < key: find hi with v[hi] >= key */
+    hi = lo + step;
+    if (hi >= n) { hi = n; break; }
+    if (v[hi] >= key) break;
+    lo = hi + 1;
+    step *= 2;
+  }
+  /* the answer is in [lo, hi]: v[hi] >= key, or hi == n */
+  if (lo >= hi) return hi;
+  b = v + lo;
+  len = hi - lo;
+  while (len > 1) {
+    size_t half = len / 2;
+    b = (b[half] < key) ? b + half : b;
+    len -= half;
+  }
+  return (size_t)(b - v) + (*b < key);
+}
+
+/*
+** Bounds [*ds, *de) of the document holding 'pos'.  Positions are
+** mostly visited in ascending order, so the search gallops forward from
+** the current document.
+*/
 static uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
   if (!(pos >= x->cds && pos < x->cde)) {
-    cp_docinfo di;
-    uint32_t d = cp_seg_doc_of(x->s, pos);
-    if (d < x->ndocs && cp_seg_doc(x->s, d, &di) == CP_OK) {
+    size_t from = pos >= x->cde ? x->cdoc : 0;
+    /* last document d with dstart[d] <= pos */
+    uint32_t d = (uint32_t)gallop(x->dstart, (size_t)x->ndocs + 1, from,
+                                  pos + 1) - 1;
+    if (pos < x->ntok && d < x->ndocs) {
       x->cdoc = d;
-      x->cds = di.tok_start;
-      x->cde = di.tok_start + di.tok_count;
+      x->cds = x->dstart[d];
+      x->cde = x->dstart[d + 1];
     }
     else {   /* cannot happen in a checked segment: isolate the token */
-      x->cdoc = d;
+      x->cdoc = d < x->ndocs ? d : x->ndocs - 1;
       x->cds = pos;
       x->cde = pos + 1;
     }
@@ -680,6 +730,211 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
   return -1;
 }
 
+/* {================================================================
+** Sequences of fixed items, matched on the postings
+** ================================================================= */
+
+/*
+** A sequence whose items are all "fixed" (exactly one token, with a
+** candidate list), separated by gaps of any tokens ([]{m,n}) when it is
+** not a phrase, is matched by walking the items' position lists side
+** by side instead of reading the token stream around every candidate:
+** reading the stream costs a cache miss per candidate (the stream of a
+** large segment is tens of megabytes), the lists are read in order.
+** For each position of the anchor (the rarest fixed item before the
+** first gap), the neighbours are looked up in the other lists through
+** cursors that only move forward (galloping).  The stream is read only
+** to confirm that the tokens between two phrase words that are not
+** adjacent are punctuation, and to test items that are not exact
+** (word-layer tests, whose candidates are their norms' postings).
+** Phrase items whose candidates include a punctuation form (the norm of
+** a symbol) take the general path, where the stream decides.
+*/
+
+typedef struct fitem {
+  const tset *ts;
+  const uint32_t *pv;        /* candidate positions, sorted */
+  size_t pn;
+  uint32_t *owned;
+  size_t cur;                /* cursor: moves forward only */
+  uint32_t gmin, gmax;       /* gap of any tokens before this item */
+} fitem;
+
+typedef struct fseq {
+  ctx *x;
+  fitem *it;
+  size_t n;
+  int phrase;
+  uint32_t de;               /* matches end at or before this position */
+} fseq;
+
+static int fs_test (const fseq *f, const fitem *it, uint32_t q) {
+  return it->ts->exact || ts_has(f->x, it->ts, f->x->stream[q]);
+}
+
+/* are the tokens in [a, b) all punctuation?  The position bitmap of
+** the cache answers without touching the (much larger) stream. */
+static int all_punct (ctx *x, uint32_t a, uint32_t b) {
+  if (!x->ppunct_tried) {
+    x->ppunct = cp_qc_ppunct(x->qc, x->c, x->segi);
+    x->ppunct_tried = 1;
+  }
+  if (x->ppunct != NULL) {
+    for (; a < b; a++)
+      if (!((x->ppunct[a >> 6] >> (a & 63)) & 1)) return 0;
+    return 1;
+  }
+  for (; a < b; a++)
+    if (!is_punct(x, a)) return 0;
+  return 1;
+}
+
+/*
+** Match items i.. after the token at 'pos'; the end of the match or -1.
+** Alternatives (where a gap allows several positions) are tried in
+** increasing order, as the lazy repetition of the general matcher does.
+*/
+static int64_t fs_fwd (fseq *f, size_t i, uint32_t pos, uint32_t floor) {
+  fitem *it;
+  size_t k;
+  uint64_t lo64, hi64;
+  uint32_t lo, hi;
+  if (i == f->n) return (int64_t)pos + 1;
+  it = &f->it[i];
+  lo64 = (uint64_t)pos + 1 + it->gmin;
+  hi64 = (uint64_t)pos + 1 + it->gmax;
+  if (lo64 >= f->de) return -1;          /* past the document (or unit) */
+  lo = (uint32_t)lo64;
+  hi = hi64 >= f->de ? f->de - 1 : (uint32_t)hi64;
+  /* the cursor only moves to 'floor', a bound valid for every later
+  ** anchor; the scan from there to 'lo' is local */
+  it->cur = gallop(it->pv, it->pn, it->cur, floor);
+  k = gallop(it->pv, it->pn, it->cur, lo);
+  if (f->phrase) {
+    uint32_t q;
+    int64_t r;
+    if (k >= it->pn || (q = it->pv[k]) >= f->de) return -1;
+    if (q > lo && !all_punct(f->x, lo, q)) return -1;
+    if (!fs_test(f, it, q)) return -1;
+    r = fs_fwd(f, i + 1, q, floor + 1);
+    return r;
+  }
+  for (; k < it->pn && it->pv[k] <= hi; k++) {
+    uint32_t q = it->pv[k];
+    if (fs_test(f, it, q)) {
+      int64_t r = fs_fwd(f, i + 1, q, floor + 1);
+      if (r >= 0) return r;
+    }
+  }
+  return -1;
+}
+
+/*
+** Try the fast path for a compiled sequence: returns 1 if it applied
+** (result in r, or an error in *rc), 0 if the general matcher must run.
+*/
+static int seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
+                      int unit, cp_res *r, int *rc) {
+  fitem *it;
+  fseq f;
+  size_t i, k, ni = 0, anchor = (size_t)-1, fixed = 0;
+  uint64_t best = UINT64_MAX;
+  uint32_t gmin = 0, gmax = 0, prev_start = 0;
+  int have_prev = 0, seen_gap = 0;
+  *rc = CP_OK;
+  if (nel < 2) return 0;
+  for (i = 0; i < nel; i++) {
+    const tset *t = &el[i].ts;
+    if (t->kind == TS_ANY && !n->phrase && i > 0 && i + 1 < nel) continue;
+    if (el[i].min != 1 || el[i].max != 1 || t->all || t->kind == TS_NONE)
+      return 0;
+    fixed++;
+  }
+  if (n->phrase) {   /* every candidate must be a word token */
+    if (x->npunct == NULL) {
+      x->npunct = cp_qc_npunct(x->qc, x->c, x->segi, &x->npunct_tmp);
+      if (x->npunct == NULL) { *rc = oom(x); return 1; }
+    }
+    for (i = 0; i < nel; i++)
+      for (k = 0; k < el[i].ts.ncand; k++) {
+        uint32_t c = el[i].ts.cand[k];
+        if ((x->npunct[c >> 3] >> (c & 7)) & 1) return 0;
+      }
+  }
+  if ((it = (fitem *)calloc(fixed, sizeof(fitem))) == NULL) {
+    *rc = oom(x);
+    return 1;
+  }
+  for (i = 0; i < nel; i++) {
+    if (el[i].ts.kind == TS_ANY && el[i].ts.all) {   /* a gap */
+      gmin += el[i].min;
+      gmax = gmax + el[i].max < gmax ? UINT32_MAX : gmax + el[i].max;
+      seen_gap = 1;
+      continue;
+    }
+    it[ni].ts = &el[i].ts;
+    it[ni].gmin = gmin;
+    it[ni].gmax = gmax;
+    gmin = gmax = 0;
+    if (!seen_gap && el[i].ts.cost < best) { best = el[i].ts.cost; anchor = ni; }
+    if ((*rc = ts_positions(x, &el[i].ts, &it[ni].pv, &it[ni].pn,
+                            &it[ni].owned)) != CP_OK) goto done;
+    if (it[ni].pn == 0) goto done;        /* an item never occurs */
+    ni++;
+  }
+  f.x = x; f.it = it; f.n = ni; f.phrase = n->phrase;
+  {
+    fitem *a = &it[anchor];
+    for (k = gallop(a->pv, a->pn, 0, x->pos_lo);
+         k < a->pn && a->pv[k] < x->pos_hi; k++) {
+      uint32_t p = a->pv[k], pos = p, ds, de, start, us;
+      int64_t end;
+      size_t j;
+      int ok = 1;
+      if (!fs_test(&f, a, p)) continue;
+      doc_at(x, p, &ds, &de);
+      /* walk back over the fixed items before the anchor */
+      for (j = anchor; j-- > 0; ) {
+        fitem *b = &it[j];
+        uint32_t q;
+        if (pos == ds) { ok = 0; break; }
+        /* b->cur: first candidate >= pos (monotone over anchors) */
+        b->cur = gallop(b->pv, b->pn, b->cur, pos);
+        if (b->cur == 0 || (q = b->pv[b->cur - 1]) < ds) { ok = 0; break; }
+        if (q + 1 < pos && !(f.phrase && all_punct(x, q + 1, pos))) {
+          ok = 0; break;
+        }
+        if (!fs_test(&f, b, q)) { ok = 0; break; }
+        pos = q;
+      }
+      if (!ok) continue;
+      start = pos;
+      if (have_prev && start <= prev_start) continue;
+      f.de = de;
+      if (unit != CP_U_DOC) {
+        uint32_t ue = unit_bounds(x, unit, start, &us);
+        if (ue < f.de) f.de = ue;
+      }
+      if (p >= f.de) continue;
+      end = fs_fwd(&f, anchor + 1, p, p + 1);
+      if (end < 0) continue;
+      if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
+        *rc = oom(x); goto done;
+      }
+      prev_start = start;
+      have_prev = 1;
+      if (x->docsonly)    /* one hit is enough: next document */
+        k = gallop(a->pv, a->pn, k, de) - 1;
+    }
+  }
+done:
+  for (i = 0; i < ni; i++) free(it[i].owned);
+  free(it);
+  return 1;
+}
+
+/* }================================================================ */
+
 static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   seqm m;
   seqel *el;
@@ -698,6 +953,7 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     if ((rc = ts_compile(x, it->kid, &el[i].ts)) != CP_OK) goto done;
     if (el[i].ts.kind == TS_NONE && el[i].min > 0) goto done; /* no match */
   }
+  if (seq_fixed(x, n, el, nel, unit, r, &rc)) goto done;
   /* the anchor: a cheapest item occurring exactly once, with only
   ** fixed-count items before it (so the start is found by walking back) */
   for (i = 0; i < nel; i++) {
@@ -715,6 +971,19 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     int have_prev = 0;
     if ((rc = ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);
+    if (nel == 1 && at->exact && !m.phrase && x->docsonly) {
+      /* documents only: the first position of each, then skip the
+      ** rest of the document */
+      while (k < pn && pv[k] < x->pos_hi) {
+        uint32_t ds, de;
+        doc_at(x, pv[k], &ds, &de);
+        if (cp_spans_push(&r->sp, pv[k], pv[k] + 1) != CP_OK) {
+          rc = oom(x); goto done;
+        }
+        k = gallop(pv, pn, k, de);
+      }
+      goto done;
+    }
     if (nel == 1 && at->exact && !m.phrase) {
       /* one exact token: every candidate is a match */
       size_t hi = k;
@@ -761,6 +1030,8 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
         }
         prev_start = start;
         have_prev = 1;
+        if (x->docsonly)   /* one hit is enough: next document */
+          k = gallop(pv, pn, k, de) - 1;
       }
     }
   }
@@ -821,14 +1092,18 @@ static int has_doc (const cp_u32s *d, uint32_t doc) {
   return i < d->n && d->v[i] == doc;
 }
 
-/* keep only the spans whose document is in 'docs' */
+/* keep only the spans whose document is in 'docs' (both sorted: one
+** pass) */
 static void filter_spans (ctx *x, cp_spans *sp, const cp_u32s *docs) {
-  size_t i, j = 0;
+  size_t i, j = 0, o = 0;
   uint32_t ds, de;
-  for (i = 0; i < sp->n; i++)
-    if (has_doc(docs, doc_at(x, sp->v[i].s, &ds, &de)))
-      sp->v[j++] = sp->v[i];
-  sp->n = j;
+  for (i = 0; i < sp->n; i++) {
+    uint32_t d = doc_at(x, sp->v[i].s, &ds, &de);
+    while (j < docs->n && docs->v[j] < d) j++;
+    if (j == docs->n) break;
+    if (docs->v[j] == d) sp->v[o++] = sp->v[i];
+  }
+  sp->n = o;
 }
 
 /* merge b's spans into a's (both sorted, unique) */
@@ -1040,8 +1315,11 @@ static int eval_bool (ctx *x, const cp_pnode *n, cp_res *r) {
         else { r->docs.v[o++] = r->docs.v[i]; i++; j++; }
       }
       r->docs.n = o;
-      rc = merge_spans(&r->sp, &a.sp);
-      if (rc == CP_OK) filter_spans(x, &r->sp, &r->docs);
+      if (x->docsonly) { r->sp.n = 0; rc = CP_OK; }
+      else {
+        rc = merge_spans(&r->sp, &a.sp);
+        if (rc == CP_OK) filter_spans(x, &r->sp, &r->docs);
+      }
     }
     else {
       cp_u32s u = {NULL, 0, 0};
@@ -1058,7 +1336,8 @@ static int eval_bool (ctx *x, const cp_pnode *n, cp_res *r) {
       }
       free(r->docs.v);
       r->docs = u;
-      if (rc == CP_OK) rc = merge_spans(&r->sp, &a.sp);
+      if (x->docsonly) r->sp.n = 0;
+      else if (rc == CP_OK) rc = merge_spans(&r->sp, &a.sp);
     }
     cp_res_free(&a);
     if (rc != CP_OK) return oom(x);
@@ -1075,8 +1354,12 @@ static int eval_not (ctx *x, const cp_pnode *n, cp_res *r) {
   cp_u32s all = {NULL, 0, 0};
   size_t i, o = 0;
   int rc;
+  int saved = x->docsonly;
   memset(&a, 0, sizeof(a));
-  if ((rc = eval(x, n->kid, &a)) != CP_OK || (rc = all_docs(x, &all)) != CP_OK) {
+  x->docsonly = 1;                /* NOT looks at documents only */
+  rc = eval(x, n->kid, &a);
+  x->docsonly = saved;
+  if (rc != CP_OK || (rc = all_docs(x, &all)) != CP_OK) {
     cp_res_free(&a); free(all.v); return rc;
   }
   for (i = 0; i < all.n; i++)
@@ -1124,7 +1407,7 @@ static int record (ctx *x, const cp_pnode *n, const cp_res *r) {
 ** caller).
 */
 static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
-  int rc;
+  int rc, saved = x->docsonly;
   if (n == NULL) return cp_err_set(x->err, CP_EINVAL, "empty query plan");
   switch (n->kind) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
@@ -1144,16 +1427,22 @@ static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
     case CP_P_NEAR:
+      x->docsonly = 0;            /* the arguments' spans are needed */
       rc = eval_near(x, n, CP_U_DOC, r);
+      x->docsonly = saved;
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
     case CP_P_WITHIN: {
       const cp_pnode *k = n->kid;
       if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, n->unit, r);
-      else if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
       else {
-        rc = eval(x, k, r);
-        if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
+        x->docsonly = 0;
+        if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
+        else {
+          rc = eval(x, k, r);
+          if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
+        }
+        x->docsonly = saved;
       }
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
@@ -1178,14 +1467,18 @@ static const cp_limits default_limits = {
   CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND
 };
 
-int cp_eval_seg (cp_corpus *c, size_t segi, const cp_plan *p,
-                 const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
+int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
+                 const cp_plan *p, const cp_limits *lim,
+                 uint32_t doc_lo, uint32_t doc_hi, int docsonly,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err) {
   ctx x;
   cp_docinfo di;
+  int rc;
   memset(&x, 0, sizeof(x));
   x.c = c;
+  x.qc = qc;
+  x.docsonly = docsonly;
   x.segi = segi;
   x.s = cp_corpus_seg(c, segi);
   x.lim = lim ? lim : &default_limits;
@@ -1210,7 +1503,12 @@ int cp_eval_seg (cp_corpus *c, size_t segi, const cp_plan *p,
   x.nleaves = nleaves;
   x.leafres = leafres;
   if (x.an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
-  return eval(&x, cp_plan_root(p), out);
+  if ((x.dstart = cp_qc_dstart(qc, c, segi, &x.dstart_tmp)) == NULL)
+    return oom(&x);
+  rc = eval(&x, cp_plan_root(p), out);
+  free(x.dstart_tmp);
+  free(x.npunct_tmp);
+  return rc;
 }
 
 int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
@@ -1259,8 +1557,8 @@ static int check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
   return cp_corpus_flush(c, err);
 }
 
-int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
-             cp_matches *out, cp_err *err) {
+int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+              const cp_limits *lim, cp_matches *out, cp_err *err) {
   size_t i, ns;
   int rc;
   if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
@@ -1270,8 +1568,108 @@ int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
   for (i = 0; i < ns; i++) {
     cp_res r;
     memset(&r, 0, sizeof(r));
-    rc = cp_eval_seg(c, i, p, lim, 0, UINT32_MAX, NULL, 0, NULL, &r, err);
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, 0, NULL, 0, NULL,
+                     &r, err);
     if (rc == CP_OK) rc = cp_emit(c, i, &r, lim->max_matches, out, err);
+    cp_res_free(&r);
+    if (rc != CP_OK) return rc;
+  }
+  return CP_OK;
+}
+
+int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+             cp_matches *out, cp_err *err) {
+  return cp_execq(c, NULL, p, lim, out, err);
+}
+
+/*
+** The matches cp_emit would make of a segment result, counted: the
+** spans of each live document, or 1 for a document without spans.
+*/
+static uint64_t count_hits (cp_corpus *c, size_t segi, const cp_res *r,
+                            const uint32_t *dstart) {
+  size_t i, k = 0;
+  uint64_t n = 0;
+  for (i = 0; i < r->docs.n; i++) {
+    uint32_t d = r->docs.v[i];
+    size_t k0;
+    while (k < r->sp.n && r->sp.v[k].s < dstart[d]) k++;
+    k0 = k;
+    while (k < r->sp.n && r->sp.v[k].s < dstart[d + 1]) k++;
+    if (cp_corpus_is_deleted(c, segi, d)) continue;
+    n += k > k0 ? k - k0 : 1;
+  }
+  return n;
+}
+
+static int too_many_matches (const cp_limits *lim, uint64_t n,
+                             cp_err *err) {
+  if (lim->max_matches && n > lim->max_matches)
+    return cp_err_set(err, CP_ELIMIT,
+      "query has more than %llu matches (raise the max_matches limit)",
+      (unsigned long long)lim->max_matches);
+  return CP_OK;
+}
+
+/*
+** A plain norm term over a corpus without deletions is counted from the
+** lexicon: its frequency (hits) or document frequency (documents).
+** Returns 1 if it applied.
+*/
+static int count_term (cp_corpus *c, const cp_pnode *root, int what,
+                       uint64_t *n) {
+  size_t i, ns = cp_corpus_nsegs(c), tl;
+  cp_an *an = cp_corpus_analyzer(c);
+  const char *t;
+  if (root->kind != CP_P_TERM || root->layer != CP_NORM ||
+      cp_corpus_ndeleted(c) != 0 || an == NULL)
+    return 0;
+  if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
+  for (i = 0; i < ns; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
+    if (id >= 0)
+      *n += what == CP_COUNT_DOCS ? cp_seg_type_docfreq(s, CP_NORM, (uint32_t)id)
+                                  : cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
+  }
+  return 1;
+}
+
+int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+                    const cp_limits *lim, int what, uint64_t *n,
+                    cp_err *err) {
+  size_t i, ns;
+  int rc;
+  if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
+  *n = 0;
+  if (what != CP_COUNT_HITS && what != CP_COUNT_DOCS)
+    return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
+  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  if (lim == NULL) lim = &default_limits;
+  if (count_term(c, cp_plan_root(p), what, n))
+    return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
+  ns = cp_corpus_nsegs(c);
+  for (i = 0; i < ns; i++) {
+    cp_res r;
+    uint32_t *tmp = NULL;
+    const uint32_t *dstart = NULL;
+    memset(&r, 0, sizeof(r));
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, what == CP_COUNT_DOCS,
+                     NULL, 0, NULL, &r, err);
+    if (rc == CP_OK && what == CP_COUNT_DOCS) {
+      size_t k;
+      for (k = 0; k < r.docs.n; k++)
+        *n += !cp_corpus_is_deleted(c, i, r.docs.v[k]);
+    }
+    else if (rc == CP_OK) {
+      if ((dstart = cp_qc_dstart(qc, c, i, &tmp)) == NULL)
+        rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+      else {
+        *n += count_hits(c, i, &r, dstart);
+        rc = too_many_matches(lim, *n, err);
+      }
+      free(tmp);
+    }
     cp_res_free(&r);
     if (rc != CP_OK) return rc;
   }
@@ -1280,41 +1678,12 @@ int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
 
 int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
                    uint64_t *n, cp_err *err) {
-  cp_matches m = {NULL, 0, 0};
-  const cp_pnode *root;
-  int rc;
-  if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
-  *n = 0;
-  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
-  root = cp_plan_root(p);
-  /* a plain norm term with no deletions: the postings lengths */
-  if (root->kind == CP_P_TERM && root->layer == CP_NORM &&
-      cp_corpus_ndeleted(c) == 0) {
-    size_t i, ns = cp_corpus_nsegs(c);
-    cp_an *an = cp_corpus_analyzer(c);
-    size_t tl;
-    const char *t = an ? cp_an_norm(an, root->str, root->len, &tl) : NULL;
-    if (t != NULL) {
-      for (i = 0; i < ns; i++) {
-        const cp_seg *s = cp_corpus_seg(c, i);
-        int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
-        if (id >= 0) *n += cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
-      }
-      if (lim != NULL && lim->max_matches && *n > lim->max_matches)
-        return cp_err_set(err, CP_ELIMIT,
-          "query has more than %llu matches (raise the max_matches limit)",
-          (unsigned long long)lim->max_matches);
-      return CP_OK;
-    }
-  }
-  rc = cp_exec(c, p, lim, &m, err);
-  *n = m.n;
-  cp_matches_free(&m);
-  return rc;
+  return cp_exec_countq(c, NULL, p, lim, CP_COUNT_HITS, n, err);
 }
 
-int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
-                 uint64_t doc, cp_matches *out, cp_err *err) {
+int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+                  const cp_limits *lim, uint64_t doc, cp_matches *out,
+                  cp_err *err) {
   size_t seg;
   uint32_t local;
   cp_res r;
@@ -1326,10 +1695,16 @@ int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
     return cp_err_set(err, CP_ENOENT, "no document %llu",
                       (unsigned long long)doc + 1);
   memset(&r, 0, sizeof(r));
-  rc = cp_eval_seg(c, seg, p, lim, local, local + 1, NULL, 0, NULL, &r, err);
+  rc = cp_eval_seg(c, qc, seg, p, lim, local, local + 1, 0, NULL, 0, NULL,
+                   &r, err);
   if (rc == CP_OK) rc = cp_emit(c, seg, &r, lim->max_matches, out, err);
   cp_res_free(&r);
   return rc;
+}
+
+int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
+                 uint64_t doc, cp_matches *out, cp_err *err) {
+  return cp_exec_docq(c, NULL, p, lim, doc, out, err);
 }
 
 /* }================================================================ */

@@ -49,7 +49,7 @@ void cp_matches_free (cp_matches *m);
 int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
              cp_matches *out, cp_err *err);
 
-/* the number of matches only (no match array for simple terms) */
+/* the number of matches only (no match array is built) */
 int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
                    uint64_t *n, cp_err *err);
 
@@ -57,18 +57,43 @@ int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
 int cp_exec_doc (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
                  uint64_t doc, cp_matches *out, cp_err *err);
 
-/* {================================================================
-** Ranked search (BM25)
-** ================================================================= */
-
 /*
-** Per-corpus cache of document lengths in word tokens (punctuation not
-** counted), which BM25 needs; keyed by segment, so it stays valid as
-** segments are added.  NULL may be passed wherever a cache is taken.
+** Per-corpus cache of query-independent facts about segments (document
+** starts and lengths, punctuation norms, field lengths for BM25F), which
+** would otherwise be recomputed by every query.  Keyed by segment (and a
+** hash of its header), so it stays valid as segments come and go.  NULL
+** may be passed wherever a cache is taken: the facts are then computed
+** for the one call.
 */
 typedef struct cp_qcache cp_qcache;
 cp_qcache *cp_qcache_new (void);
 void cp_qcache_free (cp_qcache *qc);
+
+/* what cp_exec_countq counts */
+enum { CP_COUNT_HITS = 0, CP_COUNT_DOCS = 1 };
+
+/*
+** cp_exec_count with a cache, counting either matches (CP_COUNT_HITS,
+** as cp_exec_count) or matching live documents (CP_COUNT_DOCS), which
+** is evaluated at document level: a term's documents come from its
+** postings without building spans, a sequence skips to the next
+** document after its first hit, AND/OR/NOT combine document lists.
+** max_matches does not apply to a document count.
+*/
+int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+                    const cp_limits *lim, int what, uint64_t *n,
+                    cp_err *err);
+
+/* cp_exec and cp_exec_doc with a cache */
+int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+              const cp_limits *lim, cp_matches *out, cp_err *err);
+int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
+                  const cp_limits *lim, uint64_t doc, cp_matches *out,
+                  cp_err *err);
+
+/* {================================================================
+** Ranked search (BM25)
+** ================================================================= */
 
 typedef struct cp_search_opts {
   double k1, b;              /* BM25 parameters (1.2, 0.75) */

@@ -8,7 +8,8 @@
 **                                            byte_start, byte_stop}, ... }
 **   core:_search(plan [, opts])         -> {total =, hits = {...}}
 **   core:_highlight(doc, plan [, opts]) -> string
-** opts: max_matches, max_expand (limits); search: limit, offset, k1, b,
+** opts: max_matches, max_expand (limits); count: docs (count matching
+** documents instead of matches); search: limit, offset, k1, b,
 ** before, after, ellipsis, tokens; highlight: before, after.
 ** Numbers seen by Lua are 1-based and inclusive.
 **
@@ -387,15 +388,26 @@ static void get_limits (lua_State *L, int idx, cp_limits *lim) {
 ** Methods
 ** ================================================================= */
 
-/* core:_count(plan [, opts]) -> n | nil, msg, code */
+static cp_qcache *get_cache (lua_State *L, int cidx);
+
+/* core:_count(plan [, opts]) -> n | nil, msg, code; opts.docs = true
+** counts matching documents instead of matches */
 static int q_count (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_limits lim;
   qbox *box = check_plan(L, c, 2);
   uint64_t n;
   cp_err e;
+  int what = CP_COUNT_HITS;
   get_limits(L, 3, &lim);
-  if (cp_exec_count(c, box->plan, &lim, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  if (!lua_isnoneornil(L, 3)) {
+    lua_getfield(L, 3, "docs");
+    if (lua_toboolean(L, -1)) what = CP_COUNT_DOCS;
+    lua_pop(L, 1);
+  }
+  if (cp_exec_countq(c, get_cache(L, 1), box->plan, &lim, what, &n, &e)
+      != CP_OK)
+    return cpL_fail(L, &e);
   lua_pushinteger(L, (lua_Integer)n);
   return 1;
 }
@@ -437,7 +449,8 @@ static int q_matches (lua_State *L) {
   cp_err e;
   size_t i;
   get_limits(L, 3, &lim);
-  if (cp_exec(c, box->plan, &lim, &box->m, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_execq(c, get_cache(L, 1), box->plan, &lim, &box->m, &e) != CP_OK)
+    return cpL_fail(L, &e);
   lua_createtable(L, box->m.n > INT_MAX ? INT_MAX : (int)box->m.n, 0);
   for (i = 0; i < box->m.n; i++) {
     push_match(L, c, &box->m.v[i]);
@@ -583,7 +596,8 @@ static int q_highlight (lua_State *L) {
   mark_opts(L, 4, &mo);
   mo.window = 0;
   if (doc < 1) luaL_argerror(L, 2, "document number must be >= 1");
-  if (cp_exec_doc(c, box->plan, &lim, (uint64_t)doc - 1, &box->m, &e) != CP_OK ||
+  if (cp_exec_docq(c, get_cache(L, 1), box->plan, &lim, (uint64_t)doc - 1,
+                   &box->m, &e) != CP_OK ||
       cp_mark(c, (uint64_t)doc - 1, box->m.v, box->m.n, &mo, &box->str, &sl,
               &e) != CP_OK)
     return cpL_fail(L, &e);

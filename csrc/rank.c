@@ -4,7 +4,8 @@
 **
 ** The "phrases" scored are the plan's scoring leaves (xint.h
 ** cp_plan_leaves); their spans are recorded while the plan runs, so the
-** query is evaluated once per segment.
+** query is evaluated once per segment.  Document lengths come from the
+** query cache (qcache.c).
 */
 #include <math.h>
 #include <stdlib.h>
@@ -14,81 +15,6 @@
 #include "seg.h"
 
 #define MAX_LEAVES 64
-
-/* {================================================================
-** Document lengths in word tokens, cached per segment
-** ================================================================= */
-
-typedef struct dlen {
-  const cp_seg *seg;          /* key: the segment and its shape */
-  uint32_t ndocs, ntok;
-  uint32_t *len;              /* words of each local document */
-} dlen;
-
-struct cp_qcache {
-  dlen *v;
-  size_t n, cap;
-};
-
-cp_qcache *cp_qcache_new (void) {
-  return (cp_qcache *)calloc(1, sizeof(cp_qcache));
-}
-
-void cp_qcache_free (cp_qcache *qc) {
-  size_t i;
-  if (qc == NULL) return;
-  for (i = 0; i < qc->n; i++) free(qc->v[i].len);
-  free(qc->v);
-  free(qc);
-}
-
-static uint32_t *count_words (const cp_seg *s) {
-  uint32_t nd = cp_seg_ndocs(s), d;
-  const uint32_t *stream = cp_seg_stream(s);
-  uint32_t *len = (uint32_t *)calloc((size_t)nd + 1, sizeof(uint32_t));
-  if (len == NULL) return NULL;
-  for (d = 0; d < nd; d++) {
-    cp_docinfo di;
-    uint32_t p, n = 0;
-    if (cp_seg_doc(s, d, &di) != CP_OK) continue;
-    for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
-      n += !cp_seg_type_punct(s, stream[p]);
-    len[d] = n;
-  }
-  return len;
-}
-
-/*
-** The word counts of the documents of 's': from the cache (which keeps
-** them), or computed into *tmp (which the caller frees) without one.
-*/
-static const uint32_t *doc_lengths (cp_qcache *qc, const cp_seg *s,
-                                    uint32_t **tmp) {
-  size_t i;
-  dlen e;
-  *tmp = NULL;
-  if (qc == NULL) return *tmp = count_words(s);
-  for (i = 0; i < qc->n; i++)
-    if (qc->v[i].seg == s && qc->v[i].ndocs == cp_seg_ndocs(s) &&
-        qc->v[i].ntok == cp_seg_ntokens(s))
-      return qc->v[i].len;
-  e.seg = s;
-  e.ndocs = cp_seg_ndocs(s);
-  e.ntok = cp_seg_ntokens(s);
-  if ((e.len = count_words(s)) == NULL) return NULL;
-  if (qc->n == qc->cap) {
-    size_t nc = qc->cap ? qc->cap * 2 : 8;
-    dlen *nv = (dlen *)realloc(qc->v, nc * sizeof(dlen));
-    if (nv == NULL) return *tmp = e.len;   /* works, just not cached */
-    qc->v = nv;
-    qc->cap = nc;
-  }
-  qc->v[qc->n++] = e;
-  return e.len;
-}
-
-/* }================================================================ */
-
 
 /* {================================================================
 ** Scoring leaves
@@ -181,13 +107,13 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   for (i = 0; i < ns && rc == CP_OK; i++) {
     const cp_seg *s = cp_corpus_seg(c, i);
     uint32_t *tmp, d, nd = cp_seg_ndocs(s);
-    const uint32_t *len = doc_lengths(qc, s, &tmp);
+    const uint32_t *len = cp_qc_dlen(qc, c, i, &tmp);
     if (len == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
     for (d = 0; d < nd; d++)
       if (!cp_corpus_is_deleted(c, i, d)) { ndocs++; nwords += len[d]; }
     free(tmp);
-    rc = cp_eval_seg(c, i, p, lim, 0, UINT32_MAX, lv, nl, runs[i].leaf,
-                     &runs[i].root, err);
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, 0, lv, nl,
+                     runs[i].leaf, &runs[i].root, err);
     for (j = 0; j < nl && rc == CP_OK; j++) {
       const cp_u32s *dv = &runs[i].leaf[j].docs;
       size_t k;
@@ -210,7 +136,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   for (i = 0; i < ns && rc == CP_OK; i++) {
     const cp_seg *s = cp_corpus_seg(c, i);
     uint32_t *tmp;
-    const uint32_t *len = doc_lengths(qc, s, &tmp);
+    const uint32_t *len = cp_qc_dlen(qc, c, i, &tmp);
     size_t kk[MAX_LEAVES], k;
     const cp_u32s *dv = &runs[i].root.docs;
     if (len == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }

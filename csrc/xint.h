@@ -34,9 +34,14 @@ int cp_u32s_push (cp_u32s *v, uint32_t x);
 ** Evaluate the plan over local documents [doc_lo, doc_hi) of segment
 ** 'segi'.  If 'leaves' is given, the result of each node leaves[i] is
 ** copied into leafres[i] (which must be zeroed) as it is computed.
+** With 'docsonly' the caller needs out->docs only: out->sp may then
+** hold just the first match of each document (or nothing), which lets
+** the executor skip to the next document after a hit.  'qc' (may be
+** NULL) caches query-independent facts about the segment.
 */
-int cp_eval_seg (cp_corpus *c, size_t segi, const cp_plan *p,
-                 const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
+int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
+                 const cp_plan *p, const cp_limits *lim,
+                 uint32_t doc_lo, uint32_t doc_hi, int docsonly,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err);
 
@@ -54,5 +59,44 @@ size_t cp_plan_leaves (const cp_pnode *root, const cp_pnode **out,
 */
 int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
              uint64_t max_matches, cp_matches *out, cp_err *err);
+
+/* {================================================================
+** Query cache (qcache.c)
+** ================================================================= */
+
+/* compute a fact about segment 'segi': a malloc'd block, NULL on out of
+** memory */
+typedef void *(*cp_qc_make) (cp_corpus *c, size_t segi, void *ud);
+
+/*
+** The fact 'key' of segment 'segi': from the cache, or made by 'make'
+** and cached.  Without a cache (qc == NULL), or when caching fails, the
+** block is returned in *tmp too and the caller frees it.  NULL on out
+** of memory.
+*/
+void *cp_qc_fetch (cp_qcache *qc, cp_corpus *c, size_t segi,
+                   const char *key, cp_qc_make make, void *ud,
+                   void **tmp);
+
+/* first token of each local document, ndocs + 1 entries (the last is
+** the segment's token count) */
+const uint32_t *cp_qc_dstart (cp_qcache *qc, cp_corpus *c, size_t segi,
+                              uint32_t **tmp);
+
+/* word tokens (not punctuation) of each local document */
+const uint32_t *cp_qc_dlen (cp_qcache *qc, cp_corpus *c, size_t segi,
+                            uint32_t **tmp);
+
+/* a bit per norm id: set when a punctuation word type maps to it */
+const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
+                             uint8_t **tmp);
+
+/* a bit per token position (bit p & 63 of word p >> 6): set when the
+** token is punctuation.  Only with a cache (NULL without one, or when
+** it could not be cached): one pass over the stream is too dear for a
+** single query. */
+const uint64_t *cp_qc_ppunct (cp_qcache *qc, cp_corpus *c, size_t segi);
+
+/* }================================================================ */
 
 #endif

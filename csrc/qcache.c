@@ -1,0 +1,246 @@
+/*
+** qcache.c -- the per-corpus query cache (exec.h cp_qcache): facts
+** about a segment that do not depend on the query but that queries need
+** again and again (document starts, document lengths in words for BM25,
+** which norm types have a punctuation word form for phrases, field
+** lengths for BM25F).  Computing them costs a pass over the segment's
+** documents or lexicon, which would otherwise be paid on every query.
+**
+** Entries are keyed by the segment reader, the size of its image and a
+** hash of the image's header.  The header holds the XXH64 of every
+** section, so a segment freed by a merge and a new one that happens to
+** get the same address never share an entry.  Entries of segments that
+** left the corpus are dropped when the cache grows past twice the
+** number of segments.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "xint.h"
+
+/* bytes of the image hashed for the key: the header and section table
+** (with every section's checksum) fit in the first 4 KiB */
+#define FP_BYTES 4096u
+
+typedef struct slot {
+  char *key;
+  void *data;
+} slot;
+
+typedef struct entry {
+  const cp_seg *seg;
+  size_t size;
+  uint64_t fp;
+  slot *v;
+  size_t n, cap;
+} entry;
+
+struct cp_qcache {
+  entry *v;
+  size_t n, cap;
+};
+
+cp_qcache *cp_qcache_new (void) {
+  return (cp_qcache *)calloc(1, sizeof(cp_qcache));
+}
+
+static void entry_free (entry *e) {
+  size_t i;
+  for (i = 0; i < e->n; i++) {
+    free(e->v[i].key);
+    free(e->v[i].data);
+  }
+  free(e->v);
+  memset(e, 0, sizeof(*e));
+}
+
+void cp_qcache_free (cp_qcache *qc) {
+  size_t i;
+  if (qc == NULL) return;
+  for (i = 0; i < qc->n; i++) entry_free(&qc->v[i]);
+  free(qc->v);
+  free(qc);
+}
+
+static uint64_t fingerprint (const void *img, size_t size) {
+  return XXH3_64bits(img, size < FP_BYTES ? size : FP_BYTES);
+}
+
+/* is entry 'e' the segment 'segi' of 'c' now? */
+static int entry_live (const entry *e, const cp_corpus *c) {
+  size_t i, ns = cp_corpus_nsegs(c);
+  for (i = 0; i < ns; i++) {
+    size_t size;
+    const void *img = cp_corpus_seg_image(c, i, &size);
+    if (cp_corpus_seg(c, i) == e->seg && img != NULL && size == e->size &&
+        fingerprint(img, size) == e->fp)
+      return 1;
+  }
+  return 0;
+}
+
+/* the entry of segment 'segi' (made if missing); NULL on out of memory */
+static entry *find_entry (cp_qcache *qc, const cp_corpus *c, size_t segi) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  size_t size, i;
+  const void *img = cp_corpus_seg_image(c, segi, &size);
+  uint64_t fp;
+  entry *e;
+  if (s == NULL || img == NULL) return NULL;
+  fp = fingerprint(img, size);
+  for (i = 0; i < qc->n; i++)
+    if (qc->v[i].seg == s && qc->v[i].size == size && qc->v[i].fp == fp)
+      return &qc->v[i];
+  if (qc->n >= 2 * cp_corpus_nsegs(c) + 4) {   /* drop dead entries */
+    size_t j = 0;
+    for (i = 0; i < qc->n; i++) {
+      if (entry_live(&qc->v[i], c)) qc->v[j++] = qc->v[i];
+      else entry_free(&qc->v[i]);
+    }
+    qc->n = j;
+  }
+  if (qc->n == qc->cap) {
+    size_t nc = qc->cap ? qc->cap * 2 : 8;
+    entry *nv = (entry *)realloc(qc->v, nc * sizeof(entry));
+    if (nv == NULL) return NULL;
+    qc->v = nv;
+    qc->cap = nc;
+  }
+  e = &qc->v[qc->n++];
+  memset(e, 0, sizeof(*e));
+  e->seg = s;
+  e->size = size;
+  e->fp = fp;
+  return e;
+}
+
+void *cp_qc_fetch (cp_qcache *qc, cp_corpus *c, size_t segi,
+                   const char *key, cp_qc_make make, void *ud,
+                   void **tmp) {
+  entry *e;
+  size_t i, kl = strlen(key);
+  void *d;
+  *tmp = NULL;
+  if (qc == NULL || (e = find_entry(qc, c, segi)) == NULL)
+    return *tmp = make(c, segi, ud);
+  for (i = 0; i < e->n; i++)
+    if (strcmp(e->v[i].key, key) == 0) return e->v[i].data;
+  if ((d = make(c, segi, ud)) == NULL) return NULL;
+  if (e->n == e->cap) {
+    size_t nc = e->cap ? e->cap * 2 : 4;
+    slot *nv = (slot *)realloc(e->v, nc * sizeof(slot));
+    if (nv == NULL) return *tmp = d;      /* works, just not cached */
+    e->v = nv;
+    e->cap = nc;
+  }
+  if ((e->v[e->n].key = (char *)malloc(kl + 1)) == NULL) return *tmp = d;
+  memcpy(e->v[e->n].key, key, kl + 1);
+  e->v[e->n].data = d;
+  e->n++;
+  return d;
+}
+
+/* {================================================================
+** The facts every query may need
+** ================================================================= */
+
+/* dstart[d] = first token of local document d; dstart[ndocs] = ntok */
+static void *make_dstart (cp_corpus *c, size_t segi, void *ud) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  uint32_t nd = cp_seg_ndocs(s), d;
+  uint32_t *v = (uint32_t *)malloc(((size_t)nd + 1) * sizeof(uint32_t));
+  (void)ud;
+  if (v == NULL) return NULL;
+  for (d = 0; d < nd; d++) {
+    cp_docinfo di;
+    v[d] = cp_seg_doc(s, d, &di) == CP_OK ? di.tok_start
+                                          : (d ? v[d - 1] : 0);
+  }
+  v[nd] = cp_seg_ntokens(s);
+  return v;
+}
+
+const uint32_t *cp_qc_dstart (cp_qcache *qc, cp_corpus *c, size_t segi,
+                              uint32_t **tmp) {
+  return (const uint32_t *)cp_qc_fetch(qc, c, segi, "dstart", make_dstart,
+                                       NULL, (void **)tmp);
+}
+
+/* words (tokens that are not punctuation) of each local document */
+static void *make_dlen (cp_corpus *c, size_t segi, void *ud) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  uint32_t nd = cp_seg_ndocs(s), nw = cp_seg_ntypes(s, CP_WORD), d, w;
+  const uint32_t *stream = cp_seg_stream(s);
+  uint32_t *len = (uint32_t *)calloc((size_t)nd + 1, sizeof(uint32_t));
+  uint8_t *punct = (uint8_t *)malloc((size_t)nw + 1);
+  (void)ud;
+  if (len == NULL || punct == NULL) { free(len); free(punct); return NULL; }
+  for (w = 0; w < nw; w++) punct[w] = (uint8_t)cp_seg_type_punct(s, w);
+  for (d = 0; d < nd; d++) {
+    cp_docinfo di;
+    uint32_t p, n = 0;
+    if (cp_seg_doc(s, d, &di) != CP_OK) continue;
+    for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
+      n += !punct[stream[p]];
+    len[d] = n;
+  }
+  free(punct);
+  return len;
+}
+
+const uint32_t *cp_qc_dlen (cp_qcache *qc, cp_corpus *c, size_t segi,
+                            uint32_t **tmp) {
+  return (const uint32_t *)cp_qc_fetch(qc, c, segi, "dlen", make_dlen,
+                                       NULL, (void **)tmp);
+}
+
+/* a bit per norm id: set when some punctuation word type maps to it */
+static void *make_npunct (cp_corpus *c, size_t segi, void *ud) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  uint32_t nw = cp_seg_ntypes(s, CP_WORD), nn = cp_seg_ntypes(s, CP_NORM), w;
+  uint8_t *b = (uint8_t *)calloc((size_t)nn / 8 + 1, 1);
+  (void)ud;
+  if (b == NULL) return NULL;
+  for (w = 0; w < nw; w++)
+    if (cp_seg_type_punct(s, w)) {
+      uint32_t n = cp_seg_map(s, CP_NORM, w);
+      if (n < nn) b[n >> 3] |= (uint8_t)(1u << (n & 7));
+    }
+  return b;
+}
+
+const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
+                             uint8_t **tmp) {
+  return (const uint8_t *)cp_qc_fetch(qc, c, segi, "npunct", make_npunct,
+                                      NULL, (void **)tmp);
+}
+
+/* a bit per token position: set when the token is punctuation */
+static void *make_ppunct (cp_corpus *c, size_t segi, void *ud) {
+  const cp_seg *s = cp_corpus_seg(c, segi);
+  uint32_t nw = cp_seg_ntypes(s, CP_WORD), nt = cp_seg_ntokens(s), w, p;
+  const uint32_t *stream = cp_seg_stream(s);
+  uint8_t *punct = (uint8_t *)malloc((size_t)nw + 1);
+  uint64_t *b = (uint64_t *)calloc((size_t)nt / 64 + 1, sizeof(uint64_t));
+  (void)ud;
+  if (punct == NULL || b == NULL) { free(punct); free(b); return NULL; }
+  for (w = 0; w < nw; w++) punct[w] = (uint8_t)cp_seg_type_punct(s, w);
+  for (p = 0; p < nt; p++)
+    b[p >> 6] |= (uint64_t)punct[stream[p]] << (p & 63);
+  free(punct);
+  return b;
+}
+
+const uint64_t *cp_qc_ppunct (cp_qcache *qc, cp_corpus *c, size_t segi) {
+  void *tmp;
+  const uint64_t *b;
+  if (qc == NULL) return NULL;      /* too dear to build for one query */
+  b = (const uint64_t *)cp_qc_fetch(qc, c, segi, "ppunct", make_ppunct,
+                                    NULL, &tmp);
+  if (tmp != NULL) { free(tmp); return NULL; }
+  return b;
+}
+
+/* }================================================================ */

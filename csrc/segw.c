@@ -671,7 +671,12 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   cp_advise_block(out);
   w->tbuf = NULL;                   /* it is the image now */
   w->tn = w->tcap = 0;
-  memset(out + TEXT0 + textlen, 0, total - TEXT0 - textlen);
+  /* every section is written in full below; only the alignment padding
+  ** after each must be zeroed (realloc'd bytes are undefined) */
+  for (s = 1; s < CP_SEC_COUNT; s++) {
+    size_t a = (size_t)(sec[s].off + sec[s].size);
+    memset(out + a, 0, align8(a) - a);
+  }
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
     uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);

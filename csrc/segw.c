@@ -583,8 +583,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   unsigned char *out = NULL;
   size_t T, D, total, hdrsize, i, textlen;
   int l, s, rc = CP_OK;
-  typedef struct { uint32_t wid, nid, sid, last, df, pad[3]; } winfo;
-  typedef struct { uint32_t cursor, last, df, pad; } ninfo;
+  typedef struct { uint32_t wid, nid, last, df; } winfo;
+  typedef struct { uint32_t cursor, last, df, sid; } ninfo;
   typedef struct { uint32_t last, df; } sinfo;
   winfo *wi = NULL;
   ninfo *ni = NULL;
@@ -715,9 +715,9 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     for (k = 0; k < nt[CP_NORM]; k++) sn[last[CP_STEM][ns[k]]++] = k;
   }
   /* 5. stream, postings, document frequencies: one pass, doc by doc.
-  ** Everything a token needs is packed per type (one cache line for the
-  ** word, one for the norm, one for the stem), because this loop is
-  ** bound by random accesses, not by arithmetic. */
+  ** Everything a token needs is packed per type (16 bytes for a word,
+  ** 16 for a norm, 8 for a stem), because this loop is bound by random
+  ** accesses, not by arithmetic. */
   {
     uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
     uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
@@ -730,13 +730,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       uint32_t f = map[CP_WORD][k];
       wi[k].wid = f;
       wi[k].nid = f != UINT32_MAX ? wn[f] : 0;
-      wi[k].sid = f != UINT32_MAX ? ns[wn[f]] : 0;
       wi[k].last = UINT32_MAX;
       wi[k].df = 0;
     }
     po[0] = 0;
     for (k = 0; k < nt[CP_NORM]; k++) {
       ni[k].cursor = po[k];
+      ni[k].sid = ns[k];
       ni[k].last = UINT32_MAX;
       ni[k].df = 0;
       po[k + 1] = po[k] + nf[k];
@@ -747,7 +747,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       for (; p < e; p++) {
         winfo *x = &wi[w->stream.v[p]];
         ninfo *y = &ni[x->nid];
-        sinfo *z = &si[x->sid];
+        sinfo *z = &si[y->sid];
         st[p] = x->wid;
         post[y->cursor++] = p;
         if (x->last != d) { x->last = d;  x->df++; }

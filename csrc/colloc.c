@@ -59,75 +59,133 @@ void cp_coll_free (cp_coll *k) {
 }
 
 /*
-** Count the window region of the node matches inside the view's
-** segment.  'isnode' marks the positions covered by a match (they are
-** never region tokens).  Matches come sorted, so the left edges of their
-** windows never move back: 'hw' (the end of the region counted so far)
-** is enough to count a token shared by overlapping windows once.
+** The window region of the node matches of one segment.  'isnode' marks
+** the positions covered by a match (they are never region tokens).
+** Matches come sorted, so the left edges of their windows never move
+** back: 'hw' (the end of the region counted so far) is enough to count a
+** token shared by overlapping windows once.
 */
-static void colloc_seg (const cp_view *v, const cp_span *nodes, size_t n,
-                        int left, int right, const unsigned char *isnode,
-                        cp_coll *out, uint64_t *cnt, size_t *ntouched) {
+typedef struct wstate {
+  const cp_view *v;
+  const unsigned char *isnode;
+  cp_coll *out;
+  uint64_t *cnt;
+  int left, right;
+  uint32_t ts, te, hw;             /* current document, region end */
+  int doc_on;
+  size_t nt;                       /* ids touched */
+} wstate;
+
+static void node_window (wstate *w, uint32_t s0, uint32_t s1) {
+  const cp_view *v = w->v;
   const uint32_t *stream = v->stream, *map = v->map;
-  uint64_t lo = v->pos_base, hi = v->pos_base + v->ntok;
-  uint32_t ts = 0, te = 0, hw = 0;     /* cached document range */
-  uint32_t *touched = out->ids;
-  size_t nt = *ntouched, i;
-  int doc_on = 0;
+  const unsigned char *isnode = w->isnode;
+  uint64_t *cnt = w->cnt, r1 = 0;
+  uint32_t *ids = w->out->ids;
+  uint32_t p, hw, ts, te;
+  size_t nt;
+  int k;
+  if (!(s0 >= w->ts && s0 < w->te)) {
+    uint32_t d = cp_seg_doc_of(v->seg, s0);
+    if (d >= v->ndocs || cp_view_doc(v, d, &w->ts, &w->te) != CP_OK) {
+      w->ts = w->te = 0;
+      return;
+    }
+    w->doc_on = v->on[d];
+    w->hw = w->ts;
+  }
+  if (!w->doc_on) return;
+  /* locals: the compiler cannot keep fields in registers across the
+  ** stores into cnt, which might alias them */
+  hw = w->hw; ts = w->ts; te = w->te; nt = w->nt;
+  if (s1 > te) s1 = te;
+  if (s1 < s0) s1 = s0;
+  w->out->nodes++;
 #define TALLY(p) do { uint32_t id_ = map[stream[p]]; \
     if (id_ != CP_SKIP) { \
       k++; \
       if ((p) >= hw && !((isnode[(p) >> 3] >> ((p) & 7)) & 1)) { \
-        out->r1++; \
-        if (cnt[id_]++ == 0) touched[nt++] = id_; \
+        r1++; \
+        if (cnt[id_]++ == 0) ids[nt++] = id_; \
       } \
     } } while (0)
-  for (i = 0; i < n; i++) {
-    uint32_t s0, s1, p;
-    int k;
-    if (nodes[i].start < lo || nodes[i].start >= hi) continue;
-    s0 = (uint32_t)(nodes[i].start - lo);
-    s1 = (nodes[i].stop > hi) ? v->ntok : (uint32_t)(nodes[i].stop - lo);
-    if (!(s0 >= ts && s0 < te)) {
-      uint32_t d = cp_seg_doc_of(v->seg, s0);
-      if (d >= v->ndocs || cp_view_doc(v, d, &ts, &te) != CP_OK) {
-        ts = te = 0;
-        continue;
-      }
-      doc_on = v->on[d];
-      hw = ts;
-    }
-    if (!doc_on) continue;
-    if (s1 > te) s1 = te;
-    if (s1 < s0) s1 = s0;
-    out->nodes++;
-    for (k = 0, p = s0; k < left && p > ts; ) {
-      --p;
-      TALLY(p);
-    }
-    if (hw < s0) hw = s0;
-    for (k = 0, p = s1; k < right && p < te; p++)
-      TALLY(p);
-    if (hw < p) hw = p;
+  for (k = 0, p = s0; k < w->left && p > ts; ) {
+    --p;
+    TALLY(p);
   }
+  if (hw < s0) hw = s0;
+  for (k = 0, p = s1; k < w->right && p < te; p++)
+    TALLY(p);
+  if (hw < p) hw = p;
 #undef TALLY
-  *ntouched = nt;
+  w->hw = hw;
+  w->nt = nt;
+  w->out->r1 += r1;
 }
 
-static int cmp_u32 (const void *x, const void *y) {
-  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-  return (a > b) - (a < b);
+/*
+** Run the windows of one segment.  The nodes are either matches
+** (global spans) or, for a single norm term, the segment's postings of
+** that type (local positions, one token each): no match array at all.
+*/
+static int colloc_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
+                       const cp_match *nodes, size_t n, int64_t term,
+                       int left, int right, cp_coll *out, uint64_t *cnt,
+                       size_t *nt, cp_err *err) {
+  cp_view v;
+  wstate w;
+  const uint32_t *post = NULL;
+  uint32_t npost = 0, i;
+  size_t j;
+  int rc = cp_view_open(c, seg, o, &out->lex, &v, err);
+  if (rc != CP_OK) return rc;
+  out->tokens += add_freqs(&v, out->freq);
+  out->ndocs += v.non;
+  memset(&w, 0, sizeof(w));
+  w.v = &v; w.out = out; w.cnt = cnt; w.left = left; w.right = right;
+  w.nt = *nt;
+  w.isnode = (unsigned char *)calloc((size_t)v.ntok / 8 + 1, 1);
+  if (w.isnode == NULL) { cp_view_close(&v); return OOM(err); }
+  if (term == -2) {                     /* matches */
+    uint64_t lo = v.pos_base, hi = v.pos_base + v.ntok;
+    unsigned char *mark = (unsigned char *)w.isnode;
+    for (j = 0; j < n; j++) {
+      uint64_t p;
+      if (nodes[j].start < lo || nodes[j].start >= hi) continue;
+      for (p = nodes[j].start; p < nodes[j].stop && p < hi; p++)
+        mark[(p - lo) >> 3] |= (unsigned char)(1u << ((p - lo) & 7));
+    }
+    for (j = 0; j < n; j++) {
+      if (nodes[j].start < lo || nodes[j].start >= hi) continue;
+      node_window(&w, (uint32_t)(nodes[j].start - lo),
+                  nodes[j].stop > hi ? v.ntok : (uint32_t)(nodes[j].stop - lo));
+    }
+  }
+  else {                                /* postings of one norm type */
+    int64_t id = cp_seg_lookup(v.seg, CP_NORM, (const char *)nodes, n);
+    unsigned char *mark = (unsigned char *)w.isnode;
+    (void)term;
+    if (id >= 0) post = cp_seg_postings(v.seg, (uint32_t)id, &npost);
+    for (i = 0; i < npost; i++)
+      if (post[i] < v.ntok)
+        mark[post[i] >> 3] |= (unsigned char)(1u << (post[i] & 7));
+    for (i = 0; i < npost; i++)
+      if (post[i] < v.ntok) node_window(&w, post[i], post[i] + 1);
+  }
+  *nt = w.nt;
+  free((void *)w.isnode);
+  cp_view_close(&v);
+  return CP_OK;
 }
 
-int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
-                   size_t n, int left, int right, cp_coll *out,
-                   cp_err *err) {
+/* shared by cp_collocates and cp_collocates_plan: 'term' -1 means
+** "nodes are matches", otherwise nodes/n are the norm string */
+static int collocates (cp_corpus *c, const cp_sopt *o, const void *nodes,
+                       size_t n, int isterm, int left, int right,
+                       cp_coll *out, cp_err *err) {
   size_t ns, i, nt = 0;
   uint64_t *cnt = NULL;
   int rc;
-  memset(out, 0, sizeof(*out));
-  if (c == NULL || (n > 0 && nodes == NULL))
-    return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
   if (left < 0 || right < 0 || left + right == 0)
     return cp_err_set(err, CP_EINVAL,
                       "window must be non-negative and not empty");
@@ -142,28 +200,10 @@ int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
     return OOM(err);
   }
   ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns; i++) {
-    cp_view v;
-    unsigned char *isnode;
-    size_t j;
-    if ((rc = cp_view_open(c, i, o, &out->lex, &v, err)) != CP_OK) break;
-    out->tokens += add_freqs(&v, out->freq);
-    out->ndocs += v.non;
-    isnode = (unsigned char *)calloc((size_t)v.ntok / 8 + 1, 1);
-    if (isnode == NULL) { cp_view_close(&v); rc = OOM(err); break; }
-    for (j = 0; j < n; j++) {         /* mark the matches' tokens */
-      uint64_t p;
-      if (nodes[j].start < v.pos_base || nodes[j].start >= v.pos_base + v.ntok)
-        continue;
-      for (p = nodes[j].start; p < nodes[j].stop && p < v.pos_base + v.ntok; p++)
-        isnode[(p - v.pos_base) >> 3] |= (unsigned char)(1u << ((p - v.pos_base) & 7));
-    }
-    colloc_seg(&v, nodes, n, left, right, isnode, out, cnt, &nt);
-    free(isnode);
-    cp_view_close(&v);
-  }
+  for (i = 0; i < ns && rc == CP_OK; i++)
+    rc = colloc_seg(c, i, o, (const cp_match *)nodes, n, isterm ? 0 : -2,
+                    left, right, out, cnt, &nt, err);
   if (rc == CP_OK) {
-    qsort(out->ids, nt, sizeof(uint32_t), cmp_u32);   /* string order */
     out->obs = (uint64_t *)malloc((nt ? nt : 1) * sizeof(uint64_t));
     if (out->obs == NULL) rc = OOM(err);
     else {
@@ -172,6 +212,52 @@ int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
     }
   }
   free(cnt);
+  return rc;
+}
+
+int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_match *nodes,
+                   size_t n, int left, int right, cp_coll *out,
+                   cp_err *err) {
+  memset(out, 0, sizeof(*out));
+  if (c == NULL || (n > 0 && nodes == NULL))
+    return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
+  return collocates(c, o, nodes, n, 0, left, right, out, err);
+}
+
+/*
+** A plain norm term is the common node and, for a frequent word, the
+** executor would build a match per occurrence: read its postings
+** instead.  Anything else goes through the executor.
+*/
+int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
+                        int left, int right, cp_coll *out, cp_err *err) {
+  const cp_pnode *root;
+  cp_matches m;
+  cp_limits lim;
+  int rc;
+  memset(out, 0, sizeof(*out));
+  if (c == NULL || p == NULL || (root = cp_plan_root(p)) == NULL)
+    return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
+  if (root->kind == CP_P_TERM && root->layer == CP_NORM) {
+    cp_an *an = cp_corpus_analyzer(c);
+    size_t tl;
+    const char *t = an ? cp_an_norm(an, root->str, root->len, &tl) : NULL;
+    if (t != NULL) {
+      /* the analyzer's buffer is reused by the next call: copy */
+      char *term = (char *)malloc(tl + 1);
+      if (term == NULL) return OOM(err);
+      memcpy(term, t, tl);
+      rc = collocates(c, o, term, tl, 1, left, right, out, err);
+      free(term);
+      return rc;
+    }
+  }
+  memset(&m, 0, sizeof(m));
+  lim.max_matches = 0;
+  lim.max_expand = CP_DEFAULT_MAX_EXPAND;
+  rc = cp_exec(c, p, &lim, &m, err);
+  if (rc == CP_OK) rc = collocates(c, o, m.v, m.n, 0, left, right, out, err);
+  cp_matches_free(&m);
   return rc;
 }
 

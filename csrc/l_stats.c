@@ -127,7 +127,7 @@ static lua_Integer int_opt (lua_State *L, int oi, const char *k,
 }
 
 static int cmp_span (const void *x, const void *y) {
-  const cp_span *a = (const cp_span *)x, *b = (const cp_span *)y;
+  const cp_match *a = (const cp_match *)x, *b = (const cp_match *)y;
   if (a->start != b->start) return a->start < b->start ? -1 : 1;
   return (a->stop > b->stop) - (a->stop < b->stop);
 }
@@ -165,31 +165,25 @@ static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
 ** executor, or an array of matches {doc, start, stop} (1-based token
 ** indexes within the document, stop inclusive).
 */
-static cp_span *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
+static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
   lua_Integer m = 0, i;
   membox *b;
-  cp_span *v;
+  cp_match *v;
   luaL_checktype(L, idx, LUA_TTABLE);
   if (is_plan(L, idx)) {
     cp_matches *mm = run_plan(L, c, idx);
     size_t k;
-    b = new_mem(L);
-    b->p = malloc((mm->n ? mm->n : 1) * sizeof(cp_span));
-    if (b->p == NULL) luaL_error(L, "out of memory");
-    v = (cp_span *)b->p;
-    for (k = 0; k < mm->n; k++) {
-      v[k].start = mm->v[k].start;
-      v[k].stop = mm->v[k].stop;
-    }
-    qsort(v, mm->n, sizeof(cp_span), cmp_span);
+    for (k = 1; k < mm->n; k++)       /* the executor sorts; make sure */
+      if (mm->v[k].start < mm->v[k - 1].start) break;
+    if (k < mm->n) qsort(mm->v, mm->n, sizeof(cp_match), cmp_span);
     *n = mm->n;
-    return v;
+    return mm->v;
   }
   m = luaL_len(L, idx);
   b = new_mem(L);
-  b->p = malloc((size_t)(m > 0 ? m : 1) * sizeof(cp_span));
+  b->p = malloc((size_t)(m > 0 ? m : 1) * sizeof(cp_match));
   if (b->p == NULL) luaL_error(L, "out of memory");
-  v = (cp_span *)b->p;
+  v = (cp_match *)b->p;
   for (i = 1; i <= m; i++) {
     lua_Integer doc, start, stop;
     size_t seg;
@@ -210,12 +204,13 @@ static cp_span *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
     if (start < 1 || stop < start - 1 || (uint64_t)stop > di.tok_count)
       luaL_error(L, "match %d: tokens %d..%d out of range", (int)i,
                  (int)start, (int)stop);
+    v[i - 1].doc = (uint64_t)(doc - 1);
     v[i - 1].start = cp_corpus_pos_base(c, seg) + di.tok_start
                    + (uint64_t)(start - 1);
     v[i - 1].stop = cp_corpus_pos_base(c, seg) + di.tok_start
                   + (uint64_t)stop;
   }
-  qsort(v, (size_t)m, sizeof(cp_span), cmp_span);
+  qsort(v, (size_t)m, sizeof(cp_match), cmp_span);
   *n = (size_t)m;
   return v;
 }
@@ -322,7 +317,7 @@ static int l_ngrams (lua_State *L) {
   cp_err e;
   rbox *rb;
   membox *mb;
-  cp_span *must = NULL;
+  cp_match *must = NULL;
   uint32_t *idx;
   size_t nmust = 0, limit, n, i;
   uint64_t min;
@@ -393,32 +388,57 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
   return n;
 }
 
-typedef struct srow { size_t i; double v; } srow;
+typedef struct srow { double v; uint64_t key; size_t i; } srow;
 
-/* score descending (NaN last), then index (= string order) ascending */
+/* score descending (NaN last), then key (string order) ascending */
 static int cmp_srow (const void *x, const void *y) {
   const srow *a = (const srow *)x, *b = (const srow *)y;
   if (a->v != b->v) {
-    if (isnan(a->v)) return 1;
+    if (isnan(a->v)) return isnan(b->v) ? 0 : 1;
     if (isnan(b->v)) return -1;
     return a->v < b->v ? 1 : -1;
   }
-  return (a->i > b->i) - (a->i < b->i);
+  return (a->key > b->key) - (a->key < b->key);
+}
+
+/*
+** Put the 'k' best rows first (unordered): quickselect, so that a
+** limit of 20 over 50,000 candidates does not sort them all.
+*/
+static void select_top (srow *r, size_t n, size_t k) {
+  size_t lo = 0, hi = n;              /* r[k-1] lies in [lo, hi) */
+  if (k == 0 || k >= n) return;
+  while (hi - lo > 1) {
+    srow pv = r[lo + (hi - lo - 1) / 2], t;
+    size_t i = lo, j = hi - 1;
+    /* Hoare: afterwards [lo, j] <= pv <= [j+1, hi), with lo <= j < hi-1 */
+    for (;;) {
+      while (cmp_srow(&r[i], &pv) < 0) i++;
+      while (cmp_srow(&r[j], &pv) > 0) j--;
+      if (i >= j) break;
+      t = r[i]; r[i] = r[j]; r[j] = t;
+      i++; j--;
+    }
+    if (k - 1 <= j) hi = j + 1;
+    else lo = j + 1;
+  }
 }
 
 /* the contingency table of candidate i */
 typedef void (*tabfn) (const void *res, size_t i, cp_ctab *tab);
 /* push the identifying fields of candidate i into the row at -1 */
 typedef void (*rowfn) (lua_State *L, const void *res, size_t i);
+/* the tie-breaking key of candidate i (its string order) */
+typedef uint64_t (*keyfn) (const void *res, size_t i);
 
 /*
-** Score 'n' candidates (given in string order, so ties keep it) with
-** measure am[0]; push the rows with count >= min, best first, at most
-** 'limit'.
+** Score 'n' candidates with measure am[0]; push the rows with count >=
+** min, best first (ties in string order), at most 'limit'.
 */
 static void push_scored (lua_State *L, const void *res, size_t n,
                          const uint64_t *obs, uint64_t min, const int *am,
-                         int nam, size_t limit, tabfn tab, rowfn row) {
+                         int nam, size_t limit, tabfn tab, rowfn row,
+                         keyfn key) {
   membox *b = new_mem(L);
   srow *r;
   size_t i, k = 0;
@@ -431,11 +451,15 @@ static void push_scored (lua_State *L, const void *res, size_t n,
     if (obs[i] < min) continue;
     tab(res, i, &t);
     r[k].i = i;
+    r[k].key = key(res, i);
     r[k].v = cp_am(&t, am[0]);
     k++;
   }
+  if (limit < k) {
+    select_top(r, k, limit);
+    k = limit;
+  }
   qsort(r, k, sizeof(srow), cmp_srow);
-  if (k > limit) k = limit;
   lua_createtable(L, (int)k, 0);
   for (i = 0; i < k; i++) {
     cp_ctab t;
@@ -461,6 +485,10 @@ static void coll_tab (const void *res, size_t i, cp_ctab *t) {
   t->n = (double)cr->k->tokens;
 }
 
+static uint64_t coll_key (const void *res, size_t i) {
+  return ((const colres *)res)->k->ids[i];
+}
+
 static void coll_row (lua_State *L, const void *res, size_t i) {
   const colres *cr = (const colres *)res;
   push_gstr(L, &cr->k->lex, cr->k->ids[i]);
@@ -474,7 +502,7 @@ static int l_collocates (lua_State *L) {
   cp_sopt o;
   cp_err e;
   rbox *rb;
-  cp_span *nodes;
+  cp_match *nodes;
   size_t n, limit;
   uint64_t min;
   lua_Integer win, left, right;
@@ -490,14 +518,23 @@ static int l_collocates (lua_State *L) {
   min = (uint64_t)int_opt(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   nam = get_measures(L, 3, am, "llr");
-  nodes = get_spans(L, 2, c, &n);
-  rb = new_rbox(L, free_coll);
-  check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right, &rb->u.k,
-                         &e), &e);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (is_plan(L, 2)) {
+    const cp_plan *plan = cpL_checkplan(L, c, 2);
+    rb = new_rbox(L, free_coll);
+    check(L, cp_collocates_plan(c, &o, plan, (int)left, (int)right,
+                                &rb->u.k, &e), &e);
+  }
+  else {
+    nodes = get_spans(L, 2, c, &n);
+    rb = new_rbox(L, free_coll);
+    check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right,
+                           &rb->u.k, &e), &e);
+  }
   cr.k = &rb->u.k;
   cr.r1 = (double)rb->u.k.r1;
   push_scored(L, &cr, rb->u.k.n, rb->u.k.obs, min, am, nam, limit,
-              coll_tab, coll_row);
+              coll_tab, coll_row, coll_key);
   lua_createtable(L, 0, 6);
   set_int(L, "nodes", rb->u.k.nodes);
   set_int(L, "region", rb->u.k.r1);
@@ -521,6 +558,12 @@ static void pair_tab (const void *res, size_t i, cp_ctab *t) {
   t->r1 = (double)pr->g->freq[key[0]];
   t->c1 = (double)pr->g->freq[key[1]];
   t->n = (double)pr->g->tokens;
+}
+
+static uint64_t pair_key (const void *res, size_t i) {
+  const pairres *pr = (const pairres *)res;
+  const uint32_t *key = pr->g->tab.keys + 2 * (size_t)pr->ord[i];
+  return ((uint64_t)key[0] << 32) | key[1];
 }
 
 static void pair_row (lua_State *L, const void *res, size_t i) {
@@ -567,7 +610,7 @@ static int l_collocations (lua_State *L) {
   pr.g = &rb->u.g;
   pr.ord = idx;
   pr.div = (double)(win - 1);
-  push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row);
+  push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row, pair_key);
   lua_createtable(L, 0, 4);
   set_int(L, "tokens", rb->u.g.tokens);
   set_int(L, "docs", rb->u.g.ndocs);

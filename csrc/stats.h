@@ -28,6 +28,8 @@
 
 #include "cp.h"
 #include "corpus.h"
+#include "exec.h"
+#include "plan.h"
 
 
 /* {================================================================
@@ -105,6 +107,21 @@ double cp_chi2_p1 (double x);
 double cp_juilland_d (const double *f, const double *s, size_t n);
 double cp_gries_dp (const double *f, const double *s, size_t n,
                     double *dpnorm);
+
+/*
+** Per-document counts of the matches 'm' (sorted by start): one part
+** per counted document of the selection, in document order, with its
+** size in kept tokens, its number of matches and their positions (token
+** index of each match's start within the document, 0-based) in
+** pos[first[i] .. first[i+1]).
+*/
+typedef struct cp_disp {
+  size_t nparts;
+  uint64_t *doc, *size, *count;    /* per part: global doc, size, count */
+  size_t *first;                   /* nparts + 1 offsets into pos */
+  uint32_t *pos;
+  uint64_t matches;                /* matches in counted documents */
+} cp_disp;
 
 /* }================================================================ */
 
@@ -222,6 +239,11 @@ int cp_idtab_reserve (cp_idtab *h, size_t expect);
 /* }================================================================ */
 
 
+/* disp.c: fill 'out' (free with cp_disp_free, also on error) */
+int cp_dispersion (cp_corpus *c, const cp_sopt *o, const cp_match *m,
+                   size_t n, cp_disp *out, cp_err *err);
+void cp_disp_free (cp_disp *d);
+
 /* {================================================================
 ** Frequency lists and n-grams (freq.c)
 ** ================================================================= */
@@ -249,10 +271,8 @@ int cp_flist_rank (const cp_flist *f, uint64_t min, uint32_t **ids,
 
 #define CP_NGRAM_MAX 16
 
-/* a span of global token positions [start, stop) */
-typedef struct cp_span {
-  uint64_t start, stop;
-} cp_span;
+/* spans of global token positions [start, stop) are query matches
+** (cp_match of exec.h: doc, start, stop), sorted by start */
 
 /*
 ** A table of id tuples: n-grams or window pairs, with the merged
@@ -274,7 +294,7 @@ void cp_grams_free (cp_grams *g);
 ** restricts them to n-grams whose token range covers one of the spans
 ** (AntConc's clusters).
 */
-int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
+int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
                size_t nmust, cp_grams *out, cp_err *err);
 
 /*
@@ -291,7 +311,8 @@ int cp_grams_rank (const cp_grams *g, uint64_t min, uint32_t **idx,
 ** Collocations (colloc.c)
 ** ================================================================= */
 
-/* collocates of a node: obs[i] co-occurrences of type ids[i] */
+/* collocates of a node: obs[i] co-occurrences of type ids[i] (in no
+** particular order) */
 typedef struct cp_coll {
   cp_glex lex;
   uint64_t *freq;                  /* per global type, in the selection */
@@ -313,9 +334,14 @@ void cp_coll_free (cp_coll *k);
 ** O11 = obs (region tokens of the type), R1 = r1 (region size),
 ** C1 = freq[id], N = tokens.
 */
-int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_span *nodes,
+int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_match *nodes,
                    size_t n, int left, int right, cp_coll *out,
                    cp_err *err);
+
+/* the same for the matches of a query plan (a single norm term is read
+** from the postings, without the executor) */
+int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
+                        int left, int right, cp_coll *out, cp_err *err);
 
 /*
 ** All ordered pairs (w1, w2) with w2 among the window-1 kept tokens
@@ -354,6 +380,43 @@ int cp_keyness (const cp_flist *t, const cp_flist *r, int bonferroni,
 
 /* sort rows by a CP_K_* statistic, descending, ties by string */
 void cp_keyness_sort (cp_keyrow *rows, size_t n, int by);
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Similarity and document-term matrix (sim.c)
+** ================================================================= */
+
+/* cosine of tf-idf vectors of one document with every counted one */
+typedef struct cp_sim {
+  cp_glex lex;
+  uint64_t *df;                    /* per global type, in the selection */
+  uint64_t ndocs;                  /* counted documents (D of the idf) */
+  uint64_t *doc;  double *score;  size_t n, cap;
+} cp_sim;
+
+/* 'target' is a global document number; it is compared with every
+** counted document, itself included (score 1) */
+int cp_similar (cp_corpus *c, const cp_sopt *o, uint64_t target,
+                cp_sim *out, cp_err *err);
+void cp_sim_free (cp_sim *s);
+
+/* a sparse document-term matrix as triplets (i row, j column, x count),
+** rows = counted documents (doc[i]), columns = terms[j] (global ids in
+** string order) */
+typedef struct cp_dtmat {
+  cp_glex lex;
+  uint32_t *col;                   /* global id -> column | UINT32_MAX */
+  uint32_t *terms;  size_t nterms;
+  uint64_t *doc;    size_t ndocs;
+  uint32_t *i, *j;  uint64_t *x;  size_t nnz, cap;
+} cp_dtmat;
+
+/* terms with count >= min, the 'limit' most frequent (0: all) */
+int cp_dtm (cp_corpus *c, const cp_sopt *o, uint64_t min, size_t limit,
+            cp_dtmat *out, cp_err *err);
+void cp_dtm_free (cp_dtmat *m);
 
 /* }================================================================ */
 

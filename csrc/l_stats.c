@@ -42,7 +42,8 @@
 /* a result of the core, freed by __gc */
 typedef struct rbox {
   void (*fn) (struct rbox *b);
-  union { cp_flist f; cp_grams g; cp_coll k; } u;
+  union { cp_flist f; cp_grams g; cp_coll k; cp_disp d; cp_sim s;
+          cp_dtmat m; } u;
 } rbox;
 
 static int rbox_gc (lua_State *L) {
@@ -55,6 +56,9 @@ static int rbox_gc (lua_State *L) {
 static void free_flist (rbox *b) { cp_flist_free(&b->u.f); }
 static void free_grams (rbox *b) { cp_grams_free(&b->u.g); }
 static void free_coll (rbox *b) { cp_coll_free(&b->u.k); }
+static void free_disp (rbox *b) { cp_disp_free(&b->u.d); }
+static void free_sim (rbox *b) { cp_sim_free(&b->u.s); }
+static void free_dtm (rbox *b) { cp_dtm_free(&b->u.m); }
 
 static rbox *new_rbox (lua_State *L, void (*fn) (rbox *b)) {
   rbox *b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
@@ -697,6 +701,210 @@ static int l_keyness (lua_State *L) {
 
 
 /* {================================================================
+** Dispersion, similarity, document-term matrix
+** ================================================================= */
+
+/* push the external id of global document d */
+static void push_docid (lua_State *L, cp_corpus *c, uint64_t d) {
+  size_t seg;
+  uint32_t local;
+  cp_docinfo di;
+  if (cp_corpus_locate(c, d, &seg, &local) == CP_OK
+      && cp_seg_doc(cp_corpus_seg(c, seg), local, &di) == CP_OK)
+    lua_pushlstring(L, di.id, di.idlen);
+  else lua_pushnil(L);
+}
+
+/* c:_dispersion(nodes, opts, sel) -> {matches, range, parts, D, DP,
+** DPnorm, docs = {{doc, id, tokens, count, positions}...}} */
+static int l_dispersion (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  membox *fb;
+  cp_match *nodes;
+  size_t n, i, range = 0;
+  double *f, *sz, dpn, dp;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  get_sopt(L, 3, 4, &o);
+  nodes = get_spans(L, 2, c, &n);
+  rb = new_rbox(L, free_disp);
+  check(L, cp_dispersion(c, &o, nodes, n, &rb->u.d, &e), &e);
+  fb = new_mem(L);
+  fb->p = malloc((2 * rb->u.d.nparts + 1) * sizeof(double));
+  if (fb->p == NULL) luaL_error(L, "out of memory");
+  f = (double *)fb->p;
+  sz = f + rb->u.d.nparts;
+  for (i = 0; i < rb->u.d.nparts; i++) {
+    f[i] = (double)rb->u.d.count[i];
+    sz[i] = (double)rb->u.d.size[i];
+    if (rb->u.d.count[i] > 0) range++;
+  }
+  lua_createtable(L, 0, 8);
+  set_int(L, "matches", rb->u.d.matches);
+  set_int(L, "range", range);
+  set_int(L, "parts", rb->u.d.nparts);
+  set_num(L, "D", cp_juilland_d(f, sz, rb->u.d.nparts));
+  dp = cp_gries_dp(f, sz, rb->u.d.nparts, &dpn);
+  set_num(L, "DP", dp);
+  set_num(L, "DPnorm", dpn);
+  lua_createtable(L, (int)rb->u.d.nparts, 0);
+  for (i = 0; i < rb->u.d.nparts; i++) {
+    size_t k, k0 = rb->u.d.first[i], k1 = rb->u.d.first[i + 1];
+    lua_createtable(L, 0, 5);
+    set_int(L, "doc", rb->u.d.doc[i] + 1);
+    push_docid(L, c, rb->u.d.doc[i]);
+    lua_setfield(L, -2, "id");
+    set_int(L, "tokens", rb->u.d.size[i]);
+    set_int(L, "count", rb->u.d.count[i]);
+    lua_createtable(L, (int)(k1 - k0), 0);
+    for (k = k0; k < k1; k++) {
+      lua_pushinteger(L, (lua_Integer)rb->u.d.pos[k] + 1);
+      lua_rawseti(L, -2, (lua_Integer)(k - k0 + 1));
+    }
+    lua_setfield(L, -2, "positions");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "docs");
+  return 1;
+}
+
+typedef struct simrow { double v; uint64_t doc; } simrow;
+
+static int cmp_simrow (const void *x, const void *y) {
+  const simrow *a = (const simrow *)x, *b = (const simrow *)y;
+  if (a->v != b->v) return a->v < b->v ? 1 : -1;
+  return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
+static uint64_t check_doc (lua_State *L, cp_corpus *c, int idx) {
+  lua_Integer d = luaL_checkinteger(L, idx);
+  size_t seg;
+  uint32_t local;
+  if (d < 1 || cp_corpus_locate(c, (uint64_t)(d - 1), &seg, &local) != CP_OK)
+    luaL_argerror(L, idx, "no such document");
+  return (uint64_t)(d - 1);
+}
+
+/* c:_similar(doc, opts, sel) -> rows {doc, id, score} best first (the
+** document itself excluded) */
+static int l_similar (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  uint64_t doc = check_doc(L, c, 2);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  membox *mb;
+  simrow *r;
+  size_t i, k = 0, limit;
+  get_sopt(L, 3, 4, &o);
+  limit = limit_opt(L, 3);
+  rb = new_rbox(L, free_sim);
+  check(L, cp_similar(c, &o, doc, &rb->u.s, &e), &e);
+  mb = new_mem(L);
+  mb->p = malloc((rb->u.s.n ? rb->u.s.n : 1) * sizeof(simrow));
+  if (mb->p == NULL) luaL_error(L, "out of memory");
+  r = (simrow *)mb->p;
+  for (i = 0; i < rb->u.s.n; i++) {
+    if (rb->u.s.doc[i] == doc) continue;
+    r[k].v = rb->u.s.score[i];
+    r[k].doc = rb->u.s.doc[i];
+    k++;
+  }
+  qsort(r, k, sizeof(simrow), cmp_simrow);
+  if (k > limit) k = limit;
+  lua_createtable(L, (int)k, 0);
+  for (i = 0; i < k; i++) {
+    lua_createtable(L, 0, 3);
+    set_int(L, "doc", r[i].doc + 1);
+    push_docid(L, c, r[i].doc);
+    lua_setfield(L, -2, "id");
+    set_num(L, "score", r[i].v);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* c:_similarity(a, b, opts) -> cosine of the tf-idf vectors of a and b
+** (idf over the whole corpus, or the selection) */
+static int l_similarity (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  uint64_t a = check_doc(L, c, 2), b = check_doc(L, c, 3);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  size_t i;
+  get_sopt(L, 4, 5, &o);
+  rb = new_rbox(L, free_sim);
+  check(L, cp_similar(c, &o, a, &rb->u.s, &e), &e);
+  for (i = 0; i < rb->u.s.n; i++)
+    if (rb->u.s.doc[i] == b) {
+      lua_pushnumber(L, rb->u.s.score[i]);
+      return 1;
+    }
+  return luaL_error(L, "document %d is not in the selection", (int)(b + 1));
+}
+
+/* c:_dtm(opts, sel) -> {i, j, x, terms, docs, ids} */
+static int l_dtm (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  uint64_t min;
+  size_t limit, k;
+  cp_dtmat *m;
+  get_sopt(L, 2, 3, &o);
+  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  limit = (size_t)int_opt(L, 2, "limit", 0, 0);
+  rb = new_rbox(L, free_dtm);
+  check(L, cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
+  m = &rb->u.m;
+  lua_createtable(L, 0, 6);
+  lua_createtable(L, (int)m->nnz, 0);
+  for (k = 0; k < m->nnz; k++) {
+    lua_pushinteger(L, (lua_Integer)m->i[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "i");
+  lua_createtable(L, (int)m->nnz, 0);
+  for (k = 0; k < m->nnz; k++) {
+    lua_pushinteger(L, (lua_Integer)m->j[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "j");
+  lua_createtable(L, (int)m->nnz, 0);
+  for (k = 0; k < m->nnz; k++) {
+    lua_pushinteger(L, (lua_Integer)m->x[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "x");
+  lua_createtable(L, (int)m->nterms, 0);
+  for (k = 0; k < m->nterms; k++) {
+    push_gstr(L, &m->lex, m->terms[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "terms");
+  lua_createtable(L, (int)m->ndocs, 0);
+  for (k = 0; k < m->ndocs; k++) {
+    lua_pushinteger(L, (lua_Integer)m->doc[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "docs");
+  lua_createtable(L, (int)m->ndocs, 0);
+  for (k = 0; k < m->ndocs; k++) {
+    push_docid(L, c, m->doc[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "ids");
+  return 1;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
 ** Document selections
 ** ================================================================= */
 
@@ -851,6 +1059,10 @@ static const luaL_Reg stats_methods[] = {
   {"_collocates", l_collocates},
   {"_collocations", l_collocations},
   {"_keyness", l_keyness},
+  {"_dispersion", l_dispersion},
+  {"_similar", l_similar},
+  {"_similarity", l_similarity},
+  {"_dtm", l_dtm},
   {NULL, NULL}
 };
 

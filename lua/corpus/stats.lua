@@ -152,4 +152,61 @@ return function(Corpus)
     return self:_keyness(tsel, nil, rsel, opts)
   end
 
+
+  -- a document given by number (1-based) or by external id
+  local function docnum(self, d, fname, i)
+    if type(d) == "string" then
+      local n = self:find(d)
+      if not n then argerr(fname, i, "no document with id '" .. d .. "'") end
+      return n
+    end
+    if math_type(d) ~= "integer" then
+      argerr(fname, i, "document number or id expected, got " .. type(d))
+    end
+    return d
+  end
+
+  --- c:dispersion(q, {where =, layer =}) -> {matches, range, parts, D,
+  -- DP, DPnorm, docs = {{doc, id, tokens, count, positions}...}}
+  -- (parts are the documents; sizes in word tokens)
+  function Corpus:dispersion(q, opts)
+    check_self(self, "dispersion")
+    opts = check_opts(opts, "dispersion", 2)
+    local nodes, msg, code = nodes_of(self, q, "dispersion")
+    if not nodes then return nil, msg, code end
+    local sel
+    sel, msg, code = selection(self, opts.where, "dispersion")
+    if msg then return nil, msg, code end
+    return self:_dispersion(nodes, opts, sel)
+  end
+
+  --- c:similar(doc, {limit =, layer =, where =}) -> rows {doc, id,
+  -- score} (cosine of tf-idf vectors), most similar first
+  function Corpus:similar(doc, opts)
+    check_self(self, "similar")
+    opts = check_opts(opts, "similar", 2)
+    local d = docnum(self, doc, "similar", 1)
+    local sel, msg, code = selection(self, opts.where, "similar")
+    if msg then return nil, msg, code end
+    return self:_similar(d, opts, sel)
+  end
+
+  --- c:similarity(a, b [, {layer =}]) -> cosine of the tf-idf vectors
+  function Corpus:similarity(a, b, opts)
+    check_self(self, "similarity")
+    opts = check_opts(opts, "similarity", 3)
+    return self:_similarity(docnum(self, a, "similarity", 1),
+                            docnum(self, b, "similarity", 2), opts, nil)
+  end
+
+  --- c:dtm{min =, limit =, layer =, where =} -> {i, j, x, terms, docs,
+  -- ids}: the document-term matrix as triplets (1-based)
+  function Corpus:dtm(opts)
+    check_self(self, "dtm")
+    opts = check_opts(opts, "dtm", 1)
+    local sel, msg, code = selection(self, opts.where, "dtm")
+    if msg then return nil, msg, code end
+    return self:_dtm(opts, sel)
+  end
+
 end

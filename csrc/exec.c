@@ -212,6 +212,15 @@ static int is_punct (const ctx *x, uint32_t pos) {
   return cp_seg_type_punct(x->s, x->stream[pos]);
 }
 
+/* the cache's punctuation position bitmap (NULL without a cache) */
+static const uint64_t *get_ppunct (ctx *x) {
+  if (!x->ppunct_tried) {
+    x->ppunct = cp_qc_ppunct(x->qc, x->c, x->segi);
+    x->ppunct_tried = 1;
+  }
+  return x->ppunct;
+}
+
 /* end of the sentence / paragraph holding 'pos' (within its document) */
 static uint32_t unit_bounds (ctx *x, int unit, uint32_t pos,
                              uint32_t *us) {
@@ -775,11 +784,7 @@ static int fs_test (const fseq *f, const fitem *it, uint32_t q) {
 /* are the tokens in [a, b) all punctuation?  The position bitmap of
 ** the cache answers without touching the (much larger) stream. */
 static int all_punct (ctx *x, uint32_t a, uint32_t b) {
-  if (!x->ppunct_tried) {
-    x->ppunct = cp_qc_ppunct(x->qc, x->c, x->segi);
-    x->ppunct_tried = 1;
-  }
-  if (x->ppunct != NULL) {
+  if (get_ppunct(x) != NULL) {
     for (; a < b; a++)
       if (!((x->ppunct[a >> 6] >> (a & 63)) & 1)) return 0;
     return 1;
@@ -1141,56 +1146,110 @@ static int all_docs (ctx *x, cp_u32s *d) {
 
 typedef struct inst { uint32_t s, e, arg, mark; } inst;
 
-static int inst_cmp (const void *a, const void *b) {
-  const inst *x = (const inst *)a, *y = (const inst *)b;
-  if (x->s != y->s) return x->s < y->s ? -1 : 1;
-  if (x->e != y->e) return x->e < y->e ? -1 : 1;
-  return x->arg < y->arg ? -1 : x->arg > y->arg;
+/* (s, e, arg) order */
+static int inst_less (const cp_span *a, uint32_t aa, const cp_span *b,
+                      uint32_t ba) {
+  if (a->s != b->s) return a->s < b->s;
+  if (a->e != b->e) return a->e < b->e;
+  return aa < ba;
 }
 
-/* word tokens in [a, b) */
+/* punctuation tokens before position p (needs x->ppunct) */
+static uint32_t punct_before (const ctx *x, uint32_t p) {
+  const uint32_t *rank = (const uint32_t *)(x->ppunct + x->ntok / 64 + 1);
+  uint64_t w = x->ppunct[p >> 6] & (((uint64_t)1 << (p & 63)) - 1);
+  return rank[p >> 6] + cp_popcount64(w);
+}
+
+/*
+** Word tokens in [a, b).  With the cache's bitmap: a short range is
+** counted on the bitmap words it covers (one cache line), a long one by
+** two rank look-ups; without it, by walking the stream.
+*/
 static uint32_t words_between (ctx *x, uint32_t a, uint32_t b) {
   uint32_t n = 0;
+  if (a >= b) return 0;
+  if (get_ppunct(x) != NULL) {
+    uint32_t wa = a >> 6, wb = b >> 6, p;
+    const uint64_t *bits = x->ppunct;
+    if (wb - wa > 8) return (b - a) - (punct_before(x, b) - punct_before(x, a));
+    if (wa == wb)
+      p = cp_popcount64(bits[wa] & ((((uint64_t)1 << (b & 63)) - 1) &
+                                    ~(((uint64_t)1 << (a & 63)) - 1)));
+    else {
+      uint32_t w;
+      p = cp_popcount64(bits[wa] & ~(((uint64_t)1 << (a & 63)) - 1));
+      for (w = wa + 1; w < wb; w++) p += cp_popcount64(bits[w]);
+      p += cp_popcount64(bits[wb] & (((uint64_t)1 << (b & 63)) - 1));
+    }
+    return (b - a) - p;
+  }
   for (; a < b; a++) n += !is_punct(x, a);
   return n;
 }
 
+/* is the word distance from the end of i to the start of j above
+** 'dist'?  Word tokens are at most all tokens, so a short raw distance
+** answers without counting. */
+static int too_far (ctx *x, const inst *i, const inst *j, uint32_t dist) {
+  if (j->s <= i->e || j->s - i->e <= dist) return 0;
+  return words_between(x, i->e, j->s) > dist;
+}
+
 static int eval (ctx *x, const cp_pnode *n, cp_res *r);
 
-static int eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
-  size_t na = n->nkids, i, j, ni = 0, total = 0;
-  cp_res *kr;
-  inst *v = NULL;
-  const cp_pnode *k;
-  int rc = CP_OK;
-  uint64_t full;
-  if (na == 0) return CP_OK;
-  if (na > 64)
-    return cp_err_set(x->err, CP_ELIMIT, "NEAR takes at most 64 arguments");
-  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL) return oom(x);
-  for (i = 0, k = n->kid; k != NULL; k = k->next, i++) {
-    if ((rc = eval(x, k, &kr[i])) != CP_OK) goto done;
-    if (kr[i].sp.n == 0) goto done;           /* an argument never occurs */
-    total += kr[i].sp.n;
-  }
-  if ((v = (inst *)malloc(total * sizeof(inst))) == NULL) { rc = oom(x); goto done; }
-  for (i = 0; i < na; i++)
-    for (j = 0; j < kr[i].sp.n; j++) {
-      v[ni].s = kr[i].sp.v[j].s; v[ni].e = kr[i].sp.v[j].e;
-      v[ni].arg = (uint32_t)i; v[ni].mark = 0; ni++;
+/* the spans of a token condition on its own: a sequence of one item */
+static int eval_cond (ctx *x, const cp_pnode *n, cp_res *r) {
+  cp_pnode item, seq;
+  memset(&item, 0, sizeof(item));
+  memset(&seq, 0, sizeof(seq));
+  item.kind = CP_P_ITEM; item.kid = (cp_pnode *)n; item.min = item.max = 1;
+  seq.kind = CP_P_SEQ; seq.kid = seq.last = &item; seq.nkids = 1;
+  return eval_seq(x, &seq, CP_U_DOC, r);
+}
+
+/* first index >= from of spans v[0..n) with v[i].s >= key */
+static size_t span_gallop (const cp_span *v, size_t n, size_t from,
+                           uint32_t key) {
+  size_t lo = from, step = 1, hi;
+  while (lo < n && v[lo].s < key) {
+    hi = lo + step;
+    if (hi >= n || v[hi].s >= key) {       /* answer in (lo, min(hi, n)] */
+      if (hi > n) hi = n;
+      lo++;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].s < key) lo = mid + 1; else hi = mid;
+      }
+      return lo;
     }
-  qsort(v, ni, sizeof(inst), inst_cmp);
-  full = na == 64 ? ~(uint64_t)0 : (((uint64_t)1 << na) - 1);
+    lo = hi;
+    step *= 2;
+  }
+  return lo;
+}
+
+/*
+** Mark the instances v[0..ni) of one document (sorted by (s, e, arg))
+** that take part in a NEAR group; returns the index of the first
+** marked one, or ni.  Unordered: an instance starts a group when every
+** argument has an instance starting within 'dist' words of its end;
+** the group's other instances are marked with it.  Ordered: the
+** earliest chain arg0 < arg1 < ... from an instance of arg0, its last
+** link within 'dist' words.
+*/
+static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
+                         size_t ni, uint32_t de, size_t na) {
+  uint64_t full = na == 64 ? ~(uint64_t)0 : (((uint64_t)1 << na) - 1);
+  size_t i, j, first = ni;
   for (i = 0; i < ni; i++) {
-    uint32_t ds, de, us, ue = unit_bounds(x, unit, v[i].s, &us);
-    doc_at(x, v[i].s, &ds, &de);
+    uint32_t us, ue;
+    ue = unit == CP_U_DOC ? de : unit_bounds(x, unit, v[i].s, &us);
     if (!n->ordered) {
       uint64_t mask = (uint64_t)1 << v[i].arg;
-      uint32_t q = v[i].e, cnt = 0;
       size_t last = i;
       for (j = i + 1; j < ni && v[j].s < ue; j++) {
-        if (v[j].s > q) { cnt += words_between(x, q, v[j].s); q = v[j].s; }
-        if (cnt > n->dist) break;
+        if (too_far(x, &v[i], &v[j], n->dist)) break;
         if (v[j].e > ue) continue;
         mask |= (uint64_t)1 << v[j].arg;
         last = j;
@@ -1202,27 +1261,121 @@ static int eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
       }
     }
     else if (v[i].arg == 0) {
-      /* ordered: the earliest chain arg0 < arg1 < ... from here */
       size_t chain[64], c = 1;
       uint32_t end = v[i].e;
       chain[0] = i;
-      for (j = i + 1; j < ni && c < na && v[j].s < ue; j++)
+      for (j = i + 1; j < ni && c < na && v[j].s < ue; j++) {
+        /* past the distance: no chain completed from here can pass */
+        if (too_far(x, &v[i], &v[j], n->dist)) break;
         if (v[j].arg == c && v[j].s >= end && v[j].e <= ue) {
           chain[c++] = j;
           end = v[j].e;
         }
-      if (c == na && words_between(x, v[i].e, v[chain[na - 1]].s) <= n->dist)
+      }
+      if (c == na && !too_far(x, &v[i], &v[chain[na - 1]], n->dist))
         for (c = 0; c < na; c++) v[chain[c]].mark = 1;
     }
+    if (v[i].mark && first == ni) {
+      first = i;
+      if (x->docsonly) break;    /* one hit is all the caller needs */
+    }
   }
-  for (i = 0; i < ni; i++)
-    if (v[i].mark && (r->sp.n == 0 || r->sp.v[r->sp.n - 1].s != v[i].s ||
-                      r->sp.v[r->sp.n - 1].e != v[i].e))
-      if (cp_spans_push(&r->sp, v[i].s, v[i].e) != CP_OK) { rc = oom(x); goto done; }
+  return first;
+}
+
+/*
+** NEAR, a document at a time: the arguments' spans are walked with one
+** cursor each; a document where some argument has no span is skipped
+** by galloping every cursor past it, the others' instances are merged
+** into a small buffer and marked (near_mark).
+*/
+static int eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
+  size_t na = n->nkids, i, ni, cap = 0, *at = NULL;
+  cp_res *kr;
+  inst *v = NULL;
+  const cp_pnode *k;
+  int rc = CP_OK, docsonly = x->docsonly;
+  if (na == 0) return CP_OK;
+  if (na > 64)
+    return cp_err_set(x->err, CP_ELIMIT, "NEAR takes at most 64 arguments");
+  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL) return oom(x);
+  x->docsonly = 0;               /* every span of the arguments counts */
+  for (i = 0, k = n->kid; k != NULL; k = k->next, i++) {
+    /* a sequence or a token condition: its spans only (NEAR never looks
+    ** at its arguments' documents) */
+    if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, CP_U_DOC, &kr[i]);
+    else if (cp_plan_is_cond(k->kind)) rc = eval_cond(x, k, &kr[i]);
+    else rc = eval(x, k, &kr[i]);
+    if (rc != CP_OK) break;
+    if (kr[i].sp.n == 0) break;               /* an argument never occurs */
+  }
+  x->docsonly = docsonly;
+  if (rc != CP_OK || i < na) goto done;
+  if ((at = (size_t *)calloc(na, sizeof(size_t))) == NULL) {
+    rc = oom(x); goto done;
+  }
+  for (;;) {
+    uint32_t lo = UINT32_MAX, ds, de, need;
+    size_t m;
+    int all = 1;
+    for (i = 0; i < na; i++)
+      if (at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < lo)
+        lo = kr[i].sp.v[at[i]].s;
+    if (lo == UINT32_MAX) break;
+    doc_at(x, lo, &ds, &de);
+    for (i = 0; i < na && all; i++)
+      all = at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < de;
+    if (!all) {
+      /* some argument is missing here: the earliest document where the
+      ** missing ones occur is the next candidate */
+      need = de;
+      for (i = 0; i < na; i++)
+        if (at[i] >= kr[i].sp.n) goto done;
+        else if (kr[i].sp.v[at[i]].s >= de) {
+          uint32_t s0 = kr[i].sp.v[at[i]].s, ds2, de2;
+          doc_at(x, s0, &ds2, &de2);
+          if (ds2 > need) need = ds2;
+        }
+      for (i = 0; i < na; i++)
+        at[i] = span_gallop(kr[i].sp.v, kr[i].sp.n, at[i], need);
+      continue;
+    }
+    /* merge this document's instances (few arguments: pick the least) */
+    for (ni = 0;; ni++) {
+      size_t b = na;
+      for (i = 0; i < na; i++)
+        if (at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < de &&
+            (b == na || inst_less(&kr[i].sp.v[at[i]], (uint32_t)i,
+                                  &kr[b].sp.v[at[b]], (uint32_t)b)))
+          b = i;
+      if (b == na) break;
+      if (ni == cap &&
+          grow((void **)&v, &cap, ni + 1, sizeof(inst)) != CP_OK) {
+        rc = oom(x); goto done;
+      }
+      v[ni].s = kr[b].sp.v[at[b]].s; v[ni].e = kr[b].sp.v[at[b]].e;
+      v[ni].arg = (uint32_t)b; v[ni].mark = 0;
+      at[b]++;
+    }
+    m = near_mark(x, n, unit, v, ni, de, na);
+    if (x->docsonly) {
+      if (m < ni && cp_spans_push(&r->sp, v[m].s, v[m].e) != CP_OK) {
+        rc = oom(x); goto done;
+      }
+      continue;
+    }
+    for (i = m; i < ni; i++)
+      if (v[i].mark && (r->sp.n == 0 || r->sp.v[r->sp.n - 1].s != v[i].s ||
+                        r->sp.v[r->sp.n - 1].e != v[i].e))
+        if (cp_spans_push(&r->sp, v[i].s, v[i].e) != CP_OK) {
+          rc = oom(x); goto done;
+        }
+  }
 done:
   for (i = 0; i < na; i++) cp_res_free(&kr[i]);
   free(kr);
   free(v);
+  free(at);
   return rc;
 }
 
@@ -1411,38 +1564,27 @@ static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
   if (n == NULL) return cp_err_set(x->err, CP_EINVAL, "empty query plan");
   switch (n->kind) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
-    case CP_P_ANY: case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT: {
-      /* a condition on its own: a sequence of one item */
-      cp_pnode item, seq;
-      memset(&item, 0, sizeof(item));
-      memset(&seq, 0, sizeof(seq));
-      item.kind = CP_P_ITEM; item.kid = (cp_pnode *)n; item.min = item.max = 1;
-      seq.kind = CP_P_SEQ; seq.kid = seq.last = &item; seq.nkids = 1;
-      rc = eval_seq(x, &seq, CP_U_DOC, r);
+    case CP_P_ANY: case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT:
+      rc = eval_cond(x, n, r);
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
-    }
     case CP_P_SEQ:
       rc = eval_seq(x, n, CP_U_DOC, r);
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
     case CP_P_NEAR:
-      x->docsonly = 0;            /* the arguments' spans are needed */
       rc = eval_near(x, n, CP_U_DOC, r);
-      x->docsonly = saved;
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;
     case CP_P_WITHIN: {
       const cp_pnode *k = n->kid;
       if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, n->unit, r);
+      else if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
       else {
-        x->docsonly = 0;
-        if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
-        else {
-          rc = eval(x, k, r);
-          if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
-        }
+        x->docsonly = 0;          /* every span is filtered */
+        rc = eval(x, k, r);
         x->docsonly = saved;
+        if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
       }
       if (rc == CP_OK) rc = docs_of_spans(x, r);
       break;

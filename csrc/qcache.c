@@ -217,19 +217,31 @@ const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
                                       NULL, (void **)tmp);
 }
 
-/* a bit per token position: set when the token is punctuation */
+/*
+** A bit per token position, set when the token is punctuation, and
+** after it a rank array: rank[i] = punctuation tokens before position
+** 64 * i, so the words between two positions cost two look-ups.
+*/
 static void *make_ppunct (cp_corpus *c, size_t segi, void *ud) {
   const cp_seg *s = cp_corpus_seg(c, segi);
   uint32_t nw = cp_seg_ntypes(s, CP_WORD), nt = cp_seg_ntokens(s), w, p;
+  size_t nb = (size_t)nt / 64 + 1, i;
   const uint32_t *stream = cp_seg_stream(s);
   uint8_t *punct = (uint8_t *)malloc((size_t)nw + 1);
-  uint64_t *b = (uint64_t *)calloc((size_t)nt / 64 + 1, sizeof(uint64_t));
+  uint64_t *b = (uint64_t *)calloc(nb + (nb + 2) / 2 + 1, sizeof(uint64_t));
+  uint32_t *rank, sum = 0;
   (void)ud;
   if (punct == NULL || b == NULL) { free(punct); free(b); return NULL; }
   for (w = 0; w < nw; w++) punct[w] = (uint8_t)cp_seg_type_punct(s, w);
   for (p = 0; p < nt; p++)
     b[p >> 6] |= (uint64_t)punct[stream[p]] << (p & 63);
   free(punct);
+  rank = (uint32_t *)(b + nb);
+  for (i = 0; i < nb; i++) {
+    rank[i] = sum;
+    sum += cp_popcount64(b[i]);
+  }
+  rank[nb] = sum;
   return b;
 }
 

@@ -14,6 +14,15 @@
 #include "plan.h"
 #include "exec.h"
 
+/* bits set in a 64-bit word (SWAR: the builtin becomes a library call
+** without -mpopcnt) */
+static inline uint32_t cp_popcount64 (uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* a span of local token positions [s, e) */
 typedef struct cp_span { uint32_t s, e; } cp_span;
 typedef struct cp_spans { cp_span *v; size_t n, cap; } cp_spans;
@@ -92,9 +101,10 @@ const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
                              uint8_t **tmp);
 
 /* a bit per token position (bit p & 63 of word p >> 6): set when the
-** token is punctuation.  Only with a cache (NULL without one, or when
-** it could not be cached): one pass over the stream is too dear for a
-** single query. */
+** token is punctuation; followed (at word ntok / 64 + 1) by uint32
+** ranks: the punctuation tokens before position 64 * i.  Only with a
+** cache (NULL without one, or when it could not be cached): one pass
+** over the stream is too dear for a single query. */
 const uint64_t *cp_qc_ppunct (cp_qcache *qc, cp_corpus *c, size_t segi);
 
 /* }================================================================ */

@@ -43,7 +43,7 @@
 typedef struct rbox {
   void (*fn) (struct rbox *b);
   union { cp_flist f; cp_grams g; cp_coll k; cp_disp d; cp_sim s;
-          cp_dtmat m; } u;
+          cp_dtmat m; cp_lookup_res l; } u;
 } rbox;
 
 static int rbox_gc (lua_State *L) {
@@ -59,6 +59,7 @@ static void free_coll (rbox *b) { cp_coll_free(&b->u.k); }
 static void free_disp (rbox *b) { cp_disp_free(&b->u.d); }
 static void free_sim (rbox *b) { cp_sim_free(&b->u.s); }
 static void free_dtm (rbox *b) { cp_dtm_free(&b->u.m); }
+static void free_lookup (rbox *b) { cp_lookup_free(&b->u.l); }
 
 static rbox *new_rbox (lua_State *L, void (*fn) (rbox *b)) {
   rbox *b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
@@ -905,6 +906,122 @@ static int l_dtm (lua_State *L) {
 
 
 /* {================================================================
+** Dictionary lookup
+** ================================================================= */
+
+static int cmp_lstr (const void *x, const void *y) {
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+** c:_lookup(dict, opts, sel) -> {categories = {...}, totals = {cat = n},
+** docs = {{doc, id, tokens, counts = {cat = n}}...},
+** entries = {{category, entry, count}...}}.  dict is {cat = {entry...}};
+** categories are taken in bytewise order of their names.
+*/
+static int l_lookup (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  membox *cb, *eb;
+  const char **cats;
+  cp_dentry *ents;
+  size_t ncats = 0, nents = 0, i, k;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  get_sopt(L, 3, 4, &o);
+  /* count categories and entries; check types */
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    lua_Integer m;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_error(L, "dictionary: category names must be strings");
+    if (!lua_istable(L, -1))
+      luaL_error(L, "dictionary: category '%s' must be a list of entries",
+                 lua_tostring(L, -2));
+    m = luaL_len(L, -1);
+    for (i = 1; i <= (size_t)m; i++) {
+      if (lua_rawgeti(L, -1, (lua_Integer)i) != LUA_TSTRING)
+        luaL_error(L, "dictionary: entry %d of '%s' is not a string", (int)i,
+                   lua_tostring(L, -3));
+      lua_pop(L, 1);
+    }
+    ncats++;
+    nents += (size_t)m;
+    lua_pop(L, 1);
+  }
+  if (ncats == 0) luaL_argerror(L, 2, "empty dictionary");
+  cb = new_mem(L);
+  cb->p = malloc(ncats * sizeof(char *));
+  eb = new_mem(L);
+  eb->p = malloc((nents ? nents : 1) * sizeof(cp_dentry));
+  if (cb->p == NULL || eb->p == NULL) luaL_error(L, "out of memory");
+  cats = (const char **)cb->p;
+  ents = (cp_dentry *)eb->p;
+  i = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    cats[i++] = lua_tostring(L, -2);      /* anchored: keys of dict */
+    lua_pop(L, 1);
+  }
+  qsort(cats, ncats, sizeof(char *), cmp_lstr);
+  for (i = 0, k = 0; i < ncats; i++) {
+    lua_Integer m, j;
+    lua_getfield(L, 2, cats[i]);
+    m = luaL_len(L, -1);
+    for (j = 1; j <= m; j++) {
+      lua_rawgeti(L, -1, j);
+      ents[k].str = lua_tolstring(L, -1, &ents[k].len);  /* anchored */
+      ents[k].cat = (uint32_t)i;
+      k++;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  rb = new_rbox(L, free_lookup);
+  check(L, cp_lookup(c, &o, ents, nents, (uint32_t)ncats, &rb->u.l, &e), &e);
+  lua_createtable(L, 0, 4);
+  lua_createtable(L, (int)ncats, 0);
+  for (i = 0; i < ncats; i++) {
+    lua_pushstring(L, cats[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "categories");
+  lua_createtable(L, 0, (int)ncats);
+  for (i = 0; i < ncats; i++) set_int(L, cats[i], rb->u.l.total[i]);
+  lua_setfield(L, -2, "totals");
+  lua_createtable(L, (int)rb->u.l.nparts, 0);
+  for (k = 0; k < rb->u.l.nparts; k++) {
+    lua_createtable(L, 0, 4);
+    set_int(L, "doc", rb->u.l.doc[k] + 1);
+    push_docid(L, c, rb->u.l.doc[k]);
+    lua_setfield(L, -2, "id");
+    set_int(L, "tokens", rb->u.l.size[k]);
+    lua_createtable(L, 0, (int)ncats);
+    for (i = 0; i < ncats; i++)
+      set_int(L, cats[i], rb->u.l.count[k * ncats + i]);
+    lua_setfield(L, -2, "counts");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "docs");
+  lua_createtable(L, (int)nents, 0);
+  for (k = 0; k < nents; k++) {
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, cats[ents[k].cat]);
+    lua_setfield(L, -2, "category");
+    lua_pushlstring(L, ents[k].str, ents[k].len);
+    lua_setfield(L, -2, "entry");
+    set_int(L, "count", rb->u.l.hits[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "entries");
+  return 1;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
 ** Document selections
 ** ================================================================= */
 
@@ -1063,6 +1180,7 @@ static const luaL_Reg stats_methods[] = {
   {"_similar", l_similar},
   {"_similarity", l_similarity},
   {"_dtm", l_dtm},
+  {"_lookup", l_lookup},
   {NULL, NULL}
 };
 

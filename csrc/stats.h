@@ -420,4 +420,37 @@ void cp_dtm_free (cp_dtmat *m);
 
 /* }================================================================ */
 
+
+/* {================================================================
+** Dictionary lookup (dict.c)
+** ================================================================= */
+
+/* an entry: whitespace-separated token patterns, and its category */
+typedef struct cp_dentry {
+  const char *str;  size_t len;
+  uint32_t cat;
+} cp_dentry;
+
+typedef struct cp_lookup_res {
+  size_t nparts;                   /* counted documents */
+  uint32_t ncats;
+  size_t nents;
+  uint64_t *doc, *size;            /* per part: global doc, kept tokens */
+  uint64_t *count;                 /* nparts x ncats matches */
+  uint64_t *total;                 /* per category */
+  uint64_t *hits;                  /* per entry: matches it won */
+} cp_lookup_res;
+
+/*
+** Count the matches of every category in every counted document.
+** Patterns are normalized like the layer (see dict.c); a token pattern
+** matching no type makes its entry match nothing.
+*/
+int cp_lookup (cp_corpus *c, const cp_sopt *o, const cp_dentry *ents,
+               size_t nents, uint32_t ncats, cp_lookup_res *out,
+               cp_err *err);
+void cp_lookup_free (cp_lookup_res *r);
+
+/* }================================================================ */
+
 #endif

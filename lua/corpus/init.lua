@@ -364,6 +364,6 @@ end
 
 -- }======================================================================
 
-require("corpus.stats")(Corpus)   -- freq, ngrams, collocates, keyness, ...
+require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
 
 return M

@@ -72,7 +72,47 @@ local function nodes_of(self, q, fname)
   return plan_of(q)
 end
 
-return function(Corpus)
+local M = {}
+
+--[[
+Read a dictionary file:
+  # a comment
+  [category]
+  entry             one entry per line: token patterns separated by
+  foreign fighter*  spaces, * any run of characters, ? one character
+Blank lines are ignored; an entry before the first [category] is an
+error.  Returns {category = {entries...}} | nil, msg, code.
+]]
+function M.read_dictionary(path)
+  local f, err = io.open(path, "r")
+  if not f then return nil, err, "ENOENT" end
+  local dict, cat, n = {}, nil, 0
+  for line in f:lines() do
+    n = n + 1
+    line = line:gsub("^%s+", ""):gsub("%s+$", "")
+    if line == "" or line:sub(1, 1) == "#" then
+      -- skip
+    elseif line:match("^%[.*%]$") then
+      cat = line:sub(2, -2):gsub("^%s+", ""):gsub("%s+$", "")
+      if cat == "" then
+        f:close()
+        return nil, ("%s:%d: empty category name"):format(path, n), "ESYNTAX"
+      end
+      dict[cat] = dict[cat] or {}
+    elseif not cat then
+      f:close()
+      return nil, ("%s:%d: entry before the first [category]"):format(path, n), "ESYNTAX"
+    else
+      local t = dict[cat]
+      t[#t + 1] = line
+    end
+  end
+  f:close()
+  return dict
+end
+
+return function(Corpus, module)
+  if module then module.read_dictionary = M.read_dictionary end
 
   --- c:freq{layer =, where =, min =, limit =, punct =}
   -- -> rows {term, count, rate (per million tokens), docs}, info
@@ -207,6 +247,26 @@ return function(Corpus)
     local sel, msg, code = selection(self, opts.where, "dtm")
     if msg then return nil, msg, code end
     return self:_dtm(opts, sel)
+  end
+
+
+  --- c:lookup(dict, {layer =, where =}) -> {categories, totals, docs =
+  -- {{doc, id, tokens, counts = {cat = n}}...}, entries = {{category,
+  -- entry, count}...}}.  dict: {category = {"word", "glob*", "multi word
+  -- entry"}, ...} or the path of a dictionary file (docs/STATS.md).
+  function Corpus:lookup(dict, opts)
+    check_self(self, "lookup")
+    opts = check_opts(opts, "lookup", 2)
+    if type(dict) == "string" then
+      local d, msg, code = M.read_dictionary(dict)
+      if not d then return nil, msg, code end
+      dict = d
+    elseif type(dict) ~= "table" then
+      argerr("lookup", 1, "table or file name expected, got " .. type(dict))
+    end
+    local sel, msg, code = selection(self, opts.where, "lookup")
+    if msg then return nil, msg, code end
+    return self:_lookup(dict, opts, sel)
   end
 
 end

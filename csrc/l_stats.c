@@ -322,7 +322,7 @@ static int l_ngrams (lua_State *L) {
   cp_err e;
   rbox *rb;
   membox *mb;
-  cp_match *must = NULL;
+  const cp_match *must = NULL;
   uint32_t *idx;
   size_t nmust = 0, limit, n, i;
   uint64_t min;
@@ -331,7 +331,11 @@ static int l_ngrams (lua_State *L) {
   get_sopt(L, 3, 4, &o);
   min = (uint64_t)int_opt(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
-  if (!lua_isnoneornil(L, 5)) must = get_spans(L, 5, c, &nmust);
+  if (!lua_isnoneornil(L, 5)) {
+    static const cp_match none = {0, 0, 0};
+    must = get_spans(L, 5, c, &nmust);
+    if (nmust == 0) must = &none;     /* a filter that nothing passes */
+  }
   rb = new_rbox(L, free_grams);
   check(L, cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
   mb = rank_box(L);
@@ -783,6 +787,8 @@ static uint64_t check_doc (lua_State *L, cp_corpus *c, int idx) {
   lua_Integer d = luaL_checkinteger(L, idx);
   size_t seg;
   uint32_t local;
+  cp_err e;
+  check(L, cp_corpus_flush(c, &e), &e);
   if (d < 1 || cp_corpus_locate(c, (uint64_t)(d - 1), &seg, &local) != CP_OK)
     luaL_argerror(L, idx, "no such document");
   return (uint64_t)(d - 1);

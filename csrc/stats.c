@@ -181,6 +181,12 @@ int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
         size_t it = 0;
         cp_meta m;
         int r, ok = 0;
+        if (conds[k].keylen == 2 && memcmp(conds[k].key, "id", 2) == 0) {
+          /* the document id is a field too */
+          m.key = "id"; m.keylen = 2; m.type = CP_MSTR;
+          m.str = di.id; m.strlen = di.idlen;
+          ok = meta_ok(&m, &conds[k]);
+        }
         while (!ok && (r = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
           if (m.keylen == conds[k].keylen
               && memcmp(m.key, conds[k].key, m.keylen) == 0)

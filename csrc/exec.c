@@ -343,7 +343,7 @@ static int ts_from_words (ctx *x, tset *t, uint32_t *ids, size_t n) {
 }
 
 /* glob match of a whole string: '*' any run, '?' one UTF-8 character */
-static int glob_match (const char *p, size_t pn, const char *s, size_t sn) {
+int cp_glob_match (const char *p, size_t pn, const char *s, size_t sn) {
   size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
   while (si < sn) {
     if (pi < pn && p[pi] == '?') {
@@ -427,7 +427,7 @@ static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
       for (i = lo; i < hi && rc == CP_OK; i++) {
         size_t sl;
         const char *str = cp_seg_type(x->s, layer, i, &sl);
-        if (str != NULL && glob_match(t, tl, str, sl))
+        if (str != NULL && cp_glob_match(t, tl, str, sl))
           rc = expand_push(x, n, ids, i);
       }
       break;

@@ -95,9 +95,19 @@ int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
 ** Ranked search (BM25)
 ** ================================================================= */
 
+/* a field weight for BM25F: "text" is the indexed body, any other
+** name a string metadata field */
+typedef struct cp_search_field {
+  const char *name;
+  size_t len;
+  double weight;             /* >= 0 */
+} cp_search_field;
+
 typedef struct cp_search_opts {
   double k1, b;              /* BM25 parameters (1.2, 0.75) */
   size_t offset, limit;      /* page of the ranking */
+  const cp_search_field *fields;   /* NULL / 0: the text alone (BM25) */
+  size_t nfields;
 } cp_search_opts;
 
 typedef struct cp_hit {

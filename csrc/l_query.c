@@ -9,7 +9,8 @@
 **   core:_search(plan [, opts])         -> {total =, hits = {...}}
 **   core:_highlight(doc, plan [, opts]) -> string
 ** opts: max_matches, max_expand (limits); count: docs (count matching
-** documents instead of matches); search: limit, offset, k1, b,
+** documents instead of matches); search: limit, offset, k1, b, fields
+** ({name = weight}: BM25F over the text and string metadata fields),
 ** before, after, ellipsis, tokens; highlight: before, after.
 ** Numbers seen by Lua are 1-based and inclusive.
 **
@@ -535,18 +536,35 @@ static int q_search (lua_State *L) {
   so.offset = (size_t)opt_int(L, 3, "offset", 0, 0);
   mark_opts(L, 3, &mo);
   mo.window = (uint32_t)opt_int(L, 3, "tokens", 24, 1);
+  so.fields = NULL;
+  so.nfields = 0;
   if (!lua_isnoneornil(L, 3)) {
-    lua_getfield(L, 3, "fields");
+    lua_getfield(L, 3, "fields");   /* stays on the stack: anchors names */
     if (!lua_isnil(L, -1)) {
-      luaL_checktype(L, -1, LUA_TTABLE);
+      size_t nf = 0, k = 0;
+      cp_search_field *fv;
+      if (!lua_istable(L, -1))
+        luaL_error(L, "bad option 'fields' (table of field = weight expected)");
       lua_pushnil(L);
-      while (lua_next(L, -2)) {
-        if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "text") != 0)
-          luaL_error(L, "bad option 'fields': only 'text' is indexed for search");
+      while (lua_next(L, -2)) { nf++; lua_pop(L, 1); }
+      fv = (cp_search_field *)lua_newuserdatauv(L, (nf ? nf : 1) * sizeof(cp_search_field), 0);
+      lua_pushnil(L);
+      while (lua_next(L, -3)) {
+        int isnum;
+        double w = lua_tonumberx(L, -1, &isnum);
+        if (lua_type(L, -2) != LUA_TSTRING)
+          luaL_error(L, "bad option 'fields' (field names must be strings)");
+        if (!isnum || !(w >= 0) || w > 1e300)
+          luaL_error(L, "bad option 'fields' (weight of '%s' must be a "
+                     "non-negative number)", lua_tostring(L, -2));
+        fv[k].name = lua_tolstring(L, -2, &fv[k].len);
+        fv[k].weight = w;
+        k++;
         lua_pop(L, 1);
       }
+      so.fields = fv;
+      so.nfields = k;
     }
-    lua_pop(L, 1);
   }
   qc = get_cache(L, 1);
   if (cp_search(c, qc, box->plan, &lim, &so, &box->h, &e) != CP_OK)

@@ -84,13 +84,24 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   size_t nl, ns, i, j, nhits = 0;
   segrun *runs = NULL;
   uint64_t df[MAX_LEAVES], ndocs = 0, nwords = 0;
-  double idf[MAX_LEAVES], avgdl, k1 = 1.2, b = 0.75;
+  double idf[MAX_LEAVES], avgdl, k1 = 1.2, b = 0.75, wtext = 1.0;
   cp_hit *all = NULL;
+  cp_fscore *fs = NULL;
   int rc = CP_OK;
   if (c == NULL || p == NULL || out == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL argument to cp_search");
   memset(out, 0, sizeof(*out));
   if (o != NULL) { k1 = o->k1; b = o->b; }
+  if (o != NULL && o->nfields > 0) {
+    if (o->fields == NULL)
+      return cp_err_set(err, CP_EINVAL, "NULL field list");
+    for (i = 0; i < o->nfields; i++) {
+      if (!(o->fields[i].weight >= 0) || o->fields[i].name == NULL)
+        return cp_err_set(err, CP_EINVAL, "bad field weight");
+      if (o->fields[i].len == 4 && memcmp(o->fields[i].name, "text", 4) == 0)
+        wtext = o->fields[i].weight;
+    }
+  }
   if (cp_plan_error(p, err) != CP_OK) return err ? err->code : CP_EINVAL;
   if (cp_plan_root(p) == NULL)
     return cp_err_set(err, CP_EINVAL, "empty query plan");
@@ -128,6 +139,17 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     idf[j] = log(((double)ndocs - (double)df[j] + 0.5) / ((double)df[j] + 0.5));
     if (idf[j] <= 0.0) idf[j] = 1e-6;
   }
+  if (rc == CP_OK && o != NULL && o->nfields > 0) {
+    /* any field besides the text with a weight: BM25F; else, with the
+    ** text at weight 1, plain BM25 (bit for bit) */
+    int other = 0;
+    for (i = 0; i < o->nfields; i++)
+      if (o->fields[i].weight > 0 &&
+          !(o->fields[i].len == 4 && memcmp(o->fields[i].name, "text", 4) == 0))
+        other = 1;
+    if (other || wtext != 1.0)
+      rc = cp_fscore_new(c, qc, o->fields, o->nfields, lv, nl, &fs, err);
+  }
   /* pass 2: score every matching live document */
   if (rc == CP_OK && nhits &&
       (all = (cp_hit *)malloc(nhits * sizeof(cp_hit))) == NULL)
@@ -148,11 +170,23 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
       if (cp_corpus_is_deleted(c, i, d) || cp_seg_doc(s, d, &di) != CP_OK)
         continue;
       dl = len[d];
-      for (j = 0; j < nl; j++) {
-        double f = tf_in(&runs[i].leaf[j], &kk[j], di.tok_start,
-                         di.tok_start + di.tok_count);
-        score += idf[j] * f * (k1 + 1.0) /
-                 (f + k1 * (1.0 - b + b * dl / avgdl));
+      if (fs == NULL)          /* BM25 exactly as FTS5 computes it */
+        for (j = 0; j < nl; j++) {
+          double f = tf_in(&runs[i].leaf[j], &kk[j], di.tok_start,
+                           di.tok_start + di.tok_count);
+          score += idf[j] * f * (k1 + 1.0) /
+                   (f + k1 * (1.0 - b + b * dl / avgdl));
+        }
+      else {                   /* BM25F: weighted, length-normalized tf */
+        double tfw[MAX_LEAVES], bt = 1.0 - b + b * dl / avgdl;
+        for (j = 0; j < nl; j++) {
+          double f = tf_in(&runs[i].leaf[j], &kk[j], di.tok_start,
+                           di.tok_start + di.tok_count);
+          tfw[j] = f > 0 && bt > 0 ? wtext * f / bt : 0.0;
+        }
+        if ((rc = cp_fscore_doc(fs, i, d, b, tfw, err)) != CP_OK) break;
+        for (j = 0; j < nl; j++)
+          if (tfw[j] > 0) score += idf[j] * tfw[j] * (k1 + 1.0) / (tfw[j] + k1);
       }
       all[nhits].doc = cp_corpus_doc_base(c, i) + d;
       all[nhits].score = score;
@@ -206,6 +240,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   }
   free(runs);
   free(all);
+  cp_fscore_free(fs);
   if (rc != CP_OK) cp_hits_free(out);
   return rc;
 }

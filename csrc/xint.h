@@ -69,6 +69,39 @@ size_t cp_plan_leaves (const cp_pnode *root, const cp_pnode **out,
 int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
              uint64_t max_matches, cp_matches *out, cp_err *err);
 
+/* does the glob pattern p ('*' any run, '?' one UTF-8 character) match
+** all of s? */
+int cp_glob_match (const char *p, size_t pn, const char *s, size_t sn);
+
+/* {================================================================
+** Field scoring for BM25F (fields.c)
+** ================================================================= */
+
+typedef struct cp_fscore cp_fscore;
+
+/*
+** Prepare the scoring of the metadata fields 'f' (entries named "text"
+** are skipped: the body is scored by rank.c) for the scoring leaves
+** lv[0..nl): each leaf is compiled for matching tokens of a field
+** value, and every field's length in words is taken per document
+** (cached in 'qc') and averaged over the live documents.
+*/
+int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
+                   size_t nf, const cp_pnode *const *lv, size_t nl,
+                   cp_fscore **out, cp_err *err);
+
+/*
+** Add to tfw[j], for each leaf j, the sum over the fields of
+** weight * tf / (1 - b + b * len / avglen) for local document 'd' of
+** segment 'segi'.
+*/
+int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
+                   double *tfw, cp_err *err);
+
+void cp_fscore_free (cp_fscore *fs);
+
+/* }================================================================ */
+
 /* {================================================================
 ** Query cache (qcache.c)
 ** ================================================================= */

@@ -297,3 +297,128 @@ describe("query engine on Reuters (5,612 documents)", function ()
     assert.is_true(ph > 50)
   end)
 end)
+
+describe("ranked search with field weights (BM25F) on Reuters", function ()
+  local c, docs
+  local core = require "corpus.core"
+  setup(function ()
+    c = corpus.new()
+    assert(c:add_jsonl(REUTERS))
+    local json = require "cjson"
+    docs = {}
+    for line in io.lines(REUTERS) do docs[#docs + 1] = json.decode(line) end
+  end)
+
+  local function words (s)
+    local n, out = 0, {}
+    for _, t in ipairs(core.tokenize(s)) do
+      if not t.punct then n = n + 1; out[n] = s:sub(t.start, t.stop):lower() end
+    end
+    return n, out
+  end
+
+  it("gives the text-only ranking when the title weighs 0", function ()
+    local a = assert(c:search("coffee", {limit = 20}))
+    local b = assert(c:search("coffee", {limit = 20, fields = {title = 0, text = 1}}))
+    assert.are.equal(a.total, b.total)
+    for i = 1, 20 do
+      assert.are.equal(a.hits[i].doc, b.hits[i].doc)
+      assert.is_true(math.abs(a.hits[i].score - b.hits[i].score) < 1e-9)
+    end
+  end)
+
+  it("ranks title matches above body-only matches when the title weighs much", function ()
+    local a = assert(c:search("coffee", {limit = 10}))
+    local b = assert(c:search("coffee", {limit = 10, fields = {title = 10}}))
+    assert.are.equal(a.total, b.total)          -- the same documents match
+    local untitled = 0
+    for _, h in ipairs(a.hits) do
+      if not (h.meta.title or ""):lower():find("coffee") then untitled = untitled + 1 end
+    end
+    assert.is_true(untitled > 0)                -- text-only: some lack it
+    for _, h in ipairs(b.hits) do
+      assert.matches("coffee", (h.meta.title or ""):lower())
+    end
+    -- a document without "coffee" in its title keeps its text-only score
+    local all = assert(c:search("coffee", {limit = 1000, fields = {title = 10}}))
+    local text = assert(c:search("coffee", {limit = 1000}))
+    local by = {}
+    for _, h in ipairs(text.hits) do by[h.doc] = h.score end
+    local checked = 0
+    for _, h in ipairs(all.hits) do
+      if not (h.meta.title or ""):lower():find("coffee") then
+        assert.is_true(math.abs(h.score - by[h.doc]) < 1e-9)
+        checked = checked + 1
+      else
+        assert.is_true(h.score > by[h.doc])
+      end
+    end
+    assert.is_true(checked > 0)
+  end)
+
+  it("scores a document by the BM25F formula of docs/QUERY.md", function ()
+    local k1, b, wt, wtitle = 1.2, 0.75, 1.0, 2.0
+    local N = c:stats().docs
+    local df = c:count("gold", {docs = true})
+    local idf = math.log((N - df + 0.5) / (df + 0.5))
+    local sumdl, sumtl, dl, tl, tft = 0, 0, {}, {}, {}
+    for d = 1, N do
+      local n = 0
+      for _, t in ipairs(c:tokens(d)) do if not t.punct then n = n + 1 end end
+      dl[d] = n; sumdl = sumdl + n
+      local m, ws = words(docs[d].title or "")
+      tl[d] = m; sumtl = sumtl + m
+      local k = 0
+      for _, w in ipairs(ws) do if w == "gold" then k = k + 1 end end
+      tft[d] = k
+    end
+    local avgdl, avgtl = sumdl / N, sumtl / N
+    local tf = {}
+    for m in c:matches("gold") do tf[m.doc] = (tf[m.doc] or 0) + 1 end
+    local r = assert(c:search("gold", {limit = 1000, fields = {title = wtitle, text = wt}}))
+    assert.are.equal(df, r.total)
+    local checked = 0
+    for _, h in ipairs(r.hits) do
+      local d = h.doc
+      local x = wt * tf[d] / (1 - b + b * dl[d] / avgdl)
+      if tft[d] > 0 then x = x + wtitle * tft[d] / (1 - b + b * tl[d] / avgtl) end
+      local want = idf * x * (k1 + 1) / (x + k1)
+      assert.is_true(math.abs(want - h.score) < 1e-9 * math.max(1, want),
+                     ("doc %d: want %.12g got %.12g"):format(d, want, h.score))
+      checked = checked + 1
+    end
+    assert.are.equal(df, checked)
+    assert.is_true(df > 50)
+  end)
+
+  it("counts phrases in fields and rejects bad weights", function ()
+    local r = assert(c:search('"crude oil"', {limit = 5, fields = {title = 5}}))
+    for _, h in ipairs(r.hits) do
+      assert.matches("crude oil", (h.meta.title or ""):lower())
+    end
+    assert.has_error(function () c:search("oil", {fields = {title = -1}}) end)
+    assert.has_error(function () c:search("oil", {fields = {title = "x"}}) end)
+    assert.has_error(function () c:search("oil", {fields = "title"}) end)
+    -- a field no document has changes nothing
+    local a = assert(c:search("oil", {limit = 5}))
+    local b = assert(c:search("oil", {limit = 5, fields = {nosuchfield = 3}}))
+    for i = 1, 5 do assert.are.equal(a.hits[i].doc, b.hits[i].doc) end
+  end)
+end)
+
+describe("document counts", function ()
+  it("count {docs = true} is the number of documents with a match", function ()
+    local c = corpus.new()
+    assert(c:add_jsonl(REUTERS))
+    for _, q in ipairs{"oil", "oil AND prices", "oil OR gas", "oil NOT opec",
+                       '"crude oil"', "expor*", "NEAR(oil prices, 5)",
+                       '[norm="oil"] []{0,2} [norm="prices"]', '"of the" within s',
+                       "topics:cocoa", "ONEAR(interest rates, 3)"} do
+      local seen, n = {}, 0
+      for m in c:matches(q) do
+        if not seen[m.doc] then seen[m.doc] = true; n = n + 1 end
+      end
+      assert.are.equal(n, c:count(q, {docs = true}), q)
+    end
+  end)
+end)

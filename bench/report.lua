@@ -45,8 +45,10 @@ local labels = {
   fts5 = "SQLite FTS5 build",
 }
 
-local function mbps (r) return r.bytes / 1e6 / r.secs end
-local function cpu_mbps (r) return r.cpu and r.bytes / 1e6 / r.cpu end
+-- rates; 0 when a time is too small to measure (a tiny corpus)
+local function rate (x, secs) return secs and secs > 0 and x / secs or 0 end
+local function mbps (r) return rate(r.bytes / 1e6, r.secs) end
+local function cpu_mbps (r) return r.cpu and rate(r.bytes / 1e6, r.cpu) end
 local function group (n)
   local s = tostring(math.floor(n + 0.5))
   return (s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", ""))
@@ -59,7 +61,7 @@ for _, side in ipairs(order) do
   local r = rows[side]
   print(("%-24s %4d %6.1f %12s %7.3f %7.3f %7.1f %8.1f %9.2f %7.1f %8.1f"):format(
     labels[side] or side, r.runs, r.bytes / 1e6, group(r.tokens), r.secs,
-    r.cpu or 0, mbps(r), cpu_mbps(r) or 0, r.tokens / 1e6 / r.secs,
+    r.cpu or 0, mbps(r), cpu_mbps(r) or 0, rate(r.tokens / 1e6, r.secs),
     r.peak_kb / 1024, (r.peak_kb - r.rss_load_kb) / 1024))
 end
 print([[
@@ -77,8 +79,13 @@ local function ratio (a, b, what, goal)
     print(("%s: not measured (%s or %s missing)"):format(what, a, b))
     return
   end
+  if mbps(ra) == 0 or mbps(rb) == 0 then
+    print(("%s: times too small to compare"):format(what))
+    return
+  end
   local x = mbps(ra) / mbps(rb)
-  local xc = ra.cpu and rb.cpu and cpu_mbps(ra) / cpu_mbps(rb)
+  local xc = ra.cpu and rb.cpu and cpu_mbps(rb) > 0 and cpu_mbps(ra) > 0
+             and cpu_mbps(ra) / cpu_mbps(rb) or nil
   if not goal then
     print(("%s: %.2fx wall, %s CPU  (for information)"):format(
       what, x, xc and ("%.2fx"):format(xc) or "-"))

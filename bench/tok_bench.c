@@ -158,7 +158,7 @@ int main (int argc, char **argv) {
     if (bestcpu < 0 || tc < bestcpu) bestcpu = tc;
   }
   printf("RESULT side=tokenize docs=%llu bytes=%llu tokens=%llu words=%llu "
-         "sentences=%llu paragraphs=%llu invalid_utf8=%llu secs=%.4f cpu=%.4f "
+         "sentences=%llu paragraphs=%llu invalid_utf8=%llu secs=%.6f cpu=%.6f "
          "rss_load_kb=%ld peak_kb=%ld\n",
          ct.docs, (unsigned long long)(len - 8 * ct.docs), ct.tokens, ct.words,
          ct.sentences, ct.paragraphs, ct.invalid, best, bestcpu, rss_load,

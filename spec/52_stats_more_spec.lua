@@ -270,3 +270,52 @@ describe("where filters and arguments", function()
     os.execute("rm -rf '" .. dir .. "'")
   end)
 end)
+
+describe("several segments", function()
+  -- the same documents sealed as one segment and as four: every
+  -- statistic must be the same (lexicons are merged by string)
+  local one, four
+  setup(function()
+    local texts = {}
+    for _, name in ipairs(corpus.core.listdir("../shared/corpora/seeds")) do
+      local f = assert(io.open("../shared/corpora/seeds/" .. name))
+      local t = f:read("a")
+      f:close()
+      -- split each seed in two halves at a paragraph break
+      local cut = t:find("\n\n", #t // 2) or #t // 2
+      texts[#texts + 1] = t:sub(1, cut)
+      texts[#texts + 1] = t:sub(cut + 1)
+    end
+    one, four = corpus.new(), corpus.new()
+    for i, t in ipairs(texts) do
+      one:add{id = "d" .. i, text = t, part = i}
+      four:add{id = "d" .. i, text = t, part = i}
+      four:flush()
+    end
+    one:flush()
+    assert.are.equal(1, one:stats().segments)
+    assert.are.equal(4, four:stats().segments)
+  end)
+  teardown(function() one:close(); four:close() end)
+
+  it("gives the same frequency lists, n-grams and collocations", function()
+    assert.are.same(one:freq(), four:freq())
+    assert.are.same(one:freq{layer = "stem"}, four:freq{layer = "stem"})
+    assert.are.same(one:ngrams(3), four:ngrams(3))
+    assert.are.same(one:ngrams(2, {containing = "isis"}), four:ngrams(2, {containing = "isis"}))
+    assert.are.same(one:collocations{window = 3, measure = {"llr", "mi"}},
+                    four:collocations{window = 3, measure = {"llr", "mi"}})
+    assert.are.same(one:collocates("isis", {measure = {"llr", "logdice"}}),
+                    four:collocates("isis", {measure = {"llr", "logdice"}}))
+    assert.are.same(one:collocates('"foreign fighters"'), four:collocates('"foreign fighters"'))
+  end)
+
+  it("gives the same keyness, dispersion, similarity, dtm and lookup", function()
+    assert.are.same(one:keyness({part = {1, 2}}), four:keyness({part = {1, 2}}))
+    assert.are.same(one:dispersion("coalition"), four:dispersion("coalition"))
+    assert.are.same(one:similar(1), four:similar(1))
+    assert.are.same(one:dtm{min = 2}, four:dtm{min = 2})
+    local dict = {t = {"terror*", "isis", "foreign fighter*"}, p = {"iraq", "syria"}}
+    assert.are.same(one:lookup(dict), four:lookup(dict))
+  end)
+end)

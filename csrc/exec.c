@@ -977,14 +977,11 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     if ((rc = ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);
     if (nel == 1 && at->exact && !m.phrase && x->docsonly) {
-      /* documents only: the first position of each, then skip the
-      ** rest of the document */
+      /* documents only: the document of a position, then skip the rest
+      ** of it; r->docs directly (no spans: docs_of_spans keeps them) */
       while (k < pn && pv[k] < x->pos_hi) {
-        uint32_t ds, de;
-        doc_at(x, pv[k], &ds, &de);
-        if (cp_spans_push(&r->sp, pv[k], pv[k] + 1) != CP_OK) {
-          rc = oom(x); goto done;
-        }
+        uint32_t ds, de, d = doc_at(x, pv[k], &ds, &de);
+        if (cp_u32s_push(&r->docs, d) != CP_OK) { rc = oom(x); goto done; }
         k = gallop(pv, pn, k, de);
       }
       goto done;
@@ -1079,10 +1076,12 @@ done:
 ** Spans and documents
 ** ================================================================= */
 
-/* r->docs from r->sp */
+/* r->docs from r->sp (a result without spans keeps the documents it
+** has: the documents-only path of a single token fills them itself) */
 static int docs_of_spans (ctx *x, cp_res *r) {
   size_t i;
   uint32_t ds, de;
+  if (r->sp.n == 0) return CP_OK;
   r->docs.n = 0;
   for (i = 0; i < r->sp.n; i++) {
     uint32_t d = doc_at(x, r->sp.v[i].s, &ds, &de);
@@ -1452,9 +1451,124 @@ static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
 ** Nodes
 ** ================================================================= */
 
+/*
+** Keep the documents of 'docs' where token set 't' occurs: one probe of
+** its positions per document (a cursor galloping forward), instead of
+** listing the set's own documents.
+*/
+static int probe_docs (ctx *x, const tset *t, cp_u32s *docs) {
+  const uint32_t *pv;
+  size_t pn, k = 0, i, o = 0;
+  uint32_t *owned;
+  int rc;
+  if ((rc = ts_positions(x, t, &pv, &pn, &owned)) != CP_OK) return rc;
+  for (i = 0; i < docs->n; i++) {
+    uint32_t d = docs->v[i], de = x->dstart[d + 1];
+    int hit = 0;
+    k = gallop(pv, pn, k, x->dstart[d]);
+    for (; k < pn && pv[k] < de; k++)
+      if (t->exact || ts_has(x, t, x->stream[pv[k]])) { hit = 1; break; }
+    if (hit) docs->v[o++] = d;
+  }
+  docs->n = o;
+  free(owned);
+  return CP_OK;
+}
+
+/* r->docs &= a->docs (or = when 'have' is 0) */
+static void and_docs (cp_res *r, cp_res *a, int *have) {
+  size_t p = 0, q = 0, o = 0;
+  if (!*have) {
+    free(r->docs.v);
+    r->docs = a->docs;
+    memset(&a->docs, 0, sizeof(a->docs));
+    *have = 1;
+    return;
+  }
+  while (p < r->docs.n && q < a->docs.n) {
+    if (r->docs.v[p] < a->docs.v[q]) p++;
+    else if (r->docs.v[p] > a->docs.v[q]) q++;
+    else { r->docs.v[o++] = r->docs.v[p]; p++; q++; }
+  }
+  r->docs.n = o;
+}
+
+typedef struct acond { tset ts; const cp_pnode *node; } acond;
+
+/*
+** AND when only documents are needed.  Arguments that are not plain
+** token conditions are evaluated first and intersected; the token
+** conditions are then compiled and, cheapest first, either listed (when
+** nothing has narrowed the documents yet) or probed in the surviving
+** documents.  Conditions without a candidate list (a negation, any
+** token) are evaluated the general way at the end.
+*/
+static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
+  const cp_pnode *k;
+  acond *ac = NULL;
+  size_t nc = 0, i, j;
+  int rc = CP_OK, have = 0;
+  for (k = n->kid; k != NULL; k = k->next) nc += cp_plan_is_cond(k->kind);
+  if (nc && (ac = (acond *)calloc(nc, sizeof(acond))) == NULL) return oom(x);
+  for (k = n->kid; k != NULL && rc == CP_OK; k = k->next) {
+    cp_res a;
+    if (cp_plan_is_cond(k->kind)) continue;
+    memset(&a, 0, sizeof(a));
+    if ((rc = eval(x, k, &a)) == CP_OK) and_docs(r, &a, &have);
+    cp_res_free(&a);
+    if (have && r->docs.n == 0) goto done;
+  }
+  for (i = 0, k = n->kid; k != NULL && rc == CP_OK; k = k->next)
+    if (cp_plan_is_cond(k->kind)) {
+      ac[i].node = k;
+      rc = ts_compile(x, k, &ac[i++].ts);
+    }
+  for (i = 0; i < nc && rc == CP_OK; i++) {
+    size_t best = i;
+    acond tmp;
+    for (j = i + 1; j < nc; j++)          /* cheapest first, listed last */
+      if (ac[j].ts.all < ac[best].ts.all ||
+          (ac[j].ts.all == ac[best].ts.all && ac[j].ts.cost < ac[best].ts.cost))
+        best = j;
+    tmp = ac[i]; ac[i] = ac[best]; ac[best] = tmp;
+    if (ac[i].ts.kind == TS_NONE) { r->docs.n = 0; goto done; }
+    if (ac[i].ts.all) {          /* the general way */
+      cp_res a;
+      memset(&a, 0, sizeof(a));
+      if ((rc = eval(x, ac[i].node, &a)) == CP_OK) and_docs(r, &a, &have);
+      cp_res_free(&a);
+    }
+    else if (!have) {
+      /* the first documents: the document of each candidate position */
+      const uint32_t *pv;
+      size_t pn, p;
+      uint32_t *owned;
+      if ((rc = ts_positions(x, &ac[i].ts, &pv, &pn, &owned)) != CP_OK) break;
+      for (p = gallop(pv, pn, 0, x->pos_lo); p < pn && pv[p] < x->pos_hi; ) {
+        uint32_t ds, de, d = doc_at(x, pv[p], &ds, &de);
+        if (ac[i].ts.exact || ts_has(x, &ac[i].ts, x->stream[pv[p]])) {
+          if (cp_u32s_push(&r->docs, d) != CP_OK) { rc = oom(x); break; }
+          p = gallop(pv, pn, p, de);
+        }
+        else p++;
+      }
+      free(owned);
+      have = 1;
+    }
+    else rc = probe_docs(x, &ac[i].ts, &r->docs);
+    if (have && r->docs.n == 0) goto done;
+  }
+done:
+  for (i = 0; i < nc; i++) ts_free(&ac[i].ts);
+  free(ac);
+  r->sp.n = 0;
+  return rc == CP_OK ? CP_OK : rc;
+}
+
 static int eval_bool (ctx *x, const cp_pnode *n, cp_res *r) {
   const cp_pnode *k;
   int rc, first = 1;
+  if (n->kind == CP_P_AND && x->docsonly) return eval_and_docs(x, n, r);
   for (k = n->kid; k != NULL; k = k->next) {
     cp_res a;
     memset(&a, 0, sizeof(a));

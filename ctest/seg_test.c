@@ -330,6 +330,49 @@ static void test_segment (cp_an *an, tdoc *docs, size_t nd) {
   free(img);
 }
 
+/* norm and stem of single strings */
+static void test_analysis (cp_an *an) {
+  static const char *const cases[][3] = {   /* input, norm, stem */
+    {"Fighters", "fighters", "fighter"},
+    {"ISIS\xe2\x80\x99s", "isis's", NULL},          /* U+2019 */
+    {"\xe2\x80\x98quoted", "'quoted", NULL},          /* U+2018 */
+    {"don\xca\xbct", "don't", NULL},                   /* U+02BC */
+    {"Stra\xc3\x9f" "e", "strasse", NULL},             /* case folding */
+    {"\xef\xac\x81nancial", "financial", NULL},        /* NFKC ligature */
+    {"soft\xc2\xadhyphen", "softhyphen", NULL},        /* ignorable */
+    {"\xc2\xad", "\xc2\xad", NULL},                    /* kept if alone */
+    {"Cafe\xcc\x81", "caf\xc3\xa9", NULL},              /* composed */
+    {"", "", ""},
+    {"running", "running", "run"}
+  };
+  size_t i;
+  int ok = 1;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    size_t nl, sl;
+    const char *n = cp_an_norm(an, cases[i][0], strlen(cases[i][0]), &nl);
+    char nb[64];
+    if (n == NULL || !sameslice(n, nl, cases[i][1], strlen(cases[i][1]))) {
+      printf("# norm of case %zu differs\n", i);
+      ok = 0;
+      continue;
+    }
+    memcpy(nb, n, nl);
+    if (cases[i][2] != NULL) {
+      const char *st = cp_an_stem(an, nb, nl, &sl);
+      if (st == NULL || !sameslice(st, sl, cases[i][2], strlen(cases[i][2]))) {
+        printf("# stem of case %zu differs\n", i);
+        ok = 0;
+      }
+    }
+  }
+  TAP_OK(ok, "norm: NFKC, case folding, ignorables, apostrophes; stems");
+  TAP_OK(strcmp(cp_an_language(an), "english") == 0 &&
+         strstr(cp_an_languages(), "english,") != NULL,
+         "language name and list");
+  TAP_OK(cp_an_norm(NULL, "x", 1, NULL) == NULL &&
+         cp_an_stem(an, NULL, 3, NULL) == NULL, "bad arguments give NULL");
+}
+
 /* norm/stem/NFC facts on a small hand-made segment */
 static void test_layers (cp_an *an) {
   static char t1[] = "Fighters fought. The fighters’ fighter\n\nCafe\xcc\x81 "
@@ -596,6 +639,7 @@ int main (void) {
   docs[nd].id = "aaa-empty";  docs[nd].text = NULL;  docs[nd++].len = 0;
   docs[nd].id = "bad-utf8";  docs[nd].text = "x\xe2\x82 y\xc0\xaf z";
   docs[nd++].len = 10;
+  test_analysis(an);
   test_segment(an, docs, nd);
   test_layers(an);
   test_edges(an);

@@ -141,6 +141,7 @@ typedef struct ctx {
   uint32_t *dstart_tmp;          /* owned copies when there is no cache */
   uint8_t *npunct_tmp;
   int docsonly;                  /* the caller needs documents, not spans */
+  const cp_pnode *nodocs;        /* a node whose documents nobody needs */
   /* document cursor for positions visited in ascending order */
   uint32_t cdoc, cds, cde;
 } ctx;
@@ -155,12 +156,27 @@ static int oom (ctx *x) {
 ** galloping (so a cursor pays for the distance it moves, not for n) and
 ** a branch-free binary search.
 */
-static size_t gallop (const uint32_t *v, size_t n, size_t from,
-                      uint32_t key) {
-  size_t lo = from, step = 8, hi, len;
+static size_t gallop_ (const uint32_t *v, size_t n, size_t from,
+                       uint32_t key) {
+  size_t lo = from, step = 16, hi, len;
   const uint32_t *b;
-  for (hi = from + 8 < n ? from + 8 : n; lo < hi; lo++)
-    if (v[lo] >= key) return lo;
+  if (from + 20 <= n) {
+    /* a short step is the most common; past it, count a block's
+    ** elements below the key without branching: the number skipped
+    ** varies from call to call, a loop exit would be mispredicted */
+    uint32_t c = 0, i;
+    if (v[from + 1] >= key) return from + 1;
+    if (v[from + 2] >= key) return from + 2;
+    if (v[from + 3] >= key) return from + 3;
+    for (i = 4; i < 20; i++) c += v[from + i] < key;
+    if (c < 16) return from + 4 + c;
+    lo = from + 20;
+  }
+  else {
+    for (; lo < n; lo++)
+      if (v[lo] >= key) return lo;
+    return n;
+  }
   if (lo >= n) return n;
   for (;;) {                   /* v[lo - 1] < key: find hi with v[hi] >= key */
     hi = lo + step;
@@ -181,13 +197,20 @@ static size_t gallop (const uint32_t *v, size_t n, size_t from,
   return (size_t)(b - v) + (*b < key);
 }
 
+/* the common case (the cursor is already there) without a call */
+static inline size_t gallop (const uint32_t *v, size_t n, size_t from,
+                             uint32_t key) {
+  if (from < n && v[from] >= key) return from;
+  return gallop_(v, n, from, key);
+}
+
 /*
 ** Bounds [*ds, *de) of the document holding 'pos'.  Positions are
 ** mostly visited in ascending order, so the search gallops forward from
 ** the current document.
 */
-static uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
-  if (!(pos >= x->cds && pos < x->cde)) {
+static uint32_t doc_at_ (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
+  {
     size_t from = pos >= x->cde ? x->cdoc : 0;
     /* last document d with dstart[d] <= pos */
     uint32_t d = (uint32_t)gallop(x->dstart, (size_t)x->ndocs + 1, from,
@@ -206,6 +229,17 @@ static uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
   *ds = x->cds;
   *de = x->cde;
   return x->cdoc;
+}
+
+/* the common case (still in the current document) without a call */
+static inline uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds,
+                               uint32_t *de) {
+  if (pos >= x->cds && pos < x->cde) {
+    *ds = x->cds;
+    *de = x->cde;
+    return x->cdoc;
+  }
+  return doc_at_(x, pos, ds, de);
 }
 
 static int is_punct (const ctx *x, uint32_t pos) {
@@ -1680,15 +1714,15 @@ static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
     case CP_P_ANY: case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT:
       rc = eval_cond(x, n, r);
-      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_SEQ:
       rc = eval_seq(x, n, CP_U_DOC, r);
-      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_NEAR:
       rc = eval_near(x, n, CP_U_DOC, r);
-      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_WITHIN: {
       const cp_pnode *k = n->kid;
@@ -1700,7 +1734,7 @@ static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
         x->docsonly = saved;
         if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
       }
-      if (rc == CP_OK) rc = docs_of_spans(x, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     }
     case CP_P_AND: case CP_P_OR: rc = eval_bool(x, n, r); break;
@@ -1725,7 +1759,7 @@ static const cp_limits default_limits = {
 
 int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                  const cp_plan *p, const cp_limits *lim,
-                 uint32_t doc_lo, uint32_t doc_hi, int docsonly,
+                 uint32_t doc_lo, uint32_t doc_hi, int need,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err) {
   ctx x;
@@ -1734,7 +1768,8 @@ int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
   memset(&x, 0, sizeof(x));
   x.c = c;
   x.qc = qc;
-  x.docsonly = docsonly;
+  x.docsonly = need == CP_NEED_DOCS;
+  if (need == CP_NEED_SPANS) x.nodocs = cp_plan_root(p);
   x.segi = segi;
   x.s = cp_corpus_seg(c, segi);
   x.lim = lim ? lim : &default_limits;
@@ -1824,7 +1859,7 @@ int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   for (i = 0; i < ns; i++) {
     cp_res r;
     memset(&r, 0, sizeof(r));
-    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, 0, NULL, 0, NULL,
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, CP_NEED_ALL, NULL, 0, NULL,
                      &r, err);
     if (rc == CP_OK) rc = cp_emit(c, i, &r, lim->max_matches, out, err);
     cp_res_free(&r);
@@ -1895,7 +1930,7 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
                     const cp_limits *lim, int what, uint64_t *n,
                     cp_err *err) {
   size_t i, ns;
-  int rc;
+  int rc, kind, spans_only;
   if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
   *n = 0;
   if (what != CP_COUNT_HITS && what != CP_COUNT_DOCS)
@@ -1904,18 +1939,30 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   if (lim == NULL) lim = &default_limits;
   if (count_term(c, cp_plan_root(p), what, n))
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
+  /* a positional query over a corpus without deletions: each span is one
+  ** match, the documents are not needed */
+  kind = cp_plan_root(p)->kind;
+  spans_only = what == CP_COUNT_HITS && cp_corpus_ndeleted(c) == 0 &&
+               kind != CP_P_AND && kind != CP_P_OR && kind != CP_P_NOT &&
+               kind != CP_P_META;
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) {
     cp_res r;
     uint32_t *tmp = NULL;
     const uint32_t *dstart = NULL;
     memset(&r, 0, sizeof(r));
-    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, what == CP_COUNT_DOCS,
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX,
+                     what == CP_COUNT_DOCS ? CP_NEED_DOCS
+                     : spans_only ? CP_NEED_SPANS : CP_NEED_ALL,
                      NULL, 0, NULL, &r, err);
     if (rc == CP_OK && what == CP_COUNT_DOCS) {
       size_t k;
       for (k = 0; k < r.docs.n; k++)
         *n += !cp_corpus_is_deleted(c, i, r.docs.v[k]);
+    }
+    else if (rc == CP_OK && spans_only) {
+      *n += r.sp.n;
+      rc = too_many_matches(lim, *n, err);
     }
     else if (rc == CP_OK) {
       if ((dstart = cp_qc_dstart(qc, c, i, &tmp)) == NULL)
@@ -1951,7 +1998,7 @@ int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     return cp_err_set(err, CP_ENOENT, "no document %llu",
                       (unsigned long long)doc + 1);
   memset(&r, 0, sizeof(r));
-  rc = cp_eval_seg(c, qc, seg, p, lim, local, local + 1, 0, NULL, 0, NULL,
+  rc = cp_eval_seg(c, qc, seg, p, lim, local, local + 1, CP_NEED_ALL, NULL, 0, NULL,
                    &r, err);
   if (rc == CP_OK) rc = cp_emit(c, seg, &r, lim->max_matches, out, err);
   cp_res_free(&r);

@@ -123,7 +123,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     for (d = 0; d < nd; d++)
       if (!cp_corpus_is_deleted(c, i, d)) { ndocs++; nwords += len[d]; }
     free(tmp);
-    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, 0, lv, nl,
+    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, CP_NEED_ALL, lv, nl,
                      runs[i].leaf, &runs[i].root, err);
     for (j = 0; j < nl && rc == CP_OK; j++) {
       const cp_u32s *dv = &runs[i].leaf[j].docs;

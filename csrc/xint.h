@@ -43,14 +43,18 @@ int cp_u32s_push (cp_u32s *v, uint32_t x);
 ** Evaluate the plan over local documents [doc_lo, doc_hi) of segment
 ** 'segi'.  If 'leaves' is given, the result of each node leaves[i] is
 ** copied into leafres[i] (which must be zeroed) as it is computed.
-** With 'docsonly' the caller needs out->docs only: out->sp may then
-** hold just the first match of each document (or nothing), which lets
-** the executor skip to the next document after a hit.  'qc' (may be
-** NULL) caches query-independent facts about the segment.
+** 'need' says what the caller uses: CP_NEED_ALL, CP_NEED_DOCS (out->docs
+** only: out->sp may then hold just the first match of each document, or
+** nothing, which lets the executor skip to the next document after a
+** hit) or CP_NEED_SPANS (out->sp only, for a positional root: its
+** documents are not listed).  'qc' (may be NULL) caches
+** query-independent facts about the segment.
 */
+enum { CP_NEED_ALL = 0, CP_NEED_DOCS = 1, CP_NEED_SPANS = 2 };
+
 int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                  const cp_plan *p, const cp_limits *lim,
-                 uint32_t doc_lo, uint32_t doc_hi, int docsonly,
+                 uint32_t doc_lo, uint32_t doc_hi, int need,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err);
 

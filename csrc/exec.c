@@ -1839,12 +1839,47 @@ int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
   return CP_OK;
 }
 
-static int check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
-  if (c == NULL || p == NULL)
-    return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
+/* compile every regular expression of the tree once, so a bad one is
+** reported whatever the evaluation order would have reached */
+static int check_regex (const cp_pnode *n, int depth, cp_err *err) {
+  const cp_pnode *k;
+  if (depth > 1000) return cp_err_set(err, CP_ELIMIT, "query nested too deeply");
+  if (n->kind == CP_P_REGEX) {
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)n->str, n->len,
+        PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_MATCH_INVALID_UTF,
+        &ec, &eo, NULL);
+    if (re == NULL) {
+      PCRE2_UCHAR buf[256];
+      pcre2_get_error_message(ec, buf, sizeof(buf));
+      return cp_err_set(err, CP_ESYNTAX,
+                        "bad regular expression /%.*s/ at offset %zu: %s",
+                        (int)(n->len > 100 ? 100 : n->len), n->str,
+                        (size_t)eo, (const char *)buf);
+    }
+    pcre2_code_free(re);
+  }
+  for (k = n->kid; k != NULL; k = k->next) {
+    int rc = check_regex(k, depth + 1, err);
+    if (rc != CP_OK) return rc;
+  }
+  return CP_OK;
+}
+
+int cp_plan_check (const cp_plan *p, cp_err *err) {
+  if (p == NULL) return cp_err_set(err, CP_EINVAL, "NULL plan");
   if (cp_plan_error(p, err) != CP_OK) return err ? err->code : CP_EINVAL;
   if (cp_plan_root(p) == NULL)
     return cp_err_set(err, CP_EINVAL, "empty query plan");
+  return check_regex(cp_plan_root(p), 0, err);
+}
+
+static int check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
+  int rc;
+  if (c == NULL || p == NULL)
+    return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
+  if ((rc = cp_plan_check(p, err)) != CP_OK) return rc;
   return cp_corpus_flush(c, err);
 }
 

@@ -102,9 +102,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
         wtext = o->fields[i].weight;
     }
   }
-  if (cp_plan_error(p, err) != CP_OK) return err ? err->code : CP_EINVAL;
-  if (cp_plan_root(p) == NULL)
-    return cp_err_set(err, CP_EINVAL, "empty query plan");
+  if ((rc = cp_plan_check(p, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
   nl = cp_plan_leaves(cp_plan_root(p), lv, MAX_LEAVES);
   if (nl > MAX_LEAVES)

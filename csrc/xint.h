@@ -58,6 +58,10 @@ int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err);
 
+/* a plan ready to run: no construction error, a root, and regular
+** expressions that compile (CP_ESYNTAX otherwise) */
+int cp_plan_check (const cp_plan *p, cp_err *err);
+
 /*
 ** The scoring parts of a plan: maximal positional subtrees outside NOT.
 ** Writes at most 'max' of them; returns how many there are.

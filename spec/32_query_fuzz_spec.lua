@@ -83,6 +83,17 @@ describe("query parser fuzzing", function ()
           assert(math.type(k) == "integer" or (k == nil and type(msg) == "string" and
                  (code == "ELIMIT" or code == "ESYNTAX")),
                  ("%q: %s %s"):format(q, tostring(msg), tostring(code)))
+          if k then
+            -- the counting paths agree with the match list
+            local seen, nd, nm = {}, 0, 0
+            for m in c:matches(q, {max_matches = 100000, max_expand = 2000}) do
+              nm = nm + 1
+              if not seen[m.doc] then seen[m.doc] = true; nd = nd + 1 end
+            end
+            assert(k == nm, ("%q: count %d, %d matches"):format(q, k, nm))
+            local kd = c:count(q, {docs = true, max_expand = 2000})
+            assert(kd == nd, ("%q: %s documents counted, %d matched"):format(q, tostring(kd), nd))
+          end
           run = run + 1
         end
       end

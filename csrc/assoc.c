@@ -58,8 +58,9 @@ static double chi2_cells (double o11, double o12, double o21, double o22) {
 ** cells follow: O12 = R1-O11, O21 = C1-O11, O22 = N-R1-C1+O11.
 */
 double cp_am (const cp_ctab *t, int am) {
-  double o = t->o11, r1 = t->r1, c1 = t->c1, n = t->n;
-  double e;
+  double o, r1, c1, n, e;
+  if (t == NULL) return NAN;
+  o = t->o11; r1 = t->r1; c1 = t->c1; n = t->n;
   if (!(n > 0)) return NAN;
   e = r1 * c1 / n;
   switch (am) {
@@ -90,6 +91,7 @@ double cp_chi2_p1 (double x) {
 void cp_keyness_calc (double a, double b, double c, double d, cp_key *k) {
   double sign = (a * d >= b * c) ? 1.0 : -1.0;
   double ra, rb;
+  if (k == NULL) return;
   k->g2 = sign * g2_cells(a, b, c - a, d - b);
   k->chi2 = sign * chi2_cells(a, b, c - a, d - b);
   ra = ((a > 0) ? a : 0.5) / c;

@@ -218,6 +218,7 @@ static int collocates (cp_corpus *c, const cp_sopt *o, const void *nodes,
 int cp_collocates (cp_corpus *c, const cp_sopt *o, const cp_match *nodes,
                    size_t n, int left, int right, cp_coll *out,
                    cp_err *err) {
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no output");
   memset(out, 0, sizeof(*out));
   if (c == NULL || (n > 0 && nodes == NULL))
     return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
@@ -235,6 +236,7 @@ int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
   cp_matches m;
   cp_limits lim;
   int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no output");
   memset(out, 0, sizeof(*out));
   if (c == NULL || p == NULL || (root = cp_plan_root(p)) == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to collocates");
@@ -314,9 +316,9 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
   size_t i, ns;
   uint64_t ntok = 0;
   int rc;
+  if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   memset(g, 0, sizeof(*g));
   cp_idtab_init(&g->tab, 2);
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if (window < 2 || window > 1000)
     return cp_err_set(err, CP_EINVAL, "window must be 2..1000, got %d",
                       window);

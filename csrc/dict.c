@@ -183,6 +183,7 @@ int cp_lookup (cp_corpus *c, const cp_sopt *o, const cp_dentry *ents,
   size_t maxdoc = 0;
   cp_an *an;
   int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no output");
   memset(out, 0, sizeof(*out));
   memset(&g, 0, sizeof(g));
   if (c == NULL || (nents > 0 && ents == NULL) || ncats == 0)

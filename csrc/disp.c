@@ -18,6 +18,7 @@
 double cp_juilland_d (const double *f, const double *s, size_t n) {
   double sum = 0, sq = 0, mean, sd;
   size_t i, k = 0;
+  if (f == NULL || s == NULL) return NAN;
   for (i = 0; i < n; i++)
     if (s[i] > 0) { sum += f[i] / s[i]; k++; }
   if (k < 2 || !(sum > 0)) return NAN;
@@ -35,6 +36,7 @@ double cp_gries_dp (const double *f, const double *s, size_t n,
                     double *dpnorm) {
   double F = 0, S = 0, dp = 0, smin = HUGE_VAL;
   size_t i, k = 0;
+  if (f == NULL || s == NULL) n = 0;
   for (i = 0; i < n; i++)
     if (s[i] > 0) {
       F += f[i]; S += s[i]; k++;
@@ -71,6 +73,7 @@ int cp_dispersion (cp_corpus *c, const cp_sopt *o, const cp_match *m,
   size_t ns, si, j = 0, part = 0, cap = 0;
   cp_glex g;
   int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no output");
   memset(out, 0, sizeof(*out));
   if (c == NULL || (n > 0 && m == NULL))
     return cp_err_set(err, CP_EINVAL, "bad arguments to dispersion");

@@ -7,6 +7,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "stats.h"
 
@@ -55,8 +56,8 @@ int cp_freq (cp_corpus *c, const cp_sopt *o, cp_flist *f, cp_err *err) {
   size_t i, ns;
   uint64_t *last = NULL;
   int rc;
+  if (c == NULL || f == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   memset(f, 0, sizeof(*f));
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
   if ((rc = cp_glex_build(c, o->layer, &f->lex, err)) != CP_OK) return rc;
@@ -119,7 +120,7 @@ void cp_grams_free (cp_grams *g) {
 
 /* does [first, last] (global positions) cover one of the spans?  *j is
 ** advanced past spans starting before 'first' (n-grams come in order) */
-static int covers (const cp_span *must, size_t nmust, size_t *j,
+static int covers (const cp_match *must, size_t nmust, size_t *j,
                    uint64_t first, uint64_t last) {
   size_t k;
   while (*j < nmust && must[*j].start < first) (*j)++;
@@ -140,39 +141,81 @@ static int covers (const cp_span *must, size_t nmust, size_t *j,
 typedef struct packed {
   uint64_t *k;  uint32_t *d;  size_t m, cap;
   int bits;                        /* bits per id */
+  int dbits;                       /* > 0: the document sequence number
+                                      is in the low dbits of each key and
+                                      d is NULL (one array to sort) */
   uint64_t mask;                   /* n*bits ones */
 } packed;
 
-#define RADIX_MAX 12     /* digit width: 4096 buckets stay in L1/L2 */
+/*
+** The key arrays are big (8 bytes per token) and live for one call:
+** anonymous mappings with transparent huge pages take one page fault
+** per 2 MB instead of one per 4 KB.  n counts elements of 'size' bytes.
+*/
+static void *big_alloc (size_t n, size_t size) {
+  size_t bytes = (n ? n : 1) * size;
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
 
+static void big_free (void *p, size_t n, size_t size) {
+  if (p != NULL) munmap(p, (n ? n : 1) * size);
+}
+
+#define RADIX 11                 /* digit width: 2048 buckets per pass */
+#define NB (1u << RADIX)
+
+/*
+** LSD radix sort of pk->k (and pk->d alongside, if any) on the low
+** 'totalbits' bits.  The histograms of every digit are taken in one
+** read pass, and a digit where every key falls in one bucket costs no
+** pass at all (the high digits of small ids).
+*/
 static int radix_sort (packed *pk, int totalbits) {
   size_t m = pk->m, i;
-  uint64_t *k2 = (uint64_t *)malloc((m ? m : 1) * sizeof(uint64_t));
-  uint32_t *d2 = (uint32_t *)malloc((m ? m : 1) * sizeof(uint32_t));
-  size_t *cnt = (size_t *)malloc(((size_t)1 << RADIX_MAX) * sizeof(size_t));
-  int passes = (totalbits + RADIX_MAX - 1) / RADIX_MAX;
-  int digit = passes ? (totalbits + passes - 1) / passes : 1;
-  int shift;
-  if (k2 == NULL || d2 == NULL || cnt == NULL) {
-    free(k2); free(d2); free(cnt);
+  int npass = (totalbits + RADIX - 1) / RADIX, ps;
+  uint64_t *k2 = (uint64_t *)big_alloc(pk->cap, sizeof(uint64_t));
+  uint32_t *d2 = pk->d ? (uint32_t *)big_alloc(pk->cap, sizeof(uint32_t)) : NULL;
+  size_t *cnt = (size_t *)calloc((size_t)(npass ? npass : 1) * NB, sizeof(size_t));
+  if (k2 == NULL || cnt == NULL || (pk->d != NULL && d2 == NULL)) {
+    big_free(k2, pk->cap, sizeof(uint64_t));
+    big_free(d2, pk->cap, sizeof(uint32_t));
+    free(cnt);
     return 0;
   }
-  for (shift = 0; shift < totalbits; shift += digit) {
-    size_t sum = 0, b, nb = (size_t)1 << digit;
-    uint64_t *tk;
-    uint32_t *td;
-    memset(cnt, 0, nb * sizeof(size_t));
-    for (i = 0; i < m; i++) cnt[(pk->k[i] >> shift) & (nb - 1)]++;
-    for (b = 0; b < nb; b++) { size_t t = cnt[b]; cnt[b] = sum; sum += t; }
-    for (i = 0; i < m; i++) {
-      size_t j = cnt[(pk->k[i] >> shift) & (nb - 1)]++;
-      k2[j] = pk->k[i];
-      d2[j] = pk->d[i];
-    }
-    tk = pk->k; pk->k = k2; k2 = tk;
-    td = pk->d; pk->d = d2; d2 = td;
+  for (i = 0; i < m; i++) {
+    uint64_t k = pk->k[i];
+    for (ps = 0; ps < npass; ps++)
+      cnt[(size_t)ps * NB + ((k >> (ps * RADIX)) & (NB - 1))]++;
   }
-  free(k2); free(d2); free(cnt);
+  for (ps = 0; ps < npass; ps++) {
+    size_t *c = cnt + (size_t)ps * NB, sum = 0, b;
+    int shift = ps * RADIX;
+    uint64_t *tk;
+    for (b = 0; b < NB; b++) if (c[b] == m) break;
+    if (b < NB) continue;             /* one bucket: already in order */
+    for (b = 0; b < NB; b++) { size_t t = c[b]; c[b] = sum; sum += t; }
+    if (pk->d != NULL) {
+      uint32_t *td;
+      for (i = 0; i < m; i++) {
+        size_t j = c[(pk->k[i] >> shift) & (NB - 1)]++;
+        k2[j] = pk->k[i];
+        d2[j] = pk->d[i];
+      }
+      td = pk->d; pk->d = d2; d2 = td;
+    }
+    else
+      for (i = 0; i < m; i++) k2[c[(pk->k[i] >> shift) & (NB - 1)]++] = pk->k[i];
+    tk = pk->k; pk->k = k2; k2 = tk;
+  }
+  big_free(k2, pk->cap, sizeof(uint64_t));
+  big_free(d2, pk->cap, sizeof(uint32_t));
+  free(cnt);
   return 1;
 }
 
@@ -180,22 +223,25 @@ static int radix_sort (packed *pk, int totalbits) {
 static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
   cp_idtab *h = &g->tab;
   size_t i, j, distinct = 0, n = (size_t)h->n;
-  if (!radix_sort(pk, (int)n * pk->bits)) return OOM(err);
+  int db = pk->dbits;
+  uint64_t dmask = db ? (((uint64_t)1 << db) - 1) : 0;
+  if (!radix_sort(pk, (int)n * pk->bits + db)) return OOM(err);
   for (i = 0; i < pk->m; i++)
-    if (i == 0 || pk->k[i] != pk->k[i - 1]) distinct++;
+    if (i == 0 || (pk->k[i] >> db) != (pk->k[i - 1] >> db)) distinct++;
   h->keys = (uint32_t *)malloc((distinct ? distinct : 1) * n * sizeof(uint32_t));
   h->cnt = (uint64_t *)malloc((distinct ? distinct : 1) * sizeof(uint64_t));
   h->df = (uint64_t *)malloc((distinct ? distinct : 1) * sizeof(uint64_t));
   if (h->keys == NULL || h->cnt == NULL || h->df == NULL) return OOM(err);
   h->cap = distinct;
   for (i = 0; i < pk->m; i = j) {
-    uint64_t key = pk->k[i], c = 0, df = 0;
+    uint64_t key = pk->k[i] >> db, c = 0, df = 0;
     uint32_t lastd = 0;
     size_t e = h->count++;
     int k;
-    for (j = i; j < pk->m && pk->k[j] == key; j++) {
+    for (j = i; j < pk->m && (pk->k[j] >> db) == key; j++) {
+      uint32_t dj = db ? (uint32_t)(pk->k[j] & dmask) : pk->d[j];
       c++;
-      if (j == i || pk->d[j] != lastd) { df++; lastd = pk->d[j]; }
+      if (j == i || dj != lastd) { df++; lastd = dj; }
     }
     for (k = (int)n - 1; k >= 0; k--) {
       h->keys[e * n + (size_t)k] = (uint32_t)(key & (((uint64_t)1 << pk->bits) - 1));
@@ -209,7 +255,7 @@ static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
 }
 
 static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
-                      const cp_span *must, size_t nmust, cp_grams *g,
+                      const cp_match *must, size_t nmust, cp_grams *g,
                       packed *pk, uint32_t *dseq, cp_err *err) {
   cp_view v;
   uint32_t ring[CP_NGRAM_MAX], rpos[CP_NGRAM_MAX], key[CP_NGRAM_MAX];
@@ -254,8 +300,11 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
         continue;
       if (pk->k != NULL) {
         if (pk->m < pk->cap) {
-          pk->k[pk->m] = pkey;
-          pk->d[pk->m++] = *dseq;
+          if (pk->dbits) pk->k[pk->m++] = (pkey << pk->dbits) | *dseq;
+          else {
+            pk->k[pk->m] = pkey;
+            pk->d[pk->m++] = *dseq;
+          }
           continue;
         }
         rc = cp_err_set(err, CP_ECORRUPT, "more n-grams than tokens");
@@ -273,7 +322,7 @@ static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
   return rc;
 }
 
-int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
+int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
                size_t nmust, cp_grams *g, cp_err *err) {
   size_t i, ns;
   uint64_t ntok = 0, ndocs = 0;
@@ -281,9 +330,9 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
   packed pk;
   int rc;
   memset(&pk, 0, sizeof(pk));
+  if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   memset(g, 0, sizeof(*g));
   cp_idtab_init(&g->tab, n);
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if (n < 1 || n > CP_NGRAM_MAX)
     return cp_err_set(err, CP_EINVAL, "n-gram size must be 1..%d, got %d",
                       CP_NGRAM_MAX, n);
@@ -303,11 +352,15 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
   if (n * pk.bits <= 64 && ndocs < UINT32_MAX && ntok < (uint64_t)SIZE_MAX / 16) {
     pk.mask = (n * pk.bits == 64) ? ~(uint64_t)0
                                   : (((uint64_t)1 << (n * pk.bits)) - 1);
+    int db = 1;
+    while (db < 32 && ((uint64_t)1 << db) <= ndocs) db++;
     pk.cap = (size_t)ntok;
-    pk.k = (uint64_t *)malloc((pk.cap ? pk.cap : 1) * sizeof(uint64_t));
-    pk.d = (uint32_t *)malloc((pk.cap ? pk.cap : 1) * sizeof(uint32_t));
-    if (pk.k == NULL || pk.d == NULL) {    /* fall back to hashing */
-      free(pk.k); free(pk.d);
+    pk.k = (uint64_t *)big_alloc(pk.cap, sizeof(uint64_t));
+    if (n * pk.bits + db <= 64) pk.dbits = db;   /* one array */
+    else pk.d = (uint32_t *)big_alloc(pk.cap, sizeof(uint32_t));
+    if (pk.k == NULL || (pk.dbits == 0 && pk.d == NULL)) {  /* fall back: hashing */
+      big_free(pk.k, pk.cap, sizeof(uint64_t));
+      big_free(pk.d, pk.cap, sizeof(uint32_t));
       pk.k = NULL; pk.d = NULL;
     }
   }
@@ -319,8 +372,8 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_span *must,
   for (i = 0; i < ns && rc == CP_OK; i++)
     rc = ngram_seg(c, i, o, n, must, nmust, g, &pk, &dseq, err);
   if (rc == CP_OK && pk.k != NULL) rc = packed_finish(&pk, g, err);
-  free(pk.k);
-  free(pk.d);
+  big_free(pk.k, pk.cap, sizeof(uint64_t));
+  big_free(pk.d, pk.cap, sizeof(uint32_t));
   return rc;
 }
 

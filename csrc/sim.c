@@ -70,8 +70,8 @@ int cp_similar (cp_corpus *c, const cp_sopt *o, uint64_t target,
   uint32_t *touched = NULL;
   double *q = NULL, *idf = NULL, qnorm = 0;
   int rc;
+  if (c == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   memset(out, 0, sizeof(*out));
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
   if (cp_corpus_locate(c, target, &tseg, &tlocal) != CP_OK
@@ -171,7 +171,9 @@ int cp_dtm (cp_corpus *c, const cp_sopt *o, uint64_t min, size_t limit,
   uint64_t *cnt = NULL;
   uint32_t *touched = NULL;
   int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no output");
   memset(out, 0, sizeof(*out));
+  memset(&f, 0, sizeof(f));
   if ((rc = cp_freq(c, o, &f, err)) != CP_OK) { cp_flist_free(&f); return rc; }
   out->lex = f.lex;                      /* take the lexicon over */
   memset(&f.lex, 0, sizeof(f.lex));

@@ -44,6 +44,9 @@ void cp_glex_free (cp_glex *g) {
 int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
   size_t ns = cp_corpus_nsegs(c), i;
   uint32_t *pos = NULL, total = 0;
+  if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
+  if (layer < 0 || layer >= CP_NLAYERS)
+    return cp_err_set(err, CP_EINVAL, "unknown layer %d", layer);
   memset(g, 0, sizeof(*g));
   g->layer = layer;
   g->nsegs = ns;

@@ -271,7 +271,7 @@ int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
 ** ================================================================= */
 
 static int pairs_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
-                      int window, cp_grams *g, cp_err *err) {
+                      int window, cp_grams *g, cp_packed *pk, cp_err *err) {
   cp_view v;
   uint32_t *ring = NULL, d;
   int w1 = window - 1;
@@ -296,7 +296,14 @@ static int pairs_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
       if (key[1] == CP_SKIP) continue;
       for (k = 0; k < have; k++) {   /* each of the w1 preceding tokens */
         key[0] = ring[k];
-        if (!cp_idtab_add(&g->tab, key, v.doc_base + d)) {
+        if (pk->k != NULL) {
+          if (pk->m >= pk->cap) {
+            rc = cp_err_set(err, CP_ECORRUPT, "more pairs than expected");
+            break;
+          }
+          pk->k[pk->m++] = ((uint64_t)key[0] << pk->bits) | key[1];
+        }
+        else if (!cp_idtab_add(&g->tab, key, v.doc_base + d)) {
           rc = OOM(err);
           break;
         }
@@ -315,7 +322,9 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
               cp_err *err) {
   size_t i, ns;
   uint64_t ntok = 0;
+  cp_packed pk;
   int rc;
+  memset(&pk, 0, sizeof(pk));
   if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
   memset(g, 0, sizeof(*g));
   cp_idtab_init(&g->tab, 2);
@@ -329,11 +338,19 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
   if (g->freq == NULL) return OOM(err);
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) ntok += cp_seg_ntokens(cp_corpus_seg(c, i));
-  /* a size hint (distinct pairs grow with the window, sublinearly) */
-  if (!cp_idtab_reserve(&g->tab, (size_t)(ntok / 8) * (size_t)(window < 5 ? window - 1 : 4)))
-    return OOM(err);
+  /* sort-based when the occurrences fit in a reasonable array (2^27
+  ** pairs: 2 GB with the sort's second array), else a hash table */
+  if (ntok * (uint64_t)(window - 1) > ((uint64_t)1 << 27)
+      || !cp_packed_init(&pk, 2, g->lex.n, 0, ntok * (uint64_t)(window - 1), 0)) {
+    cp_packed_free(&pk);
+    /* a size hint (distinct pairs grow with the window, sublinearly) */
+    if (!cp_idtab_reserve(&g->tab, (size_t)(ntok / 8) * (size_t)(window < 5 ? window - 1 : 4)))
+      return OOM(err);
+  }
   for (i = 0; i < ns && rc == CP_OK; i++)
-    rc = pairs_seg(c, i, o, window, g, err);
+    rc = pairs_seg(c, i, o, window, g, &pk, err);
+  if (rc == CP_OK && pk.k != NULL) rc = cp_packed_finish(&pk, g, err);
+  cp_packed_free(&pk);
   return rc;
 }
 

@@ -138,14 +138,6 @@ static int covers (const cp_match *must, size_t nmust, size_t *j,
 ** streams through memory where a hash table would miss the cache on
 ** nearly every token, and leaves the entries in key (= string) order.
 */
-typedef struct packed {
-  uint64_t *k;  uint32_t *d;  size_t m, cap;
-  int bits;                        /* bits per id */
-  int dbits;                       /* > 0: the document sequence number
-                                      is in the low dbits of each key and
-                                      d is NULL (one array to sort) */
-  uint64_t mask;                   /* n*bits ones */
-} packed;
 
 /*
 ** The key arrays are big (8 bytes per token) and live for one call:
@@ -176,7 +168,7 @@ static void big_free (void *p, size_t n, size_t size) {
 ** read pass, and a digit where every key falls in one bucket costs no
 ** pass at all (the high digits of small ids).
 */
-static int radix_sort (packed *pk, int totalbits) {
+static int radix_sort (cp_packed *pk, int totalbits) {
   size_t m = pk->m, i;
   int npass = (totalbits + RADIX - 1) / RADIX, ps;
   uint64_t *k2 = (uint64_t *)big_alloc(pk->cap, sizeof(uint64_t));
@@ -219,8 +211,40 @@ static int radix_sort (packed *pk, int totalbits) {
   return 1;
 }
 
+int cp_packed_init (cp_packed *pk, int n, uint32_t ntypes, uint64_t ndocs,
+                    uint64_t cap, int withdocs) {
+  memset(pk, 0, sizeof(*pk));
+  while (pk->bits < 32 && ((uint64_t)1 << pk->bits) < (uint64_t)ntypes)
+    pk->bits++;
+  if (pk->bits == 0) pk->bits = 1;
+  if (n * pk->bits > 64 || ndocs >= UINT32_MAX || cap >= (uint64_t)SIZE_MAX / 16)
+    return 0;
+  pk->mask = (n * pk->bits == 64) ? ~(uint64_t)0
+                                  : (((uint64_t)1 << (n * pk->bits)) - 1);
+  pk->cap = (size_t)cap;
+  pk->k = (uint64_t *)big_alloc(pk->cap, sizeof(uint64_t));
+  if (pk->k == NULL) return 0;
+  if (withdocs) {
+    int db = 1;
+    while (db < 32 && ((uint64_t)1 << db) <= ndocs) db++;
+    if (n * pk->bits + db <= 64) pk->dbits = db;   /* one array */
+    else if ((pk->d = (uint32_t *)big_alloc(pk->cap, sizeof(uint32_t))) == NULL) {
+      cp_packed_free(pk);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+void cp_packed_free (cp_packed *pk) {
+  big_free(pk->k, pk->cap, sizeof(uint64_t));
+  big_free(pk->d, pk->cap, sizeof(uint32_t));
+  pk->k = NULL;
+  pk->d = NULL;
+}
+
 /* sort the packed keys and fill g->tab with the distinct tuples */
-static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
+int cp_packed_finish (cp_packed *pk, cp_grams *g, cp_err *err) {
   cp_idtab *h = &g->tab;
   size_t i, j, distinct = 0, n = (size_t)h->n;
   int db = pk->dbits;
@@ -239,7 +263,7 @@ static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
     size_t e = h->count++;
     int k;
     for (j = i; j < pk->m && (pk->k[j] >> db) == key; j++) {
-      uint32_t dj = db ? (uint32_t)(pk->k[j] & dmask) : pk->d[j];
+      uint32_t dj = db ? (uint32_t)(pk->k[j] & dmask) : pk->d ? pk->d[j] : 0;
       c++;
       if (j == i || dj != lastd) { df++; lastd = dj; }
     }
@@ -256,7 +280,7 @@ static int packed_finish (packed *pk, cp_grams *g, cp_err *err) {
 
 static int ngram_seg (cp_corpus *c, size_t seg, const cp_sopt *o, int n,
                       const cp_match *must, size_t nmust, cp_grams *g,
-                      packed *pk, uint32_t *dseq, cp_err *err) {
+                      cp_packed *pk, uint32_t *dseq, cp_err *err) {
   cp_view v;
   uint32_t ring[CP_NGRAM_MAX], rpos[CP_NGRAM_MAX], key[CP_NGRAM_MAX];
   const uint32_t *sents;
@@ -327,7 +351,7 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
   size_t i, ns;
   uint64_t ntok = 0, ndocs = 0;
   uint32_t dseq = 0;
-  packed pk;
+  cp_packed pk;
   int rc;
   memset(&pk, 0, sizeof(pk));
   if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
@@ -346,24 +370,8 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
     ntok += cp_seg_ntokens(cp_corpus_seg(c, i));
     ndocs += cp_seg_ndocs(cp_corpus_seg(c, i));
   }
-  while (pk.bits < 32 && ((uint64_t)1 << pk.bits) < (uint64_t)g->lex.n)
-    pk.bits++;
-  if (pk.bits == 0) pk.bits = 1;
-  if (n * pk.bits <= 64 && ndocs < UINT32_MAX && ntok < (uint64_t)SIZE_MAX / 16) {
-    pk.mask = (n * pk.bits == 64) ? ~(uint64_t)0
-                                  : (((uint64_t)1 << (n * pk.bits)) - 1);
-    int db = 1;
-    while (db < 32 && ((uint64_t)1 << db) <= ndocs) db++;
-    pk.cap = (size_t)ntok;
-    pk.k = (uint64_t *)big_alloc(pk.cap, sizeof(uint64_t));
-    if (n * pk.bits + db <= 64) pk.dbits = db;   /* one array */
-    else pk.d = (uint32_t *)big_alloc(pk.cap, sizeof(uint32_t));
-    if (pk.k == NULL || (pk.dbits == 0 && pk.d == NULL)) {  /* fall back: hashing */
-      big_free(pk.k, pk.cap, sizeof(uint64_t));
-      big_free(pk.d, pk.cap, sizeof(uint32_t));
-      pk.k = NULL; pk.d = NULL;
-    }
-  }
+  if (!cp_packed_init(&pk, n, g->lex.n, ndocs, ntok, 1))
+    cp_packed_free(&pk);                 /* too wide: hash the tuples */
   /* hashing: distinct n-grams grow almost linearly with tokens, so
   ** size the table once instead of rehashing a dozen times */
   if (pk.k == NULL && must == NULL && n > 1 &&
@@ -371,9 +379,8 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
     return OOM(err);
   for (i = 0; i < ns && rc == CP_OK; i++)
     rc = ngram_seg(c, i, o, n, must, nmust, g, &pk, &dseq, err);
-  if (rc == CP_OK && pk.k != NULL) rc = packed_finish(&pk, g, err);
-  big_free(pk.k, pk.cap, sizeof(uint64_t));
-  big_free(pk.d, pk.cap, sizeof(uint32_t));
+  if (rc == CP_OK && pk.k != NULL) rc = cp_packed_finish(&pk, g, err);
+  cp_packed_free(&pk);
   return rc;
 }
 

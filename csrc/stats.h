@@ -298,6 +298,27 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
                size_t nmust, cp_grams *out, cp_err *err);
 
 /*
+** Sort-based counting of id tuples (freq.c), shared by n-grams and
+** window pairs: when n ids fit in 64 bits, every occurrence is one
+** packed key (with the document's sequence number in the low bits, or
+** in d, if 'withdocs'), radix-sorted, and equal runs counted into a
+** cp_grams table in key (= string) order.  cp_packed_init returns 0
+** when the tuple is too wide or memory is short: hash instead.
+*/
+typedef struct cp_packed {
+  uint64_t *k;  uint32_t *d;  size_t m, cap;
+  int bits;                        /* bits per id */
+  int dbits;                       /* > 0: document number in the low
+                                      dbits of each key, d unused */
+  uint64_t mask;                   /* n*bits ones */
+} cp_packed;
+
+int cp_packed_init (cp_packed *pk, int n, uint32_t ntypes, uint64_t ndocs,
+                    uint64_t cap, int withdocs);
+int cp_packed_finish (cp_packed *pk, cp_grams *g, cp_err *err);
+void cp_packed_free (cp_packed *pk);
+
+/*
 ** Entries with count >= min sorted by count descending, then by their
 ** tuple of ids (= their strings) ascending.
 */

@@ -4,9 +4,9 @@
 **
 **   make && cc -O2 -Icsrc tools/segbench.c build/libcorpus.a \
 **        -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -o build/segbench
-**   python3 tools/segbench_extract.py /tmp/ungdc.bin  (all one line)
-**        ../shared/corpora/ungdc/*.jsonl
-**   build/segbench [-seg MB] [-tok] [-o out.seg] /tmp/ungdc.bin
+**   python3 tools/segbench_extract.py /tmp/ungdc.bin FILES
+**        (FILES: the ungdc JSON-lines files of ../shared/corpora)
+**   build/segbench [-seg MB] [-tok] [-check] [-o out.seg] /tmp/ungdc.bin
 **
 ** The input holds records "u32 idlen, id, u32 textlen, text" (written by
 ** tools/segbench_extract.py, so JSON decoding is not timed).  Documents

@@ -156,6 +156,22 @@ const char *cp_an_norm (cp_an *an, const char *s, size_t n, size_t *outlen) {
     an->buf[0] = '\0';  *outlen = 0;
     return an->buf;
   }
+  {  /* ASCII (most word types): NFKC and case folding reduce to
+     ** lower-casing, and ASCII has no ignorables or curly apostrophes */
+    size_t i;
+    for (i = 0; i < n; i++)
+      if ((unsigned char)s[i] >= 0x80) break;
+    if (i == n) {
+      if (!reserve(an, n)) return NULL;
+      for (i = 0; i < n; i++) {
+        char c = s[i];
+        an->buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+      }
+      an->buf[n] = '\0';
+      *outlen = n;
+      return an->buf;
+    }
+  }
   if (n > ((size_t)1 << 30))  /* utf8proc sizes are signed and grow 4x */
     return unify_apostrophes(an, (const unsigned char *)s, n, outlen);
   r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,

@@ -4,9 +4,13 @@
 ** Per segment, token conditions are compiled to "token sets" (tset):
 ** a test on a word id plus the norm types whose postings contain every
 ** position that can pass it (the candidates).  Sequences start from
-** the candidates of their cheapest fixed item (the anchor), walk back
-** to the start and match forward in the token stream with lazy
-** repetition; everything else combines spans and document lists.
+** the candidates of their cheapest fixed item (the anchor); sequences
+** of fixed items find the other items in their postings with forward
+** cursors (seq_fixed), the others walk back to the start and match
+** forward in the token stream with lazy repetition.  NEAR merges its
+** arguments' spans a document at a time.  Everything else combines
+** spans and document lists; when only documents are needed (document
+** counts, NOT) the evaluation skips to the next document after a hit.
 */
 #include <stdlib.h>
 #include <string.h>

@@ -6,12 +6,14 @@
 ** token spans (local positions) and the set of documents it matches.
 ** Token conditions compile to sets of word types, with the norm types
 ** whose postings hold every candidate position; sequences (phrases,
-** token patterns) start from the rarest fixed item's postings and check
-** their neighbours in the token stream.  AND / OR / NOT combine at the
-** document level (AND: the documents of every argument, hits are the
-** union of the positive arguments' spans; NOT removes documents).  A
-** document matched only through filters (NOT, metadata) yields one
-** match covering the whole document.  Deleted documents never appear.
+** token patterns) start from the rarest fixed item's postings and find
+** their neighbours in the other items' postings (or, for items that
+** repeat, in the token stream).  AND / OR / NOT combine at the document
+** level (AND: the documents of every argument, hits are the union of
+** the positive arguments' spans; NOT removes documents).  A document
+** matched only through filters (NOT, metadata) yields one match
+** covering the whole document.  Deleted documents never appear.
+** docs/QUERY.md ("How it runs") has the details.
 **
 ** Matches are (global doc number, global token positions [start,
 ** stop)), sorted by position.

@@ -422,3 +422,64 @@ describe("document counts", function ()
     end
   end)
 end)
+
+describe("the query cache", function ()
+  -- every answer that uses cached facts (document starts and lengths,
+  -- punctuation maps, field lengths) against a fresh corpus of the same
+  -- documents, as segments are added, merged and documents deleted
+  local json = require "cjson"
+  local QS = {'"crude oil"', '"of the company"', "NEAR(oil prices, 5)",
+              '[norm="oil"] []{0,2} [norm="prices"]', "oil AND prices",
+              '"oil , prices"', "oil NOT opec"}
+  local docs = {}
+  setup(function ()
+    for line in io.lines(REUTERS) do
+      local d = json.decode(line)
+      docs[#docs + 1] = {id = d.id, text = d.text, title = d.title}
+      if #docs == 1500 then break end
+    end
+  end)
+
+  local function answers (c)
+    local out = {}
+    for _, q in ipairs(QS) do
+      local s = assert(c:search(q, {limit = 5, fields = {title = 2}}))
+      local top = {}
+      for i, h in ipairs(s.hits) do top[i] = {h.id, ("%.9g"):format(h.score)} end
+      out[q] = {c:count(q), c:count(q, {docs = true}), s.total, top}
+    end
+    return out
+  end
+
+  local function fresh (list)
+    local c = corpus.new()
+    for _, d in ipairs(list) do assert(c:add(d)) end
+    return c
+  end
+
+  it("stays right as segments are added, merged and documents deleted", function ()
+    local dir = ("%s/cp_spec30_%d_%d"):format(os.getenv("TMPDIR") or "/tmp",
+                                              os.time(), math.random(1e9))
+    os.execute("rm -rf '" .. dir .. "'")
+    local w = assert(corpus.create(dir))
+    for i = 1, 500 do assert(w:add(docs[i])) end
+    w:commit()
+    local a = answers(w)                    -- fills the cache
+    assert.are.same(answers(fresh({table.unpack(docs, 1, 500)})), a)
+    for i = 501, 1000 do assert(w:add(docs[i])) end
+    w:commit()
+    for i = 1001, 1500 do assert(w:add(docs[i])) end
+    w:commit()                              -- three segments now
+    assert.are.same(answers(fresh(docs)), answers(w))
+    local kept = {}
+    for i, d in ipairs(docs) do
+      if i % 7 == 0 then assert(w:delete(d.id)) else kept[#kept + 1] = d end
+    end
+    w:commit()
+    assert.are.same(answers(fresh(kept)), answers(w))
+    w:optimize()                            -- one merged segment
+    assert.are.same(answers(fresh(kept)), answers(w))
+    w:close()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+end)

@@ -255,6 +255,7 @@ end
 M.parse = query.parse
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
+-- (opts.docs = true: the number of matching documents instead)
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end

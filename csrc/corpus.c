@@ -31,6 +31,10 @@ typedef struct segent {
   uint64_t doc_base, pos_base;
   uint8_t *deleted;         /* bitmap over local docs, NULL when none */
   uint32_t ndeleted;
+  int verified;             /* cp_seg_verify (and the hash) passed */
+  int hashed;               /* 'hash' is the expected XXH64 of the image */
+  uint64_t hash;
+  char *name;               /* for messages (a file name), or NULL */
 } segent;
 
 /* open-addressing set of the ids of pending (unsealed) documents */
@@ -156,6 +160,7 @@ static void seg_release (segent *e) {
   if (e->freefn != NULL) e->freefn(e->img, e->size, e->ud);
   else free(e->img);
   free(e->deleted);
+  free(e->name);
   memset(e, 0, sizeof(*e));
 }
 
@@ -213,18 +218,64 @@ int cp_corpus_attach (cp_corpus *c, void *img, size_t size,
   return CP_OK;
 }
 
+/*
+** Lazy verification.  Opening an index maps its segments and reads only
+** their tables; the first read then checks each attached image once: its
+** XXH64 against the one the manifest recorded (when given) and the
+** O(tokens) ranges the accessors rely on.  So open time stays flat, and
+** a damaged file is reported by the first query that touches it instead
+** of serving wrong results.
+*/
+static int verify_segs (cp_corpus *c, cp_err *err) {
+  size_t i;
+  for (i = 0; i < c->nsegs; i++) {
+    segent *e = &c->segs[i];
+    cp_err e2;
+    const char *name;
+    if (e->verified) continue;
+    name = e->name ? e->name : "segment";
+    if (e->hashed && XXH64(e->img, e->size, 0) != e->hash)
+      return cp_err_set(err, CP_ECORRUPT, "%s: checksum mismatch (file "
+                        "damaged)", name);
+    if (cp_seg_verify(e->seg, &e2) != CP_OK)
+      return cp_err_set(err, CP_ECORRUPT, "%s: %s", name, e2.msg);
+    e->verified = 1;
+  }
+  return CP_OK;
+}
+
 int cp_corpus_flush (cp_corpus *c, cp_err *err) {
   void *img;
   size_t size;
   int rc;
   if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_flush: NULL corpus");
+  if ((rc = verify_segs(c, err)) != CP_OK) return rc;
   if (cp_segw_ndocs(c->w) == 0) return CP_OK;
   rc = cp_segw_finish(c->w, &img, &size, err);
   if (rc != CP_OK) return rc;
   rc = cp_corpus_attach(c, img, size, NULL, NULL, err);
   if (rc != CP_OK) { free(img); return rc; }
+  c->segs[c->nsegs - 1].verified = 1;   /* built here, never left memory */
   idset_clear(&c->pend);
   c->wbytes = 0;
+  return CP_OK;
+}
+
+int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,
+                      const char *name, cp_err *err) {
+  segent *e;
+  if (c == NULL || i >= c->nsegs)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_expect: no segment %zu", i);
+  e = &c->segs[i];
+  if (name != NULL) {
+    char *copy = strdup(name);
+    if (copy == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+    free(e->name);
+    e->name = copy;
+  }
+  e->hash = hash;
+  e->hashed = 1;
+  e->verified = 0;
   return CP_OK;
 }
 

@@ -49,8 +49,19 @@ typedef struct cp_docin {
 int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
                    cp_err *err);
 
-/* seal pending documents into a segment */
+/*
+** Make the corpus ready for reading: seal pending documents into a
+** segment, and verify each attached image not yet verified (its XXH64
+** when cp_corpus_expect gave one, then cp_seg_verify).  Every read path
+** calls it first; a damaged image gives CP_ECORRUPT naming it.
+*/
 int cp_corpus_flush (cp_corpus *c, cp_err *err);
+
+/* expect segment i's image to hash (XXH64, seed 0) to 'hash'; 'name'
+** (copied; may be NULL) names it in messages.  Checked lazily by the
+** next cp_corpus_flush. */
+int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,
+                      const char *name, cp_err *err);
 
 /* take ownership of a segment image (as written by cp_segw_finish) and
 ** append it; 'freefn' releases it (NULL: free()) */

@@ -366,15 +366,32 @@ static int map_all (const cp_index *ix, const cp_man *m, size_t from,
   return rc;
 }
 
-/* hand mapped segments to the corpus (appended in order) */
-static int attach_all (cp_corpus *c, fmap *maps, size_t n, cp_err *err) {
+/*
+** Hand mapped segments [from, from+n) of manifest 'm' to the corpus
+** (appended in order), each with the checksum the manifest records: the
+** corpus verifies it on the first read (lazy verification, corpus.h), so
+** open maps files but reads only their tables.
+*/
+static int attach_all (const cp_index *ix, const cp_man *m, size_t from,
+                       cp_corpus *c, fmap *maps, size_t n, cp_err *err) {
   size_t i;
   int rc = CP_OK;
   for (i = 0; i < n; i++) {
     if (rc == CP_OK) {
       rc = cp_corpus_attach(c, maps[i].img, maps[i].size, unmap_seg,
                             (void *)(intptr_t)(maps[i].fd + 1), err);
-      if (rc == CP_OK) { maps[i].img = NULL; maps[i].fd = -1; }
+      if (rc == CP_OK) {
+        const cp_man_seg *sg = &m->segs[from + i];
+        size_t len = strlen(ix->path) + strlen(sg->name) + 2;
+        char *name = malloc(len);
+        maps[i].img = NULL; maps[i].fd = -1;
+        if (name == NULL) rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+        else {
+          snprintf(name, len, "%s/%s", ix->path, sg->name);
+          rc = cp_corpus_expect(c, cp_corpus_nsegs(c) - 1, sg->hash, name, err);
+          free(name);
+        }
+      }
     }
     fmap_release(&maps[i]);   /* on error: the rest */
   }
@@ -471,7 +488,7 @@ int cp_index_open (const char *path, unsigned flags, cp_index **ixp,
     cp_index_close(ix);
     return err ? err->code : CP_ENOMEM;
   }
-  rc = attach_all(c, maps, ix->m.nsegs, err);
+  rc = attach_all(ix, &ix->m, 0, c, maps, ix->m.nsegs, err);
   free(maps);
   if (rc == CP_OK) rc = apply_deletions(&ix->m, 0, c, err);
   if (rc != CP_OK) {
@@ -970,7 +987,7 @@ int cp_index_refresh (cp_index *ix, cp_corpus *c, int *changed, cp_err *err) {
   /* everything is mapped and checked: only memory can fail from here */
   cp_corpus_set_readonly(c, 0);
   cp_corpus_truncate(c, from, 1);
-  rc = attach_all(c, maps, nm.nsegs - from, err);
+  rc = attach_all(ix, &nm, from, c, maps, nm.nsegs - from, err);
   free(maps);
   if (rc == CP_OK) rc = apply_deletions(&nm, 0, c, err);
   cp_corpus_set_readonly(c, 1);

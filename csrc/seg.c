@@ -323,13 +323,8 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
     goto fail;
   }
   if ((rc = check_docs(s, err)) != CP_OK) goto fail;
-  if (!below(s->stream, s->ntok, s->nt[CP_WORD]) ||
-      !below(s->post, s->ntok, s->ntok) ||
-      !below(s->sents, s->nsents, s->ntok) ||
-      !below(s->paras, s->nparas, s->ntok)) {
-    rc = corrupt(err, "stream, postings or structure out of range");
-    goto fail;
-  }
+  /* the O(tokens) range checks are cp_seg_verify's: open stays O(types +
+  ** docs), so opening an index of any size reads only its tables */
   *out = s;
   return CP_OK;
 fail:
@@ -849,9 +844,25 @@ static int check_layout (const cp_seg *s) {
   return cp_rd32(s->base + CP_H_RESERVED) == 0;
 }
 
+/*
+** The range checks every token accessor relies on (stream ids are word
+** ids, postings and structure starts are positions); O(tokens), run once
+** before the first read (cp_corpus_flush does it for attached images).
+*/
+int cp_seg_verify (const cp_seg *s, cp_err *err) {
+  if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_verify: no segment");
+  if (!below(s->stream, s->ntok, s->nt[CP_WORD]) ||
+      !below(s->post, s->ntok, s->ntok) ||
+      !below(s->sents, s->nsents, s->ntok) ||
+      !below(s->paras, s->nparas, s->ntok))
+    return corrupt(err, "stream, postings or structure out of range");
+  return CP_OK;
+}
+
 int cp_seg_check (const cp_seg *s, cp_err *err) {
   int i, l, rc;
   if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_check: no segment");
+  if ((rc = cp_seg_verify(s, err)) != CP_OK) return rc;
   if (!check_layout(s))
     return corrupt(err, "overlapping sections or nonzero padding");
   for (i = 1; i < CP_SEC_COUNT; i++)

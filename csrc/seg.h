@@ -94,12 +94,17 @@ typedef struct cp_seg cp_seg;
 /*
 ** Open a reader over [data, data+size).  The bytes are borrowed: they
 ** must stay valid and unchanged while the reader lives.  Checks magic,
-** version, section table, section bounds/alignment and every array
-** count/offset the accessors rely on (O(types + docs), not O(tokens));
-** the checksum of each section is verified by cp_seg_check.
+** version, section table, section bounds/alignment and the lexicon,
+** map, offset and document tables (O(types + docs), not O(tokens)).
+** Before reading tokens (stream, postings, spans, sentence starts) a
+** reader of bytes it did not build must call cp_seg_verify once: the
+** corpus does so on the first read after attaching an image.
 */
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err);
 void cp_seg_close (cp_seg *s);
+
+/* the O(tokens) range checks the token accessors rely on */
+int cp_seg_verify (const cp_seg *s, cp_err *err);
 
 /* full verification: checksums and every invariant (O(size)) */
 int cp_seg_check (const cp_seg *s, cp_err *err);
@@ -147,7 +152,7 @@ const uint32_t *cp_seg_stem_norms (const cp_seg *s, uint32_t stem_id,
 /* -- token stream ---------------------------------------------------- */
 
 /* word id at every position: an array of cp_seg_ntokens entries, every
-** entry < cp_seg_ntypes(CP_WORD) (checked at open) */
+** entry < cp_seg_ntypes(CP_WORD) (checked by cp_seg_verify) */
 const uint32_t *cp_seg_stream (const cp_seg *s);
 
 /* positions of a norm type, sorted ascending; NULL/0 if out of range */

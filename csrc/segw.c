@@ -39,6 +39,7 @@ typedef struct docrec {
   size_t nsents, nparas;        /* lengths of sents/paras before this doc */
   size_t nspanx;                /* length of spanx before this doc */
   uint64_t invalid;             /* U+FFFD substitutions in this doc */
+  XXH64_state_t thash;          /* TEXT checksum state before this doc */
 } docrec;
 
 struct cp_segw {
@@ -58,6 +59,8 @@ struct cp_segw {
                           ** (repaired) texts back to back: finish()
                           ** grows this block into the image */
   size_t tn, tcap;
+  XXH64_state_t thash;    /* checksum of the texts so far: hashed while
+                          ** hot in cache, not re-read by finish() */
   cp_bytes docstr;        /* ids and encoded metadata */
   docrec *docs;
   size_t ndocs, capdocs;
@@ -84,6 +87,7 @@ cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
   w->an = an;
   w->mode = mode;
   cp_rawmap_init(&w->raw);
+  XXH64_reset(&w->thash, 0);
   return w;
 }
 
@@ -104,6 +108,7 @@ static void reset (cp_segw *w) {
   free(w->tbuf);
   w->tbuf = NULL;
   w->tn = w->tcap = 0;
+  XXH64_reset(&w->thash, 0);
   cp_bytes_free(&w->docstr);
   free(w->docs);
   w->docs = NULL;
@@ -136,6 +141,7 @@ static void clear (cp_segw *w) {
   w->stream.n = w->spang.n = w->spanc.n = w->spanx.n = 0;
   w->sents.n = w->paras.n = 0;
   w->tn = w->tbuf ? TEXT0 : 0;
+  XXH64_reset(&w->thash, 0);
   w->docstr.n = 0;
   w->ndocs = 0;
   w->invalid = 0;
@@ -313,6 +319,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->sents.n = d->nsents;
     w->paras.n = d->nparas;
     w->tn = TEXT0 + d->text_off;
+    w->thash = d->thash;
     w->docstr.n = d->id_off;
     w->ndocs = nd;
   }
@@ -488,11 +495,15 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   d.nparas = w->paras.n;
   d.nspanx = w->spanx.n;
   d.invalid = ninv;
+  d.thash = w->thash;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
   rc = addtokens(w, text, len, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  goto done; }
-  if (len) memcpy(w->tbuf + w->tn, text, len);   /* reserved above */
+  if (len) {   /* reserved above */
+    memcpy(w->tbuf + w->tn, text, len);
+    XXH64_update(&w->thash, w->tbuf + w->tn, len);
+  }
   w->tn += len;
   cp_bytes_append(&w->docstr, id, idlen);
   metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
@@ -572,6 +583,28 @@ typedef struct secinfo {
 
 static size_t align8 (size_t x) { return (x + 7) & ~(size_t)7; }
 
+/*
+** Copy section 'id' from 'src' into the image in blocks, hashing each
+** block right after copying it, while it is still in cache: reading
+** the whole image a second time for the checksums cost more than the
+** hashing itself.
+*/
+static void copysum (unsigned char *out, const secinfo *sec, int id,
+                     const void *src, uint64_t *sum, int *have) {
+  const size_t blk = (size_t)1 << 16;
+  size_t n = (size_t)sec[id].size, o;
+  unsigned char *dst = out + sec[id].off;
+  XXH64_state_t st;
+  XXH64_reset(&st, 0);
+  for (o = 0; o < n; o += blk) {
+    size_t k = n - o < blk ? n - o : blk;
+    memcpy(dst + o, (const char *)src + o, k);
+    XXH64_update(&st, dst + o, k);
+  }
+  sum[id] = XXH64_digest(&st);
+  have[id] = 1;
+}
+
 int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   uint32_t *freq[CP_NLAYERS] = {NULL, NULL, NULL};
   uint32_t *map[CP_NLAYERS] = {NULL, NULL, NULL};
@@ -589,9 +622,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   winfo *wi = NULL;
   ninfo *ni = NULL;
   sinfo *si = NULL;
+  uint64_t sum[CP_SEC_COUNT];       /* checksums computed on the way */
+  int have[CP_SEC_COUNT];
+  XXH64_state_t hs;
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
   *img = NULL;  *size = 0;
+  memset(have, 0, sizeof(have));
   if (!cp_seg_host_le())
     return cp_err_set(err, CP_EINVAL, "segments need a little-endian host");
   T = w->stream.n;
@@ -742,8 +779,10 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       po[k + 1] = po[k] + nf[k];
     }
     for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
+    XXH64_reset(&hs, 0);
     for (d = 0; d < D; d++) {
       uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
+      uint32_t p0 = p;
       for (; p < e; p++) {
         winfo *x = &wi[w->stream.v[p]];
         ninfo *y = &ni[x->nid];
@@ -754,7 +793,10 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
         if (y->last != d) { y->last = d;  y->df++; }
         if (z->last != d) { z->last = d;  z->df++; }
       }
+      if (e > p0) XXH64_update(&hs, st + p0, 4 * (size_t)(e - p0));
     }
+    sum[CP_SEC_STREAM] = XXH64_digest(&hs);
+    have[CP_SEC_STREAM] = 1;
     {
       uint32_t *dw = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_WORD)].off) + nt[CP_WORD];
       uint32_t *dn = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off) + nt[CP_NORM];
@@ -766,18 +808,14 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     }
   }
   /* 6. spans, structure, documents */
-  if (T) {
-    memcpy(out + sec[CP_SEC_SPANS].off, w->spang.v, 2 * T);
-    memcpy(out + sec[CP_SEC_SPANC].off, w->spanc.v, 4 * w->spanc.n);
-  }
-  if (w->spanx.n)
-    memcpy(out + sec[CP_SEC_SPANX].off, w->spanx.v, 4 * w->spanx.n);
-  if (w->sents.n)
-    memcpy(out + sec[CP_SEC_SENTS].off, w->sents.v, 4 * w->sents.n);
-  if (w->paras.n)
-    memcpy(out + sec[CP_SEC_PARAS].off, w->paras.v, 4 * w->paras.n);
-  if (w->docstr.n)
-    memcpy(out + sec[CP_SEC_DOCSTR].off, w->docstr.v, w->docstr.n);
+  copysum(out, sec, CP_SEC_SPANS, w->spang.v, sum, have);
+  copysum(out, sec, CP_SEC_SPANC, w->spanc.v, sum, have);
+  copysum(out, sec, CP_SEC_SPANX, w->spanx.v, sum, have);
+  copysum(out, sec, CP_SEC_SENTS, w->sents.v, sum, have);
+  copysum(out, sec, CP_SEC_PARAS, w->paras.v, sum, have);
+  copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
+  sum[CP_SEC_TEXT] = XXH64_digest(&w->thash);
+  have[CP_SEC_TEXT] = 1;
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];
@@ -812,7 +850,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     cp_wr32(e + 4, 0);
     cp_wr64(e + 8, sec[s].off);
     cp_wr64(e + 16, sec[s].size);
-    cp_wr64(e + 24, XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
+    cp_wr64(e + 24, have[s] ? sum[s] :
+                    XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
   }
   cp_wr64(out + hdrsize - 8, XXH64(out, hdrsize - 8, 0));
   *img = out;

@@ -65,11 +65,12 @@ static void *build (cp_an *an, tdoc *docs, size_t n, size_t *size) {
 }
 
 /* call every accessor on an opened (possibly damaged) segment: must not
-** crash; returns a value so the calls are not optimized away */
+** crash; returns a value so the calls are not optimized away.  Token
+** arrays are read only after cp_seg_verify, as seg.h requires. */
 static unsigned long touch (const cp_seg *s) {
   unsigned long acc = 0;
   uint32_t i, n, lo, hi;
-  int l;
+  int l, tokens_ok = cp_seg_verify(s, NULL) == CP_OK;
   cp_docinfo d;
   for (l = 0; l < CP_NLAYERS; l++) {
     for (i = 0; i < cp_seg_ntypes(s, l) && i < 50; i++) {
@@ -85,7 +86,7 @@ static unsigned long touch (const cp_seg *s) {
   }
   for (i = 0; i < cp_seg_ntypes(s, CP_NORM) && i < 50; i++) {
     const uint32_t *p = cp_seg_postings(s, i, &n);
-    if (p && n) acc += p[n - 1] + cp_seg_stream(s)[p[0]];
+    if (p && n && tokens_ok) acc += p[n - 1] + cp_seg_stream(s)[p[0]];
     acc += cp_seg_norm_stem(s, i);
   }
   for (i = 0; i < cp_seg_ntypes(s, CP_STEM) && i < 50; i++) {
@@ -94,8 +95,10 @@ static unsigned long touch (const cp_seg *s) {
   }
   for (i = 0; i < cp_seg_ntokens(s); i += 7) {
     uint32_t b0, b1;
-    acc += cp_seg_map(s, CP_STEM, cp_seg_stream(s)[i]);
-    acc += cp_seg_type_punct(s, cp_seg_stream(s)[i]);
+    if (tokens_ok) {
+      acc += cp_seg_map(s, CP_STEM, cp_seg_stream(s)[i]);
+      acc += cp_seg_type_punct(s, cp_seg_stream(s)[i]);
+    }
     acc += cp_seg_doc_of(s, i) + cp_seg_sent_of(s, i) + cp_seg_para_of(s, i);
     if (cp_seg_tok_span(s, i, &b0, &b1) == CP_OK) {
       uint32_t dn = cp_seg_doc_of(s, i);
@@ -143,7 +146,8 @@ static void test_segment (cp_an *an, tdoc *docs, size_t nd) {
   int l, ok;
   TAP_OK(img != NULL && size % 8 == 0, "built an image of %zu bytes", size);
   if (img == NULL) return;
-  TAP_OK(cp_seg_open(&s, img, size, &e) == CP_OK, "open");
+  TAP_OK(cp_seg_open(&s, img, size, &e) == CP_OK &&
+         cp_seg_verify(s, &e) == CP_OK, "open and verify");
   if (s == NULL) { printf("# %s\n", e.msg);  free(img);  return; }
   ok = cp_seg_check(s, &e) == CP_OK;
   TAP_OK(ok, "cp_seg_check passes%s%s", ok ? "" : ": ", ok ? "" : e.msg);

@@ -33,11 +33,12 @@ static unsigned long walk (const cp_seg *s) {
   uint32_t p, t, nn, b0, b1, lo, hi;
   int l;
   cp_docinfo d;
+  int tokens_ok = cp_seg_verify(s, NULL) == CP_OK;   /* as seg.h asks */
   for (p = 0; p < cp_seg_ntokens(s); p++) {
     if (cp_seg_tok_span(s, p, &b0, &b1) == CP_OK &&
         cp_seg_doc(s, cp_seg_doc_of(s, p), &d) == CP_OK && b1 > b0)
       acc += (unsigned char)d.text[b1 - 1];
-    acc += cp_seg_map(s, CP_STEM, cp_seg_stream(s)[p]);
+    if (tokens_ok) acc += cp_seg_map(s, CP_STEM, cp_seg_stream(s)[p]);
     acc += cp_seg_sent_of(s, p) + cp_seg_para_of(s, p);
   }
   for (l = 0; l < CP_NLAYERS; l++)
@@ -48,7 +49,7 @@ static unsigned long walk (const cp_seg *s) {
       cp_seg_lex_range(s, l, x, len ? 1 : 0, &lo, &hi);
       acc += hi - lo + cp_seg_type_freq(s, l, t) + cp_seg_type_docfreq(s, l, t);
     }
-  for (t = 0; t < cp_seg_ntypes(s, CP_NORM); t++) {
+  for (t = 0; t < cp_seg_ntypes(s, CP_NORM) && tokens_ok; t++) {
     const uint32_t *pp = cp_seg_postings(s, t, &nn);
     if (nn) acc += cp_seg_stream(s)[pp[nn - 1]];
   }

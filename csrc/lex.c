@@ -149,22 +149,29 @@ void cp_lex_free (cp_lex *x) {
 static void place (uint64_t *slots, size_t mask, uint64_t h, uint32_t id) {
   size_t i = (size_t)h & mask;
   while (slots[i] != 0) i = (i + 1) & mask;
-  slots[i] = ((h >> 32) << 32) | ((uint64_t)id + 1);
+  slots[i] = ((uint64_t)(uint32_t)h << 32) | ((uint64_t)id + 1);
 }
 
-/* double the slot table; hashes are recomputed from the strings, which
-** costs less than storing them */
+/* double the slot table: the tags are the hashes' low bits, which is
+** all placing needs while the table has at most 2^32 slots */
 static int rehash (cp_lex *x) {
-  size_t ns = x->mask ? (x->mask + 1) * 2 : 64;
+  size_t ns = x->mask ? (x->mask + 1) * 2 : 64, i;
   uint64_t *slots;
-  uint32_t id;
   if (ns > SIZE_MAX / sizeof(uint64_t)) return 0;
   slots = (uint64_t *)calloc(ns, sizeof(uint64_t));
   if (slots == NULL) return 0;
-  for (id = 0; id < x->n; id++) {
-    size_t len;
-    const char *s = cp_lex_str(x, id, &len);
-    place(slots, ns - 1, cp_lex_hash(s, len), id);
+  if (ns - 1 <= 0xffffffffu) {
+    for (i = 0; x->mask && i <= x->mask; i++)
+      if (x->slots[i] != 0)
+        place(slots, ns - 1, x->slots[i] >> 32, (uint32_t)x->slots[i] - 1);
+  }
+  else {
+    uint32_t id;
+    for (id = 0; id < x->n; id++) {
+      size_t len;
+      const char *s = cp_lex_str(x, id, &len);
+      place(slots, ns - 1, cp_lex_hash(s, len), id);
+    }
   }
   free(x->slots);
   x->slots = slots;

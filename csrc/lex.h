@@ -62,9 +62,10 @@ static inline int cp_bytes_append (cp_bytes *b, const void *p, size_t n) {
 /*
 ** Strings live back to back in 'str'; string i is
 ** str[off[i] .. off[i+1]).  'slots' is an open-addressing table (linear
-** probing, load <= 1/2) of (high 32 bits of the hash << 32 | id + 1),
-** 0 meaning empty: the tag rejects almost every non-matching slot
-** without touching the strings.
+** probing, load <= 1/2) of (low 32 bits of the hash << 32 | id + 1), 0
+** meaning empty.  The tag rejects almost every non-matching slot without
+** touching the strings, and since the home slot is hash & mask, growing
+** the table needs neither the strings nor their hashes.
 */
 typedef struct cp_lex {
   cp_bytes str;
@@ -82,7 +83,7 @@ static inline uint64_t cp_lex_hash (const void *s, size_t n) {
 static inline int64_t cp_lex_find (const cp_lex *x, const char *s, size_t n,
                                    uint64_t h) {
   size_t i;
-  uint64_t tag = h >> 32;
+  uint64_t tag = (uint32_t)h;
   if (x->mask == 0) return -1;
   for (i = (size_t)h & x->mask; ; i = (i + 1) & x->mask) {
     uint64_t sl = x->slots[i];

@@ -536,6 +536,7 @@ int cp_segw_truncate (cp_segw *w, uint32_t ndocs, cp_err *err) {
 ** ================================================================= */
 
 typedef struct sortent {
+  uint64_t pre;           /* first 8 bytes, big-endian, zero padded */
   const char *s;
   uint32_t len, id;
 } sortent;
@@ -543,11 +544,24 @@ typedef struct sortent {
 /* bytewise order, a proper prefix first; ties (doc ids only) by number */
 static int cmpent (const void *a, const void *b) {
   const sortent *x = (const sortent *)a, *y = (const sortent *)b;
-  uint32_t m = x->len < y->len ? x->len : y->len;
-  int c = m ? memcmp(x->s, y->s, m) : 0;
+  uint32_t m;
+  int c;
+  /* zero padding orders a shorter string first, as memcmp + length does,
+  ** so unequal prefixes decide alone (most comparisons) */
+  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  m = x->len < y->len ? x->len : y->len;
+  c = m ? memcmp(x->s, y->s, m) : 0;
   if (c != 0) return c;
   if (x->len != y->len) return x->len < y->len ? -1 : 1;
   return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static uint64_t prefix8 (const char *s, size_t len) {
+  uint64_t p = 0;
+  size_t i;
+  for (i = 0; i < 8; i++)
+    p = (p << 8) | (i < len ? (unsigned char)s[i] : 0);
+  return p;
 }
 
 /*
@@ -566,6 +580,7 @@ static int sortlex (const cp_lex *x, const uint32_t *freq, uint32_t *map,
       size_t len;
       e[k].s = cp_lex_str(x, i, &len);
       e[k].len = (uint32_t)len;
+      e[k].pre = prefix8(e[k].s, len);
       e[k].id = i;
       k++;
     }
@@ -655,6 +670,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   for (i = 0; i < D; i++) {
     byid[i].s = w->docstr.v + w->docs[i].id_off;
     byid[i].len = w->docs[i].idlen;
+    byid[i].pre = prefix8(byid[i].s, byid[i].len);
     byid[i].id = (uint32_t)i;
   }
   qsort(byid, D, sizeof(sortent), cmpent);

@@ -108,12 +108,6 @@ static int radix_sort (uint32_t *a, size_t n) {
   return CP_OK;
 }
 
-static int span_cmp (const void *a, const void *b) {
-  const cp_span *x = (const cp_span *)a, *y = (const cp_span *)b;
-  if (x->s != y->s) return x->s < y->s ? -1 : 1;
-  if (x->e != y->e) return x->e < y->e ? -1 : 1;
-  return 0;
-}
 
 /* }================================================================ */
 
@@ -1118,13 +1112,18 @@ done:
 ** has: the documents-only path of a single token fills them itself) */
 static int docs_of_spans (ctx *x, cp_res *r) {
   size_t i;
-  uint32_t ds, de;
+  uint32_t ds, de, d, end;
   if (r->sp.n == 0) return CP_OK;
   r->docs.n = 0;
-  for (i = 0; i < r->sp.n; i++) {
-    uint32_t d = doc_at(x, r->sp.v[i].s, &ds, &de);
-    if (r->docs.n == 0 || r->docs.v[r->docs.n - 1] != d)
-      if (cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);
+  d = doc_at(x, r->sp.v[0].s, &ds, &de);
+  end = de;
+  if (cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);
+  for (i = 1; i < r->sp.n; i++) {
+    uint32_t s0 = r->sp.v[i].s;
+    if (s0 < end) continue;             /* same document: most spans */
+    d = doc_at(x, s0, &ds, &de);
+    end = de;
+    if (cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);
   }
   return CP_OK;
 }
@@ -1148,18 +1147,27 @@ static void filter_spans (ctx *x, cp_spans *sp, const cp_u32s *docs) {
   sp->n = o;
 }
 
-/* merge b's spans into a's (both sorted, unique) */
+static uint64_t span_key (const cp_span *x) {
+  return (uint64_t)x->s << 32 | x->e;
+}
+
+/* merge b's spans into a's (both sorted, unique); the (s, e) order is
+** one 64-bit comparison */
 static int merge_spans (cp_spans *a, const cp_spans *b) {
   cp_spans r = {NULL, 0, 0};
-  size_t i = 0, j = 0;
+  size_t i = 0, j = 0, k = 0;
   if (b->n == 0) return CP_OK;
   if (grow((void **)&r.v, &r.cap, a->n + b->n, sizeof(cp_span)) != CP_OK)
     return CP_ENOMEM;
-  while (i < a->n || j < b->n) {
-    int c = i >= a->n ? 1 : j >= b->n ? -1 : span_cmp(&a->v[i], &b->v[j]);
-    if (c <= 0) { r.v[r.n++] = a->v[i++]; if (c == 0) j++; }
-    else r.v[r.n++] = b->v[j++];
+  while (i < a->n && j < b->n) {
+    uint64_t ka = span_key(&a->v[i]), kb = span_key(&b->v[j]);
+    r.v[k++] = ka <= kb ? a->v[i] : b->v[j];
+    i += ka <= kb;
+    j += kb <= ka;
   }
+  if (i < a->n) { memcpy(r.v + k, a->v + i, (a->n - i) * sizeof(cp_span)); k += a->n - i; }
+  if (j < b->n) { memcpy(r.v + k, b->v + j, (b->n - j) * sizeof(cp_span)); k += b->n - j; }
+  r.n = k;
   free(a->v);
   *a = r;
   return CP_OK;
@@ -1761,48 +1769,203 @@ static const cp_limits default_limits = {
   CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND
 };
 
+/*
+** Set up the evaluation of local documents [doc_lo, doc_hi) of segment
+** 'segi'; *empty is set when there is nothing to evaluate.  ctx_close
+** releases what it took.
+*/
+static int ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
+                     const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
+                     int *empty, cp_err *err) {
+  cp_docinfo di;
+  memset(x, 0, sizeof(*x));
+  *empty = 1;
+  x->c = c;
+  x->qc = qc;
+  x->segi = segi;
+  x->s = cp_corpus_seg(c, segi);
+  x->lim = lim ? lim : &default_limits;
+  x->err = err;
+  if (x->s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
+  x->an = cp_corpus_analyzer(c);
+  x->mode = cp_corpus_mode(c);
+  x->stream = cp_seg_stream(x->s);
+  x->ntok = cp_seg_ntokens(x->s);
+  x->ndocs = cp_seg_ndocs(x->s);
+  if (doc_hi > x->ndocs) doc_hi = x->ndocs;
+  x->doc_lo = doc_lo;
+  x->doc_hi = doc_hi;
+  if (doc_lo >= doc_hi) return CP_OK;
+  if (cp_seg_doc(x->s, doc_lo, &di) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "bad document table");
+  x->pos_lo = di.tok_start;
+  if (cp_seg_doc(x->s, doc_hi - 1, &di) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "bad document table");
+  x->pos_hi = di.tok_start + di.tok_count;
+  if (x->an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
+  if ((x->dstart = cp_qc_dstart(qc, c, segi, &x->dstart_tmp)) == NULL)
+    return oom(x);
+  *empty = 0;
+  return CP_OK;
+}
+
+static void ctx_close (ctx *x) {
+  free(x->dstart_tmp);
+  free(x->npunct_tmp);
+  x->dstart_tmp = NULL;
+  x->npunct_tmp = NULL;
+}
+
 int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                  const cp_plan *p, const cp_limits *lim,
                  uint32_t doc_lo, uint32_t doc_hi, int need,
                  const cp_pnode *const *leaves, size_t nleaves,
                  cp_res *leafres, cp_res *out, cp_err *err) {
   ctx x;
-  cp_docinfo di;
-  int rc;
-  memset(&x, 0, sizeof(x));
-  x.c = c;
-  x.qc = qc;
-  x.docsonly = need == CP_NEED_DOCS;
-  if (need == CP_NEED_SPANS) x.nodocs = cp_plan_root(p);
-  x.segi = segi;
-  x.s = cp_corpus_seg(c, segi);
-  x.lim = lim ? lim : &default_limits;
-  x.err = err;
-  if (x.s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
-  x.an = cp_corpus_analyzer(c);
-  x.mode = cp_corpus_mode(c);
-  x.stream = cp_seg_stream(x.s);
-  x.ntok = cp_seg_ntokens(x.s);
-  x.ndocs = cp_seg_ndocs(x.s);
-  if (doc_hi > x.ndocs) doc_hi = x.ndocs;
-  x.doc_lo = doc_lo;
-  x.doc_hi = doc_hi;
-  if (doc_lo >= doc_hi) return CP_OK;
-  if (cp_seg_doc(x.s, doc_lo, &di) != CP_OK)
-    return cp_err_set(err, CP_ECORRUPT, "bad document table");
-  x.pos_lo = di.tok_start;
-  if (cp_seg_doc(x.s, doc_hi - 1, &di) != CP_OK)
-    return cp_err_set(err, CP_ECORRUPT, "bad document table");
-  x.pos_hi = di.tok_start + di.tok_count;
-  x.leaves = leaves;
-  x.nleaves = nleaves;
-  x.leafres = leafres;
-  if (x.an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
-  if ((x.dstart = cp_qc_dstart(qc, c, segi, &x.dstart_tmp)) == NULL)
-    return oom(&x);
-  rc = eval(&x, cp_plan_root(p), out);
-  free(x.dstart_tmp);
-  free(x.npunct_tmp);
+  int rc, empty;
+  rc = ctx_open(&x, c, qc, segi, lim, doc_lo, doc_hi, &empty, err);
+  if (rc == CP_OK && !empty) {
+    x.docsonly = need == CP_NEED_DOCS;
+    if (need == CP_NEED_SPANS) x.nodocs = cp_plan_root(p);
+    x.leaves = leaves;
+    x.nleaves = nleaves;
+    x.leafres = leafres;
+    rc = eval(&x, cp_plan_root(p), out);
+  }
+  ctx_close(&x);
+  return rc;
+}
+
+/*
+** The matches of a root AND / OR in one segment, counted without
+** building its span list: the arguments are evaluated one by one, their
+** documents combined as eval_bool does, and in each resulting live
+** document the distinct spans of all arguments are counted by walking
+** their lists side by side (1 for a document without spans).
+*/
+static int count_bool (ctx *x, const cp_pnode *n, uint64_t *count) {
+  const cp_pnode *k;
+  size_t na = n->nkids, i, j, *at = NULL;
+  cp_res *kr, docs;
+  int rc = CP_OK, first = 1;
+  memset(&docs, 0, sizeof(docs));
+  if (na == 0) return CP_OK;
+  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL ||
+      (at = (size_t *)calloc(na, sizeof(size_t))) == NULL) {
+    free(kr);
+    return oom(x);
+  }
+  for (i = 0, k = n->kid; k != NULL && rc == CP_OK; k = k->next, i++) {
+    if ((rc = eval(x, k, &kr[i])) != CP_OK) break;
+    if (first) {
+      rc = cp_u32s_push(&docs.docs, 0) == CP_OK ? CP_OK : oom(x);
+      docs.docs.n = 0;
+      for (j = 0; j < kr[i].docs.n && rc == CP_OK; j++)
+        if (cp_u32s_push(&docs.docs, kr[i].docs.v[j]) != CP_OK) rc = oom(x);
+      first = 0;
+    }
+    else if (n->kind == CP_P_AND) {
+      size_t p = 0, q = 0, o = 0;
+      while (p < docs.docs.n && q < kr[i].docs.n) {
+        if (docs.docs.v[p] < kr[i].docs.v[q]) p++;
+        else if (docs.docs.v[p] > kr[i].docs.v[q]) q++;
+        else { docs.docs.v[o++] = docs.docs.v[p]; p++; q++; }
+      }
+      docs.docs.n = o;
+    }
+    else {
+      cp_u32s u = {NULL, 0, 0};
+      size_t p = 0, q = 0;
+      while (rc == CP_OK && (p < docs.docs.n || q < kr[i].docs.n)) {
+        uint32_t y;
+        if (q >= kr[i].docs.n ||
+            (p < docs.docs.n && docs.docs.v[p] <= kr[i].docs.v[q])) {
+          y = docs.docs.v[p++];
+          if (q < kr[i].docs.n && kr[i].docs.v[q] == y) q++;
+        }
+        else y = kr[i].docs.v[q++];
+        if (cp_u32s_push(&u, y) != CP_OK) rc = oom(x);
+      }
+      free(docs.docs.v);
+      docs.docs = u;
+    }
+    if (n->kind == CP_P_AND && docs.docs.n == 0) break;
+  }
+  for (j = 0; j < docs.docs.n && rc == CP_OK; j++) {
+    uint32_t d = docs.docs.v[j], ds = x->dstart[d], de = x->dstart[d + 1];
+    uint64_t c = 0, last = UINT64_MAX;
+    for (i = 0; i < na; i++) {
+      const cp_spans *sp = &kr[i].sp;
+      while (at[i] < sp->n && sp->v[at[i]].s < ds) at[i]++;
+    }
+    if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
+    if (na == 2) {         /* two lists: a branch-free merge */
+      const cp_spans *a = &kr[0].sp, *b = &kr[1].sp;
+      size_t ea = at[0], eb = at[1];
+      while (ea < a->n && a->v[ea].s < de) ea++;
+      while (eb < b->n && b->v[eb].s < de) eb++;
+      while (at[0] < ea && at[1] < eb) {
+        uint64_t ka = span_key(&a->v[at[0]]), kb = span_key(&b->v[at[1]]);
+        at[0] += ka <= kb;
+        at[1] += kb <= ka;
+        c++;
+      }
+      c += (ea - at[0]) + (eb - at[1]);
+      at[0] = ea;
+      at[1] = eb;
+      *count += c ? c : 1;
+      continue;
+    }
+    for (;;) {             /* distinct (s, e) keys across the arguments */
+      uint64_t best = UINT64_MAX;
+      size_t b = na;
+      for (i = 0; i < na; i++) {
+        const cp_spans *sp = &kr[i].sp;
+        if (at[i] < sp->n && sp->v[at[i]].s < de) {
+          uint64_t key = span_key(&sp->v[at[i]]);
+          if (key < best) { best = key; b = i; }
+        }
+      }
+      if (b == na) break;
+      at[b]++;
+      if (best != last) { c++; last = best; }
+    }
+    *count += c ? c : 1;
+  }
+  for (i = 0; i < na; i++) cp_res_free(&kr[i]);
+  free(kr);
+  free(at);
+  cp_res_free(&docs);
+  return rc;
+}
+
+static uint64_t count_hits (cp_corpus *c, size_t segi, const cp_res *r,
+                            const uint32_t *dstart);
+
+/* the matches of the plan in segment 'segi', counted */
+static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
+                      const cp_plan *p, const cp_limits *lim, uint64_t *n,
+                      cp_err *err) {
+  ctx x;
+  cp_res r;
+  const cp_pnode *root = cp_plan_root(p);
+  int rc, empty;
+  memset(&r, 0, sizeof(r));
+  rc = ctx_open(&x, c, qc, segi, lim, 0, UINT32_MAX, &empty, err);
+  if (rc == CP_OK && !empty) {
+    if (root->kind == CP_P_AND || root->kind == CP_P_OR)
+      rc = count_bool(&x, root, n);
+    else if (cp_corpus_ndeleted(c) == 0 && root->kind != CP_P_NOT &&
+             root->kind != CP_P_META) {
+      /* positional: each span is one match, no document list needed */
+      x.nodocs = root;
+      if ((rc = eval(&x, root, &r)) == CP_OK) *n += r.sp.n;
+    }
+    else if ((rc = eval(&x, root, &r)) == CP_OK)
+      *n += count_hits(c, segi, &r, x.dstart);
+  }
+  cp_res_free(&r);
+  ctx_close(&x);
   return rc;
 }
 
@@ -1969,7 +2132,7 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
                     const cp_limits *lim, int what, uint64_t *n,
                     cp_err *err) {
   size_t i, ns;
-  int rc, kind, spans_only;
+  int rc;
   if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
   *n = 0;
   if (what != CP_COUNT_HITS && what != CP_COUNT_DOCS)
@@ -1978,44 +2141,22 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   if (lim == NULL) lim = &default_limits;
   if (count_term(c, cp_plan_root(p), what, n))
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
-  /* a positional query over a corpus without deletions: each span is one
-  ** match, the documents are not needed */
-  kind = cp_plan_root(p)->kind;
-  spans_only = what == CP_COUNT_HITS && cp_corpus_ndeleted(c) == 0 &&
-               kind != CP_P_AND && kind != CP_P_OR && kind != CP_P_NOT &&
-               kind != CP_P_META;
   ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns; i++) {
-    cp_res r;
-    uint32_t *tmp = NULL;
-    const uint32_t *dstart = NULL;
-    memset(&r, 0, sizeof(r));
-    rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX,
-                     what == CP_COUNT_DOCS ? CP_NEED_DOCS
-                     : spans_only ? CP_NEED_SPANS : CP_NEED_ALL,
-                     NULL, 0, NULL, &r, err);
-    if (rc == CP_OK && what == CP_COUNT_DOCS) {
+  for (i = 0; i < ns && rc == CP_OK; i++) {
+    if (what == CP_COUNT_DOCS) {
+      cp_res r;
       size_t k;
-      for (k = 0; k < r.docs.n; k++)
+      memset(&r, 0, sizeof(r));
+      rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, CP_NEED_DOCS,
+                       NULL, 0, NULL, &r, err);
+      for (k = 0; rc == CP_OK && k < r.docs.n; k++)
         *n += !cp_corpus_is_deleted(c, i, r.docs.v[k]);
+      cp_res_free(&r);
     }
-    else if (rc == CP_OK && spans_only) {
-      *n += r.sp.n;
+    else if ((rc = count_seg(c, qc, i, p, lim, n, err)) == CP_OK)
       rc = too_many_matches(lim, *n, err);
-    }
-    else if (rc == CP_OK) {
-      if ((dstart = cp_qc_dstart(qc, c, i, &tmp)) == NULL)
-        rc = cp_err_set(err, CP_ENOMEM, "out of memory");
-      else {
-        *n += count_hits(c, i, &r, dstart);
-        rc = too_many_matches(lim, *n, err);
-      }
-      free(tmp);
-    }
-    cp_res_free(&r);
-    if (rc != CP_OK) return rc;
   }
-  return CP_OK;
+  return rc;
 }
 
 int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,

@@ -140,7 +140,7 @@ local rows = {
   {("keyness of %d vs the rest, G² (top 50)"):format(YEAR), "keyness", "two Counters + G²"},
   {"dictionary lookup, 300 entries, per document", "lookup", "dict + fnmatch regexes, per-type cache"},
 }
-print(("corpus: UNGDC, %d documents, %d word tokens; best of %d (ours, CPU s)"):format(st.docs, st.words, REPEAT))
+print(("corpus: UNGDC, %d documents, %d word tokens; CPU seconds, ours best of %d, peer one run"):format(st.docs, st.words, REPEAT))
 print()
 print("| task | ours (s) | peer (s) | peer | ratio | same top result |")
 print("|---|---:|---:|---|---:|---|")
@@ -151,3 +151,15 @@ for _, r in ipairs(rows) do
 end
 print()
 print(("all 3-grams returned to Lua as a table (%d rows): %.2f s"):format(#c:ngrams(3), ours.ngrams3_all))
+
+-- collocates latency over nodes of every frequency (ours only; best of
+-- REPEAT, CPU seconds of this process)
+print()
+print("| node | matches | collocates, window ±5, LLR, top 20 (ms) |")
+print("|---|---:|---:|")
+for _, q in ipairs{"the", "of", "united", "nations", "peace", "terrorism",
+                   "climate", '"united nations"', "develop*", "[stem=\"negoti\"]",
+                   "NEAR(nuclear weapons, 3)"} do
+  local t, rows, info = best(function() return c:collocates(q, {window = 5, limit = 20}) end)
+  print(("| `%s` | %d | %.1f |"):format(q, info and info.nodes or 0, t * 1000))
+end

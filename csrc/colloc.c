@@ -67,7 +67,9 @@ void cp_coll_free (cp_coll *k) {
 */
 typedef struct wstate {
   const cp_view *v;
-  const unsigned char *isnode;
+  const unsigned char *isnode;     /* NULL: a node is a token of type
+                                      'nodeid' (a norm term on 'norm') */
+  uint32_t nodeid;
   cp_coll *out;
   uint64_t *cnt;
   int left, right;
@@ -101,22 +103,36 @@ static void node_window (wstate *w, uint32_t s0, uint32_t s1) {
   if (s1 > te) s1 = te;
   if (s1 < s0) s1 = s0;
   w->out->nodes++;
-#define TALLY(p) do { uint32_t id_ = map[stream[p]]; \
+#define TALLY(p, NOTNODE) do { uint32_t id_ = map[stream[p]]; \
     if (id_ != CP_SKIP) { \
       k++; \
-      if ((p) >= hw && !((isnode[(p) >> 3] >> ((p) & 7)) & 1)) { \
+      if ((p) >= hw && (NOTNODE)) { \
         r1++; \
         if (cnt[id_]++ == 0) ids[nt++] = id_; \
       } \
     } } while (0)
-  for (k = 0, p = s0; k < w->left && p > ts; ) {
-    --p;
-    TALLY(p);
+#define BIT(p) (!((isnode[(p) >> 3] >> ((p) & 7)) & 1))
+  if (isnode != NULL) {
+    for (k = 0, p = s0; k < w->left && p > ts; ) {
+      --p;
+      TALLY(p, BIT(p));
+    }
+    if (hw < s0) hw = s0;
+    for (k = 0, p = s1; k < w->right && p < te; p++)
+      TALLY(p, BIT(p));
   }
-  if (hw < s0) hw = s0;
-  for (k = 0, p = s1; k < w->right && p < te; p++)
-    TALLY(p);
+  else {                              /* the common case, specialized */
+    uint32_t node = w->nodeid;
+    for (k = 0, p = s0; k < w->left && p > ts; ) {
+      --p;
+      TALLY(p, id_ != node);
+    }
+    if (hw < s0) hw = s0;
+    for (k = 0, p = s1; k < w->right && p < te; p++)
+      TALLY(p, id_ != node);
+  }
   if (hw < p) hw = p;
+#undef BIT
 #undef TALLY
   w->hw = hw;
   w->nt = nt;
@@ -144,8 +160,10 @@ static int colloc_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
   memset(&w, 0, sizeof(w));
   w.v = &v; w.out = out; w.cnt = cnt; w.left = left; w.right = right;
   w.nt = *nt;
-  w.isnode = (unsigned char *)calloc((size_t)v.ntok / 8 + 1, 1);
-  if (w.isnode == NULL) { cp_view_close(&v); return OOM(err); }
+  if (term == -2 || o->layer != CP_NORM) {
+    w.isnode = (unsigned char *)calloc((size_t)v.ntok / 8 + 1, 1);
+    if (w.isnode == NULL) { cp_view_close(&v); return OOM(err); }
+  }
   if (term == -2) {                     /* matches */
     uint64_t lo = v.pos_base, hi = v.pos_base + v.ntok;
     unsigned char *mark = (unsigned char *)w.isnode;
@@ -164,11 +182,15 @@ static int colloc_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
   else {                                /* postings of one norm type */
     int64_t id = cp_seg_lookup(v.seg, CP_NORM, (const char *)nodes, n);
     unsigned char *mark = (unsigned char *)w.isnode;
-    (void)term;
     if (id >= 0) post = cp_seg_postings(v.seg, (uint32_t)id, &npost);
-    for (i = 0; i < npost; i++)
-      if (post[i] < v.ntok)
-        mark[post[i] >> 3] |= (unsigned char)(1u << (post[i] & 7));
+    if (mark != NULL) {
+      for (i = 0; i < npost; i++)
+        if (post[i] < v.ntok)
+          mark[post[i] >> 3] |= (unsigned char)(1u << (post[i] & 7));
+    }
+    else if (id >= 0)                   /* norm layer: compare type ids */
+      w.nodeid = out->lex.l2g[seg][id];
+    else w.nodeid = CP_SKIP;
     for (i = 0; i < npost; i++)
       if (post[i] < v.ntok) node_window(&w, post[i], post[i] + 1);
   }

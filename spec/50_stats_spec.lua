@@ -112,7 +112,9 @@ describe("statistics on the seed corpus", function()
   end)
 
   it("ngrams stay inside sentences and agree with a recount", function()
-    for n = 1, 4 do
+    -- 1..4 are radix-sorted packed keys; 7 words of 10-bit ids do not
+    -- fit in 64 bits and go through the hash table
+    for _, n in ipairs{1, 2, 3, 4, 7} do
       local cnt, df = {}, {}
       for d, doc in ipairs(view) do
         for _, s in ipairs(doc.sents) do

@@ -8,8 +8,7 @@
 ** a phrase, a token pattern) is counted in it with a small matcher over
 ** the field's tokens that follows the executor's rules (phrases skip
 ** punctuation and start on a word; patterns repeat lazily; a match is
-** counted once per start).  Leaves the field matcher does not handle
-** (NEAR groups, regular expressions) count 0 in fields.  The word
+** counted once per start).  NEAR groups count 0 in fields.  The word
 ** layer of a field token is its text as written (NFC input assumed).
 **
 ** Field lengths in words (punctuation not counted) are computed per
@@ -18,6 +17,9 @@
 */
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "xint.h"
 #include "seg.h"
@@ -36,6 +38,8 @@ typedef struct fcond {
   size_t nkids;
   uint32_t min, max;           /* ITEM */
   int phrase;                  /* SEQ */
+  pcre2_code *re;              /* REGEX */
+  pcre2_match_data *md;
 } fcond;
 
 static void fc_free (fcond *c) {
@@ -43,6 +47,8 @@ static void fc_free (fcond *c) {
   for (i = 0; i < c->nkids; i++) fc_free(&c->kids[i]);
   free(c->kids);
   free(c->text);
+  if (c->md != NULL) pcre2_match_data_free(c->md);
+  if (c->re != NULL) pcre2_code_free(c->re);
   memset(c, 0, sizeof(*c));
 }
 
@@ -84,6 +90,17 @@ static int fc_compile (cp_an *an, const cp_pnode *n, fcond *c, int depth) {
   switch (n->kind) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB:
       return fc_text(an, n, c);
+    case CP_P_REGEX: {        /* as exec.c: the whole layer string */
+      int ec;
+      PCRE2_SIZE eo;
+      c->re = pcre2_compile((PCRE2_SPTR)n->str, n->len,
+          PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_MATCH_INVALID_UTF,
+          &ec, &eo, NULL);
+      if (c->re == NULL) return CP_OK;   /* checked before: cannot happen */
+      if ((c->md = pcre2_match_data_create_from_pattern(c->re, NULL)) == NULL)
+        return CP_ENOMEM;
+      return CP_OK;
+    }
     case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT: case CP_P_SEQ:
     case CP_P_ITEM: {
       size_t nk = 0;
@@ -98,7 +115,7 @@ static int fc_compile (cp_an *an, const cp_pnode *n, fcond *c, int depth) {
       }
       return CP_OK;
     }
-    default:                   /* ANY; REGEX, NEAR: not in fields */
+    default:                   /* ANY; NEAR: not in fields */
       return CP_OK;
   }
 }
@@ -123,6 +140,10 @@ static int ftest (const fcond *c, const ftok *t) {
       if (c->kind == CP_P_TERM) return l == c->len && memcmp(s, c->text, l) == 0;
       if (c->kind == CP_P_PREFIX) return l >= c->len && memcmp(s, c->text, c->len) == 0;
       return cp_glob_match(c->text, c->len, s, l);
+    case CP_P_REGEX:
+      if (c->re == NULL || c->layer < 0 || c->layer >= CP_NLAYERS) return 0;
+      return pcre2_match(c->re, (PCRE2_SPTR)t->s[c->layer], t->l[c->layer],
+                         0, 0, c->md, NULL) >= 0;
     case CP_P_TAND:
       for (i = 0; i < c->nkids; i++) if (!ftest(&c->kids[i], t)) return 0;
       return 1;
@@ -172,7 +193,7 @@ static uint32_t fcount (const fcond *c, const ftok *t, size_t n) {
     }
     return k;
   }
-  if (c->kind == CP_P_NEAR || c->kind == CP_P_REGEX) return 0;
+  if (c->kind == CP_P_NEAR) return 0;
   for (s = 0; s < n; s++) k += (uint32_t)ftest(c, &t[s]);
   return k;
 }

@@ -391,10 +391,14 @@ describe("ranked search with field weights (BM25F) on Reuters", function ()
     assert.is_true(df > 50)
   end)
 
-  it("counts phrases in fields and rejects bad weights", function ()
+  it("counts phrases and regular expressions in fields, rejects bad weights", function ()
     local r = assert(c:search('"crude oil"', {limit = 5, fields = {title = 5}}))
     for _, h in ipairs(r.hits) do
       assert.matches("crude oil", (h.meta.title or ""):lower())
+    end
+    r = assert(c:search("/coffe+/", {limit = 5, fields = {title = 10}}))
+    for _, h in ipairs(r.hits) do                  -- regular expressions too
+      assert.matches("coffee", (h.meta.title or ""):lower())
     end
     assert.has_error(function () c:search("oil", {fields = {title = -1}}) end)
     assert.has_error(function () c:search("oil", {fields = {title = "x"}}) end)

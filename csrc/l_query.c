@@ -31,7 +31,8 @@
 #include "tok.h"
 
 #define QBOX "corpus.core.QueryBox"
-#define QCACHE "corpus.core.QueryCache"
+#define QCACHE "corpus.core.QueryCache"      /* metatable of a cache */
+#define QCACHES "corpus.core.QueryCaches"    /* corpus -> cache, weak keys */
 #define MAX_DEPTH 200
 
 typedef struct qbox {
@@ -463,7 +464,7 @@ static int q_matches (lua_State *L) {
 /* the corpus's BM25 length cache (registry, weak-keyed by the corpus) */
 static cp_qcache *get_cache (lua_State *L, int cidx) {
   cp_qcache **pc;
-  lua_getfield(L, LUA_REGISTRYINDEX, QCACHE);
+  lua_getfield(L, LUA_REGISTRYINDEX, QCACHES);
   lua_pushvalue(L, cidx);
   lua_rawget(L, -2);
   if (lua_isnil(L, -1)) {
@@ -651,7 +652,7 @@ int cpL_open_query (lua_State *L) {
   lua_pushliteral(L, "k");
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
-  lua_setfield(L, LUA_REGISTRYINDEX, QCACHE);
+  lua_setfield(L, LUA_REGISTRYINDEX, QCACHES);
   luaL_setfuncs(L, query_methods, 0);
   return 0;
 }

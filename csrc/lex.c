@@ -84,7 +84,26 @@ static void bigfree (void *p, size_t sz) {
   if (sz >= BIG) munmap(p, sz);
   else free(p);
 }
+
+int cp_pages_move (void *src, size_t cap, void *dst, size_t n) {
+  long pg = sysconf(_SC_PAGESIZE);
+  size_t len;
+  if (src == NULL || cap < BIG || pg <= 0 || n == 0 ||
+      (uintptr_t)dst % (uintptr_t)pg != 0 || cap % (size_t)pg != 0)
+    return 0;
+  len = (n + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
+  if (len > cap) return 0;
+  if (mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, dst) == MAP_FAILED)
+    return 0;
+  if (cap > len) munmap((char *)src + len, cap - len);
+  return 1;
+}
 #else
+int cp_pages_move (void *src, size_t cap, void *dst, size_t n) {
+  (void)src;  (void)cap;  (void)dst;  (void)n;
+  return 0;
+}
+
 static void *bigresize (void *p, size_t old, size_t nsz) {
   (void)old;
   return realloc(p, nsz);

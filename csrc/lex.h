@@ -35,6 +35,17 @@ int cp_vec32_reserve (cp_vec32 *a, size_t extra);
 int cp_bytes_reserve (cp_bytes *b, size_t extra);
 void cp_vec32_free (cp_vec32 *a);
 
+/*
+** Move the first n bytes (rounded up to whole pages) of a big vector
+** block (v, capacity 'cap' bytes) to the page-aligned address 'dst',
+** which must lie in a writable mapping whose old contents there may be
+** replaced: the pages change address, nothing is copied.  On success
+** (1) the whole block is gone and the vector must be emptied without
+** freeing; 0 means nothing was done (small block, unaligned 'dst', not
+** Linux, or mremap refused) and the caller copies instead.
+*/
+int cp_pages_move (void *v, size_t cap, void *dst, size_t n);
+
 /* hint that the big malloc'd block p should use huge pages */
 void cp_advise_block (void *p);
 void cp_bytes_free (cp_bytes *b);

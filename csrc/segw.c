@@ -598,6 +598,28 @@ typedef struct secinfo {
 
 static size_t align8 (size_t x) { return (x + 7) & ~(size_t)7; }
 
+/* glibc serves a big block 16 bytes into its own page-aligned mapping,
+** so image offset PAGEOFF (mod PAGE) is a page boundary in memory;
+** movein() checks the actual address, so a wrong guess only costs the
+** copy it would have saved */
+#define PAGE ((size_t)4096)
+#define PAGEOFF (PAGE - 2 * sizeof(size_t))
+
+/*
+** Move the pages of a big builder vector (stream or spans) into the
+** image at section 'sc' instead of copying them: on Linux the page
+** tables change, no byte moves, and the image does not first-touch
+** (page fault, zero) fresh memory for the section.  The pages past the
+** section's end land on bytes of the next sections or their gaps, which
+** are written or zeroed afterwards.  Returns 1 if moved (the caller
+** then forgets the block), 0 if it must copy.
+*/
+static int movein (void *v, size_t capbytes, unsigned char *out,
+                   const secinfo *sc) {
+  return v != NULL && sc->size > 0 &&
+         cp_pages_move(v, capbytes, out + sc->off, (size_t)sc->size);
+}
+
 /*
 ** Copy section 'id' from 'src' into the image in blocks, hashing each
 ** block right after copying it, while it is still in cache: reading
@@ -638,6 +660,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   ninfo *ni = NULL;
   sinfo *si = NULL;
   uint64_t sum[CP_SEC_COUNT];       /* checksums computed on the way */
+  int order[CP_SEC_COUNT], stream_in = 0, spans_in = 0;
+  size_t q;
   int have[CP_SEC_COUNT];
   XXH64_state_t hs;
   if (w == NULL || img == NULL || size == NULL)
@@ -704,15 +728,26 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_TEXT].size = textlen;
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   /* TEXT comes right after the header, where the builder keeps it; the
-  ** other sections follow in id order */
+  ** other sections follow in id order.  STREAM and SPANS start on a page
+  ** of the image when the builder's blocks for them are big: their pages
+  ** can then be moved into the image instead of copied (see movein) */
   hdrsize = TEXT0;
   sec[CP_SEC_TEXT].off = TEXT0;
   total = align8(TEXT0 + textlen);
-  for (s = 1; s < CP_SEC_COUNT; s++) {
+  order[0] = CP_SEC_TEXT;
+  for (s = 1, q = 1; s < CP_SEC_COUNT; s++) {
     if (s == CP_SEC_TEXT) continue;
+    if (s == CP_SEC_STREAM || s == CP_SEC_SPANS)
+      total += (PAGEOFF - total % PAGE) % PAGE;   /* stays 8-aligned */
     sec[s].off = total;
+    order[q++] = s;
     if (sec[s].size > SIZE_MAX / 2 - total) goto oom;
     total = align8(total + (size_t)sec[s].size);
+  }
+  /* a moved range ends on a page boundary, maybe past the last section */
+  for (s = CP_SEC_STREAM; s <= CP_SEC_SPANS; s += CP_SEC_SPANS - CP_SEC_STREAM) {
+    size_t e = (size_t)(sec[s].off + (sec[s].size + PAGE - 1) / PAGE * PAGE);
+    if (e > total) total = e;
   }
   /* the last allocations that can fail come before the image exists */
   wi = (winfo *)malloc(((size_t)w->lex[CP_WORD].n + 1) * sizeof(winfo));
@@ -724,11 +759,23 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   cp_advise_block(out);
   w->tbuf = NULL;                   /* it is the image now */
   w->tn = w->tcap = 0;
-  /* every section is written in full below; only the alignment padding
-  ** after each must be zeroed (realloc'd bytes are undefined) */
-  for (s = 1; s < CP_SEC_COUNT; s++) {
-    size_t a = (size_t)(sec[s].off + sec[s].size);
-    memset(out + a, 0, align8(a) - a);
+  if (w->stream.cap <= SIZE_MAX / 4 &&
+      movein(w->stream.v, w->stream.cap * 4, out, &sec[CP_SEC_STREAM])) {
+    stream_in = 1;   /* the builder's block is gone: forget it */
+    w->stream.v = NULL;
+    w->stream.n = w->stream.cap = 0;
+  }
+  if (movein(w->spang.v, w->spang.cap, out, &sec[CP_SEC_SPANS])) {
+    spans_in = 1;
+    w->spang.v = NULL;
+    w->spang.n = w->spang.cap = 0;
+  }
+  /* every section is written in full below (or was moved in); only the
+  ** gaps between them must be zeroed (realloc'd bytes are undefined) */
+  for (q = 0; q < CP_SEC_COUNT - 1; q++) {
+    size_t a = (size_t)(sec[order[q]].off + sec[order[q]].size);
+    size_t b = q + 1 < CP_SEC_COUNT - 1 ? (size_t)sec[order[q + 1]].off : total;
+    memset(out + a, 0, b - a);
   }
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
@@ -795,12 +842,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       po[k + 1] = po[k] + nf[k];
     }
     for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
+    const uint32_t *bs = stream_in ? st : w->stream.v;   /* build ids */
     XXH64_reset(&hs, 0);
     for (d = 0; d < D; d++) {
       uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
       uint32_t p0 = p;
       for (; p < e; p++) {
-        winfo *x = &wi[w->stream.v[p]];
+        winfo *x = &wi[bs[p]];
         ninfo *y = &ni[x->nid];
         sinfo *z = &si[y->sid];
         st[p] = x->wid;
@@ -824,7 +872,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     }
   }
   /* 6. spans, structure, documents */
-  copysum(out, sec, CP_SEC_SPANS, w->spang.v, sum, have);
+  if (spans_in) {
+    sum[CP_SEC_SPANS] = XXH64(out + sec[CP_SEC_SPANS].off,
+                              (size_t)sec[CP_SEC_SPANS].size, 0);
+    have[CP_SEC_SPANS] = 1;
+  }
+  else
+    copysum(out, sec, CP_SEC_SPANS, w->spang.v, sum, have);
   copysum(out, sec, CP_SEC_SPANC, w->spanc.v, sum, have);
   copysum(out, sec, CP_SEC_SPANX, w->spanx.v, sum, have);
   copysum(out, sec, CP_SEC_SENTS, w->sents.v, sum, have);

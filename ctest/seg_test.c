@@ -546,6 +546,61 @@ static void test_edges (cp_an *an) {
   cp_segw_free(w);
 }
 
+/* a segment big enough (> 2^21 tokens) for the builder's stream and
+** span blocks to be mmap'd and moved into the image, not copied */
+static void test_big (cp_an *an) {
+  cp_err e;
+  cp_segw *w = cp_segw_new(an, CP_TOK_CORPUS, &e);
+  size_t cap = 200000, size, i;
+  char *text = (char *)malloc(cap);
+  void *img = NULL;
+  cp_seg *s = NULL;
+  int ok = 1, d;
+  uint32_t k = 1;
+  for (d = 0; d < 220 && ok; d++) {
+    size_t n = 0;
+    char id[32];
+    for (i = 0; i < 5000; i++) {   /* 2 tokens each: a word and a dot */
+      k = k * 1103515245u + 12345u;
+      n += (size_t)snprintf(text + n, cap - n, "w%u%s", (k >> 8) % 60000,
+                            i % 9 == 8 ? ". " : " , ");
+    }
+    snprintf(id, sizeof(id), "big-%d", d);
+    ok = cp_segw_add(w, id, strlen(id), text, n, NULL, 0, &e) == CP_OK;
+  }
+  TAP_OK(ok && cp_segw_ntokens(w) > ((uint64_t)1 << 21),
+         "big builder: %lu tokens", (unsigned long)cp_segw_ntokens(w));
+  ok = cp_segw_finish(w, &img, &size, &e) == CP_OK &&
+       cp_seg_open(&s, img, size, &e) == CP_OK && cp_seg_check(s, &e) == CP_OK;
+  TAP_OK(ok, "big segment (%zu bytes) checks%s%s", size, ok ? "" : ": ",
+         ok ? "" : e.msg);
+  if (ok) {   /* every token of a few documents reads back as written */
+    cp_tokvec tv = {NULL, 0, 0};
+    uint32_t dd;
+    for (dd = 0; dd < 220 && ok; dd += 73) {
+      cp_docinfo di;
+      cp_seg_doc(s, dd, &di);
+      cp_tok_run(di.text, di.textlen, CP_TOK_CORPUS, &tv, &e);
+      ok = tv.n == di.tok_count;
+      for (i = 0; i < tv.n && ok; i++) {
+        uint32_t b0, b1;
+        size_t wl;
+        const char *ws = cp_seg_type(s, CP_WORD,
+                                     cp_seg_stream(s)[di.tok_start + i], &wl);
+        ok = cp_seg_tok_span(s, di.tok_start + (uint32_t)i, &b0, &b1) == CP_OK
+             && b0 == tv.v[i].start && b1 == tv.v[i].stop &&
+             sameslice(ws, wl, di.text + b0, b1 - b0);
+      }
+    }
+    cp_tokvec_free(&tv);
+    TAP_OK(ok, "big segment: stream and spans read back as written");
+  }
+  cp_seg_close(s);
+  free(img);
+  free(text);
+  cp_segw_free(w);
+}
+
 /* damage: every truncation and every byte flip of a small image, and a
 ** stride through a larger one: open/check fail or pass, never crash */
 static void test_damage (cp_an *an, tdoc *docs, size_t nd) {
@@ -648,6 +703,7 @@ int main (void) {
   test_layers(an);
   test_edges(an);
   test_damage(an, docs, nd);
+  test_big(an);
   for (i = 0; i < 2; i++)
     if (docs[i].text && strncmp(docs[i].id, "0", 1) == 0) free(docs[i].text);
   cp_an_free(an);

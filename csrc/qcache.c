@@ -233,8 +233,13 @@ static void *make_ppunct (cp_corpus *c, size_t segi, void *ud) {
   (void)ud;
   if (punct == NULL || b == NULL) { free(punct); free(b); return NULL; }
   for (w = 0; w < nw; w++) punct[w] = (uint8_t)cp_seg_type_punct(s, w);
-  for (p = 0; p < nt; p++)
-    b[p >> 6] |= (uint64_t)punct[stream[p]] << (p & 63);
+  for (p = 0; p < nt; p += 64) {      /* a word of bits in a register */
+    uint32_t k, lim = nt - p < 64 ? nt - p : 64;
+    uint64_t bits = 0;
+    const uint32_t *q = stream + p;
+    for (k = 0; k < lim; k++) bits |= (uint64_t)punct[q[k]] << k;
+    b[p >> 6] = bits;
+  }
   free(punct);
   rank = (uint32_t *)(b + nb);
   for (i = 0; i < nb; i++) {

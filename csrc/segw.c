@@ -848,8 +848,14 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
       uint32_t p0 = p;
       for (; p < e; p++) {
-        winfo *x = &wi[bs[p]];
-        ninfo *y = &ni[x->nid];
+        winfo *x;
+        ninfo *y;
+        /* the word state of a later token, and the norm state of a
+        ** nearer one (its word state was fetched 8 tokens ago) */
+        if (p + 16 < T) PREFETCH(wi, bs[p + 16]);
+        if (p + 8 < T) PREFETCH(ni, wi[bs[p + 8]].nid);
+        x = &wi[bs[p]];
+        y = &ni[x->nid];
         sinfo *z = &si[y->sid];
         st[p] = x->wid;
         post[y->cursor++] = p;

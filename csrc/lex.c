@@ -248,6 +248,7 @@ static int rawgrow (cp_rawmap *m) {
   if (ns > SIZE_MAX / sizeof(cp_rawslot)) return 0;
   slots = (cp_rawslot *)calloc(ns, sizeof(cp_rawslot));
   if (slots == NULL) return 0;
+  cp_advise_block(slots);   /* probed at random once per token: TLB */
   if (m->mask != 0)
     for (i = 0; i <= m->mask; i++) {
       const cp_rawslot *e = &m->slots[i];

@@ -11,6 +11,8 @@
 ** arguments' spans a document at a time.  Everything else combines
 ** spans and document lists; when only documents are needed (document
 ** counts, NOT) the evaluation skips to the next document after a hit.
+** The context and small helpers are in xeval.h; sequences of fixed
+** items are in seqfix.c, NEAR in near.c, counting in count.c.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -19,29 +21,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "xint.h"
-#include "seg.h"
-#include "analysis.h"
+#include "xeval.h"
 
 /* {================================================================
 ** Vectors
 ** ================================================================= */
-
-static int grow (void **v, size_t *cap, size_t need, size_t elsize) {
-  size_t nc;
-  void *nv;
-  if (need <= *cap) return CP_OK;
-  nc = *cap ? *cap : 16;
-  while (nc < need) {
-    if (nc > SIZE_MAX / 2 / elsize) return CP_ENOMEM;
-    nc *= 2;
-  }
-  nv = realloc(*v, nc * elsize);
-  if (nv == NULL) return CP_ENOMEM;
-  *v = nv;
-  *cap = nc;
-  return CP_OK;
-}
 
 int cp_spans_push (cp_spans *v, uint32_t s, uint32_t e) {
   if (v->n == v->cap &&
@@ -112,204 +96,19 @@ static int radix_sort (uint32_t *a, size_t n) {
 /* }================================================================ */
 
 
-/* {================================================================
-** Evaluation context
-** ================================================================= */
-
-typedef struct ctx {
-  cp_corpus *c;
-  const cp_seg *s;
-  size_t segi;
-  const cp_limits *lim;
-  cp_err *err;
-  cp_an *an;
-  int mode;
-  const uint32_t *stream;
-  uint32_t ntok, ndocs;
-  uint32_t doc_lo, doc_hi;       /* local documents evaluated */
-  uint32_t pos_lo, pos_hi;       /* their token positions */
-  const cp_pnode *const *leaves; /* nodes whose results are recorded */
-  size_t nleaves;
-  cp_res *leafres;
-  cp_qcache *qc;
-  const uint32_t *dstart;        /* first token of each document, ndocs+1 */
-  const uint8_t *npunct;         /* norms with a punctuation form (lazy) */
-  const uint64_t *ppunct;        /* punctuation positions (NULL: none) */
-  int ppunct_tried;
-  uint32_t *dstart_tmp;          /* owned copies when there is no cache */
-  uint8_t *npunct_tmp;
-  int docsonly;                  /* the caller needs documents, not spans */
-  const cp_pnode *nodocs;        /* a node whose documents nobody needs */
-  /* document cursor for positions visited in ascending order */
-  uint32_t cdoc, cds, cde;
-} ctx;
-
-static int oom (ctx *x) {
-  return cp_err_set(x->err, CP_ENOMEM, "out of memory");
-}
-
-/*
-** First index i >= from of sorted v[0..n) with v[i] >= key.  Cursors
-** mostly move a few places, so a short linear probe comes first; then
-** galloping (so a cursor pays for the distance it moves, not for n) and
-** a branch-free binary search.
-*/
-static size_t gallop_ (const uint32_t *v, size_t n, size_t from,
-                       uint32_t key) {
-  size_t lo = from, step = 16, hi, len;
-  const uint32_t *b;
-  if (from + 20 <= n) {
-    /* a short step is the most common; past it, count a block's
-    ** elements below the key without branching: the number skipped
-    ** varies from call to call, a loop exit would be mispredicted */
-    uint32_t c = 0, i;
-    if (v[from + 1] >= key) return from + 1;
-    if (v[from + 2] >= key) return from + 2;
-    if (v[from + 3] >= key) return from + 3;
-    for (i = 4; i < 20; i++) c += v[from + i] < key;
-    if (c < 16) return from + 4 + c;
-    lo = from + 20;
-  }
-  else {
-    for (; lo < n; lo++)
-      if (v[lo] >= key) return lo;
-    return n;
-  }
-  if (lo >= n) return n;
-  for (;;) {                   /* v[lo - 1] < key: find hi with v[hi] >= key */
-    hi = lo + step;
-    if (hi >= n) { hi = n; break; }
-    if (v[hi] >= key) break;
-    lo = hi + 1;
-    step *= 2;
-  }
-  /* the answer is in [lo, hi]: v[hi] >= key, or hi == n */
-  if (lo >= hi) return hi;
-  b = v + lo;
-  len = hi - lo;
-  while (len > 1) {
-    size_t half = len / 2;
-    b = (b[half] < key) ? b + half : b;
-    len -= half;
-  }
-  return (size_t)(b - v) + (*b < key);
-}
-
-/* the common case (the cursor is already there) without a call */
-static inline size_t gallop (const uint32_t *v, size_t n, size_t from,
-                             uint32_t key) {
-  if (from < n && v[from] >= key) return from;
-  return gallop_(v, n, from, key);
-}
-
-/*
-** Bounds [*ds, *de) of the document holding 'pos'.  Positions are
-** mostly visited in ascending order, so the search gallops forward from
-** the current document.
-*/
-static uint32_t doc_at_ (ctx *x, uint32_t pos, uint32_t *ds, uint32_t *de) {
-  {
-    size_t from = pos >= x->cde ? x->cdoc : 0;
-    /* last document d with dstart[d] <= pos */
-    uint32_t d = (uint32_t)gallop(x->dstart, (size_t)x->ndocs + 1, from,
-                                  pos + 1) - 1;
-    if (pos < x->ntok && d < x->ndocs) {
-      x->cdoc = d;
-      x->cds = x->dstart[d];
-      x->cde = x->dstart[d + 1];
-    }
-    else {   /* cannot happen in a checked segment: isolate the token */
-      x->cdoc = d < x->ndocs ? d : x->ndocs - 1;
-      x->cds = pos;
-      x->cde = pos + 1;
-    }
-  }
-  *ds = x->cds;
-  *de = x->cde;
-  return x->cdoc;
-}
-
-/* the common case (still in the current document) without a call */
-static inline uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds,
-                               uint32_t *de) {
-  if (pos >= x->cds && pos < x->cde) {
-    *ds = x->cds;
-    *de = x->cde;
-    return x->cdoc;
-  }
-  return doc_at_(x, pos, ds, de);
-}
-
-static int is_punct (const ctx *x, uint32_t pos) {
-  return cp_seg_type_punct(x->s, x->stream[pos]);
-}
-
-/* the cache's punctuation position bitmap (NULL without a cache) */
-static const uint64_t *get_ppunct (ctx *x) {
-  if (!x->ppunct_tried) {
-    x->ppunct = cp_qc_ppunct(x->qc, x->c, x->segi);
-    x->ppunct_tried = 1;
-  }
-  return x->ppunct;
-}
-
-/* end of the sentence / paragraph holding 'pos' (within its document) */
-static uint32_t unit_bounds (ctx *x, int unit, uint32_t pos,
-                             uint32_t *us) {
-  uint32_t ds, de, n, i;
-  const uint32_t *starts;
-  doc_at(x, pos, &ds, &de);
-  *us = ds;
-  if (unit == CP_U_DOC) return de;
-  starts = unit == CP_U_SENT ? cp_seg_sents(x->s, &n) : cp_seg_paras(x->s, &n);
-  i = unit == CP_U_SENT ? cp_seg_sent_of(x->s, pos) : cp_seg_para_of(x->s, pos);
-  if (starts != NULL && i < n) {
-    if (starts[i] > *us && starts[i] <= pos) *us = starts[i];
-    if (i + 1 < n && starts[i + 1] < de && starts[i + 1] > pos)
-      return starts[i + 1];
-  }
-  return de;
-}
-
-/* }================================================================ */
 
 
 /* {================================================================
 ** Token sets
 ** ================================================================= */
 
-enum { TS_NONE, TS_ANY, TS_NORM1, TS_NORMBITS, TS_WORD1, TS_WORDBITS };
 
-typedef struct tset {
-  int kind;
-  uint32_t id;          /* NORM1 / WORD1 */
-  uint8_t *bits;        /* NORMBITS over norm ids, WORDBITS over word ids */
-  uint32_t *cand;       /* sorted norm ids whose postings cover it */
-  size_t ncand;
-  int all;              /* no candidate list: every position */
-  int exact;            /* every candidate position passes */
-  uint64_t cost;        /* total postings of the candidates */
-} tset;
-
-static void ts_free (tset *t) {
+void cp_x_ts_free (tset *t) {
   free(t->bits);
   free(t->cand);
   memset(t, 0, sizeof(*t));
 }
 
-static int ts_has (const ctx *x, const tset *t, uint32_t wid) {
-  uint32_t n;
-  switch (t->kind) {
-    case TS_ANY: return 1;
-    case TS_NORM1: return cp_seg_map(x->s, CP_NORM, wid) == t->id;
-    case TS_NORMBITS:
-      n = cp_seg_map(x->s, CP_NORM, wid);
-      return n != UINT32_MAX && (t->bits[n >> 3] >> (n & 7)) & 1;
-    case TS_WORD1: return wid == t->id;
-    case TS_WORDBITS: return (t->bits[wid >> 3] >> (wid & 7)) & 1;
-    default: return 0;
-  }
-}
 
 static void ts_cost (ctx *x, tset *t) {
   size_t i;
@@ -501,7 +300,6 @@ static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
   return rc;
 }
 
-static int ts_compile (ctx *x, const cp_pnode *n, tset *t);
 
 /* word bits of any token set (for combinations across layers) */
 static int ts_wordbits (ctx *x, tset *t) {
@@ -580,11 +378,11 @@ static int ts_combine (ctx *x, tset *a, tset *b, int and_) {
   memset(&r, 0, sizeof(r));
   if (and_ ? (a->kind == TS_NONE || b->kind == TS_ANY)
            : (a->kind == TS_ANY || b->kind == TS_NONE)) {
-    ts_free(b); return CP_OK;
+    cp_x_ts_free(b); return CP_OK;
   }
   if (and_ ? (b->kind == TS_NONE || a->kind == TS_ANY)
            : (b->kind == TS_ANY || a->kind == TS_NONE)) {
-    ts_free(a); *a = *b; memset(b, 0, sizeof(*b)); return CP_OK;
+    cp_x_ts_free(a); *a = *b; memset(b, 0, sizeof(*b)); return CP_OK;
   }
   if (is_normkind(a) && is_normkind(b)) {
     if (ts_normbits(x, a) != CP_OK || ts_normbits(x, b) != CP_OK) rc = CP_ENOMEM;
@@ -600,11 +398,11 @@ static int ts_combine (ctx *x, tset *a, tset *b, int and_) {
                         : (uint8_t)(a->bits[i] | b->bits[i]);
     rc = and_ ? cand_and(&r, a, b) : cand_or(&r, a, b);
   }
-  if (rc != CP_OK) { ts_free(b); return oom(x); }
+  if (rc != CP_OK) { cp_x_ts_free(b); return oom(x); }
   free(a->cand);
   a->cand = r.cand; a->ncand = r.ncand; a->all = r.all;
   a->exact = 0;
-  ts_free(b);
+  cp_x_ts_free(b);
   ts_cost(x, a);
   return CP_OK;
 }
@@ -612,7 +410,7 @@ static int ts_combine (ctx *x, tset *a, tset *b, int and_) {
 /*
 ** Compile a token condition for the current segment.
 */
-static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
+int cp_x_ts_compile (ctx *x, const cp_pnode *n, tset *t) {
   int rc;
   memset(t, 0, sizeof(*t));
   switch (n->kind) {
@@ -645,11 +443,11 @@ static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
     case CP_P_TNOT: {
       tset a;
       uint32_t nb, i;
-      if ((rc = ts_compile(x, n->kid, &a)) != CP_OK) return rc;
+      if ((rc = cp_x_ts_compile(x, n->kid, &a)) != CP_OK) return rc;
       if (a.kind == TS_NONE || a.kind == TS_ANY) {
         t->kind = a.kind == TS_NONE ? TS_ANY : TS_NONE;
         t->all = 1;
-        ts_free(&a);
+        cp_x_ts_free(&a);
         return CP_OK;
       }
       if (is_normkind(&a)) {
@@ -660,7 +458,7 @@ static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
         rc = ts_wordbits(x, &a);
         nb = cp_seg_ntypes(x->s, CP_WORD) / 8 + 1;
       }
-      if (rc != CP_OK) { ts_free(&a); return rc; }
+      if (rc != CP_OK) { cp_x_ts_free(&a); return rc; }
       for (i = 0; i < nb; i++) a.bits[i] = (uint8_t)~a.bits[i];
       free(a.cand);
       a.cand = NULL; a.ncand = 0; a.all = 1; a.exact = 0;
@@ -670,12 +468,12 @@ static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
     case CP_P_TAND: case CP_P_TOR: {
       const cp_pnode *k = n->kid;
       if (k == NULL) { t->kind = n->kind == CP_P_TAND ? TS_ANY : TS_NONE; t->all = 1; return CP_OK; }
-      if ((rc = ts_compile(x, k, t)) != CP_OK) return rc;
+      if ((rc = cp_x_ts_compile(x, k, t)) != CP_OK) return rc;
       for (k = k->next; k != NULL; k = k->next) {
         tset b;
-        if ((rc = ts_compile(x, k, &b)) != CP_OK) { ts_free(t); return rc; }
+        if ((rc = cp_x_ts_compile(x, k, &b)) != CP_OK) { cp_x_ts_free(t); return rc; }
         if ((rc = ts_combine(x, t, &b, n->kind == CP_P_TAND)) != CP_OK) {
-          ts_free(t); return rc;
+          cp_x_ts_free(t); return rc;
         }
       }
       return CP_OK;
@@ -689,8 +487,8 @@ static int ts_compile (ctx *x, const cp_pnode *n, tset *t) {
 ** The positions of a set's candidates inside [pos_lo, pos_hi), sorted.
 ** With one candidate the postings are used in place (*owned = 0).
 */
-static int ts_positions (ctx *x, const tset *t, const uint32_t **pv,
-                         size_t *pn, uint32_t **owned) {
+int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
+                       size_t *pn, uint32_t **owned) {
   size_t i, total = 0, k = 0;
   uint32_t *v;
   *owned = NULL;
@@ -739,7 +537,6 @@ static size_t lower_bound (const uint32_t *v, size_t n, uint32_t key) {
 ** Sequences (token patterns and phrases)
 ** ================================================================= */
 
-typedef struct seqel { tset ts; uint32_t min, max; } seqel;
 
 typedef struct seqm {
   ctx *x;
@@ -771,208 +568,8 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
   return -1;
 }
 
-/* {================================================================
-** Sequences of fixed items, matched on the postings
-** ================================================================= */
 
-/*
-** A sequence whose items are all "fixed" (exactly one token, with a
-** candidate list), separated by gaps of any tokens ([]{m,n}) when it is
-** not a phrase, is matched by walking the items' position lists side
-** by side instead of reading the token stream around every candidate:
-** reading the stream costs a cache miss per candidate (the stream of a
-** large segment is tens of megabytes), the lists are read in order.
-** For each position of the anchor (the rarest fixed item before the
-** first gap), the neighbours are looked up in the other lists through
-** cursors that only move forward (galloping).  The stream is read only
-** to confirm that the tokens between two phrase words that are not
-** adjacent are punctuation, and to test items that are not exact
-** (word-layer tests, whose candidates are their norms' postings).
-** Phrase items whose candidates include a punctuation form (the norm of
-** a symbol) take the general path, where the stream decides.
-*/
-
-typedef struct fitem {
-  const tset *ts;
-  const uint32_t *pv;        /* candidate positions, sorted */
-  size_t pn;
-  uint32_t *owned;
-  size_t cur;                /* cursor: moves forward only */
-  uint32_t gmin, gmax;       /* gap of any tokens before this item */
-} fitem;
-
-typedef struct fseq {
-  ctx *x;
-  fitem *it;
-  size_t n;
-  int phrase;
-  uint32_t de;               /* matches end at or before this position */
-} fseq;
-
-static int fs_test (const fseq *f, const fitem *it, uint32_t q) {
-  return it->ts->exact || ts_has(f->x, it->ts, f->x->stream[q]);
-}
-
-/* are the tokens in [a, b) all punctuation?  The position bitmap of
-** the cache answers without touching the (much larger) stream. */
-static int all_punct (ctx *x, uint32_t a, uint32_t b) {
-  if (get_ppunct(x) != NULL) {
-    for (; a < b; a++)
-      if (!((x->ppunct[a >> 6] >> (a & 63)) & 1)) return 0;
-    return 1;
-  }
-  for (; a < b; a++)
-    if (!is_punct(x, a)) return 0;
-  return 1;
-}
-
-/*
-** Match items i.. after the token at 'pos'; the end of the match or -1.
-** Alternatives (where a gap allows several positions) are tried in
-** increasing order, as the lazy repetition of the general matcher does.
-*/
-static int64_t fs_fwd (fseq *f, size_t i, uint32_t pos, uint32_t floor) {
-  fitem *it;
-  size_t k;
-  uint64_t lo64, hi64;
-  uint32_t lo, hi;
-  if (i == f->n) return (int64_t)pos + 1;
-  it = &f->it[i];
-  lo64 = (uint64_t)pos + 1 + it->gmin;
-  hi64 = (uint64_t)pos + 1 + it->gmax;
-  if (lo64 >= f->de) return -1;          /* past the document (or unit) */
-  lo = (uint32_t)lo64;
-  hi = hi64 >= f->de ? f->de - 1 : (uint32_t)hi64;
-  /* the cursor only moves to 'floor', a bound valid for every later
-  ** anchor; the scan from there to 'lo' is local */
-  it->cur = gallop(it->pv, it->pn, it->cur, floor);
-  k = gallop(it->pv, it->pn, it->cur, lo);
-  if (f->phrase) {
-    uint32_t q;
-    int64_t r;
-    if (k >= it->pn || (q = it->pv[k]) >= f->de) return -1;
-    if (q > lo && !all_punct(f->x, lo, q)) return -1;
-    if (!fs_test(f, it, q)) return -1;
-    r = fs_fwd(f, i + 1, q, floor + 1);
-    return r;
-  }
-  for (; k < it->pn && it->pv[k] <= hi; k++) {
-    uint32_t q = it->pv[k];
-    if (fs_test(f, it, q)) {
-      int64_t r = fs_fwd(f, i + 1, q, floor + 1);
-      if (r >= 0) return r;
-    }
-  }
-  return -1;
-}
-
-/*
-** Try the fast path for a compiled sequence: returns 1 if it applied
-** (result in r, or an error in *rc), 0 if the general matcher must run.
-*/
-static int seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
-                      int unit, cp_res *r, int *rc) {
-  fitem *it;
-  fseq f;
-  size_t i, k, ni = 0, anchor = (size_t)-1, fixed = 0;
-  uint64_t best = UINT64_MAX;
-  uint32_t gmin = 0, gmax = 0, prev_start = 0;
-  int have_prev = 0, seen_gap = 0;
-  *rc = CP_OK;
-  if (nel < 2) return 0;
-  for (i = 0; i < nel; i++) {
-    const tset *t = &el[i].ts;
-    if (t->kind == TS_ANY && !n->phrase && i > 0 && i + 1 < nel) continue;
-    if (el[i].min != 1 || el[i].max != 1 || t->all || t->kind == TS_NONE)
-      return 0;
-    fixed++;
-  }
-  if (n->phrase) {   /* every candidate must be a word token */
-    if (x->npunct == NULL) {
-      x->npunct = cp_qc_npunct(x->qc, x->c, x->segi, &x->npunct_tmp);
-      if (x->npunct == NULL) { *rc = oom(x); return 1; }
-    }
-    for (i = 0; i < nel; i++)
-      for (k = 0; k < el[i].ts.ncand; k++) {
-        uint32_t c = el[i].ts.cand[k];
-        if ((x->npunct[c >> 3] >> (c & 7)) & 1) return 0;
-      }
-  }
-  if ((it = (fitem *)calloc(fixed, sizeof(fitem))) == NULL) {
-    *rc = oom(x);
-    return 1;
-  }
-  for (i = 0; i < nel; i++) {
-    if (el[i].ts.kind == TS_ANY && el[i].ts.all) {   /* a gap */
-      gmin += el[i].min;
-      gmax = gmax + el[i].max < gmax ? UINT32_MAX : gmax + el[i].max;
-      seen_gap = 1;
-      continue;
-    }
-    it[ni].ts = &el[i].ts;
-    it[ni].gmin = gmin;
-    it[ni].gmax = gmax;
-    gmin = gmax = 0;
-    if (!seen_gap && el[i].ts.cost < best) { best = el[i].ts.cost; anchor = ni; }
-    if ((*rc = ts_positions(x, &el[i].ts, &it[ni].pv, &it[ni].pn,
-                            &it[ni].owned)) != CP_OK) goto done;
-    if (it[ni].pn == 0) goto done;        /* an item never occurs */
-    ni++;
-  }
-  f.x = x; f.it = it; f.n = ni; f.phrase = n->phrase;
-  {
-    fitem *a = &it[anchor];
-    for (k = gallop(a->pv, a->pn, 0, x->pos_lo);
-         k < a->pn && a->pv[k] < x->pos_hi; k++) {
-      uint32_t p = a->pv[k], pos = p, ds, de, start, us;
-      int64_t end;
-      size_t j;
-      int ok = 1;
-      if (!fs_test(&f, a, p)) continue;
-      doc_at(x, p, &ds, &de);
-      /* walk back over the fixed items before the anchor */
-      for (j = anchor; j-- > 0; ) {
-        fitem *b = &it[j];
-        uint32_t q;
-        if (pos == ds) { ok = 0; break; }
-        /* b->cur: first candidate >= pos (monotone over anchors) */
-        b->cur = gallop(b->pv, b->pn, b->cur, pos);
-        if (b->cur == 0 || (q = b->pv[b->cur - 1]) < ds) { ok = 0; break; }
-        if (q + 1 < pos && !(f.phrase && all_punct(x, q + 1, pos))) {
-          ok = 0; break;
-        }
-        if (!fs_test(&f, b, q)) { ok = 0; break; }
-        pos = q;
-      }
-      if (!ok) continue;
-      start = pos;
-      if (have_prev && start <= prev_start) continue;
-      f.de = de;
-      if (unit != CP_U_DOC) {
-        uint32_t ue = unit_bounds(x, unit, start, &us);
-        if (ue < f.de) f.de = ue;
-      }
-      if (p >= f.de) continue;
-      end = fs_fwd(&f, anchor + 1, p, p + 1);
-      if (end < 0) continue;
-      if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
-        *rc = oom(x); goto done;
-      }
-      prev_start = start;
-      have_prev = 1;
-      if (x->docsonly)    /* one hit is enough: next document */
-        k = gallop(a->pv, a->pn, k, de) - 1;
-    }
-  }
-done:
-  for (i = 0; i < ni; i++) free(it[i].owned);
-  free(it);
-  return 1;
-}
-
-/* }================================================================ */
-
-static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
+int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   seqm m;
   seqel *el;
   size_t nel = n->nkids, i, k, anchor = (size_t)-1;
@@ -987,10 +584,10 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   for (i = 0, it = n->kid; it != NULL; it = it->next, i++) {
     el[i].min = it->min;
     el[i].max = it->max;
-    if ((rc = ts_compile(x, it->kid, &el[i].ts)) != CP_OK) goto done;
+    if ((rc = cp_x_ts_compile(x, it->kid, &el[i].ts)) != CP_OK) goto done;
     if (el[i].ts.kind == TS_NONE && el[i].min > 0) goto done; /* no match */
   }
-  if (seq_fixed(x, n, el, nel, unit, r, &rc)) goto done;
+  if (cp_x_seq_fixed(x, n, el, nel, unit, r, &rc)) goto done;
   /* the anchor: a cheapest item occurring exactly once, with only
   ** fixed-count items before it (so the start is found by walking back) */
   for (i = 0; i < nel; i++) {
@@ -1006,7 +603,7 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     const tset *at = &el[anchor].ts;
     uint32_t prev_start = 0;
     int have_prev = 0;
-    if ((rc = ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
+    if ((rc = cp_x_ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);
     if (nel == 1 && at->exact && !m.phrase && x->docsonly) {
       /* documents only: the document of a position, then skip the rest
@@ -1074,7 +671,7 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     ** must occur) */
     const tset *ft = &el[0].ts;
     if (el[0].min > 0 && !ft->all) {
-      if ((rc = ts_positions(x, ft, &pv, &pn, &owned)) != CP_OK) goto done;
+      if ((rc = cp_x_ts_positions(x, ft, &pv, &pn, &owned)) != CP_OK) goto done;
       k = lower_bound(pv, pn, x->pos_lo);
     }
     else { pv = NULL; k = x->pos_lo; pn = x->pos_hi; }
@@ -1095,13 +692,24 @@ static int eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     }
   }
 done:
-  for (i = 0; i < nel; i++) ts_free(&el[i].ts);
+  for (i = 0; i < nel; i++) cp_x_ts_free(&el[i].ts);
   free(el);
   free(owned);
   return rc;
 }
 
+/* the spans of a token condition on its own: a sequence of one item */
+int cp_x_eval_cond (ctx *x, const cp_pnode *n, cp_res *r) {
+  cp_pnode item, seq;
+  memset(&item, 0, sizeof(item));
+  memset(&seq, 0, sizeof(seq));
+  item.kind = CP_P_ITEM; item.kid = (cp_pnode *)n; item.min = item.max = 1;
+  seq.kind = CP_P_SEQ; seq.kid = seq.last = &item; seq.nkids = 1;
+  return cp_x_eval_seq(x, &seq, CP_U_DOC, r);
+}
+
 /* }================================================================ */
+
 
 
 /* {================================================================
@@ -1147,9 +755,6 @@ static void filter_spans (ctx *x, cp_spans *sp, const cp_u32s *docs) {
   sp->n = o;
 }
 
-static uint64_t span_key (const cp_span *x) {
-  return (uint64_t)x->s << 32 | x->e;
-}
 
 /* merge b's spans into a's (both sorted, unique); the (s, e) order is
 ** one 64-bit comparison */
@@ -1185,246 +790,6 @@ static int all_docs (ctx *x, cp_u32s *d) {
 /* }================================================================ */
 
 
-/* {================================================================
-** NEAR
-** ================================================================= */
-
-typedef struct inst { uint32_t s, e, arg, mark; } inst;
-
-/* (s, e, arg) order */
-static int inst_less (const cp_span *a, uint32_t aa, const cp_span *b,
-                      uint32_t ba) {
-  if (a->s != b->s) return a->s < b->s;
-  if (a->e != b->e) return a->e < b->e;
-  return aa < ba;
-}
-
-/* punctuation tokens before position p (needs x->ppunct) */
-static uint32_t punct_before (const ctx *x, uint32_t p) {
-  const uint32_t *rank = (const uint32_t *)(x->ppunct + x->ntok / 64 + 1);
-  uint64_t w = x->ppunct[p >> 6] & (((uint64_t)1 << (p & 63)) - 1);
-  return rank[p >> 6] + cp_popcount64(w);
-}
-
-/*
-** Word tokens in [a, b).  With the cache's bitmap: a short range is
-** counted on the bitmap words it covers (one cache line), a long one by
-** two rank look-ups; without it, by walking the stream.
-*/
-static uint32_t words_between (ctx *x, uint32_t a, uint32_t b) {
-  uint32_t n = 0;
-  if (a >= b) return 0;
-  if (get_ppunct(x) != NULL) {
-    uint32_t wa = a >> 6, wb = b >> 6, p;
-    const uint64_t *bits = x->ppunct;
-    if (wb - wa > 8) return (b - a) - (punct_before(x, b) - punct_before(x, a));
-    if (wa == wb)
-      p = cp_popcount64(bits[wa] & ((((uint64_t)1 << (b & 63)) - 1) &
-                                    ~(((uint64_t)1 << (a & 63)) - 1)));
-    else {
-      uint32_t w;
-      p = cp_popcount64(bits[wa] & ~(((uint64_t)1 << (a & 63)) - 1));
-      for (w = wa + 1; w < wb; w++) p += cp_popcount64(bits[w]);
-      p += cp_popcount64(bits[wb] & (((uint64_t)1 << (b & 63)) - 1));
-    }
-    return (b - a) - p;
-  }
-  for (; a < b; a++) n += !is_punct(x, a);
-  return n;
-}
-
-/* is the word distance from the end of i to the start of j above
-** 'dist'?  Word tokens are at most all tokens, so a short raw distance
-** answers without counting. */
-static int too_far (ctx *x, const inst *i, const inst *j, uint32_t dist) {
-  if (j->s <= i->e || j->s - i->e <= dist) return 0;
-  return words_between(x, i->e, j->s) > dist;
-}
-
-static int eval (ctx *x, const cp_pnode *n, cp_res *r);
-
-/* the spans of a token condition on its own: a sequence of one item */
-static int eval_cond (ctx *x, const cp_pnode *n, cp_res *r) {
-  cp_pnode item, seq;
-  memset(&item, 0, sizeof(item));
-  memset(&seq, 0, sizeof(seq));
-  item.kind = CP_P_ITEM; item.kid = (cp_pnode *)n; item.min = item.max = 1;
-  seq.kind = CP_P_SEQ; seq.kid = seq.last = &item; seq.nkids = 1;
-  return eval_seq(x, &seq, CP_U_DOC, r);
-}
-
-/* first index >= from of spans v[0..n) with v[i].s >= key */
-static size_t span_gallop (const cp_span *v, size_t n, size_t from,
-                           uint32_t key) {
-  size_t lo = from, step = 1, hi;
-  while (lo < n && v[lo].s < key) {
-    hi = lo + step;
-    if (hi >= n || v[hi].s >= key) {       /* answer in (lo, min(hi, n)] */
-      if (hi > n) hi = n;
-      lo++;
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].s < key) lo = mid + 1; else hi = mid;
-      }
-      return lo;
-    }
-    lo = hi;
-    step *= 2;
-  }
-  return lo;
-}
-
-/*
-** Mark the instances v[0..ni) of one document (sorted by (s, e, arg))
-** that take part in a NEAR group; returns the index of the first
-** marked one, or ni.  Unordered: an instance starts a group when every
-** argument has an instance starting within 'dist' words of its end;
-** the group's other instances are marked with it.  Ordered: the
-** earliest chain arg0 < arg1 < ... from an instance of arg0, its last
-** link within 'dist' words.
-*/
-static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
-                         size_t ni, uint32_t de, size_t na) {
-  uint64_t full = na == 64 ? ~(uint64_t)0 : (((uint64_t)1 << na) - 1);
-  size_t i, j, first = ni;
-  for (i = 0; i < ni; i++) {
-    uint32_t us, ue;
-    ue = unit == CP_U_DOC ? de : unit_bounds(x, unit, v[i].s, &us);
-    if (!n->ordered) {
-      uint64_t mask = (uint64_t)1 << v[i].arg;
-      size_t last = i;
-      for (j = i + 1; j < ni && v[j].s < ue; j++) {
-        if (too_far(x, &v[i], &v[j], n->dist)) break;
-        if (v[j].e > ue) continue;
-        mask |= (uint64_t)1 << v[j].arg;
-        last = j;
-      }
-      if (mask == full) {
-        v[i].mark = 1;
-        for (j = i + 1; j <= last; j++)
-          if (v[j].arg != v[i].arg && v[j].e <= ue) v[j].mark = 1;
-      }
-    }
-    else if (v[i].arg == 0) {
-      size_t chain[64], c = 1;
-      uint32_t end = v[i].e;
-      chain[0] = i;
-      for (j = i + 1; j < ni && c < na && v[j].s < ue; j++) {
-        /* past the distance: no chain completed from here can pass */
-        if (too_far(x, &v[i], &v[j], n->dist)) break;
-        if (v[j].arg == c && v[j].s >= end && v[j].e <= ue) {
-          chain[c++] = j;
-          end = v[j].e;
-        }
-      }
-      if (c == na && !too_far(x, &v[i], &v[chain[na - 1]], n->dist))
-        for (c = 0; c < na; c++) v[chain[c]].mark = 1;
-    }
-    if (v[i].mark && first == ni) {
-      first = i;
-      if (x->docsonly) break;    /* one hit is all the caller needs */
-    }
-  }
-  return first;
-}
-
-/*
-** NEAR, a document at a time: the arguments' spans are walked with one
-** cursor each; a document where some argument has no span is skipped
-** by galloping every cursor past it, the others' instances are merged
-** into a small buffer and marked (near_mark).
-*/
-static int eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
-  size_t na = n->nkids, i, ni, cap = 0, *at = NULL;
-  cp_res *kr;
-  inst *v = NULL;
-  const cp_pnode *k;
-  int rc = CP_OK, docsonly = x->docsonly;
-  if (na == 0) return CP_OK;
-  if (na > 64)
-    return cp_err_set(x->err, CP_ELIMIT, "NEAR takes at most 64 arguments");
-  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL) return oom(x);
-  x->docsonly = 0;               /* every span of the arguments counts */
-  for (i = 0, k = n->kid; k != NULL; k = k->next, i++) {
-    /* a sequence or a token condition: its spans only (NEAR never looks
-    ** at its arguments' documents) */
-    if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, CP_U_DOC, &kr[i]);
-    else if (cp_plan_is_cond(k->kind)) rc = eval_cond(x, k, &kr[i]);
-    else rc = eval(x, k, &kr[i]);
-    if (rc != CP_OK) break;
-    if (kr[i].sp.n == 0) break;               /* an argument never occurs */
-  }
-  x->docsonly = docsonly;
-  if (rc != CP_OK || i < na) goto done;
-  if ((at = (size_t *)calloc(na, sizeof(size_t))) == NULL) {
-    rc = oom(x); goto done;
-  }
-  for (;;) {
-    uint32_t lo = UINT32_MAX, ds, de, need;
-    size_t m;
-    int all = 1;
-    for (i = 0; i < na; i++)
-      if (at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < lo)
-        lo = kr[i].sp.v[at[i]].s;
-    if (lo == UINT32_MAX) break;
-    doc_at(x, lo, &ds, &de);
-    for (i = 0; i < na && all; i++)
-      all = at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < de;
-    if (!all) {
-      /* some argument is missing here: the earliest document where the
-      ** missing ones occur is the next candidate */
-      need = de;
-      for (i = 0; i < na; i++)
-        if (at[i] >= kr[i].sp.n) goto done;
-        else if (kr[i].sp.v[at[i]].s >= de) {
-          uint32_t s0 = kr[i].sp.v[at[i]].s, ds2, de2;
-          doc_at(x, s0, &ds2, &de2);
-          if (ds2 > need) need = ds2;
-        }
-      for (i = 0; i < na; i++)
-        at[i] = span_gallop(kr[i].sp.v, kr[i].sp.n, at[i], need);
-      continue;
-    }
-    /* merge this document's instances (few arguments: pick the least) */
-    for (ni = 0;; ni++) {
-      size_t b = na;
-      for (i = 0; i < na; i++)
-        if (at[i] < kr[i].sp.n && kr[i].sp.v[at[i]].s < de &&
-            (b == na || inst_less(&kr[i].sp.v[at[i]], (uint32_t)i,
-                                  &kr[b].sp.v[at[b]], (uint32_t)b)))
-          b = i;
-      if (b == na) break;
-      if (ni == cap &&
-          grow((void **)&v, &cap, ni + 1, sizeof(inst)) != CP_OK) {
-        rc = oom(x); goto done;
-      }
-      v[ni].s = kr[b].sp.v[at[b]].s; v[ni].e = kr[b].sp.v[at[b]].e;
-      v[ni].arg = (uint32_t)b; v[ni].mark = 0;
-      at[b]++;
-    }
-    m = near_mark(x, n, unit, v, ni, de, na);
-    if (x->docsonly) {
-      if (m < ni && cp_spans_push(&r->sp, v[m].s, v[m].e) != CP_OK) {
-        rc = oom(x); goto done;
-      }
-      continue;
-    }
-    for (i = m; i < ni; i++)
-      if (v[i].mark && (r->sp.n == 0 || r->sp.v[r->sp.n - 1].s != v[i].s ||
-                        r->sp.v[r->sp.n - 1].e != v[i].e))
-        if (cp_spans_push(&r->sp, v[i].s, v[i].e) != CP_OK) {
-          rc = oom(x); goto done;
-        }
-  }
-done:
-  for (i = 0; i < na; i++) cp_res_free(&kr[i]);
-  free(kr);
-  free(v);
-  free(at);
-  return rc;
-}
-
-/* }================================================================ */
 
 
 /* {================================================================
@@ -1507,7 +872,7 @@ static int probe_docs (ctx *x, const tset *t, cp_u32s *docs) {
   size_t pn, k = 0, i, o = 0;
   uint32_t *owned;
   int rc;
-  if ((rc = ts_positions(x, t, &pv, &pn, &owned)) != CP_OK) return rc;
+  if ((rc = cp_x_ts_positions(x, t, &pv, &pn, &owned)) != CP_OK) return rc;
   for (i = 0; i < docs->n; i++) {
     uint32_t d = docs->v[i], de = x->dstart[d + 1];
     int hit = 0;
@@ -1560,14 +925,14 @@ static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
     cp_res a;
     if (cp_plan_is_cond(k->kind)) continue;
     memset(&a, 0, sizeof(a));
-    if ((rc = eval(x, k, &a)) == CP_OK) and_docs(r, &a, &have);
+    if ((rc = cp_x_eval(x, k, &a)) == CP_OK) and_docs(r, &a, &have);
     cp_res_free(&a);
     if (have && r->docs.n == 0) goto done;
   }
   for (i = 0, k = n->kid; k != NULL && rc == CP_OK; k = k->next)
     if (cp_plan_is_cond(k->kind)) {
       ac[i].node = k;
-      rc = ts_compile(x, k, &ac[i++].ts);
+      rc = cp_x_ts_compile(x, k, &ac[i++].ts);
     }
   for (i = 0; i < nc && rc == CP_OK; i++) {
     size_t best = i;
@@ -1581,7 +946,7 @@ static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
     if (ac[i].ts.all) {          /* the general way */
       cp_res a;
       memset(&a, 0, sizeof(a));
-      if ((rc = eval(x, ac[i].node, &a)) == CP_OK) and_docs(r, &a, &have);
+      if ((rc = cp_x_eval(x, ac[i].node, &a)) == CP_OK) and_docs(r, &a, &have);
       cp_res_free(&a);
     }
     else if (!have) {
@@ -1589,7 +954,7 @@ static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
       const uint32_t *pv;
       size_t pn, p;
       uint32_t *owned;
-      if ((rc = ts_positions(x, &ac[i].ts, &pv, &pn, &owned)) != CP_OK) break;
+      if ((rc = cp_x_ts_positions(x, &ac[i].ts, &pv, &pn, &owned)) != CP_OK) break;
       for (p = gallop(pv, pn, 0, x->pos_lo); p < pn && pv[p] < x->pos_hi; ) {
         uint32_t ds, de, d = doc_at(x, pv[p], &ds, &de);
         if (ac[i].ts.exact || ts_has(x, &ac[i].ts, x->stream[pv[p]])) {
@@ -1605,7 +970,7 @@ static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
     if (have && r->docs.n == 0) goto done;
   }
 done:
-  for (i = 0; i < nc; i++) ts_free(&ac[i].ts);
+  for (i = 0; i < nc; i++) cp_x_ts_free(&ac[i].ts);
   free(ac);
   r->sp.n = 0;
   return rc == CP_OK ? CP_OK : rc;
@@ -1618,7 +983,7 @@ static int eval_bool (ctx *x, const cp_pnode *n, cp_res *r) {
   for (k = n->kid; k != NULL; k = k->next) {
     cp_res a;
     memset(&a, 0, sizeof(a));
-    if ((rc = eval(x, k, &a)) != CP_OK) { cp_res_free(&a); return rc; }
+    if ((rc = cp_x_eval(x, k, &a)) != CP_OK) { cp_res_free(&a); return rc; }
     if (first) { *r = a; first = 0; continue; }
     if (n->kind == CP_P_AND) {
       size_t i = 0, j = 0, o = 0;
@@ -1670,7 +1035,7 @@ static int eval_not (ctx *x, const cp_pnode *n, cp_res *r) {
   int saved = x->docsonly;
   memset(&a, 0, sizeof(a));
   x->docsonly = 1;                /* NOT looks at documents only */
-  rc = eval(x, n->kid, &a);
+  rc = cp_x_eval(x, n->kid, &a);
   x->docsonly = saved;
   if (rc != CP_OK || (rc = all_docs(x, &all)) != CP_OK) {
     cp_res_free(&a); free(all.v); return rc;
@@ -1719,30 +1084,30 @@ static int record (ctx *x, const cp_pnode *n, const cp_res *r) {
 ** Evaluate node 'n' in the current segment into *r (zeroed by the
 ** caller).
 */
-static int eval (ctx *x, const cp_pnode *n, cp_res *r) {
+int cp_x_eval (ctx *x, const cp_pnode *n, cp_res *r) {
   int rc, saved = x->docsonly;
   if (n == NULL) return cp_err_set(x->err, CP_EINVAL, "empty query plan");
   switch (n->kind) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
     case CP_P_ANY: case CP_P_TAND: case CP_P_TOR: case CP_P_TNOT:
-      rc = eval_cond(x, n, r);
+      rc = cp_x_eval_cond(x, n, r);
       if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_SEQ:
-      rc = eval_seq(x, n, CP_U_DOC, r);
+      rc = cp_x_eval_seq(x, n, CP_U_DOC, r);
       if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_NEAR:
-      rc = eval_near(x, n, CP_U_DOC, r);
+      rc = cp_x_eval_near(x, n, CP_U_DOC, r);
       if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     case CP_P_WITHIN: {
       const cp_pnode *k = n->kid;
-      if (k->kind == CP_P_SEQ) rc = eval_seq(x, k, n->unit, r);
-      else if (k->kind == CP_P_NEAR) rc = eval_near(x, k, n->unit, r);
+      if (k->kind == CP_P_SEQ) rc = cp_x_eval_seq(x, k, n->unit, r);
+      else if (k->kind == CP_P_NEAR) rc = cp_x_eval_near(x, k, n->unit, r);
       else {
         x->docsonly = 0;          /* every span is filtered */
-        rc = eval(x, k, r);
+        rc = cp_x_eval(x, k, r);
         x->docsonly = saved;
         if (rc == CP_OK) within_filter(x, n->unit, &r->sp);
       }
@@ -1769,14 +1134,18 @@ static const cp_limits default_limits = {
   CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND
 };
 
+const cp_limits *cp_x_limits (const cp_limits *lim) {
+  return lim != NULL ? lim : &default_limits;
+}
+
 /*
 ** Set up the evaluation of local documents [doc_lo, doc_hi) of segment
 ** 'segi'; *empty is set when there is nothing to evaluate.  ctx_close
 ** releases what it took.
 */
-static int ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
-                     const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
-                     int *empty, cp_err *err) {
+int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
+                   const cp_limits *lim, uint32_t doc_lo, uint32_t doc_hi,
+                   int *empty, cp_err *err) {
   cp_docinfo di;
   memset(x, 0, sizeof(*x));
   *empty = 1;
@@ -1809,7 +1178,7 @@ static int ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   return CP_OK;
 }
 
-static void ctx_close (ctx *x) {
+void cp_x_ctx_close (ctx *x) {
   free(x->dstart_tmp);
   free(x->npunct_tmp);
   x->dstart_tmp = NULL;
@@ -1823,151 +1192,20 @@ int cp_eval_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                  cp_res *leafres, cp_res *out, cp_err *err) {
   ctx x;
   int rc, empty;
-  rc = ctx_open(&x, c, qc, segi, lim, doc_lo, doc_hi, &empty, err);
+  rc = cp_x_ctx_open(&x, c, qc, segi, lim, doc_lo, doc_hi, &empty, err);
   if (rc == CP_OK && !empty) {
     x.docsonly = need == CP_NEED_DOCS;
     if (need == CP_NEED_SPANS) x.nodocs = cp_plan_root(p);
     x.leaves = leaves;
     x.nleaves = nleaves;
     x.leafres = leafres;
-    rc = eval(&x, cp_plan_root(p), out);
+    rc = cp_x_eval(&x, cp_plan_root(p), out);
   }
-  ctx_close(&x);
+  cp_x_ctx_close(&x);
   return rc;
 }
 
-/*
-** The matches of a root AND / OR in one segment, counted without
-** building its span list: the arguments are evaluated one by one, their
-** documents combined as eval_bool does, and in each resulting live
-** document the distinct spans of all arguments are counted by walking
-** their lists side by side (1 for a document without spans).
-*/
-static int count_bool (ctx *x, const cp_pnode *n, uint64_t *count) {
-  const cp_pnode *k;
-  size_t na = n->nkids, i, j, *at = NULL;
-  cp_res *kr, docs;
-  int rc = CP_OK, first = 1;
-  memset(&docs, 0, sizeof(docs));
-  if (na == 0) return CP_OK;
-  if ((kr = (cp_res *)calloc(na, sizeof(cp_res))) == NULL ||
-      (at = (size_t *)calloc(na, sizeof(size_t))) == NULL) {
-    free(kr);
-    return oom(x);
-  }
-  for (i = 0, k = n->kid; k != NULL && rc == CP_OK; k = k->next, i++) {
-    if ((rc = eval(x, k, &kr[i])) != CP_OK) break;
-    if (first) {
-      rc = cp_u32s_push(&docs.docs, 0) == CP_OK ? CP_OK : oom(x);
-      docs.docs.n = 0;
-      for (j = 0; j < kr[i].docs.n && rc == CP_OK; j++)
-        if (cp_u32s_push(&docs.docs, kr[i].docs.v[j]) != CP_OK) rc = oom(x);
-      first = 0;
-    }
-    else if (n->kind == CP_P_AND) {
-      size_t p = 0, q = 0, o = 0;
-      while (p < docs.docs.n && q < kr[i].docs.n) {
-        if (docs.docs.v[p] < kr[i].docs.v[q]) p++;
-        else if (docs.docs.v[p] > kr[i].docs.v[q]) q++;
-        else { docs.docs.v[o++] = docs.docs.v[p]; p++; q++; }
-      }
-      docs.docs.n = o;
-    }
-    else {
-      cp_u32s u = {NULL, 0, 0};
-      size_t p = 0, q = 0;
-      while (rc == CP_OK && (p < docs.docs.n || q < kr[i].docs.n)) {
-        uint32_t y;
-        if (q >= kr[i].docs.n ||
-            (p < docs.docs.n && docs.docs.v[p] <= kr[i].docs.v[q])) {
-          y = docs.docs.v[p++];
-          if (q < kr[i].docs.n && kr[i].docs.v[q] == y) q++;
-        }
-        else y = kr[i].docs.v[q++];
-        if (cp_u32s_push(&u, y) != CP_OK) rc = oom(x);
-      }
-      free(docs.docs.v);
-      docs.docs = u;
-    }
-    if (n->kind == CP_P_AND && docs.docs.n == 0) break;
-  }
-  for (j = 0; j < docs.docs.n && rc == CP_OK; j++) {
-    uint32_t d = docs.docs.v[j], ds = x->dstart[d], de = x->dstart[d + 1];
-    uint64_t c = 0, last = UINT64_MAX;
-    for (i = 0; i < na; i++) {
-      const cp_spans *sp = &kr[i].sp;
-      while (at[i] < sp->n && sp->v[at[i]].s < ds) at[i]++;
-    }
-    if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
-    if (na == 2) {         /* two lists: a branch-free merge */
-      const cp_spans *a = &kr[0].sp, *b = &kr[1].sp;
-      size_t ea = at[0], eb = at[1];
-      while (ea < a->n && a->v[ea].s < de) ea++;
-      while (eb < b->n && b->v[eb].s < de) eb++;
-      while (at[0] < ea && at[1] < eb) {
-        uint64_t ka = span_key(&a->v[at[0]]), kb = span_key(&b->v[at[1]]);
-        at[0] += ka <= kb;
-        at[1] += kb <= ka;
-        c++;
-      }
-      c += (ea - at[0]) + (eb - at[1]);
-      at[0] = ea;
-      at[1] = eb;
-      *count += c ? c : 1;
-      continue;
-    }
-    for (;;) {             /* distinct (s, e) keys across the arguments */
-      uint64_t best = UINT64_MAX;
-      size_t b = na;
-      for (i = 0; i < na; i++) {
-        const cp_spans *sp = &kr[i].sp;
-        if (at[i] < sp->n && sp->v[at[i]].s < de) {
-          uint64_t key = span_key(&sp->v[at[i]]);
-          if (key < best) { best = key; b = i; }
-        }
-      }
-      if (b == na) break;
-      at[b]++;
-      if (best != last) { c++; last = best; }
-    }
-    *count += c ? c : 1;
-  }
-  for (i = 0; i < na; i++) cp_res_free(&kr[i]);
-  free(kr);
-  free(at);
-  cp_res_free(&docs);
-  return rc;
-}
 
-static uint64_t count_hits (cp_corpus *c, size_t segi, const cp_res *r,
-                            const uint32_t *dstart);
-
-/* the matches of the plan in segment 'segi', counted */
-static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
-                      const cp_plan *p, const cp_limits *lim, uint64_t *n,
-                      cp_err *err) {
-  ctx x;
-  cp_res r;
-  const cp_pnode *root = cp_plan_root(p);
-  int rc, empty;
-  memset(&r, 0, sizeof(r));
-  rc = ctx_open(&x, c, qc, segi, lim, 0, UINT32_MAX, &empty, err);
-  if (rc == CP_OK && !empty) {
-    if (root->kind == CP_P_AND || root->kind == CP_P_OR)
-      rc = count_bool(&x, root, n);
-    else if (cp_corpus_ndeleted(c) == 0 && root->kind != CP_P_NOT &&
-             root->kind != CP_P_META) {
-      /* positional: each span is one match, no document list needed */
-      x.nodocs = root;
-      if ((rc = eval(&x, root, &r)) == CP_OK) *n += r.sp.n;
-    }
-    else if ((rc = eval(&x, root, &r)) == CP_OK)
-      *n += count_hits(c, segi, &r, x.dstart);
-  }
-  cp_res_free(&r);
-  ctx_close(&x);
-  return rc;
-}
 
 int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
              uint64_t max_matches, cp_matches *out, cp_err *err) {
@@ -2042,7 +1280,7 @@ int cp_plan_check (const cp_plan *p, cp_err *err) {
   return check_regex(cp_plan_root(p), 0, err);
 }
 
-static int check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
+int cp_x_check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
   int rc;
   if (c == NULL || p == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
@@ -2055,7 +1293,7 @@ int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   size_t i, ns;
   int rc;
   if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
-  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
   if (lim == NULL) lim = &default_limits;
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) {
@@ -2075,94 +1313,10 @@ int cp_exec (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
   return cp_execq(c, NULL, p, lim, out, err);
 }
 
-/*
-** The matches cp_emit would make of a segment result, counted: the
-** spans of each live document, or 1 for a document without spans.
-*/
-static uint64_t count_hits (cp_corpus *c, size_t segi, const cp_res *r,
-                            const uint32_t *dstart) {
-  size_t i, k = 0;
-  uint64_t n = 0;
-  for (i = 0; i < r->docs.n; i++) {
-    uint32_t d = r->docs.v[i];
-    size_t k0;
-    while (k < r->sp.n && r->sp.v[k].s < dstart[d]) k++;
-    k0 = k;
-    while (k < r->sp.n && r->sp.v[k].s < dstart[d + 1]) k++;
-    if (cp_corpus_is_deleted(c, segi, d)) continue;
-    n += k > k0 ? k - k0 : 1;
-  }
-  return n;
-}
 
-static int too_many_matches (const cp_limits *lim, uint64_t n,
-                             cp_err *err) {
-  if (lim->max_matches && n > lim->max_matches)
-    return cp_err_set(err, CP_ELIMIT,
-      "query has more than %llu matches (raise the max_matches limit)",
-      (unsigned long long)lim->max_matches);
-  return CP_OK;
-}
 
-/*
-** A plain norm term over a corpus without deletions is counted from the
-** lexicon: its frequency (hits) or document frequency (documents).
-** Returns 1 if it applied.
-*/
-static int count_term (cp_corpus *c, const cp_pnode *root, int what,
-                       uint64_t *n) {
-  size_t i, ns = cp_corpus_nsegs(c), tl;
-  cp_an *an = cp_corpus_analyzer(c);
-  const char *t;
-  if (root->kind != CP_P_TERM || root->layer != CP_NORM ||
-      cp_corpus_ndeleted(c) != 0 || an == NULL)
-    return 0;
-  if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
-  for (i = 0; i < ns; i++) {
-    const cp_seg *s = cp_corpus_seg(c, i);
-    int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
-    if (id >= 0)
-      *n += what == CP_COUNT_DOCS ? cp_seg_type_docfreq(s, CP_NORM, (uint32_t)id)
-                                  : cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
-  }
-  return 1;
-}
 
-int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
-                    const cp_limits *lim, int what, uint64_t *n,
-                    cp_err *err) {
-  size_t i, ns;
-  int rc;
-  if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
-  *n = 0;
-  if (what != CP_COUNT_HITS && what != CP_COUNT_DOCS)
-    return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
-  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
-  if (lim == NULL) lim = &default_limits;
-  if (count_term(c, cp_plan_root(p), what, n))
-    return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
-  ns = cp_corpus_nsegs(c);
-  for (i = 0; i < ns && rc == CP_OK; i++) {
-    if (what == CP_COUNT_DOCS) {
-      cp_res r;
-      size_t k;
-      memset(&r, 0, sizeof(r));
-      rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, CP_NEED_DOCS,
-                       NULL, 0, NULL, &r, err);
-      for (k = 0; rc == CP_OK && k < r.docs.n; k++)
-        *n += !cp_corpus_is_deleted(c, i, r.docs.v[k]);
-      cp_res_free(&r);
-    }
-    else if ((rc = count_seg(c, qc, i, p, lim, n, err)) == CP_OK)
-      rc = too_many_matches(lim, *n, err);
-  }
-  return rc;
-}
 
-int cp_exec_count (cp_corpus *c, const cp_plan *p, const cp_limits *lim,
-                   uint64_t *n, cp_err *err) {
-  return cp_exec_countq(c, NULL, p, lim, CP_COUNT_HITS, n, err);
-}
 
 int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
                   const cp_limits *lim, uint64_t doc, cp_matches *out,
@@ -2172,7 +1326,7 @@ int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   cp_res r;
   int rc;
   if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
-  if ((rc = check_args(c, p, err)) != CP_OK) return rc;
+  if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
   if (lim == NULL) lim = &default_limits;
   if (cp_corpus_locate(c, doc, &seg, &local) != CP_OK)
     return cp_err_set(err, CP_ENOENT, "no document %llu",

@@ -86,14 +86,17 @@
 **   for a string u32 len + bytes, for a number a binary64.
 ** }================================================================
 **
-** cp_seg_open checks, in O(types + docs) plus two tight O(T) scans,
-** everything an accessor relies on to stay in bounds: header, checksum
-** of the header, section bounds and alignment, exact sizes, every offset
-** array (monotonic, ending at its data size), every id stored in a map
-** (< its count), the document table, and that stream ids are < Nw and
-** postings < T (so callers may index with them).  Spans are checked
-** against their document when read.  cp_seg_check adds the section
-** checksums and every semantic invariant, recomputed from the stream.
+** cp_seg_open checks, in O(types + docs), everything the table
+** accessors rely on to stay in bounds: header, checksum of the header,
+** section bounds and alignment, exact sizes, every offset array
+** (monotonic, ending at its data size), every id stored in a map (< its
+** count) and the document table.  cp_seg_verify adds the two O(T) scans
+** the token arrays need (stream ids < Nw, postings and structure starts
+** < T, so callers may index with them); it must run once before tokens
+** are read from bytes this process did not build.  Spans are checked
+** against their document when read.  cp_seg_check does both and adds
+** the section checksums and every semantic invariant, recomputed from
+** the stream.
 */
 #include <stdlib.h>
 #include <string.h>

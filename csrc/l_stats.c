@@ -5,17 +5,23 @@
 ** the document bitmaps and match lists these functions take:
 **
 **   c:_freq(opts, sel)                        -> rows, info
-**   c:_ngrams(n, opts, sel, matches|nil)      -> rows, info
-**   c:_collocates(matches, opts, sel)         -> rows, info
+**   c:_ngrams(n, opts, sel, nodes|nil)        -> rows, info
+**   c:_collocates(nodes, opts, sel)           -> rows, info
 **   c:_collocations(opts, sel)                -> rows, info
 **   c:_keyness(tsel, ref, rsel, opts)         -> rows, info
-**   c:_select_docs(list)                      -> bitmap string
-**   c:_select_meta(tbl)                       -> bitmap string
+**   c:_dispersion(nodes, opts, sel)           -> result
+**   c:_similar(doc, opts, sel)                -> rows
+**   c:_similarity(a, b, opts)                 -> number
+**   c:_dtm(opts, sel)                         -> triplets
+**   c:_lookup(dict, opts, sel)                -> result
+**   c:_select_docs(list) / _select_plan(plan) / _select_meta(tbl)
+**                                             -> bitmap string
 **
 ** 'sel' is nil (the whole corpus) or a string bitmap over documents
-** (bit (d-1)%8 of byte (d-1)//8 for document d, 1-based).  'matches' is
-** an array of {doc =, start =, stop =} (1-based, stop inclusive, token
-** indexes within the document) as c:_matches returns.
+** (bit (d-1)%8 of byte (d-1)//8 for document d, 1-based).  'nodes' is
+** a plan table (corpus.query.parse), run by the executor in C, or an
+** array of matches {doc =, start =, stop =} (1-based, stop inclusive,
+** token indexes within the document) as c:_matches returns.
 **
 ** C memory that lives across calls that can raise is held by userdata
 ** boxes with a __gc, so an error leaks nothing.
@@ -95,6 +101,27 @@ static membox *new_mem (lua_State *L) {
 
 static const char *const layer_names[] = {"word", "norm", "stem", NULL};
 
+/* the value at -1 (a string or nil) as an index into 'names', with an
+** error that names the option and the choices */
+static int enum_opt (lua_State *L, const char *opt, const char *def,
+                     const char *const names[]) {
+  const char *v = lua_isnil(L, -1) ? def
+                : (lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
+  luaL_Buffer b;
+  int i;
+  if (v != NULL)
+    for (i = 0; names[i] != NULL; i++)
+      if (strcmp(v, names[i]) == 0) return i;
+  luaL_buffinit(L, &b);
+  for (i = 0; names[i] != NULL; i++) {
+    if (i > 0) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, names[i]);
+  }
+  luaL_pushresult(&b);
+  luaL_error(L, "bad option '%s' (one of %s expected)", opt, lua_tostring(L, -1));
+  return 0;
+}
+
 /* common options of table 'oi' (may be none/nil) and bitmap 'si' */
 static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
   memset(o, 0, sizeof(*o));
@@ -102,7 +129,7 @@ static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
   if (!lua_isnoneornil(L, oi)) {
     luaL_checktype(L, oi, LUA_TTABLE);
     lua_getfield(L, oi, "layer");
-    o->layer = luaL_checkoption(L, -1, "norm", layer_names);
+    o->layer = enum_opt(L, "layer", "norm", layer_names);
     lua_getfield(L, oi, "punct");
     o->punct = lua_toboolean(L, -1);
     lua_pop(L, 2);
@@ -660,7 +687,7 @@ static int l_keyness (lua_State *L) {
   }
   else get_sopt(L, 5, 4, &orf);
   lua_getfield(L, 5, "measure");
-  by = luaL_checkoption(L, -1, "llr", key_names);
+  by = enum_opt(L, "measure", "llr", key_names);
   lua_getfield(L, 5, "bonferroni");
   bonf = lua_toboolean(L, -1);
   lua_pop(L, 2);

@@ -279,6 +279,57 @@ describe("statistics on the seed corpus", function()
   end)
 end)
 
+describe("dispersion, similarity, dtm and lookup on the seed corpus", function()
+  local c
+  setup(function()
+    c = corpus.new()
+    c:add_dir(SEEDS)
+  end)
+  teardown(function() c:close() end)
+
+  it("dispersion of 'coalition': 4 in the article, 17 in the communique", function()
+    local d = c:dispersion("coalition")
+    assert.are.equal(21, d.matches)
+    assert.are.equal(2, d.range)
+    assert.are.same({4, 17}, {d.docs[1].count, d.docs[2].count})
+    local s1, s2 = d.docs[1].tokens, d.docs[2].tokens
+    assert.are.equal(1506, s1 + s2)
+    local S = s1 + s2
+    local dp = 0.5 * (math.abs(4 / 21 - s1 / S) + math.abs(17 / 21 - s2 / S))
+    assert.is_true(near(d.DP, dp))
+    assert.is_true(near(d.DPnorm, dp / (1 - math.min(s1, s2) / S)))
+    -- two parts: D = 1 - |p1 - p2| / (p1 + p2)
+    local p1, p2 = 4 / s1, 17 / s2
+    assert.is_true(near(d.D, 1 - math.abs(p1 - p2) / (p1 + p2)))
+    -- positions are token indexes: each one is the word "coalition"
+    local toks = c:tokens(1)
+    for _, p in ipairs(d.docs[1].positions) do
+      assert.are.equal("coalition", toks[p].norm)
+    end
+  end)
+
+  it("lookup counts the seed terms grep finds", function()
+    local r = c:lookup({isis = {"isis", "daesh"}, fighters = {"foreign terrorist fighters", "fighters"}})
+    -- isis 34 + daesh 21; fighters: 9 "fighters" tokens, the 3 inside
+    -- "foreign terrorist fighters" counted once each as the longer entry
+    assert.are.same({fighters = 9, isis = 55}, r.totals)
+    -- the article: 12 ISIS + ISIS/Small + ISIS' + ... = 14 "isis", 1 daesh
+    assert.are.same({isis = 15, fighters = 6}, r.docs[1].counts)
+  end)
+
+  it("the two seed documents are similar, and the dtm adds up", function()
+    local s = c:similarity(1, 2)
+    assert.is_true(s >= 0 and s <= 1)
+    assert.are.equal(s, c:similar(1)[1].score)
+    -- idf is 0 for terms in both documents, so only the others count
+    local m = c:dtm()
+    local total = 0
+    for _, x in ipairs(m.x) do total = total + x end
+    assert.are.equal(1506, total)
+    assert.are.equal(527, #m.terms)
+  end)
+end)
+
 describe("keyness", function()
   local c
   setup(function()

@@ -392,6 +392,10 @@ describe("keyness", function()
     assert.are.equal(2, info.tokens_b)
     local m2 = as_map(r2, "term")
     assert.are.same({2, 1}, {m2.peace.a, m2.peace.b})
+    other:add{id = "o2", text = "war war", year = 1990}
+    local r3, info3 = c:keyness({year = {1990, 1991}}, {corpus = other, where = {year = 1990}})
+    assert.are.equal(2, info3.tokens_b)
+    assert.are.same({4, 2}, {as_map(r3, "term").war.a, as_map(r3, "term").war.b})
     local plain = as_map(c:keyness({year = 1990}), "term")
     local bonf, binfo = c:keyness({year = 1990}, nil, {bonferroni = true})
     for _, r in ipairs(bonf) do

@@ -171,7 +171,8 @@ return function(Corpus, module)
   --- c:keyness(target, reference, {measure = "llr", min =, limit =,
   -- bonferroni =, layer =})
   -- target: a where filter; reference: nil (the rest of the corpus), a
-  -- where filter, or another corpus object (all of it).
+  -- where filter, another corpus object (all of it), or {corpus = other,
+  -- where = filter}.
   -- -> rows {term, a, b, rate_a, rate_b, llr, chi2, logratio, pdiff, p},
   --    info
   function Corpus:keyness(target, reference, opts)
@@ -185,6 +186,13 @@ return function(Corpus, module)
     elseif type(reference) == "userdata" then
       check_self(reference, "keyness")
       return self:_keyness(tsel, reference, nil, opts)
+    elseif type(reference) == "table" and type(reference.corpus) == "userdata" then
+      -- {corpus = other, where = filter}: a subcorpus of another corpus
+      check_self(reference.corpus, "keyness")
+      local rsel
+      rsel, msg, code = selection(reference.corpus, reference.where, "keyness")
+      if msg then return nil, msg, code end
+      return self:_keyness(tsel, reference.corpus, rsel, opts)
     end
     local rsel
     rsel, msg, code = selection(self, reference, "keyness")

@@ -11,7 +11,7 @@ Error policy (README, "Errors"): misuse raises (wrong types, unknown
 options); a query with a syntax error returns nil, message, "ESYNTAX".
 ]]
 
-local type, error, pairs, ipairs, select = type, error, pairs, ipairs, select
+local type, error = type, error
 local math_type = math.type
 
 local query = require "corpus.query"
@@ -84,8 +84,8 @@ Blank lines are ignored; an entry before the first [category] is an
 error.  Returns {category = {entries...}} | nil, msg, code.
 ]]
 function M.read_dictionary(path)
-  local f, err = io.open(path, "r")
-  if not f then return nil, err, "ENOENT" end
+  local f, err, errno = io.open(path, "r")
+  if not f then return nil, err, errno == 2 and "ENOENT" or "EIO" end
   local dict, cat, n = {}, nil, 0
   for line in f:lines() do
     n = n + 1

@@ -628,14 +628,6 @@ __attribute__((visibility("default")))
 #endif
 int luaopen_corpus_core (lua_State *L);
 
-/* area openers not linked in yet are skipped (weak references) */
-#if defined(__GNUC__)
-#pragma weak cpL_open_tok
-#pragma weak cpL_open_query
-#pragma weak cpL_open_stats
-#pragma weak cpL_open_index
-#endif
-
 int luaopen_corpus_core (lua_State *L) {
   luaL_newlib(L, module_funcs);                 /* module */
   luaL_newmetatable(L, CPL_CORPUS);             /* module, mt */
@@ -646,10 +638,10 @@ int luaopen_corpus_core (lua_State *L) {
   lua_pushvalue(L, -1);
   lua_setfield(L, -4, "methods");               /* module.methods */
   lua_remove(L, -2);                            /* module, methods */
-  if (cpL_open_tok) cpL_open_tok(L);
-  if (cpL_open_query) cpL_open_query(L);
-  if (cpL_open_stats) cpL_open_stats(L);
-  if (cpL_open_index) cpL_open_index(L);
+  cpL_open_tok(L);
+  cpL_open_query(L);
+  cpL_open_stats(L);
+  cpL_open_index(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

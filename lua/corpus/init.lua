@@ -12,7 +12,7 @@
 
 local core = require "corpus.core"
 
-local assert, error, type, tostring, tonumber = assert, error, type, tostring, tonumber
+local error, type, tostring = error, type, tostring
 local pairs, ipairs, next = pairs, ipairs, next
 local io_open, math_type = io.open, math.type
 

@@ -4,7 +4,8 @@
 --       texts loaded (lua-cjson) before the clock starts; timed:
 --       corpus.new(), c:add{id =, text =} for every document, and the
 --       seal of the pending documents into a segment (c:flush() if the
---       API has it, else the first query, which seals).  A *.bin file
+--       API has it, else the first query, which seals).  With BATCH=N
+--       in the environment, N documents per call (c:add_docs) instead.  A *.bin file
 --       (bench/peers.py extract) loads without JSON, which keeps JSON
 --       decoding out of a profile (bench/profile.sh).
 --   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
@@ -129,7 +130,18 @@ local rss_load = proc_status("VmRSS")
 
 local t0, c0 = now(), os.clock()
 local c = corpus.new()
-if mode == "build" then
+local batch = tonumber(os.getenv("BATCH") or "")
+if mode == "build" and batch then
+  -- BATCH=N: N documents per call (as add_jsonl does per file), which
+  -- lets the builder tokenize ahead on a second thread
+  for i = 1, #docs, batch do
+    local b = {}
+    for j = i, math.min(i + batch - 1, #docs) do
+      b[#b + 1] = { id = docs[j].id, text = docs[j].text }
+    end
+    assert(c:add_docs(b))
+  end
+elseif mode == "build" then
   for i = 1, #docs do assert(c:add(docs[i])) end
 else
   for _, path in ipairs(files) do assert(c:add_jsonl(path)) end

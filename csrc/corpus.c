@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "corpus.h"
+#include "pipe.h"
 #include "tok.h"
 
 /* a segment holds < 2^32 tokens; seal well before (tokens <= bytes) */
@@ -367,6 +368,9 @@ static void add_rollback (cp_corpus *c, const cp_docin *docs, size_t added,
   c->wbytes = wbytes0;
 }
 
+/* batches with at least this much text use the tokenizer thread */
+#define PIPE_BYTES ((uint64_t)256 << 10)
+
 int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
                    cp_err *err) {
   size_t i;
@@ -375,6 +379,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   uint64_t wbytes0;
   size_t nsegs0;
   char (*seqids)[24];
+  cp_pipe *pipe = NULL;
   int rc = CP_OK;
   if (c == NULL || (docs == NULL && n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_corpus_add: NULL argument");
@@ -393,6 +398,11 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   }
   seqids = calloc(n ? n : 1, sizeof(*seqids));
   if (seqids == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  /* a big batch is tokenized ahead on a second thread (same image) */
+  if (n >= 2 && batch >= PIPE_BYTES) {
+    pipe = cp_pipe_start(docs, n, c->mode, err);
+    if (pipe == NULL) { free(seqids);  return CP_ENOMEM; }
+  }
   wdocs0 = cp_segw_ndocs(c->w);
   wbytes0 = c->wbytes;
   nsegs0 = c->nsegs;
@@ -412,8 +422,12 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
       rc = cp_corpus_flush(c, err);
       if (rc != CP_OK) break;
     }
-    rc = cp_segw_add(c->w, id, idlen, docs[i].text, docs[i].textlen,
-                     docs[i].meta, docs[i].nmeta, err);
+    if (pipe != NULL)
+      rc = cp_segw_add_prepared(c->w, id, idlen, cp_pipe_next(pipe),
+                                docs[i].meta, docs[i].nmeta, err);
+    else
+      rc = cp_segw_add(c->w, id, idlen, docs[i].text, docs[i].textlen,
+                       docs[i].meta, docs[i].nmeta, err);
     if (rc != CP_OK) break;
     rc = idset_add(&c->pend, id, idlen);
     if (rc != CP_OK) {
@@ -423,6 +437,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
     }
     c->wbytes += docs[i].textlen;
   }
+  cp_pipe_stop(pipe);   /* joins the worker, on every path */
   if (rc != CP_OK) {
     char msg[CP_ERRMSG];
     add_rollback(c, docs, i, seqids, wdocs0, wbytes0, nsegs0);

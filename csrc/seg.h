@@ -32,6 +32,7 @@
 
 #include "cp.h"
 #include "analysis.h"
+#include "tok.h"
 
 /* {================================================================
 ** Metadata of a document
@@ -69,6 +70,34 @@ void cp_segw_free (cp_segw *w);
 int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
                  const char *text, size_t len,
                  const cp_meta *meta, size_t nmeta, cp_err *err);
+
+/*
+** cp_segw_add in two steps, so that the first can run on another thread
+** (pipe.c) while the builder works on the previous document.
+** cp_segw_prepare repairs and tokenizes a text and touches no builder:
+** it depends only on 'mode', and its outcome (rc, err) is kept in 'p'.
+** cp_segw_add_prepared then adds it exactly as cp_segw_add would add the
+** original text (same image, same errors in the same order); 'p' must
+** have been prepared in the builder's mode and the original text must
+** still be alive (p->text may point into it).  A cp_segprep starts
+** zeroed, may be prepared again (buffers are reused) and is released by
+** cp_segprep_free.
+*/
+typedef struct cp_segprep {
+  const char *text;  size_t len;  /* repaired text: the input or 'fixed' */
+  char *fixed;                    /* owned repaired copy, or NULL */
+  size_t ninvalid;                /* U+FFFD substitutions */
+  cp_tokvec tv;                   /* tokens of 'text' */
+  int mode;
+  int rc;                         /* CP_OK or the prepare's error */
+  cp_err err;
+} cp_segprep;
+
+int cp_segw_prepare (int mode, const char *text, size_t len, cp_segprep *p);
+int cp_segw_add_prepared (cp_segw *w, const char *id, size_t idlen,
+                          const cp_segprep *p, const cp_meta *meta,
+                          size_t nmeta, cp_err *err);
+void cp_segprep_free (cp_segprep *p);
 
 uint32_t cp_segw_ndocs (const cp_segw *w);
 uint64_t cp_segw_ntokens (const cp_segw *w);

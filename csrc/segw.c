@@ -333,12 +333,12 @@ static void cut (cp_segw *w, size_t nd) {
 #endif
 
 /*
-** The token loop, on text already repaired and tokenized into w->tv.
+** The token loop, on text already repaired and tokenized into 'tv'.
 ** Everything it appends was reserved by the caller, except on new types.
 */
-static int addtokens (cp_segw *w, const char *text, size_t len,
-                      cp_err *err) {
-  const cp_tok *t = w->tv.v, *e = t + w->tv.n;
+static int addtokens (cp_segw *w, const cp_tokvec *tv, const char *text,
+                      size_t len, cp_err *err) {
+  const cp_tok *t = tv->v, *e = t + tv->n;
   uint32_t *st = w->stream.v + w->stream.n;
   unsigned char *sg = (unsigned char *)w->spang.v + w->spang.n;
   uint32_t *sc = w->spanc.v + w->spanc.n;
@@ -425,51 +425,97 @@ static int text_reserve (cp_segw *w, size_t extra) {
   return 1;
 }
 
-int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
-                 const char *text, size_t len,
-                 const cp_meta *meta, size_t nmeta, cp_err *err) {
-  char *fixed = NULL;
-  size_t flen = 0, ninv = 0, msz, i;
-  docrec d;
+int cp_segw_prepare (int mode, const char *text, size_t len, cp_segprep *p) {
+  size_t flen = 0;
   int rc;
+  if (p == NULL) return CP_EINVAL;
+  free(p->fixed);
+  p->fixed = NULL;
+  p->text = "";
+  p->len = 0;
+  p->ninvalid = 0;
+  p->tv.n = 0;
+  p->mode = mode;
+  p->err.code = CP_OK;
+  p->err.msg[0] = '\0';
+  if (mode != CP_TOK_CORPUS && mode != CP_TOK_STRICT)
+    return p->rc = cp_err_set(&p->err, CP_EINVAL, "bad tokenizer mode %d",
+                              mode);
+  if (text == NULL && len > 0)
+    return p->rc = cp_err_set(&p->err, CP_EINVAL, "document text is NULL");
+  if (text == NULL) text = "";
+  rc = cp_utf8_repair(text, len, &p->fixed, &flen, &p->ninvalid, &p->err);
+  if (rc != CP_OK) { p->fixed = NULL;  return p->rc = rc; }
+  p->text = p->fixed ? p->fixed : text;
+  p->len = p->fixed ? flen : len;
+  /* a text of 4 GiB or more is not tokenized: the add rejects it, naming
+  ** the document, which only the add knows */
+  if (p->len < UINT32_MAX)
+    rc = cp_tok_run(p->text, p->len, mode, &p->tv, &p->err);
+  return p->rc = rc;
+}
+
+void cp_segprep_free (cp_segprep *p) {
+  if (p == NULL) return;
+  free(p->fixed);
+  p->fixed = NULL;
+  cp_tokvec_free(&p->tv);
+  p->text = NULL;
+  p->len = 0;
+}
+
+/* the checks on the arguments, split in two around the text's check
+** so that both entry points make them in the same order */
+static int checkargs (cp_segw *w, const char *id, size_t idlen,
+                      cp_err *err) {
   if (w == NULL)
     return cp_err_set(err, CP_EINVAL, "no segment builder");
   if (id == NULL || idlen == 0)
     return cp_err_set(err, CP_EINVAL, "document id must be non-empty");
-  if (text == NULL && len > 0)
-    return cp_err_set(err, CP_EINVAL, "document text is NULL");
+  return CP_OK;
+}
+
+/* *msz gets the size of the encoded metadata */
+static int checkmeta (cp_segw *w, size_t idlen, const cp_meta *meta,
+                      size_t nmeta, size_t *msz, cp_err *err) {
   if (meta == NULL && nmeta > 0)
     return cp_err_set(err, CP_EINVAL, "document metadata is NULL");
-  if ((msz = metasize(meta, nmeta)) == SIZE_MAX)
+  if ((*msz = metasize(meta, nmeta)) == SIZE_MAX)
     return cp_err_set(err, CP_EINVAL, "malformed metadata field (bad type, "
                       "NULL string or field over 4 GiB)");
   if (idlen > UINT32_MAX)
     return cp_err_set(err, CP_ELIMIT, "document id longer than 4 GiB");
   if (w->ndocs >= UINT32_MAX - 1)
     return cp_err_set(err, CP_ELIMIT, "segment is full (documents)");
-  if (text == NULL) text = "";
-  rc = cp_utf8_repair(text, len, &fixed, &flen, &ninv, err);
-  if (rc != CP_OK) return rc;
-  if (fixed != NULL) { text = fixed;  len = flen; }
-  if (len >= UINT32_MAX) {   /* spans are uint32 byte offsets */
-    rc = cp_err_set(err, CP_ELIMIT, "document '%.*s' is larger than 4 GiB",
-                    (int)(idlen > 64 ? 64 : idlen), id);
-    goto done;
+  return CP_OK;
+}
+
+/*
+** Add a prepared document (arguments checked): everything after the
+** tokenizer.  On error the builder is unchanged.
+*/
+static int commit (cp_segw *w, const char *id, size_t idlen,
+                   const cp_segprep *p, const cp_meta *meta, size_t nmeta,
+                   size_t msz, cp_err *err) {
+  const char *text = p->text;
+  size_t len = p->len, i;
+  docrec d;
+  int rc;
+  if (p->rc != CP_OK) {
+    if (err != NULL) *err = p->err;
+    return p->rc;
   }
-  rc = cp_tok_run(text, len, w->mode, &w->tv, err);
-  if (rc != CP_OK) goto done;
-  if (w->tv.n > CP_SEG_MAXTOK - w->stream.n) {
-    rc = cp_err_set(err, CP_ELIMIT, "document '%.*s' would overflow the "
-                    "segment (more than %lu tokens)",
-                    (int)(idlen > 64 ? 64 : idlen), id,
-                    (unsigned long)CP_SEG_MAXTOK);
-    goto done;
-  }
-  for (i = 0; i < w->tv.n; i++)   /* the tokenizer's contract, enforced */
-    if (w->tv.v[i].start > w->tv.v[i].stop || w->tv.v[i].stop > len) {
-      rc = cp_err_set(err, CP_EINVAL, "tokenizer gave a span out of range");
-      goto done;
-    }
+  if (len >= UINT32_MAX)   /* spans are uint32 byte offsets */
+    return cp_err_set(err, CP_ELIMIT, "document '%.*s' is larger than 4 GiB",
+                      (int)(idlen > 64 ? 64 : idlen), id);
+  if (p->tv.n > CP_SEG_MAXTOK - w->stream.n)
+    return cp_err_set(err, CP_ELIMIT, "document '%.*s' would overflow the "
+                      "segment (more than %lu tokens)",
+                      (int)(idlen > 64 ? 64 : idlen), id,
+                      (unsigned long)CP_SEG_MAXTOK);
+  for (i = 0; i < p->tv.n; i++)   /* the tokenizer's contract, enforced */
+    if (p->tv.v[i].start > p->tv.v[i].stop || p->tv.v[i].stop > len)
+      return cp_err_set(err, CP_EINVAL, "tokenizer gave a span out of range");
   if (w->ndocs == w->capdocs) {
     size_t nc = w->capdocs ? 2 * w->capdocs : 64;
     docrec *nd = (docrec *)realloc(w->docs, nc * sizeof(docrec));
@@ -477,14 +523,14 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
     w->docs = nd;
     w->capdocs = nc;
   }
-  if (!cp_vec32_reserve(&w->stream, w->tv.n) ||
-      !cp_bytes_reserve(&w->spang, 2 * w->tv.n) ||
-      !cp_vec32_reserve(&w->spanc, (w->tv.n >> CP_SPAN_SHIFT) + 1) ||
+  if (!cp_vec32_reserve(&w->stream, p->tv.n) ||
+      !cp_bytes_reserve(&w->spang, 2 * p->tv.n) ||
+      !cp_vec32_reserve(&w->spanc, (p->tv.n >> CP_SPAN_SHIFT) + 1) ||
       !text_reserve(w, len) ||
       !cp_bytes_reserve(&w->docstr, idlen + msz))
     goto oom;
   d.tok_start = (uint32_t)w->stream.n;
-  d.tok_count = (uint32_t)w->tv.n;
+  d.tok_count = (uint32_t)p->tv.n;
   d.idlen = (uint32_t)idlen;
   d.metalen = (uint32_t)msz;
   d.text_off = w->tn - TEXT0;
@@ -494,12 +540,12 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   d.nsents = w->sents.n;
   d.nparas = w->paras.n;
   d.nspanx = w->spanx.n;
-  d.invalid = ninv;
+  d.invalid = p->ninvalid;
   d.thash = w->thash;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
-  rc = addtokens(w, text, len, err);
-  if (rc != CP_OK) { cut(w, w->ndocs - 1);  goto done; }
+  rc = addtokens(w, &p->tv, text, len, err);
+  if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
   if (len) {   /* reserved above */
     memcpy(w->tbuf + w->tn, text, len);
     XXH64_update(&w->thash, w->tbuf + w->tn, len);
@@ -508,14 +554,47 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
   cp_bytes_append(&w->docstr, id, idlen);
   metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
-  w->invalid += ninv;
-  goto done;
+  w->invalid += p->ninvalid;
+  return CP_OK;
 oom:
-  rc = cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
-                  (int)(idlen > 64 ? 64 : idlen), id);
-done:
-  free(fixed);
+  return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
+                    (int)(idlen > 64 ? 64 : idlen), id);
+}
+
+int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
+                 const char *text, size_t len,
+                 const cp_meta *meta, size_t nmeta, cp_err *err) {
+  cp_segprep p;
+  size_t msz = 0;
+  int rc = checkargs(w, id, idlen, err);
+  if (rc != CP_OK) return rc;
+  if (text == NULL && len > 0)
+    return cp_err_set(err, CP_EINVAL, "document text is NULL");
+  if ((rc = checkmeta(w, idlen, meta, nmeta, &msz, err)) != CP_OK) return rc;
+  /* the two steps in a row, with the builder's token vector lent to the
+  ** prepare so that it is reused from document to document */
+  memset(&p, 0, sizeof(p));
+  p.tv = w->tv;
+  cp_segw_prepare(w->mode, text, len, &p);
+  rc = commit(w, id, idlen, &p, meta, nmeta, msz, err);
+  w->tv = p.tv;
+  free(p.fixed);
   return rc;
+}
+
+int cp_segw_add_prepared (cp_segw *w, const char *id, size_t idlen,
+                          const cp_segprep *p, const cp_meta *meta,
+                          size_t nmeta, cp_err *err) {
+  size_t msz = 0;
+  int rc = checkargs(w, id, idlen, err);
+  if (rc != CP_OK) return rc;
+  if (p == NULL)
+    return cp_err_set(err, CP_EINVAL, "no prepared document");
+  if ((rc = checkmeta(w, idlen, meta, nmeta, &msz, err)) != CP_OK) return rc;
+  if (p->mode != w->mode)
+    return cp_err_set(err, CP_EINVAL, "document prepared in tokenizer mode "
+                      "%d for a builder in mode %d", p->mode, w->mode);
+  return commit(w, id, idlen, p, meta, nmeta, msz, err);
 }
 
 int cp_segw_truncate (cp_segw *w, uint32_t ndocs, cp_err *err) {

@@ -58,6 +58,7 @@ build = {
         "csrc/lex.c",
         "csrc/manifest.c",
         "csrc/near.c",
+        "csrc/pipe.c",
         "csrc/plan.c",
         "csrc/qcache.c",
         "csrc/rank.c",
@@ -75,7 +76,7 @@ build = {
       defines = { "_GNU_SOURCE" },
       incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
       libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)", "$(PCRE2_LIBDIR)" },
-      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "m" },
+      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "m", "pthread" },
     },
   },
 }

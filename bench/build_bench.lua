@@ -8,6 +8,10 @@
 --       in the environment, N documents per call (c:add_docs) instead.  A *.bin file
 --       (bench/peers.py extract) loads without JSON, which keeps JSON
 --       decoding out of a profile (bench/profile.sh).
+--   lua5.4 bench/build_bench.lua build-batch FILE.jsonl|DOCS.BIN...
+--       the same with c:add_docs of BATCH documents per call (default
+--       1000), the bulk path add_jsonl and add_dir take, on which the
+--       builder tokenizes ahead on a second thread.
 --   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
 --       timed: corpus.new() and c:add_jsonl(file) for every file, then the
 --       seal; JSON parsing is part of the measure here.
@@ -91,9 +95,10 @@ end
 
 local mode = arg[1]
 local files = table.move(arg, 2, #arg, 1, {})
-if (mode ~= "build" and mode ~= "build-jsonl" and mode ~= "tokcount")
+if (mode ~= "build" and mode ~= "build-batch" and mode ~= "build-jsonl"
+    and mode ~= "tokcount")
    or #files == 0 then
-  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-jsonl|tokcount FILE.jsonl...\n")
+  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-batch|build-jsonl|tokcount FILE.jsonl...\n")
   os.exit(2)
 end
 
@@ -122,7 +127,7 @@ if mode == "tokcount" then
 end
 
 local docs, nbytes, secs
-if mode == "build" then
+if mode == "build" or mode == "build-batch" then
   docs, nbytes = load(files)
   collectgarbage(); collectgarbage()
 end
@@ -131,7 +136,8 @@ local rss_load = proc_status("VmRSS")
 local t0, c0 = now(), os.clock()
 local c = corpus.new()
 local batch = tonumber(os.getenv("BATCH") or "")
-if mode == "build" and batch then
+if mode == "build-batch" then batch = batch or 1000 end
+if batch then
   -- BATCH=N: N documents per call (as add_jsonl does per file), which
   -- lets the builder tokenize ahead on a second thread
   for i = 1, #docs, batch do

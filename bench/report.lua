@@ -41,6 +41,7 @@ local labels = {
   tokcount = "tokenizer alone (Lua)",
   wc = "wc -w",
   build = "full build (c:add)",
+  ["build-batch"] = "full build (batches)",
   ["build-jsonl"] = "full build (add_jsonl)",
   fts5 = "SQLite FTS5 build",
 }
@@ -91,13 +92,15 @@ local function ratio (a, b, what, goal)
       what, x, xc and ("%.2fx"):format(xc) or "-"))
     return
   end
-  print(("%s: %.2fx wall, %s CPU  (goal >= %gx: %s)"):format(
+  -- the goal is about the time the user waits: judged on wall time;
+  -- CPU time is shown too (steadier on a busy machine, but it counts
+  -- both threads of a pipelined build)
+  print(("%s: %.2fx wall, %s CPU  (goal >= %gx on wall time: %s)"):format(
     what, x, xc and ("%.2fx"):format(xc) or "-", goal,
-    (x >= goal and (not xc or xc >= goal)) and "met"
-      or (x >= goal or (xc and xc >= goal)) and "met on one clock only"
-      or "MISSED"))
+    x >= goal and "met" or "MISSED"))
 end
-ratio("build", "fts5", "full build / FTS5 build speed", 3)
+ratio("build", "fts5", "full build, c:add per document / FTS5 build speed", 3)
+ratio("build-batch", "fts5", "full build, batches of documents / FTS5 build speed", 3)
 ratio("build-jsonl", "fts5", "full build from JSONL (JSON parsing included) / FTS5 build speed")
 ratio("tokenize", "wc", "tokenizer / wc -w speed", 1)
 ratio("tokcount", "wc", "tokenizer via Lua (corpus.core.tokcount) / wc -w speed")

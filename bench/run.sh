@@ -8,6 +8,7 @@
 #   tokcount     our tokenizer alone, through Lua (corpus.core.tokcount)
 #   wc -w        the same texts as one file, for reference
 #   build        corpus.new() + c:add{} of every document + seal (Lua API)
+#   build-batch  the same with c:add_docs of $BATCH (1000) documents a call
 #   build-jsonl  corpus.new() + c:add_jsonl() of every file + seal
 #   fts5         SQLite FTS5 (unicode61) index build, in memory
 # Every side runs in its own process, so peak RSS is per side.  Results
@@ -25,7 +26,7 @@ B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
 BUILD_REPEAT=${BUILD_REPEAT:-3}
-SIDES=${SIDES:-"tokenize tokcount wc build build-jsonl fts5"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -108,6 +109,7 @@ want tokcount && side tokcount env REPEAT="$REPEAT" "$LUA" bench/build_bench.lua
 i=0
 while [ $i -lt "$BUILD_REPEAT" ]; do
   want build && side build "$LUA" bench/build_bench.lua build "$@"
+  want build-batch && side build-batch "$LUA" bench/build_bench.lua build-batch "$@"
   want fts5 && side fts5 "$PY" bench/peers.py fts5 "$@"
   want build-jsonl && side build-jsonl "$LUA" bench/build_bench.lua build-jsonl "$@"
   i=$((i + 1))

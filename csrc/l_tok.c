@@ -32,13 +32,19 @@ typedef struct box {
   char *str;
 } box;
 
-static int box_gc (lua_State *L) {
-  box *b = (box *)luaL_checkudata(L, 1, BOX);
+/* free what the box holds; idempotent.  Called as soon as a result is
+** copied to Lua (the collector does not see malloc'd memory, so waiting
+** for __gc would let big results pile up), and by __gc after an error. */
+static void box_release (box *b) {
   cp_tokvec_free(&b->tv);
   free(b->off);
   b->off = NULL;
   free(b->str);
   b->str = NULL;
+}
+
+static int box_gc (lua_State *L) {
+  box_release((box *)luaL_checkudata(L, 1, BOX));
   return 0;
 }
 
@@ -72,6 +78,7 @@ static int breaks (lua_State *L,
     lua_pushinteger(L, (lua_Integer)b->off[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  box_release(b);
   return 1;
 }
 
@@ -107,6 +114,7 @@ static int l_tokenize (lua_State *L) {
     lua_setfield(L, -2, "pstart");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
+  box_release(b);
   return 1;
 }
 
@@ -124,7 +132,9 @@ static int l_tokcount (lua_State *L) {
     np += (f & CP_TF_PSTART) != 0;
     npunct += (f & CP_TF_PUNCT) != 0;
   }
-  lua_pushinteger(L, (lua_Integer)b->tv.n);
+  n = b->tv.n;
+  box_release(b);
+  lua_pushinteger(L, (lua_Integer)n);
   lua_pushinteger(L, (lua_Integer)ns);
   lua_pushinteger(L, (lua_Integer)np);
   lua_pushinteger(L, (lua_Integer)npunct);
@@ -140,6 +150,7 @@ static int l_utf8_repair (lua_State *L) {
     return cpL_raise(L, &err);
   if (b->str == NULL) lua_pushvalue(L, 1);
   else lua_pushlstring(L, b->str, outlen);
+  box_release(b);
   lua_pushinteger(L, (lua_Integer)bad);
   return 2;
 }

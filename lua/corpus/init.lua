@@ -25,6 +25,15 @@ local M = {
 
 local Corpus = core.methods
 
+-- raise "bad argument #n to 'fname' (<t> expected, got <type>)" unless
+-- v has type t (or is nil and optional); level is the caller's caller
+local function argtype(v, t, n, fname, optional, level)
+  if type(v) ~= t and not (optional and v == nil) then
+    error(("bad argument #%d to '%s' (%s expected, got %s)"):format(n, fname, t, type(v)),
+          (level or 2) + 1)
+  end
+end
+
 local function check_open(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
     error(("bad self to '%s' (corpus expected)"):format(fname), 3)
@@ -36,9 +45,7 @@ end
 -- ("english" by default; an unknown name raises and lists the known
 -- ones); opts.mode is "corpus" (default) or "strict" tokenization.
 function M.new(opts)
-  if opts ~= nil and type(opts) ~= "table" then
-    error(("bad argument #1 to 'new' (table expected, got %s)"):format(type(opts)), 2)
-  end
+  argtype(opts, "table", 1, "new", true)
   local c, msg = core.new(opts)
   if not c then error(msg, 2) end
   return c
@@ -108,12 +115,8 @@ end
 -- The id is the file name without its extension.
 function Corpus:add_file(path, meta)
   check_open(self, "add_file")
-  if type(path) ~= "string" then
-    error(("bad argument #1 to 'add_file' (string expected, got %s)"):format(type(path)), 2)
-  end
-  if meta ~= nil and type(meta) ~= "table" then
-    error(("bad argument #2 to 'add_file' (table expected, got %s)"):format(type(meta)), 2)
-  end
+  argtype(path, "string", 1, "add_file")
+  argtype(meta, "table", 2, "add_file", true)
   local text, msg, code = read_file(path)
   if not text then return nil, msg, code end
   return self:add_docs{ { id = basename_noext(path), text = text, meta = meta } }
@@ -130,9 +133,8 @@ end
 -- nil, msg, code.  Files are added in file-name order, all or nothing.
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
-  if type(path) ~= "string" then
-    error(("bad argument #1 to 'add_dir' (string expected, got %s)"):format(type(path)), 2)
-  end
+  argtype(path, "string", 1, "add_dir")
+  argtype(opts, "table", 2, "add_dir", true)
   opts = opts or {}
   local pat = glob_pattern(opts.pattern or "*.txt")
   local names, msg, code = core.listdir(path)
@@ -185,9 +187,7 @@ end
 -- number ("ESYNTAX") and nothing of the file is added.
 function Corpus:add_jsonl(path)
   check_open(self, "add_jsonl")
-  if type(path) ~= "string" then
-    error(("bad argument #1 to 'add_jsonl' (string expected, got %s)"):format(type(path)), 2)
-  end
+  argtype(path, "string", 1, "add_jsonl")
   local f, msg = io_open(path, "rb")
   if not f then
     return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
@@ -242,12 +242,8 @@ local query = require "corpus.query"
 -- parse q into a plan; nil, msg, code on a syntax error
 local function plan_of(self, q, opts, fname)
   check_open(self, fname)
-  if type(q) ~= "string" then
-    error(("bad argument #1 to '%s' (string expected, got %s)"):format(fname, type(q)), 3)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), 3)
-  end
+  argtype(q, "string", 1, fname, false, 3)
+  argtype(opts, "table", 2, fname, true, 3)
   return query.parse(q, opts)
 end
 
@@ -336,12 +332,8 @@ end
 -- =======================================================================
 
 local function index_args(fname, path, opts)
-  if type(path) ~= "string" then
-    error(("bad argument #1 to '%s' (string expected, got %s)"):format(fname, type(path)), 3)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), 3)
-  end
+  argtype(path, "string", 1, fname, false, 3)
+  argtype(opts, "table", 2, fname, true, 3)
 end
 
 --- corpus.create(path [, {language =, mode =}]) -> writable corpus |

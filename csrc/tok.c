@@ -18,6 +18,10 @@
 #include "unitab.h"
 #include "utf8.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 /* internal flags: token follows exactly one line break (it may become
 ** a paragraph start when the document has no blank line at all), and
 ** that line is indented */
@@ -347,6 +351,39 @@ static const unsigned char sb_stop[128] = {
   ['.'] = 1, ['!'] = 1, ['?'] = 1, ['\r'] = 1, ['\n'] = 1
 };
 
+/*
+** First index at or after j whose byte may end the ASCII run of
+** sb_next's fast path: . ! ? or a non-ASCII byte, and CR LF in strict
+** mode.  Sixteen bytes per compare with SSE2 (every x86-64 has it);
+** elsewhere it returns j and the 8-byte loop in sb_next does the work.
+** Stopping early is always safe: the caller continues byte by byte.
+*/
+static inline size_t sb_skip (const unsigned char *s, size_t n, size_t j,
+                              int corpus) {
+#if defined(__SSE2__) && defined(__GNUC__)
+  const __m128i dot = _mm_set1_epi8('.'), excl = _mm_set1_epi8('!');
+  const __m128i ques = _mm_set1_epi8('?'), lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  while (j + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot),
+                                          _mm_cmpeq_epi8(v, excl)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, ques), v));
+    unsigned bits;
+    if (!corpus)
+      m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, lf),
+                                       _mm_cmpeq_epi8(v, cr)));
+    /* movemask takes the high bit of each byte: matches and non-ASCII */
+    bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) return j + (size_t)__builtin_ctz(bits);
+    j += 16;
+  }
+#else
+  (void)s; (void)n; (void)corpus;
+#endif
+  return j;
+}
+
 /* SB8 lookahead: does a Lower come before any OLetter, Upper, Lower,
 ** ParaSep or SATerm, starting at i? */
 static int sb8_lower (const unsigned char *s, size_t n, size_t i, int corpus) {
@@ -383,7 +420,7 @@ static size_t sb_next (const unsigned char *s, size_t n, size_t pos,
     if (term == 0 && s[i] < 0x80 && !sb_stop[s[i]]) {
       /* fast path: outside a terminator run every ASCII character
       ** other than . ! ? CR LF continues the sentence (SB998) */
-      size_t j = i + 1;
+      size_t j = sb_skip(s, n, i + 1, corpus);
       /* 8 bytes at a time while none is . ! ? non-ASCII, or CR LF in
       ** strict mode (corpus mode reads them as Sp, which changes
       ** nothing outside a terminator run) */
@@ -507,6 +544,57 @@ static int seg_kind (const unsigned char *s, size_t a, size_t b,
   return 0;
 }
 
+/* is the ASCII byte c a letter or digit for word boundaries (AHLetter
+** or Numeric: what WB6, WB7, WB11, WB12 look ahead for)? */
+#define ASCIIALNUM(c) ((c) < 0x80 \
+  && (CP_UNI_WB(cp_uni_ascii[c]) == CP_WB_ALETTER \
+      || CP_UNI_WB(cp_uni_ascii[c]) == CP_WB_NUMERIC))
+
+/*
+** Fast path of cp_tok_run: does the word segment that starts at pos
+** end at e, where s[pos..e) is a run of ASCII letters and digits and
+** s[e] is a byte other than blank or LF?  Decided from s[e] and s[e+1]
+** when both are ASCII (ASCII has no WB4 characters): a line break or
+** an Other character ends the word (WB3b, WB999); ',' '.' ';' ':' and
+** the apostrophe end it unless a letter or digit follows (WB6, WB12);
+** '_' (WB13a) and '-' (the corpus hyphen rule) are left to wb_next, and
+** so is a '.' that an abbreviation takes (seg_next).  Both modes: the
+** conditions are the strict rules plus the corpus ones.
+*/
+static int word_ends (const unsigned char *s, size_t n, size_t pos,
+                      size_t e) {
+  unsigned c = s[e], wb;
+  if (c >= 0x80 || c == '-') return 0;
+  wb = CP_UNI_WB(cp_uni_ascii[c]);
+  if (wb == CP_WB_EXTENDNUMLET) return 0;
+  if (wb == CP_WB_MIDLETTER || wb == CP_WB_MIDNUM || wb == CP_WB_MIDNUMLET
+      || wb == CP_WB_SQ) {
+    if (e + 1 < n && (s[e + 1] >= 0x80 || ASCIIALNUM(s[e + 1]))) return 0;
+    if (c == '.' && abbrev_period(s, n, pos, e)) return 0;
+  }
+  return 1;
+}
+
+/*
+** Fast path of cp_tok_run: is the ASCII punctuation character at s[pos]
+** a segment of its own (followed by the end or an ASCII byte)?  Not for
+** blanks and controls (seg_kind drops them), line breaks (WB3), '_'
+** (WB13a/b), nor for the corpus "..." and "--" runs.  No other rule can
+** join anything to a single ASCII punctuation character: WB7 and WB11
+** need a letter or digit before it in the segment, and seg_next's
+** abbreviation rule a letter.
+*/
+static int punct_alone (const unsigned char *s, size_t n, size_t pos) {
+  unsigned c = s[pos], p = cp_uni_ascii[c], wb = CP_UNI_WB(p);
+  if (p & (CP_UNI_WORD | CP_UNI_SPACE)) return 0;
+  if (wb == CP_WB_CR || wb == CP_WB_LF || wb == CP_WB_NEWLINE
+      || wb == CP_WB_EXTENDNUMLET || wb == CP_WB_WSEGSPACE)
+    return 0;
+  if (pos + 1 == n) return 1;
+  if (s[pos + 1] >= 0x80) return 0;
+  return !((c == '.' || c == '-') && s[pos + 1] == c);
+}
+
 int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
                 cp_err *err) {
   const unsigned char *s = (const unsigned char *)str;
@@ -534,9 +622,14 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
       /* fast path: a run of ASCII letters and digits followed by a
       ** blank, a line break or the end is a whole word (WB999/WB3b) */
       e = alnum_run(s, n, pos + 1);
-      if (e < n && s[e] != ' ' && s[e] != '\n')
+      if (e < n && s[e] != ' ' && s[e] != '\n' && !word_ends(s, n, pos, e))
         e = seg_next(s, n, pos, mode);
       kind = 1;
+      snl = 0;
+    }
+    else if (s[pos] < 0x80 && punct_alone(s, n, pos)) {
+      e = pos + 1;
+      kind = 2;
       snl = 0;
     }
     else {

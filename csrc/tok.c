@@ -81,6 +81,23 @@ static int is_asciialpha (unsigned c) {
 ** a mispredicted branch at the end of every word.
 */
 static inline size_t alnum_run (const unsigned char *s, size_t n, size_t i) {
+#if defined(__SSE2__) && defined(__GNUC__)
+  /* sixteen bytes per step: x is a digit when x - '0' <= 9 and a letter
+  ** when (x | 0x20) - 'a' <= 25, unsigned (min(y, k) == y) */
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+  const __m128i lc = _mm_set1_epi8(0x20);
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i d = _mm_sub_epi8(v, zero);
+    __m128i l = _mm_sub_epi8(_mm_or_si128(v, lc), a);
+    __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
+                              _mm_cmpeq_epi8(_mm_min_epu8(l, z), l));
+    unsigned bad = (unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu;
+    if (bad) return i + (size_t)__builtin_ctz(bad);
+    i += 16;
+  }
+#endif
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) \
     && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   while (i + 8 <= n) {
@@ -676,13 +693,14 @@ int cp_tok_run (const char *str, size_t n, int mode, cp_tokvec *tv,
   if (n - linestart > maxline) maxline = n - linestart;
   if (lines) {
     int wrapped = indent && maxline <= WRAPWIDTH;
+    /* which internal flag makes a paragraph start: TF_LINE, TF_INDENT
+    ** (only ever set with TF_LINE) or none; no branch per token, since
+    ** which tokens follow a line break is unpredictable */
+    unsigned which = blank ? 0 : wrapped ? TF_INDENT : TF_LINE;
     for (i = 0; i < tv->n; i++) {
       unsigned f = tv->v[i].flags;
-      if (f & TF_LINE) {
-        if (!blank && (!wrapped || (f & TF_INDENT)))
-          f |= CP_TF_SSTART | CP_TF_PSTART;
-        tv->v[i].flags = f & ~(TF_LINE | TF_INDENT);
-      }
+      unsigned par = (f & which) ? (CP_TF_SSTART | CP_TF_PSTART) : 0;
+      tv->v[i].flags = (f | par) & ~(TF_LINE | TF_INDENT);
     }
   }
   return CP_OK;

@@ -111,6 +111,22 @@ function M.read_dictionary(path)
   return dict
 end
 
+-- a method c:name(q, opts) over the matches of a node query q and an
+-- optional `where` filter, run by the C method _name
+local function node_method(name)
+  local cname = "_" .. name
+  return function(self, q, opts)
+    check_self(self, name)
+    opts = check_opts(opts, name, 2)
+    local nodes, msg, code = nodes_of(self, q, name)
+    if not nodes then return nil, msg, code end
+    local sel
+    sel, msg, code = selection(self, opts.where, name)
+    if msg then return nil, msg, code end
+    return self[cname](self, nodes, opts, sel)
+  end
+end
+
 return function(Corpus, module)
   if module then module.read_dictionary = M.read_dictionary end
 
@@ -145,16 +161,7 @@ return function(Corpus, module)
   --- c:collocates(q, {window = 5, left =, right =, measure = "llr" |
   -- {...}, min =, limit =, layer =, where =})
   -- -> rows {term, obs, exp, freq, <measure> = score ...}, info
-  function Corpus:collocates(q, opts)
-    check_self(self, "collocates")
-    opts = check_opts(opts, "collocates", 2)
-    local nodes, msg, code = nodes_of(self, q, "collocates")
-    if not nodes then return nil, msg, code end
-    local sel
-    sel, msg, code = selection(self, opts.where, "collocates")
-    if msg then return nil, msg, code end
-    return self:_collocates(nodes, opts, sel)
-  end
+  Corpus.collocates = node_method("collocates")
 
   --- c:collocations{window = 2, measure =, min =, limit =, layer =,
   -- where =} -> rows {w1, w2, obs, f1, f2, exp, <measure> ...}, info:
@@ -217,16 +224,7 @@ return function(Corpus, module)
   --- c:dispersion(q, {where =, layer =}) -> {matches, range, parts, D,
   -- DP, DPnorm, docs = {{doc, id, tokens, count, positions}...}}
   -- (parts are the documents; sizes in word tokens)
-  function Corpus:dispersion(q, opts)
-    check_self(self, "dispersion")
-    opts = check_opts(opts, "dispersion", 2)
-    local nodes, msg, code = nodes_of(self, q, "dispersion")
-    if not nodes then return nil, msg, code end
-    local sel
-    sel, msg, code = selection(self, opts.where, "dispersion")
-    if msg then return nil, msg, code end
-    return self:_dispersion(nodes, opts, sel)
-  end
+  Corpus.dispersion = node_method("dispersion")
 
   --- c:similar(doc, {limit =, layer =, where =}) -> rows {doc, id,
   -- score} (cosine of tf-idf vectors), most similar first

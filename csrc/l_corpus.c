@@ -37,6 +37,14 @@ cp_corpus *cpL_checkcorpus (lua_State *L, int idx) {
   return u->c;
 }
 
+void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc) {
+  if (luaL_newmetatable(L, name)) {
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+}
+
 int cpL_raise (lua_State *L, const cp_err *e) {
   return luaL_error(L, "%s", e->msg);
 }

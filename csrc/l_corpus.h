@@ -37,6 +37,10 @@ cpL_Corpus *cpL_tocorpus (lua_State *L, int idx);
 ** corpus ("attempt to use a closed corpus") */
 cp_corpus *cpL_checkcorpus (lua_State *L, int idx);
 
+/* register metatable 'name' with __gc = gc (the "box" userdata that hold
+** malloc'd results until they are copied to Lua); idempotent */
+void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc);
+
 /* raise a Lua error carrying a cp_err: "message" */
 int cpL_raise (lua_State *L, const cp_err *e);
 

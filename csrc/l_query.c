@@ -639,14 +639,8 @@ const struct cp_plan *cpL_checkplan (lua_State *L, cp_corpus *c, int idx) {
 }
 
 int cpL_open_query (lua_State *L) {
-  luaL_newmetatable(L, QBOX);
-  lua_pushcfunction(L, qbox_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, QCACHE);
-  lua_pushcfunction(L, qcache_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
+  cpL_gcmeta(L, QBOX, qbox_gc);
+  cpL_gcmeta(L, QCACHE, qcache_gc);
   lua_newtable(L);                       /* corpus -> cache, weak keys */
   lua_createtable(L, 0, 1);
   lua_pushliteral(L, "k");

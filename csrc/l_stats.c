@@ -1218,14 +1218,8 @@ static const luaL_Reg stats_methods[] = {
 };
 
 int cpL_open_stats (lua_State *L) {
-  luaL_newmetatable(L, BOX_RES);
-  lua_pushcfunction(L, rbox_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, BOX_MEM);
-  lua_pushcfunction(L, mem_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
+  cpL_gcmeta(L, BOX_RES, rbox_gc);
+  cpL_gcmeta(L, BOX_MEM, mem_gc);
   luaL_setfuncs(L, stats_methods, 0);
   return 0;
 }

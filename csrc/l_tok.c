@@ -166,11 +166,7 @@ static const luaL_Reg tok_funcs[] = {
 
 int cpL_open_tok (lua_State *L) {
   luaL_checktype(L, -2, LUA_TTABLE);
-  if (luaL_newmetatable(L, BOX)) {
-    lua_pushcfunction(L, box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_pop(L, 1);
+  cpL_gcmeta(L, BOX, box_gc);
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, tok_funcs, 0);
   lua_pop(L, 1);

@@ -14,20 +14,6 @@
 #include "seg.h"
 #include "tap.h"
 
-static char *readfile (const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  char *b;
-  long n;
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  b = (char *)malloc((size_t)n + 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b);  b = NULL; }
-  fclose(f);
-  if (b) { b[n] = '\0';  *len = (size_t)n; }
-  return b;
-}
 
 #define NDOCS 600
 

@@ -4,20 +4,24 @@
 #   make          build build/corpus/core.so (the Lua module corpus.core)
 #   make demo     build and run the demo on examples/
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
+#   make test LUA=lua5.1   the same on lua5.1, lua5.2, lua5.3 or luajit,
+#                 built against that interpreter's headers in build/<lua>
 #   make asan     the same under AddressSanitizer + UBSan
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
 #   make clean
 
 LUA      ?= lua5.4
-LUA_INC  ?= /usr/include/lua5.4
+# headers of the interpreter under test (LuaJIT has its own directory)
+LUA_INC  ?= $(if $(filter luajit,$(LUA)),/usr/include/luajit-2.1,/usr/include/$(LUA))
 BUSTED   ?= $(shell command -v busted 2>/dev/null || echo /usr/bin/busted)
 OPT      ?= -O2 -g
 WARN      = -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter
 DEFS      = -D_GNU_SOURCE
 LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread
-B        ?= build
+# Lua 5.4 builds into build/; any other interpreter into build/<lua>
+B        ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
@@ -31,7 +35,7 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock
+.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock rock-build
 
 all: $(B)/corpus/core.so
 
@@ -43,7 +47,7 @@ deps-test:
 
 $(B)/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -fPIC -fvisibility=hidden -I$(LUA_INC) -Icsrc -c $< -o $@
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -fPIC -fvisibility=hidden -I$(LUA_INC) -Icsrc $(DEP_INC) -c $< -o $@
 
 $(B)/libcorpus.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -51,7 +55,7 @@ $(B)/libcorpus.a: $(CORE_OBJ)
 
 $(B)/corpus/core.so: $(BIND_OBJ) $(B)/libcorpus.a
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(EXTRA) -shared -o $@ $(BIND_OBJ) $(B)/libcorpus.a $(LIBS)
+	$(CC) $(OPT) $(EXTRA) -shared -o $@ $(BIND_OBJ) $(B)/libcorpus.a $(DEP_LIB) $(LIBS)
 
 $(B)/ctest/%: ctest/%.c $(B)/libcorpus.a ctest/tap.h
 	@mkdir -p $(dir $@)
@@ -89,6 +93,15 @@ bench: deps-test all
 
 rock:
 	luarocks --lua-version=5.4 make rockspec/corpus-scm-1.rockspec --deps-mode=none --tree=$(B)/rock
+
+# what the rockspec's make build runs (LuaRocks passes CC, OPT=CFLAGS,
+# LUA_INC and the -I/-L of the external dependencies): the same objects
+# and flags as `all`, in a build directory per Lua header directory,
+# copied to the one path the rockspec installs from
+rock-build:
+	$(MAKE) B=build/rock-$(notdir $(LUA_INC)) all
+	@mkdir -p build/rock/corpus
+	cp build/rock-$(notdir $(LUA_INC))/corpus/core.so build/rock/corpus/core.so
 
 clean:
 	rm -rf build build-asan

@@ -8,9 +8,7 @@
 #ifndef CP_L_CORPUS_H
 #define CP_L_CORPUS_H
 
-#include <lua.h>
-#include <lauxlib.h>
-
+#include "l_compat.h"   /* lua.h, lauxlib.h and the 5.1-5.3 shims */
 #include "corpus.h"
 
 #define CPL_CORPUS "corpus.core.Corpus"

@@ -6,6 +6,10 @@
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
+# the other interpreters the suite runs on (make test LUA=lua5.1 ...,
+# .ci/run); lua-lpeg, lua-cjson and lua-busted ship for 5.1-5.4 and
+# LuaJIT uses the 5.1 tree; lua-ldoc builds the API reference (make doc)
+test="$test lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev luajit libluajit-5.1-dev lua-ldoc"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;

@@ -14,7 +14,8 @@ local core = require "corpus.core"
 
 local error, type, tostring = error, type, tostring
 local pairs, ipairs, next = pairs, ipairs, next
-local io_open, math_type = io.open, math.type
+local compat = require "corpus.compat"
+local io_open, math_type = io.open, compat.math_type
 
 
 local M = {
@@ -100,7 +101,7 @@ local function read_file(path)
     local code = msg and msg:find("No such file", 1, true) and "ENOENT" or "EIO"
     return nil, msg, code
   end
-  local text, err = f:read("a")
+  local text, err = f:read("*a")
   f:close()
   if not text then return nil, path .. ": " .. tostring(err), "EIO" end
   return text
@@ -258,13 +259,14 @@ function Corpus:count(q, opts)
   return self:_count(plan, opts)
 end
 
--- the list of matches of q; raises on a syntax error (iterators)
-local function match_list(self, q, opts, fname)
+-- the streaming iterator of the matches of q (csrc/cursor.h): iterator,
+-- nil, nil, closing value; raises on a syntax error (iterators)
+local function match_stream(self, q, opts, fname)
   local plan, msg = plan_of(self, q, opts, fname)
   if not plan then error(msg, 3) end
-  local list, err = self:_matches(plan, opts)
-  if not list then error(err, 3) end
-  return list
+  local it, s, ctl, cursor = self:_stream(plan, opts)
+  if not it then error(s, 3) end
+  return it, s, ctl, cursor
 end
 
 --- c:matches(q [, opts]) -> iterator of
@@ -272,33 +274,31 @@ end
 -- document number, start/stop token indexes within the document and
 -- byte_start/byte_stop byte offsets into its text (all 1-based,
 -- inclusive: text:sub(m.byte_start, m.byte_stop) is the matched text).
+-- Matches are produced a run of documents at a time: the first comes in
+-- about the time of a count and memory stays bounded.  The fourth value
+-- is a closing value: on Lua 5.4 a `break` frees the iteration at once;
+-- elsewhere the garbage collector does (or cursor:close()).
 function Corpus:matches(q, opts)
-  local list = match_list(self, q, opts, "matches")
-  local i = 0
-  return function()
-    i = i + 1
-    return list[i]
-  end
+  return match_stream(self, q, opts, "matches")
 end
 
 --- c:kwic(q [, {width = 5, layer =}]) -> iterator of
 -- {doc =, id =, left =, match =, right =, start =, stop =}: up to
 -- `width` tokens of context each side, in the original spacing.
+-- Streams as matches does (same closing value).
 function Corpus:kwic(q, opts)
-  local list = match_list(self, q, opts, "kwic")
   local width = opts and opts.width or 5
   if math_type(width) ~= "integer" or width < 0 then
     error("bad argument #2 to 'kwic' (width must be a non-negative integer)", 2)
   end
-  local i = 0
+  local next_match, _, _, cursor = match_stream(self, q, opts, "kwic")
   return function()
-    i = i + 1
-    local m = list[i]
+    local m = next_match()
     if not m then return nil end
     local left, match, right, id = self:context(m.doc, m.start, m.stop, width)
     return { doc = m.doc, id = id, left = left, match = match, right = right,
              start = m.start, stop = m.stop }
-  end
+  end, nil, nil, cursor
 end
 
 --- c:search(q [, opts]) -> {total =, hits = {{doc, id, score, meta,

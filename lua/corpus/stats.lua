@@ -12,7 +12,7 @@ options); a query with a syntax error returns nil, message, "ESYNTAX".
 ]]
 
 local type, error = type, error
-local math_type = math.type
+local math_type = require("corpus.compat").math_type
 
 local query = require "corpus.query"
 

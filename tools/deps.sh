@@ -23,8 +23,8 @@ done
 if [ "$(id -u)" = 0 ]; then
   echo "deps: installing$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null || true
-  apt-get install -y -q $missing >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null || true
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing >/dev/null
 else
   echo "deps: missing packages; run as root:" >&2
   echo "  sudo apt-get install -y$missing" >&2

@@ -9,6 +9,10 @@
 #   make asan     the same under AddressSanitizer + UBSan
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
+#   make doc      the API reference (LDoc, config.ld) into build/doc
+#   make install PREFIX=/usr/local   the C library for hosts: libcorpus.so.0,
+#                 libcorpus.a, include/corpus.h, corpus.pc; and the Lua
+#                 module as a static archive + Lua files (corpus-lua5.4.pc)
 #   make clean
 
 LUA      ?= lua5.4
@@ -35,7 +39,7 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock rock-build
+.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock rock-build doc lib install embed-check
 
 all: $(B)/corpus/core.so
 
@@ -53,13 +57,27 @@ $(B)/libcorpus.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# the shared library for C hosts: exports only the corpus_* functions of
+# include/corpus.h (csrc/api.c; everything is built -fvisibility=hidden)
+SOVER    = 0
+VERSION  = $(shell sed -n 's/^\#define CP_VERSION "\(.*\)"/\1/p' csrc/cp.h)
+$(B)/libcorpus.so.$(SOVER): $(CORE_OBJ)
+	$(CC) $(OPT) $(EXTRA) -shared -Wl,-soname,libcorpus.so.$(SOVER) -o $@ $(CORE_OBJ) $(DEP_LIB) $(LIBS) -ljansson
+
+# the Lua module as one static archive (binding + core), for hosts that
+# embed Lua and link the module in
+$(B)/libcorpus-lua.a: $(BIND_OBJ) $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+lib: $(B)/libcorpus.a $(B)/libcorpus.so.$(SOVER) $(B)/libcorpus-lua.a
+
 $(B)/corpus/core.so: $(BIND_OBJ) $(B)/libcorpus.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) $(EXTRA) -shared -o $@ $(BIND_OBJ) $(B)/libcorpus.a $(DEP_LIB) $(LIBS)
 
 $(B)/ctest/%: ctest/%.c $(B)/libcorpus.a ctest/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS)
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS) -ljansson
 
 env:
 	@echo 'export LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;"'
@@ -87,6 +105,32 @@ run-asan:
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+
+PREFIX  ?= /usr/local
+LUAV     = $(shell $(LUA) -e 'io.write((_VERSION:gsub("Lua ", "")))')
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/lua/$(LUAV)/corpus
+	install -m 644 $(B)/libcorpus.a $(DESTDIR)$(PREFIX)/lib/libcorpus.a
+	install -m 755 $(B)/libcorpus.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libcorpus.so.$(SOVER)
+	ln -sf libcorpus.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libcorpus.so
+	install -m 644 include/corpus.h $(DESTDIR)$(PREFIX)/include/corpus.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' corpus.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/corpus.pc
+	install -m 644 $(B)/libcorpus-lua.a $(DESTDIR)$(PREFIX)/lib/libcorpus-$(LUA).a
+	cd lua && find corpus -name '*.lua' | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/lua/$(LUAV)/$$f"; done
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@LUA@|$(LUA)|g' \
+	  -e 's|@LUAV@|$(LUAV)|' corpus-lua.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/corpus-$(LUA).pc
+
+# the embedding examples, built against an installed tree with
+# pkg-config and run on the seed files (CI: tools/embed_check.sh)
+embed-check: deps-test all
+	sh tools/embed_check.sh
+
+doc:
+	@sh tools/deps.sh test
+	ldoc .
 
 bench: deps-test all
 	$(LUA_ENV) sh bench/run.sh

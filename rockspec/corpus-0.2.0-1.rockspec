@@ -33,6 +33,7 @@ external_dependencies = {
   STEMMER = { header = "libstemmer.h", library = "stemmer" },
   XXHASH = { header = "xxhash.h", library = "xxhash" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+  JANSSON = { header = "jansson.h", library = "jansson" },
 }
 build = {
   type = "make",
@@ -41,7 +42,7 @@ build = {
     CC = "$(CC)",
     OPT = "$(CFLAGS)",
     LUA_INC = "$(LUA_INCDIR)",
-    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR)",
+    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR)",
     DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR)",
   },
   install_pass = false,

@@ -31,7 +31,7 @@ describe("streaming matches", function()
 
   it("gives the same rows, in the same order, as the whole match list", function()
     for _, q in ipairs{ "the", "rare", '"the cat"', "[norm=\"do.*\"]", "nothing", "absent" } do
-      local list = assert(c:_matches(assert(query.parse(q))))
+      local list = assert(c:_matches(assert(query.parse(q)), nil))
       local rows = collect(c:matches(q))
       assert.are.equal(#list, #rows)
       assert.are.same(list, rows)

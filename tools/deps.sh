@@ -4,7 +4,7 @@
 # it prints the exact command and fails.
 #   usage: tools/deps.sh build|test
 set -e
-build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
+build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libjansson-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
 # the other interpreters the suite runs on (make test LUA=lua5.1 ...,
 # .ci/run); lua-lpeg, lua-cjson and lua-busted ship for 5.1-5.4 and

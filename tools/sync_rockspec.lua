@@ -2,7 +2,8 @@
 -- rockspec/corpus.rockspec.in: the development one (corpus-scm-1, source
 -- is the checkout) and the release one (corpus-<version>-1, source is the
 -- git tag v<version>; the version is CP_VERSION in csrc/cp.h).  Every
--- lua/corpus/*.lua becomes a module.  `lua5.4 tools/sync_rockspec.lua
+-- lua/corpus/*.lua becomes a module; docs/ (and man/ when it exists)
+-- are installed beside the rock.  `lua5.4 tools/sync_rockspec.lua
 -- --check` exits 1 when a rockspec is out of date (spec 05 runs that).
 local core = require "corpus.core"
 
@@ -20,21 +21,35 @@ local version = assert(slurp("csrc/cp.h"):match('#define CP_VERSION "([^"]+)"'),
                        "no CP_VERSION in csrc/cp.h")
 local template = slurp("rockspec/corpus.rockspec.in")
 
-local names = assert(core.listdir("lua/corpus"))
-table.sort(names)
+-- every .lua file under lua/corpus (subdirectories too), as a module:
+-- lua/corpus/init.lua is "corpus", lua/corpus/a/b.lua "corpus.a.b"
 local mods = {}
-for _, n in ipairs(names) do
-  if n:sub(-4) == ".lua" then
-    local m = n:sub(1, -5)
-    local name = m == "init" and "corpus" or "corpus." .. m
-    mods[#mods + 1] = ('      ["%s"] = "lua/corpus/%s",'):format(name, n)
+local function scan(dir, prefix)
+  local names = assert(core.listdir(dir))
+  table.sort(names)
+  for _, n in ipairs(names) do
+    local path = dir .. "/" .. n
+    if n:sub(-4) == ".lua" then
+      local m = n:sub(1, -5)
+      local name = m == "init" and prefix or prefix .. "." .. m
+      mods[#mods + 1] = ('      ["%s"] = "%s",'):format(name, path)
+    elseif n:sub(1, 1) ~= "." and core.listdir(path) then
+      scan(path, prefix .. "." .. n)
+    end
   end
 end
+scan("lua/corpus", "corpus")
+
+-- installed beside the rock: the docs, and the man page once there is one
+local copydirs = { '"docs"' }
+if core.listdir("man") then copydirs[#copydirs + 1] = '"man"' end
+copydirs = "{ " .. table.concat(copydirs, ", ") .. " }"
 
 local function render(ver, source)
   local out = template
     :gsub("@VERSION@", ver)
     :gsub("@SOURCE@", source)
+    :gsub("@COPYDIRS@", copydirs)
     :gsub("      %-%- MODULES\n", function() return table.concat(mods, "\n") .. "\n" end)
   return out
 end

@@ -9,6 +9,9 @@
 -- nil, message, code with a stable code ("ENOENT", "ESYNTAX", "EEXIST",
 -- "ECORRUPT", ...).  Query iterators (matches, kwic) raise the syntax
 -- message instead, since a generic `for` cannot receive nil, message.
+--
+-- Runs on Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT 2.1.
+-- @module corpus
 
 local core = require "corpus.core"
 
@@ -23,6 +26,9 @@ local M = {
   languages = core.languages,
   core = core,
 }
+
+--- "corpus 0.2.0": the module's name and version, as Lua's own _VERSION.
+M._VERSION = "corpus " .. core.version
 
 local Corpus = core.methods
 
@@ -45,6 +51,9 @@ end
 --- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
 -- ("english" by default; an unknown name raises and lists the known
 -- ones); opts.mode is "corpus" (default) or "strict" tokenization.
+-- @tparam[opt] table opts `{language = "english", mode = "corpus"}`
+-- @treturn Corpus an empty in-memory corpus
+-- @raise on an unknown option, language or mode
 function M.new(opts)
   argtype(opts, "table", 1, "new", true)
   local c, msg = core.new(opts)
@@ -89,6 +98,10 @@ end
 --- c:add{ id =, text =, <metadata> } -> document number | nil, msg, code.
 -- id defaults to the next unused sequence number ("1", "2", ...); a
 -- duplicate id returns nil, msg, "EEXIST" and leaves the corpus unchanged.
+-- @tparam table d `{id =, text =, <metadata field> = value, ...}`
+-- @treturn int the document number
+-- @return nil, message, code
+-- @raise when d is not a table or text is not a string
 function Corpus:add(d)
   check_open(self, "add")
   check_doc(d, 3)
@@ -114,6 +127,10 @@ end
 
 --- c:add_file(path [, meta]) -> document number | nil, msg, code.
 -- The id is the file name without its extension.
+-- @tparam string path
+-- @tparam[opt] table meta metadata fields of the document
+-- @treturn int the document number
+-- @return nil, message, code ("ENOENT", "EIO", "EEXIST")
 function Corpus:add_file(path, meta)
   check_open(self, "add_file")
   argtype(path, "string", 1, "add_file")
@@ -132,6 +149,10 @@ end
 
 --- c:add_dir(path [, {pattern = "*.txt", meta = {}}]) -> number added |
 -- nil, msg, code.  Files are added in file-name order, all or nothing.
+-- @tparam string path directory
+-- @tparam[opt] table opts `{pattern = "*.txt", meta = {}}`
+-- @treturn int the number of documents added
+-- @return nil, message, code
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
   argtype(path, "string", 1, "add_dir")
@@ -186,6 +207,9 @@ end
 -- an integer which becomes its decimal string) and metadata fields.
 -- Blank lines are skipped.  A malformed line is reported with its line
 -- number ("ESYNTAX") and nothing of the file is added.
+-- @tparam string path a JSON Lines file
+-- @treturn int the number of documents added
+-- @return nil, message, code ("ENOENT", "ESYNTAX" with the line, "EEXIST")
 function Corpus:add_jsonl(path)
   check_open(self, "add_jsonl")
   argtype(path, "string", 1, "add_jsonl")
@@ -249,10 +273,20 @@ local function plan_of(self, q, opts, fname)
 end
 
 --- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"
+-- The query language is docs/QUERY.md.
+-- @function parse
+-- @tparam string q
+-- @tparam[opt] table opts `{layer = "norm", max_repeat =}`
+-- @treturn table the plan (plain data)
+-- @return nil, message, "ESYNTAX"
 M.parse = query.parse
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
+-- @tparam string q a query
+-- @tparam[opt] table opts `{docs = false, max_matches =, max_expand =}`
+-- @treturn int
+-- @return nil, message, code ("ESYNTAX", "ELIMIT")
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end
@@ -278,6 +312,11 @@ end
 -- about the time of a count and memory stays bounded.  The fourth value
 -- is a closing value: on Lua 5.4 a `break` frees the iteration at once;
 -- elsewhere the garbage collector does (or cursor:close()).
+-- @tparam string q a query
+-- @tparam[opt] table opts `{max_matches =, max_expand =}`
+-- @return iterator, nil, nil, closing value (a cursor with close())
+-- @raise on a syntax error, on a work limit (when reached) and when
+-- the corpus is closed during the iteration
 function Corpus:matches(q, opts)
   return match_stream(self, q, opts, "matches")
 end
@@ -286,6 +325,10 @@ end
 -- {doc =, id =, left =, match =, right =, start =, stop =}: up to
 -- `width` tokens of context each side, in the original spacing.
 -- Streams as matches does (same closing value).
+-- @tparam string q a query
+-- @tparam[opt] table opts `{width = 5, max_matches =, max_expand =}`
+-- @return iterator, nil, nil, closing value
+-- @raise as @{Corpus:matches}; a width that is not a non-negative integer
 function Corpus:kwic(q, opts)
   local width = opts and opts.width or 5
   if math_type(width) ~= "integer" or width < 0 then
@@ -305,6 +348,11 @@ end
 -- snippet}, ...}} | nil, msg, code.  Ranked by BM25 (docs/QUERY.md);
 -- opts: limit (10), offset (0), k1 (1.2), b (0.75), tokens (snippet
 -- length, 24), before/after ("[" "]"), ellipsis ("..."), fields.
+-- @tparam string q a query
+-- @tparam[opt] table opts see above; fields = `{text = 1, title = 2}`
+-- weights fields for BM25F
+-- @treturn table `{total =, hits = {...}}`
+-- @return nil, message, code
 function Corpus:search(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "search")
   if not plan then return nil, msg, code end
@@ -313,6 +361,11 @@ end
 
 --- c:highlight(doc, q [, {before =, after =}]) -> the text of document
 -- number `doc` with every match of q marked | nil, msg, code.
+-- @tparam int doc document number
+-- @tparam string q a query
+-- @tparam[opt] table opts `{before = "[", after = "]"}`
+-- @treturn string
+-- @return nil, message, code
 function Corpus:highlight(doc, q, opts)
   check_open(self, "highlight")
   if math_type(doc) ~= "integer" then
@@ -339,6 +392,10 @@ end
 --- corpus.create(path [, {language =, mode =}]) -> writable corpus |
 -- nil, msg, code ("EEXIST" when something is at path, "ELOCKED", ...).
 -- An unknown language or mode raises, as in corpus.new.
+-- @tparam string path a directory that does not exist yet
+-- @tparam[opt] table opts `{language =, mode =}`
+-- @treturn Corpus a writable on-disk corpus (commit makes additions durable)
+-- @return nil, message, code
 function M.create(path, opts)
   index_args("create", path, opts)
   local c, msg, code = core.create(path, opts)
@@ -350,6 +407,10 @@ end
 -- nil, msg, code ("ENOENT", "ECORRUPT", "EVERSION", "ELOCKED").
 -- Read-only snapshot of the last commit unless write = true (which takes
 -- the writer lock); verify = true checksums every segment file at open.
+-- @tparam string path an index directory
+-- @tparam[opt] table opts `{write = false, verify = false}`
+-- @treturn Corpus
+-- @return nil, message, code
 function M.open(path, opts)
   index_args("open", path, opts)
   return core.open(path, opts)

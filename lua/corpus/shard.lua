@@ -482,7 +482,7 @@ function M.map(out, i)
   local o = { layer = spec.layer, where = spec.where, punct = spec.punct }
   local rows, info
   if spec.what == "freq" then rows, info = c:freq(o)
-  else rows, info = c:ngrams(spec.n, o) end
+  else rows, info = c:ngrams(math.tointeger(spec.n), o) end
   if not rows then c:close(); return nil, info, "EIO" end
   local key = spec.what == "freq" and "term" or "ngram"
   local path = fmt("%s/jobs/map/%d.jsonl", out, i)

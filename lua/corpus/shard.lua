@@ -25,11 +25,20 @@ local M = {}
 
 local type, pairs, ipairs, tostring, error = type, pairs, ipairs, tostring, error
 local io_open, os_execute, os_remove, os_getenv = io.open, os.execute, os.remove, os.getenv
-local math_type, math_floor = math.type, math.floor
+local math_floor = math.floor
+
+-- integers (5.1-safe: no math.type there); tointeger undoes cjson's floats
+local function isint(v)
+  return type(v) == "number" and v == math_floor(v) and v > -2^53 and v < 2^53
+end
+local function tointeger(v)
+  if isint(v) then return math.tointeger and math.tointeger(v) or v end
+  return nil
+end
 local fmt = string.format
 
 local PLAN_VERSION = 1
-local BLOCK = 1 << 20
+local BLOCK = 1048576
 
 -- {======================================================================
 -- Helpers
@@ -226,7 +235,7 @@ end
 
 M.plan = function(inputs, n)
   if type(inputs) ~= "table" then error("plan: inputs must be a list of paths", 2) end
-  if math_type(n) ~= "integer" or n < 1 or n > 65536 then
+  if not isint(n) or n < 1 or n > 65536 then
     error("plan: shards must be an integer from 1 to 65536", 2)
   end
   return plan(expand(inputs), n)
@@ -263,7 +272,7 @@ function M.task(out, i)
     return true   -- built by an earlier run
   end
   local tag = os_getenv("SLURM_JOB_ID") or tostring(os.time())
-  local tmp = fmt("%s.tmp-%s-%d", final, tag, math.random(1, 1 << 30))
+  local tmp = fmt("%s.tmp-%s-%d", final, tag, math.random(1, 1073741824))
   local corpus = require "corpus"
   local c, err, ecode = corpus.create(tmp, { language = p.language, mode = p.mode })
   if not c then return nil, err, ecode end
@@ -271,9 +280,9 @@ function M.task(out, i)
     local ok, e, ec
     if part.kind == "jsonl" then
       -- (cjson gives every number as a float)
-      ok, e, ec = c:add_jsonl(part.path, { offset = math.tointeger(part.offset),
-                                           length = math.tointeger(part.length),
-                                           line = math.tointeger(part.line) })
+      ok, e, ec = c:add_jsonl(part.path, { offset = tointeger(part.offset),
+                                           length = tointeger(part.length),
+                                           line = tointeger(part.line) })
     else
       ok, e, ec = c:add_file(part.path)
     end
@@ -420,13 +429,13 @@ function M.build(opts)
   if not out or not inputs or not n then
     error("build_sharded: out, inputs and shards are required", 2)
   end
-  if math_type(n) ~= "integer" or n < 1 or n > 65536 then
+  if not isint(n) or n < 1 or n > 65536 then
     error("build_sharded: shards must be an integer from 1 to 65536", 2)
   end
-  if opts.jobs and (math_type(opts.jobs) ~= "integer" or opts.jobs < 1) then
+  if opts.jobs and (not isint(opts.jobs) or opts.jobs < 1) then
     error("build_sharded: jobs must be a positive integer", 2)
   end
-  if opts.retries and (math_type(opts.retries) ~= "integer" or opts.retries < 0) then
+  if opts.retries and (not isint(opts.retries) or opts.retries < 0) then
     error("build_sharded: retries must be a non-negative integer", 2)
   end
   if opts.mode and opts.mode ~= "corpus" and opts.mode ~= "strict" then
@@ -482,7 +491,7 @@ function M.map(out, i)
   local o = { layer = spec.layer, where = spec.where, punct = spec.punct }
   local rows, info
   if spec.what == "freq" then rows, info = c:freq(o)
-  else rows, info = c:ngrams(math.tointeger(spec.n), o) end
+  else rows, info = c:ngrams(tointeger(spec.n), o) end
   if not rows then c:close(); return nil, info, "EIO" end
   local key = spec.what == "freq" and "term" or "ngram"
   local path = fmt("%s/jobs/map/%d.jsonl", out, i)
@@ -546,7 +555,7 @@ function M.analyse(out, opts)
   if opts.what ~= "freq" and opts.what ~= "ngrams" then
     error("analyse: what must be 'freq' or 'ngrams'", 2)
   end
-  if opts.what == "ngrams" and (math_type(opts.n) ~= "integer" or opts.n < 1) then
+  if opts.what == "ngrams" and (not isint(opts.n) or opts.n < 1) then
     error("analyse: ngrams needs n, a positive integer", 2)
   end
   local c, msg, code = require("corpus").open(out)

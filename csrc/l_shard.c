@@ -2,7 +2,7 @@
 ** l_shard.c -- Lua binding of sharded indexes (shard.h).
 **
 ** Module functions: open_shards(path), publish_shards(path, names),
-** is_sharded(path).  open_shards returns the same corpus userdata as
+** merge_shards(path, names, dst), is_sharded(path).  open_shards returns the same corpus userdata as
 ** open(), read-only, whose 'ext' is the cp_shards (freed after the
 ** corpus).  Method: c:shards() -> { {name =, generation =, docs =}, ... }
 ** (nil for a corpus that is not sharded).
@@ -65,6 +65,29 @@ static int l_publish_shards (lua_State *L) {
   return 1;
 }
 
+/* corpus.core.merge_shards(path, {name, ...}, dst) -> true | nil, msg, code */
+static int l_merge_shards (lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *dst = luaL_checkstring(L, 3);
+  const char **names;
+  size_t n, i;
+  cp_err e;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (size_t)lua_rawlen(L, 2);
+  luaL_argcheck(L, n > 0 && n <= CP_SHARDS_MAX, 2, "1 to 65536 shard names expected");
+  names = (const char **)lua_newuserdata(L, n * sizeof(*names));
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_argerror(L, 2, "shard names must be strings");
+    names[i] = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  if (cp_shards_merge(path, names, n, dst, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* c:shards() -> list of {name =, generation =, docs =} | nil */
 static int sh_list (lua_State *L) {
   cpL_Corpus *u = cpL_tocorpus(L, 1);
@@ -95,6 +118,7 @@ int cpL_open_shard (lua_State *L) {
     {"is_sharded", l_is_sharded},
     {"open_shards", l_open_shards},
     {"publish_shards", l_publish_shards},
+    {"merge_shards", l_merge_shards},
     {NULL, NULL}
   };
   static const luaL_Reg methods[] = {

@@ -29,6 +29,7 @@
 #include <xxhash.h>
 
 #include "index.h"
+#include "manifest.h"
 #include "shard.h"
 
 #define SHARDS      "SHARDS"
@@ -519,6 +520,205 @@ int cp_shards_publish (const char *path, const char *const *names, size_t n,
   cp_corpus_free(c);
   close_shard_indexes(sh);
   cp_shards_close(sh);
+  return rc;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Merging shards by linking their segment files
+** ================================================================= */
+
+/* link src to dst, or copy it (another file system) and fsync */
+static int link_or_copy (const char *src, const char *dst, cp_err *err) {
+  char buf[1 << 16];
+  int in, out, rc = CP_OK;
+  if (link(src, dst) == 0) return CP_OK;
+  in = open(src, O_RDONLY | O_CLOEXEC);
+  if (in < 0) return cp_err_set(err, CP_EIO, "%s: %s", src, strerror(errno));
+  out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    close(in);
+    return cp_err_set(err, CP_EIO, "%s: %s", dst, strerror(errno));
+  }
+  for (;;) {
+    ssize_t k = read(in, buf, sizeof(buf)), off = 0;
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) { rc = cp_err_set(err, CP_EIO, "%s: %s", src, strerror(errno)); break; }
+    if (k == 0) break;
+    while (off < k) {
+      ssize_t w = write(out, buf + off, (size_t)(k - off));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) { rc = cp_err_set(err, CP_EIO, "%s: %s", dst, strerror(errno)); break; }
+      off += w;
+    }
+    if (rc != CP_OK) break;
+  }
+  if (rc == CP_OK && fsync(out) != 0)
+    rc = cp_err_set(err, CP_EIO, "%s: fsync: %s", dst, strerror(errno));
+  close(in);
+  close(out);
+  return rc;
+}
+
+static int write_synced (const char *file, const char *text, size_t len,
+                         cp_err *err) {
+  size_t off = 0;
+  int rc = CP_OK, fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return cp_err_set(err, CP_EIO, "%s: %s", file, strerror(errno));
+  while (off < len && rc == CP_OK) {
+    ssize_t k = write(fd, text + off, len - off);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) rc = cp_err_set(err, CP_EIO, "%s: %s", file, strerror(errno));
+    else off += (size_t)k;
+  }
+  if (rc == CP_OK && fsync(fd) != 0)
+    rc = cp_err_set(err, CP_EIO, "%s: fsync: %s", file, strerror(errno));
+  close(fd);
+  return rc;
+}
+
+static int sync_path (const char *dir, cp_err *err) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = CP_OK;
+  if (fd < 0 || fsync(fd) != 0)
+    rc = cp_err_set(err, CP_EIO, "%s: fsync: %s", dir, strerror(errno));
+  if (fd >= 0) close(fd);
+  return rc;
+}
+
+/* remove a directory of plain files (a failed merge's temporary) */
+static void remove_tree (const char *dir, const cp_man *m) {
+  size_t i;
+  char *f;
+  for (i = 0; i < m->nsegs; i++) {
+    f = join(dir, m->segs[i].name, NULL);
+    if (f) { unlink(f); free(f); }
+  }
+  f = join(dir, "MANIFEST", NULL);
+  if (f) { unlink(f); free(f); }
+  f = join(dir, "LOCK", NULL);
+  if (f) { unlink(f); free(f); }
+  rmdir(dir);
+}
+
+int cp_shards_merge (const char *path, const char *const *names, size_t n,
+                     const char *dst, cp_err *err) {
+  cp_man out;
+  char *sdir = NULL, *tmp = NULL, *final = NULL;
+  size_t i, total = 0;
+  int rc = CP_OK, made = 0;
+  struct stat st;
+  if (path == NULL || names == NULL || dst == NULL || n == 0)
+    return cp_err_set(err, CP_EINVAL, "cp_shards_merge: NULL or empty argument");
+  if (!cp_shards_valid_name(dst, strlen(dst)))
+    return cp_err_set(err, CP_EINVAL, "cp_shards_merge: bad shard name '%s'", dst);
+  memset(&out, 0, sizeof(out));
+  sdir = join(path, SHARDS_DIR, NULL);
+  final = join(path, SHARDS_DIR, dst);
+  if (sdir == NULL || final == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); goto done; }
+  {
+    size_t len = strlen(final) + 16;
+    tmp = malloc(len);
+    if (tmp == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); goto done; }
+    snprintf(tmp, len, "%s.tmp-merge", final);
+  }
+  if (stat(final, &st) == 0) { rc = cp_err_set(err, CP_EEXIST, "%s: exists", final); goto done; }
+  /* the manifests of the sources, concatenated */
+  for (i = 0; i < n && rc == CP_OK; i++) {
+    cp_man m;
+    char *dir, *file, *buf;
+    size_t len, j;
+    if (!cp_shards_valid_name(names[i], names[i] ? strlen(names[i]) : 0)) {
+      rc = cp_err_set(err, CP_EINVAL, "cp_shards_merge: bad shard name '%s'",
+                      names[i] ? names[i] : "(null)");
+      break;
+    }
+    dir = join(sdir, names[i], NULL);
+    file = dir ? join(dir, "MANIFEST", NULL) : NULL;
+    if (file == NULL) { free(dir); rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+    rc = read_all(file, &buf, &len, err);
+    if (rc == CP_ENOENT)
+      rc = cp_err_set(err, CP_ENOENT, "%s: no such shard", dir);
+    if (rc == CP_OK) rc = cp_man_parse(&m, buf, len, file, err);
+    free(buf);
+    if (rc == CP_OK) {
+      if (i == 0) {
+        memcpy(out.language, m.language, sizeof(out.language));
+        out.mode = m.mode;
+      } else if (strcmp(out.language, m.language) != 0 || out.mode != m.mode)
+        rc = cp_err_set(err, CP_EINVAL, "%s: language or tokenizer mode "
+                        "differs from shard '%s'", dir, names[0]);
+      if (rc == CP_OK) {
+        cp_man_seg *ns = realloc(out.segs, (out.nsegs + m.nsegs + 1) * sizeof(*ns));
+        if (ns == NULL) rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+        else {
+          out.segs = ns;
+          for (j = 0; j < m.nsegs; j++) {
+            /* the entry moves, deletion list included; the file is
+            ** linked under the merged index's next number */
+            char *src = join(dir, m.segs[j].name, NULL);
+            ns[out.nsegs] = m.segs[j];
+            m.segs[j].del = NULL;
+            cp_man_name(ns[out.nsegs].name, total);
+            out.nsegs++;
+            total++;
+            if (src == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+            if (!made) {
+              if (mkdir(tmp, 0755) != 0) {
+                rc = cp_err_set(err, CP_EIO, "%s: %s", tmp, strerror(errno));
+                free(src);
+                break;
+              }
+              made = 1;
+            }
+            {
+              char *to = join(tmp, ns[out.nsegs - 1].name, NULL);
+              rc = to ? link_or_copy(src, to, err) : cp_err_set(err, CP_ENOMEM, "out of memory");
+              free(to);
+            }
+            free(src);
+            if (rc != CP_OK) break;
+          }
+        }
+      }
+      cp_man_clear(&m);
+    }
+    free(dir);
+    free(file);
+  }
+  if (rc == CP_OK && !made) {
+    if (mkdir(tmp, 0755) != 0) rc = cp_err_set(err, CP_EIO, "%s: %s", tmp, strerror(errno));
+    else made = 1;
+  }
+  if (rc == CP_OK) {
+    char *text = NULL, *mf = join(tmp, "MANIFEST", NULL);
+    size_t len;
+    out.gen = 1;
+    out.next = total;
+    rc = mf ? cp_man_format(&out, &text, &len, err)
+            : cp_err_set(err, CP_ENOMEM, "out of memory");
+    if (rc == CP_OK) rc = write_synced(mf, text, len, err);
+    if (rc == CP_OK) rc = sync_path(tmp, err);
+    free(text);
+    free(mf);
+  }
+  if (rc == CP_OK) {   /* the whole check before it is visible */
+    cp_index *ix = NULL;
+    cp_corpus *c = NULL;
+    cp_check_report r;
+    rc = cp_index_open(tmp, 0, &ix, &c, err);
+    if (rc == CP_OK) rc = cp_index_check(ix, c, &r, err);
+    cp_corpus_free(c);
+    cp_index_close(ix);
+  }
+  if (rc == CP_OK && rename(tmp, final) != 0)
+    rc = cp_err_set(err, CP_EIO, "%s: rename: %s", final, strerror(errno));
+  if (rc == CP_OK) rc = sync_path(sdir, err);
+  else if (made) remove_tree(tmp, &out);
+done:
+  cp_man_clear(&out);
+  free(sdir); free(tmp); free(final);
   return rc;
 }
 

@@ -65,6 +65,18 @@ const char *cp_shards_path (const cp_shards *sh);
 int cp_shards_publish (const char *path, const char *const *names,
                        size_t n, cp_err *err);
 
+/*
+** Make the new shard 'dst' (a directory under path/shards/) from the
+** shards names[0..n), in order: their segment files are hard-linked
+** (copied where a link fails) under new names and listed, with their
+** deletions, in a new manifest -- no document is read or re-tokenized.
+** The result is checked (cp_index_check) before it is renamed into
+** place.  It is not published: cp_shards_publish with 'dst' in place
+** of the merged names does that.  CP_EEXIST if 'dst' exists.
+*/
+int cp_shards_merge (const char *path, const char *const *names, size_t n,
+                     const char *dst, cp_err *err);
+
 /* a shard name is [A-Za-z0-9_.-]{1,64}, not "." or ".." */
 int cp_shards_valid_name (const char *s, size_t n);
 

@@ -188,6 +188,57 @@ describe("corpus.shard", function()
     end)
   end)
 
+  describe("changing the set", function()
+    it("adds a shard, merges two by linking their segments, replaces one", function()
+      local out = tmpdir("change")
+      local c = assert(corpus.build_sharded{ out = out, inputs = { SEEDS }, shards = 2 })
+      c:close()
+      local single = corpus.new()
+      assert(single:add_dir(SEEDS))
+      assert(single:add_jsonl(REUTERS))
+      local want = without_segments(single:stats())
+      -- a new day's news
+      c = assert(shard.add(out, { inputs = { REUTERS } }))
+      local names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0000", "s0001", "s0002" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      assert.are.equal(single:count("oil"), c:count("oil"))
+      c:close()
+      -- merge: the segment files are hard links, not rewritten
+      c = assert(shard.merge(out, { "s0000", "s0001" }))
+      names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0003", "s0002" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      assert.are.same(single:doc(1), c:doc(1))
+      assert.are.equal(single:count('"foreign terrorist fighters"'), c:count('"foreign terrorist fighters"'))
+      c:close()
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0000"))
+      local w = assert(corpus.open(out .. "/shards/s0003"))
+      assert.is_true(w:check().segments >= 1)
+      w:close()
+      -- replace: rebuilt under a new name, the old one removed
+      c = assert(shard.replace(out, "s0002", { inputs = { REUTERS } }))
+      names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0003", "s0004" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      c:close()
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0002"))
+      -- a replacement whose ids clash with another shard is not published
+      local ok, msg, code = shard.replace(out, "s0004", { inputs = { SEEDS } })
+      assert.is_nil(ok)
+      assert.are.equal("EEXIST", code)
+      assert.matches("is in shard", msg)
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0005"))
+      c = assert(corpus.open(out))
+      assert.are.same(want, without_segments(c:stats()))
+      c:close()
+      rmrf(out)
+    end)
+  end)
+
   describe("damage and bad input", function()
     local out
     before_each(function()

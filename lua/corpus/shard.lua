@@ -248,22 +248,24 @@ end
 -- One task: build one shard
 -- =======================================================================
 
-local function load_plan(out)
-  local text = read_all(out .. "/jobs/plan.json")
-  if not text then return nil, out .. "/jobs/plan.json: no build plan", "ENOENT" end
+local function load_plan(out, name)
+  local file = ("%s/jobs/%s.json"):format(out, name or "plan")
+  local text = read_all(file)
+  if not text then return nil, file .. ": no build plan", "ENOENT" end
   local ok, p = pcall(json.decode, text)
   if not ok or type(p) ~= "table" or p.version ~= PLAN_VERSION then
-    return nil, out .. "/jobs/plan.json: not a build plan of version " .. PLAN_VERSION, "ECORRUPT"
+    return nil, file .. ": not a build plan of version " .. PLAN_VERSION, "ECORRUPT"
   end
   return p
 end
 
 --- corpus.shard.task(out, i) -> true | nil, msg, code.
--- Build shard i (0-based) of the plan in out/jobs/plan.json: into
--- out/shards/<name>.tmp-<pid>, committed and checked, then renamed to
--- out/shards/<name>.  A shard already in place is left as it is.
+-- Build shard i (0-based) of the plan out/jobs/<$CORPUS_PLAN or
+-- "plan">.json: into out/shards/<name>.tmp-<job>-<random>, committed
+-- and checked, then renamed to out/shards/<name>.  A shard already in
+-- place is left as it is.
 function M.task(out, i)
-  local p, msg, code = load_plan(out)
+  local p, msg, code = load_plan(out, os_getenv("CORPUS_PLAN"))
   if not p then return nil, msg, code end
   local s = p.shards[i + 1]
   if not s then return nil, fmt("%s: no shard %d in the plan", out, i), "EINVAL" end
@@ -331,7 +333,7 @@ local function slurm_conf_line()
 end
 
 -- write the job-array script (kept in jobs/ to be read and rerun)
-local function write_job(out, n, fn, lua, opts, name)
+local function write_job(out, n, fn, lua, opts, name, planname)
   local lines = {
     "#!/bin/sh",
     fmt("#SBATCH --job-name=corpus-%s", name),
@@ -345,6 +347,7 @@ local function write_job(out, n, fn, lua, opts, name)
   lines[#lines + 1] = "# one array task per shard; rerun with: sbatch " .. out .. "/jobs/" .. name .. ".sbatch"
   lines[#lines + 1] = "set -e"
   lines[#lines + 1] = "CORPUS_TASK=${SLURM_ARRAY_TASK_ID:-$1}; export CORPUS_TASK"
+  if planname then lines[#lines + 1] = "CORPUS_PLAN=" .. planname .. "; export CORPUS_PLAN" end
   lines[#lines + 1] = task_cmd(lua, fn, out)
   local path = fmt("%s/jobs/%s.sbatch", out, name)
   local ok, err = write_atomic(path, table.concat(lines, "\n") .. "\n")
@@ -382,9 +385,9 @@ local function run_slurm(script, idx, poll)
   return job
 end
 
-local function run_tasks(out, n, fn, opts, name, done)
+local function run_tasks(out, n, fn, opts, name, done, planname)
   local lua = interpreter(opts)
-  local script, err = write_job(out, n, fn, lua, opts, name)
+  local script, err = write_job(out, n, fn, lua, opts, name, planname)
   if not script then return nil, err, "EIO" end
   local tries = (opts.retries or 1) + 1
   local failed
@@ -468,6 +471,135 @@ function M.build(opts)
   for i, s in ipairs(shards) do names[i] = s.name end
   ok, err, code = core.publish_shards(out, names)
   if not ok then return nil, err, code end
+  return require("corpus").open(out)
+end
+
+-- }======================================================================
+
+
+-- {======================================================================
+-- Changing the set: add, replace, merge
+-- =======================================================================
+
+local CHANGE_OPTS = {
+  inputs = "table", slurm = "boolean", partition = "string", time = "string",
+  mem = "string", retries = "number", lua = "string", poll = "number", jobs = "number",
+}
+
+-- the published names, and the next unused shard name
+local function current(out)
+  local c, msg, code = require("corpus").open(out)
+  if not c then return nil, msg, code end
+  local list = c:shards()
+  c:close()
+  if not list then return nil, out .. ": not a sharded index", "EINVAL" end
+  local names, top = {}, -1
+  for i, s in ipairs(list) do
+    names[i] = s.name
+    local k = tonumber(s.name:match("^s(%d+)$"))
+    if k and k > top then top = k end
+  end
+  for _, n in ipairs(core.listdir(out .. "/shards") or {}) do
+    local k = tonumber(n:match("^s(%d+)"))
+    if k and k > top then top = k end
+  end
+  return names, shard_name(top + 1)
+end
+
+-- build one new shard from inputs under 'name'
+local function build_one(out, name, opts)
+  if type(opts.inputs) ~= "table" or #opts.inputs == 0 then
+    error("shard: inputs (a non-empty list of paths) is required", 3)
+  end
+  local shards, msg, code = plan(expand(opts.inputs), 1)
+  if not shards then return nil, msg, code end
+  shards[1].name = name
+  -- the new shard is analysed as the published ones (SHARDS says how)
+  local text = read_all(out .. "/SHARDS") or ""
+  local lang = text:match("\nlanguage (%S+)\n") or "english"
+  local mode = text:match("\nmode 1\n") and "strict" or "corpus"
+  local p = { version = PLAN_VERSION, language = lang, mode = mode, shards = shards }
+  local planname = "plan-" .. name
+  local ok, err = write_atomic(("%s/jobs/%s.json"):format(out, planname), json.encode(p))
+  if not ok then return nil, err, "EIO" end
+  local function built() return filesize(("%s/shards/%s/MANIFEST"):format(out, name)) ~= nil end
+  return run_tasks(out, 1, "task", opts, "add-" .. name, built, planname)
+end
+
+--- corpus.shard.add(out, {inputs = {...} [, slurm =, ...]}) -> corpus |
+-- nil, msg, code.  A new shard (a new day's news) built from the inputs
+-- and published after the others.
+function M.add(out, opts)
+  check_opts(opts, CHANGE_OPTS, "shard.add")
+  local names, new, code = current(out)
+  if not names then return nil, new, code end
+  local ok, msg
+  ok, msg, code = build_one(out, new, opts)
+  if not ok then return nil, msg, code end
+  names[#names + 1] = new
+  ok, msg, code = core.publish_shards(out, names)
+  if not ok then
+    run("rm -rf " .. shquote(out .. "/shards/" .. new))   -- never published
+    return nil, msg, code
+  end
+  return require("corpus").open(out)
+end
+
+--- corpus.shard.replace(out, name, {inputs = {...}, ...}) -> corpus |
+-- nil, msg, code.  Shard 'name' rebuilt from the inputs under a new
+-- name, published in its place; the old directory is removed after.
+function M.replace(out, name, opts)
+  check_opts(opts, CHANGE_OPTS, "shard.replace")
+  local names, new, code = current(out)
+  if not names then return nil, new, code end
+  local at
+  for i, n in ipairs(names) do if n == name then at = i end end
+  if not at then return nil, ("%s: no published shard '%s'"):format(out, tostring(name)), "ENOENT" end
+  local ok, msg
+  ok, msg, code = build_one(out, new, opts)
+  if not ok then return nil, msg, code end
+  names[at] = new
+  ok, msg, code = core.publish_shards(out, names)
+  if not ok then
+    run("rm -rf " .. shquote(out .. "/shards/" .. new))   -- never published
+    return nil, msg, code
+  end
+  run("rm -rf " .. shquote(out .. "/shards/" .. name))
+  return require("corpus").open(out)
+end
+
+--- corpus.shard.merge(out, {name, ...}) -> corpus | nil, msg, code.
+-- The named shards become one (their segment files linked into a new
+-- shard: nothing re-read), published where the first of them was.
+function M.merge(out, which)
+  if type(which) ~= "table" or #which < 2 then
+    error("shard.merge: a list of at least two shard names expected", 2)
+  end
+  local names, new, code = current(out)
+  if not names then return nil, new, code end
+  local pos, gone = {}, {}
+  for i, n in ipairs(names) do pos[n] = i end
+  for _, n in ipairs(which) do
+    if not pos[n] then return nil, ("%s: no published shard '%s'"):format(out, tostring(n)), "ENOENT" end
+    gone[n] = true
+  end
+  local ok, msg
+  ok, msg, code = core.merge_shards(out, which, new)
+  if not ok then return nil, msg, code end
+  local keep, placed = {}, false
+  for _, n in ipairs(names) do
+    if gone[n] then
+      if not placed then keep[#keep + 1] = new; placed = true end
+    else
+      keep[#keep + 1] = n
+    end
+  end
+  ok, msg, code = core.publish_shards(out, keep)
+  if not ok then
+    run("rm -rf " .. shquote(out .. "/shards/" .. new))
+    return nil, msg, code
+  end
+  for n in pairs(gone) do run("rm -rf " .. shquote(out .. "/shards/" .. n)) end
   return require("corpus").open(out)
 end
 

@@ -40,9 +40,11 @@ static int l_open_shards (lua_State *L) {
   return 1;
 }
 
-/* corpus.core.publish_shards(path, {name, ...}) -> true | nil, msg, code */
+/* corpus.core.publish_shards(path, {name, ...} [, check = true])
+** -> true | nil, msg, code */
 static int l_publish_shards (lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  unsigned flags = (lua_isnoneornil(L, 3) || lua_toboolean(L, 3)) ? CP_SHARDS_CHECK : 0;
   const char **names;
   size_t n, i;
   cp_err e;
@@ -59,7 +61,7 @@ static int l_publish_shards (lua_State *L) {
     names[i] = lua_tostring(L, -1);   /* anchored in the table at 2 */
     lua_pop(L, 1);
   }
-  rc = cp_shards_publish(path, names, n, &e);
+  rc = cp_shards_publish(path, names, n, flags, &e);
   if (rc != CP_OK) return cpL_fail(L, &e);
   lua_pushboolean(L, 1);
   return 1;

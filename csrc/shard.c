@@ -465,7 +465,7 @@ static int check_ids (const cp_shards *sh, cp_corpus *c, cp_err *err) {
 }
 
 int cp_shards_publish (const char *path, const char *const *names, size_t n,
-                       cp_err *err) {
+                       unsigned flags, cp_err *err) {
   cp_shards *sh;
   cp_corpus *c = NULL;
   size_t i;
@@ -491,7 +491,7 @@ int cp_shards_publish (const char *path, const char *const *names, size_t n,
                         "twice", names[i]);
     if (rc == CP_OK) { memcpy(sh->sh[i].name, names[i], len + 1); sh->n++; }
   }
-  /* every shard checked whole, and language and mode agree */
+  /* language and mode agree (and, on request, every shard checked) */
   for (i = 0; i < n && rc == CP_OK; i++) {
     char *dir = join(sh->path, SHARDS_DIR, sh->sh[i].name);
     cp_index *ix = NULL;
@@ -499,7 +499,8 @@ int cp_shards_publish (const char *path, const char *const *names, size_t n,
     cp_check_report r;
     if (dir == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
     rc = cp_index_open(dir, 0, &ix, &one, err);
-    if (rc == CP_OK) rc = cp_index_check(ix, one, &r, err);
+    if (rc == CP_OK && (flags & CP_SHARDS_CHECK))
+      rc = cp_index_check(ix, one, &r, err);
     if (rc == CP_OK) {
       const char *lang = cp_corpus_language(one);
       if (i == 0) {

@@ -57,13 +57,16 @@ const char *cp_shards_path (const cp_shards *sh);
 
 /*
 ** Publish 'names' (directories under path/shards/, in order) as the
-** sharded index at 'path'.  Opens each shard, runs cp_index_check on
-** it, requires one language and tokenizer mode and ids unique across
-** all shards (CP_EEXIST names the id and both shards), then writes
-** SHARDS atomically.  On error the previous SHARDS (if any) stays.
+** sharded index at 'path'.  Opens each shard (with CP_SHARDS_CHECK
+** also runs cp_index_check on it: the builders check each shard in its
+** own task before renaming it into place, so they skip this), requires
+** one language and tokenizer mode and ids unique across all shards
+** (CP_EEXIST names the id and both shards), then writes SHARDS
+** atomically.  On error the previous SHARDS (if any) stays.
 */
+#define CP_SHARDS_CHECK 1u
 int cp_shards_publish (const char *path, const char *const *names,
-                       size_t n, cp_err *err);
+                       size_t n, unsigned flags, cp_err *err);
 
 /*
 ** Make the new shard 'dst' (a directory under path/shards/) from the

@@ -469,7 +469,7 @@ function M.build(opts)
   if not ok then return nil, err, code end
   local names = {}
   for i, s in ipairs(shards) do names[i] = s.name end
-  ok, err, code = core.publish_shards(out, names)
+  ok, err, code = core.publish_shards(out, names, false)
   if not ok then return nil, err, code end
   return require("corpus").open(out)
 end
@@ -537,7 +537,7 @@ function M.add(out, opts)
   ok, msg, code = build_one(out, new, opts)
   if not ok then return nil, msg, code end
   names[#names + 1] = new
-  ok, msg, code = core.publish_shards(out, names)
+  ok, msg, code = core.publish_shards(out, names, false)
   if not ok then
     run("rm -rf " .. shquote(out .. "/shards/" .. new))   -- never published
     return nil, msg, code
@@ -559,7 +559,7 @@ function M.replace(out, name, opts)
   ok, msg, code = build_one(out, new, opts)
   if not ok then return nil, msg, code end
   names[at] = new
-  ok, msg, code = core.publish_shards(out, names)
+  ok, msg, code = core.publish_shards(out, names, false)
   if not ok then
     run("rm -rf " .. shquote(out .. "/shards/" .. new))   -- never published
     return nil, msg, code
@@ -594,7 +594,7 @@ function M.merge(out, which)
       keep[#keep + 1] = n
     end
   end
-  ok, msg, code = core.publish_shards(out, keep)
+  ok, msg, code = core.publish_shards(out, keep, false)
   if not ok then
     run("rm -rf " .. shquote(out .. "/shards/" .. new))
     return nil, msg, code

@@ -70,6 +70,23 @@ describe("corpus.shard", function()
       for _, s in ipairs(shards) do assert.is_true(s.bytes < 2 * #text / 4) end
     end)
 
+    it("cuts JSON Lines parts every chunk bytes inside a shard as well", function()
+      local shards = shard.plan({ REUTERS }, 2, 1000000)
+      local text = slurp(REUTERS)
+      local pos, parts = 0, 0
+      for _, s in ipairs(shards) do
+        for _, part in ipairs(s.parts) do
+          parts = parts + 1
+          assert.are.equal(pos, part.offset)
+          -- at most one line past the chunk size
+          assert.is_true(part.length < 1000000 + 20000)
+          pos = pos + part.length
+        end
+      end
+      assert.are.equal(#text, pos)
+      assert.is_true(parts >= 7)
+    end)
+
     it("keeps text files whole and gives an empty shard when there are more shards than files", function()
       local shards = shard.plan({ SEEDS }, 3)
       local files = 0

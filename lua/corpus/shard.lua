@@ -39,6 +39,9 @@ local fmt = string.format
 
 local PLAN_VERSION = 1
 local BLOCK = 1048576
+-- a task adds and commits at most this many bytes of JSON Lines at a
+-- time, so its memory is bounded whatever the shard's size
+local CHUNK = 64 * 1048576
 
 -- {======================================================================
 -- Helpers
@@ -164,11 +167,13 @@ end
 Cut the inputs into n byte-balanced runs.  A cut that falls inside a
 JSON Lines file moves to the start of the next line (the line number is
 counted on the way, for messages); one inside a text file moves to the
-file's end.  Each shard gets a list of parts:
+file's end.  Parts of JSON Lines are also cut every 'chunk' bytes (the
+task commits after each).  Each shard gets a list of parts:
   {path =, kind = "jsonl", offset =, length =, line =} or
   {path =, kind = "file"}
 ]]
-local function plan(files, n)
+local function plan(files, n, chunk)
+  chunk = chunk or CHUNK
   local sizes, total = {}, 0
   for i, p in ipairs(files) do
     local sz = filesize(p)
@@ -196,9 +201,14 @@ local function plan(files, n)
         local block = f:read(BLOCK)
         if not block then break end
         local bpos = 1
-        while cur < n and done + pos + #block >= target(cur) do
-          -- first newline at or after the target in this block
-          local want = target(cur) - done - pos + 1
+        while true do
+          -- the next cut: the shard's byte target, or 'chunk' bytes into
+          -- the part (bounding a task's memory); the first line start at
+          -- or after it
+          local t, ends = done + start + chunk, false
+          if cur < n and target(cur) <= t then t, ends = target(cur), true end
+          if done + pos + #block < t then break end
+          local want = t - done - pos + 1
           if want < bpos then want = bpos end
           local nl = block:find("\n", want, true)
           if not nl then break end
@@ -213,7 +223,7 @@ local function plan(files, n)
             s.bytes = s.bytes + (cut - start)
           end
           start, line = cut, lines + 1
-          cur = cur + 1
+          if ends then cur = cur + 1 end
         end
         local _, cnt = block:sub(bpos):gsub("\n", "")
         lines = lines + cnt
@@ -233,12 +243,12 @@ local function plan(files, n)
   return shards
 end
 
-M.plan = function(inputs, n)
+M.plan = function(inputs, n, chunk)
   if type(inputs) ~= "table" then error("plan: inputs must be a list of paths", 2) end
   if not isint(n) or n < 1 or n > 65536 then
     error("plan: shards must be an integer from 1 to 65536", 2)
   end
-  return plan(expand(inputs), n)
+  return plan(expand(inputs), n, chunk)
 end
 
 -- }======================================================================
@@ -278,6 +288,7 @@ function M.task(out, i)
   local corpus = require "corpus"
   local c, err, ecode = corpus.create(tmp, { language = p.language, mode = p.mode })
   if not c then return nil, err, ecode end
+  local pending = 0   -- bytes added since the last commit
   for _, part in ipairs(s.parts) do
     local ok, e, ec
     if part.kind == "jsonl" then
@@ -285,9 +296,13 @@ function M.task(out, i)
       ok, e, ec = c:add_jsonl(part.path, { offset = tointeger(part.offset),
                                            length = tointeger(part.length),
                                            line = tointeger(part.line) })
+      pending = pending + part.length
     else
       ok, e, ec = c:add_file(part.path)
+      pending = pending + (filesize(part.path) or 0)
     end
+    -- commit in chunks: a task's memory stays bounded
+    if ok and pending >= CHUNK then ok, e, ec = c:commit(); pending = 0 end
     if not ok then c:close(); run("rm -rf " .. shquote(tmp)); return nil, e, ec end
   end
   -- fault injection for the kill spec: a pause before the commit

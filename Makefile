@@ -7,6 +7,7 @@
 #   make test LUA=lua5.1   the same on lua5.1, lua5.2, lua5.3 or luajit,
 #                 built against that interpreter's headers in build/<lua>
 #   make asan     the same under AddressSanitizer + UBSan
+#   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
 #   make doc      the API reference (LDoc, config.ld) into build/doc
@@ -39,7 +40,7 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock rock-build doc lib install embed-check
+.PHONY: all deps deps-test demo test check asan ctest spec env bench clean rock rock-build doc lib install embed-check
 
 all: $(B)/corpus/core.so
 
@@ -131,6 +132,12 @@ embed-check: deps-test all
 doc:
 	@sh tools/deps.sh test
 	ldoc .
+
+# long integration specs (Slurm, big oracles): not in `make test`'s
+# three minutes; .ci/run runs them
+check: deps-test all ctest
+	@sh tools/deps.sh check
+	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) SPECS=checks sh tools/tap.sh ""
 
 bench: deps-test all
 	$(LUA_ENV) sh bench/run.sh

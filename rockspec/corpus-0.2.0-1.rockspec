@@ -54,6 +54,7 @@ build = {
       ["corpus.compat"] = "lua/corpus/compat.lua",
       ["corpus"] = "lua/corpus/init.lua",
       ["corpus.query"] = "lua/corpus/query.lua",
+      ["corpus.shard"] = "lua/corpus/shard.lua",
       ["corpus.stats"] = "lua/corpus/stats.lua",
     },
   },

@@ -116,6 +116,7 @@ typedef struct ctx {
   const cp_lxtok *lx;
   capset caps;
   cp_entities *out;
+  size_t skip_portf;  /* a run starting here starts after a portfolio */
 } ctx;
 
 static int namelike (const ctx *x, size_t i) {
@@ -217,6 +218,14 @@ static int emit (ctx *x, size_t a, size_t b, int after_title) {
   return push(x->out, &e);
 }
 
+/* does [a, b) hold an organisation head word? */
+static int has_head (const ctx *x, size_t a, size_t b) {
+  size_t i;
+  for (i = a; i < b; i++)
+    if ((cp_lx_flags(&x->lx[i]) & CP_LX_ORG) && (x->lx[i].shape & CP_SH_CAP)) return 1;
+  return 0;
+}
+
 /* is the single word i at a sentence start a name? */
 static int sstart_name (const ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
@@ -232,11 +241,17 @@ static int sstart_name (const ctx *x, size_t i) {
 static int split_run (ctx *x, size_t a, size_t b) {
   size_t i = a, piece = a;
   int after_title = a > 0 && is_title(x, a - 1) && (x->lx[a - 1].shape & CP_SH_LOWER);
+  int whole_place = cp_place_kind(x->s + x->tv->v[a].start,
+                                  x->tv->v[b - 1].stop - x->tv->v[a].start) != 0;
   int rc;
   /* leading common words at a sentence start */
   if (x->lx[a].shape & CP_SH_SSTART) {
+    /* an organisation keeps a first word that is not a function word
+    ** ("International Business Machines Corp", "The Coalition" -> ...) */
+    int head = b - a > 1 && has_head(x, a, b);
     while (i < b && (cp_lx_flags(&x->lx[i]) & CP_LX_COMMON)
-           && !(cp_lx_flags(&x->lx[i]) & (CP_LX_GIVEN | CP_LX_ORG)))
+           && !(cp_lx_flags(&x->lx[i]) & (CP_LX_GIVEN | CP_LX_ORG))
+           && !(head && x->tv->v[i].stop - x->tv->v[i].start > 4))
       i++;
     if (i == b) return CP_OK;
     if (i + 1 == b || (i == a && b - a == 1)) {
@@ -254,11 +269,36 @@ static int split_run (ctx *x, size_t a, size_t b) {
         j += 2;
         while (j < b && (cp_lx_flags(&x->lx[j]) & CP_LX_PORTF)) j++;
       }
+      /* "Minister of Mines and Energy Subroto": the run ended at "and" */
+      if (j == b && b + 2 < x->tv->n && is_tok(x, b, "and") && (cp_lx_flags(&x->lx[b + 1]) & CP_LX_PORTF)
+          && (x->lx[b + 1].shape & CP_SH_CAP))
+        x->skip_portf = b + 2;
       piece = i = j;
       after_title = 1;
       continue;
     }
+    /* "Smith Barney's Greenbaum": a possessive ends a name */
+    if (i + 1 < b && possessive(x, i)) {
+      if ((rc = emit(x, piece, i + 1, after_title)) != CP_OK) return rc;
+      piece = i + 1;
+      after_title = 0;
+      i++;
+      continue;
+    }
+    /* "Peter Greenbaum of Smith Barney": "of" ends a name that has no
+    ** organisation head ("Bank of England", "Government of Iraq" stay) */
+    if (i > piece && is_tok(x, i, "of") && !has_head(x, piece, i) && !whole_place) {
+      if ((rc = emit(x, piece, i, after_title)) != CP_OK) return rc;
+      piece = i + 1;
+      after_title = 0;
+      i++;
+      continue;
+    }
+    /* a given name after an organisation starts a person's name
+    ** ("... to Defeat ISIS John Godfrey"), not after one word ("Rick
+    ** Martin") */
     if (i > piece && (cp_lx_flags(&x->lx[i]) & CP_LX_GIVEN)
+        && (i - piece >= 2 || (x->lx[i - 1].shape & CP_SH_UPPER) || has_head(x, piece, i))
         && !(cp_lx_flags(&x->lx[i - 1]) & CP_LX_GIVEN)
         && !((x->lx[i - 1].shape & CP_SH_DOT) && x->tv->v[i - 1].stop - x->tv->v[i - 1].start == 2)) {
       if ((rc = emit(x, piece, i, after_title)) != CP_OK) return rc;
@@ -277,9 +317,81 @@ static int same_tok (const ctx *x, size_t i, size_t j) {
   return la == lb && memcmp(x->s + a->start, x->s + b->start, la) == 0;
 }
 
+/* are e's tokens a prefix (end = 0) or suffix (end = 1) of c's? */
+static int affix (const ctx *x, const cp_entity *e, const cp_entity *c, int end) {
+  uint32_t k, ne = e->t1 - e->t0, off = end ? (c->t1 - c->t0) - ne : 0;
+  for (k = 0; k < ne; k++)
+    if (!same_tok(x, e->t0 + k, c->t0 + off + k)) return 0;
+  return 1;
+}
+
 static int same_span (const ctx *x, const cp_entity *a, const cp_entity *b) {
   return a->stop - a->start == b->stop - b->start
          && memcmp(x->s + a->start, x->s + b->start, a->stop - a->start) == 0;
+}
+
+static int same_tok (const ctx *x, size_t i, size_t j);
+static int affix (const ctx *x, const cp_entity *e, const cp_entity *c, int end);
+
+static int cue_at (const ctx *x, size_t i) {
+  return i < x->tv->n && (cp_lx_flags(&x->lx[i]) & CP_LX_CUE) && (x->lx[i].shape & CP_SH_LOWER);
+}
+
+/*
+** Kinds from the context: a name that says something ("Lajous said",
+** "Stals, the country's chief negotiator, said") or stands in
+** apposition to a role ("Marshall Moore, a vice president of ...") is a
+** person unless its words say otherwise.
+*/
+static void context_kinds (ctx *x) {
+  size_t i, n = x->tv->n;
+  for (i = 0; i < x->out->n; i++) {
+    cp_entity *e = &x->out->v[i];
+    size_t j = e->t1;
+    int person = 0;
+    e->speaks = cue_at(x, j)
+                || (j + 1 < n && (is_tok(x, j, "also") || is_tok(x, j, "has")
+                    || is_tok(x, j, "had") || is_tok(x, j, "then")) && cue_at(x, j + 1));
+    if (e->kind != CP_ENT_OTHER || e->t1 - e->t0 > 4) continue;
+    if (e->speaks) person = 1;
+    else if (j + 2 < n && is_tok(x, j, ",")) {
+      size_t k;
+      for (k = j + 1; k < n && k < j + 5; k++) {
+        if (is_title(x, k) && (x->lx[k].shape & CP_SH_LOWER)) { person = 1; break; }
+        if ((x->lx[k].shape & CP_SH_PUNCT) && !is_tok(x, k, "'")
+            && !is_tok(x, k, "\xE2\x80\x99")) break;
+      }
+    }
+    /* one capitalised word that speaks may be an organisation acronym
+    ** or a surname; it is a person only if it is not an acronym */
+    if (person && !(e->t1 - e->t0 == 1 && (x->lx[e->t0].shape & CP_SH_UPPER))) {
+      /* not when it is part of an organisation's name ("General Motors"
+      ** of "General Motors Corp") */
+      size_t k, seen = 0;
+      for (k = 0; k < x->out->n && seen < 64; k++) {
+        const cp_entity *c = &x->out->v[k];
+        if (c->kind != CP_ENT_ORG || c->t1 - c->t0 <= e->t1 - e->t0) continue;
+        seen++;
+        if (affix(x, e, c, 0) || affix(x, e, c, 1)) { person = 0; break; }
+      }
+      if (person) e->kind = CP_ENT_PERSON;
+    }
+  }
+  /* "Adrian Lajous, Pemex' ..." then "Lajous said": the long form of a
+  ** person's surname is a person (bounded: long documents skip this) */
+  if (x->out->n <= 4000) {
+    size_t k;
+    for (i = 0; i < x->out->n; i++) {
+      cp_entity *p = &x->out->v[i];
+      if (p->kind != CP_ENT_PERSON || p->t1 - p->t0 != 1) continue;
+      for (k = 0; k < x->out->n; k++) {
+        cp_entity *e = &x->out->v[k];
+        if (e->kind == CP_ENT_OTHER && e->t1 - e->t0 >= 2 && e->t1 - e->t0 <= 4
+            && same_tok(x, e->t1 - 1, p->t0))
+          e->kind = CP_ENT_PERSON;
+      }
+    }
+  }
 }
 
 /*
@@ -295,8 +407,7 @@ static void link_names (ctx *x) {
   size_t i, cand[64], nc = 0;
   for (i = 0; i < E->n && nc < 64; i++) {
     cp_entity *e = &E->v[i];
-    if ((e->kind == CP_ENT_PERSON && e->t1 - e->t0 >= 2)
-        || (e->t1 - e->t0 == 3 && is_tok(x, e->t0 + 1, "/"))) {
+    if (e->t1 - e->t0 >= 2 && e->kind != CP_ENT_PLACE) {
       size_t k;
       for (k = 0; k < nc; k++) if (same_span(x, &E->v[cand[k]], e)) break;
       if (k == nc) cand[nc++] = i;
@@ -316,6 +427,15 @@ static void link_names (ctx *x) {
       } else if (c->t1 - c->t0 == 3 && e->t1 - e->t0 == 1 && is_tok(x, c->t0 + 1, "/")
                  && (same_tok(x, e->t0, c->t0) || same_tok(x, e->t0, c->t0 + 2))) {
         best = cand[k]; bestlen = clen;
+      } else if (c->kind != CP_ENT_PERSON && e->kind != CP_ENT_PERSON
+                 && e->kind != CP_ENT_PLACE && c->t1 - c->t0 > e->t1 - e->t0
+                 && !is_tok(x, c->t0 + 1, "/")
+                 && (e->t1 - e->t0 > 1 ? (affix(x, e, c, 0) || affix(x, e, c, 1))
+                     : (!(x->lx[e->t0].shape & CP_SH_UPPER) && c->t1 - c->t0 <= 3
+                        && affix(x, e, c, 1)))) {
+        /* "Commission" -> "EC Commission", "General Motors" -> "General
+        ** Motors Corp" */
+        best = cand[k]; bestlen = clen;
       }
     }
     if (best != i) {
@@ -334,17 +454,31 @@ int cp_entity_run (const char *s, size_t n, const cp_tokvec *tv,
     return cp_err_set(err, CP_EINVAL, "cp_entity_run: missing argument");
   out->n = 0;
   x.s = s; x.tv = tv; x.lx = lx; x.out = out;
+  x.skip_portf = 0;
   if (capset_build(&x.caps, s, tv, lx) != CP_OK)
     return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n && rc == CP_OK; ) {
     if (namelike(&x, i)) {
-      size_t j = run_end(&x, i);
-      rc = split_run(&x, i, j);
+      size_t j = run_end(&x, i), a = i;
+      if (x.skip_portf > i && x.skip_portf <= j) {
+        /* the rest of a portfolio: "(Mines and) Energy Subroto" */
+        a = i;
+        while (a < j && (cp_lx_flags(&x.lx[a]) & CP_LX_PORTF)) a++;
+        if (a < j && a > i) {
+          rc = split_run(&x, a, j);
+          x.out->n && x.out->v[x.out->n - 1].t0 == a ? (void)(x.out->v[x.out->n - 1].kind = CP_ENT_PERSON) : (void)0;
+          i = j;
+          continue;
+        }
+        a = i;
+      }
+      rc = split_run(&x, a, j);
       i = j;
     } else i++;
   }
   free(x.caps.h);
   if (rc != CP_OK) return cp_err_set(err, rc, "out of memory");
+  context_kinds(&x);
   link_names(&x);
   return CP_OK;
 }

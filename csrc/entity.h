@@ -27,6 +27,7 @@ typedef struct cp_entity {
   int kind;
   size_t canon;         /* index of the entity giving the canonical form
                            (itself when none is longer) */
+  int speaks;           /* a reporting verb follows: "Godfrey said" */
 } cp_entity;
 
 /* sorted by t0; zero-init is empty */

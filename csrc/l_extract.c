@@ -30,6 +30,24 @@ static int box_gc (lua_State *L) {
   return 0;
 }
 
+/* push a name with each run of white space as one space: names wrap
+** across lines in news wire text ("Douglas\nYearley") */
+static void push_name (lua_State *L, const char *p, size_t n) {
+  luaL_Buffer b;
+  size_t i;
+  int sp = 0;
+  luaL_buffinit(L, &b);
+  for (i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') { sp = 1; continue; }
+    if (sp) luaL_addchar(&b, ' ');
+    sp = 0;
+    luaL_addchar(&b, c);
+  }
+  luaL_pushresult(&b);
+}
+
+#define SETNAME(k, p, n) (push_name(L, (p), (n)), lua_setfield(L, -2, k))
 #define SETINT(k, v) (lua_pushinteger(L, (lua_Integer)(v)), lua_setfield(L, -2, k))
 #define SETSTR(k, p, n) (lua_pushlstring(L, (p), (n)), lua_setfield(L, -2, k))
 
@@ -41,7 +59,7 @@ static void push_entities (lua_State *L, const char *s, const cp_entities *E) {
     lua_createtable(L, 0, 5);
     SETSTR("text", s + e->start, e->stop - e->start);
     lua_pushstring(L, cp_entity_kind_name(e->kind)); lua_setfield(L, -2, "kind");
-    SETSTR("canonical", s + c->start, c->stop - c->start);
+    SETNAME("canonical", s + c->start, c->stop - c->start);
     SETINT("start", e->start + 1);
     SETINT("stop", e->stop);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -77,13 +95,13 @@ static void push_quotes (lua_State *L, const char *s, const cp_tokvec *tv,
       size_t a = tv->v[q->sp0].start, z = tv->v[q->sp1 - 1].stop;
       if (q->speaker >= 0) {
         const cp_entity *e = &x->ents.v[q->speaker];
-        SETSTR("speaker", s + e->start, e->stop - e->start);
+        SETNAME("speaker", s + e->start, e->stop - e->start);
       } else {
         /* a description: "the spokesman" -> "spokesman" */
         size_t k = q->sp0;
         while (k + 1 < q->sp1 && (cp_lx_is(s, &tv->v[k], "the") || cp_lx_is(s, &tv->v[k], "a")
-               || cp_lx_is(s, &tv->v[k], "an"))) k++;
-        SETSTR("speaker", s + tv->v[k].start, z - tv->v[k].start);
+               || cp_lx_is(s, &tv->v[k], "an") || cp_lx_is(s, &tv->v[k], "one"))) k++;
+        SETNAME("speaker", s + tv->v[k].start, z - tv->v[k].start);
       }
       SETINT("speaker_start", a + 1);
       SETINT("speaker_stop", z);

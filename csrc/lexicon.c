@@ -136,6 +136,11 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
     if ((t->flags & CP_TF_PSTART) ||
         (i > 0 && para_gap(s, tv->v[i - 1].stop, t->start)))
       v[i].shape |= CP_SH_PSTART | CP_SH_SSTART;
+    /* "E. Duff Scott": no sentence starts after an initial */
+    if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start == 2 && s[tv->v[i - 1].stop - 1] == '.'
+        && s[tv->v[i - 1].start] >= 'A' && s[tv->v[i - 1].start] <= 'Z'
+        && !(v[i].shape & CP_SH_PSTART))
+      v[i].shape &= (uint16_t)~CP_SH_SSTART;
     /* “As these ...: the word after an opening mark or bracket that
     ** starts a sentence starts it too */
     if (i > 0 && (v[i - 1].shape & CP_SH_SSTART) && (v[i - 1].shape & CP_SH_PUNCT))

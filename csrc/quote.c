@@ -65,9 +65,14 @@ typedef struct ctx {
   const cp_entities *ents;
   cp_quotes *out;
   size_t nq;          /* quotes in marks (before the indirect pass) */
+  /* the speaker of the last attributed quote: "he" in the next one is
+  ** most often the same person */
+  int has_last;
+  uint32_t last_sp0, last_sp1, last_end;
+  int64_t last_speaker;
 } ctx;
 
-#define WIN_AFTER 10    /* tokens looked at after a quote for its cue */
+#define WIN_AFTER 16    /* tokens looked at after a quote for its cue */
 #define WIN_BEFORE 30   /* ... and before it, in the same sentence */
 #define MAXDEPTH 8
 
@@ -98,7 +103,13 @@ static int mark (const ctx *x, size_t i, int *fam) {
   size_t len = t->stop - t->start;
   if (!(x->lx[i].shape & CP_SH_PUNCT) || len > 3) return M_NONE;
   *fam = F_DOUBLE;
-  if (tokeq(x, i, "\"")) return M_AMBIG;
+  if (tokeq(x, i, "\"")) {
+    /* Pakistan"s: a straight quote typed for an apostrophe */
+    if (adj_before(x, i) && adj_after(x, i) && !(x->lx[i - 1].shape & CP_SH_PUNCT)
+        && (x->lx[i + 1].shape & CP_SH_LOWER) && x->tv->v[i + 1].stop - x->tv->v[i + 1].start <= 2)
+      return M_NONE;
+    return M_AMBIG;
+  }
   if (tokeq(x, i, "\xE2\x80\x9C") || tokeq(x, i, "\xE2\x80\x9E")    /* “ „ */
       || tokeq(x, i, "\xC2\xAB")) return M_OPEN;                  /* « */
   if (tokeq(x, i, "\xE2\x80\x9D") || tokeq(x, i, "\xC2\xBB"))    /* ” » */
@@ -131,8 +142,17 @@ static int is_pron (const ctx *x, size_t i) {
   return (cp_lx_flags(&x->lx[i]) & CP_LX_PRON) != 0;
 }
 
-/* the last entity of kind k (or person/org if k < 0) ending before t */
+/* the last entity of kind k (or person/org if k < 0) ending before t;
+** one that was the subject of a reporting verb ("Reagan said") is
+** preferred to one merely mentioned since ("Gorbachev's offer") */
+static int64_t last_entity_1 (const ctx *x, uint32_t t, int k, int speaking);
+
 static int64_t last_entity (const ctx *x, uint32_t t, int k) {
+  int64_t e = last_entity_1(x, t, k, 1);
+  return e >= 0 ? e : last_entity_1(x, t, k, 0);
+}
+
+static int64_t last_entity_1 (const ctx *x, uint32_t t, int k, int speaking) {
   const cp_entities *E = x->ents;
   size_t lo = 0, hi = E->n, seen = 0;
   while (lo < hi) {   /* first entity with t0 >= t */
@@ -142,11 +162,26 @@ static int64_t last_entity (const ctx *x, uint32_t t, int k) {
   while (lo > 0 && seen++ < 500) {
     const cp_entity *e = &E->v[--lo];
     if (e->t1 > t) continue;
+    if (speaking && !e->speaks) continue;
     if (k >= 0 ? E->v[e->canon].kind == k
                : (e->kind == CP_ENT_PERSON || e->kind == CP_ENT_ORG))
       return (int64_t)lo;
   }
   return -1;
+}
+
+static int is_det (const ctx *x, size_t i) {
+  return tokeq(x, i, "the") || tokeq(x, i, "a") || tokeq(x, i, "an") || tokeq(x, i, "one")
+         || tokeq(x, i, "The") || tokeq(x, i, "A") || tokeq(x, i, "An") || tokeq(x, i, "One");
+}
+
+/* where a description starts: its last determiner not after "of" ("In
+** this regard the Ministers", "a member of the soybean delegation") */
+static size_t determiner (const ctx *x, size_t a, size_t b) {
+  size_t i;
+  for (i = b; i > a; i--)
+    if (is_det(x, i - 1) && !(i - 1 > a && tokeq(x, i - 2, "of"))) return i - 1;
+  return a;
 }
 
 /*
@@ -167,10 +202,24 @@ static int resolve (const ctx *x, size_t a, size_t b, cp_quote *q) {
          || tokeq(x, b - 1, "has") || tokeq(x, b - 1, "had") || tokeq(x, b - 1, "have")))
     b--;
   if (a >= b || b - a > 16) return 0;
+  /* "in which he said", "He welcomed ... and said": the pronoun */
+  if (b - a > 1 && is_pron(x, b - 1) && !(x->lx[b - 1].shape & CP_SH_CAP && b - 1 > a))
+    a = b - 1;
+  else if (b - a > 1 && is_pron(x, a) && (x->lx[a].shape & CP_SH_SSTART)) b = a + 1;
   q->sp0 = (uint32_t)a; q->sp1 = (uint32_t)b;
   q->speaker = -1;
   if (b - a == 1 && is_pron(x, a)) {
     int who = x->lx[a].lx->small;
+    int64_t sp = last_entity_1(x, (uint32_t)a, who == 'p' ? CP_ENT_PERSON : -1, 1);
+    if (who != 'o' && x->has_last && x->last_end <= a && a - x->last_end < 150
+        && !(sp >= 0 && x->ents->v[sp].t1 > x->last_end)
+        && (x->last_speaker < 0
+            || x->ents->v[x->last_speaker].kind == (who == 'p' ? CP_ENT_PERSON : x->ents->v[x->last_speaker].kind))) {
+      q->speaker = x->last_speaker;
+      if (q->speaker < 0) { q->sp0 = x->last_sp0; q->sp1 = x->last_sp1; }
+      q->confidence *= 0.8;
+      return 1;
+    }
     if (who == 'p') best = last_entity(x, (uint32_t)a, CP_ENT_PERSON);
     else if (who == 'o') best = last_entity(x, (uint32_t)a, CP_ENT_ORG);
     else best = last_entity(x, (uint32_t)a, -1);
@@ -182,8 +231,18 @@ static int resolve (const ctx *x, size_t a, size_t b, cp_quote *q) {
     int64_t e = cp_entity_at(x->ents, (uint32_t)i);
     if (e >= 0) {
       int k = x->ents->v[x->ents->v[e].canon].kind;
+      uint32_t t1 = x->ents->v[e].t1;
+      /* "Thom Brown of Butcher and Singer", "Carlo De Benedetti, chairman
+      ** of ...": a person before of / at / a comma heads the phrase */
+      if (k == CP_ENT_PERSON && t1 < b
+          && (tokeq(x, t1, "of") || tokeq(x, t1, "at") || tokeq(x, t1, ","))) {
+        best = e;
+        break;
+      }
+      int bk = best < 0 ? -1 : x->ents->v[x->ents->v[best].canon].kind;
       if (best < 0 || k == CP_ENT_PERSON
-          || (k == CP_ENT_ORG && x->ents->v[x->ents->v[best].canon].kind != CP_ENT_PERSON))
+          || (k == CP_ENT_ORG && bk != CP_ENT_PERSON)
+          || (k == CP_ENT_OTHER && bk == CP_ENT_PLACE))
         best = e;
       i = x->ents->v[e].t1 - 1;
     }
@@ -197,6 +256,7 @@ static int resolve (const ctx *x, size_t a, size_t b, cp_quote *q) {
       q->speaker = (int64_t)e->canon;
       return 1;
     }
+    q->sp0 = (uint32_t)determiner(x, a, b);
     return 1;
   }
   /* "the company said": the last organisation named before */
@@ -208,15 +268,15 @@ static int resolve (const ctx *x, size_t a, size_t b, cp_quote *q) {
     return 1;
   }
   /* a description must be a short noun phrase: no verbs we know; it
-  ** starts at its last determiner ("In this regard the Ministers") */
+  ** starts at its last determiner ("In this regard the Ministers") and
+  ** ends with a role ("a Drexel spokesman", "one participant") */
   for (i = a; i < b; i++) if (is_cue(x, i)) return 0;
-  for (i = b; i > a; i--)
-    if (tokeq(x, i - 1, "the") || tokeq(x, i - 1, "a") || tokeq(x, i - 1, "an")) {
-      a = i - 1;
-      q->sp0 = (uint32_t)a;
-      break;
-    }
-  return b - a <= 5;
+  a = determiner(x, a, b);
+  q->sp0 = (uint32_t)a;
+  if (b - a > 6) return 0;
+  for (i = a; i < b; i++)
+    if (cp_lx_flags(&x->lx[i]) & (CP_LX_TITLE | CP_LX_ORG)) return 1;
+  return 0;
 }
 
 /* subject after the cue c: "said Smith, an analyst"; up to a comma */
@@ -233,8 +293,7 @@ static int attrib_after (const ctx *x, size_t from, cp_quote *q) {
   size_t n = x->tv->n, i, lim = from + WIN_AFTER;
   int fam;
   for (i = from; i < n && i < lim; i++) {
-    if (i > from && (x->lx[i].shape & CP_SH_SSTART)) return 0;
-    if (i == from && (x->lx[i].shape & CP_SH_PSTART)) return 0;
+    if (x->lx[i].shape & (CP_SH_SSTART | CP_SH_PSTART)) return 0;
     if (mark(x, i, &fam) == M_OPEN || tokeq(x, i, ".") || tokeq(x, i, ";")
         || tokeq(x, i, "?") || tokeq(x, i, "!")) return 0;
     if (is_cue(x, i)) {
@@ -249,27 +308,61 @@ static int attrib_after (const ctx *x, size_t from, cp_quote *q) {
 }
 
 /* find cue and speaker before the quote, in its sentence */
-static int attrib_before (const ctx *x, size_t m0, cp_quote *q) {
-  size_t ss = sent_start(x, m0), c;
-  int fam;
+static size_t clause_start (const ctx *x, size_t i, size_t ss) {
+  size_t a = i, lim = i > 16 ? i - 16 : 0;
+  while (a > ss && a > lim && !tokeq(x, a - 1, ",") && !tokeq(x, a - 1, ";")) a--;
+  return a;
+}
+
+static int attrib_before (const ctx *x, size_t m0, size_t ss, cp_quote *q) {
+  size_t c;
+  int64_t first_cue = -1;
   for (c = m0; c > ss; c--) {
     size_t i = c - 1;
-    if (mark(x, i, &fam) == M_CLOSE) return 0;   /* another quote's */
     if (is_cue(x, i)) {
-      size_t a = i, lim = i > 16 ? i - 16 : 0;
-      q->cue = (int64_t)i;
-      /* subject: back to the sentence start or a comma */
-      while (a > ss && a > lim && !tokeq(x, a - 1, ",") && !tokeq(x, a - 1, ";")) a--;
-      if (a < i && resolve(x, a, i, q)) return 1;
-      if (subject_after(x, i, q)) return 1;
-      q->sp0 = q->sp1 = 0;
-      return 1;
+      /* subject: back to the sentence start or a comma, and past an
+      ** apposition (", chairman of Olivetti, said") */
+      size_t a = clause_start(x, i, ss);
+      while (a > ss + 1 && tokeq(x, a - 1, ",")
+             && ((cp_lx_flags(&x->lx[a]) & CP_LX_TITLE) || cp_lx_is(x->s, &x->tv->v[a], "a")
+                 || cp_lx_is(x->s, &x->tv->v[a], "the")))
+        a = clause_start(x, a - 1, ss);
+      if (a < i && resolve(x, a, i, q)) {
+        q->cue = (int64_t)i;
+        return 1;
+      }
+      if (first_cue < 0) first_cue = (int64_t)i;
+      continue;
     }
     if (tokeq(x, i, "according") && i + 1 < m0 && tokeq(x, i + 1, "to")) {
       q->cue = (int64_t)i;
       if (subject_after(x, i + 1, q)) return 1;
       return 1;
     }
+  }
+  if (first_cue >= 0) {
+    /* "De Benedetti, chairman of ..., commenting on ..., said": the
+    ** first person (else organisation) named in the sentence */
+    size_t i;
+    int64_t org = -1;
+    q->cue = first_cue;
+    if (is_pron(x, ss) && resolve(x, ss, ss + 1, q)) return 1;
+    for (i = ss; i < (size_t)first_cue; i++) {
+      int64_t e = cp_entity_at(x->ents, (uint32_t)i);
+      if (e < 0) continue;
+      if (x->ents->v[x->ents->v[e].canon].kind == CP_ENT_PERSON) {
+        q->sp0 = x->ents->v[e].t0; q->sp1 = x->ents->v[e].t1;
+        q->speaker = (int64_t)x->ents->v[e].canon;
+        return 1;
+      }
+      if (org < 0 && x->ents->v[x->ents->v[e].canon].kind == CP_ENT_ORG) org = e;
+      i = x->ents->v[e].t1 - 1;
+    }
+    if (org >= 0) {
+      q->sp0 = x->ents->v[org].t0; q->sp1 = x->ents->v[org].t1;
+      q->speaker = (int64_t)x->ents->v[org].canon;
+    } else q->sp0 = q->sp1 = 0;
+    return 1;
   }
   return 0;
 }
@@ -300,6 +393,38 @@ static size_t words_in (const ctx *x, const cp_quote *q) {
   return w;
 }
 
+/* the first person (else organisation) named in tokens [a, b) */
+static int first_actor (const ctx *x, size_t a, size_t b, cp_quote *q) {
+  size_t i;
+  int64_t org = -1, pick = -1;
+  for (i = a; i < b; i++) {
+    int64_t e = cp_entity_at(x->ents, (uint32_t)i);
+    if (e < 0) continue;
+    if (x->ents->v[x->ents->v[e].canon].kind == CP_ENT_PERSON) { pick = e; break; }
+    if (org < 0 && x->ents->v[x->ents->v[e].canon].kind == CP_ENT_ORG) org = e;
+    i = x->ents->v[e].t1 - 1;
+  }
+  if (pick < 0) pick = org;
+  if (pick < 0) return 0;
+  q->sp0 = x->ents->v[pick].t0;
+  q->sp1 = x->ents->v[pick].t1;
+  q->speaker = (int64_t)x->ents->v[pick].canon;
+  return 1;
+}
+
+/* every word capitalised: "Louvre Agreement", "We Extend Your Reach" */
+static int title_case (const ctx *x, const cp_quote *q) {
+  size_t i, words = 0;
+  unsigned p;
+  for (p = 0; p < q->nparts; p++)
+    for (i = q->part[p].t0; i < q->part[p].t1; i++) {
+      if (x->lx[i].shape & CP_SH_PUNCT) continue;
+      if (!(x->lx[i].shape & (CP_SH_CAP | CP_SH_DIGIT))) return 0;
+      words++;
+    }
+  return words > 0 && words <= 4;
+}
+
 /* cue, speaker, kind and confidence of a quote in marks */
 static void attribute (const ctx *x, cp_quote *q, int gap_cue) {
   size_t f = q->part[0].t0;
@@ -309,10 +434,10 @@ static void attribute (const ctx *x, cp_quote *q, int gap_cue) {
   q->kind = lowercase ? CP_Q_MIXED : CP_Q_DIRECT;
   if (gap_cue) return;      /* split quote: attributed by its gap */
   if (lowercase)
-    found = attrib_before(x, q->m0, q) || attrib_inside(x, q, q)
+    found = attrib_before(x, q->m0, sent_start(x, q->m0), q) || attrib_inside(x, q, q)
             || attrib_after(x, q->m1, q);
   else
-    found = attrib_after(x, q->m1, q) || attrib_before(x, q->m0, q);
+    found = attrib_after(x, q->m1, q) || attrib_before(x, q->m0, sent_start(x, q->m0), q);
   if (!found) { q->cue = -1; q->confidence *= 0.5; }
 }
 
@@ -559,6 +684,9 @@ int cp_quote_run (const char *s, size_t n, const cp_tokvec *tv,
     return cp_err_set(err, CP_EINVAL, "cp_quote_run: missing argument");
   out->n = 0;
   x.s = s; x.tv = tv; x.lx = lx; x.ents = ents; x.out = out;
+  x.has_last = 0;
+  x.last_sp0 = x.last_sp1 = x.last_end = 0;
+  x.last_speaker = -1;
   if ((rc = pair_marks(&x)) != CP_OK) goto oom;
   /* split quotes, then attribution and the scare-quote filter */
   for (k = 0, w = 0; k < out->n; ) {
@@ -570,8 +698,39 @@ int cp_quote_run (const char *s, size_t n, const cp_tokvec *tv,
       gap = 1;
       k++;
     }
+    if (title_case(&x, &out->v[w])) continue;   /* a name or title in marks */
     attribute(&x, &out->v[w], gap);
-    if (out->v[w].cue < 0 && words_in(&x, &out->v[w]) < 4) continue;
+    if (out->v[w].cue < 0) {
+      cp_quote *q = &out->v[w];
+      size_t ss = sent_start(&x, q->m0);
+      if (words_in(&x, q) < 4) continue;        /* scare quotes: "junk bond" */
+      if (ss < q->m0 && first_actor(&x, ss, q->m0, q)) {
+        /* Economists at Shearson were succinct: “a slight decline” */
+        q->confidence *= 0.6;
+      } else if (ss > 0 && (x.lx[q->m0].shape & CP_SH_SSTART)
+                 && attrib_before(&x, ss, sent_start(&x, ss - 1), q)) {
+        /* Miller reiterated his opposition. “I think ...” */
+        q->cue = -1;
+        q->confidence *= 0.6;
+      } else if (w > 0 && out->v[w - 1].sp1 > out->v[w - 1].sp0 && q->m0 >= out->v[w - 1].m1
+          && q->m0 - out->v[w - 1].m1 <= 40) {
+        /* a quote that goes on after its attribution: “A,” he said. “B.” */
+        q->sp0 = out->v[w - 1].sp0; q->sp1 = out->v[w - 1].sp1;
+        q->speaker = out->v[w - 1].speaker;
+        q->confidence *= 0.7;
+      } else if (ss > 0 && !(x.lx[ss].shape & CP_SH_PSTART)
+                 && first_actor(&x, sent_start(&x, ss - 1), ss, q)) {
+        /* Subroto blamed the market. “If we stick ...” */
+        q->confidence *= 0.5;
+      }
+      q->cue = -1;
+    }
+    if (out->v[w].sp1 > out->v[w].sp0) {
+      x.has_last = 1;
+      x.last_sp0 = out->v[w].sp0; x.last_sp1 = out->v[w].sp1;
+      x.last_speaker = out->v[w].speaker;
+      x.last_end = out->v[w].m1;
+    }
     if (out->v[w].cue >= 0 && out->v[w].sp1 == out->v[w].sp0)
       out->v[w].confidence *= 0.5;
     w++;

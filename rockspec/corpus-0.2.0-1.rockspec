@@ -52,6 +52,7 @@ build = {
     lua = {
       ["corpus.cli"] = "lua/corpus/cli.lua",
       ["corpus.compat"] = "lua/corpus/compat.lua",
+      ["corpus.extract"] = "lua/corpus/extract.lua",
       ["corpus"] = "lua/corpus/init.lua",
       ["corpus.query"] = "lua/corpus/query.lua",
       ["corpus.shard"] = "lua/corpus/shard.lua",

@@ -2,7 +2,8 @@
 # tools/deps.sh -- make sure the Debian packages the project needs are
 # installed.  As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails.
-#   usage: tools/deps.sh build|test|check
+#   usage: tools/deps.sh build|test|check|gen
+# (gen: what the table generators in tools/ read; the build needs none of it)
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libjansson-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
@@ -11,11 +12,13 @@ test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 pyt
 # LuaJIT uses the 5.1 tree; lua-ldoc builds the API reference (make doc)
 test="$test lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev luajit libluajit-5.1-dev lua-ldoc"
 check="$test slurm-wlm munge"
+gen="lua5.4 lua-cjson unicode-data iso-codes"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
   check) want=$check ;;
-  *) echo "usage: $0 build|test|check" >&2; exit 2 ;;
+  gen) want=$gen ;;
+  *) echo "usage: $0 build|test|check|gen" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -465,5 +465,6 @@ end
 -- }======================================================================
 
 require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
+require("corpus.extract")(Corpus, M) -- quotes, entities, dates, numbers
 
 return M

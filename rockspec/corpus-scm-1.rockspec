@@ -32,11 +32,13 @@ build = {
     ["corpus.cli"] = "lua/corpus/cli.lua",
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",
+    ["corpus.reuse"] = "lua/corpus/reuse.lua",
     ["corpus.stats"] = "lua/corpus/stats.lua",
     -- MODULES END
     ["corpus.core"] = {
       sources = {
         -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
+        "csrc/align.c",
         "csrc/analysis.c",
         "csrc/assoc.c",
         "csrc/colloc.c",
@@ -53,6 +55,7 @@ build = {
         "csrc/l_corpus.c",
         "csrc/l_index.c",
         "csrc/l_query.c",
+        "csrc/l_reuse.c",
         "csrc/l_stats.c",
         "csrc/l_tok.c",
         "csrc/lex.c",
@@ -62,6 +65,8 @@ build = {
         "csrc/plan.c",
         "csrc/qcache.c",
         "csrc/rank.c",
+        "csrc/reuse.c",
+        "csrc/reuse_clu.c",
         "csrc/seg.c",
         "csrc/segw.c",
         "csrc/seqfix.c",

@@ -357,6 +357,7 @@ end
 
 -- }======================================================================
 
-require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
+local selection = require("corpus.stats")(Corpus, M)   -- freq, ngrams, ...
+require("corpus.reuse")(Corpus, selection)            -- c:reuse
 
 return M

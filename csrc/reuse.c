@@ -463,6 +463,51 @@ static int side_of (rstate *st, uint32_t u, const words *w, uint32_t w0,
   return CP_OK;
 }
 
+/* words equal on the seed's diagonal, before it (*back) and after its
+** shingle (*fwd) */
+static void exact_run (const words *A, const words *B, uint32_t aw,
+                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
+  uint32_t k = 0, n = CP_REUSE_N;
+  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
+  *back = k;
+  k = 0;
+  while (aw + n + k < A->n && bw + n + k < B->n
+         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
+  *fwd = k;
+}
+
+/*
+** Is seed i worth a gapped extension?  Yes when its exact run holds
+** 'min' words; else only when another seed of the pair, off that run,
+** lies near it on a near diagonal (BLAST's two-hit rule): a lone short
+** run is a shared phrase, not a passage, and most seeds of a corpus of
+** formulaic speeches are such phrases.
+*/
+static int worth_extending (const rstate *st, const seed *s, size_t n,
+                            size_t i) {
+  uint32_t back, fwd, run, reach = 2 * st->o->min + CP_REUSE_MAXGAP;
+  int64_t diag = (int64_t)s[i].bw - s[i].aw;
+  size_t j, steps;
+  exact_run(&st->wa, &st->wb, s[i].aw, s[i].bw, &back, &fwd);
+  run = back + CP_REUSE_N + fwd;
+  if (run >= st->o->min) return 1;
+  for (steps = 0, j = i + 1; j < n && steps < 64; j++, steps++) {
+    int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
+    if (s[j].aw > s[i].aw + reach) break;
+    if (dd < 0) dd = -dd;
+    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw > s[i].aw + fwd))
+      return 1;
+  }
+  for (steps = 0, j = i; j-- > 0 && steps < 64; steps++) {
+    int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
+    if (s[j].aw + reach < s[i].aw) break;
+    if (dd < 0) dd = -dd;
+    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw + back < s[i].aw))
+      return 1;
+  }
+  return 0;
+}
+
 /* the passages of pair (a, b) from its seeds s[0..n) (sorted); st->wa
 ** and st->wb hold the words of a and b */
 static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
@@ -480,7 +525,7 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
       if (s[i].aw >= c->a0 && s[i].aw < c->a1 && s[i].bw >= c->b0
           && s[i].bw < c->b1) { inside = 1; break; }
     }
-    if (inside) continue;
+    if (inside || !worth_extending(st, s, n, i)) continue;
     if (!grow((void **)&st->cd, &st->cdcap, st->ncd + 1, sizeof(cand)))
       return OOM(err);
     if ((rc = extend_seed(st, s[i].aw, s[i].bw, &st->cd[st->ncd], err)) != CP_OK)
@@ -621,6 +666,7 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   st.cost.gap_extend = o->gap_extend;
   st.cost.xdrop = CP_REUSE_XDROP;
   st.cost.band = CP_REUSE_BAND;
+  st.cost.maxgap = CP_REUSE_MAXGAP;
   if ((rc = build_docs(&st, err)) != CP_OK) goto done;
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;

@@ -40,6 +40,7 @@
                                           its best score */
 #define CP_REUSE_BAND       32         /* columns either side of the best
                                           cell of the previous row */
+#define CP_REUSE_MAXGAP     10         /* longest insertion or deletion */
 #define CP_REUSE_JOIN       12         /* words between joined passages */
 #define CP_REUSE_MIN_IDENTITY 0.6      /* passages with fewer equal words
                                           are two texts bridged by cheap
@@ -113,7 +114,8 @@ void cp_reuse_free (cp_reuse *r);
 
 typedef struct cp_align_cost {
   double mismatch, gap, gap_extend, xdrop;
-  uint32_t band;
+  uint32_t band;           /* columns either side of the best cell */
+  uint32_t maxgap;         /* longest gap, in words (>= 1) */
 } cp_align_cost;
 
 typedef struct cp_ext {

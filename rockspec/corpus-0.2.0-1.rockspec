@@ -55,6 +55,7 @@ build = {
       ["corpus.extract"] = "lua/corpus/extract.lua",
       ["corpus"] = "lua/corpus/init.lua",
       ["corpus.query"] = "lua/corpus/query.lua",
+      ["corpus.reuse"] = "lua/corpus/reuse.lua",
       ["corpus.shard"] = "lua/corpus/shard.lua",
       ["corpus.stats"] = "lua/corpus/stats.lua",
     },

@@ -6,7 +6,7 @@
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
 #   make asan     the same under AddressSanitizer + UBSan
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
-#   make bench    benchmarks against SQLite FTS5 and Xapian
+#   make bench    benchmarks against SQLite FTS5, Xapian and Lucene
 #   make clean
 
 LUA      ?= lua5.4
@@ -84,7 +84,8 @@ run-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
 
-bench: deps-test all
+bench: all
+	@sh tools/deps.sh bench
 	$(LUA_ENV) sh bench/run.sh
 
 rock:

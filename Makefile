@@ -16,7 +16,7 @@ OPT      ?= -O2 -g
 WARN      = -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter
 DEFS      = -D_GNU_SOURCE
-LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread
+LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm -pthread
 B        ?= build
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \

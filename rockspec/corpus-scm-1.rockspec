@@ -23,6 +23,7 @@ external_dependencies = {
   STEMMER = { header = "libstemmer.h", library = "stemmer" },
   XXHASH = { header = "xxhash.h", library = "xxhash" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+  ZSTD = { header = "zstd.h", library = "zstd" },
 }
 build = {
   type = "builtin",
@@ -58,6 +59,7 @@ build = {
         "csrc/lex.c",
         "csrc/manifest.c",
         "csrc/near.c",
+        "csrc/pack.c",
         "csrc/pipe.c",
         "csrc/plan.c",
         "csrc/qcache.c",
@@ -71,12 +73,13 @@ build = {
         "csrc/tok.c",
         "csrc/unitab.c",
         "csrc/utf8.c",
+        "csrc/ztext.c",
         -- SOURCES END
       },
       defines = { "_GNU_SOURCE" },
-      incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
-      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)", "$(PCRE2_LIBDIR)" },
-      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "m", "pthread" },
+      incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)", "$(ZSTD_INCDIR)" },
+      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)", "$(PCRE2_LIBDIR)", "$(ZSTD_LIBDIR)" },
+      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "zstd", "m", "pthread" },
     },
   },
 }

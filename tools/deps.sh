@@ -4,7 +4,7 @@
 # it prints the exact command and fails.
 #   usage: tools/deps.sh build|test|bench
 set -e
-build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
+build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libzstd-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
 # the benchmarks' Lucene peer (bench/lucene.sh) needs a JDK and the jars
 bench="$test default-jdk-headless liblucene8-java"

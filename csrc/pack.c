@@ -14,13 +14,21 @@
 ** so a reader finds the block holding a position (binary search over
 ** 'last') or the block of value i (i / 128) without decoding anything
 ** before it.  A list of one block has no table: most types are rare,
-** and 8 bytes would double their postings.  Each block is
+** and 8 bytes would double their postings.  Each block is either
 **   u8 bits (0..32), then count * bits bits, least significant first,
 **   padded with zero bits to a whole byte
+** or, when a few values are much wider than the rest (patched frame of
+** reference):
+**   u8 0x80 | bits (bits 0..31), u8 nexc (1..count), u8 hbits (1..32,
+**   bits + hbits <= 32), count * bits bits of low parts (padded to a
+**   byte), nexc u8 indexes of the exceptions (strictly ascending,
+**   < count), nexc * hbits bits of their high parts (padded): value i
+**   = low[i] | high[k] << bits for the exception k at index i.
 ** PLAIN blocks hold the values; ASC blocks hold gaps: the first value
 ** of block 0 as is, every other value as (value - previous - 1), the
 ** previous of a block's first value being the 'last' of the block
-** before.  The writer picks the smallest width that fits the block.
+** before.  The writer picks, per block, the layout and width that take
+** the fewest bytes.
 ** }================================================================
 **
 ** Why hand-written: Debian packages one integer codec library,
@@ -61,6 +69,15 @@ static size_t block_bytes (uint32_t count, uint32_t bits) {
   return 1 + ((size_t)count * bits + 7) / 8;
 }
 
+/* bytes of a block with nexc exceptions of hbits high bits */
+static size_t patched_bytes (uint32_t count, uint32_t bits, uint32_t nexc,
+                             uint32_t hbits) {
+  return 3 + ((size_t)count * bits + 7) / 8 + nexc
+         + ((size_t)nexc * hbits + 7) / 8;
+}
+
+#define PATCHED 0x80u
+
 size_t cp_pack_bound (uint32_t n) {
   uint32_t nb = nblocks(n);
   return (nb > 1 ? (size_t)nb * SKIPENT : 0) + (size_t)nb + (size_t)n * 4;
@@ -88,14 +105,37 @@ static void pack_bits (const uint32_t *v, uint32_t count, uint32_t bits,
   if (nacc > 0) *out = (uint8_t)acc;
 }
 
-/* the caller has checked that 'in' holds ceil(count * bits / 8) bytes */
-static void unpack_bits (const uint8_t *in, uint32_t count, uint32_t bits,
-                         uint32_t *out) {
-  uint64_t acc = 0, mask = (bits == 32) ? 0xffffffffu
-                                        : ((uint64_t)1 << bits) - 1;
-  uint32_t nacc = 0, i;
+/*
+** The caller has checked that 'in' holds ceil(count * bits / 8) bytes;
+** 'avail' (>= that) is how many bytes may be read from 'in'.  Values
+** whose 8-byte window fits in 'avail' are read with one unaligned
+** load, shift and mask each (no loop-carried state, so the compiler
+** pipelines it); the few at the very end of the data bit by bit.
+*/
+static void unpack_bits (const uint8_t *in, size_t avail, uint32_t count,
+                         uint32_t bits, uint32_t *out) {
+  uint64_t mask = (bits == 32) ? 0xffffffffu : ((uint64_t)1 << bits) - 1;
+  uint64_t acc = 0;
+  uint32_t nacc = 0, i = 0, fast;
   if (bits == 0) { memset(out, 0, count * sizeof(*out)); return; }
-  for (i = 0; i < count; i++) {
+  /* value i's window is bytes [i * bits / 8, + 8) */
+  fast = (avail < 8) ? 0 : (uint32_t)(((uint64_t)(avail - 8) * 8) / bits + 1);
+  if (fast > count) fast = count;
+  for (; i < fast; i++) {
+    uint64_t bit = (uint64_t)i * bits, w;
+    memcpy(&w, in + (bit >> 3), 8);
+    out[i] = (uint32_t)((w >> (bit & 7)) & mask);
+  }
+  if (i == count) return;
+  in += ((uint64_t)i * bits) >> 3;
+  nacc = 0;
+  acc = 0;
+  {
+    uint32_t skip = (uint32_t)(((uint64_t)i * bits) & 7);
+    acc = (uint64_t)*in++ >> skip;
+    nacc = 8 - skip;
+  }
+  for (; i < count; i++) {
     while (nacc < bits) { acc |= (uint64_t)*in++ << nacc; nacc += 8; }
     out[i] = (uint32_t)(acc & mask);
     acc >>= bits;
@@ -109,6 +149,47 @@ static void unpack_bits (const uint8_t *in, uint32_t count, uint32_t bits,
 /* {================================================================
 ** Writing
 ** ================================================================= */
+
+/*
+** Write one block of v[0..count) whose widest value has 'maxbits' bits,
+** in the smaller of the two layouts; returns its bytes.  The patched
+** layout pays 3 bytes + 1 per exception + its high bits, so it wins
+** when a few values are far wider than the rest (one rare word in a
+** block of the stream, a gap across documents in a postings list).
+*/
+static size_t put_block (uint32_t *v, uint32_t count, uint32_t maxbits,
+                         uint8_t *out) {
+  uint32_t hist[33], i, b, best = maxbits, nexc = 0, above = 0;
+  size_t cost = block_bytes(count, maxbits), c;
+  uint8_t *p;
+  memset(hist, 0, sizeof(hist));
+  for (i = 0; i < count; i++) hist[width(v[i])]++;
+  for (b = maxbits; b-- > 0;) {   /* values wider than b are exceptions */
+    above += hist[b + 1];
+    if (above > 255) break;
+    c = patched_bytes(count, b, above, maxbits - b);
+    if (c < cost) { cost = c; best = b; nexc = above; }
+  }
+  if (nexc == 0) {
+    out[0] = (uint8_t)maxbits;
+    pack_bits(v, count, maxbits, out + 1);
+    return cost;
+  }
+  {
+    uint32_t high[CP_PACK_BLOCK], k = 0;
+    uint32_t lowmask = (best == 0) ? 0 : (uint32_t)(((uint64_t)1 << best) - 1);
+    out[0] = (uint8_t)(PATCHED | best);
+    out[1] = (uint8_t)nexc;
+    out[2] = (uint8_t)(maxbits - best);
+    p = out + 3 + ((size_t)count * best + 7) / 8;
+    for (i = 0; i < count; i++)
+      if (width(v[i]) > best) { p[k] = (uint8_t)i; high[k++] = v[i] >> best; }
+    for (i = 0; i < count; i++) v[i] &= lowmask;
+    pack_bits(v, count, best, out + 3);
+    pack_bits(high, nexc, maxbits - best, p + nexc);
+  }
+  return cost;
+}
 
 int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
                     uint8_t *out, size_t cap, size_t *len, cp_err *err) {
@@ -140,9 +221,7 @@ int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
       if (x > max) max = x;
     }
     bits = width(max);
-    out[pos] = (uint8_t)bits;
-    pack_bits(tmp, count, bits, out + pos + 1);
-    pos += block_bytes(count, bits);
+    pos += put_block(tmp, count, bits, out + pos);
     if (pos - tab > UINT32_MAX)
       return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
     if (nb > 1) {
@@ -214,6 +293,29 @@ uint32_t cp_pack_seek (const cp_pack *l, uint32_t target) {
   return lo;
 }
 
+/* decode a patched block at [start, end) of the data */
+static int get_patched (const cp_pack *l, size_t start, size_t end,
+                        uint32_t cnt, uint32_t *out, cp_err *err) {
+  const uint8_t *d = l->data + start, *idx;
+  uint32_t bits, nexc, hbits, k, high[CP_PACK_BLOCK];
+  if (end - start < 3) return corrupt(err, "patched block too short");
+  bits = d[0] & ~PATCHED; nexc = d[1]; hbits = d[2];
+  if (bits > 31 || hbits == 0 || bits + hbits > 32 || nexc == 0 || nexc > cnt)
+    return corrupt(err, "bad patched block header");
+  if (end - start != patched_bytes(cnt, bits, nexc, hbits))
+    return corrupt(err, "block size differs from its width");
+  unpack_bits(d + 3, l->datalen - start - 3, cnt, bits, out);
+  idx = d + 3 + ((size_t)cnt * bits + 7) / 8;
+  unpack_bits(idx + nexc, l->datalen - (size_t)(idx + nexc - l->data), nexc,
+              hbits, high);
+  for (k = 0; k < nexc; k++) {
+    if (idx[k] >= cnt || (k > 0 && idx[k] <= idx[k - 1]))
+      return corrupt(err, "exception indexes out of order");
+    out[idx[k]] |= high[k] << bits;
+  }
+  return CP_OK;
+}
+
 int cp_pack_block (const cp_pack *l, uint32_t b,
                    uint32_t out[CP_PACK_BLOCK], uint32_t *count,
                    cp_err *err) {
@@ -228,10 +330,16 @@ int cp_pack_block (const cp_pack *l, uint32_t b,
   }
   else { start = 0; end = l->datalen; }
   bits = l->data[start];
-  if (bits > 32) return corrupt(err, "bit width over 32");
-  if (end - start != block_bytes(cnt, bits))
-    return corrupt(err, "block size differs from its width");
-  unpack_bits(l->data + start + 1, cnt, bits, out);
+  if (bits & PATCHED) {
+    int rc = get_patched(l, start, end, cnt, out, err);
+    if (rc != CP_OK) return rc;
+  }
+  else {
+    if (bits > 32) return corrupt(err, "bit width over 32");
+    if (end - start != block_bytes(cnt, bits))
+      return corrupt(err, "block size differs from its width");
+    unpack_bits(l->data + start + 1, l->datalen - start - 1, cnt, bits, out);
+  }
   if (l->mode == CP_PACK_ASC) {
     uint64_t acc;
     if (b == 0) { acc = out[0]; i = 1; }

@@ -1,6 +1,7 @@
 /*
 ** codec_test.c -- the block codecs: packed u32 lists (pack.c) and
-** zstd-compressed stored text (ztext.c).  Round trips over list shapes
+** zstd-compressed stored text (ztext.c), and the lazily verified block
+** checksums (blksum.c).  Round trips over list shapes
 ** and block boundaries, the skip data, and damage: every bit flip and
 ** truncation of an encoding gives values or CP_ECORRUPT (run under
 ** ASan by `make asan`, which is what proves no read out of bounds).
@@ -8,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include "blksum.h"
 #include "pack.h"
 #include "ztext.h"
 #include "tap.h"
@@ -78,6 +82,16 @@ static void test_pack (void) {
     TAP_OK(roundtrip(w, 4, CP_PACK_PLAIN, NULL), "values up to UINT32_MAX (plain)");
     TAP_OK(roundtrip(z, 300, CP_PACK_PLAIN, &len) && len == 3 * 8 + 3,
            "300 zeros take 3 width bytes plus the skip table (%zu bytes)", len);
+  }
+
+  {   /* a few wide values: patched, not widened */
+    uint32_t w[128], i;
+    for (i = 0; i < 128; i++) w[i] = rnd() % 16;
+    w[17] = 1u << 30; w[90] = UINT32_MAX;
+    TAP_OK(roundtrip(w, 128, CP_PACK_PLAIN, &len) && len <= 1 + 3 + 64 + 2 + 8,
+           "128 small values and 2 wide ones take %zu bytes (one width: 513)", len);
+    for (i = 0; i < 128; i++) w[i] = (rnd() % 4 == 0) ? 1000000 + i : i % 3;
+    TAP_OK(roundtrip(w, 128, CP_PACK_PLAIN, NULL), "many exceptions round-trip");
   }
 
   {   /* a frequent type: gaps 1..16 need 4 bits, not 32 */
@@ -259,8 +273,87 @@ static void test_ztext (void) {
   free(img); free(ends); free(text);
 }
 
+typedef struct needer { cp_blksum *b; uint64_t seed; int fails; } needer;
+
+static void *need_many (void *ud) {
+  needer *n = ud;
+  int i;
+  for (i = 0; i < 2000; i++) {
+    uint64_t off, len;
+    n->seed = n->seed * 6364136223846793005ull + 1442695040888963407ull;
+    off = (n->seed >> 20) % n->b->size;
+    len = (n->seed >> 8) % 100000;
+    if (len > n->b->size - off) len = n->b->size - off;
+    if (cp_blksum_need(n->b, off, len, NULL) != CP_OK) n->fails++;
+  }
+  return NULL;
+}
+
+static void test_blksum (void) {
+  uint64_t size = 10 * CP_BLKSUM_BLOCK + 1234, i, nb = cp_blksum_count(size);
+  unsigned char *reg = malloc(size), *sums = malloc(8 * nb);
+  cp_blksum b;
+  cp_err e;
+  int ok;
+  for (i = 0; i < size; i++) reg[i] = (unsigned char)rnd();
+  TAP_OK(nb == 11, "a region of 10 blocks and a bit has 11 blocks");
+  cp_blksum_build(reg, size, sums);
+  TAP_OK(cp_blksum_open(&b, reg, size, sums, 8 * nb - 8, &e) == CP_ECORRUPT,
+         "a table of the wrong size is ECORRUPT");
+  TAP_OK(cp_blksum_open(&b, reg, size, sums, 8 * nb, &e) == CP_OK, "open");
+  TAP_OK(cp_blksum_need(&b, 0, size, &e) == CP_OK && cp_blksum_check(&b, &e) == CP_OK,
+         "an intact region passes need and check");
+  TAP_OK(cp_blksum_need(&b, size, 0, &e) == CP_OK && cp_blksum_need(&b, size, 1, &e) == CP_EINVAL,
+         "an empty range at the end passes; past the end is misuse");
+  cp_blksum_close(&b);
+
+  reg[5 * CP_BLKSUM_BLOCK + 77] ^= 4;   /* damage block 5 */
+  cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+  TAP_OK(cp_blksum_need(&b, 0, 5 * CP_BLKSUM_BLOCK, &e) == CP_OK
+         && cp_blksum_need(&b, 6 * CP_BLKSUM_BLOCK, 100, &e) == CP_OK,
+         "blocks around the damage read");
+  TAP_OK(cp_blksum_need(&b, 5 * CP_BLKSUM_BLOCK + 70, 1, &e) == CP_ECORRUPT,
+         "a range in the damaged block is ECORRUPT (%s)", e.msg);
+  TAP_OK(cp_blksum_need(&b, 4 * CP_BLKSUM_BLOCK, 2 * CP_BLKSUM_BLOCK, &e) == CP_ECORRUPT,
+         "so is a range across it");
+  reg[5 * CP_BLKSUM_BLOCK + 77] ^= 4;
+  TAP_OK(cp_blksum_need(&b, 5 * CP_BLKSUM_BLOCK, 1, &e) == CP_ECORRUPT,
+         "a block found damaged stays damaged");
+  TAP_OK(cp_blksum_check(&b, &e) == CP_OK, "check rehashes every block");
+  cp_blksum_close(&b);
+
+  reg[size - 1] ^= 1;   /* the short last block */
+  cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+  TAP_OK(cp_blksum_need(&b, size - 1, 1, &e) == CP_ECORRUPT && cp_blksum_check(&b, &e) == CP_ECORRUPT,
+         "damage in the short last block is found");
+  cp_blksum_close(&b);
+  reg[size - 1] ^= 1;
+
+  {   /* four threads needing overlapping ranges of one verifier */
+    pthread_t th[4];
+    needer nd[4];
+    cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+    ok = 1;
+    for (i = 0; i < 4; i++) {
+      nd[i].b = &b; nd[i].seed = i + 1; nd[i].fails = 0;
+      ok = ok && pthread_create(&th[i], NULL, need_many, &nd[i]) == 0;
+    }
+    for (i = 0; i < 4; i++) { pthread_join(th[i], NULL); ok = ok && nd[i].fails == 0; }
+    TAP_OK(ok, "four threads verify one region at once");
+    cp_blksum_close(&b);
+  }
+  {
+    cp_blksum z;
+    TAP_OK(cp_blksum_open(&z, NULL, 0, NULL, 0, &e) == CP_OK && z.nblk == 0
+           && cp_blksum_need(&z, 0, 0, &e) == CP_OK, "an empty region has no blocks");
+    cp_blksum_close(&z);
+  }
+  free(reg); free(sums);
+}
+
 int main (void) {
   test_pack();
   test_ztext();
+  test_blksum();
   return tap_done();
 }

@@ -40,6 +40,7 @@ build = {
         -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
         "csrc/analysis.c",
         "csrc/assoc.c",
+        "csrc/blksum.c",
         "csrc/colloc.c",
         "csrc/corpus.c",
         "csrc/count.c",

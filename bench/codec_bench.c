@@ -27,9 +27,6 @@
 #include "segfmt.h"
 #include "ztext.h"
 
-#include <zdict.h>
-#include <zstd.h>
-
 typedef struct sect { const unsigned char *p; uint64_t size; } sect;
 
 static double cpu (void) { return (double)clock() / CLOCKS_PER_SEC; }
@@ -61,8 +58,8 @@ static size_t packed (const uint32_t *v, uint32_t n, int mode) {
 }
 
 static uint64_t tot_raw[16], tot_pk[16];
-/* parts 1/2, 4/8 and 6/9 are variants of one part: TOTAL gives the
-** sum with 2, 4, 6 and the sum with 2, 8, 9 */
+/* parts 1/2 and 4/8 are variants of one part: TOTAL gives the sum
+** with 2 and 4, and the sum with 2 and 8 */
 static const char *names[16];
 static int nparts;
 
@@ -80,7 +77,7 @@ static int by_freq (const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static double t_post_raw, t_post_dec, t_text_dec;
+static double t_post_raw, t_post_dec, t_text_dec, t_text_enc;
 static uint64_t n_post_vals, n_docs_read;
 static volatile uint64_t sink;
 
@@ -193,9 +190,11 @@ static int bench_seg (const char *path) {
       ends[i] = cp_rd64(r + CP_D_TEXTOFF) + cp_rd64(r + CP_D_TEXTLEN);
     }
     const char *eb = getenv("ZT_BLOCK"), *el = getenv("ZT_LEVEL");
+    double te = cpu();
     if (cp_zt_encode((const char *)sec[CP_SEC_TEXT].p, ends, D, eb ? (size_t)atol(eb) : 0,
                      el ? atoi(el) : 0, &z, &zl, NULL) != CP_OK
         || cp_zt_open(&zt, z, zl, NULL) != CP_OK) { fprintf(stderr, "ztext failed\n"); return 1; }
+    t_text_enc += cpu() - te;
     cp_ztcache_init(&c);
     t0 = cpu();
     for (i = 0; i < D; i++) {
@@ -206,31 +205,8 @@ static int bench_seg (const char *path) {
     t_text_dec += cpu() - t0;
     n_docs_read += D;
     part(6, "stored text (zstd blocks)", sec[CP_SEC_TEXT].size, zl);
-    { /* the same blocks compressed with a dictionary trained on them */
-      size_t dcap = 112640, dl, k, zsum = 0;
-      void *dict = malloc(dcap);
-      size_t *sizes = malloc(((size_t)zt.nb + 1) * sizeof(size_t));
-      const char *txt = (const char *)sec[CP_SEC_TEXT].p;
-      for (k = 0; k < zt.nb; k++) sizes[k] = cp_rd32(zt.tab + k * 32 + 20);
-      dl = ZDICT_trainFromBuffer(dict, dcap, txt, sizes, zt.nb);
-      if (!ZDICT_isError(dl)) {
-        ZSTD_CCtx *cc = ZSTD_createCCtx();
-        ZSTD_CDict *cd = ZSTD_createCDict(dict, dl, el ? atoi(el) : CP_ZT_LEVEL);
-        size_t cap = ZSTD_compressBound(65536 * 4);
-        char *o = malloc(cap);
-        uint64_t at = 0;
-        for (k = 0; k < zt.nb; k++) {
-          size_t n = ZSTD_compress_usingCDict(cc, o, cap, txt + at, sizes[k], cd);
-          if (!ZSTD_isError(n)) zsum += n + 32;
-          at += sizes[k];
-        }
-        part(9, "stored text (zstd blocks, trained dictionary)", sec[CP_SEC_TEXT].size,
-             zsum + 16 + dl);
-        ZSTD_freeCDict(cd); ZSTD_freeCCtx(cc); free(o);
-      }
-      free(dict); free(sizes);
-    }
     cp_ztcache_free(&c);
+    cp_zt_close(&zt);
     free(z); free(ends);
   }
   { /* everything else at its stored size */
@@ -253,14 +229,14 @@ int main (int argc, char **argv) {
   for (i = 0; i < nparts; i++) {
     printf("PART %s|%llu|%llu\n", names[i], (unsigned long long)tot_raw[i],
            (unsigned long long)tot_pk[i]);
-    if (i == 1 || i == 8 || i == 9) continue;
+    if (i == 1 || i == 8) continue;
     raw += tot_raw[i]; pk += tot_pk[i];
   }
   alt = pk - tot_pk[4] + tot_pk[8];   /* with the derived lengths */
-  if (nparts > 9) alt = alt - tot_pk[6] + tot_pk[9];   /* and the dictionary */
   printf("TOTAL|%llu|%llu|%llu\n", (unsigned long long)raw, (unsigned long long)pk,
          (unsigned long long)alt);
-  printf("DECODE postings_ns_per_value=%.3f raw_sum_ns_per_value=%.3f text_us_per_document=%.2f sink=%llu\n",
+  printf("DECODE text_encode_s=%.2f postings_ns_per_value=%.3f raw_sum_ns_per_value=%.3f text_us_per_document=%.2f sink=%llu\n",
+         t_text_enc,
          1e9 * t_post_dec / (double)(n_post_vals ? n_post_vals : 1),
          1e9 * t_post_raw / (double)(n_post_vals ? n_post_vals : 1),
          1e6 * t_text_dec / (double)(n_docs_read ? n_docs_read : 1), (unsigned long long)sink);

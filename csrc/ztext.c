@@ -5,15 +5,18 @@
 ** COMPRESSED TEXT IMAGE  (also in docs/FORMAT.md)
 **
 **   0  u32  nb, the number of blocks
-**   4  u32  reserved (0)
+**   4  u32  dictlen: bytes of the zstd dictionary (0: none)
 **   8  u64  raw size: bytes of text in all blocks
-**  16  nb entries of 32 bytes:
+**  16  u64  XXH64 (seed 0) of the dictionary (0 when none)
+**  24  nb entries of 32 bytes:
 **        u64 raw_start   offset of the block's first text byte
 **        u64 comp_off    offset of its zstd frame in the data area
 **        u32 comp_len    bytes of the frame (>= 1)
 **        u32 raw_len     bytes of text it holds (>= 1)
 **        u64 XXH64 (seed 0) of the frame's comp_len bytes
-**  16 + 32 nb: the data area, the frames back to back
+**  24 + 32 nb: the dictionary (dictlen bytes), then the data area, the
+**        frames back to back, each compressed with the dictionary when
+**        there is one
 ** Blocks tile the text in order (raw_start of block 0 is 0, each next
 ** one starts where the previous ends, the last ends at the raw size)
 ** and their frames tile the data area the same way.  Each frame is one
@@ -26,18 +29,22 @@
 ** the redundancy of English text; larger blocks compress a little
 ** better and make every document read slower.  The checksum per block
 ** is what the reader verifies before trusting a frame, so opening a
-** segment never hashes its whole text.
+** segment never hashes its whole text.  Why a dictionary: 16 KiB blocks
+** lose the redundancy between blocks; a dictionary trained (zstd's
+** ZDICT, on ~2 MB of the segment's own blocks, a quarter of a second)
+** gives it back: on the UN debates 35.4 -> 29.0 MB.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include <xxhash.h>
+#include <zdict.h>
 #include <zstd.h>
 
 #include "segfmt.h"
 #include "ztext.h"
 
-#define ZT_HEAD 16u
+#define ZT_HEAD 24u
 #define ZT_ENT  32u
 
 static int corrupt (cp_err *err, const char *what) {
@@ -84,14 +91,51 @@ static int cut (const uint64_t *ends, size_t ndocs, size_t target,
   return CP_OK;
 }
 
+/*
+** A dictionary trained on every k-th block, about CP_ZT_SAMPLE bytes
+** in all.  Training can fail on text without repeats: then there is no
+** dictionary (*dictlen 0), which is not an error.
+*/
+static int train (const char *text, const zblk *bl, uint32_t nb,
+                  void **dict, size_t *dictlen, cp_err *err) {
+  uint64_t total = bl[nb - 1].raw_start + bl[nb - 1].raw_len, want = 0;
+  uint32_t step = (uint32_t)(total / CP_ZT_SAMPLE + 1), b, ns = 0;
+  size_t at = 0, n;
+  char *buf;
+  size_t *sizes;
+  void *d;
+  *dict = NULL; *dictlen = 0;
+  for (b = 0; b < nb; b += step) want += bl[b].raw_len;
+  buf = malloc((size_t)want + 1);
+  sizes = malloc(((size_t)nb / step + 1) * sizeof(size_t));
+  d = malloc(CP_ZT_DICT_MAX);
+  if (buf == NULL || sizes == NULL || d == NULL) {
+    free(buf); free(sizes); free(d);
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  }
+  for (b = 0; b < nb; b += step) {
+    memcpy(buf + at, text + bl[b].raw_start, (size_t)bl[b].raw_len);
+    at += (size_t)bl[b].raw_len;
+    sizes[ns++] = (size_t)bl[b].raw_len;
+  }
+  n = ZDICT_trainFromBuffer(d, CP_ZT_DICT_MAX, buf, sizes, ns);
+  free(buf); free(sizes);
+  if (ZDICT_isError(n) || n == 0) { free(d); return CP_OK; }
+  *dict = d; *dictlen = n;
+  return CP_OK;
+}
+
 int cp_zt_encode (const char *text, const uint64_t *ends, size_t ndocs,
                   size_t target, int level, uint8_t **out, size_t *len,
                   cp_err *err) {
   zblk *bl = NULL;
   uint32_t nb = 0, b;
-  size_t i, cap, pos;
+  size_t i, cap, pos, data0, dictlen = 0;
+  uint64_t total;
   uint8_t *img;
+  void *dict = NULL;
   ZSTD_CCtx *cc;
+  ZSTD_CDict *cd;
   int rc;
   if ((ndocs > 0 && (text == NULL || ends == NULL)) || out == NULL
       || len == NULL)
@@ -104,36 +148,55 @@ int cp_zt_encode (const char *text, const uint64_t *ends, size_t ndocs,
   if (target > UINT32_MAX / 4) target = UINT32_MAX / 4;  /* raw_len is u32 */
   if (level == 0) level = CP_ZT_LEVEL;
   if ((rc = cut(ends, ndocs, target, &bl, &nb, err)) != CP_OK) return rc;
-  cap = ZT_HEAD + (size_t)nb * ZT_ENT;
+  total = (ndocs > 0) ? ends[ndocs - 1] : 0;
+  if (total >= CP_ZT_DICT_MIN
+      && (rc = train(text, bl, nb, &dict, &dictlen, err)) != CP_OK) {
+    free(bl);
+    return rc;
+  }
+  cap = ZT_HEAD + (size_t)nb * ZT_ENT + dictlen;
   for (b = 0; b < nb; b++) cap += ZSTD_compressBound((size_t)bl[b].raw_len);
   img = malloc(cap);
   cc = ZSTD_createCCtx();
-  if (img == NULL || cc == NULL) {
-    free(img); free(bl); ZSTD_freeCCtx(cc);
+  cd = (dictlen > 0) ? ZSTD_createCDict(dict, dictlen, level) : NULL;
+  if (img == NULL || cc == NULL || (dictlen > 0 && cd == NULL)) {
+    free(img); free(bl); free(dict); ZSTD_freeCCtx(cc); ZSTD_freeCDict(cd);
     return cp_err_set(err, CP_ENOMEM, "out of memory");
   }
   memset(img, 0, ZT_HEAD + (size_t)nb * ZT_ENT);
   cp_wr32(img, nb);
-  cp_wr64(img + 8, (ndocs > 0) ? ends[ndocs - 1] : 0);
+  cp_wr32(img + 4, (uint32_t)dictlen);
+  cp_wr64(img + 8, total);
   pos = ZT_HEAD + (size_t)nb * ZT_ENT;
+  if (dictlen > 0) {
+    memcpy(img + pos, dict, dictlen);
+    cp_wr64(img + 16, (uint64_t)XXH64(dict, dictlen, 0));
+    pos += dictlen;
+  }
+  free(dict);
+  data0 = pos;
   for (b = 0; b < nb; b++) {
     uint8_t *e = img + ZT_HEAD + (size_t)b * ZT_ENT;
-    size_t n = ZSTD_compressCCtx(cc, img + pos, cap - pos,
+    size_t n = (cd != NULL)
+      ? ZSTD_compress_usingCDict(cc, img + pos, cap - pos,
                                  text + bl[b].raw_start,
-                                 (size_t)bl[b].raw_len, level);
+                                 (size_t)bl[b].raw_len, cd)
+      : ZSTD_compressCCtx(cc, img + pos, cap - pos, text + bl[b].raw_start,
+                          (size_t)bl[b].raw_len, level);
     if (ZSTD_isError(n) || n > UINT32_MAX) {
-      free(img); free(bl); ZSTD_freeCCtx(cc);
+      free(img); free(bl); ZSTD_freeCCtx(cc); ZSTD_freeCDict(cd);
       return cp_err_set(err, CP_ENOMEM, "zstd: %s", ZSTD_isError(n)
                         ? ZSTD_getErrorName(n) : "frame too large");
     }
     cp_wr64(e, bl[b].raw_start);
-    cp_wr64(e + 8, pos - (ZT_HEAD + (size_t)nb * ZT_ENT));
+    cp_wr64(e + 8, pos - data0);
     cp_wr32(e + 16, (uint32_t)n);
     cp_wr32(e + 20, (uint32_t)bl[b].raw_len);
     cp_wr64(e + 24, (uint64_t)XXH64(img + pos, n, 0));
     pos += n;
   }
   ZSTD_freeCCtx(cc);
+  ZSTD_freeCDict(cd);
   free(bl);
   *out = img; *len = pos;
   return CP_OK;
@@ -155,14 +218,20 @@ int cp_zt_open (cp_zt *z, const void *p, size_t len, cp_err *err) {
   memset(z, 0, sizeof(*z));
   if (len < ZT_HEAD) return corrupt(err, "shorter than its header");
   nb = cp_rd32(b);
-  if (cp_rd32(b + 4) != 0) return corrupt(err, "reserved field not 0");
   if ((uint64_t)nb > (len - ZT_HEAD) / ZT_ENT)
     return corrupt(err, "block table past the end");
+  z->dictlen = cp_rd32(b + 4);
+  if (z->dictlen > len - ZT_HEAD - (size_t)nb * ZT_ENT)
+    return corrupt(err, "dictionary past the end");
   z->nb = nb;
   z->rawsize = cp_rd64(b + 8);
   z->tab = b + ZT_HEAD;
-  z->data = z->tab + (size_t)nb * ZT_ENT;
-  z->datalen = len - ZT_HEAD - (size_t)nb * ZT_ENT;
+  z->dict = z->tab + (size_t)nb * ZT_ENT;
+  z->data = z->dict + z->dictlen;
+  z->datalen = len - ZT_HEAD - (size_t)nb * ZT_ENT - z->dictlen;
+  if (z->dictlen == 0 ? cp_rd64(b + 16) != 0
+      : (uint64_t)XXH64(z->dict, z->dictlen, 0) != cp_rd64(b + 16))
+    return corrupt(err, "dictionary checksum mismatch");
   for (i = 0; i < nb; i++) {
     const uint8_t *e = ent(z, i);
     uint32_t clen = cp_rd32(e + 16), rlen = cp_rd32(e + 20);
@@ -174,7 +243,17 @@ int cp_zt_open (cp_zt *z, const void *p, size_t len, cp_err *err) {
   }
   if (raw != z->rawsize) return corrupt(err, "text size differs from blocks");
   if (comp != z->datalen) return corrupt(err, "data size differs from blocks");
+  if (z->dictlen > 0) {
+    z->ddict = ZSTD_createDDict(z->dict, z->dictlen);
+    if (z->ddict == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  }
   return CP_OK;
+}
+
+void cp_zt_close (cp_zt *z) {
+  if (z == NULL) return;
+  ZSTD_freeDDict(z->ddict);
+  memset(z, 0, sizeof(*z));
 }
 
 uint64_t cp_zt_size (const cp_zt *z) {
@@ -190,11 +269,13 @@ void cp_ztcache_free (cp_ztcache *c) {
   if (c == NULL) return;
   for (i = 0; i < CP_ZT_CACHED; i++) free(c->e[i].buf);
   free(c->scratch);
+  ZSTD_freeDCtx(c->dctx);
   memset(c, 0, sizeof(*c));
 }
 
 /* decompress block b into dst (raw_len bytes), after its checksum */
-static int inflate (const cp_zt *z, uint32_t b, char *dst, cp_err *err) {
+static int inflate (const cp_zt *z, ZSTD_DCtx *dc, uint32_t b, char *dst,
+                    cp_err *err) {
   const uint8_t *e = ent(z, b);
   const uint8_t *src = z->data + cp_rd64(e + 8);
   size_t clen = cp_rd32(e + 16), rlen = cp_rd32(e + 20), n;
@@ -204,7 +285,9 @@ static int inflate (const cp_zt *z, uint32_t b, char *dst, cp_err *err) {
   want = ZSTD_getFrameContentSize(src, clen);
   if (want != (unsigned long long)rlen)
     return corrupt(err, "frame size differs from its block");
-  n = ZSTD_decompress(dst, rlen, src, clen);
+  n = (z->ddict != NULL)
+      ? ZSTD_decompress_usingDDict(dc, dst, rlen, src, clen, z->ddict)
+      : ZSTD_decompressDCtx(dc, dst, rlen, src, clen);
   if (ZSTD_isError(n) || n != rlen) return corrupt(err, "bad zstd frame");
   return CP_OK;
 }
@@ -229,7 +312,9 @@ static int cached (const cp_zt *z, cp_ztcache *c, uint32_t b,
     if (nb == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
     c->e[i].buf = nb; c->e[i].cap = rlen;
   }
-  if ((rc = inflate(z, b, c->e[i].buf, err)) != CP_OK) return rc;
+  if (c->dctx == NULL && (c->dctx = ZSTD_createDCtx()) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  if ((rc = inflate(z, c->dctx, b, c->e[i].buf, err)) != CP_OK) return rc;
   c->e[i].block = b; c->e[i].valid = 1;
   *p = c->e[i].buf;
   return CP_OK;
@@ -285,14 +370,20 @@ int cp_zt_read (const cp_zt *z, cp_ztcache *c, uint64_t off, size_t len,
 
 int cp_zt_check (const cp_zt *z, cp_err *err) {
   char *buf;
+  ZSTD_DCtx *dc;
   uint32_t b;
   int rc = CP_OK;
   if (z == NULL) return cp_err_set(err, CP_EINVAL, "cp_zt_check: NULL");
   if (z->nb == 0) return CP_OK;
   buf = malloc(z->maxraw);
-  if (buf == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
-  for (b = 0; b < z->nb && rc == CP_OK; b++) rc = inflate(z, b, buf, err);
+  dc = ZSTD_createDCtx();
+  if (buf == NULL || dc == NULL) {
+    free(buf); ZSTD_freeDCtx(dc);
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  }
+  for (b = 0; b < z->nb && rc == CP_OK; b++) rc = inflate(z, dc, b, buf, err);
   free(buf);
+  ZSTD_freeDCtx(dc);
   return rc;
 }
 

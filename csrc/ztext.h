@@ -16,9 +16,17 @@
 #include "cp.h"
 
 /* defaults: blocks of about 16 KiB of text (about two UN speeches: a
-** document read decompresses little), zstd level 6 */
-#define CP_ZT_BLOCK 16384u
-#define CP_ZT_LEVEL 6
+** document read decompresses little), zstd level 6; a text of at least
+** CP_ZT_DICT_MIN bytes gets a dictionary of up to CP_ZT_DICT_MAX bytes
+** trained on about CP_ZT_SAMPLE bytes of its blocks */
+#define CP_ZT_BLOCK    16384u
+#define CP_ZT_LEVEL    6
+#define CP_ZT_DICT_MIN (1u << 20)
+#define CP_ZT_DICT_MAX 112640u
+#define CP_ZT_SAMPLE   (2u << 20)
+
+struct ZSTD_DDict_s;
+struct ZSTD_DCtx_s;
 
 /*
 ** Compress text[0, ends[ndocs-1]) (documents end at ends[i],
@@ -33,15 +41,18 @@ int cp_zt_encode (const char *text, const uint64_t *ends, size_t ndocs,
 
 /* a reader over one image (borrows the bytes) */
 typedef struct cp_zt {
-  const uint8_t *tab, *data;
-  size_t datalen;
+  const uint8_t *tab, *data, *dict;
+  size_t datalen, dictlen;
   uint32_t nb;
   uint64_t rawsize;
   size_t maxraw;            /* largest block, uncompressed */
+  struct ZSTD_DDict_s *ddict;   /* NULL without a dictionary */
 } cp_zt;
 
-/* checks the block table (O(blocks)); not the blocks */
+/* checks the block table (O(blocks)) and the dictionary's checksum,
+** not the blocks; cp_zt_close frees what open allocated */
 int cp_zt_open (cp_zt *z, const void *p, size_t len, cp_err *err);
+void cp_zt_close (cp_zt *z);
 
 /* bytes of text the image holds */
 uint64_t cp_zt_size (const cp_zt *z);
@@ -57,6 +68,7 @@ typedef struct cp_ztcache {
   unsigned next;            /* round-robin victim */
   char *scratch;
   size_t scap;
+  struct ZSTD_DCtx_s *dctx; /* made on first use */
 } cp_ztcache;
 
 void cp_ztcache_init (cp_ztcache *c);

@@ -241,14 +241,16 @@ static void test_ztext (void) {
     TAP_OK(cp_zt_check(&zd, &e) == CP_ECORRUPT, "check finds it");
     for (k = 0; k < len; k += len / 400 + 1) {   /* truncations and flips all over */
       int rc = cp_zt_open(&zd, img, k, &e);
+      if (rc == CP_OK) cp_zt_close(&zd);
       never_else = never_else && rc == CP_ECORRUPT;
       memcpy(dam, img, len);
       dam[k] ^= (uint8_t)(1u << (k % 8));
       rc = cp_zt_open(&zd, dam, len, &e);
-      if (rc == CP_OK) rc = cp_zt_check(&zd, &e);
+      if (rc == CP_OK) { rc = cp_zt_check(&zd, &e); cp_zt_close(&zd); }
       never_else = never_else && rc == CP_ECORRUPT;
     }
     TAP_OK(never_else, "every truncation and bit flip is ECORRUPT at open or check");
+    cp_zt_close(&zd);
     cp_ztcache_free(&cd);
     free(dam);
   }
@@ -261,6 +263,7 @@ static void test_ztext (void) {
            && cp_zt_open(&z0, im0, l0, &e) == CP_OK && z0.nb == 0
            && cp_zt_read(&z0, &c, 0, 0, &p, &e) == CP_OK,
            "no documents: an empty image");
+    cp_zt_close(&z0);
     free(im0);
   }
   {
@@ -270,7 +273,61 @@ static void test_ztext (void) {
            "decreasing document ends are refused");
   }
   cp_ztcache_free(&c);
+  cp_zt_close(&z);
   free(img); free(ends); free(text);
+}
+
+/* a text over CP_ZT_DICT_MIN gets a trained dictionary */
+static void test_ztext_dict (void) {
+  size_t nd = 800, i, total = 0, len, plain_len;
+  uint64_t *ends = malloc(nd * sizeof(*ends));
+  char *text = malloc(nd * 3000 + 1);
+  uint8_t *img = NULL, *img0 = NULL;
+  cp_zt z;
+  cp_ztcache c;
+  cp_err e;
+  const char *p;
+  int ok = 1;
+  static const char *words[] = {"Mr. President, ", "the General Assembly ", "sustainable development ",
+    "of the United Nations ", "we ", "must ", "climate ", "security ", "and ", "peace "};
+  for (i = 0; i < nd; i++) {
+    size_t want = 1000 + rnd() % 2000, got = 0;
+    while (got < want) {
+      const char *w = words[rnd() % 10];
+      size_t wl = strlen(w);
+      memcpy(text + total, w, wl); total += wl; got += wl;
+    }
+    ends[i] = total;
+  }
+  TAP_OK(total >= CP_ZT_DICT_MIN && cp_zt_encode(text, ends, nd, 0, 0, &img, &len, &e) == CP_OK
+         && cp_zt_open(&z, img, len, &e) == CP_OK && z.dictlen > 0,
+         "%zu bytes of text get a dictionary of %zu bytes", total, z.dictlen);
+  cp_ztcache_init(&c);
+  for (i = 0; i < nd; i++) {
+    uint64_t s = (i == 0) ? 0 : ends[i - 1];
+    ok = ok && cp_zt_read(&z, &c, s, (size_t)(ends[i] - s), &p, &e) == CP_OK
+         && memcmp(p, text + s, (size_t)(ends[i] - s)) == 0;
+  }
+  TAP_OK(ok && cp_zt_check(&z, &e) == CP_OK, "every document reads back through the dictionary");
+  /* the same text in two halves, each under the threshold: no dictionary */
+  cp_zt_encode(text, ends, nd / 3, 0, 0, &img0, &plain_len, &e);
+  {
+    cp_zt z0;
+    TAP_OK(cp_zt_open(&z0, img0, plain_len, &e) == CP_OK && z0.dictlen == 0,
+           "a text under %u bytes has none", CP_ZT_DICT_MIN);
+    cp_zt_close(&z0);
+  }
+  {
+    cp_zt zd;
+    uint8_t *dam = malloc(len);
+    memcpy(dam, img, len);
+    dam[24 + 32 * z.nb + 100] ^= 1;   /* inside the dictionary */
+    TAP_OK(cp_zt_open(&zd, dam, len, &e) == CP_ECORRUPT, "a damaged dictionary is ECORRUPT at open (%s)", e.msg);
+    free(dam);
+  }
+  cp_ztcache_free(&c);
+  cp_zt_close(&z);
+  free(img); free(img0); free(ends); free(text);
 }
 
 typedef struct needer { cp_blksum *b; uint64_t seed; int fails; } needer;
@@ -354,6 +411,7 @@ static void test_blksum (void) {
 int main (void) {
   test_pack();
   test_ztext();
+  test_ztext_dict();
   test_blksum();
   return tap_done();
 }

@@ -30,6 +30,7 @@ build = {
   modules = {
     -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
     ["corpus.cli"] = "lua/corpus/cli.lua",
+    ["corpus.cli_extract"] = "lua/corpus/cli_extract.lua",
     ["corpus.extract"] = "lua/corpus/extract.lua",
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",

@@ -422,3 +422,69 @@ int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err) {
 }
 
 /* }================================================================ */
+
+
+/* {================================================================
+** Cursor
+** ================================================================= */
+
+static int load (cp_pack_cursor *c, uint32_t b, cp_err *err) {
+  int rc = cp_pack_block(c->l, b, c->v, &c->count, err);
+  if (rc != CP_OK) { c->valid = 0; return rc; }
+  c->block = b; c->idx = 0; c->valid = 1;
+  c->decoded++;
+  return CP_OK;
+}
+
+int cp_pack_first (cp_pack_cursor *c, const cp_pack *l, int *end,
+                   cp_err *err) {
+  if (c == NULL || l == NULL || end == NULL || l->mode != CP_PACK_ASC)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_first: bad arguments");
+  memset(c, 0, sizeof(*c));
+  c->l = l;
+  *end = (l->nb == 0);
+  return *end ? CP_OK : load(c, 0, err);
+}
+
+int cp_pack_next (cp_pack_cursor *c, int *end, cp_err *err) {
+  if (c == NULL || end == NULL || c->l == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_next: bad arguments");
+  if (!c->valid) { *end = 1; return CP_OK; }
+  if (++c->idx < c->count) { *end = 0; return CP_OK; }
+  if (c->block + 1 >= c->l->nb) { c->valid = 0; *end = 1; return CP_OK; }
+  *end = 0;
+  return load(c, c->block + 1, err);
+}
+
+int cp_pack_seek_geq (cp_pack_cursor *c, uint32_t target, int *end,
+                      cp_err *err) {
+  uint32_t b, lo, hi;
+  if (c == NULL || end == NULL || c->l == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_seek_geq: bad arguments");
+  if (!c->valid) { *end = 1; return CP_OK; }
+  *end = 0;
+  if (c->v[c->idx] >= target) return CP_OK;
+  if (c->v[c->count - 1] < target) {   /* not in this block: skip data */
+    b = cp_pack_seek(c->l, target);
+    if (b <= c->block) b = c->block + 1;  /* one-block list, or the same */
+    if (b >= c->l->nb) { c->valid = 0; *end = 1; return CP_OK; }
+    {
+      int rc = load(c, b, err);
+      if (rc != CP_OK) return rc;
+    }
+  }
+  lo = c->idx; hi = c->count;   /* first value >= target in the block */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c->v[mid] < target) lo = mid + 1; else hi = mid;
+  }
+  if (lo == c->count) {   /* the block's last is below its skip entry */
+    c->valid = 0;
+    return cp_err_set(err, CP_ECORRUPT, "corrupt packed list: skip data "
+                      "and block disagree");
+  }
+  c->idx = lo;
+  return CP_OK;
+}
+
+/* }================================================================ */

@@ -33,6 +33,7 @@ build = {
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",
     ["corpus.reuse"] = "lua/corpus/reuse.lua",
+    ["corpus.shard"] = "lua/corpus/shard.lua",
     ["corpus.stats"] = "lua/corpus/stats.lua",
     -- MODULES END
     ["corpus.core"] = {
@@ -56,6 +57,7 @@ build = {
         "csrc/l_index.c",
         "csrc/l_query.c",
         "csrc/l_reuse.c",
+        "csrc/l_shard.c",
         "csrc/l_stats.c",
         "csrc/l_tok.c",
         "csrc/lex.c",
@@ -70,6 +72,7 @@ build = {
         "csrc/seg.c",
         "csrc/segw.c",
         "csrc/seqfix.c",
+        "csrc/shard.c",
         "csrc/sim.c",
         "csrc/snippet.c",
         "csrc/stats.c",

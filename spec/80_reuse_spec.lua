@@ -293,3 +293,25 @@ describe("c:reuse on the spliced benchmark (small)", function()
     end)
   end
 end)
+
+describe("docs/REUSE.md", function()
+  it("has a first example that runs and prints what its comments say", function()
+    local f = assert(io.open("docs/REUSE.md", "rb"))
+    local md = f:read("a")
+    f:close()
+    local code = assert(md:match("```lua\n(.-)```"))
+    local want = {}
+    for line in code:gmatch("[^\n]+") do
+      local w = line:match("%-%->%s*(.-)%s*$")
+      if w then want[#want + 1] = w end
+    end
+    local got = {}
+    local env = setmetatable({print = function(...)
+      local t = table.pack(...)
+      for i = 1, t.n do t[i] = tostring(t[i]) end
+      got[#got + 1] = table.concat(t, " ")
+    end}, {__index = _G})
+    assert(load(code, "REUSE.md", "t", env))()
+    assert.are.same(want, got)
+  end)
+end)

@@ -34,8 +34,11 @@ typedef struct udoc {
 typedef struct post { uint64_t h; uint32_t u, w; } post;
 typedef struct seed { uint32_t a, b, aw, bw; } seed;
 
+/* the words of one document: views into the cache (all documents'
+** words, when they fit CP_REUSE_CACHE) or into owned buffers */
 typedef struct words {
-  uint64_t *h;  uint32_t *tok;  uint32_t n, cap;
+  const uint64_t *h;  const uint32_t *tok;  uint32_t n;
+  uint64_t *hbuf;  uint32_t *tbuf;  uint32_t cap;
 } words;
 
 typedef struct cand {
@@ -50,6 +53,7 @@ typedef struct rstate {
   uint64_t max_work;
   udoc *d;  uint32_t nd;
   uint64_t **th;           /* per (corpus, segment): word id -> hash, 0 punct */
+  uint64_t *ch;  uint32_t *ct;  uint64_t *coff;   /* word cache, or NULL */
   size_t nseg0, nseg1;
   post *p, *ptmp;  size_t np, pcap;
   seed *s;  size_t ns, scap;
@@ -132,27 +136,75 @@ static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
 /* the words of document u: hashes and token indexes in the document */
 static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   const udoc *d = &st->d[u];
-  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
-  const uint32_t *stream = cp_seg_stream(s);
-  const uint64_t *t = *table_of(st, d->corpus, d->seg);
+  const cp_seg *s;
+  const uint32_t *stream;
+  const uint64_t *t;
   uint32_t k;
+  if (st->coff != NULL) {
+    w->h = st->ch + st->coff[u];
+    w->tok = st->ct + st->coff[u];
+    w->n = (uint32_t)(st->coff[u + 1] - st->coff[u]);
+    return CP_OK;
+  }
+  s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  stream = cp_seg_stream(s);
+  t = *table_of(st, d->corpus, d->seg);
   w->n = 0;
   if (d->ntok > w->cap) {
-    uint64_t *nh = (uint64_t *)realloc(w->h, d->ntok * sizeof(uint64_t));
+    uint64_t *nh = (uint64_t *)realloc(w->hbuf, d->ntok * sizeof(uint64_t));
     uint32_t *nt;
     if (nh == NULL) return OOM(err);
-    w->h = nh;
-    nt = (uint32_t *)realloc(w->tok, d->ntok * sizeof(uint32_t));
+    w->hbuf = nh;
+    nt = (uint32_t *)realloc(w->tbuf, d->ntok * sizeof(uint32_t));
     if (nt == NULL) return OOM(err);
-    w->tok = nt;
+    w->tbuf = nt;
     w->cap = d->ntok;
   }
   for (k = 0; k < d->ntok; k++) {
     uint64_t h = t[stream[d->tok0 + k]];
     if (h == 0) continue;
-    w->h[w->n] = h;
-    w->tok[w->n++] = k;
+    w->hbuf[w->n] = h;
+    w->tbuf[w->n++] = k;
   }
+  w->h = w->hbuf;
+  w->tok = w->tbuf;
+  return CP_OK;
+}
+
+/* the words of every document with a role, read once, when they fit
+** CP_REUSE_CACHE words: the pairs then read them without going over the
+** token stream again (each document is in many pairs) */
+static int cache_words (rstate *st, uint64_t ntok, cp_err *err) {
+  uint64_t off = 0;
+  uint32_t u;
+  words w;
+  int rc;
+  if (ntok > CP_REUSE_CACHE) return CP_OK;
+  st->ch = (uint64_t *)malloc((ntok ? ntok : 1) * sizeof(uint64_t));
+  st->ct = (uint32_t *)malloc((ntok ? ntok : 1) * sizeof(uint32_t));
+  st->coff = (uint64_t *)malloc(((size_t)st->nd + 1) * sizeof(uint64_t));
+  if (!st->ch || !st->ct || !st->coff) {   /* no room: read per pair */
+    free(st->ch); free(st->ct); free(st->coff);
+    st->ch = NULL; st->ct = NULL; st->coff = NULL;
+    return CP_OK;
+  }
+  memset(&w, 0, sizeof(w));
+  for (u = 0; u < st->nd; u++) {
+    st->coff[u] = off;
+    if (st->d[u].role == 0) continue;
+    {
+      uint64_t *saved = st->coff;
+      st->coff = NULL;                   /* read from the stream */
+      rc = load_words(st, u, &w, err);
+      st->coff = saved;
+    }
+    if (rc != CP_OK) { free(w.hbuf); free(w.tbuf); return rc; }
+    memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
+    memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
+    off += w.n;
+  }
+  st->coff[st->nd] = off;
+  free(w.hbuf); free(w.tbuf);
   return CP_OK;
 }
 
@@ -773,7 +825,8 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   if ((rc = build_docs(&st, err)) != CP_OK) goto done;
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
-  if (st.nd > 0) {
+  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, err);
+  if (rc == CP_OK && st.nd > 0) {
     uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1);
     out->partitions = nparts;
     rc = collect_kept(&st, nparts, err);
@@ -794,7 +847,8 @@ done:
   if (st.th != NULL)
     for (i = 0; i < nseg; i++) free(st.th[i]);
   free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s); free(st.kp);
-  free(st.wa.h); free(st.wa.tok); free(st.wb.h); free(st.wb.tok);
+  free(st.wa.hbuf); free(st.wa.tbuf); free(st.wb.hbuf); free(st.wb.tbuf);
+  free(st.ch); free(st.ct); free(st.coff);
   free(st.cd);
   if (rc != CP_OK) cp_reuse_free(out);
   return rc;

@@ -3,6 +3,7 @@
 -- aligned, plain-text output.  `corpus help` lists the commands.
 
 local corpus = require "corpus"
+local compat = require "corpus.compat"
 
 local io_write, io_stderr = io.write, io.stderr
 local fmt, rep = string.format, string.rep
@@ -27,6 +28,7 @@ commands:
   ngrams <source> <n>           n-grams (--limit N, --min N)
   collocates <source> <query>   collocates (--window N, --measure M, --limit N)
   doc <source> <n|id>           one document's text
+  reuse <source> [<other>]      shared passages (--min N, --format tsv|json)
 
 options: --language NAME  --layer word|norm|stem  --limit N  --width N
          --min N  --window N  --measure NAME
@@ -63,7 +65,7 @@ local function num(opt, name, default)
   if opt[name] == nil then return default end
   local n = tonumber(opt[name])
   if not n or n ~= math.floor(n) then die("--" .. name .. " needs a whole number", 2) end
-  return math.tointeger(n)
+  return compat.tointeger(n)
 end
 
 local function is_dir(path)
@@ -140,19 +142,19 @@ end
 
 -- the last `n` characters of s (UTF-8 aware)
 local function tail(s, n)
-  local len = utf8.len(s) or #s
+  local len = compat.utf8_len(s) or #s
   if len <= n then return s end
-  return s:sub(utf8.offset(s, len - n + 1) or 1)
+  return s:sub(compat.utf8_offset(s, len - n + 1) or 1)
 end
 
 local function head(s, n)
-  local len = utf8.len(s) or #s
+  local len = compat.utf8_len(s) or #s
   if len <= n then return s end
-  return s:sub(1, (utf8.offset(s, n + 1) or (#s + 1)) - 1)
+  return s:sub(1, (compat.utf8_offset(s, n + 1) or (#s + 1)) - 1)
 end
 
 local function pad_left(s, n)
-  return rep(" ", n - (utf8.len(s) or #s)) .. s
+  return rep(" ", n - (compat.utf8_len(s) or #s)) .. s
 end
 
 function commands.kwic(pos, opt)
@@ -186,7 +188,7 @@ local function print_rows(rows, cols)
   local hdr = {"    #"}
   for _, col in ipairs(cols) do
     local v = rows[1] and rows[1][col]
-    hdr[#hdr + 1] = type(v) == "number" and fmt(math.type(v) == "float" and "%12s" or "%10s", col)
+    hdr[#hdr + 1] = type(v) == "number" and fmt(compat.math_type(v) == "float" and "%12s" or "%10s", col)
                     or fmt("%-24s", col)
   end
   io_write(table.concat(hdr, "  "), "\n")
@@ -194,7 +196,7 @@ local function print_rows(rows, cols)
     local out = {fmt("%5d", i)}
     for _, col in ipairs(cols) do
       local v = r[col]
-      if math.type(v) == "float" then out[#out + 1] = fmt("%12.3f", v)
+      if compat.math_type(v) == "float" then out[#out + 1] = fmt("%12.3f", v)
       elseif type(v) == "number" then out[#out + 1] = fmt("%10d", v)
       else out[#out + 1] = fmt("%-24s", tostring(v)) end
     end
@@ -213,7 +215,7 @@ function commands.ngrams(pos, opt)
   local c = open_source(pos[1], opt)
   local n = tonumber(pos[2] or "")
   if not n then die("usage: corpus ngrams <source> <n>", 2) end
-  local rows = check(c:ngrams(math.tointeger(n), {limit = num(opt, "limit", 25),
+  local rows = check(c:ngrams(compat.tointeger(n), {limit = num(opt, "limit", 25),
                                                   min = num(opt, "min", nil)}))
   print_rows(rows, {"ngram", "count", "rate", "docs"})
 end
@@ -230,9 +232,49 @@ function commands.doc(pos, opt)
   local c = open_source(pos[1], opt)
   local key = pos[2]
   if key == nil then die("usage: corpus doc <source> <n|id>", 2) end
-  local d = c:doc(math.tointeger(tonumber(key)) or key)
+  local d = c:doc(compat.tointeger(tonumber(key)) or key)
   if not d then die("no document " .. key) end
   io_write(d.text, "\n")
+end
+
+-- corpus reuse SOURCE [OTHER] [--min N] [--format tsv|json]: passages
+-- shared by SOURCE's documents (or found in OTHER), one per line
+-- (docs/REUSE.md).  lua/corpus/cli/reuse.lua is the same command for
+-- the argparse-based tool.
+function commands.reuse(pos, opt)
+  local cols = {"a_doc", "a_id", "a_start", "a_stop", "b_doc", "b_id", "b_start",
+                "b_stop", "words", "identity", "score", "a_text", "b_text"}
+  if pos[1] == nil or pos[3] ~= nil then
+    die("usage: corpus reuse <source> [<other>] [--min N] [--format tsv|json]", 2)
+  end
+  local format = opt.format or "tsv"
+  if format ~= "tsv" and format ~= "json" then die("--format must be tsv or json", 2) end
+  for k in pairs(opt) do
+    if k ~= "min" and k ~= "format" and k ~= "limit" and k ~= "layer" and k ~= "language" then
+      die("unknown option --" .. k .. " for reuse", 2)
+    end
+  end
+  local c = open_source(pos[1], opt)
+  local other = pos[2] and open_source(pos[2], opt) or nil
+  local rows = check(c:reuse{min = num(opt, "min", nil), limit = num(opt, "limit", nil),
+                             layer = opt.layer, against = other})
+  local out = {}
+  for i, r in ipairs(rows) do
+    out[i] = {a_doc = r.a.doc, a_id = r.a.id, a_start = r.a.start, a_stop = r.a.stop,
+              b_doc = r.b.doc, b_id = r.b.id, b_start = r.b.start, b_stop = r.b.stop,
+              words = r.words, identity = r.identity, score = r.score,
+              a_text = r.a.text, b_text = r.b.text}
+  end
+  if format == "json" then
+    io_write(require("cjson").encode(out), "\n")
+    return
+  end
+  io_write(table.concat(cols, "\t"), "\n")
+  for _, r in ipairs(out) do
+    local line = {}
+    for j, k in ipairs(cols) do line[j] = (tostring(r[k]):gsub("[\t\r\n]+", " ")) end
+    io_write(table.concat(line, "\t"), "\n")
+  end
 end
 
 function commands.help()

@@ -9,8 +9,11 @@ type, min < 1, an `against` corpus with another tokenizer mode); a
 filter with a query syntax error returns nil, message, "ESYNTAX".
 ]]
 
+--- Text reuse: passages documents share (docs/REUSE.md).
+-- @submodule corpus
+
 local type, error, pairs, tostring = type, error, pairs, tostring
-local math_type = math.type
+local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
 local function integer_at_least(lo)
@@ -82,6 +85,11 @@ return function(Corpus, selection)
   --    work, ranges}
   -- With clusters = true: clusters {size, repeats, boilerplate,
   -- members = {{doc, id, start, stop, text [, other]}...}}, info.
+  -- @tparam[opt] table opts (docs/REUSE.md)
+  -- @treturn {table,...} rows (or clusters)
+  -- @treturn table info
+  -- @return nil, message, code for a bad filter or corpus
+  -- @raise on an unknown option or a value out of range
   function Corpus:reuse(opts)
     if type(self) ~= "userdata" or self.isclosed == nil then
       error("bad self to 'reuse' (corpus expected)", 2)

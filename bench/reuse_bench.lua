@@ -4,8 +4,8 @@
 --       the spliced benchmark (spec/reuse_pan.lua) with N cases per edit
 --       rate (default 500): PAN precision, recall, granularity and
 --       plagdet by character for 0, 5, 10 and 20% of words edited.
---   lua5.4 bench/reuse_bench.lua un
---       every pair of the UN debates: the corpus build (c:add_docs of
+--   lua5.4 bench/reuse_bench.lua un [N]
+--       every pair (of the first N speeches, default all) of the UN debates: the corpus build (c:add_docs of
 --       1000 documents, then the seal), then c:reuse{limit = 1000} in the
 --       same run (all passages are found and counted; the best 1000
 --       become Lua rows).
@@ -95,6 +95,10 @@ if mode == "pan" then
   end
 elseif mode == "un" then
   local docs, bytes = load("ungdc")
+  local n = tonumber(arg[2] or "")
+  if n and n < #docs then
+    for i = #docs, n + 1, -1 do bytes = bytes - #docs[i].text; docs[i] = nil end
+  end
   print(("UN debates: %d speeches, %.1f MB"):format(#docs, bytes / 1e6))
   local c, _, bw = timed("build (add_docs + seal)", function() return build(docs) end)
   docs = nil

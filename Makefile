@@ -9,7 +9,7 @@
 #   make asan     the same under AddressSanitizer + UBSan
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
-#   make bench    benchmarks against SQLite FTS5 and Xapian
+#   make bench    benchmarks against SQLite FTS5, Xapian and Lucene
 #   make doc      the API reference (LDoc, config.ld) into build/doc
 #   make install PREFIX=/usr/local   the C library for hosts: libcorpus.so.0,
 #                 libcorpus.a, include/corpus.h, corpus.pc; and the Lua
@@ -24,7 +24,7 @@ OPT      ?= -O2 -g
 WARN      = -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter
 DEFS      = -D_GNU_SOURCE
-LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread
+LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm -pthread
 # Lua 5.4 builds into build/; any other interpreter into build/<lua>
 B        ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 
@@ -139,7 +139,8 @@ check: deps-test all ctest
 	@sh tools/deps.sh check
 	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) SPECS=checks sh tools/tap.sh ""
 
-bench: deps-test all
+bench: all
+	@sh tools/deps.sh bench
 	$(LUA_ENV) sh bench/run.sh
 
 rock:

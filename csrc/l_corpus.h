@@ -56,6 +56,8 @@ int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
 int cpL_open_shard (lua_State *L);
+int cpL_open_extract (lua_State *L);
+int cpL_open_reuse (lua_State *L);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

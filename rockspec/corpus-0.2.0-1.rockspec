@@ -34,6 +34,7 @@ external_dependencies = {
   XXHASH = { header = "xxhash.h", library = "xxhash" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
   JANSSON = { header = "jansson.h", library = "jansson" },
+  ZSTD = { header = "zstd.h", library = "zstd" },
 }
 build = {
   type = "make",
@@ -42,8 +43,8 @@ build = {
     CC = "$(CC)",
     OPT = "$(CFLAGS)",
     LUA_INC = "$(LUA_INCDIR)",
-    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR)",
-    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR)",
+    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR) -I$(ZSTD_INCDIR)",
+    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR) -L$(ZSTD_LIBDIR)",
   },
   install_pass = false,
   install = {
@@ -52,8 +53,10 @@ build = {
     lua = {
       ["corpus.cli"] = "lua/corpus/cli.lua",
       ["corpus.compat"] = "lua/corpus/compat.lua",
+      ["corpus.extract"] = "lua/corpus/extract.lua",
       ["corpus"] = "lua/corpus/init.lua",
       ["corpus.query"] = "lua/corpus/query.lua",
+      ["corpus.reuse"] = "lua/corpus/reuse.lua",
       ["corpus.shard"] = "lua/corpus/shard.lua",
       ["corpus.stats"] = "lua/corpus/stats.lua",
     },

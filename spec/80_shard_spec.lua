@@ -42,10 +42,6 @@ local function without_segments(st)
 end
 
 describe("corpus.shard", function()
-  it("runs on the interpreter under test (make test LUA=...)", function()
-    local lua = os.getenv("LUA") or "lua5.4"
-    assert.are.equal(lua == "luajit" and "Lua 5.1" or "Lua " .. lua:match("%d%.%d"), _VERSION)
-  end)
 
   describe("plan", function()
     it("cuts JSON Lines between lines, in order, covering every byte once", function()

@@ -464,6 +464,8 @@ end
 
 -- }======================================================================
 
-require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
+local selection = require("corpus.stats")(Corpus, M)   -- freq, ngrams, ...
+require("corpus.extract")(Corpus, M) -- quotes, entities, dates, numbers
+require("corpus.reuse")(Corpus, selection)            -- c:reuse
 
 return M

@@ -329,4 +329,7 @@ return function(Corpus, module)
     return self:_lookup(dict, opts, sel)
   end
 
+
+  -- the `where` reader, for the other method modules (corpus.reuse)
+  return selection
 end

@@ -17,6 +17,7 @@ dependencies = {
   "lua >= 5.4",
   "lpeg",
   "lua-cjson",
+  "argparse",
 }
 external_dependencies = {
   UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
@@ -27,12 +28,32 @@ external_dependencies = {
 build = {
   type = "builtin",
   install = { bin = { corpus = "bin/corpus" } },
+  copy_directories = { "man" },
   modules = {
     -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
     ["corpus.cli"] = "lua/corpus/cli.lua",
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",
     ["corpus.stats"] = "lua/corpus/stats.lua",
+    ["corpus.write"] = "lua/corpus/write.lua",
+    ["corpus.cli.add"] = "lua/corpus/cli/add.lua",
+    ["corpus.cli.check"] = "lua/corpus/cli/check.lua",
+    ["corpus.cli.collocates"] = "lua/corpus/cli/collocates.lua",
+    ["corpus.cli.collocations"] = "lua/corpus/cli/collocations.lua",
+    ["corpus.cli.count"] = "lua/corpus/cli/count.lua",
+    ["corpus.cli.delete"] = "lua/corpus/cli/delete.lua",
+    ["corpus.cli.dispersion"] = "lua/corpus/cli/dispersion.lua",
+    ["corpus.cli.doc"] = "lua/corpus/cli/doc.lua",
+    ["corpus.cli.freq"] = "lua/corpus/cli/freq.lua",
+    ["corpus.cli.index"] = "lua/corpus/cli/index.lua",
+    ["corpus.cli.keyness"] = "lua/corpus/cli/keyness.lua",
+    ["corpus.cli.kwic"] = "lua/corpus/cli/kwic.lua",
+    ["corpus.cli.lookup"] = "lua/corpus/cli/lookup.lua",
+    ["corpus.cli.ngrams"] = "lua/corpus/cli/ngrams.lua",
+    ["corpus.cli.optimize"] = "lua/corpus/cli/optimize.lua",
+    ["corpus.cli.search"] = "lua/corpus/cli/search.lua",
+    ["corpus.cli.similar"] = "lua/corpus/cli/similar.lua",
+    ["corpus.cli.stats"] = "lua/corpus/cli/stats.lua",
     -- MODULES END
     ["corpus.core"] = {
       sources = {

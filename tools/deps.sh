@@ -4,8 +4,8 @@
 # it prints the exact command and fails.
 #   usage: tools/deps.sh build|test
 set -e
-build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
-test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
+build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev lua-argparse"
+test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk chromium"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;

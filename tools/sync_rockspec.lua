@@ -1,6 +1,7 @@
 -- tools/sync_rockspec.lua -- rewrite the source lists of the rockspec from
 -- the tree: every csrc/*.c into corpus.core, every lua/corpus/*.lua as a
--- module.  `lua5.4 tools/sync_rockspec.lua --check` exits 1 when the
+-- module (lua/corpus/cli/*.lua as corpus.cli.*).
+-- `lua5.4 tools/sync_rockspec.lua --check` exits 1 when the
 -- rockspec is out of date (the spec runs that).
 local core = require "corpus.core"
 local path = "rockspec/corpus-scm-1.rockspec"
@@ -25,6 +26,11 @@ for _, n in ipairs(list("lua/corpus", ".lua")) do
   local m = n:gsub("%.lua$", "")
   local name = m == "init" and "corpus" or "corpus." .. m
   mods[#mods + 1] = ('    ["%s"] = "lua/corpus/%s",'):format(name, n)
+end
+
+for _, n in ipairs(list("lua/corpus/cli", ".lua")) do
+  local m = n:gsub("%.lua$", "")
+  mods[#mods + 1] = ('    ["corpus.cli.%s"] = "lua/corpus/cli/%s",'):format(m, n)
 end
 
 local new = text:gsub("(%-%- SOURCES BEGIN[^\n]*\n).-(        %-%- SOURCES END)",

@@ -180,17 +180,25 @@ local function json_meta(obj)
   return meta
 end
 
---- c:add_jsonl(path) -> number added | nil, msg, code.
--- One JSON object per line with "text" and optional "id" (a string, or
--- an integer which becomes its decimal string) and metadata fields.
--- Blank lines are skipped.  A malformed line is reported with its line
--- number ("ESYNTAX") and nothing of the file is added.
-function Corpus:add_jsonl(path)
-  check_open(self, "add_jsonl")
-  argtype(path, "string", 1, "add_jsonl")
-  local f, msg = io_open(path, "rb")
-  if not f then
-    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+--- corpus.read_jsonl(path | file) -> list of {id =, text =, meta =} |
+-- nil, msg, code.  One JSON object per line with "text" and optional
+-- "id" (a string, or an integer which becomes its decimal string) and
+-- metadata fields.  Blank lines are skipped.  A malformed line is
+-- reported with its line number ("ESYNTAX").  A file handle (io.stdin)
+-- is read to its end and left open.
+function M.read_jsonl(src)
+  local f, name, msg = src, "<stdin>", nil
+  if io.type(src) ~= "file" then
+    argtype(src, "string", 1, "read_jsonl")
+    name = src
+    f, msg = io_open(src, "rb")
+    if not f then
+      return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+    end
+  elseif src == io.stdin then
+    name = "<stdin>"
+  else
+    name = tostring(src)
   end
   local docs, lineno = {}, 0
   for line in f:lines() do
@@ -219,12 +227,23 @@ function Corpus:add_jsonl(path)
         end
       end
       if bad then
-        f:close()
-        return nil, ("%s:%d: %s"):format(path, lineno, bad), "ESYNTAX"
+        if f ~= src then f:close() end
+        return nil, ("%s:%d: %s"):format(name, lineno, bad), "ESYNTAX"
       end
     end
   end
-  f:close()
+  if f ~= src then f:close() end
+  return docs
+end
+
+--- c:add_jsonl(path) -> number added | nil, msg, code.
+-- The documents of corpus.read_jsonl(path); nothing of the file is
+-- added when a line is malformed or any add fails.
+function Corpus:add_jsonl(path)
+  check_open(self, "add_jsonl")
+  argtype(path, "string", 1, "add_jsonl")
+  local docs, msg, code = M.read_jsonl(path)
+  if not docs then return nil, msg, code end
   local first, m, c = self:add_docs(docs)
   if not first then return nil, ("%s: %s"):format(path, m), c end
   return #docs
@@ -252,9 +271,29 @@ M.parse = query.parse
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
+-- (opts.where: only documents passing the filter, as in the statistics)
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end
+  if opts and opts.where ~= nil then
+    local sel
+    sel, msg, code = self:_where(opts.where, "count")
+    if msg then return nil, msg, code end
+    local list, err, ecode = self:_matches(plan, opts)
+    if not list then return nil, err, ecode end
+    local n, seen = 0, {}
+    for _, m in ipairs(list) do
+      local d = m.doc - 1
+      if (sel:byte(d // 8 + 1) or 0) & (1 << (d % 8)) ~= 0 then
+        if opts.docs then
+          if not seen[m.doc] then seen[m.doc] = true n = n + 1 end
+        else
+          n = n + 1
+        end
+      end
+    end
+    return n
+  end
   return self:_count(plan, opts)
 end
 
@@ -358,5 +397,7 @@ end
 -- }======================================================================
 
 require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
+
+M.write = require "corpus.write"     -- rows -> CSV, TSV, JSON, JSON Lines
 
 return M

@@ -130,6 +130,13 @@ end
 return function(Corpus, module)
   if module then module.read_dictionary = M.read_dictionary end
 
+  -- c:_where(where, fname) -> document bitmap | nil (whole corpus) |
+  -- nil, msg, code: the `where` filter as the statistics read it, for
+  -- the other Lua modules (counts, concordances)
+  function Corpus:_where(where, fname)
+    return selection(self, where, fname)
+  end
+
   --- c:freq{layer =, where =, min =, limit =, punct =}
   -- -> rows {term, count, rate (per million tokens), docs}, info
   function Corpus:freq(opts)

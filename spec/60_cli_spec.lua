@@ -307,6 +307,54 @@ describe("bin/corpus", function()
     assert.are.same(e, cjson.decode(out))
   end)
 
+  it("sorts, samples and re-windows concordance lines", function()
+    local c = api()
+    local out, code = run("kwic " .. SAMPLE .. " nitrate --sort 1L,-date --width 2 --format json")
+    assert.are.equal(0, code)
+    local want = c:concordance("nitrate"):sort{"1L", "-date"}:rows{width = 2}
+    local got = cjson.decode(out)
+    for i, r in ipairs(want) do
+      assert.are.equal(r.id, got[i].id)
+      assert.are.equal(r.left:gsub("%s+", " "), got[i].left)
+    end
+    out = run("kwic " .. SAMPLE .. " nitrate --chars 30 --format json")
+    for _, r in ipairs(cjson.decode(out)) do assert.are.equal(30, utf8.len(r.left)) end
+    out = run("kwic " .. SAMPLE .. " nitrate --context s --format json")
+    assert.are.equal(c:concordance("nitrate"):rows{context = "s"}[5].right, cjson.decode(out)[5].right)
+    out = run("kwic " .. SAMPLE .. " the --sample 4 --seed 9 --format json")
+    assert.are.equal(4, #cjson.decode(out))
+    assert.are.same(c:concordance("the"):sample(4, 9):rows()[1].start, cjson.decode(out)[1].start)
+    local _, code2, err = run("kwic " .. SAMPLE .. " nitrate --sort yeer")
+    assert.are.equal(2, code2)
+    assert.matches("no document of the concordance has a field 'yeer'", err)
+  end)
+
+  it("groups with --by and leaves out --stop words", function()
+    local c = api()
+    local out, code = run("count " .. SAMPLE .. " nitrate --by kind --format csv")
+    assert.are.equal(0, code)
+    local rows = records(read_csv(out))
+    local want = c:count("nitrate", {by = "kind"})
+    assert.are.equal(#want, #rows)
+    for i, r in ipairs(want) do
+      assert.are.equal(r.kind, rows[i].kind)
+      assert.are.equal(r.hits, tonumber(rows[i].hits))
+      assert.are.equal(r.words, tonumber(rows[i].words))
+    end
+    out = run("freq " .. SAMPLE .. " --by kind --limit 2 --stop english --format json")
+    local f = cjson.decode(out)
+    local wf = c:freq{by = "kind", limit = 2, stop = "english"}
+    assert.are.equal(#wf, #f)
+    assert.are.equal(wf[1].term, f[1].term)
+    assert.are.equal(wf[1].kind, f[1].kind)
+    out = run("freq " .. SAMPLE .. " --stop the,of,and --limit 1 --format json")
+    assert.are.equal(c:freq{limit = 4}[4].term, cjson.decode(out)[1].term)
+    out = run("dispersion " .. SAMPLE .. " nitrate --parts kind --format json")
+    assert.are.equal(c:dispersion("nitrate", {parts = "kind"}).DP, cjson.decode(out)[1].DP)
+    _, code = run("count " .. SAMPLE .. " nitrate --by knid")
+    assert.are.equal(2, code)
+  end)
+
   it("shows a progress line on a terminal, and none otherwise or with --quiet", function()
     if os.execute("command -v script >/dev/null") ~= true then
       pending("needs script(1) (bsdutils) to make a pseudo-terminal")

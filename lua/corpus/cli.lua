@@ -109,6 +109,32 @@ function M.quiet(cmd)
   cmd:flag("-q --quiet", "No progress line while loading documents.")
 end
 
+function M.by(cmd, what)
+  cmd:option("--by", what or "One result per group of documents with the same value of this " ..
+    "metadata field (repeat or comma-separate for several fields).")
+    :count("*")
+end
+
+--- the --by fields of args as the API takes them (nil when none)
+function M.by_value(args)
+  local list = {}
+  for _, v in ipairs(args.by or {}) do
+    for f in v:gmatch("[^,]+") do list[#list + 1] = f end
+  end
+  if #list == 0 then return nil end
+  return list
+end
+
+--- the columns of grouped rows: the --by fields first
+function M.by_cols(args, cols)
+  local by = M.by_value(args)
+  if not by then return cols end
+  local out = {}
+  for _, f in ipairs(by) do out[#out + 1] = f end
+  for _, c in ipairs(cols) do out[#out + 1] = c end
+  return out
+end
+
 function M.stop(cmd)
   cmd:option("--stop", "Stop words to leave out: 'english' (the list in docs/STATS.md), " ..
     "a file (one word a line) or comma-separated words.")

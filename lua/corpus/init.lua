@@ -271,10 +271,12 @@ M.parse = query.parse
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
--- (opts.where: only documents passing the filter, as in the statistics)
+-- (opts.where: only documents passing the filter, as in the statistics;
+-- opts.by: rows per metadata group, see corpus.group)
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end
+  if opts and opts.by ~= nil then return self:_count_by(plan, opts) end
   if opts and opts.where ~= nil then
     local sel
     sel, msg, code = self:_where(opts.where, "count")
@@ -398,6 +400,8 @@ end
 
 require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
 
+require("corpus.conc")(Corpus, M)    -- c:concordance, sort, sample, rows
+require("corpus.group")(Corpus, M)   -- `by` and `stop` on counts and statistics
 M.write = require "corpus.write"     -- rows -> CSV, TSV, JSON, JSON Lines
 
 return M

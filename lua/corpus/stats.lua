@@ -51,6 +51,8 @@ Returns bits | nil, msg, code (query syntax errors).
 ]]
 local function selection(self, where, fname)
   if where == nil then return nil end
+  -- a bitmap made by the groups of corpus.group (`by`)
+  if type(where) == "table" and type(where._bits) == "string" then return where._bits end
   if type(where) == "string" then
     local plan, msg, code = plan_of(where)
     if not plan then return nil, msg, code end

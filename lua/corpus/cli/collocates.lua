@@ -17,6 +17,8 @@ return {
       "chi2, dice, logdice (the first one ranks).", "llr")
     cmd:option("--min", "Only collocates seen at least this many times in the window.", "1")
       :convert(cli.integer(1))
+    cli.stop(cmd)
+    cli.by(cmd, "The collocates in each group of documents with the same value of this field.")
     cli.where(cmd)
     cli.layer(cmd)
     cli.limit(cmd, 25)
@@ -29,8 +31,9 @@ return {
     local ms = measures(args.measure)
     local rows = cli.check(c:collocates(args.query, {window = args.window, left = args.left,
       right = args.right, measure = ms, min = args.min, limit = args.limit,
-      layer = args.layer, where = args.where}))
-    local cols = {"term", "obs", "freq"}
+      layer = args.layer, where = args.where, stop = cli.stop_value(args),
+      by = cli.by_value(args)}))
+    local cols = cli.by_cols(args, {"term", "obs", "freq"})
     for _, m in ipairs(ms) do if m ~= "obs" then cols[#cols + 1] = m end end
     return cli.emit(rows, cols, args)
   end,

@@ -7,6 +7,7 @@ return {
     cli.source(cmd)
     cmd:argument("query", "The query.")
     cmd:flag("--docs", "Count matching documents instead of matches.")
+    cli.by(cmd)
     cli.where(cmd)
     cli.layer(cmd)
     cli.format(cmd)
@@ -15,6 +16,14 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
+    local by = cli.by_value(args)
+    if by then
+      local rows = cli.check(c:count(args.query, {layer = args.layer, where = args.where, by = by}))
+      local total = 0
+      for _, r in ipairs(rows) do total = total + r.hits end
+      cli.emit(rows, cli.by_cols(args, {"hits", "docs", "ndocs", "words", "per_million"}), args)
+      return total > 0 and 0 or 1
+    end
     local n = cli.check(c:count(args.query, {layer = args.layer, docs = args.docs or nil,
                                              where = args.where}))
     if args.format == "table" then

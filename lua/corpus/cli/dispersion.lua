@@ -7,7 +7,9 @@ return {
   setup = function(cmd, cli)
     cli.source(cmd)
     cmd:argument("query", "The query.")
-    cmd:flag("--docs", "One row per document: doc, id, tokens, count.")
+    cmd:flag("--docs", "One row per document (or per part with --parts).")
+    cmd:option("--parts", "Parts are the groups of documents with the same value of this " ..
+      "field (default: each document a part).")
     cli.where(cmd)
     cli.layer(cmd)
     cli.format(cmd)
@@ -16,8 +18,11 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
-    local d = cli.check(c:dispersion(args.query, {where = args.where, layer = args.layer}))
-    if args.docs then
+    local d = cli.check(c:dispersion(args.query, {where = args.where, layer = args.layer,
+                                                  parts = args.parts}))
+    if args.docs and args.parts then
+      cli.emit(d.groups, {args.parts, "hits", "docs", "ndocs", "words", "per_million"}, args)
+    elseif args.docs then
       local rows = {}
       for i, x in ipairs(d.docs) do
         rows[i] = {doc = x.doc, id = x.id, tokens = x.tokens, count = x.count}

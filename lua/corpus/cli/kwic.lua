@@ -1,7 +1,5 @@
 --- corpus kwic SOURCE QUERY: a concordance.
-local corpus = require "corpus"
-
-local COLS = {"id", "left", "match", "right", "doc", "start", "stop"}
+local COLS = {"id", "left", "match", "right", "doc", "start", "stop", "first", "last"}
 
 local function ulen(s) return utf8.len(s) or #s end
 
@@ -24,12 +22,24 @@ return {
   summary = "Concordance (key word in context) of a query.",
   description = "One line per match: document id, left context, the match, right " ..
     "context. Context is --width words each side (punctuation shown but not " ..
-    "counted); line breaks in the text are shown as spaces.",
+    "counted), or --chars characters, or --context s (the sentence) or p (the " ..
+    "paragraph). --sort orders the lines: keys 1L, 2L ... (words left), 1R ... " ..
+    "(right), match, or a metadata field, comma-separated, - for descending " ..
+    "(--sort 1L,2L or --sort=-year). Line breaks are shown as spaces.",
   setup = function(cmd, cli)
     cli.source(cmd)
     cmd:argument("query", "The query.")
-    cmd:option("--width", "Words of context each side.", "5")
+    cmd:option("--width", "Words of context each side.", "5"):convert(cli.integer(0))
+    cmd:option("--left", "Words (or --chars characters) of left context."):convert(cli.integer(0))
+    cmd:option("--right", "Words (or characters) of right context."):convert(cli.integer(0))
+    cmd:option("--chars", "Characters of context each side instead of words.")
       :convert(cli.integer(0))
+    cmd:option("--context", "The whole sentence (s) or paragraph (p) as context.")
+      :choices{"s", "p"}
+    cmd:option("--sort", "Sort keys, comma-separated (1L,2L / match / -year).")
+    cmd:option("--sample", "Show this many lines drawn at random (see --seed).")
+      :convert(cli.integer(0))
+    cmd:option("--seed", "Seed of --sample.", "1"):convert(cli.integer())
     cli.where(cmd)
     cli.layer(cmd)
     cli.limit(cmd, 100)
@@ -39,24 +49,30 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
-    cli.check(corpus.parse(args.query, {layer = args.layer}))
-    local sel
-    if args.where then sel = cli.check(c:_select_plan(cli.check(corpus.parse(args.where)))) end
-    local rows, total = {}, 0
-    for k in c:kwic(args.query, {width = args.width, layer = args.layer}) do
-      local d = k.doc - 1
-      if not sel or (sel:byte(d // 8 + 1) or 0) & (1 << (d % 8)) ~= 0 then
-        total = total + 1
-        if args.limit == 0 or total <= args.limit then
-          k.left = k.left:gsub("%s+", " ")
-          k.match = k.match:gsub("%s+", " ")
-          k.right = k.right:gsub("%s+", " ")
-          rows[#rows + 1] = k
-        end
-      end
+    local k = cli.check(c:concordance(args.query, {layer = args.layer, where = args.where}))
+    local total = #k
+    if args.sample then k = k:sample(args.sample, args.seed) end
+    if args.sort then
+      local keys = {}
+      for key in args.sort:gmatch("[^,%s]+") do keys[#keys + 1] = key end
+      cli.check(k:sort(keys))
     end
-    if total > #rows then
-      io.stderr:write(("corpus: showing %d of %d lines (--limit 0 for all)\n"):format(#rows, total))
+    local win = {limit = args.limit > 0 and args.limit or nil}
+    if args.context then win.context = args.context
+    elseif args.chars then win.chars, win.left, win.right = args.chars, args.left, args.right
+    elseif args.left or args.right then win.left, win.right = args.left or args.width, args.right or args.width
+    else win.width = args.width end
+    local rows = k:rows(win)
+    for _, r in ipairs(rows) do
+      r.left = r.left:gsub("%s+", " ")
+      r.match = r.match:gsub("%s+", " ")
+      r.right = r.right:gsub("%s+", " ")
+      r.meta = nil
+    end
+    if #k > #rows then
+      io.stderr:write(("corpus: showing %d of %d lines (--limit 0 for all)\n"):format(#rows, #k))
+    elseif args.sample and total > #k then
+      io.stderr:write(("corpus: a sample of %d of %d lines\n"):format(#k, total))
     end
     return cli.emit(rows, COLS, args, {table = kwic_table})
   end,

@@ -58,6 +58,7 @@ int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
 int cpL_open_conc (lua_State *L);
+int cpL_open_shard (lua_State *L);
 
 /* l_corpus.c: push a table of a document's metadata (a repeated key
 ** becomes a list of its values) */

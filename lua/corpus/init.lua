@@ -180,28 +180,17 @@ local function json_meta(obj)
   return meta
 end
 
---- corpus.read_jsonl(path | file) -> list of {id =, text =, meta =} |
--- nil, msg, code.  One JSON object per line with "text" and optional
--- "id" (a string, or an integer which becomes its decimal string) and
--- metadata fields.  Blank lines are skipped.  A malformed line is
--- reported with its line number ("ESYNTAX").  A file handle (io.stdin)
--- is read to its end and left open.
-function M.read_jsonl(src)
-  local f, name, msg = src, "<stdin>", nil
-  if io.type(src) ~= "file" then
-    argtype(src, "string", 1, "read_jsonl")
-    name = src
-    f, msg = io_open(src, "rb")
-    if not f then
-      return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
-    end
-  elseif src == io.stdin then
-    name = "<stdin>"
-  else
-    name = tostring(src)
-  end
-  local docs, lineno = {}, 0
+-- the documents of the JSON Lines of the open file f, from its current
+-- position to byte 'stop' (nil: the end), numbering lines after
+-- 'lineno' and naming the file 'name' in messages
+-- -> list | nil, msg, "ESYNTAX"
+local function jsonl_docs(f, name, lineno, pos, stop)
+  local docs = {}
   for line in f:lines() do
+    if stop then   -- the line started at 'pos': past the range?
+      if pos >= stop then break end
+      pos = f:seek("cur")
+    end
     lineno = lineno + 1
     if line:find("%S") then
       local obj, err = json.decode(line)
@@ -227,25 +216,71 @@ function M.read_jsonl(src)
         end
       end
       if bad then
-        if f ~= src then f:close() end
         return nil, ("%s:%d: %s"):format(name, lineno, bad), "ESYNTAX"
       end
     end
   end
-  if f ~= src then f:close() end
   return docs
 end
 
---- c:add_jsonl(path) -> number added | nil, msg, code.
--- The documents of corpus.read_jsonl(path); nothing of the file is
--- added when a line is malformed or any add fails.
-function Corpus:add_jsonl(path)
+--- corpus.read_jsonl(path | file) -> list of {id =, text =, meta =} |
+-- nil, msg, code: the documents c:add_jsonl would add.  A file handle
+-- (io.stdin) is read to its end and left open.
+function M.read_jsonl(src)
+  if io.type(src) == "file" then
+    return jsonl_docs(src, src == io.stdin and "<stdin>" or tostring(src), 0, 0, nil)
+  end
+  argtype(src, "string", 1, "read_jsonl")
+  local f, msg = io_open(src, "rb")
+  if not f then
+    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+  end
+  local docs, m, code = jsonl_docs(f, src, 0, 0, nil)
+  f:close()
+  return docs, m, code
+end
+
+--- c:add_jsonl(path [, {offset =, length =, line =}]) -> number added |
+-- nil, msg, code.
+-- One JSON object per line with "text" and optional "id" (a string, or
+-- an integer which becomes its decimal string) and metadata fields.
+-- Blank lines are skipped.  A malformed line is reported with its line
+-- number ("ESYNTAX") and nothing of the file is added.  offset/length
+-- read only the lines in that byte range (it must start and end at line
+-- boundaries), whose first line is number 'line' in messages: a sharded
+-- build gives each task one range of a big file.
+function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
   argtype(path, "string", 1, "add_jsonl")
-  local docs, msg, code = M.read_jsonl(path)
-  if not docs then return nil, msg, code end
-  local first, m, c = self:add_docs(docs)
-  if not first then return nil, ("%s: %s"):format(path, m), c end
+  argtype(opts, "table", 2, "add_jsonl", true)
+  local offset, length, lineno = 0, nil, 0
+  if opts then
+    for k in pairs(opts) do
+      if k ~= "offset" and k ~= "length" and k ~= "line" then
+        error(("bad argument #2 to 'add_jsonl' (unknown option '%s'; valid: "
+               .. "offset, length, line)"):format(tostring(k)), 2)
+      end
+    end
+    for _, k in ipairs{"offset", "length", "line"} do
+      local v = opts[k]
+      if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+        error(("bad argument #2 to 'add_jsonl' (option '%s' must be a "
+               .. "non-negative integer)"):format(k), 2)
+      end
+    end
+    offset, length = opts.offset or 0, opts.length
+    lineno = (opts.line or 1) - 1
+  end
+  local f, msg = io_open(path, "rb")
+  if not f then
+    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+  end
+  if offset > 0 then f:seek("set", offset) end
+  local docs, m, code = jsonl_docs(f, path, lineno, offset, length and offset + length)
+  f:close()
+  if not docs then return nil, m, code end
+  local first, m2, c = self:add_docs(docs)
+  if not first then return nil, ("%s: %s"):format(path, m2), c end
   return #docs
 end
 
@@ -391,9 +426,25 @@ end
 -- nil, msg, code ("ENOENT", "ECORRUPT", "EVERSION", "ELOCKED").
 -- Read-only snapshot of the last commit unless write = true (which takes
 -- the writer lock); verify = true checksums every segment file at open.
+-- A sharded index (a directory with a SHARDS manifest: corpus.shard)
+-- opens as one read-only corpus over all its shards.
 function M.open(path, opts)
   index_args("open", path, opts)
+  if core.is_sharded(path) then
+    if opts and opts.write then
+      error("corpus.open: '" .. path .. "' is a sharded index, which is read-only "
+            .. "(add or replace shards with corpus.build_sharded)", 2)
+    end
+    return core.open_shards(path)
+  end
   return core.open(path, opts)
+end
+
+--- corpus.build_sharded{out =, inputs =, shards = N [, slurm = true,
+-- ...]} -> corpus | nil, msg, code: a sharded index built by N local
+-- processes or a Slurm job array (lua/corpus/shard.lua, docs/SCALE.md).
+function M.build_sharded(opts)
+  return require("corpus.shard").build(opts)
 end
 
 -- }======================================================================

@@ -33,7 +33,7 @@ local M = {}
 M.COMMANDS = {
   "index", "add", "delete", "check", "optimize", "stats", "doc",
   "count", "kwic", "search", "freq", "ngrams", "collocates",
-  "collocations", "keyness", "dispersion", "lookup", "similar",
+  "collocations", "keyness", "dispersion", "lookup", "similar", "report",
 }
 
 M.EXIT = {found = 0, none = 1, usage = 2, data = 3}
@@ -227,12 +227,24 @@ local function add_docs(c, docs, args)
 end
 
 --- add one input to c: "-" (JSON Lines on stdin), a .jsonl file, a
--- directory of .txt files or one text file; returns the number added
+-- directory of .jsonl files (in name order) or else of .txt files, or
+-- one text file; returns the number added
 function M.add_input(c, path, args)
   if path == "-" then
     return add_docs(c, M.check(corpus.read_jsonl(io.stdin)), args)
   elseif is_dir(path) then
-    return M.check(c:add_dir(path))
+    -- a directory of JSON Lines files (as the shared corpora are), or of .txt
+    local names = corpus.core.listdir(path) or {}
+    local jsonl = {}
+    for _, n in ipairs(names) do if n:match("%.jsonl$") then jsonl[#jsonl + 1] = n end end
+    if #jsonl == 0 then return M.check(c:add_dir(path)) end
+    local docs = {}
+    for _, n in ipairs(jsonl) do
+      for _, d in ipairs(M.check(corpus.read_jsonl(path:gsub("/$", "") .. "/" .. n))) do
+        docs[#docs + 1] = d
+      end
+    end
+    return add_docs(c, docs, args)
   elseif path:match("%.jsonl$") then
     return add_docs(c, M.check(corpus.read_jsonl(path)), args)
   end

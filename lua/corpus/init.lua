@@ -454,5 +454,6 @@ require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
 require("corpus.conc")(Corpus, M)    -- c:concordance, sort, sample, rows
 require("corpus.group")(Corpus, M)   -- `by` and `stop` on counts and statistics
 M.write = require "corpus.write"     -- rows -> CSV, TSV, JSON, JSON Lines
+require("corpus.report")(M)          -- corpus.report: one HTML file with plots
 
 return M

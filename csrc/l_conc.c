@@ -12,7 +12,7 @@
 **   c:_groups(fields, sel [, plan])  -> groups with their counts
 **   core.dispersion_measures(f, s)   -> D, DP, DPnorm
 **
-** A concordance keeps its corpus alive through its user value and
+** A concordance keeps its corpus alive (cpL_setparent) and
 ** checks that the corpus is open before each use.
 */
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static int conc_gc (lua_State *L) {
 static cp_conc *check_conc (lua_State *L) {
   concbox *b = (concbox *)luaL_checkudata(L, 1, CPL_CONC);
   if (b->k == NULL) luaL_error(L, "attempt to use a closed concordance");
-  lua_getiuservalue(L, 1, 1);
+  cpL_getparent(L, 1);
   cpL_checkcorpus(L, -1);
   lua_pop(L, 1);
   return b->k;
@@ -54,7 +54,7 @@ static concbox *new_conc (lua_State *L, int cidx) {
   b->k = NULL;
   luaL_setmetatable(L, CPL_CONC);
   lua_pushvalue(L, cidx);
-  lua_setiuservalue(L, -2, 1);
+  cpL_setparent(L, lua_gettop(L) - 1);
   return b;
 }
 
@@ -168,7 +168,7 @@ static int conc_sample (lua_State *L) {
   concbox *b;
   cp_err e;
   luaL_argcheck(L, n >= 0, 2, "sample size must be >= 0");
-  lua_getiuservalue(L, 1, 1);
+  cpL_getparent(L, 1);
   b = new_conc(L, lua_gettop(L));
   if (cp_conc_sample(k, (size_t)n, (uint64_t)seed, &b->k, &e) != CP_OK)
     return cpL_raise(L, &e);

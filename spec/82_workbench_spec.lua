@@ -1,6 +1,7 @@
 -- The analyst's workbench: concordances that sort and re-window,
 -- counts and statistics grouped by metadata, stop words, export.
 local corpus = require "corpus"
+local compat = require "corpus.compat"
 local cjson = require "cjson"
 
 local UN = "../shared/corpora/ungdc/docs-000.jsonl"
@@ -180,8 +181,8 @@ describe("c:concordance", function()
       assert.are.equal(r.left, c:doc(r.doc).text:sub(toks[r.first].start, toks[r.start - 1].stop))
     end
     for _, r in ipairs(k:rows{chars = 50}) do
-      assert.are.equal(50, utf8.len(r.left))
-      assert.are.equal(50, utf8.len(r.right))
+      assert.are.equal(50, compat.utf8_len(r.left))
+      assert.are.equal(50, compat.utf8_len(r.right))
       local text = c:doc(r.doc).text
       assert.is_truthy(text:find(r.left .. r.match .. r.right, 1, true))
     end
@@ -261,7 +262,7 @@ describe("grouping by metadata", function()
     for i, r in ipairs(rows) do
       sum = sum + r.hits
       words = words + r.words
-      assert.are.equal(math.type(r.year), "integer")
+      assert.are.equal(compat.math_type(r.year), "integer")
       if i > 1 then assert.is_true(rows[i - 1].year < r.year) end
       assert.are.equal(c:count('"climate change"', {where = "year:" .. r.year}), r.hits)
     end
@@ -380,7 +381,7 @@ describe("corpus.write", function()
   }
   local function slurp(path)
     local f = io.open(path, "rb")
-    local s = f:read("a")
+    local s = f:read("*a")
     f:close()
     os.remove(path)
     return s

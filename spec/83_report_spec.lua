@@ -10,13 +10,15 @@ local CHROMIUM = "chromium --headless=new --no-sandbox --disable-gpu --no-first-
   "--disable-background-networking --disable-component-update --disable-sync " ..
   "--hide-scrollbars"
 
+local sh = require "sh"
+
 local function have_chromium()
-  return os.execute("command -v chromium >/dev/null 2>&1") == true
+  return sh.execute("command -v chromium >/dev/null 2>&1")
 end
 
 local function slurp(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -28,7 +30,7 @@ local function chromium(args)
   local errf = os.tmpname()
   local p = io.popen(("timeout 120 %s --user-data-dir=%q --enable-logging=stderr --v=0 %s 2>%q")
     :format(CHROMIUM, profile, args, errf))
-  local out = p:read("a")
+  local out = p:read("*a")
   p:close()
   local err = slurp(errf)
   os.remove(errf)
@@ -114,7 +116,8 @@ describe("corpus.report", function()
     assert.matches(('data%%-value="%d">%d<'):format(freq[1].count, freq[1].count), html)
     -- the same from the command line
     local out = os.tmpname() .. ".html"
-    assert.is_true(os.execute(("bin/corpus report %s -o %s --query nitrate --by kind --title Sample"):format(SAMPLE, out)))
+    assert.is_true(sh.execute(("%s bin/corpus report %s -o %s --query nitrate --by kind --title Sample")
+      :format(sh.LUA, SAMPLE, out)))
     local h2 = slurp(out)
     os.remove(out)
     assert.matches('<svg id="freq%-by%-1"', h2)

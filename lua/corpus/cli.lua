@@ -20,12 +20,13 @@ matched, 2 usage error (unknown flag, bad value, query syntax error),
 ]]
 
 local corpus = require "corpus"
+local compat = require "corpus.compat"
 local argparse = require "argparse"
 
 local io_write, io_stderr = io.write, io.stderr
 local fmt, rep, concat = string.format, string.rep, table.concat
 local type, ipairs, pairs, tostring, tonumber = type, ipairs, pairs, tostring, tonumber
-local math_type = math.type
+local math_type = compat.math_type
 
 local M = {}
 
@@ -67,7 +68,7 @@ end
 
 local function integer(min)
   return function(s)
-    local n = math.tointeger(tonumber(s))
+    local n = compat.tointeger(tonumber(s))
     if not n then return nil, "a whole number expected, got '" .. s .. "'" end
     if min and n < min then return nil, ("%d or more expected, got %d"):format(min, n) end
     return n
@@ -170,7 +171,8 @@ M.exists = exists
 local stderr_tty
 local function stderr_is_tty()
   if stderr_tty == nil then
-    stderr_tty = os.execute("test -t 2") == true
+    local r = os.execute("test -t 2")   -- true (5.2+) or 0 (5.1) when it is
+    stderr_tty = r == true or r == 0
   end
   return stderr_tty
 end
@@ -193,7 +195,7 @@ local function progress(args, total)
       line = line .. fmt(", %.1f MB/s", rate)
       if total and total > bytes and rate > 0 then
         local eta = (total - bytes) / 1e6 / rate
-        line = line .. fmt(", ETA %d:%02d", eta // 60, math.floor(eta % 60))
+        line = line .. fmt(", ETA %d:%02d", math.floor(eta / 60), math.floor(eta % 60))
       end
     end
     io_stderr:write("\r", line, "\27[K")
@@ -271,7 +273,7 @@ end
 -- Output
 -- =======================================================================
 
-local function ulen(s) return utf8.len(s) or #s end
+local function ulen(s) return compat.utf8_len(s) or #s end
 
 local function cell(v)
   if v == nil then return "" end

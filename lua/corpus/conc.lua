@@ -27,9 +27,10 @@ start/stop are the match's token indexes, first/last the window's
 ]]
 
 local query = require "corpus.query"
+local compat = require "corpus.compat"
 
 local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostring
-local math_type = math.type
+local math_type = compat.math_type
 
 local KEY_OPTS = {layer = true, desc = true, reverse = true, exact = true}
 local LAYERS = {word = true, norm = true, stem = true}
@@ -60,7 +61,7 @@ local function parse_key(k, i)
   local n, side = k:match("^(%d+)([LR])$")
   if k == "left" then n, side = "1", "L" elseif k == "right" then n, side = "1", "R" end
   if n then
-    spec.kind, spec.n = side == "L" and "left" or "right", math.tointeger(tonumber(n))
+    spec.kind, spec.n = side == "L" and "left" or "right", compat.tointeger(tonumber(n))
     if spec.n < 1 then argerr("sort", 1, ("key %d: words count from 1L / 1R"):format(i), 3) end
   elseif k == "match" then
     spec.kind = "match"

@@ -22,8 +22,10 @@ the field is in one group per value; one without the field is in the
 group whose value is missing (group = "", the field column nil).
 ]]
 
+local compat = require "corpus.compat"
+
 local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostring
-local math_type, fmt = math.type, string.format
+local math_type, fmt = compat.math_type, string.format
 local concat = table.concat
 
 local query = require "corpus.query"
@@ -128,7 +130,7 @@ local function put_group(r, fields, g)
   for i, f in ipairs(fields) do
     local v = g.values[i]
     if math_type(v) == "float" and v == math.floor(v) and v > -2^53 and v < 2^53 then
-      v = math.tointeger(v)
+      v = compat.tointeger(v)
     end
     if v ~= false then r[f] = v end
     labels[i] = label(g.values[i])
@@ -185,7 +187,7 @@ return function(Corpus, module)
   local function wrap(name, optpos, words, grow_all)
     local orig = Corpus[name]
     Corpus[name] = function(self, ...)
-      local args = table.pack(...)
+      local args = {n = select("#", ...), ...}
       local opts = args[optpos]
       if type(opts) ~= "table" or (opts.by == nil and opts.stop == nil) then
         return orig(self, ...)
@@ -203,17 +205,17 @@ return function(Corpus, module)
       local limit = opts.limit
       local function run_one(o)
         if not set then
-          local a = {table.unpack(args, 1, args.n)}
+          local a = {compat.unpack(args, 1, args.n)}
           a[optpos] = o
-          return orig(self, table.unpack(a, 1, args.n))
+          return orig(self, compat.unpack(a, 1, args.n))
         end
         local grow = grow_all and (limit or 0) * 3 or nstop
         return fetch_kept(function(ask)
           local oo = without(o, "limit")
           oo.limit = ask
-          local a = {table.unpack(args, 1, args.n)}
+          local a = {compat.unpack(args, 1, args.n)}
           a[optpos] = oo
-          return orig(self, table.unpack(a, 1, args.n))
+          return orig(self, compat.unpack(a, 1, args.n))
         end, limit, function(r) return not is_stopped(set, words(r)) end, grow)
       end
       local base = without(opts, "by", "stop")

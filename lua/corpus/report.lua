@@ -24,10 +24,11 @@ plain HTML; the small script only adds sorting on a header click
 words nearest the match, as AntConc's 1L, 2L ...).  Every number the
 tables show is also in a data-value attribute, for checking.
 ]]
+local compat = require "corpus.compat"
 
 local type, ipairs, pairs, tostring, tonumber = type, ipairs, pairs, tostring, tonumber
 local fmt, concat, floor = string.format, table.concat, math.floor
-local math_type = math.type
+local math_type = compat.math_type
 
 local function esc(s)
   return (tostring(s):gsub("[&<>\"']", {["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
@@ -104,7 +105,7 @@ local function nice_step(max, n)
 end
 
 local function tick_label(v)
-  if v == floor(v) then return num_text(math.tointeger(v)) end
+  if v == floor(v) then return num_text(compat.tointeger(v)) end
   return fmt("%g", v)
 end
 

@@ -30,9 +30,10 @@ arrays; scalars still go through cjson.
 ]]
 
 local cjson = require "cjson"
+local compat = require "corpus.compat"
 
 local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
-local math_type, concat, sort = math.type, table.concat, table.sort
+local math_type, concat, sort = compat.math_type, table.concat, table.sort
 local fmt = string.format
 
 -- columns written first when present, in this order

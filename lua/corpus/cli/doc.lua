@@ -1,4 +1,5 @@
 --- corpus doc SOURCE N|ID: one document.
+local compat = require "corpus.compat"
 return {
   summary = "Print one document's text (by number or id).",
   setup = function(cmd, cli)
@@ -10,7 +11,7 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
-    local d = c:doc(math.tointeger(tonumber(args.key)) or args.key)
+    local d = c:doc(compat.tointeger(tonumber(args.key)) or args.key)
     if not d then
       io.stderr:write("corpus: no document ", args.key, "\n")
       return 1

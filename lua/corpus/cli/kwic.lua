@@ -1,7 +1,8 @@
 --- corpus kwic SOURCE QUERY: a concordance.
+local compat = require "corpus.compat"
 local COLS = {"id", "left", "match", "right", "doc", "start", "stop", "first", "last"}
 
-local function ulen(s) return utf8.len(s) or #s end
+local function ulen(s) return compat.utf8_len(s) or #s end
 
 -- aligned lines: id, left context right-aligned, match, right context
 local function kwic_table(rows)

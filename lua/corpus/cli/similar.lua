@@ -1,4 +1,5 @@
 --- corpus similar SOURCE DOC: the most similar documents.
+local compat = require "corpus.compat"
 return {
   summary = "Documents most similar to one (cosine of tf-idf vectors).",
   setup = function(cmd, cli)
@@ -13,7 +14,7 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
-    local key = math.tointeger(tonumber(args.key)) or args.key
+    local key = compat.tointeger(tonumber(args.key)) or args.key
     if (type(key) == "string" and not c:find(key)) or
        (type(key) == "number" and not c:doc(key)) then
       cli.usage_error("no document " .. args.key)

@@ -26,6 +26,8 @@ and id (the document id).
 local type, error, pairs, ipairs = type, error, pairs, ipairs
 local core = require "corpus.core"
 local query = require "corpus.query"
+local math_type = require("corpus.compat").math_type
+local floor = math.floor
 
 -- a `where` filter -> document bitmap | nil (whole corpus) | nil, msg, code
 local function selection(self, where, fname)
@@ -56,7 +58,7 @@ local function check_opts(opts, fname, i)
       error(("bad option '%s' to '%s' (%s expected, got %s)"):format(k, fname, want, type(v)), 3)
     end
   end
-  if opts.limit and (math.type(opts.limit) ~= "integer" or opts.limit < 0) then
+  if opts.limit and (math_type(opts.limit) ~= "integer" or opts.limit < 0) then
     error(("bad option 'limit' to '%s' (non-negative integer expected)"):format(fname), 3)
   end
   return opts
@@ -102,10 +104,11 @@ return function(Corpus, M)
       opts = check_opts(opts, what, 2)
       local sel, msg, code = selection(self, where, what)
       if where ~= nil and sel == nil then return nil, msg, code end
-      local out, limit = {}, opts.limit or math.maxinteger
+      local out, limit = {}, opts.limit or math.huge
       for n = 1, self:ndocs() do
         if #out >= limit then break end
-        if sel == nil or (sel:byte((n - 1) // 8 + 1) or 0) & (1 << ((n - 1) % 8)) ~= 0 then
+        -- bit n-1 of the bitmap (arithmetic: Lua 5.1 has no bit operators)
+        if sel == nil or floor((sel:byte(floor((n - 1) / 8) + 1) or 0) / 2 ^ ((n - 1) % 8)) % 2 == 1 then
           local d = self:doc(n)
           if d then
             local anchor = opts.anchor

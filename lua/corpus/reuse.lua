@@ -13,7 +13,7 @@ filter with a query syntax error returns nil, message, "ESYNTAX".
 -- @submodule corpus
 
 local type, error, pairs, tostring = type, error, pairs, tostring
-local math_type = math.type
+local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
 local function integer_at_least(lo)

@@ -97,7 +97,7 @@ end
 local function nice_step(max, n)
   if max <= 0 then return 1 end
   local raw = max / n
-  local mag = 10 ^ floor(math.log(raw, 10))
+  local mag = 10 ^ floor(math.log(raw) / math.log(10) + 1e-9)   -- 5.1 has no log base
   for _, m in ipairs{1, 2, 2.5, 5, 10} do
     if raw <= m * mag then return m * mag end
   end

@@ -34,7 +34,8 @@ local M = {}
 M.COMMANDS = {
   "index", "add", "delete", "check", "optimize", "stats", "doc",
   "count", "kwic", "search", "freq", "ngrams", "collocates",
-  "collocations", "keyness", "dispersion", "lookup", "similar", "reuse", "report",
+  "collocations", "keyness", "dispersion", "lookup", "similar", "reuse",
+  "quotes", "entities", "dates", "numbers", "report",
 }
 
 M.EXIT = {found = 0, none = 1, usage = 2, data = 3}

@@ -143,4 +143,44 @@ static inline const char *cpL_compat_tolstring (lua_State *L, int idx,
 
 #endif
 
+
+/* {================================================================
+** One value a userdata keeps alive (its parent): the user value on
+** 5.4, a one-slot table as the user value (5.2, 5.3) or environment
+** (5.1, LuaJIT), which must be tables there.
+** ================================================================= */
+
+/* pop the value on top and keep it in the userdata at 'ud' */
+static inline void cpL_setparent (lua_State *L, int ud) {
+#if LUA_VERSION_NUM >= 504
+  lua_setiuservalue(L, ud, 1);
+#else
+  lua_createtable(L, 1, 0);
+  lua_insert(L, -2);
+  lua_rawseti(L, -2, 1);
+#if LUA_VERSION_NUM >= 502
+  lua_setuservalue(L, ud);
+#else
+  lua_setfenv(L, ud);
+#endif
+#endif
+}
+
+/* push the value the userdata at 'ud' keeps (nil if none) */
+static inline void cpL_getparent (lua_State *L, int ud) {
+#if LUA_VERSION_NUM >= 504
+  lua_getiuservalue(L, ud, 1);
+#else
+#if LUA_VERSION_NUM >= 502
+  lua_getuservalue(L, ud);
+#else
+  lua_getfenv(L, ud);
+#endif
+  if (lua_istable(L, -1)) lua_rawgeti(L, -1, 1); else lua_pushnil(L);
+  lua_remove(L, -2);
+#endif
+}
+
+/* }================================================================ */
+
 #endif

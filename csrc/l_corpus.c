@@ -21,6 +21,7 @@
 #include "l_corpus.h"
 #include "tok.h"
 #include "analysis.h"
+#include "conc.h"
 
 
 /* {================================================================
@@ -416,6 +417,11 @@ static void push_meta (lua_State *L, const cp_docinfo *di) {
   if (r < 0) luaL_error(L, "damaged metadata");
 }
 
+void cpL_pushmeta (lua_State *L, const cp_docinfo *di) {
+  lua_newtable(L);
+  push_meta(L, di);
+}
+
 /* core:doc(n | id) -> {n =, id =, text =, meta... } | nil */
 static int corpus_doc (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
@@ -530,57 +536,33 @@ static int corpus_paragraphs (lua_State *L) {
 ** core:context(n, first, last, width) -> left, match, right, id
 ** KWIC pieces for tokens first..last (1-based within document n) with
 ** 'width' words of context each side (punctuation tokens are shown but
-** not counted), within the document, sliced from the original text
-** (original spacing kept; whitespace at the outer edges trimmed).
+** not counted), cut by the concordance windows of the core (conc.h).
 */
-static int is_space (char ch) {
-  return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
-}
-
 static int corpus_context (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   lua_Integer first = luaL_checkinteger(L, 3);
   lua_Integer last = luaL_checkinteger(L, 4);
-  lua_Integer width = luaL_optinteger(L, 5, 5), k;
+  lua_Integer width = luaL_optinteger(L, 5, 5);
   docref r;
-  const uint32_t *st;
-  uint32_t n, p0, p1, l0, r1, x, mb0, mb1, lb0, rb1, b0, b1;
-  luaL_argcheck(L, width >= 0, 5, "width must be >= 0");
+  cp_conc_hit h;
+  cp_conc_win w;
+  cp_window o;
+  cp_err e;
+  luaL_argcheck(L, width >= 0 && width <= UINT32_MAX, 5, "width must be >= 0");
   if (!get_doc(L, c, 2, &r))
     return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
-  n = r.di.tok_count;
-  luaL_argcheck(L, first >= 1 && first <= (lua_Integer)n, 3, "token index out of range");
-  luaL_argcheck(L, last >= first && last <= (lua_Integer)n, 4, "token index out of range");
-  st = cp_seg_stream(r.s);
-  p0 = r.di.tok_start + (uint32_t)first - 1;
-  p1 = r.di.tok_start + (uint32_t)last - 1;
-  /* widen left/right until 'width' words are in */
-  for (l0 = p0, k = 0; l0 > r.di.tok_start && k < width; l0--)
-    if (!cp_seg_type_punct(r.s, st[l0 - 1])) k++;
-  for (r1 = p1, k = 0; r1 + 1 < r.di.tok_start + n && k < width; r1++)
-    if (!cp_seg_type_punct(r.s, st[r1 + 1])) k++;
-  /* and take the punctuation that clings to the last word taken */
-  while (r1 + 1 < r.di.tok_start + n && cp_seg_type_punct(r.s, st[r1 + 1])) {
-    uint32_t e0, e1, f0, f1;
-    if (cp_seg_tok_span(r.s, r1, &e0, &e1) != CP_OK ||
-        cp_seg_tok_span(r.s, r1 + 1, &f0, &f1) != CP_OK || f0 != e1)
-      break;
-    r1++;
-  }
-  if (cp_seg_tok_span(r.s, p0, &mb0, &x) != CP_OK ||
-      cp_seg_tok_span(r.s, p1, &x, &mb1) != CP_OK ||
-      cp_seg_tok_span(r.s, l0, &lb0, &x) != CP_OK ||
-      cp_seg_tok_span(r.s, r1, &x, &rb1) != CP_OK ||
-      lb0 > mb0 || mb0 > mb1 || mb1 > rb1 || rb1 > r.di.textlen)
-    return luaL_error(L, "damaged token spans");
-  b0 = lb0; b1 = mb0;
-  while (b1 > b0 && is_space(r.di.text[b1 - 1])) b1--;
-  lua_pushlstring(L, r.di.text + b0, b1 - b0);
-  lua_pushlstring(L, r.di.text + mb0, mb1 - mb0);
-  b0 = mb1; b1 = rb1;
-  while (b0 < b1 && is_space(r.di.text[b0])) b0++;
-  lua_pushlstring(L, r.di.text + b0, b1 - b0);
-  lua_pushlstring(L, r.di.id, r.di.idlen);
+  luaL_argcheck(L, first >= 1 && first <= (lua_Integer)r.di.tok_count, 3, "token index out of range");
+  luaL_argcheck(L, last >= first && last <= (lua_Integer)r.di.tok_count, 4, "token index out of range");
+  h.doc = r.n;
+  h.start = (uint32_t)first - 1;
+  h.stop = (uint32_t)last;
+  w.unit = CP_CW_WORDS;
+  w.left = w.right = (uint32_t)width;
+  if (cp_conc_window(c, &h, &w, &o, &e) != CP_OK) return cpL_raise(L, &e);
+  lua_pushlstring(L, o.text + o.lb0, o.lb1 - o.lb0);
+  lua_pushlstring(L, o.text + o.mb0, o.mb1 - o.mb0);
+  lua_pushlstring(L, o.text + o.rb0, o.rb1 - o.rb0);
+  lua_pushlstring(L, o.id, o.idlen);
   return 4;
 }
 
@@ -650,6 +632,7 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_query(L);
   cpL_open_stats(L);
   cpL_open_index(L);
+  cpL_open_conc(L);
   cpL_open_shard(L);
   cpL_open_extract(L);
   cpL_open_reuse(L);

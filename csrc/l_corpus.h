@@ -55,9 +55,14 @@ int cpL_open_tok (lua_State *L);
 int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
+int cpL_open_conc (lua_State *L);
 int cpL_open_shard (lua_State *L);
 int cpL_open_extract (lua_State *L);
 int cpL_open_reuse (lua_State *L);
+
+/* l_corpus.c: push a table of a document's metadata (a repeated key
+** becomes a list of its values) */
+void cpL_pushmeta (lua_State *L, const cp_docinfo *di);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

@@ -39,6 +39,10 @@ local function scan(dir, prefix)
   end
 end
 scan("lua/corpus", "corpus")
+-- core.listdir lists files only, so subdirectories are named here
+for _, sub in ipairs{"cli"} do
+  if core.listdir("lua/corpus/" .. sub) then scan("lua/corpus/" .. sub, "corpus." .. sub) end
+end
 
 -- installed beside the rock: the docs, and the man page once there is one
 local copydirs = { '"docs"' }

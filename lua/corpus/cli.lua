@@ -1,81 +1,165 @@
---- corpus.cli: the command-line tool (bin/corpus).  Each command is a
--- few lines over the Lua API; the tool adds argument parsing and
--- aligned, plain-text output.  `corpus help` lists the commands.
+--[[
+corpus.cli -- the command-line tool (bin/corpus).
+
+One argparse parser (Debian's lua-argparse); every subcommand is a
+module lua/corpus/cli/<name>.lua listed in COMMANDS below.  A command
+module returns
+
+  { summary = "one line for `corpus --help`",
+    description = "longer text for `corpus <name> --help`" (optional),
+    setup = function(cmd, cli) ... end,  -- add arguments to cmd
+    run = function(args, cli) ... end }  -- return an exit status
+
+`cli` is this module: the shared options (cli.source, cli.where, ...),
+source loading and output (cli.emit) live here so every command reads
+and writes the same way.
+
+Exit status (like grep and ripgrep): 0 something found / done, 1 nothing
+matched, 2 usage error (unknown flag, bad value, query syntax error),
+3 data or environment error (missing file, damaged index, bad JSON).
+]]
 
 local corpus = require "corpus"
 local compat = require "corpus.compat"
+local argparse = require "argparse"
 
 local io_write, io_stderr = io.write, io.stderr
-local fmt, rep = string.format, string.rep
-local tonumber, ipairs, type = tonumber, ipairs, type
+local fmt, rep, concat = string.format, string.rep, table.concat
+local type, ipairs, pairs, tostring, tonumber = type, ipairs, pairs, tostring, tonumber
+local math_type = compat.math_type
 
 local M = {}
 
-local USAGE = [[
-usage: corpus <command> [options] <source> [arguments]
+--- the subcommands, in the order `corpus --help` lists them
+M.COMMANDS = {
+  "index", "add", "delete", "check", "optimize", "stats", "doc",
+  "count", "kwic", "search", "freq", "ngrams", "collocates",
+  "collocations", "keyness", "dispersion", "lookup", "similar", "reuse",
+  "quotes", "entities", "dates", "numbers", "report",
+}
 
-<source> is an index directory (made by `corpus index`), a JSON Lines
-file, a directory of .txt files, or a text file.
+M.EXIT = {found = 0, none = 1, usage = 2, data = 3}
 
-commands:
-  index <dir> <input>...        build an on-disk index from inputs
-                                (JSON Lines files, .txt directories, files)
-  stats <source>                corpus statistics
-  count <source> <query>        number of matches
-  kwic <source> <query>         concordance (--width N, --limit N)
-  search <source> <query>       ranked documents with snippets (--limit N)
-  freq <source>                 frequency list (--limit N, --layer L, --min N)
-  ngrams <source> <n>           n-grams (--limit N, --min N)
-  collocates <source> <query>   collocates (--window N, --measure M, --limit N)
-  doc <source> <n|id>           one document's text
-  quotes <source>               quotations with speakers (--speaker NAME,
-                                --kind direct|mixed|indirect, --limit N)
-  entities <source>             names with counts (--kind person|org|place|other)
-  dates <source>                dates with TIMEX3 values (--limit N)
-  numbers <source>              numbers with values and units (--limit N)
-  reuse <source> [<other>]      shared passages (--min N, --format tsv|json)
+-- {======================================================================
+-- Failing: commands call cli.usage_error / cli.data_error, which raise a
+-- tagged error caught by main (so nothing in a command calls os.exit).
+-- =======================================================================
 
-options: --language NAME  --layer word|norm|stem  --limit N  --width N
-         --min N  --window N  --measure NAME
-]]
+local Fail = {}
 
-local function die(msg, code)
-  io_stderr:write("corpus: ", msg, "\n")
-  os.exit(code or 1)
-end
+function M.usage_error(msg) error(setmetatable({msg = msg, status = 2}, Fail), 0) end
+function M.data_error(msg) error(setmetatable({msg = msg, status = 3}, Fail), 0) end
 
--- split argv into positional arguments and --options
-local function parse_args(argv)
-  local pos, opt = {}, {}
-  local i = 1
-  while i <= #argv do
-    local a = argv[i]
-    local name, val = a:match("^%-%-([%w_]+)=(.*)$")
-    if name then
-      opt[name] = val
-    elseif a:match("^%-%-[%w_]+$") then
-      name = a:sub(3)
-      i = i + 1
-      if argv[i] == nil then die("option --" .. name .. " needs a value", 2) end
-      opt[name] = argv[i]
-    else
-      pos[#pos + 1] = a
-    end
-    i = i + 1
+--- v, msg, code from the API -> v, or a failure with the right status
+-- (ESYNTAX of a query and EINVAL are the user's arguments: usage)
+function M.check(v, msg, code)
+  if v == nil and msg ~= nil then
+    if code == "ESYNTAX" and not tostring(msg):find("%.jsonl?:%d+:") then M.usage_error(msg) end
+    if code == "EINVAL" then M.usage_error(msg) end
+    M.data_error(msg)
   end
-  return pos, opt
+  return v
 end
 
-local function num(opt, name, default)
-  if opt[name] == nil then return default end
-  local n = tonumber(opt[name])
-  if not n or n ~= math.floor(n) then die("--" .. name .. " needs a whole number", 2) end
-  return compat.tointeger(n)
+-- }======================================================================
+
+-- {======================================================================
+-- Shared options
+-- =======================================================================
+
+local function integer(min)
+  return function(s)
+    local n = compat.tointeger(tonumber(s))
+    if not n then return nil, "a whole number expected, got '" .. s .. "'" end
+    if min and n < min then return nil, ("%d or more expected, got %d"):format(min, n) end
+    return n
+  end
+end
+M.integer = integer
+
+function M.source(cmd)
+  cmd:argument("source", "An index directory, a JSON Lines file, a directory of .txt " ..
+    "files, a text file, or - for JSON Lines on standard input.")
 end
 
-local function is_dir(path)
-  return corpus.core.listdir(path) ~= nil
+function M.where(cmd)
+  cmd:option("--where", "Only documents matching this query (metadata filters: " ..
+    "'year:>=2015', 'country:FRA').")
 end
+
+function M.layer(cmd)
+  cmd:option("--layer", "Token layer: word, norm (default) or stem (or any layer " ..
+    "the corpus has).")
+end
+
+function M.limit(cmd, default)
+  cmd:option("--limit", "At most this many rows (0: all).",
+    tostring(default)):convert(integer(0))
+end
+
+function M.format(cmd)
+  cmd:option("--format", "Output: table (for people), tsv, csv, json or jsonl.", "table")
+    :choices{"table", "tsv", "csv", "json", "jsonl"}
+  cmd:option("-o --output", "Write the output to this file instead of standard output.")
+end
+
+function M.language(cmd)
+  cmd:option("--language", "Stemmer language of an in-memory corpus (default english).")
+end
+
+function M.quiet(cmd)
+  cmd:flag("-q --quiet", "No progress line while loading documents.")
+end
+
+function M.by(cmd, what)
+  cmd:option("--by", what or "One result per group of documents with the same value of this " ..
+    "metadata field (repeat or comma-separate for several fields).")
+    :count("*")
+end
+
+--- the --by fields of args as the API takes them (nil when none)
+function M.by_value(args)
+  local list = {}
+  for _, v in ipairs(args.by or {}) do
+    for f in v:gmatch("[^,]+") do list[#list + 1] = f end
+  end
+  if #list == 0 then return nil end
+  return list
+end
+
+--- the columns of grouped rows: the --by fields first
+function M.by_cols(args, cols)
+  local by = M.by_value(args)
+  if not by then return cols end
+  local out = {}
+  for _, f in ipairs(by) do out[#out + 1] = f end
+  for _, c in ipairs(cols) do out[#out + 1] = c end
+  return out
+end
+
+function M.stop(cmd)
+  cmd:option("--stop", "Stop words to leave out: 'english' (the list in docs/STATS.md), " ..
+    "a file (one word a line) or comma-separated words.")
+end
+
+--- the stop option of args as the API takes it
+function M.stop_value(args)
+  local s = args.stop
+  if s == nil or s == "english" then return s end
+  local f = io.open(s, "rb")
+  if f then f:close() return s end
+  local list = {}
+  for w in s:gmatch("[^,]+") do list[#list + 1] = w end
+  return list
+end
+
+-- }======================================================================
+
+-- {======================================================================
+-- Loading sources, with a progress line on a terminal
+-- =======================================================================
+
+local function is_dir(path) return corpus.core.listdir(path) ~= nil end
 
 local function exists(path)
   local f = io.open(path, "rb")
@@ -83,224 +167,242 @@ local function exists(path)
   return false
 end
 
--- add one input (jsonl file, directory of .txt, plain file) to c
-local function add_input(c, path)
-  local n, msg
-  if is_dir(path) then n, msg = c:add_dir(path)
-  elseif path:match("%.jsonl$") then n, msg = c:add_jsonl(path)
-  else n, msg = c:add_file(path) end
-  if not n then die(msg) end
-  return n
+M.exists = exists
+
+local stderr_tty
+local function stderr_is_tty()
+  if stderr_tty == nil then
+    local r = os.execute("test -t 2")   -- true (5.2+) or 0 (5.1) when it is
+    stderr_tty = r == true or r == 0
+  end
+  return stderr_tty
 end
 
--- open a source: an index directory, or inputs read into memory
-local function open_source(path, opt)
-  if path == nil then die("missing <source>; see `corpus help`", 2) end
-  if is_dir(path) and exists(path .. "/MANIFEST") then
-    local c, msg = corpus.open(path)
-    if not c then die(msg) end
-    return c
+local function clock() return os.time() end
+
+-- a progress reporter over 'total' bytes of text, or a no-op
+local function progress(args, total)
+  if (args and args.quiet) or not stderr_is_tty() then
+    return {step = function() end, done = function() end}
   end
-  local c = corpus.new{language = opt.language}
-  add_input(c, path)
+  local t0 = clock()
+  local p = {}
+  function p.step(docs, bytes)
+    local dt = clock() - t0
+    local mb = bytes / 1e6
+    local line = fmt("corpus: %d documents, %.1f MB", docs, mb)
+    if dt >= 1 then
+      local rate = mb / dt
+      line = line .. fmt(", %.1f MB/s", rate)
+      if total and total > bytes and rate > 0 then
+        local eta = (total - bytes) / 1e6 / rate
+        line = line .. fmt(", ETA %d:%02d", math.floor(eta / 60), math.floor(eta % 60))
+      end
+    end
+    io_stderr:write("\r", line, "\27[K")
+  end
+  function p.done(docs, bytes)
+    p.step(docs, bytes)
+    io_stderr:write("\n")
+  end
+  return p
+end
+
+local BATCH = 500
+
+-- add a list of documents in batches, with progress
+local function add_docs(c, docs, args)
+  local total = 0
+  for _, d in ipairs(docs) do total = total + #d.text end
+  local p = progress(args, total)
+  local bytes = 0
+  for i = 1, #docs, BATCH do
+    local batch = {}
+    for j = i, math.min(i + BATCH - 1, #docs) do
+      batch[#batch + 1] = docs[j]
+      bytes = bytes + #docs[j].text
+    end
+    M.check(c:add_docs(batch))
+    p.step(i + #batch - 1, bytes)
+  end
+  p.done(#docs, bytes)
+  return #docs
+end
+
+--- add one input to c: "-" (JSON Lines on stdin), a .jsonl file, a
+-- directory of .jsonl files (in name order) or else of .txt files, or
+-- one text file; returns the number added
+function M.add_input(c, path, args)
+  if path == "-" then
+    return add_docs(c, M.check(corpus.read_jsonl(io.stdin)), args)
+  elseif is_dir(path) then
+    -- a directory of JSON Lines files (as the shared corpora are), or of .txt
+    local names = corpus.core.listdir(path) or {}
+    local jsonl = {}
+    for _, n in ipairs(names) do if n:match("%.jsonl$") then jsonl[#jsonl + 1] = n end end
+    if #jsonl == 0 then return M.check(c:add_dir(path)) end
+    local docs = {}
+    for _, n in ipairs(jsonl) do
+      for _, d in ipairs(M.check(corpus.read_jsonl(path:gsub("/$", "") .. "/" .. n))) do
+        docs[#docs + 1] = d
+      end
+    end
+    return add_docs(c, docs, args)
+  elseif path:match("%.jsonl$") then
+    return add_docs(c, M.check(corpus.read_jsonl(path)), args)
+  end
+  return (M.check(c:add_file(path)) and 1)
+end
+
+--- open a source: an index directory, or inputs read into memory
+function M.open_source(args)
+  local path = args.source
+  if path ~= "-" and is_dir(path) and exists(path .. "/MANIFEST") then
+    return M.check(corpus.open(path))
+  end
+  if path ~= "-" and not is_dir(path) and not exists(path) then
+    M.data_error(path .. ": No such file or directory")
+  end
+  local c = corpus.new{language = args.language}
+  M.add_input(c, path, args)
   return c
 end
 
-local function check(v, msg)
-  if v == nil then die(msg) end
-  return v
-end
+-- }======================================================================
 
-local commands = {}
+-- {======================================================================
+-- Output
+-- =======================================================================
 
-function commands.index(pos, opt)
-  local dir = pos[1]
-  if not dir or #pos < 2 then die("usage: corpus index <dir> <input>...", 2) end
-  local w, msg
-  if exists(dir .. "/MANIFEST") then w, msg = corpus.open(dir, {write = true})
-  else w, msg = corpus.create(dir, {language = opt.language}) end
-  if not w then die(msg) end
-  local total = 0
-  for i = 2, #pos do total = total + add_input(w, pos[i]) end
-  local ok, cmsg = w:commit()
-  if not ok then die(cmsg) end
-  local st = w:stats()
-  w:close()
-  io_write(fmt("%s: added %d documents; %d documents, %d tokens in all\n",
-    dir, total, st.docs, st.tokens))
-end
+local function ulen(s) return compat.utf8_len(s) or #s end
 
-function commands.stats(pos, opt)
-  local c = open_source(pos[1], opt)
-  local st = check(c:stats())
-  for _, k in ipairs{"docs", "tokens", "words", "punct", "types", "sentences",
-                     "paragraphs", "bytes", "invalid_utf8", "segments"} do
-    io_write(fmt("%-13s %d\n", k, st[k]))
+local function cell(v)
+  if v == nil then return "" end
+  if math_type(v) == "float" then return fmt("%.3f", v) end
+  if type(v) == "table" then
+    local t = {}
+    for i, x in ipairs(v) do t[i] = tostring(x) end
+    return concat(t, "|")
   end
+  return (tostring(v):gsub("%s+", " "))
 end
 
-function commands.count(pos, opt)
-  local c = open_source(pos[1], opt)
-  local n, msg = c:count(pos[2] or "", {layer = opt.layer})
-  io_write(check(n, msg), "\n")
-end
-
--- the last `n` characters of s (UTF-8 aware)
-local function tail(s, n)
-  local len = compat.utf8_len(s) or #s
-  if len <= n then return s end
-  return s:sub(compat.utf8_offset(s, len - n + 1) or 1)
-end
-
-local function head(s, n)
-  local len = compat.utf8_len(s) or #s
-  if len <= n then return s end
-  return s:sub(1, (compat.utf8_offset(s, n + 1) or (#s + 1)) - 1)
-end
-
-local function pad_left(s, n)
-  return rep(" ", n - (compat.utf8_len(s) or #s)) .. s
-end
-
-function commands.kwic(pos, opt)
-  local c = open_source(pos[1], opt)
-  local q = pos[2] or ""
-  local ok, msg = corpus.parse(q, {layer = opt.layer})
-  if not ok then die(msg) end
-  local limit = num(opt, "limit", 50)
-  local shown = 0
-  for k in c:kwic(q, {width = num(opt, "width", 6), layer = opt.layer}) do
-    local left = tail(k.left:gsub("%s+", " "), 40)
-    local right = head(k.right:gsub("%s+", " "), 40)
-    io_write(fmt("%-20s %s  %s  %s\n", head(k.id, 20), pad_left(left, 40),
-      k.match:gsub("%s+", " "), right))
-    shown = shown + 1
-    if shown >= limit then break end
-  end
-end
-
-function commands.search(pos, opt)
-  local c = open_source(pos[1], opt)
-  local r = check(c:search(pos[2] or "", {limit = num(opt, "limit", 10)}))
-  for i, h in ipairs(r.hits) do
-    io_write(fmt("%2d. %-24s %.6g\n    %s\n", i, h.id, h.score,
-      (h.snippet or ""):gsub("%s+", " ")))
-  end
-  io_write(fmt("(%d matching documents)\n", r.total))
-end
-
-local function print_rows(rows, cols)
-  local hdr = {"    #"}
-  for _, col in ipairs(cols) do
-    local v = rows[1] and rows[1][col]
-    hdr[#hdr + 1] = type(v) == "number" and fmt(compat.math_type(v) == "float" and "%12s" or "%10s", col)
-                    or fmt("%-24s", col)
-  end
-  io_write(table.concat(hdr, "  "), "\n")
-  for i, r in ipairs(rows) do
-    local out = {fmt("%5d", i)}
-    for _, col in ipairs(cols) do
-      local v = r[col]
-      if compat.math_type(v) == "float" then out[#out + 1] = fmt("%12.3f", v)
-      elseif type(v) == "number" then out[#out + 1] = fmt("%10d", v)
-      else out[#out + 1] = fmt("%-24s", tostring(v)) end
-    end
-    io_write(table.concat(out, "  "), "\n")
-  end
-end
-
-function commands.freq(pos, opt)
-  local c = open_source(pos[1], opt)
-  local rows = check(c:freq{limit = num(opt, "limit", 25), layer = opt.layer,
-                            min = num(opt, "min", nil)})
-  print_rows(rows, {"term", "count", "rate", "docs"})
-end
-
-function commands.ngrams(pos, opt)
-  local c = open_source(pos[1], opt)
-  local n = tonumber(pos[2] or "")
-  if not n then die("usage: corpus ngrams <source> <n>", 2) end
-  local rows = check(c:ngrams(compat.tointeger(n), {limit = num(opt, "limit", 25),
-                                                  min = num(opt, "min", nil)}))
-  print_rows(rows, {"ngram", "count", "rate", "docs"})
-end
-
-function commands.collocates(pos, opt)
-  local c = open_source(pos[1], opt)
-  local measure = opt.measure or "llr"
-  local rows = check(c:collocates(pos[2] or "", {window = num(opt, "window", 5),
-    measure = measure, limit = num(opt, "limit", 25)}))
-  print_rows(rows, {"term", "obs", "freq", measure})
-end
-
-function commands.doc(pos, opt)
-  local c = open_source(pos[1], opt)
-  local key = pos[2]
-  if key == nil then die("usage: corpus doc <source> <n|id>", 2) end
-  local d = c:doc(compat.tointeger(tonumber(key)) or key)
-  if not d then die("no document " .. key) end
-  io_write(d.text, "\n")
-end
-
-require("corpus.cli_extract")(commands, {
-  open_source = open_source, die = die, check = check, num = num, head = head,
-  print_rows = print_rows })
--- corpus reuse SOURCE [OTHER] [--min N] [--format tsv|json]: passages
--- shared by SOURCE's documents (or found in OTHER), one per line
--- (docs/REUSE.md).  lua/corpus/cli/reuse.lua is the same command for
--- the argparse-based tool.
-function commands.reuse(pos, opt)
-  local cols = {"a_doc", "a_id", "a_start", "a_stop", "b_doc", "b_id", "b_start",
-                "b_stop", "words", "identity", "score", "a_text", "b_text"}
-  if pos[1] == nil or pos[3] ~= nil then
-    die("usage: corpus reuse <source> [<other>] [--min N] [--format tsv|json]", 2)
-  end
-  local format = opt.format or "tsv"
-  if format ~= "tsv" and format ~= "json" then die("--format must be tsv or json", 2) end
-  for k in pairs(opt) do
-    if k ~= "min" and k ~= "format" and k ~= "limit" and k ~= "layer" and k ~= "language" then
-      die("unknown option --" .. k .. " for reuse", 2)
+-- rows as aligned text: numbers right-aligned, text left-aligned
+local function table_text(rows, cols)
+  local width, numeric, cells = {}, {}, {}
+  for j, k in ipairs(cols) do
+    width[j] = ulen(k)
+    numeric[j] = true
+    for _, r in ipairs(rows) do
+      if r[k] ~= nil and type(r[k]) ~= "number" then numeric[j] = false end
     end
   end
-  local c = open_source(pos[1], opt)
-  local other = pos[2] and open_source(pos[2], opt) or nil
-  local rows = check(c:reuse{min = num(opt, "min", nil), limit = num(opt, "limit", nil),
-                             layer = opt.layer, against = other})
-  local out = {}
   for i, r in ipairs(rows) do
-    out[i] = {a_doc = r.a.doc, a_id = r.a.id, a_start = r.a.start, a_stop = r.a.stop,
-              b_doc = r.b.doc, b_id = r.b.id, b_start = r.b.start, b_stop = r.b.stop,
-              words = r.words, identity = r.identity, score = r.score,
-              a_text = r.a.text, b_text = r.b.text}
-  end
-  if format == "json" then
-    io_write(require("cjson").encode(out), "\n")
-    return
-  end
-  io_write(table.concat(cols, "\t"), "\n")
-  for _, r in ipairs(out) do
     local line = {}
-    for j, k in ipairs(cols) do line[j] = (tostring(r[k]):gsub("[\t\r\n]+", " ")) end
-    io_write(table.concat(line, "\t"), "\n")
+    for j, k in ipairs(cols) do
+      local s = cell(r[k])
+      line[j] = s
+      if ulen(s) > width[j] then width[j] = ulen(s) end
+    end
+    cells[i] = line
   end
+  local out = {}
+  local function put(line)
+    local t = {}
+    for j, s in ipairs(line) do
+      local pad = rep(" ", width[j] - ulen(s))
+      t[j] = numeric[j] and pad .. s or (j < #line and s .. pad or s)
+    end
+    out[#out + 1] = concat(t, "  ")
+  end
+  put(cols)
+  for _, line in ipairs(cells) do put(line) end
+  return concat(out, "\n") .. "\n"
 end
 
-function commands.help()
-  io_write(USAGE)
+M.table_text = table_text
+
+--- write rows in args.format to args.output or stdout; returns the
+-- exit status (1 when there are no rows).  cols: the columns, in order.
+function M.emit(rows, cols, args, opts)
+  opts = opts or {}
+  local out = io.stdout
+  if args.output then
+    local f, msg = io.open(args.output, "wb")
+    if not f then M.data_error(msg) end
+    out = f
+  end
+  if args.format == "table" then
+    out:write(opts.table and opts.table(rows) or table_text(rows, cols))
+  else
+    M.check(corpus.write(rows, out, {format = args.format, columns = cols}))
+  end
+  if out ~= io.stdout then out:close() end
+  return #rows > 0 and 0 or 1
 end
 
---- main(argv): run one command; exits non-zero on failure.
+--- the first n rows of rows (all when n is 0 or nil)
+function M.head(rows, n)
+  if not n or n == 0 or #rows <= n then return rows end
+  local t = {}
+  for i = 1, n do t[i] = rows[i] end
+  return t
+end
+
+-- }======================================================================
+
+-- {======================================================================
+-- The parser
+-- =======================================================================
+
+local VERSION = "corpus " .. tostring(corpus.version)
+
+local function build()
+  local p = argparse("corpus", "Index and analyse text corpora: search, concordances, " ..
+    "frequencies, collocations, keyness, dispersion.")
+    :epilog("Run `corpus <command> --help` for a command's options; `man corpus` " ..
+      "for exit status and examples.")
+    :command_target("command")
+    :help_max_width(80)
+  p:flag("--version", "Print the version and exit.")
+    :action(function() io_write(VERSION, "\n") os.exit(0) end)
+  local mods = {}
+  for _, name in ipairs(M.COMMANDS) do
+    local m = require("corpus.cli." .. name)
+    local cmd = p:command(name):summary(m.summary)
+      :description(m.description or m.summary)
+    m.setup(cmd, M)
+    mods[name] = m
+  end
+  return p, mods
+end
+
+-- run the parsed command; returns the exit status
+local function run(argv)
+  local p, mods = build()
+  local usage_err
+  p.error = function(parser, msg)
+    usage_err = parser:get_usage() .. "\n\ncorpus: " .. msg
+    error(setmetatable({msg = usage_err, status = 2, raw = true}, Fail), 0)
+  end
+  local args = p:parse(argv)
+  return mods[args.command].run(args, M)
+end
+
+--- main(argv) -> exit status (bin/corpus exits with it)
 function M.main(argv)
-  local cmd = argv[1]
-  if cmd == nil or cmd == "-h" or cmd == "--help" then cmd = "help" end
-  local f = commands[cmd]
-  if not f then die("unknown command '" .. cmd .. "'; see `corpus help`", 2) end
-  local rest = {}
-  for i = 2, #argv do rest[#rest + 1] = argv[i] end
-  local pos, opt = parse_args(rest)
-  f(pos, opt)
+  local ok, status = pcall(run, argv)
+  if ok then return status or 0 end
+  if getmetatable(status) == Fail then
+    io_stderr:write(status.raw and "" or "corpus: ", status.msg, "\n")
+    return status.status
+  end
+  -- a raised API error: a bad option value given by the user
+  local msg = tostring(status):gsub("^[^:]*%.lua:%d+: ", "")
+  io_stderr:write("corpus: ", msg, "\n")
+  return 2
 end
 
-M.usage = USAGE
+M.version = VERSION
 
 return M

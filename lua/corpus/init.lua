@@ -202,6 +202,66 @@ local function json_meta(obj)
   return meta
 end
 
+-- the documents of the JSON Lines of the open file f, from its current
+-- position to byte 'stop' (nil: the end), numbering lines after
+-- 'lineno' and naming the file 'name' in messages
+-- -> list | nil, msg, "ESYNTAX"
+local function jsonl_docs(f, name, lineno, pos, stop)
+  local docs = {}
+  for line in f:lines() do
+    if stop then   -- the line started at 'pos': past the range?
+      if pos >= stop then break end
+      pos = f:seek("cur")
+    end
+    lineno = lineno + 1
+    if line:find("%S") then
+      local obj, err = json.decode(line)
+      local bad
+      if obj == nil then
+        bad = "malformed JSON: " .. tostring(err)
+      elseif type(obj) ~= "table" or (#obj > 0) then
+        bad = "expected a JSON object"
+      elseif type(obj.text) ~= "string" then
+        bad = "field 'text' must be a string"
+      else
+        local id = obj.id
+        if id == json.null then id = nil end
+        if math_type(id) == "integer" or (type(id) == "number" and id == math.floor(id)) then
+          id = ("%d"):format(id)
+        elseif id ~= nil and (type(id) ~= "string" or id == "") then
+          bad = "field 'id' must be a non-empty string"
+        end
+        if not bad then
+          local meta, merr = json_meta(obj)
+          if merr then bad = merr
+          else docs[#docs + 1] = { id = id, text = obj.text, meta = meta } end
+        end
+      end
+      if bad then
+        return nil, ("%s:%d: %s"):format(name, lineno, bad), "ESYNTAX"
+      end
+    end
+  end
+  return docs
+end
+
+--- corpus.read_jsonl(path | file) -> list of {id =, text =, meta =} |
+-- nil, msg, code: the documents c:add_jsonl would add.  A file handle
+-- (io.stdin) is read to its end and left open.
+function M.read_jsonl(src)
+  if io.type(src) == "file" then
+    return jsonl_docs(src, src == io.stdin and "<stdin>" or tostring(src), 0, 0, nil)
+  end
+  argtype(src, "string", 1, "read_jsonl")
+  local f, msg = io_open(src, "rb")
+  if not f then
+    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
+  end
+  local docs, m, code = jsonl_docs(f, src, 0, 0, nil)
+  f:close()
+  return docs, m, code
+end
+
 --- c:add_jsonl(path [, {offset =, length =, line =}]) -> number added |
 -- nil, msg, code.
 -- One JSON object per line with "text" and optional "id" (a string, or
@@ -242,46 +302,11 @@ function Corpus:add_jsonl(path, opts)
     return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
   end
   if offset > 0 then f:seek("set", offset) end
-  local stop = length and offset + length
-  local docs, pos = {}, offset
-  for line in f:lines() do
-    if stop then   -- the line started at 'pos': past the range?
-      if pos >= stop then break end
-      pos = f:seek("cur")
-    end
-    lineno = lineno + 1
-    if line:find("%S") then
-      local obj, err = json.decode(line)
-      local bad
-      if obj == nil then
-        bad = "malformed JSON: " .. tostring(err)
-      elseif type(obj) ~= "table" or (#obj > 0) then
-        bad = "expected a JSON object"
-      elseif type(obj.text) ~= "string" then
-        bad = "field 'text' must be a string"
-      else
-        local id = obj.id
-        if id == json.null then id = nil end
-        if math_type(id) == "integer" or (type(id) == "number" and id == math.floor(id)) then
-          id = ("%d"):format(id)
-        elseif id ~= nil and (type(id) ~= "string" or id == "") then
-          bad = "field 'id' must be a non-empty string"
-        end
-        if not bad then
-          local meta, merr = json_meta(obj)
-          if merr then bad = merr
-          else docs[#docs + 1] = { id = id, text = obj.text, meta = meta } end
-        end
-      end
-      if bad then
-        f:close()
-        return nil, ("%s:%d: %s"):format(path, lineno, bad), "ESYNTAX"
-      end
-    end
-  end
+  local docs, m, code = jsonl_docs(f, path, lineno, offset, length and offset + length)
   f:close()
-  local first, m, c = self:add_docs(docs)
-  if not first then return nil, ("%s: %s"):format(path, m), c end
+  if not docs then return nil, m, code end
+  local first, m2, c = self:add_docs(docs)
+  if not first then return nil, ("%s: %s"):format(path, m2), c end
   return #docs
 end
 
@@ -313,13 +338,36 @@ M.parse = query.parse
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
+-- (opts.where: only documents passing the filter, as in the statistics;
+-- opts.by: rows per metadata group, see corpus.group)
 -- @tparam string q a query
--- @tparam[opt] table opts `{docs = false, max_matches =, max_expand =}`
--- @treturn int
+-- @tparam[opt] table opts `{docs = false, where =, by =, max_matches =, max_expand =}`
+-- @treturn int (a list of group rows with `by`)
 -- @return nil, message, code ("ESYNTAX", "ELIMIT")
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end
+  if opts and opts.by ~= nil then return self:_count_by(plan, opts) end
+  if opts and opts.where ~= nil then
+    local sel
+    sel, msg, code = self:_where(opts.where, "count")
+    if msg then return nil, msg, code end
+    local list, err, ecode = self:_matches(plan, opts)
+    if not list then return nil, err, ecode end
+    local n, seen = 0, {}
+    for _, m in ipairs(list) do
+      local d = m.doc - 1
+      local byte = sel:byte(math.floor(d / 8) + 1) or 0
+      if math.floor(byte / 2 ^ (d % 8)) % 2 == 1 then
+        if opts.docs then
+          if not seen[m.doc] then seen[m.doc] = true n = n + 1 end
+        else
+          n = n + 1
+        end
+      end
+    end
+    return n
+  end
   return self:_count(plan, opts)
 end
 
@@ -467,5 +515,10 @@ end
 local selection = require("corpus.stats")(Corpus, M)   -- freq, ngrams, ...
 require("corpus.extract")(Corpus, M) -- quotes, entities, dates, numbers
 require("corpus.reuse")(Corpus, selection)            -- c:reuse
+
+require("corpus.conc")(Corpus, M)    -- c:concordance, sort, sample, rows
+require("corpus.group")(Corpus, M)   -- `by` and `stop` on counts and statistics
+M.write = require "corpus.write"     -- rows -> CSV, TSV, JSON, JSON Lines
+require("corpus.report")(M)          -- corpus.report: one HTML file with plots
 
 return M

@@ -56,6 +56,8 @@ Returns bits | nil, msg, code (query syntax errors).
 ]]
 local function selection(self, where, fname)
   if where == nil then return nil end
+  -- a bitmap made by the groups of corpus.group (`by`)
+  if type(where) == "table" and type(where._bits) == "string" then return where._bits end
   if type(where) == "string" then
     local plan, msg, code = plan_of(where)
     if not plan then return nil, msg, code end
@@ -140,6 +142,13 @@ end
 
 return function(Corpus, module)
   if module then module.read_dictionary = M.read_dictionary end
+
+  -- c:_where(where, fname) -> document bitmap | nil (whole corpus) |
+  -- nil, msg, code: the `where` filter as the statistics read it, for
+  -- the other Lua modules (counts, concordances)
+  function Corpus:_where(where, fname)
+    return selection(self, where, fname)
+  end
 
   --- c:freq{layer =, where =, min =, limit =, punct =}
   -- -> rows {term, count, rate (per million tokens), docs}, info

@@ -1,0 +1,31 @@
+--- corpus search SOURCE QUERY: ranked documents.
+return {
+  summary = "Ranked documents (BM25) with snippets.",
+  setup = function(cmd, cli)
+    cli.source(cmd)
+    cmd:argument("query", "The query.")
+    cli.limit(cmd, 10)
+    cmd:option("--offset", "Skip this many ranked documents first.", "0"):convert(cli.integer(0))
+    cli.format(cmd)
+    cli.language(cmd)
+    cli.quiet(cmd)
+  end,
+  run = function(args, cli)
+    local c = cli.open_source(args)
+    local r = cli.check(c:search(args.query, {limit = args.limit == 0 and math.maxinteger or args.limit,
+                                              offset = args.offset}))
+    local rows = {}
+    for i, h in ipairs(r.hits) do
+      rows[i] = {rank = args.offset + i, doc = h.doc, id = h.id, score = h.score,
+                 snippet = (h.snippet or ""):gsub("%s+", " ")}
+    end
+    return cli.emit(rows, {"rank", "id", "score", "snippet", "doc"}, args, {table = function()
+      local out = {}
+      for _, h in ipairs(rows) do
+        out[#out + 1] = ("%2d. %-24s %.6g\n    %s\n"):format(h.rank, h.id, h.score, h.snippet)
+      end
+      out[#out + 1] = ("(%d matching documents)\n"):format(r.total)
+      return table.concat(out)
+    end})
+  end,
+}

@@ -159,6 +159,28 @@ describe("sharded builds on Slurm", function()
     end)
   end)
 
+  describe("the command line", function()
+    it("builds with corpus index --shards 4 --slurm and counts with freq --slurm", function()
+      local out = ("%s/cp_check81_cli_%d"):format(TMP, math.random(1e9))
+      local inputs = table.concat(UN, " ")
+      local text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus index %s %s --shards 4 --slurm --quiet")
+                          :format(conf, out, inputs))
+      assert(ok, text)
+      assert.matches("4 shards; " .. single:stats().docs .. " documents", text)
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus freq %s --slurm --limit 20 --format json")
+                    :format(conf, out))
+      assert(ok, text)
+      local got = require("cjson").decode(text)
+      local want = single:freq{ limit = 20 }
+      assert.are.equal(20, #got)
+      for i = 1, 20 do
+        assert.are.equal(want[i].term, got[i].term)
+        assert.are.equal(want[i].count, got[i].count)
+      end
+      rmrf(out)
+    end)
+  end)
+
   describe("a task cancelled mid-build", function()
     it("leaves no visible index, and a rerun completes it", function()
       local out = ("%s/cp_check81_kill_%d"):format(TMP, math.random(1e9))

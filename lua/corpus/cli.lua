@@ -137,6 +137,29 @@ function M.by_cols(args, cols)
   return out
 end
 
+--- Slurm options shared by the sharded commands (index --shards, freq
+-- --slurm, ngrams --slurm): they go to corpus.shard as they are
+function M.slurm(cmd)
+  cmd:flag("--slurm", "Run the tasks as a Slurm job array (sbatch; SLURM_CONF as for " ..
+    "any Slurm client) instead of local processes.")
+  cmd:option("--partition", "Slurm partition of the job array.")
+  cmd:option("--time", "Slurm time limit of each task (e.g. 30:00).")
+  cmd:option("--mem", "Slurm memory of each task (e.g. 4G).")
+  cmd:option("--retries", "Resubmit a failed task this many times.", "1"):convert(M.integer(0))
+  cmd:option("--jobs", "Local processes at a time (without --slurm).", "2"):convert(M.integer(1))
+end
+
+--- the options table of corpus.shard from parsed Slurm flags
+function M.slurm_value(args)
+  if not args.slurm then
+    for _, k in ipairs{"partition", "time", "mem"} do
+      if args[k] then M.usage_error("--" .. k .. " needs --slurm") end
+    end
+  end
+  return {slurm = args.slurm or nil, partition = args.partition, time = args.time,
+          mem = args.mem, retries = args.retries, jobs = args.jobs}
+end
+
 function M.stop(cmd)
   cmd:option("--stop", "Stop words to leave out: 'english' (the list in docs/STATS.md), " ..
     "a file (one word a line) or comma-separated words.")
@@ -257,7 +280,8 @@ end
 --- open a source: an index directory, or inputs read into memory
 function M.open_source(args)
   local path = args.source
-  if path ~= "-" and is_dir(path) and exists(path .. "/MANIFEST") then
+  if path ~= "-" and is_dir(path)
+     and (exists(path .. "/MANIFEST") or exists(path .. "/SHARDS")) then
     return M.check(corpus.open(path))
   end
   if path ~= "-" and not is_dir(path) and not exists(path) then

@@ -10,11 +10,35 @@ return {
   setup = function(cmd, cli)
     cmd:argument("dir", "The index directory.")
     cmd:argument("inputs", "Inputs to add."):args("+")
+    cmd:option("--shards", "Build a sharded index of this many shards, one task each " ..
+      "(local processes, or a Slurm job array with --slurm; docs/SCALE.md). A rerun " ..
+      "builds only what is missing."):convert(cli.integer(1))
+    cli.slurm(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
   end,
   run = function(args, cli)
     local dir = args.dir
+    if args.shards then
+      if cli.exists(dir .. "/MANIFEST") then
+        cli.usage_error(dir .. ": an ordinary index; --shards builds a new sharded one")
+      end
+      for _, input in ipairs(args.inputs) do
+        if input == "-" then cli.usage_error("--shards reads files, not standard input") end
+      end
+      local o = cli.slurm_value(args)
+      o.out, o.inputs, o.shards, o.language = dir, args.inputs, args.shards, args.language
+      local c = cli.check(corpus.build_sharded(o))
+      local st = cli.check(c:stats())
+      local n = #c:shards()
+      c:close()
+      io.write(("%s: %d shards; %d documents, %d tokens in all\n")
+        :format(dir, n, st.docs, st.tokens))
+      return 0
+    end
+    if args.slurm or args.partition or args.time or args.mem then
+      cli.usage_error("--slurm, --partition, --time and --mem need --shards")
+    end
     local w
     if cli.exists(dir .. "/MANIFEST") then w = cli.check(corpus.open(dir, {write = true}))
     else w = cli.check(corpus.create(dir, {language = args.language})) end

@@ -334,7 +334,7 @@ describe("corpus reuse (command line)", function()
     return out, code
   end
   it("prints one TSV line per passage, with byte spans", function()
-    local out, status = run(SEEDS .. " --min 20")
+    local out, status = run(SEEDS .. " --min 20 --format tsv")
     assert.are.equal(0, status)
     local lines = {}
     for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
@@ -358,7 +358,7 @@ describe("corpus reuse (command line)", function()
   it("refuses unknown flags and formats", function()
     local out, status = run(SEEDS .. " --minimum 3")
     assert.are.equal(2, status)
-    assert.truthy(out:find("unknown option --minimum", 1, true))
+    assert.truthy(out:find("unknown option '--minimum'", 1, true))
     out, status = run(SEEDS .. " --format xml")
     assert.are.equal(2, status)
   end)

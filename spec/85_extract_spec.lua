@@ -161,7 +161,8 @@ describe("corpus.dates", function()
 
   it("reads the communiqué's dates (anchor: its day, 2021-03-30)", function()
     assert.are.same({
-      { "today", "DATE", "2021-03-30" }, { "June 4, 2020", "DATE", "2020-06-04" },
+      { "today's", "DATE", "2021-03-30" }, { "today", "DATE", "2021-03-30" },
+      { "June 4, 2020", "DATE", "2020-06-04" },
       { "recent months", "DATE", "PAST_REF" }, { "January 21", "DATE", "2021-01-21" },
       { "2021", "DATE", "2021" }, { "February 18", "DATE", "2021-02-18" },
       { "November 10, 2020", "DATE", "2020-11-10" },
@@ -241,6 +242,26 @@ describe("bad input", function()
     assert.is_true(os.clock() - t0 < 30)
   end)
 
+  it("survives random mixes of marks, apostrophes, digits and names", function()
+    local bits = { "\226\128\156", "\226\128\157", "\226\128\152", "\226\128\153", "\"", "'",
+                   " ", "\n\n", "\n    ", ",", ".", "said", "he", "John", "Smith", "Inc", "of",
+                   "1,00,000", "10.000.000", "February", "30", "1987", "last", "year", "$", "%",
+                   "\255", "\0", "Al-Hol", "Daesh/ISIS", "according", "to", "mid-", "-" }
+    local seed = 12345
+    local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n + 1 end
+    for _ = 1, 300 do
+      local t = {}
+      for i = 1, rnd(80) do t[i] = bits[rnd(#bits)] end
+      local text = table.concat(t, rnd(2) == 1 and " " or "")
+      for _, f in ipairs{ corpus.quotes, corpus.entities, corpus.dates, corpus.numbers } do
+        for _, r in ipairs(f(text, { anchor = "2021-04-05" })) do
+          local a, b = r.start or r.parts[1].start, r.stop or r.parts[#r.parts].stop
+          assert.is_true(a >= 1 and b <= #text and a <= b + 1)
+        end
+      end
+    end
+  end)
+
   it("rejects what is not text", function()
     assert.has_error(function() corpus.quotes(nil) end)
     assert.has_error(function() corpus.entities({}) end)
@@ -265,5 +286,38 @@ describe("c:quotes and friends on a corpus", function()
     assert.are.equal(2, #c:entities(nil, { kind = "person", limit = 2 }))
     c:close()
     assert.has_error(function() c:quotes() end, "attempt to use a closed corpus")
+  end)
+end)
+
+describe("bin/corpus quotes / entities / dates", function()
+  local sh = require "sh"
+  local function run(args)
+    local _, out, code = sh.run(sh.LUA .. " bin/corpus " .. args)
+    return out, code
+  end
+
+  it("lists a speaker's quotes", function()
+    local out, rc = run("quotes " .. SEEDS .. " --speaker 'John Godfrey'")
+    assert.are.equal(0, rc)
+    local n = 0
+    for line in out:gmatch("[^\n]+") do
+      n = n + 1
+      assert.truthy(line:find("John Godfrey", 1, true))
+    end
+    assert.are.equal(5, n)
+  end)
+
+  it("counts names of a kind and lists dates", function()
+    local out, rc = run("entities " .. SEEDS .. " --kind person")
+    assert.are.equal(0, rc)
+    assert.truthy(out:find("John Godfrey%s+person%s+3%s+1"))
+    out = run("dates " .. SEEDS .. " --limit 1")
+    assert.truthy(out:find("DATE%s+2019%s+2019"))
+  end)
+
+  it("rejects an unknown option", function()
+    local out, rc = run("quotes " .. SEEDS .. " --speeker x")
+    assert.are_not.equal(0, rc)
+    assert.truthy(out:find("unknown option --speeker", 1, true))
   end)
 end)

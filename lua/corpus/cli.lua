@@ -28,6 +28,11 @@ commands:
   ngrams <source> <n>           n-grams (--limit N, --min N)
   collocates <source> <query>   collocates (--window N, --measure M, --limit N)
   doc <source> <n|id>           one document's text
+  quotes <source>               quotations with speakers (--speaker NAME,
+                                --kind direct|mixed|indirect, --limit N)
+  entities <source>             names with counts (--kind person|org|place|other)
+  dates <source>                dates with TIMEX3 values (--limit N)
+  numbers <source>              numbers with values and units (--limit N)
   reuse <source> [<other>]      shared passages (--min N, --format tsv|json)
 
 options: --language NAME  --layer word|norm|stem  --limit N  --width N
@@ -237,6 +242,9 @@ function commands.doc(pos, opt)
   io_write(d.text, "\n")
 end
 
+require("corpus.cli_extract")(commands, {
+  open_source = open_source, die = die, check = check, num = num, head = head,
+  print_rows = print_rows })
 -- corpus reuse SOURCE [OTHER] [--min N] [--format tsv|json]: passages
 -- shared by SOURCE's documents (or found in OTHER), one per line
 -- (docs/REUSE.md).  lua/corpus/cli/reuse.lua is the same command for

@@ -199,8 +199,10 @@ static int cache_words (rstate *st, uint64_t ntok, cp_err *err) {
       st->coff = saved;
     }
     if (rc != CP_OK) { free(w.hbuf); free(w.tbuf); return rc; }
-    memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
-    memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
+    if (w.n > 0) {
+      memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
+      memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
+    }
     off += w.n;
   }
   st->coff[st->nd] = off;
@@ -554,7 +556,7 @@ static size_t drop_shadowed (cand *v, size_t n, uint32_t min) {
         && (double)c->same >= CP_REUSE_MIN_IDENTITY * (double)c->cols)
       v[m++] = *c;
   }
-  qsort(v, m, sizeof(cand), cmp_cand_score);
+  if (m > 1) qsort(v, m, sizeof(cand), cmp_cand_score);
   n = m;
   m = 0;
   for (i = 0; i < n; i++) {
@@ -652,7 +654,7 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
     st->ncd++;
     if (over_work(st, err)) return CP_ELIMIT;
   }
-  qsort(st->cd, st->ncd, sizeof(cand), cmp_cand);
+  if (st->ncd > 1) qsort(st->cd, st->ncd, sizeof(cand), cmp_cand);
   m = join_cands(st->cd, st->ncd, &st->cost);
   m = drop_shadowed(st->cd, m, st->o->min);
   for (i = 0; i < m; i++) {
@@ -688,7 +690,7 @@ static int seed_passages (rstate *st, cp_err *err) {
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
-  qsort(st->s, st->ns, sizeof(seed), cmp_seed);
+  if (st->ns > 1) qsort(st->s, st->ns, sizeof(seed), cmp_seed);
   for (i = 0; i < st->ns; i = j) {
     for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
                     && st->s[j].b == st->s[i].b; j++) {}
@@ -841,7 +843,8 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
       rc = run_split(&st, 0, st.nd, nwords, err);
     }
   }
-  if (rc == CP_OK) qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
+  if (rc == CP_OK && out->n > 1)
+    qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
 done:
   nseg = (uint32_t)(st.nseg0 + st.nseg1);
   if (st.th != NULL)

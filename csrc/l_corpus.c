@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "conllu.h"
 #include "tok.h"
 #include "analysis.h"
 
@@ -315,6 +316,54 @@ static int corpus_add (lua_State *L) {
   return 1;
 }
 
+/*
+** c:add_conllu_text(text, defid [, meta]) -> number of documents added,
+** or nil, msg, code.  The CoNLL-U reader is csrc/conllu.c; 'meta' (a
+** table of strings, numbers, booleans or lists of them) goes to every
+** document.  All-or-nothing.
+*/
+static int corpus_add_conllu_text (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len, dl, nmeta = 0, mi = 0, nd;
+  const char *text = luaL_checklstring(L, 2, &len);
+  const char *defid = luaL_checklstring(L, 3, &dl);
+  cp_meta *meta;
+  cp_err e;
+  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
+  if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 4)) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        return luaL_error(L, "metadata keys must be strings");
+      nmeta += lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 1;
+      lua_pop(L, 1);
+    }
+  }
+  meta = (cp_meta *)lua_newuserdatauv(L, sizeof(cp_meta) * (nmeta ? nmeta : 1), 0);
+  if (nmeta > 0) {
+    lua_pushnil(L);
+    while (lua_next(L, 4)) {
+      size_t kl;
+      const char *k = lua_tolstring(L, -2, &kl);
+      if (lua_istable(L, -1)) {
+        lua_Integer j, m = luaL_len(L, -1);
+        for (j = 1; j <= m && mi < nmeta; j++) {
+          lua_rawgeti(L, -1, j);
+          meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+          lua_pop(L, 1);   /* anchored in the table */
+        }
+      }
+      else if (mi < nmeta) meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+      lua_pop(L, 1);
+    }
+  }
+  if (cp_corpus_add_conllu(c, text, len, defid, dl, meta, mi, &nd, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)nd);
+  return 1;
+}
+
 static int corpus_flush (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_err e;
@@ -600,6 +649,77 @@ static int corpus_find (lua_State *L) {
 /* }================================================================ */
 
 
+/*
+** c:layers() -> {{name=, kind="word"|"derived"|"stored", types=, tokens=}, ...}
+** c:spans()  -> {{name=, count=, keys={...}}, ...}
+** What the corpus holds, by name, counted over live documents.
+*/
+static int corpus_layers (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_layerinfo *v;
+  size_t n, i;
+  cp_err e;
+  if (cp_corpus_layers(c, &v, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 4);
+    lua_pushlstring(L, v[i].name, v[i].namelen);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, cp_layer_kind_name(v[i].kind));
+    lua_setfield(L, -2, "kind");
+    SETINT("types", v[i].types);
+    SETINT("tokens", v[i].tokens);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  free(v);   /* nothing above raises but out of memory in Lua itself */
+  return 1;
+}
+
+/* c:_layer_set() -> {lemma = true, ...}: the stored layers' names, for
+** the query parser (no counting) */
+static int corpus_layer_set (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t i, l;
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_newtable(L);
+  for (i = 0; i < cp_corpus_nsegs(c); i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    for (l = CP_NLAYERS; l < cp_seg_nlayers(s); l++) {
+      size_t len;
+      const char *nm = cp_seg_layer_name(s, l, &len);
+      lua_pushlstring(L, nm, len);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, -3);
+    }
+  }
+  return 1;
+}
+
+static int corpus_spans (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_spansetinfo *v;
+  size_t n, i, k;
+  cp_err e;
+  if (cp_corpus_spansets(c, &v, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 3);
+    lua_pushlstring(L, v[i].name, v[i].namelen);
+    lua_setfield(L, -2, "name");
+    SETINT("count", v[i].spans);
+    lua_createtable(L, (int)v[i].nkeys, 0);
+    for (k = 0; k < v[i].nkeys; k++) {
+      lua_pushlstring(L, v[i].keys[k].s, v[i].keys[k].n);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "keys");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  cp_spansets_free(v, n);
+  return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {
   {"close", corpus_gc},
   {"isclosed", corpus_isclosed},
@@ -607,6 +727,10 @@ static const luaL_Reg corpus_methods[] = {
   {"add_docs", corpus_add},
   {"flush", corpus_flush},
   {"stats", corpus_stats},
+  {"layers", corpus_layers},
+  {"_layer_set", corpus_layer_set},
+  {"add_conllu_text", corpus_add_conllu_text},
+  {"spans", corpus_spans},
   {"doc", corpus_doc},
   {"ndocs", corpus_ndocs},
   {"find", corpus_find},

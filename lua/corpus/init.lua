@@ -122,6 +122,23 @@ function Corpus:add_file(path, meta)
   return self:add_docs{ { id = basename_noext(path), text = text, meta = meta } }
 end
 
+--- c:add_conllu(path [, meta]) -> number of documents added | nil, msg,
+-- code.  CoNLL-U (Universal Dependencies): one document per "# newdoc"
+-- (the file name when there is none), layers lemma, upos, xpos, feats,
+-- deprel, head, sentences as span set s (sent_id), paragraphs as p;
+-- all or nothing (docs/FORMAT.md, csrc/conllu.h).
+function Corpus:add_conllu(path, meta)
+  check_open(self, "add_conllu")
+  argtype(path, "string", 1, "add_conllu")
+  argtype(meta, "table", 2, "add_conllu", true)
+  local text, msg, code = read_file(path)
+  if not text then return nil, msg, code end
+  local n
+  n, msg, code = self:add_conllu_text(text, basename_noext(path), meta)
+  if not n then return nil, path .. ": " .. msg, code end
+  return n
+end
+
 -- a shell-style glob ("*.txt", "doc-??.md") as an anchored Lua pattern
 local function glob_pattern(glob)
   local p = glob:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0")
@@ -244,7 +261,9 @@ local function plan_of(self, q, opts, fname)
   check_open(self, fname)
   argtype(q, "string", 1, fname, false, 3)
   argtype(opts, "table", 2, fname, true, 3)
-  return query.parse(q, opts)
+  local layers = self:_layer_set()   -- stored layers: lemma, upos, ...
+  if not layers then layers = {} end
+  return query.parse(q, opts, layers)
 end
 
 --- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"

@@ -43,6 +43,7 @@ struct cp_conllu {
   sref *val;      size_t capval;            /* NL per token */
   cspan *sp;      size_t nsp, capsp;
   cdoc *doc;      size_t ndoc, capdoc;
+  size_t openp;                             /* open paragraph span + 1, 0: none */
   /* the output, made by cp_conllu_docs */
   cp_docin *di;  cp_tokdoc *td;  cp_layerin *li;
   const char **vp;  size_t *vl;
@@ -157,6 +158,7 @@ static int new_doc (cp_conllu *cu, sref id, cp_err *err) {
   d->sp0 = cu->nsp;
   d->text0 = cu->text.n;
   d->id = id;
+  cu->openp = 0;
   return CP_OK;
 }
 
@@ -334,12 +336,10 @@ static int do_sentence (cp_conllu *cu, sent *st, unit **ub, size_t *ucap,
     sref none = {0, 0, 0};
     if (!add_span(cu, 'p', (uint32_t)base, (uint32_t)(base + nw), none, 0))
       return OOM();
+    cu->openp = cu->nsp;
   }
-  else if (d->nsp > 0) {   /* extend the document's open paragraph */
-    size_t j;
-    for (j = cu->nsp; j-- > d->sp0; )
-      if (cu->sp[j].set == 'p') { cu->sp[j].end = (uint32_t)(base + nw); break; }
-  }
+  else if (cu->openp > 0)   /* extend the document's open paragraph */
+    cu->sp[cu->openp - 1].end = (uint32_t)(base + nw);
   *parstart = 0;
   return CP_OK;
 }

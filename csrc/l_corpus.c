@@ -20,6 +20,7 @@
 
 #include "l_corpus.h"
 #include "conllu.h"
+#include "vrt.h"
 #include "tok.h"
 #include "analysis.h"
 
@@ -317,25 +318,19 @@ static int corpus_add (lua_State *L) {
 }
 
 /*
-** c:add_conllu_text(text, defid [, meta]) -> number of documents added,
-** or nil, msg, code.  The CoNLL-U reader is csrc/conllu.c; 'meta' (a
-** table of strings, numbers, booleans or lists of them) goes to every
-** document.  All-or-nothing.
+** The metadata table at 'idx' (none/nil: no fields) as cp_meta records
+** in a userdata pushed on the stack (strings stay anchored in the
+** table); *n gets the number of fields.  Lists become repeated fields.
 */
-static int corpus_add_conllu_text (lua_State *L) {
-  cp_corpus *c = cpL_checkcorpus(L, 1);
-  size_t len, dl, nmeta = 0, mi = 0, nd;
-  const char *text = luaL_checklstring(L, 2, &len);
-  const char *defid = luaL_checklstring(L, 3, &dl);
+static cp_meta *meta_table (lua_State *L, int idx, size_t *n) {
+  size_t nmeta = 0, mi = 0;
   cp_meta *meta;
-  cp_err e;
-  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
-  if (!lua_isnoneornil(L, 4)) {
-    luaL_checktype(L, 4, LUA_TTABLE);
+  if (!lua_isnoneornil(L, idx)) {
+    luaL_checktype(L, idx, LUA_TTABLE);
     lua_pushnil(L);
-    while (lua_next(L, 4)) {
+    while (lua_next(L, idx)) {
       if (lua_type(L, -2) != LUA_TSTRING)
-        return luaL_error(L, "metadata keys must be strings");
+        luaL_error(L, "metadata keys must be strings");
       nmeta += lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 1;
       lua_pop(L, 1);
     }
@@ -343,7 +338,7 @@ static int corpus_add_conllu_text (lua_State *L) {
   meta = (cp_meta *)lua_newuserdatauv(L, sizeof(cp_meta) * (nmeta ? nmeta : 1), 0);
   if (nmeta > 0) {
     lua_pushnil(L);
-    while (lua_next(L, 4)) {
+    while (lua_next(L, idx)) {
       size_t kl;
       const char *k = lua_tolstring(L, -2, &kl);
       if (lua_istable(L, -1)) {
@@ -351,14 +346,67 @@ static int corpus_add_conllu_text (lua_State *L) {
         for (j = 1; j <= m && mi < nmeta; j++) {
           lua_rawgeti(L, -1, j);
           meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
-          lua_pop(L, 1);   /* anchored in the table */
+          lua_pop(L, 1);
         }
       }
       else if (mi < nmeta) meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
       lua_pop(L, 1);
     }
   }
-  if (cp_corpus_add_conllu(c, text, len, defid, dl, meta, mi, &nd, &e) != CP_OK)
+  *n = mi;
+  return meta;
+}
+
+/*
+** c:add_conllu_text(text, defid [, meta]) -> number of documents added,
+** or nil, msg, code.  The CoNLL-U reader is csrc/conllu.c; 'meta' goes
+** to every document.  All-or-nothing.
+*/
+static int corpus_add_conllu_text (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len, dl, nmeta, nd;
+  const char *text = luaL_checklstring(L, 2, &len);
+  const char *defid = luaL_checklstring(L, 3, &dl);
+  cp_meta *meta;
+  cp_err e;
+  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
+  meta = meta_table(L, 4, &nmeta);
+  if (cp_corpus_add_conllu(c, text, len, defid, dl, meta, nmeta, &nd, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)nd);
+  return 1;
+}
+
+/*
+** c:add_vrt_text(text, defid, columns [, meta]) -> number of documents
+** added, or nil, msg, code (csrc/vrt.c).  All-or-nothing.
+*/
+static int corpus_add_vrt_text (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len, dl, nmeta, nd, nc, i;
+  const char *text = luaL_checklstring(L, 2, &len);
+  const char *defid = luaL_checklstring(L, 3, &dl);
+  const char **cols;
+  size_t *cl;
+  cp_meta *meta;
+  cp_err e;
+  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
+  luaL_checktype(L, 4, LUA_TTABLE);
+  nc = (size_t)luaL_len(L, 4);
+  luaL_argcheck(L, nc > 0 && nc <= 32, 4, "1 to 32 column names expected");
+  cols = (const char **)lua_newuserdatauv(L, nc * sizeof(char *), 0);
+  cl = (size_t *)lua_newuserdatauv(L, nc * sizeof(size_t), 0);
+  for (i = 0; i < nc; i++) {
+    lua_rawgeti(L, 4, (lua_Integer)i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "bad argument #4 to 'add_vrt_text' (column %d "
+                        "must be a string)", (int)i + 1);
+    cols[i] = lua_tolstring(L, -1, &cl[i]);
+    lua_pop(L, 1);   /* anchored in the table */
+  }
+  meta = meta_table(L, 5, &nmeta);
+  if (cp_corpus_add_vrt(c, text, len, defid, dl, cols, cl, nc, meta, nmeta,
+                        &nd, &e) != CP_OK)
     return cpL_fail(L, &e);
   lua_pushinteger(L, (lua_Integer)nd);
   return 1;
@@ -654,25 +702,50 @@ static int corpus_find (lua_State *L) {
 ** c:spans()  -> {{name=, count=, keys={...}}, ...}
 ** What the corpus holds, by name, counted over live documents.
 */
+#define BOX_SCHEMA "corpus.schemabox"
+
+/* the malloc'd listings of c:layers() / c:spans() until copied to Lua */
+typedef struct schemabox {
+  cp_layerinfo *l;
+  cp_spansetinfo *s;
+  size_t ns;
+} schemabox;
+
+static int schemabox_gc (lua_State *L) {
+  schemabox *b = (schemabox *)luaL_checkudata(L, 1, BOX_SCHEMA);
+  free(b->l);
+  cp_spansets_free(b->s, b->ns);
+  b->l = NULL;
+  b->s = NULL;
+  return 0;
+}
+
+static schemabox *new_schemabox (lua_State *L) {
+  schemabox *b = (schemabox *)lua_newuserdatauv(L, sizeof(schemabox), 0);
+  memset(b, 0, sizeof(*b));
+  cpL_gcmeta(L, BOX_SCHEMA, schemabox_gc);
+  luaL_setmetatable(L, BOX_SCHEMA);
+  return b;
+}
+
 static int corpus_layers (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
-  cp_layerinfo *v;
+  schemabox *b = new_schemabox(L);
   size_t n, i;
   cp_err e;
-  if (cp_corpus_layers(c, &v, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_layers(c, &b->l, &n, &e) != CP_OK) return cpL_fail(L, &e);
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
     lua_createtable(L, 0, 4);
-    lua_pushlstring(L, v[i].name, v[i].namelen);
+    lua_pushlstring(L, b->l[i].name, b->l[i].namelen);
     lua_setfield(L, -2, "name");
-    lua_pushstring(L, cp_layer_kind_name(v[i].kind));
+    lua_pushstring(L, cp_layer_kind_name(b->l[i].kind));
     lua_setfield(L, -2, "kind");
-    SETINT("types", v[i].types);
-    SETINT("tokens", v[i].tokens);
+    SETINT("types", b->l[i].types);
+    SETINT("tokens", b->l[i].tokens);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  free(v);   /* nothing above raises but out of memory in Lua itself */
-  return 1;
+  return 1;   /* the box is freed by the collector */
 }
 
 /* c:_layer_set() -> {lemma = true, ...}: the stored layers' names, for
@@ -698,25 +771,26 @@ static int corpus_layer_set (lua_State *L) {
 
 static int corpus_spans (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
-  cp_spansetinfo *v;
+  schemabox *b = new_schemabox(L);
   size_t n, i, k;
   cp_err e;
-  if (cp_corpus_spansets(c, &v, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_spansets(c, &b->s, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  b->ns = n;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
+    const cp_spansetinfo *v = &b->s[i];
     lua_createtable(L, 0, 3);
-    lua_pushlstring(L, v[i].name, v[i].namelen);
+    lua_pushlstring(L, v->name, v->namelen);
     lua_setfield(L, -2, "name");
-    SETINT("count", v[i].spans);
-    lua_createtable(L, (int)v[i].nkeys, 0);
-    for (k = 0; k < v[i].nkeys; k++) {
-      lua_pushlstring(L, v[i].keys[k].s, v[i].keys[k].n);
+    SETINT("count", v->spans);
+    lua_createtable(L, (int)v->nkeys, 0);
+    for (k = 0; k < v->nkeys; k++) {
+      lua_pushlstring(L, v->keys[k].s, v->keys[k].n);
       lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "keys");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  cp_spansets_free(v, n);
   return 1;
 }
 
@@ -730,6 +804,7 @@ static const luaL_Reg corpus_methods[] = {
   {"layers", corpus_layers},
   {"_layer_set", corpus_layer_set},
   {"add_conllu_text", corpus_add_conllu_text},
+  {"add_vrt_text", corpus_add_vrt_text},
   {"spans", corpus_spans},
   {"doc", corpus_doc},
   {"ndocs", corpus_ndocs},

@@ -23,6 +23,13 @@
 **
 ** Lexicons are sorted bytewise, so ids are ranks and a prefix is a
 ** contiguous id range (cp_seg_lex_range).
+**
+** Format 2 names everything: besides word/norm/stem a segment may hold
+** stored layers (own lexicon, ids and postings: lemma, upos, any
+** imported column) and span sets (named [start, end) token ranges with
+** attributes; "s" and "p" always).  Both are read by name through the
+** accessors below, so their bytes can change (compression, per-block
+** checksums) without touching the readers.
 */
 #ifndef CP_SEG_H
 #define CP_SEG_H

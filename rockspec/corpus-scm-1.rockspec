@@ -78,6 +78,7 @@ build = {
         "csrc/tok.c",
         "csrc/unitab.c",
         "csrc/utf8.c",
+        "csrc/vrt.c",
         -- SOURCES END
       },
       defines = { "_GNU_SOURCE" },

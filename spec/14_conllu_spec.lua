@@ -34,7 +34,7 @@ end
 -- a recount from the file: documents, sentences, words, and per word
 -- its columns; multiword token forms by the words they cover
 local function recount(text)
-  local r = { docs = 0, sents = 0, words = 0, be_aux = 0, propn = 0,
+  local r = { docs = 0, sents = 0, words = 0, be_aux = 0, propn = 0, go = 0,
               propn_runs = 0, forms = {}, surface = {} }
   local in_sent, prev_propn = false, false
   local mwt_form, mwt_end, id_in = nil, 0, 0
@@ -56,6 +56,7 @@ local function recount(text)
         r.forms[#r.forms + 1] = c[2]
         r.surface[#r.surface + 1] = (id_in <= mwt_end) and mwt_form or c[2]
         if c[3] == "be" and c[4] == "AUX" then r.be_aux = r.be_aux + 1 end
+        if c[3] == "go" then r.go = r.go + 1 end
         local propn = c[4] == "PROPN"
         if propn then r.propn = r.propn + 1 end
         if propn and not prev_propn then r.propn_runs = r.propn_runs + 1 end
@@ -109,6 +110,22 @@ describe("c:add_conllu on UD English EWT dev", function()
     -- maximal runs are not what + counts (every run of every length
     -- is a match), but every run start is one
     assert.is_true(c:count('[upos="PROPN"]+') >= want.propn)
+  end)
+
+  it("takes plain terms on the layer given to kwic and count", function()
+    local k = 0
+    for m in c:kwic("go", { layer = "lemma", width = 2 }) do
+      k = k + 1
+      assert.is_string(m.match)
+    end
+    assert.is_true(want.go > 0)
+    assert.are.equal(want.go, k)
+    assert.are.equal(want.go, c:count("lemma:go"))
+    local n, msg, code = c:count('[lemmx="go"]')
+    assert.is_nil(n)
+    assert.are.equal("ESYNTAX", code)
+    assert.matches("unknown layer 'lemmx' %(this corpus has: word, norm, stem, ", msg)
+    assert.has_error(function() c:freq{ layer = "lemmx" } end)
   end)
 
   it("slices every token's byte span to its form", function()
@@ -193,6 +210,25 @@ describe("layers and span sets through an index's life", function()
     assert.are.same(before, snap(r))
     assert(r:check())
     r:close()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+end)
+
+describe("corpus index with a CoNLL-U file", function()
+  if not have(FILE) then
+    pending("needs " .. FILE)
+    return
+  end
+  it("builds an index whose layers answer queries", function()
+    local dir = tmpfile("cli")
+    local p = io.popen("bin/corpus index " .. dir .. " " .. FILE .. " 2>&1")
+    local out = p:read("a")
+    local ok = p:close()
+    assert.is_true(ok, out)
+    local c = assert(corpus.open(dir))
+    assert.are.equal(318, c:stats().docs)
+    assert.are.equal(929, c:count('[lemma="be" & upos="AUX"]'))
+    c:close()
     os.execute("rm -rf '" .. dir .. "'")
   end)
 end)

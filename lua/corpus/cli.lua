@@ -76,11 +76,14 @@ local function exists(path)
   return false
 end
 
--- add one input (jsonl file, directory of .txt, plain file) to c
+-- add one input (jsonl, CoNLL-U or VRT file, directory of .txt, plain
+-- file) to c
 local function add_input(c, path)
   local n, msg
   if is_dir(path) then n, msg = c:add_dir(path)
   elseif path:match("%.jsonl$") then n, msg = c:add_jsonl(path)
+  elseif path:match("%.conllu$") then n, msg = c:add_conllu(path)
+  elseif path:match("%.vrt$") then n, msg = c:add_vrt(path)
   else n, msg = c:add_file(path) end
   if not n then die(msg) end
   return n

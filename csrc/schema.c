@@ -29,7 +29,9 @@ static size_t find_name (const cp_layerinfo *v, size_t n, const char *s,
   return n;
 }
 
-/* distinct types and tokens of layer 'name' over the live documents */
+/* distinct types and tokens of layer 'name' over the live documents; a
+** token whose value is the empty string has none (stored layers give
+** it to tokens of documents that did not bring the layer) */
 static int count_layer (cp_corpus *c, cp_layerinfo *li) {
   size_t si, ns = cp_corpus_nsegs(c), nref = 0, capref = 0, i;
   cp_strref *refs = NULL;
@@ -39,18 +41,23 @@ static int count_layer (cp_corpus *c, cp_layerinfo *li) {
     int64_t l = cp_seg_layer(s, li->name, li->namelen);
     uint32_t nt, d, nd = cp_seg_ndocs(s), k;
     uint8_t *seen;
+    int empty0;
     if (l < 0) continue;
     nt = cp_seg_ntypes(s, (int)l);
     if ((seen = (uint8_t *)calloc((size_t)nt + 1, 1)) == NULL) goto oom;
+    {
+      size_t z;
+      empty0 = nt > 0 && cp_seg_type(s, (int)l, 0, &z) != NULL && z == 0;
+    }
     for (d = 0; d < nd; d++) {
       cp_docinfo di;
       uint32_t p;
       if (cp_corpus_is_deleted(c, si, d) || cp_seg_doc(s, d, &di) != CP_OK)
         continue;
-      tokens += di.tok_count;
       for (p = di.tok_start; p < di.tok_start + di.tok_count; p++) {
         uint32_t v = cp_seg_value(s, (size_t)l, p);
-        if (v < nt) seen[v] = 1;
+        /* the empty string is "no value" (a document without the layer) */
+        if (v < nt && (v != 0 || !empty0)) { seen[v] = 1; tokens++; }
       }
     }
     for (k = 0; k < nt; k++) {

@@ -289,6 +289,10 @@ static int stored_view (cp_corpus *c, size_t seg, const cp_sopt *o,
   }
   for (k = 0; k < nl; k++) v->map[k] = g->l2g[seg][k];
   v->map[nl] = CP_SKIP;
+  {   /* the empty string (sorted first) is "no value": not counted */
+    size_t z;
+    if (nl > 0 && cp_seg_type(s, l, 0, &z) != NULL && z == 0) v->map[0] = CP_SKIP;
+  }
   for (p = 0; p < v->ntok; p++)
     v->own[p] = (ls == NULL || (!o->punct &&
                  cp_seg_type_punct(s, v->stream[p]))) ? nl : ls[p];

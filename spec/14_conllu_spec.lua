@@ -202,6 +202,13 @@ describe("layers and span sets through an index's life", function()
     -- delete two documents in both
     local d1, d2 = m:doc(3).id, m:doc(200).id
     assert(w:delete(d1)); assert(w:delete(d2)); assert(w:commit())
+    -- replace one document by plain text: its tokens have no lemma
+    local d3 = m:doc(100).id
+    local lemmas = w:count('[lemma="be"]')
+    assert(w:replace{ id = d3, text = "Plain text replaces it. Nothing more." })
+    assert(w:commit())
+    assert.is_true(w:count('[lemma="be"]') <= lemmas)
+    assert.are.equal(1, w:count('"plain text replaces"'))
     local before = snap(w)
     assert(w:optimize())
     assert.are.same(before, snap(w))

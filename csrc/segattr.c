@@ -67,7 +67,10 @@ int cp_ab_layer (cp_abuild *b, const char *name, size_t len, uint32_t doc,
   if ((l->name = dupname(name, len)) == NULL) return oom(err);
   l->len = len;
   l->first_doc = doc;
-  if (cp_lex_intern(&l->lex, "", 0, cp_lex_hash("", 0), MAXLEXBYTES, &id) < 0
+  /* the string block exists before the first (empty) string, so the
+  ** lookups never compare against a NULL block */
+  if (!cp_bytes_reserve(&l->lex.str, 16) ||
+      cp_lex_intern(&l->lex, "", 0, cp_lex_hash("", 0), MAXLEXBYTES, &id) < 0
       || !cp_vec32_reserve(&l->ids, ntok + 1)) {
     cp_lex_free(&l->lex);
     cp_vec32_free(&l->ids);
@@ -151,7 +154,9 @@ static int getkey (cp_abset *s, const char *k, size_t kl, size_t *idx,
   memset(key, 0, sizeof(*key));
   if ((key->name = dupname(k, kl)) == NULL) return oom(err);
   key->len = kl;
-  if (!cp_vec32_reserve(&key->ids, n + 1)) {
+  if (!cp_vec32_reserve(&key->ids, n + 1) ||
+      !cp_bytes_reserve(&key->vals.str, 16)) {   /* see cp_ab_layer */
+    cp_vec32_free(&key->ids);
     free(key->name);
     return oom(err);
   }

@@ -20,7 +20,8 @@ describe("environment", function()
     assert.are.equal(corpus.version, require("corpus.core").version)
     -- the first corpus/core.so on the path is the build for this
     -- interpreter (build/ for 5.4, build/<lua>/ for the others)
-    local dir = LUA == "lua5.4" and "build" or "build/" .. LUA
+    -- (or the build named by B, as `make asan` sets it: build-asan)
+    local dir = os.getenv("B") or (LUA == "lua5.4" and "build" or "build/" .. LUA)
     local first = package.cpath:match("^[^;]*")
     assert.are.equal(dir .. "/?.so", first:sub(-#dir - 5))
   end)

@@ -671,7 +671,8 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
   if (st.nd > 0) rc = run_split(&st, 0, st.nd, nwords, err);
-  if (rc == CP_OK) qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
+  if (rc == CP_OK && out->n > 1)   /* no qsort of a NULL array (UBSan) */
+    qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
 done:
   nseg = (uint32_t)(st.nseg0 + st.nseg1);
   if (st.th != NULL)

@@ -435,7 +435,7 @@ static size_t drop_shadowed (cand *v, size_t n, uint32_t min) {
         && (double)c->same >= CP_REUSE_MIN_IDENTITY * (double)c->cols)
       v[m++] = *c;
   }
-  qsort(v, m, sizeof(cand), cmp_cand_score);
+  if (m > 1) qsort(v, m, sizeof(cand), cmp_cand_score);
   n = m;
   m = 0;
   for (i = 0; i < n; i++) {
@@ -533,7 +533,7 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
     st->ncd++;
     if (over_work(st, err)) return CP_ELIMIT;
   }
-  qsort(st->cd, st->ncd, sizeof(cand), cmp_cand);
+  if (st->ncd > 1) qsort(st->cd, st->ncd, sizeof(cand), cmp_cand);
   m = join_cands(st->cd, st->ncd, &st->cost);
   m = drop_shadowed(st->cd, m, st->o->min);
   for (i = 0; i < m; i++) {
@@ -577,7 +577,7 @@ static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
-  qsort(st->s, st->ns, sizeof(seed), cmp_seed);
+  if (st->ns > 1) qsort(st->s, st->ns, sizeof(seed), cmp_seed);   /* never on NULL */
   for (i = 0; i < st->ns; i = j) {
     for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
                     && st->s[j].b == st->s[i].b; j++) {}

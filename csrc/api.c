@@ -146,6 +146,7 @@ static int add_one (corpus *c, const char *id, size_t idlen, const char *text,
                     corpus_error *err) {
   cp_docin d;
   cp_err e;
+  memset(&d, 0, sizeof(d));   /* fields not set here (tokens) stay NULL */
   d.id = id; d.idlen = idlen;
   d.text = text; d.textlen = len;
   d.meta = meta; d.nmeta = nmeta;

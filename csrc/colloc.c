@@ -21,7 +21,7 @@
 ** returns the number of kept tokens */
 static uint64_t add_freqs (const cp_view *v, uint64_t *f) {
   uint64_t n = 0;
-  if (v->non == v->ndocs) {          /* all documents: type frequencies */
+  if (v->non == v->ndocs && v->own == NULL) {   /* all documents: type frequencies of the words */
     uint32_t nw = cp_seg_ntypes(v->seg, CP_WORD), w;
     for (w = 0; w < nw; w++) {
       uint32_t id = v->map[w], k;
@@ -213,7 +213,7 @@ static int collocates (cp_corpus *c, const cp_sopt *o, const void *nodes,
                       "window must be non-negative and not empty");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  if ((rc = cp_glex_build(c, o->layer, &out->lex, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &out->lex, err)) != CP_OK) return rc;
   out->freq = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));
   cnt = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));
   out->ids = (uint32_t *)malloc((out->lex.n ? out->lex.n : 1) * sizeof(uint32_t));
@@ -355,7 +355,7 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
                       window);
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  if ((rc = cp_glex_build(c, o->layer, &g->lex, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &g->lex, err)) != CP_OK) return rc;
   g->freq = (uint64_t *)calloc(g->lex.n ? g->lex.n : 1, sizeof(uint64_t));
   if (g->freq == NULL) return OOM(err);
   ns = cp_corpus_nsegs(c);

@@ -57,6 +57,8 @@ struct cp_corpus {
   uint64_t ndeleted;
   uint64_t seq;             /* last sequence number tried for ids */
   int readonly;             /* a snapshot of an on-disk index */
+  cp_producer *prods;       /* span producers (names owned) */
+  size_t nprods;
 };
 
 
@@ -173,7 +175,31 @@ void cp_corpus_free (cp_corpus *c) {
   idset_clear(&c->pend);
   cp_segw_free(c->w);
   cp_an_free(c->an);
+  for (i = 0; i < c->nprods; i++) free((char *)c->prods[i].name);
+  free(c->prods);
   free(c);
+}
+
+int cp_corpus_add_producer (cp_corpus *c, const char *name,
+                            cp_producer_fn fn, void *ud, cp_err *err) {
+  cp_producer *np;
+  char *nm;
+  size_t n;
+  if (c == NULL || fn == NULL || name == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_add_producer: NULL argument");
+  n = strlen(name);
+  np = (cp_producer *)realloc(c->prods, (c->nprods + 1) * sizeof(*np));
+  if (np == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  c->prods = np;
+  if ((nm = (char *)malloc(n + 1)) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  memcpy(nm, name, n + 1);
+  np[c->nprods].name = nm;
+  np[c->nprods].fn = fn;
+  np[c->nprods].ud = ud;
+  c->nprods++;
+  cp_segw_set_producers(c->w, c->prods, c->nprods);
+  return CP_OK;
 }
 
 const char *cp_corpus_language (const cp_corpus *c) {
@@ -380,12 +406,13 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   size_t nsegs0;
   char (*seqids)[24];
   cp_pipe *pipe = NULL;
-  int rc = CP_OK;
+  int rc = CP_OK, tokdocs = 0;
   if (c == NULL || (docs == NULL && n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_corpus_add: NULL argument");
   if (c->readonly)
     return cp_err_set(err, CP_EINVAL, "corpus is read-only (open it with write = true)");
   for (i = 0; i < n; i++) {
+    if (docs[i].tokens != NULL) { tokdocs = 1;  batch += docs[i].tokens->textlen;  continue; }
     if (docs[i].text == NULL && docs[i].textlen > 0)
       return cp_err_set(err, CP_EINVAL, "document %zu: NULL text", i + 1);
     batch += docs[i].textlen;
@@ -399,7 +426,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   seqids = calloc(n ? n : 1, sizeof(*seqids));
   if (seqids == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   /* a big batch is tokenized ahead on a second thread (same image) */
-  if (n >= 2 && batch >= PIPE_BYTES) {
+  if (n >= 2 && batch >= PIPE_BYTES && !tokdocs) {
     pipe = cp_pipe_start(docs, n, c->mode, err);
     if (pipe == NULL) { free(seqids);  return CP_ENOMEM; }
   }
@@ -408,7 +435,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   nsegs0 = c->nsegs;
   for (i = 0; i < n && rc == CP_OK; i++) {
     const char *id = docs[i].id;
-    size_t idlen = docs[i].idlen;
+    size_t idlen = docs[i].idlen, tl;
     if (id == NULL || idlen == 0) {
       idlen = next_seq_id(c, seqids[i], sizeof(seqids[i]));
       id = seqids[i];
@@ -418,11 +445,15 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
                       (int)(idlen > 200 ? 200 : idlen), id);
       break;
     }
-    if (c->wbytes > 0 && c->wbytes + docs[i].textlen > SEAL_BYTES) {
+    tl = docs[i].tokens ? docs[i].tokens->textlen : docs[i].textlen;
+    if (c->wbytes > 0 && c->wbytes + tl > SEAL_BYTES) {
       rc = cp_corpus_flush(c, err);
       if (rc != CP_OK) break;
     }
-    if (pipe != NULL)
+    if (docs[i].tokens != NULL)
+      rc = cp_segw_add_tokens(c->w, id, idlen, docs[i].tokens, docs[i].meta,
+                              docs[i].nmeta, err);
+    else if (pipe != NULL)
       rc = cp_segw_add_prepared(c->w, id, idlen, cp_pipe_next(pipe),
                                 docs[i].meta, docs[i].nmeta, err);
     else
@@ -435,7 +466,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
       cp_err_set(err, rc, "out of memory");
       break;
     }
-    c->wbytes += docs[i].textlen;
+    c->wbytes += tl;
   }
   cp_pipe_stop(pipe);   /* joins the worker, on every path */
   if (rc != CP_OK) {

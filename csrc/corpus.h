@@ -33,11 +33,16 @@ const char *cp_corpus_language (const cp_corpus *c);
 cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
 int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
 
-/* one document to add; id NULL/empty means "next sequence number" */
+/* one document to add; id NULL/empty means "next sequence number".
+** With 'tokens' set the document is added as tokens with their layer
+** values and spans (importers: CoNLL-U, VRT, analysers), and 'text' is
+** ignored (the text is tokens->text); otherwise the text is tokenized
+** and the producers run on it. */
 typedef struct cp_docin {
   const char *id;   size_t idlen;
   const char *text; size_t textlen;
   const cp_meta *meta; size_t nmeta;
+  const cp_tokdoc *tokens;
 } cp_docin;
 
 /*
@@ -48,6 +53,14 @@ typedef struct cp_docin {
 */
 int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
                    cp_err *err);
+
+/*
+** Span-set producers: 'fn' runs on every document added as text after
+** it (see cp_producer_fn in seg.h); 'name' (copied) names it in errors.
+** Producers run in the order added.
+*/
+int cp_corpus_add_producer (cp_corpus *c, const char *name,
+                            cp_producer_fn fn, void *ud, cp_err *err);
 
 /*
 ** Make the corpus ready for reading: seal pending documents into a
@@ -91,6 +104,38 @@ int cp_corpus_find (const cp_corpus *c, const char *id, size_t len,
 int cp_corpus_is_deleted (const cp_corpus *c, size_t seg, uint32_t local);
 int cp_corpus_delete (cp_corpus *c, uint64_t doc, cp_err *err);
 uint64_t cp_corpus_ndeleted (const cp_corpus *c);
+
+/* {================================================================
+** Schema: the layers and span sets of a corpus, by name (schema.c).
+** Counts are over live documents; names point into the segments and
+** stay valid until the corpus changes.
+** ================================================================= */
+
+typedef struct cp_strref { const char *s; size_t n; } cp_strref;
+
+typedef struct cp_layerinfo {
+  const char *name;  size_t namelen;
+  int kind;                    /* CP_LK_* (segfmt.h): word, norm/stem, stored */
+  uint64_t types, tokens;      /* distinct values, tokens */
+} cp_layerinfo;
+
+typedef struct cp_spansetinfo {
+  const char *name;  size_t namelen;
+  uint64_t spans;
+  cp_strref *keys;  size_t nkeys;   /* attribute names */
+} cp_spansetinfo;
+
+/* *out is malloc'd (free() it) */
+int cp_corpus_layers (cp_corpus *c, cp_layerinfo **out, size_t *n,
+                      cp_err *err);
+/* *out is released by cp_spansets_free */
+int cp_corpus_spansets (cp_corpus *c, cp_spansetinfo **out, size_t *n,
+                        cp_err *err);
+void cp_spansets_free (cp_spansetinfo *v, size_t n);
+/* "word", "derived" or "stored" */
+const char *cp_layer_kind_name (int kind);
+
+/* }================================================================ */
 
 typedef struct cp_stats {
   uint64_t docs, tokens, words, punct, sentences, paragraphs, bytes;

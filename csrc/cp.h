@@ -52,6 +52,10 @@ const char *cp_code_name (int code);
 /* the three built-in token layers */
 enum { CP_WORD = 0, CP_NORM = 1, CP_STEM = 2, CP_NLAYERS = 3 };
 
+/* a layer named by string (a stored layer: lemma, upos, ...), resolved
+** per segment by name */
+#define CP_LAYER_NAMED 99
+
 /* "word" / "norm" / "stem" <-> CP_WORD ...; -1 for an unknown name */
 int cp_layer_id (const char *name);
 const char *cp_layer_name (int layer);

@@ -150,7 +150,7 @@ static int norm_pattern (cp_an *an, int layer, const char *p, size_t len,
                          char **buf, size_t *blen) {
   const char *r = p;
   size_t rl = len;
-  if (layer != CP_WORD && an != NULL) {
+  if (layer != CP_WORD && layer < CP_NLAYERS && an != NULL) {
     r = cp_an_norm(an, p, len, &rl);
     if (r == NULL) return 0;
     if (layer == CP_STEM && !has_wild(r, rl)) {
@@ -190,7 +190,7 @@ int cp_lookup (cp_corpus *c, const cp_sopt *o, const cp_dentry *ents,
     return cp_err_set(err, CP_EINVAL, "bad arguments to lookup");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  if ((rc = cp_glex_build(c, o->layer, &g, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &g, err)) != CP_OK) return rc;
   an = cp_corpus_analyzer(c);
   out->ncats = ncats;
   out->nents = nents;

@@ -80,7 +80,7 @@ int cp_dispersion (cp_corpus *c, const cp_sopt *o, const cp_match *m,
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
   /* the view needs a lexicon map; the layer does not matter here */
-  if ((rc = cp_glex_build(c, o->layer, &g, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &g, err)) != CP_OK) return rc;
   ns = cp_corpus_nsegs(c);
   for (si = 0; si < ns; si++) cap += cp_seg_ndocs(cp_corpus_seg(c, si));
   out->doc = (uint64_t *)malloc((cap ? cap : 1) * sizeof(uint64_t));

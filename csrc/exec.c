@@ -104,17 +104,112 @@ static int radix_sort (uint32_t *a, size_t n) {
 
 
 void cp_x_ts_free (tset *t) {
+  size_t i;
   free(t->bits);
   free(t->cand);
+  for (i = 0; i < t->nkids; i++) cp_x_ts_free(&t->kids[i]);
+  free(t->kids);
   memset(t, 0, sizeof(*t));
 }
 
+static uint8_t *newbits (uint32_t n);
+static int cand_or (tset *r, tset *a, tset *b);
+
+/* the layer whose postings the candidates index */
+static int cand_layer (const tset *t) {
+  return t->clayer >= CP_NLAYERS ? t->clayer : CP_NORM;
+}
 
 static void ts_cost (ctx *x, tset *t) {
   size_t i;
   t->cost = 0;
   for (i = 0; i < t->ncand; i++)
-    t->cost += cp_seg_type_freq(x->s, CP_NORM, t->cand[i]);
+    t->cost += cp_seg_type_freq(x->s, cand_layer(t), t->cand[i]);
+}
+
+int cp_x_ts_mixhas (const ctx *x, const tset *t, uint32_t pos) {
+  size_t i;
+  switch (t->mixop) {
+    case CP_P_TAND:
+      for (i = 0; i < t->nkids; i++) if (!ts_at(x, &t->kids[i], pos)) return 0;
+      return 1;
+    case CP_P_TOR:
+      for (i = 0; i < t->nkids; i++) if (ts_at(x, &t->kids[i], pos)) return 1;
+      return 0;
+    default:   /* TNOT */
+      return t->nkids == 1 && !ts_at(x, &t->kids[0], pos);
+  }
+}
+
+/* a token set from sorted ids of stored layer 'l' (takes 'ids') */
+static int ts_from_layer (ctx *x, tset *t, int l, uint32_t *ids, size_t n) {
+  size_t i;
+  uint32_t nt = cp_seg_ntypes(x->s, l);
+  memset(t, 0, sizeof(*t));
+  if (n == 0) { free(ids); t->kind = TS_NONE; return CP_OK; }
+  t->lstream = cp_seg_layer_stream(x->s, (size_t)l);
+  t->cand = ids;
+  t->ncand = n;
+  t->clayer = l;
+  t->exact = 1;
+  if (n == 1) { t->kind = TS_LAYER1; t->id = ids[0]; }
+  else {
+    t->kind = TS_LAYERBITS;
+    if ((t->bits = newbits(nt)) == NULL) return oom(x);
+    for (i = 0; i < n; i++)
+      if (ids[i] < nt) t->bits[ids[i] >> 3] |= (uint8_t)(1u << (ids[i] & 7));
+  }
+  ts_cost(x, t);
+  return CP_OK;
+}
+
+/*
+** Combine sets of different layers (or NOT of a stored-layer set) into
+** a MIX set that tests position by position.  Candidates: for AND those
+** of the cheapest kid with a list; for OR the union when both kids'
+** candidates are of one layer; otherwise every position.  Takes a, b.
+*/
+static int ts_mix (ctx *x, tset *a, tset *b, int op, tset *out) {
+  tset r;
+  memset(&r, 0, sizeof(r));
+  r.kind = TS_MIX;
+  r.mixop = op;
+  r.nkids = b ? 2 : 1;
+  if ((r.kids = (tset *)calloc(2, sizeof(tset))) == NULL) {
+    cp_x_ts_free(a);
+    if (b) cp_x_ts_free(b);
+    return oom(x);
+  }
+  r.kids[0] = *a;
+  if (b) r.kids[1] = *b;
+  r.all = 1;
+  if (op == CP_P_TAND) {
+    tset *c = NULL;
+    size_t i;
+    for (i = 0; i < r.nkids; i++)
+      if (!r.kids[i].all && (c == NULL || r.kids[i].cost < c->cost)) c = &r.kids[i];
+    if (c != NULL) {
+      r.cand = (uint32_t *)malloc((c->ncand + 1) * sizeof(uint32_t));
+      if (r.cand == NULL) { cp_x_ts_free(&r); return oom(x); }
+      memcpy(r.cand, c->cand, c->ncand * sizeof(uint32_t));
+      r.ncand = c->ncand;
+      r.clayer = c->clayer;
+      r.all = 0;
+    }
+  }
+  else if (op == CP_P_TOR && b && !a->all && !b->all &&
+           cand_layer(a) == cand_layer(b)) {
+    tset u;
+    memset(&u, 0, sizeof(u));
+    if (cand_or(&u, a, b) != CP_OK) { cp_x_ts_free(&r); return oom(x); }
+    r.cand = u.cand;
+    r.ncand = u.ncand;
+    r.clayer = a->clayer;
+    r.all = 0;
+  }
+  ts_cost(x, &r);
+  *out = r;
+  return CP_OK;
 }
 
 static uint8_t *newbits (uint32_t n) {
@@ -215,12 +310,13 @@ static int expand_push (ctx *x, const cp_pnode *n, cp_u32s *ids, uint32_t id) {
 ** REGEX), sorted.  The text is normalized as the layer is: norm and
 ** stem layers see the norm of the text (and TERM on stem its stem).
 */
-static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
+static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
   const char *t = n->str;
   size_t tl = n->len;
-  int layer = n->layer, rc = CP_OK;
+  int rc = CP_OK;
   char *tmp = NULL;
-  if (n->kind != CP_P_REGEX && layer != CP_WORD) {
+  /* stored layers hold their values as given: no normalization */
+  if (n->kind != CP_P_REGEX && layer != CP_WORD && layer < CP_NLAYERS) {
     const char *r = cp_an_norm(x->an, t, tl, &tl);
     if (r == NULL) return oom(x);
     if (n->kind == CP_P_TERM && layer == CP_STEM) {
@@ -384,6 +480,14 @@ static int ts_combine (ctx *x, tset *a, tset *b, int and_) {
            : (b->kind == TS_ANY || a->kind == TS_NONE)) {
     cp_x_ts_free(a); *a = *b; memset(b, 0, sizeof(*b)); return CP_OK;
   }
+  if (!ts_wordkind(a) || !ts_wordkind(b)) {
+    tset m;
+    rc = ts_mix(x, a, b, and_ ? CP_P_TAND : CP_P_TOR, &m);
+    memset(b, 0, sizeof(*b));
+    if (rc != CP_OK) { memset(a, 0, sizeof(*a)); return rc; }
+    *a = m;
+    return CP_OK;
+  }
   if (is_normkind(a) && is_normkind(b)) {
     if (ts_normbits(x, a) != CP_OK || ts_normbits(x, b) != CP_OK) rc = CP_ENOMEM;
     nb = cp_seg_ntypes(x->s, CP_NORM) / 8 + 1;
@@ -419,9 +523,16 @@ int cp_x_ts_compile (ctx *x, const cp_pnode *n, tset *t) {
       return CP_OK;
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX: {
       cp_u32s ids = {NULL, 0, 0};
-      if ((rc = lex_ids(x, n, &ids)) != CP_OK) { free(ids.v); return rc; }
-      if (n->layer == CP_NORM) return ts_from_norms(x, t, ids.v, ids.n);
-      if (n->layer == CP_WORD) return ts_from_words(x, t, ids.v, ids.n);
+      int layer = n->layer;
+      if (layer == CP_LAYER_NAMED) {   /* a stored layer, by name */
+        int64_t l = cp_seg_layer(x->s, n->v1, n->v1len);
+        if (l < 0) { t->kind = TS_NONE; return CP_OK; }   /* not here */
+        layer = (int)l;
+      }
+      if ((rc = lex_ids(x, n, layer, &ids)) != CP_OK) { free(ids.v); return rc; }
+      if (layer >= CP_NLAYERS) return ts_from_layer(x, t, layer, ids.v, ids.n);
+      if (layer == CP_NORM) return ts_from_norms(x, t, ids.v, ids.n);
+      if (layer == CP_WORD) return ts_from_words(x, t, ids.v, ids.n);
       {  /* stem: union of the norms of each stem */
         cp_u32s norms = {NULL, 0, 0};
         size_t i;
@@ -450,6 +561,7 @@ int cp_x_ts_compile (ctx *x, const cp_pnode *n, tset *t) {
         cp_x_ts_free(&a);
         return CP_OK;
       }
+      if (!ts_wordkind(&a)) return ts_mix(x, &a, NULL, CP_P_TNOT, t);
       if (is_normkind(&a)) {
         rc = ts_normbits(x, &a);
         nb = cp_seg_ntypes(x->s, CP_NORM) / 8 + 1;
@@ -494,23 +606,24 @@ int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
   *owned = NULL;
   *pv = NULL;
   *pn = 0;
+  size_t cl = (size_t)cand_layer(t);
   if (t->ncand == 1) {
     uint32_t n;
-    const uint32_t *p = cp_seg_postings(x->s, t->cand[0], &n);
+    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[0], &n);
     *pv = p;
     *pn = p ? n : 0;
     return CP_OK;
   }
   for (i = 0; i < t->ncand; i++) {
     uint32_t n;
-    if (cp_seg_postings(x->s, t->cand[i], &n) != NULL) total += n;
+    if (cp_seg_layer_postings(x->s, cl, t->cand[i], &n) != NULL) total += n;
   }
   if (total == 0) return CP_OK;
   if ((v = (uint32_t *)malloc(total * sizeof(uint32_t))) == NULL)
     return oom(x);
   for (i = 0; i < t->ncand; i++) {
     uint32_t n;
-    const uint32_t *p = cp_seg_postings(x->s, t->cand[i], &n);
+    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[i], &n);
     if (p != NULL) { memcpy(v + k, p, n * sizeof(uint32_t)); k += n; }
   }
   if (radix_sort(v, k) != CP_OK) { free(v); return oom(x); }
@@ -561,7 +674,7 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
     if (c == e->max) break;
     if (m->phrase)
       while (q < m->bound && is_punct(m->x, q)) q++;
-    if (q >= m->bound || !ts_has(m->x, &e->ts, m->x->stream[q])) break;
+    if (q >= m->bound || !ts_at(m->x, &e->ts, q)) break;
     if (m->phrase && is_punct(m->x, q)) break;
     q++;
   }
@@ -634,7 +747,7 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
       int64_t end;
       size_t j;
       int ok = 1;
-      if (!at->exact && !ts_has(x, at, x->stream[p])) continue;
+      if (!at->exact && !ts_at(x, at, p)) continue;
       if (m.phrase && is_punct(x, p)) continue;
       doc_at(x, p, &ds, &de);
       for (j = anchor; j-- > 0 && ok; ) {
@@ -645,7 +758,7 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
             if (q == ds) { ok = 0; break; }
             q--;
           } while (m.phrase && is_punct(x, q));
-          if (ok && !ts_has(x, &el[j].ts, x->stream[q])) ok = 0;
+          if (ok && !ts_at(x, &el[j].ts, q)) ok = 0;
           pos = q;
         }
       }
@@ -878,7 +991,7 @@ static int probe_docs (ctx *x, const tset *t, cp_u32s *docs) {
     int hit = 0;
     k = gallop(pv, pn, k, x->dstart[d]);
     for (; k < pn && pv[k] < de; k++)
-      if (t->exact || ts_has(x, t, x->stream[pv[k]])) { hit = 1; break; }
+      if (t->exact || ts_at(x, t, pv[k])) { hit = 1; break; }
     if (hit) docs->v[o++] = d;
   }
   docs->n = o;
@@ -957,7 +1070,7 @@ static int eval_and_docs (ctx *x, const cp_pnode *n, cp_res *r) {
       if ((rc = cp_x_ts_positions(x, &ac[i].ts, &pv, &pn, &owned)) != CP_OK) break;
       for (p = gallop(pv, pn, 0, x->pos_lo); p < pn && pv[p] < x->pos_hi; ) {
         uint32_t ds, de, d = doc_at(x, pv[p], &ds, &de);
-        if (ac[i].ts.exact || ts_has(x, &ac[i].ts, x->stream[pv[p]])) {
+        if (ac[i].ts.exact || ts_at(x, &ac[i].ts, pv[p])) {
           if (cp_u32s_push(&r->docs, d) != CP_OK) { rc = oom(x); break; }
           p = gallop(pv, pn, p, de);
         }
@@ -1114,6 +1227,14 @@ int cp_x_eval (ctx *x, const cp_pnode *n, cp_res *r) {
       if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
       break;
     }
+    case CP_P_SPANSET:
+      rc = cp_x_eval_spanset(x, n, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
+      break;
+    case CP_P_SPANJOIN:
+      rc = cp_x_eval_spanjoin(x, n, r);
+      if (rc == CP_OK && n != x->nodocs) rc = docs_of_spans(x, r);
+      break;
     case CP_P_AND: case CP_P_OR: rc = eval_bool(x, n, r); break;
     case CP_P_NOT: rc = eval_not(x, n, r); break;
     case CP_P_META: rc = eval_meta(x, n, r); break;
@@ -1285,7 +1406,8 @@ int cp_x_check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
   if (c == NULL || p == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
   if ((rc = cp_plan_check(p, err)) != CP_OK) return rc;
-  return cp_corpus_flush(c, err);
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  return cp_x_check_spansets(c, cp_plan_root(p), err);
 }
 
 int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,

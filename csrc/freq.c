@@ -60,7 +60,7 @@ int cp_freq (cp_corpus *c, const cp_sopt *o, cp_flist *f, cp_err *err) {
   memset(f, 0, sizeof(*f));
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  if ((rc = cp_glex_build(c, o->layer, &f->lex, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &f->lex, err)) != CP_OK) return rc;
   f->count = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
   f->docs = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
   last = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
@@ -364,7 +364,7 @@ int cp_ngrams (cp_corpus *c, const cp_sopt *o, int n, const cp_match *must,
     return cp_err_set(err, CP_EINVAL, "no spans");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
-  if ((rc = cp_glex_build(c, o->layer, &g->lex, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &g->lex, err)) != CP_OK) return rc;
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) {
     ntok += cp_seg_ntokens(cp_corpus_seg(c, i));

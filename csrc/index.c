@@ -848,8 +848,10 @@ static int merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
                         (unsigned long)d, i);
         break;
       }
-      rc = cp_segw_add(w, di.id, di.idlen, di.text, di.textlen, mv.v, mv.n,
-                       err);
+      /* copied as it is: tokens, every layer and span set (nothing is
+      ** re-tokenized, so layers that are not a function of the text
+      ** survive) */
+      rc = cp_segw_add_copy(w, s, d, mv.v, mv.n, err);
     }
   }
   if (rc == CP_OK && cp_segw_ndocs(w) > 0) {

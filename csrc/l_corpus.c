@@ -19,6 +19,8 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "conllu.h"
+#include "vrt.h"
 #include "tok.h"
 #include "analysis.h"
 #include "conc.h"
@@ -316,6 +318,101 @@ static int corpus_add (lua_State *L) {
   return 1;
 }
 
+/*
+** The metadata table at 'idx' (none/nil: no fields) as cp_meta records
+** in a userdata pushed on the stack (strings stay anchored in the
+** table); *n gets the number of fields.  Lists become repeated fields.
+*/
+static cp_meta *meta_table (lua_State *L, int idx, size_t *n) {
+  size_t nmeta = 0, mi = 0;
+  cp_meta *meta;
+  if (!lua_isnoneornil(L, idx)) {
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "metadata keys must be strings");
+      nmeta += lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 1;
+      lua_pop(L, 1);
+    }
+  }
+  meta = (cp_meta *)lua_newuserdatauv(L, sizeof(cp_meta) * (nmeta ? nmeta : 1), 0);
+  if (nmeta > 0) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      size_t kl;
+      const char *k = lua_tolstring(L, -2, &kl);
+      if (lua_istable(L, -1)) {
+        lua_Integer j, m = luaL_len(L, -1);
+        for (j = 1; j <= m && mi < nmeta; j++) {
+          lua_rawgeti(L, -1, j);
+          meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+          lua_pop(L, 1);
+        }
+      }
+      else if (mi < nmeta) meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+      lua_pop(L, 1);
+    }
+  }
+  *n = mi;
+  return meta;
+}
+
+/*
+** c:add_conllu_text(text, defid [, meta]) -> number of documents added,
+** or nil, msg, code.  The CoNLL-U reader is csrc/conllu.c; 'meta' goes
+** to every document.  All-or-nothing.
+*/
+static int corpus_add_conllu_text (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len, dl, nmeta, nd;
+  const char *text = luaL_checklstring(L, 2, &len);
+  const char *defid = luaL_checklstring(L, 3, &dl);
+  cp_meta *meta;
+  cp_err e;
+  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
+  meta = meta_table(L, 4, &nmeta);
+  if (cp_corpus_add_conllu(c, text, len, defid, dl, meta, nmeta, &nd, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)nd);
+  return 1;
+}
+
+/*
+** c:add_vrt_text(text, defid, columns [, meta]) -> number of documents
+** added, or nil, msg, code (csrc/vrt.c).  All-or-nothing.
+*/
+static int corpus_add_vrt_text (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t len, dl, nmeta, nd, nc, i;
+  const char *text = luaL_checklstring(L, 2, &len);
+  const char *defid = luaL_checklstring(L, 3, &dl);
+  const char **cols;
+  size_t *cl;
+  cp_meta *meta;
+  cp_err e;
+  luaL_argcheck(L, dl > 0, 3, "default id must be non-empty");
+  luaL_checktype(L, 4, LUA_TTABLE);
+  nc = (size_t)luaL_len(L, 4);
+  luaL_argcheck(L, nc > 0 && nc <= 32, 4, "1 to 32 column names expected");
+  cols = (const char **)lua_newuserdatauv(L, nc * sizeof(char *), 0);
+  cl = (size_t *)lua_newuserdatauv(L, nc * sizeof(size_t), 0);
+  for (i = 0; i < nc; i++) {
+    lua_rawgeti(L, 4, (lua_Integer)i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L, "bad argument #4 to 'add_vrt_text' (column %d "
+                        "must be a string)", (int)i + 1);
+    cols[i] = lua_tolstring(L, -1, &cl[i]);
+    lua_pop(L, 1);   /* anchored in the table */
+  }
+  meta = meta_table(L, 5, &nmeta);
+  if (cp_corpus_add_vrt(c, text, len, defid, dl, cols, cl, nc, meta, nmeta,
+                        &nd, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushinteger(L, (lua_Integer)nd);
+  return 1;
+}
+
 static int corpus_flush (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_err e;
@@ -582,6 +679,103 @@ static int corpus_find (lua_State *L) {
 /* }================================================================ */
 
 
+/*
+** c:layers() -> {{name=, kind="word"|"derived"|"stored", types=, tokens=}, ...}
+** c:spans()  -> {{name=, count=, keys={...}}, ...}
+** What the corpus holds, by name, counted over live documents.
+*/
+#define BOX_SCHEMA "corpus.schemabox"
+
+/* the malloc'd listings of c:layers() / c:spans() until copied to Lua */
+typedef struct schemabox {
+  cp_layerinfo *l;
+  cp_spansetinfo *s;
+  size_t ns;
+} schemabox;
+
+static int schemabox_gc (lua_State *L) {
+  schemabox *b = (schemabox *)luaL_checkudata(L, 1, BOX_SCHEMA);
+  free(b->l);
+  cp_spansets_free(b->s, b->ns);
+  b->l = NULL;
+  b->s = NULL;
+  return 0;
+}
+
+static schemabox *new_schemabox (lua_State *L) {
+  schemabox *b = (schemabox *)lua_newuserdatauv(L, sizeof(schemabox), 0);
+  memset(b, 0, sizeof(*b));
+  cpL_gcmeta(L, BOX_SCHEMA, schemabox_gc);
+  luaL_setmetatable(L, BOX_SCHEMA);
+  return b;
+}
+
+static int corpus_layers (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  schemabox *b = new_schemabox(L);
+  size_t n, i;
+  cp_err e;
+  if (cp_corpus_layers(c, &b->l, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 4);
+    lua_pushlstring(L, b->l[i].name, b->l[i].namelen);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, cp_layer_kind_name(b->l[i].kind));
+    lua_setfield(L, -2, "kind");
+    SETINT("types", b->l[i].types);
+    SETINT("tokens", b->l[i].tokens);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;   /* the box is freed by the collector */
+}
+
+/* c:_layer_set() -> {lemma = true, ...}: the stored layers' names, for
+** the query parser (no counting) */
+static int corpus_layer_set (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t i, l;
+  cp_err e;
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_newtable(L);
+  for (i = 0; i < cp_corpus_nsegs(c); i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    for (l = CP_NLAYERS; l < cp_seg_nlayers(s); l++) {
+      size_t len;
+      const char *nm = cp_seg_layer_name(s, l, &len);
+      lua_pushlstring(L, nm, len);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, -3);
+    }
+  }
+  return 1;
+}
+
+static int corpus_spans (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  schemabox *b = new_schemabox(L);
+  size_t n, i, k;
+  cp_err e;
+  if (cp_corpus_spansets(c, &b->s, &n, &e) != CP_OK) return cpL_fail(L, &e);
+  b->ns = n;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    const cp_spansetinfo *v = &b->s[i];
+    lua_createtable(L, 0, 3);
+    lua_pushlstring(L, v->name, v->namelen);
+    lua_setfield(L, -2, "name");
+    SETINT("count", v->spans);
+    lua_createtable(L, (int)v->nkeys, 0);
+    for (k = 0; k < v->nkeys; k++) {
+      lua_pushlstring(L, v->keys[k].s, v->keys[k].n);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "keys");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {
   {"close", corpus_gc},
   {"isclosed", corpus_isclosed},
@@ -589,6 +783,11 @@ static const luaL_Reg corpus_methods[] = {
   {"add_docs", corpus_add},
   {"flush", corpus_flush},
   {"stats", corpus_stats},
+  {"layers", corpus_layers},
+  {"_layer_set", corpus_layer_set},
+  {"add_conllu_text", corpus_add_conllu_text},
+  {"add_vrt_text", corpus_add_vrt_text},
+  {"spans", corpus_spans},
   {"doc", corpus_doc},
   {"ndocs", corpus_ndocs},
   {"find", corpus_find},

@@ -86,14 +86,34 @@ static const char *field_str (lua_State *L, int idx, const char *k,
   return s;
 }
 
-static int field_layer (lua_State *L, int idx, int def) {
+/* the layer of a node: CP_WORD.., or CP_LAYER_NAMED with the name of
+** a stored layer in *name (anchored in the plan table) */
+static int field_layer_named (lua_State *L, int idx, int def,
+                              const char **name, size_t *nlen) {
   int layer;
   lua_getfield(L, idx, "layer");
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
+  if (lua_type(L, -1) != LUA_TSTRING)
+    luaL_error(L, "bad query plan: layer must be a string");
   layer = cp_layer_id(lua_tostring(L, -1));
-  if (layer < 0) luaL_error(L, "bad query plan: unknown layer");
+  if (layer < 0) {
+    if (name == NULL) luaL_error(L, "bad query plan: unknown layer");
+    *name = lua_tolstring(L, -1, nlen);
+    layer = CP_LAYER_NAMED;
+  }
   lua_pop(L, 1);
   return layer;
+}
+
+static int field_layer (lua_State *L, int idx, int def) {
+  return field_layer_named(L, idx, def, NULL, NULL);
+}
+
+/* a lexical node on a built-in or a named layer */
+static cp_pnode *lexnode (cp_plan *p, int kind, int layer, const char *ln,
+                          size_t lnl, const char *s, size_t len) {
+  if (layer == CP_LAYER_NAMED) return cp_plan_lexn(p, kind, ln, lnl, s, len);
+  return cp_plan_lex(p, kind, layer, s, len);
 }
 
 static lua_Integer field_int (lua_State *L, int idx, const char *k,
@@ -191,7 +211,9 @@ static cp_pnode *build_kid (bctx *b, int idx, int depth, int cond) {
 
 static cp_pnode *build_phrase (bctx *b, int idx) {
   lua_State *L = b->L;
-  int layer = field_layer(L, idx, CP_NORM);
+  const char *ln = NULL;
+  size_t lnl = 0;
+  int layer = field_layer_named(L, idx, CP_NORM, &ln, &lnl);
   cp_pnode *seq = cp_plan_phrase(b->p);
   lua_Integer i, n;
   size_t added = 0;
@@ -207,7 +229,12 @@ static cp_pnode *build_phrase (bctx *b, int idx) {
     if (!lua_istable(L, it)) luaL_error(L, "bad query plan: phrase item");
     kind = lex_kind(field_str(L, it, "op", &len));
     s = field_str(L, it, "text", &len);
-    if (kind == CP_P_TERM) added += add_words(b, seq, field_layer(L, it, layer), s, len);
+    if (layer == CP_LAYER_NAMED && kind >= 0) {   /* values as they are */
+      cp_plan_add_item(b->p, seq, lexnode(b->p, kind, layer, ln, lnl, s, len),
+                       1, 1);
+      added++;
+    }
+    else if (kind == CP_P_TERM) added += add_words(b, seq, field_layer(L, it, layer), s, len);
     else if (kind >= 0) {
       cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, kind,
                        field_layer(L, it, layer), s, len), 1, 1);
@@ -235,8 +262,11 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
   if (!lua_istable(L, idx)) luaL_error(L, "bad query plan: node is not a table");
   op = field_str(L, idx, "op", &len);
   if ((kind = lex_kind(op)) >= 0) {
-    int layer = field_layer(L, idx, CP_NORM);
+    const char *ln = NULL;
+    size_t lnl = 0;
+    int layer = field_layer_named(L, idx, CP_NORM, &ln, &lnl);
     const char *s = field_str(L, idx, "text", &len);
+    if (layer == CP_LAYER_NAMED) return lexnode(b->p, kind, layer, ln, lnl, s, len);
     if (kind == CP_P_TERM && !cond) return term_node(b, layer, s, len);
     return cp_plan_lex(b->p, kind, layer, s, len);
   }
@@ -289,6 +319,39 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     }
     lua_pop(L, 1);
     return seq;
+  }
+  if (strcmp(op, "spans") == 0) {
+    size_t nl;
+    const char *nm = field_str(L, idx, "set", &nl);
+    cp_pnode *sp = cp_plan_spanset(b->p, nm, nl);
+    lua_getfield(L, idx, "attrs");
+    if (lua_istable(L, -1)) {
+      lua_Integer i, n = luaL_len(L, -1);
+      for (i = 1; i <= n; i++) {
+        size_t kl, vl;
+        const char *k, *v;
+        lua_rawgeti(L, -1, i);
+        if (!lua_istable(L, -1)) luaL_error(L, "bad query plan: span attribute");
+        k = field_str(L, lua_gettop(L), "key", &kl);
+        v = field_str(L, lua_gettop(L), "value", &vl);
+        cp_plan_spanattr(b->p, sp, k, kl, v, vl);
+        lua_pop(L, 1);   /* the strings stay anchored in the plan table */
+      }
+    }
+    lua_pop(L, 1);
+    return sp;
+  }
+  if (strcmp(op, "spanjoin") == 0) {
+    const char *how = field_str(L, idx, "how", &len);
+    int h = strcmp(how, "within") == 0 ? CP_J_WITHIN :
+            strcmp(how, "containing") == 0 ? CP_J_CONTAINING : -1;
+    cp_pnode *a, *t;
+    if (h < 0) luaL_error(L, "bad query plan: unknown join '%s'", how);
+    a = build_kid(b, idx, depth, 0);
+    lua_getfield(L, idx, "target");
+    t = build(b, lua_gettop(L), depth + 1, 0);
+    lua_pop(L, 1);
+    return cp_plan_spanjoin(b->p, h, a, t);
   }
   if (strcmp(op, "within") == 0) {
     const char *u = field_str(L, idx, "unit", &len);

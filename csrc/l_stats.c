@@ -122,6 +122,17 @@ static int enum_opt (lua_State *L, const char *opt, const char *def,
   return 0;
 }
 
+/* [a-z][a-z0-9_]*: the name of a stored layer */
+static int stored_name (const char *s) {
+  size_t i;
+  if (s[0] < 'a' || s[0] > 'z') return 0;
+  for (i = 1; s[i]; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+          s[i] == '_'))
+      return 0;
+  return i <= 64;
+}
+
 /* common options of table 'oi' (may be none/nil) and bitmap 'si' */
 static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
   memset(o, 0, sizeof(*o));
@@ -129,7 +140,14 @@ static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
   if (!lua_isnoneornil(L, oi)) {
     luaL_checktype(L, oi, LUA_TTABLE);
     lua_getfield(L, oi, "layer");
-    o->layer = enum_opt(L, "layer", "norm", layer_names);
+    if (lua_type(L, -1) == LUA_TSTRING && cp_layer_id(lua_tostring(L, -1)) < 0
+        && stored_name(lua_tostring(L, -1))) {
+      /* a stored layer (lemma, upos, ...): the core checks that the
+      ** corpus has it; the string stays anchored in the options table */
+      o->layer = CP_LAYER_NAMED;
+      o->lname = lua_tolstring(L, -1, &o->lnlen);
+    }
+    else o->layer = enum_opt(L, "layer", "norm", layer_names);
     lua_getfield(L, oi, "punct");
     o->punct = lua_toboolean(L, -1);
     lua_pop(L, 2);

@@ -128,6 +128,18 @@ cp_pnode *cp_plan_lex (cp_plan *p, int kind, int layer,
   return n->str != NULL ? n : NULL;
 }
 
+cp_pnode *cp_plan_lexn (cp_plan *p, int kind, const char *lname,
+                        size_t lnlen, const char *s, size_t len) {
+  cp_pnode *n = cp_plan_lex(p, kind, CP_NORM, s, len);
+  if (n == NULL) return NULL;
+  if (lname == NULL || lnlen == 0)
+    return fail(p, CP_EINVAL, "cp_plan_lexn: no layer name");
+  n->layer = CP_LAYER_NAMED;
+  n->v1 = dupstr(p, lname, lnlen);
+  n->v1len = lnlen;
+  return p->err.code == CP_OK ? n : NULL;
+}
+
 cp_pnode *cp_plan_any (cp_plan *p) {
   return node(p, CP_P_ANY);
 }
@@ -235,6 +247,44 @@ cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg) {
   n->unit = unit;
   n->kid = n->last = arg;
   n->nkids = 1;
+  return n;
+}
+
+cp_pnode *cp_plan_spanset (cp_plan *p, const char *name, size_t len) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (name == NULL || len == 0)
+    return fail(p, CP_EINVAL, "cp_plan_spanset: no name");
+  n = node(p, CP_P_SPANSET);
+  if (n == NULL) return NULL;
+  n->str = dupstr(p, name, len);
+  n->len = len;
+  return p->err.code == CP_OK ? n : NULL;
+}
+
+cp_pnode *cp_plan_spanattr (cp_plan *p, cp_pnode *set, const char *key,
+                            size_t keylen, const char *val, size_t vallen) {
+  cp_pnode *m;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (set == NULL || set->kind != CP_P_SPANSET || key == NULL ||
+      (val == NULL && vallen > 0))
+    return fail(p, CP_EINVAL, "cp_plan_spanattr: bad arguments");
+  m = cp_plan_meta(p, key, keylen, CP_M_EQ, val ? val : "", vallen, NULL, 0);
+  if (m == NULL) return NULL;
+  append(set, m);
+  return set;
+}
+
+cp_pnode *cp_plan_spanjoin (cp_plan *p, int how, cp_pnode *a, cp_pnode *b) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (a == NULL || b == NULL || (how != CP_J_WITHIN && how != CP_J_CONTAINING))
+    return fail(p, CP_EINVAL, "cp_plan_spanjoin: bad arguments");
+  n = node(p, CP_P_SPANJOIN);
+  if (n == NULL) return NULL;
+  n->unit = how;
+  append(n, a);
+  append(n, b);
   return n;
 }
 

@@ -25,6 +25,11 @@
 **     NEAR    the arguments within 'dist' word tokens of each other
 **             (unordered, or in the given order)
 **     WITHIN  its argument restricted to one sentence / paragraph
+**     SPANSET the spans of a named span set ("<quote/>"), filtered by
+**             attribute equalities (META children: key = value)
+**     SPANJOIN spans of the first child within (unit 0) or containing
+**             (unit 1) a span of the second ("A within B", "A
+**             containing B", BlackLab CQL)
 **   Document-level: AND, OR (any number of args), NOT, META.
 */
 #ifndef CP_PLAN_H
@@ -39,8 +44,12 @@ enum {
   CP_P_TERM, CP_P_PREFIX, CP_P_GLOB, CP_P_REGEX, CP_P_ANY,
   CP_P_TAND, CP_P_TOR, CP_P_TNOT,
   CP_P_SEQ, CP_P_ITEM, CP_P_NEAR, CP_P_WITHIN,
-  CP_P_AND, CP_P_OR, CP_P_NOT, CP_P_META
+  CP_P_AND, CP_P_OR, CP_P_NOT, CP_P_META,
+  CP_P_SPANSET, CP_P_SPANJOIN
 };
+
+/* a lexical node on layer CP_LAYER_NAMED (cp.h) has the layer's name
+** in v1/v1len */
 
 /* units of WITHIN */
 enum { CP_U_DOC = 0, CP_U_SENT = 1, CP_U_PARA = 2 };
@@ -84,6 +93,9 @@ const cp_pnode *cp_plan_root (const cp_plan *p);
 /* token conditions; 'kind' is CP_P_TERM, _PREFIX, _GLOB or _REGEX */
 cp_pnode *cp_plan_lex (cp_plan *p, int kind, int layer,
                        const char *s, size_t len);
+/* the same on a layer named 'lname' (a stored layer) */
+cp_pnode *cp_plan_lexn (cp_plan *p, int kind, const char *lname,
+                        size_t lnlen, const char *s, size_t len);
 cp_pnode *cp_plan_any (cp_plan *p);
 
 /*
@@ -109,6 +121,15 @@ cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg);
 cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
                         const char *v1, size_t v1len,
                         const char *v2, size_t v2len);
+
+/* a span set by name; add attribute filters with cp_plan_spanattr */
+cp_pnode *cp_plan_spanset (cp_plan *p, const char *name, size_t len);
+cp_pnode *cp_plan_spanattr (cp_plan *p, cp_pnode *set, const char *key,
+                            size_t keylen, const char *val, size_t vallen);
+
+/* 'a' within (containing = 0) or containing (1) 'b' */
+enum { CP_J_WITHIN = 0, CP_J_CONTAINING = 1 };
+cp_pnode *cp_plan_spanjoin (cp_plan *p, int how, cp_pnode *a, cp_pnode *b);
 
 /* is this kind a token condition (usable as a SEQ item)? */
 int cp_plan_is_cond (int kind);

@@ -101,7 +101,7 @@ int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err) {
     y->b0 = p->b.b0; y->b1 = p->b.b1; y->t0 = p->b.t0; y->t1 = p->b.t1;
     y->pass = 2 * i + 1;
   }
-  qsort(s, ns, sizeof(side), cmp_side);
+  if (ns > 1) qsort(s, ns, sizeof(side), cmp_side);
   nm = members_of(s, ns, mem, mof);
   for (k = 0; k < nm; k++) up[k] = k;
   for (i = 0; i < r->n; i++) {
@@ -109,7 +109,7 @@ int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err) {
     if (x != y) up[x < y ? y : x] = x < y ? x : y;
   }
   for (k = 0; k < nm; k++) { ref[k].root = find(up, k); ref[k].m = k; }
-  qsort(ref, nm, sizeof(mref), cmp_mref);
+  if (nm > 1) qsort(ref, nm, sizeof(mref), cmp_mref);
   out->m = (cp_clu_member *)malloc((nm ? nm : 1) * sizeof(cp_clu_member));
   if (out->m == NULL) { rc = OOM(err); goto done; }
   for (k = 0; k < nm; k++) {

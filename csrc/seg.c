@@ -2,7 +2,7 @@
 ** seg.c -- the segment reader: bounds-checked access to a segment image.
 **
 ** {================================================================
-** SEGMENT IMAGE, version 1  (also in docs/FORMAT.md)
+** SEGMENT IMAGE, version 2  (also in docs/FORMAT.md)
 **
 ** All integers are little-endian and fixed width (u32, u64); doubles
 ** are IEEE-754 binary64, little-endian.  Fixed width rather than varints
@@ -14,7 +14,7 @@
 **
 ** Header (80 bytes, then the section table, then a checksum):
 **   0  u8[8]  magic "CPSEG\0\r\n"
-**   8  u32    version = 1
+**   8  u32    version = 2 (1: EVERSION, saying to rebuild)
 **  12  u32    byte-order mark 0x01020304 (bytes 04 03 02 01)
 **  16  u32    hdrsize = 80 + 32 * nsections + 8
 **  20  u32    nsections (<= 64)
@@ -77,6 +77,22 @@
 **                       checkpoint or its document's first token
 **  26 SPANX  u32[3*K]   (pos, start, stop) of the K escaped tokens,
 **                       ascending by pos
+**  27 SCHEMA            named layers and span sets: u32 nlayers, then
+**                       per layer u32 kind (0 word, 1 norm, 2 stem: the
+**                       sections above; 3 stored), u32 ntypes, a name
+**                       (u32 len 1..64, bytes, zero pad to 4) and for a
+**                       stored layer 6 parts: LEXO u32[n+1], LEXS, FREQ
+**                       u32[2n], STREAM u32[T], POSTO u32[n+1], POST
+**                       u32[T]; u32 nsets, then per set u32 nspans N,
+**                       u32 nkeys, name, parts STARTS u32[N], ENDS u32[N]
+**                       (sorted by start, then end descending), MAXEND
+**                       u32[N] (running max of ENDS), then per key u32
+**                       nvals V, name, parts VLEXO u32[V+1], VLEXS, VALS
+**                       u32[N] (value id or 0xffffffff: absent); u32 0
+**                       (field token streams, reserved).  A part is u64
+**                       offset into ATTRS (8-aligned), u64 size, u64
+**                       XXH64 of its bytes.
+**  28 ATTRS  bytes      the parts
 ** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
 ** were the largest part of the image, and memory first touched is a main
 ** cost of building.
@@ -112,15 +128,44 @@ typedef struct section {
   int present;
 } section;
 
+/* a span set attribute: value lexicon and a value id per span */
+typedef struct rkey {
+  const char *name;
+  uint32_t len, nv;
+  const uint32_t *lexo, *vals;      /* vals[i] < nv, or UINT32_MAX */
+  const char *lexs;
+} rkey;
+
+typedef struct rset {
+  const char *name;
+  uint32_t len, n, nkeys;
+  const uint32_t *st, *en, *mx;     /* starts, ends, running max of ends */
+  rkey *keys;
+} rset;
+
+/* a checksummed part of ATTRS */
+typedef struct rpart { const unsigned char *p; uint64_t size, sum; } rpart;
+
+#define MAXL 64   /* layers: word, norm, stem and CP_AB_MAXLAYERS stored */
+
 struct cp_seg {
   const unsigned char *base;
   size_t size;
-  uint32_t ndocs, ntok, nt[CP_NLAYERS], nsents, nparas;
+  uint32_t ndocs, ntok, nsents, nparas;
+  uint32_t nlayers, nt[MAXL];
   uint64_t invalid, textbytes;
   section sec[CP_SEC_COUNT];
-  const uint32_t *lexo[CP_NLAYERS];
-  const char *lexs[CP_NLAYERS];
-  const uint32_t *freq[CP_NLAYERS];   /* freq[i], then df at freq[n + i] */
+  const uint32_t *lexo[MAXL];
+  const char *lexs[MAXL];
+  uint64_t lexsz[MAXL];
+  const uint32_t *freq[MAXL];         /* freq[i], then df at freq[n + i] */
+  const char *lname[MAXL];
+  uint32_t lnamelen[MAXL];
+  const uint32_t *lstream[MAXL], *lposto[MAXL], *lpost[MAXL]; /* stored */
+  rset *sets;
+  uint32_t nsets;
+  rpart *parts;                       /* every part, for cp_seg_check */
+  size_t nparts;
   const uint32_t *wnorm, *nstem, *snormo, *snorm, *stream, *posto, *post;
   const uint32_t *spanc, *spanx, *sents, *paras, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
@@ -165,6 +210,11 @@ static int read_header (cp_seg *s, cp_err *err) {
   if (memcmp(b, CP_SEG_MAGIC, 8) != 0) return corrupt(err, "bad magic");
   if (cp_rd32(b + CP_H_BOM) != CP_SEG_BOM)
     return corrupt(err, "byte order does not match this host");
+  if (cp_rd32(b + CP_H_VERSION) == 1)
+    return cp_err_set(err, CP_EVERSION, "segment format 1 is not read by "
+                      "this build (format %u): rebuild the index from the "
+                      "original documents (corpus.create + add, or `corpus "
+                      "index NEW FILES`)", CP_SEG_VERSION);
   if (cp_rd32(b + CP_H_VERSION) != CP_SEG_VERSION)
     return cp_err_set(err, CP_EVERSION, "unsupported segment version %lu "
                       "(this build reads version %u)",
@@ -236,6 +286,8 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_DOCSTR] = s->sec[CP_SEC_DOCSTR].size;  /* free */
   want[CP_SEC_TEXT] = s->textbytes;
   want[CP_SEC_BYID] = 4 * D;
+  want[CP_SEC_SCHEMA] = s->sec[CP_SEC_SCHEMA].size;  /* free */
+  want[CP_SEC_ATTRS] = s->sec[CP_SEC_ATTRS].size;    /* free */
   for (i = 1; i < CP_SEC_COUNT; i++)
     if (s->sec[i].size != want[i]) {
       cp_err_set(err, CP_ECORRUPT, "corrupt segment: section %d has %llu "
@@ -268,6 +320,192 @@ static int check_docs (cp_seg *s, cp_err *err) {
     return corrupt(err, "document table does not cover the stream or text");
   return CP_OK;
 }
+
+/* {================================================================
+** Schema: named layers and span sets (SCHEMA describes, ATTRS holds)
+** ================================================================= */
+
+typedef struct cur {
+  const unsigned char *p;
+  uint64_t n, i;
+  const unsigned char *att;
+  uint64_t attn;
+  int bad;
+} cur;
+
+static uint32_t get32 (cur *c) {
+  uint32_t x;
+  if (c->bad || c->n - c->i < 4) { c->bad = 1; return 0; }
+  x = cp_rd32(c->p + c->i);
+  c->i += 4;
+  return x;
+}
+
+/* a name: u32 length (1..64), bytes, zero padding to 4 */
+static const char *getname (cur *c, uint32_t *len) {
+  uint32_t n = get32(c), pad;
+  const char *r;
+  *len = 0;
+  if (c->bad || n == 0 || n > 64) { c->bad = 1; return NULL; }
+  pad = (n + 3) & ~3u;
+  if (c->n - c->i < pad) { c->bad = 1; return NULL; }
+  r = (const char *)c->p + c->i;
+  c->i += pad;
+  *len = n;
+  return r;
+}
+
+/* a part of ATTRS: u64 offset, u64 size, u64 XXH64; 'want' is its
+** exact size (UINT64_MAX: any) */
+static const unsigned char *getpart (cur *c, cp_seg *s, uint64_t want,
+                                     uint64_t *size) {
+  uint64_t off, sz;
+  rpart *pt;
+  if (c->bad || c->n - c->i < 24) { c->bad = 1; return NULL; }
+  off = cp_rd64(c->p + c->i);
+  sz = cp_rd64(c->p + c->i + 8);
+  if (off % 8 != 0 || off > c->attn || sz > c->attn - off ||
+      (want != UINT64_MAX && sz != want)) {
+    c->bad = 1;
+    return NULL;
+  }
+  pt = &s->parts[s->nparts++];
+  pt->p = c->att + off;
+  pt->size = sz;
+  pt->sum = cp_rd64(c->p + c->i + 16);
+  c->i += 24;
+  if (size) *size = sz;
+  return c->att + off;
+}
+
+/* the number of parts the schema can name at most, from its size */
+static size_t maxparts (uint64_t schemasize) { return (size_t)(schemasize / 24) + 1; }
+
+static int ok_name (const char *n, uint32_t len) {
+  uint32_t i;
+  if (len == 0 || n[0] < 'a' || n[0] > 'z') return 0;
+  for (i = 1; i < len; i++)
+    if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= '0' && n[i] <= '9') ||
+          n[i] == '_'))
+      return 0;
+  return 1;
+}
+
+static int same (const char *a, uint32_t al, const char *b, uint32_t bl) {
+  return al == bl && memcmp(a, b, al) == 0;
+}
+
+static int read_layers (cp_seg *s, cur *c) {
+  static const char *const bi[3] = {"word", "norm", "stem"};
+  uint32_t nl = get32(c), l, j;
+  uint64_t T = s->ntok;
+  if (c->bad || nl < 3 || nl > MAXL) return 0;
+  for (l = 0; l < nl; l++) {
+    uint32_t kind = get32(c), nt = get32(c), len;
+    const char *name = getname(c, &len);
+    if (c->bad) return 0;
+    if (l < 3) {   /* the built-in layers, first and in order */
+      if (kind != l || nt != s->nt[l] || !same(name, len, bi[l], 4)) return 0;
+    }
+    else {
+      uint64_t lsz;
+      if (kind != CP_LK_STORED || !ok_name(name, len)) return 0;
+      s->nt[l] = nt;
+      s->lexo[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
+      s->lexs[l] = (const char *)getpart(c, s, UINT64_MAX, &lsz);
+      s->lexsz[l] = lsz;
+      s->freq[l] = (const uint32_t *)getpart(c, s, 8 * (uint64_t)nt, NULL);
+      s->lstream[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
+      s->lposto[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
+      s->lpost[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
+      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(s->lexo[l], nt, lsz) ||
+          !offsets_ok(s->lposto[l], nt, T))
+        return 0;
+    }
+    for (j = 0; j < l; j++)
+      if (same(name, len, s->lname[j], s->lnamelen[j])) return 0;
+    s->lname[l] = name;
+    s->lnamelen[l] = len;
+  }
+  s->nlayers = nl;
+  return 1;
+}
+
+static int read_sets (cp_seg *s, cur *c) {
+  uint32_t ns = get32(c), i, k, j;
+  size_t nkeys = 0;
+  if (c->bad || ns > (c->n - c->i) / 8) return 0;
+  s->sets = (rset *)calloc((size_t)ns + 1, sizeof(rset));
+  if (s->sets == NULL) return -1;
+  s->nsets = ns;
+  for (i = 0; i < ns; i++) {
+    rset *r = &s->sets[i];
+    uint64_t n4;
+    r->n = get32(c);
+    r->nkeys = get32(c);
+    r->name = getname(c, &r->len);
+    if (c->bad || !ok_name(r->name, r->len) || r->nkeys > 64) return 0;
+    for (j = 0; j < i; j++)
+      if (same(r->name, r->len, s->sets[j].name, s->sets[j].len)) return 0;
+    n4 = 4 * (uint64_t)r->n;
+    r->st = (const uint32_t *)getpart(c, s, n4, NULL);
+    r->en = (const uint32_t *)getpart(c, s, n4, NULL);
+    r->mx = (const uint32_t *)getpart(c, s, n4, NULL);
+    if (c->bad) return 0;
+    r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
+    if (r->keys == NULL) return -1;
+    for (k = 0; k < r->nkeys; k++) {
+      rkey *y = &r->keys[k];
+      uint64_t lsz;
+      y->nv = get32(c);
+      y->name = getname(c, &y->len);
+      if (c->bad || !ok_name(y->name, y->len)) return 0;
+      for (j = 0; j < k; j++)
+        if (same(y->name, y->len, r->keys[j].name, r->keys[j].len)) return 0;
+      y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
+      y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
+      y->vals = (const uint32_t *)getpart(c, s, n4, NULL);
+      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
+        return 0;
+      nkeys++;
+    }
+  }
+  (void)nkeys;
+  return 1;
+}
+
+static int read_schema (cp_seg *s, cp_err *err) {
+  cur c;
+  int r;
+  c.p = s->sec[CP_SEC_SCHEMA].p;
+  c.n = s->sec[CP_SEC_SCHEMA].size;
+  c.i = 0;
+  c.att = s->sec[CP_SEC_ATTRS].p;
+  c.attn = s->sec[CP_SEC_ATTRS].size;
+  c.bad = 0;
+  s->parts = (rpart *)calloc(maxparts(c.n), sizeof(rpart));
+  if (s->parts == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (!read_layers(s, &c)) return corrupt(err, "schema: bad layer table");
+  r = read_sets(s, &c);
+  if (r < 0) return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (r == 0) return corrupt(err, "schema: bad span set table");
+  if (get32(&c) != 0 || c.bad || c.i != c.n)
+    return corrupt(err, "schema: trailing bytes or field streams");
+  return CP_OK;
+}
+
+static void free_schema (cp_seg *s) {
+  uint32_t i;
+  if (s->sets != NULL)
+    for (i = 0; i < s->nsets; i++) free(s->sets[i].keys);
+  free(s->sets);
+  free(s->parts);
+  s->sets = NULL;
+  s->parts = NULL;
+}
+
+/* }================================================================ */
 
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   cp_seg *s;
@@ -327,16 +565,21 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
     goto fail;
   }
   if ((rc = check_docs(s, err)) != CP_OK) goto fail;
+  for (l = 0; l < CP_NLAYERS; l++) s->lexsz[l] = s->sec[CP_SEC_LEXS(l)].size;
+  if ((rc = read_schema(s, err)) != CP_OK) goto fail;
   /* the O(tokens) range checks are cp_seg_verify's: open stays O(types +
   ** docs), so opening an index of any size reads only its tables */
   *out = s;
   return CP_OK;
 fail:
+  free_schema(s);
   free(s);
   return rc;
 }
 
 void cp_seg_close (cp_seg *s) {
+  if (s == NULL) return;
+  free_schema(s);
   free(s);
 }
 
@@ -353,7 +596,7 @@ uint64_t cp_seg_invalid (const cp_seg *s) { return s ? s->invalid : 0; }
 uint64_t cp_seg_textbytes (const cp_seg *s) { return s ? s->textbytes : 0; }
 
 static int badlayer (const cp_seg *s, int layer) {
-  return s == NULL || layer < 0 || layer >= CP_NLAYERS;
+  return s == NULL || layer < 0 || (uint32_t)layer >= s->nlayers;
 }
 
 uint32_t cp_seg_ntypes (const cp_seg *s, int layer) {
@@ -443,7 +686,8 @@ uint32_t cp_seg_map (const cp_seg *s, int layer, uint32_t word_id) {
   if (badlayer(s, layer) || word_id >= s->nt[CP_WORD]) return UINT32_MAX;
   if (layer == CP_WORD) return word_id;
   if (layer == CP_NORM) return s->wnorm[word_id];
-  return s->nstem[s->wnorm[word_id]];   /* both checked at open */
+  if (layer == CP_STEM) return s->nstem[s->wnorm[word_id]];  /* checked at open */
+  return UINT32_MAX;   /* a stored layer is not a function of the word */
 }
 
 uint32_t cp_seg_norm_stem (const cp_seg *s, uint32_t norm_id) {
@@ -463,6 +707,226 @@ const uint32_t *cp_seg_stem_norms (const cp_seg *s, uint32_t stem_id,
 
 /* }================================================================ */
 
+
+
+/* {================================================================
+** Named layers
+** ================================================================= */
+
+size_t cp_seg_nlayers (const cp_seg *s) { return s ? s->nlayers : 0; }
+
+const char *cp_seg_layer_name (const cp_seg *s, size_t layer, size_t *len) {
+  if (s == NULL || layer >= s->nlayers) { if (len) *len = 0; return NULL; }
+  if (len) *len = s->lnamelen[layer];
+  return s->lname[layer];
+}
+
+int64_t cp_seg_layer (const cp_seg *s, const char *name, size_t len) {
+  uint32_t l;
+  if (s == NULL || name == NULL) return -1;
+  for (l = 0; l < s->nlayers; l++)
+    if (s->lnamelen[l] == len && memcmp(s->lname[l], name, len) == 0)
+      return l;
+  return -1;
+}
+
+int cp_seg_layer_kind (const cp_seg *s, size_t layer) {
+  if (s == NULL || layer >= s->nlayers) return -1;
+  return layer < CP_NLAYERS ? (int)layer : CP_LK_STORED;
+}
+
+const uint32_t *cp_seg_layer_stream (const cp_seg *s, size_t layer) {
+  if (s == NULL || layer >= s->nlayers) return NULL;
+  if (layer == CP_WORD) return s->stream;
+  return layer < CP_NLAYERS ? NULL : s->lstream[layer];
+}
+
+const uint32_t *cp_seg_layer_postings (const cp_seg *s, size_t layer,
+                                       uint32_t id, uint32_t *n) {
+  if (s == NULL || layer >= s->nlayers || id >= s->nt[layer] ||
+      (layer < CP_NLAYERS && layer != CP_NORM)) {
+    if (n) *n = 0;
+    return NULL;
+  }
+  if (layer == CP_NORM) return cp_seg_postings(s, id, n);
+  if (n) *n = s->lposto[layer][id + 1] - s->lposto[layer][id];
+  return s->lpost[layer] + s->lposto[layer][id];
+}
+
+uint32_t cp_seg_value (const cp_seg *s, size_t layer, uint32_t pos) {
+  if (s == NULL || layer >= s->nlayers || pos >= s->ntok) return UINT32_MAX;
+  if (layer < CP_NLAYERS) return cp_seg_map(s, (int)layer, s->stream[pos]);
+  return s->lstream[layer][pos];
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Span sets
+** ================================================================= */
+
+size_t cp_seg_nspansets (const cp_seg *s) { return s ? s->nsets : 0; }
+
+const char *cp_seg_spanset_name (const cp_seg *s, size_t set, size_t *len) {
+  if (s == NULL || set >= s->nsets) { if (len) *len = 0; return NULL; }
+  if (len) *len = s->sets[set].len;
+  return s->sets[set].name;
+}
+
+int64_t cp_seg_spanset (const cp_seg *s, const char *name, size_t len) {
+  uint32_t i;
+  if (s == NULL || name == NULL) return -1;
+  for (i = 0; i < s->nsets; i++)
+    if (same(s->sets[i].name, s->sets[i].len, name, (uint32_t)len) &&
+        len == s->sets[i].len)
+      return i;
+  return -1;
+}
+
+uint32_t cp_seg_nspans (const cp_seg *s, size_t set) {
+  return (s == NULL || set >= s->nsets) ? 0 : s->sets[set].n;
+}
+
+int cp_seg_span (const cp_seg *s, size_t set, uint32_t i, uint32_t *start,
+                 uint32_t *end) {
+  if (s == NULL || set >= s->nsets || i >= s->sets[set].n) return CP_EINVAL;
+  if (start) *start = s->sets[set].st[i];
+  if (end) *end = s->sets[set].en[i];
+  return CP_OK;
+}
+
+const uint32_t *cp_seg_span_starts (const cp_seg *s, size_t set) {
+  return (s == NULL || set >= s->nsets) ? NULL : s->sets[set].st;
+}
+
+const uint32_t *cp_seg_span_ends (const cp_seg *s, size_t set) {
+  return (s == NULL || set >= s->nsets) ? NULL : s->sets[set].en;
+}
+
+size_t cp_seg_spanset_nkeys (const cp_seg *s, size_t set) {
+  return (s == NULL || set >= s->nsets) ? 0 : s->sets[set].nkeys;
+}
+
+const char *cp_seg_spanset_key (const cp_seg *s, size_t set, size_t k,
+                                size_t *len) {
+  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) {
+    if (len) *len = 0;
+    return NULL;
+  }
+  if (len) *len = s->sets[set].keys[k].len;
+  return s->sets[set].keys[k].name;
+}
+
+/* value of key k of span i, or NULL */
+static const char *keyval (const rkey *y, uint32_t i, size_t *vlen) {
+  uint32_t v = y->vals[i];
+  if (v >= y->nv) { if (vlen) *vlen = 0; return NULL; }
+  if (vlen) *vlen = y->lexo[v + 1] - y->lexo[v];
+  return y->lexs + y->lexo[v];
+}
+
+const char *cp_seg_span_attr (const cp_seg *s, size_t set, uint32_t i,
+                              const char *key, size_t keylen, size_t *vlen) {
+  const rset *r;
+  uint32_t k;
+  if (vlen) *vlen = 0;
+  if (s == NULL || set >= s->nsets || key == NULL) return NULL;
+  r = &s->sets[set];
+  if (i >= r->n) return NULL;
+  for (k = 0; k < r->nkeys; k++)
+    if (r->keys[k].len == keylen && memcmp(r->keys[k].name, key, keylen) == 0)
+      return keyval(&r->keys[k], i, vlen);
+  return NULL;
+}
+
+int cp_seg_span_attr_next (const cp_seg *s, size_t set, uint32_t i,
+                           size_t *it, cp_attr *a) {
+  const rset *r;
+  if (s == NULL || set >= s->nsets || it == NULL || a == NULL) return 0;
+  r = &s->sets[set];
+  if (i >= r->n) return 0;
+  while (*it < r->nkeys) {
+    const rkey *y = &r->keys[(*it)++];
+    size_t vl;
+    const char *v = keyval(y, i, &vl);
+    if (v != NULL) {
+      a->key = y->name;  a->keylen = y->len;
+      a->val = v;        a->vallen = vl;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* value id of key k of span i (UINT32_MAX if absent) and the key's
+** value lexicon, for the executor's attribute filters */
+int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
+                               const char *val, size_t vlen) {
+  const rkey *y;
+  uint32_t lo = 0, hi;
+  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return -1;
+  y = &s->sets[set].keys[k];
+  hi = y->nv;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2, o = y->lexo[mid];
+    size_t tl = y->lexo[mid + 1] - o, m = tl < vlen ? tl : vlen;
+    int c = m ? memcmp(y->lexs + o, val, m) : 0;
+    if (c == 0) c = tl < vlen ? -1 : tl > vlen;
+    if (c < 0) lo = mid + 1; else hi = mid;
+  }
+  if (lo < y->nv) {
+    uint32_t o = y->lexo[lo];
+    size_t tl = y->lexo[lo + 1] - o;
+    if (tl == vlen && (vlen == 0 || memcmp(y->lexs + o, val, vlen) == 0))
+      return lo;
+  }
+  return -1;
+}
+
+const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k) {
+  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return NULL;
+  return s->sets[set].keys[k].vals;
+}
+
+/* first span whose start is >= pos */
+uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos) {
+  const rset *r;
+  uint32_t lo = 0, hi;
+  if (s == NULL || set >= s->nsets) return 0;
+  r = &s->sets[set];
+  hi = r->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r->st[mid] < pos) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/*
+** The spans of 'set' containing 'pos' (start <= pos < end), innermost
+** (latest start) first: from the last span starting at or before pos,
+** back while the running maximum of ends says an earlier span can still
+** reach pos.  Writes up to 'max' indexes; returns how many there are.
+*/
+uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
+                          uint32_t *out, uint32_t max) {
+  const rset *r;
+  uint32_t i, k = 0;
+  if (s == NULL || set >= s->nsets) return 0;
+  r = &s->sets[set];
+  i = cp_seg_span_lower(s, set, pos + 1);   /* spans [0, i) start <= pos */
+  while (i > 0 && r->mx[i - 1] > pos) {
+    i--;
+    if (r->en[i] > pos) {
+      if (k < max && out) out[k] = i;
+      k++;
+    }
+  }
+  return k;
+}
+
+/* }================================================================ */
 
 /* {================================================================
 ** Stream, postings, structure, documents
@@ -775,7 +1239,7 @@ static int check_docs_full (const cp_seg *s) {
   for (d = 0; d < s->ndocs; d++) {
     const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
     uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
-    uint64_t tl = cp_rd64(r + CP_D_TEXTLEN), prev = 0;
+    uint64_t tl = cp_rd64(r + CP_D_TEXTLEN), prev = 0, prevx = 0;
     cp_docinfo di;
     size_t it = 0;
     cp_meta m;
@@ -797,8 +1261,11 @@ static int check_docs_full (const cp_seg *s) {
       }
       if ((p & (CP_SPAN_EVERY - 1)) == 0 && s->spanc[p >> CP_SPAN_SHIFT] != x)
         goto bad;
-      if (x < prev || x > y || y > tl) goto bad;
+      /* starts never decrease; tokens may share a span (the words of
+      ** a multiword token) */
+      if (x < prevx || x > y || y > tl) goto bad;
       prev = y;
+      prevx = x;
     }
     cp_seg_doc(s, d, &di);
     while ((k = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) ;
@@ -849,6 +1316,40 @@ static int check_layout (const cp_seg *s) {
 }
 
 /*
+** The ranges the layer and span accessors rely on: stored ids below
+** their type counts, postings and spans inside the segment, spans sorted
+** with a correct running maximum of ends, attribute ids in range.
+** O(tokens + spans).
+*/
+static int verify_attrs (const cp_seg *s, cp_err *err) {
+  uint32_t l, i, k;
+  for (l = CP_NLAYERS; l < s->nlayers; l++)
+    if (!below(s->lstream[l], s->ntok, s->nt[l]) ||
+        !below(s->lpost[l], s->ntok, s->ntok))
+      return corrupt(err, "stored layer out of range");
+  for (i = 0; i < s->nsets; i++) {
+    const rset *r = &s->sets[i];
+    uint32_t mx = 0;
+    for (k = 0; k < r->n; k++) {
+      if (r->st[k] >= r->en[k] || r->en[k] > s->ntok ||
+          (k > 0 && (r->st[k] < r->st[k - 1] ||
+                     (r->st[k] == r->st[k - 1] && r->en[k] > r->en[k - 1]))))
+        return corrupt(err, "span set out of range or out of order");
+      mx = r->en[k] > mx ? r->en[k] : mx;
+      if (r->mx[k] != mx) return corrupt(err, "span set end index");
+    }
+    for (k = 0; k < r->nkeys; k++) {
+      const rkey *y = &r->keys[k];
+      uint32_t j;
+      for (j = 0; j < r->n; j++)
+        if (y->vals[j] != UINT32_MAX && y->vals[j] >= y->nv)
+          return corrupt(err, "span attribute out of range");
+    }
+  }
+  return CP_OK;
+}
+
+/*
 ** The range checks every token accessor relies on (stream ids are word
 ** ids, postings and structure starts are positions); O(tokens), run once
 ** before the first read (cp_corpus_flush does it for attached images).
@@ -860,6 +1361,67 @@ int cp_seg_verify (const cp_seg *s, cp_err *err) {
       !below(s->sents, s->nsents, s->ntok) ||
       !below(s->paras, s->nparas, s->ntok))
     return corrupt(err, "stream, postings or structure out of range");
+  return verify_attrs(s, err);
+}
+
+/*
+** Stored layers and span sets: every part's checksum; each stored
+** lexicon sorted, frequencies and postings equal to a recount from its
+** stream; attribute value lexicons sorted.
+*/
+static int check_stored (const cp_seg *s, cp_err *err) {
+  size_t i;
+  uint32_t l, k, j;
+  for (i = 0; i < s->nparts; i++)
+    if (XXH64(s->parts[i].p, (size_t)s->parts[i].size, 0) != s->parts[i].sum)
+      return corrupt(err, "checksum mismatch in a layer or span set part");
+  for (l = CP_NLAYERS; l < s->nlayers; l++) {
+    uint32_t n = s->nt[l], d;
+    uint32_t *cnt, *df, *last;
+    int ok = 1;
+    if (!lex_sorted(s, (int)l))
+      return corrupt(err, "stored layer lexicon not sorted and unique");
+    cnt = (uint32_t *)calloc((size_t)n + 1, 4);
+    df = (uint32_t *)calloc((size_t)n + 1, 4);
+    last = (uint32_t *)malloc(((size_t)n + 1) * 4);
+    if (!cnt || !df || !last) {
+      free(cnt); free(df); free(last);
+      return cp_err_set(err, CP_ENOMEM, "out of memory checking a segment");
+    }
+    memset(last, 0xff, ((size_t)n + 1) * 4);
+    for (d = 0; d < s->ndocs; d++) {
+      const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+      uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
+      for (; p < e; p++) {
+        uint32_t id = s->lstream[l][p];
+        cnt[id]++;
+        if (last[id] != d) { last[id] = d;  df[id]++; }
+      }
+    }
+    for (k = 0; k < n && ok; k++) {
+      uint32_t a = s->lposto[l][k], b = s->lposto[l][k + 1];
+      if (cnt[k] == 0 || cnt[k] != s->freq[l][k] || df[k] != s->freq[l][n + k]
+          || b - a != cnt[k])
+        ok = 0;
+      for (j = a; j < b && ok; j++)
+        if ((j > a && s->lpost[l][j] <= s->lpost[l][j - 1]) ||
+            s->lstream[l][s->lpost[l][j]] != k)
+          ok = 0;
+    }
+    free(cnt); free(df); free(last);
+    if (!ok) return corrupt(err, "stored layer frequencies or postings");
+  }
+  for (i = 0; i < s->nsets; i++)
+    for (k = 0; k < s->sets[i].nkeys; k++) {
+      const rkey *y = &s->sets[i].keys[k];
+      for (j = 1; j < y->nv; j++) {
+        uint32_t a = y->lexo[j - 1], b = y->lexo[j], c = y->lexo[j + 1];
+        size_t la = b - a, lb = c - b, m = la < lb ? la : lb;
+        int cmp = m ? memcmp(y->lexs + a, y->lexs + b, m) : 0;
+        if (cmp > 0 || (cmp == 0 && la >= lb))
+          return corrupt(err, "span attribute values not sorted and unique");
+      }
+    }
   return CP_OK;
 }
 
@@ -893,7 +1455,7 @@ int cp_seg_check (const cp_seg *s, cp_err *err) {
     return cp_err_set(err, CP_ENOMEM, "out of memory checking a segment");
   if (rc == 0)
     return corrupt(err, "document spans, ids or metadata");
-  return CP_OK;
+  return check_stored(s, err);
 }
 
 /* }================================================================ */

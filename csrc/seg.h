@@ -23,6 +23,13 @@
 **
 ** Lexicons are sorted bytewise, so ids are ranks and a prefix is a
 ** contiguous id range (cp_seg_lex_range).
+**
+** Format 2 names everything: besides word/norm/stem a segment may hold
+** stored layers (own lexicon, ids and postings: lemma, upos, any
+** imported column) and span sets (named [start, end) token ranges with
+** attributes; "s" and "p" always).  Both are read by name through the
+** accessors below, so their bytes can change (compression, per-block
+** checksums) without touching the readers.
 */
 #ifndef CP_SEG_H
 #define CP_SEG_H
@@ -33,6 +40,8 @@
 #include "cp.h"
 #include "analysis.h"
 #include "tok.h"
+
+typedef struct cp_seg cp_seg;
 
 /* {================================================================
 ** Metadata of a document
@@ -46,6 +55,78 @@ typedef struct cp_meta {
   const char *str;   size_t strlen;      /* CP_MSTR */
   double num;                            /* CP_MNUM */
 } cp_meta;
+
+/* attributes of a span: key -> string value */
+typedef struct cp_attr {
+  const char *key; size_t keylen;
+  const char *val; size_t vallen;
+} cp_attr;
+
+/* }================================================================ */
+
+
+
+/* {================================================================
+** Span producers and documents given as tokens
+** ================================================================= */
+
+/* Span-set producers (corpus.h): run on every document added as text,
+** after tokenizing, in the thread that adds; they emit spans with
+** cp_spanout_add.  Positions are token indexes relative to the document
+** (0 = its first token), [start, end), start < end <= ntokens.
+** Set names match [a-z][a-z0-9_]*.  A producer error fails the add
+** (all-or-nothing, as any add). */
+typedef struct cp_spanout cp_spanout;
+int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
+                    uint32_t start, uint32_t end,
+                    const cp_attr *attrs, size_t nattrs, cp_err *err);
+typedef int (*cp_producer_fn) (void *ud, const char *text, size_t len,
+                               const cp_tokvec *tv, cp_spanout *out,
+                               cp_err *err);
+
+typedef struct cp_producer {
+  const char *name;
+  cp_producer_fn fn;
+  void *ud;
+} cp_producer;
+
+/* one token of a document given as tokens */
+typedef struct cp_tokin {
+  const char *form;  size_t formlen;  /* the word layer (NFC is applied) */
+  uint32_t start, stop;               /* byte span in the document text */
+  unsigned flags;   /* CP_TF_SSTART / CP_TF_PSTART (used when the document
+                    ** has no "s" / "p" spans); CP_TF_PUNCT is computed
+                    ** from the form unless the document says 'punct_given' */
+} cp_tokin;
+
+/* a stored layer's values, one per token */
+typedef struct cp_layerin {
+  const char *name;  size_t namelen;
+  const char *const *vals;  const size_t *lens;
+} cp_layerin;
+
+/* a span, positions relative to the document */
+typedef struct cp_spanin {
+  const char *set;  size_t setlen;
+  uint32_t start, end;
+  const cp_attr *attrs;  size_t nattrs;
+} cp_spanin;
+
+/*
+** A document as tokens.  'text' (valid UTF-8) is what is stored and what
+** spans index; tokens need not tile it and may share a span (the words
+** of a multiword token), but their starts must not decrease.  Spans of
+** set "s" ("p"), when given, define the sentences (paragraphs): every
+** start and every end before the last token starts one, and the first
+** token always does.
+*/
+typedef struct cp_tokdoc {
+  const char *text;  size_t textlen;
+  const cp_tokin *tok;  size_t ntok;
+  const cp_layerin *layers;  size_t nlayers;
+  const cp_spanin *spans;  size_t nspans;
+  int punct_given;
+} cp_tokdoc;
 
 /* }================================================================ */
 
@@ -99,6 +180,20 @@ int cp_segw_add_prepared (cp_segw *w, const char *id, size_t idlen,
                           size_t nmeta, cp_err *err);
 void cp_segprep_free (cp_segprep *p);
 
+/* add a document given as tokens (see cp_tokdoc); all-or-nothing */
+int cp_segw_add_tokens (cp_segw *w, const char *id, size_t idlen,
+                        const cp_tokdoc *td, const cp_meta *meta,
+                        size_t nmeta, cp_err *err);
+
+/* add document 'd' of segment 's' as it is there: tokens, spans, every
+** layer and span set, copied, not re-tokenized (merges) */
+int cp_segw_add_copy (cp_segw *w, const cp_seg *s, uint32_t d,
+                      const cp_meta *meta, size_t nmeta, cp_err *err);
+
+/* producers run on every document added as text (borrowed: the list
+** must outlive the builder or be replaced) */
+void cp_segw_set_producers (cp_segw *w, const cp_producer *p, size_t n);
+
 uint32_t cp_segw_ndocs (const cp_segw *w);
 uint64_t cp_segw_ntokens (const cp_segw *w);
 uint64_t cp_segw_invalid (const cp_segw *w);  /* U+FFFD substitutions */
@@ -117,8 +212,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err);
 /* {================================================================
 ** Reader
 ** ================================================================= */
-
-typedef struct cp_seg cp_seg;
 
 /*
 ** Open a reader over [data, data+size).  The bytes are borrowed: they
@@ -177,6 +270,63 @@ uint32_t cp_seg_norm_stem (const cp_seg *s, uint32_t norm_id);
 /* the norm ids that map to a stem id (sorted) */
 const uint32_t *cp_seg_stem_norms (const cp_seg *s, uint32_t stem_id,
                                    uint32_t *n);
+
+/* -- named layers ---------------------------------------------------- */
+
+/* Layers 0..2 are word, norm and stem (CP_WORD..); stored layers (own
+** lexicon, ids and postings: lemma, upos, ...) follow, numbered per
+** segment.  Every lexicon accessor above takes these numbers too.  A
+** token without a value in a stored layer has the empty string. */
+size_t cp_seg_nlayers (const cp_seg *s);
+const char *cp_seg_layer_name (const cp_seg *s, size_t layer, size_t *len);
+int64_t cp_seg_layer (const cp_seg *s, const char *name, size_t len); /* -1 if absent */
+int cp_seg_layer_kind (const cp_seg *s, size_t layer);   /* CP_LK_* (segfmt.h) */
+/* id per position: word ids for CP_WORD, a stored layer's ids; NULL
+** for the derived layers (norm, stem: see cp_seg_map) */
+const uint32_t *cp_seg_layer_stream (const cp_seg *s, size_t layer);
+/* positions of type 'id': CP_NORM and stored layers; NULL otherwise */
+const uint32_t *cp_seg_layer_postings (const cp_seg *s, size_t layer,
+                                       uint32_t id, uint32_t *n);
+/* the id of the token at 'pos' in any layer (UINT32_MAX if out of range) */
+uint32_t cp_seg_value (const cp_seg *s, size_t layer, uint32_t pos);
+
+/* -- span sets ------------------------------------------------------- */
+
+/* Named sets of [start, end) token ranges (segment-local positions),
+** sorted by start then by end descending, with attributes (key -> string
+** value).  Every segment has the sets "s" (sentences) and "p"
+** (paragraphs). */
+size_t cp_seg_nspansets (const cp_seg *s);
+const char *cp_seg_spanset_name (const cp_seg *s, size_t set, size_t *len);
+int64_t cp_seg_spanset (const cp_seg *s, const char *name, size_t len); /* -1 if absent */
+uint32_t cp_seg_nspans (const cp_seg *s, size_t set);
+/* span i, sorted by start then by end descending */
+int cp_seg_span (const cp_seg *s, size_t set, uint32_t i,
+                 uint32_t *start, uint32_t *end);
+/* value of attribute 'key' of span i, or NULL */
+const char *cp_seg_span_attr (const cp_seg *s, size_t set, uint32_t i,
+                              const char *key, size_t keylen, size_t *vlen);
+/* iterate span i's attributes: *it starts at 0; 1 while there are more */
+int cp_seg_span_attr_next (const cp_seg *s, size_t set, uint32_t i,
+                           size_t *it, cp_attr *a);
+/* the start and end arrays (cp_seg_nspans entries) */
+const uint32_t *cp_seg_span_starts (const cp_seg *s, size_t set);
+const uint32_t *cp_seg_span_ends (const cp_seg *s, size_t set);
+/* attribute names of a set (the keys any of its spans has) */
+size_t cp_seg_spanset_nkeys (const cp_seg *s, size_t set);
+const char *cp_seg_spanset_key (const cp_seg *s, size_t set, size_t k,
+                                size_t *len);
+/* the value id of 'val' for key k (-1 if no span has it), and the
+** value id of key k per span (UINT32_MAX: absent) */
+int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
+                               const char *val, size_t vlen);
+const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k);
+/* first span whose start is >= pos */
+uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos);
+/* spans containing pos, innermost first: up to 'max' indexes written to
+** out; returns how many contain it */
+uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
+                          uint32_t *out, uint32_t max);
 
 /* -- token stream ---------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define CP_SEG_MAGIC      "CPSEG\0\r\n"   /* 8 bytes */
-#define CP_SEG_VERSION    1u
+#define CP_SEG_VERSION    2u
 #define CP_SEG_BOM        0x01020304u     /* reads as 04 03 02 01 */
 #define CP_SEG_FIXED      80u             /* fixed header bytes */
 #define CP_SEG_SECENT     32u             /* bytes per section entry */
@@ -32,12 +32,17 @@ enum {
   CP_SEC_SENTS, CP_SEC_PARAS,
   CP_SEC_DOCS, CP_SEC_DOCSTR, CP_SEC_TEXT, CP_SEC_BYID,
   CP_SEC_SPANC, CP_SEC_SPANX,
+  CP_SEC_SCHEMA, CP_SEC_ATTRS,   /* format 2: named layers and span sets */
   CP_SEC_COUNT   /* one past the last id */
 };
 
 #define CP_SEC_LEXO(layer) (CP_SEC_WLEXO + 2 * (layer))
 #define CP_SEC_LEXS(layer) (CP_SEC_WLEXS + 2 * (layer))
 #define CP_SEC_FREQ(layer) (CP_SEC_WFREQ + (layer))
+
+/* layer kinds in SCHEMA: the three built-in layers (sections 1-17),
+** then stored layers (parts in ATTRS) */
+enum { CP_LK_WORD = 0, CP_LK_NORM = 1, CP_LK_STEM = 2, CP_LK_STORED = 3 };
 
 /* header field offsets */
 enum {

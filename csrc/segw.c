@@ -22,8 +22,11 @@
 
 #include "lex.h"
 #include "seg.h"
+#include "segattr.h"
 #include "segfmt.h"
 #include "tok.h"
+#include "unitab.h"
+#include "utf8.h"
 
 /* the image's header size, and where TEXT starts: the builder keeps the
 ** texts at this offset of the block that becomes the image */
@@ -66,6 +69,28 @@ struct cp_segw {
   size_t ndocs, capdocs;
   uint64_t invalid;
   cp_tokvec tv;           /* reused token vector */
+  cp_abuild ab;           /* stored layers and span sets */
+  const cp_producer *prods;
+  size_t nprods;
+  cp_spanout *so;         /* producers' output, reused */
+  cp_tokvec ftv, stv;     /* forms and byte spans of a token document */
+  cp_bytes fbuf;          /* the forms, back to back */
+};
+
+/* spans emitted by producers for the document being added, with their
+** strings copied into 'pool' (a producer's strings may be transient) */
+typedef struct soent {
+  size_t set, setlen, attr, nattrs;
+  uint32_t start, end;
+} soent;
+
+struct cp_spanout {
+  soent *v;
+  size_t n, cap;
+  cp_bytes pool;
+  size_t *attrs;          /* 4 offsets/lengths per attribute, into pool */
+  size_t na, capa;
+  uint32_t ntok;          /* tokens of the document */
 };
 
 
@@ -115,6 +140,17 @@ static void reset (cp_segw *w) {
   w->ndocs = w->capdocs = 0;
   w->invalid = 0;
   cp_tokvec_free(&w->tv);
+  cp_ab_free(&w->ab);
+  cp_tokvec_free(&w->ftv);
+  cp_tokvec_free(&w->stv);
+  cp_bytes_free(&w->fbuf);
+  if (w->so != NULL) {
+    free(w->so->v);
+    cp_bytes_free(&w->so->pool);
+    free(w->so->attrs);
+    free(w->so);
+    w->so = NULL;
+  }
 }
 
 /* keep a buffer for the next segment only up to this size */
@@ -145,6 +181,7 @@ static void clear (cp_segw *w) {
   w->docstr.n = 0;
   w->ndocs = 0;
   w->invalid = 0;
+  cp_ab_free(&w->ab);
 }
 
 void cp_segw_free (cp_segw *w) {
@@ -322,6 +359,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->thash = d->thash;
     w->docstr.n = d->id_off;
     w->ndocs = nd;
+    cp_ab_cut(&w->ab, (uint32_t)nd, d->tok_start);
   }
 }
 
@@ -337,7 +375,7 @@ static void cut (cp_segw *w, size_t nd) {
 ** Everything it appends was reserved by the caller, except on new types.
 */
 static int addtokens (cp_segw *w, const cp_tokvec *tv, const char *text,
-                      size_t len, cp_err *err) {
+                      size_t len, const cp_tok *sp, cp_err *err) {
   const cp_tok *t = tv->v, *e = t + tv->n;
   uint32_t *st = w->stream.v + w->stream.n;
   unsigned char *sg = (unsigned char *)w->spang.v + w->spang.n;
@@ -356,6 +394,10 @@ static int addtokens (cp_segw *w, const cp_tokvec *tv, const char *text,
     size_t n = t->stop - t->start;
     uint32_t wid;
     uint32_t x = (uint32_t)t->start, y = (uint32_t)t->stop;
+    if (sp != NULL) {   /* a token document: forms and spans apart */
+      x = (uint32_t)sp[t - tv->v].start;
+      y = (uint32_t)sp[t - tv->v].stop;
+    }
     if (j == PREF) {   /* next block */
       size_t q, nb = (size_t)(e - t) < PREF ? (size_t)(e - t) : PREF;
       for (q = 0; q < nb; q++) {
@@ -490,32 +532,240 @@ static int checkmeta (cp_segw *w, size_t idlen, const cp_meta *meta,
   return CP_OK;
 }
 
+/* {================================================================
+** Span output of producers
+** ================================================================= */
+
+int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
+                    uint32_t start, uint32_t end,
+                    const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  soent *e;
+  size_t i;
+  if (o == NULL) return cp_err_set(err, CP_EINVAL, "no span output");
+  if (!cp_ab_name_ok(set, setlen))
+    return cp_err_set(err, CP_EINVAL, "bad span set name '%.*s' (span sets "
+                      "are named [a-z][a-z0-9_]*, at most 64 bytes)",
+                      (int)(setlen > 64 ? 64 : setlen), set ? set : "");
+  if (start >= end || end > o->ntok)
+    return cp_err_set(err, CP_EINVAL, "span [%lu, %lu) of set '%.*s' is "
+                      "empty or outside the document's %lu tokens",
+                      (unsigned long)start, (unsigned long)end, (int)setlen,
+                      set, (unsigned long)o->ntok);
+  if (attrs == NULL && nattrs > 0)
+    return cp_err_set(err, CP_EINVAL, "span attributes are NULL");
+  for (i = 0; i < nattrs; i++)
+    if (!cp_ab_name_ok(attrs[i].key, attrs[i].keylen) ||
+        (attrs[i].val == NULL && attrs[i].vallen > 0) ||
+        attrs[i].vallen > UINT32_MAX / 2)
+      return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
+                        "'%.*s' (keys are named [a-z][a-z0-9_]*)",
+                        (int)setlen, set);
+  if (o->n == o->cap) {
+    size_t nc = o->cap ? 2 * o->cap : 16;
+    soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));
+    if (nv == NULL) goto oom;
+    o->v = nv;
+    o->cap = nc;
+  }
+  if (o->na + nattrs > o->capa) {
+    size_t nc = o->capa ? 2 * o->capa : 16;
+    size_t *na;
+    while (nc < o->na + nattrs) nc *= 2;
+    na = (size_t *)realloc(o->attrs, nc * 4 * sizeof(size_t));
+    if (na == NULL) goto oom;
+    o->attrs = na;
+    o->capa = nc;
+  }
+  e = &o->v[o->n];
+  e->set = o->pool.n;
+  e->setlen = setlen;
+  if (!cp_bytes_append(&o->pool, set, setlen)) goto oom;
+  e->attr = o->na;
+  e->nattrs = nattrs;
+  e->start = start;
+  e->end = end;
+  for (i = 0; i < nattrs; i++) {
+    size_t *q = o->attrs + 4 * (o->na + i);
+    q[0] = o->pool.n;  q[1] = attrs[i].keylen;
+    if (!cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen)) goto oom;
+    q[2] = o->pool.n;  q[3] = attrs[i].vallen;
+    if (!cp_bytes_append(&o->pool, attrs[i].val ? attrs[i].val : "",
+                         attrs[i].vallen))
+      goto oom;
+  }
+  o->na += nattrs;
+  o->n++;
+  return CP_OK;
+oom:
+  return cp_err_set(err, CP_ENOMEM, "out of memory adding a span");
+}
+
+void cp_segw_set_producers (cp_segw *w, const cp_producer *p, size_t n) {
+  if (w == NULL) return;
+  w->prods = n ? p : NULL;
+  w->nprods = p ? n : 0;
+}
+
+/* run the producers on a text document; its spans wait in w->so */
+static int run_producers (cp_segw *w, const char *text, size_t len,
+                          const cp_tokvec *tv, cp_err *err) {
+  size_t i;
+  if (w->so == NULL) {
+    w->so = (cp_spanout *)calloc(1, sizeof(cp_spanout));
+    if (w->so == NULL)
+      return cp_err_set(err, CP_ENOMEM, "out of memory running producers");
+  }
+  w->so->n = w->so->na = w->so->pool.n = 0;
+  w->so->ntok = (uint32_t)tv->n;
+  for (i = 0; i < w->nprods; i++) {
+    cp_err e2;
+    int rc;
+    e2.code = CP_OK;
+    e2.msg[0] = '\0';
+    rc = w->prods[i].fn(w->prods[i].ud, text, len, tv, w->so, &e2);
+    if (rc != CP_OK)
+      return cp_err_set(err, rc, "producer '%s': %s",
+                        w->prods[i].name ? w->prods[i].name : "?",
+                        e2.msg[0] ? e2.msg : cp_code_name(rc));
+  }
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Committing a document
+** ================================================================= */
+
+/* add one span (document-relative positions) to set 'name' */
+static int put_span (cp_segw *w, const char *name, size_t nlen,
+                     uint32_t base, uint32_t start, uint32_t end,
+                     const cp_attr *a, size_t na, cp_err *err) {
+  size_t set;
+  int rc = cp_ab_set(&w->ab, name, nlen, (uint32_t)(w->ndocs - 1), &set, err);
+  if (rc != CP_OK) return rc;
+  return cp_ab_span(&w->ab, set, base + start, base + end, a, na, err);
+}
+
+/* the sentence (paragraph) spans of a document from its starts
+** starts[from..to), which tile [.., dend) */
+static int tile_spans (cp_segw *w, const char *name, const cp_vec32 *st,
+                       size_t from, uint32_t dend, cp_err *err) {
+  size_t i;
+  int rc = CP_OK;
+  for (i = from; i < st->n && rc == CP_OK; i++) {
+    uint32_t e = i + 1 < st->n ? st->v[i + 1] : dend;
+    rc = put_span(w, name, 1, 0, st->v[i], e, NULL, 0, err);
+  }
+  return rc;
+}
+
+static int is_sp (const char *set, size_t len, char c) {
+  return len == 1 && set[0] == c;
+}
+
 /*
-** Add a prepared document (arguments checked): everything after the
-** tokenizer.  On error the builder is unchanged.
+** The layers and spans of the document just added (tokens at
+** [base, base + ntok)): stored layers and spans of a token document
+** ('td'), or the producers' spans of a text document; "s" and "p" spans
+** from the sentence and paragraph starts when not given.
 */
-static int commit (cp_segw *w, const char *id, size_t idlen,
-                   const cp_segprep *p, const cp_meta *meta, size_t nmeta,
-                   size_t msz, cp_err *err) {
-  const char *text = p->text;
-  size_t len = p->len, i;
+static int add_attrs (cp_segw *w, const cp_tokdoc *td, uint32_t base,
+                      uint32_t ntok, size_t s0, size_t p0, cp_err *err) {
+  size_t i, k;
+  int rc = CP_OK, have_s = 0, have_p = 0;
+  if (td != NULL) {
+    for (i = 0; i < td->nlayers && rc == CP_OK; i++) {
+      const cp_layerin *li = &td->layers[i];
+      size_t idx;
+      rc = cp_ab_layer(&w->ab, li->name, li->namelen, (uint32_t)(w->ndocs - 1),
+                       base, &idx, err);
+      for (k = 0; k < ntok && rc == CP_OK; k++)
+        rc = cp_ab_layer_put(&w->ab, idx, base + k, li->vals[k] ? li->vals[k] : "",
+                             li->vals[k] ? li->lens[k] : 0, err);
+    }
+    for (i = 0; i < td->nspans && rc == CP_OK; i++) {
+      const cp_spanin *si = &td->spans[i];
+      if (si->start >= si->end || si->end > ntok)
+        return cp_err_set(err, CP_EINVAL, "span [%lu, %lu) of set '%.*s' is "
+                          "empty or outside the document's %lu tokens",
+                          (unsigned long)si->start, (unsigned long)si->end,
+                          (int)(si->setlen > 64 ? 64 : si->setlen),
+                          si->set ? si->set : "", (unsigned long)ntok);
+      if (is_sp(si->set, si->setlen, 's')) have_s = 1;
+      if (is_sp(si->set, si->setlen, 'p')) have_p = 1;
+      rc = put_span(w, si->set, si->setlen, base, si->start, si->end,
+                    si->attrs, si->nattrs, err);
+    }
+  }
+  else if (w->nprods > 0 && w->so != NULL) {
+    cp_spanout *o = w->so;
+    cp_attr *av = NULL;
+    for (i = 0; i < o->n && rc == CP_OK; i++) {
+      const soent *e = &o->v[i];
+      const char *set = o->pool.v + e->set;
+      if (e->nattrs > 0) {
+        cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
+        if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+        av = na;
+        for (k = 0; k < e->nattrs; k++) {
+          const size_t *q = o->attrs + 4 * (e->attr + k);
+          av[k].key = o->pool.v + q[0];  av[k].keylen = q[1];
+          av[k].val = o->pool.v + q[2];  av[k].vallen = q[3];
+        }
+      }
+      if (is_sp(set, e->setlen, 's') || is_sp(set, e->setlen, 'p')) {
+        rc = cp_err_set(err, CP_EINVAL, "producers may not add to the "
+                        "built-in span sets 's' and 'p'");
+        break;
+      }
+      rc = put_span(w, set, e->setlen, base, e->start, e->end, av,
+                    e->nattrs, err);
+    }
+    free(av);
+  }
+  if (rc == CP_OK && !have_s)
+    rc = tile_spans(w, "s", &w->sents, s0, base + ntok, err);
+  if (rc == CP_OK && !have_p)
+    rc = tile_spans(w, "p", &w->paras, p0, base + ntok, err);
+  return rc;
+}
+
+/*
+** Add a document (arguments checked): tokens 'tv' (forms in text, or in
+** 'forms' for a token document, whose byte spans are then 'sp'), then
+** its layers and spans.  On error the builder is unchanged.
+*/
+static int commit_doc (cp_segw *w, const char *id, size_t idlen,
+                       const char *text, size_t len, const cp_tokvec *tv,
+                       const char *forms, size_t formslen, const cp_tok *sp,
+                       size_t ninvalid, const cp_tokdoc *td,
+                       const cp_meta *meta, size_t nmeta, size_t msz,
+                       cp_err *err) {
+  size_t i;
   docrec d;
   int rc;
-  if (p->rc != CP_OK) {
-    if (err != NULL) *err = p->err;
-    return p->rc;
-  }
   if (len >= UINT32_MAX)   /* spans are uint32 byte offsets */
     return cp_err_set(err, CP_ELIMIT, "document '%.*s' is larger than 4 GiB",
                       (int)(idlen > 64 ? 64 : idlen), id);
-  if (p->tv.n > CP_SEG_MAXTOK - w->stream.n)
+  if (tv->n > CP_SEG_MAXTOK - w->stream.n)
     return cp_err_set(err, CP_ELIMIT, "document '%.*s' would overflow the "
                       "segment (more than %lu tokens)",
                       (int)(idlen > 64 ? 64 : idlen), id,
                       (unsigned long)CP_SEG_MAXTOK);
-  for (i = 0; i < p->tv.n; i++)   /* the tokenizer's contract, enforced */
-    if (p->tv.v[i].start > p->tv.v[i].stop || p->tv.v[i].stop > len)
-      return cp_err_set(err, CP_EINVAL, "tokenizer gave a span out of range");
+  {
+    const cp_tok *q = sp ? sp : tv->v;
+    for (i = 0; i < tv->n; i++)   /* the tokenizer's contract, enforced */
+      if (q[i].start > q[i].stop || q[i].stop > len ||
+          (sp && i > 0 && q[i].start < q[i - 1].start))
+        return cp_err_set(err, CP_EINVAL, "token %lu of document '%.*s' has "
+                          "a byte span out of range or out of order",
+                          (unsigned long)i, (int)(idlen > 64 ? 64 : idlen), id);
+  }
+  if (td == NULL && w->nprods > 0 &&
+      (rc = run_producers(w, text, len, tv, err)) != CP_OK)
+    return rc;
   if (w->ndocs == w->capdocs) {
     size_t nc = w->capdocs ? 2 * w->capdocs : 64;
     docrec *nd = (docrec *)realloc(w->docs, nc * sizeof(docrec));
@@ -523,14 +773,14 @@ static int commit (cp_segw *w, const char *id, size_t idlen,
     w->docs = nd;
     w->capdocs = nc;
   }
-  if (!cp_vec32_reserve(&w->stream, p->tv.n) ||
-      !cp_bytes_reserve(&w->spang, 2 * p->tv.n) ||
-      !cp_vec32_reserve(&w->spanc, (p->tv.n >> CP_SPAN_SHIFT) + 1) ||
+  if (!cp_vec32_reserve(&w->stream, tv->n) ||
+      !cp_bytes_reserve(&w->spang, 2 * tv->n) ||
+      !cp_vec32_reserve(&w->spanc, (tv->n >> CP_SPAN_SHIFT) + 1) ||
       !text_reserve(w, len) ||
       !cp_bytes_reserve(&w->docstr, idlen + msz))
     goto oom;
   d.tok_start = (uint32_t)w->stream.n;
-  d.tok_count = (uint32_t)p->tv.n;
+  d.tok_count = (uint32_t)tv->n;
   d.idlen = (uint32_t)idlen;
   d.metalen = (uint32_t)msz;
   d.text_off = w->tn - TEXT0;
@@ -540,11 +790,13 @@ static int commit (cp_segw *w, const char *id, size_t idlen,
   d.nsents = w->sents.n;
   d.nparas = w->paras.n;
   d.nspanx = w->spanx.n;
-  d.invalid = p->ninvalid;
+  d.invalid = ninvalid;
   d.thash = w->thash;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
-  rc = addtokens(w, &p->tv, text, len, err);
+  rc = addtokens(w, tv, sp ? forms : text, sp ? formslen : len, sp, err);
+  if (rc == CP_OK)
+    rc = add_attrs(w, td, d.tok_start, d.tok_count, d.nsents, d.nparas, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
   if (len) {   /* reserved above */
     memcpy(w->tbuf + w->tn, text, len);
@@ -554,11 +806,281 @@ static int commit (cp_segw *w, const char *id, size_t idlen,
   cp_bytes_append(&w->docstr, id, idlen);
   metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
-  w->invalid += p->ninvalid;
+  w->invalid += ninvalid;
   return CP_OK;
 oom:
   return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
                     (int)(idlen > 64 ? 64 : idlen), id);
+}
+
+/* a prepared text document */
+static int commit (cp_segw *w, const char *id, size_t idlen,
+                   const cp_segprep *p, const cp_meta *meta, size_t nmeta,
+                   size_t msz, cp_err *err) {
+  if (p->rc != CP_OK) {
+    if (err != NULL) *err = p->err;
+    return p->rc;
+  }
+  return commit_doc(w, id, idlen, p->text, p->len, &p->tv, NULL, 0, NULL,
+                    p->ninvalid, NULL, meta, nmeta, msz, err);
+}
+
+/* no letter, digit or mark: what the tokenizer flags as punctuation */
+static int form_punct (const char *s, size_t n) {
+  size_t i = 0, l;
+  while (i < n) {
+    uint32_t c = cp_utf8_decode((const unsigned char *)s + i, n - i, &l);
+    if (cp_uni_prop(c) & CP_UNI_WORD) return 0;
+    i += l;
+  }
+  return 1;
+}
+
+int cp_segw_add_tokens (cp_segw *w, const char *id, size_t idlen,
+                        const cp_tokdoc *td, const cp_meta *meta,
+                        size_t nmeta, cp_err *err) {
+  size_t msz = 0, i, k;
+  int rc = checkargs(w, id, idlen, err), have_s = 0, have_p = 0;
+  if (rc != CP_OK) return rc;
+  if (td == NULL || (td->text == NULL && td->textlen > 0) ||
+      (td->tok == NULL && td->ntok > 0) ||
+      (td->layers == NULL && td->nlayers > 0) ||
+      (td->spans == NULL && td->nspans > 0))
+    return cp_err_set(err, CP_EINVAL, "bad token document");
+  if ((rc = checkmeta(w, idlen, meta, nmeta, &msz, err)) != CP_OK) return rc;
+  if (cp_utf8_validlen(td->text ? td->text : "", td->textlen) != td->textlen)
+    return cp_err_set(err, CP_EINVAL, "text of document '%.*s' is not valid "
+                      "UTF-8", (int)(idlen > 64 ? 64 : idlen), id);
+  for (i = 0; i < td->nlayers; i++) {
+    const cp_layerin *li = &td->layers[i];
+    if (li->vals == NULL && td->ntok > 0)
+      return cp_err_set(err, CP_EINVAL, "layer %lu has no values",
+                        (unsigned long)i);
+    for (k = 0; k < td->ntok; k++)
+      if (li->vals[k] && cp_utf8_validlen(li->vals[k], li->lens[k]) != li->lens[k])
+        return cp_err_set(err, CP_EINVAL, "value of token %lu in layer '%.*s' "
+                          "is not valid UTF-8", (unsigned long)k,
+                          (int)(li->namelen > 64 ? 64 : li->namelen), li->name);
+  }
+  for (i = 0; i < td->nspans; i++) {
+    if (is_sp(td->spans[i].set, td->spans[i].setlen, 's')) have_s = 1;
+    if (is_sp(td->spans[i].set, td->spans[i].setlen, 'p')) have_p = 1;
+  }
+  w->ftv.n = w->stv.n = w->fbuf.n = 0;
+  if (td->ntok > 0) {
+    if (td->ntok > SIZE_MAX / sizeof(cp_tok) / 2) goto oom;
+    if (w->ftv.cap < td->ntok) {
+      cp_tok *a = (cp_tok *)realloc(w->ftv.v, td->ntok * sizeof(cp_tok));
+      if (a == NULL) goto oom;
+      w->ftv.v = a;  w->ftv.cap = td->ntok;
+    }
+    if (w->stv.cap < td->ntok) {
+      cp_tok *a = (cp_tok *)realloc(w->stv.v, td->ntok * sizeof(cp_tok));
+      if (a == NULL) goto oom;
+      w->stv.v = a;  w->stv.cap = td->ntok;
+    }
+  }
+  for (i = 0; i < td->ntok; i++) {
+    const cp_tokin *t = &td->tok[i];
+    const char *f = t->form;
+    size_t fl = t->formlen;
+    unsigned fg;
+    if (f == NULL) {   /* the form is the text's slice */
+      if (t->start > t->stop || t->stop > td->textlen) {
+        return cp_err_set(err, CP_EINVAL, "token %lu of document '%.*s' has "
+                          "a byte span out of range", (unsigned long)i,
+                          (int)(idlen > 64 ? 64 : idlen), id);
+      }
+      f = td->text + t->start;
+      fl = t->stop - t->start;
+    }
+    else if (cp_utf8_validlen(f, fl) != fl)
+      return cp_err_set(err, CP_EINVAL, "form of token %lu of document '%.*s' "
+                        "is not valid UTF-8", (unsigned long)i,
+                        (int)(idlen > 64 ? 64 : idlen), id);
+    w->ftv.v[i].start = w->fbuf.n;
+    if (!cp_bytes_append(&w->fbuf, f, fl)) goto oom;
+    w->ftv.v[i].stop = w->fbuf.n;
+    fg = 0;
+    if (td->punct_given ? (t->flags & CP_TF_PUNCT) != 0 : form_punct(f, fl))
+      fg |= CP_TF_PUNCT;
+    if (!have_s) fg |= t->flags & CP_TF_SSTART;
+    if (!have_p) fg |= t->flags & CP_TF_PSTART;
+    if (i == 0) fg |= CP_TF_SSTART | CP_TF_PSTART;
+    w->ftv.v[i].flags = fg;
+    w->stv.v[i].start = t->start;
+    w->stv.v[i].stop = t->stop;
+    w->stv.v[i].flags = 0;
+  }
+  w->ftv.n = w->stv.n = td->ntok;
+  /* sentences and paragraphs from the "s" and "p" spans */
+  for (i = 0; i < td->nspans; i++) {
+    const cp_spanin *si = &td->spans[i];
+    unsigned f = is_sp(si->set, si->setlen, 's') ? CP_TF_SSTART :
+                 is_sp(si->set, si->setlen, 'p') ? CP_TF_PSTART : 0;
+    if (f == 0 || si->start >= si->end || si->end > td->ntok) continue;
+    w->ftv.v[si->start].flags |= f;
+    if (si->end < td->ntok) w->ftv.v[si->end].flags |= f;
+  }
+  /* room past the forms for the 16-byte key reads of the token loop */
+  if (!cp_bytes_reserve(&w->fbuf, 16)) goto oom;
+  return commit_doc(w, id, idlen, td->text ? td->text : "", td->textlen,
+                    &w->ftv, w->fbuf.v ? w->fbuf.v : "", w->fbuf.n,
+                    td->ntok ? w->stv.v : w->ftv.v, 0, td, meta, nmeta, msz,
+                    err);
+oom:
+  return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
+                    (int)(idlen > 64 ? 64 : idlen), id);
+}
+
+/* scratch of a copy: per-token arrays and the spans of one document */
+typedef struct copybuf {
+  cp_tokin *tok;
+  const char **vals;     /* nstored * ntok */
+  size_t *lens;
+  cp_layerin *layers;
+  cp_spanin *spans;
+  size_t nspans, capspans;
+  cp_attr *attrs;
+  size_t nattrs, capattrs;
+  size_t *attr_at;       /* index into attrs of each span's first */
+  size_t capat;
+} copybuf;
+
+static void copybuf_free (copybuf *b) {
+  free(b->tok); free(b->vals); free(b->lens); free(b->layers);
+  free(b->spans); free(b->attrs); free(b->attr_at);
+}
+
+static int grow_arr (void **p, size_t *cap, size_t need, size_t sz) {
+  size_t nc;
+  void *np;
+  if (need <= *cap) return 1;
+  nc = *cap ? *cap : 16;
+  while (nc < need) nc *= 2;
+  if (nc > SIZE_MAX / sz) return 0;
+  np = realloc(*p, nc * sz);
+  if (np == NULL) return 0;
+  *p = np;
+  *cap = nc;
+  return 1;
+}
+
+/* the spans of every set of 's' starting inside [ds, de), relative to ds */
+static int copy_spans (copybuf *b, const cp_seg *s, uint32_t ds, uint32_t de) {
+  size_t set, nsets = cp_seg_nspansets(s), i;
+  b->nspans = b->nattrs = 0;
+  for (set = 0; set < nsets; set++) {
+    uint32_t i0 = cp_seg_span_lower(s, set, ds), n = cp_seg_nspans(s, set), k;
+    size_t nl;
+    const char *name = cp_seg_spanset_name(s, set, &nl);
+    for (k = i0; k < n; k++) {
+      uint32_t st, en;
+      size_t it = 0;
+      cp_attr a;
+      cp_seg_span(s, set, k, &st, &en);
+      if (st >= de) break;
+      if (en > de) return 0;   /* a span across documents: damage */
+      if (!grow_arr((void **)&b->spans, &b->capspans, b->nspans + 1,
+                    sizeof(cp_spanin)))
+        return -1;
+      if (!grow_arr((void **)&b->attr_at, &b->capat, b->nspans + 1,
+                    sizeof(size_t)))
+        return -1;
+      b->attr_at[b->nspans] = b->nattrs;
+      while (cp_seg_span_attr_next(s, set, k, &it, &a)) {
+        if (!grow_arr((void **)&b->attrs, &b->capattrs, b->nattrs + 1,
+                      sizeof(cp_attr)))
+          return -1;
+        b->attrs[b->nattrs++] = a;
+      }
+      b->spans[b->nspans].set = name;
+      b->spans[b->nspans].setlen = nl;
+      b->spans[b->nspans].start = st - ds;
+      b->spans[b->nspans].end = en - ds;
+      b->spans[b->nspans].nattrs = b->nattrs - b->attr_at[b->nspans];
+      b->nspans++;
+    }
+  }
+  for (i = 0; i < b->nspans; i++)   /* attrs is final now */
+    b->spans[i].attrs = b->spans[i].nattrs ? b->attrs + b->attr_at[i] : NULL;
+  return 1;
+}
+
+int cp_segw_add_copy (cp_segw *w, const cp_seg *s, uint32_t d,
+                      const cp_meta *meta, size_t nmeta, cp_err *err) {
+  cp_docinfo di;
+  cp_tokdoc td;
+  copybuf b;
+  size_t nl, ns, l, k;
+  const uint32_t *stream;
+  int rc;
+  if (w == NULL || s == NULL)
+    return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_add_copy");
+  if (cp_seg_doc(s, d, &di) != CP_OK)
+    return cp_err_set(err, CP_EINVAL, "no document %lu in the segment",
+                      (unsigned long)d);
+  memset(&b, 0, sizeof(b));
+  memset(&td, 0, sizeof(td));
+  nl = cp_seg_nlayers(s);
+  ns = nl > CP_NLAYERS ? nl - CP_NLAYERS : 0;
+  stream = cp_seg_stream(s);
+  b.tok = (cp_tokin *)malloc(((size_t)di.tok_count + 1) * sizeof(cp_tokin));
+  b.vals = (const char **)malloc((ns * di.tok_count + 1) * sizeof(char *));
+  b.lens = (size_t *)malloc((ns * di.tok_count + 1) * sizeof(size_t));
+  b.layers = (cp_layerin *)malloc((ns + 1) * sizeof(cp_layerin));
+  if (!b.tok || !b.vals || !b.lens || !b.layers) goto oom;
+  for (k = 0; k < di.tok_count; k++) {
+    uint32_t pos = di.tok_start + (uint32_t)k, x, y, wid = stream[pos];
+    cp_tokin *t = &b.tok[k];
+    t->form = cp_seg_type(s, CP_WORD, wid, &t->formlen);
+    if (t->form == NULL || cp_seg_tok_span(s, pos, &x, &y) != CP_OK) {
+      copybuf_free(&b);
+      return cp_err_set(err, CP_ECORRUPT, "corrupt segment: token %lu of "
+                        "document %lu", (unsigned long)k, (unsigned long)d);
+    }
+    t->start = x;
+    t->stop = y;
+    t->flags = cp_seg_type_punct(s, wid) ? CP_TF_PUNCT : 0;
+  }
+  for (l = 0; l < ns; l++) {
+    cp_layerin *li = &b.layers[l];
+    const uint32_t *ids = cp_seg_layer_stream(s, CP_NLAYERS + l);
+    li->name = cp_seg_layer_name(s, CP_NLAYERS + l, &li->namelen);
+    li->vals = b.vals + l * di.tok_count;
+    li->lens = b.lens + l * di.tok_count;
+    for (k = 0; k < di.tok_count; k++) {
+      b.vals[l * di.tok_count + k] =
+        cp_seg_type(s, (int)(CP_NLAYERS + l), ids[di.tok_start + k],
+                    &b.lens[l * di.tok_count + k]);
+      if (b.vals[l * di.tok_count + k] == NULL) {
+        copybuf_free(&b);
+        return cp_err_set(err, CP_ECORRUPT, "corrupt segment: layer value");
+      }
+    }
+  }
+  rc = copy_spans(&b, s, di.tok_start, di.tok_start + di.tok_count);
+  if (rc < 0) goto oom;
+  if (rc == 0) {
+    copybuf_free(&b);
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: a span crosses "
+                      "documents");
+  }
+  td.text = di.text;
+  td.textlen = di.textlen;
+  td.tok = b.tok;
+  td.ntok = di.tok_count;
+  td.layers = b.layers;
+  td.nlayers = ns;
+  td.spans = b.spans;
+  td.nspans = b.nspans;
+  td.punct_given = 1;
+  rc = cp_segw_add_tokens(w, di.id, di.idlen, &td, meta, nmeta, err);
+  copybuf_free(&b);
+  return rc;
+oom:
+  copybuf_free(&b);
+  return cp_err_set(err, CP_ENOMEM, "out of memory copying a document");
 }
 
 int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
@@ -743,6 +1265,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   size_t q;
   int have[CP_SEC_COUNT];
   XXH64_state_t hs;
+  cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
+  uint32_t *dstart = NULL;
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
   *img = NULL;  *size = 0;
@@ -777,6 +1301,19 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     byid[i].id = (uint32_t)i;
   }
   qsort(byid, D, sizeof(sortent), cmpent);
+  /* 2b. named layers and span sets ("s" and "p" always exist) */
+  {
+    size_t k;
+    dstart = (uint32_t *)malloc((D + 1) * sizeof(uint32_t));
+    if (dstart == NULL) goto oom;
+    for (k = 0; k < D; k++) dstart[k] = w->docs[k].tok_start;
+    dstart[D] = (uint32_t)T;
+    if ((rc = cp_ab_set(&w->ab, "s", 1, 0, &k, err)) != CP_OK ||
+        (rc = cp_ab_set(&w->ab, "p", 1, 0, &k, err)) != CP_OK ||
+        (rc = cp_ab_encode(&w->ab, T, dstart, D, nt, &schema, &attrs,
+                           err)) != CP_OK)
+      goto done;
+  }
   /* 3. layout */
   memset(sec, 0, sizeof(sec));
   for (l = 0; l < CP_NLAYERS; l++) {
@@ -806,6 +1343,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   textlen = w->tn - TEXT0;
   sec[CP_SEC_TEXT].size = textlen;
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
+  sec[CP_SEC_SCHEMA].size = schema.n;
+  sec[CP_SEC_ATTRS].size = attrs.n;
   /* TEXT comes right after the header, where the builder keeps it; the
   ** other sections follow in id order.  STREAM and SPANS start on a page
   ** of the image when the builder's blocks for them are big: their pages
@@ -969,6 +1508,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_SENTS, w->sents.v, sum, have);
   copysum(out, sec, CP_SEC_PARAS, w->paras.v, sum, have);
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
+  copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
+  copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
   sum[CP_SEC_TEXT] = XXH64_digest(&w->thash);
   have[CP_SEC_TEXT] = 1;
   for (i = 0; i < D; i++) {
@@ -1023,6 +1564,7 @@ done:
   free(byid);
   free(wi);  free(ni);  free(si);
   free(out);
+  cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
   return rc;
 }
 

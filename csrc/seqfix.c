@@ -43,7 +43,7 @@ typedef struct fseq {
 } fseq;
 
 static int fs_test (const fseq *f, const fitem *it, uint32_t q) {
-  return it->ts->exact || ts_has(f->x, it->ts, f->x->stream[q]);
+  return it->ts->exact || ts_at(f->x, it->ts, q);
 }
 
 /* are the tokens in [a, b) all punctuation?  The position bitmap of
@@ -125,11 +125,13 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
       x->npunct = cp_qc_npunct(x->qc, x->c, x->segi, &x->npunct_tmp);
       if (x->npunct == NULL) { *rc = oom(x); return 1; }
     }
-    for (i = 0; i < nel; i++)
+    for (i = 0; i < nel; i++) {
+      if (el[i].ts.clayer != 0) return 0;   /* candidates not norms */
       for (k = 0; k < el[i].ts.ncand; k++) {
         uint32_t c = el[i].ts.cand[k];
         if ((x->npunct[c >> 3] >> (c & 7)) & 1) return 0;
       }
+    }
   }
   if ((it = (fitem *)calloc(fixed, sizeof(fitem))) == NULL) {
     *rc = oom(x);

@@ -78,7 +78,7 @@ int cp_similar (cp_corpus *c, const cp_sopt *o, uint64_t target,
       || cp_corpus_is_deleted(c, tseg, tlocal))
     return cp_err_set(err, CP_ENOENT, "no document %llu",
                       (unsigned long long)target + 1);
-  if ((rc = cp_glex_build(c, o->layer, &out->lex, err)) != CP_OK) return rc;
+  if ((rc = cp_glex_build_sopt(c, o, &out->lex, err)) != CP_OK) return rc;
   ns = cp_corpus_nsegs(c);
   for (si = 0; si < ns; si++) out->cap += cp_seg_ndocs(cp_corpus_seg(c, si));
   out->df = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));

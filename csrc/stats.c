@@ -31,6 +31,7 @@ void cp_glex_free (cp_glex *g) {
   if (g->l2g != NULL)
     for (i = 0; i < g->nsegs; i++) free(g->l2g[i]);
   free(g->l2g);
+  free(g->segl);
   free(g->str);
   free(g->len);
   memset(g, 0, sizeof(*g));
@@ -41,20 +42,26 @@ void cp_glex_free (cp_glex *g) {
 ** is small (tiered merges keep it logarithmic), so the smallest head is
 ** found by a scan rather than a heap.
 */
-int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
+/* types of segment i's layer (none when the segment lacks it) */
+#define SEGNT(g, c, i) ((g)->segl[i] < 0 ? 0 : \
+  cp_seg_ntypes(cp_corpus_seg(c, i), (g)->segl[i]))
+
+static int glex_build (cp_corpus *c, int layer, const char *name,
+                       size_t nlen, cp_glex *g, cp_err *err) {
   size_t ns = cp_corpus_nsegs(c), i;
   uint32_t *pos = NULL, total = 0;
-  if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
-  if (layer < 0 || layer >= CP_NLAYERS)
-    return cp_err_set(err, CP_EINVAL, "unknown layer %d", layer);
   memset(g, 0, sizeof(*g));
   g->layer = layer;
   g->nsegs = ns;
   g->l2g = (uint32_t **)calloc(ns ? ns : 1, sizeof(uint32_t *));
+  g->segl = (int *)calloc(ns ? ns : 1, sizeof(int));
   pos = (uint32_t *)calloc(ns ? ns : 1, sizeof(uint32_t));
-  if (g->l2g == NULL || pos == NULL) goto oom;
+  if (g->l2g == NULL || pos == NULL || g->segl == NULL) goto oom;
+  for (i = 0; i < ns; i++)
+    g->segl[i] = layer != CP_LAYER_NAMED ? layer :
+      (int)cp_seg_layer(cp_corpus_seg(c, i), name, nlen);
   for (i = 0; i < ns; i++) {
-    uint32_t nt = cp_seg_ntypes(cp_corpus_seg(c, i), layer);
+    uint32_t nt = SEGNT(g, c, i);
     if ((uint64_t)total + nt >= UINT32_MAX) {
       free(pos);
       cp_glex_free(g);
@@ -72,7 +79,7 @@ int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
     uint32_t t;
     for (t = 0; t < total; t++) {
       size_t l;
-      g->str[t] = cp_seg_type(s, layer, t, &l);
+      g->str[t] = cp_seg_type(s, g->segl[0], t, &l);
       g->len[t] = (uint32_t)l;
       g->l2g[0][t] = t;
     }
@@ -86,8 +93,8 @@ int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
         const cp_seg *s = cp_corpus_seg(c, i);
         size_t l;
         const char *h;
-        if (pos[i] >= cp_seg_ntypes(s, layer)) continue;
-        h = cp_seg_type(s, layer, pos[i], &l);
+        if (pos[i] >= SEGNT(g, c, i)) continue;
+        h = cp_seg_type(s, g->segl[i], pos[i], &l);
         if (best == NULL || cmp_bytes(h, l, best, bl) < 0) { best = h; bl = l; }
       }
       if (best == NULL) break;
@@ -97,8 +104,8 @@ int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
         const cp_seg *s = cp_corpus_seg(c, k);
         size_t l;
         const char *h;
-        if (pos[k] >= cp_seg_ntypes(s, layer)) continue;
-        h = cp_seg_type(s, layer, pos[k], &l);
+        if (pos[k] >= SEGNT(g, c, k)) continue;
+        h = cp_seg_type(s, g->segl[k], pos[k], &l);
         if (cmp_bytes(h, l, best, bl) == 0) g->l2g[k][pos[k]++] = g->n;
       }
       g->n++;
@@ -110,6 +117,50 @@ oom:
   free(pos);
   cp_glex_free(g);
   return OOM(err);
+}
+
+int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {
+  if (c == NULL || g == NULL) return cp_err_set(err, CP_EINVAL, "no corpus");
+  if (layer < 0 || layer >= CP_NLAYERS)
+    return cp_err_set(err, CP_EINVAL, "unknown layer %d", layer);
+  return glex_build(c, layer, NULL, 0, g, err);
+}
+
+int cp_glex_build_sopt (cp_corpus *c, const cp_sopt *o, cp_glex *g,
+                        cp_err *err) {
+  size_t i, ns;
+  if (c == NULL || g == NULL || o == NULL)
+    return cp_err_set(err, CP_EINVAL, "no corpus");
+  if (o->layer != CP_LAYER_NAMED) return cp_glex_build(c, o->layer, g, err);
+  if (o->lname == NULL || o->lnlen == 0)
+    return cp_err_set(err, CP_EINVAL, "no layer name");
+  ns = cp_corpus_nsegs(c);
+  for (i = 0; i < ns; i++)
+    if (cp_seg_layer(cp_corpus_seg(c, i), o->lname, o->lnlen) >= 0) break;
+  if (i == ns && ns > 0) {
+    char names[256];
+    size_t k, q, n = 0;
+    strcpy(names, "word, norm, stem");
+    n = strlen(names);
+    for (k = 0; k < ns; k++) {
+      const cp_seg *s = cp_corpus_seg(c, k);
+      for (q = CP_NLAYERS; q < cp_seg_nlayers(s); q++) {
+        size_t len;
+        const char *nm = cp_seg_layer_name(s, q, &len);
+        if (n + len + 3 >= sizeof(names) || (k > 0 &&
+            cp_seg_layer(cp_corpus_seg(c, 0), nm, len) >= 0))
+          continue;
+        memcpy(names + n, ", ", 2);
+        memcpy(names + n + 2, nm, len);
+        n += len + 2;
+        names[n] = '\0';
+      }
+    }
+    return cp_err_set(err, CP_EINVAL, "unknown layer '%.*s' (this corpus "
+                      "has: %s)", (int)(o->lnlen > 64 ? 64 : o->lnlen),
+                      o->lname, names);
+  }
+  return glex_build(c, CP_LAYER_NAMED, o->lname, o->lnlen, g, err);
 }
 
 int64_t cp_glex_find (const cp_glex *g, const char *s, size_t len) {
@@ -204,15 +255,49 @@ int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
 
 int cp_sopt_check (const cp_sopt *o, cp_err *err) {
   if (o == NULL) return cp_err_set(err, CP_EINVAL, "no options");
-  if (o->layer < 0 || o->layer >= CP_NLAYERS)
+  if ((o->layer < 0 || o->layer >= CP_NLAYERS) &&
+      (o->layer != CP_LAYER_NAMED || o->lname == NULL || o->lnlen == 0))
     return cp_err_set(err, CP_EINVAL, "unknown layer %d", o->layer);
   return CP_OK;
 }
 
 void cp_view_close (cp_view *v) {
   free(v->map);
+  free(v->own);
   free(v->on);
   memset(v, 0, sizeof(*v));
+}
+
+/*
+** The view of a stored layer (or of a layer the segment lacks): the
+** stream is a copy of the layer's ids, with punctuation tokens (when
+** they are not counted) and every token of a lacking layer replaced by
+** one extra id that maps to CP_SKIP.
+*/
+static int stored_view (cp_corpus *c, size_t seg, const cp_sopt *o,
+                        const cp_glex *g, cp_view *v, cp_err *err) {
+  const cp_seg *s = cp_corpus_seg(c, seg);
+  int l = g->segl ? g->segl[seg] : -1;
+  uint32_t nl = l < 0 ? 0 : cp_seg_ntypes(s, l), k, p;
+  const uint32_t *ls = l < 0 ? NULL : cp_seg_layer_stream(s, (size_t)l);
+  v->map = (uint32_t *)malloc(((size_t)nl + 1) * sizeof(uint32_t));
+  v->own = (uint32_t *)malloc(((size_t)v->ntok + 1) * sizeof(uint32_t));
+  v->on = (unsigned char *)malloc(v->ndocs ? v->ndocs : 1);
+  if (v->map == NULL || v->own == NULL || v->on == NULL) {
+    cp_view_close(v);
+    return OOM(err);
+  }
+  for (k = 0; k < nl; k++) v->map[k] = g->l2g[seg][k];
+  v->map[nl] = CP_SKIP;
+  {   /* the empty string (sorted first) is "no value": not counted */
+    size_t z;
+    if (nl > 0 && cp_seg_type(s, l, 0, &z) != NULL && z == 0) v->map[0] = CP_SKIP;
+  }
+  for (p = 0; p < v->ntok; p++)
+    v->own[p] = (ls == NULL || (!o->punct &&
+                 cp_seg_type_punct(s, v->stream[p]))) ? nl : ls[p];
+  v->stream = v->own;
+  return CP_OK;
 }
 
 int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
@@ -229,6 +314,11 @@ int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
   v->ndocs = cp_seg_ndocs(s);
   v->stream = cp_seg_stream(s);
   nw = cp_seg_ntypes(s, CP_WORD);
+  if (g->segl == NULL || g->segl[seg] < 0 || g->segl[seg] >= CP_NLAYERS) {
+    int rc = stored_view(c, seg, o, g, v, err);
+    if (rc != CP_OK) return rc;
+    goto docs;
+  }
   nl = cp_seg_ntypes(s, g->layer);
   v->map = (uint32_t *)malloc((nw ? nw : 1) * sizeof(uint32_t));
   v->on = (unsigned char *)malloc(v->ndocs ? v->ndocs : 1);
@@ -242,6 +332,7 @@ int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
     id = cp_seg_map(s, g->layer, w);
     v->map[w] = (id < nl) ? g->l2g[seg][id] : CP_SKIP;
   }
+docs:
   for (d = 0; d < v->ndocs; d++) {
     v->on[d] = cp_sopt_has(o, v->doc_base + d)
             && !cp_corpus_is_deleted(c, seg, d);

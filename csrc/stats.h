@@ -138,6 +138,7 @@ typedef struct cp_disp {
 */
 typedef struct cp_glex {
   int layer;
+  int *segl;                     /* per segment: its layer number, -1 absent */
   size_t nsegs;
   uint32_t n;                    /* global types */
   const char **str;              /* n strings (not NUL-terminated) */
@@ -146,13 +147,20 @@ typedef struct cp_glex {
 } cp_glex;
 
 int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err);
+/* the layer of the options: built-in, or o->lname (CP_LAYER_NAMED; an
+** error listing the corpus's layers when no segment has it) */
+struct cp_sopt;
+int cp_glex_build_sopt (cp_corpus *c, const struct cp_sopt *o, cp_glex *g,
+                        cp_err *err);
 void cp_glex_free (cp_glex *g);
 
 /* global id of a string, or -1 */
 int64_t cp_glex_find (const cp_glex *g, const char *s, size_t len);
 
 typedef struct cp_sopt {
-  int layer;                   /* CP_WORD, CP_NORM or CP_STEM */
+  int layer;                   /* CP_WORD, CP_NORM, CP_STEM or CP_LAYER_NAMED */
+  const char *lname;           /* CP_LAYER_NAMED: the stored layer's name */
+  size_t lnlen;
   int punct;                   /* 1: keep punctuation tokens */
   const unsigned char *sel;    /* document bitmap (bit d%8 of byte d/8
                                   for global doc d), NULL: all */
@@ -205,6 +213,7 @@ typedef struct cp_view {
   uint32_t ntok, ndocs;
   const uint32_t *stream;
   uint32_t *map;                   /* word id -> global id | CP_SKIP */
+  uint32_t *own;                   /* a stored layer's ids (stream) */
   unsigned char *on;               /* per local doc: 1 if counted */
   uint32_t non;                    /* documents on */
 } cp_view;

@@ -198,19 +198,60 @@ static inline uint32_t unit_bounds (ctx *x, int unit, uint32_t pos,
 ** Token sets (compiled token conditions, exec.c)
 ** ================================================================= */
 
-enum { TS_NONE, TS_ANY, TS_NORM1, TS_NORMBITS, TS_WORD1, TS_WORDBITS };
+enum { TS_NONE, TS_ANY, TS_NORM1, TS_NORMBITS, TS_WORD1, TS_WORDBITS,
+       TS_LAYER1, TS_LAYERBITS, TS_MIX };
 
+/*
+** A compiled token condition.  Word-based kinds test a word id (norm
+** and stem are functions of it); LAYER kinds test the value of a stored
+** layer at the position; MIX combines sets of different layers (AND,
+** OR, NOT of its kids) position by position.  Candidates are norm ids,
+** or (clayer >= CP_NLAYERS) ids of that stored layer.
+*/
 typedef struct tset {
   int kind;
-  uint32_t id;          /* NORM1 / WORD1 */
-  uint8_t *bits;        /* NORMBITS over norm ids, WORDBITS over word ids */
-  uint32_t *cand;       /* sorted norm ids whose postings cover it */
+  uint32_t id;          /* NORM1 / WORD1 / LAYER1 */
+  uint8_t *bits;        /* NORMBITS over norm ids, WORDBITS over word ids,
+                        ** LAYERBITS over the layer's ids */
+  const uint32_t *lstream;  /* LAYER kinds: the layer's id per position */
+  uint32_t *cand;       /* sorted candidate ids whose postings cover it */
   size_t ncand;
+  int clayer;           /* layer of the candidates: 0 (norm) or stored */
+  int mixop;            /* MIX: CP_P_TAND, CP_P_TOR or CP_P_TNOT */
+  struct tset *kids;    /* MIX: its sets */
+  size_t nkids;
   int all;              /* no candidate list: every position */
   int exact;            /* every candidate position passes */
   uint64_t cost;        /* total postings of the candidates */
 } tset;
 
+int cp_x_ts_mixhas (const ctx *x, const tset *t, uint32_t pos);
+
+/* does the token at 'pos' pass the set? */
+static inline int ts_at (const ctx *x, const tset *t, uint32_t pos) {
+  uint32_t n, wid;
+  switch (t->kind) {
+    case TS_ANY: return 1;
+    case TS_LAYER1: return t->lstream[pos] == t->id;
+    case TS_LAYERBITS:
+      n = t->lstream[pos];
+      return (t->bits[n >> 3] >> (n & 7)) & 1;
+    case TS_MIX: return cp_x_ts_mixhas(x, t, pos);
+    default: break;
+  }
+  wid = x->stream[pos];
+  switch (t->kind) {
+    case TS_NORM1: return cp_seg_map(x->s, CP_NORM, wid) == t->id;
+    case TS_NORMBITS:
+      n = cp_seg_map(x->s, CP_NORM, wid);
+      return n != UINT32_MAX && (t->bits[n >> 3] >> (n & 7)) & 1;
+    case TS_WORD1: return wid == t->id;
+    case TS_WORDBITS: return (t->bits[wid >> 3] >> (wid & 7)) & 1;
+    default: return 0;
+  }
+}
+
+/* word-based sets: does word 'wid' pass? */
 static inline int ts_has (const ctx *x, const tset *t, uint32_t wid) {
   uint32_t n;
   switch (t->kind) {
@@ -223,6 +264,11 @@ static inline int ts_has (const ctx *x, const tset *t, uint32_t wid) {
     case TS_WORDBITS: return (t->bits[wid >> 3] >> (wid & 7)) & 1;
     default: return 0;
   }
+}
+
+/* is the set a test on the word id alone? */
+static inline int ts_wordkind (const tset *t) {
+  return t->kind <= TS_WORDBITS;
 }
 
 typedef struct seqel { tset ts; uint32_t min, max; } seqel;
@@ -272,6 +318,12 @@ const cp_limits *cp_x_limits (const cp_limits *lim);
 ** general matcher must run */
 int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
                     int unit, cp_res *r, int *rc);
+
+/* spanq.c: span sets as queries, "within" / "containing" joins, and the
+** check that every span set a plan names exists in the corpus */
+int cp_x_eval_spanset (ctx *x, const cp_pnode *n, cp_res *r);
+int cp_x_eval_spanjoin (ctx *x, const cp_pnode *n, cp_res *r);
+int cp_x_check_spansets (cp_corpus *c, const cp_pnode *n, cp_err *err);
 
 /* near.c: a NEAR node within 'unit' */
 int cp_x_eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r);

@@ -273,6 +273,10 @@ function M.add_input(c, path, args)
     return add_docs(c, docs, args)
   elseif path:match("%.jsonl$") then
     return add_docs(c, M.check(corpus.read_jsonl(path)), args)
+  elseif path:match("%.conllu$") then   -- annotated input: layers and spans
+    return M.check(c:add_conllu(path))
+  elseif path:match("%.vrt$") then
+    return M.check(c:add_vrt(path))
   end
   return (M.check(c:add_file(path)) and 1)
 end

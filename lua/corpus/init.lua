@@ -140,6 +140,70 @@ function Corpus:add_file(path, meta)
   return self:add_docs{ { id = basename_noext(path), text = text, meta = meta } }
 end
 
+--- c:add_conllu(path [, meta]) -> number of documents added | nil, msg,
+-- code.  CoNLL-U (Universal Dependencies): one document per "# newdoc"
+-- (the file name when there is none), layers lemma, upos, xpos, feats,
+-- deprel, head, sentences as span set s (sent_id), paragraphs as p;
+-- all or nothing (docs/FORMAT.md, csrc/conllu.h).
+function Corpus:add_conllu(path, meta)
+  check_open(self, "add_conllu")
+  argtype(path, "string", 1, "add_conllu")
+  argtype(meta, "table", 2, "add_conllu", true)
+  local text, msg, code = read_file(path)
+  if not text then return nil, msg, code end
+  local n
+  n, msg, code = self:add_conllu_text(text, basename_noext(path), meta)
+  if not n then return nil, path .. ": " .. msg, code end
+  return n
+end
+
+--- c:add_vrt(path [, {columns = {"word", "lemma", "pos"}, meta = {}}]) ->
+-- number of documents added | nil, msg, code.  CWB vertical text: a
+-- document per <text> (its attributes become metadata, id= its id),
+-- every other tag pair a span of the span set of its name, token
+-- columns named by `columns` (one of them "word"); all or nothing
+-- (csrc/vrt.h).
+function Corpus:add_vrt(path, opts)
+  check_open(self, "add_vrt")
+  argtype(path, "string", 1, "add_vrt")
+  argtype(opts, "table", 2, "add_vrt", true)
+  local columns, meta = { "word", "lemma", "pos" }, nil
+  if opts then
+    for k in pairs(opts) do
+      if k ~= "columns" and k ~= "meta" then
+        error(("bad argument #2 to 'add_vrt' (unknown option '%s')"):format(tostring(k)), 2)
+      end
+    end
+    if opts.columns ~= nil then
+      if type(opts.columns) ~= "table" or #opts.columns == 0 then
+        error("bad argument #2 to 'add_vrt' (columns must be a list of names)", 2)
+      end
+      local word = false
+      for i, name in ipairs(opts.columns) do
+        if type(name) ~= "string" or not name:match("^[a-z][a-z0-9_]*$") then
+          error(("bad argument #2 to 'add_vrt' (column %d: a name like "
+            .. "'lemma' expected)"):format(i), 2)
+        end
+        word = word or name == "word"
+      end
+      if not word then
+        error("bad argument #2 to 'add_vrt' (columns must name one 'word')", 2)
+      end
+      columns = opts.columns
+    end
+    if opts.meta ~= nil and type(opts.meta) ~= "table" then
+      error("bad argument #2 to 'add_vrt' (meta must be a table)", 2)
+    end
+    meta = opts.meta
+  end
+  local text, msg, code = read_file(path)
+  if not text then return nil, msg, code end
+  local n
+  n, msg, code = self:add_vrt_text(text, basename_noext(path), columns, meta)
+  if not n then return nil, path .. ": " .. msg, code end
+  return n
+end
+
 -- a shell-style glob ("*.txt", "doc-??.md") as an anchored Lua pattern
 local function glob_pattern(glob)
   local p = glob:gsub("[%^%$%(%)%%%.%[%]%+%-]", "%%%0")
@@ -324,7 +388,9 @@ local function plan_of(self, q, opts, fname)
   check_open(self, fname)
   argtype(q, "string", 1, fname, false, 3)
   argtype(opts, "table", 2, fname, true, 3)
-  return query.parse(q, opts)
+  local layers = self:_layer_set()   -- stored layers: lemma, upos, ...
+  if not layers then layers = {} end
+  return query.parse(q, opts, layers)
 end
 
 --- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"

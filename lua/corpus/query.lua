@@ -18,7 +18,7 @@ local P, S, R, C, Cs, Ct, Cc, Cp, Cmt, Carg, V =
   lpeg.Cmt, lpeg.Carg, lpeg.V
 local type, tonumber, tostring, error, pcall, ipairs =
   type, tonumber, tostring, error, pcall, ipairs
-local concat, insert = table.concat, table.insert
+local concat, insert, sort = table.concat, table.insert, table.sort
 local compat = require "corpus.compat"
 local utf8len, mathtype = compat.utf8_len, compat.math_type
 
@@ -57,6 +57,15 @@ end
 local function semerr (st, i, msg)
   if not st.err or i > st.err.pos then st.err = {pos = i, msg = msg} end
   return false
+end
+
+-- the layers a query may name, for messages
+local function layer_list (st)
+  local t = {}
+  for name in pairs(st.layers or {}) do t[#t + 1] = name end
+  sort(t)
+  if #t == 0 then return "expected word, norm or stem" end
+  return "this corpus has: word, norm, stem, " .. concat(t, ", ")
 end
 
 local function oneof (list)
@@ -124,7 +133,8 @@ local function not_chain (t)
 end
 
 local POSITIONAL = {term = true, prefix = true, glob = true, regex = true,
-                    phrase = true, seq = true, near = true, within = true}
+                    phrase = true, seq = true, near = true, within = true,
+                    spans = true, spanjoin = true}
 
 -- metadata comparison from a bare value: >=x <=x >x <x a..b ..b a.. x
 local function meta_node (field, v)
@@ -185,12 +195,13 @@ local function build (patt, f)
 end
 
 local NEARKW = (P"ONEAR" + P"NEAR") * ws * P"("
-local term = build(C(-KW * -NEARKW * -P"/" * termchar^1), function (st, _, text)
-  if not has_literal(text) then
-    return nil, "a wildcard needs at least one other character"
-  end
-  return word_node(text, st.layer)
-end)
+local term = build(C(-KW * -NEARKW * -P"/" * -(P"<" * ws * R"az") * termchar^1),
+  function (st, _, text)
+    if not has_literal(text) then
+      return nil, "a wildcard needs at least one other character"
+    end
+    return word_node(text, st.layer)
+  end)
 
 local phrase = build(qstring, function (st, _, text)
   return phrase_node(text, st.layer)
@@ -205,9 +216,9 @@ end)
 local fvalue = Ct(Cc"q" * qstring) + Ct(Cc"re" * regex) +
                Ct(Cc"bare" * C(valuechar^1))
 local fielded = build(C(name) * P":" * T(fvalue, "a value after ':'"),
-  function (_, _, field, v)
+  function (st, _, field, v)
     local kind, text = v[1], v[2]
-    if M.LAYERS[field] then
+    if M.LAYERS[field] or (st.layers and st.layers[field]) then
       if kind == "q" then return phrase_node(text, field) end
       if kind == "re" then
         if text == "" then return nil, "empty regular expression" end
@@ -231,10 +242,9 @@ local fielded = build(C(name) * P":" * T(fvalue, "a value after ':'"),
 local ctest = build(C(name) * ws * C(P"!=" + P"=") * ws *
   T(Ct(Cc"q" * qstring) + Ct(Cc"re" * regex),
     "a \"string\" or a /regex/ after '='"),
-  function (_, _, layer, op, v)
-    if not M.LAYERS[layer] then
-      return nil, ("unknown layer '%s' (expected word, norm or stem)")
-        :format(layer)
+  function (st, _, layer, op, v)
+    if not M.LAYERS[layer] and not (st.layers and st.layers[layer]) then
+      return nil, ("unknown layer '%s' (%s)"):format(layer, layer_list(st))
     end
     if v[2] == "" then
       return nil, v[1] == "q" and "empty string" or "empty regular expression"
@@ -310,6 +320,18 @@ local pattern = build(Ct(item * (ws * item)^0), function (_, _, items)
   return {op = "seq", items = items}
 end)
 
+-- a span set as a query (BlackLab CQL): <quote/>, <entity kind="person"/>
+local setname = R"az" * (R("az", "09") + P"_")^0
+local spanattr = Ct(C(setname) * ws * P"=" * ws *
+  T(qstring, "a \"value\" after '='"))
+local spanq = build(P"<" * ws * C(setname) * Ct((space^1 * spanattr)^0) * ws *
+    T(P"/>", "'/>' closing the span set"),
+  function (_, _, set, attrs)
+    local t = {}
+    for i, a in ipairs(attrs) do t[i] = {key = a[1], value = a[2]} end
+    return {op = "spans", set = set, attrs = t}
+  end)
+
 local G = P{ "query",
   query = ws * V"orx" * ws * T(P(-1), "AND, OR, NOT, a term or the end"),
   orx = Ct(V"andx" * (ws * OR * ws * T(V"andx", WHAT))^0) /
@@ -320,17 +342,30 @@ local G = P{ "query",
   unary = (NOT * ws * T(V"unary", WHAT)) /
             function (a) return {op = "not", arg = a} end
         + V"postfix",
-  postfix = build(V"primary" * (ws * P"within" * space^1 *
-      C(P"doc" + P"s" + P"p") * eow)^-1,
-    function (_, _, node, unit)
-      if not unit then return node end
+  -- A within s|p|doc (units), A within B, A containing B (any spans)
+  postfix = build(V"primary" * (ws * C(P"within" + P"containing") * space^1 *
+      (C(P"doc" + P"s" + P"p") * eow + V"primary"))^-1,
+    function (_, _, node, kw, target)
+      if not kw then return node end
       if not POSITIONAL[node.op] then
-        return nil, "'within' applies to a term, phrase, NEAR or token pattern"
+        return nil, ("'%s' applies to a term, phrase, NEAR, token pattern "
+          .. "or span set"):format(kw)
       end
-      return {op = "within", unit = unit, arg = node}
+      if type(target) == "string" then
+        if kw == "containing" then
+          return {op = "spanjoin", how = kw, arg = node,
+                  target = {op = "spans", set = target, attrs = {}}}
+        end
+        return {op = "within", unit = target, arg = node}
+      end
+      if not POSITIONAL[target.op] then
+        return nil, ("'%s' needs a term, phrase, token pattern or span set "
+          .. "after it"):format(kw)
+      end
+      return {op = "spanjoin", how = kw, arg = node, target = target}
     end),
   primary = P"(" * ws * T(V"orx", WHAT) * ws * T(P")", "')'")
-          + V"near" + pattern + fielded + phrase + regexnode + term
+          + V"near" + pattern + spanq + fielded + phrase + regexnode + term
           + expect(WHAT),
   nearg = pattern + fielded + phrase + regexnode + term,
   near = build(C(P"ONEAR" + P"NEAR") * ws * P"(" * ws *
@@ -356,14 +391,21 @@ local G = P{ "query",
 
 
 --[[
-parse(q [, opts]) -> plan | nil, message, "ESYNTAX"
+parse(q [, opts] [, layers]) -> plan | nil, message, "ESYNTAX"
+  layers           set of the stored layers a query may name ({lemma =
+                   true, ...}; the corpus methods pass their corpus's);
+                   without it only word, norm and stem
   opts.layer       default layer of plain terms and phrases ("norm")
   opts.max_repeat  bound of + and * (and of {n,}) in token patterns
 ]]
-function M.parse (q, opts)
+function M.parse (q, opts, layers)
   if type(q) ~= "string" then
     error(("bad argument #1 to 'parse' (string expected, got %s)")
       :format(type(q)), 2)
+  end
+  if layers ~= nil and type(layers) ~= "table" then
+    error(("bad argument #3 to 'parse' (table expected, got %s)")
+      :format(type(layers)), 2)
   end
   local layer, max_repeat = "norm", M.MAX_REPEAT
   if opts ~= nil then
@@ -373,9 +415,9 @@ function M.parse (q, opts)
     end
     if opts.layer ~= nil then
       layer = opts.layer
-      if not M.LAYERS[layer] then
-        error(("bad argument #2 to 'parse' (unknown layer '%s')")
-          :format(tostring(layer)), 2)
+      if not M.LAYERS[layer] and not (layers and layers[layer]) then
+        error(("bad argument #2 to 'parse' (unknown layer '%s'; %s)")
+          :format(tostring(layer), layer_list{layers = layers}), 2)
       end
     end
     if opts.max_repeat ~= nil then
@@ -386,7 +428,7 @@ function M.parse (q, opts)
     end
   end
   local st = {pos = 0, exp = {}, seen = {}, layer = layer,
-              max_repeat = max_repeat}
+              max_repeat = max_repeat, layers = layers}
   local ok, plan = pcall(lpeg.match, G, q, 1, st)
   if not ok then
     return syntax_error(q, 1, "query too complex (nested too deeply)")

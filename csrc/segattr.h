@@ -1,0 +1,97 @@
+/*
+** segattr.h -- the named attributes of a segment being built: stored
+** token layers (own lexicon and a value per token) and span sets
+** ([start, end) token ranges with key -> value attributes), and their
+** encoding into the SCHEMA and ATTRS sections of a segment image
+** (format: the comment at the top of seg.c and docs/FORMAT.md).
+**
+** Private to the segment builder (segw.c).  Positions are segment-local
+** token numbers.  Layers and sets are kept in creation order and
+** remember the document that created them, so that dropping the last
+** documents (cp_ab_cut) also drops what only they brought.
+*/
+#ifndef CP_SEGATTR_H
+#define CP_SEGATTR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cp.h"
+#include "lex.h"
+#include "seg.h"
+
+/* at most this many stored layers and span sets per segment, and keys
+** per span set (checked limits: ELIMIT past them) */
+#define CP_AB_MAXLAYERS 60
+#define CP_AB_MAXSETS   1000
+#define CP_AB_MAXKEYS   64
+
+typedef struct cp_abkey {
+  char *name;  size_t len;
+  cp_lex vals;            /* value strings */
+  cp_vec32 ids;           /* value id per span, UINT32_MAX when absent */
+} cp_abkey;
+
+typedef struct cp_abset {
+  char *name;  size_t len;
+  uint32_t first_doc;     /* the document that created the set */
+  cp_vec32 se;            /* start, end pairs, in the order added */
+  cp_abkey *keys;
+  size_t nkeys;
+} cp_abset;
+
+typedef struct cp_ablayer {
+  char *name;  size_t len;
+  uint32_t first_doc;
+  cp_lex lex;             /* value strings; id 0 is "" (no value) */
+  cp_vec32 ids;           /* value id per position (padded lazily) */
+} cp_ablayer;
+
+typedef struct cp_abuild {
+  cp_ablayer *l;  size_t nl;
+  cp_abset *s;    size_t ns;
+} cp_abuild;
+
+/* is name[0..len) a valid layer or span set name ([a-z][a-z0-9_]*,
+** at most 64 bytes)? */
+int cp_ab_name_ok (const char *name, size_t len);
+
+/* the stored layer named so (created, with "" for the 'ntok' tokens
+** already there, if absent); *idx its index */
+int cp_ab_layer (cp_abuild *b, const char *name, size_t len, uint32_t doc,
+                 size_t ntok, size_t *idx, cp_err *err);
+
+/* append the value of the next token of layer idx, padding it first to
+** 'pos' tokens */
+int cp_ab_layer_put (cp_abuild *b, size_t idx, size_t pos, const char *v,
+                     size_t vlen, cp_err *err);
+
+/* the span set named so (created if absent); *idx its index */
+int cp_ab_set (cp_abuild *b, const char *name, size_t len, uint32_t doc,
+               size_t *idx, cp_err *err);
+
+/* append a span (positions segment-local) with its attributes */
+int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                const cp_attr *attrs, size_t nattrs, cp_err *err);
+
+/* drop everything of documents >= ndocs, whose first token is 'ntok' */
+void cp_ab_cut (cp_abuild *b, uint32_t ndocs, size_t ntok);
+
+/* spans of set idx added so far (to undo a failed document) */
+size_t cp_ab_nspans (const cp_abuild *b, size_t set);
+void cp_ab_unspan (cp_abuild *b, size_t set, size_t n);
+
+void cp_ab_free (cp_abuild *b);
+
+/*
+** Encode: *schema (release with cp_bytes_free) describes every layer
+** (word, norm, stem with their type counts nt[0..2], then the stored
+** ones) and set, with offsets into *attrs (parts 8-byte aligned).  T is the segment's token count, dstart[0..D] the first
+** token of each of its D documents (dstart[D] = T).  Stored lexicons
+** are sorted here and the ids remapped; layers are padded to T.
+*/
+int cp_ab_encode (cp_abuild *b, size_t T, const uint32_t *dstart, size_t D,
+                  const uint32_t nt[3], cp_bytes *schema, cp_bytes *attrs,
+                  cp_err *err);
+
+#endif

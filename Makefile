@@ -4,7 +4,9 @@
 #   make          build build/corpus/core.so (the Lua module corpus.core)
 #   make demo     build and run the demo on examples/
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
-#   make asan     the same under AddressSanitizer + UBSan
+#   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
+#   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
+#   make check-valgrind  a representative script under valgrind
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
 #   make clean
@@ -31,7 +33,8 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock
+.PHONY: all deps deps-test demo test asan asan-gcc asan-clang ctest spec env \
+        bench clean rock fuzz fuzz-bins check-valgrind
 
 all: $(B)/corpus/core.so
 
@@ -71,18 +74,53 @@ ctest: $(CTESTS)
 test: deps-test all ctest
 	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
 
-asan:
+asan: asan-gcc asan-clang
+
+asan-gcc:
 	@sh tools/deps.sh test
 	$(MAKE) B=build-asan OPT="-O1 -g" EXTRA="$(SAN_FLAGS)" all ctest
-	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 run-asan
+	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 \
+	  SAN_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" run-asan
+
+# clang's ASan runtime carries UBSan too
+asan-clang:
+	@sh tools/deps.sh fuzz
+	$(MAKE) B=build-asan-clang CC=clang OPT="-O1 -g" EXTRA="$(SAN_FLAGS)" all ctest
+	@$(MAKE) --no-print-directory B=build-asan-clang SANITIZE=1 \
+	  SAN_PRELOAD="$$(clang -print-file-name=libclang_rt.asan-x86_64.so)" run-asan
 
 run-asan:
 	@LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
-	LUA_CPATH="$(CURDIR)/build-asan/?.so;;" \
-	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	LD_PRELOAD="$(SAN_PRELOAD)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+	CORPUS_ASAN=1 B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+
+# {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
+FUZZ_SECONDS ?= 60
+FUZZERS   = tok seg manifest jsonl query
+FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libcorpus.a $(BIND_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(WARN) $(DEFS) $(SAN_FLAGS) -fsanitize=fuzzer \
+	  -DCORPUS_ROOT='"$(CURDIR)"' -I$(LUA_INC) -Icsrc $< -o $@ \
+	  $(BIND_OBJ) $(B)/libcorpus.a $(LIBS) -llua5.4
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	@sh tools/deps.sh fuzz
+	$(MAKE) B=build-fuzz CC=clang OPT="-O1 -g" \
+	  EXTRA="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" fuzz-bins
+	@B=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tools/fuzz.sh $(FUZZERS)
+# }====
+
+check-valgrind: all
+	@sh tools/deps.sh fuzz
+	$(LUA_ENV) valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=definite $(LUA) tools/valgrind.lua
 
 bench: deps-test all
 	$(LUA_ENV) sh bench/run.sh
@@ -91,4 +129,4 @@ rock:
 	luarocks --lua-version=5.4 make rockspec/corpus-scm-1.rockspec --deps-mode=none --tree=$(B)/rock
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-asan-clang build-fuzz

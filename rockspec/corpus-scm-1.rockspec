@@ -39,6 +39,7 @@ build = {
         -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
         "csrc/analysis.c",
         "csrc/assoc.c",
+        "csrc/budget.c",
         "csrc/colloc.c",
         "csrc/corpus.c",
         "csrc/count.c",
@@ -57,6 +58,7 @@ build = {
         "csrc/l_tok.c",
         "csrc/lex.c",
         "csrc/manifest.c",
+        "csrc/merge.c",
         "csrc/near.c",
         "csrc/pipe.c",
         "csrc/plan.c",
@@ -65,6 +67,7 @@ build = {
         "csrc/seg.c",
         "csrc/segw.c",
         "csrc/seqfix.c",
+        "csrc/seqgap.c",
         "csrc/sim.c",
         "csrc/snippet.c",
         "csrc/stats.c",

@@ -2,14 +2,16 @@
 # tools/deps.sh -- make sure the Debian packages the project needs are
 # installed.  As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails.
-#   usage: tools/deps.sh build|test
+#   usage: tools/deps.sh build|test|fuzz   (fuzz: clang, libFuzzer, valgrind)
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
+fuzz="$test clang libclang-rt-dev valgrind"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  fuzz) want=$fuzz ;;
+  *) echo "usage: $0 build|test|fuzz" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

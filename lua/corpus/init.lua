@@ -34,6 +34,16 @@ local function argtype(v, t, n, fname, optional, level)
   end
 end
 
+-- a file name: a string without NUL bytes (the OS would cut it there
+-- and open another file)
+local function argpath(v, n, fname, level)
+  argtype(v, "string", n, fname, false, (level or 2) + 1)
+  if v:find("\0", 1, true) then
+    error(("bad argument #%d to '%s' (path contains a NUL byte)"):format(n, fname),
+          (level or 2) + 1)
+  end
+end
+
 local function check_open(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
     error(("bad self to '%s' (corpus expected)"):format(fname), 3)
@@ -115,7 +125,7 @@ end
 -- The id is the file name without its extension.
 function Corpus:add_file(path, meta)
   check_open(self, "add_file")
-  argtype(path, "string", 1, "add_file")
+  argpath(path, 1, "add_file")
   argtype(meta, "table", 2, "add_file", true)
   local text, msg, code = read_file(path)
   if not text then return nil, msg, code end
@@ -133,7 +143,7 @@ end
 -- nil, msg, code.  Files are added in file-name order, all or nothing.
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
-  argtype(path, "string", 1, "add_dir")
+  argpath(path, 1, "add_dir")
   argtype(opts, "table", 2, "add_dir", true)
   opts = opts or {}
   local pat = glob_pattern(opts.pattern or "*.txt")
@@ -187,7 +197,7 @@ end
 -- number ("ESYNTAX") and nothing of the file is added.
 function Corpus:add_jsonl(path)
   check_open(self, "add_jsonl")
-  argtype(path, "string", 1, "add_jsonl")
+  argpath(path, 1, "add_jsonl")
   local f, msg = io_open(path, "rb")
   if not f then
     return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
@@ -195,6 +205,9 @@ function Corpus:add_jsonl(path)
   local docs, lineno = {}, 0
   for line in f:lines() do
     lineno = lineno + 1
+    if lineno == 1 and line:sub(1, 3) == "\239\187\191" then
+      line = line:sub(4)        -- a UTF-8 byte order mark
+    end
     if line:find("%S") then
       local obj, err = json.decode(line)
       local bad
@@ -207,8 +220,16 @@ function Corpus:add_jsonl(path)
       else
         local id = obj.id
         if id == json.null then id = nil end
-        if math_type(id) == "integer" or (type(id) == "number" and id == math.floor(id)) then
-          id = ("%d"):format(id)
+        if type(id) == "number" then
+          -- JSON numbers arrive as doubles: only an integer below 2^53
+          -- is certainly the one written (larger ones may have been
+          -- rounded into another document's id)
+          local n = math_type(id) == "integer" and id or math.tointeger(id)
+          if n and n > -2^53 and n < 2^53 then id = ("%d"):format(n)
+          else
+            bad = "field 'id' must be a string or an integer of magnitude below 2^53, got "
+                  .. tostring(id)
+          end
         elseif id ~= nil and (type(id) ~= "string" or id == "") then
           bad = "field 'id' must be a non-empty string"
         end
@@ -228,6 +249,25 @@ function Corpus:add_jsonl(path)
   local first, m, c = self:add_docs(docs)
   if not first then return nil, ("%s: %s"):format(path, m), c end
   return #docs
+end
+
+--- for n, id in c:docs() do ... end: the live documents, by number.
+-- Numbers are positions in the corpus's order of addition; a deleted
+-- document leaves its number unused (c:doc(n) is nil) until a merge
+-- renumbers what follows, so numbers are stable between two changes
+-- only, and the largest can exceed c:stats().docs.
+function Corpus:docs()
+  check_open(self, "docs")
+  local n, total = 0, self:ndocs()
+  return function()
+    if self:isclosed() then error("attempt to use a closed corpus", 2) end
+    while n < total do
+      n = n + 1
+      local id = self:docid(n)
+      if id then return n, id end
+    end
+    return nil
+  end
 end
 
 -- }======================================================================
@@ -332,7 +372,7 @@ end
 -- =======================================================================
 
 local function index_args(fname, path, opts)
-  argtype(path, "string", 1, fname, false, 3)
+  argpath(path, 1, fname, 3)
   argtype(opts, "table", 2, fname, true, 3)
 end
 

@@ -7,6 +7,7 @@
 #   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
 #   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
 #   make check-valgrind  a representative script under valgrind
+#   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
 #   make clean
@@ -33,8 +34,8 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan asan-gcc asan-clang ctest spec env \
-        bench clean rock fuzz fuzz-bins check-valgrind
+.PHONY: all deps deps-test demo test check asan asan-gcc asan-clang ctest \
+        spec env bench clean rock fuzz fuzz-bins check-valgrind
 
 all: $(B)/corpus/core.so
 
@@ -121,6 +122,12 @@ check-valgrind: all
 	@sh tools/deps.sh fuzz
 	$(LUA_ENV) valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=definite $(LUA) tools/valgrind.lua
+
+# long integration specs (Slurm, big oracles): not in `make test`'s
+# three minutes; .ci/run runs them
+check: deps-test all ctest
+	@sh tools/deps.sh check
+	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) SPECS=checks sh tools/tap.sh ""
 
 bench: deps-test all
 	$(LUA_ENV) sh bench/run.sh

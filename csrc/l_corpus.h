@@ -57,6 +57,7 @@ int cpL_open_tok (lua_State *L);
 int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
+int cpL_open_shard (lua_State *L);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

@@ -190,23 +190,54 @@ local function json_meta(obj)
   return meta
 end
 
---- c:add_jsonl(path) -> number added | nil, msg, code.
+--- c:add_jsonl(path [, {offset =, length =, line =}]) -> number added |
+-- nil, msg, code.
 -- One JSON object per line with "text" and optional "id" (a string, or
 -- an integer which becomes its decimal string) and metadata fields.
 -- Blank lines are skipped.  A malformed line is reported with its line
--- number ("ESYNTAX") and nothing of the file is added.
-function Corpus:add_jsonl(path)
+-- number ("ESYNTAX") and nothing of the file is added.  offset/length
+-- read only the lines in that byte range (it must start and end at line
+-- boundaries), whose first line is number 'line' in messages: a sharded
+-- build gives each task one range of a big file.
+function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
   argpath(path, 1, "add_jsonl")
+  argtype(opts, "table", 2, "add_jsonl", true)
+  local offset, length, lineno = 0, nil, 0
+  if opts then
+    for k in pairs(opts) do
+      if k ~= "offset" and k ~= "length" and k ~= "line" then
+        error(("bad argument #2 to 'add_jsonl' (unknown option '%s'; valid: "
+               .. "offset, length, line)"):format(tostring(k)), 2)
+      end
+    end
+    for _, k in ipairs{"offset", "length", "line"} do
+      local v = opts[k]
+      if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+        error(("bad argument #2 to 'add_jsonl' (option '%s' must be a "
+               .. "non-negative integer)"):format(k), 2)
+      end
+    end
+    offset, length = opts.offset or 0, opts.length
+    lineno = (opts.line or 1) - 1
+  end
   local f, msg = io_open(path, "rb")
   if not f then
     return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
   end
-  local docs, lineno = {}, 0
+  if offset > 0 then f:seek("set", offset) end
+  local stop = length and offset + length
+  local docs, pos = {}, offset
+  local at_start = offset == 0
   for line in f:lines() do
+    if stop then   -- the line started at 'pos': past the range?
+      if pos >= stop then break end
+      pos = f:seek("cur")
+    end
     lineno = lineno + 1
-    if lineno == 1 and line:sub(1, 3) == "\239\187\191" then
-      line = line:sub(4)        -- a UTF-8 byte order mark
+    if at_start then            -- a UTF-8 byte order mark opening the file
+      at_start = false
+      if line:sub(1, 3) == "\239\187\191" then line = line:sub(4) end
     end
     if line:find("%S") then
       local obj, err = json.decode(line)
@@ -390,9 +421,25 @@ end
 -- nil, msg, code ("ENOENT", "ECORRUPT", "EVERSION", "ELOCKED").
 -- Read-only snapshot of the last commit unless write = true (which takes
 -- the writer lock); verify = true checksums every segment file at open.
+-- A sharded index (a directory with a SHARDS manifest: corpus.shard)
+-- opens as one read-only corpus over all its shards.
 function M.open(path, opts)
   index_args("open", path, opts)
+  if core.is_sharded(path) then
+    if opts and opts.write then
+      error("corpus.open: '" .. path .. "' is a sharded index, which is read-only "
+            .. "(add or replace shards with corpus.build_sharded)", 2)
+    end
+    return core.open_shards(path)
+  end
   return core.open(path, opts)
+end
+
+--- corpus.build_sharded{out =, inputs =, shards = N [, slurm = true,
+-- ...]} -> corpus | nil, msg, code: a sharded index built by N local
+-- processes or a Slurm job array (lua/corpus/shard.lua, docs/SCALE.md).
+function M.build_sharded(opts)
+  return require("corpus.shard").build(opts)
 end
 
 -- }======================================================================

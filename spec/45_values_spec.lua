@@ -137,3 +137,23 @@ describe("document numbers", function()
     c:close()
   end)
 end)
+
+describe("query parser errors", function()
+  local function msg(q)
+    local p, m, code = corpus.parse(q)
+    assert.is_nil(p)
+    assert.are.equal("ESYNTAX", code)
+    return m
+  end
+
+  it("say what is wrong instead of 'nested too deeply'", function()
+    assert.matches("above the limit", msg('[]{0,99999999999999999999} [norm="a"]'))
+    assert.matches("too many terms", msg(("a "):rep(33000)))
+    assert.matches("above the limit", msg('[]{0,100001} [norm="a"]'))
+    assert.matches("nested too deeply", msg(("("):rep(300) .. "a" .. (")"):rep(300)))
+  end)
+
+  it("accept nesting of 150 levels, as docs/QUERY.md promises", function()
+    assert.is_table(corpus.parse(("("):rep(150) .. "a" .. (")"):rep(150)))
+  end)
+end)

@@ -8,9 +8,7 @@
 #ifndef CP_L_CORPUS_H
 #define CP_L_CORPUS_H
 
-#include <lua.h>
-#include <lauxlib.h>
-
+#include "l_compat.h"   /* lua.h, lauxlib.h and the 5.1-5.3 shims */
 #include "corpus.h"
 
 #define CPL_CORPUS "corpus.core.Corpus"
@@ -58,6 +56,8 @@ int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
 int cpL_open_shard (lua_State *L);
+int cpL_open_extract (lua_State *L);
+int cpL_open_reuse (lua_State *L);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

@@ -7,7 +7,8 @@
 local corpus = require "corpus"
 
 local TMP = os.getenv("TMPDIR") or "/tmp"
-local LUA = os.getenv("LUA") or "lua5.4"
+-- the child runs on the interpreter running this spec
+local LUA = os.getenv("LUA") or (jit and "luajit") or ("lua" .. _VERSION:match("%d+%.%d+"))
 
 local function sh(cmd)
   local ok = os.execute(cmd .. " >/dev/null 2>&1")

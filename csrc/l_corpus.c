@@ -430,7 +430,7 @@ static int corpus_doc (lua_State *L) {
   return 1;
 }
 
-/* core:docid(n) -> the id of live document n | nil (deleted, out of
+/* core:_docid(n) -> the id of live document n | nil (deleted, out of
 ** range): c:docs() walks the numbers with it without copying texts */
 static int corpus_docid (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
@@ -619,7 +619,7 @@ static const luaL_Reg corpus_methods[] = {
   {"stats", corpus_stats},
   {"doc", corpus_doc},
   {"ndocs", corpus_ndocs},
-  {"docid", corpus_docid},
+  {"_docid", corpus_docid},
   {"find", corpus_find},
   {"tokens", corpus_tokens},
   {"sentences", corpus_sentences},

@@ -320,7 +320,7 @@ function Corpus:docs()
     if self:isclosed() then error("attempt to use a closed corpus", 2) end
     while n < total do
       n = n + 1
-      local id = self:docid(n)
+      local id = self:_docid(n)
       if id then return n, id end
     end
     return nil

@@ -4,12 +4,14 @@
 --       the spliced benchmark (spec/reuse_pan.lua) with N cases per edit
 --       rate (default 500): PAN precision, recall, granularity and
 --       plagdet by character for 0, 5, 10 and 20% of words edited.
---   lua5.4 bench/reuse_bench.lua un
---       every pair of the UN debates: the corpus build (c:add_docs of
---       1000 documents, then the seal), then c:reuse{} in the same run.
+--   lua5.4 bench/reuse_bench.lua un [N]
+--       every pair (of the first N speeches, default all) of the UN debates: the corpus build (c:add_docs of
+--       1000 documents, then the seal), then c:reuse{limit = 1000} in the
+--       same run (all passages are found and counted; the best 1000
+--       become Lua rows).
 --   lua5.4 bench/reuse_bench.lua reuters
 --       Reuters-21578 against the UN debates: both builds, then
---       reuters:reuse{against = un}.
+--       reuters:reuse{against = un, limit = 1000}.
 --
 -- Texts are read (lua-cjson) before the clocks start.  Prints wall and
 -- CPU seconds (os.clock: user + system of this process) and the peak
@@ -93,13 +95,17 @@ if mode == "pan" then
   end
 elseif mode == "un" then
   local docs, bytes = load("ungdc")
+  local n = tonumber(arg[2] or "")
+  if n and n < #docs then
+    for i = #docs, n + 1, -1 do bytes = bytes - #docs[i].text; docs[i] = nil end
+  end
   print(("UN debates: %d speeches, %.1f MB"):format(#docs, bytes / 1e6))
   local c, _, bw = timed("build (add_docs + seal)", function() return build(docs) end)
   docs = nil
   collectgarbage()
-  local rows, info, rw = timed("reuse, all pairs", function() return c:reuse() end)
-  print(("passages %d, document pairs with seeds %d, seeds %d, boilerplate shingles %d, work %d, ranges %d"):format(
-    #rows, info.pairs, info.seeds, info.boilerplate, info.work, info.ranges))
+  local rows, info, rw = timed("reuse, all pairs", function() return c:reuse{limit = 1000} end)
+  print(("passages %d (the best %d returned), document pairs with seeds %d, seeds %d, boilerplate shingles %d, work %d, ranges %d"):format(
+    info.passages, #rows, info.pairs, info.seeds, info.boilerplate, info.work, info.ranges))
   print(("reuse / build wall time: %.2fx (goal < 2x)"):format(rw / bw))
 elseif mode == "reuters" then
   local ud = load("ungdc")
@@ -110,10 +116,10 @@ elseif mode == "reuters" then
   ud, rd = nil, nil
   collectgarbage()
   local rows, info = timed("reuters:reuse{against = un}", function()
-    return r:reuse{against = u}
+    return r:reuse{against = u, limit = 1000}
   end)
-  print(("passages %d, document pairs with seeds %d, seeds %d, boilerplate shingles %d"):format(
-    #rows, info.pairs, info.seeds, info.boilerplate))
+  print(("passages %d (the best %d returned), document pairs with seeds %d, seeds %d, boilerplate shingles %d"):format(
+    info.passages, #rows, info.pairs, info.seeds, info.boilerplate))
   for i = 1, math.min(3, #rows) do
     local x = rows[i]
     print(("  %s ~ %s  %d words, identity %.2f: %s"):format(x.a.id, x.b.id, x.words,

@@ -46,10 +46,14 @@ static void cell_clear (cell *c) {
 int cp_align_extend (const uint64_t *a, uint32_t na, const uint64_t *b,
                      uint32_t nb, int dir, const cp_align_cost *k,
                      cp_ext *out, uint64_t *work, cp_err *err) {
-  uint32_t band = k->band ? k->band : 1, width = 2 * band + 1;
+  uint32_t band, width;
   cell *prev, *cur, *tmp;
   uint32_t plo, phi, lo, hi, i, j, center = 0;
   double best = 0, floor_;
+  if (k == NULL || out == NULL || work == NULL)
+    return cp_err_set(err, CP_EINVAL, "align: no costs, result or counter");
+  band = k->band ? k->band : 1;
+  width = 2 * band + 1;
   memset(out, 0, sizeof(*out));
   if (a == NULL || b == NULL || na == 0 || nb == 0) return CP_OK;
   prev = (cell *)malloc(2 * (size_t)(width + 1) * sizeof(cell));

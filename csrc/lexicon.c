@@ -30,13 +30,13 @@ static int cmp (const char *w, size_t len, const char *key) {
 }
 
 const cp_lxent *cp_lx_find (const char *w, size_t len) {
-  size_t lo = 0, hi = cp_lx_size;
+  uint32_t h = 2166136261u;
+  size_t i, j;
   if (w == NULL || len == 0) return NULL;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = cmp(w, len, cp_lx_table[mid].word);
-    if (c == 0) return &cp_lx_table[mid];
-    if (c < 0) hi = mid; else lo = mid + 1;
+  for (i = 0; i < len; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+  for (j = h & (cp_lx_hsize - 1); cp_lx_hash[j] != 0; j = (j + 1) & (cp_lx_hsize - 1)) {
+    const cp_lxent *e = &cp_lx_table[cp_lx_hash[j] - 1];
+    if (cmp(w, len, e->word) == 0) return e;
   }
   return NULL;
 }
@@ -62,8 +62,9 @@ static unsigned shape_of (const char *s, const cp_tok *t) {
   if (t->stop > t->start && s[t->stop - 1] == '.') sh |= CP_SH_DOT;
   while (left > 0) {
     utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-    if (k <= 0) { k = 1; cp = 0xFFFD; }
+    utf8proc_ssize_t k;
+    if (*p < 0x80) { cp = *p; k = 1; }
+    else if ((k = utf8proc_iterate(p, left, &cp)) <= 0) { k = 1; cp = 0xFFFD; }
     if (cp < 128) {       /* ASCII fast path: most text */
       if (cp >= 'A' && cp <= 'Z') { if (first) sh |= CP_SH_CAP; nup++; }
       else if (cp >= 'a' && cp <= 'z') { if (first) sh |= CP_SH_LOWER; nlow++; }

@@ -29,7 +29,8 @@ enum {
   CP_LX_NUMW = 1u << 11,    /* number word; num = value */
   CP_LX_ORDW = 1u << 12,    /* ordinal word; small = value */
   CP_LX_UNIT = 1u << 13,    /* unit; unit = "percent", "USD", ... */
-  CP_LX_TUNIT = 1u << 14    /* unit of time; small = 'Y','N'(month),'W',... */
+  CP_LX_TUNIT = 1u << 14,   /* unit of time; small = 'Y','N'(month),'W',... */
+  CP_LX_TIMEW = 1u << 15    /* can start a temporal expression */
 };
 
 typedef struct cp_lxent {
@@ -42,6 +43,8 @@ typedef struct cp_lxent {
 
 extern const cp_lxent cp_lx_table[];
 extern const size_t cp_lx_size;
+extern const uint16_t cp_lx_hash[];   /* index + 1 into cp_lx_table, 0 empty */
+extern const size_t cp_lx_hsize;      /* a power of two */
 
 /* the entry of a lower-case word, or NULL */
 const cp_lxent *cp_lx_find (const char *w, size_t len);

@@ -34,8 +34,11 @@ typedef struct udoc {
 typedef struct post { uint64_t h; uint32_t u, w; } post;
 typedef struct seed { uint32_t a, b, aw, bw; } seed;
 
+/* the words of one document: views into the cache (all documents'
+** words, when they fit CP_REUSE_CACHE) or into owned buffers */
 typedef struct words {
-  uint64_t *h;  uint32_t *tok;  uint32_t n, cap;
+  const uint64_t *h;  const uint32_t *tok;  uint32_t n;
+  uint64_t *hbuf;  uint32_t *tbuf;  uint32_t cap;
 } words;
 
 typedef struct cand {
@@ -50,9 +53,11 @@ typedef struct rstate {
   uint64_t max_work;
   udoc *d;  uint32_t nd;
   uint64_t **th;           /* per (corpus, segment): word id -> hash, 0 punct */
+  uint64_t *ch;  uint32_t *ct;  uint64_t *coff;   /* word cache, or NULL */
   size_t nseg0, nseg1;
   post *p, *ptmp;  size_t np, pcap;
   seed *s;  size_t ns, scap;
+  post *kp;  size_t nkp, kpcap;   /* postings of seeding shingles, by group */
   words wa, wb;
   cand *cd;  size_t ncd, cdcap;
   cp_reuse *out;
@@ -131,27 +136,75 @@ static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
 /* the words of document u: hashes and token indexes in the document */
 static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   const udoc *d = &st->d[u];
-  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
-  const uint32_t *stream = cp_seg_stream(s);
-  const uint64_t *t = *table_of(st, d->corpus, d->seg);
+  const cp_seg *s;
+  const uint32_t *stream;
+  const uint64_t *t;
   uint32_t k;
+  if (st->coff != NULL) {
+    w->h = st->ch + st->coff[u];
+    w->tok = st->ct + st->coff[u];
+    w->n = (uint32_t)(st->coff[u + 1] - st->coff[u]);
+    return CP_OK;
+  }
+  s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  stream = cp_seg_stream(s);
+  t = *table_of(st, d->corpus, d->seg);
   w->n = 0;
   if (d->ntok > w->cap) {
-    uint64_t *nh = (uint64_t *)realloc(w->h, d->ntok * sizeof(uint64_t));
+    uint64_t *nh = (uint64_t *)realloc(w->hbuf, d->ntok * sizeof(uint64_t));
     uint32_t *nt;
     if (nh == NULL) return OOM(err);
-    w->h = nh;
-    nt = (uint32_t *)realloc(w->tok, d->ntok * sizeof(uint32_t));
+    w->hbuf = nh;
+    nt = (uint32_t *)realloc(w->tbuf, d->ntok * sizeof(uint32_t));
     if (nt == NULL) return OOM(err);
-    w->tok = nt;
+    w->tbuf = nt;
     w->cap = d->ntok;
   }
   for (k = 0; k < d->ntok; k++) {
     uint64_t h = t[stream[d->tok0 + k]];
     if (h == 0) continue;
-    w->h[w->n] = h;
-    w->tok[w->n++] = k;
+    w->hbuf[w->n] = h;
+    w->tbuf[w->n++] = k;
   }
+  w->h = w->hbuf;
+  w->tok = w->tbuf;
+  return CP_OK;
+}
+
+/* the words of every document with a role, read once, when they fit
+** CP_REUSE_CACHE words: the pairs then read them without going over the
+** token stream again (each document is in many pairs) */
+static int cache_words (rstate *st, uint64_t ntok, cp_err *err) {
+  uint64_t off = 0;
+  uint32_t u;
+  words w;
+  int rc;
+  if (ntok > CP_REUSE_CACHE) return CP_OK;
+  st->ch = (uint64_t *)malloc((ntok ? ntok : 1) * sizeof(uint64_t));
+  st->ct = (uint32_t *)malloc((ntok ? ntok : 1) * sizeof(uint32_t));
+  st->coff = (uint64_t *)malloc(((size_t)st->nd + 1) * sizeof(uint64_t));
+  if (!st->ch || !st->ct || !st->coff) {   /* no room: read per pair */
+    free(st->ch); free(st->ct); free(st->coff);
+    st->ch = NULL; st->ct = NULL; st->coff = NULL;
+    return CP_OK;
+  }
+  memset(&w, 0, sizeof(w));
+  for (u = 0; u < st->nd; u++) {
+    st->coff[u] = off;
+    if (st->d[u].role == 0) continue;
+    {
+      uint64_t *saved = st->coff;
+      st->coff = NULL;                   /* read from the stream */
+      rc = load_words(st, u, &w, err);
+      st->coff = saved;
+    }
+    if (rc != CP_OK) { free(w.hbuf); free(w.tbuf); return rc; }
+    memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
+    memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
+    off += w.n;
+  }
+  st->coff[st->nd] = off;
+  free(w.hbuf); free(w.tbuf);
   return CP_OK;
 }
 
@@ -326,10 +379,76 @@ static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
   st->out->work += st->np;
   if (over_work(st, err)) return CP_ELIMIT;
   sort_posts(st->p, st->ptmp, st->np);
+  if (hi == 0) return CP_OK;           /* the caller reads the groups */
   for (i = 0; i < st->np; i = j) {
     for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
     if (j - i > 1 && (rc = group_seeds(st, st->p + i, j - i, lo, hi, err)) != CP_OK)
       return rc;
+  }
+  return CP_OK;
+}
+
+/* is a seed (x, y) made with x as its a side?  (the rule at the top) */
+static int a_side (const rstate *st, uint32_t x, uint32_t y) {
+  int xa = st->d[x].role & ROLE_A, yb = st->d[y].role & ROLE_B;
+  if (!xa || !yb) return 0;
+  if (x < y) return 1;
+  return !((st->d[y].role & ROLE_A) && (st->d[x].role & ROLE_B));
+}
+
+/*
+** The seeding shingles' postings of every partition, kept in st->kp
+** (groups of one hash, contiguous): shingles in one document only, and
+** boilerplate, are dropped, which leaves a small part of the corpus's
+** words.  SPLIT when they pass CP_REUSE_POSTINGS (the caller then
+** recomputes postings for each range instead).
+*/
+static int collect_kept (rstate *st, uint32_t nparts, cp_err *err) {
+  uint32_t part;
+  size_t i, j, k, df;
+  int rc;
+  st->nkp = 0;
+  for (part = 0; part < nparts; part++) {
+    if ((rc = partition_seeds(st, part, nparts, 0, 0, err)) != CP_OK) return rc;
+    for (i = 0; i < st->np; i = j) {
+      for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
+      if (j - i < 2) continue;
+      for (df = 1, k = i + 1; k < j; k++) df += st->p[k].u != st->p[k - 1].u;
+      if (df < 2) continue;
+      if (df > st->o->max_df || j - i > st->o->max_df) {
+        st->out->boilerplate++;
+        continue;
+      }
+      if (st->nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
+      if (!grow((void **)&st->kp, &st->kpcap, st->nkp + (j - i), sizeof(post)))
+        return OOM(err);
+      memcpy(st->kp + st->nkp, st->p + i, (j - i) * sizeof(post));
+      st->nkp += j - i;
+    }
+  }
+  return CP_OK;
+}
+
+/* seeds with a in [lo, hi) from the kept groups; with cnt != NULL only
+** count them per a document */
+static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
+                       cp_err *err) {
+  size_t i, j, x, y;
+  int rc;
+  for (i = 0; i < st->nkp; i = j) {
+    const post *g = st->kp + i;
+    for (j = i + 1; j < st->nkp && st->kp[j].h == g->h; j++) {}
+    for (x = 0; x < j - i; x++) {
+      uint32_t ux = g[x].u;
+      if (ux < lo || ux >= hi || !(st->d[ux].role & ROLE_A)) continue;
+      for (y = 0; y < j - i; y++) {
+        uint32_t uy = g[y].u;
+        if (uy == ux || !a_side(st, ux, uy)) continue;
+        if (cnt != NULL) { cnt[ux]++; continue; }
+        if ((rc = push_seed(st, ux, uy, g[x].w, g[y].w, err)) != CP_OK)
+          return rc;
+      }
+    }
   }
   return CP_OK;
 }
@@ -561,19 +680,11 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
 ** Driver
 ** ================================================================= */
 
-/* seeds and passages of the a documents [lo, hi); SPLIT when the seeds
-** do not fit */
-static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
-                      cp_err *err) {
-  uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1), part;
+/* the passages of the seeds in st->s */
+static int seed_passages (rstate *st, cp_err *err) {
   size_t i, j;
   uint32_t la = UINT32_MAX;
   int rc;
-  st->ns = 0;
-  st->out->partitions = nparts;
-  for (part = 0; part < nparts; part++)
-    if ((rc = partition_seeds(st, part, nparts, lo, hi, err)) != CP_OK)
-      return rc;
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
@@ -592,6 +703,50 @@ static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
   }
   st->out->ranges++;
   return CP_OK;
+}
+
+/* seeds and passages of the a documents [lo, hi), postings recomputed;
+** SPLIT when the seeds do not fit */
+static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
+                      cp_err *err) {
+  uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1), part;
+  int rc;
+  st->ns = 0;
+  st->out->partitions = nparts;
+  for (part = 0; part < nparts; part++)
+    if ((rc = partition_seeds(st, part, nparts, lo, hi, err)) != CP_OK)
+      return rc;
+  return seed_passages(st, err);
+}
+
+/*
+** With the seeding postings kept (collect_kept): count the seeds of each
+** a document, cut the documents into ranges whose seeds fit, and run each
+** range from the kept groups.
+*/
+static int run_kept (rstate *st, cp_err *err) {
+  uint64_t *cnt = (uint64_t *)calloc(st->nd ? st->nd : 1, sizeof(uint64_t));
+  uint32_t lo = 0, hi;
+  int rc = CP_OK;
+  if (cnt == NULL) return OOM(err);
+  if ((rc = kept_seeds(st, 0, st->nd, cnt, err)) != CP_OK) goto done;
+  while (lo < st->nd && rc == CP_OK) {
+    uint64_t sum = 0;
+    for (hi = lo; hi < st->nd && (hi == lo || sum + cnt[hi] <= CP_REUSE_SEEDS); hi++)
+      sum += cnt[hi];
+    if (sum > CP_REUSE_SEEDS) {
+      rc = cp_err_set(err, CP_ELIMIT, "reuse: one document has more than "
+                      "%zu seeds (lower max_df)", (size_t)CP_REUSE_SEEDS);
+      break;
+    }
+    st->ns = 0;
+    if ((rc = kept_seeds(st, lo, hi, NULL, err)) == CP_OK)
+      rc = seed_passages(st, err);
+    lo = hi;
+  }
+done:
+  free(cnt);
+  return rc;
 }
 
 /* run [lo, hi), halving the range while its seeds do not fit */
@@ -670,14 +825,30 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   if ((rc = build_docs(&st, err)) != CP_OK) goto done;
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
-  if (st.nd > 0) rc = run_split(&st, 0, st.nd, nwords, err);
+  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, err);
+  if (rc == CP_OK && st.nd > 0) {
+    uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1);
+    out->partitions = nparts;
+    rc = collect_kept(&st, nparts, err);
+    free(st.p); free(st.ptmp);
+    st.p = st.ptmp = NULL;
+    st.np = st.pcap = 0;
+    if (rc == CP_OK) rc = run_kept(&st, err);
+    else if (rc == SPLIT) {            /* too many to keep: per range */
+      free(st.kp);
+      st.kp = NULL;
+      st.nkp = st.kpcap = 0;
+      rc = run_split(&st, 0, st.nd, nwords, err);
+    }
+  }
   if (rc == CP_OK) qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
 done:
   nseg = (uint32_t)(st.nseg0 + st.nseg1);
   if (st.th != NULL)
     for (i = 0; i < nseg; i++) free(st.th[i]);
-  free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s);
-  free(st.wa.h); free(st.wa.tok); free(st.wb.h); free(st.wb.tok);
+  free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s); free(st.kp);
+  free(st.wa.hbuf); free(st.wa.tbuf); free(st.wb.hbuf); free(st.wb.tbuf);
+  free(st.ch); free(st.ct); free(st.coff);
   free(st.cd);
   if (rc != CP_OK) cp_reuse_free(out);
   return rc;

@@ -23,8 +23,12 @@
 ** P, with P chosen so a partition holds at most CP_REUSE_POSTINGS
 ** entries), and seeds are kept for a range of 'a' documents at a time: a
 ** range whose seeds pass CP_REUSE_SEEDS is split in halves and redone.
-** So memory is O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS + passages + the
-** longest document), whatever the number of documents.
+** The postings of seeding shingles (in 2..max_df documents: a small part
+** of the words) are kept across ranges when they fit CP_REUSE_POSTINGS,
+** and every document's words when they fit CP_REUSE_CACHE; past those
+** budgets they are recomputed per range and per pair.  So memory is
+** O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS + CP_REUSE_CACHE + passages),
+** whatever the number of documents.
 */
 #ifndef CP_REUSE_H
 #define CP_REUSE_H
@@ -47,6 +51,7 @@
                                           gaps, not reuse: dropped */
 #define CP_REUSE_POSTINGS   ((size_t)1 << 23)
 #define CP_REUSE_SEEDS      ((size_t)1 << 23)
+#define CP_REUSE_CACHE      ((uint64_t)1 << 25)  /* words kept in memory */
 #define CP_REUSE_MAX_WORK   ((uint64_t)1 << 36)
 
 typedef struct cp_reuse_opt {

@@ -633,7 +633,22 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
   for (i = 0; i < tv->n; ) {
     int k;
     if (lx[i].shape & CP_SH_PUNCT) { i++; continue; }
-    if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
+    /* most tokens start no pattern: skip them on their lexicon flags */
+    if (!(lx[i].shape & CP_SH_DIGIT)
+        && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
+                                    | CP_LX_TUNIT | CP_LX_TIMEW))
+        && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
+      i++;
+      continue;
+    }
+    if (!(lx[i].shape & CP_SH_DIGIT)
+        && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
+                                    | CP_LX_TUNIT))
+        && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
+      /* "the", "last", "every" ...: only these patterns start with them */
+      if ((k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0 && (k = relative(&x, i)) == 0)
+        k = set(&x, i);
+    } else if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
         && (k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0
         && (k = part_month(&x, i)) == 0
         && (k = year(&x, i)) == 0 && (k = weekday(&x, i)) == 0

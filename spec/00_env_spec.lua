@@ -19,8 +19,9 @@ describe("environment", function()
     assert.are.equal("string", type(corpus.version))
     assert.are.equal(corpus.version, require("corpus.core").version)
     -- the first corpus/core.so on the path is the build for this
-    -- interpreter (build/ for 5.4, build/<lua>/ for the others)
-    local dir = LUA == "lua5.4" and "build" or "build/" .. LUA
+    -- interpreter (build/ for 5.4, build/<lua>/ for the others, B as
+    -- tools/tap.sh was given it: build-asan for make asan)
+    local dir = os.getenv("B") or (LUA == "lua5.4" and "build" or "build/" .. LUA)
     local first = package.cpath:match("^[^;]*")
     assert.are.equal(dir .. "/?.so", first:sub(-#dir - 5))
   end)

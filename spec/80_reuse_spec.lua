@@ -293,3 +293,73 @@ describe("c:reuse on the spliced benchmark (small)", function()
     end)
   end
 end)
+
+describe("docs/REUSE.md", function()
+  it("has a first example that runs and prints what its comments say", function()
+    local f = assert(io.open("docs/REUSE.md", "rb"))
+    local md = f:read("*a")
+    f:close()
+    local code = assert(md:match("```lua\n(.-)```"))
+    local want = {}
+    for line in code:gmatch("[^\n]+") do
+      local w = line:match("%-%->%s*(.-)%s*$")
+      if w then want[#want + 1] = w end
+    end
+    local got = {}
+    local env = setmetatable({print = function(...)
+      local t = {}
+      for i = 1, select("#", ...) do t[i] = tostring((select(i, ...))) end
+      got[#got + 1] = table.concat(t, " ")
+    end}, {__index = _G})
+    local chunk
+    if setfenv then                      -- Lua 5.1, LuaJIT
+      chunk = assert(loadstring(code, "REUSE.md"))
+      setfenv(chunk, env)
+    else
+      chunk = assert(load(code, "REUSE.md", "t", env))
+    end
+    chunk()
+    assert.are.same(want, got)
+  end)
+end)
+
+describe("corpus reuse (command line)", function()
+  if not exists(SEEDS .. "/000_5d011168273388d6.txt") then
+    pending("needs ../shared/corpora/seeds")
+    return
+  end
+  local sh = require "sh"
+  local function run(args)
+    local _, out, code = sh.run(sh.LUA .. " bin/corpus reuse " .. args)
+    return out, code
+  end
+  it("prints one TSV line per passage, with byte spans", function()
+    local out, status = run(SEEDS .. " --min 20")
+    assert.are.equal(0, status)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    assert.are.equal(2, #lines)
+    assert.truthy(lines[1]:find("^a_doc\ta_id\ta_start\ta_stop"))
+    local f = {}
+    for x in (lines[2] .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = x end
+    assert.are.same({"1", "000_5d011168273388d6", "2450", "2610", "2",
+                     "004_c6fd0727bfa2b943", "6908", "7065", "24"},
+                    {f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]})
+  end)
+  it("writes JSON and takes a second source", function()
+    local cjson = require "cjson"
+    local out, status = run(SEEDS .. "/000_5d011168273388d6.txt " ..
+                            SEEDS .. "/004_c6fd0727bfa2b943.txt --min 20 --format json")
+    assert.are.equal(0, status)
+    local rows = cjson.decode(out)
+    assert.are.equal(1, #rows)
+    assert.are.equal(24, rows[1].words)
+  end)
+  it("refuses unknown flags and formats", function()
+    local out, status = run(SEEDS .. " --minimum 3")
+    assert.are.equal(2, status)
+    assert.truthy(out:find("unknown option --minimum", 1, true))
+    out, status = run(SEEDS .. " --format xml")
+    assert.are.equal(2, status)
+  end)
+end)

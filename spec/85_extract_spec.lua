@@ -242,6 +242,26 @@ describe("bad input", function()
     assert.is_true(os.clock() - t0 < 30)
   end)
 
+  it("survives random mixes of marks, apostrophes, digits and names", function()
+    local bits = { "\226\128\156", "\226\128\157", "\226\128\152", "\226\128\153", "\"", "'",
+                   " ", "\n\n", "\n    ", ",", ".", "said", "he", "John", "Smith", "Inc", "of",
+                   "1,00,000", "10.000.000", "February", "30", "1987", "last", "year", "$", "%",
+                   "\255", "\0", "Al-Hol", "Daesh/ISIS", "according", "to", "mid-", "-" }
+    local seed = 12345
+    local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n + 1 end
+    for _ = 1, 300 do
+      local t = {}
+      for i = 1, rnd(80) do t[i] = bits[rnd(#bits)] end
+      local text = table.concat(t, rnd(2) == 1 and " " or "")
+      for _, f in ipairs{ corpus.quotes, corpus.entities, corpus.dates, corpus.numbers } do
+        for _, r in ipairs(f(text, { anchor = "2021-04-05" })) do
+          local a, b = r.start or r.parts[1].start, r.stop or r.parts[#r.parts].stop
+          assert.is_true(a >= 1 and b <= #text and a <= b + 1)
+        end
+      end
+    end
+  end)
+
   it("rejects what is not text", function()
     assert.has_error(function() corpus.quotes(nil) end)
     assert.has_error(function() corpus.entities({}) end)
@@ -270,11 +290,10 @@ describe("c:quotes and friends on a corpus", function()
 end)
 
 describe("bin/corpus quotes / entities / dates", function()
+  local sh = require "sh"
   local function run(args)
-    local p = io.popen("bin/corpus " .. args .. " 2>&1")
-    local out = p:read("a")
-    local ok, _, code = p:close()
-    return out, ok and 0 or code
+    local _, out, code = sh.run(sh.LUA .. " bin/corpus " .. args)
+    return out, code
   end
 
   it("lists a speaker's quotes", function()

@@ -47,13 +47,26 @@ end
 
 --[[
 opts: un = list of records (speeches), reuters = list of records,
-n = cases, rate = share of words edited, seed = RNG seed, minlen, maxlen
+n = cases, rate = share of words edited, seed = RNG seed (our own
+generator, so every Lua makes the same cases), minlen, maxlen
 (words; default 10, 200).  -> {susp = {{id, text}...}, src = {...},
 cases = {{susp_id, src_id, susp = {start, stop}, src = {start, stop}}...}}
 ]]
+-- Park and Miller's minimal standard generator: the same cases on every
+-- Lua (math.random differs between versions); products stay below 2^53
+local function generator(seed)
+  local state = (seed or 1) % 2147483646 + 1
+  return function(a, b)
+    state = state * 16807 % 2147483647
+    local u = (state - 1) / 2147483646
+    if a == nil then return u end
+    if b == nil then a, b = 1, a end
+    return a + math.floor(u * (b - a + 1))
+  end
+end
+
 function M.make(opts)
-  local rnd = math.random
-  math.randomseed(opts.seed or 1)
+  local rnd = generator(opts.seed)
   local minlen, maxlen = opts.minlen or 10, opts.maxlen or 200
   local vocab = {}
   for i = 1, math.min(#opts.reuters, 50) do

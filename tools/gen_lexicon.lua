@@ -10,7 +10,8 @@ Each list is plain text, '#' starts a comment.  Lists of bare words
 (cues, titles, ...) may hold several words a line; lists with values
 (months, numwords, ...) hold "word value" a line.  A word in several
 lists gets all their flags.  The table is sorted by byte order so the C
-side can binary-search it (csrc/lexicon.c).  Flag names must match the
+side can binary-search it, and hashed (FNV-1a) for the per-token lookups
+(csrc/lexicon.c).  Flag names must match the
 CP_LX_* enum of csrc/lexicon.h.
 ]]
 
@@ -25,7 +26,7 @@ local LISTS = {
   { "pronouns", "PRON", "small" }, { "months", "MONTH", "small" },
   { "weekdays", "WEEKDAY", "small" }, { "numwords", "NUMW", "num" },
   { "ordinals", "ORDW", "small" }, { "units", "UNIT", "unit" },
-  { "timeunits", "TUNIT", "small" },
+  { "timeunits", "TUNIT", "small" }, { "timewords", "TIMEW" },
 }
 
 local words = {}
@@ -83,5 +84,30 @@ for _, w in ipairs(keys) do
     e.unit and ('"' .. e.unit .. '"') or "NULL"))
 end
 p("};\n\n")
-p(("const size_t cp_lx_size = %d;\n"):format(#keys))
+p(("const size_t cp_lx_size = %d;\n\n"):format(#keys))
+
+-- an open-addressing hash of the words (FNV-1a, 32 bits, linear
+-- probing): entry = table index + 1, 0 = empty; lexicon.c probes it
+local size = 1
+while size < 2 * #keys do size = size * 2 end
+local slots = {}
+for i = 0, size - 1 do slots[i] = 0 end
+local function fnv(w)
+  local h = 2166136261
+  for k = 1, #w do h = ((h ~ w:byte(k)) * 16777619) & 0xffffffff end
+  return h
+end
+for idx, w in ipairs(keys) do
+  local j = fnv(w) & (size - 1)
+  while slots[j] ~= 0 do j = (j + 1) & (size - 1) end
+  slots[j] = idx
+end
+p(("const size_t cp_lx_hsize = %d;\n"):format(size))
+p(("const uint16_t cp_lx_hash[%d] = {\n"):format(size))
+for i = 0, size - 1, 16 do
+  local row = {}
+  for k = i, math.min(i + 15, size - 1) do row[#row + 1] = tostring(slots[k]) end
+  p("  " .. table.concat(row, ",") .. ",\n")
+end
+p("};\n")
 io.write(table.concat(out))

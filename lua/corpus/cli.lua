@@ -33,6 +33,7 @@ commands:
   entities <source>             names with counts (--kind person|org|place|other)
   dates <source>                dates with TIMEX3 values (--limit N)
   numbers <source>              numbers with values and units (--limit N)
+  reuse <source> [<other>]      shared passages (--min N, --format tsv|json)
 
 options: --language NAME  --layer word|norm|stem  --limit N  --width N
          --min N  --window N  --measure NAME
@@ -244,6 +245,45 @@ end
 require("corpus.cli_extract")(commands, {
   open_source = open_source, die = die, check = check, num = num, head = head,
   print_rows = print_rows })
+-- corpus reuse SOURCE [OTHER] [--min N] [--format tsv|json]: passages
+-- shared by SOURCE's documents (or found in OTHER), one per line
+-- (docs/REUSE.md).  lua/corpus/cli/reuse.lua is the same command for
+-- the argparse-based tool.
+function commands.reuse(pos, opt)
+  local cols = {"a_doc", "a_id", "a_start", "a_stop", "b_doc", "b_id", "b_start",
+                "b_stop", "words", "identity", "score", "a_text", "b_text"}
+  if pos[1] == nil or pos[3] ~= nil then
+    die("usage: corpus reuse <source> [<other>] [--min N] [--format tsv|json]", 2)
+  end
+  local format = opt.format or "tsv"
+  if format ~= "tsv" and format ~= "json" then die("--format must be tsv or json", 2) end
+  for k in pairs(opt) do
+    if k ~= "min" and k ~= "format" and k ~= "limit" and k ~= "layer" and k ~= "language" then
+      die("unknown option --" .. k .. " for reuse", 2)
+    end
+  end
+  local c = open_source(pos[1], opt)
+  local other = pos[2] and open_source(pos[2], opt) or nil
+  local rows = check(c:reuse{min = num(opt, "min", nil), limit = num(opt, "limit", nil),
+                             layer = opt.layer, against = other})
+  local out = {}
+  for i, r in ipairs(rows) do
+    out[i] = {a_doc = r.a.doc, a_id = r.a.id, a_start = r.a.start, a_stop = r.a.stop,
+              b_doc = r.b.doc, b_id = r.b.id, b_start = r.b.start, b_stop = r.b.stop,
+              words = r.words, identity = r.identity, score = r.score,
+              a_text = r.a.text, b_text = r.b.text}
+  end
+  if format == "json" then
+    io_write(require("cjson").encode(out), "\n")
+    return
+  end
+  io_write(table.concat(cols, "\t"), "\n")
+  for _, r in ipairs(out) do
+    local line = {}
+    for j, k in ipairs(cols) do line[j] = (tostring(r[k]):gsub("[\t\r\n]+", " ")) end
+    io_write(table.concat(line, "\t"), "\n")
+  end
+end
 
 function commands.help()
   io_write(USAGE)

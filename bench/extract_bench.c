@@ -1,0 +1,90 @@
+/*
+** extract_bench.c -- the extractors at C level, as the build would run
+** them (on tokens already made): CPU seconds of each stage over every
+** document of a docs.bin file (records of a u64 little-endian length and
+** that many bytes of UTF-8 text; bench/peers.py or bench/extract_bench.lua
+** writes one).
+**
+**   cc -O2 -std=c99 -D_GNU_SOURCE -Icsrc bench/extract_bench.c build/libcorpus.a \
+**      -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread -o build/extract_bench
+**   build/extract_bench DOCS.BIN
+**
+** CPU time (CLOCK_PROCESS_CPUTIME_ID) of: tokenizing (cp_tok_run), the
+** per-token lexicon facts (cp_lx_tokens), names, quotes, dates, numbers.
+** One "RESULT" line per stage.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "extract.h"
+
+static double cpu (void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main (int argc, char **argv) {
+  FILE *f;
+  char *buf;
+  long n;
+  size_t off = 0, docs = 0, bytes = 0, nq = 0, ne = 0, nd = 0, nn = 0;
+  double t[6] = {0, 0, 0, 0, 0, 0}, t0;
+  static const char *const names[6] = {"tokenize", "lexicon", "entities", "quotes", "dates", "numbers"};
+  cp_tokvec tv = {NULL, 0, 0};
+  cp_lxtok *lx = NULL;
+  cp_entities ents = {NULL, 0, 0};
+  cp_quotes qs = {NULL, 0, 0};
+  cp_timexes ds = {NULL, 0, 0};
+  cp_numbers ns = {NULL, 0, 0};
+  cp_err err;
+  int i;
+  if (argc < 2 || (f = fopen(argv[1], "rb")) == NULL) {
+    fprintf(stderr, "usage: extract_bench DOCS.BIN\n");
+    return 2;
+  }
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = (char *)malloc((size_t)n + 1);
+  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) return 1;
+  fclose(f);
+  while (off + 8 <= (size_t)n) {
+    unsigned long long len = 0;
+    const char *s;
+    for (i = 7; i >= 0; i--) len = (len << 8) | (unsigned char)buf[off + i];
+    off += 8;
+    if (off + len > (size_t)n) break;
+    s = buf + off;
+    off += len;
+    docs++;
+    bytes += len;
+    t0 = cpu();
+    if (cp_tok_run(s, len, CP_TOK_CORPUS, &tv, &err) != CP_OK) return 1;
+    t[0] += cpu() - t0; t0 = cpu();
+    free(lx);
+    if (cp_lx_tokens(s, len, &tv, &lx, &err) != CP_OK) return 1;
+    t[1] += cpu() - t0; t0 = cpu();
+    if (cp_entity_run(s, len, &tv, lx, &ents, &err) != CP_OK) return 1;
+    t[2] += cpu() - t0; t0 = cpu();
+    if (cp_quote_run(s, len, &tv, lx, &ents, &qs, &err) != CP_OK) return 1;
+    t[3] += cpu() - t0; t0 = cpu();
+    if (cp_timex_run(s, len, &tv, lx, NULL, &ds, &err) != CP_OK) return 1;
+    t[4] += cpu() - t0; t0 = cpu();
+    if (cp_number_run(s, len, &tv, lx, &ds, &ns, &err) != CP_OK) return 1;
+    t[5] += cpu() - t0;
+    ne += ents.n; nq += qs.n; nd += ds.n; nn += ns.n;
+  }
+  printf("docs %zu, %.1f MB; rows: %zu entities, %zu quotes, %zu dates, %zu numbers\n",
+         docs, bytes / 1e6, ne, nq, nd, nn);
+  for (i = 0; i < 6; i++)
+    printf("RESULT stage=%s cpu_s=%.3f mb_per_s=%.1f\n", names[i], t[i], bytes / 1e6 / t[i]);
+  printf("RESULT stage=analysers cpu_s=%.3f mb_per_s=%.1f\n", t[1] + t[2] + t[3] + t[4] + t[5],
+         bytes / 1e6 / (t[1] + t[2] + t[3] + t[4] + t[5]));
+  free(buf); free(lx);
+  cp_tokvec_free(&tv); cp_entities_free(&ents); cp_quotes_free(&qs);
+  cp_timexes_free(&ds); cp_numbers_free(&ns);
+  return 0;
+}

@@ -6,7 +6,9 @@
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
 #   make test LUA=lua5.1   the same on lua5.1, lua5.2, lua5.3 or luajit,
 #                 built against that interpreter's headers in build/<lua>
-#   make asan     the same under AddressSanitizer + UBSan
+#   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
+#   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
+#   make check-valgrind  a representative script under valgrind
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5, Xapian and Lucene
@@ -40,7 +42,9 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test check asan ctest spec env bench clean rock rock-build doc lib install embed-check
+.PHONY: all deps deps-test demo test check asan asan-gcc asan-clang ctest \
+        spec env bench clean rock rock-build doc lib install embed-check \
+        fuzz fuzz-bins check-valgrind
 
 all: $(B)/corpus/core.so
 
@@ -94,18 +98,53 @@ ctest: $(CTESTS)
 test: deps-test all ctest
 	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
 
-asan:
+asan: asan-gcc asan-clang
+
+asan-gcc:
 	@sh tools/deps.sh test
 	$(MAKE) B=build-asan OPT="-O1 -g" EXTRA="$(SAN_FLAGS)" all ctest
-	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 run-asan
+	@$(MAKE) --no-print-directory B=build-asan SANITIZE=1 \
+	  SAN_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" run-asan
+
+# clang's ASan runtime carries UBSan too
+asan-clang:
+	@sh tools/deps.sh fuzz
+	$(MAKE) B=build-asan-clang CC=clang OPT="-O1 -g" EXTRA="$(SAN_FLAGS)" all ctest
+	@$(MAKE) --no-print-directory B=build-asan-clang SANITIZE=1 \
+	  SAN_PRELOAD="$$(clang -print-file-name=libclang_rt.asan-x86_64.so)" run-asan
 
 run-asan:
 	@LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
-	LUA_CPATH="$(CURDIR)/build-asan/?.so;;" \
-	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	LUA_CPATH="$(CURDIR)/$(B)/?.so;;" \
+	LD_PRELOAD="$(SAN_PRELOAD)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+	CORPUS_ASAN=1 B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+
+# {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
+FUZZ_SECONDS ?= 60
+FUZZERS   = tok seg manifest jsonl query
+FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libcorpus.a $(BIND_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(WARN) $(DEFS) $(SAN_FLAGS) -fsanitize=fuzzer \
+	  -DCORPUS_ROOT='"$(CURDIR)"' -I$(LUA_INC) -Icsrc $< -o $@ \
+	  $(BIND_OBJ) $(B)/libcorpus.a $(LIBS) -llua5.4
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	@sh tools/deps.sh fuzz
+	$(MAKE) B=build-fuzz CC=clang OPT="-O1 -g" \
+	  EXTRA="$(SAN_FLAGS) -fsanitize=fuzzer-no-link" fuzz-bins
+	@B=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) sh tools/fuzz.sh $(FUZZERS)
+# }====
+
+check-valgrind: all
+	@sh tools/deps.sh fuzz
+	$(LUA_ENV) valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=definite $(LUA) tools/valgrind.lua
 
 PREFIX  ?= /usr/local
 LUAV     = $(shell $(LUA) -e 'io.write((_VERSION:gsub("Lua ", "")))')
@@ -156,4 +195,4 @@ rock-build:
 	cp build/rock-$(notdir $(LUA_INC))/corpus/core.so build/rock/corpus/core.so
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-asan-clang build-fuzz

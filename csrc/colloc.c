@@ -212,6 +212,9 @@ static int collocates (cp_corpus *c, const cp_sopt *o, const void *nodes,
     return cp_err_set(err, CP_EINVAL,
                       "window must be non-negative and not empty");
   if ((rc = cp_sopt_check(o, err)) != CP_OK) return rc;
+  if (!isterm && (rc = cp_budget_spend(o->budget, (uint64_t)n *
+                  (uint64_t)(left + right), err)) != CP_OK)
+    return rc;
   if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
   if ((rc = cp_glex_build_sopt(c, o, &out->lex, err)) != CP_OK) return rc;
   out->freq = (uint64_t *)calloc(out->lex.n ? out->lex.n : 1, sizeof(uint64_t));
@@ -277,8 +280,11 @@ int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
     }
   }
   memset(&m, 0, sizeof(m));
+  memset(&lim, 0, sizeof(lim));
   lim.max_matches = 0;
   lim.max_expand = CP_DEFAULT_MAX_EXPAND;
+  lim.max_work = CP_DEFAULT_MAX_WORK;
+  lim.budget = o != NULL ? o->budget : NULL;
   rc = cp_exec(c, p, &lim, &m, err);
   if (rc == CP_OK) rc = collocates(c, o, m.v, m.n, 0, left, right, out, err);
   cp_matches_free(&m);
@@ -291,6 +297,10 @@ int cp_collocates_plan (cp_corpus *c, const cp_sopt *o, const cp_plan *p,
 /* {================================================================
 ** All pairs within a window
 ** ================================================================= */
+
+/* units of work of one window pair (budget.h) */
+#define PAIR_SORTED 4
+#define PAIR_HASHED 16
 
 static int pairs_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
                       int window, cp_grams *g, cp_packed *pk, cp_err *err) {
@@ -334,6 +344,9 @@ static int pairs_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
       head = (head + 1) % w1;
       if (have < w1) have++;
     }
+    if (rc == CP_OK && pk->k == NULL)
+      rc = cp_budget_mem(o->budget, cp_idtab_bytes(&g->tab),
+                         "the table of window pairs", err);
   }
   free(ring);
   cp_view_close(&v);
@@ -361,13 +374,25 @@ int cp_pairs (cp_corpus *c, const cp_sopt *o, int window, cp_grams *g,
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) ntok += cp_seg_ntokens(cp_corpus_seg(c, i));
   /* sort-based when the occurrences fit in a reasonable array (2^27
-  ** pairs: 2 GB with the sort's second array), else a hash table */
+  ** pairs: 2 GB with the sort's second array), else a hash table.
+  ** Every token pairs with the window-1 before it: a pair costs
+  ** PAIR_SORTED units sorted, PAIR_HASHED hashed (a cache miss into a
+  ** table that outgrows the caches), charged before any work is done */
   if (ntok * (uint64_t)(window - 1) > ((uint64_t)1 << 27)
+      || !cp_budget_fits(o->budget, ntok * (uint64_t)(window - 1) * 16)
       || !cp_packed_init(&pk, 2, g->lex.n, 0, ntok * (uint64_t)(window - 1), 0)) {
     cp_packed_free(&pk);
+    if ((rc = cp_budget_spend(o->budget, ntok * (uint64_t)(window - 1)
+                              * PAIR_HASHED, err)) != CP_OK)
+      return rc;
     /* a size hint (distinct pairs grow with the window, sublinearly) */
     if (!cp_idtab_reserve(&g->tab, (size_t)(ntok / 8) * (size_t)(window < 5 ? window - 1 : 4)))
       return OOM(err);
+  }
+  else if ((rc = cp_budget_spend(o->budget, ntok * (uint64_t)(window - 1)
+                                 * PAIR_SORTED, err)) != CP_OK) {
+    cp_packed_free(&pk);
+    return rc;
   }
   for (i = 0; i < ns && rc == CP_OK; i++)
     rc = pairs_seg(c, i, o, window, g, &pk, err);

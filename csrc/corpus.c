@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "corpus.h"
+#include "merge.h"
 #include "pipe.h"
 #include "tok.h"
 
@@ -59,6 +60,7 @@ struct cp_corpus {
   int readonly;             /* a snapshot of an on-disk index */
   cp_producer *prods;       /* span producers (names owned) */
   size_t nprods;
+  int automerge;            /* merge small segments after sealing */
 };
 
 
@@ -155,6 +157,7 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   if (c->an == NULL) { free(c); return NULL; }
   c->w = cp_segw_new(c->an, mode, err);
   if (c->w == NULL) { cp_an_free(c->an); free(c); return NULL; }
+  c->automerge = 1;
   return c;
 }
 
@@ -271,6 +274,38 @@ static int verify_segs (cp_corpus *c, cp_err *err) {
   return CP_OK;
 }
 
+/*
+** The tiered policy of the index (merge.h) after each seal.  New
+** segments are appended, so runs form at the end: while the last
+** CP_MERGE_FACTOR segments share a tier, none has deleted documents
+** (a merge drops them, which would renumber what follows) and all were
+** built here, they become one.  Each document is re-added once per
+** tier it climbs: O(log n) times.
+*/
+static int automerge (cp_corpus *c, cp_err *err) {
+  for (;;) {
+    size_t n = c->nsegs, lo, i, size;
+    void *img;
+    int t, rc;
+    if (n < CP_MERGE_FACTOR) return CP_OK;
+    lo = n - CP_MERGE_FACTOR;
+    t = cp_merge_tier(c->segs[n - 1].size, cp_seg_ndocs(c->segs[n - 1].seg));
+    for (i = lo; i < n; i++)
+      if (c->segs[i].ndeleted > 0 || c->segs[i].freefn != NULL ||
+          cp_merge_tier(c->segs[i].size, cp_seg_ndocs(c->segs[i].seg)) != t)
+        return CP_OK;
+    if ((rc = cp_merge_image(c, lo, n, &img, &size, err)) != CP_OK) return rc;
+    if (img == NULL) return CP_OK;            /* cannot happen: all live */
+    rc = cp_corpus_replace_segs(c, lo, n, img, size, NULL, NULL, 0, err);
+    if (rc != CP_OK) { free(img); return rc; }
+    c->segs[lo].verified = 1;
+  }
+}
+
+void cp_corpus_set_automerge (cp_corpus *c, int on) {
+  if (c != NULL) c->automerge = on != 0;
+}
+
 int cp_corpus_flush (cp_corpus *c, cp_err *err) {
   void *img;
   size_t size;
@@ -285,7 +320,7 @@ int cp_corpus_flush (cp_corpus *c, cp_err *err) {
   c->segs[c->nsegs - 1].verified = 1;   /* built here, never left memory */
   idset_clear(&c->pend);
   c->wbytes = 0;
-  return CP_OK;
+  return c->automerge && !c->readonly ? automerge(c, err) : CP_OK;
 }
 
 int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,

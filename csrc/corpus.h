@@ -187,6 +187,15 @@ int cp_corpus_undelete (cp_corpus *c, uint64_t doc);
 void cp_corpus_set_readonly (cp_corpus *c, int readonly);
 int cp_corpus_readonly (const cp_corpus *c);
 
+/*
+** In-memory merging (on for a new corpus; an index turns it off, its
+** merges being commits): after each seal, a run of CP_MERGE_FACTOR
+** trailing segments of one tier (merge.h) without deleted documents is
+** merged into one, so many small adds leave O(log n) segments and
+** document numbers do not change.
+*/
+void cp_corpus_set_automerge (cp_corpus *c, int on);
+
 /* }================================================================ */
 
 #endif

@@ -192,12 +192,14 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
                     cp_err *err) {
   size_t i, ns;
   int rc;
+  cp_limits lt;
+  cp_budget bud;
   if (n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
   *n = 0;
   if (what != CP_COUNT_HITS && what != CP_COUNT_DOCS)
     return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
-  lim = cp_x_limits(lim);
+  lim = cp_x_start(lim, &lt, &bud);
   if (count_term(c, cp_plan_root(p), what, n))
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
   ns = cp_corpus_nsegs(c);

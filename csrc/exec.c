@@ -306,6 +306,76 @@ static int expand_push (ctx *x, const cp_pnode *n, cp_u32s *ids, uint32_t id) {
 }
 
 /*
+** The ids of 'layer' whose string matches regular expression t[0..tl)
+** as a whole.  Each match is bounded (CP_REGEX_MATCH_LIMIT steps,
+** CP_REGEX_DEPTH_LIMIT depth) and charged to the budget; a match that
+** fails for any reason other than "no match" is an error, never a
+** silent miss.  The JIT runs on its own stack; a pattern that outgrows
+** it is matched again by the interpreter, whose memory is on the heap.
+*/
+static int regex_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
+                      int layer, cp_u32s *ids) {
+  int ec, rc = CP_OK, jit;
+  PCRE2_SIZE eo;
+  uint32_t i, nt = cp_seg_ntypes(x->s, layer);
+  pcre2_code *re;
+  pcre2_match_data *md = NULL;
+  pcre2_match_context *mc = NULL;
+  pcre2_jit_stack *js = NULL;
+  re = pcre2_compile((PCRE2_SPTR)t, tl,
+      PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_MATCH_INVALID_UTF,
+      &ec, &eo, NULL);
+  if (re == NULL) {
+    PCRE2_UCHAR buf[256];
+    pcre2_get_error_message(ec, buf, sizeof(buf));
+    return cp_err_set(x->err, CP_ESYNTAX,
+                      "bad regular expression /%.*s/ at offset %zu: %s",
+                      (int)(tl > 100 ? 100 : tl), t, (size_t)eo,
+                      (const char *)buf);
+  }
+  jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+  md = pcre2_match_data_create_from_pattern(re, NULL);
+  mc = pcre2_match_context_create(NULL);
+  if (jit) js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+  if (md == NULL || mc == NULL || (jit && js == NULL)) { rc = oom(x); goto done; }
+  pcre2_set_match_limit(mc, CP_REGEX_MATCH_LIMIT);
+  pcre2_set_depth_limit(mc, CP_REGEX_DEPTH_LIMIT);
+  if (jit) pcre2_jit_stack_assign(mc, NULL, js);
+  for (i = 0; i < nt && rc == CP_OK; i++) {
+    size_t sl;
+    int r;
+    const char *str = cp_seg_type(x->s, layer, i, &sl);
+    if (str == NULL) continue;
+    if ((rc = spend(x, 1 + sl / 8)) != CP_OK) break;
+    r = pcre2_match(re, (PCRE2_SPTR)str, sl, 0, 0, md, mc);
+    if (r == PCRE2_ERROR_JIT_STACKLIMIT)
+      r = pcre2_match(re, (PCRE2_SPTR)str, sl, 0, PCRE2_NO_JIT, md, mc);
+    if (r >= 0) rc = expand_push(x, n, ids, i);
+    else if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT ||
+             r == PCRE2_ERROR_HEAPLIMIT || r == PCRE2_ERROR_JIT_STACKLIMIT)
+      rc = cp_err_set(x->err, CP_ELIMIT,
+             "regular expression /%.*s/ needs more than %u steps on '%.*s' "
+             "(backtracking limit); simplify it",
+             (int)(tl > 100 ? 100 : tl), t, CP_REGEX_MATCH_LIMIT,
+             (int)(sl > 40 ? 40 : sl), str);
+    else if (r != PCRE2_ERROR_NOMATCH) {
+      PCRE2_UCHAR buf[256];
+      pcre2_get_error_message(r, buf, sizeof(buf));
+      rc = cp_err_set(x->err, r == PCRE2_ERROR_NOMEMORY ? CP_ENOMEM : CP_EINVAL,
+             "regular expression /%.*s/ failed on '%.*s': %s",
+             (int)(tl > 100 ? 100 : tl), t, (int)(sl > 40 ? 40 : sl), str,
+             (const char *)buf);
+    }
+  }
+done:
+  pcre2_jit_stack_free(js);
+  pcre2_match_context_free(mc);
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+  return rc;
+}
+
+/*
 ** The ids of 'layer' matching a lexical node (TERM, PREFIX, GLOB,
 ** REGEX), sorted.  The text is normalized as the layer is: norm and
 ** stem layers see the norm of the text (and TERM on stem its stem).
@@ -351,6 +421,7 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
       size_t lit = 0;
       while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
       cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
+      if ((rc = spend(x, (uint64_t)(hi - lo) * (tl / 8 + 1))) != CP_OK) break;
       for (i = lo; i < hi && rc == CP_OK; i++) {
         size_t sl;
         const char *str = cp_seg_type(x->s, layer, i, &sl);
@@ -359,37 +430,9 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
       }
       break;
     }
-    case CP_P_REGEX: {
-      int ec;
-      PCRE2_SIZE eo;
-      uint32_t i, nt = cp_seg_ntypes(x->s, layer);
-      pcre2_code *re = pcre2_compile((PCRE2_SPTR)t, tl,
-          PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_MATCH_INVALID_UTF,
-          &ec, &eo, NULL);
-      pcre2_match_data *md;
-      if (re == NULL) {
-        PCRE2_UCHAR buf[256];
-        pcre2_get_error_message(ec, buf, sizeof(buf));
-        rc = cp_err_set(x->err, CP_ESYNTAX,
-                        "bad regular expression /%.*s/ at offset %zu: %s",
-                        (int)(tl > 100 ? 100 : tl), t, (size_t)eo,
-                        (const char *)buf);
-        break;
-      }
-      pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-      md = pcre2_match_data_create_from_pattern(re, NULL);
-      if (md == NULL) { pcre2_code_free(re); rc = oom(x); break; }
-      for (i = 0; i < nt && rc == CP_OK; i++) {
-        size_t sl;
-        const char *str = cp_seg_type(x->s, layer, i, &sl);
-        if (str != NULL &&
-            pcre2_match(re, (PCRE2_SPTR)str, sl, 0, 0, md, NULL) >= 0)
-          rc = expand_push(x, n, ids, i);
-      }
-      pcre2_match_data_free(md);
-      pcre2_code_free(re);
+    case CP_P_REGEX:
+      rc = regex_ids(x, n, t, tl, layer, ids);
       break;
-    }
     default: break;
   }
   free(tmp);
@@ -657,6 +700,7 @@ typedef struct seqm {
   size_t nel;
   int phrase;
   uint32_t bound;        /* matches end at or before this position */
+  int *failed;           /* set when the work budget ran out */
 } seqm;
 
 /* does item i (and the rest) match from 'pos'?  returns the end or -1;
@@ -665,6 +709,7 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
   const seqel *e;
   uint32_t q = pos, c;
   if (i == m->nel) return pos;
+  if (spend(m->x, 1) != CP_OK) { *m->failed = 1; return -1; }
   e = &m->el[i];
   for (c = 0; ; c++) {
     if (c >= e->min) {
@@ -692,6 +737,7 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   const uint32_t *pv = NULL;
   size_t pn = 0;
   uint32_t *owned = NULL;
+  int failed = 0;
   if (nel == 0) return CP_OK;
   if ((el = (seqel *)calloc(nel, sizeof(seqel))) == NULL) return oom(x);
   for (i = 0, it = n->kid; it != NULL; it = it->next, i++) {
@@ -712,11 +758,16 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     if (el[i].min != el[i].max) break;
   }
   m.x = x; m.el = el; m.nel = nel; m.phrase = n->phrase;
+  m.failed = &failed;
+  if (!n->phrase &&
+      cp_x_seq_gaps(x, el, nel, unit, anchor != (size_t)-1, r, &rc))
+    goto done;
   if (anchor != (size_t)-1) {
     const tset *at = &el[anchor].ts;
     uint32_t prev_start = 0;
     int have_prev = 0;
     if ((rc = cp_x_ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
+    if ((rc = spend(x, pn)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);
     if (nel == 1 && at->exact && !m.phrase && x->docsonly) {
       /* documents only: the document of a position, then skip the rest
@@ -768,6 +819,7 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
       m.bound = unit_bounds(x, unit, start, &us);
       if (m.bound > de) m.bound = de;
       end = seq_fwd(&m, 0, start);
+      if (failed) { rc = CP_ELIMIT; goto done; }
       if (end >= 0) {
         if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
           rc = oom(x); goto done;
@@ -797,6 +849,7 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
       m.bound = unit_bounds(x, unit, s, &us);
       if (m.bound > de) m.bound = de;
       end = seq_fwd(&m, 0, s);
+      if (failed) { rc = CP_ELIMIT; goto done; }
       if (end > (int64_t)s) {
         if (cp_spans_push(&r->sp, s, (uint32_t)end) != CP_OK) {
           rc = oom(x); goto done;
@@ -1252,11 +1305,26 @@ int cp_x_eval (ctx *x, const cp_pnode *n, cp_res *r) {
 ** ================================================================= */
 
 static const cp_limits default_limits = {
-  CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND
+  CP_DEFAULT_MAX_MATCHES, CP_DEFAULT_MAX_EXPAND, CP_DEFAULT_MAX_WORK, 0, NULL
 };
 
 const cp_limits *cp_x_limits (const cp_limits *lim) {
   return lim != NULL ? lim : &default_limits;
+}
+
+/*
+** The limits an entry point runs with: a copy of 'lim' (or the
+** defaults) in *tmp whose budget is the caller's, or 'b' started from
+** max_work and timeout.
+*/
+const cp_limits *cp_x_start (const cp_limits *lim, cp_limits *tmp,
+                             cp_budget *b) {
+  *tmp = *cp_x_limits(lim);
+  if (tmp->budget == NULL) {
+    cp_budget_start(b, tmp->max_work, CP_DEFAULT_MAX_MEM, tmp->timeout);
+    tmp->budget = b;
+  }
+  return tmp;
 }
 
 /*
@@ -1275,6 +1343,7 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   x->segi = segi;
   x->s = cp_corpus_seg(c, segi);
   x->lim = lim ? lim : &default_limits;
+  x->bud = x->lim->budget;
   x->err = err;
   if (x->s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
   x->an = cp_corpus_analyzer(c);
@@ -1414,9 +1483,11 @@ int cp_execq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
               const cp_limits *lim, cp_matches *out, cp_err *err) {
   size_t i, ns;
   int rc;
+  cp_limits lt;
+  cp_budget bud;
   if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
-  if (lim == NULL) lim = &default_limits;
+  lim = cp_x_start(lim, &lt, &bud);
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns; i++) {
     cp_res r;
@@ -1447,9 +1518,11 @@ int cp_exec_docq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   uint32_t local;
   cp_res r;
   int rc;
+  cp_limits lt;
+  cp_budget bud;
   if (out == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
-  if (lim == NULL) lim = &default_limits;
+  lim = cp_x_start(lim, &lt, &bud);
   if (cp_corpus_locate(c, doc, &seg, &local) != CP_OK)
     return cp_err_set(err, CP_ENOENT, "no document %llu",
                       (unsigned long long)doc + 1);

@@ -27,15 +27,21 @@
 #include "cp.h"
 #include "corpus.h"
 #include "plan.h"
+#include "budget.h"
 
 typedef struct cp_match { uint64_t doc, start, stop; } cp_match;
 typedef struct cp_matches { cp_match *v; size_t n, cap; } cp_matches;
 
-/* zero means "no limit" for either */
+/* zero means "no limit" for each */
 typedef struct cp_limits {
   uint64_t max_matches;   /* more matches than this: CP_ELIMIT */
   uint64_t max_expand;    /* a wildcard/regex expanding to more lexicon
                              entries than this (per segment): CP_ELIMIT */
+  uint64_t max_work;      /* units of work of the call (budget.h) */
+  double timeout;         /* seconds of wall clock (0: none) */
+  cp_budget *budget;      /* NULL: each entry point starts its own from
+                             max_work and timeout; a caller running
+                             several queries in one call shares one */
 } cp_limits;
 
 #define CP_DEFAULT_MAX_MATCHES 10000000u

@@ -48,6 +48,7 @@
 
 #include "index.h"
 #include "manifest.h"
+#include "merge.h"
 #include "segfmt.h"
 
 #define MANIFEST      "MANIFEST"
@@ -62,6 +63,9 @@ struct cp_index {
   int lockfd;         /* -1 for readers */
   int broken;         /* a failed refresh left the corpus inconsistent */
   cp_man m;           /* the commit the corpus reflects */
+  cp_err warn;        /* what went wrong after the last commit was
+                         durable (a merge, a directory sync); code 0
+                         when nothing did */
 };
 
 /* a mapped segment file, before it is handed to the corpus */
@@ -107,6 +111,31 @@ static int write_file (const cp_index *ix, const char *name, const void *data,
   return CP_OK;
 }
 
+/*
+** Open an index file for reading, refusing anything but a regular file:
+** O_NONBLOCK so that a FIFO planted under the name cannot block the
+** open, then fstat.  -1 with errno set (EINVAL for a non-regular file).
+*/
+static int open_regular (const cp_index *ix, const char *name) {
+  struct stat st;
+  int fd = openat(ix->dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC), fl;
+  if (fd < 0) return -1;
+  if (fstat(fd, &st) != 0) {
+    int en = errno;
+    close(fd);
+    errno = en;
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  return fd;
+}
+
 static int sync_dir (const cp_index *ix, cp_err *err) {
   if (fsync(ix->dirfd) != 0) return ioerr(err, ix, ".", "fsync", errno);
   return CP_OK;
@@ -132,8 +161,13 @@ static int map_seg (const cp_index *ix, const cp_man_seg *sg, fmap *f,
                     cp_err *err) {
   struct stat st;
   f->img = NULL; f->size = 0;
-  f->fd = openat(ix->dirfd, sg->name, O_RDONLY | O_CLOEXEC);
-  if (f->fd < 0) return ioerr(err, ix, sg->name, "open", errno);
+  f->fd = open_regular(ix, sg->name);
+  if (f->fd < 0) {
+    if (errno == EINVAL)
+      return cp_err_set(err, CP_ECORRUPT, "%s/%s: not a regular file",
+                        ix->path, sg->name);
+    return ioerr(err, ix, sg->name, "open", errno);
+  }
   while (flock(f->fd, LOCK_SH) != 0) {
     if (errno != EINTR) {
       int en = errno;
@@ -171,10 +205,13 @@ static int read_manifest (const cp_index *ix, cp_man *m, cp_err *err) {
   char *buf;
   char fname[4096];
   size_t got = 0;
-  int rc, fd = openat(ix->dirfd, MANIFEST, O_RDONLY | O_CLOEXEC);
+  int rc, fd = open_regular(ix, MANIFEST);
   memset(m, 0, sizeof(*m));
   if (fd < 0) {
     int en = errno;
+    if (en == EINVAL)
+      return cp_err_set(err, CP_ECORRUPT, "%s/%s: not a regular file",
+                        ix->path, MANIFEST);
     if (en == ENOENT)
       return cp_err_set(err, CP_ENOENT, "%s: not a corpus index (no %s)",
                         ix->path, MANIFEST);
@@ -205,22 +242,30 @@ static int read_manifest (const cp_index *ix, cp_man *m, cp_err *err) {
 }
 
 /* write 'm' as the new MANIFEST: temp file, fsync, rename, fsync dir */
-static int write_manifest (const cp_index *ix, const cp_man *m, cp_err *err) {
+/*
+** Write and rename the manifest into place.  *renamed is set once the
+** rename is done: from then on readers see the new commit, whatever
+** the directory sync that follows says.
+*/
+static int write_manifest (const cp_index *ix, const cp_man *m,
+                           int *renamed, cp_err *err) {
   char *text;
   size_t len;
   int rc = cp_man_format(m, &text, &len, err);
+  *renamed = 0;
   if (rc != CP_OK) return rc;
   rc = write_file(ix, MANIFEST_TMP, text, len, err);
   free(text);
   if (rc != CP_OK) return rc;
   if (renameat(ix->dirfd, MANIFEST_TMP, ix->dirfd, MANIFEST) != 0)
     return ioerr(err, ix, MANIFEST, "rename", errno);
+  *renamed = 1;
   return sync_dir(ix, err);
 }
 
 /* delete a file if no reader holds it; 0 if deleted */
 static int try_unlink (const cp_index *ix, const char *name) {
-  int fd = openat(ix->dirfd, name, O_RDONLY | O_CLOEXEC), rc = -1;
+  int fd = open_regular(ix, name), rc = -1;
   if (fd < 0) return -1;
   if (flock(fd, LOCK_EX | LOCK_NB) == 0)
     rc = unlinkat(ix->dirfd, name, 0);
@@ -481,6 +526,7 @@ int cp_index_open (const char *path, unsigned flags, cp_index **ixp,
   o.language = ix->m.language;
   o.mode = ix->m.mode;
   c = cp_corpus_new(&o, err);
+  if (c != NULL) cp_corpus_set_automerge(c, 0);   /* merges are commits */
   if (c == NULL) {
     size_t i;
     for (i = 0; i < ix->m.nsegs; i++) fmap_release(&maps[i]);
@@ -559,6 +605,7 @@ int cp_index_create (const char *path, const cp_opts *opts, cp_index **ixp,
     return cp_err_set(err, CP_EINVAL, "cp_index_create: NULL argument");
   *ixp = NULL; *cp = NULL;
   c = cp_corpus_new(opts, err);     /* checks the options first */
+  if (c != NULL) cp_corpus_set_automerge(c, 0);   /* merges are commits */
   if (c == NULL) return err ? err->code : CP_ENOMEM;
   ix = ix_new(path, err);
   if (ix == NULL) { cp_corpus_free(c); return CP_ENOMEM; }
@@ -598,7 +645,10 @@ int cp_index_create (const char *path, const cp_opts *opts, cp_index **ixp,
   ix->m.next = 1;
   ix->m.mode = cp_corpus_mode(c);
   snprintf(ix->m.language, sizeof(ix->m.language), "%s", cp_corpus_language(c));
-  rc = write_manifest(ix, &ix->m, err);
+  {
+    int renamed;
+    rc = write_manifest(ix, &ix->m, &renamed, err);
+  }
   if (rc != CP_OK) goto fail;
   if (made) {   /* make the new directory entry itself durable */
     char *parent = malloc(strlen(ix->path) + 3), *slash;
@@ -703,10 +753,23 @@ static void remap (cp_index *ix, cp_corpus *c, size_t i) {
 ** removed and ix->m stays.
 */
 static int publish (cp_index *ix, cp_man *nm, cp_err *err) {
-  int rc;
+  int rc, renamed = 0;
   nm->gen = ix->m.gen + 1;
+  if (nm->gen > CP_MAN_MAX_NUMBER || nm->next > CP_MAN_MAX_NUMBER)
+    return cp_err_set(err, CP_ELIMIT, "%s: generation or segment counter "
+                      "exhausted (at most %llu)", ix->path,
+                      (unsigned long long)CP_MAN_MAX_NUMBER);
   rc = sync_dir(ix, err);            /* the new segment entries first */
-  if (rc == CP_OK) rc = write_manifest(ix, nm, err);
+  if (rc == CP_OK) rc = write_manifest(ix, nm, &renamed, err);
+  if (rc != CP_OK && renamed) {
+    /* the new manifest is in place and readers see it: the commit
+    ** happened, only its durability is in doubt.  Keep its files (they
+    ** are what the manifest names) and say so as a warning. */
+    cp_err_set(&ix->warn, rc, "commit %llu is visible but the directory "
+               "sync after it failed (it may not survive a crash): %s",
+               (unsigned long long)nm->gen, err ? err->msg : "");
+    rc = CP_OK;
+  }
   if (rc != CP_OK) {
     size_t i;
     for (i = 0; i < nm->nsegs; i++)
@@ -781,99 +844,13 @@ static int commit_changes (cp_index *ix, cp_corpus *c, int *did, cp_err *err) {
   return CP_OK;
 }
 
-/* growable metadata array for re-adding documents */
-typedef struct metav {
-  cp_meta *v;
-  size_t n, cap;
-} metav;
-
-static int decode_meta (const cp_docinfo *di, metav *mv) {
-  size_t it = 0;
-  cp_meta m;
-  int r;
-  mv->n = 0;
-  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
-    if (mv->n == mv->cap) {
-      size_t ncap = mv->cap ? mv->cap * 2 : 16;
-      cp_meta *nv = realloc(mv->v, ncap * sizeof(cp_meta));
-      if (nv == NULL) return CP_ENOMEM;
-      mv->v = nv; mv->cap = ncap;
-    }
-    mv->v[mv->n++] = m;
-  }
-  return r < 0 ? CP_ECORRUPT : CP_OK;
-}
-
-/*
-** The U+FFFD substitutions made when the merged documents were first
-** added are a segment header field (the merge re-adds repaired text, so
-** the builder counts none): write the inputs' total into the image and
-** re-seal the header checksum (segment format: seg.c).
-*/
-static void carry_invalid (void *img, size_t size, uint64_t n) {
-  unsigned char *b = img;
-  uint32_t hdrsize;
-  if (size < CP_SEG_FIXED + 8) return;
-  hdrsize = cp_rd32(b + CP_H_HDRSIZE);
-  if (hdrsize < CP_SEG_FIXED + 8 || hdrsize > size) return;
-  cp_wr64(b + CP_H_INVALID, n);
-  cp_wr64(b + hdrsize - 8, (uint64_t)XXH64(b, hdrsize - 8, 0));
-}
-
-/*
-** Build one segment from the live documents of segments [lo, hi), in
-** order: their stored text, id and metadata go through a new builder
-** (so the result is exactly what adding them afresh would give).
-** *img is NULL when no document is live.
-*/
-static int merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
-                        size_t *size, cp_err *err) {
-  cp_segw *w = cp_segw_new(cp_corpus_analyzer(c), cp_corpus_mode(c), err);
-  metav mv = {NULL, 0, 0};
-  size_t i;
-  int rc = CP_OK;
-  *img = NULL; *size = 0;
-  if (w == NULL) return err ? err->code : CP_ENOMEM;
-  for (i = lo; i < hi && rc == CP_OK; i++) {
-    const cp_seg *s = cp_corpus_seg(c, i);
-    uint32_t d, nd = cp_seg_ndocs(s);
-    for (d = 0; d < nd && rc == CP_OK; d++) {
-      cp_docinfo di;
-      if (cp_corpus_is_deleted(c, i, d)) continue;
-      rc = cp_seg_doc(s, d, &di);
-      if (rc == CP_OK) rc = decode_meta(&di, &mv);
-      if (rc != CP_OK) {
-        rc = cp_err_set(err, rc == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT,
-                        "merge: damaged document %lu of segment %zu",
-                        (unsigned long)d, i);
-        break;
-      }
-      /* copied as it is: tokens, every layer and span set (nothing is
-      ** re-tokenized, so layers that are not a function of the text
-      ** survive) */
-      rc = cp_segw_add_copy(w, s, d, mv.v, mv.n, err);
-    }
-  }
-  if (rc == CP_OK && cp_segw_ndocs(w) > 0) {
-    rc = cp_segw_finish(w, img, size, err);
-    if (rc == CP_OK) {
-      uint64_t inv = 0;
-      for (i = lo; i < hi; i++) inv += cp_seg_invalid(cp_corpus_seg(c, i));
-      carry_invalid(*img, *size, inv);
-    }
-  }
-  free(mv.v);
-  cp_segw_free(w);
-  return rc;
-}
-
 /* merge committed segments [lo, hi) into one file and commit that */
 static int merge_range (cp_index *ix, cp_corpus *c, size_t lo, size_t hi,
                         cp_err *err) {
   cp_man nm;
   void *img;
   size_t size, i, j, n = ix->m.nsegs;
-  int rc = merge_image(c, lo, hi, &img, &size, err);
+  int rc = cp_merge_image(c, lo, hi, &img, &size, err);
   if (rc != CP_OK) return rc;
   rc = man_begin(ix, &nm, n, err);
   for (i = 0, j = 0; i < n && rc == CP_OK; i++) {
@@ -961,16 +938,33 @@ static int plan_merge (const cp_man *m, size_t *lo, size_t *hi) {
   return 1;
 }
 
+/*
+** A merge that fails after the commit is durable does not make the
+** commit fail: the index stays at the commit (merge_range publishes
+** nothing it has not finished), the failure is kept as the warning and
+** the next commit tries the merge again.
+*/
+static void merge_failed (cp_index *ix, const cp_err *e) {
+  cp_err_set(&ix->warn, e->code, "commit %llu is durable; the merge after "
+             "it failed and will be retried by the next commit: %s",
+             (unsigned long long)ix->m.gen, e->msg);
+}
+
 int cp_index_commit (cp_index *ix, cp_corpus *c, cp_err *err) {
   int rc = check_writer(ix, c, "commit", err), did, guard;
   size_t lo, hi;
+  cp_err me;
   if (rc != CP_OK) return rc;
+  memset(&ix->warn, 0, sizeof(ix->warn));
   rc = commit_changes(ix, c, &did, err);
   if (rc != CP_OK) return rc;
   /* each merge removes at least one segment (or a deleted doc) */
   for (guard = 0; guard < 1000 && plan_merge(&ix->m, &lo, &hi); guard++) {
-    rc = merge_range(ix, c, lo, hi, err);
-    if (rc != CP_OK) return rc;
+    if (merge_range(ix, c, lo, hi, &me) != CP_OK) {
+      merge_failed(ix, &me);
+      if (ix->broken) return cp_err_set(err, me.code, "%s", ix->warn.msg);
+      break;
+    }
     did = 1;
   }
   if (did) collect_garbage(ix);
@@ -979,15 +973,25 @@ int cp_index_commit (cp_index *ix, cp_corpus *c, cp_err *err) {
 
 int cp_index_optimize (cp_index *ix, cp_corpus *c, cp_err *err) {
   int rc = check_writer(ix, c, "optimize", err), did;
+  cp_err me;
   if (rc != CP_OK) return rc;
+  memset(&ix->warn, 0, sizeof(ix->warn));
   rc = commit_changes(ix, c, &did, err);
   if (rc != CP_OK) return rc;
   if (ix->m.nsegs > 1 || (ix->m.nsegs == 1 && ix->m.segs[0].ndel > 0)) {
-    rc = merge_range(ix, c, 0, ix->m.nsegs, err);
-    if (rc != CP_OK) return rc;
+    if (merge_range(ix, c, 0, ix->m.nsegs, &me) != CP_OK) {
+      merge_failed(ix, &me);
+      if (ix->broken) return cp_err_set(err, me.code, "%s", ix->warn.msg);
+    }
   }
   collect_garbage(ix);
   return CP_OK;
+}
+
+const char *cp_index_warning (const cp_index *ix, int *code) {
+  if (ix == NULL || ix->warn.code == CP_OK) return NULL;
+  if (code != NULL) *code = ix->warn.code;
+  return ix->warn.msg;
 }
 
 int cp_index_rollback (cp_index *ix, cp_corpus *c, cp_err *err) {

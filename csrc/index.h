@@ -22,6 +22,7 @@
 
 #include "cp.h"
 #include "corpus.h"
+#include "merge.h"
 
 typedef struct cp_index cp_index;
 
@@ -72,7 +73,9 @@ uint64_t cp_index_generation (const cp_index *ix);
 ** seal pending documents, write and fsync the new segment files, write
 ** the manifest to a temporary file, fsync it, rename it into place,
 ** fsync the directory; then apply the merge policy (which may commit
-** once more) and delete files no reader maps.  Writers only.
+** once more) and delete files no reader maps.  Writers only.  A
+** failure after the manifest is in place is not the commit's: see
+** cp_index_warning.
 */
 int cp_index_commit (cp_index *ix, cp_corpus *c, cp_err *err);
 
@@ -81,6 +84,16 @@ int cp_index_rollback (cp_index *ix, cp_corpus *c, cp_err *err);
 
 /* commit, then merge every segment into one (writers only) */
 int cp_index_optimize (cp_index *ix, cp_corpus *c, cp_err *err);
+
+/*
+** Commit and optimize return CP_OK once the new manifest is in place:
+** what readers see is then the new commit.  What failed after that (a
+** merge, for lack of disk space; the directory sync) leaves the index
+** at that commit and is reported here, with its code, until the next
+** commit or optimize; NULL when nothing did.  A failed merge is tried
+** again by the next commit.
+*/
+const char *cp_index_warning (const cp_index *ix, int *code);
 
 /*
 ** Move a reader to the newest commit (segments both snapshots share
@@ -116,7 +129,7 @@ int cp_index_check (cp_index *ix, cp_corpus *c, cp_check_report *r,
 ** tier is merged into one.  A segment with more than half its
 ** documents deleted is rewritten alone.
 */
-#define CP_IX_MERGE_FACTOR 8
-#define CP_IX_MERGE_MIN    ((size_t)1 << 16)
+#define CP_IX_MERGE_FACTOR CP_MERGE_FACTOR
+#define CP_IX_MERGE_MIN    CP_MERGE_MIN
 
 #endif

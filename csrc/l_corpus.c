@@ -533,6 +533,16 @@ static int corpus_doc (lua_State *L) {
   return 1;
 }
 
+/* core:_docid(n) -> the id of live document n | nil (deleted, out of
+** range): c:docs() walks the numbers with it without copying texts */
+static int corpus_docid (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  lua_pushlstring(L, r.di.id, r.di.idlen);
+  return 1;
+}
+
 /* core:ndocs() -> number of document slots (deleted included) */
 static int corpus_ndocs (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
@@ -790,6 +800,7 @@ static const luaL_Reg corpus_methods[] = {
   {"spans", corpus_spans},
   {"doc", corpus_doc},
   {"ndocs", corpus_ndocs},
+  {"_docid", corpus_docid},
   {"find", corpus_find},
   {"tokens", corpus_tokens},
   {"sentences", corpus_sentences},

@@ -109,14 +109,25 @@ static int l_open (lua_State *L) {
   return push_index(L, u, rc, ix, c, &e);
 }
 
-/* w:commit() -> generation | nil, msg, code */
+/* the generation, and what failed after the commit was durable (a
+** message and its code) when something did */
+static int push_committed (lua_State *L, cp_index *ix) {
+  int code = 0;
+  const char *w = cp_index_warning(ix, &code);
+  lua_pushinteger(L, (lua_Integer)cp_index_generation(ix));
+  if (w == NULL) return 1;
+  lua_pushstring(L, w);
+  lua_pushstring(L, cp_code_name(code));
+  return 3;
+}
+
+/* w:commit() -> generation [, warning, code] | nil, msg, code */
 static int ix_commit (lua_State *L) {
   cp_corpus *c;
   cp_index *ix = checkwriter(L, &c, "commit");
   cp_err e;
   if (cp_index_commit(ix, c, &e) != CP_OK) return cpL_fail(L, &e);
-  lua_pushinteger(L, (lua_Integer)cp_index_generation(ix));
-  return 1;
+  return push_committed(L, ix);
 }
 
 static int ix_optimize (lua_State *L) {
@@ -124,8 +135,7 @@ static int ix_optimize (lua_State *L) {
   cp_index *ix = checkwriter(L, &c, "optimize");
   cp_err e;
   if (cp_index_optimize(ix, c, &e) != CP_OK) return cpL_fail(L, &e);
-  lua_pushinteger(L, (lua_Integer)cp_index_generation(ix));
-  return 1;
+  return push_committed(L, ix);
 }
 
 static int ix_rollback (lua_State *L) {

@@ -8,7 +8,7 @@
 **                                            byte_start, byte_stop}, ... }
 **   core:_search(plan [, opts])         -> {total =, hits = {...}}
 **   core:_highlight(doc, plan [, opts]) -> string
-** opts: max_matches, max_expand (limits); count: docs (count matching
+** opts: max_matches, max_expand, max_work, timeout (limits); count: docs (count matching
 ** documents instead of matches); search: limit, offset, k1, b, fields
 ** ({name = weight}: BM25F over the text and string metadata fields),
 ** before, after, ellipsis, tokens; highlight: before, after.
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <limits.h>
+#include <math.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -422,7 +423,8 @@ static double opt_num (lua_State *L, int idx, const char *k, double def) {
   lua_getfield(L, idx, k);
   if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
   v = lua_tonumberx(L, -1, &isnum);
-  if (!isnum || v < 0) luaL_error(L, "bad option '%s' (non-negative number expected)", k);
+  if (!isnum || !(v >= 0) || v == HUGE_VAL)
+    luaL_error(L, "bad option '%s' (finite non-negative number expected)", k);
   lua_pop(L, 1);
   return v;
 }
@@ -442,10 +444,14 @@ static const char *opt_str (lua_State *L, int idx, const char *k,
 
 static void get_limits (lua_State *L, int idx, cp_limits *lim) {
   if (!lua_isnoneornil(L, idx)) luaL_checktype(L, idx, LUA_TTABLE);
+  memset(lim, 0, sizeof(*lim));
   lim->max_matches = (uint64_t)opt_int(L, idx, "max_matches",
                                        CP_DEFAULT_MAX_MATCHES, 0);
   lim->max_expand = (uint64_t)opt_int(L, idx, "max_expand",
                                       CP_DEFAULT_MAX_EXPAND, 0);
+  lim->max_work = (uint64_t)opt_int(L, idx, "max_work",
+                                    CP_DEFAULT_MAX_WORK, 0);
+  lim->timeout = opt_num(L, idx, "timeout", 0);
 }
 
 /* }================================================================ */
@@ -683,6 +689,8 @@ static int q_search (lua_State *L) {
   so.offset = (size_t)opt_int(L, 3, "offset", 0, 0);
   mark_opts(L, 3, &mo);
   mo.window = (uint32_t)opt_int(L, 3, "tokens", 24, 1);
+  if (mo.window > 100000)
+    luaL_error(L, "bad option 'tokens' (integer 1..100000 expected)");
   so.fields = NULL;
   so.nfields = 0;
   if (!lua_isnoneornil(L, 3)) {

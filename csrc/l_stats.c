@@ -133,8 +133,32 @@ static int stored_name (const char *s) {
   return i <= 64;
 }
 
-/* common options of table 'oi' (may be none/nil) and bitmap 'si' */
+static lua_Integer int_opt (lua_State *L, int oi, const char *k,
+                            lua_Integer def, lua_Integer lo);
+
+/* a number option of table 'oi' (none/nil -> def): finite, >= 0 */
+static double num_opt (lua_State *L, int oi, const char *k, double def) {
+  double v = def;
+  if (!lua_isnoneornil(L, oi)) {
+    int isnum;
+    lua_getfield(L, oi, k);
+    if (!lua_isnil(L, -1)) {
+      v = lua_tonumberx(L, -1, &isnum);
+      if (!isnum || !(v >= 0) || v == HUGE_VAL)
+        luaL_error(L, "option '%s' must be a finite number >= 0", k);
+    }
+    lua_pop(L, 1);
+  }
+  return v;
+}
+
+/* common options of table 'oi' (may be none/nil) and bitmap 'si'; the
+** call's budget (max_work, max_mem, timeout) is a userdata left on the
+** stack, so it lives until the call returns */
 static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
+  cp_budget *b;
+  uint64_t work, mem;
+  double timeout;
   memset(o, 0, sizeof(*o));
   o->layer = CP_NORM;
   if (!lua_isnoneornil(L, oi)) {
@@ -157,6 +181,12 @@ static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
     o->sel = (const unsigned char *)luaL_checklstring(L, si, &len);
     o->nsel = (uint64_t)len * 8;
   }
+  work = (uint64_t)int_opt(L, oi, "max_work", CP_DEFAULT_MAX_WORK, 0);
+  mem = (uint64_t)int_opt(L, oi, "max_mem", (lua_Integer)CP_DEFAULT_MAX_MEM, 0);
+  timeout = num_opt(L, oi, "timeout", 0);
+  b = (cp_budget *)lua_newuserdatauv(L, sizeof(cp_budget), 0);
+  cp_budget_start(b, work, mem, timeout);
+  o->budget = b;
 }
 
 /* integer option 'k' of table 'oi' (none/nil -> def), >= lo */
@@ -199,8 +229,10 @@ static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
   b->p = calloc(1, sizeof(cp_matches));
   if (b->p == NULL) luaL_error(L, "out of memory");
   m = (cp_matches *)b->p;
+  memset(&lim, 0, sizeof(lim));
   lim.max_matches = 0;        /* statistics want every match */
   lim.max_expand = CP_DEFAULT_MAX_EXPAND;
+  lim.max_work = CP_DEFAULT_MAX_WORK;
   if (cp_exec(c, plan, &lim, m, &e) != CP_OK) {
     cp_matches_free(m);
     cpL_raise(L, &e);
@@ -236,7 +268,7 @@ static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
   v = (cp_match *)b->p;
   for (i = 1; i <= m; i++) {
     lua_Integer doc, start, stop;
-    size_t seg;
+    size_t seg = 0;
     uint32_t local;
     cp_docinfo di;
     if (lua_rawgeti(L, idx, i) != LUA_TTABLE)
@@ -567,7 +599,7 @@ static int l_collocates (lua_State *L) {
   win = int_opt(L, 3, "window", 5, 0);
   left = int_opt(L, 3, "left", win, 0);
   right = int_opt(L, 3, "right", win, 0);
-  if (left + right == 0 || left > 1000 || right > 1000)
+  if (left > 1000 || right > 1000 || left + right == 0)
     luaL_error(L, "window must hold 1..1000 tokens on a side");
   min = (uint64_t)int_opt(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
@@ -647,6 +679,7 @@ static int l_collocations (lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
   win = int_opt(L, 2, "window", 2, 2);
+  if (win > 1000) luaL_error(L, "option 'window' must be 2..1000");
   min = (uint64_t)int_opt(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   nam = get_measures(L, 2, am, "llr");

@@ -21,6 +21,8 @@
 ** documents, followed by their local numbers (0-based, strictly
 ** increasing, < DOCS).  The last line holds the XXH64 (seed 0) of every
 ** byte before it.  Numbers are decimal without sign or leading zeros.
+** GENERATION and NEXT-SEGMENT are 1 .. 2^48 and SIZE at most 2^48
+** (CP_MAN_MAX_NUMBER), so a writer can always go on counting.
 ** Anything else is CP_ECORRUPT; a version other than 1 is CP_EVERSION.
 */
 #include <stdarg.h>
@@ -169,6 +171,7 @@ static int parse_seg (cursor *cu, cp_man_seg *sg) {
       || (rc = sep(cu)) != CP_OK || (rc = hex64(cu, &sg->hash)) != CP_OK
       || (rc = sep(cu)) != CP_OK || (rc = u64(cu, &v)) != CP_OK)
     return rc;
+  if (sg->size > CP_MAN_MAX_NUMBER) return bad(cu, "segment size out of range");
   if (v > UINT32_MAX) return bad(cu, "document count out of range");
   sg->ndocs = (uint32_t)v;
   if ((rc = sep(cu)) != CP_OK || (rc = u64(cu, &v)) != CP_OK) return rc;
@@ -226,6 +229,10 @@ int cp_man_parse (cp_man *m, const char *buf, size_t len, const char *fname,
     return cp_err_set(err, CP_ECORRUPT, "%s: checksum mismatch", fname);
   cu.end = body_end;
   if ((rc = keyed(&cu, "generation", &m->gen)) != CP_OK) return rc;
+  /* the checksum only proves the bytes are as written: the values must
+  ** also be ones a writer can continue from (+1 must not wrap) */
+  if (m->gen == 0 || m->gen > CP_MAN_MAX_NUMBER)
+    return bad(&cu, "generation out of range");
   if ((rc = word(&cu, "language")) != CP_OK || (rc = sep(&cu)) != CP_OK
       || (rc = field(&cu, &s, &n)) != CP_OK)
     return rc;
@@ -240,6 +247,8 @@ int cp_man_parse (cp_man *m, const char *buf, size_t len, const char *fname,
   if (v > 1) return bad(&cu, "unknown tokenizer mode");
   m->mode = (int)v;
   if ((rc = keyed(&cu, "next-segment", &m->next)) != CP_OK) return rc;
+  if (m->next == 0 || m->next > CP_MAN_MAX_NUMBER)
+    return bad(&cu, "next-segment out of range");
   if ((rc = keyed(&cu, "segments", &v)) != CP_OK) return rc;
   /* a seg line has more than 40 bytes: bound the allocation */
   if (v > (uint64_t)(cu.end - cu.p) / 40) return bad(&cu, "segment list truncated");

@@ -12,6 +12,8 @@
 
 #define CP_MAN_VERSION 1
 #define CP_MAN_NAMELEN 24            /* "seg-" 16 hex ".cps" */
+/* the largest generation, next-segment or size a manifest may hold */
+#define CP_MAN_MAX_NUMBER ((uint64_t)1 << 48)
 
 typedef struct cp_man_seg {
   char name[CP_MAN_NAMELEN + 1];

@@ -88,16 +88,24 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   cp_hit *all = NULL;
   cp_fscore *fs = NULL;
   int rc = CP_OK;
+  cp_limits lt;
+  cp_budget bud;
   if (c == NULL || p == NULL || out == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL argument to cp_search");
+  lim = cp_x_start(lim, &lt, &bud);
   memset(out, 0, sizeof(*out));
   if (o != NULL) { k1 = o->k1; b = o->b; }
+  if (!isfinite(k1) || k1 < 0 || !isfinite(b) || b < 0 || b > 1)
+    return cp_err_set(err, CP_EINVAL, "k1 must be a finite number >= 0 "
+                      "and b a number in [0, 1]");
   if (o != NULL && o->nfields > 0) {
     if (o->fields == NULL)
       return cp_err_set(err, CP_EINVAL, "NULL field list");
     for (i = 0; i < o->nfields; i++) {
       if (!(o->fields[i].weight >= 0) || o->fields[i].name == NULL)
         return cp_err_set(err, CP_EINVAL, "bad field weight");
+      if (!isfinite(o->fields[i].weight))
+        return cp_err_set(err, CP_EINVAL, "field weights must be finite");
       if (o->fields[i].len == 4 && memcmp(o->fields[i].name, "text", 4) == 0)
         wtext = o->fields[i].weight;
     }
@@ -196,7 +204,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   }
   if (rc == CP_OK) {
     size_t off = o ? o->offset : 0, lim_n = o ? o->limit : 10, n;
-    qsort(all, nhits, sizeof(cp_hit), hit_cmp);
+    if (nhits > 1) qsort(all, nhits, sizeof(cp_hit), hit_cmp);
     out->total = nhits;
     n = off < nhits ? nhits - off : 0;
     if (n > lim_n) n = lim_n;

@@ -376,12 +376,18 @@ static void cut (cp_segw *w, size_t nd) {
 */
 static int addtokens (cp_segw *w, const cp_tokvec *tv, const char *text,
                       size_t len, const cp_tok *sp, cp_err *err) {
-  const cp_tok *t = tv->v, *e = t + tv->n;
-  uint32_t *st = w->stream.v + w->stream.n;
-  unsigned char *sg = (unsigned char *)w->spang.v + w->spang.n;
-  uint32_t *sc = w->spanc.v + w->spanc.n;
+  const cp_tok *t, *e;
+  uint32_t *st, *sc;
+  unsigned char *sg;
   uint32_t pos = (uint32_t)w->stream.n, prev = 0;
   int rc = CP_OK;
+  /* an empty document: the vectors may still be NULL, and NULL + 0 is
+  ** undefined behaviour in C */
+  if (tv->n == 0) return CP_OK;
+  t = tv->v; e = t + tv->n;
+  st = w->stream.v + w->stream.n;
+  sg = (unsigned char *)w->spang.v + w->spang.n;
+  sc = w->spanc.v + w->spanc.n;
   /* keys and hashes are computed a block ahead, with a prefetch of each
   ** slot, so the probes' cache misses overlap instead of queueing (the
   ** probe was half of this loop's time); the hashes stay valid if the

@@ -326,6 +326,7 @@ static int open_all (cp_shards *sh, int check, cp_corpus **cp, cp_err *err) {
   o.mode = sh->mode;
   c = cp_corpus_new(&o, err);
   if (c == NULL) return err ? err->code : CP_ENOMEM;
+  cp_corpus_set_automerge(c, 0);     /* segment ranges map to shards */
   for (i = 0; i < sh->n && rc == CP_OK; i++) {
     shent *e = &sh->sh[i];
     char *dir = join(sh->path, SHARDS_DIR, e->name);

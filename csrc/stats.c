@@ -307,6 +307,10 @@ int cp_view_open (cp_corpus *c, size_t seg, const cp_sopt *o,
   memset(v, 0, sizeof(*v));
   if (s == NULL || seg >= g->nsegs)
     return cp_err_set(err, CP_EINVAL, "no segment %zu", seg);
+  /* a statistic reads each token of the view at least once */
+  if (cp_budget_spend(o->budget, (uint64_t)cp_seg_ntokens(s) +
+                      cp_seg_ntypes(s, CP_WORD), err) != CP_OK)
+    return CP_ELIMIT;
   v->seg = s;
   v->doc_base = cp_corpus_doc_base(c, seg);
   v->pos_base = cp_corpus_pos_base(c, seg);
@@ -402,6 +406,11 @@ static int grow_entries (cp_idtab *h, size_t cap) {
   h->last = p;
   h->cap = cap;
   return 1;
+}
+
+size_t cp_idtab_bytes (const cp_idtab *h) {
+  return h->cap * ((size_t)h->n * sizeof(uint32_t) + 3 * sizeof(uint64_t))
+       + h->nslot * sizeof(uint32_t);
 }
 
 int cp_idtab_reserve (cp_idtab *h, size_t expect) {

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "cp.h"
+#include "budget.h"
 #include "corpus.h"
 #include "exec.h"
 #include "plan.h"
@@ -167,6 +168,8 @@ typedef struct cp_sopt {
   uint64_t nsel;               /* number of bits in sel; docs beyond
                                   are not selected */
   int invert;                  /* select the documents NOT in sel */
+  cp_budget *budget;           /* work / memory / time of the call
+                                  (budget.h); NULL: unbounded */
 } cp_sopt;
 
 /* is global doc 'd' selected by 'o' (deletions not considered)? */
@@ -244,6 +247,8 @@ void cp_idtab_free (cp_idtab *h);
 int cp_idtab_add (cp_idtab *h, const uint32_t *key, uint64_t d);
 /* size the table for about 'expect' entries (a hint; 0 on OOM) */
 int cp_idtab_reserve (cp_idtab *h, size_t expect);
+/* the bytes the table holds */
+size_t cp_idtab_bytes (const cp_idtab *h);
 
 /* }================================================================ */
 

@@ -41,6 +41,7 @@ typedef struct ctx {
   const cp_seg *s;
   size_t segi;
   const cp_limits *lim;
+  cp_budget *bud;                /* the call's work budget (may be NULL) */
   cp_err *err;
   cp_an *an;
   int mode;
@@ -313,6 +314,11 @@ int cp_x_check_args (cp_corpus *c, const cp_plan *p, cp_err *err);
 /* exec.c: 'lim', or the default limits when NULL */
 const cp_limits *cp_x_limits (const cp_limits *lim);
 
+/* spend n units of the call's budget */
+static inline int spend (ctx *x, uint64_t n) {
+  return cp_budget_spend(x->bud, n, x->err);
+}
+
 /* seqfix.c: match a compiled sequence on its items' postings when every
 ** item is fixed; 1 if it applied (result in r, error in *rc), 0 if the
 ** general matcher must run */
@@ -324,6 +330,12 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
 int cp_x_eval_spanset (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_eval_spanjoin (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_check_spansets (cp_corpus *c, const cp_pnode *n, cp_err *err);
+/* seqgap.c: match a compiled sequence with variable gaps a unit at a
+** time when that is cheaper than the general matcher ('anchored': it
+** would start from an anchor's candidates); 1 if it applied (result in
+** r, error in *rc), 0 if the general matcher must run */
+int cp_x_seq_gaps (ctx *x, const seqel *el, size_t nel, int unit,
+                   int anchored, cp_res *r, int *rc);
 
 /* near.c: a NEAR node within 'unit' */
 int cp_x_eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r);

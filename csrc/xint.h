@@ -150,4 +150,9 @@ const uint64_t *cp_qc_ppunct (cp_qcache *qc, cp_corpus *c, size_t segi);
 
 /* }================================================================ */
 
+/* exec.c: the limits an entry point runs with: a copy of 'lim' (or
+** the defaults) in *tmp, sharing the caller's budget or starting 'b' */
+const cp_limits *cp_x_start (const cp_limits *lim, cp_limits *tmp,
+                             cp_budget *b);
+
 #endif

@@ -2,8 +2,9 @@
 # tools/deps.sh -- make sure the Debian packages the project needs are
 # installed.  As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails.
-#   usage: tools/deps.sh build|test|check|bench|gen
-# (gen: what the table generators in tools/ read; the build needs none of it)
+#   usage: tools/deps.sh build|test|check|bench|gen|fuzz
+# (gen: what the table generators in tools/ read; the build needs none of it;
+# fuzz: clang, libFuzzer and valgrind for make fuzz / asan / check-valgrind)
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libjansson-dev libzstd-dev lua-argparse"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk chromium"
@@ -15,13 +16,15 @@ check="$test slurm-wlm munge"
 # the benchmarks' Lucene peer (bench/lucene.sh) needs a JDK and the jars
 bench="$test default-jdk-headless liblucene8-java"
 gen="lua5.4 lua-cjson unicode-data iso-codes"
+fuzz="$test clang libclang-rt-dev valgrind"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
   check) want=$check ;;
   bench) want=$bench ;;
   gen) want=$gen ;;
-  *) echo "usage: $0 build|test|check|bench|gen" >&2; exit 2 ;;
+  fuzz) want=$fuzz ;;
+  *) echo "usage: $0 build|test|check|bench|gen|fuzz" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -41,6 +41,16 @@ local function argtype(v, t, n, fname, optional, level)
   end
 end
 
+-- a file name: a string without NUL bytes (the OS would cut it there
+-- and open another file)
+local function argpath(v, n, fname, level)
+  argtype(v, "string", n, fname, false, (level or 2) + 1)
+  if v:find("\0", 1, true) then
+    error(("bad argument #%d to '%s' (path contains a NUL byte)"):format(n, fname),
+          (level or 2) + 1)
+  end
+end
+
 local function check_open(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
     error(("bad self to '%s' (corpus expected)"):format(fname), 3)
@@ -133,7 +143,7 @@ end
 -- @return nil, message, code ("ENOENT", "EIO", "EEXIST")
 function Corpus:add_file(path, meta)
   check_open(self, "add_file")
-  argtype(path, "string", 1, "add_file")
+  argpath(path, 1, "add_file")
   argtype(meta, "table", 2, "add_file", true)
   local text, msg, code = read_file(path)
   if not text then return nil, msg, code end
@@ -219,7 +229,7 @@ end
 -- @return nil, message, code
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
-  argtype(path, "string", 1, "add_dir")
+  argpath(path, 1, "add_dir")
   argtype(opts, "table", 2, "add_dir", true)
   opts = opts or {}
   local pat = glob_pattern(opts.pattern or "*.txt")
@@ -272,12 +282,17 @@ end
 -- -> list | nil, msg, "ESYNTAX"
 local function jsonl_docs(f, name, lineno, pos, stop)
   local docs = {}
+  local at_start = pos == 0
   for line in f:lines() do
     if stop then   -- the line started at 'pos': past the range?
       if pos >= stop then break end
       pos = f:seek("cur")
     end
     lineno = lineno + 1
+    if at_start then            -- a UTF-8 byte order mark opening the file
+      at_start = false
+      if line:sub(1, 3) == "\239\187\191" then line = line:sub(4) end
+    end
     if line:find("%S") then
       local obj, err = json.decode(line)
       local bad
@@ -290,8 +305,16 @@ local function jsonl_docs(f, name, lineno, pos, stop)
       else
         local id = obj.id
         if id == json.null then id = nil end
-        if math_type(id) == "integer" or (type(id) == "number" and id == math.floor(id)) then
-          id = ("%d"):format(id)
+        if type(id) == "number" then
+          -- JSON numbers arrive as doubles: only an integer below 2^53
+          -- is certainly the one written (larger ones may have been
+          -- rounded into another document's id)
+          local n = compat.tointeger(id)
+          if n and n > -2^53 and n < 2^53 then id = ("%d"):format(n)
+          else
+            bad = "field 'id' must be a string or an integer of magnitude below 2^53, got "
+                  .. tostring(id)
+          end
         elseif id ~= nil and (type(id) ~= "string" or id == "") then
           bad = "field 'id' must be a non-empty string"
         end
@@ -341,7 +364,7 @@ end
 -- @return nil, message, code ("ENOENT", "ESYNTAX" with the line, "EEXIST")
 function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
-  argtype(path, "string", 1, "add_jsonl")
+  argpath(path, 1, "add_jsonl")
   argtype(opts, "table", 2, "add_jsonl", true)
   local offset, length, lineno = 0, nil, 0
   if opts then
@@ -372,6 +395,25 @@ function Corpus:add_jsonl(path, opts)
   local first, m2, c = self:add_docs(docs)
   if not first then return nil, ("%s: %s"):format(path, m2), c end
   return #docs
+end
+
+--- for n, id in c:docs() do ... end: the live documents, by number.
+-- Numbers are positions in the corpus's order of addition; a deleted
+-- document leaves its number unused (c:doc(n) is nil) until a merge
+-- renumbers what follows, so numbers are stable between two changes
+-- only, and the largest can exceed c:stats().docs.
+function Corpus:docs()
+  check_open(self, "docs")
+  local n, total = 0, self:ndocs()
+  return function()
+    if self:isclosed() then error("attempt to use a closed corpus", 2) end
+    while n < total do
+      n = n + 1
+      local id = self:_docid(n)
+      if id then return n, id end
+    end
+    return nil
+  end
 end
 
 -- }======================================================================
@@ -529,7 +571,7 @@ end
 -- =======================================================================
 
 local function index_args(fname, path, opts)
-  argtype(path, "string", 1, fname, false, 3)
+  argpath(path, 1, fname, 3)
   argtype(opts, "table", 2, fname, true, 3)
 end
 

@@ -102,6 +102,7 @@ function M.read_dictionary(path)
   local dict, cat, n = {}, nil, 0
   for line in f:lines() do
     n = n + 1
+    if n == 1 and line:sub(1, 3) == "\239\187\191" then line = line:sub(4) end  -- BOM
     line = line:gsub("^%s+", ""):gsub("%s+$", "")
     if line == "" or line:sub(1, 1) == "#" then
       -- skip

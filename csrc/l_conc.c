@@ -86,8 +86,10 @@ static int run (lua_State *L, cp_corpus *c, int pidx, int oidx, cp_matches *m,
                 cp_err *e) {
   const struct cp_plan *plan = cpL_checkplan(L, c, pidx);
   cp_limits lim;
+  memset(&lim, 0, sizeof(lim));   /* no budget given: the search starts one */
   lim.max_matches = opt_u64(L, oidx, "max_matches", CP_DEFAULT_MAX_MATCHES);
   lim.max_expand = opt_u64(L, oidx, "max_expand", CP_DEFAULT_MAX_EXPAND);
+  lim.max_work = opt_u64(L, oidx, "max_work", CP_DEFAULT_MAX_WORK);
   return cp_exec(c, plan, &lim, m, e);
 }
 

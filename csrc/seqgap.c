@@ -69,7 +69,7 @@ static int gap_unit (ctx *x, const seqel *el, size_t nel, uint32_t us,
     }
     for (idx = w + 1; idx-- > 0; ) {
       uint32_t hi, q;
-      run = (idx < w && ts_has(x, &e->ts, x->stream[us + idx])) ? run + 1 : 0;
+      run = (idx < w && ts_at(x, &e->ts, us + idx)) ? run + 1 : 0;
       cur[idx] = NONE;
       if (run < e->min) continue;
       hi = idx + (e->max < run ? e->max : run);

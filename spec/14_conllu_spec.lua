@@ -16,7 +16,7 @@ end
 
 local function slurp(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -229,7 +229,7 @@ describe("corpus index with a CoNLL-U file", function()
   it("builds an index whose layers answer queries", function()
     local dir = tmpfile("cli")
     local p = io.popen("bin/corpus index " .. dir .. " " .. FILE .. " 2>&1")
-    local out = p:read("a")
+    local out = p:read("*a")
     local ok = p:close()
     assert.is_true(ok, out)
     local c = assert(corpus.open(dir))

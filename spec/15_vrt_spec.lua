@@ -77,7 +77,7 @@ describe("c:add_vrt", function()
     return
   end
   local f = assert(io.open(FILE, "rb"))
-  local conllu = f:read("a")
+  local conllu = f:read("*a")
   f:close()
   local u = corpus.new()
   assert(u:add_conllu(FILE))

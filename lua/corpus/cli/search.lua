@@ -12,7 +12,7 @@ return {
   end,
   run = function(args, cli)
     local c = cli.open_source(args)
-    local r = cli.check(c:search(args.query, {limit = args.limit == 0 and math.maxinteger or args.limit,
+    local r = cli.check(c:search(args.query, {limit = args.limit == 0 and 2147483647 or args.limit,
                                               offset = args.offset}))
     local rows = {}
     for i, h in ipairs(r.hits) do

@@ -6,7 +6,9 @@ local corpus = require "corpus"
 local cjson = require "cjson"
 
 local SAMPLE = "examples/sample.jsonl"
-local CHROMIUM = "chromium --headless=new --no-sandbox --disable-gpu --no-first-run " ..
+-- (the sanitizer run preloads ASan into every child; the browser and its
+-- wrapper script must not get it)
+local CHROMIUM = "env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS chromium --headless=new --no-sandbox --disable-gpu --no-first-run " ..
   "--disable-background-networking --disable-component-update --disable-sync " ..
   "--hide-scrollbars"
 

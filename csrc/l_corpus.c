@@ -72,25 +72,13 @@ cpL_Corpus *cpL_newcorpus (lua_State *L) {
 ** Module functions
 ** ================================================================= */
 
-static int mode_opt (lua_State *L, int idx) {
-  static const char *const modes[] = {"corpus", "strict", NULL};
-  return luaL_checkoption(L, idx, "corpus", modes) == 0 ? CP_TOK_CORPUS
-                                                       : CP_TOK_STRICT;
-}
-
 /* corpus.core.new([opts]) -> corpus | nil, msg, code */
 static int l_new (lua_State *L) {
   cp_opts o;
   cp_err e;
   cpL_Corpus *u;
   memset(&o, 0, sizeof(o));
-  if (!lua_isnoneornil(L, 1)) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "language");
-    o.language = luaL_optstring(L, -1, NULL);
-    lua_getfield(L, 1, "mode");
-    o.mode = mode_opt(L, lua_gettop(L));
-  }
+  cpL_tokopts(L, 1, &o);
   u = cpL_newcorpus(L);
   u->c = cp_corpus_new(&o, &e);
   if (u->c == NULL) return cpL_fail(L, &e);
@@ -650,6 +638,7 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_query(L);
   cpL_open_stats(L);
   cpL_open_index(L);
+  cpL_open_opts(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

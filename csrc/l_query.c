@@ -336,50 +336,10 @@ static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
 ** Options
 ** ================================================================= */
 
-static lua_Integer opt_int (lua_State *L, int idx, const char *k,
-                            lua_Integer def, lua_Integer min) {
-  lua_Integer v;
-  int isnum;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  v = lua_tointegerx(L, -1, &isnum);
-  if (!isnum || v < min)
-    luaL_error(L, "bad option '%s' (integer >= %d expected)", k, (int)min);
-  lua_pop(L, 1);
-  return v;
-}
-
-static double opt_num (lua_State *L, int idx, const char *k, double def) {
-  double v;
-  int isnum;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  v = lua_tonumberx(L, -1, &isnum);
-  if (!isnum || v < 0) luaL_error(L, "bad option '%s' (non-negative number expected)", k);
-  lua_pop(L, 1);
-  return v;
-}
-
-/* a string option; the opts table anchors it */
-static const char *opt_str (lua_State *L, int idx, const char *k,
-                            const char *def) {
-  const char *s;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "bad option '%s' (string expected)", k);
-  s = lua_tostring(L, -1);
-  lua_pop(L, 1);
-  return s;
-}
-
 static void get_limits (lua_State *L, int idx, cp_limits *lim) {
-  if (!lua_isnoneornil(L, idx)) luaL_checktype(L, idx, LUA_TTABLE);
-  lim->max_matches = (uint64_t)opt_int(L, idx, "max_matches",
+  lim->max_matches = (uint64_t)cpL_optint(L, idx, "max_matches",
                                        CP_DEFAULT_MAX_MATCHES, 0);
-  lim->max_expand = (uint64_t)opt_int(L, idx, "max_expand",
+  lim->max_expand = (uint64_t)cpL_optint(L, idx, "max_expand",
                                       CP_DEFAULT_MAX_EXPAND, 0);
 }
 
@@ -402,11 +362,7 @@ static int q_count (lua_State *L) {
   cp_err e;
   int what = CP_COUNT_HITS;
   get_limits(L, 3, &lim);
-  if (!lua_isnoneornil(L, 3)) {
-    lua_getfield(L, 3, "docs");
-    if (lua_toboolean(L, -1)) what = CP_COUNT_DOCS;
-    lua_pop(L, 1);
-  }
+  if (cpL_optbool(L, 3, "docs", 0)) what = CP_COUNT_DOCS;
   if (cp_exec_countq(c, get_cache(L, 1), box->plan, &lim, what, &n, &e)
       != CP_OK)
     return cpL_fail(L, &e);
@@ -514,9 +470,9 @@ static void push_meta (lua_State *L, const cp_docinfo *di) {
 }
 
 static void mark_opts (lua_State *L, int idx, cp_mark_opts *mo) {
-  mo->before = opt_str(L, idx, "before", "[");
-  mo->after = opt_str(L, idx, "after", "]");
-  mo->ellipsis = opt_str(L, idx, "ellipsis", "...");
+  mo->before = cpL_optstr(L, idx, "before", "[");
+  mo->after = cpL_optstr(L, idx, "after", "]");
+  mo->ellipsis = cpL_optstr(L, idx, "ellipsis", "...");
 }
 
 /* core:_search(plan [, opts]) -> {total =, hits = {{doc, id, score,
@@ -531,12 +487,12 @@ static int q_search (lua_State *L) {
   cp_err e;
   size_t i;
   get_limits(L, 3, &lim);
-  so.k1 = opt_num(L, 3, "k1", 1.2);
-  so.b = opt_num(L, 3, "b", 0.75);
-  so.limit = (size_t)opt_int(L, 3, "limit", 10, 0);
-  so.offset = (size_t)opt_int(L, 3, "offset", 0, 0);
+  so.k1 = cpL_optnum(L, 3, "k1", 1.2, 0);
+  so.b = cpL_optnum(L, 3, "b", 0.75, 0);
+  so.limit = (size_t)cpL_optint(L, 3, "limit", 10, 0);
+  so.offset = (size_t)cpL_optint(L, 3, "offset", 0, 0);
   mark_opts(L, 3, &mo);
-  mo.window = (uint32_t)opt_int(L, 3, "tokens", 24, 1);
+  mo.window = (uint32_t)cpL_optint(L, 3, "tokens", 24, 1);
   so.fields = NULL;
   so.nfields = 0;
   if (!lua_isnoneornil(L, 3)) {
@@ -545,7 +501,7 @@ static int q_search (lua_State *L) {
       size_t nf = 0, k = 0;
       cp_search_field *fv;
       if (!lua_istable(L, -1))
-        luaL_error(L, "bad option 'fields' (table of field = weight expected)");
+        cpL_error(L, "bad option 'fields' (table of field = weight expected)");
       lua_pushnil(L);
       while (lua_next(L, -2)) { nf++; lua_pop(L, 1); }
       fv = (cp_search_field *)lua_newuserdatauv(L, (nf ? nf : 1) * sizeof(cp_search_field), 0);
@@ -554,9 +510,9 @@ static int q_search (lua_State *L) {
         int isnum;
         double w = lua_tonumberx(L, -1, &isnum);
         if (lua_type(L, -2) != LUA_TSTRING)
-          luaL_error(L, "bad option 'fields' (field names must be strings)");
+          cpL_error(L, "bad option 'fields' (field names must be strings)");
         if (!isnum || !(w >= 0) || w > 1e300)
-          luaL_error(L, "bad option 'fields' (weight of '%s' must be a "
+          cpL_error(L, "bad option 'fields' (weight of '%s' must be a "
                      "non-negative number)", lua_tostring(L, -2));
         fv[k].name = lua_tolstring(L, -2, &fv[k].len);
         fv[k].weight = w;

@@ -101,61 +101,17 @@ static membox *new_mem (lua_State *L) {
 
 static const char *const layer_names[] = {"word", "norm", "stem", NULL};
 
-/* the value at -1 (a string or nil) as an index into 'names', with an
-** error that names the option and the choices */
-static int enum_opt (lua_State *L, const char *opt, const char *def,
-                     const char *const names[]) {
-  const char *v = lua_isnil(L, -1) ? def
-                : (lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
-  luaL_Buffer b;
-  int i;
-  if (v != NULL)
-    for (i = 0; names[i] != NULL; i++)
-      if (strcmp(v, names[i]) == 0) return i;
-  luaL_buffinit(L, &b);
-  for (i = 0; names[i] != NULL; i++) {
-    if (i > 0) luaL_addstring(&b, ", ");
-    luaL_addstring(&b, names[i]);
-  }
-  luaL_pushresult(&b);
-  luaL_error(L, "bad option '%s' (one of %s expected)", opt, lua_tostring(L, -1));
-  return 0;
-}
-
 /* common options of table 'oi' (may be none/nil) and bitmap 'si' */
 static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
   memset(o, 0, sizeof(*o));
   o->layer = CP_NORM;
-  if (!lua_isnoneornil(L, oi)) {
-    luaL_checktype(L, oi, LUA_TTABLE);
-    lua_getfield(L, oi, "layer");
-    o->layer = enum_opt(L, "layer", "norm", layer_names);
-    lua_getfield(L, oi, "punct");
-    o->punct = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-  }
+  o->layer = cpL_optenum(L, oi, "layer", "norm", layer_names);
+  o->punct = cpL_optbool(L, oi, "punct", 0);
   if (!lua_isnoneornil(L, si)) {
     size_t len;
     o->sel = (const unsigned char *)luaL_checklstring(L, si, &len);
     o->nsel = (uint64_t)len * 8;
   }
-}
-
-/* integer option 'k' of table 'oi' (none/nil -> def), >= lo */
-static lua_Integer int_opt (lua_State *L, int oi, const char *k,
-                            lua_Integer def, lua_Integer lo) {
-  lua_Integer v = def;
-  if (!lua_isnoneornil(L, oi)) {
-    int isnum;
-    lua_getfield(L, oi, k);
-    if (!lua_isnil(L, -1)) {
-      v = lua_tointegerx(L, -1, &isnum);
-      if (!isnum) luaL_error(L, "option '%s' must be an integer", k);
-    }
-    lua_pop(L, 1);
-  }
-  if (v < lo) luaL_error(L, "option '%s' must be >= %d", k, (int)lo);
-  return v;
 }
 
 static int cmp_span (const void *x, const void *y) {
@@ -269,7 +225,7 @@ static void set_int (lua_State *L, const char *k, uint64_t v) {
 }
 
 static size_t limit_opt (lua_State *L, int oi) {
-  lua_Integer l = int_opt(L, oi, "limit", 0, 0);
+  lua_Integer l = cpL_optint(L, oi, "limit", 0, 0);
   return l == 0 ? (size_t)-1 : (size_t)l;
 }
 
@@ -301,7 +257,7 @@ static int l_freq (lua_State *L) {
   uint64_t min;
   double permil;
   get_sopt(L, 2, 3, &o);
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   rb = new_rbox(L, free_flist);
   check(L, cp_freq(c, &o, &rb->u.f, &e), &e);
@@ -356,7 +312,7 @@ static int l_ngrams (lua_State *L) {
   double permil;
   luaL_argcheck(L, ng >= 1 && ng <= CP_NGRAM_MAX, 2, "n-gram size out of range");
   get_sopt(L, 3, 4, &o);
-  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   if (!lua_isnoneornil(L, 5)) {
     static const cp_match none = {0, 0, 0};
@@ -404,22 +360,22 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
   }
   else if (lua_type(L, -1) == LUA_TSTRING) {
     am[n] = cp_am_id(lua_tostring(L, -1));
-    if (am[n] < 0) luaL_error(L, "unknown measure '%s'", lua_tostring(L, -1));
+    if (am[n] < 0) cpL_error(L, "bad option 'measure' (unknown measure '%s')", lua_tostring(L, -1));
     n++;
   }
   else if (lua_istable(L, -1)) {
     lua_Integer i, m = luaL_len(L, -1);
-    if (m < 1) luaL_error(L, "option 'measure' is an empty list");
+    if (m < 1) cpL_error(L, "bad option 'measure' (empty list)");
     for (i = 1; i <= m && n < CP_AM_NMEASURES; i++) {
       lua_rawgeti(L, -1, i);
       am[n] = (lua_type(L, -1) == LUA_TSTRING) ? cp_am_id(lua_tostring(L, -1)) : -1;
       if (am[n] < 0)
-        luaL_error(L, "unknown measure '%s'", luaL_tolstring(L, -1, NULL));
+        cpL_error(L, "bad option 'measure' (unknown measure '%s')", luaL_tolstring(L, -1, NULL));
       n++;
       lua_pop(L, 1);
     }
   }
-  else luaL_error(L, "option 'measure' must be a string or a list");
+  else cpL_error(L, "bad option 'measure' (string or list expected, got %s)", luaL_typename(L, -1));
   lua_pop(L, 1);
   return n;
 }
@@ -546,12 +502,12 @@ static int l_collocates (lua_State *L) {
   colres cr;
   luaL_checktype(L, 3, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
-  win = int_opt(L, 3, "window", 5, 0);
-  left = int_opt(L, 3, "left", win, 0);
-  right = int_opt(L, 3, "right", win, 0);
+  win = cpL_optint(L, 3, "window", 5, 0);
+  left = cpL_optint(L, 3, "left", win, 0);
+  right = cpL_optint(L, 3, "right", win, 0);
   if (left + right == 0 || left > 1000 || right > 1000)
     luaL_error(L, "window must hold 1..1000 tokens on a side");
-  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   nam = get_measures(L, 3, am, "llr");
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -628,8 +584,8 @@ static int l_collocations (lua_State *L) {
   pairres pr;
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
-  win = int_opt(L, 2, "window", 2, 2);
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  win = cpL_optint(L, 2, "window", 2, 2);
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   nam = get_measures(L, 2, am, "llr");
   rb = new_rbox(L, free_grams);
@@ -686,12 +642,9 @@ static int l_keyness (lua_State *L) {
     if (ot.sel == NULL) luaL_error(L, "the rest of the whole corpus is empty");
   }
   else get_sopt(L, 5, 4, &orf);
-  lua_getfield(L, 5, "measure");
-  by = enum_opt(L, "measure", "llr", key_names);
-  lua_getfield(L, 5, "bonferroni");
-  bonf = lua_toboolean(L, -1);
-  lua_pop(L, 2);
-  min = (uint64_t)int_opt(L, 5, "min", 1, 0);
+  by = cpL_optenum(L, 5, "measure", "llr", key_names);
+  bonf = cpL_optbool(L, 5, "bonferroni", 0);
+  min = (uint64_t)cpL_optint(L, 5, "min", 1, 0);
   limit = limit_opt(L, 5);
   tb = new_rbox(L, free_flist);
   check(L, cp_freq(c, &ot, &tb->u.f, &e), &e);
@@ -890,8 +843,8 @@ static int l_dtm (lua_State *L) {
   size_t limit, k;
   cp_dtmat *m;
   get_sopt(L, 2, 3, &o);
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
-  limit = (size_t)int_opt(L, 2, "limit", 0, 0);
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
+  limit = (size_t)cpL_optint(L, 2, "limit", 0, 0);
   rb = new_rbox(L, free_dtm);
   check(L, cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
   m = &rb->u.m;

@@ -25,29 +25,34 @@ local M = {
 
 local Corpus = core.methods
 
+-- misuse errors are raised at the caller's level: core.error puts the
+-- position of the first stack frame outside the library in front, and
+-- core.checkopts rejects option keys a function does not take, naming
+-- the closest valid one (csrc/l_opts.c holds the table of names)
+local raise, checkopts = core.error, core.checkopts
+
 -- raise "bad argument #n to 'fname' (<t> expected, got <type>)" unless
--- v has type t (or is nil and optional); level is the caller's caller
-local function argtype(v, t, n, fname, optional, level)
+-- v has type t (or is nil and optional)
+local function argtype(v, t, n, fname, optional)
   if type(v) ~= t and not (optional and v == nil) then
-    error(("bad argument #%d to '%s' (%s expected, got %s)"):format(n, fname, t, type(v)),
-          (level or 2) + 1)
+    raise(("bad argument #%d to '%s' (%s expected, got %s)"):format(n, fname, t, type(v)))
   end
 end
 
 local function check_open(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
-    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+    raise(("bad self to '%s' (corpus expected)"):format(fname))
   end
-  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+  if self:isclosed() then raise("attempt to use a closed corpus") end
 end
 
 --- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
 -- ("english" by default; an unknown name raises and lists the known
 -- ones); opts.mode is "corpus" (default) or "strict" tokenization.
 function M.new(opts)
-  argtype(opts, "table", 1, "new", true)
+  checkopts(opts, "new", 1)
   local c, msg = core.new(opts)
-  if not c then error(msg, 2) end
+  if not c then raise(msg) end
   return c
 end
 
@@ -61,7 +66,7 @@ local function doc_meta(d)
   for k, v in pairs(d) do
     if k ~= "id" and k ~= "text" then
       if type(k) ~= "string" then
-        error("document field names must be strings", 3)
+        raise("bad argument #1 to 'add' (document field names must be strings)")
       end
       meta = meta or {}
       meta[k] = v
@@ -70,18 +75,18 @@ local function doc_meta(d)
   return meta
 end
 
-local function check_doc(d, level)
+local function check_doc(d)
   if type(d) ~= "table" then
-    error(("bad argument #1 to 'add' (table expected, got %s)"):format(type(d)), level)
+    raise(("bad argument #1 to 'add' (table expected, got %s)"):format(type(d)))
   end
   if type(d.text) ~= "string" then
-    error(("bad argument #1 to 'add' (field 'text' must be a string, got %s)"):format(type(d.text)), level)
+    raise(("bad argument #1 to 'add' (field 'text' must be a string, got %s)"):format(type(d.text)))
   end
   if d.id ~= nil and type(d.id) ~= "string" then
-    error(("bad argument #1 to 'add' (field 'id' must be a string, got %s)"):format(type(d.id)), level)
+    raise(("bad argument #1 to 'add' (field 'id' must be a string, got %s)"):format(type(d.id)))
   end
   if d.id == "" then
-    error("bad argument #1 to 'add' (field 'id' must not be empty)", level)
+    raise("bad argument #1 to 'add' (field 'id' must not be empty)")
   end
 end
 
@@ -90,7 +95,7 @@ end
 -- duplicate id returns nil, msg, "EEXIST" and leaves the corpus unchanged.
 function Corpus:add(d)
   check_open(self, "add")
-  check_doc(d, 3)
+  check_doc(d)
   return self:add_docs{ { id = d.id, text = d.text, meta = doc_meta(d) } }
 end
 
@@ -134,7 +139,7 @@ end
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
   argtype(path, "string", 1, "add_dir")
-  argtype(opts, "table", 2, "add_dir", true)
+  checkopts(opts, "add_dir", 2)
   opts = opts or {}
   local pat = glob_pattern(opts.pattern or "*.txt")
   local names, msg, code = core.listdir(path)
@@ -242,13 +247,18 @@ local query = require "corpus.query"
 -- parse q into a plan; nil, msg, code on a syntax error
 local function plan_of(self, q, opts, fname)
   check_open(self, fname)
-  argtype(q, "string", 1, fname, false, 3)
-  argtype(opts, "table", 2, fname, true, 3)
+  argtype(q, "string", 1, fname, false)
+  checkopts(opts, fname, 2)
   return query.parse(q, opts)
 end
 
---- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"
-M.parse = query.parse
+--- corpus.parse(q [, {layer =, max_repeat =}]) -> plan table |
+-- nil, msg, "ESYNTAX"
+function M.parse(q, opts)
+  argtype(q, "string", 1, "parse")
+  checkopts(opts, "parse", 2)
+  return query.parse(q, opts)
+end
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
@@ -261,9 +271,9 @@ end
 -- the list of matches of q; raises on a syntax error (iterators)
 local function match_list(self, q, opts, fname)
   local plan, msg = plan_of(self, q, opts, fname)
-  if not plan then error(msg, 3) end
+  if not plan then raise(msg) end
   local list, err = self:_matches(plan, opts)
-  if not list then error(err, 3) end
+  if not list then raise(err) end
   return list
 end
 
@@ -288,7 +298,7 @@ function Corpus:kwic(q, opts)
   local list = match_list(self, q, opts, "kwic")
   local width = opts and opts.width or 5
   if math_type(width) ~= "integer" or width < 0 then
-    error("bad argument #2 to 'kwic' (width must be a non-negative integer)", 2)
+    raise("bad option 'width' (integer >= 0 expected)")
   end
   local i = 0
   return function()
@@ -316,7 +326,7 @@ end
 function Corpus:highlight(doc, q, opts)
   check_open(self, "highlight")
   if math_type(doc) ~= "integer" then
-    error(("bad argument #1 to 'highlight' (integer expected, got %s)"):format(type(doc)), 2)
+    raise(("bad argument #1 to 'highlight' (integer expected, got %s)"):format(type(doc)))
   end
   local plan, msg, code = plan_of(self, q, opts, "highlight")
   if not plan then return nil, msg, code end
@@ -332,8 +342,8 @@ end
 -- =======================================================================
 
 local function index_args(fname, path, opts)
-  argtype(path, "string", 1, fname, false, 3)
-  argtype(opts, "table", 2, fname, true, 3)
+  argtype(path, "string", 1, fname, false)
+  checkopts(opts, fname, 2)
 end
 
 --- corpus.create(path [, {language =, mode =}]) -> writable corpus |
@@ -342,7 +352,7 @@ end
 function M.create(path, opts)
   index_args("create", path, opts)
   local c, msg, code = core.create(path, opts)
-  if not c and (code == "ELANG" or code == "EINVAL") then error(msg, 2) end
+  if not c and (code == "ELANG" or code == "EINVAL") then raise(msg) end
   return c, msg, code
 end
 

@@ -23,6 +23,21 @@ local utf8len, mathtype = utf8.len, math.type
 
 local M = {}
 
+-- misuse raises at the caller's level: the first stack frame outside
+-- the library's Lua files (the rule of csrc/l_opts.c, which this file
+-- cannot call: it runs without the C module)
+local getinfo = debug.getinfo
+local function raise (msg)
+  local level = 2
+  while true do
+    local info = getinfo(level, "S")
+    if not info or not (info.what == "C" or
+        info.source:find("[/@]corpus/[%w_]+%.lua$")) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+
 M.LAYERS = {word = true, norm = true, stem = true}
 M.NEAR_DEFAULT = 10      -- distance of NEAR(a b) without a number, as FTS5
 M.MAX_REPEAT = 100       -- the bound of + and * in token patterns
@@ -360,26 +375,26 @@ parse(q [, opts]) -> plan | nil, message, "ESYNTAX"
 ]]
 function M.parse (q, opts)
   if type(q) ~= "string" then
-    error(("bad argument #1 to 'parse' (string expected, got %s)")
-      :format(type(q)), 2)
+    raise(("bad argument #1 to 'parse' (string expected, got %s)")
+      :format(type(q)))
   end
   local layer, max_repeat = "norm", M.MAX_REPEAT
   if opts ~= nil then
     if type(opts) ~= "table" then
-      error(("bad argument #2 to 'parse' (table expected, got %s)")
-        :format(type(opts)), 2)
+      raise(("bad argument #2 to 'parse' (table expected, got %s)")
+        :format(type(opts)))
     end
     if opts.layer ~= nil then
       layer = opts.layer
       if not M.LAYERS[layer] then
-        error(("bad argument #2 to 'parse' (unknown layer '%s')")
-          :format(tostring(layer)), 2)
+        raise(("bad argument #2 to 'parse' (unknown layer '%s')")
+          :format(tostring(layer)))
       end
     end
     if opts.max_repeat ~= nil then
       max_repeat = opts.max_repeat
       if mathtype(max_repeat) ~= "integer" or max_repeat < 1 then
-        error("bad argument #2 to 'parse' (max_repeat must be a positive integer)", 2)
+        raise("bad argument #2 to 'parse' (max_repeat must be a positive integer)")
       end
     end
   end

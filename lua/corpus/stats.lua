@@ -15,23 +15,27 @@ local type, error = type, error
 local math_type = math.type
 
 local query = require "corpus.query"
+local core = require "corpus.core"
+
+-- misuse raises at the caller's level (csrc/l_opts.c): the position
+-- is the first stack frame outside the library
+local raise, checkopts = core.error, core.checkopts
 
 local function argerr(fname, i, msg)
-  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)
+  raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
 end
 
+-- opts checked against the option names of fname; {} when absent
 local function check_opts(opts, fname, i)
-  if opts ~= nil and type(opts) ~= "table" then
-    argerr(fname, i, "table expected, got " .. type(opts))
-  end
+  checkopts(opts, fname, i)
   return opts or {}
 end
 
 local function check_self(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
-    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+    raise(("bad self to '%s' (corpus expected)"):format(fname))
   end
-  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+  if self:isclosed() then raise("attempt to use a closed corpus") end
 end
 
 -- the plan table of query string q | nil, msg, "ESYNTAX"
@@ -58,8 +62,8 @@ local function selection(self, where, fname)
   elseif type(where) == "table" then
     return self:_select_meta(where)
   end
-  error(("bad option 'where' to '%s' (string or table expected, got %s)")
-        :format(fname, type(where)), 3)
+  raise(("bad option 'where' to '%s' (string or table expected, got %s)")
+        :format(fname, type(where)))
 end
 
 -- a node given as a query string -> its plan table (run by the C side);

@@ -811,7 +811,8 @@ static int parse_num (const char *s, size_t len, double *d) {
 
 /* -1, 0, 1 comparing field value to a query value; 2 if incomparable */
 static int meta_cmp (const cp_meta *m, const char *v, size_t vl) {
-  if (m->type == CP_MNUM) {
+  if (m->type == CP_MEMPTY) return 2;
+  if (cp_meta_isnum(m)) {
     double d;
     if (!parse_num(v, vl, &d)) return 2;
     return m->num < d ? -1 : m->num > d;
@@ -820,7 +821,10 @@ static int meta_cmp (const cp_meta *m, const char *v, size_t vl) {
 }
 
 static int meta_test (const cp_pnode *n, const cp_meta *m) {
-  int c = meta_cmp(m, n->v1, n->v1len);
+  int c;
+  if (n->cmp == CP_M_GLOB)
+    return cp_meta_isstr(m) && cp_glob_match(n->v1, n->v1len, m->str, m->strlen);
+  c = meta_cmp(m, n->v1, n->v1len);
   if (c == 2) return 0;
   switch (n->cmp) {
     case CP_M_EQ: return c == 0;
@@ -836,6 +840,28 @@ static int meta_test (const cp_pnode *n, const cp_meta *m) {
   }
 }
 
+/*
+** meta_test with the strings case-folded (n->fold): the field value is
+** folded here, the query values were folded when the plan was made
+** (fold_meta_plan).  Returns 1/0, or -1 out of memory.
+*/
+static int meta_test_fold (const cp_pnode *n, const cp_meta *m) {
+  cp_meta f;
+  char *buf;
+  size_t bl;
+  int r, rc;
+  if (!cp_meta_isstr(m) || m->type == CP_MBOOL) return meta_test(n, m);
+  rc = cp_meta_fold(m->str, m->strlen, &buf, &bl);
+  if (rc == CP_ENOMEM) return -1;
+  if (rc != CP_OK) return meta_test(n, m);
+  f = *m;
+  f.str = buf;
+  f.strlen = bl;
+  r = meta_test(n, &f);
+  free(buf);
+  return r;
+}
+
 static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
   uint32_t d;
   for (d = x->doc_lo; d < x->doc_hi; d++) {
@@ -845,9 +871,24 @@ static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
     int rc, hit = 0;
     if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
     if (cp_seg_doc(x->s, d, &di) != CP_OK) continue;
-    while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
-      if (m.keylen == n->len && memcmp(m.key, n->str, n->len) == 0 &&
-          meta_test(n, &m)) { hit = 1; break; }
+    if (n->len == 2 && memcmp(n->str, "id", 2) == 0) {
+      /* the document id is a field too (as in cp_select_meta) */
+      int t;
+      memset(&m, 0, sizeof(m));
+      m.key = "id"; m.keylen = 2; m.type = CP_MSTR;
+      m.str = di.id; m.strlen = di.idlen;
+      t = n->fold ? meta_test_fold(n, &m) : meta_test(n, &m);
+      if (t < 0) return oom(x);
+      hit = t;
+      rc = 0;
+    }
+    else while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) {
+      int t;
+      if (m.keylen != n->len || memcmp(m.key, n->str, n->len) != 0) continue;
+      t = n->fold ? meta_test_fold(n, &m) : meta_test(n, &m);
+      if (t < 0) return oom(x);
+      if (t) { hit = 1; break; }
+    }
     if (rc < 0)
       return cp_err_set(x->err, CP_ECORRUPT, "damaged metadata in document %u", d);
     if (hit && cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);

@@ -41,6 +41,10 @@ cp_corpus *cpL_checkcorpus (lua_State *L, int idx);
 ** malloc'd results until they are copied to Lua); idempotent */
 void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc);
 
+/* set the fields of encoded metadata in the table at -1 (lists stay
+** lists, integers integers); CP_OK or CP_ECORRUPT */
+int cpL_pushmeta (lua_State *L, const void *meta, size_t metalen);
+
 /* raise a Lua error carrying a cp_err: "message" */
 int cpL_raise (lua_State *L, const cp_err *e);
 

@@ -21,12 +21,13 @@
 #include "l_corpus.h"
 #include "suggest.h"
 #include "tok.h"
+#include "meta.h"
 
 /* {================================================================
 ** The table of options: method -> its option keys, space separated
 ** ================================================================= */
 
-#define QOPTS "layer max_repeat max_matches max_expand"
+#define QOPTS "layer max_repeat max_matches max_expand nocase"
 #define SOPTS "layer punct"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
@@ -34,8 +35,8 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"create", "language mode"},
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
-  {"parse", "layer max_repeat"},
-  {"explain", "layer max_repeat"},
+  {"parse", "layer max_repeat nocase"},
+  {"explain", "layer max_repeat nocase"},
   {"count", "docs " QOPTS},
   {"matches", QOPTS},
   {"kwic", "width " QOPTS},
@@ -339,8 +340,15 @@ static const luaL_Reg opts_funcs[] = {
 };
 
 int cpL_open_opts (lua_State *L) {
+  int i;
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, opts_funcs, 0);
+  lua_newtable(L);           /* core.reserved_fields: names c:doc(n) uses */
+  for (i = 0; cp_meta_reserved[i] != NULL; i++) {
+    lua_pushstring(L, cp_meta_reserved[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "reserved_fields");
   lua_pop(L, 1);
   return 0;
 }

@@ -296,19 +296,25 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     return cp_plan_within(b->p, unit, build_kid(b, idx, depth, 0));
   }
   if (strcmp(op, "meta") == 0) {
-    static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range"};
+    static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range",
+                                       "glob"};
+    cp_pnode *n;
     size_t fl, v1l = 0, v2l = 0;
     const char *f = field_str(L, idx, "field", &fl), *v1, *v2 = NULL;
     const char *cs = field_str(L, idx, "cmp", &len);
     int cmp;
-    for (cmp = 0; cmp < 6; cmp++) if (strcmp(cs, cmps[cmp]) == 0) break;
-    if (cmp == 6) luaL_error(L, "bad query plan: unknown comparison '%s'", cs);
+    for (cmp = 0; cmp < 7; cmp++) if (strcmp(cs, cmps[cmp]) == 0) break;
+    if (cmp == 7) luaL_error(L, "bad query plan: unknown comparison '%s'", cs);
     if (cmp == CP_M_RANGE) {
       v1 = field_str(L, idx, "lo", &v1l);
       v2 = field_str(L, idx, "hi", &v2l);
     }
     else v1 = field_str(L, idx, "value", &v1l);
-    return cp_plan_meta(b->p, f, fl, cmp, v1, v1l, v2, v2l);
+    n = cp_plan_meta(b->p, f, fl, cmp, v1, v1l, v2, v2l);
+    lua_getfield(L, idx, "nocase");
+    if (n != NULL && lua_toboolean(L, -1)) cp_plan_meta_fold(b->p, n);
+    lua_pop(L, 1);
+    return n;
   }
   luaL_error(L, "bad query plan: unknown op '%s'", op);
   return NULL;
@@ -445,30 +451,6 @@ static int qcache_gc (lua_State *L) {
   return 0;
 }
 
-static void push_meta (lua_State *L, const cp_docinfo *di) {
-  size_t it = 0;
-  cp_meta m;
-  int r;
-  lua_newtable(L);
-  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
-    lua_pushlstring(L, m.key, m.keylen);
-    if (m.type == CP_MNUM) lua_pushnumber(L, m.num);
-    else lua_pushlstring(L, m.str, m.strlen);
-    lua_pushvalue(L, -2);
-    lua_rawget(L, -4);                 /* existing value of the key */
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_rawset(L, -3); continue; }
-    if (!lua_istable(L, -1)) {         /* second value: make a list */
-      lua_createtable(L, 2, 0);
-      lua_insert(L, -2);
-      lua_rawseti(L, -2, 1);
-    }
-    lua_insert(L, -2);                 /* key, list, value */
-    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
-    lua_rawset(L, -3);
-  }
-  if (r < 0) luaL_error(L, "damaged metadata");
-}
-
 static void mark_opts (lua_State *L, int idx, cp_mark_opts *mo) {
   mo->before = cpL_optstr(L, idx, "before", "[");
   mo->after = cpL_optstr(L, idx, "after", "]");
@@ -543,7 +525,13 @@ static int q_search (lua_State *L) {
     lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");
     lua_pushlstring(L, di.id, di.idlen); lua_setfield(L, -2, "id");
     lua_pushnumber(L, h->score); lua_setfield(L, -2, "score");
-    push_meta(L, &di); lua_setfield(L, -2, "meta");
+    lua_newtable(L);
+    if (cpL_pushmeta(L, di.meta, di.metalen) != CP_OK) {
+      cp_err_set(&e, CP_ECORRUPT, "damaged metadata in document %d",
+                 (int)h->doc + 1);
+      return cpL_fail(L, &e);
+    }
+    lua_setfield(L, -2, "meta");
     if (cp_mark(c, h->doc, box->h.m.v + h->m0, h->m1 - h->m0, &mo, &snip,
                 &sl, &e) != CP_OK)
       return cpL_fail(L, &e);

@@ -127,21 +127,21 @@ static int is_plan (lua_State *L, int idx) {
 }
 
 /* run the plan table at 'idx'; the matches live in a box pushed on the
-** stack (above the plan's own box) */
-static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
+** stack (above the plan's own box).  NULL with 'e' filled when the
+** query fails (a limit, a damaged segment): the caller returns it */
+static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx, cp_err *e) {
   const cp_plan *plan = cpL_checkplan(L, c, idx);
   membox *b = new_mem(L), *vb = new_mem(L);   /* the struct, its array */
   cp_matches *m;
   cp_limits lim;
-  cp_err e;
   b->p = calloc(1, sizeof(cp_matches));
   if (b->p == NULL) luaL_error(L, "out of memory");
   m = (cp_matches *)b->p;
   lim.max_matches = 0;        /* statistics want every match */
   lim.max_expand = CP_DEFAULT_MAX_EXPAND;
-  if (cp_exec(c, plan, &lim, m, &e) != CP_OK) {
+  if (cp_exec(c, plan, &lim, m, e) != CP_OK) {
     cp_matches_free(m);
-    cpL_raise(L, &e);
+    return NULL;
   }
   vb->p = m->v;
   return m;
@@ -153,14 +153,17 @@ static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
 ** executor, or an array of matches {doc, start, stop} (1-based token
 ** indexes within the document, stop inclusive).
 */
-static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
+static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n,
+                            cp_err *e, int *failed) {
   lua_Integer m = 0, i;
   membox *b;
   cp_match *v;
   luaL_checktype(L, idx, LUA_TTABLE);
   if (is_plan(L, idx)) {
-    cp_matches *mm = run_plan(L, c, idx);
+    cp_matches *mm = run_plan(L, c, idx, e);
     size_t k;
+    *failed = (mm == NULL);
+    if (mm == NULL) return NULL;
     for (k = 1; k < mm->n; k++)       /* the executor sorts; make sure */
       if (mm->v[k].start < mm->v[k - 1].start) break;
     if (k < mm->n) qsort(mm->v, mm->n, sizeof(cp_match), cmp_span);
@@ -203,9 +206,15 @@ static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
   return v;
 }
 
-static void check (lua_State *L, int rc, const cp_err *e) {
-  if (rc != CP_OK) cpL_raise(L, e);
-}
+/* a failed core call: a bad argument (CP_EINVAL, misuse) raises; a
+** failure of data or environment returns nil, msg, code (README,
+** "Errors").  Every buffer is a boxed userdata, so returning early
+** leaks nothing. */
+#define CHECK(call, e) do { \
+    int rc_ = (call); \
+    if (rc_ != CP_OK) \
+      return rc_ == CP_EINVAL ? cpL_raise(L, (e)) : cpL_fail(L, (e)); \
+  } while (0)
 
 /* }================================================================ */
 
@@ -260,9 +269,9 @@ static int l_freq (lua_State *L) {
   min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   rb = new_rbox(L, free_flist);
-  check(L, cp_freq(c, &o, &rb->u.f, &e), &e);
+  CHECK(cp_freq(c, &o, &rb->u.f, &e), &e);
   mb = rank_box(L);
-  check(L, cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
+  CHECK(cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
   mb->p = ids;
   permil = rb->u.f.tokens ? 1e6 / (double)rb->u.f.tokens : 0;
   if (n > limit) n = limit;
@@ -316,13 +325,15 @@ static int l_ngrams (lua_State *L) {
   limit = limit_opt(L, 3);
   if (!lua_isnoneornil(L, 5)) {
     static const cp_match none = {0, 0, 0};
-    must = get_spans(L, 5, c, &nmust);
+    int failed = 0;
+    must = get_spans(L, 5, c, &nmust, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
     if (nmust == 0) must = &none;     /* a filter that nothing passes */
   }
   rb = new_rbox(L, free_grams);
-  check(L, cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
+  CHECK(cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
   mb = rank_box(L);
-  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  CHECK(cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
   mb->p = idx;
   permil = rb->u.g.tokens ? 1e6 / (double)rb->u.g.tokens : 0;
   if (n > limit) n = limit;
@@ -514,13 +525,15 @@ static int l_collocates (lua_State *L) {
   if (is_plan(L, 2)) {
     const cp_plan *plan = cpL_checkplan(L, c, 2);
     rb = new_rbox(L, free_coll);
-    check(L, cp_collocates_plan(c, &o, plan, (int)left, (int)right,
+    CHECK(cp_collocates_plan(c, &o, plan, (int)left, (int)right,
                                 &rb->u.k, &e), &e);
   }
   else {
-    nodes = get_spans(L, 2, c, &n);
+    int failed = 0;
+    nodes = get_spans(L, 2, c, &n, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
     rb = new_rbox(L, free_coll);
-    check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right,
+    CHECK(cp_collocates(c, &o, nodes, n, (int)left, (int)right,
                            &rb->u.k, &e), &e);
   }
   cr.k = &rb->u.k;
@@ -589,11 +602,11 @@ static int l_collocations (lua_State *L) {
   limit = limit_opt(L, 2);
   nam = get_measures(L, 2, am, "llr");
   rb = new_rbox(L, free_grams);
-  check(L, cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
+  CHECK(cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
   /* candidates with count >= min in (count, key) order; re-sorted by
   ** score below, ties falling back to this order */
   mb = rank_box(L);
-  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  CHECK(cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
   mb->p = idx;
   ob = new_mem(L);
   ob->p = obs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
@@ -639,7 +652,11 @@ static int l_keyness (lua_State *L) {
   if (lua_isboolean(L, 4)) {        /* true: the rest of the corpus */
     orf = ot;
     orf.invert = !ot.invert;
-    if (ot.sel == NULL) luaL_error(L, "the rest of the whole corpus is empty");
+    if (ot.sel == NULL) {
+      cp_err_set(&e, CP_EEMPTY, "the reference (the rest of the corpus) is "
+                 "empty: the target is the whole corpus");
+      return cpL_fail(L, &e);
+    }
   }
   else get_sopt(L, 5, 4, &orf);
   by = cpL_optenum(L, 5, "measure", "llr", key_names);
@@ -647,11 +664,11 @@ static int l_keyness (lua_State *L) {
   min = (uint64_t)cpL_optint(L, 5, "min", 1, 0);
   limit = limit_opt(L, 5);
   tb = new_rbox(L, free_flist);
-  check(L, cp_freq(c, &ot, &tb->u.f, &e), &e);
+  CHECK(cp_freq(c, &ot, &tb->u.f, &e), &e);
   rb = new_rbox(L, free_flist);
-  check(L, cp_freq(rc, &orf, &rb->u.f, &e), &e);
+  CHECK(cp_freq(rc, &orf, &rb->u.f, &e), &e);
   b = new_mem(L);
-  check(L, cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
+  CHECK(cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
   b->p = rows;
   cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
                                  : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
@@ -713,9 +730,13 @@ static int l_dispersion (lua_State *L) {
   double *f, *sz, dpn, dp;
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
-  nodes = get_spans(L, 2, c, &n);
+  {
+    int failed = 0;
+    nodes = get_spans(L, 2, c, &n, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
+  }
   rb = new_rbox(L, free_disp);
-  check(L, cp_dispersion(c, &o, nodes, n, &rb->u.d, &e), &e);
+  CHECK(cp_dispersion(c, &o, nodes, n, &rb->u.d, &e), &e);
   fb = new_mem(L);
   fb->p = malloc((2 * rb->u.d.nparts + 1) * sizeof(double));
   if (fb->p == NULL) luaL_error(L, "out of memory");
@@ -768,7 +789,8 @@ static uint64_t check_doc (lua_State *L, cp_corpus *c, int idx) {
   size_t seg;
   uint32_t local;
   cp_err e;
-  check(L, cp_corpus_flush(c, &e), &e);
+  /* the Lua side flushed (and so verified) first: a failure here raises */
+  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
   if (d < 1 || cp_corpus_locate(c, (uint64_t)(d - 1), &seg, &local) != CP_OK)
     luaL_argerror(L, idx, "no such document");
   return (uint64_t)(d - 1);
@@ -788,7 +810,7 @@ static int l_similar (lua_State *L) {
   get_sopt(L, 3, 4, &o);
   limit = limit_opt(L, 3);
   rb = new_rbox(L, free_sim);
-  check(L, cp_similar(c, &o, doc, &rb->u.s, &e), &e);
+  CHECK(cp_similar(c, &o, doc, &rb->u.s, &e), &e);
   mb = new_mem(L);
   mb->p = malloc((rb->u.s.n ? rb->u.s.n : 1) * sizeof(simrow));
   if (mb->p == NULL) luaL_error(L, "out of memory");
@@ -824,7 +846,7 @@ static int l_similarity (lua_State *L) {
   size_t i;
   get_sopt(L, 4, 5, &o);
   rb = new_rbox(L, free_sim);
-  check(L, cp_similar(c, &o, a, &rb->u.s, &e), &e);
+  CHECK(cp_similar(c, &o, a, &rb->u.s, &e), &e);
   for (i = 0; i < rb->u.s.n; i++)
     if (rb->u.s.doc[i] == b) {
       lua_pushnumber(L, rb->u.s.score[i]);
@@ -846,7 +868,7 @@ static int l_dtm (lua_State *L) {
   min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = (size_t)cpL_optint(L, 2, "limit", 0, 0);
   rb = new_rbox(L, free_dtm);
-  check(L, cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
+  CHECK(cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
   m = &rb->u.m;
   lua_createtable(L, 0, 6);
   lua_createtable(L, (int)m->nnz, 0);
@@ -965,7 +987,7 @@ static int l_lookup (lua_State *L) {
     lua_pop(L, 1);
   }
   rb = new_rbox(L, free_lookup);
-  check(L, cp_lookup(c, &o, ents, nents, (uint32_t)ncats, &rb->u.l, &e), &e);
+  CHECK(cp_lookup(c, &o, ents, nents, (uint32_t)ncats, &rb->u.l, &e), &e);
   lua_createtable(L, 0, 4);
   lua_createtable(L, (int)ncats, 0);
   for (i = 0; i < ncats; i++) {
@@ -1023,7 +1045,7 @@ static uint64_t total_docs (cp_corpus *c) {
 static unsigned char *new_bits (lua_State *L, cp_corpus *c, uint64_t *nbits) {
   cp_err e;
   membox *b;
-  check(L, cp_corpus_flush(c, &e), &e);
+  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
   *nbits = total_docs(c);
   b = new_mem(L);
   b->p = calloc((size_t)(*nbits / 8 + 1), 1);
@@ -1064,12 +1086,14 @@ static int l_select_docs (lua_State *L) {
 /* c:_select_plan(plan) -> bitmap of the documents with a match */
 static int l_select_plan (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_err e;
   cp_matches *m;
   uint64_t nbits;
   unsigned char *bits;
   size_t i;
   luaL_checktype(L, 2, LUA_TTABLE);
-  m = run_plan(L, c, 2);
+  m = run_plan(L, c, 2, &e);
+  if (m == NULL) return cpL_fail(L, &e);
   bits = new_bits(L, c, &nbits);
   for (i = 0; i < m->n; i++) {
     uint64_t d = m->v[i].doc;
@@ -1145,7 +1169,7 @@ static int l_select_meta (lua_State *L) {
     lua_pop(L, 1);
   }
   bits = new_bits(L, c, &nbits);
-  check(L, cp_select_meta(c, conds, i, bits, nbits, &e), &e);
+  CHECK(cp_select_meta(c, conds, i, bits, nbits, &e), &e);
   lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
   return 1;
 }

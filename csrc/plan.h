@@ -46,7 +46,8 @@ enum {
 enum { CP_U_DOC = 0, CP_U_SENT = 1, CP_U_PARA = 2 };
 
 /* comparisons of META */
-enum { CP_M_EQ, CP_M_LT, CP_M_LE, CP_M_GT, CP_M_GE, CP_M_RANGE };
+/* CP_M_GLOB: the value is a glob (* any run, ? one character) */
+enum { CP_M_EQ, CP_M_LT, CP_M_LE, CP_M_GT, CP_M_GE, CP_M_RANGE, CP_M_GLOB };
 
 typedef struct cp_pnode cp_pnode;
 
@@ -58,6 +59,7 @@ struct cp_pnode {
   const char *v1, *v2;       /* META: value (or lo), hi */
   size_t v1len, v2len;
   int cmp;                   /* META: CP_M_* */
+  int fold;                  /* META: compare strings case-folded */
   int unit;                  /* WITHIN: CP_U_* */
   int ordered;               /* NEAR */
   int phrase;                /* SEQ: skip punctuation, words only */
@@ -109,6 +111,10 @@ cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg);
 cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
                         const char *v1, size_t v1len,
                         const char *v2, size_t v2len);
+
+/* make META node n compare case-folded: folds its values (CP_OK or the
+** plan's sticky error) */
+int cp_plan_meta_fold (cp_plan *p, cp_pnode *n);
 
 /* is this kind a token condition (usable as a SEQ item)? */
 int cp_plan_is_cond (int kind);

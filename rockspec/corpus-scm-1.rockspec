@@ -58,6 +58,7 @@ build = {
         "csrc/l_tok.c",
         "csrc/lex.c",
         "csrc/manifest.c",
+        "csrc/meta.c",
         "csrc/near.c",
         "csrc/pipe.c",
         "csrc/plan.c",

@@ -99,12 +99,12 @@ function Corpus:add(d)
   return self:add_docs{ { id = d.id, text = d.text, meta = doc_meta(d) } }
 end
 
+-- the code of a failed io.open from its errno (never from the text)
+local errname = core.errname
+
 local function read_file(path)
-  local f, msg = io_open(path, "rb")
-  if not f then
-    local code = msg and msg:find("No such file", 1, true) and "ENOENT" or "EIO"
-    return nil, msg, code
-  end
+  local f, msg, errno = io_open(path, "rb")
+  if not f then return nil, msg, errname(errno) end
   local text, err = f:read("a")
   f:close()
   if not text then return nil, path .. ": " .. tostring(err), "EIO" end
@@ -162,24 +162,41 @@ local cjson = require "cjson.safe"
 local json = cjson.new()
 json.decode_invalid_numbers(false)
 
+local RESERVED = {}
+for _, k in ipairs(core.reserved_fields) do RESERVED[k] = true end
+local math_tointeger = math.tointeger
+
+-- a JSON number: an integral value (2024) becomes a Lua integer, since
+-- cjson decodes every number as a float
+local function json_number(x)
+  if type(x) == "number" and x == x and x >= -2^53 and x <= 2^53 then
+    return math_tointeger(x) or x
+  end
+  return x
+end
+
 -- metadata of one JSON object; nil, message for unsupported values
 local function json_meta(obj)
   local meta
   for k, v in pairs(obj) do
     if k ~= "id" and k ~= "text" and v ~= json.null then
+      if RESERVED[k] then
+        return nil, ("'%s' is a reserved name, not a metadata field (c:doc(n) uses it for the document)"):format(k)
+      end
       local t = type(v)
       if t == "table" then
         for i, x in ipairs(v) do
           if type(x) ~= "string" and type(x) ~= "number" and type(x) ~= "boolean" then
             return nil, ("field '%s' item %d is not a string, number or boolean"):format(k, i)
           end
+          v[i] = json_number(x)
         end
         if #v == 0 and next(v) ~= nil then
           return nil, ("field '%s' is an object (only strings, numbers, booleans and lists of them are kept)"):format(k)
         end
       end
       meta = meta or {}
-      meta[k] = v
+      meta[k] = json_number(v)
     end
   end
   return meta
@@ -193,10 +210,8 @@ end
 function Corpus:add_jsonl(path)
   check_open(self, "add_jsonl")
   argtype(path, "string", 1, "add_jsonl")
-  local f, msg = io_open(path, "rb")
-  if not f then
-    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
-  end
+  local f, msg, errno = io_open(path, "rb")
+  if not f then return nil, msg, errname(errno) end
   local docs, lineno = {}, 0
   for line in f:lines() do
     lineno = lineno + 1
@@ -244,13 +259,71 @@ end
 
 local query = require "corpus.query"
 
--- parse q into a plan; nil, msg, code on a syntax error
+-- the metadata field names a plan filters on, in order of appearance
+local function plan_fields(node, out)
+  if node.op == "meta" then out[#out + 1] = node.field end
+  if node.arg then plan_fields(node.arg, out) end
+  if node.op ~= "seq" and node.args then
+    for _, a in ipairs(node.args) do plan_fields(a, out) end
+  end
+  return out
+end
+
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+--- c:_check_fields(names) -> true | nil, msg, "ESYNTAX" when a name is
+-- neither a metadata field of some document nor a layer (a typo'd
+-- prefix such as wrod: or a layer the corpus lacks, such as lemma:).
+-- An empty corpus has no fields to check against and passes.
+function Corpus:_check_fields(names)
+  if #names == 0 then return true end
+  local fields, msg, code = self:fields()
+  if not fields then return nil, msg, code end
+  if #fields == 0 and self:stats().docs == 0 then return true end
+  local have = {}
+  for _, f in ipairs(fields) do have[f.name] = true end
+  have.id = true
+  for _, name in ipairs(names) do
+    if not have[name] then
+      local layers = sorted_keys(query.LAYERS)
+      local fnames = sorted_keys(have)
+      local all = {}
+      for _, l in ipairs(layers) do all[#all + 1] = l end
+      for _, f in ipairs(fnames) do all[#all + 1] = f end
+      local best = core.suggest(name, all)
+      local hint = ""
+      if best then
+        hint = query.LAYERS[best] and (" (did you mean the layer '%s:'?)"):format(best)
+               or (" (did you mean the field '%s'?)"):format(best)
+      end
+      return nil, ("'%s:' is neither a layer nor a metadata field of any document%s; "
+        .. "layers: %s; fields: %s"):format(name, hint, table.concat(layers, ", "),
+        #fnames > 0 and table.concat(fnames, ", ") or "(none)"), "ESYNTAX"
+    end
+  end
+  return true
+end
+
+-- parse q into a plan; nil, msg, code on a syntax error or a prefix
+-- that is neither a layer nor a field of the corpus
 local function plan_of(self, q, opts, fname)
   check_open(self, fname)
   argtype(q, "string", 1, fname, false)
   checkopts(opts, fname, 2)
-  return query.parse(q, opts)
+  local plan, msg, code = query.parse(q, opts)
+  if not plan then return nil, msg, code end
+  local ok
+  ok, msg, code = self:_check_fields(plan_fields(plan, {}))
+  if not ok then return nil, msg, code end
+  return plan
 end
+
+M._plan_fields = plan_fields
 
 --- corpus.parse(q [, {layer =, max_repeat =}]) -> plan table |
 -- nil, msg, "ESYNTAX"
@@ -330,7 +403,18 @@ function Corpus:highlight(doc, q, opts)
   end
   local plan, msg, code = plan_of(self, q, opts, "highlight")
   if not plan then return nil, msg, code end
+  local meta
+  meta, msg, code = self:meta(doc)
+  if meta == nil then return nil, msg, code end    -- plain nil: no such document
   return self:_highlight(doc, plan, opts)
+end
+
+--- corpus.explain(q [, {layer =, max_repeat =}]) -> text | nil, msg,
+-- "ESYNTAX": the plan of q as an indented tree, one node a line
+function M.explain(q, opts)
+  argtype(q, "string", 1, "explain")
+  checkopts(opts, "explain", 2)
+  return query.explain(q, opts)
 end
 
 -- }======================================================================

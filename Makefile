@@ -5,6 +5,7 @@
 #   make demo     build and run the demo on examples/
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
 #   make asan     the same under AddressSanitizer + UBSan
+#   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
 #   make bench    benchmarks against SQLite FTS5 and Xapian
 #   make clean
@@ -31,7 +32,7 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test asan ctest spec env bench clean rock
+.PHONY: all deps deps-test demo test check asan ctest spec env bench clean rock
 
 all: $(B)/corpus/core.so
 
@@ -83,6 +84,12 @@ run-asan:
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+
+# long integration specs (Slurm, big oracles): not in `make test`'s
+# three minutes; .ci/run runs them
+check: deps-test all ctest
+	@sh tools/deps.sh check
+	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) SPECS=checks sh tools/tap.sh ""
 
 bench: deps-test all
 	$(LUA_ENV) sh bench/run.sh

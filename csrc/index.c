@@ -502,6 +502,54 @@ int cp_index_open (const char *path, unsigned flags, cp_index **ixp,
   return CP_OK;
 }
 
+int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ixp,
+                        cp_err *err) {
+  cp_index *ix;
+  fmap *maps = NULL;
+  size_t from = 0, base, i;
+  int rc;
+  if (path == NULL || c == NULL || ixp == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_index_open_into: NULL argument");
+  *ixp = NULL;
+  if (cp_corpus_npending(c) != 0)
+    return cp_err_set(err, CP_EINVAL, "cp_index_open_into: the corpus has "
+                      "pending documents");
+  ix = ix_new(path, err);
+  if (ix == NULL) return CP_ENOMEM;
+  rc = open_dir(ix, err);
+  if (rc == CP_OK) rc = load(ix, NULL, 0, &ix->m, &from, &maps, err);
+  if (rc != CP_OK) { cp_index_close(ix); return rc; }
+  if (strcmp(ix->m.language, cp_corpus_language(c)) != 0
+      || ix->m.mode != cp_corpus_mode(c))
+    rc = cp_err_set(err, CP_EINVAL, "%s: built with language '%s' and "
+                    "tokenizer mode %d, the corpus has '%s' and %d", ix->path,
+                    ix->m.language, ix->m.mode, cp_corpus_language(c),
+                    cp_corpus_mode(c));
+  base = cp_corpus_nsegs(c);
+  if (rc != CP_OK) {
+    for (i = 0; i < ix->m.nsegs; i++) fmap_release(&maps[i]);
+    free(maps);
+    cp_index_close(ix);
+    return rc;
+  }
+  rc = attach_all(ix, &ix->m, 0, c, maps, ix->m.nsegs, err);
+  free(maps);
+  for (i = 0; rc == CP_OK && i < ix->m.nsegs; i++) {
+    uint64_t b = cp_corpus_doc_base(c, base + i);
+    uint32_t j;
+    for (j = 0; rc == CP_OK && j < ix->m.segs[i].ndel; j++)
+      rc = cp_corpus_delete(c, b + ix->m.segs[i].del[j], err);
+  }
+  if (rc != CP_OK) {
+    /* a later read of 'c' must not see half of this index */
+    cp_corpus_truncate(c, base, 0);
+    cp_index_close(ix);
+    return rc;
+  }
+  *ixp = ix;
+  return CP_OK;
+}
+
 int cp_index_create (const char *path, const cp_opts *opts, cp_index **ixp,
                      cp_corpus **cp, cp_err *err) {
   cp_index *ix;

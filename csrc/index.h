@@ -49,6 +49,17 @@ int cp_index_create (const char *path, const cp_opts *opts,
 int cp_index_open (const char *path, unsigned flags,
                    cp_index **ix, cp_corpus **c, cp_err *err);
 
+/*
+** Open the last commit of the index at 'path' read-only and append its
+** segments (with their deletions) to 'c', which must have no pending
+** documents and the same language and tokenizer mode (CP_EINVAL
+** otherwise).  Used to read several indexes as one corpus (shard.c).
+** *ix holds the shared locks on the mapped files: close it after
+** freeing 'c'.  On error 'c' is as it was.
+*/
+int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ix,
+                        cp_err *err);
+
 /* release the lock and the directory; the corpus must be freed first */
 void cp_index_close (cp_index *ix);
 

@@ -791,6 +791,7 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_stats(L);
   cpL_open_index(L);
   cpL_open_opts(L);
+  cpL_open_shard(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

@@ -87,6 +87,7 @@ void cpL_where (lua_State *L);
 extern const char *const cpL_tokmodes[];
 void cpL_tokopts (lua_State *L, int idx, cp_opts *o);
 int cpL_error (lua_State *L, const char *fmt, ...);
+int cpL_open_shard (lua_State *L);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

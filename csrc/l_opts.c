@@ -35,6 +35,7 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"create", "language mode"},
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
+  {"add_jsonl", "offset length line"},
   {"parse", "layer max_repeat nocase"},
   {"explain", "layer max_repeat nocase"},
   {"count", "docs " QOPTS},

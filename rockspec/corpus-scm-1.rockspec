@@ -32,6 +32,7 @@ build = {
     ["corpus.cli"] = "lua/corpus/cli.lua",
     ["corpus"] = "lua/corpus/init.lua",
     ["corpus.query"] = "lua/corpus/query.lua",
+    ["corpus.shard"] = "lua/corpus/shard.lua",
     ["corpus.stats"] = "lua/corpus/stats.lua",
     -- MODULES END
     ["corpus.core"] = {
@@ -54,6 +55,7 @@ build = {
         "csrc/l_index.c",
         "csrc/l_opts.c",
         "csrc/l_query.c",
+        "csrc/l_shard.c",
         "csrc/l_stats.c",
         "csrc/l_tok.c",
         "csrc/lex.c",
@@ -67,6 +69,7 @@ build = {
         "csrc/seg.c",
         "csrc/segw.c",
         "csrc/seqfix.c",
+        "csrc/shard.c",
         "csrc/sim.c",
         "csrc/snippet.c",
         "csrc/stats.c",

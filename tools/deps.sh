@@ -2,14 +2,16 @@
 # tools/deps.sh -- make sure the Debian packages the project needs are
 # installed.  As root it installs what is missing with apt-get; otherwise
 # it prints the exact command and fails.
-#   usage: tools/deps.sh build|test
+#   usage: tools/deps.sh build|test|check
 set -e
 build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk"
+check="$test slurm-wlm munge"
 case "${1:-build}" in
   build) want=$build ;;
   test) want=$test ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  check) want=$check ;;
+  *) echo "usage: $0 build|test|check" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
@@ -19,8 +21,8 @@ done
 if [ "$(id -u)" = 0 ]; then
   echo "deps: installing$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null || true
-  apt-get install -y -q $missing >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null || true
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q $missing >/dev/null
 else
   echo "deps: missing packages; run as root:" >&2
   echo "  sudo apt-get install -y$missing" >&2

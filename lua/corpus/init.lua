@@ -202,18 +202,40 @@ local function json_meta(obj)
   return meta
 end
 
---- c:add_jsonl(path) -> number added | nil, msg, code.
+--- c:add_jsonl(path [, {offset =, length =, line =}]) -> number added |
+-- nil, msg, code.
 -- One JSON object per line with "text" and optional "id" (a string, or
 -- an integer which becomes its decimal string) and metadata fields.
 -- Blank lines are skipped.  A malformed line is reported with its line
--- number ("ESYNTAX") and nothing of the file is added.
-function Corpus:add_jsonl(path)
+-- number ("ESYNTAX") and nothing of the file is added.  offset/length
+-- read only the lines in that byte range (it must start and end at line
+-- boundaries), whose first line is number 'line' in messages: a sharded
+-- build gives each task one range of a big file.
+function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
   argtype(path, "string", 1, "add_jsonl")
+  checkopts(opts, "add_jsonl", 2)
+  local offset, length, lineno = 0, nil, 0
+  if opts then
+    for _, k in ipairs{"offset", "length", "line"} do
+      local v = opts[k]
+      if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+        raise(("bad option '%s' (integer >= 0 expected)"):format(k))
+      end
+    end
+    offset, length = opts.offset or 0, opts.length
+    lineno = (opts.line or 1) - 1
+  end
   local f, msg, errno = io_open(path, "rb")
   if not f then return nil, msg, errname(errno) end
-  local docs, lineno = {}, 0
+  if offset > 0 then f:seek("set", offset) end
+  local stop = length and offset + length
+  local docs, pos = {}, offset
   for line in f:lines() do
+    if stop then   -- the line started at 'pos': past the range?
+      if pos >= stop then break end
+      pos = f:seek("cur")
+    end
     lineno = lineno + 1
     if line:find("%S") then
       local obj, err = json.decode(line)
@@ -444,9 +466,25 @@ end
 -- nil, msg, code ("ENOENT", "ECORRUPT", "EVERSION", "ELOCKED").
 -- Read-only snapshot of the last commit unless write = true (which takes
 -- the writer lock); verify = true checksums every segment file at open.
+-- A sharded index (a directory with a SHARDS manifest: corpus.shard)
+-- opens as one read-only corpus over all its shards.
 function M.open(path, opts)
   index_args("open", path, opts)
+  if core.is_sharded(path) then
+    if opts and opts.write then
+      error("corpus.open: '" .. path .. "' is a sharded index, which is read-only "
+            .. "(add or replace shards with corpus.build_sharded)", 2)
+    end
+    return core.open_shards(path)
+  end
   return core.open(path, opts)
+end
+
+--- corpus.build_sharded{out =, inputs =, shards = N [, slurm = true,
+-- ...]} -> corpus | nil, msg, code: a sharded index built by N local
+-- processes or a Slurm job array (lua/corpus/shard.lua, docs/SCALE.md).
+function M.build_sharded(opts)
+  return require("corpus.shard").build(opts)
 end
 
 -- }======================================================================

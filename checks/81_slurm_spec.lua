@@ -1,0 +1,204 @@
+-- Integration: the UN debates built as 4 shards by a Slurm job array on
+-- a one-node cluster this spec starts and stops (tools/slurm-local.sh),
+-- compared with a single index of the same files; a task cancelled
+-- mid-build leaves nothing visible and a rerun completes the index;
+-- the frequency list as a Slurm map/reduce.  Run by `make check`.
+local corpus = require "corpus"
+
+local CORPORA = "../shared/corpora"
+local TMP = os.getenv("TMPDIR") or "/tmp"
+local UN = {}
+for i = 0, 4 do UN[#UN + 1] = ("%s/ungdc/docs-%03d.jsonl"):format(CORPORA, i) end
+
+-- the query bench's classes (bench/query_bench.lua)
+local QUERIES = { "ebola", "nations", "peace AND security", "terrorism OR extremism",
+                  '"united nations"', '"of the united"', "NEAR(climate change, 5)",
+                  "terror*", '[norm="peace"] []{0,3} [norm="security"]' }
+
+local function sh(cmd)
+  local p = io.popen(cmd .. " 2>&1")
+  local s = p:read("*a")
+  local ok = p:close()
+  return s, ok
+end
+
+local function rmrf(p) os.execute("rm -rf '" .. p .. "'") end
+
+local function exists(p)
+  local f = io.open(p, "rb")
+  if f then f:close() return true end
+  return false
+end
+
+local function without_segments(st) st.segments = nil return st end
+
+local conf
+local function lua_child(code, bg, env)
+  local script = os.tmpname()
+  local f = assert(io.open(script, "wb"))
+  f:write(code)
+  f:close()
+  local cmd = ("SLURM_CONF='%s' %s lua5.4 '%s'"):format(conf, env or "", script)
+  if bg then return os.execute(cmd .. " > '" .. script .. ".log' 2>&1 &"), script end
+  local out, ok = sh(cmd)
+  os.remove(script)
+  return out, ok
+end
+
+local BUILD = [[
+local corpus = require "corpus"
+local c, msg, code = corpus.build_sharded{ out = %q, inputs = %s, shards = 4,
+                                           slurm = true, retries = %d }
+local f = assert(io.open(%q, "wb"))
+f:write(c and "ok" or ("failed: " .. tostring(msg) .. " " .. tostring(code)))
+f:close()
+]]
+
+local function inputs_lua()
+  local t = {}
+  for _, p in ipairs(UN) do t[#t + 1] = ("%q"):format(p) end
+  return "{" .. table.concat(t, ", ") .. "}"
+end
+
+describe("sharded builds on Slurm", function()
+  local single, sdir
+  setup(function()
+    local out, ok = sh("sh tools/slurm-local.sh start")
+    assert(ok, out)
+    conf = out:match("SLURM_CONF=(%S+)")
+    assert(conf, out)
+    sdir = ("%s/cp_check81_single_%d"):format(TMP, math.random(1e9))
+    single = assert(corpus.create(sdir))
+    for _, p in ipairs(UN) do assert(single:add_jsonl(p)) end
+    assert(single:commit())
+  end)
+  teardown(function()
+    if single then single:close() end
+    rmrf(sdir)
+    sh("sh tools/slurm-local.sh stop")
+  end)
+
+  it("runs on Lua 5.4", function() assert.are.equal("Lua 5.4", _VERSION) end)
+
+  describe("4 shards by a job array", function()
+    local out, c
+    setup(function()
+      out = ("%s/cp_check81_sharded_%d"):format(TMP, math.random(1e9))
+      local done = out .. ".done"
+      lua_child(BUILD:format(out, inputs_lua(), 1, done))
+      local f = assert(io.open(done, "rb"))
+      local status = f:read("*a")
+      f:close()
+      os.remove(done)
+      assert.are.equal("ok", status)
+      c = assert(corpus.open(out))
+    end)
+    teardown(function()
+      if c then c:close() end
+      rmrf(out)
+    end)
+
+    it("keeps the job script and one log per task", function()
+      assert.is_true(exists(out .. "/jobs/build.sbatch"))
+      for i = 0, 3 do assert.is_true(exists(("%s/jobs/logs/build-%d.log"):format(out, i))) end
+      assert.are.equal(4, #c:shards())
+    end)
+
+    it("equals the single index: stats, every bench query, KWIC", function()
+      assert.are.same(without_segments(single:stats()), without_segments(c:stats()))
+      for _, q in ipairs(QUERIES) do
+        assert.are.equal(single:count(q), c:count(q), q)
+        assert.are.equal(single:count(q, { docs = true }), c:count(q, { docs = true }), q)
+      end
+      local a, b = {}, {}
+      for k in single:kwic('"climate change"', { width = 6 }) do a[#a + 1] = k end
+      for k in c:kwic('"climate change"', { width = 6 }) do b[#b + 1] = k end
+      assert.is_true(#a > 1000)
+      assert.are.same(a, b)
+    end)
+
+    it("ranks BM25 top 10 with scores equal to 1e-12", function()
+      for _, q in ipairs{ "climate change adaptation", "terrorism", "nuclear disarmament" } do
+        local ra = assert(single:search(q, { limit = 10 })).hits
+        local rb = assert(c:search(q, { limit = 10 })).hits
+        assert.are.equal(10, #rb)
+        for i = 1, 10 do
+          assert.are.equal(ra[i].id, rb[i].id)
+          assert.is_true(math.abs(ra[i].score - rb[i].score) <= 1e-12)
+        end
+      end
+    end)
+
+    it("gives the same frequency lists, collocates and keyness", function()
+      assert.are.same({ single:freq{ limit = 200 } }, { c:freq{ limit = 200 } })
+      assert.are.same({ single:collocates("terrorism", { limit = 30 }) },
+                      { c:collocates("terrorism", { limit = 30 }) })
+      assert.are.same({ single:keyness("year:>=2010", nil, { limit = 30 }) },
+                      { c:keyness("year:>=2010", nil, { limit = 30 }) })
+    end)
+
+    it("computes the frequency list as a Slurm map/reduce equal to the whole's", function()
+      local res = out .. ".freq"
+      lua_child(([[
+        local rows, info = require("corpus.shard").analyse(%q, { what = "freq", limit = 100, slurm = true })
+        local f = assert(io.open(%q, "wb"))
+        f:write(require("cjson").encode({ rows = rows, info = info }))
+        f:close()
+      ]]):format(out, res))
+      local f = assert(io.open(res, "rb"))
+      local got = require("cjson").decode(f:read("*a"))
+      f:close()
+      os.remove(res)
+      local want = single:freq{ limit = 100 }
+      assert.are.equal(100, #got.rows)
+      for i = 1, 100 do
+        assert.are.equal(want[i].term, got.rows[i].term)
+        assert.are.equal(want[i].count, got.rows[i].count)
+        assert.are.equal(want[i].docs, got.rows[i].docs)
+      end
+    end)
+  end)
+
+  describe("a task cancelled mid-build", function()
+    it("leaves no visible index, and a rerun completes it", function()
+      local out = ("%s/cp_check81_kill_%d"):format(TMP, math.random(1e9))
+      local done = out .. ".done"
+      os.remove(done)
+      -- every task pauses before its commit: time to cancel task 1
+      lua_child(BUILD:format(out, inputs_lua(), 0, done), true, "CORPUS_SHARD_PAUSE=15")
+      local job
+      for _ = 1, 240 do
+        local s = sh(("SLURM_CONF='%s' squeue -h -n corpus-build -t R -o '%%i'"):format(conf))
+        job = s:match("(%d+)_1%f[%D]")
+        if job then break end
+        os.execute("sleep 0.5")
+      end
+      assert(job, "task 1 never ran")
+      sh(("SLURM_CONF='%s' scancel %s_1"):format(conf, job))
+      for _ = 1, 400 do
+        if exists(done) then break end
+        os.execute("sleep 0.5")
+      end
+      local f = assert(io.open(done, "rb"))
+      local status = f:read("*a")
+      f:close()
+      assert.matches("^failed: task 1 failed", status)
+      assert.is_false(exists(out .. "/SHARDS"))
+      local c, _, code = corpus.open(out)
+      assert.is_nil(c)
+      assert.are.equal("ENOENT", code)
+      assert.is_false(exists(out .. "/shards/s0001/MANIFEST"))
+      -- the rerun builds only shard 1 and publishes
+      os.remove(done)
+      lua_child(BUILD:format(out, inputs_lua(), 0, done))
+      f = assert(io.open(done, "rb"))
+      assert.are.equal("ok", f:read("*a"))
+      f:close()
+      c = assert(corpus.open(out))
+      assert.are.same(without_segments(single:stats()), without_segments(c:stats()))
+      c:close()
+      rmrf(out)
+      os.remove(done)
+    end)
+  end)
+end)

@@ -1,0 +1,324 @@
+-- Sharded indexes built by local processes: the plan, the SHARDS
+-- manifest, one corpus over the shards with exactly the results of a
+-- single index of the same inputs, map/reduce frequency lists, reruns,
+-- and damage.  The Slurm integration is checks/81_slurm_spec.lua.
+local corpus = require "corpus"
+local shard = require "corpus.shard"
+
+local CORPORA = "../shared/corpora"
+local TMP = os.getenv("TMPDIR") or "/tmp"
+local REUTERS = CORPORA .. "/reuters21578/docs-001.jsonl"
+local SEEDS = CORPORA .. "/seeds"
+
+local function tmpdir(tag)
+  local p = ("%s/cp_spec80_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))
+  os.execute("rm -rf '" .. p .. "'")
+  return p
+end
+
+local function rmrf(p) os.execute("rm -rf '" .. p .. "'") end
+
+local function slurp(p)
+  local f = assert(io.open(p, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function spit(p, s)
+  local f = assert(io.open(p, "wb"))
+  f:write(s)
+  f:close()
+end
+
+local QUERIES = { "ebola", "oil", "cocoa AND prices", "oil OR gas",
+                  '"the company"', '"of the united"', "NEAR(oil prices, 5)",
+                  "market*", '[norm="oil"] []{0,3} [norm="prices"]',
+                  '"foreign terrorist fighters"', "Al-Hol" }
+
+local function without_segments(st)
+  st.segments = nil
+  return st
+end
+
+describe("corpus.shard", function()
+  it("runs on Lua 5.4", function()
+    assert.are.equal("Lua 5.4", _VERSION)
+  end)
+
+  describe("plan", function()
+    it("cuts JSON Lines between lines, in order, covering every byte once", function()
+      local shards = shard.plan({ REUTERS }, 4)
+      assert.are.equal(4, #shards)
+      local text = slurp(REUTERS)
+      local pos, line = 0, 1
+      for _, s in ipairs(shards) do
+        for _, part in ipairs(s.parts) do
+          assert.are.equal("jsonl", part.kind)
+          assert.are.equal(pos, part.offset)
+          assert.are.equal(line, part.line)
+          -- each part starts at a line start and ends after a newline
+          assert.is_true(part.offset == 0 or text:sub(part.offset, part.offset) == "\n")
+          local chunk = text:sub(part.offset + 1, part.offset + part.length)
+          assert.are.equal("\n", chunk:sub(-1))
+          local _, nl = chunk:gsub("\n", "")
+          pos, line = pos + part.length, line + nl
+        end
+      end
+      assert.are.equal(#text, pos)
+      -- balanced by bytes: no shard above twice the mean
+      for _, s in ipairs(shards) do assert.is_true(s.bytes < 2 * #text / 4) end
+    end)
+
+    it("cuts JSON Lines parts every chunk bytes inside a shard as well", function()
+      local shards = shard.plan({ REUTERS }, 2, 1000000)
+      local text = slurp(REUTERS)
+      local pos, parts = 0, 0
+      for _, s in ipairs(shards) do
+        for _, part in ipairs(s.parts) do
+          parts = parts + 1
+          assert.are.equal(pos, part.offset)
+          -- at most one line past the chunk size
+          assert.is_true(part.length < 1000000 + 20000)
+          pos = pos + part.length
+        end
+      end
+      assert.are.equal(#text, pos)
+      assert.is_true(parts >= 7)
+    end)
+
+    it("keeps text files whole and gives an empty shard when there are more shards than files", function()
+      local shards = shard.plan({ SEEDS }, 3)
+      local files = 0
+      for _, s in ipairs(shards) do
+        for _, part in ipairs(s.parts) do
+          assert.are.equal("file", part.kind)
+          files = files + 1
+        end
+      end
+      assert.are.equal(2, files)
+    end)
+
+    it("rejects a bad shard count", function()
+      assert.has_error(function() shard.plan({ REUTERS }, 0) end,
+                       "plan: shards must be an integer from 1 to 65536")
+    end)
+  end)
+
+  describe("a build of three shards by local processes", function()
+    local out, c, single
+    setup(function()
+      out = tmpdir("build")
+      local err, code
+      c, err, code = corpus.build_sharded{ out = out, inputs = { REUTERS, SEEDS }, shards = 3 }
+      assert(c, tostring(err) .. " " .. tostring(code))
+      single = corpus.new()
+      assert(single:add_jsonl(REUTERS))
+      assert(single:add_dir(SEEDS))
+    end)
+    teardown(function()
+      if c then c:close() end
+      rmrf(out)
+    end)
+
+    it("publishes three shards and opens as one read-only corpus", function()
+      local list = c:shards()
+      assert.are.equal(3, #list)
+      local docs = 0
+      for i, s in ipairs(list) do
+        assert.are.equal(("s%04d"):format(i - 1), s.name)
+        docs = docs + s.docs
+      end
+      assert.are.equal(single:stats().docs, docs)
+      local ok, msg, code = c:add{ text = "x" }
+      assert.is_nil(ok)
+      assert.are.equal("EINVAL", code)
+      assert.matches("read%-only", msg)
+      assert.is_nil(single:shards())
+    end)
+
+    it("has the statistics of one index of the same inputs", function()
+      assert.are.same(without_segments(single:stats()), without_segments(c:stats()))
+    end)
+
+    it("numbers documents and keeps ids and metadata as one index does", function()
+      for _, n in ipairs{ 1, 2, 500, 1500, single:stats().docs } do
+        assert.are.same(single:doc(n), c:doc(n))
+      end
+    end)
+
+    it("counts every query and gives the same KWIC lines", function()
+      for _, q in ipairs(QUERIES) do
+        assert.are.equal(single:count(q), c:count(q), q)
+        assert.are.equal(single:count(q, { docs = true }), c:count(q, { docs = true }), q)
+      end
+      local a, b = {}, {}
+      for k in single:kwic("cocoa", { width = 5 }) do a[#a + 1] = k end
+      for k in c:kwic("cocoa", { width = 5 }) do b[#b + 1] = k end
+      assert.is_true(#a > 10)
+      assert.are.same(a, b)
+    end)
+
+    it("ranks with global BM25 statistics: the same top 10, scores to 1e-12", function()
+      for _, q in ipairs{ "oil prices", "cocoa", "bank rate" } do
+        local a = assert(single:search(q, { limit = 10 })).hits
+        local b = assert(c:search(q, { limit = 10 })).hits
+        assert.are.equal(10, #a)
+        assert.are.equal(#a, #b)
+        for i = 1, #a do
+          assert.are.equal(a[i].id, b[i].id)
+          assert.is_true(math.abs(a[i].score - b[i].score) <= 1e-12)
+        end
+      end
+    end)
+
+    it("gives the same frequency lists, collocates and keyness", function()
+      assert.are.same({ single:freq{ limit = 50 } }, { c:freq{ limit = 50 } })
+      assert.are.same({ single:ngrams(2, { limit = 30 }) }, { c:ngrams(2, { limit = 30 }) })
+      assert.are.same({ single:collocates("oil", { limit = 20 }) },
+                      { c:collocates("oil", { limit = 20 }) })
+      local ka = assert(single:keyness("cocoa", nil, { limit = 20 }))
+      local kb = assert(c:keyness("cocoa", nil, { limit = 20 }))
+      assert.are.same(ka, kb)
+    end)
+
+    it("sums per-shard counts (map/reduce) to the frequency list of the whole", function()
+      local rows, info = assert(shard.analyse(out, { what = "freq", limit = 100 }))
+      local want, winfo = single:freq{ limit = 100 }
+      assert.are.same(want, rows)
+      assert.are.equal(winfo.tokens, info.tokens)
+      assert.are.equal(winfo.docs, info.docs)
+      local grows = assert(shard.analyse(out, { what = "ngrams", n = 2, limit = 40, min = 3 }))
+      assert.are.same((single:ngrams(2, { limit = 40, min = 3 })), grows)
+    end)
+
+    it("rebuilds nothing on a rerun, and only a missing shard after one is lost", function()
+      local before = c:shards()
+      c:close()
+      c = assert(corpus.build_sharded{ out = out, inputs = { REUTERS, SEEDS }, shards = 3 })
+      assert.are.same(before, c:shards())
+      c:close()
+      rmrf(out .. "/shards/s0001")
+      assert.is_nil((corpus.open(out)))        -- named but missing: damage
+      c = assert(corpus.build_sharded{ out = out, inputs = { REUTERS, SEEDS }, shards = 3 })
+      assert.are.same(without_segments(single:stats()), without_segments(c:stats()))
+    end)
+  end)
+
+  describe("changing the set", function()
+    it("adds a shard, merges two by linking their segments, replaces one", function()
+      local out = tmpdir("change")
+      local c = assert(corpus.build_sharded{ out = out, inputs = { SEEDS }, shards = 2 })
+      c:close()
+      local single = corpus.new()
+      assert(single:add_dir(SEEDS))
+      assert(single:add_jsonl(REUTERS))
+      local want = without_segments(single:stats())
+      -- a new day's news
+      c = assert(shard.add(out, { inputs = { REUTERS } }))
+      local names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0000", "s0001", "s0002" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      assert.are.equal(single:count("oil"), c:count("oil"))
+      c:close()
+      -- merge: the segment files are hard links, not rewritten
+      c = assert(shard.merge(out, { "s0000", "s0001" }))
+      names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0003", "s0002" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      assert.are.same(single:doc(1), c:doc(1))
+      assert.are.equal(single:count('"foreign terrorist fighters"'), c:count('"foreign terrorist fighters"'))
+      c:close()
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0000"))
+      local w = assert(corpus.open(out .. "/shards/s0003"))
+      assert.is_true(w:check().segments >= 1)
+      w:close()
+      -- replace: rebuilt under a new name, the old one removed
+      c = assert(shard.replace(out, "s0002", { inputs = { REUTERS } }))
+      names = {}
+      for i, s in ipairs(c:shards()) do names[i] = s.name end
+      assert.are.same({ "s0003", "s0004" }, names)
+      assert.are.same(want, without_segments(c:stats()))
+      c:close()
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0002"))
+      -- a replacement whose ids clash with another shard is not published
+      local ok, msg, code = shard.replace(out, "s0004", { inputs = { SEEDS } })
+      assert.is_nil(ok)
+      assert.are.equal("EEXIST", code)
+      assert.matches("is in shard", msg)
+      assert.is_nil(corpus.core.listdir(out .. "/shards/s0005"))
+      c = assert(corpus.open(out))
+      assert.are.same(want, without_segments(c:stats()))
+      c:close()
+      rmrf(out)
+    end)
+  end)
+
+  describe("damage and bad input", function()
+    local out
+    before_each(function()
+      out = tmpdir("bad")
+      local c = assert(corpus.build_sharded{ out = out, inputs = { SEEDS }, shards = 2 })
+      c:close()
+    end)
+    after_each(function() rmrf(out) end)
+
+    it("refuses a SHARDS manifest with a flipped byte", function()
+      local s = slurp(out .. "/SHARDS")
+      spit(out .. "/SHARDS", s:gsub("shards 2", "shards 3", 1))
+      local c, msg, code = corpus.open(out)
+      assert.is_nil(c)
+      assert.are.equal("ECORRUPT", code)
+      assert.matches("SHARDS: checksum mismatch", msg)
+    end)
+
+    it("refuses a shard that changed after publishing", function()
+      local w = assert(corpus.open(out .. "/shards/s0000", { write = true }))
+      assert(w:add{ id = "late", text = "A late document." })
+      assert(w:commit())
+      w:close()
+      local c, msg, code = corpus.open(out)
+      assert.is_nil(c)
+      assert.are.equal("ECORRUPT", code)
+      assert.matches("publish the shards again", msg)
+    end)
+
+    it("refuses to publish ids that two shards share", function()
+      local w = assert(corpus.open(out .. "/shards/s0001", { write = true }))
+      local id = assert(corpus.open(out .. "/shards/s0000")):doc(1).id
+      assert(w:add{ id = id, text = "The same id in another shard." })
+      assert(w:commit())
+      w:close()
+      local ok, msg, code = corpus.core.publish_shards(out, { "s0000", "s0001" })
+      assert.is_nil(ok)
+      assert.are.equal("EEXIST", code)
+      assert.matches("is in shard 's0000' and in shard 's0001'", msg)
+    end)
+
+    it("is opened read-only and says so", function()
+      assert.has_error(function() corpus.open(out, { write = true }) end)
+    end)
+
+    it("reports a task's error with its log and publishes nothing", function()
+      local bad = out .. "_in"
+      os.execute("mkdir -p '" .. bad .. "'")
+      spit(bad .. "/a.jsonl", '{"id": "1", "text": "fine"}\n{"id": 2, "text": \n')
+      local c, msg, code = corpus.build_sharded{ out = bad .. "/out", inputs = { bad .. "/a.jsonl" },
+                                                 shards = 1, retries = 0 }
+      assert.is_nil(c)
+      assert.are.equal("EIO", code)
+      assert.matches("task 0 failed", msg)
+      assert.matches("a.jsonl:2: malformed JSON", msg)
+      assert.is_false(corpus.core.is_sharded(bad .. "/out"))
+      rmrf(bad)
+    end)
+
+    it("rejects unknown options", function()
+      assert.has_error(function()
+        corpus.build_sharded{ out = out, inputs = { SEEDS }, shard = 2 }
+      end)
+    end)
+  end)
+end)

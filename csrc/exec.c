@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "xeval.h"
+#include "variants.h"
 
 /* {================================================================
 ** Vectors
@@ -210,6 +211,56 @@ static int expand_push (ctx *x, const cp_pnode *n, cp_u32s *ids, uint32_t id) {
   return cp_u32s_push(ids, id) == CP_OK ? CP_OK : oom(x);
 }
 
+static void *make_variants (cp_corpus *c, size_t segi, void *ud) {
+  (void)ud;
+  return cp_variants_build(cp_corpus_seg(c, segi));
+}
+
+static int cmp_u32 (const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/*
+** Add to 'ids' (which holds the exact type, if any) the norm types a
+** term also finds (variants.h): the same word without diacritics, and
+** the compounds it is a part of.  Keeps 'ids' sorted and unique.
+*/
+static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
+                        cp_u32s *ids) {
+  char *f = NULL;
+  size_t fl = tl, i, k;
+  const char *key = t;
+  void *tmp = NULL;
+  const cp_variants *v;
+  uint32_t lo, hi, j;
+  int rc = CP_OK, s = cp_strip_diacritics(t, tl, &f, &fl);
+  if (s == CP_ENOMEM) return oom(x);
+  if (s == CP_OK) {
+    key = f;
+    if (fl != tl || memcmp(f, t, tl) != 0) {
+      int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
+      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+    }
+  }
+  else fl = tl;
+  v = (const cp_variants *)cp_qc_fetch(x->qc, x->c, x->segi, "variants",
+                                       make_variants, NULL, &tmp);
+  if (v == NULL) { free(f); return oom(x); }
+  cp_variants_find(v, key, fl, &lo, &hi);
+  for (j = lo; j < hi && rc == CP_OK; j++)
+    if (cp_variants_allows(n->edge, cp_variants_where(v, j)))
+      rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  free(tmp);
+  free(f);
+  if (rc != CP_OK || ids->n < 2) return rc;
+  qsort(ids->v, ids->n, sizeof(uint32_t), cmp_u32);
+  for (i = 1, k = 1; i < ids->n; i++)
+    if (ids->v[i] != ids->v[k - 1]) ids->v[k++] = ids->v[i];
+  ids->n = k;
+  return CP_OK;
+}
+
 /*
 ** The ids of 'layer' matching a lexical node (TERM, PREFIX, GLOB,
 ** REGEX), sorted.  The text is normalized as the layer is: norm and
@@ -238,6 +289,8 @@ static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
     case CP_P_TERM: {
       int64_t id = cp_seg_lookup(x->s, layer, t, tl);
       if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      if (rc == CP_OK && layer == CP_NORM && !n->exact)
+        rc = variant_ids(x, n, t, tl, ids);
       break;
     }
     case CP_P_PREFIX: {

@@ -22,6 +22,7 @@
 #include "suggest.h"
 #include "tok.h"
 #include "meta.h"
+#include "variants.h"
 
 /* {================================================================
 ** The table of options: method -> its option keys, space separated
@@ -196,6 +197,35 @@ static int l_error (lua_State *L) {
   return cpL_error(L, "%s", msg);
 }
 
+/* core.search_keys(norm) -> the keys a norm type answers to besides
+** itself (variants.h): its form without diacritics when that differs,
+** and the word-character runs of a compound ("post-ebola" -> "post",
+** "ebola"); a list, maybe empty */
+static int l_search_keys (lua_State *L) {
+  size_t len, fl = 0, i = 0;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char *f = NULL;
+  const char *t = s;
+  int rc = cp_strip_diacritics(s, len, &f, &fl), n = 0;
+  lua_newtable(L);
+  if (rc == CP_ENOMEM) return luaL_error(L, "out of memory");
+  if (rc != CP_OK) return 1;
+  t = f;
+  if (fl != len || memcmp(f, s, len) != 0) {
+    lua_pushlstring(L, f, fl);
+    lua_rawseti(L, -2, ++n);
+  }
+  {
+    size_t off, plen;
+    while (cp_variant_part(t, fl, &i, &off, &plen)) {
+      lua_pushlstring(L, t + off, plen);
+      lua_rawseti(L, -2, ++n);
+    }
+  }
+  free(f);
+  return 1;
+}
+
 /* core.suggest(name, {names...}) -> the closest name | nil */
 static int l_suggest (lua_State *L) {
   size_t len, n, i;
@@ -337,6 +367,7 @@ static const luaL_Reg opts_funcs[] = {
   {"checkopts", l_checkopts},
   {"error", l_error},
   {"suggest", l_suggest},
+  {"search_keys", l_search_keys},
   {NULL, NULL}
 };
 

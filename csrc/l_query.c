@@ -26,6 +26,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "variants.h"
 #include "plan.h"
 #include "exec.h"
 #include "tok.h"
@@ -135,6 +136,25 @@ static size_t split_words (bctx *b, const char *s, size_t len) {
 }
 
 /* add the words of a term to a phrase; returns the number added */
+/*
+** Mark the words of phrase 'seq' for the variants they may use
+** (variants.h): in "year end", year may be the end of a compound
+** (last-year) and end its start (end-of-month), as when the compound's
+** parts were words of their own; a middle word matches whole types only.
+*/
+static void mark_edges (cp_pnode *seq) {
+  cp_pnode *it;
+  size_t i = 0, n = 0;
+  if (seq == NULL) return;
+  for (it = seq->kid; it != NULL; it = it->next) n++;
+  if (n < 2) return;
+  for (it = seq->kid; it != NULL; it = it->next, i++) {
+    cp_pnode *c = it->kid;
+    if (c == NULL || c->kind != CP_P_TERM) continue;
+    c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
+  }
+}
+
 static size_t add_words (bctx *b, cp_pnode *seq, int layer, const char *s,
                          size_t len) {
   size_t n = split_words(b, s, len), i;
@@ -156,6 +176,7 @@ static cp_pnode *term_node (bctx *b, int layer, const char *s, size_t len) {
   if (n > 1) {
     cp_pnode *seq = cp_plan_phrase(b->p);
     add_words(b, seq, layer, s, len);
+    mark_edges(seq);
     return seq;
   }
   return cp_plan_lex(b->p, CP_P_TERM, layer, s, len);
@@ -187,7 +208,66 @@ static cp_pnode *build_kid (bctx *b, int idx, int depth, int cond) {
   return n;
 }
 
-static cp_pnode *build_phrase (bctx *b, int idx) {
+/* contexts of build(): where a node stands */
+enum { AT_POS = 0, AT_COND = 1, AT_DOC = 2 };
+
+#define MAX_COMPOUND 4
+
+/*
+** A phrase of 2..MAX_COMPOUND plain words on the norm layer, at the
+** document level (not inside NEAR, within or a token pattern), also
+** finds the compounds that hold its words as consecutive parts: "al
+** hol" finds al-hol, "three year" three-year-old (docs/QUERY.md
+** "Compounds and diacritics"; the run keys of variants.h).  Returns the
+** OR of the phrase and those compounds, or the phrase itself.
+*/
+static cp_pnode *with_compound (bctx *b, int idx, int layer, cp_pnode *seq) {
+  lua_State *L = b->L;
+  int items, top = lua_gettop(L);
+  lua_Integer i, n;
+  size_t total = 0, at = 0;
+  char *buf;
+  cp_pnode *or, *run;
+  if (layer != CP_NORM) return seq;
+  lua_getfield(L, idx, "items");
+  items = lua_gettop(L);
+  n = luaL_len(L, items);
+  if (n < 2 || n > MAX_COMPOUND) { lua_settop(L, top); return seq; }
+  for (i = 1; i <= n; i++) {           /* plain words only; their lengths */
+    size_t len;
+    lua_rawgeti(L, items, i);
+    if (lua_getfield(L, -1, "op") != LUA_TSTRING ||
+        strcmp(lua_tostring(L, -1), "term") != 0 ||
+        lua_getfield(L, -2, "text") != LUA_TSTRING) {
+      lua_settop(L, top);
+      return seq;
+    }
+    lua_tolstring(L, -1, &len);
+    total += len + 1;
+    lua_pop(L, 3);
+  }
+  buf = (char *)lua_newuserdatauv(L, total, 0);   /* freed with the stack */
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    const char *s;
+    lua_rawgeti(L, items, i);
+    lua_getfield(L, -1, "text");
+    s = lua_tolstring(L, -1, &len);
+    if (i > 1) buf[at++] = ' ';
+    memcpy(buf + at, s, len);
+    at += len;
+    lua_pop(L, 2);
+  }
+  or = cp_plan_list(b->p, CP_P_OR);
+  cp_plan_add(b->p, or, seq);
+  run = cp_plan_lex(b->p, CP_P_TERM, CP_NORM, buf, at);
+  if (run != NULL) run->edge = CP_EDGE_RUN;   /* the words as one key */
+  cp_plan_add(b->p, or, run);
+  lua_settop(L, top);
+  return or;
+}
+
+static cp_pnode *build_phrase (bctx *b, int idx, int at) {
   lua_State *L = b->L;
   int layer = field_layer(L, idx, CP_NORM);
   cp_pnode *seq = cp_plan_phrase(b->p);
@@ -217,12 +297,16 @@ static cp_pnode *build_phrase (bctx *b, int idx) {
   lua_pop(L, 1);
   if (added == 0)   /* only punctuation: a term that matches nothing */
     cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer, "", 0), 1, 1);
+  mark_edges(seq);
+  if (at == AT_DOC) return with_compound(b, idx, layer, seq);
   return seq;
 }
 
 /*
-** Build the node of the plan table at 'idx'.  'cond' is set inside
-** token patterns, where terms are taken exactly (no splitting).
+** Build the node of the plan table at 'idx'.  'cond' says where it
+** stands: AT_COND inside token patterns, where terms are taken exactly
+** (no splitting, no variants); AT_DOC at the document level (the root,
+** AND / OR / NOT arguments); AT_POS inside NEAR and within.
 */
 static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
   lua_State *L = b->L;
@@ -235,21 +319,26 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
   if ((kind = lex_kind(op)) >= 0) {
     int layer = field_layer(L, idx, CP_NORM);
     const char *s = field_str(L, idx, "text", &len);
-    if (kind == CP_P_TERM && !cond) return term_node(b, layer, s, len);
-    return cp_plan_lex(b->p, kind, layer, s, len);
+    cp_pnode *n;
+    if (kind == CP_P_TERM && cond != AT_COND) return term_node(b, layer, s, len);
+    n = cp_plan_lex(b->p, kind, layer, s, len);
+    /* a condition of a token pattern compares exactly, as in CQP: no
+    ** compound parts, no diacritic folding (variants.h) */
+    if (n != NULL && cond == AT_COND) n->exact = 1;
+    return n;
   }
-  if (strcmp(op, "phrase") == 0) return build_phrase(b, idx);
+  if (strcmp(op, "phrase") == 0) return build_phrase(b, idx, cond);
   if (strcmp(op, "any") == 0) return cp_plan_any(b->p);
   if (strcmp(op, "tnot") == 0)
-    return cp_plan_not(b->p, CP_P_TNOT, build_kid(b, idx, depth, 1));
+    return cp_plan_not(b->p, CP_P_TNOT, build_kid(b, idx, depth, AT_COND));
   if (strcmp(op, "not") == 0)
-    return cp_plan_not(b->p, CP_P_NOT, build_kid(b, idx, depth, 0));
+    return cp_plan_not(b->p, CP_P_NOT, build_kid(b, idx, depth, AT_DOC));
   if (strcmp(op, "tand") == 0 || strcmp(op, "tor") == 0 ||
       strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
     int k = op[0] == 't' ? (op[1] == 'a' ? CP_P_TAND : CP_P_TOR)
                          : (op[0] == 'a' ? CP_P_AND : CP_P_OR);
     cp_pnode *list = cp_plan_list(b->p, k);
-    build_list(b, idx, "args", list, depth, op[0] == 't');
+    build_list(b, idx, "args", list, depth, op[0] == 't' ? AT_COND : AT_DOC);
     return list;
   }
   if (strcmp(op, "near") == 0) {
@@ -293,7 +382,7 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     int unit = strcmp(u, "s") == 0 ? CP_U_SENT : strcmp(u, "p") == 0 ? CP_U_PARA
              : strcmp(u, "doc") == 0 ? CP_U_DOC : -1;
     if (unit < 0) luaL_error(L, "bad query plan: unknown unit '%s'", u);
-    return cp_plan_within(b->p, unit, build_kid(b, idx, depth, 0));
+    return cp_plan_within(b->p, unit, build_kid(b, idx, depth, AT_POS));
   }
   if (strcmp(op, "meta") == 0) {
     static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range",
@@ -330,7 +419,7 @@ static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
   box->plan = cp_plan_new();
   if (box->plan == NULL) luaL_error(L, "out of memory");
   b.L = L; b.p = box->plan; b.c = c; b.box = box;
-  cp_plan_set_root(b.p, build(&b, idx, 0, 0));
+  cp_plan_set_root(b.p, build(&b, idx, 0, AT_DOC));
   if (cp_plan_error(b.p, &e) != CP_OK) luaL_error(L, "bad query plan: %s", e.msg);
   return box;
 }

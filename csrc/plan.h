@@ -60,6 +60,8 @@ struct cp_pnode {
   size_t v1len, v2len;
   int cmp;                   /* META: CP_M_* */
   int fold;                  /* META: compare strings case-folded */
+  int exact;                 /* TERM of a token pattern: no variants */
+  int edge;                  /* TERM in a phrase: CP_EDGE_* (variants.h) */
   int unit;                  /* WITHIN: CP_U_* */
   int ordered;               /* NEAR */
   int phrase;                /* SEQ: skip punctuation, words only */

@@ -77,6 +77,7 @@ build = {
         "csrc/tok.c",
         "csrc/unitab.c",
         "csrc/utf8.c",
+        "csrc/variants.c",
         -- SOURCES END
       },
       defines = { "_GNU_SOURCE" },

@@ -6,7 +6,7 @@ local corpus = require "corpus"
 
 local io_write, io_stderr = io.write, io.stderr
 local fmt, rep = string.format, string.rep
-local tonumber, ipairs, type = tonumber, ipairs, type
+local tonumber, ipairs, pairs, type, next = tonumber, ipairs, pairs, type, next
 
 local M = {}
 
@@ -22,14 +22,18 @@ commands:
   stats <source>                corpus statistics
   count <source> <query>        number of matches
   kwic <source> <query>         concordance (--width N, --limit N)
-  search <source> <query>       ranked documents with snippets (--limit N)
-  freq <source>                 frequency list (--limit N, --layer L, --min N)
-  ngrams <source> <n>           n-grams (--limit N, --min N)
-  collocates <source> <query>   collocates (--window N, --measure M, --limit N)
+  search <source> <query>       ranked documents with snippets (--limit N,
+                                --fields title=2,text=1)
+  freq <source>                 frequency list (--limit N, --layer L, --min N,
+                                --where FILTER)
+  ngrams <source> <n>           n-grams (--limit N, --min N, --where FILTER)
+  collocates <source> <query>   collocates (--window N, --measure M, --limit N,
+                                --where FILTER)
   doc <source> <n|id>           one document's text
 
 options: --language NAME  --layer word|norm|stem  --limit N  --width N
-         --min N  --window N  --measure NAME
+         --min N  --window N  --measure NAME  --where FILTER
+         --fields NAME=W,...   (an option a command does not take: exit 2)
 ]]
 
 local function die(msg, code)
@@ -174,7 +178,15 @@ end
 
 function commands.search(pos, opt)
   local c = open_source(pos[1], opt)
-  local r = check(c:search(pos[2] or "", {limit = num(opt, "limit", 10)}))
+  local fields
+  if opt.fields then        -- --fields title=2,text=1
+    fields = {}
+    for name, w in opt.fields:gmatch("([^,=]+)=([^,]+)") do
+      fields[name] = tonumber(w) or die("--fields: weight of '" .. name .. "' must be a number", 2)
+    end
+    if next(fields) == nil then die("--fields needs name=weight[,name=weight...]", 2) end
+  end
+  local r = check(c:search(pos[2] or "", {limit = num(opt, "limit", 10), fields = fields}))
   for i, h in ipairs(r.hits) do
     io_write(fmt("%2d. %-24s %.6g\n    %s\n", i, h.id, h.score,
       (h.snippet or ""):gsub("%s+", " ")))
@@ -205,7 +217,7 @@ end
 function commands.freq(pos, opt)
   local c = open_source(pos[1], opt)
   local rows = check(c:freq{limit = num(opt, "limit", 25), layer = opt.layer,
-                            min = num(opt, "min", nil)})
+                            min = num(opt, "min", nil), where = opt.where})
   print_rows(rows, {"term", "count", "rate", "docs"})
 end
 
@@ -214,7 +226,8 @@ function commands.ngrams(pos, opt)
   local n = tonumber(pos[2] or "")
   if not n then die("usage: corpus ngrams <source> <n>", 2) end
   local rows = check(c:ngrams(math.tointeger(n), {limit = num(opt, "limit", 25),
-                                                  min = num(opt, "min", nil)}))
+                                                  min = num(opt, "min", nil),
+                                                  where = opt.where}))
   print_rows(rows, {"ngram", "count", "rate", "docs"})
 end
 
@@ -222,7 +235,7 @@ function commands.collocates(pos, opt)
   local c = open_source(pos[1], opt)
   local measure = opt.measure or "llr"
   local rows = check(c:collocates(pos[2] or "", {window = num(opt, "window", 5),
-    measure = measure, limit = num(opt, "limit", 25)}))
+    measure = measure, limit = num(opt, "limit", 25), where = opt.where}))
   print_rows(rows, {"term", "obs", "freq", measure})
 end
 
@@ -239,6 +252,32 @@ function commands.help()
   io_write(USAGE)
 end
 
+-- the flags each command takes; any other is an error (exit 2)
+local FLAGS = {
+  index = {"language"}, stats = {"language"}, count = {"language", "layer"},
+  kwic = {"language", "layer", "width", "limit"},
+  search = {"language", "limit", "fields"},
+  freq = {"language", "layer", "limit", "min", "where"},
+  ngrams = {"language", "limit", "min", "where"},
+  collocates = {"language", "window", "measure", "limit", "where"},
+  doc = {"language"}, help = {},
+}
+
+local function check_flags(cmd, opt)
+  local valid, set = FLAGS[cmd] or {}, {}
+  for _, k in ipairs(valid) do set[k] = true end
+  for k in pairs(opt) do
+    if not set[k] then
+      local best = corpus.core.suggest(k, valid)
+      local list = {}
+      for i, v in ipairs(valid) do list[i] = "--" .. v end
+      die(("unknown option --%s for '%s'%s; valid: %s"):format(k, cmd,
+        best and (" (did you mean --" .. best .. "?)") or "",
+        #list > 0 and table.concat(list, " ") or "(none)"), 2)
+    end
+  end
+end
+
 --- main(argv): run one command; exits non-zero on failure.
 function M.main(argv)
   local cmd = argv[1]
@@ -248,6 +287,7 @@ function M.main(argv)
   local rest = {}
   for i = 2, #argv do rest[#rest + 1] = argv[i] end
   local pos, opt = parse_args(rest)
+  check_flags(cmd, opt)
   f(pos, opt)
 end
 

@@ -549,11 +549,30 @@ local function line_of (n, layer)
   return op       -- a node kind this renderer does not know (yet)
 end
 
-local function render (n, depth, out)
-  out[#out + 1] = ("  "):rep(depth) .. line_of(n)
-  if n.arg then render(n.arg, depth + 1, out) end
+-- does a phrase also find the compounds holding its words, at the
+-- document level (csrc/l_query.c with_compound: 2 to 4 plain words on
+-- the norm layer)?
+local function compound_of (n)
+  if n.op ~= "phrase" or (n.layer or "norm") ~= "norm" or #n.items < 2
+     or #n.items > 4 then return nil end
+  local w = {}
+  for i, it in ipairs(n.items) do
+    if it.op ~= "term" then return nil end
+    w[i] = it.text
+  end
+  return true
+end
+
+-- doc: the node stands at the document level (root, AND / OR / NOT)
+local function render (n, depth, out, doc)
+  local line = ("  "):rep(depth) .. line_of(n)
+  local comp = doc and compound_of(n)
+  if comp then line = line .. " or a compound of these words" end
+  out[#out + 1] = line
+  local kdoc = n.op == "and" or n.op == "or" or n.op == "not"
+  if n.arg then render(n.arg, depth + 1, out, kdoc) end
   if n.op ~= "seq" and n.op ~= "phrase" then
-    for _, k in ipairs(n.args or {}) do render(k, depth + 1, out) end
+    for _, k in ipairs(n.args or {}) do render(k, depth + 1, out, kdoc) end
   end
   return out
 end
@@ -569,7 +588,7 @@ an indented tree, one node a line:
 function M.explain (q, opts)
   local plan, msg, code = M.parse(q, opts)
   if not plan then return nil, msg, code end
-  return concat(render(plan, 0, {}), "\n")
+  return concat(render(plan, 0, {}, true), "\n")
 end
 
 -- }==================================================================

@@ -4,21 +4,29 @@
 #   make          build build/corpus/core.so (the Lua module corpus.core)
 #   make demo     build and run the demo on examples/
 #   make test     C tests + busted specs on Lua 5.4 (installs Debian deps)
+#   make test LUA=lua5.1   the same on lua5.1, lua5.2, lua5.3 or luajit,
+#                 built against that interpreter's headers in build/<lua>
 #   make asan     the same under AddressSanitizer + UBSan
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
-#   make bench    benchmarks against SQLite FTS5 and Xapian
+#   make bench    benchmarks against SQLite FTS5, Xapian and Lucene
+#   make doc      the API reference (LDoc, config.ld) into build/doc
+#   make install PREFIX=/usr/local   the C library for hosts: libcorpus.so.0,
+#                 libcorpus.a, include/corpus.h, corpus.pc; and the Lua
+#                 module as a static archive + Lua files (corpus-lua5.4.pc)
 #   make clean
 
 LUA      ?= lua5.4
-LUA_INC  ?= /usr/include/lua5.4
+# headers of the interpreter under test (LuaJIT has its own directory)
+LUA_INC  ?= $(if $(filter luajit,$(LUA)),/usr/include/luajit-2.1,/usr/include/$(LUA))
 BUSTED   ?= $(shell command -v busted 2>/dev/null || echo /usr/bin/busted)
 OPT      ?= -O2 -g
 WARN      = -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter
 DEFS      = -D_GNU_SOURCE
-LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread
-B        ?= build
+LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm -pthread
+# Lua 5.4 builds into build/; any other interpreter into build/<lua>
+B        ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
@@ -32,7 +40,7 @@ CTESTS   = $(patsubst ctest/%.c,$(B)/ctest/%,$(wildcard ctest/*.c))
 LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec/?.lua;;" \
            LUA_CPATH="$(CURDIR)/$(B)/?.so;;"
 
-.PHONY: all deps deps-test demo test check asan ctest spec env bench clean rock
+.PHONY: all deps deps-test demo test check asan ctest spec env bench clean rock rock-build doc lib install embed-check
 
 all: $(B)/corpus/core.so
 
@@ -44,19 +52,33 @@ deps-test:
 
 $(B)/obj/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -fPIC -fvisibility=hidden -I$(LUA_INC) -Icsrc -c $< -o $@
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -fPIC -fvisibility=hidden -I$(LUA_INC) -Icsrc $(DEP_INC) -c $< -o $@
 
 $(B)/libcorpus.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# the shared library for C hosts: exports only the corpus_* functions of
+# include/corpus.h (csrc/api.c; everything is built -fvisibility=hidden)
+SOVER    = 0
+VERSION  = $(shell sed -n 's/^\#define CP_VERSION "\(.*\)"/\1/p' csrc/cp.h)
+$(B)/libcorpus.so.$(SOVER): $(CORE_OBJ)
+	$(CC) $(OPT) $(EXTRA) -shared -Wl,-soname,libcorpus.so.$(SOVER) -o $@ $(CORE_OBJ) $(DEP_LIB) $(LIBS) -ljansson
+
+# the Lua module as one static archive (binding + core), for hosts that
+# embed Lua and link the module in
+$(B)/libcorpus-lua.a: $(BIND_OBJ) $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+lib: $(B)/libcorpus.a $(B)/libcorpus.so.$(SOVER) $(B)/libcorpus-lua.a
+
 $(B)/corpus/core.so: $(BIND_OBJ) $(B)/libcorpus.a
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(EXTRA) -shared -o $@ $(BIND_OBJ) $(B)/libcorpus.a $(LIBS)
+	$(CC) $(OPT) $(EXTRA) -shared -o $@ $(BIND_OBJ) $(B)/libcorpus.a $(DEP_LIB) $(LIBS)
 
 $(B)/ctest/%: ctest/%.c $(B)/libcorpus.a ctest/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS)
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS) -ljansson
 
 env:
 	@echo 'export LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;"'
@@ -85,17 +107,53 @@ run-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	CORPUS_ASAN=1 B=build-asan LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
 
+PREFIX  ?= /usr/local
+LUAV     = $(shell $(LUA) -e 'io.write((_VERSION:gsub("Lua ", "")))')
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/lua/$(LUAV)/corpus
+	install -m 644 $(B)/libcorpus.a $(DESTDIR)$(PREFIX)/lib/libcorpus.a
+	install -m 755 $(B)/libcorpus.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libcorpus.so.$(SOVER)
+	ln -sf libcorpus.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libcorpus.so
+	install -m 644 include/corpus.h $(DESTDIR)$(PREFIX)/include/corpus.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' corpus.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/corpus.pc
+	install -m 644 $(B)/libcorpus-lua.a $(DESTDIR)$(PREFIX)/lib/libcorpus-$(LUA).a
+	cd lua && find corpus -name '*.lua' | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/lua/$(LUAV)/$$f"; done
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@LUA@|$(LUA)|g' \
+	  -e 's|@LUAV@|$(LUAV)|' corpus-lua.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/corpus-$(LUA).pc
+
+# the embedding examples, built against an installed tree with
+# pkg-config and run on the seed files (CI: tools/embed_check.sh)
+embed-check: deps-test all
+	sh tools/embed_check.sh
+
+doc:
+	@sh tools/deps.sh test
+	ldoc .
+
 # long integration specs (Slurm, big oracles): not in `make test`'s
 # three minutes; .ci/run runs them
 check: deps-test all ctest
 	@sh tools/deps.sh check
 	@$(LUA_ENV) B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) SPECS=checks sh tools/tap.sh ""
 
-bench: deps-test all
+bench: all
+	@sh tools/deps.sh bench
 	$(LUA_ENV) sh bench/run.sh
 
 rock:
 	luarocks --lua-version=5.4 make rockspec/corpus-scm-1.rockspec --deps-mode=none --tree=$(B)/rock
+
+# what the rockspec's make build runs (LuaRocks passes CC, OPT=CFLAGS,
+# LUA_INC and the -I/-L of the external dependencies): the same objects
+# and flags as `all`, in a build directory per Lua header directory,
+# copied to the one path the rockspec installs from
+rock-build:
+	$(MAKE) B=build/rock-$(notdir $(LUA_INC)) all
+	@mkdir -p build/rock/corpus
+	cp build/rock-$(notdir $(LUA_INC))/corpus/core.so build/rock/corpus/core.so
 
 clean:
 	rm -rf build build-asan

@@ -44,6 +44,7 @@ local labels = {
   ["build-batch"] = "full build (batches)",
   ["build-jsonl"] = "full build (add_jsonl)",
   fts5 = "SQLite FTS5 build",
+  lucene = "Lucene 8 build",
 }
 
 -- rates; 0 when a time is too small to measure (a tiny corpus)
@@ -102,6 +103,8 @@ end
 ratio("build", "fts5", "full build, c:add per document / FTS5 build speed", 3)
 ratio("build-batch", "fts5", "full build, batches of documents / FTS5 build speed", 3)
 ratio("build-jsonl", "fts5", "full build from JSONL (JSON parsing included) / FTS5 build speed")
+ratio("build", "lucene", "full build, c:add per document / Lucene build speed")
+ratio("build-batch", "lucene", "full build, batches of documents / Lucene build speed")
 ratio("tokenize", "wc", "tokenizer / wc -w speed", 1)
 ratio("tokcount", "wc", "tokenizer via Lua (corpus.core.tokcount) / wc -w speed")
 if rows.tokenize then
@@ -112,6 +115,10 @@ if rows.tokenize then
 end
 if rows.fts5 then
   print(("FTS5 (SQLite %s) indexed %s tokens"):format(rows.fts5.sqlite, group(rows.fts5.tokens)))
+end
+if rows.lucene then
+  print(("Lucene indexed %s tokens; index %s bytes on disk (%.2fx the text)"):format(
+    group(rows.lucene.tokens), group(rows.lucene.index_bytes), rows.lucene.index_bytes / rows.lucene.bytes))
 end
 if rows.wc then
   print(("wc -w counted %s words (locale %s)"):format(group(rows.wc.tokens), rows.wc.locale))

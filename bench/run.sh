@@ -11,12 +11,19 @@
 #   build-batch  the same with c:add_docs of $BATCH (1000) documents a call
 #   build-jsonl  corpus.new() + c:add_jsonl() of every file + seal
 #   fts5         SQLite FTS5 (unicode61) index build, in memory
+#   lucene       Lucene 8 (Debian's liblucene8-java) index build on disk,
+#                StandardAnalyzer without stop words, text stored, merged
+#                to one segment (bench/LuceneBench.java); skipped with a
+#                message when no JDK is installed
+#   query        bench/query_bench.lua on the same corpus: query latency
+#                per class, ours against FTS5, Xapian and Lucene
 # Every side runs in its own process, so peak RSS is per side.  Results
 # and ratios are printed by bench/report.lua; the raw lines are kept in
 # bench/out/results.txt.
 #
 # Environment: CORPORA (corpora directory), REPEAT (passes of the fast
-# sides, best kept; default 3), BUILD_REPEAT (rounds of the build sides,
+# sides, best kept; default 3), QUERY_REPEAT (runs per query, default
+# 20), BUILD_REPEAT (rounds of the build sides,
 # best kept; default 3), SIDES (subset, e.g. "tokenize wc").
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -26,7 +33,7 @@ B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
 BUILD_REPEAT=${BUILD_REPEAT:-3}
-SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene query"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -61,8 +68,12 @@ want () { case " $SIDES " in *" $1 "*) return 0 ;; esac; return 1; }
 side () {
   name=$1; shift
   echo "# running $name" >&2
-  if "$@" > "$OUT/$name.log" 2>&1; then
+  "$@" > "$OUT/$name.log" 2>&1
+  rc=$?
+  if [ $rc = 0 ]; then
     grep '^RESULT ' "$OUT/$name.log" >> "$res"
+  elif [ $rc = 3 ]; then   # a peer that is not installed (lucene.sh)
+    sed 's/^/# /' "$OUT/$name.log" >&2
   else
     echo "# $name FAILED:" >&2; sed 's/^/#   /' "$OUT/$name.log" >&2
   fi
@@ -71,7 +82,7 @@ side () {
 if want tokenize; then
   # the tokenizer bench links the core library directly
   if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/tok_bench.c \
-       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm \
        -o "$B/bench/tok_bench" 2> "$OUT/tok_bench.cc.log"; then
     side tokenize "$B/bench/tok_bench" "$OUT/docs.bin" "$REPEAT"
   else
@@ -112,7 +123,14 @@ while [ $i -lt "$BUILD_REPEAT" ]; do
   want build-batch && side build-batch "$LUA" bench/build_bench.lua build-batch "$@"
   want fts5 && side fts5 "$PY" bench/peers.py fts5 "$@"
   want build-jsonl && side build-jsonl "$LUA" bench/build_bench.lua build-jsonl "$@"
+  want lucene && side lucene sh bench/lucene.sh build "$OUT/docs.bin" "$OUT/lucene-index"
   i=$((i + 1))
 done
 
 "$LUA" bench/report.lua "$res"
+
+if want query; then
+  echo
+  echo "# query latency (bench/query_bench.lua $best ${QUERY_REPEAT:-20})"
+  "$LUA" bench/query_bench.lua "$best" "${QUERY_REPEAT:-20}"
+fi

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CP_VERSION "0.1.0"
+#define CP_VERSION "0.2.0"
 
 /* error codes; cp_code_name() gives their stable string names */
 enum {

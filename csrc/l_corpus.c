@@ -792,6 +792,8 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_index(L);
   cpL_open_opts(L);
   cpL_open_shard(L);
+  cpL_open_extract(L);
+  cpL_open_reuse(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

@@ -8,9 +8,7 @@
 #ifndef CP_L_CORPUS_H
 #define CP_L_CORPUS_H
 
-#include <lua.h>
-#include <lauxlib.h>
-
+#include "l_compat.h"   /* lua.h, lauxlib.h and the 5.1-5.3 shims */
 #include "corpus.h"
 
 #define CPL_CORPUS "corpus.core.Corpus"
@@ -88,6 +86,8 @@ extern const char *const cpL_tokmodes[];
 void cpL_tokopts (lua_State *L, int idx, cp_opts *o);
 int cpL_error (lua_State *L, const char *fmt, ...);
 int cpL_open_shard (lua_State *L);
+int cpL_open_extract (lua_State *L);
+int cpL_open_reuse (lua_State *L);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

@@ -29,11 +29,13 @@
 #include "variants.h"
 #include "plan.h"
 #include "exec.h"
+#include "cursor.h"
 #include "tok.h"
 
 #define QBOX "corpus.core.QueryBox"
 #define QCACHE "corpus.core.QueryCache"      /* metatable of a cache */
 #define QCACHES "corpus.core.QueryCaches"    /* corpus -> cache, weak keys */
+#define QCURSOR "corpus.core.Cursor"        /* a streaming match iterator */
 #define MAX_DEPTH 200
 
 typedef struct qbox {
@@ -512,6 +514,87 @@ static int q_matches (lua_State *L) {
   return 1;
 }
 
+/*
+** Streaming matches (cursor.h).  The iterator is a C closure over the
+** corpus, the plan box and a cursor userdata; the cursor is also the
+** for loop's closing value, so on 5.4 a break frees it at once, and its
+** __gc frees it elsewhere.  The cursor and its batch are freed as soon
+** as the last match has been handed out.
+*/
+typedef struct qcursor {
+  cp_cursor *cur;
+  cp_matches m;              /* the current batch */
+  size_t i;                  /* next match of the batch */
+} qcursor;
+
+/* free what the cursor holds; idempotent */
+static void qcursor_release (qcursor *q) {
+  cp_cursor_free(q->cur);
+  q->cur = NULL;
+  cp_matches_free(&q->m);
+  q->i = 0;
+}
+
+static int qcursor_close (lua_State *L) {   /* __gc, __close, close() */
+  qcursor_release((qcursor *)luaL_checkudata(L, 1, QCURSOR));
+  return 0;
+}
+
+static int qcursor_tostring (lua_State *L) {
+  qcursor *q = (qcursor *)luaL_checkudata(L, 1, QCURSOR);
+  lua_pushstring(L, q->cur ? "corpus match cursor" : "corpus match cursor (closed)");
+  return 1;
+}
+
+static int qcursor_iter (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, lua_upvalueindex(1));
+  qcursor *q = (qcursor *)luaL_checkudata(L, lua_upvalueindex(3), QCURSOR);
+  cp_err e;
+  if (q->cur == NULL) return 0;
+  if (q->i == q->m.n) {
+    q->i = 0;
+    if (cp_cursor_next(q->cur, &q->m, &e) != CP_OK) {
+      qcursor_release(q);
+      return cpL_raise(L, &e);
+    }
+    if (q->m.n == 0) {
+      qcursor_release(q);
+      return 0;
+    }
+  }
+  push_match(L, c, &q->m.v[q->i++]);
+  return 1;
+}
+
+/* core:_stream(plan [, opts]) -> iterator, nil, nil, cursor |
+** nil, msg, code: the matches of plan, produced a run at a time */
+static int q_stream (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_limits lim;
+  qbox *box;
+  qcursor *q;
+  cp_err e;
+  int bi, qi;
+  lua_settop(L, 3);
+  box = check_plan(L, c, 2);
+  bi = lua_gettop(L);                          /* the plan box */
+  get_limits(L, 3, &lim);
+  q = (qcursor *)lua_newuserdatauv(L, sizeof(qcursor), 0);
+  qi = lua_gettop(L);
+  memset(q, 0, sizeof(*q));
+  luaL_setmetatable(L, QCURSOR);
+  q->cur = cp_cursor_new(c, get_cache(L, 1), box->plan, &lim, &e);
+  if (q->cur == NULL) return cpL_fail(L, &e);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, bi);
+  lua_pushvalue(L, qi);
+  lua_pushcclosure(L, qcursor_iter, 3);
+  lua_pushnil(L);
+  lua_pushnil(L);
+  lua_pushvalue(L, qi);
+  return 4;
+}
+
 /* the corpus's BM25 length cache (registry, weak-keyed by the corpus) */
 static cp_qcache *get_cache (lua_State *L, int cidx) {
   cp_qcache **pc;
@@ -660,6 +743,7 @@ static int q_highlight (lua_State *L) {
 static const luaL_Reg query_methods[] = {
   {"_count", q_count},
   {"_matches", q_matches},
+  {"_stream", q_stream},
   {"_search", q_search},
   {"_highlight", q_highlight},
   {NULL, NULL}
@@ -674,6 +758,19 @@ const struct cp_plan *cpL_checkplan (lua_State *L, cp_corpus *c, int idx) {
 int cpL_open_query (lua_State *L) {
   cpL_gcmeta(L, QBOX, qbox_gc);
   cpL_gcmeta(L, QCACHE, qcache_gc);
+  if (luaL_newmetatable(L, QCURSOR)) {
+    lua_pushcfunction(L, qcursor_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, qcursor_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, qcursor_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, qcursor_close);
+    lua_setfield(L, -2, "close");
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
   lua_newtable(L);                       /* corpus -> cache, weak keys */
   lua_createtable(L, 0, 1);
   lua_pushliteral(L, "k");

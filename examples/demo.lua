@@ -24,22 +24,33 @@ local function oneline (s)
   return (s:gsub("%s+", " "))
 end
 
--- length in characters (invalid UTF-8 falls back to bytes)
+-- length in characters: bytes that do not continue a UTF-8 sequence
+-- (written with patterns, so the demo runs on Lua 5.1-5.4 and LuaJIT)
 local function ulen (s)
-  return utf8.len(s) or #s
+  return #s - select(2, s:gsub("[\128-\191]", ""))
+end
+
+-- byte position where the n-th character starts, or nil
+local function uoffset (s, n)
+  local k = 0
+  for pos in s:gmatch("()[^\128-\191]") do
+    k = k + 1
+    if k == n then return pos end
+  end
+  return nil
 end
 
 -- the last n characters of s
 local function tail (s, n)
   local len = ulen(s)
   if len <= n then return s end
-  return "…" .. s:sub(utf8.offset(s, len - n + 2) or 1)
+  return "…" .. s:sub(uoffset(s, len - n + 2) or 1)
 end
 
 -- the first n characters of s
 local function head (s, n)
   if ulen(s) <= n then return s end
-  return s:sub(1, (utf8.offset(s, n) or #s + 1) - 1) .. "…"
+  return s:sub(1, (uoffset(s, n) or #s + 1) - 1) .. "…"
 end
 
 local function lpad (s, n) return string.rep(" ", n - ulen(s)) .. s end

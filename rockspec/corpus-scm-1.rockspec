@@ -1,6 +1,9 @@
--- LuaRocks build of corpus: the same C sources as the Makefile
--- (spec/05_rockspec_spec.lua checks that the list below is complete and
--- that `luarocks make` builds a module that loads).
+-- LuaRocks build of corpus.  rockspec/corpus-*.rockspec are generated
+-- from rockspec/corpus.rockspec.in by tools/sync_rockspec.lua (version
+-- from csrc/cp.h, modules from lua/corpus/); edit the template, not them.
+-- The build runs the Makefile (target rock-build), so the rock is built
+-- from the same sources with the same flags as `make`: -fvisibility=hidden,
+-- one exported symbol (luaopen_corpus_core).
 rockspec_format = "3.0"
 package = "corpus"
 version = "scm-1"
@@ -9,81 +12,55 @@ description = {
   summary = "Parse, index and analyse text corpora: search, KWIC, frequencies, collocations",
   detailed = [[
 A C core (UAX #29 tokenizer, positional index, query engine, corpus
-statistics) under a Lua 5.4 API for analysts of news and policy text.
+statistics) under a Lua API (Lua 5.1-5.4, LuaJIT) for analysts of news
+and policy text.
 ]],
   license = "MIT",
 }
 dependencies = {
-  "lua >= 5.4",
+  "lua >= 5.1",
   "lpeg",
   "lua-cjson",
+}
+test_dependencies = {
+  "busted",
 }
 external_dependencies = {
   UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
   STEMMER = { header = "libstemmer.h", library = "stemmer" },
   XXHASH = { header = "xxhash.h", library = "xxhash" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+  JANSSON = { header = "jansson.h", library = "jansson" },
+  ZSTD = { header = "zstd.h", library = "zstd" },
 }
 build = {
-  type = "builtin",
-  install = { bin = { corpus = "bin/corpus" } },
-  modules = {
-    -- MODULES BEGIN (kept in sync with lua/corpus/*.lua by the spec)
-    ["corpus.cli"] = "lua/corpus/cli.lua",
-    ["corpus"] = "lua/corpus/init.lua",
-    ["corpus.query"] = "lua/corpus/query.lua",
-    ["corpus.shard"] = "lua/corpus/shard.lua",
-    ["corpus.stats"] = "lua/corpus/stats.lua",
-    -- MODULES END
-    ["corpus.core"] = {
-      sources = {
-        -- SOURCES BEGIN (kept in sync with csrc/*.c by the spec)
-        "csrc/analysis.c",
-        "csrc/assoc.c",
-        "csrc/colloc.c",
-        "csrc/corpus.c",
-        "csrc/count.c",
-        "csrc/cp.c",
-        "csrc/dict.c",
-        "csrc/disp.c",
-        "csrc/exec.c",
-        "csrc/fields.c",
-        "csrc/freq.c",
-        "csrc/index.c",
-        "csrc/keyness.c",
-        "csrc/l_corpus.c",
-        "csrc/l_index.c",
-        "csrc/l_opts.c",
-        "csrc/l_query.c",
-        "csrc/l_shard.c",
-        "csrc/l_stats.c",
-        "csrc/l_tok.c",
-        "csrc/lex.c",
-        "csrc/manifest.c",
-        "csrc/meta.c",
-        "csrc/near.c",
-        "csrc/pipe.c",
-        "csrc/plan.c",
-        "csrc/qcache.c",
-        "csrc/rank.c",
-        "csrc/seg.c",
-        "csrc/segw.c",
-        "csrc/seqfix.c",
-        "csrc/shard.c",
-        "csrc/sim.c",
-        "csrc/snippet.c",
-        "csrc/stats.c",
-        "csrc/suggest.c",
-        "csrc/tok.c",
-        "csrc/unitab.c",
-        "csrc/utf8.c",
-        "csrc/variants.c",
-        -- SOURCES END
-      },
-      defines = { "_GNU_SOURCE" },
-      incdirs = { "csrc", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)", "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
-      libdirs = { "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)", "$(PCRE2_LIBDIR)" },
-      libraries = { "utf8proc", "stemmer", "xxhash", "pcre2-8", "m", "pthread" },
+  type = "make",
+  build_target = "rock-build",
+  build_variables = {
+    CC = "$(CC)",
+    OPT = "$(CFLAGS)",
+    LUA_INC = "$(LUA_INCDIR)",
+    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR) -I$(ZSTD_INCDIR)",
+    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR) -L$(ZSTD_LIBDIR)",
+  },
+  install_pass = false,
+  install = {
+    bin = { corpus = "bin/corpus" },
+    lib = { ["corpus.core"] = "build/rock/corpus/core.so" },
+    lua = {
+      ["corpus.cli"] = "lua/corpus/cli.lua",
+      ["corpus.compat"] = "lua/corpus/compat.lua",
+      ["corpus.extract"] = "lua/corpus/extract.lua",
+      ["corpus"] = "lua/corpus/init.lua",
+      ["corpus.query"] = "lua/corpus/query.lua",
+      ["corpus.reuse"] = "lua/corpus/reuse.lua",
+      ["corpus.shard"] = "lua/corpus/shard.lua",
+      ["corpus.stats"] = "lua/corpus/stats.lua",
     },
   },
+  copy_directories = { "docs" },
+}
+test = {
+  type = "busted",
+  flags = { "--cpath=build/rock/?.so" },
 }

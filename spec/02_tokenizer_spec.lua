@@ -8,7 +8,7 @@ local SEEDS = "/work/shared/corpora/seeds/"
 local function readfile (path)
   local f = io.open(path, "rb")
   if not f then return nil end
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -40,7 +40,7 @@ local function conformance (file, fn)
       for tok in line:gmatch("%S+") do
         if tok == "÷" then want[#want + 1] = off
         elseif tok ~= "×" then
-          local ch = utf8.char(tonumber(tok, 16))
+          local ch = require("corpus.compat").utf8_char(tonumber(tok, 16))
           text[#text + 1] = ch
           off = off + #ch
         end
@@ -88,8 +88,8 @@ describe("tokenizer corpus tailoring", function()
   it("keeps intra-word hyphens in the word", function()
     assert.are.same({"Al-Hol", "so-called", "Coalition-led", "2019-2020"},
       words("Al-Hol so-called Coalition-led 2019-2020"))
-    assert.are.same({"non\u{2010}state", "e\u{2011}mail"},
-      words("non\u{2010}state e\u{2011}mail"))
+    assert.are.same({"non\226\128\144state", "e\226\128\145mail"},
+      words("non\226\128\144state e\226\128\145mail"))
   end)
 
   it("splits at spaced hyphens, double hyphens and dashes", function()
@@ -275,22 +275,22 @@ describe("tokenizer spans and bad input", function()
   end)
 
   it("segments invalid UTF-8 without crashing, bad bytes as punctuation", function()
-    local s = "ab\xffcd \xe2\x80 x"
+    local s = "ab\255cd \226\128 x"
     local t = core.tokenize(s)
     local got = {}
     for i, x in ipairs(t) do got[i] = s:sub(x.start, x.stop) end
-    assert.are.same({"ab", "\xff", "cd", "\xe2", "\x80", "x"}, got)
+    assert.are.same({"ab", "\255", "cd", "\226", "\128", "x"}, got)
     assert.is_true(t[2].punct)
   end)
 
   it("repairs UTF-8 with maximal-subpart U+FFFD and counts", function()
     assert.are.same({"abc", 0}, {core.utf8_repair("abc")})
-    assert.are.same({"a\u{FFFD}b", 1}, {core.utf8_repair("a\xe2\x80b")})
-    assert.are.same({"\u{FFFD}\u{FFFD}", 2}, {core.utf8_repair("\xc0\x80")})
-    assert.are.same({"\u{FFFD}\u{FFFD}\u{FFFD}", 3}, {core.utf8_repair("\xed\xa0\x80")})
-    assert.are.same({"x\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}", 4},
-      {core.utf8_repair("x\xf4\x90\x80\x80")})
-    assert.are.same({"\0a\u{FFFD}\0", 1}, {core.utf8_repair("\0a\xff\0")})
+    assert.are.same({"a\239\191\189b", 1}, {core.utf8_repair("a\226\128b")})
+    assert.are.same({"\239\191\189\239\191\189", 2}, {core.utf8_repair("\192\128")})
+    assert.are.same({"\239\191\189\239\191\189\239\191\189", 3}, {core.utf8_repair("\237\160\128")})
+    assert.are.same({"x\239\191\189\239\191\189\239\191\189\239\191\189", 4},
+      {core.utf8_repair("x\244\144\128\128")})
+    assert.are.same({"\0a\239\191\189\0", 1}, {core.utf8_repair("\0a\255\0")})
   end)
 
   it("treats NUL bytes as dropped control characters", function()
@@ -301,7 +301,9 @@ describe("tokenizer spans and bad input", function()
   it("rejects an unknown mode and non-string text with clear errors", function()
     local ok, err = pcall(core.tokenize, "x", "fast")
     assert.is_false(ok)
-    assert.matches("bad argument #2 to '[%w.]*tokenize' %(invalid option 'fast'%)", err)
+    -- Lua 5.1 names no function in argument errors ("to '?'")
+    local fname = _VERSION == "Lua 5.1" and "[^']*" or "[%w.]*tokenize"
+    assert.matches("bad argument #2 to '" .. fname .. "' %(invalid option 'fast'%)", err)
     assert.has_error(function() core.wordbreaks({}) end)
     assert.has_error(function() core.sentbreaks("x", 3) end)
     assert.has_error(function() core.utf8_repair(nil) end)
@@ -309,7 +311,7 @@ describe("tokenizer spans and bad input", function()
 
   it("tokenizes a 50 MB single-line string with the right counts", function()
     local unit = "Alpha beta-gamma 1,234.5. "      -- 4 tokens, 1 sentence
-    local reps = 50 * 1000 * 1000 // #unit
+    local reps = math.floor(50 * 1000 * 1000 / #unit)
     local s = unit:rep(reps)
     assert.is_true(#s >= 49 * 1000 * 1000)
     local ntok, nsent, npara, npunct = core.tokcount(s)

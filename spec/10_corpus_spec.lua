@@ -14,7 +14,7 @@ end
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -112,11 +112,11 @@ describe("adding documents", function()
 
   it("replaces invalid UTF-8 with U+FFFD, counts it and keeps the document", function()
     local c = corpus.new()
-    c:add{id = "bad", text = "caf\xC3 ok \xFF\xFEend"}
+    c:add{id = "bad", text = "caf\195 ok \255\254end"}
     local st = c:stats()
     assert.are.equal(3, st.invalid_utf8)   -- C3 (cut short), FF, FE
     local d = c:doc("bad")
-    assert.are.equal("caf\u{FFFD} ok \u{FFFD}\u{FFFD}end", d.text)
+    assert.are.equal("caf\239\191\189 ok \239\191\189\239\191\189end", d.text)
     assert.are.equal(1, c:count("ok"))
     for _, t in ipairs(c:tokens("bad")) do
       assert.are.equal(t.word, d.text:sub(t.start, t.stop))
@@ -363,15 +363,22 @@ describe("closing", function()
     end
   end)
 
-  it("closes at the end of a <close> scope", function()
-    local ref
-    do
-      local c <close> = corpus.new()
-      ref = c
-      c:add{text = "scoped"}
-    end
-    assert.is_true(ref:isclosed())
-  end)
+  -- `<close>` is Lua 5.4 syntax: compiled only where the interpreter has
+  -- it, so the file still parses on 5.1-5.3 and LuaJIT
+  if _VERSION >= "Lua 5.4" then
+    it("closes at the end of a <close> scope", function()
+      local ref = assert(load([[
+        local corpus, ref = ...
+        do
+          local c <close> = corpus.new()
+          ref = c
+          c:add{text = "scoped"}
+        end
+        return ref
+      ]]))(corpus)
+      assert.is_true(ref:isclosed())
+    end)
+  end
 
   it("survives break out of an iterator and a collection", function()
     local c = corpus.new()

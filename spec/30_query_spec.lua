@@ -15,7 +15,7 @@ local function seeds ()
     ["004_c6fd0727bfa2b943.txt"] = {source = "state.gov", date = "2021-03-30", year = 2021},
   }
   for _, f in ipairs{"000_5d011168273388d6.txt", "004_c6fd0727bfa2b943.txt"} do
-    local fh = assert(io.open(SEEDS .. f)); local t = fh:read("a"); fh:close()
+    local fh = assert(io.open(SEEDS .. f)); local t = fh:read("*a"); fh:close()
     local d = {id = f, text = t}
     for k, v in pairs(meta[f]) do d[k] = v end
     assert(c:add(d))
@@ -119,6 +119,7 @@ describe("query.parse", function ()
     assert.matches("column 2: unknown layer 'foo'", err('[foo="x"]'))
     assert.matches("column 1: a wildcard needs at least one other character", err("*"))
     assert.matches("column 3: repetition {n,m} needs n <= m", err("[]{3,1}"))
+    assert.matches("column 3: repetition {n,m} needs m >= 1", err("[]{0,0}"))
     assert.matches("a token pattern must match at least one token", err("[]?"))
     assert.matches("column 6: expected a value after ':'", err("year:"))
     assert.matches("NEAR needs at least two terms", err("NEAR(a)"))
@@ -485,7 +486,7 @@ describe("the query cache", function ()
     for i = 1, 500 do assert(w:add(docs[i])) end
     w:commit()
     local a = answers(w)                    -- fills the cache
-    assert.are.same(answers(fresh({table.unpack(docs, 1, 500)})), a)
+    assert.are.same(answers(fresh({require("corpus.compat").unpack(docs, 1, 500)})), a)
     for i = 501, 1000 do assert(w:add(docs[i])) end
     w:commit()
     for i = 1001, 1500 do assert(w:add(docs[i])) end

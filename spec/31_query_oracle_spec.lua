@@ -84,9 +84,9 @@ describe("query engine against SQLite FTS5 (Reuters, 15,965 documents)", functio
   setup(function ()
     c = corpus.new()
     assert(c:add_jsonl(CORPUS))
-    local dir = os.tmpname(); os.remove(dir); assert(os.execute("mkdir -p " .. dir))
+    local dir = os.tmpname(); os.remove(dir); assert(require("sh").execute("mkdir -p " .. dir))
     local exe = dir .. "/fts5_oracle"
-    assert(os.execute(("cc -O2 -o %s %s/spec/oracle/fts5_oracle.c -lsqlite3"):format(exe, ROOT)),
+    assert(require("sh").execute(("cc -O2 -o %s %s/spec/oracle/fts5_oracle.c -lsqlite3"):format(exe, ROOT)),
            "cannot build the FTS5 oracle (needs libsqlite3-dev)")
     local df = assert(io.open(dir .. "/docs.txt", "w"))
     local n = c:stats().docs

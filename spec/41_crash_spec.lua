@@ -44,7 +44,7 @@ end
 local function slurp(path)
   local f = io.open(path, "r")
   if not f then return "" end
-  local s = f:read("a"); f:close()
+  local s = f:read("*a"); f:close()
   return s
 end
 
@@ -60,8 +60,8 @@ describe("an index under SIGKILL", function()
     while kills < KILLS or (os.time() - t0 < 5) do
       if os.time() - t0 > TIME_LIMIT then break end
       local delay = math.random(30, 400) / 1000
-      os.execute(("%s lua5.4 %s %s %s %d 2>%s & pid=$!; sleep %.3f; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null")
-        :format(env, script, dir, log, math.random(1e9), errf, delay))
+      os.execute(("%s %s %s %s %s %d 2>%s & pid=$!; sleep %.3f; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null")
+        :format(env, require("sh").LUA, script, dir, log, math.random(1e9), errf, delay))
       kills = kills + 1
       assert.are.equal("", slurp(errf))          -- the child never failed by itself
       local c, msg = corpus.open(dir)

@@ -10,8 +10,15 @@ local FLIPS = os.getenv("CORPUS_ASAN") and 40 or 100   -- per file
 
 local function slurp(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a"); f:close()
+  local s = f:read("*a"); f:close()
   return s
+end
+
+-- byte v with bit k (0 = lowest) flipped; arithmetic, so that the spec
+-- parses on Lua 5.1/5.2 and LuaJIT, which have no bitwise operators
+local function flip(v, k)
+  local bit = 2 ^ k
+  return math.floor(v / bit) % 2 == 1 and v - bit or v + bit
 end
 
 local function spit(path, s)
@@ -114,7 +121,7 @@ describe("a damaged index", function()
   it("reports every truncation of every file", function()
     for _, f in ipairs(files) do
       local s = pristine[f]
-      local cuts = { 0, 1, 7, 40, #s // 4, #s // 2, #s - 9, #s - 1 }
+      local cuts = { 0, 1, 7, 40, math.floor(#s / 4), math.floor(#s / 2), #s - 9, #s - 1 }
       for _, cut in ipairs(cuts) do
         if cut >= 0 and cut < #s then
           spit(dir .. "/" .. f, s:sub(1, cut))
@@ -133,8 +140,7 @@ describe("a damaged index", function()
       for k = 1, FLIPS do
         -- half in the first 128 bytes (headers), half anywhere
         local pos = (k % 2 == 0) and math.random(1, math.min(128, #s)) or math.random(1, #s)
-        local bit = 1 << math.random(0, 7)
-        local byte = string.char(s:byte(pos) ~ bit)
+        local byte = string.char(flip(s:byte(pos), math.random(0, 7)))
         spit(dir .. "/" .. f, s:sub(1, pos - 1) .. byte .. s:sub(pos + 1))
         local where = judge(dir, f)
         counts[where] = counts[where] + 1
@@ -176,7 +182,7 @@ describe("a damaged index", function()
     local seg = files[2]
     local s = pristine[seg]
     local pos = #s - 20
-    spit(dir .. "/" .. seg, s:sub(1, pos - 1) .. string.char(s:byte(pos) ~ 1) .. s:sub(pos + 1))
+    spit(dir .. "/" .. seg, s:sub(1, pos - 1) .. string.char(flip(s:byte(pos), 0)) .. s:sub(pos + 1))
     local c, msg, code = corpus.open(dir, { verify = true })
     assert.is_nil(c); assert.are.equal("ECORRUPT", code)
     assert.truthy(msg:find(seg, 1, true) and msg:find("checksum", 1, true), msg)

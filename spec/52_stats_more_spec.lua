@@ -282,10 +282,10 @@ describe("several segments", function()
     local texts = {}
     for _, name in ipairs(corpus.core.listdir("../shared/corpora/seeds")) do
       local f = assert(io.open("../shared/corpora/seeds/" .. name))
-      local t = f:read("a")
+      local t = f:read("*a")
       f:close()
       -- split each seed in two halves at a paragraph break
-      local cut = t:find("\n\n", #t // 2) or #t // 2
+      local cut = t:find("\n\n", math.floor(#t / 2)) or math.floor(#t / 2)
       texts[#texts + 1] = t:sub(1, cut)
       texts[#texts + 1] = t:sub(cut + 1)
     end

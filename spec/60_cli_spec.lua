@@ -1,8 +1,7 @@
 -- The command-line tool bin/corpus, run as a user would.
+local sh = require "sh"
 local function run(args)
-  local p = io.popen("bin/corpus " .. args .. " 2>&1")
-  local out = p:read("a")
-  local _, _, code = p:close()
+  local _, out, code = sh.run(sh.LUA .. " bin/corpus " .. args)
   return out, code
 end
 

@@ -29,9 +29,8 @@ end)
 
 describe("make demo's script", function()
   it("runs and prints statistics, concordances and a frequency list", function()
-    local p = io.popen("lua5.4 examples/demo.lua 2>&1")
-    local out = p:read("a")
-    local ok = p:close()
+    local sh = require "sh"
+    local ok, out = sh.run(sh.LUA .. " examples/demo.lua")
     assert.is_true(ok, out)
     assert.matches('Concordance of "early warning system": 13 matches', out, 1, true)
     assert.matches("Concordance of nitrate: 5 matches", out, 1, true)

@@ -1,8 +1,8 @@
 #!/bin/sh
-# tools/tap.sh -- run the C tests and the busted specs (Lua 5.4), all in
+# tools/tap.sh -- run the C tests and the busted specs (on $LUA), all in
 # TAP, and end with one line "N passed, N failed" counted from the TAP.
 #   usage: tools/tap.sh "<c test binaries>"   (env: LUA, BUSTED, B)
-LUA=${LUA:-lua5.4}
+LUA=${LUA:-lua5.4}; export LUA
 BUSTED=${BUSTED:-busted}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -18,7 +18,7 @@ for t in $1; do
 done
 rm -f "$out.c"
 echo "# busted specs on $LUA"
-"$LUA" "$BUSTED" -o TAP ${SPECS:-spec} > "$out.b" 2>&1; rc=$?
+"$LUA" "$BUSTED" -o TAP --cpath="${B:-build}/?.so" ${SPECS:-spec} > "$out.b" 2>&1; rc=$?
 cat "$out.b"; cat "$out.b" >> "$out"; rm -f "$out.b"
 [ $rc -ne 0 ] && status=1
 passed=$(grep -c '^ok ' "$out")

@@ -3,6 +3,7 @@
 -- aligned, plain-text output.  `corpus help` lists the commands.
 
 local corpus = require "corpus"
+local compat = require "corpus.compat"
 
 local io_write, io_stderr = io.write, io.stderr
 local fmt, rep = string.format, string.rep
@@ -67,7 +68,7 @@ local function num(opt, name, default)
   if opt[name] == nil then return default end
   local n = tonumber(opt[name])
   if not n or n ~= math.floor(n) then die("--" .. name .. " needs a whole number", 2) end
-  return math.tointeger(n)
+  return compat.tointeger(n)
 end
 
 local function is_dir(path)
@@ -144,19 +145,19 @@ end
 
 -- the last `n` characters of s (UTF-8 aware)
 local function tail(s, n)
-  local len = utf8.len(s) or #s
+  local len = compat.utf8_len(s) or #s
   if len <= n then return s end
-  return s:sub(utf8.offset(s, len - n + 1) or 1)
+  return s:sub(compat.utf8_offset(s, len - n + 1) or 1)
 end
 
 local function head(s, n)
-  local len = utf8.len(s) or #s
+  local len = compat.utf8_len(s) or #s
   if len <= n then return s end
-  return s:sub(1, (utf8.offset(s, n + 1) or (#s + 1)) - 1)
+  return s:sub(1, (compat.utf8_offset(s, n + 1) or (#s + 1)) - 1)
 end
 
 local function pad_left(s, n)
-  return rep(" ", n - (utf8.len(s) or #s)) .. s
+  return rep(" ", n - (compat.utf8_len(s) or #s)) .. s
 end
 
 function commands.kwic(pos, opt)
@@ -198,7 +199,7 @@ local function print_rows(rows, cols)
   local hdr = {"    #"}
   for _, col in ipairs(cols) do
     local v = rows[1] and rows[1][col]
-    hdr[#hdr + 1] = type(v) == "number" and fmt(math.type(v) == "float" and "%12s" or "%10s", col)
+    hdr[#hdr + 1] = type(v) == "number" and fmt(compat.math_type(v) == "float" and "%12s" or "%10s", col)
                     or fmt("%-24s", col)
   end
   io_write(table.concat(hdr, "  "), "\n")
@@ -206,7 +207,7 @@ local function print_rows(rows, cols)
     local out = {fmt("%5d", i)}
     for _, col in ipairs(cols) do
       local v = r[col]
-      if math.type(v) == "float" then out[#out + 1] = fmt("%12.3f", v)
+      if compat.math_type(v) == "float" then out[#out + 1] = fmt("%12.3f", v)
       elseif type(v) == "number" then out[#out + 1] = fmt("%10d", v)
       else out[#out + 1] = fmt("%-24s", tostring(v)) end
     end
@@ -225,9 +226,9 @@ function commands.ngrams(pos, opt)
   local c = open_source(pos[1], opt)
   local n = tonumber(pos[2] or "")
   if not n then die("usage: corpus ngrams <source> <n>", 2) end
-  local rows = check(c:ngrams(math.tointeger(n), {limit = num(opt, "limit", 25),
-                                                  min = num(opt, "min", nil),
-                                                  where = opt.where}))
+  local rows = check(c:ngrams(compat.tointeger(n), {limit = num(opt, "limit", 25),
+                                                    min = num(opt, "min", nil),
+                                                    where = opt.where}))
   print_rows(rows, {"ngram", "count", "rate", "docs"})
 end
 
@@ -243,7 +244,7 @@ function commands.doc(pos, opt)
   local c = open_source(pos[1], opt)
   local key = pos[2]
   if key == nil then die("usage: corpus doc <source> <n|id>", 2) end
-  local d = c:doc(math.tointeger(tonumber(key)) or key)
+  local d = c:doc(compat.tointeger(tonumber(key)) or key)
   if not d then die("no document " .. key) end
   io_write(d.text, "\n")
 end

@@ -9,12 +9,16 @@
 -- nil, message, code with a stable code ("ENOENT", "ESYNTAX", "EEXIST",
 -- "ECORRUPT", ...).  Query iterators (matches, kwic) raise the syntax
 -- message instead, since a generic `for` cannot receive nil, message.
+--
+-- Runs on Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT 2.1.
+-- @module corpus
 
 local core = require "corpus.core"
 
 local error, type, tostring = error, type, tostring
 local pairs, ipairs, next = pairs, ipairs, next
-local io_open, math_type = io.open, math.type
+local compat = require "corpus.compat"
+local io_open, math_type = io.open, compat.math_type
 
 
 local M = {
@@ -22,6 +26,9 @@ local M = {
   languages = core.languages,
   core = core,
 }
+
+--- "corpus 0.2.0": the module's name and version, as Lua's own _VERSION.
+M._VERSION = "corpus " .. core.version
 
 local Corpus = core.methods
 
@@ -49,6 +56,9 @@ end
 --- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
 -- ("english" by default; an unknown name raises and lists the known
 -- ones); opts.mode is "corpus" (default) or "strict" tokenization.
+-- @tparam[opt] table opts `{language = "english", mode = "corpus"}`
+-- @treturn Corpus an empty in-memory corpus
+-- @raise on an unknown option, language or mode
 function M.new(opts)
   checkopts(opts, "new", 1)
   local c, msg = core.new(opts)
@@ -93,6 +103,10 @@ end
 --- c:add{ id =, text =, <metadata> } -> document number | nil, msg, code.
 -- id defaults to the next unused sequence number ("1", "2", ...); a
 -- duplicate id returns nil, msg, "EEXIST" and leaves the corpus unchanged.
+-- @tparam table d `{id =, text =, <metadata field> = value, ...}`
+-- @treturn int the document number
+-- @return nil, message, code
+-- @raise when d is not a table or text is not a string
 function Corpus:add(d)
   check_open(self, "add")
   check_doc(d)
@@ -105,7 +119,7 @@ local errname = core.errname
 local function read_file(path)
   local f, msg, errno = io_open(path, "rb")
   if not f then return nil, msg, errname(errno) end
-  local text, err = f:read("a")
+  local text, err = f:read("*a")
   f:close()
   if not text then return nil, path .. ": " .. tostring(err), "EIO" end
   return text
@@ -118,6 +132,10 @@ end
 
 --- c:add_file(path [, meta]) -> document number | nil, msg, code.
 -- The id is the file name without its extension.
+-- @tparam string path
+-- @tparam[opt] table meta metadata fields of the document
+-- @treturn int the document number
+-- @return nil, message, code ("ENOENT", "EIO", "EEXIST")
 function Corpus:add_file(path, meta)
   check_open(self, "add_file")
   argtype(path, "string", 1, "add_file")
@@ -136,6 +154,10 @@ end
 
 --- c:add_dir(path [, {pattern = "*.txt", meta = {}}]) -> number added |
 -- nil, msg, code.  Files are added in file-name order, all or nothing.
+-- @tparam string path directory
+-- @tparam[opt] table opts `{pattern = "*.txt", meta = {}}`
+-- @treturn int the number of documents added
+-- @return nil, message, code
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
   argtype(path, "string", 1, "add_dir")
@@ -211,6 +233,10 @@ end
 -- read only the lines in that byte range (it must start and end at line
 -- boundaries), whose first line is number 'line' in messages: a sharded
 -- build gives each task one range of a big file.
+-- @tparam string path a JSON Lines file
+-- @tparam[opt] table opts `{offset =, length =, line =}`
+-- @treturn int the number of documents added
+-- @return nil, message, code ("ENOENT", "ESYNTAX" with the line, "EEXIST")
 function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
   argtype(path, "string", 1, "add_jsonl")
@@ -347,8 +373,14 @@ end
 
 M._plan_fields = plan_fields
 
---- corpus.parse(q [, {layer =, max_repeat =}]) -> plan table |
--- nil, msg, "ESYNTAX"
+--- corpus.parse(q [, {layer =, max_repeat =, nocase =}]) -> plan table
+-- | nil, msg, "ESYNTAX".  The query language is docs/QUERY.md.
+-- @function parse
+-- @tparam string q
+-- @tparam[opt] table opts `{layer = "norm", max_repeat =, nocase =}`
+-- @treturn table the plan (plain data)
+-- @return nil, message, "ESYNTAX"
+-- @raise on a non-string query, an unknown option
 function M.parse(q, opts)
   argtype(q, "string", 1, "parse")
   checkopts(opts, "parse", 2)
@@ -357,19 +389,24 @@ end
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
+-- @tparam string q a query
+-- @tparam[opt] table opts `{docs = false, max_matches =, max_expand =}`
+-- @treturn int
+-- @return nil, message, code ("ESYNTAX", "ELIMIT")
 function Corpus:count(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "count")
   if not plan then return nil, msg, code end
   return self:_count(plan, opts)
 end
 
--- the list of matches of q; raises on a syntax error (iterators)
-local function match_list(self, q, opts, fname)
+-- the streaming iterator of the matches of q (csrc/cursor.h): iterator,
+-- nil, nil, closing value; raises on a syntax error (iterators)
+local function match_stream(self, q, opts, fname)
   local plan, msg = plan_of(self, q, opts, fname)
   if not plan then raise(msg) end
-  local list, err = self:_matches(plan, opts)
-  if not list then raise(err) end
-  return list
+  local it, s, ctl, cursor = self:_stream(plan, opts)
+  if not it then raise(s) end
+  return it, s, ctl, cursor
 end
 
 --- c:matches(q [, opts]) -> iterator of
@@ -377,39 +414,51 @@ end
 -- document number, start/stop token indexes within the document and
 -- byte_start/byte_stop byte offsets into its text (all 1-based,
 -- inclusive: text:sub(m.byte_start, m.byte_stop) is the matched text).
+-- Matches are produced a run of documents at a time: the first comes in
+-- about the time of a count and memory stays bounded.  The fourth value
+-- is a closing value: on Lua 5.4 a `break` frees the iteration at once;
+-- elsewhere the garbage collector does (or cursor:close()).
+-- @tparam string q a query
+-- @tparam[opt] table opts `{max_matches =, max_expand =}`
+-- @return iterator, nil, nil, closing value (a cursor with close())
+-- @raise on a syntax error, on a work limit (when reached) and when
+-- the corpus is closed during the iteration
 function Corpus:matches(q, opts)
-  local list = match_list(self, q, opts, "matches")
-  local i = 0
-  return function()
-    i = i + 1
-    return list[i]
-  end
+  return match_stream(self, q, opts, "matches")
 end
 
 --- c:kwic(q [, {width = 5, layer =}]) -> iterator of
 -- {doc =, id =, left =, match =, right =, start =, stop =}: up to
 -- `width` tokens of context each side, in the original spacing.
+-- Streams as matches does (same closing value).
+-- @tparam string q a query
+-- @tparam[opt] table opts `{width = 5, max_matches =, max_expand =}`
+-- @return iterator, nil, nil, closing value
+-- @raise as @{Corpus:matches}; a width that is not a non-negative integer
 function Corpus:kwic(q, opts)
-  local list = match_list(self, q, opts, "kwic")
   local width = opts and opts.width or 5
   if math_type(width) ~= "integer" or width < 0 then
     raise("bad option 'width' (integer >= 0 expected)")
   end
-  local i = 0
+  local next_match, _, _, cursor = match_stream(self, q, opts, "kwic")
   return function()
-    i = i + 1
-    local m = list[i]
+    local m = next_match()
     if not m then return nil end
     local left, match, right, id = self:context(m.doc, m.start, m.stop, width)
     return { doc = m.doc, id = id, left = left, match = match, right = right,
              start = m.start, stop = m.stop }
-  end
+  end, nil, nil, cursor
 end
 
 --- c:search(q [, opts]) -> {total =, hits = {{doc, id, score, meta,
 -- snippet}, ...}} | nil, msg, code.  Ranked by BM25 (docs/QUERY.md);
 -- opts: limit (10), offset (0), k1 (1.2), b (0.75), tokens (snippet
 -- length, 24), before/after ("[" "]"), ellipsis ("..."), fields.
+-- @tparam string q a query
+-- @tparam[opt] table opts see above; fields = `{text = 1, title = 2}`
+-- weights fields for BM25F
+-- @treturn table `{total =, hits = {...}}`
+-- @return nil, message, code
 function Corpus:search(q, opts)
   local plan, msg, code = plan_of(self, q, opts, "search")
   if not plan then return nil, msg, code end
@@ -418,6 +467,11 @@ end
 
 --- c:highlight(doc, q [, {before =, after =}]) -> the text of document
 -- number `doc` with every match of q marked | nil, msg, code.
+-- @tparam int doc document number
+-- @tparam string q a query
+-- @tparam[opt] table opts `{before = "[", after = "]"}`
+-- @treturn string
+-- @return nil, message, code
 function Corpus:highlight(doc, q, opts)
   check_open(self, "highlight")
   if math_type(doc) ~= "integer" then
@@ -455,6 +509,10 @@ end
 --- corpus.create(path [, {language =, mode =}]) -> writable corpus |
 -- nil, msg, code ("EEXIST" when something is at path, "ELOCKED", ...).
 -- An unknown language or mode raises, as in corpus.new.
+-- @tparam string path a directory that does not exist yet
+-- @tparam[opt] table opts `{language =, mode =}`
+-- @treturn Corpus a writable on-disk corpus (commit makes additions durable)
+-- @return nil, message, code
 function M.create(path, opts)
   index_args("create", path, opts)
   local c, msg, code = core.create(path, opts)
@@ -468,6 +526,10 @@ end
 -- the writer lock); verify = true checksums every segment file at open.
 -- A sharded index (a directory with a SHARDS manifest: corpus.shard)
 -- opens as one read-only corpus over all its shards.
+-- @tparam string path an index directory
+-- @tparam[opt] table opts `{write = false, verify = false}`
+-- @treturn Corpus
+-- @return nil, message, code
 function M.open(path, opts)
   index_args("open", path, opts)
   if core.is_sharded(path) then
@@ -489,6 +551,8 @@ end
 
 -- }======================================================================
 
-require("corpus.stats")(Corpus, M)   -- freq, ngrams, collocates, keyness, ...
+local selection = require("corpus.stats")(Corpus, M)   -- freq, ngrams, ...
+require("corpus.extract")(Corpus, M) -- quotes, entities, dates, numbers
+require("corpus.reuse")(Corpus, selection)            -- c:reuse
 
 return M

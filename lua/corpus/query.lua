@@ -19,7 +19,8 @@ local P, S, R, C, Cs, Ct, Cc, Cp, Cmt, Carg, V =
 local type, tonumber, tostring, error, pcall, ipairs =
   type, tonumber, tostring, error, pcall, ipairs
 local concat, insert = table.concat, table.insert
-local utf8len, mathtype = utf8.len, math.type
+local compat = require "corpus.compat"
+local utf8len, mathtype = compat.utf8_len, compat.math_type
 
 local M = {}
 
@@ -334,6 +335,7 @@ local quant = build(
     lo = lo or 0
     hi = hi or st.max_repeat
     if hi < lo then return nil, "repetition {n,m} needs n <= m" end
+    if hi < 1 then return nil, "repetition {n,m} needs m >= 1" end
     if hi > st.max_repeat then
       return nil, ("repetition bound %d is above the limit %d")
         :format(hi, st.max_repeat)

@@ -11,8 +11,13 @@ Error policy (README, "Errors"): misuse raises (wrong types, unknown
 options); a query with a syntax error returns nil, message, "ESYNTAX".
 ]]
 
+--- The statistics methods of a corpus (docs/STATS.md).  A `where`
+-- option restricts any of them to documents: a metadata filter table,
+-- a query string or a list of document numbers.
+-- @submodule corpus
+
 local type, error = type, error
-local math_type = math.type
+local math_type = require("corpus.compat").math_type
 
 local query = require "corpus.query"
 local core = require "corpus.core"
@@ -94,6 +99,11 @@ end
 
 local M = {}
 
+--- Read a dictionary file (for @{Corpus:lookup}).
+-- @function read_dictionary
+-- @tparam string path
+-- @treturn table `{category = {entries...}}`
+-- @return nil, message, code ("ENOENT", "ESYNTAX" with the line)
 
 --[[
 Read a dictionary file:
@@ -174,6 +184,10 @@ return function(Corpus, module)
 
   --- c:freq{layer =, where =, min =, limit =, punct =}
   -- -> rows {term, count, rate (per million tokens), docs}, info
+  -- @tparam[opt] table opts
+  -- @treturn {table,...} rows
+  -- @treturn table info
+  -- @raise on an unknown option
   function Corpus:freq(opts)
     check_self(self, "freq")
     opts = check_opts(opts, "freq", 1)
@@ -184,6 +198,11 @@ return function(Corpus, module)
 
   --- c:ngrams(n, {layer =, where =, min =, limit =, containing = q})
   -- -> rows {ngram, count, rate, docs}, info
+  -- @tparam int n 1 or more
+  -- @tparam[opt] table opts
+  -- @treturn {table,...} rows
+  -- @treturn table info
+  -- @return nil, message, code for a bad `containing` query
   function Corpus:ngrams(n, opts)
     check_self(self, "ngrams")
     if math_type(n) ~= "integer" or n < 1 then
@@ -203,12 +222,21 @@ return function(Corpus, module)
   --- c:collocates(q, {window = 5, left =, right =, measure = "llr" |
   -- {...}, min =, limit =, layer =, where =})
   -- -> rows {term, obs, exp, freq, <measure> = score ...}, info
+  -- @function Corpus:collocates
+  -- @tparam string q the node (a query)
+  -- @tparam[opt] table opts
+  -- @treturn {table,...} rows
+  -- @treturn table info
+  -- @return nil, message, code ("ESYNTAX")
   Corpus.collocates = node_method("collocates")
 
   --- c:collocations{window = 2, measure =, min =, limit =, layer =,
   -- where =} -> rows {w1, w2, obs, f1, f2, exp, <measure> ...}, info:
   -- every pair of words within the window (NLTK's
   -- BigramCollocationFinder.from_words, per document)
+  -- @tparam[opt] table opts
+  -- @treturn {table,...} rows
+  -- @treturn table info
   function Corpus:collocations(opts)
     check_self(self, "collocations")
     opts = check_opts(opts, "collocations", 1)
@@ -224,6 +252,13 @@ return function(Corpus, module)
   -- where = filter}.
   -- -> rows {term, a, b, rate_a, rate_b, llr, chi2, logratio, pdiff, p},
   --    info
+  -- @param target a where filter
+  -- @param[opt] reference filter, corpus or {corpus =, where =}; default:
+  -- the rest of the corpus
+  -- @tparam[opt] table opts `{layer =, min =, limit =, measure =}`
+  -- @treturn {table,...} rows
+  -- @treturn table info
+  -- @return nil, message, code
   function Corpus:keyness(target, reference, opts)
     check_self(self, "keyness")
     opts = check_opts(opts, "keyness", 3)
@@ -264,10 +299,18 @@ return function(Corpus, module)
   --- c:dispersion(q, {where =, layer =}) -> {matches, range, parts, D,
   -- DP, DPnorm, docs = {{doc, id, tokens, count, positions}...}}
   -- (parts are the documents; sizes in word tokens)
+  -- @function Corpus:dispersion
+  -- @tparam string q the node (a query)
+  -- @tparam[opt] table opts
+  -- @treturn table
+  -- @return nil, message, code ("ESYNTAX")
   Corpus.dispersion = node_method("dispersion")
 
   --- c:similar(doc, {limit =, layer =, where =}) -> rows {doc, id,
   -- score} (cosine of tf-idf vectors), most similar first
+  -- @tparam int doc document number
+  -- @tparam[opt] table opts
+  -- @treturn {table,...} rows
   function Corpus:similar(doc, opts)
     check_self(self, "similar")
     opts = check_opts(opts, "similar", 2)
@@ -279,6 +322,10 @@ return function(Corpus, module)
   end
 
   --- c:similarity(a, b [, {layer =}]) -> cosine of the tf-idf vectors
+  -- @tparam int a document number
+  -- @tparam int b document number
+  -- @tparam[opt] table opts
+  -- @treturn number in [0, 1]
   function Corpus:similarity(a, b, opts)
     check_self(self, "similarity")
     opts = check_opts(opts, "similarity", 3)
@@ -289,6 +336,8 @@ return function(Corpus, module)
 
   --- c:dtm{min =, limit =, layer =, where =} -> {i, j, x, terms, docs,
   -- ids}: the document-term matrix as triplets (1-based)
+  -- @tparam[opt] table opts
+  -- @treturn table
   function Corpus:dtm(opts)
     check_self(self, "dtm")
     opts = check_opts(opts, "dtm", 1)
@@ -302,6 +351,10 @@ return function(Corpus, module)
   -- {{doc, id, tokens, counts = {cat = n}}...}, entries = {{category,
   -- entry, count}...}}.  dict: {category = {"word", "glob*", "multi word
   -- entry"}, ...} or the path of a dictionary file (docs/STATS.md).
+  -- @tparam table|string dict
+  -- @tparam[opt] table opts
+  -- @treturn table
+  -- @return nil, message, code (a dictionary file that cannot be read)
   function Corpus:lookup(dict, opts)
     check_self(self, "lookup")
     opts = check_opts(opts, "lookup", 2)
@@ -319,4 +372,7 @@ return function(Corpus, module)
 
   sealed(Corpus)
 
+
+  -- the `where` reader, for the other method modules (corpus.reuse)
+  return selection
 end

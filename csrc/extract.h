@@ -1,0 +1,34 @@
+/*
+** extract.h -- all the extractors over one document: names, quotes
+** (which need the names), dates and numbers (which skip the dates).
+** The one entry point the binding and the build-time producer use.
+*/
+#ifndef CP_EXTRACT_H
+#define CP_EXTRACT_H
+
+#include "entity.h"
+#include "quote.h"
+#include "timex.h"
+#include "number.h"
+
+enum {
+  CP_X_ENTITIES = 1, CP_X_QUOTES = 2, CP_X_DATES = 4, CP_X_NUMBERS = 8,
+  CP_X_ALL = 15
+};
+
+typedef struct cp_extract {
+  cp_lxtok *lx;
+  cp_entities ents;
+  cp_quotes quotes;
+  cp_timexes dates;
+  cp_numbers nums;
+} cp_extract;
+
+/* zero-init is empty; results of the previous run are replaced */
+int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
+                    const cp_anchor *anchor, unsigned what, cp_extract *x,
+                    cp_err *err);
+
+void cp_extract_free (cp_extract *x);
+
+#endif

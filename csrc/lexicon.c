@@ -1,0 +1,162 @@
+/*
+** lexicon.c -- lookups in the generated word table (lextab.c) and the
+** per-token facts the extractors share.  See lexicon.h.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "lexicon.h"
+
+size_t cp_lx_lower (const char *s, size_t len, char *buf, size_t cap) {
+  size_t i;
+  if (s == NULL || buf == NULL || len == 0 || len > cap) return 0;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    buf[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  }
+  return len;
+}
+
+static int cmp (const char *w, size_t len, const char *key) {
+  size_t i;
+  for (i = 0; i < len; i++) {
+    unsigned char a = (unsigned char)w[i], b = (unsigned char)key[i];
+    if (b == 0) return 1;
+    if (a != b) return a < b ? -1 : 1;
+  }
+  return key[len] == 0 ? 0 : -1;
+}
+
+const cp_lxent *cp_lx_find (const char *w, size_t len) {
+  size_t lo = 0, hi = cp_lx_size;
+  if (w == NULL || len == 0) return NULL;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = cmp(w, len, cp_lx_table[mid].word);
+    if (c == 0) return &cp_lx_table[mid];
+    if (c < 0) hi = mid; else lo = mid + 1;
+  }
+  return NULL;
+}
+
+int cp_lx_is (const char *s, const cp_tok *t, const char *w) {
+  size_t i, n = strlen(w);
+  if (s == NULL || t == NULL || t->stop - t->start != n) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[t->start + i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    if (c != (unsigned char)w[i]) return 0;
+  }
+  return 1;
+}
+
+/* shape bits of one token from its letters */
+static unsigned shape_of (const char *s, const cp_tok *t) {
+  const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s + t->start;
+  utf8proc_ssize_t left = (utf8proc_ssize_t)(t->stop - t->start);
+  unsigned sh = 0;
+  int first = 1, nup = 0, nlow = 0;
+  if (t->flags & CP_TF_PUNCT) sh |= CP_SH_PUNCT;
+  if (t->stop > t->start && s[t->stop - 1] == '.') sh |= CP_SH_DOT;
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+    if (k <= 0) { k = 1; cp = 0xFFFD; }
+    if (cp < 128) {       /* ASCII fast path: most text */
+      if (cp >= 'A' && cp <= 'Z') { if (first) sh |= CP_SH_CAP; nup++; }
+      else if (cp >= 'a' && cp <= 'z') { if (first) sh |= CP_SH_LOWER; nlow++; }
+      else if (cp >= '0' && cp <= '9') { if (first) sh |= CP_SH_DIGIT; }
+      else { p += k; left -= k; continue; }   /* '-', '.', ... */
+    } else {
+      utf8proc_category_t cat = utf8proc_category(cp);
+      if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
+        if (first) sh |= CP_SH_CAP;
+        nup++;
+      } else if (cat == UTF8PROC_CATEGORY_LL) {
+        if (first) sh |= CP_SH_LOWER;
+        nlow++;
+      } else if (cat == UTF8PROC_CATEGORY_ND) {
+        if (first) sh |= CP_SH_DIGIT;
+      } else if (cat >= UTF8PROC_CATEGORY_LM && cat <= UTF8PROC_CATEGORY_LO) {
+        nlow++;          /* letters without case (ideographs) */
+      } else { p += k; left -= k; continue; }
+    }
+    first = 0;
+    p += k; left -= k;
+  }
+  if (nup >= 2 && nlow == 0) sh |= CP_SH_UPPER;
+  return sh;
+}
+
+/* does the gap s[a..b) between two tokens start a paragraph: a blank
+** line, or a line break followed by indentation (news wire style) */
+static int para_gap (const char *s, size_t a, size_t b) {
+  size_t i;
+  for (i = a; i < b; i++) {
+    if (s[i] == '\n' || s[i] == '\r') {
+      size_t j = i + 1;
+      if (j < b && s[i] == '\r' && s[j] == '\n') j++;
+      if (j < b && (s[j] == '\n' || s[j] == '\r' || s[j] == ' ' || s[j] == '\t'))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
+                  cp_lxtok **out, cp_err *err) {
+  cp_lxtok *v;
+  size_t i;
+  char buf[CP_LX_MAXWORD];
+  if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
+  if (tv == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
+  *out = NULL;
+  v = (cp_lxtok *)calloc(tv->n ? tv->n : 1, sizeof *v);
+  if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  for (i = 0; i < tv->n; i++) {
+    const cp_tok *t = &tv->v[i];
+    size_t len;
+    if (t->stop > n || t->start >= t->stop) {
+      free(v);
+      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+    }
+    {
+      /* shape and lookup of the word without a possessive: "ISIS’s" */
+      cp_tok w = *t;
+      len = w.stop - w.start;
+      if (len > 2 && s[w.stop - 2] == '\'' && (s[w.stop - 1] | 32) == 's') w.stop -= 2;
+      else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
+               && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
+      v[i].shape = (uint16_t)shape_of(s, &w);
+      len = w.stop - w.start;
+    }
+    if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
+    if ((t->flags & CP_TF_PSTART) ||
+        (i > 0 && para_gap(s, tv->v[i - 1].stop, t->start)))
+      v[i].shape |= CP_SH_PSTART | CP_SH_SSTART;
+    /* "E. Duff Scott": no sentence starts after an initial */
+    if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start == 2 && s[tv->v[i - 1].stop - 1] == '.'
+        && s[tv->v[i - 1].start] >= 'A' && s[tv->v[i - 1].start] <= 'Z'
+        && !(v[i].shape & CP_SH_PSTART))
+      v[i].shape &= (uint16_t)~CP_SH_SSTART;
+    /* “As these ...: the word after an opening mark or bracket that
+    ** starts a sentence starts it too */
+    if (i > 0 && (v[i - 1].shape & CP_SH_SSTART) && (v[i - 1].shape & CP_SH_PUNCT))
+      v[i].shape |= CP_SH_SSTART;
+    /* so does the first word of a quotation: He said, “We urge ...” */
+    if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start <= 3 && tv->v[i - 1].stop == t->start
+        && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
+            || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0
+            || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
+      v[i].shape |= CP_SH_SSTART;
+    if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
+    if (!(v[i].shape & CP_SH_DIGIT)) {
+      len = cp_lx_lower(s + t->start, len, buf, sizeof buf);
+      if (len) v[i].lx = cp_lx_find(buf, len);
+    }
+  }
+  *out = v;
+  return CP_OK;
+}

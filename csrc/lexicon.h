@@ -1,0 +1,90 @@
+/*
+** lexicon.h -- the words the extractors know (reporting verbs, titles,
+** organisation heads, month names, number words, units, ...), one
+** sorted table generated from the lists in tools/words/ by
+** tools/gen_lexicon.lua into lextab.c; and small text helpers the
+** extractors share (lower-casing a token, capitals, quote marks).
+*/
+#ifndef CP_LEXICON_H
+#define CP_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tok.h"
+
+/* word classes: one bit each (order of tools/gen_lexicon.lua LISTS) */
+enum {
+  CP_LX_CUE = 1u << 0,      /* reporting verb, any form */
+  CP_LX_TITLE = 1u << 1,    /* title or role before a name */
+  CP_LX_PORTF = 1u << 2,    /* portfolio after "Minister of" */
+  CP_LX_ORG = 1u << 3,      /* head word of an organisation name */
+  CP_LX_GIVEN = 1u << 4,    /* common given name */
+  CP_LX_COMMON = 1u << 5,   /* capitalised at a sentence start, not a name */
+  CP_LX_CONN = 1u << 6,     /* lower-case connector inside a name */
+  CP_LX_YEARCTX = 1u << 7,  /* a year may follow */
+  CP_LX_PRON = 1u << 8,     /* subject pronoun; small = 'p', 'o', 'x' */
+  CP_LX_MONTH = 1u << 9,    /* small = 1..12 */
+  CP_LX_WEEKDAY = 1u << 10, /* small = 1..7, Monday = 1 */
+  CP_LX_NUMW = 1u << 11,    /* number word; num = value */
+  CP_LX_ORDW = 1u << 12,    /* ordinal word; small = value */
+  CP_LX_UNIT = 1u << 13,    /* unit; unit = "percent", "USD", ... */
+  CP_LX_TUNIT = 1u << 14    /* unit of time; small = 'Y','N'(month),'W',... */
+};
+
+typedef struct cp_lxent {
+  const char *word;   /* lower case */
+  uint32_t flags;
+  int small;
+  double num;
+  const char *unit;
+} cp_lxent;
+
+extern const cp_lxent cp_lx_table[];
+extern const size_t cp_lx_size;
+
+/* the entry of a lower-case word, or NULL */
+const cp_lxent *cp_lx_find (const char *w, size_t len);
+
+/* the longest word looked up; longer tokens are never in the table */
+#define CP_LX_MAXWORD 24
+
+/*
+** Per-token facts computed once per document and shared by the
+** extractors: the lexicon entry of the token (its lower-cased text, a
+** trailing dot dropped: "Gen." finds "gen") and shape bits.
+*/
+enum {
+  CP_SH_CAP = 1u << 0,    /* starts with an upper-case letter */
+  CP_SH_UPPER = 1u << 1,  /* two or more letters, none lower case: "ISIS" */
+  CP_SH_DIGIT = 1u << 2,  /* starts with a digit */
+  CP_SH_PUNCT = 1u << 3,  /* a punctuation token */
+  CP_SH_LOWER = 1u << 4,  /* starts with a lower-case letter */
+  CP_SH_DOT = 1u << 5,    /* ends with '.' ("U.S.", "J.") */
+  CP_SH_SSTART = 1u << 6, /* first token of a sentence */
+  CP_SH_PSTART = 1u << 7  /* first token of a paragraph (blank line, or a
+                             line break followed by indentation) */
+};
+
+typedef struct cp_lxtok {
+  const cp_lxent *lx;   /* NULL if not in the lexicon */
+  uint16_t shape;
+} cp_lxtok;
+
+/* facts of every token of tv over text s; *out is malloc'd (n entries) */
+int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
+                  cp_lxtok **out, cp_err *err);
+
+/* a token's flags, 0 when not in the lexicon */
+static inline uint32_t cp_lx_flags (const cp_lxtok *t) {
+  return t->lx ? t->lx->flags : 0;
+}
+
+/* does token t spell exactly the ASCII word w (case-insensitive)? */
+int cp_lx_is (const char *s, const cp_tok *t, const char *w);
+
+/* lower-case ASCII copy of s[0..len) into buf (cap bytes); returns the
+** length, or 0 if it does not fit */
+size_t cp_lx_lower (const char *s, size_t len, char *buf, size_t cap);
+
+#endif

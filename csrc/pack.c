@@ -1,0 +1,385 @@
+/*
+** pack.c -- block codec for u32 lists (postings, id streams).
+**
+** {================================================================
+** PACKED LIST  (also in docs/FORMAT.md)
+**
+** A list of n values is cut into nb = ceil(n / 128) blocks of 128
+** values (the last may hold fewer).  When nb > 1 the list starts with a
+** skip table of nb entries of 8 bytes:
+**   u32 last   ASC: the block's last value; PLAIN: its largest value
+**   u32 end    byte offset, in the data that follows the table, just
+**              past the block (strictly increasing; the last = data
+**              size)
+** so a reader finds the block holding a position (binary search over
+** 'last') or the block of value i (i / 128) without decoding anything
+** before it.  A list of one block has no table: most types are rare,
+** and 8 bytes would double their postings.  Each block is either
+**   u8 bits (0..32), then count * bits bits, least significant first,
+**   padded with zero bits to a whole byte
+** or, when a few values are much wider than the rest (patched frame of
+** reference):
+**   u8 0x80 | bits (bits 0..31), u8 nexc (1..count), u8 hbits (1..32,
+**   bits + hbits <= 32), count * bits bits of low parts (padded to a
+**   byte), nexc u8 indexes of the exceptions (strictly ascending,
+**   < count), nexc * hbits bits of their high parts (padded): value i
+**   = low[i] | high[k] << bits for the exception k at index i.
+** PLAIN blocks hold the values; ASC blocks hold gaps: the first value
+** of block 0 as is, every other value as (value - previous - 1), the
+** previous of a block's first value being the 'last' of the block
+** before.  The writer picks, per block, the layout and width that take
+** the fewest bytes.
+** }================================================================
+**
+** Why hand-written: Debian packages one integer codec library,
+** libstreamvbyte (StreamVByte), whose byte-aligned codes spend at
+** least 8 + 2 bits per value.  Position gaps of frequent types need
+** 2-7 bits, so bit-packing stores those lists in about half the bytes,
+** and the index must fit in the size of its text (issue 8).  The
+** format keeps blocks independent, so a SIMD unpacker can replace the
+** scalar loop later without changing a byte.
+**
+** The reader checks what it relies on: the table when a list is opened
+** (O(blocks)), and each block against its table entry when decoded
+** (width, exact byte size, no overflow, its last value), so any bytes
+** give values or CP_ECORRUPT, never a read out of bounds.
+*/
+#include <string.h>
+
+#include "pack.h"
+#include "segfmt.h"
+
+#define SKIPENT 8u
+
+static int corrupt (cp_err *err, const char *what) {
+  return cp_err_set(err, CP_ECORRUPT, "corrupt packed list: %s", what);
+}
+
+static uint32_t nblocks (uint32_t n) {
+  return n / CP_PACK_BLOCK + (n % CP_PACK_BLOCK != 0);
+}
+
+static uint32_t width (uint32_t x) {
+  uint32_t b = 0;
+  while (x != 0) { b++; x >>= 1; }
+  return b;
+}
+
+static size_t block_bytes (uint32_t count, uint32_t bits) {
+  return 1 + ((size_t)count * bits + 7) / 8;
+}
+
+/* bytes of a block with nexc exceptions of hbits high bits */
+static size_t patched_bytes (uint32_t count, uint32_t bits, uint32_t nexc,
+                             uint32_t hbits) {
+  return 3 + ((size_t)count * bits + 7) / 8 + nexc
+         + ((size_t)nexc * hbits + 7) / 8;
+}
+
+#define PATCHED 0x80u
+
+size_t cp_pack_bound (uint32_t n) {
+  uint32_t nb = nblocks(n);
+  return (nb > 1 ? (size_t)nb * SKIPENT : 0) + (size_t)nb + (size_t)n * 4;
+}
+
+uint32_t cp_pack_count (const cp_pack *l, uint32_t b) {
+  if (l == NULL || b >= l->nb) return 0;
+  return (b + 1 < l->nb) ? CP_PACK_BLOCK : l->n - b * CP_PACK_BLOCK;
+}
+
+
+/* {================================================================
+** Bits
+** ================================================================= */
+
+static void pack_bits (const uint32_t *v, uint32_t count, uint32_t bits,
+                       uint8_t *out) {
+  uint64_t acc = 0;
+  uint32_t nacc = 0, i;
+  for (i = 0; i < count; i++) {
+    acc |= (uint64_t)v[i] << nacc;
+    nacc += bits;
+    while (nacc >= 8) { *out++ = (uint8_t)acc; acc >>= 8; nacc -= 8; }
+  }
+  if (nacc > 0) *out = (uint8_t)acc;
+}
+
+/*
+** The caller has checked that 'in' holds ceil(count * bits / 8) bytes;
+** 'avail' (>= that) is how many bytes may be read from 'in'.  Values
+** whose 8-byte window fits in 'avail' are read with one unaligned
+** load, shift and mask each (no loop-carried state, so the compiler
+** pipelines it); the few at the very end of the data bit by bit.
+*/
+static void unpack_bits (const uint8_t *in, size_t avail, uint32_t count,
+                         uint32_t bits, uint32_t *out) {
+  uint64_t mask = (bits == 32) ? 0xffffffffu : ((uint64_t)1 << bits) - 1;
+  uint64_t acc = 0;
+  uint32_t nacc = 0, i = 0, fast;
+  if (bits == 0) { memset(out, 0, count * sizeof(*out)); return; }
+  /* value i's window is bytes [i * bits / 8, + 8) */
+  fast = (avail < 8) ? 0 : (uint32_t)(((uint64_t)(avail - 8) * 8) / bits + 1);
+  if (fast > count) fast = count;
+  for (; i < fast; i++) {
+    uint64_t bit = (uint64_t)i * bits, w;
+    memcpy(&w, in + (bit >> 3), 8);
+    out[i] = (uint32_t)((w >> (bit & 7)) & mask);
+  }
+  if (i == count) return;
+  in += ((uint64_t)i * bits) >> 3;
+  nacc = 0;
+  acc = 0;
+  {
+    uint32_t skip = (uint32_t)(((uint64_t)i * bits) & 7);
+    acc = (uint64_t)*in++ >> skip;
+    nacc = 8 - skip;
+  }
+  for (; i < count; i++) {
+    while (nacc < bits) { acc |= (uint64_t)*in++ << nacc; nacc += 8; }
+    out[i] = (uint32_t)(acc & mask);
+    acc >>= bits;
+    nacc -= bits;
+  }
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Writing
+** ================================================================= */
+
+/*
+** Write one block of v[0..count) whose widest value has 'maxbits' bits,
+** in the smaller of the two layouts; returns its bytes.  The patched
+** layout pays 3 bytes + 1 per exception + its high bits, so it wins
+** when a few values are far wider than the rest (one rare word in a
+** block of the stream, a gap across documents in a postings list).
+*/
+static size_t put_block (uint32_t *v, uint32_t count, uint32_t maxbits,
+                         uint8_t *out) {
+  uint32_t hist[33], i, b, best = maxbits, nexc = 0, above = 0;
+  size_t cost = block_bytes(count, maxbits), c;
+  uint8_t *p;
+  memset(hist, 0, sizeof(hist));
+  for (i = 0; i < count; i++) hist[width(v[i])]++;
+  for (b = maxbits; b-- > 0;) {   /* values wider than b are exceptions */
+    above += hist[b + 1];
+    if (above > 255) break;
+    c = patched_bytes(count, b, above, maxbits - b);
+    if (c < cost) { cost = c; best = b; nexc = above; }
+  }
+  if (nexc == 0) {
+    out[0] = (uint8_t)maxbits;
+    pack_bits(v, count, maxbits, out + 1);
+    return cost;
+  }
+  {
+    uint32_t high[CP_PACK_BLOCK], k = 0;
+    uint32_t lowmask = (best == 0) ? 0 : (uint32_t)(((uint64_t)1 << best) - 1);
+    out[0] = (uint8_t)(PATCHED | best);
+    out[1] = (uint8_t)nexc;
+    out[2] = (uint8_t)(maxbits - best);
+    p = out + 3 + ((size_t)count * best + 7) / 8;
+    for (i = 0; i < count; i++)
+      if (width(v[i]) > best) { p[k] = (uint8_t)i; high[k++] = v[i] >> best; }
+    for (i = 0; i < count; i++) v[i] &= lowmask;
+    pack_bits(v, count, best, out + 3);
+    pack_bits(high, nexc, maxbits - best, p + nexc);
+  }
+  return cost;
+}
+
+int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
+                    uint8_t *out, size_t cap, size_t *len, cp_err *err) {
+  uint32_t nb = nblocks(n), b, i;
+  uint32_t tmp[CP_PACK_BLOCK];
+  size_t tab, pos;
+  if ((v == NULL && n > 0) || out == NULL || len == NULL
+      || (mode != CP_PACK_PLAIN && mode != CP_PACK_ASC))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_encode: bad arguments");
+  if (cap < cp_pack_bound(n))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_encode: buffer of %zu bytes, "
+                      "needs %zu", cap, cp_pack_bound(n));
+  tab = (nb > 1) ? (size_t)nb * SKIPENT : 0;
+  pos = tab;
+  for (b = 0; b < nb; b++) {
+    uint32_t lo = b * CP_PACK_BLOCK;
+    uint32_t count = (b + 1 < nb) ? CP_PACK_BLOCK : n - lo;
+    uint32_t max = 0, bits;
+    for (i = 0; i < count; i++) {
+      uint32_t x = v[lo + i];
+      if (mode == CP_PACK_ASC && lo + i > 0) {
+        uint32_t prev = v[lo + i - 1];
+        if (x <= prev)
+          return cp_err_set(err, CP_EINVAL, "cp_pack_encode: value %u at "
+                            "%u is not above %u", x, lo + i, prev);
+        x = x - prev - 1;
+      }
+      tmp[i] = x;
+      if (x > max) max = x;
+    }
+    bits = width(max);
+    pos += put_block(tmp, count, bits, out + pos);
+    if (pos - tab > UINT32_MAX)
+      return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
+    if (nb > 1) {
+      uint32_t last = v[lo + count - 1];
+      if (mode == CP_PACK_PLAIN) {
+        last = 0;
+        for (i = 0; i < count; i++) if (v[lo + i] > last) last = v[lo + i];
+      }
+      cp_wr32(out + (size_t)b * SKIPENT, last);
+      cp_wr32(out + (size_t)b * SKIPENT + 4, (uint32_t)(pos - tab));
+    }
+  }
+  *len = pos;
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Reading
+** ================================================================= */
+
+int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
+                  int mode, cp_err *err) {
+  uint32_t nb = nblocks(n), b, prev_end = 0, prev_last = 0;
+  size_t tab;
+  if (l == NULL || (p == NULL && len > 0)
+      || (mode != CP_PACK_PLAIN && mode != CP_PACK_ASC))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_open: bad arguments");
+  memset(l, 0, sizeof(*l));
+  tab = (nb > 1) ? (size_t)nb * SKIPENT : 0;
+  if (len < tab + nb) return corrupt(err, "shorter than its blocks");
+  if (nb == 0 && len != 0) return corrupt(err, "bytes in an empty list");
+  l->skip = (nb > 1) ? (const uint8_t *)p : NULL;
+  l->data = (const uint8_t *)p + tab;
+  l->datalen = len - tab;
+  l->n = n; l->nb = nb; l->mode = mode;
+  if (nb > 1) {
+    for (b = 0; b < nb; b++) {
+      uint32_t last = cp_rd32(l->skip + (size_t)b * SKIPENT);
+      uint32_t end = cp_rd32(l->skip + (size_t)b * SKIPENT + 4);
+      if (end <= prev_end) return corrupt(err, "block ends not increasing");
+      if (mode == CP_PACK_ASC && b > 0 && last <= prev_last)
+        return corrupt(err, "skip values not ascending");
+      prev_end = end; prev_last = last;
+    }
+    if (prev_end != l->datalen) return corrupt(err, "size differs from table");
+  }
+  return CP_OK;
+}
+
+int cp_pack_last (const cp_pack *l, uint32_t b, uint32_t *last) {
+  if (l == NULL || l->skip == NULL || b >= l->nb || last == NULL) return 0;
+  *last = cp_rd32(l->skip + (size_t)b * SKIPENT);
+  return 1;
+}
+
+uint32_t cp_pack_seek (const cp_pack *l, uint32_t target) {
+  uint32_t lo = 0, hi;
+  if (l == NULL || l->nb == 0) return 0;
+  if (l->skip == NULL) return 0;
+  hi = l->nb;
+  while (lo < hi) {   /* first block with last >= target */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (cp_rd32(l->skip + (size_t)mid * SKIPENT) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* decode a patched block at [start, end) of the data */
+static int get_patched (const cp_pack *l, size_t start, size_t end,
+                        uint32_t cnt, uint32_t *out, cp_err *err) {
+  const uint8_t *d = l->data + start, *idx;
+  uint32_t bits, nexc, hbits, k, high[CP_PACK_BLOCK];
+  if (end - start < 3) return corrupt(err, "patched block too short");
+  bits = d[0] & ~PATCHED; nexc = d[1]; hbits = d[2];
+  if (bits > 31 || hbits == 0 || bits + hbits > 32 || nexc == 0 || nexc > cnt)
+    return corrupt(err, "bad patched block header");
+  if (end - start != patched_bytes(cnt, bits, nexc, hbits))
+    return corrupt(err, "block size differs from its width");
+  unpack_bits(d + 3, l->datalen - start - 3, cnt, bits, out);
+  idx = d + 3 + ((size_t)cnt * bits + 7) / 8;
+  unpack_bits(idx + nexc, l->datalen - (size_t)(idx + nexc - l->data), nexc,
+              hbits, high);
+  for (k = 0; k < nexc; k++) {
+    if (idx[k] >= cnt || (k > 0 && idx[k] <= idx[k - 1]))
+      return corrupt(err, "exception indexes out of order");
+    out[idx[k]] |= high[k] << bits;
+  }
+  return CP_OK;
+}
+
+int cp_pack_block (const cp_pack *l, uint32_t b,
+                   uint32_t out[CP_PACK_BLOCK], uint32_t *count,
+                   cp_err *err) {
+  size_t start, end;
+  uint32_t bits, cnt, i;
+  if (l == NULL || out == NULL || count == NULL || b >= l->nb)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_block: bad arguments");
+  cnt = cp_pack_count(l, b);
+  if (l->skip != NULL) {
+    start = (b == 0) ? 0 : cp_rd32(l->skip + (size_t)(b - 1) * SKIPENT + 4);
+    end = cp_rd32(l->skip + (size_t)b * SKIPENT + 4);
+  }
+  else { start = 0; end = l->datalen; }
+  bits = l->data[start];
+  if (bits & PATCHED) {
+    int rc = get_patched(l, start, end, cnt, out, err);
+    if (rc != CP_OK) return rc;
+  }
+  else {
+    if (bits > 32) return corrupt(err, "bit width over 32");
+    if (end - start != block_bytes(cnt, bits))
+      return corrupt(err, "block size differs from its width");
+    unpack_bits(l->data + start + 1, l->datalen - start - 1, cnt, bits, out);
+  }
+  if (l->mode == CP_PACK_ASC) {
+    uint64_t acc;
+    if (b == 0) { acc = out[0]; i = 1; }
+    else { acc = cp_rd32(l->skip + (size_t)(b - 1) * SKIPENT); i = 0; }
+    if (b == 0) out[0] = (uint32_t)acc;
+    for (; i < cnt; i++) {
+      acc += (uint64_t)out[i] + 1;
+      if (acc > UINT32_MAX) return corrupt(err, "gaps overflow");
+      out[i] = (uint32_t)acc;
+    }
+  }
+  if (l->skip != NULL) {
+    uint32_t want = cp_rd32(l->skip + (size_t)b * SKIPENT), got = 0;
+    if (l->mode == CP_PACK_ASC) got = out[cnt - 1];
+    else for (i = 0; i < cnt; i++) if (out[i] > got) got = out[i];
+    if (got != want) return corrupt(err, "block differs from its skip entry");
+  }
+  *count = cnt;
+  return CP_OK;
+}
+
+int cp_pack_get (const cp_pack *l, uint32_t i, uint32_t *v, cp_err *err) {
+  uint32_t tmp[CP_PACK_BLOCK], cnt;
+  int rc;
+  if (l == NULL || v == NULL || i >= l->n)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_get: bad arguments");
+  rc = cp_pack_block(l, i / CP_PACK_BLOCK, tmp, &cnt, err);
+  if (rc == CP_OK) *v = tmp[i % CP_PACK_BLOCK];
+  return rc;
+}
+
+int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err) {
+  uint32_t b, cnt;
+  if (l == NULL || (out == NULL && l->n > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_decode: bad arguments");
+  for (b = 0; b < l->nb; b++) {
+    int rc = cp_pack_block(l, b, out + (size_t)b * CP_PACK_BLOCK, &cnt, err);
+    if (rc != CP_OK) return rc;
+  }
+  return CP_OK;
+}
+
+/* }================================================================ */

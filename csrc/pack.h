@@ -1,0 +1,73 @@
+/*
+** pack.h -- block codec for lists of u32: postings (ascending
+** positions) and id streams, bit-packed in blocks of CP_PACK_BLOCK
+** values with skip data per block.  Format and rationale: pack.c.
+**
+** Encoding needs a buffer of cp_pack_bound(n) bytes.  Reading is
+** fuzz-friendly: cp_pack_open and cp_pack_block accept any bytes and
+** never read outside [p, p + len); damaged input gives CP_ECORRUPT.
+*/
+#ifndef CP_PACK_H
+#define CP_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cp.h"
+
+#define CP_PACK_BLOCK 128u
+
+/* what a list holds: any values, or strictly ascending ones
+** (positions), stored as gaps */
+enum { CP_PACK_PLAIN = 0, CP_PACK_ASC = 1 };
+
+/* most bytes cp_pack_encode writes for n values */
+size_t cp_pack_bound (uint32_t n);
+
+/* encode v[0..n) into out (cap bytes, >= cp_pack_bound(n) is always
+** enough); *len gets the bytes written.  CP_EINVAL when an ASC list is
+** not strictly ascending or out is too small. */
+int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
+                    uint8_t *out, size_t cap, size_t *len, cp_err *err);
+
+/* a reader over one encoded list (borrows the bytes) */
+typedef struct cp_pack {
+  const uint8_t *skip;      /* nb > 1: nb entries (u32 last, u32 end) */
+  const uint8_t *data;      /* the blocks */
+  size_t datalen;
+  uint32_t n, nb;           /* values, blocks */
+  int mode;
+} cp_pack;
+
+/* open the list of n values in [p, p + len): checks the skip table
+** (O(blocks)), not the blocks */
+int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
+                  int mode, cp_err *err);
+
+/* values in block b (CP_PACK_BLOCK, fewer in the last block) */
+uint32_t cp_pack_count (const cp_pack *l, uint32_t b);
+
+/* decode block b into out[0..*count); checks the block against its
+** skip entry */
+int cp_pack_block (const cp_pack *l, uint32_t b,
+                   uint32_t out[CP_PACK_BLOCK], uint32_t *count,
+                   cp_err *err);
+
+/* skip data: the last value of block b (ASC) or its largest (PLAIN);
+** known without decoding only when the list has several blocks:
+** returns 0 when not known */
+int cp_pack_last (const cp_pack *l, uint32_t b, uint32_t *last);
+
+/* the first block that can hold a value >= target (ASC): a binary
+** search over the skip data; nb when every value is smaller.  A list
+** of one block gives 0 (decode it to know). */
+uint32_t cp_pack_seek (const cp_pack *l, uint32_t target);
+
+/* value i, decoding its block (callers that read runs use
+** cp_pack_block) */
+int cp_pack_get (const cp_pack *l, uint32_t i, uint32_t *v, cp_err *err);
+
+/* every value into out[0..n) */
+int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err);
+
+#endif

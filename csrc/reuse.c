@@ -1,0 +1,686 @@
+/*
+** reuse.c -- candidate pairs from shared shingles, seeds, and passages
+** (the plan is in reuse.h and docs/REUSE.md).
+**
+** Documents of both corpora are numbered in one space 'u' (this
+** corpus's live documents first, then the other's), each with the roles
+** it may play: A (a side, from 'source') and B (b side, from 'target').
+** A pair {x, y}, x < y, gives seeds (x, y) when x is A and y is B, else
+** (y, x) when y is A and x is B: so without source/target every
+** unordered pair is seen once, and against another corpus every seed
+** has its a side in this corpus.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "reuse.h"
+
+#define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
+
+enum { ROLE_A = 1, ROLE_B = 2 };
+
+/* a code internal to this file: the seeds of a range passed the budget */
+#define SPLIT (-1)
+
+typedef struct udoc {
+  uint64_t doc;            /* global number in its corpus */
+  uint32_t seg, local;     /* segment index, local document */
+  uint32_t tok0, ntok;     /* its tokens in the segment */
+  uint8_t corpus, role;
+} udoc;
+
+typedef struct post { uint64_t h; uint32_t u, w; } post;
+typedef struct seed { uint32_t a, b, aw, bw; } seed;
+
+typedef struct words {
+  uint64_t *h;  uint32_t *tok;  uint32_t n, cap;
+} words;
+
+typedef struct cand {
+  uint32_t a0, a1, b0, b1, cols, same;
+  double score;
+} cand;
+
+typedef struct rstate {
+  cp_corpus *c[2];
+  const cp_reuse_opt *o;
+  cp_align_cost cost;
+  uint64_t max_work;
+  udoc *d;  uint32_t nd;
+  uint64_t **th;           /* per (corpus, segment): word id -> hash, 0 punct */
+  size_t nseg0, nseg1;
+  post *p, *ptmp;  size_t np, pcap;
+  seed *s;  size_t ns, scap;
+  words wa, wb;
+  cand *cd;  size_t ncd, cdcap;
+  cp_reuse *out;
+} rstate;
+
+void cp_reuse_opt_init (cp_reuse_opt *o) {
+  if (o == NULL) return;
+  memset(o, 0, sizeof(*o));
+  o->min = 8;
+  o->layer = CP_NORM;
+  o->max_df = 100;
+  o->mismatch = 1.0;
+  o->gap = 1.0;
+  o->gap_extend = 0.1;
+}
+
+void cp_reuse_free (cp_reuse *r) {
+  if (r == NULL) return;
+  free(r->v);
+  memset(r, 0, sizeof(*r));
+}
+
+static int grow (void **v, size_t *cap, size_t need, size_t size) {
+  size_t nc = *cap ? *cap : 16;
+  void *nv;
+  if (need <= *cap) return 1;
+  while (nc < need) nc *= 2;
+  nv = realloc(*v, nc * size);
+  if (nv == NULL) return 0;
+  *v = nv;
+  *cap = nc;
+  return 1;
+}
+
+static int over_work (rstate *st, cp_err *err) {
+  if (st->out->work <= st->max_work) return 0;
+  cp_err_set(err, CP_ELIMIT, "reuse: work limit exceeded (%llu steps)",
+             (unsigned long long)st->max_work);
+  return 1;
+}
+
+static int bit_set (const unsigned char *bits, uint64_t nbits, uint64_t d) {
+  return d < nbits && (bits[d >> 3] >> (d & 7)) & 1;
+}
+
+
+/* {================================================================
+** Documents and words
+** ================================================================= */
+
+static uint64_t **table_of (rstate *st, int corpus, uint32_t seg) {
+  return &st->th[corpus ? st->nseg0 + seg : seg];
+}
+
+/* hash of every word type of a segment in the layer (0 = punctuation) */
+static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
+  const cp_seg *s = cp_corpus_seg(st->c[corpus], si);
+  uint32_t n = cp_seg_ntypes(s, CP_WORD), id;
+  uint64_t *t = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+  if (t == NULL) return OOM(err);
+  for (id = 0; id < n; id++) {
+    uint32_t lid = cp_seg_map(s, st->o->layer, id);
+    const char *str;
+    size_t len;
+    t[id] = 0;
+    if (cp_seg_type_punct(s, id) || lid == UINT32_MAX) continue;
+    str = cp_seg_type(s, st->o->layer, lid, &len);
+    if (str == NULL) continue;
+    t[id] = XXH3_64bits(str, len);
+    if (t[id] == 0) t[id] = 1;
+  }
+  *table_of(st, corpus, si) = t;
+  return CP_OK;
+}
+
+/* the words of document u: hashes and token indexes in the document */
+static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
+  const udoc *d = &st->d[u];
+  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  const uint32_t *stream = cp_seg_stream(s);
+  const uint64_t *t = *table_of(st, d->corpus, d->seg);
+  uint32_t k;
+  w->n = 0;
+  if (d->ntok > w->cap) {
+    uint64_t *nh = (uint64_t *)realloc(w->h, d->ntok * sizeof(uint64_t));
+    uint32_t *nt;
+    if (nh == NULL) return OOM(err);
+    w->h = nh;
+    nt = (uint32_t *)realloc(w->tok, d->ntok * sizeof(uint32_t));
+    if (nt == NULL) return OOM(err);
+    w->tok = nt;
+    w->cap = d->ntok;
+  }
+  for (k = 0; k < d->ntok; k++) {
+    uint64_t h = t[stream[d->tok0 + k]];
+    if (h == 0) continue;
+    w->h[w->n] = h;
+    w->tok[w->n++] = k;
+  }
+  return CP_OK;
+}
+
+/* the document table and the hash tables of every segment */
+static int build_docs (rstate *st, cp_err *err) {
+  int k;
+  size_t total = 0, ns[2], si, i = 0;
+  const cp_reuse_opt *o = st->o;
+  ns[0] = cp_corpus_nsegs(st->c[0]);
+  ns[1] = st->c[1] != st->c[0] ? cp_corpus_nsegs(st->c[1]) : 0;
+  st->nseg0 = ns[0];
+  st->nseg1 = ns[1];
+  st->th = (uint64_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint64_t *));
+  if (st->th == NULL) return OOM(err);
+  for (k = 0; k < 2; k++)
+    for (si = 0; si < ns[k]; si++)
+      total += cp_seg_ndocs(cp_corpus_seg(st->c[k], si));
+  if (total >= UINT32_MAX) return cp_err_set(err, CP_ELIMIT, "reuse: too many documents");
+  st->d = (udoc *)malloc((total ? total : 1) * sizeof(udoc));
+  if (st->d == NULL) return OOM(err);
+  for (k = 0; k < 2; k++) {
+    const unsigned char *sel = k == 0 ? o->source : o->target;
+    uint64_t nsel = k == 0 ? o->nsource : o->ntarget;
+    int against = st->c[1] != st->c[0];
+    for (si = 0; si < ns[k]; si++) {
+      const cp_seg *s = cp_corpus_seg(st->c[k], si);
+      uint64_t base = cp_corpus_doc_base(st->c[k], si);
+      uint32_t nd = cp_seg_ndocs(s), ld;
+      int rc = seg_hashes(st, k, (uint32_t)si, err);
+      if (rc != CP_OK) return rc;
+      for (ld = 0; ld < nd; ld++) {
+        cp_docinfo di;
+        udoc *u = &st->d[i];
+        uint64_t g = base + ld;
+        if (cp_corpus_is_deleted(st->c[k], si, ld)) continue;
+        if (cp_seg_doc(s, ld, &di) != CP_OK) continue;
+        u->doc = g; u->seg = (uint32_t)si; u->local = ld;
+        u->tok0 = di.tok_start; u->ntok = di.tok_count;
+        u->corpus = (uint8_t)k;
+        u->role = 0;
+        if (!against) {
+          if (o->source == NULL || bit_set(o->source, o->nsource, g)) u->role |= ROLE_A;
+          if (o->target == NULL || bit_set(o->target, o->ntarget, g)) u->role |= ROLE_B;
+        } else if (sel == NULL || bit_set(sel, nsel, g)) {
+          u->role = k == 0 ? ROLE_A : ROLE_B;
+        }
+        /* too short to hold a passage: plays no role (cheap test first:
+        ** a document has at least as many tokens as words) */
+        if (u->ntok < o->min || u->ntok < CP_REUSE_N) u->role = 0;
+        i++;
+      }
+    }
+  }
+  st->nd = (uint32_t)i;
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Shingles and seeds
+** ================================================================= */
+
+static uint64_t mix64 (uint64_t x) {       /* murmur3's finalizer */
+  x ^= x >> 33; x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+static uint64_t shingle (const uint64_t *h, uint32_t n) {
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  uint32_t k;
+  for (k = 0; k < n; k++) x = mix64(x ^ h[k]) + k;
+  return x;
+}
+
+/* stable LSD radix sort of p[0..n) by h, 16 bits a pass */
+static void sort_posts (post *p, post *tmp, size_t n) {
+  static const int passes = 4;
+  size_t *cnt = (size_t *)malloc(65536 * sizeof(size_t));
+  int pass;
+  if (cnt == NULL) {           /* no memory for counts: fall back */
+    size_t i, j;
+    for (i = 1; i < n; i++) {  /* insertion sort keeps it correct */
+      post x = p[i];
+      for (j = i; j > 0 && p[j - 1].h > x.h; j--) p[j] = p[j - 1];
+      p[j] = x;
+    }
+    return;
+  }
+  for (pass = 0; pass < passes; pass++) {
+    int sh = pass * 16;
+    size_t i, sum = 0;
+    post *t;
+    memset(cnt, 0, 65536 * sizeof(size_t));
+    for (i = 0; i < n; i++) cnt[(p[i].h >> sh) & 0xffff]++;
+    for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) tmp[cnt[(p[i].h >> sh) & 0xffff]++] = p[i];
+    t = p; p = tmp; tmp = t;
+  }
+  free(cnt);                   /* an even number of passes: back in p */
+}
+
+static int push_seed (rstate *st, uint32_t a, uint32_t b, uint32_t aw,
+                      uint32_t bw, cp_err *err) {
+  seed *s;
+  if (st->ns >= CP_REUSE_SEEDS) return SPLIT;
+  if (!grow((void **)&st->s, &st->scap, st->ns + 1, sizeof(seed)))
+    return OOM(err);
+  s = &st->s[st->ns++];
+  s->a = a; s->b = b; s->aw = aw; s->bw = bw;
+  return CP_OK;
+}
+
+/* seeds of one group of postings with the same shingle, a in [lo, hi) */
+static int group_seeds (rstate *st, const post *g, size_t n, uint32_t lo,
+                        uint32_t hi, cp_err *err) {
+  size_t i, j, df = 1;
+  for (i = 1; i < n; i++) df += g[i].u != g[i - 1].u;
+  if (df < 2) return CP_OK;
+  if (df > st->o->max_df || n > st->o->max_df) {
+    st->out->boilerplate++;
+    return CP_OK;
+  }
+  for (i = 0; i < n; i++)
+    for (j = i + 1; j < n; j++) {
+      uint32_t x = g[i].u, y = g[j].u;
+      int rc = CP_OK;
+      if (x == y) continue;
+      if ((st->d[x].role & ROLE_A) && (st->d[y].role & ROLE_B)) {
+        if (x >= lo && x < hi) rc = push_seed(st, x, y, g[i].w, g[j].w, err);
+      } else if ((st->d[y].role & ROLE_A) && (st->d[x].role & ROLE_B)) {
+        if (y >= lo && y < hi) rc = push_seed(st, y, x, g[j].w, g[i].w, err);
+      }
+      if (rc != CP_OK) return rc;
+    }
+  return CP_OK;
+}
+
+/* postings of partition 'part' of 'nparts' from every document with a
+** role, then their seeds */
+static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
+                            uint32_t lo, uint32_t hi, cp_err *err) {
+  uint32_t u, k;
+  size_t i, j;
+  int rc;
+  st->np = 0;
+  for (u = 0; u < st->nd; u++) {
+    words *w = &st->wa;
+    if (st->d[u].role == 0) continue;
+    if ((rc = load_words(st, u, w, err)) != CP_OK) return rc;
+    if (w->n < CP_REUSE_N) continue;
+    for (k = 0; k + CP_REUSE_N <= w->n; k++) {
+      uint64_t h = shingle(w->h + k, CP_REUSE_N);
+      if (h % nparts != part) continue;
+      if (st->np >= st->pcap) {
+        size_t nc = st->pcap ? st->pcap * 2 : 1024;
+        post *np = (post *)realloc(st->p, nc * sizeof(post));
+        if (np == NULL) return OOM(err);
+        st->p = np;
+        np = (post *)realloc(st->ptmp, nc * sizeof(post));
+        if (np == NULL) return OOM(err);
+        st->ptmp = np;
+        st->pcap = nc;
+      }
+      st->p[st->np].h = h; st->p[st->np].u = u; st->p[st->np].w = k;
+      st->np++;
+    }
+  }
+  st->out->work += st->np;
+  if (over_work(st, err)) return CP_ELIMIT;
+  sort_posts(st->p, st->ptmp, st->np);
+  for (i = 0; i < st->np; i = j) {
+    for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
+    if (j - i > 1 && (rc = group_seeds(st, st->p + i, j - i, lo, hi, err)) != CP_OK)
+      return rc;
+  }
+  return CP_OK;
+}
+
+static int cmp_seed (const void *x, const void *y) {
+  const seed *a = (const seed *)x, *b = (const seed *)y;
+  if (a->a != b->a) return a->a < b->a ? -1 : 1;
+  if (a->b != b->b) return a->b < b->b ? -1 : 1;
+  if (a->aw != b->aw) return a->aw < b->aw ? -1 : 1;
+  return (a->bw > b->bw) - (a->bw < b->bw);
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Passages of one document pair
+** ================================================================= */
+
+static int cmp_cand (const void *x, const void *y) {
+  const cand *a = (const cand *)x, *b = (const cand *)y;
+  if (a->a0 != b->a0) return a->a0 < b->a0 ? -1 : 1;
+  return (a->b0 > b->b0) - (a->b0 < b->b0);
+}
+
+/* extend the seed at (aw, bw) both ways; the region it covers */
+static int extend_seed (rstate *st, uint32_t aw, uint32_t bw, cand *c,
+                        cp_err *err) {
+  const words *A = &st->wa, *B = &st->wb;
+  const uint32_t n = CP_REUSE_N;
+  cp_ext f, r;
+  int rc;
+  rc = cp_align_extend(A->h + aw + n, A->n - aw - n, B->h + bw + n,
+                       B->n - bw - n, 1, &st->cost, &f, &st->out->work, err);
+  if (rc != CP_OK) return rc;
+  rc = cp_align_extend(A->h + aw, aw, B->h + bw, bw, -1, &st->cost, &r,
+                       &st->out->work, err);
+  if (rc != CP_OK) return rc;
+  c->a0 = aw - r.la;  c->a1 = aw + n + f.la;
+  c->b0 = bw - r.lb;  c->b1 = bw + n + f.lb;
+  c->cols = n + f.cols + r.cols;
+  c->same = n + f.same + r.same;
+  c->score = (double)n + f.score + r.score;
+  return CP_OK;
+}
+
+/* join candidates (sorted by a0) that follow each other within
+** CP_REUSE_JOIN words on both sides, or overlap, when the joined score
+** beats both: the words between them count as substitutions (as many as
+** the shorter gap) plus a gap (the difference) */
+static size_t join_cands (cand *v, size_t n, const cp_align_cost *k) {
+  size_t i, m = 0;
+  for (i = 0; i < n; i++) {
+    cand *c = &v[i];
+    if (m > 0) {
+      cand *p = &v[m - 1];
+      if (c->b0 + CP_REUSE_JOIN >= p->b0 && c->a0 <= p->a1 + CP_REUSE_JOIN
+          && c->b0 <= p->b1 + CP_REUSE_JOIN && c->b1 + CP_REUSE_JOIN >= p->b1) {
+        uint32_t ga = c->a0 > p->a1 ? c->a0 - p->a1 : 0;
+        uint32_t gb = c->b0 > p->b1 ? c->b0 - p->b1 : 0;
+        uint32_t oa = c->a0 < p->a1 ? (c->a1 < p->a1 ? c->a1 : p->a1) - c->a0 : 0;
+        uint32_t ob = c->b0 < p->b1 ? (c->b1 < p->b1 ? c->b1 : p->b1) - c->b0 : 0;
+        uint32_t ov = oa > ob ? oa : ob, g = ga > gb ? ga : gb;
+        uint32_t sub = ga < gb ? ga : gb, indel = g - sub;
+        double pen = k->mismatch * sub + (double)ov
+                   + (indel ? k->gap + (double)(indel - 1) * k->gap_extend : 0);
+        double joined = p->score + c->score - pen;
+        if (joined > p->score && joined > c->score) {
+          uint32_t la, lb, os = oa < ob ? oa : ob;
+          if (c->a1 > p->a1) p->a1 = c->a1;
+          if (c->b1 > p->b1) p->b1 = c->b1;
+          if (c->b0 < p->b0) p->b0 = c->b0;
+          p->cols = p->cols + c->cols + g > ov ? p->cols + c->cols + g - ov : 0;
+          p->same = p->same + c->same > os ? p->same + c->same - os : 0;
+          la = p->a1 - p->a0; lb = p->b1 - p->b0;
+          if (p->cols < la) p->cols = la;
+          if (p->cols < lb) p->cols = lb;
+          if (p->same > p->cols) p->same = p->cols;
+          p->score = joined;
+          continue;
+        }
+      }
+    }
+    v[m++] = *c;
+  }
+  return m;
+}
+
+static int cmp_cand_score (const void *x, const void *y) {
+  const cand *a = (const cand *)x, *b = (const cand *)y;
+  if (a->score != b->score) return a->score < b->score ? 1 : -1;
+  return cmp_cand(x, y);
+}
+
+/* keep the candidates long and close enough to report, best first, that
+** do not overlap a better one on both sides (an off-diagonal extension
+** over the same text); how many are kept */
+static size_t drop_shadowed (cand *v, size_t n, uint32_t min) {
+  size_t i, j, m = 0;
+  for (i = 0; i < n; i++) {
+    const cand *c = &v[i];
+    if (c->a1 - c->a0 >= min && c->b1 - c->b0 >= min
+        && (double)c->same >= CP_REUSE_MIN_IDENTITY * (double)c->cols)
+      v[m++] = *c;
+  }
+  qsort(v, m, sizeof(cand), cmp_cand_score);
+  n = m;
+  m = 0;
+  for (i = 0; i < n; i++) {
+    int shadowed = 0;
+    for (j = 0; j < m && !shadowed; j++)
+      shadowed = v[i].a0 < v[j].a1 && v[j].a0 < v[i].a1
+              && v[i].b0 < v[j].b1 && v[j].b0 < v[i].b1;
+    if (!shadowed) v[m++] = v[i];
+  }
+  return m;
+}
+
+static int side_of (rstate *st, uint32_t u, const words *w, uint32_t w0,
+                    uint32_t w1, cp_reuse_side *sd, cp_err *err) {
+  const udoc *d = &st->d[u];
+  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  uint32_t x0, y0, x1, y1;
+  sd->doc = d->doc;
+  sd->w0 = w0; sd->w1 = w1;
+  sd->t0 = w->tok[w0]; sd->t1 = w->tok[w1 - 1] + 1;
+  if (cp_seg_tok_span(s, d->tok0 + sd->t0, &x0, &y0) != CP_OK
+      || cp_seg_tok_span(s, d->tok0 + sd->t1 - 1, &x1, &y1) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "reuse: bad token span");
+  sd->b0 = x0; sd->b1 = y1;
+  return CP_OK;
+}
+
+/* words equal on the seed's diagonal, before it (*back) and after its
+** shingle (*fwd) */
+static void exact_run (const words *A, const words *B, uint32_t aw,
+                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
+  uint32_t k = 0, n = CP_REUSE_N;
+  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
+  *back = k;
+  k = 0;
+  while (aw + n + k < A->n && bw + n + k < B->n
+         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
+  *fwd = k;
+}
+
+/*
+** Is seed i worth a gapped extension?  Yes when its exact run holds
+** 'min' words; else only when another seed of the pair, off that run,
+** lies near it on a near diagonal (BLAST's two-hit rule): a lone short
+** run is a shared phrase, not a passage, and most seeds of a corpus of
+** formulaic speeches are such phrases.
+*/
+static int worth_extending (const rstate *st, const seed *s, size_t n,
+                            size_t i) {
+  uint32_t back, fwd, run, reach = 2 * st->o->min + CP_REUSE_MAXGAP;
+  int64_t diag = (int64_t)s[i].bw - s[i].aw;
+  size_t j, steps;
+  exact_run(&st->wa, &st->wb, s[i].aw, s[i].bw, &back, &fwd);
+  run = back + CP_REUSE_N + fwd;
+  if (run >= st->o->min) return 1;
+  for (steps = 0, j = i + 1; j < n && steps < 64; j++, steps++) {
+    int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
+    if (s[j].aw > s[i].aw + reach) break;
+    if (dd < 0) dd = -dd;
+    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw > s[i].aw + fwd))
+      return 1;
+  }
+  for (steps = 0, j = i; j-- > 0 && steps < 64; steps++) {
+    int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
+    if (s[j].aw + reach < s[i].aw) break;
+    if (dd < 0) dd = -dd;
+    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw + back < s[i].aw))
+      return 1;
+  }
+  return 0;
+}
+
+/* the passages of pair (a, b) from its seeds s[0..n) (sorted); st->wa
+** and st->wb hold the words of a and b */
+static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
+                          size_t n, cp_err *err) {
+  size_t i, j, m;
+  int rc;
+  st->ncd = 0;
+  st->out->pairs++;
+  for (i = 0; i < n; i++) {
+    int inside = 0;
+    /* the newest regions first, and a bounded number of them: a seed
+    ** missed here makes a duplicate that join_cands folds in */
+    for (j = st->ncd; j-- > 0 && st->ncd - j <= 64;) {
+      const cand *c = &st->cd[j];
+      if (s[i].aw >= c->a0 && s[i].aw < c->a1 && s[i].bw >= c->b0
+          && s[i].bw < c->b1) { inside = 1; break; }
+    }
+    if (inside || !worth_extending(st, s, n, i)) continue;
+    if (!grow((void **)&st->cd, &st->cdcap, st->ncd + 1, sizeof(cand)))
+      return OOM(err);
+    if ((rc = extend_seed(st, s[i].aw, s[i].bw, &st->cd[st->ncd], err)) != CP_OK)
+      return rc;
+    st->ncd++;
+    if (over_work(st, err)) return CP_ELIMIT;
+  }
+  qsort(st->cd, st->ncd, sizeof(cand), cmp_cand);
+  m = join_cands(st->cd, st->ncd, &st->cost);
+  m = drop_shadowed(st->cd, m, st->o->min);
+  for (i = 0; i < m; i++) {
+    const cand *c = &st->cd[i];
+    cp_passage *p;
+    if (!grow((void **)&st->out->v, &st->out->cap, st->out->n + 1,
+              sizeof(cp_passage)))
+      return OOM(err);
+    p = &st->out->v[st->out->n];
+    if ((rc = side_of(st, a, &st->wa, c->a0, c->a1, &p->a, err)) != CP_OK
+        || (rc = side_of(st, b, &st->wb, c->b0, c->b1, &p->b, err)) != CP_OK)
+      return rc;
+    p->words = c->cols;
+    p->same = c->same;
+    p->score = c->score;
+    st->out->n++;
+  }
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Driver
+** ================================================================= */
+
+/* seeds and passages of the a documents [lo, hi); SPLIT when the seeds
+** do not fit */
+static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
+                      cp_err *err) {
+  uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1), part;
+  size_t i, j;
+  uint32_t la = UINT32_MAX;
+  int rc;
+  st->ns = 0;
+  st->out->partitions = nparts;
+  for (part = 0; part < nparts; part++)
+    if ((rc = partition_seeds(st, part, nparts, lo, hi, err)) != CP_OK)
+      return rc;
+  st->out->seeds += st->ns;
+  st->out->work += st->ns;
+  if (over_work(st, err)) return CP_ELIMIT;
+  qsort(st->s, st->ns, sizeof(seed), cmp_seed);
+  for (i = 0; i < st->ns; i = j) {
+    for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
+                    && st->s[j].b == st->s[i].b; j++) {}
+    if (st->s[i].a != la) {
+      if ((rc = load_words(st, st->s[i].a, &st->wa, err)) != CP_OK) return rc;
+      la = st->s[i].a;
+    }
+    if ((rc = load_words(st, st->s[i].b, &st->wb, err)) != CP_OK) return rc;
+    if ((rc = pair_passages(st, st->s[i].a, st->s[i].b, st->s + i, j - i, err))
+        != CP_OK)
+      return rc;
+  }
+  st->out->ranges++;
+  return CP_OK;
+}
+
+/* run [lo, hi), halving the range while its seeds do not fit */
+static int run_split (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
+                      cp_err *err) {
+  size_t keep = st->out->n;
+  int rc = run_range(st, lo, hi, nwords, err);
+  if (rc != SPLIT) return rc;
+  st->out->n = keep;
+  if (hi - lo <= 1)
+    return cp_err_set(err, CP_ELIMIT, "reuse: one document has more than "
+                      "%zu seeds (lower max_df)", (size_t)CP_REUSE_SEEDS);
+  if ((rc = run_split(st, lo, lo + (hi - lo) / 2, nwords, err)) != CP_OK)
+    return rc;
+  return run_split(st, lo + (hi - lo) / 2, hi, nwords, err);
+}
+
+static int cmp_passage (const void *x, const void *y) {
+  const cp_passage *a = (const cp_passage *)x, *b = (const cp_passage *)y;
+  if (a->score != b->score) return a->score < b->score ? 1 : -1;
+  if (a->a.doc != b->a.doc) return a->a.doc < b->a.doc ? -1 : 1;
+  if (a->b.doc != b->b.doc) return a->b.doc < b->b.doc ? -1 : 1;
+  if (a->a.w0 != b->a.w0) return a->a.w0 < b->a.w0 ? -1 : 1;
+  return (a->b.w0 > b->b.w0) - (a->b.w0 < b->b.w0);
+}
+
+static int check_opts (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
+                       cp_err *err) {
+  if (o->min < 1) return cp_err_set(err, CP_EINVAL, "reuse: 'min' must be >= 1");
+  if (o->max_df < 2) return cp_err_set(err, CP_EINVAL, "reuse: 'max_df' must be >= 2");
+  if (o->layer != CP_WORD && o->layer != CP_NORM && o->layer != CP_STEM)
+    return cp_err_set(err, CP_EINVAL, "reuse: layer must be word, norm or stem");
+  if (!(o->mismatch >= 0 && o->mismatch <= 1e6) || !(o->gap >= 0 && o->gap <= 1e6)
+      || !(o->gap_extend >= 0 && o->gap_extend <= 1e6))
+    return cp_err_set(err, CP_EINVAL, "reuse: costs must be numbers in [0, 1e6]");
+  if (other != NULL && other != c) {
+    if (cp_corpus_mode(other) != cp_corpus_mode(c))
+      return cp_err_set(err, CP_EINVAL, "reuse: the 'against' corpus uses "
+                        "another tokenizer mode: its words do not compare");
+    if (o->layer == CP_STEM
+        && strcmp(cp_corpus_language(other), cp_corpus_language(c)) != 0)
+      return cp_err_set(err, CP_EINVAL, "reuse: the 'against' corpus stems "
+                        "another language (%s, not %s)",
+                        cp_corpus_language(other), cp_corpus_language(c));
+  }
+  return CP_OK;
+}
+
+int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
+                   cp_reuse *out, cp_err *err) {
+  rstate st;
+  uint64_t nwords = 0;
+  uint32_t u, nseg;
+  size_t i;
+  int rc;
+  if (c == NULL || o == NULL || out == NULL)
+    return cp_err_set(err, CP_EINVAL, "reuse: no corpus");
+  memset(out, 0, sizeof(*out));
+  if ((rc = check_opts(c, other, o, err)) != CP_OK) return rc;
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  if (other != NULL && other != c && (rc = cp_corpus_flush(other, err)) != CP_OK)
+    return rc;
+  memset(&st, 0, sizeof(st));
+  st.c[0] = c;
+  st.c[1] = other != NULL ? other : c;
+  st.o = o;
+  st.out = out;
+  out->against = st.c[1] != c;
+  st.max_work = o->max_work ? o->max_work : CP_REUSE_MAX_WORK;
+  st.cost.mismatch = o->mismatch;
+  st.cost.gap = o->gap;
+  st.cost.gap_extend = o->gap_extend;
+  st.cost.xdrop = CP_REUSE_XDROP;
+  st.cost.band = CP_REUSE_BAND;
+  st.cost.maxgap = CP_REUSE_MAXGAP;
+  if ((rc = build_docs(&st, err)) != CP_OK) goto done;
+  for (u = 0; u < st.nd; u++)
+    if (st.d[u].role) nwords += st.d[u].ntok;
+  if (st.nd > 0) rc = run_split(&st, 0, st.nd, nwords, err);
+  if (rc == CP_OK) qsort(out->v, out->n, sizeof(cp_passage), cmp_passage);
+done:
+  nseg = (uint32_t)(st.nseg0 + st.nseg1);
+  if (st.th != NULL)
+    for (i = 0; i < nseg; i++) free(st.th[i]);
+  free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s);
+  free(st.wa.h); free(st.wa.tok); free(st.wb.h); free(st.wb.tok);
+  free(st.cd);
+  if (rc != CP_OK) cp_reuse_free(out);
+  return rc;
+}
+
+/* }================================================================ */

@@ -1,0 +1,500 @@
+/*
+** timex.c -- rule-based temporal expressions (timex.h).
+**
+** Patterns, tried at each token, the first that matches wins:
+**   Month [day [,] [year]] | day Month [year]    DATE 2020-06-04 / 2020-06
+**     (a month without day or year only after "in", "since", "last", ...;
+**     a day that does not exist -- February 30 -- keeps the month only)
+**   Weekday                  DATE: the last such day up to the anchor
+**   year, decade             DATE 2019 / 199 ("the 1990s", "’90s")
+**   ordinal quarter [of] [year]          DATE 1987-Q1
+**   last|this|next|coming + year|month|week|quarter   DATE from the anchor
+**     (PAST_REF / PRESENT_REF / FUTURE_REF without one)
+**   recent months, recently, today, yesterday, tomorrow, now
+**   number|a|several + unit [ago]        DURATION P10Y ("a decade"), or
+**     DATE with "ago"
+**   every|each + unit, annually, monthly, weekly, daily   SET P1Y ...
+**   3 p.m., 10:30, noon, midnight        TIME T15:00 (date from the anchor)
+** The anchor is the document's date; without one the year is XXXX.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timex.h"
+
+const char *cp_timex_type_name (int type) {
+  switch (type) {
+    case CP_TX_DATE: return "DATE";
+    case CP_TX_DURATION: return "DURATION";
+    case CP_TX_TIME: return "TIME";
+    default: return "SET";
+  }
+}
+
+void cp_timexes_free (cp_timexes *t) {
+  if (t == NULL) return;
+  free(t->v);
+  t->v = NULL;
+  t->n = t->cap = 0;
+}
+
+static int leap (int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int mdays (int y, int m) {
+  static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12) return 0;
+  return (m == 2 && (y == 0 || leap(y))) ? 29 : d[m - 1];
+}
+
+/* days since 1970-01-01 of a civil date, and back (proleptic Gregorian) */
+static long days_from_civil (int y, int m, int d) {
+  long era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days (long z, int *y, int *m, int *d) {
+  long era, doe, yoe, doy, mp;
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int cp_anchor_parse (const char *s, size_t n, cp_anchor *a) {
+  int y = 0, m = 0, d = 0;
+  size_t i;
+  if (s == NULL || a == NULL || n < 4) return 0;
+  for (i = 0; i < 4; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    y = y * 10 + (s[i] - '0');
+  }
+  if (n >= 7 && s[4] == '-' && s[5] >= '0' && s[5] <= '9' && s[6] >= '0' && s[6] <= '9') {
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    if (m < 1 || m > 12) return 0;
+    if (n >= 10 && s[7] == '-' && s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9') {
+      d = (s[8] - '0') * 10 + (s[9] - '0');
+      if (d < 1 || d > mdays(y, m)) return 0;
+      if (n > 10 && s[10] != 'T' && s[10] != ' ') return 0;
+    } else if (n > 7) return 0;
+  } else if (n > 4) return 0;
+  if (y < 1) return 0;
+  a->year = y; a->month = m; a->day = d;
+  return 1;
+}
+
+typedef struct ctx {
+  const char *s;
+  const cp_tokvec *tv;
+  const cp_lxtok *lx;
+  cp_anchor an;
+  cp_timexes *out;
+} ctx;
+
+static int tokeq (const ctx *x, size_t i, const char *w) {
+  return i < x->tv->n && cp_lx_is(x->s, &x->tv->v[i], w);
+}
+
+static uint32_t flags (const ctx *x, size_t i) {
+  return i < x->tv->n ? cp_lx_flags(&x->lx[i]) : 0;
+}
+
+/* value of an all-digit token of at most 9 digits, else -1; *nd digits */
+static long digits (const ctx *x, size_t i, int *nd) {
+  const cp_tok *t;
+  long v = 0;
+  size_t k;
+  if (i >= x->tv->n) return -1;
+  t = &x->tv->v[i];
+  if (t->stop - t->start > 9) return -1;
+  for (k = t->start; k < t->stop; k++) {
+    if (x->s[k] < '0' || x->s[k] > '9') return -1;
+    v = v * 10 + (x->s[k] - '0');
+  }
+  if (nd) *nd = (int)(t->stop - t->start);
+  return v;
+}
+
+/* "21st", "2nd", "4th": value, else -1 */
+static long ordinal_digits (const ctx *x, size_t i) {
+  const cp_tok *t;
+  long v = 0;
+  size_t k;
+  if (i >= x->tv->n) return -1;
+  t = &x->tv->v[i];
+  if (t->stop - t->start < 3 || t->stop - t->start > 6) return -1;
+  for (k = t->start; k < t->stop && x->s[k] >= '0' && x->s[k] <= '9'; k++)
+    v = v * 10 + (x->s[k] - '0');
+  if (k == t->start || t->stop - k != 2) return -1;
+  if (!cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "st") && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "nd")
+      && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "rd") && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "th"))
+    return -1;
+  return v;
+}
+
+/* a day of the month at token i: 21, 21st, "one" (news wire: April one) */
+static int day_at (const ctx *x, size_t i) {
+  int nd = 0;
+  long v = digits(x, i, &nd);
+  if (v >= 1 && v <= 31 && nd <= 2) return (int)v;
+  v = ordinal_digits(x, i);
+  if (v >= 1 && v <= 31) return (int)v;
+  if (i < x->tv->n && (x->lx[i].shape & CP_SH_LOWER)) {
+    if ((flags(x, i) & CP_LX_NUMW) && x->lx[i].lx->num >= 1 && x->lx[i].lx->num <= 31)
+      return (int)x->lx[i].lx->num;
+    if ((flags(x, i) & CP_LX_ORDW) && x->lx[i].lx->small <= 31) return x->lx[i].lx->small;
+  }
+  return 0;
+}
+
+static int year_at (const ctx *x, size_t i) {
+  int nd = 0;
+  long v = digits(x, i, &nd);
+  return (nd == 4 && v >= 1000 && v <= 2999) ? (int)v : 0;
+}
+
+static int month_at (const ctx *x, size_t i) {
+  if (!(flags(x, i) & CP_LX_MONTH) || !(x->lx[i].shape & CP_SH_CAP)) return 0;
+  return x->lx[i].lx->small;
+}
+
+static int push (ctx *x, size_t a, size_t b, int type, const char *val) {
+  cp_timex *t;
+  if (x->out->n == x->out->cap) {
+    size_t nc = x->out->cap ? x->out->cap * 2 : 16;
+    cp_timex *nv = (cp_timex *)realloc(x->out->v, nc * sizeof *nv);
+    if (nv == NULL) return -1;
+    x->out->v = nv;
+    x->out->cap = nc;
+  }
+  t = &x->out->v[x->out->n++];
+  t->t0 = (uint32_t)a;
+  t->t1 = (uint32_t)b;
+  t->start = x->tv->v[a].start;
+  t->stop = x->tv->v[b - 1].stop;
+  t->type = type;
+  snprintf(t->value, sizeof t->value, "%s", val);
+  return (int)(b - a);
+}
+
+/* YYYY, YYYY-MM, YYYY-MM-DD (XXXX for an unknown year; a day that does
+** not exist in its month is dropped) */
+static void fmt_date (char *buf, size_t cap, int y, int m, int d) {
+  char ys[8];
+  if (y > 0) snprintf(ys, sizeof ys, "%04d", y % 10000); else strcpy(ys, "XXXX");
+  if (d > 0 && d > mdays(y, m)) d = 0;
+  if (m == 0) snprintf(buf, cap, "%s", ys);
+  else if (d == 0) snprintf(buf, cap, "%s-%02d", ys, m);
+  else snprintf(buf, cap, "%s-%02d-%02d", ys, m, d);
+}
+
+/* Month [day [,] [year]] | day Month [year] */
+static int calendar (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  size_t j;
+  int m = month_at(x, i), d = 0, y = 0;
+  if (m) {
+    j = i + 1;
+    if ((d = day_at(x, j)) != 0) {
+      j++;
+      if (tokeq(x, j, ",") && year_at(x, j + 1)) j++;
+      if ((y = year_at(x, j)) != 0) j++;
+    } else if ((y = year_at(x, j)) != 0) {
+      j++;
+    } else {
+      /* a bare month only after a word that takes a date */
+      if (i == 0 || !(flags(x, i - 1) & (CP_LX_YEARCTX | CP_LX_MONTH))
+          || !(x->lx[i - 1].shape & CP_SH_LOWER)) {
+        if (!(i > 0 && (tokeq(x, i - 1, "last") || tokeq(x, i - 1, "next")))) return 0;
+      }
+    }
+    fmt_date(v, sizeof v, y ? y : x->an.year, m, d);
+    return push(x, i, j, CP_TX_DATE, v);
+  }
+  if ((d = day_at(x, i)) != 0 && digits(x, i, NULL) >= 0 && (m = month_at(x, i + 1)) != 0) {
+    j = i + 2;
+    if ((y = year_at(x, j)) != 0) j++;
+    fmt_date(v, sizeof v, y ? y : x->an.year, m, d);
+    return push(x, i, j, CP_TX_DATE, v);
+  }
+  return 0;
+}
+
+static int weekday (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  int wd;
+  if (!(flags(x, i) & CP_LX_WEEKDAY) || !(x->lx[i].shape & CP_SH_CAP)) return 0;
+  wd = x->lx[i].lx->small;
+  if (x->an.year && x->an.day) {
+    long z = days_from_civil(x->an.year, x->an.month, x->an.day);
+    int awd = (int)(((z % 7) + 7 + 3) % 7) + 1;   /* 1970-01-01 was a Thursday */
+    int y, m, d;
+    z -= (awd - wd + 7) % 7;
+    civil_from_days(z, &y, &m, &d);
+    fmt_date(v, sizeof v, y, m, d);
+  } else snprintf(v, sizeof v, "XXXX-WXX-%d", wd);
+  return push(x, i, i + 1, CP_TX_DATE, v);
+}
+
+/* 1987, 1990s, ’90s */
+static int year (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  const cp_tok *t = &x->tv->v[i];
+  int y = year_at(x, i);
+  size_t len = t->stop - t->start;
+  if (!(x->lx[i].shape & CP_SH_DIGIT)) return 0;
+  if (y) {
+    uint32_t pf = i > 0 ? flags(x, i - 1) : 0, nf = flags(x, i + 1);
+    int ok = 0;
+    if (y < 1800 || y > 2099) return 0;
+    if (i > 0 && tokeq(x, i - 1, "$")) return 0;
+    if (nf & (CP_LX_UNIT | CP_LX_NUMW | CP_LX_TUNIT)) return 0;
+    if (i > 0 && (pf & (CP_LX_YEARCTX | CP_LX_MONTH))) ok = 1;
+    else if (i + 1 >= x->tv->n || !(x->lx[i + 1].shape & CP_SH_LOWER)
+             || (nf & (CP_LX_YEARCTX | CP_LX_COMMON))) ok = 1;
+    if (!ok) return 0;
+    snprintf(v, sizeof v, "%04d", y);
+    return push(x, i, i + 1, CP_TX_DATE, v);
+  }
+  /* decades: 1990s, 90s after ‘ or "the" */
+  if ((len == 5 || len == 3) && (x->s[t->stop - 1] == 's')) {
+    size_t k;
+    for (k = t->start; k + 1 < t->stop; k++) if (x->s[k] < '0' || x->s[k] > '9') return 0;
+    if (x->s[t->stop - 2] != '0') return 0;
+    if (len == 5) snprintf(v, sizeof v, "%.3s", x->s + t->start);
+    else if (i > 0 && (tokeq(x, i - 1, "the") || tokeq(x, i - 1, "\xE2\x80\x98")
+                       || tokeq(x, i - 1, "\xE2\x80\x99") || tokeq(x, i - 1, "'")))
+      snprintf(v, sizeof v, "19%c", x->s[t->start]);
+    else return 0;
+    return push(x, i, i + 1, CP_TX_DATE, v);
+  }
+  return 0;
+}
+
+/* first quarter [of] [1987] */
+static int quarter (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  int q = 0, y;
+  size_t j = i + 1;
+  if ((flags(x, i) & CP_LX_ORDW) && x->lx[i].lx->small <= 4) q = x->lx[i].lx->small;
+  else { long o = ordinal_digits(x, i); if (o >= 1 && o <= 4) q = (int)o; }
+  if (!q || !(tokeq(x, j, "quarter") || tokeq(x, j, "qtr"))) return 0;
+  j++;
+  if (tokeq(x, j, "of") && year_at(x, j + 1)) j++;
+  y = year_at(x, j);
+  if (y) j++; else y = x->an.year;
+  if (y) snprintf(v, sizeof v, "%04d-Q%d", y, q); else snprintf(v, sizeof v, "XXXX-Q%d", q);
+  return push(x, i, j, CP_TX_DATE, v);
+}
+
+/* last/this/next + unit, and the single words */
+static int relative (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  int dir = 0, y = x->an.year, m = x->an.month;
+  if (tokeq(x, i, "last") || tokeq(x, i, "past")) dir = -1;
+  else if (tokeq(x, i, "this")) dir = 0;
+  else if (tokeq(x, i, "next") || tokeq(x, i, "coming")) dir = 1;
+  else if (tokeq(x, i, "recent") && (flags(x, i + 1) & CP_LX_TUNIT))
+    return push(x, i, i + 2, CP_TX_DATE, "PAST_REF");
+  else if (tokeq(x, i, "recently")) return push(x, i, i + 1, CP_TX_DATE, "PAST_REF");
+  else if (tokeq(x, i, "now") || tokeq(x, i, "currently"))
+    return push(x, i, i + 1, CP_TX_DATE, "PRESENT_REF");
+  else if (tokeq(x, i, "today") || tokeq(x, i, "yesterday") || tokeq(x, i, "tomorrow")) {
+    int off = tokeq(x, i, "today") ? 0 : tokeq(x, i, "yesterday") ? -1 : 1;
+    if (x->an.day) {
+      int yy, mm, dd;
+      civil_from_days(days_from_civil(x->an.year, x->an.month, x->an.day) + off, &yy, &mm, &dd);
+      fmt_date(v, sizeof v, yy, mm, dd);
+    } else snprintf(v, sizeof v, "%s", off < 0 ? "PAST_REF" : off > 0 ? "FUTURE_REF" : "PRESENT_REF");
+    return push(x, i, i + 1, CP_TX_DATE, v);
+  } else return 0;
+  if (!(flags(x, i + 1) & CP_LX_TUNIT) || !(x->lx[i].shape & CP_SH_LOWER)) return 0;
+  {
+    int u = x->lx[i + 1].lx->small;
+    const cp_tok *t = &x->tv->v[i + 1];
+    if (x->s[t->stop - 1] == 's') {   /* "past years": a vague reference */
+      if (dir == 0) return 0;
+      return push(x, i, i + 2, CP_TX_DATE, dir < 0 ? "PAST_REF" : "FUTURE_REF");
+    }
+    if (tokeq(x, i, "past")) return 0;   /* "the past year": a duration */
+    if (y == 0 || (u != 'Y' && m == 0)) {
+      snprintf(v, sizeof v, "%s", dir < 0 ? "PAST_REF" : dir > 0 ? "FUTURE_REF" : "PRESENT_REF");
+    } else if (u == 'Y') snprintf(v, sizeof v, "%04d", y + dir);
+    else if (u == 'N') {
+      int mm = m + dir, yy = y;
+      if (mm < 1) { mm = 12; yy--; } else if (mm > 12) { mm = 1; yy++; }
+      snprintf(v, sizeof v, "%04d-%02d", yy, mm);
+    } else if (u == 'Q') {
+      int q = (m - 1) / 3 + 1 + dir, yy = y;
+      if (q < 1) { q = 4; yy--; } else if (q > 4) { q = 1; yy++; }
+      snprintf(v, sizeof v, "%04d-Q%d", yy, q);
+    } else if (u == 'W' && x->an.day) {
+      long z = days_from_civil(y, m, x->an.day) + 7 * dir;
+      int yy, mm, dd;
+      civil_from_days(z, &yy, &mm, &dd);
+      /* ISO week number of that day */
+      {
+        long jan1 = days_from_civil(yy, 1, 1);
+        int wd = (int)(((z % 7) + 7 + 3) % 7) + 1;
+        long thu = z - wd + 4;
+        int ty, tm, td;
+        civil_from_days(thu, &ty, &tm, &td);
+        jan1 = days_from_civil(ty, 1, 1);
+        snprintf(v, sizeof v, "%04d-W%02ld", ty, (thu - jan1) / 7 + 1);
+      }
+    } else snprintf(v, sizeof v, "%s", dir < 0 ? "PAST_REF" : dir > 0 ? "FUTURE_REF" : "PRESENT_REF");
+    return push(x, i, i + 2, CP_TX_DATE, v);
+  }
+}
+
+/* the TIMEX3 duration of n units of time u */
+static void fmt_duration (char *v, size_t cap, long n, int u, int vague) {
+  char num[24];
+  if (vague) strcpy(num, "X"); else snprintf(num, sizeof num, "%ld", n);
+  switch (u) {
+    case 'Y': snprintf(v, cap, "P%sY", num); break;
+    case 'N': snprintf(v, cap, "P%sM", num); break;
+    case 'W': snprintf(v, cap, "P%sW", num); break;
+    case 'D': snprintf(v, cap, "P%sD", num); break;
+    case 'E': if (vague) snprintf(v, cap, "PXE"); else snprintf(v, cap, "P%ldY", n * 10); break;
+    case 'C': if (vague) snprintf(v, cap, "PXC"); else snprintf(v, cap, "P%ldY", n * 100); break;
+    case 'Q': if (vague) snprintf(v, cap, "PXQ"); else snprintf(v, cap, "P%ldM", n * 3); break;
+    case 'H': snprintf(v, cap, "PT%sH", num); break;
+    default: snprintf(v, cap, "PT%sM", num); break;
+  }
+}
+
+/* "ten years", "a decade", "two-year", "several months"; "N years ago" */
+static int duration (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  long n = -1;
+  int vague = 0, u;
+  size_t j = i + 1;
+  const cp_tok *t = &x->tv->v[i];
+  /* one token: "two-year", "10-year" */
+  {
+    size_t k, dash = 0;
+    for (k = t->start; k < t->stop; k++) if (x->s[k] == '-') dash = k;
+    if (dash > t->start && dash + 1 < t->stop) {
+      char buf[CP_LX_MAXWORD];
+      size_t ul = cp_lx_lower(x->s + dash + 1, t->stop - dash - 1, buf, sizeof buf);
+      const cp_lxent *ue = ul ? cp_lx_find(buf, ul) : NULL;
+      if (ue && (ue->flags & CP_LX_TUNIT)) {
+        size_t nl = cp_lx_lower(x->s + t->start, dash - t->start, buf, sizeof buf);
+        const cp_lxent *ne = nl ? cp_lx_find(buf, nl) : NULL;
+        if (ne && (ne->flags & CP_LX_NUMW) && ne->num < 100) n = (long)ne->num;
+        else {
+          long d = 0;
+          for (k = t->start; k < dash && x->s[k] >= '0' && x->s[k] <= '9' && d < 100000; k++)
+            d = d * 10 + (x->s[k] - '0');
+          if (k == dash && dash > t->start) n = d;
+        }
+        if (n >= 0) {
+          fmt_duration(v, sizeof v, n, ue->small, 0);
+          return push(x, i, i + 1, CP_TX_DURATION, v);
+        }
+      }
+    }
+  }
+  if (!(flags(x, j) & CP_LX_TUNIT) || !(x->lx[j].shape & CP_SH_LOWER)) return 0;
+  if (tokeq(x, i, "a") || tokeq(x, i, "an")) n = 1;
+  else if (tokeq(x, i, "several") || tokeq(x, i, "few") || tokeq(x, i, "many")) vague = 1;
+  else if ((flags(x, i) & CP_LX_NUMW) && (x->lx[i].shape & CP_SH_LOWER)
+           && x->lx[i].lx->num < 1000) n = (long)x->lx[i].lx->num;
+  else { int nd; long d = digits(x, i, &nd); if (d >= 0 && nd <= 4) n = d; }
+  if (n < 0 && !vague) return 0;
+  u = x->lx[j].lx->small;
+  if (tokeq(x, j + 1, "ago") && !vague) {
+    if (u == 'Y' && x->an.year) snprintf(v, sizeof v, "%04ld", x->an.year - n);
+    else snprintf(v, sizeof v, "PAST_REF");
+    return push(x, i, j + 2, CP_TX_DATE, v);
+  }
+  fmt_duration(v, sizeof v, n, u, vague);
+  return push(x, i, j + 1, CP_TX_DURATION, v);
+}
+
+static int set (ctx *x, size_t i) {
+  static const char *const w[] = {"annually", "P1Y", "yearly", "P1Y",
+    "monthly", "P1M", "weekly", "P1W", "daily", "P1D", "hourly", "PT1H", NULL};
+  size_t k;
+  char v[CP_TX_VALUE];
+  for (k = 0; w[k]; k += 2) if (tokeq(x, i, w[k])) return push(x, i, i + 1, CP_TX_SET, w[k + 1]);
+  if ((tokeq(x, i, "every") || tokeq(x, i, "each") || tokeq(x, i, "per"))
+      && (flags(x, i + 1) & CP_LX_TUNIT)) {
+    fmt_duration(v, sizeof v, 1, x->lx[i + 1].lx->small, 0);
+    return push(x, i, i + 2, CP_TX_SET, v);
+  }
+  return 0;
+}
+
+static void fmt_time (const ctx *x, char *v, size_t cap, int h, int mi) {
+  char d[16];
+  if (x->an.day) fmt_date(d, sizeof d, x->an.year, x->an.month, x->an.day);
+  else strcpy(d, "XXXX-XX-XX");
+  snprintf(v, cap, "%sT%02d:%02d", d, h, mi);
+}
+
+static int clock (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  int nd = 0, nd2 = 0;
+  long h = digits(x, i, &nd), mi = 0;
+  size_t j = i + 1;
+  if (tokeq(x, i, "noon") || tokeq(x, i, "midnight")) {
+    fmt_time(x, v, sizeof v, tokeq(x, i, "noon") ? 12 : 0, 0);
+    return push(x, i, i + 1, CP_TX_TIME, v);
+  }
+  if (h < 0 || h > 23 || nd > 2) return 0;
+  if (tokeq(x, j, ":") && j + 1 < x->tv->n && x->tv->v[j].start == x->tv->v[i].stop
+      && x->tv->v[j + 1].start == x->tv->v[j].stop) {
+    mi = digits(x, j + 1, &nd2);
+    if (mi < 0 || mi > 59 || nd2 != 2) return 0;
+    j += 2;
+  } else if (!(tokeq(x, j, "a.m.") || tokeq(x, j, "p.m.") || tokeq(x, j, "am")
+               || tokeq(x, j, "pm"))) return 0;
+  if (tokeq(x, j, "a.m.") || tokeq(x, j, "am") || tokeq(x, j, "p.m.") || tokeq(x, j, "pm")) {
+    if (h < 1 || h > 12) return 0;
+    if (tokeq(x, j, "p.m.") || tokeq(x, j, "pm")) { if (h != 12) h += 12; }
+    else if (h == 12) h = 0;
+    j++;
+  }
+  if (tokeq(x, j, "GMT") || tokeq(x, j, "EST") || tokeq(x, j, "EDT") || tokeq(x, j, "UTC")) j++;
+  fmt_time(x, v, sizeof v, (int)h, (int)mi);
+  return push(x, i, j, CP_TX_TIME, v);
+}
+
+int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
+                  const cp_lxtok *lx, const cp_anchor *anchor,
+                  cp_timexes *out, cp_err *err) {
+  ctx x;
+  size_t i;
+  if ((s == NULL && n > 0) || tv == NULL || (lx == NULL && tv->n > 0) || out == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_timex_run: missing argument");
+  out->n = 0;
+  x.s = s; x.tv = tv; x.lx = lx; x.out = out;
+  if (anchor) x.an = *anchor; else { x.an.year = x.an.month = x.an.day = 0; }
+  if (x.an.year < 0 || x.an.year > 9999) x.an.year = 0;
+  if (x.an.month < 1 || x.an.month > 12) x.an.month = x.an.day = 0;
+  if (x.an.day < 0 || x.an.day > mdays(x.an.year, x.an.month)) x.an.day = 0;
+  for (i = 0; i < tv->n; ) {
+    int k;
+    if (lx[i].shape & CP_SH_PUNCT) { i++; continue; }
+    if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
+        && (k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0
+        && (k = year(&x, i)) == 0 && (k = weekday(&x, i)) == 0
+        && (k = relative(&x, i)) == 0)
+      k = set(&x, i);
+    if (k < 0) return cp_err_set(err, CP_ENOMEM, "out of memory");
+    i += k ? (size_t)k : 1;
+  }
+  return CP_OK;
+}

@@ -1,0 +1,417 @@
+/*
+** codec_test.c -- the block codecs: packed u32 lists (pack.c) and
+** zstd-compressed stored text (ztext.c), and the lazily verified block
+** checksums (blksum.c).  Round trips over list shapes
+** and block boundaries, the skip data, and damage: every bit flip and
+** truncation of an encoding gives values or CP_ECORRUPT (run under
+** ASan by `make asan`, which is what proves no read out of bounds).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include "blksum.h"
+#include "pack.h"
+#include "ztext.h"
+#include "tap.h"
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd (void) {   /* xorshift64: reproducible */
+  rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+  return (uint32_t)(rng >> 16);
+}
+
+/* encode, open, decode; 1 if the decoded list equals v */
+static int roundtrip (const uint32_t *v, uint32_t n, int mode, size_t *len) {
+  size_t cap = cp_pack_bound(n), l = 0;
+  uint8_t *buf = malloc(cap + 1);
+  uint32_t *out = malloc(((size_t)n + 1) * sizeof(*out));
+  cp_pack pk;
+  int ok = buf && out
+    && cp_pack_encode(v, n, mode, buf, cap, &l, NULL) == CP_OK
+    && cp_pack_open(&pk, buf, l, n, mode, NULL) == CP_OK
+    && cp_pack_decode(&pk, out, NULL) == CP_OK
+    && (n == 0 || memcmp(out, v, (size_t)n * sizeof(*v)) == 0);
+  if (len) *len = l;
+  free(buf); free(out);
+  return ok;
+}
+
+/* open + decode every block of possibly damaged bytes: 1 when the
+** result is CP_OK or CP_ECORRUPT (never anything else) */
+static int decode_or_corrupt (const uint8_t *p, size_t len, uint32_t n,
+                              int mode, int *corrupt) {
+  cp_pack pk;
+  cp_err e;
+  uint32_t tmp[CP_PACK_BLOCK], cnt, b;
+  int rc = cp_pack_open(&pk, p, len, n, mode, &e);
+  for (b = 0; rc == CP_OK && b < pk.nb; b++) rc = cp_pack_block(&pk, b, tmp, &cnt, &e);
+  *corrupt = (rc == CP_ECORRUPT);
+  return rc == CP_OK || rc == CP_ECORRUPT;
+}
+
+static void test_pack (void) {
+  static const uint32_t sizes[] = {0, 1, 2, 127, 128, 129, 255, 256, 257, 1000, 5000};
+  uint32_t *v = malloc(6000 * sizeof(*v));
+  size_t si, len;
+  int all;
+
+  /* ascending lists with gaps of several widths */
+  all = 1;
+  for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+    uint32_t n = sizes[si], i, x = rnd() % 100;
+    for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % (1u << (rnd() % 20)); }
+    all = all && roundtrip(v, n, CP_PACK_ASC, NULL);
+  }
+  TAP_OK(all, "ascending lists of 0..5000 values round-trip");
+
+  all = 1;
+  for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+    uint32_t n = sizes[si], i;
+    for (i = 0; i < n; i++) v[i] = rnd() >> (rnd() % 32);
+    all = all && roundtrip(v, n, CP_PACK_PLAIN, NULL);
+  }
+  TAP_OK(all, "plain lists of 0..5000 values round-trip");
+
+  {
+    uint32_t w[4] = {0, UINT32_MAX - 2, UINT32_MAX - 1, UINT32_MAX};
+    uint32_t z[300];
+    memset(z, 0, sizeof(z));
+    TAP_OK(roundtrip(w, 4, CP_PACK_ASC, NULL), "values up to UINT32_MAX (ascending)");
+    TAP_OK(roundtrip(w, 4, CP_PACK_PLAIN, NULL), "values up to UINT32_MAX (plain)");
+    TAP_OK(roundtrip(z, 300, CP_PACK_PLAIN, &len) && len == 3 * 8 + 3,
+           "300 zeros take 3 width bytes plus the skip table (%zu bytes)", len);
+  }
+
+  {   /* a few wide values: patched, not widened */
+    uint32_t w[128], i;
+    for (i = 0; i < 128; i++) w[i] = rnd() % 16;
+    w[17] = 1u << 30; w[90] = UINT32_MAX;
+    TAP_OK(roundtrip(w, 128, CP_PACK_PLAIN, &len) && len <= 1 + 3 + 64 + 2 + 8,
+           "128 small values and 2 wide ones take %zu bytes (one width: 513)", len);
+    for (i = 0; i < 128; i++) w[i] = (rnd() % 4 == 0) ? 1000000 + i : i % 3;
+    TAP_OK(roundtrip(w, 128, CP_PACK_PLAIN, NULL), "many exceptions round-trip");
+  }
+
+  {   /* a frequent type: gaps 1..16 need 4 bits, not 32 */
+    uint32_t i, x = 0, n = 5000;
+    for (i = 0; i < n; i++) { x += 1 + rnd() % 16; v[i] = x; }
+    TAP_OK(roundtrip(v, n, CP_PACK_ASC, &len) && len <= n / 2 + 9 * 40,
+           "5000 positions with gaps <= 16 in %zu bytes (raw %u)", len, n * 4);
+  }
+
+  {   /* misuse */
+    uint32_t bad[3] = {5, 5, 6};
+    uint8_t buf[64];
+    TAP_OK(cp_pack_encode(bad, 3, CP_PACK_ASC, buf, sizeof(buf), &len, NULL) == CP_EINVAL,
+           "a repeated value in an ascending list is refused");
+    TAP_OK(cp_pack_encode(bad, 3, CP_PACK_PLAIN, buf, 4, &len, NULL) == CP_EINVAL,
+           "a buffer below cp_pack_bound is refused");
+    TAP_OK(cp_pack_encode(bad, 3, 7, buf, sizeof(buf), &len, NULL) == CP_EINVAL,
+           "an unknown mode is refused");
+  }
+
+  {   /* skip data, seek and random access */
+    uint32_t n = 5000, i, x = 10, b;
+    size_t cap = cp_pack_bound(n);
+    uint8_t *buf = malloc(cap);
+    cp_pack pk;
+    int okseek = 1, okget = 1;
+    for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % 300; }
+    cp_pack_encode(v, n, CP_PACK_ASC, buf, cap, &len, NULL);
+    TAP_OK(cp_pack_open(&pk, buf, len, n, CP_PACK_ASC, NULL) == CP_OK
+           && pk.nb == (n + 127) / 128, "a list of 5000 has %u blocks", pk.nb);
+    for (i = 0; i < 200; i++) {
+      uint32_t t = rnd() % (x + 10), last, prev;
+      b = cp_pack_seek(&pk, t);
+      if (b < pk.nb) okseek = okseek && cp_pack_last(&pk, b, &last) && last >= t;
+      else okseek = okseek && v[n - 1] < t;
+      if (b > 0) okseek = okseek && cp_pack_last(&pk, b - 1, &prev) && prev < t;
+    }
+    TAP_OK(okseek, "seek finds the first block whose last value reaches the target");
+    for (i = 0; i < 300; i++) {
+      uint32_t k = rnd() % n, got = 0;
+      okget = okget && cp_pack_get(&pk, k, &got, NULL) == CP_OK && got == v[k];
+    }
+    TAP_OK(okget, "random access by index decodes one block");
+    TAP_OK(cp_pack_count(&pk, pk.nb - 1) == n - (pk.nb - 1) * 128,
+           "the last block holds the remainder");
+
+    /* damage: every bit flip of the first 600 bytes, every truncation */
+    {
+      int never_else = 1, flips_caught = 0;
+      size_t k;
+      uint8_t *dam = malloc(len);
+      for (k = 0; k < 600 * 8 && k / 8 < len; k++) {
+        int c;
+        memcpy(dam, buf, len);
+        dam[k / 8] ^= (uint8_t)(1u << (k % 8));
+        never_else = never_else && decode_or_corrupt(dam, len, n, CP_PACK_ASC, &c);
+        flips_caught += c;
+      }
+      TAP_OK(never_else, "bit flips give values or ECORRUPT, nothing else");
+      TAP_OK(flips_caught > 600 * 8 / 2,
+             "most bit flips are detected without a checksum (%d of 4800)", flips_caught);
+      never_else = 1;
+      for (k = 0; k < len; k++) {
+        int c;
+        never_else = never_else && decode_or_corrupt(buf, k, n, CP_PACK_ASC, &c) && c;
+      }
+      TAP_OK(never_else, "every truncation is ECORRUPT");
+      never_else = 1;
+      for (k = 0; k < 2000; k++) {   /* random bytes, random n */
+        size_t m = rnd() % 700, j;
+        int c;
+        for (j = 0; j < m; j++) dam[j % len] = (uint8_t)rnd();
+        never_else = never_else && decode_or_corrupt(dam, m < len ? m : len,
+                                                     rnd() % 700, rnd() % 2, &c);
+      }
+      TAP_OK(never_else, "random bytes give values or ECORRUPT");
+      free(dam);
+    }
+    free(buf);
+  }
+  free(v);
+}
+
+static void test_ztext (void) {
+  /* 300 documents of 0..3000 bytes of words, one of 100 KB */
+  size_t nd = 301, i, total = 0, len;
+  uint64_t *ends = malloc(nd * sizeof(*ends));
+  char *text = malloc(1200000);   /* 300 x 3000 + 100000, with room */
+  static const char *words[] = {"the ", "united ", "nations ", "peace ", "security ",
+                                "of ", "général ", "\xe2\x80\x94 ", "climate ", "change "};
+  uint8_t *img = NULL;
+  cp_zt z;
+  cp_ztcache c;
+  cp_err e;
+  const char *p;
+  int ok;
+  for (i = 0; i < nd; i++) {
+    size_t want = (i == 150) ? 100000 : rnd() % 3000, got = 0;
+    if (i % 37 == 0) want = 0;
+    while (got < want) {
+      const char *w = words[rnd() % 10];
+      size_t wl = strlen(w);
+      memcpy(text + total, w, wl);
+      total += wl; got += wl;
+    }
+    ends[i] = total;
+  }
+  TAP_OK(cp_zt_encode(text, ends, nd, 4096, 3, &img, &len, &e) == CP_OK,
+         "compress %zu bytes of text in 4 KiB blocks", total);
+  TAP_OK(len < total / 3, "compressed to %zu bytes (%.1f%%)", len, 100.0 * len / total);
+  TAP_OK(cp_zt_open(&z, img, len, &e) == CP_OK && cp_zt_size(&z) == total,
+         "open: %u blocks holding %zu bytes", z.nb, total);
+  TAP_OK(z.maxraw <= 2 * 4096, "no block over twice the target (%zu)", z.maxraw);
+  cp_ztcache_init(&c);
+  ok = 1;
+  for (i = 0; i < nd; i++) {
+    uint64_t s = (i == 0) ? 0 : ends[i - 1];
+    ok = ok && cp_zt_read(&z, &c, s, (size_t)(ends[i] - s), &p, &e) == CP_OK
+         && memcmp(p, text + s, (size_t)(ends[i] - s)) == 0;
+  }
+  TAP_OK(ok, "every document reads back by its range");
+  ok = 1;
+  for (i = 0; i < 500; i++) {
+    size_t off = rnd() % total, n = rnd() % 20000;
+    if (n > total - off) n = total - off;
+    ok = ok && cp_zt_read(&z, &c, off, n, &p, &e) == CP_OK && memcmp(p, text + off, n) == 0;
+  }
+  TAP_OK(ok, "random ranges across blocks read back");
+  TAP_OK(cp_zt_read(&z, &c, total, 0, &p, &e) == CP_OK && cp_zt_read(&z, &c, total, 1, &p, &e) == CP_EINVAL,
+         "an empty range at the end reads, one byte past it is refused");
+  TAP_OK(cp_zt_check(&z, &e) == CP_OK, "check decompresses every block");
+
+  {   /* damage in a frame: that block fails, the others still read */
+    uint8_t *dam = malloc(len);
+    cp_zt zd;
+    cp_ztcache cd;
+    size_t k;
+    int never_else = 1;
+    memcpy(dam, img, len);
+    dam[len - 10] ^= 0x20;
+    cp_ztcache_init(&cd);
+    TAP_OK(cp_zt_open(&zd, dam, len, &e) == CP_OK
+           && cp_zt_read(&zd, &cd, total - 1, 1, &p, &e) == CP_ECORRUPT,
+           "a flipped bit in the last frame: ECORRUPT (%s)", e.msg);
+    TAP_OK(cp_zt_read(&zd, &cd, 0, 10, &p, &e) == CP_OK && memcmp(p, text, 10) == 0,
+           "other blocks still read");
+    TAP_OK(cp_zt_check(&zd, &e) == CP_ECORRUPT, "check finds it");
+    for (k = 0; k < len; k += len / 400 + 1) {   /* truncations and flips all over */
+      int rc = cp_zt_open(&zd, img, k, &e);
+      if (rc == CP_OK) cp_zt_close(&zd);
+      never_else = never_else && rc == CP_ECORRUPT;
+      memcpy(dam, img, len);
+      dam[k] ^= (uint8_t)(1u << (k % 8));
+      rc = cp_zt_open(&zd, dam, len, &e);
+      if (rc == CP_OK) { rc = cp_zt_check(&zd, &e); cp_zt_close(&zd); }
+      never_else = never_else && rc == CP_ECORRUPT;
+    }
+    TAP_OK(never_else, "every truncation and bit flip is ECORRUPT at open or check");
+    cp_zt_close(&zd);
+    cp_ztcache_free(&cd);
+    free(dam);
+  }
+
+  {   /* empty text */
+    uint8_t *im0 = NULL;
+    size_t l0;
+    cp_zt z0;
+    TAP_OK(cp_zt_encode(NULL, NULL, 0, 0, 0, &im0, &l0, &e) == CP_OK
+           && cp_zt_open(&z0, im0, l0, &e) == CP_OK && z0.nb == 0
+           && cp_zt_read(&z0, &c, 0, 0, &p, &e) == CP_OK,
+           "no documents: an empty image");
+    cp_zt_close(&z0);
+    free(im0);
+  }
+  {
+    uint64_t bad[2] = {10, 5};
+    uint8_t *im1 = NULL;
+    TAP_OK(cp_zt_encode(text, bad, 2, 0, 0, &im1, &len, &e) == CP_EINVAL,
+           "decreasing document ends are refused");
+  }
+  cp_ztcache_free(&c);
+  cp_zt_close(&z);
+  free(img); free(ends); free(text);
+}
+
+/* a text over CP_ZT_DICT_MIN gets a trained dictionary */
+static void test_ztext_dict (void) {
+  size_t nd = 800, i, total = 0, len, plain_len;
+  uint64_t *ends = malloc(nd * sizeof(*ends));
+  char *text = malloc(nd * 3000 + 1);
+  uint8_t *img = NULL, *img0 = NULL;
+  cp_zt z;
+  cp_ztcache c;
+  cp_err e;
+  const char *p;
+  int ok = 1;
+  static const char *words[] = {"Mr. President, ", "the General Assembly ", "sustainable development ",
+    "of the United Nations ", "we ", "must ", "climate ", "security ", "and ", "peace "};
+  for (i = 0; i < nd; i++) {
+    size_t want = 1000 + rnd() % 2000, got = 0;
+    while (got < want) {
+      const char *w = words[rnd() % 10];
+      size_t wl = strlen(w);
+      memcpy(text + total, w, wl); total += wl; got += wl;
+    }
+    ends[i] = total;
+  }
+  TAP_OK(total >= CP_ZT_DICT_MIN && cp_zt_encode(text, ends, nd, 0, 0, &img, &len, &e) == CP_OK
+         && cp_zt_open(&z, img, len, &e) == CP_OK && z.dictlen > 0,
+         "%zu bytes of text get a dictionary of %zu bytes", total, z.dictlen);
+  cp_ztcache_init(&c);
+  for (i = 0; i < nd; i++) {
+    uint64_t s = (i == 0) ? 0 : ends[i - 1];
+    ok = ok && cp_zt_read(&z, &c, s, (size_t)(ends[i] - s), &p, &e) == CP_OK
+         && memcmp(p, text + s, (size_t)(ends[i] - s)) == 0;
+  }
+  TAP_OK(ok && cp_zt_check(&z, &e) == CP_OK, "every document reads back through the dictionary");
+  /* the same text in two halves, each under the threshold: no dictionary */
+  cp_zt_encode(text, ends, nd / 3, 0, 0, &img0, &plain_len, &e);
+  {
+    cp_zt z0;
+    TAP_OK(cp_zt_open(&z0, img0, plain_len, &e) == CP_OK && z0.dictlen == 0,
+           "a text under %u bytes has none", CP_ZT_DICT_MIN);
+    cp_zt_close(&z0);
+  }
+  {
+    cp_zt zd;
+    uint8_t *dam = malloc(len);
+    memcpy(dam, img, len);
+    dam[24 + 32 * z.nb + 100] ^= 1;   /* inside the dictionary */
+    TAP_OK(cp_zt_open(&zd, dam, len, &e) == CP_ECORRUPT, "a damaged dictionary is ECORRUPT at open (%s)", e.msg);
+    free(dam);
+  }
+  cp_ztcache_free(&c);
+  cp_zt_close(&z);
+  free(img); free(img0); free(ends); free(text);
+}
+
+typedef struct needer { cp_blksum *b; uint64_t seed; int fails; } needer;
+
+static void *need_many (void *ud) {
+  needer *n = ud;
+  int i;
+  for (i = 0; i < 2000; i++) {
+    uint64_t off, len;
+    n->seed = n->seed * 6364136223846793005ull + 1442695040888963407ull;
+    off = (n->seed >> 20) % n->b->size;
+    len = (n->seed >> 8) % 100000;
+    if (len > n->b->size - off) len = n->b->size - off;
+    if (cp_blksum_need(n->b, off, len, NULL) != CP_OK) n->fails++;
+  }
+  return NULL;
+}
+
+static void test_blksum (void) {
+  uint64_t size = 10 * CP_BLKSUM_BLOCK + 1234, i, nb = cp_blksum_count(size);
+  unsigned char *reg = malloc(size), *sums = malloc(8 * nb);
+  cp_blksum b;
+  cp_err e;
+  int ok;
+  for (i = 0; i < size; i++) reg[i] = (unsigned char)rnd();
+  TAP_OK(nb == 11, "a region of 10 blocks and a bit has 11 blocks");
+  cp_blksum_build(reg, size, sums);
+  TAP_OK(cp_blksum_open(&b, reg, size, sums, 8 * nb - 8, &e) == CP_ECORRUPT,
+         "a table of the wrong size is ECORRUPT");
+  TAP_OK(cp_blksum_open(&b, reg, size, sums, 8 * nb, &e) == CP_OK, "open");
+  TAP_OK(cp_blksum_need(&b, 0, size, &e) == CP_OK && cp_blksum_check(&b, &e) == CP_OK,
+         "an intact region passes need and check");
+  TAP_OK(cp_blksum_need(&b, size, 0, &e) == CP_OK && cp_blksum_need(&b, size, 1, &e) == CP_EINVAL,
+         "an empty range at the end passes; past the end is misuse");
+  cp_blksum_close(&b);
+
+  reg[5 * CP_BLKSUM_BLOCK + 77] ^= 4;   /* damage block 5 */
+  cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+  TAP_OK(cp_blksum_need(&b, 0, 5 * CP_BLKSUM_BLOCK, &e) == CP_OK
+         && cp_blksum_need(&b, 6 * CP_BLKSUM_BLOCK, 100, &e) == CP_OK,
+         "blocks around the damage read");
+  TAP_OK(cp_blksum_need(&b, 5 * CP_BLKSUM_BLOCK + 70, 1, &e) == CP_ECORRUPT,
+         "a range in the damaged block is ECORRUPT (%s)", e.msg);
+  TAP_OK(cp_blksum_need(&b, 4 * CP_BLKSUM_BLOCK, 2 * CP_BLKSUM_BLOCK, &e) == CP_ECORRUPT,
+         "so is a range across it");
+  reg[5 * CP_BLKSUM_BLOCK + 77] ^= 4;
+  TAP_OK(cp_blksum_need(&b, 5 * CP_BLKSUM_BLOCK, 1, &e) == CP_ECORRUPT,
+         "a block found damaged stays damaged");
+  TAP_OK(cp_blksum_check(&b, &e) == CP_OK, "check rehashes every block");
+  cp_blksum_close(&b);
+
+  reg[size - 1] ^= 1;   /* the short last block */
+  cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+  TAP_OK(cp_blksum_need(&b, size - 1, 1, &e) == CP_ECORRUPT && cp_blksum_check(&b, &e) == CP_ECORRUPT,
+         "damage in the short last block is found");
+  cp_blksum_close(&b);
+  reg[size - 1] ^= 1;
+
+  {   /* four threads needing overlapping ranges of one verifier */
+    pthread_t th[4];
+    needer nd[4];
+    cp_blksum_open(&b, reg, size, sums, 8 * nb, &e);
+    ok = 1;
+    for (i = 0; i < 4; i++) {
+      nd[i].b = &b; nd[i].seed = i + 1; nd[i].fails = 0;
+      ok = ok && pthread_create(&th[i], NULL, need_many, &nd[i]) == 0;
+    }
+    for (i = 0; i < 4; i++) { pthread_join(th[i], NULL); ok = ok && nd[i].fails == 0; }
+    TAP_OK(ok, "four threads verify one region at once");
+    cp_blksum_close(&b);
+  }
+  {
+    cp_blksum z;
+    TAP_OK(cp_blksum_open(&z, NULL, 0, NULL, 0, &e) == CP_OK && z.nblk == 0
+           && cp_blksum_need(&z, 0, 0, &e) == CP_OK, "an empty region has no blocks");
+    cp_blksum_close(&z);
+  }
+  free(reg); free(sums);
+}
+
+int main (void) {
+  test_pack();
+  test_ztext();
+  test_ztext_dict();
+  test_blksum();
+  return tap_done();
+}

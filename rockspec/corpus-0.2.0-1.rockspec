@@ -1,0 +1,69 @@
+-- LuaRocks build of corpus.  rockspec/corpus-*.rockspec are generated
+-- from rockspec/corpus.rockspec.in by tools/sync_rockspec.lua (version
+-- from csrc/cp.h, modules from lua/corpus/); edit the template, not them.
+-- The build runs the Makefile (target rock-build), so the rock is built
+-- from the same sources with the same flags as `make`: -fvisibility=hidden,
+-- one exported symbol (luaopen_corpus_core).
+rockspec_format = "3.0"
+package = "corpus"
+version = "0.2.0-1"
+source = {
+  url = "git+https://github.com/corpus-text/corpus.git",
+  tag = "v0.2.0",
+}
+description = {
+  summary = "Parse, index and analyse text corpora: search, KWIC, frequencies, collocations",
+  detailed = [[
+A C core (UAX #29 tokenizer, positional index, query engine, corpus
+statistics) under a Lua API (Lua 5.1-5.4, LuaJIT) for analysts of news
+and policy text.
+]],
+  license = "MIT",
+}
+dependencies = {
+  "lua >= 5.1",
+  "lpeg",
+  "lua-cjson",
+}
+test_dependencies = {
+  "busted",
+}
+external_dependencies = {
+  UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
+  STEMMER = { header = "libstemmer.h", library = "stemmer" },
+  XXHASH = { header = "xxhash.h", library = "xxhash" },
+  PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+  JANSSON = { header = "jansson.h", library = "jansson" },
+  ZSTD = { header = "zstd.h", library = "zstd" },
+}
+build = {
+  type = "make",
+  build_target = "rock-build",
+  build_variables = {
+    CC = "$(CC)",
+    OPT = "$(CFLAGS)",
+    LUA_INC = "$(LUA_INCDIR)",
+    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR) -I$(ZSTD_INCDIR)",
+    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR) -L$(ZSTD_LIBDIR)",
+  },
+  install_pass = false,
+  install = {
+    bin = { corpus = "bin/corpus" },
+    lib = { ["corpus.core"] = "build/rock/corpus/core.so" },
+    lua = {
+      ["corpus.cli"] = "lua/corpus/cli.lua",
+      ["corpus.compat"] = "lua/corpus/compat.lua",
+      ["corpus.extract"] = "lua/corpus/extract.lua",
+      ["corpus"] = "lua/corpus/init.lua",
+      ["corpus.query"] = "lua/corpus/query.lua",
+      ["corpus.reuse"] = "lua/corpus/reuse.lua",
+      ["corpus.shard"] = "lua/corpus/shard.lua",
+      ["corpus.stats"] = "lua/corpus/stats.lua",
+    },
+  },
+  copy_directories = { "docs" },
+}
+test = {
+  type = "busted",
+  flags = { "--cpath=build/rock/?.so" },
+}

@@ -1,0 +1,27 @@
+-- spec/sh.lua -- running commands from specs the same way on Lua 5.1-5.4
+-- and LuaJIT: before 5.2, os.execute returns a number and a popen'd
+-- file's close() returns no exit status, so both are normalised here.
+local M = {}
+
+--- the interpreter under test (tools/tap.sh exports LUA), for child
+-- processes that must run on the same version as the spec
+M.LUA = os.getenv("LUA") or "lua5.4"
+
+--- run cmd in sh with stderr joined to stdout;
+-- returns ok (exit status 0), output, exit status
+function M.run(cmd)
+  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"#rc=$?\""))
+  local out = p:read("*a")
+  p:close()
+  local body, rc = out:match("^(.-)#rc=(%d+)\n?$")
+  rc = tonumber(rc)
+  return rc == 0, body, rc
+end
+
+--- os.execute(cmd) as a boolean: true when it exited with status 0
+function M.execute(cmd)
+  local r = os.execute(cmd)
+  return r == true or r == 0
+end
+
+return M

@@ -78,7 +78,7 @@ static int count_term (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
     return 0;
   if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
   /* a term with diacritics or in compounds is counted by the executor */
-  if (has_variants(c, qc, t, tl) != 0) return 0;
+  if (root->variants && has_variants(c, qc, t, tl) != 0) return 0;
   if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
   for (i = 0; i < ns; i++) {
     const cp_seg *s = cp_corpus_seg(c, i);

@@ -289,7 +289,7 @@ static int lex_ids (ctx *x, const cp_pnode *n, cp_u32s *ids) {
     case CP_P_TERM: {
       int64_t id = cp_seg_lookup(x->s, layer, t, tl);
       if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
-      if (rc == CP_OK && layer == CP_NORM && !n->exact)
+      if (rc == CP_OK && layer == CP_NORM && n->variants)
         rc = variant_ids(x, n, t, tl, ids);
       break;
     }

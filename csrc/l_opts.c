@@ -28,7 +28,7 @@
 ** The table of options: method -> its option keys, space separated
 ** ================================================================= */
 
-#define QOPTS "layer max_repeat max_matches max_expand nocase"
+#define QOPTS "layer max_repeat max_matches max_expand nocase variants"
 #define SOPTS "layer punct"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
@@ -37,8 +37,8 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
   {"add_jsonl", "offset length line"},
-  {"parse", "layer max_repeat nocase"},
-  {"explain", "layer max_repeat nocase"},
+  {"parse", "layer max_repeat nocase variants"},
+  {"explain", "layer max_repeat nocase variants"},
   {"count", "docs " QOPTS},
   {"matches", QOPTS},
   {"kwic", "width " QOPTS},
@@ -141,7 +141,7 @@ void cpL_checkopts (lua_State *L, int idx, const char *fname, int argn) {
   char buf[512];
   const char *cands[64];
   size_t n, i;
-  idx = lua_absindex(L, idx);
+  if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
   if (lua_isnoneornil(L, idx)) return;
   if (!lua_istable(L, idx))
     cpL_error(L, "bad argument #%d to '%s' (table of options expected, got %s)",
@@ -274,8 +274,8 @@ lua_Integer cpL_optint (lua_State *L, int idx, const char *k,
                 lua_type(L, -1) == LUA_TNUMBER ? "float" : luaL_typename(L, -1));
   }
   lua_pop(L, 1);
-  if (v < min) cpL_error(L, "bad option '%s' (integer >= %I expected, got %I)",
-                         k, (LUAI_UACINT)min, (LUAI_UACINT)v);
+  if (v < min) cpL_error(L, "bad option '%s' (integer >= %d expected)",
+                         k, (int)min);
   return v;
 }
 

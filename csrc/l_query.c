@@ -75,6 +75,7 @@ typedef struct bctx {
   cp_plan *p;
   cp_corpus *c;
   qbox *box;
+  int variants;        /* plan.variants: terms find their variants */
 } bctx;
 
 static const char *field_str (lua_State *L, int idx, const char *k,
@@ -300,7 +301,7 @@ static cp_pnode *build_phrase (bctx *b, int idx, int at) {
   if (added == 0)   /* only punctuation: a term that matches nothing */
     cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer, "", 0), 1, 1);
   mark_edges(seq);
-  if (at == AT_DOC) return with_compound(b, idx, layer, seq);
+  if (at == AT_DOC && b->variants) return with_compound(b, idx, layer, seq);
   return seq;
 }
 
@@ -421,7 +422,11 @@ static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
   box->plan = cp_plan_new();
   if (box->plan == NULL) luaL_error(L, "out of memory");
   b.L = L; b.p = box->plan; b.c = c; b.box = box;
+  lua_getfield(L, idx, "variants");       /* corpus.parse(q, {variants = true}) */
+  b.variants = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   cp_plan_set_root(b.p, build(&b, idx, 0, AT_DOC));
+  if (b.variants) cp_plan_variants(b.p);
   if (cp_plan_error(b.p, &e) != CP_OK) luaL_error(L, "bad query plan: %s", e.msg);
   return box;
 }

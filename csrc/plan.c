@@ -286,3 +286,16 @@ int cp_plan_meta_fold (cp_plan *p, cp_pnode *n) {
   n->fold = 1;
   return p->err.code;
 }
+
+/* let the TERMs of the tree at n find variants (plans are a few hundred
+** nodes deep at most: the parser bounds nesting) */
+static void variants_tree (cp_pnode *n) {
+  cp_pnode *k;
+  if (n->kind == CP_P_TERM && !n->exact) n->variants = 1;
+  for (k = n->kid; k != NULL; k = k->next) variants_tree(k);
+}
+
+void cp_plan_variants (cp_plan *p) {
+  if (p == NULL || p->root == NULL) return;
+  variants_tree(p->root);
+}

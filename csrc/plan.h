@@ -61,6 +61,7 @@ struct cp_pnode {
   int cmp;                   /* META: CP_M_* */
   int fold;                  /* META: compare strings case-folded */
   int exact;                 /* TERM of a token pattern: no variants */
+  int variants;              /* TERM: also find its variants (variants.h) */
   int edge;                  /* TERM in a phrase: CP_EDGE_* (variants.h) */
   int unit;                  /* WITHIN: CP_U_* */
   int ordered;               /* NEAR */
@@ -117,6 +118,10 @@ cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
 /* make META node n compare case-folded: folds its values (CP_OK or the
 ** plan's sticky error) */
 int cp_plan_meta_fold (cp_plan *p, cp_pnode *n);
+
+/* let every TERM of the plan outside token patterns find its variants
+** (variants.h); without this call terms match exactly */
+void cp_plan_variants (cp_plan *p);
 
 /* is this kind a token condition (usable as a SEQ item)? */
 int cp_plan_is_cond (int kind);

@@ -5,6 +5,7 @@
 -- case-insensitive on request, with globs.
 
 local corpus = require "corpus"
+local math_type = require("corpus.compat").math_type
 
 local TMP = os.getenv("TMPDIR") or "/tmp"
 
@@ -26,8 +27,8 @@ describe("metadata", function()
     assert.are.same({n = 1, id = "a", text = "Cocoa prices rose.", tokens = 4,
                      topics = {"cocoa"}, year = 2024, ratio = 0.5, reviewed = true,
                      tags = {}}, d)
-    assert.equal("integer", math.type(d.year))
-    assert.equal("float", math.type(d.ratio))
+    assert.equal("integer", math_type(d.year))
+    assert.equal("float", math_type(d.ratio))
     assert.equal(1, #d.topics)
     assert.is_false(c:doc(2).reviewed)
   end)
@@ -40,7 +41,7 @@ describe("metadata", function()
     w:close()
     local c = assert(corpus.open(dir))
     assert.are.same(EXPECT_A, c:meta(1))
-    assert.equal("integer", math.type(c:meta(2).year))
+    assert.equal("integer", math_type(c:meta(2).year))
     c:close()
     os.execute("rm -rf '" .. dir .. "'")
   end)
@@ -54,7 +55,7 @@ describe("metadata", function()
     assert.equal(1, c:add_jsonl(path))
     local m = c:meta(1)
     assert.are.same({topics = {"cocoa"}, year = 2024, ratio = 0.5, ok = true, none = {}}, m)
-    assert.equal("integer", math.type(m.year))
+    assert.equal("integer", math_type(m.year))
     os.remove(path)
   end)
 

@@ -7,6 +7,7 @@
 local corpus = require "corpus"
 
 local THIS = debug.getinfo(1, "S").short_src
+local pack = table.pack or function(...) return {n = select("#", ...), ...} end
 local TMP = os.getenv("TMPDIR") or "/tmp"
 
 local function build(dir)
@@ -28,9 +29,9 @@ local function damage(dir)
   p:close()
   local f = assert(io.open(dir .. "/" .. seg, "r+b"))
   local size = f:seek("end")
-  f:seek("set", size // 2)
+  f:seek("set", math.floor(size / 2))
   local b = f:read(1)
-  f:seek("set", size // 2)
+  f:seek("set", math.floor(size / 2))
   f:write(string.char((b:byte() + 1) % 256))
   f:close()
 end
@@ -81,7 +82,7 @@ describe("the error rule", function()
 
     it(name .. ": works on a sound index, raises on misuse at the caller", function()
       local c = assert(corpus.open(good))
-      local r = table.pack(call(c))
+      local r = pack(call(c))
       assert.is_not_nil(r[1], name .. ": " .. tostring(r[2]))
       local ok, msg = pcall(misuse, c)
       assert.is_false(ok, name .. " misuse must raise")
@@ -94,7 +95,7 @@ describe("the error rule", function()
 
     it(name .. ": returns nil, msg, ECORRUPT on a damaged segment, the same message as stats", function()
       local c = assert(corpus.open(dir))
-      local r = table.pack(pcall(call, c))
+      local r = pack(pcall(call, c))
       assert.is_true(r[1], name .. " raised: " .. tostring(r[2]))
       assert.is_nil(r[2])
       assert.equal("ECORRUPT", r[4])
@@ -108,7 +109,7 @@ describe("the error rule", function()
     if notfound then
       it(name .. ": not found is a plain nil", function()
         local c = assert(corpus.open(good))
-        local r = table.pack(notfound(c))
+        local r = pack(notfound(c))
         assert.is_nil(r[1])
         assert.is_nil(r[2])
         c:close()
@@ -147,7 +148,7 @@ describe("the error rule", function()
     assert.equal(THIS, msg:match("^([^:]+):"), msg)
     c:close()
     local w = assert(corpus.open(good, {write = true}))
-    local r = table.pack(w:delete("nope"))
+    local r = pack(w:delete("nope"))
     assert.is_nil(r[1]); assert.is_nil(r[2])
     w:close()
   end)

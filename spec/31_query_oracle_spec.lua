@@ -154,8 +154,8 @@ describe("query engine against SQLite FTS5 (Reuters, 15,965 documents)", functio
   end
 end)
 
--- Compounds and accented words (docs/QUERY.md "Compounds and
--- diacritics"): here FTS5 tokenizes the raw text itself, with
+-- Compounds and accented words with {variants = true} (docs/QUERY.md
+-- "Compounds and diacritics"): here FTS5 tokenizes the raw text itself, with
 -- unicode61 remove_diacritics 2, and the number of matching documents
 -- must agree within 1% for every word.  Phrases over compounds ("five
 -- year" against five-year-old) are compared too and reported; they

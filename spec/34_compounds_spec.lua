@@ -6,6 +6,9 @@
 
 local corpus = require "corpus"
 
+local V = {variants = true}
+local VD = {variants = true, docs = true}
+
 local SEEDS = "../shared/corpora/seeds"
 
 describe("compounds and diacritics", function()
@@ -18,18 +21,25 @@ describe("compounds and diacritics", function()
   end)
   teardown(function() c:close() end)
 
+  it("is off unless asked: a term is the exact norm type", function()
+    assert.equal(1, c:count("ebola"))
+    assert.equal(0, c:count('"al hol"'))
+    assert.equal(1, c:count("communique"))
+    assert.equal('phrase "al hol" (norm)', corpus.explain('"al hol"'))
+  end)
+
   it("finds the parts of hyphenated compounds", function()
-    assert.equal(3, c:count("ebola"))
-    assert.equal(1, c:count("ebola", {docs = true}))
-    assert.equal(2, c:count("hol"))
-    assert.equal(1, c:count('"al hol"'))
-    assert.equal(1, c:count("al-hol"))          -- the compound itself only
-    assert.equal(1, c:count("post-ebola"))
-    assert.equal(4, c:count("year"))            -- year's, year-end, three-year-old, year
-    assert.equal(1, c:count('"three year"'))    -- inside three-year-old
-    assert.equal(2, c:count('"year end"'))      -- year-end, year end; not year's end
+    assert.equal(3, c:count("ebola", V))
+    assert.equal(1, c:count("ebola", VD))
+    assert.equal(2, c:count("hol", V))
+    assert.equal(1, c:count('"al hol"', V))
+    assert.equal(1, c:count("al-hol", V))          -- the compound itself only
+    assert.equal(1, c:count("post-ebola", V))
+    assert.equal(4, c:count("year", V))            -- year's, year-end, three-year-old, year
+    assert.equal(1, c:count('"three year"', V))    -- inside three-year-old
+    assert.equal(2, c:count('"year end"', V))      -- year-end, year end; not year's end
     local m = {}
-    for k in c:kwic("ebola") do m[#m + 1] = k.match end
+    for k in c:kwic("ebola", V) do m[#m + 1] = k.match end
     assert.are.same({"post-Ebola", "Ebola-affected", "Ebola"}, m)
   end)
 
@@ -46,31 +56,31 @@ describe("compounds and diacritics", function()
   end)
 
   it("ignores diacritics in a norm term; word: and regexes keep the exact form", function()
-    assert.equal(3, c:count("communique"))
-    assert.equal(3, c:count("communiqué"))
-    assert.equal(1, c:count("word:communiqué"))
-    assert.equal(2, c:count("/communiqué/"))     -- communiqué, COMMUNIQUÉ
-    assert.equal(1, c:count("/communique/"))
+    assert.equal(3, c:count("communique", V))
+    assert.equal(3, c:count("communiqué", V))
+    assert.equal(1, c:count("word:communiqué", V))
+    assert.equal(2, c:count("/communiqué/", V))     -- communiqué, COMMUNIQUÉ
+    assert.equal(1, c:count("/communique/", V))
   end)
 
   it("shows the compound phrase in explain", function()
-    assert.equal('phrase "al hol" (norm) or a compound of these words', corpus.explain('"al hol"'))
+    assert.equal('phrase "al hol" (norm) or a compound of these words', corpus.explain('"al hol"', V))
     -- inside NEAR a phrase stays a phrase
     assert.equal(table.concat({"NEAR 10 words, any order",
       '  phrase "al hol" (norm)', '  term "camp" (norm)'}, "\n"),
-      corpus.explain('NEAR("al hol" camp)'))
+      corpus.explain('NEAR("al hol" camp)', V))
   end)
 
   it("finds what docs/QUERY.md says on the seeds", function()
     local s = corpus.new()
     assert(s:add_dir(SEEDS))
-    assert.equal(4, s:count('"al hol"'))
-    assert.equal(s:count("al-hol"), s:count('"al hol"'))
-    assert.equal(s:count("communique"), s:count("communiqué"))
+    assert.equal(4, s:count('"al hol"', V))
+    assert.equal(s:count("al-hol", V), s:count('"al hol"', V))
+    assert.equal(s:count("communique", V), s:count("communiqué", V))
     -- every form of the word (counted over the norm lexicon as written),
     -- and the part of the URL state.gov/joint-communique-by-ministers-...
-    assert.equal(3, s:count("/communiqu(e|é)/"))
-    assert.equal(4, s:count("communique"))
+    assert.equal(3, s:count("/communiqu(e|é)/", V))
+    assert.equal(4, s:count("communique", V))
     s:close()
   end)
 end)

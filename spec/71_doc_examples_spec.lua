@@ -64,7 +64,12 @@ local function seeds()
   return c
 end
 
+-- the examples are Lua 5.4 (local x <close> = ...); other interpreters
+-- run the rest of the suite
+local run_examples = _VERSION == "Lua 5.4"
+
 describe("the examples of the documentation", function()
+  if not run_examples then return end
   for _, path in ipairs(docs()) do
     for _, b in ipairs(blocks(read(path))) do
       local src = table.concat(b.lines, "\n")
@@ -78,7 +83,7 @@ describe("the examples of the documentation", function()
         local env = setmetatable({
           corpus = corpus, c = seeds(), require = require,
           print = function(...)
-            local t = table.pack(...)
+            local t = {n = select("#", ...), ...}
             for i = 1, t.n do t[i] = tostring(t[i]) end
             local s = table.concat(t, "\t")
             for l in (s .. "\n"):gmatch("(.-)\n") do out[#out + 1] = l end
@@ -87,8 +92,11 @@ describe("the examples of the documentation", function()
         chunk = assert(load(src, "=" .. path .. ":" .. b.line, "t", env))
         chunk()
         local exp = expected(b)
+        -- compared with runs of white space as one space (print's tabs
+        -- are shown as spaces in the documents)
+        local function norm(x) return x and (x:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")) end
         local got = {}
-        for i = 1, #exp do got[i] = out[i] end
+        for i = 1, #exp do got[i] = norm(out[i]); exp[i] = norm(exp[i]) end
         assert.are.same(exp, got)
       end)
     end

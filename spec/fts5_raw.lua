@@ -85,7 +85,7 @@ function M.compare(c, extra)
   os.execute("rm -rf '" .. dir .. "'")
   local out, worst = {}, 1
   for i, q in ipairs(qs) do
-    local ours = assert(c:count(q, {docs = true}))
+    local ours = assert(c:count(q, {docs = true, variants = true}))
     local f = fts[i]
     local ratio = (ours == f) and 1 or math.min(ours, f) / math.max(ours, f)
     out[#out + 1] = {q = q, ours = ours, fts5 = f, ratio = ratio}

@@ -186,7 +186,7 @@ json.decode_invalid_numbers(false)
 
 local RESERVED = {}
 for _, k in ipairs(core.reserved_fields) do RESERVED[k] = true end
-local math_tointeger = math.tointeger
+local math_tointeger = compat.tointeger
 
 -- a JSON number: an integral value (2024) becomes a Lua integer, since
 -- cjson decodes every number as a float
@@ -371,7 +371,7 @@ local function plan_of(self, q, opts, fname)
   return plan
 end
 
-M._plan_fields = plan_fields
+Corpus._plan_fields = plan_fields     -- for stats.lua's where filters
 
 --- corpus.parse(q [, {layer =, max_repeat =, nocase =}]) -> plan table
 -- | nil, msg, "ESYNTAX".  The query language is docs/QUERY.md.

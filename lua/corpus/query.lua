@@ -431,6 +431,9 @@ parse(q [, opts]) -> plan | nil, message, "ESYNTAX"
   opts.layer       default layer of plain terms and phrases ("norm")
   opts.max_repeat  bound of + and * (and of {n,}) in token patterns
   opts.nocase      metadata filters compare strings case-insensitively
+  opts.variants    norm terms also find their forms with other diacritics
+                   and the compounds they are part of (the root gets
+                   variants = true; docs/QUERY.md "Compounds and diacritics")
 ]]
 function M.parse (q, opts)
   if type(q) ~= "string" then
@@ -464,6 +467,7 @@ function M.parse (q, opts)
     return syntax_error(q, 1, "query too complex (nested too deeply)")
   end
   if plan ~= nil then
+    if opts and opts.variants then plan.variants = true end
     local kw = st.lowerkw
     if kw and not (plan.op == "term" and plan.text == kw.text) then
       return syntax_error(q, kw.pos, ("lowercase '%s' is not an operator: "
@@ -566,15 +570,15 @@ local function compound_of (n)
 end
 
 -- doc: the node stands at the document level (root, AND / OR / NOT)
-local function render (n, depth, out, doc)
+local function render (n, depth, out, doc, v)
   local line = ("  "):rep(depth) .. line_of(n)
-  local comp = doc and compound_of(n)
+  local comp = v and doc and compound_of(n)
   if comp then line = line .. " or a compound of these words" end
   out[#out + 1] = line
   local kdoc = n.op == "and" or n.op == "or" or n.op == "not"
-  if n.arg then render(n.arg, depth + 1, out, kdoc) end
+  if n.arg then render(n.arg, depth + 1, out, kdoc, v) end
   if n.op ~= "seq" and n.op ~= "phrase" then
-    for _, k in ipairs(n.args or {}) do render(k, depth + 1, out, kdoc) end
+    for _, k in ipairs(n.args or {}) do render(k, depth + 1, out, kdoc, v) end
   end
   return out
 end
@@ -590,7 +594,7 @@ an indented tree, one node a line:
 function M.explain (q, opts)
   local plan, msg, code = M.parse(q, opts)
   if not plan then return nil, msg, code end
-  return concat(render(plan, 0, {}, true), "\n")
+  return concat(render(plan, 0, {}, true, plan.variants), "\n")
 end
 
 -- }==================================================================

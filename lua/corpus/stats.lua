@@ -177,10 +177,8 @@ local function sealed(Corpus)
 end
 
 return function(Corpus, module)
-  if module then
-    module.read_dictionary = M.read_dictionary
-    module_plan_fields = module._plan_fields
-  end
+  if module then module.read_dictionary = M.read_dictionary end
+  module_plan_fields = Corpus._plan_fields
 
   --- c:freq{layer =, where =, min =, limit =, punct =}
   -- -> rows {term, count, rate (per million tokens), docs}, info

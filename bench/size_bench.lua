@@ -40,8 +40,8 @@ for name, raw, pk in out:gmatch("PART ([^|]+)|(%d+)|(%d+)") do
   parts[#parts + 1] = {name = name, raw = tonumber(raw), pk = tonumber(pk)}
   if name:match("^stored text") then text = tonumber(raw) end
 end
-local traw, tpk = out:match("TOTAL|(%d+)|(%d+)")
-total = {raw = tonumber(traw), pk = tonumber(tpk)}
+local traw, tpk, talt = out:match("TOTAL|(%d+)|(%d+)|(%d+)")
+total = {raw = tonumber(traw), pk = tonumber(tpk), alt = tonumber(talt)}
 local decode = out:match("DECODE ([^\n]*)")
 
 local function mb (x) return ("%.1f MB"):format(x / 1e6) end
@@ -54,8 +54,10 @@ print("|---|---|---|---|---|")
 for _, p in ipairs(parts) do
   print(("| %s | %s | %s | %s | %s |"):format(p.name, mb(p.raw), x(p.raw), mb(p.pk), x(p.pk)))
 end
-print(("| **whole index** (stream: the smaller variant) | %s | %s | %s | %s |"):format(
+print(("| whole index (stream by frequency, spans as pairs) | %s | %s | %s | %s |"):format(
   mb(total.raw), x(total.raw), mb(total.pk), x(total.pk)))
+print(("| **whole index** (stream by frequency, span lengths from the lexicon) | %s | %s | %s | %s |"):format(
+  mb(total.raw), x(total.raw), mb(total.alt), x(total.alt)))
 print()
 print("decode (CPU): " .. (decode or "-"):gsub(" sink=%d+", ""))
 

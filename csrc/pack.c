@@ -112,12 +112,51 @@ static void pack_bits (const uint32_t *v, uint32_t count, uint32_t bits,
 ** load, shift and mask each (no loop-carried state, so the compiler
 ** pipelines it); the few at the very end of the data bit by bit.
 */
+/*
+** A full block of one width, fully unrolled: 8 values of B bits are B
+** bytes, so each of the 16 groups reads 8 windows at offsets and
+** shifts the compiler knows.  Needs 8 bytes readable past the block.
+*/
+#define UNPACK1(B, j) \
+  out[j] = (uint32_t)((cp_rd64(in + ((j) * (B) >> 3)) >> (((j) * (B)) & 7)) & mask)
+#define DEF_UNPACK128(B) \
+  static void unpack128_##B (const uint8_t *in, uint32_t *out) { \
+    const uint64_t mask = ((uint64_t)1 << (B)) - 1; \
+    int g; \
+    for (g = 0; g < 16; g++, in += (B), out += 8) { \
+      UNPACK1(B, 0); UNPACK1(B, 1); UNPACK1(B, 2); UNPACK1(B, 3); \
+      UNPACK1(B, 4); UNPACK1(B, 5); UNPACK1(B, 6); UNPACK1(B, 7); \
+    } \
+  }
+DEF_UNPACK128(1)  DEF_UNPACK128(2)  DEF_UNPACK128(3)  DEF_UNPACK128(4)
+DEF_UNPACK128(5)  DEF_UNPACK128(6)  DEF_UNPACK128(7)  DEF_UNPACK128(8)
+DEF_UNPACK128(9)  DEF_UNPACK128(10) DEF_UNPACK128(11) DEF_UNPACK128(12)
+DEF_UNPACK128(13) DEF_UNPACK128(14) DEF_UNPACK128(15) DEF_UNPACK128(16)
+DEF_UNPACK128(17) DEF_UNPACK128(18) DEF_UNPACK128(19) DEF_UNPACK128(20)
+DEF_UNPACK128(21) DEF_UNPACK128(22) DEF_UNPACK128(23) DEF_UNPACK128(24)
+DEF_UNPACK128(25) DEF_UNPACK128(26) DEF_UNPACK128(27) DEF_UNPACK128(28)
+DEF_UNPACK128(29) DEF_UNPACK128(30) DEF_UNPACK128(31) DEF_UNPACK128(32)
+
+static void (*const unpack128[33]) (const uint8_t *, uint32_t *) = {
+  NULL, unpack128_1, unpack128_2, unpack128_3, unpack128_4, unpack128_5,
+  unpack128_6, unpack128_7, unpack128_8, unpack128_9, unpack128_10,
+  unpack128_11, unpack128_12, unpack128_13, unpack128_14, unpack128_15,
+  unpack128_16, unpack128_17, unpack128_18, unpack128_19, unpack128_20,
+  unpack128_21, unpack128_22, unpack128_23, unpack128_24, unpack128_25,
+  unpack128_26, unpack128_27, unpack128_28, unpack128_29, unpack128_30,
+  unpack128_31, unpack128_32
+};
+
 static void unpack_bits (const uint8_t *in, size_t avail, uint32_t count,
                          uint32_t bits, uint32_t *out) {
   uint64_t mask = (bits == 32) ? 0xffffffffu : ((uint64_t)1 << bits) - 1;
   uint64_t acc = 0;
   uint32_t nacc = 0, i = 0, fast;
   if (bits == 0) { memset(out, 0, count * sizeof(*out)); return; }
+  if (count == CP_PACK_BLOCK && avail >= (size_t)16 * bits + 8) {
+    unpack128[bits](in, out);
+    return;
+  }
   /* value i's window is bytes [i * bits / 8, + 8) */
   fast = (avail < 8) ? 0 : (uint32_t)(((uint64_t)(avail - 8) * 8) / bits + 1);
   if (fast > count) fast = count;
@@ -379,6 +418,72 @@ int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err) {
     int rc = cp_pack_block(l, b, out + (size_t)b * CP_PACK_BLOCK, &cnt, err);
     if (rc != CP_OK) return rc;
   }
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Cursor
+** ================================================================= */
+
+static int load (cp_pack_cursor *c, uint32_t b, cp_err *err) {
+  int rc = cp_pack_block(c->l, b, c->v, &c->count, err);
+  if (rc != CP_OK) { c->valid = 0; return rc; }
+  c->block = b; c->idx = 0; c->valid = 1;
+  c->decoded++;
+  return CP_OK;
+}
+
+int cp_pack_first (cp_pack_cursor *c, const cp_pack *l, int *end,
+                   cp_err *err) {
+  if (c == NULL || l == NULL || end == NULL || l->mode != CP_PACK_ASC)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_first: bad arguments");
+  memset(c, 0, sizeof(*c));
+  c->l = l;
+  *end = (l->nb == 0);
+  return *end ? CP_OK : load(c, 0, err);
+}
+
+int cp_pack_next (cp_pack_cursor *c, int *end, cp_err *err) {
+  if (c == NULL || end == NULL || c->l == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_next: bad arguments");
+  if (!c->valid) { *end = 1; return CP_OK; }
+  if (++c->idx < c->count) { *end = 0; return CP_OK; }
+  if (c->block + 1 >= c->l->nb) { c->valid = 0; *end = 1; return CP_OK; }
+  *end = 0;
+  return load(c, c->block + 1, err);
+}
+
+int cp_pack_seek_geq (cp_pack_cursor *c, uint32_t target, int *end,
+                      cp_err *err) {
+  uint32_t b, lo, hi;
+  if (c == NULL || end == NULL || c->l == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_pack_seek_geq: bad arguments");
+  if (!c->valid) { *end = 1; return CP_OK; }
+  *end = 0;
+  if (c->v[c->idx] >= target) return CP_OK;
+  if (c->v[c->count - 1] < target) {   /* not in this block: skip data */
+    b = cp_pack_seek(c->l, target);
+    if (b <= c->block) b = c->block + 1;  /* one-block list, or the same */
+    if (b >= c->l->nb) { c->valid = 0; *end = 1; return CP_OK; }
+    {
+      int rc = load(c, b, err);
+      if (rc != CP_OK) return rc;
+    }
+  }
+  lo = c->idx; hi = c->count;   /* first value >= target in the block */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c->v[mid] < target) lo = mid + 1; else hi = mid;
+  }
+  if (lo == c->count) {   /* the block's last is below its skip entry */
+    c->valid = 0;
+    return cp_err_set(err, CP_ECORRUPT, "corrupt packed list: skip data "
+                      "and block disagree");
+  }
+  c->idx = lo;
   return CP_OK;
 }
 

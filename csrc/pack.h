@@ -70,4 +70,34 @@ int cp_pack_get (const cp_pack *l, uint32_t i, uint32_t *v, cp_err *err);
 /* every value into out[0..n) */
 int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err);
 
+/*
+** A cursor over an ascending list, for intersections and phrases: it
+** decodes a block only when it needs a value from it, and cp_pack_seek_geq
+** jumps over whole blocks by their skip data.  Errors (CP_ECORRUPT from
+** a damaged block) are returned, never turned into an early end.
+*/
+typedef struct cp_pack_cursor {
+  const cp_pack *l;
+  uint32_t block, idx, count;   /* current block, index in it, its values */
+  uint32_t decoded;             /* blocks decoded so far (for tests, stats) */
+  int valid;                    /* 0 before the first value and at the end */
+  uint32_t v[CP_PACK_BLOCK];
+} cp_pack_cursor;
+
+/* position the cursor on the list's first value (*end set when empty) */
+int cp_pack_first (cp_pack_cursor *c, const cp_pack *l, int *end, cp_err *err);
+
+/* the value under the cursor (valid only while not at the end) */
+static inline uint32_t cp_pack_value (const cp_pack_cursor *c) {
+  return c->v[c->idx];
+}
+
+/* move to the next value; *end set past the last */
+int cp_pack_next (cp_pack_cursor *c, int *end, cp_err *err);
+
+/* move forward to the first value >= target (never backward); *end set
+** when there is none */
+int cp_pack_seek_geq (cp_pack_cursor *c, uint32_t target, int *end,
+                      cp_err *err);
+
 #endif

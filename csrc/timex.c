@@ -101,9 +101,22 @@ typedef struct ctx {
   cp_timexes *out;
 } ctx;
 
+/* token i spells w (any case), a possessive ending ignored:
+** "yesterday's" is "yesterday" */
 static int tokeq (const ctx *x, size_t i, const char *w) {
-  return i < x->tv->n && cp_lx_is(x->s, &x->tv->v[i], w);
+  cp_tok t;
+  size_t n;
+  if (i >= x->tv->n) return 0;
+  t = x->tv->v[i];
+  n = t.stop - t.start;
+  if (n > 2 && x->s[t.stop - 2] == '\'' && (x->s[t.stop - 1] | 32) == 's') t.stop -= 2;
+  else if (n > 4 && memcmp(x->s + t.stop - 4, "\xE2\x80\x99", 3) == 0
+           && (x->s[t.stop - 1] | 32) == 's') t.stop -= 4;
+  return cp_lx_is(x->s, &t, w);
 }
+
+/* ISO week "YYYY-Www" of day z (days since 1970-01-01) */
+static void fmt_week (char *v, size_t cap, long z, const char *suffix);
 
 static uint32_t flags (const ctx *x, size_t i) {
   return i < x->tv->n ? cp_lx_flags(&x->lx[i]) : 0;
@@ -212,13 +225,30 @@ static int calendar (ctx *x, size_t i) {
     } else if ((y = year_at(x, j)) != 0) {
       j++;
     } else {
-      /* a bare month only after a word that takes a date */
-      if (i == 0 || !(flags(x, i - 1) & (CP_LX_YEARCTX | CP_LX_MONTH))
-          || !(x->lx[i - 1].shape & CP_SH_LOWER)) {
-        if (!(i > 0 && (tokeq(x, i - 1, "last") || tokeq(x, i - 1, "next")))) return 0;
+      /* a bare month: capitalised inside a sentence ("for July
+      ** delivery"), or after a word that takes a date ("In May") */
+      if ((x->lx[i].shape & CP_SH_SSTART)
+          && !(i > 0 && (flags(x, i - 1) & (CP_LX_YEARCTX | CP_LX_MONTH)))) return 0;
+      /* last March / next May: the previous / next such month */
+      if (i > 0 && (tokeq(x, i - 1, "last") || tokeq(x, i - 1, "next")) && x->an.year) {
+        int yy = x->an.year, fwd = tokeq(x, i - 1, "next");
+        if (!fwd && x->an.month && m >= x->an.month) yy--;
+        if (fwd && x->an.month && m <= x->an.month) yy++;
+        fmt_date(v, sizeof v, yy, m, 0);
+        return push(x, i - 1, j, CP_TX_DATE, v) - 1;
       }
     }
     fmt_date(v, sizeof v, y ? y : x->an.year, m, d);
+    if (d && !y && (tokeq(x, j, "to") || tokeq(x, j, "and") || tokeq(x, j, "through"))
+        && day_at(x, j + 1) && digits(x, j + 1, NULL) >= 0 && !month_at(x, j + 2)) {
+      /* April 26 to 29: two dates */
+      char v2[CP_TX_VALUE];
+      int r = push(x, i, j, CP_TX_DATE, v);
+      if (r < 0) return r;
+      fmt_date(v2, sizeof v2, x->an.year, m, day_at(x, j + 1));
+      if (push(x, j + 1, j + 2, CP_TX_DATE, v2) < 0) return -1;
+      return (int)(j + 2 - i);
+    }
     return push(x, i, j, CP_TX_DATE, v);
   }
   if ((d = day_at(x, i)) != 0 && digits(x, i, NULL) >= 0 && (m = month_at(x, i + 1)) != 0) {
@@ -243,7 +273,43 @@ static int weekday (ctx *x, size_t i) {
     civil_from_days(z, &y, &m, &d);
     fmt_date(v, sizeof v, y, m, d);
   } else snprintf(v, sizeof v, "XXXX-WXX-%d", wd);
+  {
+    static const char *const parts[] = {"morning", "TMO", "afternoon", "TAF",
+      "evening", "TEV", "night", "TNI", NULL};
+    size_t k;
+    for (k = 0; parts[k]; k += 2)
+      if (tokeq(x, i + 1, parts[k])) {
+        size_t l = strlen(v);
+        snprintf(v + l, sizeof v - l, "%s", parts[k + 1]);
+        return push(x, i, i + 2, CP_TX_DATE, v);
+      }
+  }
   return push(x, i, i + 1, CP_TX_DATE, v);
+}
+
+/* mid-1987, end-1985 */
+static int prefixed_year (ctx *x, size_t i) {
+  char v[CP_TX_VALUE];
+  const cp_tok *t = &x->tv->v[i];
+  size_t len = t->stop - t->start;
+  {
+    static const char *const pre[] = {"mid-", "end-", "early-", "late-", NULL};
+    size_t k;
+    for (k = 0; pre[k]; k++) {
+      size_t pl = strlen(pre[k]);
+      if (len > pl && strncmp(x->s + t->start, pre[k], pl) == 0) {
+        int yy = 0;
+        size_t q;
+        for (q = t->start + pl; q < t->stop && x->s[q] >= '0' && x->s[q] <= '9'; q++)
+          yy = yy * 10 + (x->s[q] - '0');
+        if (q == t->stop && q - (t->start + pl) == 4 && yy >= 1000) {
+          snprintf(v, sizeof v, "%04d", yy);
+          return push(x, i, i + 1, CP_TX_DATE, v);
+        }
+      }
+    }
+  }
+  return 0;
 }
 
 /* 1987, 1990s, ’90s */
@@ -252,7 +318,7 @@ static int year (ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
   int y = year_at(x, i);
   size_t len = t->stop - t->start;
-  if (!(x->lx[i].shape & CP_SH_DIGIT)) return 0;
+  if (!(x->lx[i].shape & CP_SH_DIGIT)) return prefixed_year(x, i);
   if (y) {
     uint32_t pf = i > 0 ? flags(x, i - 1) : 0, nf = flags(x, i + 1);
     int ok = 0;
@@ -260,6 +326,7 @@ static int year (ctx *x, size_t i) {
     if (i > 0 && tokeq(x, i - 1, "$")) return 0;
     if (nf & (CP_LX_UNIT | CP_LX_NUMW | CP_LX_TUNIT)) return 0;
     if (i > 0 && (pf & (CP_LX_YEARCTX | CP_LX_MONTH))) ok = 1;
+    else if (y >= 1950 && y <= 2030) ok = 1;   /* news: the bank's 1986 results */
     else if (i + 1 >= x->tv->n || !(x->lx[i + 1].shape & CP_SH_LOWER)
              || (nf & (CP_LX_YEARCTX | CP_LX_COMMON))) ok = 1;
     if (!ok) return 0;
@@ -281,6 +348,27 @@ static int year (ctx *x, size_t i) {
   return 0;
 }
 
+/* mid-March, early-May: the month */
+static int part_month (ctx *x, size_t i) {
+  static const char *const pre[] = {"mid-", "early-", "late-", "end-", NULL};
+  const cp_tok *t = &x->tv->v[i];
+  size_t k;
+  char v[CP_TX_VALUE];
+  for (k = 0; pre[k]; k++) {
+    size_t pl = strlen(pre[k]), ml;
+    char buf[CP_LX_MAXWORD];
+    const cp_lxent *e;
+    if (t->stop - t->start <= pl || strncmp(x->s + t->start, pre[k], pl) != 0) continue;
+    ml = cp_lx_lower(x->s + t->start + pl, t->stop - t->start - pl, buf, sizeof buf);
+    e = ml ? cp_lx_find(buf, ml) : NULL;
+    if (e && (e->flags & CP_LX_MONTH)) {
+      fmt_date(v, sizeof v, x->an.year, e->small, 0);
+      return push(x, i, i + 1, CP_TX_DATE, v);
+    }
+  }
+  return 0;
+}
+
 /* first quarter [of] [1987] */
 static int quarter (ctx *x, size_t i) {
   char v[CP_TX_VALUE];
@@ -295,6 +383,25 @@ static int quarter (ctx *x, size_t i) {
   if (y) j++; else y = x->an.year;
   if (y) snprintf(v, sizeof v, "%04d-Q%d", y, q); else snprintf(v, sizeof v, "XXXX-Q%d", q);
   return push(x, i, j, CP_TX_DATE, v);
+}
+
+static void fmt_week (char *v, size_t cap, long z, const char *suffix) {
+  int wd = (int)(((z % 7) + 7 + 3) % 7) + 1;   /* 1970-01-01 was a Thursday */
+  long thu = z - wd + 4;                      /* the week's Thursday names it */
+  int ty, tm, td;
+  civil_from_days(thu, &ty, &tm, &td);
+  snprintf(v, cap, "%04d-W%02ld%s", ty, (thu - days_from_civil(ty, 1, 1)) / 7 + 1, suffix);
+}
+
+/* the anchor day (plus off days) with a part of the day: 1987-10-20TMO */
+static void fmt_part (const ctx *x, char *v, size_t cap, int off, const char *part) {
+  char d[16];
+  if (x->an.day) {
+    int yy, mm, dd;
+    civil_from_days(days_from_civil(x->an.year, x->an.month, x->an.day) + off, &yy, &mm, &dd);
+    fmt_date(d, sizeof d, yy, mm, dd);
+  } else strcpy(d, "XXXX-XX-XX");
+  snprintf(v, cap, "%s%s", d, part);
 }
 
 /* last/this/next + unit, and the single words */
@@ -317,8 +424,37 @@ static int relative (ctx *x, size_t i) {
       fmt_date(v, sizeof v, yy, mm, dd);
     } else snprintf(v, sizeof v, "%s", off < 0 ? "PAST_REF" : off > 0 ? "FUTURE_REF" : "PRESENT_REF");
     return push(x, i, i + 1, CP_TX_DATE, v);
+  } else if ((tokeq(x, i, "the") || tokeq(x, i, "in")) && (tokeq(x, i + 1, "future")
+             || tokeq(x, i + 1, "past"))) {
+    if (tokeq(x, i, "the") && (flags(x, i + 2) & (CP_LX_TUNIT | CP_LX_NUMW))) return 0;
+    return push(x, i, i + 2, CP_TX_DATE, tokeq(x, i + 1, "future") ? "FUTURE_REF" : "PAST_REF");
+  } else if (tokeq(x, i, "tonight")) {
+    fmt_part(x, v, sizeof v, 0, "TNI");
+    return push(x, i, i + 1, CP_TX_DATE, v);
   } else return 0;
-  if (!(flags(x, i + 1) & CP_LX_TUNIT) || !(x->lx[i].shape & CP_SH_LOWER)) return 0;
+  /* this morning, last night */
+  {
+    static const char *const parts[] = {"morning", "TMO", "afternoon", "TAF",
+      "evening", "TEV", "night", "TNI", NULL};
+    size_t k;
+    for (k = 0; parts[k]; k += 2)
+      if (tokeq(x, i + 1, parts[k]) && (dir == 0 || tokeq(x, i, "last"))) {
+        fmt_part(x, v, sizeof v, dir < 0 ? -1 : 0, parts[k + 1]);
+        return push(x, i, i + 2, CP_TX_DATE, v);
+      }
+  }
+  /* the past few months: a vague reference */
+  if (tokeq(x, i, "past") && (tokeq(x, i + 1, "few") || tokeq(x, i + 1, "several"))
+      && (flags(x, i + 2) & CP_LX_TUNIT))
+    return push(x, i, i + 3, CP_TX_DATE, "PAST_REF");
+  if (tokeq(x, i + 1, "weekend")) {
+    long z;
+    if (!x->an.day) return push(x, i, i + 2, CP_TX_DATE, dir < 0 ? "PAST_REF" : "FUTURE_REF");
+    z = days_from_civil(x->an.year, x->an.month, x->an.day) + 7 * dir;
+    fmt_week(v, sizeof v, z, "-WE");
+    return push(x, i, i + 2, CP_TX_DATE, v);
+  }
+  if (!(flags(x, i + 1) & CP_LX_TUNIT) || (x->lx[i].shape & CP_SH_UPPER)) return 0;
   {
     int u = x->lx[i + 1].lx->small;
     const cp_tok *t = &x->tv->v[i + 1];
@@ -339,19 +475,7 @@ static int relative (ctx *x, size_t i) {
       if (q < 1) { q = 4; yy--; } else if (q > 4) { q = 1; yy++; }
       snprintf(v, sizeof v, "%04d-Q%d", yy, q);
     } else if (u == 'W' && x->an.day) {
-      long z = days_from_civil(y, m, x->an.day) + 7 * dir;
-      int yy, mm, dd;
-      civil_from_days(z, &yy, &mm, &dd);
-      /* ISO week number of that day */
-      {
-        long jan1 = days_from_civil(yy, 1, 1);
-        int wd = (int)(((z % 7) + 7 + 3) % 7) + 1;
-        long thu = z - wd + 4;
-        int ty, tm, td;
-        civil_from_days(thu, &ty, &tm, &td);
-        jan1 = days_from_civil(ty, 1, 1);
-        snprintf(v, sizeof v, "%04d-W%02ld", ty, (thu - jan1) / 7 + 1);
-      }
+      fmt_week(v, sizeof v, days_from_civil(y, m, x->an.day) + 7 * dir, "");
     } else snprintf(v, sizeof v, "%s", dir < 0 ? "PAST_REF" : dir > 0 ? "FUTURE_REF" : "PRESENT_REF");
     return push(x, i, i + 2, CP_TX_DATE, v);
   }
@@ -406,15 +530,23 @@ static int duration (ctx *x, size_t i) {
       }
     }
   }
-  if (!(flags(x, j) & CP_LX_TUNIT) || !(x->lx[j].shape & CP_SH_LOWER)) return 0;
-  if (tokeq(x, i, "a") || tokeq(x, i, "an")) n = 1;
+  if (!((flags(x, j) & CP_LX_TUNIT) && (x->lx[j].shape & CP_SH_LOWER))
+      && !((tokeq(x, i, "a") || tokeq(x, i, "the")) && (tokeq(x, j, "few") || tokeq(x, j, "several"))))
+    return 0;
+  if ((tokeq(x, i, "a") || tokeq(x, i, "the")) && (tokeq(x, j, "few") || tokeq(x, j, "several"))) {
+    /* "a few months (ago)" */
+    j++;
+    vague = 1;
+    if (!(flags(x, j) & CP_LX_TUNIT) || !(x->lx[j].shape & CP_SH_LOWER)) return 0;
+  } else if (tokeq(x, i, "a") || tokeq(x, i, "an")) n = 1;
   else if (tokeq(x, i, "several") || tokeq(x, i, "few") || tokeq(x, i, "many")) vague = 1;
   else if ((flags(x, i) & CP_LX_NUMW) && (x->lx[i].shape & CP_SH_LOWER)
            && x->lx[i].lx->num < 1000) n = (long)x->lx[i].lx->num;
   else { int nd; long d = digits(x, i, &nd); if (d >= 0 && nd <= 4) n = d; }
   if (n < 0 && !vague) return 0;
   u = x->lx[j].lx->small;
-  if (tokeq(x, j + 1, "ago") && !vague) {
+  if (tokeq(x, j + 1, "ago")) {
+    if (vague) return push(x, i, j + 2, CP_TX_DATE, "PAST_REF");
     if (u == 'Y' && x->an.year) snprintf(v, sizeof v, "%04ld", x->an.year - n);
     else snprintf(v, sizeof v, "PAST_REF");
     return push(x, i, j + 2, CP_TX_DATE, v);
@@ -429,6 +561,12 @@ static int set (ctx *x, size_t i) {
   size_t k;
   char v[CP_TX_VALUE];
   for (k = 0; w[k]; k += 2) if (tokeq(x, i, w[k])) return push(x, i, i + 1, CP_TX_SET, w[k + 1]);
+  if ((flags(x, i) & CP_LX_TUNIT) && tokeq(x, i + 1, "by") && tokeq(x, i + 2, "year")
+      + tokeq(x, i + 2, "month") + tokeq(x, i + 2, "day") + tokeq(x, i + 2, "week")) {
+    /* year by year */
+    fmt_duration(v, sizeof v, 1, x->lx[i].lx->small, 0);
+    return push(x, i, i + 3, CP_TX_SET, v);
+  }
   if ((tokeq(x, i, "every") || tokeq(x, i, "each") || tokeq(x, i, "per"))
       && (flags(x, i + 1) & CP_LX_TUNIT)) {
     fmt_duration(v, sizeof v, 1, x->lx[i + 1].lx->small, 0);
@@ -453,6 +591,13 @@ static int clock (ctx *x, size_t i) {
     fmt_time(x, v, sizeof v, tokeq(x, i, "noon") ? 12 : 0, 0);
     return push(x, i, i + 1, CP_TX_TIME, v);
   }
+  if (nd == 4 && h >= 0 && (tokeq(x, j, "gmt") || tokeq(x, j, "est") || tokeq(x, j, "edt")
+                             || tokeq(x, j, "utc") || tokeq(x, j, "local"))
+      && h / 100 <= 23 && h % 100 <= 59) {
+    /* 0800 GMT */
+    fmt_time(x, v, sizeof v, (int)(h / 100), (int)(h % 100));
+    return push(x, i, j + 1, CP_TX_TIME, v);
+  }
   if (h < 0 || h > 23 || nd > 2) return 0;
   if (tokeq(x, j, ":") && j + 1 < x->tv->n && x->tv->v[j].start == x->tv->v[i].stop
       && x->tv->v[j + 1].start == x->tv->v[j].stop) {
@@ -467,7 +612,7 @@ static int clock (ctx *x, size_t i) {
     else if (h == 12) h = 0;
     j++;
   }
-  if (tokeq(x, j, "GMT") || tokeq(x, j, "EST") || tokeq(x, j, "EDT") || tokeq(x, j, "UTC")) j++;
+  if (tokeq(x, j, "gmt") || tokeq(x, j, "est") || tokeq(x, j, "edt") || tokeq(x, j, "utc")) j++;
   fmt_time(x, v, sizeof v, (int)h, (int)mi);
   return push(x, i, j, CP_TX_TIME, v);
 }
@@ -490,6 +635,7 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
     if (lx[i].shape & CP_SH_PUNCT) { i++; continue; }
     if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
         && (k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0
+        && (k = part_month(&x, i)) == 0
         && (k = year(&x, i)) == 0 && (k = weekday(&x, i)) == 0
         && (k = relative(&x, i)) == 0)
       k = set(&x, i);

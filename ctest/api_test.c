@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../include/corpus.h"
 #include "tap.h"
@@ -87,7 +88,8 @@ int main (void) {
   corpus_query_free(q);
 
   /* JSON Lines: a bad line adds nothing and names the line */
-  snprintf(bad, sizeof(bad), "%s", "/tmp/cp_api_test_bad.jsonl");
+  /* per process: the suites of several interpreters run side by side */
+  snprintf(bad, sizeof(bad), "/tmp/cp_api_test_bad_%ld.jsonl", (long)getpid());
   f = fopen(bad, "wb");
   fputs("{\"id\": \"z1\", \"text\": \"fine\"}\n\n{\"text\": 5}\n", f);
   fclose(f);

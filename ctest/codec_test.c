@@ -175,6 +175,71 @@ static void test_pack (void) {
   free(v);
 }
 
+/* intersect a short list with a long one through the cursor */
+static void test_cursor (void) {
+  uint32_t nl = 20000, ns = 40, i, x = 0;
+  uint32_t *lv = malloc(nl * sizeof(*lv)), sv[40];
+  size_t cl = cp_pack_bound(nl), cs = cp_pack_bound(ns), ll, ls;
+  uint8_t *bl = malloc(cl), *bs = malloc(cs);
+  cp_pack L, S;
+  cp_pack_cursor cur, cs2;
+  int end = 0, ok = 1, e2 = 0;
+  uint32_t got = 0, want = 0, j = 0;
+  for (i = 0; i < nl; i++) { x += 1 + rnd() % 7; lv[i] = x; }
+  for (i = 0; i < ns; i++) sv[i] = (i % 2) ? lv[rnd() % nl] : (uint32_t)(rnd() % x);
+  for (i = 1; i < ns; i++) {   /* sort, unique */
+    uint32_t k = i, t = sv[i];
+    while (k > 0 && sv[k - 1] > t) { sv[k] = sv[k - 1]; k--; }
+    sv[k] = t;
+  }
+  for (i = 1, j = 1; i < ns; i++) if (sv[i] != sv[j - 1]) sv[j++] = sv[i];
+  ns = j;
+  cp_pack_encode(lv, nl, CP_PACK_ASC, bl, cl, &ll, NULL);
+  cp_pack_encode(sv, ns, CP_PACK_ASC, bs, cs, &ls, NULL);
+  cp_pack_open(&L, bl, ll, nl, CP_PACK_ASC, NULL);
+  cp_pack_open(&S, bs, ls, ns, CP_PACK_ASC, NULL);
+  for (i = 0, j = 0; i < ns; i++) {   /* reference: merge */
+    while (j < nl && lv[j] < sv[i]) j++;
+    if (j < nl && lv[j] == sv[i]) want++;
+  }
+  ok = cp_pack_first(&cur, &L, &end, NULL) == CP_OK && !end
+       && cp_pack_first(&cs2, &S, &e2, NULL) == CP_OK && !e2;
+  while (ok && !end && !e2) {
+    uint32_t t = cp_pack_value(&cs2);
+    ok = cp_pack_seek_geq(&cur, t, &end, NULL) == CP_OK;
+    if (ok && !end && cp_pack_value(&cur) == t) got++;
+    ok = ok && cp_pack_next(&cs2, &e2, NULL) == CP_OK;
+  }
+  TAP_OK(ok && got == want, "intersection through seek_geq: %u common values (%u expected)", got, want);
+  TAP_OK(cur.decoded < L.nb / 2, "the long list decoded %u of its %u blocks", cur.decoded, L.nb);
+  {   /* walking with next visits every value in order */
+    uint32_t k = 0;
+    ok = cp_pack_first(&cur, &L, &end, NULL) == CP_OK;
+    while (ok && !end) {
+      ok = cp_pack_value(&cur) == lv[k++];
+      ok = ok && cp_pack_next(&cur, &end, NULL) == CP_OK;
+    }
+    TAP_OK(ok && k == nl, "next walks all %u values", k);
+    ok = cp_pack_first(&cur, &L, &end, NULL) == CP_OK
+         && cp_pack_seek_geq(&cur, lv[nl - 1] + 1, &end, NULL) == CP_OK && end;
+    TAP_OK(ok, "seeking past the last value ends the cursor");
+  }
+  {   /* a damaged block is an error, not an early end */
+    uint8_t *dam = malloc(ll);
+    cp_pack D;
+    cp_err e;
+    int rc;
+    memcpy(dam, bl, ll);
+    dam[ll - 5] ^= 0x10;   /* inside the last block */
+    cp_pack_open(&D, dam, ll, nl, CP_PACK_ASC, NULL);
+    cp_pack_first(&cur, &D, &end, NULL);
+    rc = cp_pack_seek_geq(&cur, lv[nl - 2], &end, &e);
+    TAP_OK(rc == CP_ECORRUPT, "seeking into a damaged block is ECORRUPT");
+    free(dam);
+  }
+  free(lv); free(bl); free(bs);
+}
+
 static void test_ztext (void) {
   /* 300 documents of 0..3000 bytes of words, one of 100 KB */
   size_t nd = 301, i, total = 0, len;
@@ -410,6 +475,7 @@ static void test_blksum (void) {
 
 int main (void) {
   test_pack();
+  test_cursor();
   test_ztext();
   test_ztext_dict();
   test_blksum();

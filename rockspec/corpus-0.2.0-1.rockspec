@@ -52,6 +52,7 @@ build = {
     lib = { ["corpus.core"] = "build/rock/corpus/core.so" },
     lua = {
       ["corpus.cli"] = "lua/corpus/cli.lua",
+      ["corpus.cli_extract"] = "lua/corpus/cli_extract.lua",
       ["corpus.compat"] = "lua/corpus/compat.lua",
       ["corpus.extract"] = "lua/corpus/extract.lua",
       ["corpus"] = "lua/corpus/init.lua",

@@ -10,7 +10,7 @@ local COMMUNIQUE = SEEDS .. "/004_c6fd0727bfa2b943.txt"
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -161,7 +161,8 @@ describe("corpus.dates", function()
 
   it("reads the communiqué's dates (anchor: its day, 2021-03-30)", function()
     assert.are.same({
-      { "today", "DATE", "2021-03-30" }, { "June 4, 2020", "DATE", "2020-06-04" },
+      { "today's", "DATE", "2021-03-30" }, { "today", "DATE", "2021-03-30" },
+      { "June 4, 2020", "DATE", "2020-06-04" },
       { "recent months", "DATE", "PAST_REF" }, { "January 21", "DATE", "2021-01-21" },
       { "2021", "DATE", "2021" }, { "February 18", "DATE", "2021-02-18" },
       { "November 10, 2020", "DATE", "2020-11-10" },
@@ -234,7 +235,7 @@ describe("bad input", function()
   end)
 
   it("survives a document of 5 MB of quote marks in bounded time", function()
-    local t = string.rep("\226\128\156 \226\128\157 \" ' \226\128\152", 5 * 1024 * 1024 // 17)
+    local t = string.rep("\226\128\156 \226\128\157 \" ' \226\128\152", math.floor(5 * 1024 * 1024 / 17))
     local t0 = os.clock()
     local q = corpus.quotes(t)
     assert.is_table(q)
@@ -265,5 +266,39 @@ describe("c:quotes and friends on a corpus", function()
     assert.are.equal(2, #c:entities(nil, { kind = "person", limit = 2 }))
     c:close()
     assert.has_error(function() c:quotes() end, "attempt to use a closed corpus")
+  end)
+end)
+
+describe("bin/corpus quotes / entities / dates", function()
+  local function run(args)
+    local p = io.popen("bin/corpus " .. args .. " 2>&1")
+    local out = p:read("a")
+    local ok, _, code = p:close()
+    return out, ok and 0 or code
+  end
+
+  it("lists a speaker's quotes", function()
+    local out, rc = run("quotes " .. SEEDS .. " --speaker 'John Godfrey'")
+    assert.are.equal(0, rc)
+    local n = 0
+    for line in out:gmatch("[^\n]+") do
+      n = n + 1
+      assert.truthy(line:find("John Godfrey", 1, true))
+    end
+    assert.are.equal(5, n)
+  end)
+
+  it("counts names of a kind and lists dates", function()
+    local out, rc = run("entities " .. SEEDS .. " --kind person")
+    assert.are.equal(0, rc)
+    assert.truthy(out:find("John Godfrey%s+person%s+3%s+1"))
+    out = run("dates " .. SEEDS .. " --limit 1")
+    assert.truthy(out:find("DATE%s+2019%s+2019"))
+  end)
+
+  it("rejects an unknown option", function()
+    local out, rc = run("quotes " .. SEEDS .. " --speeker x")
+    assert.are_not.equal(0, rc)
+    assert.truthy(out:find("unknown option --speeker", 1, true))
   end)
 end)

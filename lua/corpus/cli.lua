@@ -31,6 +31,11 @@ commands:
   collocates <source> <query>   collocates (--window N, --measure M, --limit N,
                                 --where FILTER)
   doc <source> <n|id>           one document's text
+  quotes <source>               quotations with speakers (--speaker NAME,
+                                --kind direct|mixed|indirect, --limit N)
+  entities <source>             names with counts (--kind person|org|place|other)
+  dates <source>                dates with TIMEX3 values (--limit N)
+  numbers <source>              numbers with values and units (--limit N)
 
 options: --language NAME  --layer word|norm|stem  --limit N  --width N
          --min N  --window N  --measure NAME  --where FILTER
@@ -248,6 +253,10 @@ function commands.doc(pos, opt)
   if not d then die("no document " .. key) end
   io_write(d.text, "\n")
 end
+
+require("corpus.cli_extract")(commands, {
+  open_source = open_source, die = die, check = check, num = num, head = head,
+  print_rows = print_rows })
 
 function commands.help()
   io_write(USAGE)

@@ -262,7 +262,8 @@ function commands.help()
   io_write(USAGE)
 end
 
--- the flags each command takes; any other is an error (exit 2)
+-- the flags each command of this file takes; any other is an error
+-- (exit 2).  Commands added by other modules (cli_extract) check theirs.
 local FLAGS = {
   index = {"language"}, stats = {"language"}, count = {"language", "layer"},
   kwic = {"language", "layer", "width", "limit"},
@@ -274,7 +275,8 @@ local FLAGS = {
 }
 
 local function check_flags(cmd, opt)
-  local valid, set = FLAGS[cmd] or {}, {}
+  local valid, set = FLAGS[cmd], {}
+  if not valid then return end     -- commands of other modules check their own
   for _, k in ipairs(valid) do set[k] = true end
   for k in pairs(opt) do
     if not set[k] then

@@ -199,14 +199,17 @@ static int conc_rows (lua_State *L) {
     const cp_conc_hit *h = &k->v[r - 1];
     cp_window o;
     cp_err e;
-    cp_docinfo di;
     if (cp_conc_window(k->c, h, &w, &o, &e) != CP_OK) return cpL_raise(L, &e);
     lua_createtable(L, 0, 10);
     lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");
     lua_pushlstring(L, o.id, o.idlen); lua_setfield(L, -2, "id");
-    memset(&di, 0, sizeof di);
-    di.meta = o.meta; di.metalen = o.metalen;
-    cpL_pushmeta(L, &di); lua_setfield(L, -2, "meta");
+    lua_newtable(L);
+    if (cpL_pushmeta(L, o.meta, o.metalen) != CP_OK) {
+      cp_err_set(&e, CP_ECORRUPT, "damaged metadata in document %llu",
+                 (unsigned long long)h->doc + 1);
+      return cpL_raise(L, &e);
+    }
+    lua_setfield(L, -2, "meta");
     lua_pushlstring(L, o.text + o.lb0, o.lb1 - o.lb0); lua_setfield(L, -2, "left");
     lua_pushlstring(L, o.text + o.mb0, o.mb1 - o.mb0); lua_setfield(L, -2, "match");
     lua_pushlstring(L, o.text + o.rb0, o.rb1 - o.rb0); lua_setfield(L, -2, "right");

@@ -193,7 +193,8 @@ int cp_sopt_has (const cp_sopt *o, uint64_t d) {
 static int meta_ok (const cp_meta *m, const cp_mcond *k) {
   if (k->type == CP_MNUM) {
     double x;
-    if (m->type == CP_MNUM) x = m->num;
+    if (cp_meta_isnum(m)) x = m->num;
+    else if (m->type != CP_MSTR) return 0;
     else {
       char buf[64], *end;
       if (m->strlen == 0 || m->strlen >= sizeof(buf)) return 0;
@@ -205,7 +206,7 @@ static int meta_ok (const cp_meta *m, const cp_mcond *k) {
     if (k->op == CP_MC_EQ) return x == k->nlo;
     return x >= k->nlo && x <= k->nhi;
   }
-  if (m->type != CP_MSTR) return 0;
+  if (!cp_meta_isstr(m)) return 0;
   if (k->op == CP_MC_EQ)
     return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) == 0;
   return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) >= 0

@@ -75,7 +75,7 @@ describe("adding documents", function()
     local d = c:doc("a")
     assert.are.same({n = 1, id = "a", text = "Hello world.", tokens = 3,
                      title = "Greeting", year = 2021,
-                     topics = {"grain", "wheat"}, draft = "false"}, d)
+                     topics = {"grain", "wheat"}, draft = false}, d)
   end)
 
   it("refuses a duplicate id and leaves the corpus unchanged", function()

@@ -153,3 +153,49 @@ describe("query engine against SQLite FTS5 (Reuters, 15,965 documents)", functio
     end
   end
 end)
+
+-- Compounds and accented words with {variants = true} (docs/QUERY.md
+-- "Compounds and diacritics"): here FTS5 tokenizes the raw text itself, with
+-- unicode61 remove_diacritics 2, and the number of matching documents
+-- must agree within 1% for every word.  Phrases over compounds ("five
+-- year" against five-year-old) are compared too and reported; they
+-- agree within 5% (a phrase ending inside a compound is not matched,
+-- docs/QUERY.md).  The other shared corpora: checks/35 (make check).
+describe("compound and accented words against FTS5 unicode61 (Reuters)", function ()
+  local oracle = require "fts5_raw"
+  local rows, worst
+
+  setup(function ()
+    local c = corpus.new()
+    assert(c:add_jsonl(CORPUS))
+    rows = oracle.compare(c, {"ebola", "communique", "communiqué", '"al hol"'})
+    c:close()
+  end)
+
+  it("asks about compound parts, compound phrases and accented words", function ()
+    local words, phrases = 0, 0
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) == '"' then phrases = phrases + 1 else words = words + 1 end
+    end
+    assert.is_true(words >= 10, "words: " .. words)
+    assert.is_true(phrases >= 8, "phrases: " .. phrases)
+  end)
+
+  it("agrees within 1% on the documents of every word", function ()
+    worst = 1
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) ~= '"' then
+        assert.is_true(r.ratio >= 0.99, ("%s: ours %d, FTS5 %d"):format(r.q, r.ours, r.fts5))
+        worst = math.min(worst, r.ratio)
+      end
+    end
+  end)
+
+  it("agrees within 5% on the documents of every compound phrase", function ()
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) == '"' then
+        assert.is_true(r.ratio >= 0.95, ("%s: ours %d, FTS5 %d"):format(r.q, r.ours, r.fts5))
+      end
+    end
+  end)
+end)

@@ -238,7 +238,9 @@ static int group_gc (lua_State *L) {
 
 static void push_value (lua_State *L, const cp_meta *m) {
   if (m->type == CP_GROUP_MISSING) lua_pushboolean(L, 0);
+  else if (m->type == CP_MINT) lua_pushinteger(L, (lua_Integer)m->ival);
   else if (m->type == CP_MNUM) lua_pushnumber(L, m->num);
+  else if (m->type == CP_MBOOL) lua_pushboolean(L, m->ival != 0);
   else lua_pushlstring(L, m->str, m->strlen);
 }
 

@@ -49,7 +49,7 @@ void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc) {
 }
 
 int cpL_raise (lua_State *L, const cp_err *e) {
-  return luaL_error(L, "%s", e->msg);
+  return cpL_error(L, "%s", e->msg);   /* at the caller's line */
 }
 
 int cpL_fail (lua_State *L, const cp_err *e) {

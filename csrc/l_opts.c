@@ -29,8 +29,9 @@
 ** The table of options: method -> its option keys, space separated
 ** ================================================================= */
 
-#define QOPTS "layer max_repeat max_matches max_expand nocase variants"
-#define SOPTS "layer punct"
+#define QOPTS "layer max_repeat max_matches max_expand max_work timeout " \
+              "nocase variants"
+#define SOPTS "layer punct max_work max_mem timeout"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"new", "language mode"},
@@ -40,21 +41,23 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"add_jsonl", "offset length line"},
   {"parse", "layer max_repeat nocase variants"},
   {"explain", "layer max_repeat nocase variants"},
-  {"count", "docs " QOPTS},
+  {"count", "docs where by " QOPTS},
   {"matches", QOPTS},
   {"kwic", "width " QOPTS},
   {"search", "limit offset k1 b tokens before after ellipsis fields " QOPTS},
   {"highlight", "before after ellipsis " QOPTS},
-  {"freq", "where min limit " SOPTS},
-  {"ngrams", "where min limit containing " SOPTS},
-  {"collocates", "where window left right measure min limit " SOPTS},
-  {"collocations", "where window measure min limit " SOPTS},
-  {"keyness", "measure min limit bonferroni " SOPTS},
-  {"dispersion", "where " SOPTS},
+  {"freq", "where min limit stop by " SOPTS},
+  {"ngrams", "where min limit containing stop by " SOPTS},
+  {"collocates", "where window left right measure min limit stop by " SOPTS},
+  {"collocations", "where window measure min limit stop by " SOPTS},
+  {"keyness", "measure min limit bonferroni stop by " SOPTS},
+  {"dispersion", "where parts max_matches " SOPTS},
   {"similar", "where limit " SOPTS},
   {"similarity", SOPTS},
   {"dtm", "where min limit " SOPTS},
   {"lookup", "where " SOPTS},
+  {"concordance", "layer where max_matches max_expand max_work timeout"},
+  {"rows", "width left right chars context offset limit"},
   {NULL, NULL}
 };
 
@@ -268,8 +271,10 @@ lua_Integer cpL_optint (lua_State *L, int idx, const char *k,
   lua_Integer v = def;
   int isnum = 1;
   if (getopt(L, idx, k) != LUA_TNIL) {
-    v = lua_isinteger(L, -1) ? lua_tointegerx(L, -1, &isnum) : 0;
-    if (!lua_isinteger(L, -1)) isnum = 0;
+    /* an integral float (1e6, 2^20) is the integer it equals; 2.5 or
+    ** a float out of the integer range is an error, never truncated */
+    v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &isnum) : 0;
+    if (lua_type(L, -1) != LUA_TNUMBER) isnum = 0;
     if (!isnum)
       cpL_error(L, "bad option '%s' (integer expected, got %s)", k,
                 lua_type(L, -1) == LUA_TNUMBER ? "float" : luaL_typename(L, -1));

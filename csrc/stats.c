@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "stats.h"
+#include "suggest.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
@@ -155,6 +156,17 @@ int cp_glex_build_sopt (cp_corpus *c, const cp_sopt *o, cp_glex *g,
         n += len + 2;
         names[n] = '\0';
       }
+    }
+    {
+      /* a typo of a built-in name gets a suggestion (stored names are
+      ** listed; the three built-ins are what a typo usually misses) */
+      static const char *const builtin[] = {"word", "norm", "stem"};
+      long b = cp_suggest(o->lname, o->lnlen, builtin, 3);
+      if (b >= 0)
+        return cp_err_set(err, CP_EINVAL, "unknown layer '%.*s' (did you "
+                          "mean '%s'?); this corpus has: %s",
+                          (int)(o->lnlen > 64 ? 64 : o->lnlen), o->lname,
+                          builtin[b], names);
     }
     return cp_err_set(err, CP_EINVAL, "unknown layer '%.*s' (this corpus "
                       "has: %s)", (int)(o->lnlen > 64 ? 64 : o->lnlen),

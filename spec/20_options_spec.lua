@@ -30,9 +30,9 @@ describe("options", function()
 
   it("rejects the typos of the issue with the name, a suggestion and the list", function()
     local m = raised(function() return c:dispersion("climate", {wher = "year:2001"}) end)
-    assert.matches("unknown option 'wher' to 'dispersion' %(did you mean 'where'%?%); valid options: layer, punct, where", m)
+    assert.matches("unknown option 'wher' to 'dispersion' %(did you mean 'where'%?%); valid options: layer, max_matches, max_mem, max_work, parts, punct, timeout, where", m)
     m = raised(function() return c:freq{stopwords = {"the"}, limit = 2} end)
-    assert.matches("unknown option 'stopwords' to 'freq'; valid options: layer, limit, min, punct, where$", m)
+    assert.matches("unknown option 'stopwords' to 'freq' %(did you mean 'stop'%?%); valid options: by, layer, limit, max_mem, max_work, min, punct, stop, timeout, where$", m)
     m = raised(function() return c:ngrams(2, {contains = "climate"}) end)
     assert.matches("unknown option 'contains' to 'ngrams' %(did you mean 'containing'%?%)", m)
     m = raised(function() for _ in c:kwic("climate", {widht = 2}) do end end)
@@ -113,7 +113,7 @@ describe("options", function()
   end)
 
   it("suggests enumerated values", function()
-    assert.matches("unknown value 'nrom' %(did you mean 'norm'%?%)",
+    assert.matches("unknown layer 'nrom' %(did you mean 'norm'%?%)",
                    raised(function() return c:freq{layer = "nrom"} end))
     assert.matches("unknown value 'strcit' %(did you mean 'strict'%?%)",
                    raised(function() return corpus.new{mode = "strcit"} end))

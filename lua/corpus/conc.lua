@@ -26,6 +26,7 @@ start/stop are the match's token indexes, first/last the window's
 (1-based, inclusive, within the document).
 ]]
 
+local core = require "corpus.core"
 local query = require "corpus.query"
 local compat = require "corpus.compat"
 
@@ -75,8 +76,6 @@ local function parse_key(k, i)
   return spec
 end
 
-local ROW_OPTS = {width = true, left = true, right = true, chars = true,
-                  context = true, offset = true, limit = true}
 
 local function count_opt(v, name)
   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
@@ -99,13 +98,9 @@ return function(Corpus, module)
     if opts ~= nil and type(opts) ~= "table" then
       argerr("concordance", 2, "table expected, got " .. type(opts))
     end
+    core.checkopts(opts, "concordance", 2)
     opts = opts or {}
-    for k in pairs(opts) do
-      if k ~= "layer" and k ~= "where" and k ~= "max_matches" and k ~= "max_expand" then
-        argerr("concordance", 2, ("unknown option '%s'"):format(tostring(k)))
-      end
-    end
-    local plan, msg, code = query.parse(q, {layer = opts.layer})
+    local plan, msg, code = query.parse(q, {layer = opts.layer}, self:_layer_set())
     if not plan then return nil, msg, code end
     local sel
     sel, msg, code = self:_where(opts.where, "concordance")
@@ -140,10 +135,8 @@ return function(Corpus, module)
     if opts ~= nil and type(opts) ~= "table" then
       argerr("rows", 1, "table expected, got " .. type(opts))
     end
+    core.checkopts(opts, "rows", 1)
     opts = opts or {}
-    for k in pairs(opts) do
-      if not ROW_OPTS[k] then argerr("rows", 1, ("unknown option '%s'"):format(tostring(k))) end
-    end
     local width = count_opt(opts.width, "width")
     local left, right = count_opt(opts.left, "left"), count_opt(opts.right, "right")
     local chars = count_opt(opts.chars, "chars")

@@ -276,7 +276,8 @@ return function(Corpus, module)
   function Corpus:dispersion(q, opts)
     if type(opts) ~= "table" or opts.parts == nil then return dispersion(self, q, opts) end
     if type(q) ~= "string" then argerr("dispersion", 1, "string expected, got " .. type(q)) end
-    local plan, msg, code = query.parse(q, {layer = opts.layer})
+    core.checkopts(opts, "dispersion", 2)
+    local plan, msg, code = query.parse(q, {layer = opts.layer}, self:_layer_set())
     if not plan then return nil, msg, code end
     local rows
     rows, msg, code = self:_count_by(plan, {by = opts.parts, where = opts.where,

@@ -96,7 +96,11 @@ void cpL_where (lua_State *L) {
   int level;
   for (level = 1; lua_getstack(L, level, &ar); level++) {
     if (!lua_getinfo(L, "Sl", &ar)) break;
-    if (ar.what[0] == 'C' || library_source(ar.source)) continue;
+    /* C frames, the library's own, and Lua 5.1's "(tail call)" marks
+    ** (what == "tail") are not the caller */
+    if (ar.what[0] == 'C' || strcmp(ar.what, "tail") == 0 ||
+        library_source(ar.source))
+      continue;
     if (ar.currentline > 0) {
       lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
       return;

@@ -63,6 +63,17 @@ local METHODS = {
   {"dtm", function(c) return c:dtm() end, function(c) return c:dtm{min = -1} end},
   {"lookup", function(c) return c:lookup({a = {"oil"}}) end, function(c) return c:lookup(5) end},
   {"check", function(c) return c:check() end, function(c) return c.check(nil) end},
+  {"count by", function(c) return c:count("oil", {by = "year"}) end,
+   function(c) return c:count("oil", {by = 5}) end},
+  {"concordance", function(c) return c:concordance("oil") end,
+   function(c) return c:concordance("oil", {sort = "1L"}) end},
+  {"layers", function(c) return c:layers() end, function(c) return c.layers(5) end},
+  {"spans", function(c) return c:spans() end, function(c) return c.spans(5) end},
+  {"quotes", function(c) return c:quotes() end, function(c) return c:quotes(nil, {speeker = "x"}) end},
+  {"entities", function(c) return c:entities() end, function(c) return c:entities(nil, {knd = "x"}) end},
+  {"dates", function(c) return c:dates() end, function(c) return c:dates(nil, {anchr = "x"}) end},
+  {"numbers", function(c) return c:numbers() end, function(c) return c:numbers(nil, {limt = 1}) end},
+  {"reuse", function(c) return c:reuse{min = 4} end, function(c) return c:reuse{mn = 4} end},
 }
 
 describe("the error rule", function()

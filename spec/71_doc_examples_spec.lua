@@ -14,7 +14,7 @@ local SEEDS = "../shared/corpora/seeds"
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end

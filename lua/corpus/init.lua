@@ -361,10 +361,8 @@ function M.read_jsonl(src)
     return jsonl_docs(src, src == io.stdin and "<stdin>" or tostring(src), 0, 0, nil)
   end
   argtype(src, "string", 1, "read_jsonl")
-  local f, msg = io_open(src, "rb")
-  if not f then
-    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
-  end
+  local f, msg, errno = io_open(src, "rb")
+  if not f then return nil, msg, errname(errno) end
   local docs, m, code = jsonl_docs(f, src, 0, 0, nil)
   f:close()
   return docs, m, code

@@ -475,7 +475,7 @@ parse(q [, opts] [, layers]) -> plan | nil, message, "ESYNTAX"
   opts.layer       default layer of plain terms and phrases ("norm")
   opts.max_repeat  bound of + and * (and of {n,}) in token patterns
   opts.nocase      metadata filters compare strings case-insensitively
-  opts.variants    norm terms also find their forms with other diacritics
+  opts.variants    false: exact terms; by default norm terms also find their forms with other diacritics
                    and the compounds they are part of (the root gets
                    variants = true; docs/QUERY.md "Compounds and diacritics")
 ]]
@@ -524,7 +524,12 @@ function M.parse (q, opts, layers)
     error("query parser failed on this query: " .. m, 2)
   end
   if plan ~= nil then
-    if opts and opts.variants then plan.variants = true end
+    -- terms find their compounds and diacritic variants unless the
+    -- caller asks for exact terms (variants = false)
+    if opts and opts.variants ~= nil and type(opts.variants) ~= "boolean" then
+      raise("bad argument #2 to 'parse' (variants must be true or false)")
+    end
+    if not (opts and opts.variants == false) then plan.variants = true end
     local kw = st.lowerkw
     if kw and not (plan.op == "term" and plan.text == kw.text) then
       return syntax_error(q, kw.pos, ("lowercase '%s' is not an operator: "

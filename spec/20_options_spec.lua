@@ -30,7 +30,7 @@ describe("options", function()
 
   it("rejects the typos of the issue with the name, a suggestion and the list", function()
     local m = raised(function() return c:dispersion("climate", {wher = "year:2001"}) end)
-    assert.matches("unknown option 'wher' to 'dispersion' %(did you mean 'where'%?%); valid options: layer, max_matches, max_mem, max_work, parts, punct, timeout, where", m)
+    assert.matches("unknown option 'wher' to 'dispersion' %(did you mean 'where'%?%); valid options: layer, max_matches, max_mem, max_work, parts, punct, timeout, variants, where", m)
     m = raised(function() return c:freq{stopwords = {"the"}, limit = 2} end)
     assert.matches("unknown option 'stopwords' to 'freq' %(did you mean 'stop'%?%); valid options: by, layer, limit, max_mem, max_work, min, punct, stop, timeout, where$", m)
     m = raised(function() return c:ngrams(2, {contains = "climate"}) end)

@@ -278,7 +278,8 @@ return function(Corpus, module)
     if type(opts) ~= "table" or opts.parts == nil then return dispersion(self, q, opts) end
     if type(q) ~= "string" then argerr("dispersion", 1, "string expected, got " .. type(q)) end
     core.checkopts(opts, "dispersion", 2)
-    local plan, msg, code = query.parse(q, {layer = opts.layer}, self:_layer_set())
+    local plan, msg, code = query.parse(q, {layer = opts.layer, variants = opts.variants},
+                                        self:_layer_set())
     if not plan then return nil, msg, code end
     local rows
     rows, msg, code = self:_count_by(plan, {by = opts.parts, where = opts.where,

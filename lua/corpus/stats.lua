@@ -47,8 +47,9 @@ end
 local module_plan_fields
 
 -- the plan table of query string q | nil, msg, "ESYNTAX"
-local function plan_of(q)
-  return query.parse(q)
+local function plan_of(q, opts, layers)
+  return query.parse(q, opts and opts.variants ~= nil and
+                        {variants = opts.variants} or nil, layers)
 end
 
 --[[
@@ -91,12 +92,12 @@ end
 
 -- a node given as a query string -> its plan table (run by the C side);
 -- a list of matches {doc =, start =, stop =} is passed through
-local function nodes_of(self, q, fname)
+local function nodes_of(self, q, fname, opts)
   if type(q) == "table" then return q end
   if type(q) ~= "string" then
     argerr(fname, 1, "string expected, got " .. type(q))
   end
-  return plan_of(q)
+  return plan_of(q, opts, self:_layer_set())
 end
 
 local M = {}
@@ -152,11 +153,16 @@ local function node_method(name)
   return function(self, q, opts)
     check_self(self, name)
     opts = check_opts(opts, name, 2)
-    local nodes, msg, code = nodes_of(self, q, name)
+    local nodes, msg, code = nodes_of(self, q, name, opts)
     if not nodes then return nil, msg, code end
     local sel
     sel, msg, code = selection(self, opts.where, name)
     if msg then return nil, msg, code end
+    if opts.variants ~= nil then    -- read by the parser only
+      local o = {}
+      for k, v in pairs(opts) do if k ~= "variants" then o[k] = v end end
+      opts = o
+    end
     return self[cname](self, nodes, opts, sel)
   end
 end

@@ -107,11 +107,24 @@ describe("metadata", function()
     docs(c)
     assert.equal(1, c:count("topics:cocoa", {docs = true}))
     assert.equal(1, c:count("topics:grain", {docs = true}))
-    assert.equal(0, c:count("topics:Cocoa", {docs = true}))
+    -- no silent 0 for a value that is there in another case or inside
+    -- a longer value: the error says what to write
+    local n, msg, code = c:count("topics:Cocoa", {docs = true})
+    assert.is_nil(n)
+    assert.equal("ESYNTAX", code)
+    assert.matches("in another case: add {nocase = true}", msg, 1, true)
     assert.equal(1, c:count("topics:Cocoa", {docs = true, nocase = true}))
     assert.equal(1, c:count("topics:coc*", {docs = true}))
     assert.equal(2, c:count("topics:coc*", {docs = true, nocase = true}))
     assert.equal(1, c:count('title:"crude oil"', {docs = true, nocase = true}))
+    -- title:oil is not Lucene's word-in-field: the whole value is
+    -- compared, and a value found only inside is refused with the fix
+    local n, msg, code = c:count("title:oil")
+    assert.is_nil(n)
+    assert.equal("ESYNTAX", code)
+    assert.matches('write title:*oil* with {nocase = true}', msg, 1, true)
+    assert.equal(1, c:count("title:*oil*", {docs = true, nocase = true}))
+    assert.equal(0, c:count("title:gold"))           -- not there at all: 0
     assert.equal(1, c:count("reviewed:true", {docs = true}))
     assert.equal(2, c:count("year:>1900", {docs = true}))
     assert.equal(1, c:count("id:b", {docs = true}))

@@ -486,6 +486,54 @@ function Corpus:_check_fields(names)
   return true
 end
 
+-- the string equality filters of a plan (field:value, no glob)
+local function plan_eqs(node, out)
+  if node.op == "meta" and node.cmp == "eq" and type(node.value) == "string"
+     and not node.value:find("[*?]") then
+    out[#out + 1] = node
+  end
+  if node.arg then plan_eqs(node.arg, out) end
+  if node.op ~= "seq" and node.args then
+    for _, a in ipairs(node.args) do plan_eqs(a, out) end
+  end
+  return out
+end
+
+--- c:_check_words(plan) -> true | nil, msg, "ESYNTAX": a filter
+-- field:value compares the whole value, so title:cocoa does not match
+-- the title "BAHIA COCOA REVIEW" (a search engine's habit would).  When
+-- such a filter matches no document but the value is a word inside
+-- the field of some, the query is refused with what to write instead,
+-- rather than answering 0 (docs/QUERY.md "Metadata filters").
+function Corpus:_check_words(plan)
+  for _, n in ipairs(plan_eqs(plan, {})) do
+    local exact = self:_count({op = "meta", field = n.field, cmp = "eq",
+                               value = n.value, nocase = n.nocase}, {docs = true})
+    if exact == 0 and not n.nocase then
+      local other = self:_count({op = "meta", field = n.field, cmp = "eq",
+                                 value = n.value, nocase = true}, {docs = true})
+      if other and other > 0 then
+        return nil, ("%s:%s matches no document, but %d documents have it in another "
+          .. "case: add {nocase = true}"):format(n.field, n.value, other), "ESYNTAX"
+      end
+    end
+    if exact == 0 then
+      local pat = "*" .. n.value .. "*"
+      local shown = n.value:find("[%s\"]") and ('"' .. pat .. '"') or pat
+      local inside = self:_count({op = "meta", field = n.field, cmp = "glob",
+                                  value = pat, nocase = true}, {docs = true})
+      if inside and inside > 0 then
+        return nil, ("%s:%s matches whole values only, and no document has that value; "
+          .. "%d documents have it inside their %s: write %s:%s with {nocase = true} "
+          .. "for a value containing it, or search the field's words with "
+          .. "c:search(q, {fields = {%s = 1}})"):format(n.field, n.value, inside,
+          n.field, n.field, shown, n.field), "ESYNTAX"
+      end
+    end
+  end
+  return true
+end
+
 -- parse q into a plan; nil, msg, code on a syntax error or a prefix
 -- that is neither a layer nor a field of the corpus
 local function plan_of(self, q, opts, fname)
@@ -497,6 +545,8 @@ local function plan_of(self, q, opts, fname)
   if not plan then return nil, msg, code end
   local ok
   ok, msg, code = self:_check_fields(plan_fields(plan, {}))
+  if not ok then return nil, msg, code end
+  ok, msg, code = self:_check_words(plan)
   if not ok then return nil, msg, code end
   return plan
 end

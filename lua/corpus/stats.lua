@@ -72,6 +72,8 @@ local function selection(self, where, fname)
     local ok
     ok, msg, code = self:_check_fields(module_plan_fields(plan, {}))
     if not ok then return nil, msg, code end
+    ok, msg, code = self:_check_words(plan)
+    if not ok then return nil, msg, code end
     return self:_select_plan(plan)
   elseif type(where) == "table" then
     local names = {}

@@ -435,13 +435,20 @@ end
 
 local query = require "corpus.query"
 
+-- call f on every node of a plan outside token patterns, in order
+local function plan_walk(node, f)
+  f(node)
+  if node.arg then plan_walk(node.arg, f) end
+  if node.op ~= "seq" and node.args then
+    for _, a in ipairs(node.args) do plan_walk(a, f) end
+  end
+end
+
 -- the metadata field names a plan filters on, in order of appearance
 local function plan_fields(node, out)
-  if node.op == "meta" then out[#out + 1] = node.field end
-  if node.arg then plan_fields(node.arg, out) end
-  if node.op ~= "seq" and node.args then
-    for _, a in ipairs(node.args) do plan_fields(a, out) end
-  end
+  plan_walk(node, function(n)
+    if n.op == "meta" then out[#out + 1] = n.field end
+  end)
   return out
 end
 
@@ -488,14 +495,12 @@ end
 
 -- the string equality filters of a plan (field:value, no glob)
 local function plan_eqs(node, out)
-  if node.op == "meta" and node.cmp == "eq" and type(node.value) == "string"
-     and not node.value:find("[*?]") then
-    out[#out + 1] = node
-  end
-  if node.arg then plan_eqs(node.arg, out) end
-  if node.op ~= "seq" and node.args then
-    for _, a in ipairs(node.args) do plan_eqs(a, out) end
-  end
+  plan_walk(node, function(n)
+    if n.op == "meta" and n.cmp == "eq" and type(n.value) == "string"
+       and not n.value:find("[*?]") then
+      out[#out + 1] = n
+    end
+  end)
   return out
 end
 

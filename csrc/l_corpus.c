@@ -30,13 +30,29 @@
 ** Shared helpers
 ** ================================================================= */
 
+/* not luaL_checkudata: its message carries the position of level 1,
+** which a tail call (return c.stats(x)) has already left on LuaJIT;
+** cpL_error names the caller's line on every interpreter */
 cpL_Corpus *cpL_tocorpus (lua_State *L, int idx) {
-  return (cpL_Corpus *)luaL_checkudata(L, idx, CPL_CORPUS);
+  void *p = lua_touserdata(L, idx);
+  int ok = 0;
+  if (p != NULL && lua_getmetatable(L, idx)) {
+    luaL_getmetatable(L, CPL_CORPUS);
+    ok = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+  }
+  if (!ok) {
+    if (idx == 1)
+      cpL_error(L, "bad self (corpus expected, got %s)", luaL_typename(L, idx));
+    cpL_error(L, "bad argument #%d (corpus expected, got %s)", idx - 1,
+              luaL_typename(L, idx));
+  }
+  return (cpL_Corpus *)p;
 }
 
 cp_corpus *cpL_checkcorpus (lua_State *L, int idx) {
   cpL_Corpus *u = cpL_tocorpus(L, idx);
-  if (u->c == NULL) luaL_error(L, "attempt to use a closed corpus");
+  if (u->c == NULL) cpL_error(L, "attempt to use a closed corpus");
   return u->c;
 }
 
@@ -800,9 +816,13 @@ static int corpus_context (lua_State *L) {
 static int corpus_find (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   size_t len;
-  const char *id = luaL_checklstring(L, 2, &len);
+  const char *id;
   uint64_t n;
   cp_err e;
+  if (lua_type(L, 2) != LUA_TSTRING)   /* at the caller's line (cpL_tocorpus) */
+    cpL_error(L, "bad argument #1 to 'find' (string expected, got %s)",
+              luaL_typename(L, 2));
+  id = lua_tolstring(L, 2, &len);
   if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
   if (cp_corpus_find(c, id, len, &n) != CP_OK) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)n + 1);

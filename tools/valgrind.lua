@@ -10,7 +10,7 @@ c:add{id = "extra", text = "A target here, and a target there. The end."}
 for _, q in ipairs{"the", '"the coalition"', "coalition AND NOT forces",
                    "fight*", "/defen[cs]e/", "NEAR(coalition forces, 5)",
                    '[]* []* [norm="target"]', '[norm="the"] []{0,3} [norm="of"] within s',
-                   "year:>=2015"} do
+                   "date:>=2015"} do
   assert(c:count(q))
   for _ in c:matches(q) do end
   c:search(q, {limit = 3})

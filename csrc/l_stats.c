@@ -16,6 +16,7 @@
 **   c:_collocates_sum(paths, opts) / _collocations_sum / _keyness_sum
 **                                             -> rows, info: the parts
 **     summed, then scored by the code that scores one corpus's counts
+**     (a missing, damaged or foreign part: nil, msg, code)
 **   c:_select_range(first, last, sel|nil, invert) -> bitmap
 **   c:_dispersion(nodes, opts, sel)           -> result
 **   c:_similar(doc, opts, sel)                -> rows
@@ -674,7 +675,8 @@ static int l_collocates_part (lua_State *L) {
   get_sopt(L, 3, 4, &o);
   coll_window(L, 3, &left, &right);
   rb = coll_count(L, c, &o, left, right);
-  check(L, cp_coll_save(path, &rb->u.k, (int)left, (int)right, &e), &e);
+  if (cp_coll_save(path, &rb->u.k, (int)left, (int)right, &e) != CP_OK)
+    return cpL_fail(L, &e);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -712,7 +714,8 @@ static int l_collocates_sum (lua_State *L) {
   coll_window(L, 3, &left, &right);
   rb = new_rbox(L, free_coll);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.k.lex, &e), &e);
-  check(L, cp_coll_sum(paths, n, (int)left, (int)right, &rb->u.k, &e), &e);
+  if (cp_coll_sum(paths, n, (int)left, (int)right, &rb->u.k, &e) != CP_OK)
+    return cpL_fail(L, &e);
   return push_coll(L, 3, &rb->u.k, left, right);
 }
 
@@ -816,7 +819,7 @@ static int l_collocations_part (lua_State *L) {
   win = pair_window(L, 2);
   rb = new_rbox(L, free_grams);
   check(L, cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
-  check(L, cp_pairs_save(path, &rb->u.g, (int)win, &e), &e);
+  if (cp_pairs_save(path, &rb->u.g, (int)win, &e) != CP_OK) return cpL_fail(L, &e);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -836,7 +839,7 @@ static int l_collocations_sum (lua_State *L) {
   win = pair_window(L, 3);
   rb = new_rbox(L, free_grams);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.g.lex, &e), &e);
-  check(L, cp_pairs_sum(paths, n, (int)win, &rb->u.g, &e), &e);
+  if (cp_pairs_sum(paths, n, (int)win, &rb->u.g, &e) != CP_OK) return cpL_fail(L, &e);
   return push_pairs(L, 3, &rb->u.g, win);
 }
 
@@ -944,7 +947,7 @@ static int l_keyness_part (lua_State *L) {
   check(L, cp_freq(c, &ot, &tb->u.f, &e), &e);
   rb = new_rbox(L, free_flist);
   check(L, cp_freq(c, &orf, &rb->u.f, &e), &e);
-  check(L, cp_keyness_save(path, &tb->u.f, &rb->u.f, &e), &e);
+  if (cp_keyness_save(path, &tb->u.f, &rb->u.f, &e) != CP_OK) return cpL_fail(L, &e);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -964,7 +967,7 @@ static int l_keyness_sum (lua_State *L) {
   check(L, cp_glex_build_sopt(c, &o, &tb->u.f.lex, &e), &e);
   rb = new_rbox(L, free_flist);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.f.lex, &e), &e);
-  check(L, cp_keyness_sum(paths, n, &tb->u.f, &rb->u.f, &e), &e);
+  if (cp_keyness_sum(paths, n, &tb->u.f, &rb->u.f, &e) != CP_OK) return cpL_fail(L, &e);
   return push_keyness(L, 3, &tb->u.f, &rb->u.f);
 }
 

@@ -823,13 +823,9 @@ local function reduce_counts(out, n, spec, opts)
   local o = { layer = spec.layer, punct = spec.punct, window = spec.window,
               left = spec.left, right = spec.right, min = opts.min, limit = opts.limit,
               measure = opts.measure, bonferroni = opts.bonferroni }
-  local ok, rows, info = pcall(c["_" .. spec.what .. "_sum"], c, paths, o)
+  local rows, info, ecode = c["_" .. spec.what .. "_sum"](c, paths, o)
   c:close()
-  if not ok then
-    local err = tostring(rows)
-    return nil, err, err:match("counted on another") and "ECORRUPT" or "EIO"
-  end
-  return rows, info
+  return rows, info, ecode
 end
 
 local ANALYSE_OPTS = {

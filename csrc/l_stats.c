@@ -654,10 +654,11 @@ static int l_collocates (lua_State *L) {
   cp_sopt o;
   lua_Integer left, right;
   rbox *rb;
+  int am[CP_AM_NMEASURES];
   luaL_checktype(L, 3, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
   coll_window(L, 3, &left, &right);
-  get_measures(L, 3, (int[CP_AM_NMEASURES]){0}, "llr");   /* checked first */
+  get_measures(L, 3, am, "llr");   /* a bad measure raises before counting */
   rb = coll_count(L, c, &o, left, right);
   return push_coll(L, 3, &rb->u.k, left, right);
 }
@@ -796,10 +797,11 @@ static int l_collocations (lua_State *L) {
   cp_err e;
   rbox *rb;
   lua_Integer win;
+  int am[CP_AM_NMEASURES];
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
   win = pair_window(L, 2);
-  get_measures(L, 2, (int[CP_AM_NMEASURES]){0}, "llr");   /* checked first */
+  get_measures(L, 2, am, "llr");   /* a bad measure raises before counting */
   rb = new_rbox(L, free_grams);
   check(L, cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
   return push_pairs(L, 2, &rb->u.g, win);

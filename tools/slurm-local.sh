@@ -51,6 +51,10 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 MpiDefault=none
 SchedulerType=sched/backfill
+# start pending array elements as soon as a core frees: no batching delay,
+# a main loop every second (the defaults, 3 s and 60 s, suit a big
+# cluster; here they doubled the time of an array of short tasks)
+SchedulerParameters=batch_sched_delay=0,sched_interval=1,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 ReturnToService=2

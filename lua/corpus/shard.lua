@@ -914,7 +914,9 @@ end
 -- the passages whose a side is in it (every document in the shingle
 -- statistics).  The rows equal the single corpus's c:freq, c:ngrams,
 -- c:collocations, c:collocates(q, ...), c:keyness(target, reference,
--- ...) and c:reuse.  docs/SCALE.md, "Analyses".
+-- ...) and c:reuse; so does info, except for reuse, whose info is
+-- {passages =, tasks =} (seeds and work are per task).  docs/SCALE.md,
+-- "Analyses".
 -- @function shard.analyse
 -- @tparam string out a sharded index
 -- @tparam table opts

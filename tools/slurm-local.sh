@@ -57,6 +57,9 @@ SchedulerType=sched/backfill
 SchedulerParameters=batch_sched_delay=0,sched_interval=1,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+# a task that asks for no memory gets its core's share, not the whole
+# node's (which would run the elements of an array one at a time)
+DefMemPerCPU=$((mem / cpus))
 ReturnToService=2
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool

@@ -99,6 +99,11 @@ static void w_flush (wbuf *w) {
 
 static void w_bytes (wbuf *w, const void *p, size_t n) {
   if (w->n + n > sizeof(w->b)) w_flush(w);
+  if (n > sizeof(w->b)) {            /* (callers write 4 or 8 bytes) */
+    XXH64_update(w->h, p, n);
+    if (fwrite(p, 1, n, w->f) != n) w->failed = 1;
+    return;
+  }
   memcpy(w->b + w->n, p, n);
   w->n += n;
 }

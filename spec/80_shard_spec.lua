@@ -379,6 +379,18 @@ describe("corpus.shard", function()
       ok, text, rc = sh.run(("%s bin/corpus freq %s --slurm"):format(sh.LUA, SEEDS))
       assert.are.equal(2, rc)
       assert.matches("needs a sharded index", text)
+      for _, cmd in ipairs{ "collocations %s --slurm", "collocates %s oil --slurm",
+                            "keyness %s cocoa --slurm", "reuse %s --slurm" } do
+        ok, text, rc = sh.run(("%s bin/corpus " .. cmd):format(sh.LUA, SEEDS))
+        assert.are.equal(2, rc, cmd)
+        assert.matches("needs a sharded index", text)
+      end
+      ok, text, rc = sh.run(("%s bin/corpus collocations %s --slurm --stop english"):format(sh.LUA, out))
+      assert.are.equal(2, rc)
+      assert.matches("%-%-stop and %-%-by are not supported", text)
+      ok, text, rc = sh.run(("%s bin/corpus reuse %s %s --slurm"):format(sh.LUA, out, SEEDS))
+      assert.are.equal(2, rc)
+      assert.matches("OTHER and %-%-where are not supported", text)
       rmrf(out)
     end)
   end)

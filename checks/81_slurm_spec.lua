@@ -85,6 +85,7 @@ end
 
 describe("sharded builds on Slurm", function()
   local single, sdir
+  local out   -- the 4-shard index, shared by the map/reduce tests
   setup(function()
     local out, ok = sh("sh tools/slurm-local.sh start")
     assert(ok, out)
@@ -104,7 +105,6 @@ describe("sharded builds on Slurm", function()
 
   it("runs on Lua 5.4", function() assert.are.equal("Lua 5.4", _VERSION) end)
 
-  local out
   describe("4 shards by a job array", function()
     local c
     setup(function()
@@ -223,7 +223,7 @@ describe("sharded builds on Slurm", function()
   end)
 
   describe("the command line", function()
-    it("builds with corpus index --shards 4 --slurm and counts with freq --slurm", function()
+    it("builds with corpus index --shards 4 --slurm; freq, collocations, keyness --slurm", function()
       local out = ("%s/cp_check81_cli_%d"):format(TMP, math.random(1e9))
       local inputs = table.concat(UN, " ")
       local text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus index %s %s --shards 4 --slurm --quiet")
@@ -239,6 +239,24 @@ describe("sharded builds on Slurm", function()
       for i = 1, 20 do
         assert.are.equal(want[i].term, got[i].term)
         assert.are.equal(want[i].count, got[i].count)
+      end
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus collocations %s --slurm --limit 10 --format json")
+                    :format(conf, out))
+      assert(ok, text)
+      got = require("cjson").decode(text)
+      want = single:collocations{ limit = 10 }
+      assert.are.equal(10, #got)
+      for i = 1, 10 do
+        assert.are.same({ want[i].w1, want[i].w2, want[i].obs }, { got[i].w1, got[i].w2, got[i].obs })
+      end
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus keyness %s 'year:>=2010' --slurm --limit 10 "
+                     .. "--format json"):format(conf, out))
+      assert(ok, text)
+      got = require("cjson").decode(text)
+      want = single:keyness("year:>=2010", nil, { limit = 10 })
+      assert.are.equal(10, #got)
+      for i = 1, 10 do
+        assert.are.same({ want[i].term, want[i].a, want[i].b }, { got[i].term, got[i].a, got[i].b })
       end
       rmrf(out)
     end)

@@ -823,8 +823,10 @@ local function reduce_counts(out, n, spec, opts)
   local o = { layer = spec.layer, punct = spec.punct, window = spec.window,
               left = spec.left, right = spec.right, min = opts.min, limit = opts.limit,
               measure = opts.measure, bonferroni = opts.bonferroni }
-  local rows, info, ecode = c["_" .. spec.what .. "_sum"](c, paths, o)
+  -- (what raises on one corpus raises here too, after the close)
+  local ok, rows, info, ecode = pcall(c["_" .. spec.what .. "_sum"], c, paths, o)
   c:close()
+  if not ok then error(rows, 0) end
   return rows, info, ecode
 end
 

@@ -42,6 +42,9 @@
 
 #include "stats.h"
 
+/* (the sums spend the budget of the reduce's call: 1 unit per vector
+** entry read; the summed pairs' array counts against its max_mem) */
+
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
 #define MAGIC "CPCOUNTS"
@@ -392,7 +395,7 @@ static int check_paths (const char *const *paths, size_t n, cp_err *err) {
 }
 
 int cp_pairs_sum (const char *const *paths, size_t n, int window,
-                  cp_grams *out, cp_err *err) {
+                  cp_budget *b, cp_grams *out, cp_err *err) {
   uint64_t lexsum, total = 0;
   pkey *all = NULL;
   size_t i, m = 0, j, w;
@@ -421,8 +424,13 @@ int cp_pairs_sum (const char *const *paths, size_t n, int window,
       out->ndocs += AT(&p, 0, 1);
       add_dense(out->freq, &p, 1, out->lex.n);
       total += p.len[2];
-      na = (pkey *)realloc(all, (size_t)(total ? total : 1) * sizeof(pkey));
-      if (na == NULL) rc = OOM(err);
+      rc = cp_budget_mem(b, total * sizeof(pkey), "the summed window pairs", err);
+      if (rc == CP_OK)
+        rc = cp_budget_spend(b, out->lex.n + 2 * p.len[2], err);
+      na = rc != CP_OK ? NULL
+         : (pkey *)realloc(all, (size_t)(total ? total : 1) * sizeof(pkey));
+      if (rc != CP_OK) {}
+      else if (na == NULL) rc = OOM(err);
       else {
         all = na;
         for (e = 0; e < p.len[2]; e++) {
@@ -469,7 +477,7 @@ int cp_pairs_sum (const char *const *paths, size_t n, int window,
 }
 
 int cp_coll_sum (const char *const *paths, size_t n, int left, int right,
-                 cp_coll *out, cp_err *err) {
+                 cp_budget *b, cp_coll *out, cp_err *err) {
   uint64_t lexsum, *obs;
   size_t i, k;
   uint32_t id;
@@ -492,6 +500,7 @@ int cp_coll_sum (const char *const *paths, size_t n, int left, int right,
       rc = cp_err_set(err, CP_ECORRUPT, "%s: counted with another window", paths[i]);
     if (rc == CP_OK && p.len[2] != p.len[3])
       rc = cp_err_set(err, CP_ECORRUPT, "%s: bad vector lengths", paths[i]);
+    if (rc == CP_OK) rc = cp_budget_spend(b, out->lex.n + p.len[2], err);
     if (rc == CP_OK) {
       out->tokens += AT(&p, 0, 0);
       out->ndocs += AT(&p, 0, 1);
@@ -524,8 +533,8 @@ int cp_coll_sum (const char *const *paths, size_t n, int left, int right,
   return rc;
 }
 
-int cp_keyness_sum (const char *const *paths, size_t n, cp_flist *t,
-                    cp_flist *r, cp_err *err) {
+int cp_keyness_sum (const char *const *paths, size_t n, cp_budget *b,
+                    cp_flist *t, cp_flist *r, cp_err *err) {
   uint64_t lexsum;
   size_t i;
   int rc;
@@ -545,7 +554,8 @@ int cp_keyness_sum (const char *const *paths, size_t n, cp_flist *t,
     part p;
     if ((rc = part_read(paths[i], CP_COUNTS_KEY, &t->lex, lexsum, 3, 6u, &p, err)) != CP_OK)
       break;
-    if ((rc = scalars(&p, 4, paths[i], err)) == CP_OK) {
+    if ((rc = scalars(&p, 4, paths[i], err)) == CP_OK
+        && (rc = cp_budget_spend(b, 2 * (uint64_t)t->lex.n, err)) == CP_OK) {
       t->tokens += AT(&p, 0, 0);
       t->ndocs += AT(&p, 0, 1);
       r->tokens += AT(&p, 0, 2);

@@ -682,6 +682,14 @@ static int l_collocates_part (lua_State *L) {
   return 1;
 }
 
+/* a sum that failed: a budget passed raises, as every statistic's
+** does; a missing, damaged or foreign part returns nil, msg, code */
+static int sum_fail (lua_State *L, const cp_err *e) {
+  if (e->code == CP_ELIMIT || e->code == CP_ENOMEM || e->code == CP_EINVAL)
+    cpL_raise(L, e);
+  return cpL_fail(L, e);
+}
+
 /* the paths at 'idx' (an array of strings, anchored there) */
 static const char **get_paths (lua_State *L, int idx, size_t *n) {
   const char **v;
@@ -715,8 +723,8 @@ static int l_collocates_sum (lua_State *L) {
   coll_window(L, 3, &left, &right);
   rb = new_rbox(L, free_coll);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.k.lex, &e), &e);
-  if (cp_coll_sum(paths, n, (int)left, (int)right, &rb->u.k, &e) != CP_OK)
-    return cpL_fail(L, &e);
+  if (cp_coll_sum(paths, n, (int)left, (int)right, o.budget, &rb->u.k, &e) != CP_OK)
+    return sum_fail(L, &e);
   return push_coll(L, 3, &rb->u.k, left, right);
 }
 
@@ -841,7 +849,7 @@ static int l_collocations_sum (lua_State *L) {
   win = pair_window(L, 3);
   rb = new_rbox(L, free_grams);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.g.lex, &e), &e);
-  if (cp_pairs_sum(paths, n, (int)win, &rb->u.g, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_pairs_sum(paths, n, (int)win, o.budget, &rb->u.g, &e) != CP_OK) return sum_fail(L, &e);
   return push_pairs(L, 3, &rb->u.g, win);
 }
 
@@ -969,7 +977,7 @@ static int l_keyness_sum (lua_State *L) {
   check(L, cp_glex_build_sopt(c, &o, &tb->u.f.lex, &e), &e);
   rb = new_rbox(L, free_flist);
   check(L, cp_glex_build_sopt(c, &o, &rb->u.f.lex, &e), &e);
-  if (cp_keyness_sum(paths, n, &tb->u.f, &rb->u.f, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_keyness_sum(paths, n, o.budget, &tb->u.f, &rb->u.f, &e) != CP_OK) return sum_fail(L, &e);
   return push_keyness(L, 3, &tb->u.f, &rb->u.f);
 }
 

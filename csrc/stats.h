@@ -446,12 +446,14 @@ int cp_coll_save (const char *path, const cp_coll *k, int left, int right,
 int cp_keyness_save (const char *path, const cp_flist *t, const cp_flist *r,
                      cp_err *err);
 
+/* 'b' (may be NULL) is spent one unit per entry read; the summed
+** pairs count against its max_mem (CP_ELIMIT) */
 int cp_pairs_sum (const char *const *paths, size_t n, int window,
-                  cp_grams *out, cp_err *err);
+                  cp_budget *b, cp_grams *out, cp_err *err);
 int cp_coll_sum (const char *const *paths, size_t n, int left, int right,
-                 cp_coll *out, cp_err *err);
-int cp_keyness_sum (const char *const *paths, size_t n, cp_flist *t,
-                    cp_flist *r, cp_err *err);
+                 cp_budget *b, cp_coll *out, cp_err *err);
+int cp_keyness_sum (const char *const *paths, size_t n, cp_budget *b,
+                    cp_flist *t, cp_flist *r, cp_err *err);
 
 /* }================================================================ */
 

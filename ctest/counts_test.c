@@ -56,7 +56,7 @@ static void test_pairs (const char *p1, const char *p2) {
   paths[0] = p1; paths[1] = p2;
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_pairs_sum(paths, 2, 2, &s, &e) == CP_OK, "pairs summed");
+  TAP_OK(cp_pairs_sum(paths, 2, 2, NULL, &s, &e) == CP_OK, "pairs summed");
   TAP_OK(s.tab.count == 3 && s.sorted, "3 distinct pairs, in key order");
   TAP_OK(s.tab.keys[0] == 0 && s.tab.keys[1] == 1 && s.tab.cnt[0] == 3,
          "(a, b): 2 + 1");
@@ -67,12 +67,12 @@ static void test_pairs (const char *p1, const char *p2) {
   free_sum(&s);
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_pairs_sum(paths, 2, 3, &s, &e) == CP_ECORRUPT
+  TAP_OK(cp_pairs_sum(paths, 2, 3, NULL, &s, &e) == CP_ECORRUPT
          && strstr(e.msg, "window 2, not 3") != NULL, "another window: %s", e.msg);
   free_sum(&s);
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, OTHER3);
-  TAP_OK(cp_pairs_sum(paths, 2, 2, &s, &e) == CP_ECORRUPT
+  TAP_OK(cp_pairs_sum(paths, 2, 2, NULL, &s, &e) == CP_ECORRUPT
          && strstr(e.msg, "another index or layer") != NULL, "another lexicon: %s", e.msg);
   free_sum(&s);
   /* a flipped byte */
@@ -87,15 +87,30 @@ static void test_pairs (const char *p1, const char *p2) {
   free(img);
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_pairs_sum(paths, 2, 2, &s, &e) == CP_ECORRUPT
+  TAP_OK(cp_pairs_sum(paths, 2, 2, NULL, &s, &e) == CP_ECORRUPT
          && strstr(e.msg, "damaged") != NULL, "a flipped byte: %s", e.msg);
   free_sum(&s);
   remove(p2);
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_pairs_sum(paths, 2, 2, &s, &e) == CP_ENOENT, "a missing part: %s", e.msg);
+  TAP_OK(cp_pairs_sum(paths, 2, 2, NULL, &s, &e) == CP_ENOENT, "a missing part: %s", e.msg);
   free_sum(&s);
   TAP_OK(cp_pairs_save(p2, &b, 1, &e) == CP_EINVAL, "window 1 is misuse");
+  {
+    cp_budget bud;
+    TAP_OK(cp_pairs_save(p2, &b, 2, &e) == CP_OK, "pairs part 2 saved again");
+    cp_budget_start(&bud, 0, 16, 0);      /* room for one summed pair */
+    memset(&s, 0, sizeof(s));
+    lex3(&s.lex, STR3);
+    TAP_OK(cp_pairs_sum(paths, 2, 2, &bud, &s, &e) == CP_ELIMIT
+           && strstr(e.msg, "max_mem") != NULL, "the summed pairs past max_mem: %s", e.msg);
+    free_sum(&s);
+    cp_budget_start(&bud, 5, 0, 0);       /* 5 units: less than one part */
+    memset(&s, 0, sizeof(s));
+    lex3(&s.lex, STR3);
+    TAP_OK(cp_pairs_sum(paths, 2, 2, &bud, &s, &e) == CP_ELIMIT, "past max_work: %s", e.msg);
+    free_sum(&s);
+  }
 }
 
 static void test_coll (const char *p1, const char *p2) {
@@ -118,7 +133,7 @@ static void test_coll (const char *p1, const char *p2) {
   paths[0] = p1; paths[1] = p2;
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_coll_sum(paths, 2, 2, 1, &s, &e) == CP_OK, "collocates summed");
+  TAP_OK(cp_coll_sum(paths, 2, 2, 1, NULL, &s, &e) == CP_OK, "collocates summed");
   TAP_OK(s.n == 2 && s.ids[0] == 0 && s.obs[0] == 3 && s.ids[1] == 2 && s.obs[1] == 5,
          "co-occurrences add, ids ascending");
   TAP_OK(s.freq[0] == 7 && s.freq[2] == 6 && s.r1 == 11 && s.nodes == 3
@@ -126,11 +141,11 @@ static void test_coll (const char *p1, const char *p2) {
   free(s.ids); free(s.obs); free(s.freq);
   memset(&s, 0, sizeof(s));
   lex3(&s.lex, STR3);
-  TAP_OK(cp_coll_sum(paths, 2, 1, 2, &s, &e) == CP_ECORRUPT, "another window: %s", e.msg);
+  TAP_OK(cp_coll_sum(paths, 2, 1, 2, NULL, &s, &e) == CP_ECORRUPT, "another window: %s", e.msg);
   free(s.ids); free(s.obs); free(s.freq);
   memset(&g, 0, sizeof(g));
   lex3(&g.lex, STR3);
-  TAP_OK(cp_pairs_sum(paths, 2, 2, &g, &e) == CP_ECORRUPT
+  TAP_OK(cp_pairs_sum(paths, 2, 2, NULL, &g, &e) == CP_ECORRUPT
          && strstr(e.msg, "another analysis") != NULL, "collocates read as pairs: %s", e.msg);
   free_sum(&g);
 }
@@ -155,7 +170,7 @@ static void test_keyness (const char *p1, const char *p2) {
   memset(&sr, 0, sizeof(sr));
   lex3(&st.lex, STR3);
   lex3(&sr.lex, STR3);
-  TAP_OK(cp_keyness_sum(paths, 2, &st, &sr, &e) == CP_OK, "keyness summed");
+  TAP_OK(cp_keyness_sum(paths, 2, NULL, &st, &sr, &e) == CP_OK, "keyness summed");
   TAP_OK(st.count[0] == 3 && st.count[1] == 0 && st.count[2] == 2 && st.tokens == 5
          && st.ndocs == 2, "the target's counts and size add");
   TAP_OK(sr.count[0] == 1 && sr.count[1] == 6 && sr.count[2] == 2 && sr.tokens == 9

@@ -201,6 +201,10 @@ describe("corpus.shard", function()
       o.what = "collocations"
       assert.are.same(want, { assert(shard.analyse(out, o)) })
       assert.is_true(want[1][1].obs >= 3)
+      -- each task has the memory budget of one call: a task past it fails
+      local none, msg = shard.analyse(out, { what = "collocations", max_mem = 1000, retries = 0 })
+      assert.is_nil(none)
+      assert.matches("task 0 failed .*memory limit reached", msg)
     end)
 
     it("sums per-shard window counts (map/reduce) to the collocates of the whole", function()
@@ -247,6 +251,10 @@ describe("corpus.shard", function()
       assert(shard.analyse(out, { what = "collocations", limit = 1 }))
       local paths = {}
       for i = 0, 2 do paths[i + 1] = ("%s/jobs/map/%d.cnt"):format(out, i) end
+      -- the reduce has one too
+      local ok, err = pcall(c._collocations_sum, c, paths, { max_mem = 1000 })
+      assert.is_false(ok)
+      assert.matches("max_mem", err)
       -- counted with the norm layer: the word layer's lexicon differs
       local rows, msg, code = c:_collocations_sum(paths, { layer = "word" })
       assert.is_nil(rows)
@@ -274,8 +282,8 @@ describe("corpus.shard", function()
     it("rejects options an analysis does not take, unknown measures, missing arguments", function()
       assert.has_error(function() shard.analyse(out, { what = "collocations", q = "oil" }) end,
                        "analyse: unknown option 'q' for collocations (valid: jobs, layer, limit, "
-                       .. "lua, measure, mem, min, partition, poll, punct, retries, slurm, time, "
-                       .. "what, where, window)")
+                       .. "lua, max_mem, max_work, measure, mem, min, partition, poll, punct, "
+                       .. "retries, slurm, time, what, where, window)")
       assert.has_error(function() shard.analyse(out, { what = "collocations", measure = "pmi" }) end,
                        "analyse: unknown measure 'pmi'")
       assert.has_error(function() shard.analyse(out, { what = "collocates" }) end,

@@ -671,7 +671,8 @@ local function map_global(out, i, spec, path)
   if not c then return nil, msg, code end
   local first, last = shard_range(c, i)
   local o = { layer = spec.layer, punct = spec.punct, window = tointeger(spec.window),
-              left = tointeger(spec.left), right = tointeger(spec.right) }
+              left = tointeger(spec.left), right = tointeger(spec.right),
+              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem) }
   local ok, sel, rsel
   if spec.what == "keyness" then
     sel, msg, code = within(c, spec.target, first, last, false, "keyness")
@@ -822,7 +823,8 @@ local function reduce_counts(out, n, spec, opts)
   for i = 0, n - 1 do paths[i + 1] = part_path(out, i, spec.what) end
   local o = { layer = spec.layer, punct = spec.punct, window = spec.window,
               left = spec.left, right = spec.right, min = opts.min, limit = opts.limit,
-              measure = opts.measure, bonferroni = opts.bonferroni }
+              measure = opts.measure, bonferroni = opts.bonferroni,
+              max_work = opts.max_work, max_mem = opts.max_mem }
   -- (what raises on one corpus raises here too, after the close)
   local ok, rows, info, ecode = pcall(c["_" .. spec.what .. "_sum"], c, paths, o)
   c:close()
@@ -838,18 +840,19 @@ local ANALYSE_OPTS = {
   window = "number", left = "number", right = "number", measure = "string|table",
   q = "string", target = "string|table", reference = "string|table",
   bonferroni = "boolean", max_df = "number", mismatch = "number", gap = "number",
-  gap_extend = "number",
+  gap_extend = "number", max_work = "number", max_mem = "number",
 }
 
 -- which options each analysis takes (besides the running ones)
 local KIND_OPTS = {
   freq = { layer = 1, where = 1, punct = 1, min = 1, limit = 1 },
   ngrams = { n = 1, layer = 1, where = 1, punct = 1, min = 1, limit = 1 },
-  collocations = { window = 1, measure = 1, min = 1, limit = 1, layer = 1, where = 1, punct = 1 },
+  collocations = { window = 1, measure = 1, min = 1, limit = 1, layer = 1, where = 1, punct = 1,
+                   max_work = 1, max_mem = 1 },
   collocates = { q = 1, window = 1, left = 1, right = 1, measure = 1, min = 1, limit = 1,
-                 layer = 1, where = 1, punct = 1 },
+                 layer = 1, where = 1, punct = 1, max_work = 1, max_mem = 1 },
   keyness = { target = 1, reference = 1, measure = 1, min = 1, limit = 1, bonferroni = 1,
-              layer = 1, punct = 1 },
+              layer = 1, punct = 1, max_work = 1, max_mem = 1 },
   reuse = { min = 1, max_df = 1, layer = 1, limit = 1, mismatch = 1, gap = 1, gap_extend = 1 },
 }
 local RUN_OPTS = { what = 1, slurm = 1, partition = 1, time = 1, mem = 1, jobs = 1,
@@ -898,7 +901,7 @@ local function check_analyse(opts)
   for _, m in ipairs(ms) do
     if not known[m] then error(fmt("analyse: unknown measure '%s'", tostring(m)), 3) end
   end
-  for _, k in ipairs{ "window", "left", "right", "min", "limit", "max_df" } do
+  for _, k in ipairs{ "window", "left", "right", "min", "limit", "max_df", "max_work", "max_mem" } do
     if opts[k] ~= nil and (not isint(opts[k]) or opts[k] < 0) then
       error(fmt("analyse: option '%s' must be a non-negative integer", k), 3)
     end
@@ -917,7 +920,9 @@ end
 -- statistics).  The rows equal the single corpus's c:freq, c:ngrams,
 -- c:collocations, c:collocates(q, ...), c:keyness(target, reference,
 -- ...) and c:reuse; so does info, except for reuse, whose info is
--- {passages =, tasks =} (seeds and work are per task).  docs/SCALE.md,
+-- {passages =, tasks =} (seeds and work are per task).  max_work and
+-- max_mem (collocations, collocates, keyness) bound each map task and
+-- the reduce, as they bound one call on one corpus.  docs/SCALE.md,
 -- "Analyses".
 -- @function shard.analyse
 -- @tparam string out a sharded index

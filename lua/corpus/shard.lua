@@ -672,7 +672,8 @@ local function map_global(out, i, spec, path)
   local first, last = shard_range(c, i)
   local o = { layer = spec.layer, punct = spec.punct, window = tointeger(spec.window),
               left = tointeger(spec.left), right = tointeger(spec.right),
-              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem) }
+              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem),
+              timeout = spec.timeout }
   local ok, sel, rsel
   if spec.what == "keyness" then
     sel, msg, code = within(c, spec.target, first, last, false, "keyness")
@@ -734,7 +735,9 @@ function M.map(out, i)
   local corpus = require "corpus"
   local c, msg, code = corpus.open(out .. "/shards/" .. names[i + 1])
   if not c then return nil, msg, code end
-  local o = { layer = spec.layer, where = spec.where, punct = spec.punct }
+  local o = { layer = spec.layer, where = spec.where, punct = spec.punct,
+              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem),
+              timeout = spec.timeout }
   local rows, info
   if spec.what == "freq" then rows, info = c:freq(o)
   else rows, info = c:ngrams(tointeger(spec.n), o) end
@@ -824,7 +827,7 @@ local function reduce_counts(out, n, spec, opts)
   local o = { layer = spec.layer, punct = spec.punct, window = spec.window,
               left = spec.left, right = spec.right, min = opts.min, limit = opts.limit,
               measure = opts.measure, bonferroni = opts.bonferroni,
-              max_work = opts.max_work, max_mem = opts.max_mem }
+              max_work = opts.max_work, max_mem = opts.max_mem, timeout = opts.timeout }
   -- (what raises on one corpus raises here too, after the close)
   local ok, rows, info, ecode = pcall(c["_" .. spec.what .. "_sum"], c, paths, o)
   c:close()
@@ -840,24 +843,23 @@ local ANALYSE_OPTS = {
   window = "number", left = "number", right = "number", measure = "string|table",
   q = "string", target = "string|table", reference = "string|table",
   bonferroni = "boolean", max_df = "number", mismatch = "number", gap = "number",
-  gap_extend = "number", max_work = "number", max_mem = "number",
+  gap_extend = "number", max_work = "number", max_mem = "number", timeout = "number",
 }
 
 -- which options each analysis takes (besides the running ones)
 local KIND_OPTS = {
-  freq = { layer = 1, where = 1, punct = 1, min = 1, limit = 1 },
-  ngrams = { n = 1, layer = 1, where = 1, punct = 1, min = 1, limit = 1 },
+  freq = { layer = 1, where = 1, punct = 1, min = 1, limit = 1, max_work = 1, max_mem = 1,
+           timeout = 1 },
+  ngrams = { n = 1, layer = 1, where = 1, punct = 1, min = 1, limit = 1, max_work = 1,
+             max_mem = 1, timeout = 1 },
   collocations = { window = 1, measure = 1, min = 1, limit = 1, layer = 1, where = 1, punct = 1,
-                   max_work = 1, max_mem = 1 },
+                   max_work = 1, max_mem = 1, timeout = 1 },
   collocates = { q = 1, window = 1, left = 1, right = 1, measure = 1, min = 1, limit = 1,
-                 layer = 1, where = 1, punct = 1, max_work = 1, max_mem = 1 },
+                 layer = 1, where = 1, punct = 1, max_work = 1, max_mem = 1, timeout = 1 },
   keyness = { target = 1, reference = 1, measure = 1, min = 1, limit = 1, bonferroni = 1,
-              layer = 1, punct = 1, max_work = 1, max_mem = 1 },
+              layer = 1, punct = 1, max_work = 1, max_mem = 1, timeout = 1 },
   reuse = { min = 1, max_df = 1, layer = 1, limit = 1, mismatch = 1, gap = 1, gap_extend = 1 },
 }
-local RUN_OPTS = { what = 1, slurm = 1, partition = 1, time = 1, mem = 1, jobs = 1,
-                   retries = 1, lua = 1, poll = 1 }
-
 -- the measures of csrc/assoc.c (cp_am_id) and of keyness
 local AM_MEASURES = { obs = 1, exp = 1, mi = 1, mi3 = 1, t = 1, z = 1, llr = 1, chi2 = 1,
                       dice = 1, logdice = 1 }
@@ -867,22 +869,15 @@ local function check_analyse(opts)
   if type(opts) ~= "table" then
     error(fmt("bad argument #2 to 'analyse' (table expected, got %s)", type(opts)), 3)
   end
-  local kind = KIND_OPTS[opts.what]
-  if not kind then
+  if not KIND_OPTS[opts.what] then
     error("analyse: what must be 'freq', 'ngrams', 'collocations', 'collocates', "
           .. "'keyness' or 'reuse'", 3)
   end
+  -- the names through the one options table (csrc/l_opts.c), then types
+  core.checkopts(opts, "analyse(" .. opts.what .. ")", 2)
   for k, v in pairs(opts) do
     local want = ANALYSE_OPTS[k]
-    if not want or not (kind[k] or RUN_OPTS[k]) then
-      local names = {}
-      for n in pairs(kind) do names[#names + 1] = n end
-      for n in pairs(RUN_OPTS) do names[#names + 1] = n end
-      table.sort(names)
-      error(fmt("analyse: unknown option '%s' for %s (valid: %s)", tostring(k), opts.what,
-                table.concat(names, ", ")), 3)
-    end
-    if not want:find(type(v), 1, true) then
+    if want and not want:find(type(v), 1, true) then
       error(fmt("analyse: option '%s' must be a %s, got %s", k, (want:gsub("|", " or ")),
                 type(v)), 3)
     end

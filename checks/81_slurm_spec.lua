@@ -2,7 +2,8 @@
 -- a one-node cluster this spec starts and stops (tools/slurm-local.sh),
 -- compared with a single index of the same files; a task cancelled
 -- mid-build leaves nothing visible and a rerun completes the index;
--- the frequency list as a Slurm map/reduce.  Run by `make check`.
+-- frequency lists, collocations, collocates, keyness and text reuse
+-- as Slurm map/reduce.  Run by `make check`.
 local corpus = require "corpus"
 
 local CORPORA = "../shared/corpora"
@@ -45,6 +46,28 @@ local function lua_child(code, bg, env)
   return out, ok
 end
 
+-- the prologue of a child that compares results: eq(a, b) is nil when
+-- equal (NaN equal to NaN), else where they differ
+local CHILD_HEAD = [[
+local corpus = require "corpus"
+local shard = require "corpus.shard"
+local function eq(x, y, path)
+  if type(x) ~= type(y) then return path .. ": " .. type(x) .. " vs " .. type(y) end
+  if type(x) ~= "table" then
+    if x ~= y and not (x ~= x and y ~= y) then
+      return path .. ": " .. tostring(x) .. " vs " .. tostring(y)
+    end
+    return nil
+  end
+  for k, v in pairs(x) do
+    local d = eq(v, y[k], path .. "." .. tostring(k))
+    if d then return d end
+  end
+  for k in pairs(y) do if x[k] == nil then return path .. "." .. tostring(k) .. ": extra" end end
+  return nil
+end
+]]
+
 local BUILD = [[
 local corpus = require "corpus"
 local c, msg, code = corpus.build_sharded{ out = %q, inputs = %s, shards = 4,
@@ -62,6 +85,7 @@ end
 
 describe("sharded builds on Slurm", function()
   local single, sdir
+  local out   -- the 4-shard index, shared by the map/reduce tests
   setup(function()
     local out, ok = sh("sh tools/slurm-local.sh start")
     assert(ok, out)
@@ -75,13 +99,14 @@ describe("sharded builds on Slurm", function()
   teardown(function()
     if single then single:close() end
     rmrf(sdir)
+    if out then rmrf(out) end
     sh("sh tools/slurm-local.sh stop")
   end)
 
   it("runs on Lua 5.4", function() assert.are.equal("Lua 5.4", _VERSION) end)
 
   describe("4 shards by a job array", function()
-    local out, c
+    local c
     setup(function()
       out = ("%s/cp_check81_sharded_%d"):format(TMP, math.random(1e9))
       local done = out .. ".done"
@@ -95,7 +120,6 @@ describe("sharded builds on Slurm", function()
     end)
     teardown(function()
       if c then c:close() end
-      rmrf(out)
     end)
 
     it("keeps the job script and one log per task", function()
@@ -159,8 +183,47 @@ describe("sharded builds on Slurm", function()
     end)
   end)
 
+  describe("collocations, collocates and keyness as Slurm map/reduce", function()
+    it("equal the single index's, rows and info to the bit", function()
+      local res = os.tmpname()
+      lua_child(CHILD_HEAD .. ([[
+        local single = assert(corpus.open(%q))
+        local out, res = %q, %q
+        local cases = {
+          { "collocations", function() return single:collocations{ limit = 50 } end,
+            { what = "collocations", limit = 50 } },
+          { "collocations window 3", function()
+              return single:collocations{ limit = 30, window = 3, min = 5, measure = "t" } end,
+            { what = "collocations", limit = 30, window = 3, min = 5, measure = "t" } },
+          { "collocates", function() return single:collocates("terrorism", { limit = 30 }) end,
+            { what = "collocates", q = "terrorism", limit = 30 } },
+          { "keyness", function() return single:keyness("year:>=2010", nil, { limit = 30 }) end,
+            { what = "keyness", target = "year:>=2010", limit = 30 } },
+        }
+        local f = assert(io.open(res, "wb"))
+        for _, case in ipairs(cases) do
+          local want = { case[2]() }
+          case[3].slurm = true
+          local got = { shard.analyse(out, case[3]) }
+          if got[1] == nil then f:write(case[1], ": ", tostring(got[2]), "\n")
+          else f:write(case[1], ": ", eq(want, got, "") or (#want[1] > 0 and "ok" or "empty"), "\n") end
+        end
+        f:close()
+      ]]):format(sdir, out, res))
+      local f = assert(io.open(res, "rb"))
+      local text = f:read("*a")
+      f:close()
+      os.remove(res)
+      assert.are.equal("collocations: ok\ncollocations window 3: ok\ncollocates: ok\n"
+                       .. "keyness: ok\n", text)
+      -- one job array per analysis, its script and logs kept
+      assert.is_true(exists(out .. "/jobs/map.sbatch"))
+      for i = 0, 3 do assert.is_true(exists(("%s/jobs/logs/map-%d.log"):format(out, i))) end
+    end)
+  end)
+
   describe("the command line", function()
-    it("builds with corpus index --shards 4 --slurm and counts with freq --slurm", function()
+    it("builds with corpus index --shards 4 --slurm; freq, collocations, keyness --slurm", function()
       local out = ("%s/cp_check81_cli_%d"):format(TMP, math.random(1e9))
       local inputs = table.concat(UN, " ")
       local text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus index %s %s --shards 4 --slurm --quiet")
@@ -177,7 +240,55 @@ describe("sharded builds on Slurm", function()
         assert.are.equal(want[i].term, got[i].term)
         assert.are.equal(want[i].count, got[i].count)
       end
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus collocations %s --slurm --limit 10 --format json")
+                    :format(conf, out))
+      assert(ok, text)
+      got = require("cjson").decode(text)
+      want = single:collocations{ limit = 10 }
+      assert.are.equal(10, #got)
+      for i = 1, 10 do
+        assert.are.same({ want[i].w1, want[i].w2, want[i].obs }, { got[i].w1, got[i].w2, got[i].obs })
+      end
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus keyness %s 'year:>=2010' --slurm --limit 10 "
+                     .. "--format json"):format(conf, out))
+      assert(ok, text)
+      got = require("cjson").decode(text)
+      want = single:keyness("year:>=2010", nil, { limit = 10 })
+      assert.are.equal(10, #got)
+      for i = 1, 10 do
+        assert.are.same({ want[i].term, want[i].a, want[i].b }, { got[i].term, got[i].a, got[i].b })
+      end
       rmrf(out)
+    end)
+  end)
+
+  describe("text reuse with corpus reuse --slurm", function()
+    it("finds the passages of every pair across 3 shards, as c:reuse on one index", function()
+      local reuters = CORPORA .. "/reuters21578/docs-001.jsonl"
+      local rout = ("%s/cp_check81_reuse_%d"):format(TMP, math.random(1e9))
+      local text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus index %s %s --shards 3 --slurm --quiet")
+                          :format(conf, rout, reuters))
+      assert(ok, text)
+      text, ok = sh(("SLURM_CONF='%s' lua5.4 bin/corpus reuse %s --slurm --format json")
+                    :format(conf, rout))
+      assert(ok, text)
+      local got = require("cjson").decode(text)
+      local one = corpus.new()
+      assert(one:add_jsonl(reuters))
+      local want = assert(one:reuse())
+      assert.is_true(#want > 1000)
+      assert.are.equal(#want, #got)
+      for i, r in ipairs(want) do
+        local g = got[i]
+        assert.are.same({ r.a.doc, r.a.id, r.a.start, r.a.stop, r.b.doc, r.b.id, r.b.start,
+                          r.b.stop, r.words, r.a.text, r.b.text },
+                        { g.a_doc, g.a_id, g.a_start, g.a_stop, g.b_doc, g.b_id, g.b_start,
+                          g.b_stop, g.words, g.a_text, g.b_text })
+        assert.is_true(math.abs(r.score - g.score) <= 1e-9 * math.max(1, r.score))
+        assert.is_true(math.abs(r.identity - g.identity) <= 1e-12)
+      end
+      assert.is_true(exists(rout .. "/jobs/logs/map-2.log"))
+      rmrf(rout)
     end)
   end)
 

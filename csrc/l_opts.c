@@ -32,6 +32,8 @@
 #define QOPTS "layer max_repeat max_matches max_expand max_work timeout " \
               "nocase variants"
 #define SOPTS "layer punct max_work max_mem timeout"
+/* the options of a sharded analysis that say how its tasks run */
+#define RUNOPTS "what slurm partition time mem jobs retries lua poll"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"new", "language mode"},
@@ -56,6 +58,16 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"similarity", SOPTS},
   {"dtm", "where min limit " SOPTS},
   {"lookup", "where " SOPTS},
+  /* corpus.shard.analyse{what = ...}: the analysis's options and those
+  ** that say how its tasks run (lua/corpus/shard.lua) */
+  {"analyse(freq)", "where min limit " SOPTS " " RUNOPTS},
+  {"analyse(ngrams)", "n where min limit " SOPTS " " RUNOPTS},
+  {"analyse(collocations)", "where window measure min limit " SOPTS " " RUNOPTS},
+  {"analyse(collocates)", "q where window left right measure min limit "
+   SOPTS " " RUNOPTS},
+  {"analyse(keyness)", "target reference measure min limit bonferroni "
+   SOPTS " " RUNOPTS},
+  {"analyse(reuse)", "min max_df layer limit mismatch gap gap_extend " RUNOPTS},
   {"concordance", "layer where max_matches max_expand max_work timeout"},
   {"rows", "width left right chars context offset limit"},
   {NULL, NULL}

@@ -9,6 +9,15 @@
 **   c:_collocates(nodes, opts, sel)           -> rows, info
 **   c:_collocations(opts, sel)                -> rows, info
 **   c:_keyness(tsel, ref, rsel, opts)         -> rows, info
+**   c:_collocates_part(nodes, opts, sel, path) / _collocations_part(opts,
+**     sel, path) / _keyness_part(tsel, rsel, opts, path) -> true: the
+**     counts of a selection saved (counts.c), the map step of a sharded
+**     analysis (lua/corpus/shard.lua)
+**   c:_collocates_sum(paths, opts) / _collocations_sum / _keyness_sum
+**                                             -> rows, info: the parts
+**     summed, then scored by the code that scores one corpus's counts
+**     (a missing, damaged or foreign part: nil, msg, code)
+**   c:_select_range(first, last, sel|nil, invert) -> bitmap
 **   c:_dispersion(nodes, opts, sel)           -> result
 **   c:_similar(doc, opts, sel)                -> rows
 **   c:_similarity(a, b, opts)                 -> number
@@ -535,56 +544,141 @@ static void coll_row (lua_State *L, const void *res, size_t i) {
   set_int(L, "freq", cr->k->freq[cr->k->ids[i]]);
 }
 
+/* the window of c:collocates' options at 'oi' */
+static void coll_window (lua_State *L, int oi, lua_Integer *left,
+                         lua_Integer *right) {
+  lua_Integer win = cpL_optint(L, oi, "window", 5, 0);
+  *left = cpL_optint(L, oi, "left", win, 0);
+  *right = cpL_optint(L, oi, "right", win, 0);
+  if (*left > 1000 || *right > 1000 || *left + *right == 0)   /* no overflow */
+    cpL_error(L, "window must hold 1..1000 tokens on a side");
+}
+
+/* count the collocates of nodes (at 2) with options 'o' into a result
+** box left on the stack (*out): CP_OK, or the code with 'e' filled */
+static int coll_count (lua_State *L, cp_corpus *c, const cp_sopt *o,
+                       lua_Integer left, lua_Integer right, rbox **out,
+                       cp_err *e) {
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (is_plan(L, 2)) {
+    const cp_plan *plan = cpL_checkplan(L, c, 2);
+    *out = new_rbox(L, free_coll);
+    return cp_collocates_plan(c, o, plan, (int)left, (int)right,
+                              &(*out)->u.k, e);
+  }
+  else {
+    size_t n;
+    int failed = 0;
+    cp_match *nodes = get_spans(L, 2, c, &n, e, &failed);
+    if (failed) return e->code != CP_OK ? e->code : CP_EIO;
+    *out = new_rbox(L, free_coll);
+    return cp_collocates(c, o, nodes, n, (int)left, (int)right,
+                         &(*out)->u.k, e);
+  }
+}
+
+/* score the counted collocates of 'k' (by one corpus, or summed from
+** the parts of a sharded one): push rows, info */
+static int push_coll (lua_State *L, int oi, const cp_coll *k,
+                      lua_Integer left, lua_Integer right) {
+  int am[CP_AM_NMEASURES], nam;
+  uint64_t min = (uint64_t)cpL_optint(L, oi, "min", 1, 0);
+  size_t limit = limit_opt(L, oi);
+  colres cr;
+  nam = get_measures(L, oi, am, "llr");
+  cr.k = k;
+  cr.r1 = (double)k->r1;
+  push_scored(L, &cr, k->n, k->obs, min, am, nam, limit,
+              coll_tab, coll_row, coll_key);
+  lua_createtable(L, 0, 6);
+  set_int(L, "nodes", k->nodes);
+  set_int(L, "region", k->r1);
+  set_int(L, "tokens", k->tokens);
+  set_int(L, "docs", k->ndocs);
+  set_int(L, "left", (uint64_t)left);
+  set_int(L, "right", (uint64_t)right);
+  set_int(L, "candidates", k->n);
+  return 2;
+}
+
 /* c:_collocates(matches, opts, sel) -> rows, info */
 static int l_collocates (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_sopt o;
   cp_err e;
+  lua_Integer left, right;
   rbox *rb;
-  cp_match *nodes;
-  size_t n, limit;
-  uint64_t min;
-  lua_Integer win, left, right;
-  int am[CP_AM_NMEASURES], nam;
-  colres cr;
+  int am[CP_AM_NMEASURES];
   luaL_checktype(L, 3, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
-  win = cpL_optint(L, 3, "window", 5, 0);
-  left = cpL_optint(L, 3, "left", win, 0);
-  right = cpL_optint(L, 3, "right", win, 0);
-  if (left > 1000 || right > 1000 || left + right == 0)   /* no overflow */
-    cpL_error(L, "window must hold 1..1000 tokens on a side");
-  min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
-  limit = limit_opt(L, 3);
-  nam = get_measures(L, 3, am, "llr");
-  luaL_checktype(L, 2, LUA_TTABLE);
-  if (is_plan(L, 2)) {
-    const cp_plan *plan = cpL_checkplan(L, c, 2);
-    rb = new_rbox(L, free_coll);
-    CHECK(cp_collocates_plan(c, &o, plan, (int)left, (int)right,
-                                &rb->u.k, &e), &e);
+  coll_window(L, 3, &left, &right);
+  get_measures(L, 3, am, "llr");   /* a bad measure raises before counting */
+  CHECK(coll_count(L, c, &o, left, right, &rb, &e), &e);
+  return push_coll(L, 3, &rb->u.k, left, right);
+}
+
+/* c:_collocates_part(matches, opts, sel, path) -> true: the counts of
+** the selection saved for c:_collocates_sum */
+static int l_collocates_part (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  const char *path = luaL_checkstring(L, 5);
+  cp_sopt o;
+  cp_err e;
+  lua_Integer left, right;
+  rbox *rb;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  get_sopt(L, 3, 4, &o);
+  coll_window(L, 3, &left, &right);
+  CHECK(coll_count(L, c, &o, left, right, &rb, &e), &e);
+  if (cp_coll_save(path, &rb->u.k, (int)left, (int)right, &e) != CP_OK)
+    return cpL_fail(L, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* a sum that failed, as CHECK: misuse raises; a missing, damaged or
+** foreign part, or a budget passed, returns nil, msg, code */
+static int sum_fail (lua_State *L, const cp_err *e) {
+  if (e->code == CP_EINVAL) return cpL_raise(L, e);
+  return cpL_fail(L, e);
+}
+
+/* the paths at 'idx' (an array of strings, anchored there) */
+static const char **get_paths (lua_State *L, int idx, size_t *n) {
+  const char **v;
+  size_t i;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  *n = (size_t)lua_rawlen(L, idx);
+  luaL_argcheck(L, *n > 0, idx, "a list of counts files expected");
+  v = (const char **)lua_newuserdatauv(L, *n * sizeof(*v), 0);
+  for (i = 0; i < *n; i++) {
+    lua_rawgeti(L, idx, (lua_Integer)i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, idx, "paths must be strings");
+    v[i] = lua_tostring(L, -1);
+    lua_pop(L, 1);
   }
-  else {
-    int failed = 0;
-    nodes = get_spans(L, 2, c, &n, &e, &failed);
-    if (failed) return cpL_fail(L, &e);
-    rb = new_rbox(L, free_coll);
-    CHECK(cp_collocates(c, &o, nodes, n, (int)left, (int)right,
-                           &rb->u.k, &e), &e);
-  }
-  cr.k = &rb->u.k;
-  cr.r1 = (double)rb->u.k.r1;
-  push_scored(L, &cr, rb->u.k.n, rb->u.k.obs, min, am, nam, limit,
-              coll_tab, coll_row, coll_key);
-  lua_createtable(L, 0, 6);
-  set_int(L, "nodes", rb->u.k.nodes);
-  set_int(L, "region", rb->u.k.r1);
-  set_int(L, "tokens", rb->u.k.tokens);
-  set_int(L, "docs", rb->u.k.ndocs);
-  set_int(L, "left", (uint64_t)left);
-  set_int(L, "right", (uint64_t)right);
-  set_int(L, "candidates", rb->u.k.n);
-  return 2;
+  return v;
+}
+
+/* c:_collocates_sum(paths, opts) -> rows, info: the parts summed and
+** scored as c:_collocates scores one corpus's counts */
+static int l_collocates_sum (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  lua_Integer left, right;
+  const char **paths;
+  size_t n;
+  rbox *rb;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  paths = get_paths(L, 2, &n);
+  get_sopt(L, 3, lua_gettop(L) + 1, &o);
+  coll_window(L, 3, &left, &right);
+  rb = new_rbox(L, free_coll);
+  CHECK(cp_glex_build_sopt(c, &o, &rb->u.k.lex, &e), &e);
+  if (cp_coll_sum(paths, n, (int)left, (int)right, o.budget, &rb->u.k, &e) != CP_OK)
+    return sum_fail(L, &e);
+  return push_coll(L, 3, &rb->u.k, left, right);
 }
 
 /* pairs are scored in the order of an index sorted by key; the count
@@ -618,47 +712,98 @@ static void pair_row (lua_State *L, const void *res, size_t i) {
   set_int(L, "f2", pr->g->freq[key[1]]);
 }
 
+static lua_Integer pair_window (lua_State *L, int oi) {
+  lua_Integer win = cpL_optint(L, oi, "window", 2, 2);
+  if (win > 1000) cpL_error(L, "option 'window' must be 2..1000");
+  return win;
+}
+
+/* score the window pairs of 'g' (counted by one corpus, or summed from
+** the parts of a sharded one): push rows, info */
+static int push_pairs (lua_State *L, int oi, const cp_grams *g,
+                       lua_Integer win) {
+  cp_err e;
+  membox *mb, *ob;
+  uint64_t min = (uint64_t)cpL_optint(L, oi, "min", 1, 0), *obs;
+  uint32_t *idx;
+  size_t limit = limit_opt(L, oi), n, i;
+  int am[CP_AM_NMEASURES], nam;
+  pairres pr;
+  nam = get_measures(L, oi, am, "llr");
+  /* candidates with count >= min in (count, key) order; re-sorted by
+  ** score below, ties falling back to this order */
+  mb = rank_box(L);
+  CHECK(cp_grams_rank(g, min, &idx, &n, &e), &e);
+  mb->p = idx;
+  ob = new_mem(L);
+  ob->p = obs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+  if (obs == NULL) luaL_error(L, "out of memory");
+  for (i = 0; i < n; i++) obs[i] = g->tab.cnt[idx[i]];
+  pr.g = g;
+  pr.ord = idx;
+  pr.div = (double)(win - 1);
+  push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row, pair_key);
+  lua_createtable(L, 0, 4);
+  set_int(L, "tokens", g->tokens);
+  set_int(L, "docs", g->ndocs);
+  set_int(L, "pairs", g->tab.count);
+  set_int(L, "window", (uint64_t)win);
+  return 2;
+}
+
 /* c:_collocations(opts, sel): all pairs in a window (NLTK's finder) */
 static int l_collocations (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   cp_sopt o;
   cp_err e;
   rbox *rb;
-  membox *mb, *ob;
   lua_Integer win;
-  uint64_t min, *obs;
-  uint32_t *idx;
-  size_t limit, n, i;
-  int am[CP_AM_NMEASURES], nam;
-  pairres pr;
+  int am[CP_AM_NMEASURES];
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
-  win = cpL_optint(L, 2, "window", 2, 2);
-  if (win > 1000) cpL_error(L, "option 'window' must be 2..1000");
-  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
-  limit = limit_opt(L, 2);
-  nam = get_measures(L, 2, am, "llr");
+  win = pair_window(L, 2);
+  get_measures(L, 2, am, "llr");   /* a bad measure raises before counting */
   rb = new_rbox(L, free_grams);
   CHECK(cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
-  /* candidates with count >= min in (count, key) order; re-sorted by
-  ** score below, ties falling back to this order */
-  mb = rank_box(L);
-  CHECK(cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
-  mb->p = idx;
-  ob = new_mem(L);
-  ob->p = obs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
-  if (obs == NULL) luaL_error(L, "out of memory");
-  for (i = 0; i < n; i++) obs[i] = rb->u.g.tab.cnt[idx[i]];
-  pr.g = &rb->u.g;
-  pr.ord = idx;
-  pr.div = (double)(win - 1);
-  push_scored(L, &pr, n, obs, 0, am, nam, limit, pair_tab, pair_row, pair_key);
-  lua_createtable(L, 0, 4);
-  set_int(L, "tokens", rb->u.g.tokens);
-  set_int(L, "docs", rb->u.g.ndocs);
-  set_int(L, "pairs", rb->u.g.tab.count);
-  set_int(L, "window", (uint64_t)win);
-  return 2;
+  return push_pairs(L, 2, &rb->u.g, win);
+}
+
+/* c:_collocations_part(opts, sel, path) -> true: the pair counts of the
+** selection saved for c:_collocations_sum */
+static int l_collocations_part (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  const char *path = luaL_checkstring(L, 4);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  lua_Integer win;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  get_sopt(L, 2, 3, &o);
+  win = pair_window(L, 2);
+  rb = new_rbox(L, free_grams);
+  CHECK(cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
+  if (cp_pairs_save(path, &rb->u.g, (int)win, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* c:_collocations_sum(paths, opts) -> rows, info */
+static int l_collocations_sum (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  rbox *rb;
+  lua_Integer win;
+  const char **paths;
+  size_t n;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  paths = get_paths(L, 2, &n);
+  get_sopt(L, 3, lua_gettop(L) + 1, &o);
+  win = pair_window(L, 3);
+  rb = new_rbox(L, free_grams);
+  CHECK(cp_glex_build_sopt(c, &o, &rb->u.g.lex, &e), &e);
+  if (cp_pairs_sum(paths, n, (int)win, o.budget, &rb->u.g, &e) != CP_OK) return sum_fail(L, &e);
+  return push_pairs(L, 3, &rb->u.g, win);
 }
 
 /* }================================================================ */
@@ -671,6 +816,53 @@ static int l_collocations (lua_State *L) {
 static const char *const key_names[] = {"llr", "chi2", "logratio", "pdiff",
                                         NULL};
 
+/* score the frequency lists of a target 'tf' and a reference 'rf' (of
+** one corpus, or summed from the parts of a sharded one): push rows,
+** info */
+static int push_keyness (lua_State *L, int oi, const cp_flist *tf,
+                         const cp_flist *rf) {
+  cp_err e;
+  membox *b;
+  cp_keyrow *rows;
+  size_t nrows, i, n, limit;
+  uint64_t min;
+  int by, bonf;
+  by = cpL_optenum(L, oi, "measure", "llr", key_names);
+  bonf = cpL_optbool(L, oi, "bonferroni", 0);
+  min = (uint64_t)cpL_optint(L, oi, "min", 1, 0);
+  limit = limit_opt(L, oi);
+  b = new_mem(L);
+  CHECK(cp_keyness(tf, rf, bonf, &rows, &nrows, &e), &e);
+  b->p = rows;
+  cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
+                                 : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
+  lua_createtable(L, 0, 0);
+  for (i = 0, n = 0; i < nrows && n < limit; i++) {
+    const cp_keyrow *k = &rows[i];
+    if (k->a + k->b < min) continue;
+    lua_createtable(L, 0, 10);
+    lua_pushlstring(L, k->str, k->len);
+    lua_setfield(L, -2, "term");
+    set_int(L, "a", k->a);
+    set_int(L, "b", k->b);
+    set_num(L, "rate_a", (double)k->a * 1e6 / (double)tf->tokens);
+    set_num(L, "rate_b", (double)k->b * 1e6 / (double)rf->tokens);
+    set_num(L, "llr", k->k.g2);
+    set_num(L, "chi2", k->k.chi2);
+    set_num(L, "logratio", k->k.logratio);
+    set_num(L, "pdiff", k->k.pdiff);
+    set_num(L, "p", k->k.p);
+    lua_rawseti(L, -2, (lua_Integer)++n);
+  }
+  lua_createtable(L, 0, 5);
+  set_int(L, "tokens_a", tf->tokens);
+  set_int(L, "tokens_b", rf->tokens);
+  set_int(L, "docs_a", tf->ndocs);
+  set_int(L, "docs_b", rf->ndocs);
+  set_int(L, "tests", nrows);
+  return 2;
+}
+
 /* c:_keyness(tsel, ref, rsel, opts): ref is a corpus or nil (this one);
 ** rsel true means the documents not in tsel */
 static int l_keyness (lua_State *L) {
@@ -678,11 +870,6 @@ static int l_keyness (lua_State *L) {
   cp_sopt ot, orf;
   cp_err e;
   rbox *tb, *rb;
-  membox *b;
-  cp_keyrow *rows;
-  size_t nrows, i, n, limit;
-  uint64_t min;
-  int by, bonf;
   rc = lua_isnoneornil(L, 3) ? c : cpL_checkcorpus(L, 3);
   luaL_checktype(L, 5, LUA_TTABLE);
   get_sopt(L, 5, 2, &ot);
@@ -696,44 +883,54 @@ static int l_keyness (lua_State *L) {
     }
   }
   else get_sopt(L, 5, 4, &orf);
-  by = cpL_optenum(L, 5, "measure", "llr", key_names);
-  bonf = cpL_optbool(L, 5, "bonferroni", 0);
-  min = (uint64_t)cpL_optint(L, 5, "min", 1, 0);
-  limit = limit_opt(L, 5);
+  cpL_optenum(L, 5, "measure", "llr", key_names);   /* checked before counting */
   tb = new_rbox(L, free_flist);
   CHECK(cp_freq(c, &ot, &tb->u.f, &e), &e);
   rb = new_rbox(L, free_flist);
   CHECK(cp_freq(rc, &orf, &rb->u.f, &e), &e);
-  b = new_mem(L);
-  CHECK(cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
-  b->p = rows;
-  cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
-                                 : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
-  lua_createtable(L, 0, 0);
-  for (i = 0, n = 0; i < nrows && n < limit; i++) {
-    const cp_keyrow *k = &rows[i];
-    if (k->a + k->b < min) continue;
-    lua_createtable(L, 0, 10);
-    lua_pushlstring(L, k->str, k->len);
-    lua_setfield(L, -2, "term");
-    set_int(L, "a", k->a);
-    set_int(L, "b", k->b);
-    set_num(L, "rate_a", (double)k->a * 1e6 / (double)tb->u.f.tokens);
-    set_num(L, "rate_b", (double)k->b * 1e6 / (double)rb->u.f.tokens);
-    set_num(L, "llr", k->k.g2);
-    set_num(L, "chi2", k->k.chi2);
-    set_num(L, "logratio", k->k.logratio);
-    set_num(L, "pdiff", k->k.pdiff);
-    set_num(L, "p", k->k.p);
-    lua_rawseti(L, -2, (lua_Integer)++n);
-  }
-  lua_createtable(L, 0, 5);
-  set_int(L, "tokens_a", tb->u.f.tokens);
-  set_int(L, "tokens_b", rb->u.f.tokens);
-  set_int(L, "docs_a", tb->u.f.ndocs);
-  set_int(L, "docs_b", rb->u.f.ndocs);
-  set_int(L, "tests", nrows);
-  return 2;
+  return push_keyness(L, 5, &tb->u.f, &rb->u.f);
+}
+
+/* c:_keyness_part(tsel, rsel, opts, path) -> true: the frequency lists
+** of a target and a reference selection of this corpus saved for
+** c:_keyness_sum */
+static int l_keyness_part (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  const char *path = luaL_checkstring(L, 5);
+  cp_sopt ot, orf;
+  cp_err e;
+  rbox *tb, *rb;
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TSTRING);
+  luaL_checktype(L, 3, LUA_TSTRING);
+  get_sopt(L, 4, 2, &ot);
+  get_sopt(L, 4, 3, &orf);
+  tb = new_rbox(L, free_flist);
+  CHECK(cp_freq(c, &ot, &tb->u.f, &e), &e);
+  rb = new_rbox(L, free_flist);
+  CHECK(cp_freq(c, &orf, &rb->u.f, &e), &e);
+  if (cp_keyness_save(path, &tb->u.f, &rb->u.f, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* c:_keyness_sum(paths, opts) -> rows, info */
+static int l_keyness_sum (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_sopt o;
+  cp_err e;
+  rbox *tb, *rb;
+  const char **paths;
+  size_t n;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  paths = get_paths(L, 2, &n);
+  get_sopt(L, 3, lua_gettop(L) + 1, &o);
+  tb = new_rbox(L, free_flist);
+  CHECK(cp_glex_build_sopt(c, &o, &tb->u.f.lex, &e), &e);
+  rb = new_rbox(L, free_flist);
+  CHECK(cp_glex_build_sopt(c, &o, &rb->u.f.lex, &e), &e);
+  if (cp_keyness_sum(paths, n, o.budget, &tb->u.f, &rb->u.f, &e) != CP_OK) return sum_fail(L, &e);
+  return push_keyness(L, 3, &tb->u.f, &rb->u.f);
 }
 
 /* }================================================================ */
@@ -1120,6 +1317,33 @@ static int l_select_docs (lua_State *L) {
   return 1;
 }
 
+/*
+** c:_select_range(first, last [, sel [, invert]]) -> bitmap of the
+** documents first..last (1-based, inclusive; a shard's documents) that
+** are in 'sel' (a bitmap; with invert, that are not in it; nil: all)
+*/
+static int l_select_range (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3);
+  const unsigned char *sel = NULL;
+  size_t slen = 0;
+  int invert = lua_toboolean(L, 5);
+  uint64_t nbits, d;
+  unsigned char *bits;
+  if (!lua_isnoneornil(L, 4)) sel = (const unsigned char *)luaL_checklstring(L, 4, &slen);
+  bits = new_bits(L, c, &nbits);
+  luaL_argcheck(L, first >= 1, 2, "not a document number");
+  luaL_argcheck(L, last >= first - 1 && (uint64_t)last <= nbits, 3, "not a document number");
+  for (d = (uint64_t)first - 1; d < (uint64_t)last; d++) {
+    int in = sel == NULL ? 1
+           : (d / 8 < slen && (sel[d / 8] >> (d % 8)) & 1);
+    if (sel != NULL && invert) in = !in;
+    if (in) bits[d >> 3] |= (unsigned char)(1u << (d & 7));
+  }
+  lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
+  return 1;
+}
+
 /* c:_select_plan(plan) -> bitmap of the documents with a match */
 static int l_select_plan (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
@@ -1221,8 +1445,15 @@ static const luaL_Reg stats_methods[] = {
   {"_freq", l_freq},
   {"_ngrams", l_ngrams},
   {"_collocates", l_collocates},
+  {"_collocates_part", l_collocates_part},
+  {"_collocates_sum", l_collocates_sum},
   {"_collocations", l_collocations},
+  {"_collocations_part", l_collocations_part},
+  {"_collocations_sum", l_collocations_sum},
   {"_keyness", l_keyness},
+  {"_keyness_part", l_keyness_part},
+  {"_keyness_sum", l_keyness_sum},
+  {"_select_range", l_select_range},
   {"_dispersion", l_dispersion},
   {"_similar", l_similar},
   {"_similarity", l_similarity},

@@ -8,7 +8,8 @@
 ** tables, document selections), freq.c (frequency lists and n-grams),
 ** colloc.c (collocates of a node, all-pairs collocations), keyness.c,
 ** sim.c (tf-idf similarity, document-term matrix), dict.c (dictionary
-** lookup).  Each counts over the word-id streams of the segments with
+** lookup), counts.c (partial counts of sharded analyses).  Each counts
+** over the word-id streams of the segments with
 ** arrays indexed by type id.
 **
 ** Conventions.  Deleted documents are skipped everywhere.  Punctuation
@@ -415,6 +416,44 @@ int cp_keyness (const cp_flist *t, const cp_flist *r, int bonferroni,
 
 /* sort rows by a CP_K_* statistic, descending, ties by string */
 void cp_keyness_sort (cp_keyrow *rows, size_t n, int by);
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Partial counts for sharded analyses (counts.c)
+** ================================================================= */
+
+/*
+** A map task counts one shard's documents of the opened sharded corpus
+** (a document selection), so its ids are the global ids of the merged
+** lexicon; it saves the counts to a file (format at the top of
+** counts.c).  The reduce builds the same lexicon into out->lex (and
+** t->lex, r->lex) with the analysis's layer, sums the parts into 'out'
+** (the rest of it zeroed) and scores them with the single-corpus code.
+** A part counted with another lexicon, window or analysis is
+** CP_ECORRUPT.
+*/
+enum { CP_COUNTS_PAIRS = 1, CP_COUNTS_COLL = 2, CP_COUNTS_KEY = 3 };
+
+/* XXH64 of the lexicon's strings (the identity a part is checked by) */
+uint64_t cp_glex_sum (const cp_glex *g);
+
+int cp_pairs_save (const char *path, const cp_grams *g, int window,
+                   cp_err *err);
+int cp_coll_save (const char *path, const cp_coll *k, int left, int right,
+                  cp_err *err);
+int cp_keyness_save (const char *path, const cp_flist *t, const cp_flist *r,
+                     cp_err *err);
+
+/* 'b' (may be NULL) is spent one unit per entry read; the summed
+** pairs count against its max_mem (CP_ELIMIT) */
+int cp_pairs_sum (const char *const *paths, size_t n, int window,
+                  cp_budget *b, cp_grams *out, cp_err *err);
+int cp_coll_sum (const char *const *paths, size_t n, int left, int right,
+                 cp_budget *b, cp_coll *out, cp_err *err);
+int cp_keyness_sum (const char *const *paths, size_t n, cp_budget *b,
+                    cp_flist *t, cp_flist *r, cp_err *err);
 
 /* }================================================================ */
 

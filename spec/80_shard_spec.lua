@@ -1,6 +1,7 @@
 -- Sharded indexes built by local processes: the plan, the SHARDS
 -- manifest, one corpus over the shards with exactly the results of a
--- single index of the same inputs, map/reduce frequency lists, reruns,
+-- single index of the same inputs, map/reduce frequency lists,
+-- n-grams, collocations, collocates, keyness and text reuse, reruns,
 -- and damage.  The Slurm integration is checks/81_slurm_spec.lua.
 local corpus = require "corpus"
 local shard = require "corpus.shard"
@@ -189,6 +190,118 @@ describe("corpus.shard", function()
       assert.are.same((single:ngrams(2, { limit = 40, min = 3 })), grows)
     end)
 
+    it("sums per-shard pair counts (map/reduce) to the collocations of the whole", function()
+      local rows, info = assert(shard.analyse(out, { what = "collocations", limit = 30 }))
+      assert.are.equal(30, #rows)
+      assert.are.same({ single:collocations{ limit = 30 } }, { rows, info })
+      -- a wider window, a threshold on the summed count, another measure,
+      -- a where filter: still equal, to the bit
+      local o = { limit = 25, window = 4, min = 3, measure = "mi", where = "oil" }
+      local want = { single:collocations(o) }
+      o.what = "collocations"
+      assert.are.same(want, { assert(shard.analyse(out, o)) })
+      assert.is_true(want[1][1].obs >= 3)
+      -- each task has the memory budget of one call: a task past it fails
+      local none, msg = shard.analyse(out, { what = "collocations", max_mem = 1000, retries = 0 })
+      assert.is_nil(none)
+      assert.matches("task 0 failed .*memory limit reached", msg)
+    end)
+
+    it("sums per-shard window counts (map/reduce) to the collocates of the whole", function()
+      local rows, info = assert(shard.analyse(out, { what = "collocates", q = "oil", limit = 20 }))
+      assert.are.same({ single:collocates("oil", { limit = 20 }) }, { rows, info })
+      assert.is_true(info.nodes > 1000)
+      local o = { limit = 15, left = 3, right = 1, measure = { "mi", "t" } }
+      local want = { single:collocates('"crude oil"', o) }
+      o.what, o.q = "collocates", '"crude oil"'
+      assert.are.same(want, { assert(shard.analyse(out, o)) })
+      assert.is_true(#want[1] == 15 and want[1][1].t ~= nil)
+    end)
+
+    it("sums per-shard frequency lists (map/reduce) to the keyness of the whole", function()
+      local rows, info = assert(shard.analyse(out, { what = "keyness", target = "cocoa", limit = 20 }))
+      assert.are.same({ single:keyness("cocoa", nil, { limit = 20 }) }, { rows, info })
+      assert.are.equal("cocoa", rows[1].term)
+      local want = { single:keyness("cocoa", "coffee", { limit = 20, measure = "logratio" }) }
+      assert.are.same(want, { assert(shard.analyse(out, { what = "keyness", target = "cocoa",
+                                                           reference = "coffee", limit = 20,
+                                                           measure = "logratio" })) })
+    end)
+
+    it("finds the text reuse of every pair of documents across shards, as c:reuse on one index", function()
+      local want = assert(single:reuse())
+      local rows, info = assert(shard.analyse(out, { what = "reuse" }))
+      assert.is_true(#want > 1000)
+      assert.are.equal(#want, info.passages)
+      -- the same rows in the same order: spans, texts, scores to the bit
+      assert.are.same(want, rows)
+      -- passages whose two sides are in different shards are among them
+      local cross, first2 = 0, c:shards()[1].docs + 1
+      for _, r in ipairs(rows) do
+        if r.a.doc < first2 and r.b.doc >= first2 then cross = cross + 1 end
+      end
+      assert.is_true(cross > 0)
+      -- options: longer passages, a lower max_df, a limit
+      want = assert(single:reuse{ min = 12, max_df = 5, limit = 40 })
+      assert.are.same(want, (assert(shard.analyse(out, { what = "reuse", min = 12, max_df = 5,
+                                                         limit = 40 }))))
+    end)
+
+    it("refuses a damaged or foreign part in the reduce", function()
+      assert(shard.analyse(out, { what = "collocations", limit = 1 }))
+      local paths = {}
+      for i = 0, 2 do paths[i + 1] = ("%s/jobs/map/%d.cnt"):format(out, i) end
+      -- the reduce has one too
+      local none, err, ecode = c:_collocations_sum(paths, { max_mem = 1000 })
+      assert.is_nil(none)
+      assert.are.equal("ELIMIT", ecode)
+      assert.matches("max_mem", err)
+      -- counted with the norm layer: the word layer's lexicon differs
+      local rows, msg, code = c:_collocations_sum(paths, { layer = "word" })
+      assert.is_nil(rows)
+      assert.are.equal("ECORRUPT", code)
+      assert.matches("counted on another index or layer", msg)
+      -- the counts of another analysis
+      rows, msg, code = c:_keyness_sum(paths, {})
+      assert.is_nil(rows)
+      assert.are.equal("ECORRUPT", code)
+      -- a flipped byte
+      local img = slurp(paths[2])
+      spit(paths[2], img:sub(1, 99) .. string.char((img:byte(100) + 1) % 256) .. img:sub(101))
+      rows, msg, code = c:_collocations_sum(paths, {})
+      assert.is_nil(rows)
+      assert.are.equal("ECORRUPT", code)
+      assert.matches("1%.cnt: not a counts file, or damaged", msg)
+      spit(paths[2], img)
+      assert(c:_collocations_sum(paths, {}))
+      os.remove(paths[3])
+      rows, msg, code = c:_collocations_sum(paths, {})
+      assert.is_nil(rows)
+      assert.are.equal("ENOENT", code)
+    end)
+
+    it("rejects options an analysis does not take, unknown measures, missing arguments", function()
+      local ok, err = pcall(shard.analyse, out, { what = "collocations", q = "oil" })
+      assert.is_false(ok)
+      assert.matches("80_shard_spec.lua:%d+: unknown option 'q' to 'analyse%(collocations%)'; "
+                     .. "valid options: jobs, layer, limit, lua, max_mem, max_work, measure, "
+                     .. "mem, min, partition, poll, punct, retries, slurm, time, timeout, what, "
+                     .. "where, window", err)
+      ok, err = pcall(shard.analyse, out, { what = "collocates", q = "oil", windw = 3 })
+      assert.matches("did you mean 'window'%?", err)
+      assert.has_error(function() shard.analyse(out, { what = "collocations", measure = "pmi" }) end,
+                       "analyse: unknown measure 'pmi'")
+      assert.has_error(function() shard.analyse(out, { what = "collocates" }) end,
+                       "analyse: collocates needs q, the node query")
+      assert.has_error(function() shard.analyse(out, { what = "keyness" }) end,
+                       "analyse: keyness needs target, a where filter")
+      assert.has_error(function() shard.analyse(out, { what = "reuse", where = "oil" }) end)
+      assert.has_error(function() shard.analyse(out, { what = "similar" }) end)
+      local rows, msg, code = shard.analyse(out, { what = "collocates", q = "oil AND" })
+      assert.is_nil(rows)
+      assert.are.equal("ESYNTAX", code)
+    end)
+
     it("rebuilds nothing on a rerun, and only a missing shard after one is lost", function()
       local before = c:shards()
       c:close()
@@ -279,6 +392,18 @@ describe("corpus.shard", function()
       ok, text, rc = sh.run(("%s bin/corpus freq %s --slurm"):format(sh.LUA, SEEDS))
       assert.are.equal(2, rc)
       assert.matches("needs a sharded index", text)
+      for _, cmd in ipairs{ "collocations %s --slurm", "collocates %s oil --slurm",
+                            "keyness %s cocoa --slurm", "reuse %s --slurm" } do
+        ok, text, rc = sh.run(("%s bin/corpus " .. cmd):format(sh.LUA, SEEDS))
+        assert.are.equal(2, rc, cmd)
+        assert.matches("needs a sharded index", text)
+      end
+      ok, text, rc = sh.run(("%s bin/corpus collocations %s --slurm --stop english"):format(sh.LUA, out))
+      assert.are.equal(2, rc)
+      assert.matches("%-%-stop and %-%-by are not supported", text)
+      ok, text, rc = sh.run(("%s bin/corpus reuse %s %s --slurm"):format(sh.LUA, out, SEEDS))
+      assert.are.equal(2, rc)
+      assert.matches("OTHER and %-%-where are not supported", text)
       rmrf(out)
     end)
   end)

@@ -51,8 +51,15 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 MpiDefault=none
 SchedulerType=sched/backfill
+# start pending array elements as soon as a core frees: no batching delay,
+# a main loop every second (the defaults, 3 s and 60 s, suit a big
+# cluster; here they doubled the time of an array of short tasks)
+SchedulerParameters=batch_sched_delay=0,sched_interval=1,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+# a task that asks for no memory gets its core's share, not the whole
+# node's (which would run the elements of an array one at a time)
+DefMemPerCPU=$((mem / cpus))
 ReturnToService=2
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool

@@ -160,6 +160,22 @@ function M.slurm_value(args)
           mem = args.mem, retries = args.retries, jobs = args.jobs}
 end
 
+--- the corpus.shard.analyse options common to the commands run with
+-- --slurm: the Slurm flags, layer, limit; --stop and --by are refused
+-- (a map/reduce counts whole shards) and the source must be sharded
+function M.shard_analysis(args, what)
+  if args.stop or (args.by and #args.by > 0) then
+    M.usage_error("--slurm counts whole shards: --stop and --by are not supported with it")
+  end
+  if not M.exists(args.source .. "/SHARDS") then
+    M.usage_error(args.source .. ": --slurm needs a sharded index (corpus index --shards)")
+  end
+  local o = M.slurm_value(args)
+  o.what, o.layer = what, args.layer
+  if args.limit and args.limit > 0 then o.limit = args.limit end
+  return o
+end
+
 function M.stop(cmd)
   cmd:option("--stop", "Stop words to leave out: 'english' (the list in docs/STATS.md), " ..
     "a file (one word a line) or comma-separated words.")

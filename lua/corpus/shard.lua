@@ -625,23 +625,124 @@ end
 -- Corpus-wide analyses as map (one task per shard) and reduce
 -- =======================================================================
 
+-- documents first..last (1-based) of shard i (0-based) of a sharded
+-- corpus: the shards' segments are appended in order, so each shard's
+-- documents are one run of the global numbers
+local function shard_range(c, i)
+  local list = c:shards()
+  local first = 1
+  for k = 1, i do first = first + list[k].docs end
+  return first, first + list[i + 1].docs - 1
+end
+
+-- the where filter 'w' of the whole corpus c, restricted to documents
+-- first..last (invert: the range's documents NOT selected by w)
+local function within(c, w, first, last, invert, fname)
+  local sel, msg, code = c:_where(w, fname)
+  if msg then return nil, msg, code end
+  return c:_select_range(first, last, sel, invert and sel ~= nil)
+end
+
+-- write the rows of a reuse task: one JSON array a line, the scores as
+-- %.17g strings (exact doubles whatever cjson's number precision)
+local function save_reuse(path, rows)
+  local f, err = io_open(path .. ".tmp", "wb")
+  if not f then return nil, err, "EIO" end
+  for _, r in ipairs(rows) do
+    f:write(json.encode({ r.a, r.b, r.words, fmt("%.17g", r.score),
+                          fmt("%.17g", r.identity) }), "\n")
+  end
+  f:close()
+  local ok, rerr = os.rename(path .. ".tmp", path)
+  if not ok then return nil, rerr, "EIO" end
+  return true
+end
+
+local function side(t)
+  return { doc = tointeger(t.doc), id = t.id, start = tointeger(t.start),
+           stop = tointeger(t.stop), text = t.text }
+end
+
+-- the map step of the analyses counted on the whole sharded corpus with
+-- shard i's documents selected: collocations, collocates, keyness, reuse
+local function map_global(out, i, spec, path)
+  local corpus = require "corpus"
+  local c, msg, code = corpus.open(out)
+  if not c then return nil, msg, code end
+  local first, last = shard_range(c, i)
+  local o = { layer = spec.layer, punct = spec.punct, window = tointeger(spec.window),
+              left = tointeger(spec.left), right = tointeger(spec.right),
+              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem),
+              timeout = spec.timeout }
+  local ok, sel, rsel
+  if spec.what == "keyness" then
+    sel, msg, code = within(c, spec.target, first, last, false, "keyness")
+    if sel and spec.reference ~= nil then
+      rsel, msg, code = within(c, spec.reference, first, last, false, "keyness")
+    elseif sel then
+      rsel, msg, code = within(c, spec.target, first, last, true, "keyness")
+    end
+    if sel and rsel then ok, msg, code = c:_keyness_part(sel, rsel, o, path) end
+  elseif spec.what == "reuse" then
+    sel = c:_select_range(first, last)
+    -- a sides from this shard, b sides anywhere: every document has a
+    -- role, so shingle document frequencies (max_df) are the whole
+    -- corpus's; pairs whose b side is in an earlier shard are that
+    -- shard's task's (made there with the lower document as a)
+    local rows
+    rows, msg, code = c:reuse{ source = { _bits = sel }, min = tointeger(spec.min),
+                               max_df = tointeger(spec.max_df), layer = spec.layer,
+                               mismatch = spec.mismatch, gap = spec.gap,
+                               gap_extend = spec.gap_extend }
+    if rows then
+      local keep = {}
+      for _, r in ipairs(rows) do
+        if r.b.doc >= first then keep[#keep + 1] = r end
+      end
+      ok, msg, code = save_reuse(path, keep)
+    end
+  else
+    sel, msg, code = within(c, spec.where, first, last, false, spec.what)
+    if sel and spec.what == "collocations" then
+      ok, msg, code = c:_collocations_part(o, sel, path)
+    elseif sel then
+      local plan
+      plan, msg, code = require("corpus.query").parse(spec.q)
+      if plan then ok, msg, code = c:_collocates_part(plan, o, sel, path) end
+    end
+  end
+  c:close()
+  if not ok then return nil, msg, code end
+  return true
+end
+
+local GLOBAL = { collocations = true, collocates = true, keyness = true, reuse = true }
+
+local function part_path(out, i, what)
+  return fmt("%s/jobs/map/%d.%s", out, i, GLOBAL[what] and (what == "reuse" and "jsonl" or "cnt")
+                                          or "jsonl")
+end
+
 --- corpus.shard.map(out, i) -> true | nil, msg, code.
 -- The map step of a sharded analysis (out/jobs/map.json says which):
--- counts of shard i written to out/jobs/map/<i>.jsonl.
+-- the counts (or reuse rows) of shard i written to out/jobs/map/.
 function M.map(out, i)
   local spec = json.decode(read_all(out .. "/jobs/map.json") or "null")
   if type(spec) ~= "table" then return nil, out .. "/jobs/map.json: no analysis", "ENOENT" end
+  local path = part_path(out, i, spec.what)
+  if GLOBAL[spec.what] then return map_global(out, i, spec, path) end
   local names = json.decode(read_all(out .. "/jobs/map-shards.json") or "null")
   local corpus = require "corpus"
   local c, msg, code = corpus.open(out .. "/shards/" .. names[i + 1])
   if not c then return nil, msg, code end
-  local o = { layer = spec.layer, where = spec.where, punct = spec.punct }
+  local o = { layer = spec.layer, where = spec.where, punct = spec.punct,
+              max_work = tointeger(spec.max_work), max_mem = tointeger(spec.max_mem),
+              timeout = spec.timeout }
   local rows, info
   if spec.what == "freq" then rows, info = c:freq(o)
   else rows, info = c:ngrams(tointeger(spec.n), o) end
   if not rows then c:close(); return nil, info, "EIO" end
   local key = spec.what == "freq" and "term" or "ngram"
-  local path = fmt("%s/jobs/map/%d.jsonl", out, i)
   local f = assert(io_open(path .. ".tmp", "wb"))
   f:write(json.encode({ info = info }), "\n")
   for _, r in ipairs(rows) do f:write(json.encode({ r[key], r.count, r.docs }), "\n") end
@@ -654,7 +755,7 @@ end
 local function reduce(out, n, spec, limit, min)
   local counts, docs, info = {}, {}, { tokens = 0, docs = 0 }
   for i = 0, n - 1 do
-    local f = assert(io_open(fmt("%s/jobs/map/%d.jsonl", out, i), "rb"))
+    local f = assert(io_open(part_path(out, i, spec.what), "rb"))
     local first = true
     for line in f:lines() do
       local v = json.decode(line)
@@ -688,22 +789,150 @@ local function reduce(out, n, spec, limit, min)
   return rows, info
 end
 
---- corpus.shard.analyse(out, {what = "freq" | "ngrams", n =, layer =,
--- where =, punct =, min =, limit =, slurm =, ...}) -> rows, info |
--- nil, msg, code.  The counts of every shard (one task each: local
--- processes, or a Slurm array with slurm = true), summed.  Rows equal
--- c:freq / c:ngrams on the opened sharded corpus.
-function M.analyse(out, opts)
-  local valid = { what = "string", n = "number", layer = "string", where = "string",
-                  punct = "boolean", min = "number", limit = "number", slurm = "boolean",
-                  partition = "string", time = "string", mem = "string", jobs = "number",
-                  retries = "number", lua = "string", poll = "number" }
-  check_opts(opts, valid, "analyse")
-  if opts.what ~= "freq" and opts.what ~= "ngrams" then
-    error("analyse: what must be 'freq' or 'ngrams'", 2)
+-- c:reuse's order: score descending, then a's document, b's document,
+-- a's start, b's start (csrc/reuse.c, cmp_passage)
+local function reuse_before(x, y)
+  if x.score ~= y.score then return x.score > y.score end
+  if x.a.doc ~= y.a.doc then return x.a.doc < y.a.doc end
+  if x.b.doc ~= y.b.doc then return x.b.doc < y.b.doc end
+  if x.a.start ~= y.a.start then return x.a.start < y.a.start end
+  return x.b.start < y.b.start
+end
+
+local function reduce_reuse(out, n, limit)
+  local rows = {}
+  for i = 0, n - 1 do
+    local path = part_path(out, i, "reuse")
+    local f = io_open(path, "rb")
+    if not f then return nil, path .. ": no reuse rows", "ENOENT" end
+    for line in f:lines() do
+      local v = json.decode(line)
+      rows[#rows + 1] = { a = side(v[1]), b = side(v[2]), words = tointeger(v[3]),
+                          score = tonumber(v[4]), identity = tonumber(v[5]) }
+    end
+    f:close()
+  end
+  table.sort(rows, reuse_before)
+  if limit and limit > 0 then for i = #rows, limit + 1, -1 do rows[i] = nil end end
+  return rows, { passages = #rows, tasks = n }
+end
+
+-- the reduce of the analyses whose parts are counts files: summed and
+-- scored on the opened sharded corpus by the single-corpus code
+local function reduce_counts(out, n, spec, opts)
+  local c, msg, code = require("corpus").open(out)
+  if not c then return nil, msg, code end
+  local paths = {}
+  for i = 0, n - 1 do paths[i + 1] = part_path(out, i, spec.what) end
+  local o = { layer = spec.layer, punct = spec.punct, window = spec.window,
+              left = spec.left, right = spec.right, min = opts.min, limit = opts.limit,
+              measure = opts.measure, bonferroni = opts.bonferroni,
+              max_work = opts.max_work, max_mem = opts.max_mem, timeout = opts.timeout }
+  -- (what raises on one corpus raises here too, after the close)
+  local ok, rows, info, ecode = pcall(c["_" .. spec.what .. "_sum"], c, paths, o)
+  c:close()
+  if not ok then error(rows, 0) end
+  return rows, info, ecode
+end
+
+local ANALYSE_OPTS = {
+  what = "string", n = "number", layer = "string", where = "string|table",
+  punct = "boolean", min = "number", limit = "number", slurm = "boolean",
+  partition = "string", time = "string", mem = "string", jobs = "number",
+  retries = "number", lua = "string", poll = "number",
+  window = "number", left = "number", right = "number", measure = "string|table",
+  q = "string", target = "string|table", reference = "string|table",
+  bonferroni = "boolean", max_df = "number", mismatch = "number", gap = "number",
+  gap_extend = "number", max_work = "number", max_mem = "number", timeout = "number",
+}
+
+-- which options each analysis takes (besides the running ones)
+local KIND_OPTS = {
+  freq = { layer = 1, where = 1, punct = 1, min = 1, limit = 1, max_work = 1, max_mem = 1,
+           timeout = 1 },
+  ngrams = { n = 1, layer = 1, where = 1, punct = 1, min = 1, limit = 1, max_work = 1,
+             max_mem = 1, timeout = 1 },
+  collocations = { window = 1, measure = 1, min = 1, limit = 1, layer = 1, where = 1, punct = 1,
+                   max_work = 1, max_mem = 1, timeout = 1 },
+  collocates = { q = 1, window = 1, left = 1, right = 1, measure = 1, min = 1, limit = 1,
+                 layer = 1, where = 1, punct = 1, max_work = 1, max_mem = 1, timeout = 1 },
+  keyness = { target = 1, reference = 1, measure = 1, min = 1, limit = 1, bonferroni = 1,
+              layer = 1, punct = 1, max_work = 1, max_mem = 1, timeout = 1 },
+  reuse = { min = 1, max_df = 1, layer = 1, limit = 1, mismatch = 1, gap = 1, gap_extend = 1 },
+}
+-- the measures of csrc/assoc.c (cp_am_id) and of keyness
+local AM_MEASURES = { obs = 1, exp = 1, mi = 1, mi3 = 1, t = 1, z = 1, llr = 1, chi2 = 1,
+                      dice = 1, logdice = 1 }
+local KEY_MEASURES = { llr = 1, chi2 = 1, logratio = 1, pdiff = 1 }
+
+local function check_analyse(opts)
+  if type(opts) ~= "table" then
+    error(fmt("bad argument #2 to 'analyse' (table expected, got %s)", type(opts)), 3)
+  end
+  if not KIND_OPTS[opts.what] then
+    error("analyse: what must be 'freq', 'ngrams', 'collocations', 'collocates', "
+          .. "'keyness' or 'reuse'", 3)
+  end
+  -- the names through the one options table (csrc/l_opts.c), then types
+  core.checkopts(opts, "analyse(" .. opts.what .. ")", 2)
+  for k, v in pairs(opts) do
+    local want = ANALYSE_OPTS[k]
+    if want and not want:find(type(v), 1, true) then
+      error(fmt("analyse: option '%s' must be a %s, got %s", k, (want:gsub("|", " or ")),
+                type(v)), 3)
+    end
   end
   if opts.what == "ngrams" and (not isint(opts.n) or opts.n < 1) then
-    error("analyse: ngrams needs n, a positive integer", 2)
+    error("analyse: ngrams needs n, a positive integer", 3)
+  end
+  if opts.what == "collocates" and type(opts.q) ~= "string" then
+    error("analyse: collocates needs q, the node query", 3)
+  end
+  if opts.what == "keyness" and opts.target == nil then
+    error("analyse: keyness needs target, a where filter", 3)
+  end
+  local known = opts.what == "keyness" and KEY_MEASURES or AM_MEASURES
+  local ms = type(opts.measure) == "table" and opts.measure or { opts.measure }
+  for _, m in ipairs(ms) do
+    if not known[m] then error(fmt("analyse: unknown measure '%s'", tostring(m)), 3) end
+  end
+  for _, k in ipairs{ "window", "left", "right", "min", "limit", "max_df", "max_work", "max_mem" } do
+    if opts[k] ~= nil and (not isint(opts[k]) or opts[k] < 0) then
+      error(fmt("analyse: option '%s' must be a non-negative integer", k), 3)
+    end
+  end
+end
+
+--- corpus.shard.analyse(out, {what = "freq" | "ngrams" | "collocations" |
+-- "collocates" | "keyness" | "reuse", <the analysis's options>, slurm =,
+-- ...}) -> rows, info | nil, msg, code.
+-- One map task per shard (local processes, or a Slurm array with slurm
+-- = true), then a reduce: freq and ngrams sum each shard's count table;
+-- collocations, collocates and keyness count each shard's documents of
+-- the whole corpus (global type ids), and the reduce sums the counts and
+-- scores them once with the single-corpus code; reuse finds, per shard,
+-- the passages whose a side is in it (every document in the shingle
+-- statistics).  The rows equal the single corpus's c:freq, c:ngrams,
+-- c:collocations, c:collocates(q, ...), c:keyness(target, reference,
+-- ...) and c:reuse; so does info, except for reuse, whose info is
+-- {passages =, tasks =} (seeds and work are per task).  max_work and
+-- max_mem (collocations, collocates, keyness) bound each map task and
+-- the reduce, as they bound one call on one corpus.  docs/SCALE.md,
+-- "Analyses".
+-- @function shard.analyse
+-- @tparam string out a sharded index
+-- @tparam table opts
+-- @treturn {table,...} rows
+-- @treturn table info
+-- @return nil, message, code (a task that failed, with its log)
+function M.analyse(out, opts)
+  check_analyse(opts)
+  local query = require "corpus.query"
+  for _, k in ipairs{ "q", "where", "target", "reference" } do
+    if type(opts[k]) == "string" then
+      local plan, msg, code = query.parse(opts[k])
+      if not plan then return nil, msg, code end
+    end
   end
   local c, msg, code = require("corpus").open(out)
   if not c then return nil, msg, code end
@@ -712,15 +941,19 @@ function M.analyse(out, opts)
   if not list then return nil, out .. ": not a sharded index", "EINVAL" end
   local names = {}
   for i, s in ipairs(list) do names[i] = s.name end
-  local spec = { what = opts.what, n = opts.n, layer = opts.layer, where = opts.where,
-                 punct = opts.punct }
+  local spec = { what = opts.what }
+  for k in pairs(KIND_OPTS[opts.what]) do spec[k] = opts[k] end
+  spec.limit = nil          -- the reduce limits
+  if opts.what ~= "reuse" then spec.min = nil end   -- counts are summed first
   mkdirs(out .. "/jobs/map")
-  run("rm -f " .. shquote(out) .. "/jobs/map/*.jsonl")
+  run("rm -f " .. shquote(out) .. "/jobs/map/*.jsonl " .. shquote(out) .. "/jobs/map/*.cnt")
   assert(write_atomic(out .. "/jobs/map.json", json.encode(spec)))
   assert(write_atomic(out .. "/jobs/map-shards.json", json.encode(names)))
-  local function mapped(i) return filesize(fmt("%s/jobs/map/%d.jsonl", out, i)) ~= nil end
+  local function mapped(i) return filesize(part_path(out, i, opts.what)) ~= nil end
   local ok, err, ecode = run_tasks(out, #names, "map", opts, "map", mapped)
   if not ok then return nil, err, ecode end
+  if opts.what == "reuse" then return reduce_reuse(out, #names, opts.limit) end
+  if GLOBAL[opts.what] then return reduce_counts(out, #names, spec, opts) end
   return reduce(out, #names, spec, opts.limit, opts.min)
 end
 

@@ -25,16 +25,23 @@ return {
     cli.format(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
+    cli.slurm(cmd)
   end,
   run = function(args, cli)
-    local c = cli.open_source(args)
     local ms = measures(args.measure)
+    local cols = cli.by_cols(args, {"term", "obs", "freq"})
+    for _, m in ipairs(ms) do if m ~= "obs" then cols[#cols + 1] = m end end
+    if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)
+      local o = cli.shard_analysis(args, "collocates")
+      o.q, o.window, o.left, o.right = args.query, args.window, args.left, args.right
+      o.measure, o.min, o.where = ms, args.min, args.where
+      return cli.emit(cli.check(require("corpus.shard").analyse(args.source, o)), cols, args)
+    end
+    local c = cli.open_source(args)
     local rows = cli.check(c:collocates(args.query, {window = args.window, left = args.left,
       right = args.right, measure = ms, min = args.min, limit = args.limit,
       layer = args.layer, where = args.where, stop = cli.stop_value(args),
       by = cli.by_value(args)}))
-    local cols = cli.by_cols(args, {"term", "obs", "freq"})
-    for _, m in ipairs(ms) do if m ~= "obs" then cols[#cols + 1] = m end end
     return cli.emit(rows, cols, args)
   end,
 }

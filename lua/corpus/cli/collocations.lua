@@ -14,8 +14,15 @@ return {
     cli.format(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
+    cli.slurm(cmd)
   end,
   run = function(args, cli)
+    if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)
+      local o = cli.shard_analysis(args, "collocations")
+      o.window, o.measure, o.min, o.where = args.window, args.measure, args.min, args.where
+      local rows = cli.check(require("corpus.shard").analyse(args.source, o))
+      return cli.emit(rows, {"w1", "w2", "obs", "f1", "f2", "exp", args.measure}, args)
+    end
     local c = cli.open_source(args)
     local rows = cli.check(c:collocations{window = args.window, measure = args.measure,
       min = args.min, limit = args.limit, layer = args.layer, where = args.where,

@@ -17,16 +17,8 @@ return {
   end,
   run = function(args, cli)
     if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)
-      if args.stop or (args.by and #args.by > 0) then
-        cli.usage_error("--slurm counts whole shards: --stop and --by are not supported with it")
-      end
-      if not cli.exists(args.source .. "/SHARDS") then
-        cli.usage_error(args.source .. ": --slurm needs a sharded index (corpus index --shards)")
-      end
-      local o = cli.slurm_value(args)
-      o.what, o.layer, o.where, o.min = "freq", args.layer, args.where, args.min
-      o.limit = args.limit > 0 and args.limit or nil
-      o.jobs = args.jobs
+      local o = cli.shard_analysis(args, "freq")
+      o.where, o.min = args.where, args.min
       local rows = cli.check(require("corpus.shard").analyse(args.source, o))
       return cli.emit(rows, {"term", "count", "rate", "docs"}, args)
     end

@@ -20,8 +20,16 @@ return {
     cli.format(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
+    cli.slurm(cmd)
   end,
   run = function(args, cli)
+    if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)
+      local o = cli.shard_analysis(args, "keyness")
+      o.target, o.reference, o.measure, o.min = args.target, args.reference, args.measure, args.min
+      return cli.emit(cli.check(require("corpus.shard").analyse(args.source, o)),
+                      {"term", "a", "b", "rate_a", "rate_b", "llr", "chi2", "logratio", "pdiff",
+                       "p"}, args)
+    end
     local c = cli.open_source(args)
     local by = cli.by_value(args)
     if by and args.target ~= "-" then cli.usage_error("with --by, give - as TARGET") end

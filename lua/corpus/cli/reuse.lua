@@ -31,8 +31,21 @@ return {
     cli.format(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
+    cli.slurm(cmd)
   end,
   run = function(args, cli)
+    if args.slurm then   -- one task per shard (corpus.shard.analyse)
+      if args.other or args.where then
+        cli.usage_error("--slurm compares every pair of the sharded index's documents: " ..
+                        "OTHER and --where are not supported with it")
+      end
+      local o = cli.shard_analysis(args, "reuse")
+      o.min, o.max_df = args.min, args.max_df
+      local rows = cli.check(require("corpus.shard").analyse(args.source, o))
+      local out = {}
+      for i, r in ipairs(rows) do out[i] = flat(r) end
+      return cli.emit(out, COLS, args)
+    end
     local c = cli.open_source(args)
     local other
     if args.other then

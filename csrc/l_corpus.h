@@ -60,6 +60,11 @@ int cpL_open_shard (lua_State *L);
 int cpL_open_extract (lua_State *L);
 int cpL_open_reuse (lua_State *L);
 
+/* l_extract.c: the 'analyse' option of the options table at t (nil and
+** true: every analyser; false: none; a list of names); raises naming
+** fname */
+unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname);
+
 /* l_corpus.c: push a table of a document's metadata (a repeated key
 ** becomes a list of its values) */
 void cpL_pushmeta (lua_State *L, const cp_docinfo *di);

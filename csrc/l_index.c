@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "extract.h"
 #include "index.h"
 #include "tok.h"
 
@@ -84,7 +85,9 @@ static int l_create (lua_State *L) {
     o.mode = luaL_checkoption(L, -1, "corpus", modes) == 0 ? CP_TOK_CORPUS
                                                           : CP_TOK_STRICT;
     lua_pop(L, 1);
+    o.analyse = cpL_analyse_opt(L, 2, "create");
   }
+  else o.analyse = CP_X_ALL;
   u = cpL_newcorpus(L);
   rc = cp_index_create(path, &o, &ix, &c, &e);
   return push_index(L, u, rc, ix, c, &e);

@@ -73,7 +73,8 @@ typedef struct cp_attr {
 /* Span-set producers (corpus.h): run on every document added as text,
 ** after tokenizing, in the thread that adds; they emit spans with
 ** cp_spanout_add.  Positions are token indexes relative to the document
-** (0 = its first token), [start, end), start < end <= ntokens.
+** (0 = its first token), [start, end), start < end <= ntokens.  'meta'
+** is the document's metadata (the analysers read its "date" field).
 ** Set names match [a-z][a-z0-9_]*.  A producer error fails the add
 ** (all-or-nothing, as any add). */
 typedef struct cp_spanout cp_spanout;
@@ -81,8 +82,8 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);
 typedef int (*cp_producer_fn) (void *ud, const char *text, size_t len,
-                               const cp_tokvec *tv, cp_spanout *out,
-                               cp_err *err);
+                               const cp_tokvec *tv, const cp_meta *meta,
+                               size_t nmeta, cp_spanout *out, cp_err *err);
 
 typedef struct cp_producer {
   const char *name;

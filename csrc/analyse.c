@@ -146,7 +146,7 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
     size_t a, z, spl = 0, na = 0;
     unsigned p;
     int ci = (int)(q->confidence * 100 + 0.5);
-    cp_attr at[5], one;
+    cp_attr at[6], one;
     snprintf(id, sizeof(id), "%lu", (unsigned long)i + 1);
     snprintf(conf, sizeof(conf), "%d.%02d", ci / 100, ci % 100);
     ATTR(at[na], "id", id, strlen(id)); na++;
@@ -166,8 +166,12 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
       ATTR(sa[1], "quote", id, strlen(id));
       rc = put(e, "speaker", q->sp0, q->sp1, sa, 2);
     }
-    for (p = 0; p < q->nparts && rc == CP_OK; p++)
-      rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na);
+    for (p = 0; p < q->nparts && rc == CP_OK; p++) {
+      char pn[8];
+      snprintf(pn, sizeof(pn), "%u", p + 1);
+      ATTR(at[na], "part", pn, strlen(pn));
+      rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na + 1);
+    }
   }
   return rc;
 }

@@ -3,10 +3,12 @@
 ** add time on every document added as text, they store what they find
 ** as span sets of the index (docs/EXTRACT.md, "In the index"):
 **
-**   quote    one span per part of a quotation, the marks excluded;
-**            attributes id (the quote's number in its document, 1, 2,
-**            ...: the parts of one quote share it), kind, speaker, cue,
-**            confidence ("0.85")
+**   quote    one span per part of a quotation, the marks excluded (a
+**            quote split by its attribution has two: the words between
+**            are not inside it); attributes id (the quote's number in
+**            its document, 1, 2, ...: the parts of one quote share it),
+**            part (1, 2, ...: <quote part="1"/> counts quotes), kind,
+**            speaker, cue, confidence ("0.85")
 **   speaker  the speaker's mention; attributes name (canonical), quote (id)
 **   cue      the reporting verb ("said", "according to"); attribute quote
 **   entity   a name; attributes kind, canonical

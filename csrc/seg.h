@@ -322,6 +322,10 @@ const char *cp_seg_spanset_key (const cp_seg *s, size_t set, size_t k,
 int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
                                const char *val, size_t vlen);
 const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k);
+/* the values of key k, sorted bytewise: how many, and value v */
+uint32_t cp_seg_span_key_nvalues (const cp_seg *s, size_t set, size_t k);
+const char *cp_seg_span_key_str (const cp_seg *s, size_t set, size_t k,
+                                 uint32_t v, size_t *len);
 /* first span whose start is >= pos */
 uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos);
 /* spans containing pos, innermost first: up to 'max' indexes written to

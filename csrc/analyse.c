@@ -65,6 +65,10 @@ unsigned cp_analyser_what (const cp_analyser *a) {
   return a ? a->what : 0;
 }
 
+void cp_analyser_set_what (cp_analyser *a, unsigned what) {
+  if (a != NULL) a->what = what & CP_X_ALL;
+}
+
 static int isdig (char c) { return c >= '0' && c <= '9'; }
 
 int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a) {
@@ -223,6 +227,7 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
   if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
       || (meta == NULL && nmeta > 0))
     return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
+  if (an->what == 0) return CP_OK;
   for (i = 0; i < nmeta; i++)
     if (meta[i].keylen == 4 && memcmp(meta[i].key, "date", 4) == 0
         && meta[i].type == CP_MSTR)

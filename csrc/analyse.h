@@ -44,6 +44,9 @@ typedef struct cp_analyser cp_analyser;
 cp_analyser *cp_analyser_new (unsigned what, cp_err *err);
 void cp_analyser_free (cp_analyser *a);
 unsigned cp_analyser_what (const cp_analyser *a);
+/* store the sets of 'what' from now on (0: none; the producer then
+** does nothing) */
+void cp_analyser_set_what (cp_analyser *a, unsigned what);
 
 /* the cp_producer_fn; 'ud' is a cp_analyser */
 int cp_analyse_producer (void *ud, const char *text, size_t len,

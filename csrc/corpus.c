@@ -176,6 +176,20 @@ unsigned cp_corpus_analyse (const cp_corpus *c) {
   return (c != NULL) ? cp_analyser_what(c->analyser) : 0;
 }
 
+int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err) {
+  if (c == NULL || (what & ~(unsigned)CP_X_ALL) != 0)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_set_analyse: bad argument");
+  if (c->analyser != NULL) {
+    cp_analyser_set_what(c->analyser, what);
+    return CP_OK;
+  }
+  if (what == 0) return CP_OK;
+  c->analyser = cp_analyser_new(what, err);
+  if (c->analyser == NULL) return err ? err->code : CP_ENOMEM;
+  return cp_corpus_add_producer(c, "analyse", cp_analyse_producer,
+                                c->analyser, err);
+}
+
 static void seg_release (segent *e) {
   cp_seg_close(e->seg);
   if (e->freefn != NULL) e->freefn(e->img, e->size, e->ud);

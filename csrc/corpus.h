@@ -35,6 +35,9 @@ const char *cp_corpus_language (const cp_corpus *c);
 cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
 int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
 unsigned cp_corpus_analyse (const cp_corpus *c);  /* cp_opts.analyse */
+/* change the analysers (a corpus over several indexes takes the ones
+** they share: cp_index_open_into) */
+int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err);
 
 /* one document to add; id NULL/empty means "next sequence number".
 ** With 'tokens' set the document is added as tokens with their layer

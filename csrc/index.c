@@ -587,6 +587,11 @@ int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ixp,
     for (j = 0; rc == CP_OK && j < ix->m.segs[i].ndel; j++)
       rc = cp_corpus_delete(c, b + ix->m.segs[i].del[j], err);
   }
+  if (rc == CP_OK) {   /* the analysers' sets every index has */
+    unsigned cur = cp_corpus_analyse(c);
+    unsigned nb = base == 0 ? ix->m.analyse : (cur & ix->m.analyse);
+    if (nb != cur) rc = cp_corpus_set_analyse(c, nb, err);
+  }
   if (rc != CP_OK) {
     /* a later read of 'c' must not see half of this index */
     cp_corpus_truncate(c, base, 0);

@@ -41,15 +41,22 @@ const cp_lxent *cp_lx_find (const char *w, size_t len) {
   return NULL;
 }
 
-int cp_lx_is (const char *s, const cp_tok *t, const char *w) {
-  size_t i, n = strlen(w);
-  if (s == NULL || t == NULL || t->stop - t->start != n) return 0;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[t->start + i];
+/* cp_lx_find of s[0..len) lower-cased (ASCII) into buf (len bytes),
+** lowering and hashing in one pass */
+static const cp_lxent *find_lower (const char *s, size_t len, char *buf) {
+  uint32_t h = 2166136261u;
+  size_t i, j;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
     if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-    if (c != (unsigned char)w[i]) return 0;
+    buf[i] = (char)c;
+    h = (h ^ c) * 16777619u;
   }
-  return 1;
+  for (j = h & (cp_lx_hsize - 1); cp_lx_hash[j] != 0; j = (j + 1) & (cp_lx_hsize - 1)) {
+    const cp_lxent *e = &cp_lx_table[cp_lx_hash[j] - 1];
+    if (e->word[0] == buf[0] && cmp(buf, len, e->word) == 0) return e;
+  }
+  return NULL;
 }
 
 /* shape bits of one token from its letters */
@@ -86,6 +93,9 @@ static unsigned shape_of (const char *s, const cp_tok *t) {
     }
     first = 0;
     p += k; left -= k;
+    /* the first letter and a lower-case one settle every bit: the rest
+    ** of the word cannot make it all capitals */
+    if (nlow > 0) return sh;
   }
   if (nup >= 2 && nlow == 0) sh |= CP_SH_UPPER;
   return sh;
@@ -153,10 +163,8 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
             || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
       v[i].shape |= CP_SH_SSTART;
     if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
-    if (!(v[i].shape & CP_SH_DIGIT)) {
-      len = cp_lx_lower(s + t->start, len, buf, sizeof buf);
-      if (len) v[i].lx = cp_lx_find(buf, len);
-    }
+    if (!(v[i].shape & CP_SH_DIGIT) && len > 0 && len <= sizeof buf)
+      v[i].lx = find_lower(s + t->start, len, buf);
   }
   *out = v;
   return CP_OK;

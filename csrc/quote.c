@@ -83,11 +83,14 @@ typedef struct ctx {
 enum { M_NONE = 0, M_OPEN, M_CLOSE, M_AMBIG };   /* role */
 enum { F_DOUBLE = 1, F_SINGLE = 2 };             /* family */
 
-static int tokeq (const ctx *x, size_t i, const char *w) {
+/* token i spells w (n bytes); tokeq gives n at the call site, where
+** the compiler folds strlen of a literal */
+static int tokeq_n (const ctx *x, size_t i, const char *w, size_t n) {
   const cp_tok *t = &x->tv->v[i];
-  size_t n = strlen(w);
-  return t->stop - t->start == n && memcmp(x->s + t->start, w, n) == 0;
+  return t->stop - t->start == n && x->s[t->start] == w[0]
+         && memcmp(x->s + t->start, w, n) == 0;
 }
+#define tokeq(x, i, w) tokeq_n((x), (i), (w), strlen(w))
 
 static int adj_before (const ctx *x, size_t i) {
   return i > 0 && x->tv->v[i].start == x->tv->v[i - 1].stop;

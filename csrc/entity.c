@@ -140,9 +140,8 @@ static int adjacent (const ctx *x, size_t i) {   /* no space before token i */
   return x->tv->v[i].start == x->tv->v[i - 1].stop;
 }
 
-static int is_tok (const ctx *x, size_t i, const char *w) {
-  return cp_lx_is(x->s, &x->tv->v[i], w);
-}
+/* token i spells w (any case); the length of a literal w is folded */
+#define is_tok(x, i, w) cp_lx_is((x)->s, &(x)->tv->v[i], (w))
 
 /* end of the run of name tokens starting at i (exclusive) */
 static size_t run_end (const ctx *x, size_t i) {

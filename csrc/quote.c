@@ -104,7 +104,12 @@ static int adj_after (const ctx *x, size_t i) {
 static int mark (const ctx *x, size_t i, int *fam) {
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
+  unsigned char c0;
   if (!(x->lx[i].shape & CP_SH_PUNCT) || len > 3) return M_NONE;
+  /* every mark starts with one of these bytes: " and the UTF-8 leads
+  ** of “ ” „ ‘ ’ (E2) and « » (C2) */
+  c0 = (unsigned char)x->s[t->start];
+  if (c0 != '"' && c0 != 0xE2 && c0 != 0xC2) return M_NONE;
   *fam = F_DOUBLE;
   if (tokeq(x, i, "\"")) {
     /* Pakistan"s: a straight quote typed for an apostrophe */

@@ -659,8 +659,21 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
         && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
                                     | CP_LX_TUNIT))
         && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
-      /* "the", "last", "every" ...: only these patterns start with them */
-      if ((k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0 && (k = relative(&x, i)) == 0)
+      /* "the", "last", "every" ...: only these patterns start with them.
+      ** The articles and "in" start one only before a unit of time ("a
+      ** decade"), "few"/"several" ("the past few", "a few months") or
+      ** "future"/"past" ("in the future" is "the future"): duration and
+      ** relative need that, clock and set never take them */
+      const char *w = lx[i].lx ? lx[i].lx->word : NULL;
+      if (w && (w[0] == 't' || w[0] == 'a' || w[0] == 'i')
+          && (strcmp(w, "the") == 0 || strcmp(w, "a") == 0 || strcmp(w, "an") == 0
+              || strcmp(w, "in") == 0)
+          && !(flags(&x, i + 1) & CP_LX_TUNIT) && !tokeq(&x, i + 1, "few")
+          && !tokeq(&x, i + 1, "several") && !tokeq(&x, i + 1, "future")
+          && !tokeq(&x, i + 1, "past"))
+        k = 0;
+      else if ((k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0
+               && (k = relative(&x, i)) == 0)
         k = set(&x, i);
     } else if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
         && (k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0

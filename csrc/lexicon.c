@@ -124,7 +124,7 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
   *out = NULL;
-  v = (cp_lxtok *)calloc(tv->n ? tv->n : 1, sizeof *v);
+  v = (cp_lxtok *)malloc((tv->n ? tv->n : 1) * sizeof *v);   /* every field set below */
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n; i++) {
     const cp_tok *t = &tv->v[i];
@@ -141,6 +141,7 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
       else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
                && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
       v[i].shape = (uint16_t)shape_of(s, &w);
+      v[i].lx = NULL;
       len = w.stop - w.start;
     }
     if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
@@ -158,8 +159,9 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
       v[i].shape |= CP_SH_SSTART;
     /* so does the first word of a quotation: He said, “We urge ...” */
     if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start <= 3 && tv->v[i - 1].stop == t->start
-        && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
-            || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0
+        && ((tv->v[i - 1].stop - tv->v[i - 1].start == 3   /* no read past it */
+             && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
+                 || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0))
             || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
       v[i].shape |= CP_SH_SSTART;
     if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */

@@ -100,16 +100,11 @@ static int adj_after (const ctx *x, size_t i) {
   return i + 1 < x->tv->n && x->tv->v[i + 1].start == x->tv->v[i].stop;
 }
 
-/* role and family of token i as a quotation mark */
-static int mark (const ctx *x, size_t i, int *fam) {
+/* role and family of token i as a quotation mark (see mark) */
+static int mark_full (const ctx *x, size_t i, int *fam) {
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
-  unsigned char c0;
-  if (!(x->lx[i].shape & CP_SH_PUNCT) || len > 3) return M_NONE;
-  /* every mark starts with one of these bytes: " and the UTF-8 leads
-  ** of “ ” „ ‘ ’ (E2) and « » (C2) */
-  c0 = (unsigned char)x->s[t->start];
-  if (c0 != '"' && c0 != 0xE2 && c0 != 0xC2) return M_NONE;
+  if (len > 3) return M_NONE;
   *fam = F_DOUBLE;
   if (tokeq(x, i, "\"")) {
     /* Pakistan"s: a straight quote typed for an apostrophe */
@@ -131,6 +126,17 @@ static int mark (const ctx *x, size_t i, int *fam) {
   }
   if (tokeq(x, i, "\xE2\x80\x99")) return M_CLOSE;                /* ’ */
   return M_NONE;
+}
+
+/* role and family of token i as a quotation mark; the test most
+** tokens fail is inlined: every mark is punctuation starting with " or
+** the UTF-8 lead byte of “ ” „ ‘ ’ (E2) or « » (C2) */
+static inline int mark (const ctx *x, size_t i, int *fam) {
+  unsigned char c0;
+  if (!(x->lx[i].shape & CP_SH_PUNCT)) return M_NONE;
+  c0 = (unsigned char)x->s[x->tv->v[i].start];
+  if (c0 != '"' && c0 != 0xE2 && c0 != 0xC2) return M_NONE;
+  return mark_full(x, i, fam);
 }
 
 /* }================================================================== */

@@ -2,6 +2,7 @@
 ** lexicon.c -- lookups in the generated word table (lextab.c) and the
 ** per-token facts the extractors share.  See lexicon.h.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,72 @@ const cp_lxent *cp_lx_find (const char *w, size_t len) {
   }
   return NULL;
 }
+
+/* {==================================================================
+** Short words: words of at most 8 bytes looked up as one 64-bit key
+** (lower-cased eight bytes at a time), through an index of the table
+** built once per process; most tokens are short.
+** =================================================================== */
+
+#define SBITS 12
+#define SSIZE ((size_t)1 << SBITS)
+#define ONES 0x0101010101010101ull
+
+static uint64_t skey[SSIZE];     /* the word's bytes, zero-padded */
+static uint16_t sent[SSIZE];     /* index + 1 into cp_lx_table, 0 empty */
+static uint8_t slen[SSIZE];
+static int sready;
+static pthread_once_t sonce = PTHREAD_ONCE_INIT;
+
+/* the key of s[0..len) (len <= 8), ASCII letters lower-cased */
+static uint64_t key_of (const unsigned char *p, size_t len) {
+  uint64_t w = 0, h, a, z, up;
+  size_t i;
+  for (i = 0; i < len; i++) w |= (uint64_t)p[i] << (8 * i);
+  /* bytes 'A'..'Z' (high bit clear): add 0x20 */
+  h = w & (0x7F * ONES);
+  a = h + (0x80 - 'A') * ONES;          /* high bit set: >= 'A' */
+  z = h + (0x80 - 'Z' - 1) * ONES;      /* high bit set: > 'Z' */
+  up = (a & ~z) & ~w & (0x80 * ONES);
+  return w | (up >> 2);
+}
+
+static size_t slot_of (uint64_t k, size_t len) {
+  return (size_t)(((k ^ len) * 0x9E3779B97F4A7C15ull) >> (64 - SBITS));
+}
+
+static void sbuild (void) {
+  size_t i;
+  if (cp_lx_size >= SSIZE / 2 || cp_lx_size > UINT16_MAX - 1) return;
+  for (i = 0; i < cp_lx_size; i++) {
+    const char *w = cp_lx_table[i].word;
+    size_t len = strlen(w), j;
+    uint64_t k;
+    if (len == 0 || len > 8) continue;
+    {   /* a word with capitals is never found (lookups are lower case) */
+      size_t c;
+      for (c = 0; c < len && !(w[c] >= 'A' && w[c] <= 'Z'); c++) {}
+      if (c < len) continue;
+    }
+    k = key_of((const unsigned char *)w, len);
+    for (j = slot_of(k, len); sent[j] != 0; j = (j + 1) & (SSIZE - 1)) {}
+    skey[j] = k;
+    slen[j] = (uint8_t)len;
+    sent[j] = (uint16_t)(i + 1);
+  }
+  sready = 1;
+}
+
+/* the entry of s[0..len), 1 <= len <= 8, any ASCII case */
+static const cp_lxent *find_short (const char *s, size_t len) {
+  uint64_t k = key_of((const unsigned char *)s, len);
+  size_t j;
+  for (j = slot_of(k, len); sent[j] != 0; j = (j + 1) & (SSIZE - 1))
+    if (skey[j] == k && slen[j] == len) return &cp_lx_table[sent[j] - 1];
+  return NULL;
+}
+
+/* }================================================================== */
 
 /* cp_lx_find of s[0..len) lower-cased (ASCII) into buf (len bytes),
 ** lowering and hashing in one pass */
@@ -124,6 +191,7 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
   *out = NULL;
+  pthread_once(&sonce, sbuild);
   v = (cp_lxtok *)malloc((tv->n ? tv->n : 1) * sizeof *v);   /* every field set below */
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n; i++) {
@@ -166,7 +234,8 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
       v[i].shape |= CP_SH_SSTART;
     if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
     if (!(v[i].shape & CP_SH_DIGIT) && len > 0 && len <= sizeof buf)
-      v[i].lx = find_lower(s + t->start, len, buf);
+      v[i].lx = (len <= 8 && sready) ? find_short(s + t->start, len)
+                                     : find_lower(s + t->start, len, buf);
   }
   *out = v;
   return CP_OK;

@@ -632,7 +632,9 @@ static int indirect_sentence (ctx *x, size_t ss, size_t se) {
   q.speaker = -1;
   for (i = ss; i < se && i < ss + 200; i++) {
     q.confidence = 1.0;
-    if (tokeq(x, i, "according") && i + 1 < se && tokeq(x, i + 1, "to")) {
+    /* "according" is a common word of the lexicon: its flags first */
+    if ((cp_lx_flags(&x->lx[i]) & CP_LX_COMMON) && tokeq(x, i, "according")
+        && i + 1 < se && tokeq(x, i + 1, "to")) {
       size_t e = i + 2;
       while (e < se && !tokeq(x, e, ",") && !tokeq(x, e, ".")) e++;
       if (!resolve(x, i + 2, e, &q)) return CP_OK;

@@ -67,6 +67,16 @@ describe("analysers at add time", function()
     assert.are.equal(#c:numbers(), span_count(c, "number"))
   end)
 
+  it("run on documents of add_dir as on those of add", function()
+    local c = corpus.new()
+    assert(c:add_dir(SEEDS))
+    local one = seeds()
+    assert.are.equal(span_count(one, "entity"), span_count(c, "entity"))
+    assert.are.equal(span_count(one, "quote"), span_count(c, "quote"))
+    assert.are.equal(c:count('<quote speaker="John Godfrey"/>'),
+                     one:count('<quote speaker="John Godfrey"/>'))
+  end)
+
   it("are off with analyse = false, and a list picks some", function()
     local off = seeds{ analyse = false }
     assert.are.same({}, off:analysers())

@@ -126,7 +126,7 @@ static int namelike (const ctx *x, size_t i) {
 }
 
 /* a possessive ending: "ISIS’s", "Iraq's" */
-static size_t possessive (const ctx *x, size_t i) {
+static inline size_t possessive (const ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
   const char *p = x->s + t->start;
@@ -310,7 +310,7 @@ static int split_run (ctx *x, size_t a, size_t b) {
 }
 
 /* same text of tokens i and j */
-static int same_tok (const ctx *x, size_t i, size_t j) {
+static inline int same_tok (const ctx *x, size_t i, size_t j) {
   const cp_tok *a = &x->tv->v[i], *b = &x->tv->v[j];
   size_t la;
   /* tokens are not empty and a possessive is cut at the end only: the

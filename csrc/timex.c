@@ -103,7 +103,7 @@ typedef struct ctx {
 
 /* token i spells w (any case), a possessive ending ignored:
 ** "yesterday's" is "yesterday" */
-static int tokeq_n (const ctx *x, size_t i, const char *w, size_t wn) {
+static inline int tokeq_n (const ctx *x, size_t i, const char *w, size_t wn) {
   cp_tok t;
   size_t n, k;
   if (i >= x->tv->n) return 0;

@@ -458,8 +458,8 @@ int cp_grams_rank (const cp_grams *g, uint64_t min, uint32_t **idx,
 ** Frequency list of span attribute values
 ** ================================================================= */
 
-/* "a, b, c": the span sets of the corpus, or the keys of 'set', for an
-** error message */
+/* "a, b, c": the span sets of the corpus, or the keys of 'set', each
+** once, for an error message (what does not fit in cap is left out) */
 static void names_of (cp_corpus *c, const char *set, size_t setlen,
                       char *out, size_t cap) {
   size_t ns = cp_corpus_nsegs(c), i, k, n = 0;
@@ -470,16 +470,18 @@ static void names_of (cp_corpus *c, const char *set, size_t setlen,
     size_t m = set ? (si < 0 ? 0 : cp_seg_spanset_nkeys(s, (size_t)si))
                    : cp_seg_nspansets(s);
     for (k = 0; k < m; k++) {
-      size_t l;
+      size_t l, p = 0;
       const char *nm = set ? cp_seg_spanset_key(s, (size_t)si, k, &l)
                            : cp_seg_spanset_name(s, k, &l);
-      const char *q = out;
       int dup = 0;
-      while ((q = strstr(q, nm ? nm : "")) != NULL && nm) {   /* listed? */
-        if ((q == out || q[-1] == ' ') && (q[l] == ',' || q[l] == '\0')) { dup = 1; break; }
-        q++;
+      if (nm == NULL || n + l + 3 >= cap) continue;
+      while (p < n && !dup) {          /* listed already? */
+        size_t e = p;
+        while (e < n && out[e] != ',') e++;
+        dup = e - p == l && memcmp(out + p, nm, l) == 0;
+        p = e + 2;                     /* past ", " */
       }
-      if (dup || nm == NULL || n + l + 3 >= cap) continue;
+      if (dup) continue;
       if (n > 0) { memcpy(out + n, ", ", 2); n += 2; }
       memcpy(out + n, nm, l);
       n += l;

@@ -69,6 +69,32 @@ void cp_analyser_set_what (cp_analyser *a, unsigned what) {
   if (a != NULL) a->what = what & CP_X_ALL;
 }
 
+static const struct { unsigned bit; const char *set, *keys; } SETS[] = {
+  {CP_X_ENTITIES, "entity", " kind canonical "},
+  {CP_X_QUOTES, "quote", " id part kind speaker cue confidence "},
+  {CP_X_QUOTES, "speaker", " name quote "},
+  {CP_X_QUOTES, "cue", " quote "},
+  {CP_X_DATES, "date", " type value "},
+  {CP_X_NUMBERS, "number", " value unit "}
+};
+
+int cp_analyse_known (unsigned what, const char *set, size_t setlen,
+                      const char *key, size_t keylen) {
+  size_t i;
+  if (set == NULL) return 0;
+  for (i = 0; i < sizeof(SETS) / sizeof(SETS[0]); i++) {
+    const char *k;
+    if (!(what & SETS[i].bit) || strlen(SETS[i].set) != setlen
+        || memcmp(SETS[i].set, set, setlen) != 0)
+      continue;
+    if (key == NULL) return 1;
+    for (k = SETS[i].keys; (k = strchr(k, ' ')) != NULL && k[1]; k++)
+      if (strncmp(k + 1, key, keylen) == 0 && k[1 + keylen] == ' ') return 1;
+    return 0;
+  }
+  return 0;
+}
+
 static int isdig (char c) { return c >= '0' && c <= '9'; }
 
 int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a) {

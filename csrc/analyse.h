@@ -53,6 +53,12 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
                          const cp_tokvec *tv, const cp_meta *meta,
                          size_t nmeta, cp_spanout *out, cp_err *err);
 
+/* is 'set' (and, when key != NULL, its attribute 'key') one the
+** analysers of 'what' store?  Such a set is known to queries and
+** statistics even when no document has a span of it (it is empty) */
+int cp_analyse_known (unsigned what, const char *set, size_t setlen,
+                      const char *key, size_t keylen);
+
 /* the anchor of a document's "date" field (s, n), as c:dates() reads
 ** it; 0 when there is none */
 int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a);

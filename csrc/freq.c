@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "stats.h"
+#include "analyse.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
@@ -508,7 +509,8 @@ int cp_span_freq (cp_corpus *c, const cp_sopt *o, const char *set,
     if (cp_seg_spanset(cp_corpus_seg(c, i), set, setlen) >= 0) anyset = 1;
     if (f->lex.segl[i] >= 0) anykey = 1;
   }
-  if (ns > 0 && (!anyset || !anykey)) {
+  if (ns > 0 && (!anyset || !anykey)
+      && !cp_analyse_known(cp_corpus_analyse(c), set, setlen, key, keylen)) {
     char names[512];
     names_of(c, anyset ? set : NULL, setlen, names, sizeof(names));
     free(keyl);

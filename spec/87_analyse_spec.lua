@@ -89,6 +89,20 @@ describe("analysers at add time", function()
     assert.are.equal(36, #off:entities{ kind = "place" })
   end)
 
+  it("know their sets when no document has a span of them", function()
+    local c = corpus.new()
+    assert(c:add{ text = "John Smith was happy about it all." })
+    assert.are.equal(0, c:count("<quote/>"))
+    assert.are.equal(0, c:count("happy within <quote/>"))
+    assert.are.same({}, (c:freq{ spans = "number", attr = "unit" }))
+    local some = corpus.new{ analyse = { "entities" } }
+    assert(some:add{ text = "John Smith was happy." })
+    local n, msg, code = some:count("<quote/>")
+    assert.is_nil(n)
+    assert.are.equal("ESYNTAX", code)
+    assert.matches("unknown span set 'quote'", msg)
+  end)
+
   it("refuses an unknown analyser and a wrong type", function()
     assert.has_error(function() corpus.new{ analyse = { "quotes", "names" } } end,
       "bad option 'analyse' to 'new' (unknown analyser 'names': entities, quotes, dates, numbers)")

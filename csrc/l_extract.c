@@ -180,6 +180,7 @@ static int l_extract (lua_State *L) {
 unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname) {
   unsigned bits = 0;
   lua_Integer i, n;
+  if (lua_isnoneornil(L, t)) return CP_X_ALL;
   lua_getfield(L, t, "analyse");
   switch (lua_type(L, -1)) {
     case LUA_TNIL: bits = CP_X_ALL; break;
@@ -194,7 +195,7 @@ unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname) {
         name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
         bit = name ? cp_analyse_bit(name, len) : 0;
         if (bit == 0)
-          return (unsigned)luaL_error(L, "bad option 'analyse' to '%s' (unknown "
+          return (unsigned)cpL_error(L, "bad option 'analyse' to '%s' (unknown "
                  "analyser '%s': entities, quotes, dates, numbers)", fname,
                  name ? name : luaL_typename(L, -1));
         bits |= bit;
@@ -202,7 +203,7 @@ unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname) {
       }
       break;
     default:
-      return (unsigned)luaL_error(L, "bad option 'analyse' to '%s' (boolean "
+      return (unsigned)cpL_error(L, "bad option 'analyse' to '%s' (boolean "
              "or list of names expected, got %s)", fname, luaL_typename(L, -1));
   }
   lua_pop(L, 1);

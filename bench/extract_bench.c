@@ -7,7 +7,11 @@
 **
 **   cc -O2 -std=c99 -D_GNU_SOURCE -Icsrc bench/extract_bench.c build/libcorpus.a \
 **      -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lm -pthread -o build/extract_bench
-**   build/extract_bench DOCS.BIN
+**   build/extract_bench DOCS.BIN [--dump]
+**
+** With --dump it prints every row instead (token ranges, kinds, values,
+** speakers), so two builds of the extractors can be compared for equal
+** output: an optimisation must not change a row.
 **
 ** CPU time (CLOCK_PROCESS_CPUTIME_ID) of: tokenizing (cp_tok_run), the
 ** per-token lexicon facts (cp_lx_tokens), names, quotes, dates, numbers.
@@ -41,6 +45,7 @@ int main (int argc, char **argv) {
   cp_numbers ns = {NULL, 0, 0};
   cp_err err;
   int i;
+  int dump = argc > 2 && strcmp(argv[2], "--dump") == 0;
   if (argc < 2 || (f = fopen(argv[1], "rb")) == NULL) {
     fprintf(stderr, "usage: extract_bench DOCS.BIN\n");
     return 2;
@@ -76,7 +81,29 @@ int main (int argc, char **argv) {
     if (cp_number_run(s, len, &tv, lx, &ds, &ns, &err) != CP_OK) return 1;
     t[5] += cpu() - t0;
     ne += ents.n; nq += qs.n; nd += ds.n; nn += ns.n;
+    if (dump) {
+      size_t k;
+      unsigned p;
+      for (k = 0; k < ents.n; k++)
+        printf("%zu E %u %u %d %zu\n", docs, ents.v[k].t0, ents.v[k].t1, ents.v[k].kind,
+               ents.v[k].canon);
+      for (k = 0; k < qs.n; k++) {
+        const cp_quote *q = &qs.v[k];
+        printf("%zu Q %d %ld %u %u %ld %.3f", docs, q->kind, (long)q->cue, q->sp0, q->sp1,
+               (long)q->speaker, q->confidence);
+        for (p = 0; p < q->nparts; p++) printf(" %u-%u", q->part[p].t0, q->part[p].t1);
+        printf("\n");
+      }
+      for (k = 0; k < ds.n; k++)
+        printf("%zu D %u %u %d %s\n", docs, ds.v[k].t0, ds.v[k].t1, ds.v[k].type, ds.v[k].value);
+      for (k = 0; k < ns.n; k++)
+        printf("%zu N %u %u %.17g %s\n", docs, ns.v[k].t0, ns.v[k].t1, ns.v[k].value,
+               ns.v[k].unit ? ns.v[k].unit : "-");
+      for (k = 0; k < tv.n; k++)
+        printf("%zu L %zu %u %ld\n", docs, k, (unsigned)lx[k].shape, lx[k].lx ? (long)(lx[k].lx - cp_lx_table) : -1L);
+    }
   }
+  if (dump) return 0;
   printf("docs %zu, %.1f MB; rows: %zu entities, %zu quotes, %zu dates, %zu numbers\n",
          docs, bytes / 1e6, ne, nq, nd, nn);
   for (i = 0; i < 6; i++)

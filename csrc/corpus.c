@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "corpus.h"
+#include "analyse.h"
 #include "merge.h"
 #include "pipe.h"
 #include "tok.h"
@@ -59,6 +60,7 @@ struct cp_corpus {
   uint64_t seq;             /* last sequence number tried for ids */
   int readonly;             /* a snapshot of an on-disk index */
   cp_producer *prods;       /* span producers (names owned) */
+  cp_analyser *analyser;    /* the built-in analysers' producer, or NULL */
   size_t nprods;
   int automerge;            /* merge small segments after sealing */
 };
@@ -158,7 +160,34 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   c->w = cp_segw_new(c->an, mode, err);
   if (c->w == NULL) { cp_an_free(c->an); free(c); return NULL; }
   c->automerge = 1;
+  if (opts != NULL && opts->analyse != 0) {
+    c->analyser = cp_analyser_new(opts->analyse, err);
+    if (c->analyser == NULL
+        || cp_corpus_add_producer(c, "analyse", cp_analyse_producer,
+                                  c->analyser, err) != CP_OK) {
+      cp_corpus_free(c);
+      return NULL;
+    }
+  }
   return c;
+}
+
+unsigned cp_corpus_analyse (const cp_corpus *c) {
+  return (c != NULL) ? cp_analyser_what(c->analyser) : 0;
+}
+
+int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err) {
+  if (c == NULL || (what & ~(unsigned)CP_X_ALL) != 0)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_set_analyse: bad argument");
+  if (c->analyser != NULL) {
+    cp_analyser_set_what(c->analyser, what);
+    return CP_OK;
+  }
+  if (what == 0) return CP_OK;
+  c->analyser = cp_analyser_new(what, err);
+  if (c->analyser == NULL) return err ? err->code : CP_ENOMEM;
+  return cp_corpus_add_producer(c, "analyse", cp_analyse_producer,
+                                c->analyser, err);
 }
 
 static void seg_release (segent *e) {
@@ -178,6 +207,7 @@ void cp_corpus_free (cp_corpus *c) {
   idset_clear(&c->pend);
   cp_segw_free(c->w);
   cp_an_free(c->an);
+  cp_analyser_free(c->analyser);
   for (i = 0; i < c->nprods; i++) free((char *)c->prods[i].name);
   free(c->prods);
   free(c);

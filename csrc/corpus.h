@@ -25,6 +25,8 @@ typedef struct cp_corpus cp_corpus;
 typedef struct cp_opts {
   const char *language;   /* libstemmer name; NULL = "english" */
   int mode;               /* CP_TOK_CORPUS (default) or CP_TOK_STRICT */
+  unsigned analyse;       /* analysers run at add time (CP_X_* bits of
+                          ** extract.h, analyse.h); 0 (default) = none */
 } cp_opts;
 
 cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err);
@@ -32,6 +34,10 @@ void cp_corpus_free (cp_corpus *c);
 const char *cp_corpus_language (const cp_corpus *c);
 cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
 int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
+unsigned cp_corpus_analyse (const cp_corpus *c);  /* cp_opts.analyse */
+/* change the analysers (a corpus over several indexes takes the ones
+** they share: cp_index_open_into) */
+int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err);
 
 /* one document to add; id NULL/empty means "next sequence number".
 ** With 'tokens' set the document is added as tokens with their layer

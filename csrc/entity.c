@@ -126,7 +126,7 @@ static int namelike (const ctx *x, size_t i) {
 }
 
 /* a possessive ending: "ISIS’s", "Iraq's" */
-static size_t possessive (const ctx *x, size_t i) {
+static inline size_t possessive (const ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
   const char *p = x->s + t->start;
@@ -140,9 +140,8 @@ static int adjacent (const ctx *x, size_t i) {   /* no space before token i */
   return x->tv->v[i].start == x->tv->v[i - 1].stop;
 }
 
-static int is_tok (const ctx *x, size_t i, const char *w) {
-  return cp_lx_is(x->s, &x->tv->v[i], w);
-}
+/* token i spells w (any case); the length of a literal w is folded */
+#define is_tok(x, i, w) cp_lx_is((x)->s, &(x)->tv->v[i], (w))
 
 /* end of the run of name tokens starting at i (exclusive) */
 static size_t run_end (const ctx *x, size_t i) {
@@ -311,10 +310,15 @@ static int split_run (ctx *x, size_t a, size_t b) {
 }
 
 /* same text of tokens i and j */
-static int same_tok (const ctx *x, size_t i, size_t j) {
+static inline int same_tok (const ctx *x, size_t i, size_t j) {
   const cp_tok *a = &x->tv->v[i], *b = &x->tv->v[j];
-  size_t la = a->stop - a->start - possessive(x, i), lb = b->stop - b->start - possessive(x, j);
-  return la == lb && memcmp(x->s + a->start, x->s + b->start, la) == 0;
+  size_t la;
+  /* tokens are not empty and a possessive is cut at the end only: the
+  ** first bytes must be equal (the common failure, tested first) */
+  if (x->s[a->start] != x->s[b->start]) return 0;
+  la = a->stop - a->start - possessive(x, i);
+  return la == b->stop - b->start - possessive(x, j)
+         && memcmp(x->s + a->start, x->s + b->start, la) == 0;
 }
 
 /* are e's tokens a prefix (end = 0) or suffix (end = 1) of c's? */

@@ -31,4 +31,22 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
 
 void cp_extract_free (cp_extract *x);
 
+/*
+** The bytes [*a, *z) of text s naming the speaker of quote q of x: the
+** canonical entity, or a description without its article ("the
+** spokesman" -> "spokesman"); 0 when q has no speaker.  Names are shown
+** with each run of white space as one space (cp_extract_name).
+*/
+int cp_extract_speaker (const char *s, const cp_tokvec *tv,
+                        const cp_extract *x, const cp_quote *q,
+                        size_t *a, size_t *z);
+
+/* the bytes [*a, *z) of q's cue ("said", "according to"); 0 if none */
+int cp_extract_cue (const char *s, const cp_tokvec *tv, const cp_quote *q,
+                    size_t *a, size_t *z);
+
+/* write name p[0..n) with each run of white space as one space into
+** out (at least n bytes); returns the length written */
+size_t cp_extract_name (const char *p, size_t n, char *out);
+
 #endif

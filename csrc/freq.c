@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "stats.h"
+#include "analyse.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
@@ -449,6 +450,132 @@ int cp_grams_rank (const cp_grams *g, uint64_t min, uint32_t **idx,
   *n = k;
   free(r);
   return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Frequency list of span attribute values
+** ================================================================= */
+
+/* "a, b, c": the span sets of the corpus, or the keys of 'set', each
+** once, for an error message (what does not fit in cap is left out) */
+static void names_of (cp_corpus *c, const char *set, size_t setlen,
+                      char *out, size_t cap) {
+  size_t ns = cp_corpus_nsegs(c), i, k, n = 0;
+  out[0] = '\0';
+  for (i = 0; i < ns; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    int64_t si = set ? cp_seg_spanset(s, set, setlen) : -1;
+    size_t m = set ? (si < 0 ? 0 : cp_seg_spanset_nkeys(s, (size_t)si))
+                   : cp_seg_nspansets(s);
+    for (k = 0; k < m; k++) {
+      size_t l, p = 0;
+      const char *nm = set ? cp_seg_spanset_key(s, (size_t)si, k, &l)
+                           : cp_seg_spanset_name(s, k, &l);
+      int dup = 0;
+      if (nm == NULL || n + l + 3 >= cap) continue;
+      while (p < n && !dup) {          /* listed already? */
+        size_t e = p;
+        while (e < n && out[e] != ',') e++;
+        dup = e - p == l && memcmp(out + p, nm, l) == 0;
+        p = e + 2;                     /* past ", " */
+      }
+      if (dup) continue;
+      if (n > 0) { memcpy(out + n, ", ", 2); n += 2; }
+      memcpy(out + n, nm, l);
+      n += l;
+      out[n] = '\0';
+    }
+  }
+}
+
+int cp_span_freq (cp_corpus *c, const cp_sopt *o, const char *set,
+                  size_t setlen, const char *key, size_t keylen,
+                  cp_flist *f, cp_err *err) {
+  size_t ns, i;
+  int *keyl = NULL, anyset = 0, anykey = 0, rc;
+  uint64_t *last = NULL;
+  if (c == NULL || o == NULL || f == NULL || set == NULL || key == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_span_freq: NULL argument");
+  memset(f, 0, sizeof(*f));
+  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  ns = cp_corpus_nsegs(c);
+  if ((rc = cp_glex_build_spankey(c, set, setlen, key, keylen, &f->lex, &keyl,
+                                  err)) != CP_OK)
+    return rc;
+  for (i = 0; i < ns; i++) {
+    if (cp_seg_spanset(cp_corpus_seg(c, i), set, setlen) >= 0) anyset = 1;
+    if (f->lex.segl[i] >= 0) anykey = 1;
+  }
+  if (ns > 0 && (!anyset || !anykey)
+      && !cp_analyse_known(cp_corpus_analyse(c), set, setlen, key, keylen)) {
+    char names[512];
+    names_of(c, anyset ? set : NULL, setlen, names, sizeof(names));
+    free(keyl);
+    cp_flist_free(f);
+    if (!anyset)
+      return cp_err_set(err, CP_EINVAL, "unknown span set '%.*s' (this corpus "
+                        "has: %s)", (int)(setlen > 64 ? 64 : setlen), set, names);
+    return cp_err_set(err, CP_EINVAL, "span set '%.*s' has no attribute '%.*s' "
+                      "(its attributes: %s)", (int)(setlen > 64 ? 64 : setlen),
+                      set, (int)(keylen > 64 ? 64 : keylen), key,
+                      names[0] ? names : "none");
+  }
+  f->count = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  f->docs = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  last = (uint64_t *)calloc(f->lex.n ? f->lex.n : 1, sizeof(uint64_t));
+  if (f->count == NULL || f->docs == NULL || last == NULL) {
+    free(last);
+    free(keyl);
+    return OOM(err);
+  }
+  for (i = 0; i < ns && rc == CP_OK; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    uint64_t base = cp_corpus_doc_base(c, i);
+    uint32_t nd = cp_seg_ndocs(s), d, sp, nsp, dend = 0, cur = UINT32_MAX;
+    const uint32_t *st, *ids;
+    int on = 0;
+    for (d = 0; d < nd; d++) {        /* the subcorpus's size */
+      cp_docinfo di;
+      if (!cp_sopt_has(o, base + d) || cp_corpus_is_deleted(c, i, d)) continue;
+      if (cp_seg_doc(s, d, &di) != CP_OK) {
+        rc = cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
+        break;
+      }
+      f->tokens += di.tok_count;
+      f->ndocs++;
+    }
+    if (rc != CP_OK || f->lex.segl[i] < 0) continue;
+    nsp = cp_seg_nspans(s, (size_t)f->lex.segl[i]);
+    st = cp_seg_span_starts(s, (size_t)f->lex.segl[i]);
+    ids = cp_seg_span_key_ids(s, (size_t)f->lex.segl[i], (size_t)keyl[i]);
+    if (st == NULL || ids == NULL) continue;
+    for (sp = 0; sp < nsp; sp++) {
+      uint32_t id;
+      if ((rc = cp_budget_spend(o->budget, 1, err)) != CP_OK) break;
+      if (cur == UINT32_MAX || st[sp] >= dend) {   /* the next document */
+        cp_docinfo di;
+        cur = cp_seg_doc_of(s, st[sp]);
+        if (cur == UINT32_MAX || cp_seg_doc(s, cur, &di) != CP_OK) {
+          rc = cp_err_set(err, CP_ECORRUPT, "a span outside the documents");
+          break;
+        }
+        dend = di.tok_start + di.tok_count;
+        on = cp_sopt_has(o, base + cur) && !cp_corpus_is_deleted(c, i, cur);
+      }
+      if (!on || ids[sp] >= cp_seg_span_key_nvalues(s, (size_t)f->lex.segl[i],
+                                                   (size_t)keyl[i]))
+        continue;
+      id = f->lex.l2g[i][ids[sp]];
+      f->count[id]++;
+      if (last[id] != base + cur + 1) { last[id] = base + cur + 1; f->docs[id]++; }
+    }
+  }
+  free(last);
+  free(keyl);
+  return rc;
 }
 
 /* }================================================================ */

@@ -525,6 +525,7 @@ int cp_index_open (const char *path, unsigned flags, cp_index **ixp,
   memset(&o, 0, sizeof(o));
   o.language = ix->m.language;
   o.mode = ix->m.mode;
+  o.analyse = ix->m.analyse;
   c = cp_corpus_new(&o, err);
   if (c != NULL) cp_corpus_set_automerge(c, 0);   /* merges are commits */
   if (c == NULL) {
@@ -586,6 +587,11 @@ int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ixp,
     for (j = 0; rc == CP_OK && j < ix->m.segs[i].ndel; j++)
       rc = cp_corpus_delete(c, b + ix->m.segs[i].del[j], err);
   }
+  if (rc == CP_OK) {   /* the analysers' sets every index has */
+    unsigned cur = cp_corpus_analyse(c);
+    unsigned nb = base == 0 ? ix->m.analyse : (cur & ix->m.analyse);
+    if (nb != cur) rc = cp_corpus_set_analyse(c, nb, err);
+  }
   if (rc != CP_OK) {
     /* a later read of 'c' must not see half of this index */
     cp_corpus_truncate(c, base, 0);
@@ -644,6 +650,7 @@ int cp_index_create (const char *path, const cp_opts *opts, cp_index **ixp,
   ix->m.gen = 1;
   ix->m.next = 1;
   ix->m.mode = cp_corpus_mode(c);
+  ix->m.analyse = cp_corpus_analyse(c);
   snprintf(ix->m.language, sizeof(ix->m.language), "%s", cp_corpus_language(c));
   {
     int renamed;
@@ -789,6 +796,7 @@ static int man_begin (const cp_index *ix, cp_man *nm, size_t n, cp_err *err) {
   memset(nm, 0, sizeof(*nm));
   nm->next = ix->m.next;
   nm->mode = ix->m.mode;
+  nm->analyse = ix->m.analyse;
   memcpy(nm->language, ix->m.language, sizeof(nm->language));
   nm->segs = calloc(n + 1, sizeof(cp_man_seg));
   if (nm->segs == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
@@ -1031,12 +1039,13 @@ int cp_index_refresh (cp_index *ix, cp_corpus *c, int *changed, cp_err *err) {
     cp_man_clear(&nm);
     return CP_OK;
   }
-  if (strcmp(nm.language, ix->m.language) != 0 || nm.mode != ix->m.mode) {
+  if (strcmp(nm.language, ix->m.language) != 0 || nm.mode != ix->m.mode
+      || nm.analyse != ix->m.analyse) {
     for (i = from; i < nm.nsegs; i++) fmap_release(&maps[i - from]);
     free(maps);
     cp_man_clear(&nm);
-    return cp_err_set(err, CP_ECORRUPT, "%s: language or mode changed "
-                      "between commits", ix->path);
+    return cp_err_set(err, CP_ECORRUPT, "%s: language, mode or analysers "
+                      "changed between commits", ix->path);
   }
   /* everything is mapped and checked: only memory can fail from here */
   cp_corpus_set_readonly(c, 0);

@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "extract.h"
 #include "conllu.h"
 #include "vrt.h"
 #include "tok.h"
@@ -98,6 +99,7 @@ static int l_new (lua_State *L) {
   cpL_Corpus *u;
   memset(&o, 0, sizeof(o));
   cpL_tokopts(L, 1, &o);
+  o.analyse = cpL_analyse_opt(L, 1, "new");
   u = cpL_newcorpus(L);
   u->c = cp_corpus_new(&o, &e);
   if (u->c == NULL) return cpL_fail(L, &e);
@@ -929,6 +931,61 @@ static int corpus_spans (lua_State *L) {
   return 1;
 }
 
+/*
+** core:_doc_spans(n, set) -> the spans of set 'set' in live document n,
+** in the set's order (start, then end descending): rows {a =, b = (token
+** range [a, b) in the document, 0-based), start =, stop = (bytes, 1-based
+** inclusive, of the first and last token), last = (the first byte of the
+** last token), attrs = {key = value}}; an
+** empty table when the document or the set is absent.  The stored
+** analysers' rows (lua/corpus/extract.lua) are made from these.
+*/
+static int corpus_doc_spans (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  size_t sl;
+  const char *set = luaL_checklstring(L, 3, &sl);
+  docref r;
+  int64_t si;
+  uint32_t i, n, t0, t1, k = 0;
+  const uint32_t *st, *en;
+  cp_err e;
+  int found = get_doc(L, c, 2, &r, &e);
+  if (found < 0) return cpL_fail(L, &e);
+  lua_newtable(L);
+  if (found == 0) return 1;
+  si = cp_seg_spanset(r.s, set, sl);
+  if (si < 0) return 1;
+  n = cp_seg_nspans(r.s, (size_t)si);
+  st = cp_seg_span_starts(r.s, (size_t)si);
+  en = cp_seg_span_ends(r.s, (size_t)si);
+  t0 = r.di.tok_start;
+  t1 = t0 + r.di.tok_count;
+  for (i = cp_seg_span_lower(r.s, (size_t)si, t0); i < n && st[i] < t1; i++) {
+    uint32_t b0, b1, e0, e1;
+    size_t it = 0;
+    cp_attr a;
+    if (en[i] > t1 || en[i] <= st[i]) continue;   /* not this document's */
+    if (cp_seg_tok_span(r.s, st[i], &b0, &b1) != CP_OK
+        || cp_seg_tok_span(r.s, en[i] - 1, &e0, &e1) != CP_OK)
+      continue;
+    lua_createtable(L, 0, 5);
+    SETINT("a", st[i] - t0);
+    SETINT("b", en[i] - t0);
+    SETINT("start", b0 + 1);
+    SETINT("stop", e1);
+    SETINT("last", e0 + 1);
+    lua_newtable(L);
+    while (cp_seg_span_attr_next(r.s, (size_t)si, i, &it, &a)) {
+      lua_pushlstring(L, a.key, a.keylen);
+      lua_pushlstring(L, a.val, a.vallen);
+      lua_rawset(L, -3);
+    }
+    lua_setfield(L, -2, "attrs");
+    lua_rawseti(L, -2, (lua_Integer)++k);
+  }
+  return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {
   {"close", corpus_gc},
   {"isclosed", corpus_isclosed},
@@ -941,6 +998,7 @@ static const luaL_Reg corpus_methods[] = {
   {"add_conllu_text", corpus_add_conllu_text},
   {"add_vrt_text", corpus_add_vrt_text},
   {"spans", corpus_spans},
+  {"_doc_spans", corpus_doc_spans},
   {"doc", corpus_doc},
   {"meta", corpus_metaof},
   {"fields", corpus_fields},

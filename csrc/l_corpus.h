@@ -90,6 +90,10 @@ int cpL_open_shard (lua_State *L);
 int cpL_open_extract (lua_State *L);
 int cpL_open_reuse (lua_State *L);
 
+/* l_extract.c: the 'analyse' option of the options table at t (absent,
+** nil and true: every analyser; false: none; a list of names); raises
+** naming fname */
+unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

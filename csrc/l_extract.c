@@ -18,6 +18,7 @@
 
 #include "l_corpus.h"
 #include "extract.h"
+#include "analyse.h"
 
 #define BOX "corpus.core.extractbox"
 
@@ -33,18 +34,9 @@ static int box_gc (lua_State *L) {
 /* push a name with each run of white space as one space: names wrap
 ** across lines in news wire text ("Douglas\nYearley") */
 static void push_name (lua_State *L, const char *p, size_t n) {
-  luaL_Buffer b;
-  size_t i;
-  int sp = 0;
-  luaL_buffinit(L, &b);
-  for (i = 0; i < n; i++) {
-    char c = p[i];
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') { sp = 1; continue; }
-    if (sp) luaL_addchar(&b, ' ');
-    sp = 0;
-    luaL_addchar(&b, c);
-  }
-  luaL_pushresult(&b);
+  char *o = (char *)lua_newuserdatauv(L, n ? n : 1, 0);  /* freed by the GC */
+  lua_pushlstring(L, o, cp_extract_name(p, n, o));
+  lua_remove(L, -2);
 }
 
 #define SETNAME(k, p, n) (push_name(L, (p), (n)), lua_setfield(L, -2, k))
@@ -73,6 +65,7 @@ static void push_quotes (lua_State *L, const char *s, const cp_tokvec *tv,
   lua_createtable(L, (int)x->quotes.n, 0);
   for (i = 0; i < x->quotes.n; i++) {
     const cp_quote *q = &x->quotes.v[i];
+    size_t a, z;
     luaL_Buffer b;
     lua_createtable(L, 0, 12);
     luaL_buffinit(L, &b);
@@ -91,27 +84,14 @@ static void push_quotes (lua_State *L, const char *s, const cp_tokvec *tv,
     }
     lua_setfield(L, -2, "parts");
     lua_pushstring(L, cp_quote_kind_name(q->kind)); lua_setfield(L, -2, "kind");
-    if (q->sp1 > q->sp0) {
-      size_t a = tv->v[q->sp0].start, z = tv->v[q->sp1 - 1].stop;
-      if (q->speaker >= 0) {
-        const cp_entity *e = &x->ents.v[q->speaker];
-        SETNAME("speaker", s + e->start, e->stop - e->start);
-      } else {
-        /* a description: "the spokesman" -> "spokesman" */
-        size_t k = q->sp0;
-        while (k + 1 < q->sp1 && (cp_lx_is(s, &tv->v[k], "the") || cp_lx_is(s, &tv->v[k], "a")
-               || cp_lx_is(s, &tv->v[k], "an") || cp_lx_is(s, &tv->v[k], "one"))) k++;
-        SETNAME("speaker", s + tv->v[k].start, z - tv->v[k].start);
-      }
-      SETINT("speaker_start", a + 1);
-      SETINT("speaker_stop", z);
+    if (cp_extract_speaker(s, tv, x, q, &a, &z)) {
+      SETNAME("speaker", s + a, z - a);
+      SETINT("speaker_start", tv->v[q->sp0].start + 1);
+      SETINT("speaker_stop", tv->v[q->sp1 - 1].stop);
     }
-    if (q->cue >= 0) {
-      const cp_tok *t = &tv->v[q->cue];
-      size_t z = t->stop;
-      if (cp_lx_is(s, t, "according") && (size_t)q->cue + 1 < tv->n) z = tv->v[q->cue + 1].stop;
-      SETSTR("cue", s + t->start, z - t->start);
-      SETINT("cue_start", t->start + 1);
+    if (cp_extract_cue(s, tv, q, &a, &z)) {
+      SETSTR("cue", s + a, z - a);
+      SETINT("cue_start", a + 1);
       SETINT("cue_stop", z);
     }
     lua_pushnumber(L, (lua_Number)((int)(q->confidence * 100 + 0.5)) / 100);
@@ -191,6 +171,65 @@ static int l_extract (lua_State *L) {
   return 1;
 }
 
+/*
+** The option 'analyse' of the table at t (corpus.new, corpus.create):
+** nil or true = every analyser, false = none, a list of names
+** ("entities", "quotes", "dates", "numbers") = those.  Raises on
+** anything else, naming 'fname'.
+*/
+unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname) {
+  unsigned bits = 0;
+  lua_Integer i, n;
+  if (lua_isnoneornil(L, t)) return CP_X_ALL;
+  lua_getfield(L, t, "analyse");
+  switch (lua_type(L, -1)) {
+    case LUA_TNIL: bits = CP_X_ALL; break;
+    case LUA_TBOOLEAN: bits = lua_toboolean(L, -1) ? CP_X_ALL : 0; break;
+    case LUA_TTABLE:
+      n = (lua_Integer)lua_rawlen(L, -1);
+      for (i = 1; i <= n; i++) {
+        size_t len;
+        const char *name;
+        unsigned bit;
+        lua_rawgeti(L, -1, i);
+        name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        bit = name ? cp_analyse_bit(name, len) : 0;
+        if (bit == 0)
+          return (unsigned)cpL_error(L, "bad option 'analyse' to '%s' (unknown "
+                 "analyser '%s': entities, quotes, dates, numbers)", fname,
+                 name ? name : luaL_typename(L, -1));
+        bits |= bit;
+        lua_pop(L, 1);
+      }
+      break;
+    default:
+      return (unsigned)cpL_error(L, "bad option 'analyse' to '%s' (boolean "
+             "or list of names expected, got %s)", fname, luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  return bits;
+}
+
+/* c:analysers() -> the names of the analysers that run at add time,
+** in the order entities, quotes, dates, numbers ({} when none) */
+static int corpus_analysers (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  unsigned bits = cp_corpus_analyse(c), b;
+  int k = 0;
+  lua_newtable(L);
+  for (b = 1; b <= CP_X_NUMBERS; b <<= 1)
+    if (bits & b) {
+      lua_pushstring(L, cp_analyse_name(b));
+      lua_rawseti(L, -2, ++k);
+    }
+  return 1;
+}
+
+static const luaL_Reg extract_methods[] = {
+  {"analysers", corpus_analysers},
+  {NULL, NULL}
+};
+
 static const luaL_Reg extract_funcs[] = {
   {"extract", l_extract},
   {NULL, NULL}
@@ -198,7 +237,9 @@ static const luaL_Reg extract_funcs[] = {
 
 int cpL_open_extract (lua_State *L) {
   luaL_checktype(L, -2, LUA_TTABLE);
+  luaL_checktype(L, -1, LUA_TTABLE);
   cpL_gcmeta(L, BOX, box_gc);
+  luaL_setfuncs(L, extract_methods, 0);
   lua_pushvalue(L, -2);
   luaL_setfuncs(L, extract_funcs, 0);
   lua_pop(L, 1);

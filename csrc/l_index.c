@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "extract.h"
 #include "index.h"
 #include "tok.h"
 
@@ -68,6 +69,7 @@ static int l_create (lua_State *L) {
   int rc;
   memset(&o, 0, sizeof(o));
   cpL_tokopts(L, 2, &o);
+  o.analyse = cpL_analyse_opt(L, 2, "create");
   u = cpL_newcorpus(L);
   rc = cp_index_create(path, &o, &ix, &c, &e);
   return push_index(L, u, rc, ix, c, &e);

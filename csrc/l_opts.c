@@ -36,8 +36,8 @@
 #define RUNOPTS "what slurm partition time mem jobs retries lua poll"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
-  {"new", "language mode"},
-  {"create", "language mode"},
+  {"new", "language mode analyse"},
+  {"create", "language mode analyse"},
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
   {"add_jsonl", "offset length line"},
@@ -48,7 +48,7 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"kwic", "width " QOPTS},
   {"search", "limit offset k1 b tokens before after ellipsis fields " QOPTS},
   {"highlight", "before after ellipsis " QOPTS},
-  {"freq", "where min limit stop by " SOPTS},
+  {"freq", "where min limit stop by spans attr " SOPTS},
   {"ngrams", "where min limit containing stop by " SOPTS},
   {"collocates", "where window left right measure min limit stop by variants " SOPTS},
   {"collocations", "where window measure min limit stop by " SOPTS},

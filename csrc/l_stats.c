@@ -310,11 +310,34 @@ static int l_freq (lua_State *L) {
   size_t n, i, limit;
   uint64_t min;
   double permil;
+  const char *set = NULL, *key = NULL;
+  size_t setlen = 0, keylen = 0;
+  if (lua_type(L, 2) == LUA_TTABLE) {   /* spans =, attr = (anchored in opts) */
+    lua_getfield(L, 2, "spans");
+    lua_getfield(L, 2, "attr");
+    if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+        return cpL_error(L, "bad option to 'freq' (spans and attr go together: "
+                          "the span set and the attribute whose values are counted, "
+                          "e.g. {spans = \"entity\", attr = \"canonical\"})");
+      lua_getfield(L, 2, "layer");
+      if (!lua_isnil(L, -1))
+        return cpL_error(L, "bad option to 'freq' (layer counts tokens, spans "
+                          "counts span attributes: give one of them)");
+      lua_pop(L, 1);
+      set = lua_tolstring(L, -2, &setlen);
+      key = lua_tolstring(L, -1, &keylen);
+    }
+    lua_pop(L, 2);
+  }
   get_sopt(L, 2, 3, &o);
   min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   rb = new_rbox(L, free_flist);
-  CHECK(cp_freq(c, &o, &rb->u.f, &e), &e);
+  if (set != NULL)
+    CHECK(cp_span_freq(c, &o, set, setlen, key, keylen, &rb->u.f, &e), &e);
+  else
+    CHECK(cp_freq(c, &o, &rb->u.f, &e), &e);
   mb = rank_box(L);
   CHECK(cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
   mb->p = ids;

@@ -2,6 +2,7 @@
 ** lexicon.c -- lookups in the generated word table (lextab.c) and the
 ** per-token facts the extractors share.  See lexicon.h.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,15 +42,88 @@ const cp_lxent *cp_lx_find (const char *w, size_t len) {
   return NULL;
 }
 
-int cp_lx_is (const char *s, const cp_tok *t, const char *w) {
-  size_t i, n = strlen(w);
-  if (s == NULL || t == NULL || t->stop - t->start != n) return 0;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[t->start + i];
-    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-    if (c != (unsigned char)w[i]) return 0;
+/* {==================================================================
+** Short words: words of at most 8 bytes looked up as one 64-bit key
+** (lower-cased eight bytes at a time), through an index of the table
+** built once per process; most tokens are short.
+** =================================================================== */
+
+#define SBITS 12
+#define SSIZE ((size_t)1 << SBITS)
+#define ONES 0x0101010101010101ull
+
+static uint64_t skey[SSIZE];     /* the word's bytes, zero-padded */
+static uint16_t sent[SSIZE];     /* index + 1 into cp_lx_table, 0 empty */
+static uint8_t slen[SSIZE];
+static int sready;
+static pthread_once_t sonce = PTHREAD_ONCE_INIT;
+
+/* the key of s[0..len) (len <= 8), ASCII letters lower-cased */
+static uint64_t key_of (const unsigned char *p, size_t len) {
+  uint64_t w = 0, h, a, z, up;
+  size_t i;
+  for (i = 0; i < len; i++) w |= (uint64_t)p[i] << (8 * i);
+  /* bytes 'A'..'Z' (high bit clear): add 0x20 */
+  h = w & (0x7F * ONES);
+  a = h + (0x80 - 'A') * ONES;          /* high bit set: >= 'A' */
+  z = h + (0x80 - 'Z' - 1) * ONES;      /* high bit set: > 'Z' */
+  up = (a & ~z) & ~w & (0x80 * ONES);
+  return w | (up >> 2);
+}
+
+static size_t slot_of (uint64_t k, size_t len) {
+  return (size_t)(((k ^ len) * 0x9E3779B97F4A7C15ull) >> (64 - SBITS));
+}
+
+static void sbuild (void) {
+  size_t i;
+  if (cp_lx_size >= SSIZE / 2 || cp_lx_size > UINT16_MAX - 1) return;
+  for (i = 0; i < cp_lx_size; i++) {
+    const char *w = cp_lx_table[i].word;
+    size_t len = strlen(w), j;
+    uint64_t k;
+    if (len == 0 || len > 8) continue;
+    {   /* a word with capitals is never found (lookups are lower case) */
+      size_t c;
+      for (c = 0; c < len && !(w[c] >= 'A' && w[c] <= 'Z'); c++) {}
+      if (c < len) continue;
+    }
+    k = key_of((const unsigned char *)w, len);
+    for (j = slot_of(k, len); sent[j] != 0; j = (j + 1) & (SSIZE - 1)) {}
+    skey[j] = k;
+    slen[j] = (uint8_t)len;
+    sent[j] = (uint16_t)(i + 1);
   }
-  return 1;
+  sready = 1;
+}
+
+/* the entry of s[0..len), 1 <= len <= 8, any ASCII case */
+static const cp_lxent *find_short (const char *s, size_t len) {
+  uint64_t k = key_of((const unsigned char *)s, len);
+  size_t j;
+  for (j = slot_of(k, len); sent[j] != 0; j = (j + 1) & (SSIZE - 1))
+    if (skey[j] == k && slen[j] == len) return &cp_lx_table[sent[j] - 1];
+  return NULL;
+}
+
+/* }================================================================== */
+
+/* cp_lx_find of s[0..len) lower-cased (ASCII) into buf (len bytes),
+** lowering and hashing in one pass */
+static const cp_lxent *find_lower (const char *s, size_t len, char *buf) {
+  uint32_t h = 2166136261u;
+  size_t i, j;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    buf[i] = (char)c;
+    h = (h ^ c) * 16777619u;
+  }
+  for (j = h & (cp_lx_hsize - 1); cp_lx_hash[j] != 0; j = (j + 1) & (cp_lx_hsize - 1)) {
+    const cp_lxent *e = &cp_lx_table[cp_lx_hash[j] - 1];
+    if (e->word[0] == buf[0] && cmp(buf, len, e->word) == 0) return e;
+  }
+  return NULL;
 }
 
 /* shape bits of one token from its letters */
@@ -86,6 +160,9 @@ static unsigned shape_of (const char *s, const cp_tok *t) {
     }
     first = 0;
     p += k; left -= k;
+    /* the first letter and a lower-case one settle every bit: the rest
+    ** of the word cannot make it all capitals */
+    if (nlow > 0) return sh;
   }
   if (nup >= 2 && nlow == 0) sh |= CP_SH_UPPER;
   return sh;
@@ -114,7 +191,8 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
   *out = NULL;
-  v = (cp_lxtok *)calloc(tv->n ? tv->n : 1, sizeof *v);
+  pthread_once(&sonce, sbuild);
+  v = (cp_lxtok *)malloc((tv->n ? tv->n : 1) * sizeof *v);   /* every field set below */
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n; i++) {
     const cp_tok *t = &tv->v[i];
@@ -131,6 +209,7 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
       else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
                && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
       v[i].shape = (uint16_t)shape_of(s, &w);
+      v[i].lx = NULL;
       len = w.stop - w.start;
     }
     if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
@@ -148,15 +227,15 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
       v[i].shape |= CP_SH_SSTART;
     /* so does the first word of a quotation: He said, “We urge ...” */
     if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start <= 3 && tv->v[i - 1].stop == t->start
-        && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
-            || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0
+        && ((tv->v[i - 1].stop - tv->v[i - 1].start == 3   /* no read past it */
+             && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
+                 || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0))
             || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
       v[i].shape |= CP_SH_SSTART;
     if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
-    if (!(v[i].shape & CP_SH_DIGIT)) {
-      len = cp_lx_lower(s + t->start, len, buf, sizeof buf);
-      if (len) v[i].lx = cp_lx_find(buf, len);
-    }
+    if (!(v[i].shape & CP_SH_DIGIT) && len > 0 && len <= sizeof buf)
+      v[i].lx = (len <= 8 && sready) ? find_short(s + t->start, len)
+                                     : find_lower(s + t->start, len, buf);
   }
   *out = v;
   return CP_OK;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tok.h"
 
@@ -83,8 +84,20 @@ static inline uint32_t cp_lx_flags (const cp_lxtok *t) {
   return t->lx ? t->lx->flags : 0;
 }
 
-/* does token t spell exactly the ASCII word w (case-insensitive)? */
-int cp_lx_is (const char *s, const cp_tok *t, const char *w);
+/* does token t spell exactly the ASCII word w (n bytes, lower case),
+** any case?  cp_lx_is takes the length of w (folded for a literal) */
+static inline int cp_lx_isn (const char *s, const cp_tok *t, const char *w,
+                             size_t n) {
+  size_t i;
+  if (s == NULL || t == NULL || t->stop - t->start != n) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[t->start + i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    if (c != (unsigned char)w[i]) return 0;
+  }
+  return 1;
+}
+#define cp_lx_is(s, t, w) cp_lx_isn((s), (t), (w), strlen(w))
 
 /* lower-case ASCII copy of s[0..len) into buf (cap bytes); returns the
 ** length, or 0 if it does not fit */

@@ -9,6 +9,10 @@
 **   generation 12                    commit counter, +1 per commit
 **   language english                 libstemmer name of the analyzer
 **   mode 0                           tokenizer mode (0 corpus, 1 strict)
+**   analyse 15                       optional: the analysers run at add
+**                                    time (bits of extract.h: 1 entities,
+**                                    2 quotes, 4 dates, 8 numbers); no
+**                                    line = none
 **   next-segment 17                  number the next segment file gets
 **   segments 2                       how many "seg" lines follow
 **   seg NAME SIZE XXH64 DOCS NDEL [LOCAL ...]
@@ -246,6 +250,11 @@ int cp_man_parse (cp_man *m, const char *buf, size_t len, const char *fname,
   if ((rc = keyed(&cu, "mode", &v)) != CP_OK) return rc;
   if (v > 1) return bad(&cu, "unknown tokenizer mode");
   m->mode = (int)v;
+  if (cu.end - cu.p > 8 && memcmp(cu.p, "analyse ", 8) == 0) {
+    if ((rc = keyed(&cu, "analyse", &v)) != CP_OK) return rc;
+    if (v == 0 || v > 15) return bad(&cu, "unknown analyser set");
+    m->analyse = (unsigned)v;
+  }
   if ((rc = keyed(&cu, "next-segment", &m->next)) != CP_OK) return rc;
   if (m->next == 0 || m->next > CP_MAN_MAX_NUMBER)
     return bad(&cu, "next-segment out of range");
@@ -323,9 +332,10 @@ int cp_man_format (const cp_man *m, char **out, size_t *len, cp_err *err) {
   size_t i;
   uint32_t j;
   memset(&b, 0, sizeof(b));
-  sb_printf(&b, MAGIC " %d\ngeneration %llu\nlanguage %s\nmode %d\n"
-            "next-segment %llu\nsegments %zu\n", CP_MAN_VERSION,
-            (unsigned long long)m->gen, m->language, m->mode,
+  sb_printf(&b, MAGIC " %d\ngeneration %llu\nlanguage %s\nmode %d\n",
+            CP_MAN_VERSION, (unsigned long long)m->gen, m->language, m->mode);
+  if (m->analyse != 0) sb_printf(&b, "analyse %u\n", m->analyse);
+  sb_printf(&b, "next-segment %llu\nsegments %zu\n",
             (unsigned long long)m->next, m->nsegs);
   for (i = 0; i < m->nsegs; i++) {
     const cp_man_seg *sg = &m->segs[i];

@@ -28,6 +28,7 @@ typedef struct cp_man {
   uint64_t gen;                       /* generation of the commit */
   uint64_t next;                      /* number of the next segment file */
   int mode;                           /* tokenizer mode */
+  unsigned analyse;                   /* analysers at add time, 0 = none */
   char language[64];
   cp_man_seg *segs;
   size_t nsegs;

@@ -83,11 +83,14 @@ typedef struct ctx {
 enum { M_NONE = 0, M_OPEN, M_CLOSE, M_AMBIG };   /* role */
 enum { F_DOUBLE = 1, F_SINGLE = 2 };             /* family */
 
-static int tokeq (const ctx *x, size_t i, const char *w) {
+/* token i spells w (n bytes); tokeq gives n at the call site, where
+** the compiler folds strlen of a literal */
+static int tokeq_n (const ctx *x, size_t i, const char *w, size_t n) {
   const cp_tok *t = &x->tv->v[i];
-  size_t n = strlen(w);
-  return t->stop - t->start == n && memcmp(x->s + t->start, w, n) == 0;
+  return t->stop - t->start == n && x->s[t->start] == w[0]
+         && memcmp(x->s + t->start, w, n) == 0;
 }
+#define tokeq(x, i, w) tokeq_n((x), (i), (w), strlen(w))
 
 static int adj_before (const ctx *x, size_t i) {
   return i > 0 && x->tv->v[i].start == x->tv->v[i - 1].stop;
@@ -97,11 +100,11 @@ static int adj_after (const ctx *x, size_t i) {
   return i + 1 < x->tv->n && x->tv->v[i + 1].start == x->tv->v[i].stop;
 }
 
-/* role and family of token i as a quotation mark */
-static int mark (const ctx *x, size_t i, int *fam) {
+/* role and family of token i as a quotation mark (see mark) */
+static int mark_full (const ctx *x, size_t i, int *fam) {
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
-  if (!(x->lx[i].shape & CP_SH_PUNCT) || len > 3) return M_NONE;
+  if (len > 3) return M_NONE;
   *fam = F_DOUBLE;
   if (tokeq(x, i, "\"")) {
     /* Pakistan"s: a straight quote typed for an apostrophe */
@@ -123,6 +126,17 @@ static int mark (const ctx *x, size_t i, int *fam) {
   }
   if (tokeq(x, i, "\xE2\x80\x99")) return M_CLOSE;                /* ’ */
   return M_NONE;
+}
+
+/* role and family of token i as a quotation mark; the test most
+** tokens fail is inlined: every mark is punctuation starting with " or
+** the UTF-8 lead byte of “ ” „ ‘ ’ (E2) or « » (C2) */
+static inline int mark (const ctx *x, size_t i, int *fam) {
+  unsigned char c0;
+  if (!(x->lx[i].shape & CP_SH_PUNCT)) return M_NONE;
+  c0 = (unsigned char)x->s[x->tv->v[i].start];
+  if (c0 != '"' && c0 != 0xE2 && c0 != 0xC2) return M_NONE;
+  return mark_full(x, i, fam);
 }
 
 /* }================================================================== */
@@ -618,7 +632,9 @@ static int indirect_sentence (ctx *x, size_t ss, size_t se) {
   q.speaker = -1;
   for (i = ss; i < se && i < ss + 200; i++) {
     q.confidence = 1.0;
-    if (tokeq(x, i, "according") && i + 1 < se && tokeq(x, i + 1, "to")) {
+    /* "according" is a common word of the lexicon: its flags first */
+    if ((cp_lx_flags(&x->lx[i]) & CP_LX_COMMON) && tokeq(x, i, "according")
+        && i + 1 < se && tokeq(x, i + 1, "to")) {
       size_t e = i + 2;
       while (e < se && !tokeq(x, e, ",") && !tokeq(x, e, ".")) e++;
       if (!resolve(x, i + 2, e, &q)) return CP_OK;

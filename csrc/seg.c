@@ -889,6 +889,22 @@ const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k) {
   return s->sets[set].keys[k].vals;
 }
 
+uint32_t cp_seg_span_key_nvalues (const cp_seg *s, size_t set, size_t k) {
+  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return 0;
+  return s->sets[set].keys[k].nv;
+}
+
+const char *cp_seg_span_key_str (const cp_seg *s, size_t set, size_t k,
+                                 uint32_t v, size_t *len) {
+  const rkey *y;
+  if (len) *len = 0;
+  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return NULL;
+  y = &s->sets[set].keys[k];
+  if (v >= y->nv) return NULL;
+  if (len) *len = y->lexo[v + 1] - y->lexo[v];
+  return y->lexs + y->lexo[v];
+}
+
 /* first span whose start is >= pos */
 uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos) {
   const rset *r;

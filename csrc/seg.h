@@ -40,6 +40,7 @@
 #include "cp.h"
 #include "analysis.h"
 #include "tok.h"
+#include "meta.h"      /* cp_meta: documents' metadata (producers read it) */
 
 typedef struct cp_seg cp_seg;
 
@@ -56,7 +57,8 @@ typedef struct cp_attr {
 /* Span-set producers (corpus.h): run on every document added as text,
 ** after tokenizing, in the thread that adds; they emit spans with
 ** cp_spanout_add.  Positions are token indexes relative to the document
-** (0 = its first token), [start, end), start < end <= ntokens.
+** (0 = its first token), [start, end), start < end <= ntokens.  'meta'
+** is the document's metadata (the analysers read its "date" field).
 ** Set names match [a-z][a-z0-9_]*.  A producer error fails the add
 ** (all-or-nothing, as any add). */
 typedef struct cp_spanout cp_spanout;
@@ -64,8 +66,8 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);
 typedef int (*cp_producer_fn) (void *ud, const char *text, size_t len,
-                               const cp_tokvec *tv, cp_spanout *out,
-                               cp_err *err);
+                               const cp_tokvec *tv, const cp_meta *meta,
+                               size_t nmeta, cp_spanout *out, cp_err *err);
 
 typedef struct cp_producer {
   const char *name;
@@ -306,6 +308,10 @@ const char *cp_seg_spanset_key (const cp_seg *s, size_t set, size_t k,
 int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
                                const char *val, size_t vlen);
 const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k);
+/* the values of key k, sorted bytewise: how many, and value v */
+uint32_t cp_seg_span_key_nvalues (const cp_seg *s, size_t set, size_t k);
+const char *cp_seg_span_key_str (const cp_seg *s, size_t set, size_t k,
+                                 uint32_t v, size_t *len);
 /* first span whose start is >= pos */
 uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos);
 /* spans containing pos, innermost first: up to 'max' indexes written to

@@ -430,7 +430,10 @@ static int enc_set (enc *e, const cp_abset *s) {
     v[i].e = s->se.v[2 * i + 1];
     v[i].i = (uint32_t)i;
   }
-  qsort(v, n, sizeof(sent), cmpsent);
+  /* spans usually come in order (the tokenizer's s and p, producers
+  ** that emit in text order): sort only when they do not */
+  for (i = 1; i < n && cmpsent(&v[i - 1], &v[i]) < 0; i++) {}
+  if (i < n) qsort(v, n, sizeof(sent), cmpsent);
   for (i = 0; i < n; i++) a[i] = v[i].s;
   putpart(e, a, 4 * n);
   for (i = 0; i < n; i++) a[i] = v[i].e;

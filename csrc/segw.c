@@ -571,7 +571,8 @@ void cp_segw_set_producers (cp_segw *w, const cp_producer *p, size_t n) {
 
 /* run the producers on a text document; its spans wait in w->so */
 static int run_producers (cp_segw *w, const char *text, size_t len,
-                          const cp_tokvec *tv, cp_err *err) {
+                          const cp_tokvec *tv, const cp_meta *meta,
+                          size_t nmeta, cp_err *err) {
   size_t i;
   if (w->so == NULL) {
     w->so = (cp_spanout *)calloc(1, sizeof(cp_spanout));
@@ -585,7 +586,7 @@ static int run_producers (cp_segw *w, const char *text, size_t len,
     int rc;
     e2.code = CP_OK;
     e2.msg[0] = '\0';
-    rc = w->prods[i].fn(w->prods[i].ud, text, len, tv, w->so, &e2);
+    rc = w->prods[i].fn(w->prods[i].ud, text, len, tv, meta, nmeta, w->so, &e2);
     if (rc != CP_OK)
       return cp_err_set(err, rc, "producer '%s': %s",
                         w->prods[i].name ? w->prods[i].name : "?",
@@ -727,7 +728,7 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
                           (unsigned long)i, (int)(idlen > 64 ? 64 : idlen), id);
   }
   if (td == NULL && w->nprods > 0 &&
-      (rc = run_producers(w, text, len, tv, err)) != CP_OK)
+      (rc = run_producers(w, text, len, tv, meta, nmeta, err)) != CP_OK)
     return rc;
   if (w->ndocs == w->capdocs) {
     size_t nc = w->capdocs ? 2 * w->capdocs : 64;

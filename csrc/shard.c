@@ -648,6 +648,7 @@ int cp_shards_merge (const char *path, const char *const *names, size_t n,
       if (i == 0) {
         memcpy(out.language, m.language, sizeof(out.language));
         out.mode = m.mode;
+        out.analyse = m.analyse;
       } else if (strcmp(out.language, m.language) != 0 || out.mode != m.mode)
         rc = cp_err_set(err, CP_EINVAL, "%s: language or tokenizer mode "
                         "differs from shard '%s'", dir, names[0]);

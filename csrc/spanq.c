@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "xeval.h"
+#include "analyse.h"
 
 static int cmpspan (const void *a, const void *b) {
   const cp_span *x = (const cp_span *)a, *y = (const cp_span *)b;
@@ -213,7 +214,8 @@ int cp_x_check_spansets (cp_corpus *c, const cp_pnode *n, cp_err *err) {
                       names);
   }
   if (n->kind == CP_P_SPANSET && cp_corpus_nsegs(c) > 0 &&
-      !corpus_has_set(c, n->str, n->len)) {
+      !corpus_has_set(c, n->str, n->len) &&
+      !cp_analyse_known(cp_corpus_analyse(c), n->str, n->len, NULL, 0)) {
     char names[256];
     list_sets(c, names, sizeof(names));
     return cp_err_set(err, CP_ESYNTAX, "unknown span set '%.*s' (this "

@@ -41,28 +41,37 @@ void cp_glex_free (cp_glex *g) {
 /*
 ** k-way merge of the segments' sorted lexicons.  The number of segments
 ** is small (tiered merges keep it logarithmic), so the smallest head is
-** found by a scan rather than a heap.
+** found by a scan rather than a heap.  A lexicon source says how many
+** types segment i has (0 when it lacks the lexicon) and gives type t:
+** a layer's lexicon, or the value lexicon of a span-set key.
 */
-/* types of segment i's layer (none when the segment lacks it) */
-#define SEGNT(g, c, i) ((g)->segl[i] < 0 ? 0 : \
-  cp_seg_ntypes(cp_corpus_seg(c, i), (g)->segl[i]))
+typedef struct lexsrc {
+  cp_corpus *c;
+  const int *segl;           /* layer, or span set, per segment; -1 absent */
+  const int *keyl;           /* NULL: layers; else the key per segment */
+} lexsrc;
 
-static int glex_build (cp_corpus *c, int layer, const char *name,
-                       size_t nlen, cp_glex *g, cp_err *err) {
-  size_t ns = cp_corpus_nsegs(c), i;
+static uint32_t src_n (const lexsrc *x, size_t i) {
+  const cp_seg *s = cp_corpus_seg(x->c, i);
+  if (x->segl[i] < 0) return 0;
+  if (x->keyl == NULL) return cp_seg_ntypes(s, x->segl[i]);
+  return cp_seg_span_key_nvalues(s, (size_t)x->segl[i], (size_t)x->keyl[i]);
+}
+
+static const char *src_str (const lexsrc *x, size_t i, uint32_t t,
+                            size_t *l) {
+  const cp_seg *s = cp_corpus_seg(x->c, i);
+  if (x->keyl == NULL) return cp_seg_type(s, x->segl[i], t, l);
+  return cp_seg_span_key_str(s, (size_t)x->segl[i], (size_t)x->keyl[i], t, l);
+}
+
+static int glex_merge (const lexsrc *x, cp_glex *g, cp_err *err) {
+  size_t ns = g->nsegs, i;
   uint32_t *pos = NULL, total = 0;
-  memset(g, 0, sizeof(*g));
-  g->layer = layer;
-  g->nsegs = ns;
-  g->l2g = (uint32_t **)calloc(ns ? ns : 1, sizeof(uint32_t *));
-  g->segl = (int *)calloc(ns ? ns : 1, sizeof(int));
   pos = (uint32_t *)calloc(ns ? ns : 1, sizeof(uint32_t));
-  if (g->l2g == NULL || pos == NULL || g->segl == NULL) goto oom;
-  for (i = 0; i < ns; i++)
-    g->segl[i] = layer != CP_LAYER_NAMED ? layer :
-      (int)cp_seg_layer(cp_corpus_seg(c, i), name, nlen);
+  if (pos == NULL) goto oom;
   for (i = 0; i < ns; i++) {
-    uint32_t nt = SEGNT(g, c, i);
+    uint32_t nt = src_n(x, i);
     if ((uint64_t)total + nt >= UINT32_MAX) {
       free(pos);
       cp_glex_free(g);
@@ -76,11 +85,10 @@ static int glex_build (cp_corpus *c, int layer, const char *name,
   g->len = (uint32_t *)malloc((total ? total : 1) * sizeof(uint32_t));
   if (g->str == NULL || g->len == NULL) goto oom;
   if (ns == 1) {                      /* one segment: the identity */
-    const cp_seg *s = cp_corpus_seg(c, 0);
     uint32_t t;
     for (t = 0; t < total; t++) {
       size_t l;
-      g->str[t] = cp_seg_type(s, g->segl[0], t, &l);
+      g->str[t] = src_str(x, 0, t, &l);
       g->len[t] = (uint32_t)l;
       g->l2g[0][t] = t;
     }
@@ -91,22 +99,20 @@ static int glex_build (cp_corpus *c, int layer, const char *name,
       const char *best = NULL;
       size_t bl = 0, k;
       for (i = 0; i < ns; i++) {       /* smallest head */
-        const cp_seg *s = cp_corpus_seg(c, i);
         size_t l;
         const char *h;
-        if (pos[i] >= SEGNT(g, c, i)) continue;
-        h = cp_seg_type(s, g->segl[i], pos[i], &l);
+        if (pos[i] >= src_n(x, i)) continue;
+        h = src_str(x, i, pos[i], &l);
         if (best == NULL || cmp_bytes(h, l, best, bl) < 0) { best = h; bl = l; }
       }
       if (best == NULL) break;
       g->str[g->n] = best;
       g->len[g->n] = (uint32_t)bl;
       for (k = 0; k < ns; k++) {       /* every segment holding it */
-        const cp_seg *s = cp_corpus_seg(c, k);
         size_t l;
         const char *h;
-        if (pos[k] >= SEGNT(g, c, k)) continue;
-        h = cp_seg_type(s, g->segl[k], pos[k], &l);
+        if (pos[k] >= src_n(x, k)) continue;
+        h = src_str(x, k, pos[k], &l);
         if (cmp_bytes(h, l, best, bl) == 0) g->l2g[k][pos[k]++] = g->n;
       }
       g->n++;
@@ -118,6 +124,69 @@ oom:
   free(pos);
   cp_glex_free(g);
   return OOM(err);
+}
+
+static int glex_build (cp_corpus *c, int layer, const char *name,
+                       size_t nlen, cp_glex *g, cp_err *err) {
+  size_t ns = cp_corpus_nsegs(c), i;
+  lexsrc x;
+  memset(g, 0, sizeof(*g));
+  g->layer = layer;
+  g->nsegs = ns;
+  g->l2g = (uint32_t **)calloc(ns ? ns : 1, sizeof(uint32_t *));
+  g->segl = (int *)calloc(ns ? ns : 1, sizeof(int));
+  if (g->l2g == NULL || g->segl == NULL) { cp_glex_free(g); return OOM(err); }
+  for (i = 0; i < ns; i++)
+    g->segl[i] = layer != CP_LAYER_NAMED ? layer :
+      (int)cp_seg_layer(cp_corpus_seg(c, i), name, nlen);
+  x.c = c;
+  x.segl = g->segl;
+  x.keyl = NULL;
+  return glex_merge(&x, g, err);
+}
+
+int cp_glex_build_spankey (cp_corpus *c, const char *set, size_t setlen,
+                           const char *key, size_t keylen, cp_glex *g,
+                           int **keyl, cp_err *err) {
+  size_t ns, i, k;
+  lexsrc x;
+  int rc;
+  if (c == NULL || g == NULL || set == NULL || key == NULL || keyl == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_glex_build_spankey: NULL argument");
+  ns = cp_corpus_nsegs(c);
+  memset(g, 0, sizeof(*g));
+  g->layer = -1;
+  g->nsegs = ns;
+  g->l2g = (uint32_t **)calloc(ns ? ns : 1, sizeof(uint32_t *));
+  g->segl = (int *)calloc(ns ? ns : 1, sizeof(int));
+  *keyl = (int *)calloc(ns ? ns : 1, sizeof(int));
+  if (g->l2g == NULL || g->segl == NULL || *keyl == NULL) {
+    cp_glex_free(g);
+    free(*keyl);
+    *keyl = NULL;
+    return OOM(err);
+  }
+  for (i = 0; i < ns; i++) {
+    const cp_seg *s = cp_corpus_seg(c, i);
+    int64_t si = cp_seg_spanset(s, set, setlen);
+    g->segl[i] = -1;
+    (*keyl)[i] = -1;
+    if (si < 0) continue;
+    for (k = 0; k < cp_seg_spanset_nkeys(s, (size_t)si); k++) {
+      size_t l;
+      const char *nm = cp_seg_spanset_key(s, (size_t)si, k, &l);
+      if (l == keylen && memcmp(nm, key, l) == 0) {
+        g->segl[i] = (int)si;
+        (*keyl)[i] = (int)k;
+      }
+    }
+  }
+  x.c = c;
+  x.segl = g->segl;
+  x.keyl = *keyl;
+  rc = glex_merge(&x, g, err);
+  if (rc != CP_OK) { free(*keyl); *keyl = NULL; }
+  return rc;
 }
 
 int cp_glex_build (cp_corpus *c, int layer, cp_glex *g, cp_err *err) {

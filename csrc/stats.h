@@ -156,6 +156,14 @@ int cp_glex_build_sopt (cp_corpus *c, const struct cp_sopt *o, cp_glex *g,
                         cp_err *err);
 void cp_glex_free (cp_glex *g);
 
+/* the value lexicon of key 'key' of span set 'set' merged over the
+** segments (g->layer = -1; g->segl[i] the set's index in segment i, -1
+** when it lacks the set or the key); *keyl (malloc'd, one per segment)
+** the key's index there */
+int cp_glex_build_spankey (cp_corpus *c, const char *set, size_t setlen,
+                           const char *key, size_t keylen, cp_glex *g,
+                           int **keyl, cp_err *err);
+
 /* global id of a string, or -1 */
 int64_t cp_glex_find (const cp_glex *g, const char *s, size_t len);
 
@@ -275,6 +283,19 @@ typedef struct cp_flist {
 
 /* 'out' is overwritten; free it with cp_flist_free, also on error */
 int cp_freq (cp_corpus *c, const cp_sopt *o, cp_flist *out, cp_err *err);
+
+/*
+** The frequency list of the values of attribute 'key' of span set 'set'
+** (the analysers' entity canonical names, quote speakers, ...): count =
+** spans with the value, docs = documents with one, in the selected live
+** documents of o (layer and punct are not used); tokens = the tokens of
+** those documents, so rates are per million tokens as in cp_freq.  An
+** unknown set or key is CP_EINVAL naming the sets (keys) there are.
+** One budget unit per span.
+*/
+int cp_span_freq (cp_corpus *c, const cp_sopt *o, const char *set,
+                  size_t setlen, const char *key, size_t keylen,
+                  cp_flist *out, cp_err *err);
 void cp_flist_free (cp_flist *f);
 
 /*

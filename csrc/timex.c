@@ -103,17 +103,27 @@ typedef struct ctx {
 
 /* token i spells w (any case), a possessive ending ignored:
 ** "yesterday's" is "yesterday" */
-static int tokeq (const ctx *x, size_t i, const char *w) {
+static inline int tokeq_n (const ctx *x, size_t i, const char *w, size_t wn) {
   cp_tok t;
-  size_t n;
+  size_t n, k;
   if (i >= x->tv->n) return 0;
   t = x->tv->v[i];
   n = t.stop - t.start;
+  if (n < wn || ((unsigned char)x->s[t.start] | 32) != ((unsigned char)w[0] | 32))
+    return 0;
   if (n > 2 && x->s[t.stop - 2] == '\'' && (x->s[t.stop - 1] | 32) == 's') t.stop -= 2;
   else if (n > 4 && memcmp(x->s + t.stop - 4, "\xE2\x80\x99", 3) == 0
            && (x->s[t.stop - 1] | 32) == 's') t.stop -= 4;
-  return cp_lx_is(x->s, &t, w);
+  if (t.stop - t.start != wn) return 0;
+  for (k = 0; k < wn; k++) {
+    unsigned char c = (unsigned char)x->s[t.start + k];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+    if (c != (unsigned char)w[k]) return 0;
+  }
+  return 1;
 }
+/* the length of a literal w is folded at the call site */
+#define tokeq(x, i, w) tokeq_n((x), (i), (w), strlen(w))
 
 /* ISO week "YYYY-Www" of day z (days since 1970-01-01) */
 static void fmt_week (char *v, size_t cap, long z, const char *suffix);
@@ -149,9 +159,13 @@ static long ordinal_digits (const ctx *x, size_t i) {
   for (k = t->start; k < t->stop && x->s[k] >= '0' && x->s[k] <= '9'; k++)
     v = v * 10 + (x->s[k] - '0');
   if (k == t->start || t->stop - k != 2) return -1;
-  if (!cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "st") && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "nd")
-      && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "rd") && !cp_lx_is(x->s, &(cp_tok){k, t->stop, 0}, "th"))
-    return -1;
+  {
+    cp_tok sfx;
+    sfx.start = k; sfx.stop = t->stop; sfx.flags = 0;
+    if (!cp_lx_is(x->s, &sfx, "st") && !cp_lx_is(x->s, &sfx, "nd")
+        && !cp_lx_is(x->s, &sfx, "rd") && !cp_lx_is(x->s, &sfx, "th"))
+      return -1;
+  }
   return v;
 }
 
@@ -645,8 +659,21 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
         && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
                                     | CP_LX_TUNIT))
         && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
-      /* "the", "last", "every" ...: only these patterns start with them */
-      if ((k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0 && (k = relative(&x, i)) == 0)
+      /* "the", "last", "every" ...: only these patterns start with them.
+      ** The articles and "in" start one only before a unit of time ("a
+      ** decade"), "few"/"several" ("the past few", "a few months") or
+      ** "future"/"past" ("in the future" is "the future"): duration and
+      ** relative need that, clock and set never take them */
+      const char *w = lx[i].lx ? lx[i].lx->word : NULL;
+      if (w && (w[0] == 't' || w[0] == 'a' || w[0] == 'i')
+          && (strcmp(w, "the") == 0 || strcmp(w, "a") == 0 || strcmp(w, "an") == 0
+              || strcmp(w, "in") == 0)
+          && !(flags(&x, i + 1) & CP_LX_TUNIT) && !tokeq(&x, i + 1, "few")
+          && !tokeq(&x, i + 1, "several") && !tokeq(&x, i + 1, "future")
+          && !tokeq(&x, i + 1, "past"))
+        k = 0;
+      else if ((k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0
+               && (k = relative(&x, i)) == 0)
         k = set(&x, i);
     } else if ((k = calendar(&x, i)) == 0 && (k = quarter(&x, i)) == 0
         && (k = clock(&x, i)) == 0 && (k = duration(&x, i)) == 0

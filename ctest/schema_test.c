@@ -15,10 +15,11 @@
 /* a producer: a span "pair" over every two tokens, attribute n = its
 ** ordinal, and kind = "first" on the first */
 static int pairs (void *ud, const char *text, size_t len,
-                  const cp_tokvec *tv, cp_spanout *out, cp_err *err) {
+                  const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                  cp_spanout *out, cp_err *err) {
   size_t i;
   int *calls = (int *)ud;
-  (void)text; (void)len;
+  (void)text; (void)len; (void)meta; (void)nmeta;
   (*calls)++;
   for (i = 0; i + 1 < tv->n; i += 2) {
     char num[24];
@@ -40,8 +41,9 @@ static int pairs (void *ud, const char *text, size_t len,
 
 /* a producer that fails on a document containing "FAIL" */
 static int failing (void *ud, const char *text, size_t len,
-                    const cp_tokvec *tv, cp_spanout *out, cp_err *err) {
-  (void)ud; (void)tv;
+                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                    cp_spanout *out, cp_err *err) {
+  (void)ud; (void)tv; (void)meta; (void)nmeta;
   if (len >= 4 && memmem(text, len, "FAIL", 4) != NULL)
     return cp_err_set(err, CP_EINVAL, "refused");
   /* an out-of-range span is refused by the output */

@@ -7,10 +7,16 @@ csrc/extract.c); this file shapes their rows.  On a text alone:
   corpus.quotes(text [, opts])    corpus.entities(text [, opts])
   corpus.dates(text [, opts])     corpus.numbers(text [, opts])
 
-and on a corpus, over the stored text of each selected document (the
-extractors run at call time: span sets at build time are not used yet):
+and on a corpus:
 
   c:quotes([where] [, opts])   c:entities(...)   c:dates(...)   c:numbers(...)
+
+A corpus built with the analysers on (corpus.new / corpus.create option
+`analyse`, default on; c:analysers()) has their results as span sets
+(quote, speaker, cue, entity, date, number: csrc/analyse.h); the corpus
+methods read them and give the rows the extractors give at call time.
+Otherwise (an analyser off, an index built without it, or opts.anchor
+given for dates) they run the extractors over each document's stored text.
 
 `where` is a subcorpus filter as for the statistics (a query string, or
 a table of metadata conditions; docs/STATS.md).  opts:
@@ -29,6 +35,8 @@ local core = require "corpus.core"
 local query = require "corpus.query"
 local math_type = require("corpus.compat").math_type
 local floor = math.floor
+local tonumber, tointeger, sort, concat = tonumber, require("corpus.compat").tointeger,
+  table.sort, table.concat
 
 -- a `where` filter -> document bitmap | nil (whole corpus) | nil, msg, code
 local function selection(self, where, fname)
@@ -79,6 +87,95 @@ local function extract(text, what, anchor, fname)
   return r[what]
 end
 
+-- {======================================================================
+-- Rows from the stored span sets (csrc/analyse.h)
+-- =======================================================================
+
+local ANALYSER = { quotes = "quotes", entities = "entities", dates = "dates", numbers = "numbers" }
+
+-- an entity's possessive ending is not part of it ("Iraq's": entity.c)
+local function possessive(text, start, stop)
+  local len = stop - start + 1
+  local last = text:sub(stop, stop)
+  if last ~= "s" and last ~= "S" then return 0 end
+  if len > 2 and text:sub(stop - 1, stop - 1) == "'" then return 2 end
+  if len > 4 and text:sub(stop - 3, stop - 1) == "\226\128\153" then return 4 end
+  return 0
+end
+
+local stored = {}
+
+function stored.entities(c, n, text)
+  local out = {}
+  for _, sp in ipairs(c:_doc_spans(n, "entity")) do
+    -- the last token's bytes: the possessive is cut from it alone
+    local stop = sp.stop - possessive(text, sp.last, sp.stop)
+    out[#out + 1] = { text = text:sub(sp.start, stop), kind = sp.attrs.kind,
+                      canonical = sp.attrs.canonical, start = sp.start, stop = stop }
+  end
+  return out
+end
+
+function stored.dates(c, n, text)
+  local out = {}
+  for _, sp in ipairs(c:_doc_spans(n, "date")) do
+    out[#out + 1] = { text = text:sub(sp.start, sp.stop), type = sp.attrs.type,
+                      value = sp.attrs.value, start = sp.start, stop = sp.stop }
+  end
+  return out
+end
+
+function stored.numbers(c, n, text)
+  local out = {}
+  for _, sp in ipairs(c:_doc_spans(n, "number")) do
+    local v = tonumber(sp.attrs.value)
+    if v and v == floor(v) and v < 9.0e15 then v = tointeger(v) or v end
+    out[#out + 1] = { text = text:sub(sp.start, sp.stop), value = v, unit = sp.attrs.unit,
+                      start = sp.start, stop = sp.stop }
+  end
+  return out
+end
+
+function stored.quotes(c, n, text)
+  local byid, ids = {}, {}
+  local function get(id)
+    local q = byid[id]
+    if not q then
+      q = { parts = {} }
+      byid[id] = q
+      ids[#ids + 1] = tonumber(id)
+    end
+    return q
+  end
+  for _, sp in ipairs(c:_doc_spans(n, "quote")) do
+    local a = sp.attrs
+    local q = get(a.id)
+    q.kind, q.speaker, q.cue, q.confidence = a.kind, a.speaker, a.cue, tonumber(a.confidence)
+    q.parts[#q.parts + 1] = { start = sp.start, stop = sp.stop }
+  end
+  for _, sp in ipairs(c:_doc_spans(n, "speaker")) do
+    local q = byid[sp.attrs.quote]
+    if q then q.speaker_start, q.speaker_stop = sp.start, sp.stop end
+  end
+  for _, sp in ipairs(c:_doc_spans(n, "cue")) do
+    local q = byid[sp.attrs.quote]
+    if q then q.cue_start, q.cue_stop = sp.start, sp.stop end
+  end
+  sort(ids)
+  local out = {}
+  for i, id in ipairs(ids) do
+    local q = byid[tostring(id)]
+    sort(q.parts, function(x, y) return x.start < y.start end)
+    local texts = {}
+    for k, p in ipairs(q.parts) do texts[k] = text:sub(p.start, p.stop) end
+    q.text = concat(texts, " ")
+    out[i] = q
+  end
+  return out
+end
+
+-- }======================================================================
+
 return function(Corpus, M)
   for what in pairs(FIELD) do
     --- corpus.<what>(text [, opts]) -> rows
@@ -106,6 +203,12 @@ return function(Corpus, M)
       local sel, msg, code = selection(self, where, what)
       if where ~= nil and sel == nil then return nil, msg, code end
       local out, limit = {}, opts.limit or math.huge
+      local use_stored = false
+      if not (what == "dates" and opts.anchor) then
+        for _, name in ipairs(self:analysers()) do
+          if name == ANALYSER[what] then use_stored = true end
+        end
+      end
       local nd, nmsg, ncode = self:ndocs()
       if not nd then return nil, nmsg, ncode end
       for n = 1, nd do
@@ -120,7 +223,9 @@ return function(Corpus, M)
               anchor = d.date:match("^%d%d%d%d%-%d%d%-%d%d") or d.date:match("^%d%d%d%d%-%d%d")
                        or d.date:match("^%d%d%d%d")
             end
-            for _, row in ipairs(extract(d.text, what, anchor, what)) do
+            local rows = use_stored and stored[what](self, n, d.text)
+                         or extract(d.text, what, anchor, what)
+            for _, row in ipairs(rows) do
               if keep(row, opts) then
                 row.doc, row.id = n, d.id
                 out[#out + 1] = row

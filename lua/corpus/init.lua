@@ -64,8 +64,11 @@ end
 
 --- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
 -- ("english" by default; an unknown name raises and lists the known
--- ones); opts.mode is "corpus" (default) or "strict" tokenization.
--- @tparam[opt] table opts `{language = "english", mode = "corpus"}`
+-- ones); opts.mode is "corpus" (default) or "strict" tokenization;
+-- opts.analyse the analysers run on every document added as text and
+-- stored as span sets (true, the default: all; false: none; a list of
+-- "entities", "quotes", "dates", "numbers"; docs/EXTRACT.md).
+-- @tparam[opt] table opts `{language = "english", mode = "corpus", analyse = true}`
 -- @treturn Corpus an empty in-memory corpus
 -- @raise on an unknown option, language or mode
 function M.new(opts)
@@ -714,11 +717,12 @@ local function index_args(fname, path, opts)
   checkopts(opts, fname, 2)
 end
 
---- corpus.create(path [, {language =, mode =}]) -> writable corpus |
--- nil, msg, code ("EEXIST" when something is at path, "ELOCKED", ...).
--- An unknown language or mode raises, as in corpus.new.
+--- corpus.create(path [, {language =, mode =, analyse =}]) -> writable
+-- corpus | nil, msg, code ("EEXIST" when something is at path,
+-- "ELOCKED", ...).  An unknown language, mode or analyser raises, as in
+-- corpus.new; the analysers chosen are recorded in the index.
 -- @tparam string path a directory that does not exist yet
--- @tparam[opt] table opts `{language =, mode =}`
+-- @tparam[opt] table opts `{language =, mode =, analyse =}`
 -- @treturn Corpus a writable on-disk corpus (commit makes additions durable)
 -- @return nil, message, code
 function M.create(path, opts)

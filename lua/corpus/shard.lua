@@ -111,7 +111,7 @@ local BUILD_OPTS = {
   out = "string", inputs = "table", shards = "number", slurm = "boolean",
   partition = "string", time = "string", mem = "string", language = "string",
   mode = "string", retries = "number", jobs = "number", lua = "string",
-  quiet = "boolean", poll = "number",
+  quiet = "boolean", poll = "number", analyse = "table|boolean",
 }
 
 local function check_opts(opts, valid, fname)
@@ -127,8 +127,8 @@ local function check_opts(opts, valid, fname)
       error(fmt("%s: unknown option '%s' (valid: %s)", fname, tostring(k),
                 table.concat(names, ", ")), 3)
     end
-    if type(v) ~= want then
-      error(fmt("%s: option '%s' must be a %s, got %s", fname, k, want, type(v)), 3)
+    if not ("|" .. want .. "|"):find("|" .. type(v) .. "|", 1, true) then
+      error(fmt("%s: option '%s' must be a %s, got %s", fname, k, want:gsub("|", " or "), type(v)), 3)
     end
   end
 end
@@ -286,7 +286,11 @@ function M.task(out, i)
   local tag = os_getenv("SLURM_JOB_ID") or tostring(os.time())
   local tmp = fmt("%s.tmp-%s-%d", final, tag, math.random(1, 1073741824))
   local corpus = require "corpus"
-  local c, err, ecode = corpus.create(tmp, { language = p.language, mode = p.mode })
+  -- p.analyse: nil = every analyser, a list of names (empty: none)
+  local analyse = p.analyse
+  if analyse and #analyse == 0 then analyse = false end
+  local c, err, ecode = corpus.create(tmp, { language = p.language, mode = p.mode,
+                                             analyse = analyse })
   if not c then return nil, err, ecode end
   local pending = 0   -- bytes added since the last commit
   for _, part in ipairs(s.parts) do
@@ -468,6 +472,8 @@ function M.build(opts)
   if not shards then return nil, msg, code end
   local p = { version = PLAN_VERSION, language = opts.language or "english",
               mode = opts.mode or "corpus", shards = shards }
+  if opts.analyse == false then p.analyse = {}
+  elseif type(opts.analyse) == "table" then p.analyse = opts.analyse end
   local old = load_plan(out)
   local text = json.encode(p)
   if old and json.encode(old) ~= text then
@@ -534,6 +540,16 @@ local function build_one(out, name, opts)
   local lang = text:match("\nlanguage (%S+)\n") or "english"
   local mode = text:match("\nmode 1\n") and "strict" or "corpus"
   local p = { version = PLAN_VERSION, language = lang, mode = mode, shards = shards }
+  -- and with the analysers of its first shard (its MANIFEST's analyse line)
+  local first = text:match("\nshard (%S+)")
+  local man = first and read_all(out .. "/shards/" .. first .. "/MANIFEST")
+  if man then
+    local bits = tonumber(man:match("\nanalyse (%d+)\n") or "0")
+    p.analyse = {}
+    for i, nm in ipairs { "entities", "quotes", "dates", "numbers" } do
+      if math.floor(bits / 2 ^ (i - 1)) % 2 == 1 then p.analyse[#p.analyse + 1] = nm end
+    end
+  end
   local planname = "plan-" .. name
   local ok, err = write_atomic(("%s/jobs/%s.json"):format(out, planname), json.encode(p))
   if not ok then return nil, err, "EIO" end

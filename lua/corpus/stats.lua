@@ -199,7 +199,12 @@ return function(Corpus, module)
   end
 
   --- c:freq{layer =, where =, min =, limit =, punct =}
-  -- -> rows {term, count, rate (per million tokens), docs}, info
+  -- -> rows {term, count, rate (per million tokens), docs}, info.
+  -- With `spans = set, attr = key` (instead of layer) it counts the
+  -- values of a span attribute: `c:freq{spans = "entity", attr =
+  -- "canonical"}` lists the names of the corpus, `{spans = "speaker",
+  -- attr = "name"}` the quoted speakers (one span per quote); term is
+  -- the value, count the spans with it, docs the documents.
   -- @tparam[opt] table opts
   -- @treturn {table,...} rows
   -- @treturn table info

@@ -15,10 +15,25 @@ return {
       "builds only what is missing."):convert(cli.integer(1))
     cli.slurm(cmd)
     cli.language(cmd)
+    cmd:option("--analyse", "The analysers run on every document at add time: a " ..
+      "comma-separated list of entities, quotes, dates, numbers; all (the default) " ..
+      "or none (docs/EXTRACT.md, \"In the index\"). Recorded in a new index.")
     cli.quiet(cmd)
   end,
   run = function(args, cli)
     local dir = args.dir
+    local analyse
+    if args.analyse == "none" then analyse = false
+    elseif args.analyse and args.analyse ~= "all" then
+      analyse = {}
+      for name in args.analyse:gmatch("[^,%s]+") do
+        if name ~= "entities" and name ~= "quotes" and name ~= "dates" and name ~= "numbers" then
+          cli.usage_error("--analyse: unknown analyser '" .. name ..
+            "' (entities, quotes, dates, numbers, all, none)")
+        end
+        analyse[#analyse + 1] = name
+      end
+    end
     if args.shards then
       if cli.exists(dir .. "/MANIFEST") then
         cli.usage_error(dir .. ": an ordinary index; --shards builds a new sharded one")
@@ -28,6 +43,7 @@ return {
       end
       local o = cli.slurm_value(args)
       o.out, o.inputs, o.shards, o.language = dir, args.inputs, args.shards, args.language
+      o.analyse = analyse
       local c = cli.check(corpus.build_sharded(o))
       local st = cli.check(c:stats())
       local n = #c:shards()
@@ -41,7 +57,7 @@ return {
     end
     local w
     if cli.exists(dir .. "/MANIFEST") then w = cli.check(corpus.open(dir, {write = true}))
-    else w = cli.check(corpus.create(dir, {language = args.language})) end
+    else w = cli.check(corpus.create(dir, {language = args.language, analyse = analyse})) end
     local total = 0
     for _, input in ipairs(args.inputs) do total = total + cli.add_input(w, input, args) end
     cli.check(w:commit())

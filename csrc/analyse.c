@@ -1,0 +1,269 @@
+/*
+** analyse.c -- the extractors as a span-set producer (analyse.h).
+**
+** One cp_analyser per corpus: it keeps the extractors' buffers from one
+** document to the next, so a build allocates them once.  It runs in the
+** thread that adds (seg.h), never on two documents at once.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse.h"
+
+struct cp_analyser {
+  unsigned what;       /* the sets to store (CP_X_*) */
+  cp_extract x;        /* reused results */
+  char *nbuf;          /* names with their white space folded */
+  size_t ncap;
+};
+
+static const struct { unsigned bit; const char *name; } NAMES[] = {
+  {CP_X_ENTITIES, "entities"}, {CP_X_QUOTES, "quotes"},
+  {CP_X_DATES, "dates"}, {CP_X_NUMBERS, "numbers"}
+};
+
+const char *cp_analyse_name (unsigned bit) {
+  size_t i;
+  for (i = 0; i < sizeof(NAMES) / sizeof(NAMES[0]); i++)
+    if (NAMES[i].bit == bit) return NAMES[i].name;
+  return NULL;
+}
+
+unsigned cp_analyse_bit (const char *name, size_t len) {
+  size_t i;
+  if (name == NULL) return 0;
+  for (i = 0; i < sizeof(NAMES) / sizeof(NAMES[0]); i++)
+    if (strlen(NAMES[i].name) == len && memcmp(NAMES[i].name, name, len) == 0)
+      return NAMES[i].bit;
+  return 0;
+}
+
+cp_analyser *cp_analyser_new (unsigned what, cp_err *err) {
+  cp_analyser *a;
+  if (what == 0 || (what & ~(unsigned)CP_X_ALL) != 0) {
+    cp_err_set(err, CP_EINVAL, "bad analyser set %u", what);
+    return NULL;
+  }
+  a = (cp_analyser *)calloc(1, sizeof(*a));
+  if (a == NULL) {
+    cp_err_set(err, CP_ENOMEM, "out of memory creating the analysers");
+    return NULL;
+  }
+  a->what = what;
+  return a;
+}
+
+void cp_analyser_free (cp_analyser *a) {
+  if (a == NULL) return;
+  cp_extract_free(&a->x);
+  free(a->nbuf);
+  free(a);
+}
+
+unsigned cp_analyser_what (const cp_analyser *a) {
+  return a ? a->what : 0;
+}
+
+void cp_analyser_set_what (cp_analyser *a, unsigned what) {
+  if (a != NULL) a->what = what & CP_X_ALL;
+}
+
+static const struct { unsigned bit; const char *set, *keys; } SETS[] = {
+  {CP_X_ENTITIES, "entity", " kind canonical "},
+  {CP_X_QUOTES, "quote", " id part kind speaker cue confidence "},
+  {CP_X_QUOTES, "speaker", " name quote "},
+  {CP_X_QUOTES, "cue", " quote "},
+  {CP_X_DATES, "date", " type value "},
+  {CP_X_NUMBERS, "number", " value unit "}
+};
+
+int cp_analyse_known (unsigned what, const char *set, size_t setlen,
+                      const char *key, size_t keylen) {
+  size_t i;
+  if (set == NULL) return 0;
+  for (i = 0; i < sizeof(SETS) / sizeof(SETS[0]); i++) {
+    const char *k;
+    if (!(what & SETS[i].bit) || strlen(SETS[i].set) != setlen
+        || memcmp(SETS[i].set, set, setlen) != 0)
+      continue;
+    if (key == NULL) return 1;
+    for (k = SETS[i].keys; (k = strchr(k, ' ')) != NULL && k[1]; k++)
+      if (strncmp(k + 1, key, keylen) == 0 && k[1 + keylen] == ' ') return 1;
+    return 0;
+  }
+  return 0;
+}
+
+static int isdig (char c) { return c >= '0' && c <= '9'; }
+
+int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a) {
+  size_t k;
+  if (s == NULL || a == NULL || n < 4) return 0;
+  for (k = 0; k < 4; k++) if (!isdig(s[k])) return 0;
+  /* the longest prefix YYYY-MM-DD, YYYY-MM or YYYY, as c:dates() takes */
+  if (n >= 10 && s[4] == '-' && isdig(s[5]) && isdig(s[6]) && s[7] == '-'
+      && isdig(s[8]) && isdig(s[9]))
+    k = 10;
+  else if (n >= 7 && s[4] == '-' && isdig(s[5]) && isdig(s[6])) k = 7;
+  else k = 4;
+  return cp_anchor_parse(s, k, a);
+}
+
+
+/* {================================================================
+** Emitting spans
+** ================================================================= */
+
+typedef struct emitter {
+  cp_analyser *an;
+  const char *s;
+  cp_spanout *out;
+  cp_err *err;
+} emitter;
+
+#define ATTR(a, k, v, n) ((a).key = (k), (a).keylen = strlen(k), \
+                          (a).val = (v), (a).vallen = (n))
+
+/* name s[a, z) folded into the analyser's buffer */
+static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
+  cp_analyser *an = e->an;
+  if (z - a > an->ncap) {
+    size_t nc = an->ncap ? an->ncap : 64;
+    char *nb;
+    while (nc < z - a) nc *= 2;
+    nb = (char *)realloc(an->nbuf, nc);
+    if (nb == NULL) return cp_err_set(e->err, CP_ENOMEM, "out of memory");
+    an->nbuf = nb;
+    an->ncap = nc;
+  }
+  *n = cp_extract_name(e->s + a, z - a, an->nbuf);
+  *p = an->nbuf;
+  return CP_OK;
+}
+
+static int put (emitter *e, const char *set, uint32_t t0, uint32_t t1,
+                const cp_attr *a, size_t na) {
+  if (t1 <= t0) return CP_OK;
+  return cp_spanout_add(e->out, set, strlen(set), t0, t1, a, na, e->err);
+}
+
+static int emit_entities (emitter *e) {
+  const cp_entities *E = &e->an->x.ents;
+  size_t i;
+  int rc = CP_OK;
+  for (i = 0; i < E->n && rc == CP_OK; i++) {
+    const cp_entity *en = &E->v[i], *c = &E->v[en->canon];
+    const char *kind = cp_entity_kind_name(en->kind), *cn;
+    size_t cl;
+    cp_attr a[2];
+    if ((rc = fold(e, c->start, c->stop, &cn, &cl)) != CP_OK) break;
+    ATTR(a[0], "kind", kind, strlen(kind));
+    ATTR(a[1], "canonical", cn, cl);
+    rc = put(e, "entity", en->t0, en->t1, a, 2);
+  }
+  return rc;
+}
+
+static int emit_quotes (emitter *e, const cp_tokvec *tv) {
+  const cp_extract *x = &e->an->x;
+  size_t i;
+  int rc = CP_OK;
+  for (i = 0; i < x->quotes.n && rc == CP_OK; i++) {
+    const cp_quote *q = &x->quotes.v[i];
+    const char *kind = cp_quote_kind_name(q->kind), *sp = NULL;
+    char id[24], conf[16];
+    size_t a, z, spl = 0, na = 0;
+    unsigned p;
+    int ci = (int)(q->confidence * 100 + 0.5);
+    cp_attr at[6], one;
+    snprintf(id, sizeof(id), "%lu", (unsigned long)i + 1);
+    snprintf(conf, sizeof(conf), "%d.%02d", ci / 100, ci % 100);
+    ATTR(at[na], "id", id, strlen(id)); na++;
+    ATTR(at[na], "kind", kind, strlen(kind)); na++;
+    ATTR(at[na], "confidence", conf, strlen(conf)); na++;
+    if (cp_extract_cue(e->s, tv, q, &a, &z)) {
+      ATTR(at[na], "cue", e->s + a, z - a); na++;
+      ATTR(one, "quote", id, strlen(id));
+      rc = put(e, "cue", (uint32_t)q->cue,
+               (uint32_t)q->cue + (z > tv->v[q->cue].stop ? 2 : 1), &one, 1);
+    }
+    if (rc == CP_OK && cp_extract_speaker(e->s, tv, x, q, &a, &z)) {
+      cp_attr sa[2];
+      if ((rc = fold(e, a, z, &sp, &spl)) != CP_OK) break;
+      ATTR(at[na], "speaker", sp, spl); na++;
+      ATTR(sa[0], "name", sp, spl);
+      ATTR(sa[1], "quote", id, strlen(id));
+      rc = put(e, "speaker", q->sp0, q->sp1, sa, 2);
+    }
+    for (p = 0; p < q->nparts && rc == CP_OK; p++) {
+      char pn[8];
+      snprintf(pn, sizeof(pn), "%u", p + 1);
+      ATTR(at[na], "part", pn, strlen(pn));
+      rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na + 1);
+    }
+  }
+  return rc;
+}
+
+static int emit_dates (emitter *e) {
+  const cp_timexes *D = &e->an->x.dates;
+  size_t i;
+  int rc = CP_OK;
+  for (i = 0; i < D->n && rc == CP_OK; i++) {
+    const cp_timex *t = &D->v[i];
+    const char *type = cp_timex_type_name(t->type);
+    cp_attr a[2];
+    ATTR(a[0], "type", type, strlen(type));
+    ATTR(a[1], "value", t->value, strlen(t->value));
+    rc = put(e, "date", t->t0, t->t1, a, 2);
+  }
+  return rc;
+}
+
+static int emit_numbers (emitter *e) {
+  const cp_numbers *N = &e->an->x.nums;
+  size_t i;
+  int rc = CP_OK;
+  for (i = 0; i < N->n && rc == CP_OK; i++) {
+    const cp_number *r = &N->v[i];
+    char v[40];
+    cp_attr a[2];
+    /* the shortest of %.15g / %.17g that reads back as the same double */
+    snprintf(v, sizeof(v), "%.15g", r->value);
+    if (strtod(v, NULL) != r->value) snprintf(v, sizeof(v), "%.17g", r->value);
+    ATTR(a[0], "value", v, strlen(v));
+    if (r->unit) ATTR(a[1], "unit", r->unit, strlen(r->unit));
+    rc = put(e, "number", r->t0, r->t1, a, r->unit ? 2 : 1);
+  }
+  return rc;
+}
+
+/* }================================================================ */
+
+
+int cp_analyse_producer (void *ud, const char *text, size_t len,
+                         const cp_tokvec *tv, const cp_meta *meta,
+                         size_t nmeta, cp_spanout *out, cp_err *err) {
+  cp_analyser *an = (cp_analyser *)ud;
+  cp_anchor anchor = {0, 0, 0};
+  int have = 0, rc;
+  size_t i;
+  emitter e;
+  if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
+      || (meta == NULL && nmeta > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
+  if (an->what == 0) return CP_OK;
+  for (i = 0; i < nmeta; i++)
+    if (meta[i].keylen == 4 && memcmp(meta[i].key, "date", 4) == 0
+        && meta[i].type == CP_MSTR)
+      have = cp_analyse_anchor(meta[i].str, meta[i].strlen, &anchor);
+  rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, an->what, &an->x, err);
+  if (rc != CP_OK) return rc;
+  e.an = an; e.s = text; e.out = out; e.err = err;
+  if ((an->what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
+  if ((an->what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
+  if ((an->what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;
+  if ((an->what & CP_X_NUMBERS) && (rc = emit_numbers(&e)) != CP_OK) return rc;
+  return CP_OK;
+}

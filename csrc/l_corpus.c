@@ -741,12 +741,12 @@ static int corpus_layers (lua_State *L) {
 }
 
 /* c:_layer_set() -> {lemma = true, ...}: the stored layers' names, for
-** the query parser (no counting) */
+** the query parser (no counting: it reads only the segments' schemas) */
 static int corpus_layer_set (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   size_t i, l;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_fail(L, &e);
   lua_newtable(L);
   for (i = 0; i < cp_corpus_nsegs(c); i++) {
     const cp_seg *s = cp_corpus_seg(c, i);

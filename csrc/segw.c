@@ -20,6 +20,7 @@
 
 #include <utf8proc.h>
 
+#include "blksum.h"
 #include "lex.h"
 #include "seg.h"
 #include "segattr.h"
@@ -1351,6 +1352,9 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   sec[CP_SEC_SCHEMA].size = schema.n;
   sec[CP_SEC_ATTRS].size = attrs.n;
+  sec[CP_SEC_BLKSUM].size = 0;
+  for (s = 0; s < CP_SEG_NBLKSECS; s++)
+    sec[CP_SEC_BLKSUM].size += 8 * cp_blksum_count(sec[cp_seg_blksec(s)].size);
   /* TEXT comes right after the header, where the builder keeps it; the
   ** other sections follow in id order.  STREAM and SPANS start on a page
   ** of the image when the builder's blocks for them are big: their pages
@@ -1531,7 +1535,16 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     cp_wr64(r + CP_D_METAOFF, d->meta_off);
     cp_wr32(out + sec[CP_SEC_BYID].off + 4 * i, byid[i].id);
   }
-  /* 7. header, section table, checksums */
+  /* 7. block checksums of the sections read in small ranges (each is
+  ** final now), then the header, section table, checksums */
+  {
+    unsigned char *bt = out + sec[CP_SEC_BLKSUM].off;
+    for (s = 0; s < CP_SEG_NBLKSECS; s++) {
+      int id = cp_seg_blksec(s);
+      cp_blksum_build(out + sec[id].off, sec[id].size, bt);
+      bt += 8 * cp_blksum_count(sec[id].size);
+    }
+  }
   memcpy(out + CP_H_MAGIC, CP_SEG_MAGIC, 8);
   cp_wr32(out + CP_H_VERSION, CP_SEG_VERSION);
   cp_wr32(out + CP_H_BOM, CP_SEG_BOM);
@@ -1542,7 +1555,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   for (l = 0; l < CP_NLAYERS; l++) cp_wr32(out + CP_H_NTYPES + 4 * l, nt[l]);
   cp_wr32(out + CP_H_NSENTS, (uint32_t)w->sents.n);
   cp_wr32(out + CP_H_NPARAS, (uint32_t)w->paras.n);
-  cp_wr32(out + CP_H_RESERVED, 0);
+  cp_wr32(out + CP_H_MINOR, CP_SEG_MINOR);
   cp_wr64(out + CP_H_INVALID, w->invalid);
   cp_wr64(out + CP_H_TEXTBYTES, textlen);
   cp_wr64(out + CP_H_SIZE, total);

@@ -617,7 +617,7 @@ static int live_words (const cp_corpus *c, size_t si, uint8_t *seen) {
   for (d = 0; d < nd; d++) {
     cp_docinfo di;
     if (cp_corpus_is_deleted(c, si, d)) continue;
-    if (cp_seg_doc(s, d, &di) != CP_OK) return CP_ECORRUPT;
+    if (cp_seg_doc_head(s, d, &di) != CP_OK) return CP_ECORRUPT;
     for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
       seen[st[p]] = 1;
   }
@@ -705,7 +705,7 @@ int cp_corpus_stats (cp_corpus *c, cp_stats *st, cp_err *err) {
       cp_docinfo di;
       uint32_t p, end;
       if (cp_corpus_is_deleted(c, si, d)) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK)
+      if (cp_seg_doc_head(s, d, &di) != CP_OK)
         return cp_err_set(err, CP_ECORRUPT, "damaged document table");
       st->docs++;
       st->tokens += di.tok_count;

@@ -1018,7 +1018,7 @@ static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
     cp_meta m;
     int rc, hit = 0;
     if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
-    if (cp_seg_doc(x->s, d, &di) != CP_OK) continue;
+    if (cp_seg_doc_head(x->s, d, &di) != CP_OK) continue;
     while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
       if (m.keylen == n->len && memcmp(m.key, n->str, n->len) == 0 &&
           meta_test(n, &m)) { hit = 1; break; }
@@ -1365,10 +1365,10 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   x->doc_lo = doc_lo;
   x->doc_hi = doc_hi;
   if (doc_lo >= doc_hi) return CP_OK;
-  if (cp_seg_doc(x->s, doc_lo, &di) != CP_OK)
+  if (cp_seg_doc_head(x->s, doc_lo, &di) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_lo = di.tok_start;
-  if (cp_seg_doc(x->s, doc_hi - 1, &di) != CP_OK)
+  if (cp_seg_doc_head(x->s, doc_hi - 1, &di) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_hi = di.tok_start + di.tok_count;
   if (x->an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
@@ -1416,7 +1416,7 @@ int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
     uint32_t d = r->docs.v[i];
     cp_docinfo di;
     int any = 0;
-    if (cp_seg_doc(s, d, &di) != CP_OK)
+    if (cp_seg_doc_head(s, d, &di) != CP_OK)
       return cp_err_set(err, CP_ECORRUPT, "bad document table");
     while (k < r->sp.n && r->sp.v[k].s < di.tok_start) k++;
     if (cp_corpus_is_deleted(c, segi, d)) continue;

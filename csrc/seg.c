@@ -20,8 +20,8 @@
 **  20  u32    nsections (<= 64)
 **  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
 **  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
-**  44  u32    nsents        48  u32  nparas        52  u32  minor = 1
-**                            (format 2.1; minor 0: EVERSION, rebuild)
+**  44  u32    nsents        48  u32  nparas        52  u32  minor = 2
+**                            (format 2.2; minor 0, 1: EVERSION, rebuild)
 **  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
 **  64  u64    text bytes (sum of the documents' stored text lengths)
 **  72  u64    image size in bytes (the whole image, padding included)
@@ -70,7 +70,10 @@
 **       24 u64 id_off     32 u32 id_len     (in DOCSTR)
 **       36 u32 meta_len   40 u64 meta_off   (in DOCSTR)
 **  22 DOCSTR bytes      document ids and encoded metadata
-**  23 TEXT   bytes      stored text of every document (valid UTF-8)
+**  23 TEXT   bytes      stored text of every document (valid UTF-8),
+**                       format 2.2: a compressed text image (ztext.c,
+**                       zstd blocks); the DOCS offsets are into the raw
+**                       text, whose size is the header's text bytes
 **  24 BYID   u32[D]     document numbers sorted by id (bytewise; equal
 **                       ids by number)
 **  25 SPANC  u32[ceil(T/16)]  start of token 16k (checkpoint k), so any
@@ -95,7 +98,7 @@
 **                       XXH64 of its bytes.
 **  28 ATTRS  bytes      the parts
 **  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
-**                       POST, SPANS, SPANC, DOCSTR, TEXT in that order
+**                       POST, SPANS, SPANC, DOCSTR in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
 ** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
 ** were the largest part of the image, and memory first touched is a main
@@ -118,6 +121,7 @@
 ** runs every lazy check; cp_seg_check adds every section checksum and
 ** every semantic invariant, recomputed from the stream.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +130,7 @@
 #include "blksum.h"
 #include "seg.h"
 #include "segfmt.h"
+#include "ztext.h"
 
 typedef struct section {
   const unsigned char *p;
@@ -169,13 +174,21 @@ typedef struct rpart { const unsigned char *p; uint64_t size, sum; } rpart;
 enum { LZ_UNCHECKED = 0, LZ_GOOD = 1, LZ_BAD = 2 };
 #define LZ_NEEDS 5          /* one state per CP_SEGNEED_* bit */
 typedef struct lazy {
-  cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR, TEXT */
+  cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR */
+  /* the stored text (format 2.2): zstd blocks decompressed on first use
+  ** and kept until close, so a document's text pointer stays valid for
+  ** the reader's life; a document across blocks is assembled once */
+  pthread_mutex_t mu;               /* taken to fill blk/dtext only */
+  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
+  cp_zt zt;
+  char **ztb;                       /* per text block, or NULL */
+  char **dtext;                     /* per document across blocks */
   unsigned char whole[LZ_NEEDS];
   int trusted;                      /* built here: nothing to check */
   int damaged;                      /* a check failed (sticky) */
   uint32_t *zeros;                  /* what a damaged array reads as */
 } lazy;
-enum { BK_POST = 0, BK_SPANS, BK_SPANC, BK_DOCSTR, BK_TEXT };
+enum { BK_POST = 0, BK_SPANS, BK_SPANC, BK_DOCSTR };
 
 struct cp_seg {
   const unsigned char *base;
@@ -199,7 +212,7 @@ struct cp_seg {
   const uint32_t *spanc, *spanx, *sents, *paras, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;
-  const char *docstr, *text;
+  const char *docstr;
   lazy *lz;
 };
 
@@ -250,11 +263,13 @@ static int read_header (cp_seg *s, cp_err *err) {
                       "(this build reads version %u)",
                       (unsigned long)cp_rd32(b + CP_H_VERSION),
                       CP_SEG_VERSION);
-  if (cp_rd32(b + CP_H_MINOR) == 0)
-    return cp_err_set(err, CP_EVERSION, "segment format 2.0 is not read by "
-                      "this build (format 2.%u, checked per block): rebuild "
+  if (cp_rd32(b + CP_H_MINOR) < CP_SEG_MINOR)
+    return cp_err_set(err, CP_EVERSION, "segment format 2.%lu is not read by "
+                      "this build (format 2.%u: checked per block, text "
+                      "compressed): rebuild "
                       "the index from the original documents (corpus.create "
-                      "+ add, or `corpus index NEW FILES`)", CP_SEG_MINOR);
+                      "+ add, or `corpus index NEW FILES`)",
+                      (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
   if (cp_rd32(b + CP_H_MINOR) != CP_SEG_MINOR)
     return cp_err_set(err, CP_EVERSION, "unsupported segment format 2.%lu "
                       "(this build reads 2.%u)",
@@ -323,7 +338,7 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_PARAS] = 4 * (uint64_t)s->nparas;
   want[CP_SEC_DOCS] = CP_SEG_DOCREC * D;
   want[CP_SEC_DOCSTR] = s->sec[CP_SEC_DOCSTR].size;  /* free */
-  want[CP_SEC_TEXT] = s->textbytes;
+  want[CP_SEC_TEXT] = s->sec[CP_SEC_TEXT].size;      /* zstd blocks */
   want[CP_SEC_BYID] = 4 * D;
   want[CP_SEC_SCHEMA] = s->sec[CP_SEC_SCHEMA].size;  /* free */
   want[CP_SEC_ATTRS] = s->sec[CP_SEC_ATTRS].size;    /* free */
@@ -556,8 +571,17 @@ static void free_schema (cp_seg *s) {
 
 static void close_lazy (cp_seg *s) {
   int k;
+  size_t i;
   if (s->lz == NULL) return;
   for (k = 0; k < CP_SEG_NBLKSECS; k++) cp_blksum_close(&s->lz->blk[k]);
+  if (s->lz->ztb != NULL)
+    for (i = 0; i < s->lz->zt.nb; i++) free(s->lz->ztb[i]);
+  if (s->lz->dtext != NULL)
+    for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
+  free(s->lz->ztb);
+  free(s->lz->dtext);
+  if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
+  pthread_mutex_destroy(&s->lz->mu);
   free(s->lz->zeros);
   free(s->lz);
   s->lz = NULL;
@@ -573,6 +597,11 @@ static int open_lazy (cp_seg *s, cp_err *err) {
   s->lz = (lazy *)calloc(1, sizeof(lazy));
   if (s->lz == NULL)
     return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (pthread_mutex_init(&s->lz->mu, NULL) != 0) {
+    free(s->lz);
+    s->lz = NULL;
+    return cp_err_set(err, CP_ENOMEM, "cannot make a mutex");
+  }
   for (k = 0; k < CP_SEG_NBLKSECS; k++) {
     const section *x = &s->sec[cp_seg_blksec(k)];
     uint64_t n = 8 * cp_blksum_count(x->size);
@@ -711,6 +740,124 @@ static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
   return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", e.msg);
 }
 
+/* open the text's block table on first use (under lz->mu) */
+static int zt_ready (const cp_seg *s, cp_err *err) {
+  lazy *z = s->lz;
+  cp_err e;
+  if (z->zopen == 0) {
+    int rc = cp_zt_open(&z->zt, s->sec[CP_SEC_TEXT].p,
+                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z->zt) != s->textbytes) {
+      cp_zt_close(&z->zt);
+      rc = CP_ECORRUPT;
+    }
+    if (rc == CP_OK) {
+      z->ztb = (char **)calloc((size_t)z->zt.nb + 1, sizeof(char *));
+      z->dtext = (char **)calloc((size_t)s->ndocs + 1, sizeof(char *));
+      if (z->ztb == NULL || z->dtext == NULL) {
+        free(z->ztb);  free(z->dtext);
+        z->ztb = NULL;  z->dtext = NULL;
+        cp_zt_close(&z->zt);
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      }
+      LZ_STORE(&z->zopen, 1);
+    }
+    else if (rc == CP_ENOMEM)
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+    else z->zopen = 2;
+  }
+  if (z->zopen != 1) {
+    set_damaged(s);
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored text "
+                      "table damaged");
+  }
+  return CP_OK;
+}
+
+/* text block b decompressed (under lz->mu) */
+static int zt_block (const cp_seg *s, uint32_t b, const char **p,
+                     cp_err *err) {
+  lazy *z = s->lz;
+  uint64_t st;
+  size_t len;
+  if (z->ztb[b] == NULL) {
+    char *buf;
+    int rc;
+    cp_zt_block_range(&z->zt, b, &st, &len);
+    if ((buf = (char *)malloc(len ? len : 1)) == NULL)
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+    if ((rc = cp_zt_inflate(&z->zt, NULL, b, buf, err)) != CP_OK) {
+      free(buf);
+      if (rc == CP_ECORRUPT) set_damaged(s);
+      return rc;
+    }
+    LZ_STORE(&z->ztb[b], buf);
+  }
+  *p = z->ztb[b];
+  return CP_OK;
+}
+
+/*
+** Text bytes [off, off + len) of document 'doc', decompressed: a
+** pointer into its block, or (across blocks) into a copy assembled
+** once.  Valid until cp_seg_close.  The fast path (a block already
+** decompressed) takes no lock.
+*/
+static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+                     size_t len, const char **p, cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t b;
+  uint64_t st;
+  size_t bl, done;
+  const char *blk;
+  char *buf;
+  int rc = CP_OK;
+  if (len == 0) { *p = "";  return CP_OK; }
+  if (LZ_LOAD(&z->zopen) == 1) {
+    b = cp_zt_find(&z->zt, off);
+    cp_zt_block_range(&z->zt, b, &st, &bl);
+    if (off + len <= st + bl && (blk = LZ_LOAD(&z->ztb[b])) != NULL) {
+      *p = blk + (off - st);
+      return CP_OK;
+    }
+    if ((buf = LZ_LOAD(&z->dtext[doc])) != NULL) { *p = buf;  return CP_OK; }
+  }
+  pthread_mutex_lock(&z->mu);
+  if ((rc = zt_ready(s, err)) != CP_OK) goto out;
+  if (off > z->zt.rawsize || len > z->zt.rawsize - off) {
+    set_damaged(s);
+    rc = corrupt(err, "document text past the stored text");
+    goto out;
+  }
+  b = cp_zt_find(&z->zt, off);
+  cp_zt_block_range(&z->zt, b, &st, &bl);
+  if (off + len <= st + bl) {
+    if ((rc = zt_block(s, b, &blk, err)) == CP_OK) *p = blk + (off - st);
+    goto out;
+  }
+  if (z->dtext[doc] == NULL) {      /* across blocks: assemble once */
+    if ((buf = (char *)malloc(len)) == NULL) {
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      goto out;
+    }
+    for (done = 0; done < len && rc == CP_OK; b++) {
+      size_t take;
+      cp_zt_block_range(&z->zt, b, &st, &bl);
+      if ((rc = zt_block(s, b, &blk, err)) != CP_OK) break;
+      take = (size_t)(st + bl - (off + done));
+      if (take > len - done) take = len - done;
+      memcpy(buf + done, blk + (off + done - st), take);
+      done += take;
+    }
+    if (rc != CP_OK) { free(buf);  goto out; }
+    LZ_STORE(&z->dtext[doc], buf);
+  }
+  *p = z->dtext[doc];
+out:
+  pthread_mutex_unlock(&z->mu);
+  return rc;
+}
+
 /* }================================================================ */
 
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
@@ -753,7 +900,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->paras = U32(s, CP_SEC_PARAS);
   s->docs = s->sec[CP_SEC_DOCS].p;
   s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
-  s->text = (const char *)s->sec[CP_SEC_TEXT].p;
   s->byid = U32(s, CP_SEC_BYID);
   rc = CP_ECORRUPT;
   for (l = 0; l < CP_NLAYERS; l++)
@@ -1308,21 +1454,31 @@ uint32_t cp_seg_para_of (const cp_seg *s, uint32_t pos) {
 
 int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
   const unsigned char *r;
+  cp_err e;
+  int rc = cp_seg_doc_head(s, doc, d);
+  if (rc != CP_OK) return rc;
+  r = s->docs + (size_t)CP_SEG_DOCREC * doc;
+  rc = doc_text(s, doc, cp_rd64(r + CP_D_TEXTOFF), d->textlen, &d->text, &e);
+  if (rc != CP_OK) d->text = NULL;
+  return rc == CP_ENOMEM ? rc : (rc != CP_OK ? CP_ECORRUPT : CP_OK);
+}
+
+int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
+  const unsigned char *r;
   if (s == NULL || d == NULL || doc >= s->ndocs) return CP_EINVAL;
   r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
   d->tok_start = cp_rd32(r + CP_D_TOKSTART);
   d->tok_count = cp_rd32(r + CP_D_TOKCOUNT);
   d->id = s->docstr + cp_rd64(r + CP_D_IDOFF);
   d->idlen = cp_rd32(r + CP_D_IDLEN);
-  d->text = s->text + cp_rd64(r + CP_D_TEXTOFF);
+  d->text = NULL;
   d->textlen = (size_t)cp_rd64(r + CP_D_TEXTLEN);
   d->meta = s->docstr + cp_rd64(r + CP_D_METAOFF);
   d->metalen = cp_rd32(r + CP_D_METALEN);
   {
     cp_err e;
     if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), d->idlen, &e) != CP_OK ||
-        need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_METAOFF), d->metalen, &e) != CP_OK ||
-        need_blk(s, BK_TEXT, cp_rd64(r + CP_D_TEXTOFF), d->textlen, &e) != CP_OK)
+        need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_METAOFF), d->metalen, &e) != CP_OK)
       return CP_ECORRUPT;
   }
   return CP_OK;
@@ -1533,14 +1689,14 @@ static int check_docs_full (const cp_seg *s) {
       prev = y;
       prevx = x;
     }
-    cp_seg_doc(s, d, &di);
+    cp_seg_doc_head(s, d, &di);
     while ((k = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) ;
     if (k != 0) goto bad;
     i = s->byid[d];
     if (seen[i]) goto bad;
     seen[i] = 1;
     if (d > 0) {
-      cp_seg_doc(s, s->byid[d - 1], &di);
+      cp_seg_doc_head(s, s->byid[d - 1], &di);
       k = cmpid(s, i, di.id, di.idlen);
       if (k < 0 || (k == 0 && i < s->byid[d - 1])) goto bad;
     }
@@ -1644,6 +1800,19 @@ static int verify_fresh (const cp_seg *s, cp_err *err) {
   }
   if (!below(s->post, s->ntok, s->ntok))
     return corrupt(err, "postings out of range");
+  {   /* the stored text: its table and every zstd block */
+    cp_zt z;
+    cp_err e;
+    int rc = cp_zt_open(&z, s->sec[CP_SEC_TEXT].p,
+                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z) != s->textbytes)
+      rc = cp_err_set(&e, CP_ECORRUPT, "stored text size differs");
+    if (rc == CP_OK) rc = cp_zt_check(&z, &e);
+    cp_zt_close(&z);
+    if (rc != CP_OK)
+      return cp_err_set(err, rc == CP_ENOMEM ? rc : CP_ECORRUPT,
+                        "corrupt segment: %s", e.msg);
+  }
   return CP_OK;
 }
 

@@ -400,6 +400,10 @@ typedef struct cp_docinfo {
 } cp_docinfo;
 
 int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* the same without the text (d->text NULL, d->textlen set): stored text
+** is compressed (format 2.2), so readers of metadata or token ranges
+** only should not decompress it */
+int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d);
 
 /* local document containing position 'pos' (binary search) */
 uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos);

@@ -11,7 +11,7 @@
 
 #define CP_SEG_MAGIC      "CPSEG\0\r\n"   /* 8 bytes */
 #define CP_SEG_VERSION    2u
-#define CP_SEG_MINOR      1u              /* 2.1: BLKSUM, lazy checks */
+#define CP_SEG_MINOR      2u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text */
 #define CP_SEG_BOM        0x01020304u     /* reads as 04 03 02 01 */
 #define CP_SEG_FIXED      80u             /* fixed header bytes */
 #define CP_SEG_SECENT     32u             /* bytes per section entry */
@@ -43,14 +43,14 @@ enum {
 #define CP_SEC_FREQ(layer) (CP_SEC_WFREQ + (layer))
 
 /* the sections BLKSUM covers block by block, in this order: those read
-** in small ranges (a postings list, a document's text, a token's span),
-** so that a read checks only the blocks it touches */
-#define CP_SEG_NBLKSECS 5
+** in small ranges (a postings list, a document's id, a token's span),
+** so that a read checks only the blocks it touches.  TEXT (zstd blocks,
+** ztext.c) carries a checksum per block of its own. */
+#define CP_SEG_NBLKSECS 4
 static inline int cp_seg_blksec (int i) {
   switch (i) {
     case 0: return CP_SEC_POST;   case 1: return CP_SEC_SPANS;
-    case 2: return CP_SEC_SPANC;  case 3: return CP_SEC_DOCSTR;
-    default: return CP_SEC_TEXT;
+    case 2: return CP_SEC_SPANC;  default: return CP_SEC_DOCSTR;
   }
 }
 

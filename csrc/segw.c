@@ -27,6 +27,7 @@
 #include "segfmt.h"
 #include "tok.h"
 #include "unitab.h"
+#include "ztext.h"
 #include "utf8.h"
 
 /* the image's header size, and where TEXT starts: the builder keeps the
@@ -1274,6 +1275,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   XXH64_state_t hs;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
   uint32_t *dstart = NULL;
+  uint8_t *ztext = NULL;
+  size_t zlen = 0;
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
   *img = NULL;  *size = 0;
@@ -1348,7 +1351,17 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_DOCSTR].size = w->docstr.n;
   if (!text_reserve(w, 0)) goto oom;   /* an empty builder has no block */
   textlen = w->tn - TEXT0;
-  sec[CP_SEC_TEXT].size = textlen;
+  /* the stored text, compressed in zstd blocks (format 2.2, ztext.c):
+  ** documents end at text_off + text_len, in order */
+  {
+    uint64_t *ends = (uint64_t *)malloc((D + 1) * sizeof(uint64_t));
+    if (ends == NULL) goto oom;
+    for (i = 0; i < D; i++) ends[i] = w->docs[i].text_off + w->docs[i].text_len;
+    rc = cp_zt_encode(w->tbuf + TEXT0, ends, D, 0, 0, &ztext, &zlen, err);
+    free(ends);
+    if (rc != CP_OK) goto done;
+  }
+  sec[CP_SEC_TEXT].size = zlen;
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   sec[CP_SEC_SCHEMA].size = schema.n;
   sec[CP_SEC_ATTRS].size = attrs.n;
@@ -1361,7 +1374,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   ** can then be moved into the image instead of copied (see movein) */
   hdrsize = TEXT0;
   sec[CP_SEC_TEXT].off = TEXT0;
-  total = align8(TEXT0 + textlen);
+  total = align8(TEXT0 + zlen);
   order[0] = CP_SEC_TEXT;
   for (s = 1, q = 1; s < CP_SEC_COUNT; s++) {
     if (s == CP_SEC_TEXT) continue;
@@ -1520,7 +1533,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
   copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
   copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
-  sum[CP_SEC_TEXT] = XXH64_digest(&w->thash);
+  memcpy(out + sec[CP_SEC_TEXT].off, ztext, zlen);   /* over the raw text */
+  sum[CP_SEC_TEXT] = XXH64(ztext, zlen, 0);
   have[CP_SEC_TEXT] = 1;
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
@@ -1584,6 +1598,7 @@ done:
   free(wi);  free(ni);  free(si);
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
+  free(ztext);
   return rc;
 }
 

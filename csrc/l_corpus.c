@@ -459,9 +459,12 @@ typedef struct docref {
   cp_docinfo di;
 } docref;
 
-static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r) {
+/* 'need': the whole sections the caller reads (CP_SEGNEED_*): the
+** document's own fields and text are checked per block as read */
+static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r,
+                    unsigned need) {
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
+  if (cp_corpus_ready(c, need, &e) != CP_OK) cpL_raise(L, &e);
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
     const char *id = lua_tolstring(L, idx, &len);
@@ -523,7 +526,7 @@ void cpL_pushmeta (lua_State *L, const cp_docinfo *di) {
 static int corpus_doc (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_BASE)) { lua_pushnil(L); return 1; }
   lua_newtable(L);
   push_meta(L, &r.di);
   SETINT("n", r.n + 1);
@@ -538,7 +541,7 @@ static int corpus_doc (lua_State *L) {
 static int corpus_docid (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_BASE)) { lua_pushnil(L); return 1; }
   lua_pushlstring(L, r.di.id, r.di.idlen);
   return 1;
 }
@@ -549,7 +552,7 @@ static int corpus_ndocs (lua_State *L) {
   size_t i, n;
   uint64_t total = 0;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_raise(L, &e);
   n = cp_corpus_nsegs(c);
   for (i = 0; i < n; i++) total += cp_seg_ndocs(cp_corpus_seg(c, i));
   lua_pushinteger(L, (lua_Integer)total);
@@ -569,8 +572,13 @@ static int corpus_tokens (lua_State *L) {
   docref r;
   const uint32_t *st;
   uint32_t i;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
-  st = cp_seg_stream(r.s);
+  cp_err e;
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_BASE)) { lua_pushnil(L); return 1; }
+  if (cp_seg_doc_stream(r.s, &r.di, &st, &e) != CP_OK) {
+    cp_err named;   /* the corpus names the damaged segment's file */
+    return cpL_raise(L, cp_corpus_ready(c, CP_SEGNEED_BASE, &named) != CP_OK
+                        ? &named : &e);
+  }
   lua_createtable(L, (int)r.di.tok_count, 0);
   for (i = 0; i < r.di.tok_count; i++) {
     uint32_t pos = r.di.tok_start + i, b0, b1, w = st[pos];
@@ -624,7 +632,7 @@ static int corpus_sentences (lua_State *L) {
   docref r;
   const uint32_t *v;
   uint32_t n;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_ALL)) { lua_pushnil(L); return 1; }
   v = cp_seg_sents(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -634,7 +642,7 @@ static int corpus_paragraphs (lua_State *L) {
   docref r;
   const uint32_t *v;
   uint32_t n;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_ALL)) { lua_pushnil(L); return 1; }
   v = cp_seg_paras(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -656,7 +664,7 @@ static int corpus_context (lua_State *L) {
   cp_window o;
   cp_err e;
   luaL_argcheck(L, width >= 0 && width <= UINT32_MAX, 5, "width must be >= 0");
-  if (!get_doc(L, c, 2, &r))
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_ALL))
     return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
   luaL_argcheck(L, first >= 1 && first <= (lua_Integer)r.di.tok_count, 3, "token index out of range");
   luaL_argcheck(L, last >= first && last <= (lua_Integer)r.di.tok_count, 4, "token index out of range");
@@ -680,7 +688,7 @@ static int corpus_find (lua_State *L) {
   const char *id = luaL_checklstring(L, 2, &len);
   uint64_t n;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_raise(L, &e);
   if (cp_corpus_find(c, id, len, &n) != CP_OK) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)n + 1);
   return 1;

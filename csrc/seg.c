@@ -174,7 +174,7 @@ typedef struct rpart { const unsigned char *p; uint64_t size, sum; } rpart;
 enum { LZ_UNCHECKED = 0, LZ_GOOD = 1, LZ_BAD = 2 };
 #define LZ_NEEDS 5          /* one state per CP_SEGNEED_* bit */
 typedef struct lazy {
-  cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR */
+  cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR, STREAM */
   /* the stored text (format 2.2): zstd blocks decompressed on first use
   ** and kept until close, so a document's text pointer stays valid for
   ** the reader's life; a document across blocks is assembled once */
@@ -188,7 +188,7 @@ typedef struct lazy {
   int damaged;                      /* a check failed (sticky) */
   uint32_t *zeros;                  /* what a damaged array reads as */
 } lazy;
-enum { BK_POST = 0, BK_SPANS, BK_SPANC, BK_DOCSTR };
+enum { BK_POST = 0, BK_SPANS, BK_SPANC, BK_DOCSTR, BK_STREAM };
 
 struct cp_seg {
   const unsigned char *base;
@@ -725,6 +725,11 @@ static int post_ok (const unsigned char *p, uint64_t n, void *ud) {
   return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
 }
 
+/* word ids in a stream block are below the word type count */
+static int stream_ok (const unsigned char *p, uint64_t n, void *ud) {
+  return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
+}
+
 /* bytes [off, off + len) of block section k are intact */
 static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
                      cp_err *err) {
@@ -734,6 +739,9 @@ static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
   rc = k == BK_POST
        ? cp_blksum_need_fn(&s->lz->blk[k], off, len, post_ok,
                            (void *)&s->ntok, &e)
+       : k == BK_STREAM
+       ? cp_blksum_need_fn(&s->lz->blk[k], off, len, stream_ok,
+                           (void *)&s->nt[CP_WORD], &e)
        : cp_blksum_need(&s->lz->blk[k], off, len, &e);
   if (rc == CP_OK) return CP_OK;
   set_damaged(s);
@@ -1320,6 +1328,21 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
 const uint32_t *cp_seg_stream (const cp_seg *s) {
   if (s == NULL) return NULL;
   return NEED(s, NK_STREAM) ? s->stream : zeros(s);
+}
+
+int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
+                       const uint32_t **p, cp_err *err) {
+  int rc;
+  if (s == NULL || d == NULL || p == NULL ||
+      d->tok_start > s->ntok || d->tok_count > s->ntok - d->tok_start)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_doc_stream: bad arguments");
+  *p = NULL;
+  if (!s->lz->trusted && LZ_LOAD(&s->lz->whole[NK_STREAM]) != LZ_GOOD &&
+      (rc = need_blk(s, BK_STREAM, 4 * (uint64_t)d->tok_start,
+                     4 * (uint64_t)d->tok_count, err)) != CP_OK)
+    return rc;
+  *p = s->stream;
+  return CP_OK;
 }
 
 const uint32_t *cp_seg_stream_if_checked (const cp_seg *s) {

@@ -404,6 +404,11 @@ int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d);
 ** is compressed (format 2.2), so readers of metadata or token ranges
 ** only should not decompress it */
 int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* the stream for reading the tokens of document d only (d from
+** cp_seg_doc on this segment): its blocks are checked (per 64 KiB, ids
+** < word types); CP_ECORRUPT when damaged */
+int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
+                       const uint32_t **p, cp_err *err);
 
 /* local document containing position 'pos' (binary search) */
 uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos);

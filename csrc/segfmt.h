@@ -43,14 +43,16 @@ enum {
 #define CP_SEC_FREQ(layer) (CP_SEC_WFREQ + (layer))
 
 /* the sections BLKSUM covers block by block, in this order: those read
-** in small ranges (a postings list, a document's id, a token's span),
+** in small ranges (a postings list, a document's id or tokens, a token's
+** span),
 ** so that a read checks only the blocks it touches.  TEXT (zstd blocks,
 ** ztext.c) carries a checksum per block of its own. */
-#define CP_SEG_NBLKSECS 4
+#define CP_SEG_NBLKSECS 5
 static inline int cp_seg_blksec (int i) {
   switch (i) {
     case 0: return CP_SEC_POST;   case 1: return CP_SEC_SPANS;
-    case 2: return CP_SEC_SPANC;  default: return CP_SEC_DOCSTR;
+    case 2: return CP_SEC_SPANC;  case 3: return CP_SEC_DOCSTR;
+    default: return CP_SEC_STREAM;
   }
 }
 

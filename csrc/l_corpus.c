@@ -664,7 +664,8 @@ static int corpus_context (lua_State *L) {
   cp_window o;
   cp_err e;
   luaL_argcheck(L, width >= 0 && width <= UINT32_MAX, 5, "width must be >= 0");
-  if (!get_doc(L, c, 2, &r, CP_SEGNEED_ALL))
+  /* a word window reads the document's tokens, checked per block */
+  if (!get_doc(L, c, 2, &r, CP_SEGNEED_BASE))
     return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
   luaL_argcheck(L, first >= 1 && first <= (lua_Integer)r.di.tok_count, 3, "token index out of range");
   luaL_argcheck(L, last >= first && last <= (lua_Integer)r.di.tok_count, 4, "token index out of range");

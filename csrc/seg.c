@@ -98,7 +98,7 @@
 **                       XXH64 of its bytes.
 **  28 ATTRS  bytes      the parts
 **  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
-**                       POST, SPANS, SPANC, DOCSTR in that order
+**                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
 ** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
 ** were the largest part of the image, and memory first touched is a main

@@ -230,9 +230,11 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err);
 **   _STRUCT (sentence and paragraph starts), _ATTRS (stored layers and
 **   span sets), _SPANX (escaped token spans).  The corpus calls it
 **   before every read with what that read needs.
-** - Postings, token spans, document ids, metadata and text are checked
-**   per 64 KiB block (BLKSUM) by the accessors that return them
-**   (cp_seg_plist, cp_seg_tok_span, cp_seg_doc), each block once.
+** - Postings, token spans, document ids, metadata and one document's
+**   tokens are checked per 64 KiB block (BLKSUM) by the accessors that
+**   return them (cp_seg_plist, cp_seg_tok_span, cp_seg_doc,
+**   cp_seg_doc_stream), each block once; the stored text per zstd
+**   block (format 2.2) when cp_seg_doc decompresses it.
 ** - An accessor without an error result (cp_seg_stream, the span set
 **   accessors, ...) checks its section itself if cp_seg_need was not
 **   called: on damage it returns an empty or all-zero result and marks

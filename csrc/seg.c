@@ -126,6 +126,7 @@
 #include <string.h>
 
 #include <xxhash.h>
+#include <zstd.h>
 
 #include "blksum.h"
 #include "seg.h"
@@ -183,6 +184,7 @@ typedef struct lazy {
   cp_zt zt;
   char **ztb;                       /* per text block, or NULL */
   char **dtext;                     /* per document across blocks */
+  ZSTD_DCtx *dctx;                  /* made on first use, under mu */
   unsigned char whole[LZ_NEEDS];
   int trusted;                      /* built here: nothing to check */
   int damaged;                      /* a check failed (sticky) */
@@ -580,6 +582,7 @@ static void close_lazy (cp_seg *s) {
     for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
   free(s->lz->ztb);
   free(s->lz->dtext);
+  ZSTD_freeDCtx(s->lz->dctx);
   if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
   pthread_mutex_destroy(&s->lz->mu);
   free(s->lz->zeros);
@@ -792,9 +795,12 @@ static int zt_block (const cp_seg *s, uint32_t b, const char **p,
     char *buf;
     int rc;
     cp_zt_block_range(&z->zt, b, &st, &len);
-    if ((buf = (char *)malloc(len ? len : 1)) == NULL)
+    if ((buf = (char *)malloc(len ? len : 1)) == NULL ||
+        (z->dctx == NULL && (z->dctx = ZSTD_createDCtx()) == NULL)) {
+      free(buf);
       return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
-    if ((rc = cp_zt_inflate(&z->zt, NULL, b, buf, err)) != CP_OK) {
+    }
+    if ((rc = cp_zt_inflate(&z->zt, z->dctx, b, buf, err)) != CP_OK) {
       free(buf);
       if (rc == CP_ECORRUPT) set_damaged(s);
       return rc;

@@ -269,11 +269,13 @@ static int verify_segs (cp_corpus *c, unsigned need, cp_err *err) {
     const char *name;
     if (e->verified) continue;
     name = e->name ? e->name : "segment";
+    /* a damaged whole section gives its own message every time; damage
+    ** an accessor found in a block, this one */
+    if (cp_seg_need(e->seg, need, &e2) != CP_OK)
+      return cp_err_set(err, CP_ECORRUPT, "%s: %s", name, e2.msg);
     if (cp_seg_damaged(e->seg))
       return cp_err_set(err, CP_ECORRUPT, "%s: data damaged (found by an "
                         "earlier read)", name);
-    if (cp_seg_need(e->seg, need, &e2) != CP_OK)
-      return cp_err_set(err, CP_ECORRUPT, "%s: %s", name, e2.msg);
   }
   return CP_OK;
 }

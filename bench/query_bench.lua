@@ -17,7 +17,8 @@ when no JDK is installed).  Every side is timed in CPU time of
 its own process (os.clock here, time.process_time there), so other load
 on the machine does not count against either.  Printed: median and 95th
 percentile (ms) per engine, and the peer/ours ratio of medians (> 1: we
-are faster).
+are faster).  PEERS=none runs ours only (for before/after tables of
+one build against another in the same session).
 ]]
 local corpus = require "corpus"
 
@@ -44,7 +45,7 @@ local function clock () return os.clock() end
 
 local function stats (ts)
   table.sort(ts)
-  local med = ts[#ts // 2 + 1]
+  local med = ts[math.floor(#ts / 2) + 1]
   local p95 = ts[math.min(#ts, math.floor(0.95 * (#ts - 1) + 0.5) + 1)]
   return med * 1000, p95 * 1000
 end
@@ -88,7 +89,10 @@ local function read_peer (cmd)
   end
   py:close()
 end
-read_peer(("/usr/bin/python3 bench/query_bench.py %s %s %d < %s"):format(CORPORA, CACHE, REPEAT, tsv))
+local NOPEERS = os.getenv("PEERS") == "none"   -- ours only (before/after runs)
+if not NOPEERS then
+  read_peer(("/usr/bin/python3 bench/query_bench.py %s %s %d < %s"):format(CORPORA, CACHE, REPEAT, tsv))
+end
 os.remove(tsv)
 
 -- Lucene: the same texts (extracted once by peers.py), an index built
@@ -98,11 +102,12 @@ f = assert(io.open(lq, "w"))
 for _, q in ipairs(Q) do f:write(table.concat({q[1], q[2], q[6]}, "\t"), "\n") end
 f:close()
 local ldir, ldocs = CACHE .. "/lucene", CACHE .. "/lucene-docs"
-if os.execute(("grep -q '^RESULT' %s/build.txt 2> /dev/null"):format(ldocs)) ~= true then
+if NOPEERS then
+elseif os.execute(("grep -q '^RESULT' %s/build.txt 2> /dev/null"):format(ldocs)) ~= true then
   os.execute(("mkdir -p %s && /usr/bin/python3 bench/peers.py extract %s %s/*.jsonl && sh bench/lucene.sh build %s/docs.bin %s > %s/build.txt")
     :format(ldocs, ldocs, CORPORA, ldocs, ldir, ldocs))
 end
-read_peer(("sh bench/lucene.sh query %s %d < %s"):format(ldir, REPEAT, lq))
+if not NOPEERS then read_peer(("sh bench/lucene.sh query %s %d < %s"):format(ldir, REPEAT, lq)) end
 os.remove(lq)
 
 print(("corpus: %s (%d documents, %d tokens), %d runs per query"):format(CORPORA, st.docs, st.tokens, REPEAT))

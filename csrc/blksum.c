@@ -78,6 +78,13 @@ static int damaged (cp_err *err, uint64_t i) {
 }
 
 int cp_blksum_need (cp_blksum *b, uint64_t off, uint64_t len, cp_err *err) {
+  return cp_blksum_need_fn(b, off, len, NULL, NULL, err);
+}
+
+int cp_blksum_need_fn (cp_blksum *b, uint64_t off, uint64_t len,
+                       int (*ok) (const unsigned char *p, uint64_t n,
+                                  void *ud),
+                       void *ud, cp_err *err) {
   uint64_t i, last;
   if (b == NULL || (b->state == NULL && b->nblk > 0))
     return cp_err_set(err, CP_EINVAL, "cp_blksum_need: not open");
@@ -89,8 +96,11 @@ int cp_blksum_need (cp_blksum *b, uint64_t off, uint64_t len, cp_err *err) {
     unsigned char st = LOAD(&b->state[i]);
     if (st == GOOD) continue;
     if (st == UNCHECKED) {
-      st = (block_hash(b->base, b->size, i) == cp_rd64(b->sums + 8 * i))
-           ? GOOD : BAD;
+      uint64_t lo = i << CP_BLKSUM_SHIFT;
+      uint64_t n = b->size - lo < CP_BLKSUM_BLOCK ? b->size - lo
+                                                  : CP_BLKSUM_BLOCK;
+      st = (block_hash(b->base, b->size, i) == cp_rd64(b->sums + 8 * i) &&
+            (ok == NULL || ok(b->base + lo, n, ud))) ? GOOD : BAD;
       STORE(&b->state[i], st);
     }
     if (st == BAD) return damaged(err, i);

@@ -48,6 +48,17 @@ void cp_blksum_close (cp_blksum *b);
 */
 int cp_blksum_need (cp_blksum *b, uint64_t off, uint64_t len, cp_err *err);
 
+/*
+** The same, running ok(p, n, ud) on each block the call hashes and
+** finds intact (p, n: the block's bytes): a block passes only when ok
+** returns nonzero too, so a reader can check the values a block holds
+** (positions below the token count) once, with its checksum.
+*/
+int cp_blksum_need_fn (cp_blksum *b, uint64_t off, uint64_t len,
+                       int (*ok) (const unsigned char *p, uint64_t n,
+                                  void *ud),
+                       void *ud, cp_err *err);
+
 /* every block, checked or not (for check()) */
 int cp_blksum_check (const cp_blksum *b, cp_err *err);
 

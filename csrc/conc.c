@@ -200,9 +200,9 @@ static int set_doc (keyctx *kc, uint64_t doc, cp_err *err) {
   if (doc == kc->doc) return CP_OK;
   if (cp_corpus_locate(kc->c, doc, &kc->seg, &local) != CP_OK ||
       (kc->s = cp_corpus_seg(kc->c, kc->seg)) == NULL ||
-      cp_seg_doc(kc->s, local, &kc->di) != CP_OK)
-    return cp_err_set(err, CP_ECORRUPT, "damaged document table");
-  kc->stream = cp_seg_stream(kc->s);
+      cp_seg_doc(kc->s, local, &kc->di) != CP_OK ||
+      cp_seg_doc_stream(kc->s, &kc->di, &kc->stream, err) != CP_OK)
+    return cp_err_set(err, CP_ECORRUPT, "damaged document table or tokens");
   kc->doc = doc;
   return CP_OK;
 }
@@ -536,7 +536,7 @@ int cp_conc_window (cp_corpus *c, const cp_conc_hit *h, const cp_conc_win *w,
   out->text = di.text; out->textlen = di.textlen;
   out->id = di.id; out->idlen = di.idlen;
   out->meta = di.meta; out->metalen = di.metalen;
-  st = cp_seg_stream(s);
+  if (cp_seg_doc_stream(s, &di, &st, err) != CP_OK) return CP_ECORRUPT;
   lo = di.tok_start;
   hi = di.tok_start + di.tok_count;
   p0 = lo + h->start;

@@ -279,27 +279,33 @@ int cp_corpus_attach (cp_corpus *c, void *img, size_t size,
 }
 
 /*
-** Lazy verification.  Opening an index maps its segments and reads only
-** their tables; the first read then checks each attached image once: its
-** XXH64 against the one the manifest recorded (when given) and the
-** O(tokens) ranges the accessors rely on.  So open time stays flat, and
-** a damaged file is reported by the first query that touches it instead
-** of serving wrong results.
+** Lazy verification (segment format 2.1, seg.h).  Opening an index maps
+** its segments and reads only their tables; each read then checks what
+** it needs, once: 'need' names the whole sections (CP_SEGNEED_*: the
+** tables always), and the accessors check postings, spans and text per
+** 64 KiB block.  So the cost of the first read grows with what it
+** reads, not with the index, and a damaged file is reported by the
+** first read that touches the damage instead of serving wrong results.
+** A segment an accessor found damaged (cp_seg_damaged) fails every
+** later read.  The whole-file XXH64 of the manifest is checked by
+** check() and by opening with verification.
 */
-static int verify_segs (cp_corpus *c, cp_err *err) {
+static int verify_segs (cp_corpus *c, unsigned need, cp_err *err) {
   size_t i;
+  need |= CP_SEGNEED_BASE;
   for (i = 0; i < c->nsegs; i++) {
     segent *e = &c->segs[i];
     cp_err e2;
     const char *name;
     if (e->verified) continue;
     name = e->name ? e->name : "segment";
-    if (e->hashed && XXH64(e->img, e->size, 0) != e->hash)
-      return cp_err_set(err, CP_ECORRUPT, "%s: checksum mismatch (file "
-                        "damaged)", name);
-    if (cp_seg_verify(e->seg, &e2) != CP_OK)
+    /* a damaged whole section gives its own message every time; damage
+    ** an accessor found in a block, this one */
+    if (cp_seg_need(e->seg, need, &e2) != CP_OK)
       return cp_err_set(err, CP_ECORRUPT, "%s: %s", name, e2.msg);
-    e->verified = 1;
+    if (cp_seg_damaged(e->seg))
+      return cp_err_set(err, CP_ECORRUPT, "%s: data damaged (found by an "
+                        "earlier read)", name);
   }
   return CP_OK;
 }
@@ -329,6 +335,7 @@ static int automerge (cp_corpus *c, cp_err *err) {
     rc = cp_corpus_replace_segs(c, lo, n, img, size, NULL, NULL, 0, err);
     if (rc != CP_OK) { free(img); return rc; }
     c->segs[lo].verified = 1;
+    cp_seg_trust(c->segs[lo].seg);
   }
 }
 
@@ -337,17 +344,22 @@ void cp_corpus_set_automerge (cp_corpus *c, int on) {
 }
 
 int cp_corpus_flush (cp_corpus *c, cp_err *err) {
+  return cp_corpus_ready(c, CP_SEGNEED_ALL, err);
+}
+
+int cp_corpus_ready (cp_corpus *c, unsigned need, cp_err *err) {
   void *img;
   size_t size;
   int rc;
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_flush: NULL corpus");
-  if ((rc = verify_segs(c, err)) != CP_OK) return rc;
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_ready: NULL corpus");
+  if ((rc = verify_segs(c, need, err)) != CP_OK) return rc;
   if (cp_segw_ndocs(c->w) == 0) return CP_OK;
   rc = cp_segw_finish(c->w, &img, &size, err);
   if (rc != CP_OK) return rc;
   rc = cp_corpus_attach(c, img, size, NULL, NULL, err);
   if (rc != CP_OK) { free(img); return rc; }
   c->segs[c->nsegs - 1].verified = 1;   /* built here, never left memory */
+  cp_seg_trust(c->segs[c->nsegs - 1].seg);
   idset_clear(&c->pend);
   c->wbytes = 0;
   return c->automerge && !c->readonly ? automerge(c, err) : CP_OK;
@@ -637,7 +649,7 @@ static int live_words (const cp_corpus *c, size_t si, uint8_t *seen) {
   for (d = 0; d < nd; d++) {
     cp_docinfo di;
     if (cp_corpus_is_deleted(c, si, d)) continue;
-    if (cp_seg_doc(s, d, &di) != CP_OK) return CP_ECORRUPT;
+    if (cp_seg_doc_head(s, d, &di) != CP_OK) return CP_ECORRUPT;
     for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
       seen[st[p]] = 1;
   }
@@ -725,7 +737,7 @@ int cp_corpus_stats (cp_corpus *c, cp_stats *st, cp_err *err) {
       cp_docinfo di;
       uint32_t p, end;
       if (cp_corpus_is_deleted(c, si, d)) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK)
+      if (cp_seg_doc_head(s, d, &di) != CP_OK)
         return cp_err_set(err, CP_ECORRUPT, "damaged document table");
       st->docs++;
       st->tokens += di.tok_count;

@@ -70,15 +70,19 @@ int cp_corpus_add_producer (cp_corpus *c, const char *name,
 
 /*
 ** Make the corpus ready for reading: seal pending documents into a
-** segment, and verify each attached image not yet verified (its XXH64
-** when cp_corpus_expect gave one, then cp_seg_verify).  Every read path
-** calls it first; a damaged image gives CP_ECORRUPT naming it.
+** segment, and check the parts of each attached image that a read with
+** needs 'need' (CP_SEGNEED_*, seg.h) reads as whole sections: the tables
+** always.  Postings, spans and text are checked per block as they are
+** read (seg.h, "Lazy checks").  Every read path calls it first; a
+** damaged image gives CP_ECORRUPT naming it.  cp_corpus_flush is
+** cp_corpus_ready with every need (CP_SEGNEED_ALL).
 */
 int cp_corpus_flush (cp_corpus *c, cp_err *err);
+int cp_corpus_ready (cp_corpus *c, unsigned need, cp_err *err);
 
 /* expect segment i's image to hash (XXH64, seed 0) to 'hash'; 'name'
-** (copied; may be NULL) names it in messages.  Checked lazily by the
-** next cp_corpus_flush. */
+** (copied; may be NULL) names it in messages and is kept for check():
+** reads check the image per section and block instead (seg.h). */
 int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,
                       const char *name, cp_err *err);
 

@@ -52,10 +52,10 @@ cp_cursor *cp_cursor_new (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
 static uint32_t run_end (const cp_cursor *cur, uint32_t ndocs) {
   cp_docinfo di;
   uint32_t d = cur->doc, first;
-  if (cp_seg_doc(cur->seg, d, &di) != CP_OK) return d + 1;
+  if (cp_seg_doc_head(cur->seg, d, &di) != CP_OK) return d + 1;
   first = di.tok_start;
   for (d++; d < ndocs; d++) {
-    if (cp_seg_doc(cur->seg, d, &di) != CP_OK) break;
+    if (cp_seg_doc_head(cur->seg, d, &di) != CP_OK) break;
     if (di.tok_start - first >= cur->budget) break;
   }
   return d;

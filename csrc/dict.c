@@ -269,7 +269,7 @@ int cp_lookup (cp_corpus *c, const cp_sopt *o, const cp_dentry *ents,
     cap += nd;
     for (d = 0; d < nd; d++) {
       cp_docinfo di;
-      if (cp_seg_doc(sg, d, &di) == CP_OK && di.tok_count > maxdoc)
+      if (cp_seg_doc_head(sg, d, &di) == CP_OK && di.tok_count > maxdoc)
         maxdoc = di.tok_count;
     }
   }

@@ -703,23 +703,31 @@ int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
   *pv = NULL;
   *pn = 0;
   size_t cl = (size_t)cand_layer(t);
+  int rc;
+  /* cp_seg_plist checks the blocks of each list (segment format 2.1) */
   if (t->ncand == 1) {
     uint32_t n;
-    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[0], &n);
+    const uint32_t *p;
+    if ((rc = cp_seg_plist(x->s, cl, t->cand[0], &p, &n, x->err)) != CP_OK)
+      return rc;
     *pv = p;
     *pn = p ? n : 0;
     return CP_OK;
   }
   for (i = 0; i < t->ncand; i++) {
     uint32_t n;
-    if (cp_seg_layer_postings(x->s, cl, t->cand[i], &n) != NULL) total += n;
+    const uint32_t *p;
+    if ((rc = cp_seg_plist(x->s, cl, t->cand[i], &p, &n, x->err)) != CP_OK)
+      return rc;
+    if (p != NULL) total += n;
   }
   if (total == 0) return CP_OK;
   if ((v = (uint32_t *)malloc(total * sizeof(uint32_t))) == NULL)
     return oom(x);
   for (i = 0; i < t->ncand; i++) {
     uint32_t n;
-    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[i], &n);
+    const uint32_t *p;
+    cp_seg_plist(x->s, cl, t->cand[i], &p, &n, x->err);  /* checked above */
     if (p != NULL) { memcpy(v + k, p, n * sizeof(uint32_t)); k += n; }
   }
   if (radix_sort(v, k) != CP_OK) { free(v); return oom(x); }
@@ -1089,7 +1097,7 @@ static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
     cp_meta m;
     int rc, hit = 0;
     if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
-    if (cp_seg_doc(x->s, d, &di) != CP_OK) continue;
+    if (cp_seg_doc_head(x->s, d, &di) != CP_OK) continue;
     if (n->len == 2 && memcmp(n->str, "id", 2) == 0) {
       /* the document id is a field too (as in cp_select_meta) */
       int t;
@@ -1442,17 +1450,19 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   if (x->s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
   x->an = cp_corpus_analyzer(c);
   x->mode = cp_corpus_mode(c);
-  x->stream = cp_seg_stream(x->s);
+  /* the stream as far as it was checked: cp_x_check_args made the
+  ** corpus check it when the plan reads it (plan_needs) */
+  x->stream = cp_seg_stream_if_checked(x->s);
   x->ntok = cp_seg_ntokens(x->s);
   x->ndocs = cp_seg_ndocs(x->s);
   if (doc_hi > x->ndocs) doc_hi = x->ndocs;
   x->doc_lo = doc_lo;
   x->doc_hi = doc_hi;
   if (doc_lo >= doc_hi) return CP_OK;
-  if (cp_seg_doc(x->s, doc_lo, &di) != CP_OK)
+  if (cp_seg_doc_head(x->s, doc_lo, &di) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_lo = di.tok_start;
-  if (cp_seg_doc(x->s, doc_hi - 1, &di) != CP_OK)
+  if (cp_seg_doc_head(x->s, doc_hi - 1, &di) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_hi = di.tok_start + di.tok_count;
   if (x->an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
@@ -1500,7 +1510,7 @@ int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
     uint32_t d = r->docs.v[i];
     cp_docinfo di;
     int any = 0;
-    if (cp_seg_doc(s, d, &di) != CP_OK)
+    if (cp_seg_doc_head(s, d, &di) != CP_OK)
       return cp_err_set(err, CP_ECORRUPT, "bad document table");
     while (k < r->sp.n && r->sp.v[k].s < di.tok_start) k++;
     if (cp_corpus_is_deleted(c, segi, d)) continue;
@@ -1564,12 +1574,35 @@ int cp_plan_check (const cp_plan *p, cp_err *err) {
   return check_regex(cp_plan_root(p), 0, err);
 }
 
+/*
+** The whole sections of a segment a plan reads (CP_SEGNEED_*, seg.h),
+** checked before it runs: none beyond the tables for terms on the norm
+** and stem layers and boolean combinations of them and of metadata
+** tests (they read postings, checked per block); everything for the
+** rest (streams, structure, span sets).
+*/
+static unsigned plan_needs (const cp_pnode *n) {
+  unsigned m = 0;
+  const cp_pnode *k;
+  if (n == NULL) return 0;
+  switch (n->kind) {
+    case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
+      return (n->layer == CP_NORM || n->layer == CP_STEM) ? 0 : CP_SEGNEED_ALL;
+    case CP_P_AND: case CP_P_OR: case CP_P_NOT:
+      for (k = n->kid; k != NULL; k = k->next) m |= plan_needs(k);
+      return m;
+    case CP_P_META: return 0;
+    default: return CP_SEGNEED_ALL;
+  }
+}
+
 int cp_x_check_args (cp_corpus *c, const cp_plan *p, cp_err *err) {
   int rc;
   if (c == NULL || p == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL corpus or plan");
   if ((rc = cp_plan_check(p, err)) != CP_OK) return rc;
-  if ((rc = cp_corpus_flush(c, err)) != CP_OK) return rc;
+  if ((rc = cp_corpus_ready(c, plan_needs(cp_plan_root(p)), err)) != CP_OK)
+    return rc;
   return cp_x_check_spansets(c, cp_plan_root(p), err);
 }
 

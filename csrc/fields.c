@@ -331,7 +331,7 @@ static void *make_flen (cp_corpus *c, size_t segi, void *ud) {
     cp_docinfo di;
     cp_meta m;
     size_t it = 0, i;
-    if (cp_seg_doc(s, d, &di) != CP_OK) continue;
+    if (cp_seg_doc_head(s, d, &di) != CP_OK) continue;
     while (cp_meta_next(di.meta, di.metalen, &it, &m) == 1) {
       if (!is_field(&m, q->name, q->len)) continue;
       if (field_tokens(&b, m.str, m.strlen, cp_corpus_mode(c), NULL, NULL)
@@ -468,7 +468,7 @@ int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
   const cp_seg *s = cp_corpus_seg(fs->c, segi);
   cp_docinfo di;
   size_t i, j;
-  if (s == NULL || cp_seg_doc(s, d, &di) != CP_OK)
+  if (s == NULL || cp_seg_doc_head(s, d, &di) != CP_OK)
     return cp_err_set(err, CP_EINVAL, "no such document");
   for (i = 0; i < fs->nf; i++) {
     fspec *p = &fs->f[i];

@@ -166,7 +166,7 @@ int cp_groups_build (cp_corpus *c, const char *const *fields,
       size_t nv[CP_GROUP_MAXFIELDS], combos = 1, k;
       if (sel != NULL && (gd >= nsel || !(sel[gd >> 3] & (1u << (gd & 7))))) continue;
       if (cp_corpus_is_deleted(c, si, d)) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK) { rc = cp_err_set(err, CP_ECORRUPT, "damaged document table"); break; }
+      if (cp_seg_doc_head(s, d, &di) != CP_OK) { rc = cp_err_set(err, CP_ECORRUPT, "damaged document table"); break; }
       for (f = 0; f < nfields; f++) {
         int r = field_values(&di, fields[f], lens[f], vals[f], 64, &nv[f]);
         if (r == CP_ELIMIT) { rc = cp_err_set(err, CP_ELIMIT, "document %llu has more than 64 values of '%.*s'", (unsigned long long)gd + 1, (int)lens[f], fields[f]); break; }
@@ -266,7 +266,7 @@ int cp_groups_build (cp_corpus *c, const char *const *fields,
       uint32_t p;
       size_t k;
       if (out->first[gd] == out->first[gd + 1]) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK) { rc = cp_err_set(err, CP_ECORRUPT, "damaged document table"); break; }
+      if (cp_seg_doc_head(s, d, &di) != CP_OK) { rc = cp_err_set(err, CP_ECORRUPT, "damaged document table"); break; }
       for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
         if (!cp_seg_type_punct(s, st[p])) words++;
       for (k = out->first[gd]; k < out->first[gd + 1]; k++) out->words[out->member[k]] += words;

@@ -511,11 +511,13 @@ typedef struct docref {
 ** wrong argument type raises.
 */
 static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r,
-                    cp_err *e) {
+                    cp_err *e, unsigned need) {
   if (lua_type(L, idx) != LUA_TSTRING && !lua_isinteger(L, idx))
     cpL_error(L, "bad argument #1 (document number or id expected, got %s)",
               lua_type(L, idx) == LUA_TNUMBER ? "float" : luaL_typename(L, idx));
-  if (cp_corpus_flush(c, e) != CP_OK) return -1;
+  /* 'need': the whole sections the caller reads (CP_SEGNEED_*); the
+  ** document's own fields and text are checked per block as read */
+  if (cp_corpus_ready(c, need, e) != CP_OK) return -1;
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
     const char *id = lua_tolstring(L, idx, &len);
@@ -538,8 +540,8 @@ static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r,
 }
 
 /* the document or: push nil (not found) / nil, msg, code; see get_doc */
-#define GET_DOC(L, c, idx, r, e) do { \
-    int found_ = get_doc(L, c, idx, r, e); \
+#define GET_DOC(L, c, idx, r, e, need) do { \
+    int found_ = get_doc(L, c, idx, r, e, need); \
     if (found_ < 0) return cpL_fail(L, e); \
     if (found_ == 0) { lua_pushnil(L); return 1; } \
   } while (0)
@@ -605,7 +607,7 @@ static int corpus_doc (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_BASE);
   lua_newtable(L);
   if (cpL_pushmeta(L, r.di.meta, r.di.metalen) != CP_OK)
     return corrupt(L, "metadata", r.n);
@@ -622,7 +624,7 @@ static int corpus_docid (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_BASE);
   lua_pushlstring(L, r.di.id, r.di.idlen);
   return 1;
 }
@@ -632,7 +634,7 @@ static int corpus_metaof (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_BASE);
   lua_newtable(L);
   if (cpL_pushmeta(L, r.di.meta, r.di.metalen) != CP_OK)
     return corrupt(L, "metadata", r.n);
@@ -678,7 +680,7 @@ static int corpus_ndocs (lua_State *L) {
   size_t i, n;
   uint64_t total = 0;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_fail(L, &e);
   n = cp_corpus_nsegs(c);
   for (i = 0; i < n; i++) total += cp_seg_ndocs(cp_corpus_seg(c, i));
   lua_pushinteger(L, (lua_Integer)total);
@@ -701,8 +703,12 @@ static int corpus_tokens (lua_State *L) {
   const uint32_t *st;
   uint32_t i;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
-  st = cp_seg_stream(r.s);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_BASE);
+  if (cp_seg_doc_stream(r.s, &r.di, &st, &e) != CP_OK) {
+    cp_err named;   /* the corpus names the damaged segment's file */
+    return cpL_fail(L, cp_corpus_ready(c, CP_SEGNEED_BASE, &named) != CP_OK
+                       ? &named : &e);
+  }
   lua_createtable(L, (int)r.di.tok_count, 0);
   for (i = 0; i < r.di.tok_count; i++) {
     uint32_t pos = r.di.tok_start + i, b0, b1, w = st[pos];
@@ -760,7 +766,7 @@ static int corpus_sentences (lua_State *L) {
   const uint32_t *v;
   uint32_t n;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_ALL);
   v = cp_seg_sents(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -771,7 +777,7 @@ static int corpus_paragraphs (lua_State *L) {
   const uint32_t *v;
   uint32_t n;
   cp_err e;
-  GET_DOC(L, c, 2, &r, &e);
+  GET_DOC(L, c, 2, &r, &e, CP_SEGNEED_ALL);
   v = cp_seg_paras(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -794,7 +800,7 @@ static int corpus_context (lua_State *L) {
   cp_err e;
   luaL_argcheck(L, width >= 0 && width <= UINT32_MAX, 5, "width must be >= 0");
   {
-    int found = get_doc(L, c, 2, &r, &e);
+    int found = get_doc(L, c, 2, &r, &e, CP_SEGNEED_BASE);
     if (found < 0) return cpL_raise(L, &e);   /* for the kwic iterator */
     if (found == 0)
       return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
@@ -825,7 +831,7 @@ static int corpus_find (lua_State *L) {
     cpL_error(L, "bad argument #1 to 'find' (string expected, got %s)",
               luaL_typename(L, 2));
   id = lua_tolstring(L, 2, &len);
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_fail(L, &e);
   if (cp_corpus_find(c, id, len, &n) != CP_OK) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)n + 1);
   return 1;
@@ -886,12 +892,12 @@ static int corpus_layers (lua_State *L) {
 }
 
 /* c:_layer_set() -> {lemma = true, ...}: the stored layers' names, for
-** the query parser (no counting) */
+** the query parser (no counting: it reads only the segments' schemas) */
 static int corpus_layer_set (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   size_t i, l;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
+  if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_fail(L, &e);
   lua_newtable(L);
   for (i = 0; i < cp_corpus_nsegs(c); i++) {
     const cp_seg *s = cp_corpus_seg(c, i);

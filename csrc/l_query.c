@@ -549,7 +549,7 @@ static void push_match (lua_State *L, cp_corpus *c, const cp_match *m) {
   uint64_t base;
   if (cp_corpus_locate(c, m->doc, &seg, &local) != CP_OK ||
       (s = cp_corpus_seg(c, seg)) == NULL ||
-      cp_seg_doc(s, local, &di) != CP_OK)
+      cp_seg_doc_head(s, local, &di) != CP_OK)
     luaL_error(L, "corrupt match");
   base = cp_corpus_pos_base(c, seg) + di.tok_start;
   lua_createtable(L, 0, 6);
@@ -766,7 +766,7 @@ static int q_search (lua_State *L) {
     cp_docinfo di;
     char *snip;
     if (cp_corpus_locate(c, h->doc, &seg, &local) != CP_OK ||
-        cp_seg_doc(cp_corpus_seg(c, seg), local, &di) != CP_OK)
+        cp_seg_doc_head(cp_corpus_seg(c, seg), local, &di) != CP_OK)
       luaL_error(L, "corrupt search hit");
     lua_createtable(L, 0, 5);
     lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");

@@ -235,7 +235,7 @@ static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n,
     stop = luaL_checkinteger(L, -1);
     lua_pop(L, 4);
     if (doc < 1 || cp_corpus_locate(c, (uint64_t)(doc - 1), &seg, &local) != CP_OK
-        || cp_seg_doc(cp_corpus_seg(c, seg), local, &di) != CP_OK)
+        || cp_seg_doc_head(cp_corpus_seg(c, seg), local, &di) != CP_OK)
       luaL_error(L, "match %d: no document %d", (int)i, (int)doc);
     if (start < 1 || stop < start - 1 || (uint64_t)stop > di.tok_count)
       luaL_error(L, "match %d: tokens %d..%d out of range", (int)i,
@@ -969,7 +969,7 @@ static void push_docid (lua_State *L, cp_corpus *c, uint64_t d) {
   uint32_t local;
   cp_docinfo di;
   if (cp_corpus_locate(c, d, &seg, &local) == CP_OK
-      && cp_seg_doc(cp_corpus_seg(c, seg), local, &di) == CP_OK)
+      && cp_seg_doc_head(cp_corpus_seg(c, seg), local, &di) == CP_OK)
     lua_pushlstring(L, di.id, di.idlen);
   else lua_pushnil(L);
 }

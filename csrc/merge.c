@@ -71,7 +71,7 @@ int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
     for (d = 0; d < nd && rc == CP_OK; d++) {
       cp_docinfo di;
       if (cp_corpus_is_deleted(c, i, d)) continue;
-      rc = cp_seg_doc(s, d, &di);
+      rc = cp_seg_doc_head(s, d, &di);
       if (rc == CP_OK) rc = decode_meta(&di, &mv);
       if (rc != CP_OK) {
         rc = cp_err_set(err, rc == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT,

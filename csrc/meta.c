@@ -223,7 +223,7 @@ int cp_meta_fields (cp_corpus *c, cp_fields *out, cp_err *err) {
       cp_meta m;
       size_t it = 0;
       if (cp_corpus_is_deleted(c, si, d)) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK) {
+      if (cp_seg_doc_head(s, d, &di) != CP_OK) {
         rc = cp_err_set(err, CP_ECORRUPT, "damaged document %u", d);
         goto fail;
       }

@@ -155,7 +155,7 @@ static void *make_dstart (cp_corpus *c, size_t segi, void *ud) {
   if (v == NULL) return NULL;
   for (d = 0; d < nd; d++) {
     cp_docinfo di;
-    v[d] = cp_seg_doc(s, d, &di) == CP_OK ? di.tok_start
+    v[d] = cp_seg_doc_head(s, d, &di) == CP_OK ? di.tok_start
                                           : (d ? v[d - 1] : 0);
   }
   v[nd] = cp_seg_ntokens(s);
@@ -181,7 +181,7 @@ static void *make_dlen (cp_corpus *c, size_t segi, void *ud) {
   for (d = 0; d < nd; d++) {
     cp_docinfo di;
     uint32_t p, n = 0;
-    if (cp_seg_doc(s, d, &di) != CP_OK) continue;
+    if (cp_seg_doc_head(s, d, &di) != CP_OK) continue;
     for (p = di.tok_start; p < di.tok_start + di.tok_count; p++)
       n += !punct[stream[p]];
     len[d] = n;

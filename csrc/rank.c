@@ -173,7 +173,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
       cp_docinfo di;
       double score = 0, dl;
       uint32_t d = dv->v[k];
-      if (cp_corpus_is_deleted(c, i, d) || cp_seg_doc(s, d, &di) != CP_OK)
+      if (cp_corpus_is_deleted(c, i, d) || cp_seg_doc_head(s, d, &di) != CP_OK)
         continue;
       dl = len[d];
       if (fs == NULL)          /* BM25 exactly as FTS5 computes it */
@@ -225,7 +225,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
         const cp_spans *sp = &runs[seg].root.sp;
         cp_docinfo di;
         size_t lo = 0, hi = sp->n;
-        cp_seg_doc(cp_corpus_seg(c, seg), d, &di);
+        cp_seg_doc_head(cp_corpus_seg(c, seg), d, &di);
         while (lo < hi) {      /* first span of the document */
           size_t mid = lo + (hi - lo) / 2;
           if (sp->v[mid].s < di.tok_start) lo = mid + 1; else hi = mid;

@@ -242,7 +242,7 @@ static int build_docs (rstate *st, cp_err *err) {
         udoc *u = &st->d[i];
         uint64_t g = base + ld;
         if (cp_corpus_is_deleted(st->c[k], si, ld)) continue;
-        if (cp_seg_doc(s, ld, &di) != CP_OK) continue;
+        if (cp_seg_doc_head(s, ld, &di) != CP_OK) continue;
         u->doc = g; u->seg = (uint32_t)si; u->local = ld;
         u->tok0 = di.tok_start; u->ntok = di.tok_count;
         u->corpus = (uint8_t)k;

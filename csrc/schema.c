@@ -52,7 +52,7 @@ static int count_layer (cp_corpus *c, cp_layerinfo *li) {
     for (d = 0; d < nd; d++) {
       cp_docinfo di;
       uint32_t p;
-      if (cp_corpus_is_deleted(c, si, d) || cp_seg_doc(s, d, &di) != CP_OK)
+      if (cp_corpus_is_deleted(c, si, d) || cp_seg_doc_head(s, d, &di) != CP_OK)
         continue;
       for (p = di.tok_start; p < di.tok_start + di.tok_count; p++) {
         uint32_t v = cp_seg_value(s, (size_t)l, p);

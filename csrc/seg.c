@@ -20,7 +20,8 @@
 **  20  u32    nsections (<= 64)
 **  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
 **  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
-**  44  u32    nsents        48  u32  nparas        52  u32  reserved (0)
+**  44  u32    nsents        48  u32  nparas        52  u32  minor = 2
+**                            (format 2.2; minor 0, 1: EVERSION, rebuild)
 **  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
 **  64  u64    text bytes (sum of the documents' stored text lengths)
 **  72  u64    image size in bytes (the whole image, padding included)
@@ -69,7 +70,10 @@
 **       24 u64 id_off     32 u32 id_len     (in DOCSTR)
 **       36 u32 meta_len   40 u64 meta_off   (in DOCSTR)
 **  22 DOCSTR bytes      document ids and encoded metadata
-**  23 TEXT   bytes      stored text of every document (valid UTF-8)
+**  23 TEXT   bytes      stored text of every document (valid UTF-8),
+**                       format 2.2: a compressed text image (ztext.c,
+**                       zstd blocks); the DOCS offsets are into the raw
+**                       text, whose size is the header's text bytes
 **  24 BYID   u32[D]     document numbers sorted by id (bytewise; equal
 **                       ids by number)
 **  25 SPANC  u32[ceil(T/16)]  start of token 16k (checkpoint k), so any
@@ -93,6 +97,9 @@
 **                       offset into ATTRS (8-aligned), u64 size, u64
 **                       XXH64 of its bytes.
 **  28 ATTRS  bytes      the parts
+**  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
+**                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
+**                       (ceil(size / 65536) per section; csrc/blksum.c)
 ** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
 ** were the largest part of the image, and memory first touched is a main
 ** cost of building.
@@ -106,21 +113,25 @@
 ** accessors rely on to stay in bounds: header, checksum of the header,
 ** section bounds and alignment, exact sizes, every offset array
 ** (monotonic, ending at its data size), every id stored in a map (< its
-** count) and the document table.  cp_seg_verify adds the two O(T) scans
-** the token arrays need (stream ids < Nw, postings and structure starts
-** < T, so callers may index with them); it must run once before tokens
-** are read from bytes this process did not build.  Spans are checked
-** against their document when read.  cp_seg_check does both and adds
-** the section checksums and every semantic invariant, recomputed from
-** the stream.
+** count), the document table and the checksum of BLKSUM.  The data is
+** checked lazily ("Lazy checks" below and in seg.h): whole sections by
+** cp_seg_need (their checksum and range scans: stream ids < Nw,
+** structure starts < T, ...), postings, spans, ids, metadata and text
+** per 64 KiB block by the accessors that return them.  cp_seg_verify
+** runs every lazy check; cp_seg_check adds every section checksum and
+** every semantic invariant, recomputed from the stream.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <xxhash.h>
+#include <zstd.h>
 
+#include "blksum.h"
 #include "seg.h"
 #include "segfmt.h"
+#include "ztext.h"
 
 typedef struct section {
   const unsigned char *p;
@@ -148,6 +159,39 @@ typedef struct rpart { const unsigned char *p; uint64_t size, sum; } rpart;
 
 #define MAXL 64   /* layers: word, norm, stem and CP_AB_MAXLAYERS stored */
 
+/*
+** What the lazy checks found so far (format 2.1): mutable behind the
+** const reader, its bytes read and written atomically, so readers on
+** several threads may check at once (a section or block may then be
+** hashed twice, harmlessly).
+*/
+#if defined(__GNUC__)
+#define LZ_LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define LZ_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#else
+#define LZ_LOAD(p)     (*(p))
+#define LZ_STORE(p, v) (*(p) = (v))
+#endif
+enum { LZ_UNCHECKED = 0, LZ_GOOD = 1, LZ_BAD = 2 };
+#define LZ_NEEDS 5          /* one state per CP_SEGNEED_* bit */
+typedef struct lazy {
+  cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR, STREAM */
+  /* the stored text (format 2.2): zstd blocks decompressed on first use
+  ** and kept until close, so a document's text pointer stays valid for
+  ** the reader's life; a document across blocks is assembled once */
+  pthread_mutex_t mu;               /* taken to fill blk/dtext only */
+  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
+  cp_zt zt;
+  char **ztb;                       /* per text block, or NULL */
+  char **dtext;                     /* per document across blocks */
+  ZSTD_DCtx *dctx;                  /* made on first use, under mu */
+  unsigned char whole[LZ_NEEDS];
+  int trusted;                      /* built here: nothing to check */
+  int damaged;                      /* a check failed (sticky) */
+  uint32_t *zeros;                  /* what a damaged array reads as */
+} lazy;
+enum { BK_POST = 0, BK_SPANS, BK_SPANC, BK_DOCSTR, BK_STREAM };
+
 struct cp_seg {
   const unsigned char *base;
   size_t size;
@@ -170,7 +214,8 @@ struct cp_seg {
   const uint32_t *spanc, *spanx, *sents, *paras, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;
-  const char *docstr, *text;
+  const char *docstr;
+  lazy *lz;
 };
 
 #define U32(s, id) ((const uint32_t *)(s)->sec[id].p)
@@ -220,6 +265,17 @@ static int read_header (cp_seg *s, cp_err *err) {
                       "(this build reads version %u)",
                       (unsigned long)cp_rd32(b + CP_H_VERSION),
                       CP_SEG_VERSION);
+  if (cp_rd32(b + CP_H_MINOR) < CP_SEG_MINOR)
+    return cp_err_set(err, CP_EVERSION, "segment format 2.%lu is not read by "
+                      "this build (format 2.%u: checked per block, text "
+                      "compressed): rebuild "
+                      "the index from the original documents (corpus.create "
+                      "+ add, or `corpus index NEW FILES`)",
+                      (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
+  if (cp_rd32(b + CP_H_MINOR) != CP_SEG_MINOR)
+    return cp_err_set(err, CP_EVERSION, "unsupported segment format 2.%lu "
+                      "(this build reads 2.%u)",
+                      (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
   nsecs = cp_rd32(b + CP_H_NSECS);
   hdrsize = cp_rd32(b + CP_H_HDRSIZE);
   if (nsecs > CP_SEG_MAXSECS || hdrsize != CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8
@@ -284,10 +340,13 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_PARAS] = 4 * (uint64_t)s->nparas;
   want[CP_SEC_DOCS] = CP_SEG_DOCREC * D;
   want[CP_SEC_DOCSTR] = s->sec[CP_SEC_DOCSTR].size;  /* free */
-  want[CP_SEC_TEXT] = s->textbytes;
+  want[CP_SEC_TEXT] = s->sec[CP_SEC_TEXT].size;      /* zstd blocks */
   want[CP_SEC_BYID] = 4 * D;
   want[CP_SEC_SCHEMA] = s->sec[CP_SEC_SCHEMA].size;  /* free */
   want[CP_SEC_ATTRS] = s->sec[CP_SEC_ATTRS].size;    /* free */
+  want[CP_SEC_BLKSUM] = 0;
+  for (i = 0; i < CP_SEG_NBLKSECS; i++)
+    want[CP_SEC_BLKSUM] += 8 * cp_blksum_count(want[cp_seg_blksec(i)]);
   for (i = 1; i < CP_SEC_COUNT; i++)
     if (s->sec[i].size != want[i]) {
       cp_err_set(err, CP_ECORRUPT, "corrupt segment: section %d has %llu "
@@ -507,6 +566,314 @@ static void free_schema (cp_seg *s) {
 
 /* }================================================================ */
 
+
+/* {================================================================
+** Lazy checks (format 2.1)
+** ================================================================= */
+
+static void close_lazy (cp_seg *s) {
+  int k;
+  size_t i;
+  if (s->lz == NULL) return;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) cp_blksum_close(&s->lz->blk[k]);
+  if (s->lz->ztb != NULL)
+    for (i = 0; i < s->lz->zt.nb; i++) free(s->lz->ztb[i]);
+  if (s->lz->dtext != NULL)
+    for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
+  free(s->lz->ztb);
+  free(s->lz->dtext);
+  ZSTD_freeDCtx(s->lz->dctx);
+  if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
+  pthread_mutex_destroy(&s->lz->mu);
+  free(s->lz->zeros);
+  free(s->lz);
+  s->lz = NULL;
+}
+
+/* the block table is checked here (it is 1/8192 of what it covers) */
+static int open_lazy (cp_seg *s, cp_err *err) {
+  const section *bt = &s->sec[CP_SEC_BLKSUM];
+  uint64_t at = 0;
+  int k;
+  if (XXH64(bt->p, (size_t)bt->size, 0) != bt->sum)
+    return corrupt(err, "checksum mismatch in the block checksum table");
+  s->lz = (lazy *)calloc(1, sizeof(lazy));
+  if (s->lz == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (pthread_mutex_init(&s->lz->mu, NULL) != 0) {
+    free(s->lz);
+    s->lz = NULL;
+    return cp_err_set(err, CP_ENOMEM, "cannot make a mutex");
+  }
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    const section *x = &s->sec[cp_seg_blksec(k)];
+    uint64_t n = 8 * cp_blksum_count(x->size);
+    int rc = cp_blksum_open(&s->lz->blk[k], x->p, x->size, bt->p + at,
+                            (size_t)n, err);
+    if (rc != CP_OK) return rc;
+    at += n;
+  }
+  return CP_OK;
+}
+
+void cp_seg_trust (cp_seg *s) {
+  if (s != NULL && s->lz != NULL) s->lz->trusted = 1;
+}
+
+int cp_seg_damaged (const cp_seg *s) {
+  return s != NULL && s->lz != NULL && LZ_LOAD(&s->lz->damaged);
+}
+
+static void set_damaged (const cp_seg *s) { LZ_STORE(&s->lz->damaged, 1); }
+
+static int sec_ok (const cp_seg *s, int id) {
+  return XXH64(s->sec[id].p, (size_t)s->sec[id].size, 0) == s->sec[id].sum;
+}
+
+static int verify_attrs (const cp_seg *s, cp_err *err);
+
+/* the check of one CP_SEGNEED_* bit (index k): 1 when intact */
+static int check_need (const cp_seg *s, int k) {
+  static const int base[] = {
+    CP_SEC_WLEXO, CP_SEC_WLEXS, CP_SEC_NLEXO, CP_SEC_NLEXS, CP_SEC_SLEXO,
+    CP_SEC_SLEXS, CP_SEC_WNORM, CP_SEC_NSTEM, CP_SEC_WFLAGS, CP_SEC_WFREQ,
+    CP_SEC_NFREQ, CP_SEC_SFREQ, CP_SEC_SNORMO, CP_SEC_SNORM, CP_SEC_POSTO,
+    CP_SEC_DOCS, CP_SEC_BYID, CP_SEC_SCHEMA
+  };
+  size_t i;
+  switch (k) {
+    case 0:
+      for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+        if (!sec_ok(s, base[i])) return 0;
+      return 1;
+    case 1:
+      return sec_ok(s, CP_SEC_STREAM) &&
+             below(s->stream, s->ntok, s->nt[CP_WORD]);
+    case 2:
+      return sec_ok(s, CP_SEC_SENTS) && sec_ok(s, CP_SEC_PARAS) &&
+             below(s->sents, s->nsents, s->ntok) &&
+             below(s->paras, s->nparas, s->ntok);
+    case 3: {
+      cp_err e;
+      return sec_ok(s, CP_SEC_ATTRS) && verify_attrs(s, &e) == CP_OK;
+    }
+    default: return sec_ok(s, CP_SEC_SPANX);
+  }
+}
+
+static const char *const need_what[LZ_NEEDS] = {
+  "the lexicons or document table", "the token stream",
+  "the sentence or paragraph starts", "a stored layer or span set",
+  "the escaped token spans"
+};
+
+int cp_seg_need (const cp_seg *s, unsigned what, cp_err *err) {
+  int k;
+  if (s == NULL || s->lz == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_need: no segment");
+  if (s->lz->trusted) return CP_OK;
+  for (k = 0; k < LZ_NEEDS; k++) {
+    unsigned char st;
+    if (!(what & (1u << k))) continue;
+    st = LZ_LOAD(&s->lz->whole[k]);
+    if (st == LZ_UNCHECKED) {
+      st = check_need(s, k) ? LZ_GOOD : LZ_BAD;
+      LZ_STORE(&s->lz->whole[k], st);
+    }
+    if (st == LZ_BAD) {
+      set_damaged(s);
+      return cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum or "
+                        "range mismatch in %s (data damaged)", need_what[k]);
+    }
+  }
+  return CP_OK;
+}
+
+/* an accessor with no error result: 1 when bit 'what' is intact (else
+** the segment is marked damaged) */
+static int need_quiet (const cp_seg *s, unsigned what) {
+  cp_err e;
+  return cp_seg_need(s, what, &e) == CP_OK;
+}
+
+/* the fast path of need_quiet for bit index k */
+#define NEED(s, k) ((s)->lz->trusted || \
+                    LZ_LOAD(&(s)->lz->whole[k]) == LZ_GOOD || \
+                    need_quiet((s), 1u << (k)))
+enum { NK_BASE = 0, NK_STREAM, NK_STRUCT, NK_ATTRS, NK_SPANX };
+
+/* T + 1 zero ids: what a damaged array reads as; NULL without memory */
+static const uint32_t *zeros (const cp_seg *s) {
+  uint32_t *z = LZ_LOAD(&s->lz->zeros);
+  if (z == NULL) {
+    uint32_t *mine = (uint32_t *)calloc((size_t)s->ntok + 1, sizeof(uint32_t));
+#if defined(__GNUC__)
+    uint32_t *expect = NULL;
+    if (mine != NULL &&
+        !__atomic_compare_exchange_n(&s->lz->zeros, &expect, mine, 0,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+      free(mine);
+      mine = expect;
+    }
+#else
+    s->lz->zeros = mine;
+#endif
+    z = mine;
+  }
+  return z;
+}
+
+/* positions in a postings block are below the token count */
+static int post_ok (const unsigned char *p, uint64_t n, void *ud) {
+  return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
+}
+
+/* word ids in a stream block are below the word type count */
+static int stream_ok (const unsigned char *p, uint64_t n, void *ud) {
+  return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
+}
+
+/* bytes [off, off + len) of block section k are intact */
+static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
+                     cp_err *err) {
+  cp_err e;
+  int rc;
+  if (s->lz->trusted) return CP_OK;
+  rc = k == BK_POST
+       ? cp_blksum_need_fn(&s->lz->blk[k], off, len, post_ok,
+                           (void *)&s->ntok, &e)
+       : k == BK_STREAM
+       ? cp_blksum_need_fn(&s->lz->blk[k], off, len, stream_ok,
+                           (void *)&s->nt[CP_WORD], &e)
+       : cp_blksum_need(&s->lz->blk[k], off, len, &e);
+  if (rc == CP_OK) return CP_OK;
+  set_damaged(s);
+  return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", e.msg);
+}
+
+/* open the text's block table on first use (under lz->mu) */
+static int zt_ready (const cp_seg *s, cp_err *err) {
+  lazy *z = s->lz;
+  cp_err e;
+  if (z->zopen == 0) {
+    int rc = cp_zt_open(&z->zt, s->sec[CP_SEC_TEXT].p,
+                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z->zt) != s->textbytes) {
+      cp_zt_close(&z->zt);
+      rc = CP_ECORRUPT;
+    }
+    if (rc == CP_OK) {
+      z->ztb = (char **)calloc((size_t)z->zt.nb + 1, sizeof(char *));
+      z->dtext = (char **)calloc((size_t)s->ndocs + 1, sizeof(char *));
+      if (z->ztb == NULL || z->dtext == NULL) {
+        free(z->ztb);  free(z->dtext);
+        z->ztb = NULL;  z->dtext = NULL;
+        cp_zt_close(&z->zt);
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      }
+      LZ_STORE(&z->zopen, 1);
+    }
+    else if (rc == CP_ENOMEM)
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+    else z->zopen = 2;
+  }
+  if (z->zopen != 1) {
+    set_damaged(s);
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored text "
+                      "table damaged");
+  }
+  return CP_OK;
+}
+
+/* text block b decompressed (under lz->mu) */
+static int zt_block (const cp_seg *s, uint32_t b, const char **p,
+                     cp_err *err) {
+  lazy *z = s->lz;
+  uint64_t st;
+  size_t len;
+  if (z->ztb[b] == NULL) {
+    char *buf;
+    int rc;
+    cp_zt_block_range(&z->zt, b, &st, &len);
+    if ((buf = (char *)malloc(len ? len : 1)) == NULL ||
+        (z->dctx == NULL && (z->dctx = ZSTD_createDCtx()) == NULL)) {
+      free(buf);
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+    }
+    if ((rc = cp_zt_inflate(&z->zt, z->dctx, b, buf, err)) != CP_OK) {
+      free(buf);
+      if (rc == CP_ECORRUPT) set_damaged(s);
+      return rc;
+    }
+    LZ_STORE(&z->ztb[b], buf);
+  }
+  *p = z->ztb[b];
+  return CP_OK;
+}
+
+/*
+** Text bytes [off, off + len) of document 'doc', decompressed: a
+** pointer into its block, or (across blocks) into a copy assembled
+** once.  Valid until cp_seg_close.  The fast path (a block already
+** decompressed) takes no lock.
+*/
+static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+                     size_t len, const char **p, cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t b;
+  uint64_t st;
+  size_t bl, done;
+  const char *blk;
+  char *buf;
+  int rc = CP_OK;
+  if (len == 0) { *p = "";  return CP_OK; }
+  if (LZ_LOAD(&z->zopen) == 1) {
+    b = cp_zt_find(&z->zt, off);
+    cp_zt_block_range(&z->zt, b, &st, &bl);
+    if (off + len <= st + bl && (blk = LZ_LOAD(&z->ztb[b])) != NULL) {
+      *p = blk + (off - st);
+      return CP_OK;
+    }
+    if ((buf = LZ_LOAD(&z->dtext[doc])) != NULL) { *p = buf;  return CP_OK; }
+  }
+  pthread_mutex_lock(&z->mu);
+  if ((rc = zt_ready(s, err)) != CP_OK) goto out;
+  if (off > z->zt.rawsize || len > z->zt.rawsize - off) {
+    set_damaged(s);
+    rc = corrupt(err, "document text past the stored text");
+    goto out;
+  }
+  b = cp_zt_find(&z->zt, off);
+  cp_zt_block_range(&z->zt, b, &st, &bl);
+  if (off + len <= st + bl) {
+    if ((rc = zt_block(s, b, &blk, err)) == CP_OK) *p = blk + (off - st);
+    goto out;
+  }
+  if (z->dtext[doc] == NULL) {      /* across blocks: assemble once */
+    if ((buf = (char *)malloc(len)) == NULL) {
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      goto out;
+    }
+    for (done = 0; done < len && rc == CP_OK; b++) {
+      size_t take;
+      cp_zt_block_range(&z->zt, b, &st, &bl);
+      if ((rc = zt_block(s, b, &blk, err)) != CP_OK) break;
+      take = (size_t)(st + bl - (off + done));
+      if (take > len - done) take = len - done;
+      memcpy(buf + done, blk + (off + done - st), take);
+      done += take;
+    }
+    if (rc != CP_OK) { free(buf);  goto out; }
+    LZ_STORE(&z->dtext[doc], buf);
+  }
+  *p = z->dtext[doc];
+out:
+  pthread_mutex_unlock(&z->mu);
+  return rc;
+}
+
+/* }================================================================ */
+
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   cp_seg *s;
   int rc, l;
@@ -547,7 +914,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->paras = U32(s, CP_SEC_PARAS);
   s->docs = s->sec[CP_SEC_DOCS].p;
   s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
-  s->text = (const char *)s->sec[CP_SEC_TEXT].p;
   s->byid = U32(s, CP_SEC_BYID);
   rc = CP_ECORRUPT;
   for (l = 0; l < CP_NLAYERS; l++)
@@ -567,11 +933,14 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   if ((rc = check_docs(s, err)) != CP_OK) goto fail;
   for (l = 0; l < CP_NLAYERS; l++) s->lexsz[l] = s->sec[CP_SEC_LEXS(l)].size;
   if ((rc = read_schema(s, err)) != CP_OK) goto fail;
-  /* the O(tokens) range checks are cp_seg_verify's: open stays O(types +
-  ** docs), so opening an index of any size reads only its tables */
+  if ((rc = open_lazy(s, err)) != CP_OK) goto fail;
+  /* the checks of the data are lazy (cp_seg_need, and per block): open
+  ** stays O(types + docs), so opening an index of any size reads only
+  ** its tables */
   *out = s;
   return CP_OK;
 fail:
+  close_lazy(s);
   free_schema(s);
   free(s);
   return rc;
@@ -579,6 +948,7 @@ fail:
 
 void cp_seg_close (cp_seg *s) {
   if (s == NULL) return;
+  close_lazy(s);
   free_schema(s);
   free(s);
 }
@@ -737,26 +1107,51 @@ int cp_seg_layer_kind (const cp_seg *s, size_t layer) {
 
 const uint32_t *cp_seg_layer_stream (const cp_seg *s, size_t layer) {
   if (s == NULL || layer >= s->nlayers) return NULL;
-  if (layer == CP_WORD) return s->stream;
-  return layer < CP_NLAYERS ? NULL : s->lstream[layer];
+  if (layer == CP_WORD) return cp_seg_stream(s);
+  if (layer < CP_NLAYERS) return NULL;
+  return NEED(s, NK_ATTRS) ? s->lstream[layer] : zeros(s);
+}
+
+int cp_seg_plist (const cp_seg *s, size_t layer, uint32_t id,
+                  const uint32_t **p, uint32_t *n, cp_err *err) {
+  uint32_t a, b;
+  int rc;
+  if (p == NULL || n == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_plist: NULL result");
+  *p = NULL;
+  *n = 0;
+  if (s == NULL || layer >= s->nlayers || id >= s->nt[layer] ||
+      (layer < CP_NLAYERS && layer != CP_NORM))
+    return CP_OK;
+  if (layer == CP_NORM) {
+    a = s->posto[id];  b = s->posto[id + 1];     /* checked at open */
+    rc = need_blk(s, BK_POST, 4 * (uint64_t)a, 4 * (uint64_t)(b - a), err);
+    if (rc != CP_OK) return rc;
+    *p = s->post + a;
+  }
+  else {
+    if ((rc = cp_seg_need(s, CP_SEGNEED_ATTRS, err)) != CP_OK) return rc;
+    a = s->lposto[layer][id];  b = s->lposto[layer][id + 1];
+    *p = s->lpost[layer] + a;
+  }
+  *n = b - a;
+  return CP_OK;
 }
 
 const uint32_t *cp_seg_layer_postings (const cp_seg *s, size_t layer,
                                        uint32_t id, uint32_t *n) {
-  if (s == NULL || layer >= s->nlayers || id >= s->nt[layer] ||
-      (layer < CP_NLAYERS && layer != CP_NORM)) {
-    if (n) *n = 0;
-    return NULL;
-  }
-  if (layer == CP_NORM) return cp_seg_postings(s, id, n);
-  if (n) *n = s->lposto[layer][id + 1] - s->lposto[layer][id];
-  return s->lpost[layer] + s->lposto[layer][id];
+  const uint32_t *p;
+  uint32_t k;
+  cp_err e;
+  if (cp_seg_plist(s, layer, id, &p, &k, &e) != CP_OK) { p = NULL; k = 0; }
+  if (n) *n = k;
+  return p;
 }
 
 uint32_t cp_seg_value (const cp_seg *s, size_t layer, uint32_t pos) {
   if (s == NULL || layer >= s->nlayers || pos >= s->ntok) return UINT32_MAX;
-  if (layer < CP_NLAYERS) return cp_seg_map(s, (int)layer, s->stream[pos]);
-  return s->lstream[layer][pos];
+  if (layer < CP_NLAYERS) return cp_seg_map(s, (int)layer, cp_seg_stream(s)[pos]);
+  return NEED(s, NK_ATTRS) ? s->lstream[layer][pos] : UINT32_MAX;
 }
 
 /* }================================================================ */
@@ -784,24 +1179,28 @@ int64_t cp_seg_spanset (const cp_seg *s, const char *name, size_t len) {
   return -1;
 }
 
+/* span set accessors answer nothing from a damaged ATTRS */
+#define BADSET(s, set) ((s) == NULL || (set) >= (s)->nsets || !NEED(s, NK_ATTRS))
+
 uint32_t cp_seg_nspans (const cp_seg *s, size_t set) {
-  return (s == NULL || set >= s->nsets) ? 0 : s->sets[set].n;
+  return BADSET(s, set) ? 0 : s->sets[set].n;
 }
 
 int cp_seg_span (const cp_seg *s, size_t set, uint32_t i, uint32_t *start,
                  uint32_t *end) {
   if (s == NULL || set >= s->nsets || i >= s->sets[set].n) return CP_EINVAL;
+  if (!NEED(s, NK_ATTRS)) return CP_ECORRUPT;
   if (start) *start = s->sets[set].st[i];
   if (end) *end = s->sets[set].en[i];
   return CP_OK;
 }
 
 const uint32_t *cp_seg_span_starts (const cp_seg *s, size_t set) {
-  return (s == NULL || set >= s->nsets) ? NULL : s->sets[set].st;
+  return BADSET(s, set) ? NULL : s->sets[set].st;
 }
 
 const uint32_t *cp_seg_span_ends (const cp_seg *s, size_t set) {
-  return (s == NULL || set >= s->nsets) ? NULL : s->sets[set].en;
+  return BADSET(s, set) ? NULL : s->sets[set].en;
 }
 
 size_t cp_seg_spanset_nkeys (const cp_seg *s, size_t set) {
@@ -831,7 +1230,7 @@ const char *cp_seg_span_attr (const cp_seg *s, size_t set, uint32_t i,
   const rset *r;
   uint32_t k;
   if (vlen) *vlen = 0;
-  if (s == NULL || set >= s->nsets || key == NULL) return NULL;
+  if (BADSET(s, set) || key == NULL) return NULL;
   r = &s->sets[set];
   if (i >= r->n) return NULL;
   for (k = 0; k < r->nkeys; k++)
@@ -843,7 +1242,7 @@ const char *cp_seg_span_attr (const cp_seg *s, size_t set, uint32_t i,
 int cp_seg_span_attr_next (const cp_seg *s, size_t set, uint32_t i,
                            size_t *it, cp_attr *a) {
   const rset *r;
-  if (s == NULL || set >= s->nsets || it == NULL || a == NULL) return 0;
+  if (BADSET(s, set) || it == NULL || a == NULL) return 0;
   r = &s->sets[set];
   if (i >= r->n) return 0;
   while (*it < r->nkeys) {
@@ -865,7 +1264,7 @@ int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
                                const char *val, size_t vlen) {
   const rkey *y;
   uint32_t lo = 0, hi;
-  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return -1;
+  if (BADSET(s, set) || k >= s->sets[set].nkeys) return -1;
   y = &s->sets[set].keys[k];
   hi = y->nv;
   while (lo < hi) {
@@ -885,7 +1284,7 @@ int64_t cp_seg_span_key_value (const cp_seg *s, size_t set, size_t k,
 }
 
 const uint32_t *cp_seg_span_key_ids (const cp_seg *s, size_t set, size_t k) {
-  if (s == NULL || set >= s->nsets || k >= s->sets[set].nkeys) return NULL;
+  if (BADSET(s, set) || k >= s->sets[set].nkeys) return NULL;
   return s->sets[set].keys[k].vals;
 }
 
@@ -909,7 +1308,7 @@ const char *cp_seg_span_key_str (const cp_seg *s, size_t set, size_t k,
 uint32_t cp_seg_span_lower (const cp_seg *s, size_t set, uint32_t pos) {
   const rset *r;
   uint32_t lo = 0, hi;
-  if (s == NULL || set >= s->nsets) return 0;
+  if (BADSET(s, set)) return 0;
   r = &s->sets[set];
   hi = r->n;
   while (lo < hi) {
@@ -929,7 +1328,7 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
                           uint32_t *out, uint32_t max) {
   const rset *r;
   uint32_t i, k = 0;
-  if (s == NULL || set >= s->nsets) return 0;
+  if (BADSET(s, set)) return 0;
   r = &s->sets[set];
   i = cp_seg_span_lower(s, set, pos + 1);   /* spans [0, i) start <= pos */
   while (i > 0 && r->mx[i - 1] > pos) {
@@ -949,17 +1348,34 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
 ** ================================================================= */
 
 const uint32_t *cp_seg_stream (const cp_seg *s) {
-  return s ? s->stream : NULL;
+  if (s == NULL) return NULL;
+  return NEED(s, NK_STREAM) ? s->stream : zeros(s);
+}
+
+int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
+                       const uint32_t **p, cp_err *err) {
+  int rc;
+  if (s == NULL || d == NULL || p == NULL ||
+      d->tok_start > s->ntok || d->tok_count > s->ntok - d->tok_start)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_doc_stream: bad arguments");
+  *p = NULL;
+  if (!s->lz->trusted && LZ_LOAD(&s->lz->whole[NK_STREAM]) != LZ_GOOD &&
+      (rc = need_blk(s, BK_STREAM, 4 * (uint64_t)d->tok_start,
+                     4 * (uint64_t)d->tok_count, err)) != CP_OK)
+    return rc;
+  *p = s->stream;
+  return CP_OK;
+}
+
+const uint32_t *cp_seg_stream_if_checked (const cp_seg *s) {
+  if (s == NULL) return NULL;
+  return (s->lz->trusted || LZ_LOAD(&s->lz->whole[NK_STREAM]) == LZ_GOOD)
+         ? s->stream : zeros(s);
 }
 
 const uint32_t *cp_seg_postings (const cp_seg *s, uint32_t norm_id,
                                  uint32_t *n) {
-  if (s == NULL || norm_id >= s->nt[CP_NORM]) {
-    if (n) *n = 0;
-    return NULL;
-  }
-  if (n) *n = s->posto[norm_id + 1] - s->posto[norm_id];
-  return s->post + s->posto[norm_id];
+  return cp_seg_layer_postings(s, CP_NORM, norm_id, n);
 }
 
 /* index of the last element <= pos in the ascending array a[0..n), or
@@ -1032,12 +1448,23 @@ static int span_decode (const cp_seg *s, uint32_t pos, uint32_t ds,
 
 int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
                      uint32_t *b1) {
-  uint32_t d, x = 0, y = 0;
+  uint32_t d, x = 0, y = 0, c, q, ds;
   const unsigned char *r;
+  cp_err e;
   if (s == NULL || pos >= s->ntok) return CP_EINVAL;
   d = cp_seg_doc_of(s, pos);
   if (d == UINT32_MAX) return CP_ECORRUPT;
   r = s->docs + (size_t)CP_SEG_DOCREC * d;
+  /* the bytes span_decode reads: SPANS from q to pos, the checkpoint */
+  ds = cp_rd32(r + CP_D_TOKSTART);
+  c = pos & ~(CP_SPAN_EVERY - 1);
+  q = c >= ds ? c : ds;
+  if (!NEED(s, NK_SPANX) ||
+      need_blk(s, BK_SPANS, 2 * (uint64_t)q, 2 * (uint64_t)(pos - q + 1),
+               &e) != CP_OK ||
+      need_blk(s, BK_SPANC, 4 * (uint64_t)(pos >> CP_SPAN_SHIFT), 4,
+               &e) != CP_OK)
+    return CP_ECORRUPT;
   /* damaged spans must not let the caller slice outside the text */
   if (!span_decode(s, pos, cp_rd32(r + CP_D_TOKSTART), &x, &y) || x > y ||
       y > cp_rd64(r + CP_D_TEXTLEN))
@@ -1047,27 +1474,41 @@ int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
   return CP_OK;
 }
 
+/* a damaged SENTS or PARAS reads as no sentences and paragraphs */
+#define BADSTRUCT(s) ((s) == NULL || !NEED(s, NK_STRUCT))
+
 const uint32_t *cp_seg_sents (const cp_seg *s, uint32_t *n) {
-  if (n) *n = s ? s->nsents : 0;
-  return s ? s->sents : NULL;
+  if (n) *n = BADSTRUCT(s) ? 0 : s->nsents;
+  return BADSTRUCT(s) ? NULL : s->sents;
 }
 
 const uint32_t *cp_seg_paras (const cp_seg *s, uint32_t *n) {
-  if (n) *n = s ? s->nparas : 0;
-  return s ? s->paras : NULL;
+  if (n) *n = BADSTRUCT(s) ? 0 : s->nparas;
+  return BADSTRUCT(s) ? NULL : s->paras;
 }
 
 uint32_t cp_seg_sent_of (const cp_seg *s, uint32_t pos) {
-  if (s == NULL || pos >= s->ntok) return UINT32_MAX;
+  if (BADSTRUCT(s) || pos >= s->ntok) return UINT32_MAX;
   return lastle(s->sents, s->nsents, pos);
 }
 
 uint32_t cp_seg_para_of (const cp_seg *s, uint32_t pos) {
-  if (s == NULL || pos >= s->ntok) return UINT32_MAX;
+  if (BADSTRUCT(s) || pos >= s->ntok) return UINT32_MAX;
   return lastle(s->paras, s->nparas, pos);
 }
 
 int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
+  const unsigned char *r;
+  cp_err e;
+  int rc = cp_seg_doc_head(s, doc, d);
+  if (rc != CP_OK) return rc;
+  r = s->docs + (size_t)CP_SEG_DOCREC * doc;
+  rc = doc_text(s, doc, cp_rd64(r + CP_D_TEXTOFF), d->textlen, &d->text, &e);
+  if (rc != CP_OK) d->text = NULL;
+  return rc == CP_ENOMEM ? rc : (rc != CP_OK ? CP_ECORRUPT : CP_OK);
+}
+
+int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
   const unsigned char *r;
   if (s == NULL || d == NULL || doc >= s->ndocs) return CP_EINVAL;
   r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
@@ -1075,10 +1516,16 @@ int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
   d->tok_count = cp_rd32(r + CP_D_TOKCOUNT);
   d->id = s->docstr + cp_rd64(r + CP_D_IDOFF);
   d->idlen = cp_rd32(r + CP_D_IDLEN);
-  d->text = s->text + cp_rd64(r + CP_D_TEXTOFF);
+  d->text = NULL;
   d->textlen = (size_t)cp_rd64(r + CP_D_TEXTLEN);
   d->meta = s->docstr + cp_rd64(r + CP_D_METAOFF);
   d->metalen = cp_rd32(r + CP_D_METALEN);
+  {
+    cp_err e;
+    if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), d->idlen, &e) != CP_OK ||
+        need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_METAOFF), d->metalen, &e) != CP_OK)
+      return CP_ECORRUPT;
+  }
   return CP_OK;
 }
 
@@ -1087,7 +1534,11 @@ static int cmpid (const cp_seg *s, uint32_t doc, const char *id, size_t n) {
   const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * doc;
   const char *x = s->docstr + cp_rd64(r + CP_D_IDOFF);
   size_t xl = cp_rd32(r + CP_D_IDLEN), m = xl < n ? xl : n;
-  int c = m ? memcmp(x, id, m) : 0;
+  int c;
+  cp_err e;
+  if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), xl, &e) != CP_OK)
+    return 1;            /* damaged (marked): compares as not found */
+  c = m ? memcmp(x, id, m) : 0;
   if (c != 0) return c;
   return xl < n ? -1 : xl > n;
 }
@@ -1241,14 +1692,14 @@ static int check_docs_full (const cp_seg *s) {
       prev = y;
       prevx = x;
     }
-    cp_seg_doc(s, d, &di);
+    cp_seg_doc_head(s, d, &di);
     while ((k = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) ;
     if (k != 0) goto bad;
     i = s->byid[d];
     if (seen[i]) goto bad;
     seen[i] = 1;
     if (d > 0) {
-      cp_seg_doc(s, s->byid[d - 1], &di);
+      cp_seg_doc_head(s, s->byid[d - 1], &di);
       k = cmpid(s, i, di.id, di.idlen);
       if (k < 0 || (k == 0 && i < s->byid[d - 1])) goto bad;
     }
@@ -1286,7 +1737,7 @@ static int check_layout (const cp_seg *s) {
       if (s->base[pos] != 0) return 0;
     if (k < m) pos = end[k];
   }
-  return cp_rd32(s->base + CP_H_RESERVED) == 0;
+  return cp_rd32(s->base + CP_H_MINOR) == CP_SEG_MINOR;
 }
 
 /*
@@ -1324,18 +1775,48 @@ static int verify_attrs (const cp_seg *s, cp_err *err) {
 }
 
 /*
-** The range checks every token accessor relies on (stream ids are word
-** ids, postings and structure starts are positions); O(tokens), run once
-** before the first read (cp_corpus_flush does it for attached images).
+** Every lazy check at once (O(size)): the whole sections and every block
+** of the block-checked ones, with the postings' range check.
 */
 int cp_seg_verify (const cp_seg *s, cp_err *err) {
-  if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_verify: no segment");
-  if (!below(s->stream, s->ntok, s->nt[CP_WORD]) ||
-      !below(s->post, s->ntok, s->ntok) ||
-      !below(s->sents, s->nsents, s->ntok) ||
-      !below(s->paras, s->nparas, s->ntok))
-    return corrupt(err, "stream, postings or structure out of range");
-  return verify_attrs(s, err);
+  int k, rc;
+  if (s == NULL || s->lz == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_verify: no segment");
+  if ((rc = cp_seg_need(s, CP_SEGNEED_ALL, err)) != CP_OK) return rc;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++)
+    if ((rc = need_blk(s, k, 0, s->sec[cp_seg_blksec(k)].size, err)) != CP_OK)
+      return rc;
+  return CP_OK;
+}
+
+/* the same, ignoring what earlier checks (or cp_seg_trust) recorded */
+static int verify_fresh (const cp_seg *s, cp_err *err) {
+  int k;
+  for (k = 0; k < LZ_NEEDS; k++)
+    if (!check_need(s, k))
+      return cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum or "
+                        "range mismatch in %s", need_what[k]);
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    cp_err e;
+    if (cp_blksum_check(&s->lz->blk[k], &e) != CP_OK)
+      return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", e.msg);
+  }
+  if (!below(s->post, s->ntok, s->ntok))
+    return corrupt(err, "postings out of range");
+  {   /* the stored text: its table and every zstd block */
+    cp_zt z;
+    cp_err e;
+    int rc = cp_zt_open(&z, s->sec[CP_SEC_TEXT].p,
+                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z) != s->textbytes)
+      rc = cp_err_set(&e, CP_ECORRUPT, "stored text size differs");
+    if (rc == CP_OK) rc = cp_zt_check(&z, &e);
+    cp_zt_close(&z);
+    if (rc != CP_OK)
+      return cp_err_set(err, rc == CP_ENOMEM ? rc : CP_ECORRUPT,
+                        "corrupt segment: %s", e.msg);
+  }
+  return CP_OK;
 }
 
 /*
@@ -1401,8 +1882,9 @@ static int check_stored (const cp_seg *s, cp_err *err) {
 
 int cp_seg_check (const cp_seg *s, cp_err *err) {
   int i, l, rc;
-  if (s == NULL) return cp_err_set(err, CP_EINVAL, "cp_seg_check: no segment");
-  if ((rc = cp_seg_verify(s, err)) != CP_OK) return rc;
+  if (s == NULL || s->lz == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_check: no segment");
+  if ((rc = verify_fresh(s, err)) != CP_OK) return rc;
   if (!check_layout(s))
     return corrupt(err, "overlapping sections or nonzero padding");
   for (i = 1; i < CP_SEC_COUNT; i++)

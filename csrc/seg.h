@@ -203,16 +203,46 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err);
 /*
 ** Open a reader over [data, data+size).  The bytes are borrowed: they
 ** must stay valid and unchanged while the reader lives.  Checks magic,
-** version, section table, section bounds/alignment and the lexicon,
-** map, offset and document tables (O(types + docs), not O(tokens)).
-** Before reading tokens (stream, postings, spans, sentence starts) a
-** reader of bytes it did not build must call cp_seg_verify once: the
-** corpus does so on the first read after attaching an image.
+** version, section table, section bounds/alignment, the checksum of the
+** block checksum table and the lexicon, map, offset and document
+** tables' structure (O(types + docs), not O(tokens)); it hashes none of
+** the data.
+**
+** Lazy checks (format 2.1).  A reader of bytes it did not build checks
+** them as they are first read:
+** - cp_seg_need(s, what) hashes whole sections (the section checksum)
+**   and range-checks them, once each: CP_SEGNEED_BASE (the tables open
+**   read: lexicons, maps, frequencies, postings offsets, documents,
+**   id order, schema; O(types + docs)), _STREAM (word ids < types),
+**   _STRUCT (sentence and paragraph starts), _ATTRS (stored layers and
+**   span sets), _SPANX (escaped token spans).  The corpus calls it
+**   before every read with what that read needs.
+** - Postings, token spans, document ids, metadata and one document's
+**   tokens are checked per 64 KiB block (BLKSUM) by the accessors that
+**   return them (cp_seg_plist, cp_seg_tok_span, cp_seg_doc,
+**   cp_seg_doc_stream), each block once; the stored text per zstd
+**   block (format 2.2) when cp_seg_doc decompresses it.
+** - An accessor without an error result (cp_seg_stream, the span set
+**   accessors, ...) checks its section itself if cp_seg_need was not
+**   called: on damage it returns an empty or all-zero result and marks
+**   the segment damaged (cp_seg_damaged), which the corpus reports.
+** cp_seg_trust marks an image built by this process as checked.
 */
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err);
 void cp_seg_close (cp_seg *s);
 
-/* the O(tokens) range checks the token accessors rely on */
+#define CP_SEGNEED_BASE   1u
+#define CP_SEGNEED_STREAM 2u
+#define CP_SEGNEED_STRUCT 4u
+#define CP_SEGNEED_ATTRS  8u
+#define CP_SEGNEED_SPANX  16u
+#define CP_SEGNEED_ALL    31u
+int cp_seg_need (const cp_seg *s, unsigned what, cp_err *err);
+void cp_seg_trust (cp_seg *s);
+int cp_seg_damaged (const cp_seg *s);
+
+/* every lazy check at once: cp_seg_need(CP_SEGNEED_ALL) and every block
+** of the block-checked sections (O(size)) */
 int cp_seg_verify (const cp_seg *s, cp_err *err);
 
 /* full verification: checksums and every invariant (O(size)) */
@@ -324,10 +354,19 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
 /* word id at every position: an array of cp_seg_ntokens entries, every
 ** entry < cp_seg_ntypes(CP_WORD) (checked by cp_seg_verify) */
 const uint32_t *cp_seg_stream (const cp_seg *s);
+/* the same without checking it: all zeros unless it was checked */
+const uint32_t *cp_seg_stream_if_checked (const cp_seg *s);
 
-/* positions of a norm type, sorted ascending; NULL/0 if out of range */
+/* positions of a norm type, sorted ascending; NULL/0 if out of range
+** (or damaged: cp_seg_damaged) */
 const uint32_t *cp_seg_postings (const cp_seg *s, uint32_t norm_id,
                                  uint32_t *n);
+
+/* the postings of type 'id' of layer CP_NORM or a stored layer, their
+** blocks checked: CP_ECORRUPT when damaged, CP_OK with *p NULL and *n 0
+** when out of range */
+int cp_seg_plist (const cp_seg *s, size_t layer, uint32_t id,
+                  const uint32_t **p, uint32_t *n, cp_err *err);
 
 /* byte span of the token at 'pos' relative to its document's text */
 int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
@@ -354,6 +393,15 @@ typedef struct cp_docinfo {
 } cp_docinfo;
 
 int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* the same without the text (d->text NULL, d->textlen set): stored text
+** is compressed (format 2.2), so readers of metadata or token ranges
+** only should not decompress it */
+int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* the stream for reading the tokens of document d only (d from
+** cp_seg_doc on this segment): its blocks are checked (per 64 KiB, ids
+** < word types); CP_ECORRUPT when damaged */
+int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
+                       const uint32_t **p, cp_err *err);
 
 /* local document containing position 'pos' (binary search) */
 uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos);

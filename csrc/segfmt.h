@@ -11,6 +11,7 @@
 
 #define CP_SEG_MAGIC      "CPSEG\0\r\n"   /* 8 bytes */
 #define CP_SEG_VERSION    2u
+#define CP_SEG_MINOR      2u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text */
 #define CP_SEG_BOM        0x01020304u     /* reads as 04 03 02 01 */
 #define CP_SEG_FIXED      80u             /* fixed header bytes */
 #define CP_SEG_SECENT     32u             /* bytes per section entry */
@@ -33,12 +34,27 @@ enum {
   CP_SEC_DOCS, CP_SEC_DOCSTR, CP_SEC_TEXT, CP_SEC_BYID,
   CP_SEC_SPANC, CP_SEC_SPANX,
   CP_SEC_SCHEMA, CP_SEC_ATTRS,   /* format 2: named layers and span sets */
+  CP_SEC_BLKSUM,                 /* format 2.1: checksums per 64 KiB block */
   CP_SEC_COUNT   /* one past the last id */
 };
 
 #define CP_SEC_LEXO(layer) (CP_SEC_WLEXO + 2 * (layer))
 #define CP_SEC_LEXS(layer) (CP_SEC_WLEXS + 2 * (layer))
 #define CP_SEC_FREQ(layer) (CP_SEC_WFREQ + (layer))
+
+/* the sections BLKSUM covers block by block, in this order: those read
+** in small ranges (a postings list, a document's id or tokens, a token's
+** span),
+** so that a read checks only the blocks it touches.  TEXT (zstd blocks,
+** ztext.c) carries a checksum per block of its own. */
+#define CP_SEG_NBLKSECS 5
+static inline int cp_seg_blksec (int i) {
+  switch (i) {
+    case 0: return CP_SEC_POST;   case 1: return CP_SEC_SPANS;
+    case 2: return CP_SEC_SPANC;  case 3: return CP_SEC_DOCSTR;
+    default: return CP_SEC_STREAM;
+  }
+}
 
 /* layer kinds in SCHEMA: the three built-in layers (sections 1-17),
 ** then stored layers (parts in ATTRS) */
@@ -48,7 +64,7 @@ enum { CP_LK_WORD = 0, CP_LK_NORM = 1, CP_LK_STEM = 2, CP_LK_STORED = 3 };
 enum {
   CP_H_MAGIC = 0, CP_H_VERSION = 8, CP_H_BOM = 12, CP_H_HDRSIZE = 16,
   CP_H_NSECS = 20, CP_H_NDOCS = 24, CP_H_NTOK = 28, CP_H_NTYPES = 32,
-  CP_H_NSENTS = 44, CP_H_NPARAS = 48, CP_H_RESERVED = 52,
+  CP_H_NSENTS = 44, CP_H_NPARAS = 48, CP_H_MINOR = 52,
   CP_H_INVALID = 56, CP_H_TEXTBYTES = 64, CP_H_SIZE = 72
 };
 

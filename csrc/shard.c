@@ -441,13 +441,13 @@ static int check_ids (const cp_shards *sh, cp_corpus *c, cp_err *err) {
       uint64_t h;
       size_t k;
       if (cp_corpus_is_deleted(c, i, d)) continue;
-      rc = cp_seg_doc(s, d, &di);
+      rc = cp_seg_doc_head(s, d, &di);
       if (rc != CP_OK) break;
       h = XXH64(di.id, di.idlen, 0);
       for (k = (size_t)h & mask; t[k].used; k = (k + 1) & mask) {
         cp_docinfo o;
         if (t[k].h != h) continue;
-        rc = cp_seg_doc(cp_corpus_seg(c, t[k].seg), t[k].doc, &o);
+        rc = cp_seg_doc_head(cp_corpus_seg(c, t[k].seg), t[k].doc, &o);
         if (rc == CP_OK && o.idlen == di.idlen
             && memcmp(o.id, di.id, di.idlen) == 0)
           rc = cp_err_set(err, CP_EEXIST, "%s: id '%.*s' is in shard '%s' "

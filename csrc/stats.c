@@ -311,7 +311,7 @@ int cp_select_meta (cp_corpus *c, const cp_mcond *conds, size_t n,
       cp_docinfo di;
       int all = 1;
       if (cp_corpus_is_deleted(c, si, d)) continue;
-      if (cp_seg_doc(s, d, &di) != CP_OK)
+      if (cp_seg_doc_head(s, d, &di) != CP_OK)
         return cp_err_set(err, CP_ECORRUPT, "bad document %u", d);
       for (k = 0; k < n && all; k++) {
         size_t it = 0;
@@ -429,7 +429,7 @@ docs:
 
 int cp_view_doc (const cp_view *v, uint32_t d, uint32_t *t0, uint32_t *t1) {
   cp_docinfo di;
-  if (cp_seg_doc(v->seg, d, &di) != CP_OK) return CP_ECORRUPT;
+  if (cp_seg_doc_head(v->seg, d, &di) != CP_OK) return CP_ECORRUPT;
   *t0 = di.tok_start;
   *t1 = di.tok_start + di.tok_count;
   if (*t1 > v->ntok || *t1 < *t0) *t1 = v->ntok;

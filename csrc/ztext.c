@@ -368,6 +368,30 @@ int cp_zt_read (const cp_zt *z, cp_ztcache *c, uint64_t off, size_t len,
   return CP_OK;
 }
 
+uint32_t cp_zt_find (const cp_zt *z, uint64_t off) {
+  return (z == NULL || z->nb == 0) ? 0 : find(z, off);
+}
+
+void cp_zt_block_range (const cp_zt *z, uint32_t b, uint64_t *start,
+                        size_t *len) {
+  if (z == NULL || b >= z->nb) { *start = 0; *len = 0; return; }
+  *start = cp_rd64(ent(z, b));
+  *len = cp_rd32(ent(z, b) + 20);
+}
+
+int cp_zt_inflate (const cp_zt *z, ZSTD_DCtx *dc, uint32_t b, char *dst,
+                   cp_err *err) {
+  ZSTD_DCtx *mine = NULL;
+  int rc;
+  if (z == NULL || b >= z->nb || dst == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_zt_inflate: bad arguments");
+  if (dc == NULL && (dc = mine = ZSTD_createDCtx()) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  rc = inflate(z, dc, b, dst, err);
+  ZSTD_freeDCtx(mine);
+  return rc;
+}
+
 int cp_zt_check (const cp_zt *z, cp_err *err) {
   char *buf;
   ZSTD_DCtx *dc;

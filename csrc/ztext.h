@@ -81,6 +81,18 @@ void cp_ztcache_free (cp_ztcache *c);
 int cp_zt_read (const cp_zt *z, cp_ztcache *c, uint64_t off, size_t len,
                 const char **p, cp_err *err);
 
+/* the block holding text offset off (< cp_zt_size), and block b's text
+** range [*start, *start + *len) */
+uint32_t cp_zt_find (const cp_zt *z, uint64_t off);
+void cp_zt_block_range (const cp_zt *z, uint32_t b, uint64_t *start,
+                        size_t *len);
+
+/* decompress block b (< z->nb) into dst (its length), after checking
+** its checksum; dc is a decompression context of the caller's, or NULL
+** for one made and freed here */
+int cp_zt_inflate (const cp_zt *z, struct ZSTD_DCtx_s *dc, uint32_t b,
+                   char *dst, cp_err *err);
+
 /* check every block (checksum, size, decompression): for check() */
 int cp_zt_check (const cp_zt *z, cp_err *err);
 

@@ -115,6 +115,8 @@ static void setup (void) {
   cp_meta m[sizeof(texts) / sizeof(texts[0])];
   static char ids[8][4];
   if ((corp = cp_corpus_new(NULL, &e)) == NULL) abort();
+  memset(d, 0, sizeof(d));   /* cp_docin has fields the loop leaves unset */
+  memset(m, 0, sizeof(m));
   for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
     ids[i][0] = 'd'; ids[i][1] = (char)('0' + i); ids[i][2] = 0;
     m[i].key = "k"; m[i].keylen = 1; m[i].type = CP_MSTR;

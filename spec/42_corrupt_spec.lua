@@ -178,6 +178,50 @@ describe("a damaged index", function()
     assert(assert(corpus.open(dir)):check())
   end)
 
+  -- little-endian integers of a segment header, by arithmetic (Lua 5.1)
+  local function u32(s, i)
+    local a, b, c, d = s:byte(i + 1, i + 4)
+    return a + b * 256 + c * 65536 + d * 16777216
+  end
+  local function section(s, id)   -- offset and size of section 'id'
+    for k = 0, u32(s, 20) - 1 do
+      local e = 80 + 32 * k
+      if u32(s, e) == id then
+        return u32(s, e + 8) + u32(s, e + 12) * 2 ^ 32,
+               u32(s, e + 16) + u32(s, e + 20) * 2 ^ 32
+      end
+    end
+  end
+
+  it("checks what a read needs when it first needs it (format 2.1)", function()
+    local seg = files[2]
+    local s = pristine[seg]
+    local c0 = assert(corpus.open(dir))
+    local want = assert(c0:count("commission", {docs = true}))
+    c0:close()
+    local off, size = section(s, 15)          -- STREAM
+    assert.is_true(size > 8)
+    local pos = off + math.floor(size / 2) + 1
+    spit(dir .. "/" .. seg, s:sub(1, pos - 1) .. string.char(flip(s:byte(pos), 3)) .. s:sub(pos + 1))
+    local c = assert(corpus.open(dir))        -- open hashes no data
+    -- a term count reads the tables and postings, not the stream
+    assert.are.equal(want, c:count("commission", {docs = true}))
+    -- reading tokens needs the stream: the damage is reported, naming the file
+    local ok, r, msg, code = pcall(c.tokens, c, 1)
+    local m = ok and msg or r
+    assert.is_true(not ok or r == nil)
+    assert.truthy(tostring(m):find(seg, 1, true), tostring(m))
+    if ok then assert.are.equal("ECORRUPT", code) end
+    -- and every later read of that segment fails too
+    local n2, m2, c2 = c:count('"oil prices"')
+    assert.is_nil(n2); assert.are.equal("ECORRUPT", c2); assert.truthy(m2:find(seg, 1, true))
+    local rep, cmsg, ccode = c:check()
+    assert.is_nil(rep); assert.are.equal("ECORRUPT", ccode)
+    assert.truthy(cmsg:find(seg, 1, true))
+    c:close()
+    spit(dir .. "/" .. seg, s)
+  end)
+
   it("verifies checksums at open when asked", function()
     local seg = files[2]
     local s = pristine[seg]

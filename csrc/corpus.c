@@ -357,6 +357,10 @@ uint64_t cp_corpus_pos_base (const cp_corpus *c, size_t i) {
   return (c != NULL && i < c->nsegs) ? c->segs[i].pos_base : 0;
 }
 
+uint64_t cp_corpus_ndocs (const cp_corpus *c) {
+  return (c != NULL) ? c->ndocs : 0;
+}
+
 int cp_corpus_locate (const cp_corpus *c, uint64_t doc, size_t *seg,
                       uint32_t *local) {
   size_t lo = 0, hi;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "tok.h"
 
 /* arena chunks; big requests get a chunk of their own */
 typedef struct chunk {
@@ -308,3 +309,50 @@ cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
   }
   return p->err.code == CP_OK ? n : NULL;
 }
+
+
+/* {================================================================
+** Query words (plan.h cp_plan_split)
+** ================================================================= */
+
+size_t cp_plan_split (const char *s, size_t len, int mode, cp_tokvec *tv) {
+  char *rep = NULL;
+  size_t replen, ninv, i, k = 0;
+  cp_err e;
+  if (s == NULL || tv == NULL) return 0;
+  tv->n = 0;
+  if (cp_utf8_repair(s, len, &rep, &replen, &ninv, &e) != CP_OK) return 0;
+  if (rep != NULL) { free(rep); return 0; }           /* not valid UTF-8 */
+  if (cp_tok_run(s, len, mode, tv, &e) != CP_OK) { tv->n = 0; return 0; }
+  for (i = 0; i < tv->n; i++)
+    if (!(tv->v[i].flags & CP_TF_PUNCT)) tv->v[k++] = tv->v[i];
+  tv->n = k;
+  return k;
+}
+
+size_t cp_plan_add_words (cp_plan *p, cp_pnode *seq, int mode, int layer,
+                          const char *s, size_t len, cp_tokvec *tv) {
+  size_t n = cp_plan_split(s, len, mode, tv), i;
+  for (i = 0; i < n; i++) {
+    const cp_tok *t = &tv->v[i];
+    cp_plan_add_item(p, seq, cp_plan_lex(p, CP_P_TERM, layer, s + t->start,
+                                         t->stop - t->start), 1, 1);
+  }
+  return n;
+}
+
+cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
+                         size_t len, cp_tokvec *tv) {
+  size_t n = cp_plan_split(s, len, mode, tv);
+  if (n == 1)
+    return cp_plan_lex(p, CP_P_TERM, layer, s + tv->v[0].start,
+                       tv->v[0].stop - tv->v[0].start);
+  if (n > 1) {
+    cp_pnode *seq = cp_plan_phrase(p);
+    cp_plan_add_words(p, seq, mode, layer, s, len, tv);
+    return seq;
+  }
+  return cp_plan_lex(p, CP_P_TERM, layer, s, len);
+}
+
+/* }================================================================ */

@@ -13,7 +13,9 @@
 **   core.dispersion_measures(f, s)   -> D, DP, DPnorm
 **
 ** A concordance keeps its corpus alive (cpL_setparent) and
-** checks that the corpus is open before each use.
+** checks before each use that the corpus is open and still numbers its
+** documents as when the concordance was made (cp_conc_check: a refresh,
+** rollback or delete since raises).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,12 @@ static int conc_gc (lua_State *L) {
 /* the concordance at 1, after checking that its corpus is open */
 static cp_conc *check_conc (lua_State *L) {
   concbox *b = (concbox *)luaL_checkudata(L, 1, CPL_CONC);
+  cp_err e;
   if (b->k == NULL) luaL_error(L, "attempt to use a closed concordance");
   cpL_getparent(L, 1);
   cpL_checkcorpus(L, -1);
   lua_pop(L, 1);
+  if (cp_conc_check(b->k, &e) != CP_OK) cpL_raise(L, &e);
   return b->k;
 }
 

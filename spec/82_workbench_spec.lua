@@ -446,3 +446,81 @@ describe("corpus.write", function()
     assert.matches("nonexistent", msg)
   end)
 end)
+
+describe("a concordance across refresh, commit and delete", function()
+  local dir
+  before_each(function()
+    dir = os.tmpname()
+    os.remove(dir)
+  end)
+  after_each(function()
+    collectgarbage()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  local function texts(k)
+    local out = {}
+    for i, r in ipairs(k:rows{width = 1}) do out[i] = r.id .. ":" .. r.left .. " [" .. r.match .. "] " .. r.right end
+    return out
+  end
+
+  it("stays valid when new documents only are added, with the same rows", function()
+    local w = assert(corpus.create(dir))
+    w:add{id = "a", text = "The river rose. The river fell."}
+    assert(w:commit())
+    local r = assert(corpus.open(dir))
+    local k = assert(r:concordance("river"))
+    local before = texts(k)
+    assert.are.same({"a:The [river] rose.", "a:The [river] fell."}, before)
+    w:add{id = "b", text = "A river ran."}
+    assert(w:commit())
+    assert.is_true(r:refresh())
+    assert.are.equal(3, r:count("river"))
+    assert.are.equal(2, #k)                       -- the hits it was made with
+    assert.are.same(before, texts(k))
+    k:sort{"1R"}
+    assert.are.same({"a:The [river] fell.", "a:The [river] rose."}, texts(k))
+    -- an in-memory corpus that grows keeps its concordances too
+    local m = corpus.new()
+    m:add{id = "x", text = "one river"}
+    local km = assert(m:concordance("river"))
+    m:add{id = "y", text = "two rivers and a river"}
+    assert.are.equal(2, m:count("river"))
+    assert.are.same({"x:one [river] "}, texts(km))
+    w:close(); r:close()
+  end)
+
+  it("raises a clear error, never wrong rows, once a refresh renumbered or deleted", function()
+    local w = assert(corpus.create(dir))
+    w:add{id = "a", text = "The river rose."}
+    w:add{id = "b", text = "The river fell."}
+    assert(w:commit())
+    local r = assert(corpus.open(dir))
+    local k = assert(r:concordance("river"))
+    local sample = k:sample(1, 7)
+    assert.are.equal(2, #k)
+    assert.is_true(w:delete("a"))
+    assert(w:commit())
+    assert.is_true(r:refresh())
+    local msg = "the corpus changed %(refresh, rollback, delete or merge%) since this concordance was made"
+    for _, use in ipairs{
+      function() return #k end,
+      function() return k:rows{width = 2} end,
+      function() return k:sort{"1L"} end,
+      function() return k:sample(1) end,
+      function() return #sample end,
+    } do
+      local ok, err = pcall(use)
+      assert.is_false(ok)
+      assert.matches(msg, err)
+    end
+    local k2 = assert(r:concordance("river"))   -- made again: right rows
+    assert.are.same({"b:The [river] fell."}, texts(k2))
+    -- a concordance of the writer, then a rollback of a delete
+    local kw = assert(w:concordance("river"))
+    assert.are.equal(1, #kw)
+    w:delete("b")
+    assert.has_error(function() return #kw end)
+    w:close(); r:close()
+  end)
+end)

@@ -29,7 +29,7 @@ describe("rockspec", function()
     -- one version everywhere a release names it (README "Releasing")
     assert.are.equal(version, slurp("include/corpus.h"):match('#define CORPUS_VERSION "([^"]+)"'))
     assert.are.equal(version, require("corpus")._VERSION:match("([%d%.]+)$"))
-    assert.matches(("git tag %-a v%s"):format(version:gsub("%.", "%%.")), slurp("README.md"))
+    assert.is_truthy(slurp("README.md"):find("git tag -a v" .. version, 1, true))
   end)
 
   it("passes luarocks lint (release and scm)", function()

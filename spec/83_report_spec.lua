@@ -82,6 +82,8 @@ local PROBE = [[
   res.reuse_a = values("reuse", "a_id");
   res.reuse_b = values("reuse", "b_id");
   res.reuse_a_start = values("reuse", "a_start", "data-value");
+  res.reuse_a_span = values("reuse", "a_start");
+  res.reuse_b_span = values("reuse", "b_start");
   res.reuse_b_start = values("reuse", "b_start", "data-value");
   res.reuse_a_text = values("reuse", "a_text");
   res.reuse_b_text = values("reuse", "b_text");
@@ -252,6 +254,8 @@ describe("corpus.report", function()
       assert.are.equal((r.a.text:gsub("%s+", " ")), res.reuse_a_text[i])
       assert.are.equal((r.b.text:gsub("%s+", " ")), res.reuse_b_text[i])
       assert.are.equal(r.a.text, c:doc(r.a.doc).text:sub(r.a.start, r.a.stop))
+      assert.are.equal(("%d–%d"):format(r.a.start, r.a.stop), res.reuse_a_span[i])
+      assert.are.equal(("%d–%d"):format(r.b.start, r.b.stop), res.reuse_b_span[i])
     end
     os.remove(probe)
   end)

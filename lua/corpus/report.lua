@@ -68,7 +68,8 @@ end
 -- Tables
 -- =======================================================================
 
--- cols: {{key =, title =, num = bool, digits =, sortkey = fn(row)}}
+-- cols: {{key =, title =, num = bool, digits =, sortkey = fn(row),
+-- text = fn(row) (the cell's text when it is not the value)}}
 local function html_table(id, rows, cols, caption)
   local out = {fmt('<table class="sortable" id="%s">', esc(id))}
   if caption then out[#out + 1] = "<caption>" .. caption .. "</caption>" end
@@ -85,7 +86,8 @@ local function html_table(id, rows, cols, caption)
       local attrs = ""
       if c.num and type(v) == "number" then attrs = fmt(' data-value="%s"', data_value(v)) end
       if c.sortkey then attrs = attrs .. fmt(' data-key="%s"', esc(c.sortkey(r))) end
-      local text = c.num and num_text(v, c.digits) or esc(v == nil and "" or label(v))
+      local text = c.text and esc(c.text(r)) or c.num and num_text(v, c.digits)
+                   or esc(v == nil and "" or label(v))
       out[#out + 1] = fmt('<td class="%s"%s>%s</td>', c.class or (c.num and "n" or "t"), attrs, text)
     end
     out[#out + 1] = "</tr>"
@@ -627,10 +629,12 @@ return function(module)
           info and info.passages and info.passages > #rows and
             (" of " .. num_text(info.passages)) or ""))
         put('<div class="scroll">' .. html_table("reuse", rows, {{key = "rank", title = "#", num = true},
-          {key = "a_id", title = "document A"}, {key = "a_start", title = "A bytes", num = true},
+          {key = "a_id", title = "document A"},
+          {key = "a_start", title = "A bytes", num = true, text = function(r) return r.a_span end},
           {key = "a_text", title = "passage in A", class = "ra"},
           {key = "b_text", title = "passage in B", class = "rb"},
-          {key = "b_id", title = "document B"}, {key = "b_start", title = "B bytes", num = true},
+          {key = "b_id", title = "document B"},
+          {key = "b_start", title = "B bytes", num = true, text = function(r) return r.b_span end},
           {key = "words", num = true}, {key = "identity", num = true, digits = 2}}) .. "</div>")
       end
       put("</section>")

@@ -152,6 +152,9 @@ describe("corpus.report", function()
     assert.are.equal(3 + 1, nq)                       -- the header row and 3
     local _, nr = few:match('<table class="sortable" id="reuse">.-</table>'):gsub("<tr>", "")
     assert.are.equal(2 + 1, nr)
+    local big = corpus.report(c, {reuse_max_words = 100})
+    assert.is_nil(big:find('id="reuse"', 1, true))
+    assert.matches("Not computed: the corpus has 1,656 words, more than the 100", big)
     assert.has_error(function() corpus.report(c, {quotes = 0}) end,
       "bad option 'quotes' to 'report' (false or a positive integer expected)")
     assert.is_true(sh.execute(("%s bin/corpus report %s -o %s --no-quotes --reuse 1")

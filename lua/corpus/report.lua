@@ -16,7 +16,9 @@ of the frequency list, 40), lines (concordance lines per query, 60),
 docs (rows of the document table, 300), keyness = {target, reference}
 (queries selecting documents; default with `by`: the last group against
 the rest), quotes (quotations listed, 100; false: no quotation section),
-reuse (reused passages listed, 30; false: no reuse section).
+reuse (reused passages listed, 30; false: no reuse section),
+reuse_max_words (the reuse search runs only on a corpus of at most this
+many words, 1,000,000; a larger one gets a note; false: any size).
 
 The quotation section counts c:quotes rows by speaker (at most the first
 5,000 quotations; the 40 speakers quoted most) and lists the quotations
@@ -300,6 +302,10 @@ local SCRIPT = [[
 -- quotations counted at most (the extractor reads every document), and
 -- speakers shown
 local QUOTES_SCAN, SPEAKERS_SHOWN = 5000, 40
+-- the reuse search compares every pair of documents: a report computes
+-- it for corpora up to this many words (about 3 s; the UN debates, 16 M
+-- words, take about 50 s)
+local REUSE_MAX_WORDS = 1000000
 
 --- quotation rows -> one row per speaker {speaker, quotes, docs, direct,
 -- mixed, indirect, words, rows}, most quoted first (ties by name);
@@ -344,7 +350,7 @@ return function(module)
 
   local OPTS = {queries = true, by = true, title = true, output = true, stop = true,
                 limit = true, lines = true, docs = true, keyness = true, quotes = true,
-                reuse = true}
+                reuse = true, reuse_max_words = true}
 
   local function report(c, opts)
     if type(c) ~= "userdata" or c.isclosed == nil then
@@ -359,6 +365,8 @@ return function(module)
     end
     local quotes_n = count_opt(opts.quotes, "quotes", 100)
     local reuse_n = count_opt(opts.reuse, "reuse", 30)
+    local reuse_max = count_opt(opts.reuse_max_words, "reuse_max_words", REUSE_MAX_WORDS)
+                      or math.huge                                  -- false: no bound
     local queries = opts.queries or {}
     if type(queries) == "string" then queries = {queries} end
     local by = opts.by
@@ -608,9 +616,14 @@ return function(module)
     -- reused passages, side by side
     if reuse_n then
       local pairs_, info
-      pairs_, info, code = c:reuse{limit = reuse_n}
+      local skip_reuse = st.words > reuse_max
+      if not skip_reuse then pairs_, info, code = c:reuse{limit = reuse_n} end
       put('<section id="reuse-section"><h2>Reused passages</h2>')
-      if not pairs_ then
+      if skip_reuse then
+        put(fmt('<p class="note">Not computed: the corpus has %s words, more than the %s of ' ..
+          '<code>reuse_max_words</code> (the search compares every pair of documents; ' ..
+          'raise the bound to include it).</p>', num_text(st.words), num_text(reuse_max)))
+      elseif not pairs_ then
         -- a corpus too large for the reuse search within its work bound:
         -- the rest of the report stands
         put('<p class="note">Not computed: ' .. esc(info) .. " (" .. esc(code) .. ").</p>")

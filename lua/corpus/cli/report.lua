@@ -25,6 +25,8 @@ return {
     cmd:flag("--no-quotes", "Leave out the quotations-by-speaker section.")
     cmd:option("--reuse", "Reused passages listed side by side.", "30"):convert(cli.integer(1))
     cmd:flag("--no-reuse", "Leave out the reused-passages section.")
+    cmd:option("--reuse-max-words", "Run the reuse search (every pair of documents) " ..
+      "only on a corpus of at most this many words.", "1000000"):convert(cli.integer(1))
     cli.language(cmd)
     cli.quiet(cmd)
   end,
@@ -36,7 +38,7 @@ return {
       title = args.title or ("Report on " .. args.source), keyness = args.keyness,
       stop = stop, lines = args.lines,
       quotes = not args.no_quotes and args.quotes,
-      reuse = not args.no_reuse and args.reuse}))
+      reuse = not args.no_reuse and args.reuse, reuse_max_words = args.reuse_max_words}))
     return 0
   end,
 }

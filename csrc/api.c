@@ -532,9 +532,12 @@ CORPUS_API corpus_node *corpus_q_within (corpus_query *q, int unit,
   return PUB(cp_plan_within(q->p, unit, NODE(arg)));
 }
 
+/* terms find their variants, as the query language's terms do by
+** default (variants.h; docs/QUERY.md "Compounds and diacritics") */
 CORPUS_API corpus_node *corpus_q_root (corpus_query *q, corpus_node *root) {
   if (q == NULL) return NULL;
   cp_plan_set_root(q->p, NODE(root));
+  cp_plan_variants(q->p);
   return root;
 }
 

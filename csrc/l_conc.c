@@ -291,15 +291,11 @@ static int l_groups (lua_State *L) {
   }
   {
     /* every group's document bitmap, filled in one pass over documents */
-    size_t nbytes = (size_t)(b->g.ndocs / 8 + 1);
+    size_t nbytes = cp_groups_bitlen(&b->g);
     unsigned char *bits;
-    uint64_t d;
-    size_t k;
     bits = (unsigned char *)lua_newuserdatauv(L, (b->g.ngroups ? b->g.ngroups : 1) * nbytes, 0);
     memset(bits, 0, (b->g.ngroups ? b->g.ngroups : 1) * nbytes);
-    for (d = 0; d < b->g.ndocs; d++)
-      for (k = b->g.first[d]; k < b->g.first[d + 1]; k++)
-        bits[b->g.member[k] * nbytes + (d >> 3)] |= (unsigned char)(1u << (d & 7));
+    cp_groups_bits(&b->g, bits);
     lua_createtable(L, (int)b->g.ngroups, 0);
     for (gi = 0; gi < b->g.ngroups; gi++) {
       lua_createtable(L, 0, 6);

@@ -52,10 +52,10 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"collocations", "where window measure min limit stop by " SOPTS},
   {"keyness", "measure min limit bonferroni stop by " SOPTS},
   {"dispersion", "where parts max_matches variants " SOPTS},
-  {"similar", "where limit " SOPTS},
+  {"similar", "where limit by " SOPTS},
   {"similarity", SOPTS},
   {"dtm", "where min limit " SOPTS},
-  {"lookup", "where " SOPTS},
+  {"lookup", "where by " SOPTS},
   {"concordance", "layer where max_matches max_expand max_work timeout"},
   {"rows", "width left right chars context offset limit"},
   {NULL, NULL}

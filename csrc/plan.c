@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "meta.h"
 #include "tok.h"
+#include "variants.h"
 
 /* arena chunks; big requests get a chunk of their own */
 typedef struct chunk {
@@ -381,6 +382,19 @@ size_t cp_plan_add_words (cp_plan *p, cp_pnode *seq, int mode, int layer,
   return n;
 }
 
+void cp_plan_mark_edges (cp_pnode *seq) {
+  cp_pnode *it;
+  size_t i = 0, n = 0;
+  if (seq == NULL) return;
+  for (it = seq->kid; it != NULL; it = it->next) n++;
+  if (n < 2) return;
+  for (it = seq->kid; it != NULL; it = it->next, i++) {
+    cp_pnode *c = it->kid;
+    if (c == NULL || c->kind != CP_P_TERM) continue;
+    c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
+  }
+}
+
 cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
                          size_t len, cp_tokvec *tv) {
   size_t n = cp_plan_split(s, len, mode, tv);
@@ -390,6 +404,7 @@ cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
   if (n > 1) {
     cp_pnode *seq = cp_plan_phrase(p);
     cp_plan_add_words(p, seq, mode, layer, s, len, tv);
+    cp_plan_mark_edges(seq);
     return seq;
   }
   return cp_plan_lex(p, CP_P_TERM, layer, s, len);

@@ -155,7 +155,7 @@ int cp_plan_is_cond (int kind);
 **   cp_plan_split: the number of word tokens, in tv (0 when s is not
 **     valid UTF-8 or has no word token);
 **   cp_plan_words: one TERM, a phrase of TERMs when s has several
-**     words, or s itself as one TERM when it has none;
+**     words (edges marked), or s itself as one TERM when it has none;
 **   cp_plan_add_words: s's words appended to phrase 'seq' as TERM
 **     items; returns how many.
 ** This is what the Lua binding (l_query.c) and the C API (api.c) both
@@ -167,5 +167,12 @@ cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
                          size_t len, struct cp_tokvec *tv);
 size_t cp_plan_add_words (cp_plan *p, cp_pnode *seq, int mode, int layer,
                           const char *s, size_t len, struct cp_tokvec *tv);
+
+/* mark the words of phrase 'seq' for the variants they may use
+** (variants.h): in "year end", year may be the end of a compound
+** (last-year) and end its start (end-of-month), as when the compound's
+** parts were words of their own; a middle word matches whole types
+** only */
+void cp_plan_mark_edges (cp_pnode *seq);
 
 #endif

@@ -53,7 +53,9 @@ int main (void) {
   TAP_OK(corpus_add_jsonl(c, "examples/sample.jsonl", &n, &e) == CORPUS_OK && n == 7,
          "add_jsonl adds the 7 sample documents");
   TAP_OK(count(c, "early warning system", 0) == 13, "13 matches of \"early warning system\"");
-  TAP_OK(count(c, "nitrate", 0) == 5, "5 matches of nitrate");
+  /* terms find their variants as in the query language: nitrate-laden
+  ** holds nitrate as a part (c:count("nitrate") is 6 too) */
+  TAP_OK(count(c, "nitrate", 0) == 6, "6 matches of nitrate, nitrate-laden's included");
   TAP_OK(count(c, "nitrate-laden", 0) == 1, "a hyphenated word is a phrase of its tokens");
   TAP_OK(corpus_get_stats(c, &st, &e) == CORPUS_OK && st.docs == 7 && st.words > 0,
          "stats: 7 documents");
@@ -70,7 +72,7 @@ int main (void) {
              "first KWIC line: committed to reduce [nitrate] in 02_joint_communique");
     rows++;
   }
-  TAP_OK(rc == CORPUS_DONE && rows == 5, "5 rows then CORPUS_DONE");
+  TAP_OK(rc == CORPUS_DONE && rows == 6, "6 rows then CORPUS_DONE");
   corpus_cursor_free(cur);
   TAP_OK(corpus_search(c, q, 3, hits, &n, &total, &e) == CORPUS_OK && n == 3 && total == 5 &&
          hits[0].score >= hits[1].score && hits[1].score >= hits[2].score,

@@ -190,7 +190,12 @@ corpus_node *corpus_q_near (corpus_query *q, uint32_t dist, int ordered);
 /* matches of 'arg' inside one sentence or paragraph */
 corpus_node *corpus_q_within (corpus_query *q, int unit, corpus_node *arg);
 
-/* the node the query runs; returns its argument */
+/* the node the query runs; returns its argument.  Its terms (outside
+** token patterns) also find their variants — other diacritics, a word
+** as the part of a compound (docs/QUERY.md "Compounds and diacritics")
+** — as the query language's terms do by default; a quoted phrase of
+** the query language also finds the compound of its words ("al hol" ->
+** al-hol), which a corpus_q_words phrase does not */
 corpus_node *corpus_q_root (corpus_query *q, corpus_node *root);
 
 /* }================================================================ */

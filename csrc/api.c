@@ -16,12 +16,15 @@
 #include <jansson.h>
 
 #include "../include/corpus.h"
+#include "budget.h"
+#include "conc.h"
 #include "corpus.h"
 #include "cursor.h"
 #include "exec.h"
 #include "index.h"
 #include "plan.h"
 #include "seg.h"
+#include "stats.h"
 #include "tok.h"
 
 #define CORPUS_API __attribute__((visibility("default")))
@@ -482,33 +485,13 @@ CORPUS_API corpus_node *corpus_q_words (corpus_query *q, const corpus *c,
                                         int layer, const char *text,
                                         size_t len) {
   cp_tokvec tv;
-  cp_err e;
-  char *rep = NULL;
-  size_t replen, ninv, i, k = 0;
-  cp_pnode *n = NULL;
+  cp_pnode *n;
   if (q == NULL || c == NULL || text == NULL || !layer_ok(layer)) {
     if (q != NULL) cp_plan_lex(q->p, -1, 0, NULL, 0);   /* makes it sticky */
     return NULL;
   }
   memset(&tv, 0, sizeof(tv));
-  if (cp_utf8_repair(text, len, &rep, &replen, &ninv, &e) != CP_OK || rep != NULL ||
-      cp_tok_run(text, len, cp_corpus_mode(c->c), &tv, &e) != CP_OK) {
-    free(rep);
-    cp_tokvec_free(&tv);
-    return PUB(cp_plan_lex(q->p, CP_P_TERM, layer, text, len));
-  }
-  for (i = 0; i < tv.n; i++)                   /* word tokens only */
-    if (!(tv.v[i].flags & CP_TF_PUNCT)) tv.v[k++] = tv.v[i];
-  if (k == 0) n = cp_plan_lex(q->p, CP_P_TERM, layer, text, len);
-  else if (k == 1)
-    n = cp_plan_lex(q->p, CP_P_TERM, layer, text + tv.v[0].start,
-                    tv.v[0].stop - tv.v[0].start);
-  else {
-    n = cp_plan_phrase(q->p);
-    for (i = 0; i < k; i++)
-      cp_plan_add_item(q->p, n, cp_plan_lex(q->p, CP_P_TERM, layer,
-                       text + tv.v[i].start, tv.v[i].stop - tv.v[i].start), 1, 1);
-  }
+  n = cp_plan_words(q->p, cp_corpus_mode(c->c), layer, text, len, &tv);
   cp_tokvec_free(&tv);
   return PUB(n);
 }
@@ -549,9 +532,12 @@ CORPUS_API corpus_node *corpus_q_within (corpus_query *q, int unit,
   return PUB(cp_plan_within(q->p, unit, NODE(arg)));
 }
 
+/* terms find their variants, as the query language's terms do by
+** default (variants.h; docs/QUERY.md "Compounds and diacritics") */
 CORPUS_API corpus_node *corpus_q_root (corpus_query *q, corpus_node *root) {
   if (q == NULL) return NULL;
   cp_plan_set_root(q->p, NODE(root));
+  cp_plan_variants(q->p);
   return root;
 }
 
@@ -632,58 +618,31 @@ CORPUS_API void corpus_cursor_free (corpus_cursor *cur) {
   free(cur);
 }
 
-static int is_space (char ch) {
-  return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
-}
-
 /*
-** The window rule of c:context / c:kwic: widen by 'width' word tokens
-** each side (punctuation shown, not counted), take the punctuation that
-** clings to the last word on the right, trim the whitespace between the
-** match and its context.
+** The window of c:kwic (conc.c cp_conc_window, words): 'width' word
+** tokens each side, punctuation shown but not counted, the punctuation
+** that clings to the last word on the right taken, the whitespace
+** between the match and its context left out.
 */
 CORPUS_API int corpus_kwic (corpus *c, const corpus_match *m, uint32_t width,
                             corpus_kwic_line *out, corpus_error *err) {
-  const cp_seg *s;
-  size_t segi;
-  cp_docinfo di;
-  const uint32_t *st;
-  uint32_t p0, p1, l0, r1, x, k, mb0, mb1, lb0, rb1, b0, b1, end;
-  int rc;
+  cp_conc_hit h;
+  cp_conc_win w;
+  cp_window win;
+  cp_err e;
   if (c == NULL || m == NULL || out == NULL)
     return set_err(err, CORPUS_EINVAL, "NULL corpus, match or output");
-  if ((rc = locate(c, m->doc, &s, &segi, &di, err)) != CORPUS_OK) return rc;
-  if (m->start >= m->stop || m->stop > di.tok_count)
-    return set_err(err, CORPUS_EINVAL, "token span out of range");
-  st = cp_seg_stream(s);
-  p0 = di.tok_start + m->start;
-  p1 = di.tok_start + m->stop - 1;
-  end = di.tok_start + di.tok_count;
-  for (l0 = p0, k = 0; l0 > di.tok_start && k < width; l0--)
-    if (!cp_seg_type_punct(s, st[l0 - 1])) k++;
-  for (r1 = p1, k = 0; r1 + 1 < end && k < width; r1++)
-    if (!cp_seg_type_punct(s, st[r1 + 1])) k++;
-  while (r1 + 1 < end && cp_seg_type_punct(s, st[r1 + 1])) {
-    uint32_t e0, e1, f0, f1;
-    if (cp_seg_tok_span(s, r1, &e0, &e1) != CP_OK ||
-        cp_seg_tok_span(s, r1 + 1, &f0, &f1) != CP_OK || f0 != e1)
-      break;
-    r1++;
-  }
-  if (cp_seg_tok_span(s, p0, &mb0, &x) != CP_OK ||
-      cp_seg_tok_span(s, p1, &x, &mb1) != CP_OK ||
-      cp_seg_tok_span(s, l0, &lb0, &x) != CP_OK ||
-      cp_seg_tok_span(s, r1, &x, &rb1) != CP_OK ||
-      lb0 > mb0 || mb0 > mb1 || mb1 > rb1 || rb1 > di.textlen)
-    return set_err(err, CORPUS_ECORRUPT, "damaged token spans");
-  b0 = lb0; b1 = mb0;
-  while (b1 > b0 && is_space(di.text[b1 - 1])) b1--;
-  out->left = di.text + b0; out->leftlen = b1 - b0;
-  out->match = di.text + mb0; out->matchlen = mb1 - mb0;
-  b0 = mb1; b1 = rb1;
-  while (b0 < b1 && is_space(di.text[b0])) b0++;
-  out->right = di.text + b0; out->rightlen = b1 - b0;
-  out->id = di.id; out->idlen = di.idlen;
+  if (cp_corpus_flush(c->c, &e) != CP_OK) return fail(err, &e);
+  h.doc = m->doc;
+  h.start = m->start;
+  h.stop = m->stop;
+  w.unit = CP_CW_WORDS;
+  w.left = w.right = width;
+  if (cp_conc_window(c->c, &h, &w, &win, &e) != CP_OK) return fail(err, &e);
+  out->left = win.text + win.lb0;  out->leftlen = win.lb1 - win.lb0;
+  out->match = win.text + win.mb0; out->matchlen = win.mb1 - win.mb0;
+  out->right = win.text + win.rb0; out->rightlen = win.rb1 - win.rb0;
+  out->id = win.id;                out->idlen = win.idlen;
   return CORPUS_OK;
 }
 
@@ -714,6 +673,46 @@ CORPUS_API int corpus_search (corpus *c, const corpus_query *q, size_t limit,
   *n = i;
   if (total != NULL) *total = h.total;
   cp_hits_free(&h);
+  return CORPUS_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Statistics
+** ================================================================= */
+
+CORPUS_API int corpus_ndocs (corpus *c, uint64_t *n, corpus_error *err) {
+  cp_err e;
+  if (c == NULL || n == NULL) return set_err(err, CORPUS_EINVAL, "NULL corpus or output");
+  if (cp_corpus_flush(c->c, &e) != CP_OK) return fail(err, &e);
+  *n = cp_corpus_ndocs(c->c);
+  return CORPUS_OK;
+}
+
+CORPUS_API int corpus_similar (corpus *c, uint64_t doc, int layer, size_t limit,
+                               corpus_hit *hits, size_t *n, corpus_error *err) {
+  cp_sopt o;
+  cp_budget bud;
+  cp_simhit *v;
+  cp_err e;
+  size_t i, k;
+  if (c == NULL || n == NULL || (hits == NULL && limit > 0))
+    return set_err(err, CORPUS_EINVAL, "NULL corpus or output");
+  if (!layer_ok(layer)) return set_err(err, CORPUS_EINVAL, "unknown layer");
+  *n = 0;
+  memset(&o, 0, sizeof(o));
+  o.layer = layer;
+  cp_budget_start(&bud, CP_DEFAULT_MAX_WORK, CP_DEFAULT_MAX_MEM, 0);
+  o.budget = &bud;                 /* the default work bound of a call */
+  if (cp_similar_top(c->c, &o, doc, limit, &v, &k, &e) != CP_OK) return fail(err, &e);
+  for (i = 0; i < k && i < limit; i++) {
+    hits[i].doc = v[i].doc;
+    hits[i].score = v[i].score;
+  }
+  *n = i;
+  free(v);
   return CORPUS_OK;
 }
 

@@ -41,9 +41,20 @@ static cp_conc *conc_alloc (cp_corpus *c, size_t n) {
   cp_conc *k = (cp_conc *)calloc(1, sizeof(cp_conc));
   if (k == NULL) return NULL;
   k->c = c;
+  k->epoch = cp_corpus_epoch(c);
   k->v = (cp_conc_hit *)malloc((n ? n : 1) * sizeof(cp_conc_hit));
   if (k->v == NULL) { free(k); return NULL; }
   return k;
+}
+
+int cp_conc_check (const cp_conc *k, cp_err *err) {
+  if (k == NULL || k->c == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_conc_check: NULL concordance");
+  if (k->epoch != cp_corpus_epoch(k->c))
+    return cp_err_set(err, CP_EINVAL, "the corpus changed (refresh, rollback, "
+                      "delete or merge) since this concordance was made: its "
+                      "hits may name other documents; make it again");
+  return CP_OK;
 }
 
 int cp_conc_new (cp_corpus *c, const cp_matches *m, const unsigned char *sel,
@@ -393,6 +404,7 @@ int cp_conc_sort (cp_conc *k, const cp_conc_key *keys, size_t nkeys,
     return cp_err_set(err, CP_EINVAL, "cp_conc_sort: NULL argument");
   if (nkeys > MAXKEYS)
     return cp_err_set(err, CP_EINVAL, "at most %d sort keys", MAXKEYS);
+  if ((rc = cp_conc_check(k, err)) != CP_OK) return rc;
   if (k->n > UINT32_MAX)
     return cp_err_set(err, CP_ELIMIT, "too many hits to sort");
   for (j = 0; j < nkeys; j++) {
@@ -451,6 +463,10 @@ int cp_conc_sample (const cp_conc *k, size_t n, uint64_t seed,
   if (k == NULL || out == NULL)
     return cp_err_set(err, CP_EINVAL, "cp_conc_sample: NULL argument");
   *out = NULL;
+  {
+    int rc = cp_conc_check(k, err);
+    if (rc != CP_OK) return rc;
+  }
   if (n > k->n) n = k->n;
   if ((s = conc_alloc(k->c, n)) == NULL) return oom(err);
   /* reservoir sampling (algorithm R), then back into k's order */

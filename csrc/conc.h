@@ -28,7 +28,17 @@ typedef struct cp_conc {
   cp_corpus *c;            /* not owned: the corpus must outlive it */
   cp_conc_hit *v;
   size_t n;
+  uint64_t epoch;          /* cp_corpus_epoch when the hits were taken */
 } cp_conc;
+
+/*
+** CP_OK while the corpus still numbers its documents as when k was
+** made; CP_EINVAL with a message once a refresh, rollback, delete or
+** renumbering merge has moved cp_corpus_epoch (the hits could name
+** other documents or positions).  cp_conc_sort and cp_conc_sample
+** check it; callers of cp_conc_window on k's hits must.
+*/
+int cp_conc_check (const cp_conc *k, cp_err *err);
 
 /*
 ** A concordance of the matches 'm' (global positions, as cp_exec gives

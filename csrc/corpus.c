@@ -57,6 +57,7 @@ struct cp_corpus {
   size_t nsegs, segcap;
   uint64_t ndocs, ntoks;    /* sealed totals (deleted included) */
   uint64_t ndeleted;
+  uint64_t epoch;           /* cp_corpus_epoch */
   uint64_t seq;             /* last sequence number tried for ids */
   int readonly;             /* a snapshot of an on-disk index */
   cp_producer *prods;       /* span producers (names owned) */
@@ -399,6 +400,14 @@ uint64_t cp_corpus_pos_base (const cp_corpus *c, size_t i) {
   return (c != NULL && i < c->nsegs) ? c->segs[i].pos_base : 0;
 }
 
+uint64_t cp_corpus_epoch (const cp_corpus *c) {
+  return (c != NULL) ? c->epoch : 0;
+}
+
+uint64_t cp_corpus_ndocs (const cp_corpus *c) {
+  return (c != NULL) ? c->ndocs : 0;
+}
+
 int cp_corpus_locate (const cp_corpus *c, uint64_t doc, size_t *seg,
                       uint32_t *local) {
   size_t lo = 0, hi;
@@ -591,6 +600,7 @@ int cp_corpus_delete (cp_corpus *c, uint64_t doc, cp_err *err) {
     e->deleted[local >> 3] |= (uint8_t)(1u << (local & 7));
     e->ndeleted++;
     c->ndeleted++;
+    c->epoch++;
   }
   return CP_OK;
 }
@@ -800,6 +810,7 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
     memmove(&c->segs[lo], &c->segs[hi], (c->nsegs - hi) * sizeof(segent));
     c->nsegs -= hi - lo;
     rebase(c);
+    c->epoch++;
     return CP_OK;
   }
   rc = cp_seg_open(&s, img, size, err);
@@ -814,20 +825,27 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
     ne.deleted = c->segs[lo].deleted; ne.ndeleted = c->segs[lo].ndeleted;
     c->segs[lo].deleted = NULL;
   }
-  for (i = lo; i < hi; i++) seg_release(&c->segs[i]);
-  c->segs[lo] = ne;
-  memmove(&c->segs[lo + 1], &c->segs[hi], (c->nsegs - hi) * sizeof(segent));
-  c->nsegs -= hi - lo - 1;
-  rebase(c);
+  {
+    uint64_t nd = c->ndocs, nt = c->ntoks;
+    for (i = lo; i < hi; i++) seg_release(&c->segs[i]);
+    c->segs[lo] = ne;
+    memmove(&c->segs[lo + 1], &c->segs[hi], (c->nsegs - hi) * sizeof(segent));
+    c->nsegs -= hi - lo - 1;
+    rebase(c);
+    /* a merge that dropped deleted documents renumbers the rest */
+    if (c->ndocs != nd || c->ntoks != nt) c->epoch++;
+  }
   return CP_OK;
 }
 
 void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete) {
   size_t i;
   if (c == NULL) return;
+  if (c->nsegs > n) c->epoch++;
   while (c->nsegs > n) seg_release(&c->segs[--c->nsegs]);
   if (undelete) {
     for (i = 0; i < c->nsegs; i++) {
+      if (c->segs[i].ndeleted > 0) c->epoch++;
       free(c->segs[i].deleted);
       c->segs[i].deleted = NULL; c->segs[i].ndeleted = 0;
     }
@@ -849,6 +867,7 @@ int cp_corpus_undelete (cp_corpus *c, uint64_t doc) {
     e->deleted[local >> 3] &= (uint8_t)~(1u << (local & 7));
     e->ndeleted--;
     c->ndeleted--;
+    c->epoch++;
   }
   return CP_OK;
 }

@@ -97,6 +97,21 @@ const cp_seg *cp_corpus_seg (const cp_corpus *c, size_t i);
 uint64_t cp_corpus_doc_base (const cp_corpus *c, size_t i);
 uint64_t cp_corpus_pos_base (const cp_corpus *c, size_t i);
 
+/* document slots of the sealed segments, deleted documents included:
+** global numbers run 0..cp_corpus_ndocs-1 (pending documents are not
+** counted until a flush seals them; cp_corpus_npending counts them) */
+uint64_t cp_corpus_ndocs (const cp_corpus *c);
+
+/*
+** A counter that moves whenever documents already numbered may have
+** changed: segments dropped or replaced by a merge that renumbered
+** (refresh, rollback, a merge that dropped deleted documents), a
+** document deleted or undeleted.  Sealing or attaching new segments
+** keeps it.  Results held as document numbers and token positions (a
+** concordance) are valid while it stays the same.
+*/
+uint64_t cp_corpus_epoch (const cp_corpus *c);
+
 /* map a global doc number to (segment, local doc); CP_ENOENT if out of
 ** range */
 int cp_corpus_locate (const cp_corpus *c, uint64_t doc, size_t *seg,

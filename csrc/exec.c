@@ -1023,9 +1023,10 @@ static int all_docs (ctx *x, cp_u32s *d) {
 ** Metadata filters
 ** ================================================================= */
 
+/* -1, 0 or 1 (never memcmp's raw difference: meta_cmp gives 2 a meaning) */
 static int cmp_bytes (const char *a, size_t al, const char *b, size_t bl) {
   int c = memcmp(a, b, al < bl ? al : bl);
-  if (c != 0) return c;
+  if (c != 0) return c < 0 ? -1 : 1;
   return al < bl ? -1 : al > bl;
 }
 

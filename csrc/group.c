@@ -297,3 +297,17 @@ int cp_groups_count (const cp_groups *g, cp_corpus *c, const cp_matches *m,
   }
   return CP_OK;
 }
+
+
+size_t cp_groups_bitlen (const cp_groups *g) {
+  return g != NULL ? (size_t)(g->ndocs / 8 + 1) : 0;
+}
+
+void cp_groups_bits (const cp_groups *g, unsigned char *bits) {
+  size_t nbytes = cp_groups_bitlen(g), k;
+  uint64_t d;
+  if (g == NULL || bits == NULL) return;
+  for (d = 0; d < g->ndocs; d++)
+    for (k = g->first[d]; k < g->first[d + 1]; k++)
+      bits[g->member[k] * nbytes + (d >> 3)] |= (unsigned char)(1u << (d & 7));
+}

@@ -53,4 +53,15 @@ void cp_groups_free (cp_groups *g);
 int cp_groups_count (const cp_groups *g, cp_corpus *c, const cp_matches *m,
                      uint64_t *hits, uint64_t *docs_hit, cp_err *err);
 
+/* the bytes of one group's document bitmap (bit d of byte d/8, LSB
+** first, for every document slot) */
+size_t cp_groups_bitlen (const cp_groups *g);
+
+/*
+** Every group's document bitmap in one pass over the documents: group
+** i's is bits[i * cp_groups_bitlen(g) ...], in a zeroed buffer of
+** ngroups * cp_groups_bitlen(g) bytes the caller gives.
+*/
+void cp_groups_bits (const cp_groups *g, unsigned char *bits);
+
 #endif

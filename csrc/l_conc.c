@@ -13,7 +13,9 @@
 **   core.dispersion_measures(f, s)   -> D, DP, DPnorm
 **
 ** A concordance keeps its corpus alive (cpL_setparent) and
-** checks that the corpus is open before each use.
+** checks before each use that the corpus is open and still numbers its
+** documents as when the concordance was made (cp_conc_check: a refresh,
+** rollback or delete since raises).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,12 @@ static int conc_gc (lua_State *L) {
 /* the concordance at 1, after checking that its corpus is open */
 static cp_conc *check_conc (lua_State *L) {
   concbox *b = (concbox *)luaL_checkudata(L, 1, CPL_CONC);
+  cp_err e;
   if (b->k == NULL) luaL_error(L, "attempt to use a closed concordance");
   cpL_getparent(L, 1);
   cpL_checkcorpus(L, -1);
   lua_pop(L, 1);
+  if (cp_conc_check(b->k, &e) != CP_OK) cpL_raise(L, &e);
   return b->k;
 }
 
@@ -287,15 +291,11 @@ static int l_groups (lua_State *L) {
   }
   {
     /* every group's document bitmap, filled in one pass over documents */
-    size_t nbytes = (size_t)(b->g.ndocs / 8 + 1);
+    size_t nbytes = cp_groups_bitlen(&b->g);
     unsigned char *bits;
-    uint64_t d;
-    size_t k;
     bits = (unsigned char *)lua_newuserdatauv(L, (b->g.ngroups ? b->g.ngroups : 1) * nbytes, 0);
     memset(bits, 0, (b->g.ngroups ? b->g.ngroups : 1) * nbytes);
-    for (d = 0; d < b->g.ndocs; d++)
-      for (k = b->g.first[d]; k < b->g.first[d + 1]; k++)
-        bits[b->g.member[k] * nbytes + (d >> 3)] |= (unsigned char)(1u << (d & 7));
+    cp_groups_bits(&b->g, bits);
     lua_createtable(L, (int)b->g.ngroups, 0);
     for (gi = 0; gi < b->g.ngroups; gi++) {
       lua_createtable(L, 0, 6);

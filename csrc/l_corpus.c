@@ -286,7 +286,6 @@ static int corpus_add (lua_State *L) {
   cp_docin *docs;
   cp_meta *meta;
   uint64_t first;
-  size_t si;
   cp_err e;
   luaL_checktype(L, 2, LUA_TTABLE);
   n = luaL_len(L, 2);
@@ -355,9 +354,7 @@ static int corpus_add (lua_State *L) {
   }
   /* the first new number: sealed slots + pending (no flush, no stats:
   ** adding one document at a time must not seal a segment each time) */
-  first = cp_corpus_npending(c);
-  for (si = 0; si < cp_corpus_nsegs(c); si++)
-    first += cp_seg_ndocs(cp_corpus_seg(c, si));
+  first = cp_corpus_ndocs(c) + cp_corpus_npending(c);
   if (cp_corpus_add(c, docs, (size_t)n, &e) != CP_OK) return cpL_fail(L, &e);
   lua_pushinteger(L, (lua_Integer)first + 1);
   return 1;
@@ -677,13 +674,9 @@ static int corpus_fields (lua_State *L) {
 /* core:ndocs() -> number of document slots (deleted included) */
 static int corpus_ndocs (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
-  size_t i, n;
-  uint64_t total = 0;
   cp_err e;
   if (cp_corpus_ready(c, CP_SEGNEED_BASE, &e) != CP_OK) return cpL_fail(L, &e);
-  n = cp_corpus_nsegs(c);
-  for (i = 0; i < n; i++) total += cp_seg_ndocs(cp_corpus_seg(c, i));
-  lua_pushinteger(L, (lua_Integer)total);
+  lua_pushinteger(L, (lua_Integer)cp_corpus_ndocs(c));
   return 1;
 }
 
@@ -955,7 +948,7 @@ static int corpus_doc_spans (lua_State *L) {
   uint32_t i, n, t0, t1, k = 0;
   const uint32_t *st, *en;
   cp_err e;
-  int found = get_doc(L, c, 2, &r, &e);
+  int found = get_doc(L, c, 2, &r, &e, CP_SEGNEED_BASE | CP_SEGNEED_ATTRS);
   if (found < 0) return cpL_fail(L, &e);
   lua_newtable(L);
   if (found == 0) return 1;

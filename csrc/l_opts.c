@@ -54,10 +54,9 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"collocations", "where window measure min limit stop by " SOPTS},
   {"keyness", "measure min limit bonferroni stop by " SOPTS},
   {"dispersion", "where parts max_matches variants " SOPTS},
-  {"similar", "where limit " SOPTS},
+  {"similar", "where limit by " SOPTS},
   {"similarity", SOPTS},
   {"dtm", "where min limit " SOPTS},
-  {"lookup", "where " SOPTS},
   /* corpus.shard.analyse{what = ...}: the analysis's options and those
   ** that say how its tasks run (lua/corpus/shard.lua) */
   {"analyse(freq)", "where min limit " SOPTS " " RUNOPTS},
@@ -68,6 +67,7 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"analyse(keyness)", "target reference measure min limit bonferroni "
    SOPTS " " RUNOPTS},
   {"analyse(reuse)", "min max_df layer limit mismatch gap gap_extend " RUNOPTS},
+  {"lookup", "where by " SOPTS},
   {"concordance", "layer where max_matches max_expand max_work timeout"},
   {"rows", "width left right chars context offset limit"},
   {NULL, NULL}

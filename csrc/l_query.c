@@ -139,71 +139,16 @@ static int lex_kind (const char *op) {
   return -1;
 }
 
-/*
-** Split a term into the corpus's word tokens (punctuation dropped) so a
-** query word is cut the way the text was: "isis's" may be two tokens.
-** Returns the number of word tokens in b->tv (0 when the text is not
-** valid UTF-8 or has no word token).
-*/
-static size_t split_words (bctx *b, const char *s, size_t len) {
-  char *rep = NULL;
-  size_t replen, ninv, i, k = 0;
-  cp_err e;
-  if (cp_utf8_repair(s, len, &rep, &replen, &ninv, &e) != CP_OK) return 0;
-  if (rep != NULL) { free(rep); return 0; }
-  if (cp_tok_run(s, len, cp_corpus_mode(b->c), &b->box->tv, &e) != CP_OK)
-    return 0;
-  for (i = 0; i < b->box->tv.n; i++)
-    if (!(b->box->tv.v[i].flags & CP_TF_PUNCT)) b->box->tv.v[k++] = b->box->tv.v[i];
-  b->box->tv.n = k;
-  return k;
-}
-
-/* add the words of a term to a phrase; returns the number added */
-/*
-** Mark the words of phrase 'seq' for the variants they may use
-** (variants.h): in "year end", year may be the end of a compound
-** (last-year) and end its start (end-of-month), as when the compound's
-** parts were words of their own; a middle word matches whole types only.
-*/
-static void mark_edges (cp_pnode *seq) {
-  cp_pnode *it;
-  size_t i = 0, n = 0;
-  if (seq == NULL) return;
-  for (it = seq->kid; it != NULL; it = it->next) n++;
-  if (n < 2) return;
-  for (it = seq->kid; it != NULL; it = it->next, i++) {
-    cp_pnode *c = it->kid;
-    if (c == NULL || c->kind != CP_P_TERM) continue;
-    c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
-  }
-}
-
+/* a term's words as the text was cut (plan.h cp_plan_words: the core
+** splits, so a C host's phrase is this one); the box's token vector is
+** the scratch space, freed with the box */
 static size_t add_words (bctx *b, cp_pnode *seq, int layer, const char *s,
                          size_t len) {
-  size_t n = split_words(b, s, len), i;
-  for (i = 0; i < n; i++) {
-    const cp_tok *t = &b->box->tv.v[i];
-    cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer,
-                     s + t->start, t->stop - t->start), 1, 1);
-  }
-  return n;
+  return cp_plan_add_words(b->p, seq, cp_corpus_mode(b->c), layer, s, len, &b->box->tv);
 }
 
-/* a plain term: one token, or a phrase when it splits into several */
 static cp_pnode *term_node (bctx *b, int layer, const char *s, size_t len) {
-  size_t n = split_words(b, s, len);
-  if (n == 1) {
-    const cp_tok *t = &b->box->tv.v[0];
-    return cp_plan_lex(b->p, CP_P_TERM, layer, s + t->start, t->stop - t->start);
-  }
-  if (n > 1) {
-    cp_pnode *seq = cp_plan_phrase(b->p);
-    add_words(b, seq, layer, s, len);
-    mark_edges(seq);
-    return seq;
-  }
-  return cp_plan_lex(b->p, CP_P_TERM, layer, s, len);
+  return cp_plan_words(b->p, cp_corpus_mode(b->c), layer, s, len, &b->box->tv);
 }
 
 static cp_pnode *build (bctx *b, int idx, int depth, int cond);
@@ -328,7 +273,7 @@ static cp_pnode *build_phrase (bctx *b, int idx, int at) {
   lua_pop(L, 1);
   if (added == 0)   /* only punctuation: a term that matches nothing */
     cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer, "", 0), 1, 1);
-  mark_edges(seq);
+  cp_plan_mark_edges(seq);
   if (at == AT_DOC && b->variants) return with_compound(b, idx, layer, seq);
   return seq;
 }

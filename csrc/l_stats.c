@@ -459,42 +459,6 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
   return n;
 }
 
-typedef struct srow { double v; uint64_t key; size_t i; } srow;
-
-/* score descending (NaN last), then key (string order) ascending */
-static int cmp_srow (const void *x, const void *y) {
-  const srow *a = (const srow *)x, *b = (const srow *)y;
-  if (a->v != b->v) {
-    if (isnan(a->v)) return isnan(b->v) ? 0 : 1;
-    if (isnan(b->v)) return -1;
-    return a->v < b->v ? 1 : -1;
-  }
-  return (a->key > b->key) - (a->key < b->key);
-}
-
-/*
-** Put the 'k' best rows first (unordered): quickselect, so that a
-** limit of 20 over 50,000 candidates does not sort them all.
-*/
-static void select_top (srow *r, size_t n, size_t k) {
-  size_t lo = 0, hi = n;              /* r[k-1] lies in [lo, hi) */
-  if (k == 0 || k >= n) return;
-  while (hi - lo > 1) {
-    srow pv = r[lo + (hi - lo - 1) / 2], t;
-    size_t i = lo, j = hi - 1;
-    /* Hoare: afterwards [lo, j] <= pv <= [j+1, hi), with lo <= j < hi-1 */
-    for (;;) {
-      while (cmp_srow(&r[i], &pv) < 0) i++;
-      while (cmp_srow(&r[j], &pv) > 0) j--;
-      if (i >= j) break;
-      t = r[i]; r[i] = r[j]; r[j] = t;
-      i++; j--;
-    }
-    if (k - 1 <= j) hi = j + 1;
-    else lo = j + 1;
-  }
-}
-
 /* the contingency table of candidate i */
 typedef void (*tabfn) (const void *res, size_t i, cp_ctab *tab);
 /* push the identifying fields of candidate i into the row at -1 */
@@ -511,12 +475,12 @@ static void push_scored (lua_State *L, const void *res, size_t n,
                          int nam, size_t limit, tabfn tab, rowfn row,
                          keyfn key) {
   membox *b = new_mem(L);
-  srow *r;
+  cp_srow *r;
   size_t i, k = 0;
   int m;
-  b->p = malloc((n ? n : 1) * sizeof(srow));
+  b->p = malloc((n ? n : 1) * sizeof(cp_srow));
   if (b->p == NULL) luaL_error(L, "out of memory");
-  r = (srow *)b->p;
+  r = (cp_srow *)b->p;
   for (i = 0; i < n; i++) {
     cp_ctab t;
     if (obs[i] < min) continue;
@@ -526,11 +490,7 @@ static void push_scored (lua_State *L, const void *res, size_t n,
     r[k].v = cp_am(&t, am[0]);
     k++;
   }
-  if (limit < k) {
-    select_top(r, k, limit);
-    k = limit;
-  }
-  qsort(r, k, sizeof(srow), cmp_srow);
+  k = cp_rank_rows(r, k, limit);     /* the best 'limit', sorted (topk.c) */
   lua_createtable(L, (int)k, 0);
   for (i = 0; i < k; i++) {
     cp_ctab t;
@@ -1033,14 +993,6 @@ static int l_dispersion (lua_State *L) {
   return 1;
 }
 
-typedef struct simrow { double v; uint64_t doc; } simrow;
-
-static int cmp_simrow (const void *x, const void *y) {
-  const simrow *a = (const simrow *)x, *b = (const simrow *)y;
-  if (a->v != b->v) return a->v < b->v ? 1 : -1;
-  return (a->doc > b->doc) - (a->doc < b->doc);
-}
-
 static uint64_t check_doc (lua_State *L, cp_corpus *c, int idx) {
   lua_Integer d = luaL_checkinteger(L, idx);
   size_t seg;
@@ -1060,33 +1012,21 @@ static int l_similar (lua_State *L) {
   uint64_t doc = check_doc(L, c, 2);
   cp_sopt o;
   cp_err e;
-  rbox *rb;
   membox *mb;
-  simrow *r;
-  size_t i, k = 0, limit;
+  cp_simhit *r;
+  size_t i, k, limit;
   get_sopt(L, 3, 4, &o);
   limit = limit_opt(L, 3);
-  rb = new_rbox(L, free_sim);
-  CHECK(cp_similar(c, &o, doc, &rb->u.s, &e), &e);
   mb = new_mem(L);
-  mb->p = malloc((rb->u.s.n ? rb->u.s.n : 1) * sizeof(simrow));
-  if (mb->p == NULL) luaL_error(L, "out of memory");
-  r = (simrow *)mb->p;
-  for (i = 0; i < rb->u.s.n; i++) {
-    if (rb->u.s.doc[i] == doc) continue;
-    r[k].v = rb->u.s.score[i];
-    r[k].doc = rb->u.s.doc[i];
-    k++;
-  }
-  qsort(r, k, sizeof(simrow), cmp_simrow);
-  if (k > limit) k = limit;
+  CHECK(cp_similar_top(c, &o, doc, limit == (size_t)-1 ? 0 : limit, &r, &k, &e), &e);
+  mb->p = r;
   lua_createtable(L, (int)k, 0);
   for (i = 0; i < k; i++) {
     lua_createtable(L, 0, 3);
     set_int(L, "doc", r[i].doc + 1);
     push_docid(L, c, r[i].doc);
     lua_setfield(L, -2, "id");
-    set_num(L, "score", r[i].v);
+    set_num(L, "score", r[i].score);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
@@ -1290,20 +1230,12 @@ static int l_lookup (lua_State *L) {
 ** Document selections
 ** ================================================================= */
 
-/* documents in the corpus, deleted ones included (numbering range) */
-static uint64_t total_docs (cp_corpus *c) {
-  size_t ns = cp_corpus_nsegs(c);
-  if (ns == 0) return 0;
-  return cp_corpus_doc_base(c, ns - 1)
-       + cp_seg_ndocs(cp_corpus_seg(c, ns - 1));
-}
-
 /* a zeroed bitmap for every document, as a box on the stack */
 static unsigned char *new_bits (lua_State *L, cp_corpus *c, uint64_t *nbits) {
   cp_err e;
   membox *b;
   if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
-  *nbits = total_docs(c);
+  *nbits = cp_corpus_ndocs(c);
   b = new_mem(L);
   b->p = calloc((size_t)(*nbits / 8 + 1), 1);
   if (b->p == NULL) luaL_error(L, "out of memory");

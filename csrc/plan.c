@@ -6,6 +6,8 @@
 
 #include "plan.h"
 #include "meta.h"
+#include "tok.h"
+#include "variants.h"
 
 /* arena chunks; big requests get a chunk of their own */
 typedef struct chunk {
@@ -349,3 +351,63 @@ void cp_plan_variants (cp_plan *p) {
   if (p == NULL || p->root == NULL) return;
   variants_tree(p->root);
 }
+
+/* {================================================================
+** Query words (plan.h cp_plan_split)
+** ================================================================= */
+
+size_t cp_plan_split (const char *s, size_t len, int mode, cp_tokvec *tv) {
+  char *rep = NULL;
+  size_t replen, ninv, i, k = 0;
+  cp_err e;
+  if (s == NULL || tv == NULL) return 0;
+  tv->n = 0;
+  if (cp_utf8_repair(s, len, &rep, &replen, &ninv, &e) != CP_OK) return 0;
+  if (rep != NULL) { free(rep); return 0; }           /* not valid UTF-8 */
+  if (cp_tok_run(s, len, mode, tv, &e) != CP_OK) { tv->n = 0; return 0; }
+  for (i = 0; i < tv->n; i++)
+    if (!(tv->v[i].flags & CP_TF_PUNCT)) tv->v[k++] = tv->v[i];
+  tv->n = k;
+  return k;
+}
+
+size_t cp_plan_add_words (cp_plan *p, cp_pnode *seq, int mode, int layer,
+                          const char *s, size_t len, cp_tokvec *tv) {
+  size_t n = cp_plan_split(s, len, mode, tv), i;
+  for (i = 0; i < n; i++) {
+    const cp_tok *t = &tv->v[i];
+    cp_plan_add_item(p, seq, cp_plan_lex(p, CP_P_TERM, layer, s + t->start,
+                                         t->stop - t->start), 1, 1);
+  }
+  return n;
+}
+
+void cp_plan_mark_edges (cp_pnode *seq) {
+  cp_pnode *it;
+  size_t i = 0, n = 0;
+  if (seq == NULL) return;
+  for (it = seq->kid; it != NULL; it = it->next) n++;
+  if (n < 2) return;
+  for (it = seq->kid; it != NULL; it = it->next, i++) {
+    cp_pnode *c = it->kid;
+    if (c == NULL || c->kind != CP_P_TERM) continue;
+    c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
+  }
+}
+
+cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
+                         size_t len, cp_tokvec *tv) {
+  size_t n = cp_plan_split(s, len, mode, tv);
+  if (n == 1)
+    return cp_plan_lex(p, CP_P_TERM, layer, s + tv->v[0].start,
+                       tv->v[0].stop - tv->v[0].start);
+  if (n > 1) {
+    cp_pnode *seq = cp_plan_phrase(p);
+    cp_plan_add_words(p, seq, mode, layer, s, len, tv);
+    cp_plan_mark_edges(seq);
+    return seq;
+  }
+  return cp_plan_lex(p, CP_P_TERM, layer, s, len);
+}
+
+/* }================================================================ */

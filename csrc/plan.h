@@ -146,4 +146,33 @@ void cp_plan_variants (cp_plan *p);
 /* is this kind a token condition (usable as a SEQ item)? */
 int cp_plan_is_cond (int kind);
 
+/*
+** Query words cut as the text was.  A word or a quoted phrase of a
+** query is cut into tokens by the corpus's own tokenizer ('mode':
+** cp_corpus_mode), punctuation dropped, so "isis's" or "Al-Hol" match
+** the tokens the text was cut into.  'tv' is scratch space the caller
+** frees (cp_tokvec_free); it may be reused from call to call.
+**   cp_plan_split: the number of word tokens, in tv (0 when s is not
+**     valid UTF-8 or has no word token);
+**   cp_plan_words: one TERM, a phrase of TERMs when s has several
+**     words (edges marked), or s itself as one TERM when it has none;
+**   cp_plan_add_words: s's words appended to phrase 'seq' as TERM
+**     items; returns how many.
+** This is what the Lua binding (l_query.c) and the C API (api.c) both
+** call, so a C host's phrase is the query language's phrase.
+*/
+struct cp_tokvec;
+size_t cp_plan_split (const char *s, size_t len, int mode, struct cp_tokvec *tv);
+cp_pnode *cp_plan_words (cp_plan *p, int mode, int layer, const char *s,
+                         size_t len, struct cp_tokvec *tv);
+size_t cp_plan_add_words (cp_plan *p, cp_pnode *seq, int mode, int layer,
+                          const char *s, size_t len, struct cp_tokvec *tv);
+
+/* mark the words of phrase 'seq' for the variants they may use
+** (variants.h): in "year end", year may be the end of a compound
+** (last-year) and end its start (end-of-month), as when the compound's
+** parts were words of their own; a middle word matches whole types
+** only */
+void cp_plan_mark_edges (cp_pnode *seq);
+
 #endif

@@ -1,6 +1,8 @@
 /*
 ** rank.c -- BM25 ranking of the documents matching a plan (exec.h
-** cp_search), with the document-length cache it needs.
+** cp_search), with the document-length cache it needs.  The page asked
+** for is cut by cp_rank_rows (topk.c): only offset + limit hits are
+** sorted, not every matching document.
 **
 ** The "phrases" scored are the plan's scoring leaves (xint.h
 ** cp_plan_leaves); their spans are recorded while the plan runs, so the
@@ -13,6 +15,7 @@
 
 #include "xint.h"
 #include "seg.h"
+#include "stats.h"
 
 #define MAX_LEAVES 64
 
@@ -71,10 +74,29 @@ static uint32_t tf_in (const cp_res *r, size_t *k, uint32_t ds, uint32_t de) {
   return n;
 }
 
-static int hit_cmp (const void *a, const void *b) {
-  const cp_hit *x = (const cp_hit *)a, *y = (const cp_hit *)b;
-  if (x->score != y->score) return x->score > y->score ? -1 : 1;
-  return x->doc < y->doc ? -1 : x->doc > y->doc;
+/*
+** The hits of the page [off, off + lim): the best off + lim of 'all'
+** ranked by score descending, ties by document number (cp_rank_rows,
+** the library's one top-k selection), as indexes into 'all' in *order
+** (malloc'd); *n of them are kept.
+*/
+static int rank_hits (const cp_hit *all, size_t nhits, size_t off, size_t lim,
+                      cp_srow **order, size_t *n, cp_err *err) {
+  cp_srow *r;
+  size_t i, want = off + lim < off ? 0 : off + lim;   /* 0: every hit */
+  *order = NULL;
+  *n = 0;
+  if (nhits == 0 || (off == 0 && lim == 0)) return CP_OK;
+  if ((r = (cp_srow *)malloc(nhits * sizeof(cp_srow))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  for (i = 0; i < nhits; i++) {
+    r[i].v = all[i].score;
+    r[i].key = all[i].doc;
+    r[i].i = i;
+  }
+  *n = cp_rank_rows(r, nhits, want);
+  *order = r;
+  return CP_OK;
 }
 
 int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
@@ -86,6 +108,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   uint64_t df[MAX_LEAVES], ndocs = 0, nwords = 0;
   double idf[MAX_LEAVES], avgdl, k1 = 1.2, b = 0.75, wtext = 1.0;
   cp_hit *all = NULL;
+  cp_srow *order = NULL;
   cp_fscore *fs = NULL;
   int rc = CP_OK;
   cp_limits lt;
@@ -203,15 +226,15 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     free(tmp);
   }
   if (rc == CP_OK) {
-    size_t off = o ? o->offset : 0, lim_n = o ? o->limit : 10, n;
-    if (nhits > 1) qsort(all, nhits, sizeof(cp_hit), hit_cmp);
+    size_t off = o ? o->offset : 0, lim_n = o ? o->limit : 10, n, nr;
     out->total = nhits;
-    n = off < nhits ? nhits - off : 0;
+    rc = rank_hits(all, nhits, off, lim_n, &order, &nr, err);
+    n = off < nr ? nr - off : 0;
     if (n > lim_n) n = lim_n;
-    if (n && (out->v = (cp_hit *)malloc(n * sizeof(cp_hit))) == NULL)
+    if (rc == CP_OK && n && (out->v = (cp_hit *)malloc(n * sizeof(cp_hit))) == NULL)
       rc = cp_err_set(err, CP_ENOMEM, "out of memory");
     for (j = 0; j < n && rc == CP_OK; j++) {
-      cp_hit h = all[off + j];
+      cp_hit h = all[order[off + j].i];
       size_t seg = h.m0;
       uint32_t d = (uint32_t)h.m1;
       cp_res one;
@@ -246,6 +269,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   }
   free(runs);
   free(all);
+  free(order);
   cp_fscore_free(fs);
   if (rc != CP_OK) cp_hits_free(out);
   return rc;

@@ -138,6 +138,47 @@ done:
   return rc;
 }
 
+int cp_similar_top (cp_corpus *c, const cp_sopt *o, uint64_t target,
+                    size_t limit, cp_simhit **out, size_t *n, cp_err *err) {
+  cp_sim s;
+  cp_srow *r = NULL;
+  size_t i, k = 0;
+  int rc;
+  if (out == NULL || n == NULL) return cp_err_set(err, CP_EINVAL, "NULL output");
+  *out = NULL;
+  *n = 0;
+  memset(&s, 0, sizeof(s));
+  if ((rc = cp_similar(c, o, target, &s, err)) != CP_OK) {
+    cp_sim_free(&s);
+    return rc;
+  }
+  if ((r = (cp_srow *)malloc((s.n ? s.n : 1) * sizeof(cp_srow))) == NULL) {
+    cp_sim_free(&s);
+    return OOM(err);
+  }
+  for (i = 0; i < s.n; i++) {
+    if (s.doc[i] == target) continue;
+    r[k].v = s.score[i];
+    r[k].key = s.doc[i];
+    r[k].i = i;
+    k++;
+  }
+  k = cp_rank_rows(r, k, limit);
+  if ((*out = (cp_simhit *)malloc((k ? k : 1) * sizeof(cp_simhit))) == NULL) {
+    free(r);
+    cp_sim_free(&s);
+    return OOM(err);
+  }
+  for (i = 0; i < k; i++) {
+    (*out)[i].doc = r[i].key;
+    (*out)[i].score = r[i].v;
+  }
+  *n = k;
+  free(r);
+  cp_sim_free(&s);
+  return CP_OK;
+}
+
 void cp_dtm_free (cp_dtmat *m) {
   cp_glex_free(&m->lex);
   free(m->col); free(m->terms); free(m->i); free(m->j); free(m->x);

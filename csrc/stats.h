@@ -480,6 +480,24 @@ int cp_keyness_sum (const char *const *paths, size_t n, cp_budget *b,
 
 
 /* {================================================================
+** Ranking (topk.c)
+** ================================================================= */
+
+/* a scored row: its value, a tie-breaking key (ascending), and the
+** index of what it scores */
+typedef struct cp_srow { double v; uint64_t key; size_t i; } cp_srow;
+
+/*
+** Keep the best k of r[0..n) (k = 0: all), sorted best first: value
+** descending, NaN last, ties by key ascending.  Returns how many are
+** kept (min(k, n)).  No allocation; r NULL gives 0.
+*/
+size_t cp_rank_rows (cp_srow *r, size_t n, size_t k);
+
+/* }================================================================ */
+
+
+/* {================================================================
 ** Similarity and document-term matrix (sim.c)
 ** ================================================================= */
 
@@ -496,6 +514,18 @@ typedef struct cp_sim {
 int cp_similar (cp_corpus *c, const cp_sopt *o, uint64_t target,
                 cp_sim *out, cp_err *err);
 void cp_sim_free (cp_sim *s);
+
+/* a document and its score, as cp_similar_top gives them */
+typedef struct cp_simhit { uint64_t doc; double score; } cp_simhit;
+
+/*
+** The 'limit' documents most similar to 'target' (0: all), best first
+** (score descending, ties by document number), 'target' itself left
+** out: cp_similar sorted.  *out (malloc'd, free with free()) gets *n
+** rows.
+*/
+int cp_similar_top (cp_corpus *c, const cp_sopt *o, uint64_t target,
+                    size_t limit, cp_simhit **out, size_t *n, cp_err *err);
 
 /* a sparse document-term matrix as triplets (i row, j column, x count),
 ** rows = counted documents (doc[i]), columns = terms[j] (global ids in

@@ -110,7 +110,45 @@ static void test_idtab (void) {
   cp_idtab_free(&h);
 }
 
+/* cp_rank_rows against a full sort: the k best, in order, ties by key */
+static void test_rank (void) {
+  enum { N = 2000 };
+  static cp_srow r[N], all[N];
+  size_t i, k;
+  int ok = 1;
+  uint64_t x = 12345;
+  for (i = 0; i < N; i++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    all[i].v = (double)((x >> 33) % 50);      /* many ties */
+    if (i % 97 == 0) all[i].v = NAN;          /* NaN sorts last */
+    all[i].key = (x >> 7) % 100000;
+    all[i].i = i;
+  }
+  memcpy(r, all, sizeof(r));
+  TAP_OK(cp_rank_rows(r, N, 0) == N, "k = 0 keeps every row");
+  for (i = 1; i < N && ok; i++) {
+    int nan0 = isnan(r[i - 1].v), nan1 = isnan(r[i].v);
+    if (nan0 && !nan1) ok = 0;
+    else if (!nan0 && !nan1 && (r[i - 1].v < r[i].v ||
+             (r[i - 1].v == r[i].v && r[i - 1].key > r[i].key))) ok = 0;
+  }
+  TAP_OK(ok && !isnan(r[0].v) && isnan(r[N - 1].v),
+         "sorted: value descending, ties by key, NaN last");
+  for (k = 1; k <= N; k = k * 3 + 1) {
+    static cp_srow t[N];
+    size_t j, n;
+    memcpy(t, all, sizeof(t));
+    n = cp_rank_rows(t, N, k);
+    ok = n == (k < N ? k : N);
+    for (j = 0; j < n && ok; j++)
+      if (t[j].i != r[j].i) ok = 0;
+    TAP_OK(ok, "the best %zu are the first %zu of the full sort", k, k);
+  }
+  TAP_OK(cp_rank_rows(NULL, 5, 2) == 0 && cp_rank_rows(r, 0, 3) == 0, "NULL or empty: 0");
+}
+
 int main (void) {
+  test_rank();
   test_assoc();
   test_keyness();
   test_disp();

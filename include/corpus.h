@@ -190,7 +190,12 @@ corpus_node *corpus_q_near (corpus_query *q, uint32_t dist, int ordered);
 /* matches of 'arg' inside one sentence or paragraph */
 corpus_node *corpus_q_within (corpus_query *q, int unit, corpus_node *arg);
 
-/* the node the query runs; returns its argument */
+/* the node the query runs; returns its argument.  Its terms (outside
+** token patterns) also find their variants — other diacritics, a word
+** as the part of a compound (docs/QUERY.md "Compounds and diacritics")
+** — as the query language's terms do by default; a quoted phrase of
+** the query language also finds the compound of its words ("al hol" ->
+** al-hol), which a corpus_q_words phrase does not */
 corpus_node *corpus_q_root (corpus_query *q, corpus_node *root);
 
 /* }================================================================ */
@@ -240,17 +245,41 @@ typedef struct corpus_kwic_line {
 int corpus_kwic (corpus *c, const corpus_match *m, uint32_t width,
                  corpus_kwic_line *out, corpus_error *err);
 
-/* a ranked document (BM25, as the Lua c:search ranks) */
+/* a ranked document (BM25, as the Lua c:search ranks; or a similarity
+** score, corpus_similar) */
 typedef struct corpus_hit {
   uint64_t doc;
   double score;
 } corpus_hit;
 
-/* the best 'limit' documents into hits[0..*n); *total (may be NULL) is
-** the number of matching documents */
+/* the best 'limit' documents, best first (score descending, ties by
+** document number; the same top-k selection as c:search), into
+** hits[0..*n); *total (may be NULL) is the number of matching
+** documents */
 int corpus_search (corpus *c, const corpus_query *q, size_t limit,
                    corpus_hit *hits, size_t *n, uint64_t *total,
                    corpus_error *err);
+
+/* }================================================================ */
+
+
+/* {================================================================
+** Statistics
+** ================================================================= */
+
+/* the number of document slots: documents are numbered 0..*n-1
+** (deleted documents keep their numbers; corpus_get_stats counts the
+** live ones) */
+int corpus_ndocs (corpus *c, uint64_t *n, corpus_error *err);
+
+/*
+** The 'limit' documents most similar to 'doc' (cosine of tf-idf
+** vectors over the 'layer' types, as the Lua c:similar), best first,
+** 'doc' itself left out, into hits[0..*n).  Within the library's
+** default work bound (CORPUS_ELIMIT past it).
+*/
+int corpus_similar (corpus *c, uint64_t doc, int layer, size_t limit,
+                    corpus_hit *hits, size_t *n, corpus_error *err);
 
 /* }================================================================ */
 

@@ -204,6 +204,20 @@ describe("bin/corpus", function()
   end)
 
   it("answers --help for every command and --version", function()
+    -- the subcommands issue 13 asks for (written out, not read from
+    -- cli.COMMANDS, so that a command dropped from the list fails here)
+    local want = {"index", "add", "delete", "check", "optimize", "stats", "count", "kwic",
+                  "search", "freq", "ngrams", "collocates", "collocations", "keyness",
+                  "dispersion", "lookup", "similar", "quotes", "entities", "dates", "reuse",
+                  "report"}
+    local listed = {}
+    for _, name in ipairs(cli.COMMANDS) do listed[name] = true end
+    for _, name in ipairs(want) do
+      assert.is_true(listed[name], name)
+      local out, code = run(name .. " --help")
+      assert.are.equal(0, code, name)
+      assert.matches("^Usage: corpus " .. name, out)
+    end
     for _, name in ipairs(cli.COMMANDS) do
       local out, code = run(name .. " --help")
       assert.are.equal(0, code, name)

@@ -308,6 +308,79 @@ describe("grouping by metadata", function()
     end
   end)
 
+  it("groups lookup, collocations and similar: sums are the totals, each group its where call", function()
+    local c = sample()
+    local kinds, nk = {}, 0
+    for d = 1, 7 do
+      local k = c:doc(d).kind
+      if not kinds[k] then kinds[k] = true; nk = nk + 1 end
+    end
+    local dict = {water = {"water", "river*"}, flood = {"flood*"}, none = {"zzzz"}}
+    local all = c:lookup(dict)
+    local rows = c:lookup(dict, {by = "kind"})
+    assert.are.equal(nk * 3, #rows)          -- every group and category, zeros included
+    local sum, docs, tokens = {water = 0, flood = 0, none = 0}, 0, 0
+    for _, r in ipairs(rows) do
+      assert.are.equal(r.kind, r.group)
+      local want = c:lookup(dict, {where = {kind = r.kind}})
+      assert.are.equal(want.totals[r.category] or 0, r.count)
+      assert.are.equal(#want.docs, r.docs)
+      sum[r.category] = sum[r.category] + r.count
+      if r.category == "water" then docs = docs + r.docs; tokens = tokens + r.tokens end
+      if r.category == "none" then assert.are.equal(0, r.count) end
+    end
+    assert.are.equal(all.totals.water, sum.water)
+    assert.are.equal(all.totals.flood, sum.flood)
+    assert.is_true(sum.water > 0 and sum.flood > 0)
+    assert.are.equal(7, docs)
+    local alltok = 0
+    for _, d in ipairs(all.docs) do alltok = alltok + d.tokens end
+    assert.are.equal(alltok, tokens)
+
+    -- collocations: a pair's count over the groups is its count in all
+    local function pair(list, w1, w2)
+      for _, r in ipairs(list) do if r.w1 == w1 and r.w2 == w2 then return r end end
+    end
+    local total = pair(c:collocations{}, "early", "warning").obs
+    local got, seen = 0, {}
+    rows = c:collocations{by = "kind"}
+    for _, r in ipairs(rows) do
+      if r.w1 == "early" and r.w2 == "warning" then got = got + r.obs end
+      seen[r.kind] = true
+    end
+    assert.are.equal(total, got)
+    for kind in pairs(kinds) do
+      assert.is_true(seen[kind], kind)
+      local want = c:collocations{where = {kind = kind}, limit = 5}
+      local list = {}
+      for _, r in ipairs(c:collocations{by = "kind", limit = 5}) do
+        if r.kind == kind then list[#list + 1] = r end
+      end
+      assert.are.equal(#want, #list)
+      for i, w in ipairs(want) do
+        assert.are.same({w.w1, w.w2, w.obs, w.llr}, {list[i].w1, list[i].w2, list[i].obs, list[i].llr})
+      end
+    end
+
+    -- similar: the best documents of each group, as the where call finds them
+    rows = c:similar(1, {by = "kind", limit = 2})
+    local n = 0
+    for kind in pairs(kinds) do
+      local want = c:similar(1, {where = {kind = kind}, limit = 2})
+      local list = {}
+      for _, r in ipairs(rows) do if r.kind == kind then list[#list + 1] = r end end
+      assert.are.equal(#want, #list)
+      for i, w in ipairs(want) do
+        assert.are.same({w.doc, w.id, w.score}, {list[i].doc, list[i].id, list[i].score})
+        assert.are.equal(kind, c:doc(list[i].doc).kind)
+        assert.are_not.equal(1, list[i].doc)
+      end
+      n = n + #want
+    end
+    assert.are.equal(n, #rows)
+    assert.is_true(n >= 4)
+  end)
+
   it("takes groups as the parts of a dispersion", function()
     local c = sample()
     local d = c:dispersion("nitrate", {parts = "kind"})
@@ -444,5 +517,83 @@ describe("corpus.write", function()
     assert.is_nil(ok)
     assert.are.equal("ENOENT", code)
     assert.matches("nonexistent", msg)
+  end)
+end)
+
+describe("a concordance across refresh, commit and delete", function()
+  local dir
+  before_each(function()
+    dir = os.tmpname()
+    os.remove(dir)
+  end)
+  after_each(function()
+    collectgarbage()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  local function texts(k)
+    local out = {}
+    for i, r in ipairs(k:rows{width = 1}) do out[i] = r.id .. ":" .. r.left .. " [" .. r.match .. "] " .. r.right end
+    return out
+  end
+
+  it("stays valid when new documents only are added, with the same rows", function()
+    local w = assert(corpus.create(dir))
+    w:add{id = "a", text = "The river rose. The river fell."}
+    assert(w:commit())
+    local r = assert(corpus.open(dir))
+    local k = assert(r:concordance("river"))
+    local before = texts(k)
+    assert.are.same({"a:The [river] rose.", "a:The [river] fell."}, before)
+    w:add{id = "b", text = "A river ran."}
+    assert(w:commit())
+    assert.is_true(r:refresh())
+    assert.are.equal(3, r:count("river"))
+    assert.are.equal(2, #k)                       -- the hits it was made with
+    assert.are.same(before, texts(k))
+    k:sort{"1R"}
+    assert.are.same({"a:The [river] fell.", "a:The [river] rose."}, texts(k))
+    -- an in-memory corpus that grows keeps its concordances too
+    local m = corpus.new()
+    m:add{id = "x", text = "one river"}
+    local km = assert(m:concordance("river"))
+    m:add{id = "y", text = "two rivers and a river"}
+    assert.are.equal(2, m:count("river"))
+    assert.are.same({"x:one [river] "}, texts(km))
+    w:close(); r:close()
+  end)
+
+  it("raises a clear error, never wrong rows, once a refresh renumbered or deleted", function()
+    local w = assert(corpus.create(dir))
+    w:add{id = "a", text = "The river rose."}
+    w:add{id = "b", text = "The river fell."}
+    assert(w:commit())
+    local r = assert(corpus.open(dir))
+    local k = assert(r:concordance("river"))
+    local sample = k:sample(1, 7)
+    assert.are.equal(2, #k)
+    assert.is_true(w:delete("a"))
+    assert(w:commit())
+    assert.is_true(r:refresh())
+    local msg = "the corpus changed %(refresh, rollback, delete or merge%) since this concordance was made"
+    for _, use in ipairs{
+      function() return #k end,
+      function() return k:rows{width = 2} end,
+      function() return k:sort{"1L"} end,
+      function() return k:sample(1) end,
+      function() return #sample end,
+    } do
+      local ok, err = pcall(use)
+      assert.is_false(ok)
+      assert.matches(msg, err)
+    end
+    local k2 = assert(r:concordance("river"))   -- made again: right rows
+    assert.are.same({"b:The [river] fell."}, texts(k2))
+    -- a concordance of the writer, then a rollback of a delete
+    local kw = assert(w:concordance("river"))
+    assert.are.equal(1, #kw)
+    w:delete("b")
+    assert.has_error(function() return #kw end)
+    w:close(); r:close()
   end)
 end)

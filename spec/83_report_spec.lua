@@ -73,6 +73,23 @@ local PROBE = [[
   res.barcode_hits = Array.prototype.map.call(document.querySelectorAll("#disp-1 g.row"),
     function(g){ return g.getAttribute("data-hits"); });
   res.kwic_ids = values("kwic-1", "id");
+  res.speakers = values("speakers", "speaker");
+  res.speaker_quotes = values("speakers", "quotes", "data-value");
+  res.speaker_docs = values("speakers", "docs", "data-value");
+  res.quote_speakers = values("quotes-list", "speaker");
+  res.quote_texts = values("quotes-list", "text");
+  res.quotes_total = document.querySelector("#quotations .total").getAttribute("data-value");
+  res.reuse_a = values("reuse", "a_id");
+  res.reuse_b = values("reuse", "b_id");
+  res.reuse_a_start = values("reuse", "a_start", "data-value");
+  res.reuse_a_span = values("reuse", "a_start");
+  res.reuse_b_span = values("reuse", "b_start");
+  res.reuse_b_start = values("reuse", "b_start", "data-value");
+  res.reuse_a_text = values("reuse", "a_text");
+  res.reuse_b_text = values("reuse", "b_text");
+  res.reuse_words = values("reuse", "words", "data-value");
+  click("speakers", "speaker");
+  res.speakers_sorted = values("speakers", "speaker");
   click("freq", "term");
   res.by_term = values("freq", "term");
   click("freq", "term");
@@ -124,6 +141,29 @@ describe("corpus.report", function()
     os.remove(out)
     assert.matches('<svg id="freq%-by%-1"', h2)
     assert.has_error(function() corpus.report(c, {querys = {"x"}}) end)
+    -- the quotation and reuse sections, bounded and optional
+    assert.matches('<table class="sortable" id="speakers">', html)
+    assert.matches('<table class="sortable" id="reuse">', html)
+    local bare = corpus.report(c, {quotes = false, reuse = false})
+    assert.is_nil(bare:find('id="quotations"', 1, true))
+    assert.is_nil(bare:find('id="reuse-section"', 1, true))
+    local few = corpus.report(c, {quotes = 3, reuse = 2})
+    local _, nq = few:match('<table class="sortable" id="quotes%-list">.-</table>'):gsub("<tr>", "")
+    assert.are.equal(3 + 1, nq)                       -- the header row and 3
+    local _, nr = few:match('<table class="sortable" id="reuse">.-</table>'):gsub("<tr>", "")
+    assert.are.equal(2 + 1, nr)
+    local big = corpus.report(c, {reuse_max_words = 100})
+    assert.is_nil(big:find('id="reuse"', 1, true))
+    assert.matches("Not computed: the corpus has 1,656 words, more than the 100", big)
+    assert.has_error(function() corpus.report(c, {quotes = 0}) end,
+      "bad option 'quotes' to 'report' (false or a positive integer expected)")
+    assert.is_true(sh.execute(("%s bin/corpus report %s -o %s --no-quotes --reuse 1")
+      :format(sh.LUA, SAMPLE, out)))
+    h2 = slurp(out)
+    os.remove(out)
+    assert.is_nil(h2:find('id="quotations"', 1, true))
+    local _, n1 = h2:match('<table class="sortable" id="reuse">.-</table>'):gsub("<tr>", "")
+    assert.are.equal(2, n1)
   end)
 
   it("shows the API's numbers in Chromium, sorts on a header click, logs nothing", function()
@@ -170,6 +210,56 @@ describe("corpus.report", function()
     end
     for i = 2, #res.kwic_right do assert.is_true(res.kwic_right[i - 1] <= res.kwic_right[i]) end
     assert.are.equal("ascending", res.aria)
+    -- quotations by speaker: the counts of c:quotes rows, most quoted first
+    local qs = c:quotes()
+    local per, docs, order = {}, {}, {}
+    for _, q in ipairs(qs) do
+      local name = (q.speaker == nil or q.speaker == "") and "(no speaker)" or q.speaker
+      if not per[name] then per[name] = 0; docs[name] = {}; order[#order + 1] = name end
+      per[name] = per[name] + 1
+      docs[name][q.doc] = true
+    end
+    table.sort(order, function(a, b)
+      if per[a] ~= per[b] then return per[a] > per[b] end
+      return a < b
+    end)
+    assert.is_true(#qs > 0)
+    assert.are.equal(#qs, tonumber(res.quotes_total))
+    assert.are.same(order, res.speakers)
+    for i, name in ipairs(order) do
+      assert.are.equal(per[name], tonumber(res.speaker_quotes[i]))
+      local nd = 0
+      for _ in pairs(docs[name]) do nd = nd + 1 end
+      assert.are.equal(nd, tonumber(res.speaker_docs[i]))
+    end
+    -- the listed quotations follow the table's speakers, each with its own
+    assert.are.equal(math.min(100, #qs), #res.quote_texts)
+    local pos = {}
+    for i, name in ipairs(order) do pos[name] = i end
+    for i = 2, #res.quote_speakers do
+      assert.is_true(pos[res.quote_speakers[i - 1]] <= pos[res.quote_speakers[i]])
+    end
+    local texts = {}
+    for _, q in ipairs(qs) do texts[(q.text:gsub("%s+", " "))] = true end
+    for _, t in ipairs(res.quote_texts) do assert.is_true(texts[t], t) end
+    local sorted = {}
+    for i, name in ipairs(order) do sorted[i] = name end
+    table.sort(sorted, function(a, b) return a:lower() < b:lower() end)
+    assert.are.same(sorted, res.speakers_sorted)
+    -- reused passages: c:reuse's pairs, side by side, with their spans
+    local rr = c:reuse{limit = 30}
+    assert.is_true(#rr > 0)
+    assert.are.equal(#rr, #res.reuse_a)
+    for i, r in ipairs(rr) do
+      assert.are.same({r.a.id, r.b.id, r.a.start, r.b.start, r.words},
+                      {res.reuse_a[i], res.reuse_b[i], tonumber(res.reuse_a_start[i]),
+                       tonumber(res.reuse_b_start[i]), tonumber(res.reuse_words[i])})
+      assert.are.equal((r.a.text:gsub("%s+", " ")), res.reuse_a_text[i])
+      assert.are.equal((r.b.text:gsub("%s+", " ")), res.reuse_b_text[i])
+      assert.are.equal(r.a.text, c:doc(r.a.doc).text:sub(r.a.start, r.a.stop))
+      assert.are.equal(("%d–%d"):format(r.a.start, r.a.stop), res.reuse_a_span[i])
+      assert.are.equal(("%d–%d"):format(r.b.start, r.b.stop), res.reuse_b_span[i])
+    end
     os.remove(probe)
   end)
 

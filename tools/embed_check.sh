@@ -41,6 +41,12 @@ if [ -d "$SEEDS" ]; then
     grep -qx '\"foreign terrorist fighters\":	3' '$out/got' &&
     test \$(grep -c '\[Al-Hol\]' '$out/got') = 4 &&
     diff '$out/want' '$out/got'"
+  check "the C host ranks with BM25 (top 3) and sorts by similarity as c:search and c:similar do" sh -c "
+    lua5.4 examples/embed/search.lua examples/sample.jsonl > '$out/want' &&
+    '$out/c_host' '$SEEDS' examples/sample.jsonl | sed -n '/documents from examples/,\$p' > '$out/got' &&
+    grep -qx 'search nitrate OR dam OR sirens: 6 documents, best 3:' '$out/got' &&
+    test \$(grep -c '	[0-9]' '$out/got') = 6 &&
+    diff '$out/want' '$out/got'"
   check "the Lua host runs the analysis script with no LUA_PATH, as lua5.4 does" sh -c "
     lua5.4 examples/embed/analysis.lua '$SEEDS' > '$out/want' &&
     env -u LUA_PATH -u LUA_CPATH '$out/lua_host' examples/embed/analysis.lua '$SEEDS' > '$out/got' &&

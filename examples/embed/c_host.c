@@ -1,10 +1,12 @@
 /*
 ** c_host.c -- a C program using libcorpus without Lua: index the *.txt
-** files of a directory, count a phrase, print KWIC lines of a word.  It
-** prints what examples/seeds.lua prints, so the two can be compared.
+** files of a directory, count a phrase, print KWIC lines of a word (what
+** examples/seeds.lua prints); then, given a JSON Lines file, rank its
+** documents for a query with BM25 (top 3) and list the documents most
+** like the first (what examples/embed/search.lua prints).
 **
 **   cc c_host.c $(pkg-config --cflags --libs corpus) -o c_host
-**   ./c_host ../shared/corpora/seeds
+**   ./c_host ../shared/corpora/seeds [examples/sample.jsonl]
 */
 #include <dirent.h>
 #include <stdio.h>
@@ -49,6 +51,49 @@ static char **txt_files (const char *dir, size_t *n) {
     v[*n] = NULL;
   }
   return v;
+}
+
+static void print_hits (corpus *c, const corpus_hit *h, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    const char *id;
+    size_t idlen;
+    corpus_error e;
+    if (corpus_doc(c, h[i].doc, NULL, NULL, &id, &idlen, &e) != CORPUS_OK) continue;
+    printf("%.*s\t%.6f\n", (int)idlen, id, h[i].score);
+  }
+}
+
+/* BM25 top-k of "nitrate OR dam OR sirens", then c:similar of doc 0 */
+static int ranked (const char *file) {
+  static const char *const words[] = {"nitrate", "dam", "sirens"};
+  corpus_error e;
+  corpus *c;
+  corpus_query *q;
+  corpus_node *any;
+  corpus_hit hits[3];
+  const char *id;
+  size_t added, n, i, idlen;
+  uint64_t total;
+  if ((c = corpus_new(NULL, &e)) == NULL) return die("corpus_new", &e);
+  if (corpus_add_jsonl(c, file, &added, &e) != CORPUS_OK) return die(file, &e);
+  printf("%zu documents from %s\n", added, file);
+  q = corpus_query_new();
+  any = corpus_q_list(q, CORPUS_Q_OR);
+  for (i = 0; i < 3; i++)
+    corpus_q_add(q, any, corpus_q_words(q, c, CORPUS_NORM, words[i], strlen(words[i])));
+  corpus_q_root(q, any);
+  if (corpus_search(c, q, 3, hits, &n, &total, &e) != CORPUS_OK) return die("corpus_search", &e);
+  printf("search nitrate OR dam OR sirens: %llu documents, best 3:\n", (unsigned long long)total);
+  print_hits(c, hits, n);
+  corpus_query_free(q);
+  if (corpus_doc(c, 0, NULL, NULL, &id, &idlen, &e) != CORPUS_OK) return die("corpus_doc", &e);
+  printf("similar to %.*s:\n", (int)idlen, id);
+  if (corpus_similar(c, 0, CORPUS_NORM, 3, hits, &n, &e) != CORPUS_OK)
+    return die("corpus_similar", &e);
+  print_hits(c, hits, n);
+  corpus_close(c);
+  return 0;
 }
 
 int main (int argc, char **argv) {
@@ -97,5 +142,5 @@ int main (int argc, char **argv) {
   corpus_cursor_free(cur);
   corpus_query_free(q);
   corpus_close(c);
-  return 0;
+  return argc > 2 ? ranked(argv[2]) : 0;
 }

@@ -8,8 +8,13 @@ words").
              per_million}, one per group present in the (selected)
        documents, zero rows included, sorted by value
   c:freq{by = ..., limit = 20}, c:ngrams(n, {by = ...}),
-  c:collocates(q, {by = ...}), c:keyness(target, ref, {by = ...})
+  c:collocates(q, {by = ...}), c:collocations{by = ...},
+  c:similar(doc, {by = ...}), c:keyness(target, ref, {by = ...})
     -> the rows of each group (limit per group) with the group's fields
+  c:lookup(dict, {by = ...})
+    -> rows {group, <field> = value ..., category, count, docs, tokens,
+             per_million}, one per group and category, zero counts
+       included
   c:dispersion(q, {parts = "year"}) -> range, D, DP, DPnorm over the
        groups as parts, and groups = the count rows
   stop = {"the", ...} | "english" | "file.txt" in freq, ngrams,
@@ -241,6 +246,55 @@ return function(Corpus, module)
   wrap("ngrams", 2, function(r) return r.ngram end, true)
   wrap("collocates", 2, function(r) return r.term end)
   wrap("collocations", 1, function(r) return r.w1 .. " " .. r.w2 end, true)
+
+  -- similar: the documents most like doc within each group (the group
+  -- as the where filter: its idf too), `limit` per group
+  local similar = Corpus.similar
+  function Corpus:similar(doc, opts)
+    if type(opts) ~= "table" or opts.by == nil then return similar(self, doc, opts) end
+    local fields = fields_of(opts.by, "similar")
+    local gs, msg, code = groups(self, fields, opts.where, "similar")
+    if not gs then return nil, msg, code end
+    local out = {}
+    local o = without(opts, "by", "where")
+    for _, g in ipairs(gs) do
+      o.where = {_bits = g.bits}
+      local rows, m, c = similar(self, doc, o)
+      if not rows then return nil, m, c end
+      for _, r in ipairs(rows) do out[#out + 1] = put_group(r, fields, g) end
+    end
+    return out
+  end
+
+  -- lookup: one row per group and category, zero counts included:
+  -- {group, <field> = value, category, count, docs, tokens, per_million}
+  local lookup = Corpus.lookup
+  function Corpus:lookup(dict, opts)
+    if type(opts) ~= "table" or opts.by == nil then return lookup(self, dict, opts) end
+    local fields = fields_of(opts.by, "lookup")
+    local gs, msg, code = groups(self, fields, opts.where, "lookup")
+    if not gs then return nil, msg, code end
+    if type(dict) == "string" then            -- read the file once
+      dict, msg, code = module.read_dictionary(dict)
+      if not dict then return nil, msg, code end
+    end
+    local out = {}
+    local o = without(opts, "by", "where")
+    for _, g in ipairs(gs) do
+      o.where = {_bits = g.bits}
+      local res, m, c = lookup(self, dict, o)
+      if not res then return nil, m, c end
+      local tokens = 0
+      for _, d in ipairs(res.docs) do tokens = tokens + d.tokens end
+      for _, cat in ipairs(res.categories) do
+        local n = res.totals[cat] or 0
+        out[#out + 1] = put_group({category = cat, count = n, docs = #res.docs, tokens = tokens,
+                                   per_million = tokens > 0 and n / tokens * 1e6 or 0},
+                                  fields, g)
+      end
+    end
+    return out
+  end
 
   -- keyness: `by` makes each group the target against the rest
   local keyness = Corpus.keyness

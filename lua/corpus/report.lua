@@ -15,7 +15,16 @@ stop ("english" by default for the lists; false for none), limit (rows
 of the frequency list, 40), lines (concordance lines per query, 60),
 docs (rows of the document table, 300), keyness = {target, reference}
 (queries selecting documents; default with `by`: the last group against
-the rest).
+the rest), quotes (quotations listed, 100; false: no quotation section),
+reuse (reused passages listed, 30; false: no reuse section),
+reuse_max_words (the reuse search runs only on a corpus of at most this
+many words, 1,000,000; a larger one gets a note; false: any size).
+
+The quotation section counts c:quotes rows by speaker (at most the first
+5,000 quotations; the 40 speakers quoted most) and lists the quotations
+speaker by speaker; the reuse section shows c:reuse{limit = reuse} pairs
+side by side, passage A and passage B with their byte spans (a corpus
+too large for the reuse search's work bound gets a note instead).
 
 Nothing is fetched: CSS, script and SVG are inline.  Plots are SVG with
 axes, ticks and labels, so they print and need no script.  Tables are
@@ -62,7 +71,8 @@ end
 -- Tables
 -- =======================================================================
 
--- cols: {{key =, title =, num = bool, digits =, sortkey = fn(row)}}
+-- cols: {{key =, title =, num = bool, digits =, sortkey = fn(row),
+-- text = fn(row) (the cell's text when it is not the value)}}
 local function html_table(id, rows, cols, caption)
   local out = {fmt('<table class="sortable" id="%s">', esc(id))}
   if caption then out[#out + 1] = "<caption>" .. caption .. "</caption>" end
@@ -79,7 +89,8 @@ local function html_table(id, rows, cols, caption)
       local attrs = ""
       if c.num and type(v) == "number" then attrs = fmt(' data-value="%s"', data_value(v)) end
       if c.sortkey then attrs = attrs .. fmt(' data-key="%s"', esc(c.sortkey(r))) end
-      local text = c.num and num_text(v, c.digits) or esc(v == nil and "" or label(v))
+      local text = c.text and esc(c.text(r)) or c.num and num_text(v, c.digits)
+                   or esc(v == nil and "" or label(v))
       out[#out + 1] = fmt('<td class="%s"%s>%s</td>', c.class or (c.num and "n" or "t"), attrs, text)
     end
     out[#out + 1] = "</tr>"
@@ -254,6 +265,7 @@ svg .xtitle,svg .ytitle{font-size:12px;text-anchor:middle;fill:#1d232b}svg .rlab
 svg .bar{fill:#3b7dd8}svg .lane{fill:#f1f3f6}svg .hit{stroke:#b03a2e;stroke-width:1}
 svg .kbar{fill:#3b7dd8}svg .kbar.ref{fill:#9aa5b1}svg .end{text-anchor:end}svg .ktitle{font-size:12px;font-weight:600}
 .note{color:#5b6877;font-size:12px}
+td.q{font-style:italic;max-width:520px}td.ra,td.rb{max-width:300px;font-size:12px}td.ra{background:#f4f8fd}td.rb{background:#fbf6ef}
 ]]
 
 -- the sorting script: header click sorts the rows by data-key, else
@@ -288,11 +300,58 @@ local SCRIPT = [[
 })();
 ]]
 
+-- quotations counted at most (the extractor reads every document), and
+-- speakers shown
+local QUOTES_SCAN, SPEAKERS_SHOWN = 5000, 40
+-- the reuse search compares every pair of documents: a report computes
+-- it for corpora up to this many words (about 3 s; the UN debates, 16 M
+-- words, take about 50 s)
+local REUSE_MAX_WORDS = 1000000
+
+--- quotation rows -> one row per speaker {speaker, quotes, docs, direct,
+-- mixed, indirect, words, rows}, most quoted first (ties by name);
+-- quotations without a speaker under "(no speaker)"
+local function speaker_rows(qs)
+  local by, list = {}, {}
+  for _, q in ipairs(qs) do
+    local name = q.speaker
+    if name == nil or name == "" then name = "(no speaker)" end
+    local r = by[name]
+    if not r then
+      r = {speaker = name, quotes = 0, docs = 0, direct = 0, mixed = 0, indirect = 0, words = 0,
+           rows = {}, seen = {}}
+      by[name] = r
+      list[#list + 1] = r
+    end
+    r.quotes = r.quotes + 1
+    if r[q.kind] then r[q.kind] = r[q.kind] + 1 end
+    for _ in q.text:gmatch("%S+") do r.words = r.words + 1 end
+    if not r.seen[q.doc] then r.seen[q.doc] = true r.docs = r.docs + 1 end
+    r.rows[#r.rows + 1] = q
+  end
+  table.sort(list, function(a, b)
+    if a.quotes ~= b.quotes then return a.quotes > b.quotes end
+    return a.speaker < b.speaker
+  end)
+  return list
+end
+
+-- false (off) or a positive integer, with a default
+local function count_opt(v, name, def)
+  if v == nil then return def end
+  if v == false then return nil end
+  if math_type(v) ~= "integer" or v < 1 then
+    error(("bad option '%s' to 'report' (false or a positive integer expected)"):format(name), 3)
+  end
+  return v
+end
+
 return function(module)
   local corpus = module
 
   local OPTS = {queries = true, by = true, title = true, output = true, stop = true,
-                limit = true, lines = true, docs = true, keyness = true}
+                limit = true, lines = true, docs = true, keyness = true, quotes = true,
+                reuse = true, reuse_max_words = true}
 
   local function report(c, opts)
     if type(c) ~= "userdata" or c.isclosed == nil then
@@ -305,6 +364,10 @@ return function(module)
     for k in pairs(opts) do
       if not OPTS[k] then raise(("bad argument #2 to 'report' (unknown option '%s')"):format(tostring(k))) end
     end
+    local quotes_n = count_opt(opts.quotes, "quotes", 100)
+    local reuse_n = count_opt(opts.reuse, "reuse", 30)
+    local reuse_max = count_opt(opts.reuse_max_words, "reuse_max_words", REUSE_MAX_WORDS)
+                      or math.huge                                  -- false: no bound
     local queries = opts.queries or {}
     if type(queries) == "string" then queries = {queries} end
     local by = opts.by
@@ -511,6 +574,86 @@ return function(module)
         put("</section>")
       end
     end
+    -- quotations by speaker
+    if quotes_n then
+      local qs
+      qs, msg, code = c:quotes{limit = QUOTES_SCAN}
+      if not qs then return nil, msg, code end
+      put('<section id="quotations"><h2>Quotations by speaker</h2>')
+      local speakers = speaker_rows(qs)
+      if #qs == 0 then
+        put('<p class="note">No quotation found.</p>')
+      else
+        put(fmt('<p class="sub"><span class="total" data-value="%d">%s</span> quotations%s from %s speakers.</p>',
+          #qs, num_text(#qs), #qs >= QUOTES_SCAN and (" (the first " .. num_text(QUOTES_SCAN) .. ")") or "",
+          num_text(#speakers)))
+        local shown = {}
+        for i = 1, math.min(#speakers, SPEAKERS_SHOWN) do shown[i] = speakers[i] end
+        if #speakers > #shown then
+          put(fmt('<p class="note">The %d speakers quoted most.</p>', #shown))
+        end
+        put('<div class="scroll">' .. html_table("speakers", shown, {{key = "speaker"},
+          {key = "quotes", num = true}, {key = "docs", title = "documents", num = true},
+          {key = "direct", num = true}, {key = "mixed", num = true}, {key = "indirect", num = true},
+          {key = "words", num = true}}) .. "</div>")
+        -- the quotations, speaker by speaker in the table's order
+        local list = {}
+        for _, sp in ipairs(shown) do
+          for _, q in ipairs(sp.rows) do
+            if #list >= quotes_n then break end
+            list[#list + 1] = {speaker = sp.speaker, id = q.id, kind = q.kind, cue = q.cue or "",
+                               text = (q.text:gsub("%s+", " "))}
+          end
+        end
+        put(fmt('<h3>The quotations</h3><p class="note">%s of %s, grouped by speaker.</p>',
+          num_text(#list), num_text(#qs)))
+        put('<div class="scroll">' .. html_table("quotes-list", list, {{key = "speaker"},
+          {key = "id", title = "document"}, {key = "kind"}, {key = "cue"},
+          {key = "text", title = "quotation", class = "q"}}) .. "</div>")
+      end
+      put("</section>")
+    end
+
+    -- reused passages, side by side
+    if reuse_n then
+      local pairs_, info
+      local skip_reuse = st.words > reuse_max
+      if not skip_reuse then pairs_, info, code = c:reuse{limit = reuse_n} end
+      put('<section id="reuse-section"><h2>Reused passages</h2>')
+      if skip_reuse then
+        put(fmt('<p class="note">Not computed: the corpus has %s words, more than the %s of ' ..
+          '<code>reuse_max_words</code> (the search compares every pair of documents; ' ..
+          'raise the bound to include it).</p>', num_text(st.words), num_text(reuse_max)))
+      elseif not pairs_ then
+        -- a corpus too large for the reuse search within its work bound:
+        -- the rest of the report stands
+        put('<p class="note">Not computed: ' .. esc(info) .. " (" .. esc(code) .. ").</p>")
+      elseif #pairs_ == 0 then
+        put('<p class="note">No passage shared between two documents.</p>')
+      else
+        local rows = {}
+        for i, r in ipairs(pairs_) do
+          rows[i] = {rank = i, a_id = r.a.id, a_span = fmt("%d–%d", r.a.start, r.a.stop), a_start = r.a.start,
+                     a_text = (r.a.text:gsub("%s+", " ")), b_id = r.b.id,
+                     b_span = fmt("%d–%d", r.b.start, r.b.stop), b_start = r.b.start,
+                     b_text = (r.b.text:gsub("%s+", " ")), words = r.words, identity = r.identity}
+        end
+        put(fmt('<p class="sub"><span class="total" data-value="%d">%s</span> passages%s, best first; ' ..
+          'spans are bytes of each document\'s text.</p>', #rows, num_text(#rows),
+          info and info.passages and info.passages > #rows and
+            (" of " .. num_text(info.passages)) or ""))
+        put('<div class="scroll">' .. html_table("reuse", rows, {{key = "rank", title = "#", num = true},
+          {key = "a_id", title = "document A"},
+          {key = "a_start", title = "A bytes", num = true, text = function(r) return r.a_span end},
+          {key = "a_text", title = "passage in A", class = "ra"},
+          {key = "b_text", title = "passage in B", class = "rb"},
+          {key = "b_id", title = "document B"},
+          {key = "b_start", title = "B bytes", num = true, text = function(r) return r.b_span end},
+          {key = "words", num = true}, {key = "identity", num = true, digits = 2}}) .. "</div>")
+      end
+      put("</section>")
+    end
+
     put("</main><script>" .. SCRIPT .. "</script></body></html>\n")
     local html = concat(H)
     if opts.output then

@@ -327,8 +327,10 @@ return function(Corpus, module)
   -- @return nil, message, code ("ESYNTAX")
   Corpus.dispersion = node_method("dispersion")
 
-  --- c:similar(doc, {limit =, layer =, where =}) -> rows {doc, id,
-  -- score} (cosine of tf-idf vectors), most similar first
+  --- c:similar(doc, {limit =, layer =, where =, by =}) -> rows {doc, id,
+  -- score} (cosine of tf-idf vectors), most similar first; with `by`,
+  -- the best `limit` of each group, with the group's fields
+  -- (docs/CONCORDANCE.md)
   -- @tparam int doc document number
   -- @tparam[opt] table opts
   -- @treturn {table,...} rows
@@ -368,10 +370,12 @@ return function(Corpus, module)
   end
 
 
-  --- c:lookup(dict, {layer =, where =}) -> {categories, totals, docs =
+  --- c:lookup(dict, {layer =, where =, by =}) -> {categories, totals, docs =
   -- {{doc, id, tokens, counts = {cat = n}}...}, entries = {{category,
   -- entry, count}...}}.  dict: {category = {"word", "glob*", "multi word
   -- entry"}, ...} or the path of a dictionary file (docs/STATS.md).
+  -- With `by`: rows {group, <field> = value, category, count, docs,
+  -- tokens, per_million}, one per group and category, zeros included.
   -- @tparam table|string dict
   -- @tparam[opt] table opts
   -- @treturn table

@@ -98,7 +98,8 @@ static int idset_grow (idset *h) {
   return CP_OK;
 }
 
-static int idset_add (idset *h, const char *s, size_t n) {
+/* add a key; *key (may be NULL) gets the set's own copy */
+static int idset_add (idset *h, const char *s, size_t n, const char **key) {
   size_t i;
   char *k;
   if ((h->n + 1) * 2 > h->cap && idset_grow(h) != CP_OK) return CP_ENOMEM;
@@ -108,6 +109,7 @@ static int idset_add (idset *h, const char *s, size_t n) {
   i = id_hash(s, n) & (h->cap - 1);
   while (h->keys[i] != NULL) i = (i + 1) & (h->cap - 1);
   h->keys[i] = k; h->lens[i] = n; h->n++;
+  if (key != NULL) *key = k;
   return CP_OK;
 }
 
@@ -407,17 +409,18 @@ static size_t next_seq_id (cp_corpus *c, char *buf, size_t bufsz) {
   }
 }
 
+/* the ids a batch has added to the pending set so far (for a rollback) */
+typedef struct idlog {
+  const char **id;
+  size_t *len;
+  size_t n;
+} idlog;
+
 /* undo a partial batch: drop its pending ids and builder documents */
-static void add_rollback (cp_corpus *c, const cp_docin *docs, size_t added,
-                          char (*seqids)[24], uint32_t wdocs0,
+static void add_rollback (cp_corpus *c, const idlog *log, uint32_t wdocs0,
                           uint64_t wbytes0, size_t nsegs0) {
   size_t i;
-  for (i = 0; i < added; i++) {
-    if (docs[i].id != NULL && docs[i].idlen > 0)
-      idset_del(&c->pend, docs[i].id, docs[i].idlen);
-    else
-      idset_del(&c->pend, seqids[i], strlen(seqids[i]));
-  }
+  for (i = 0; i < log->n; i++) idset_del(&c->pend, log->id[i], log->len[i]);
   while (c->nsegs > nsegs0) {   /* segments sealed during the batch */
     segent *e = &c->segs[c->nsegs - 1];
     c->ndocs -= cp_seg_ndocs(e->seg);
@@ -432,16 +435,123 @@ static void add_rollback (cp_corpus *c, const cp_docin *docs, size_t added,
 /* batches with at least this much text use the tokenizer thread */
 #define PIPE_BYTES ((uint64_t)256 << 10)
 
-int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
-                   cp_err *err) {
+/*
+** Add document 'd' (prepared as 'prep' when not NULL) to the builder:
+** the id check, a seal when the builder is full, the builder's add, the
+** pending id.  'seqid' (24 bytes) holds an assigned sequence id.
+*/
+static int add_one (cp_corpus *c, const cp_docin *d, const cp_segprep *prep,
+                    char *seqid, idlog *log, cp_err *err) {
+  const char *id = d->id;
+  size_t idlen = d->idlen, tl;
+  int rc;
+  if (id == NULL || idlen == 0) {
+    idlen = next_seq_id(c, seqid, 24);
+    id = seqid;
+  }
+  else if (id_taken(c, id, idlen))
+    return cp_err_set(err, CP_EEXIST, "duplicate document id '%.*s'",
+                      (int)(idlen > 200 ? 200 : idlen), id);
+  tl = d->tokens ? d->tokens->textlen : d->textlen;
+  if (c->wbytes > 0 && c->wbytes + tl > SEAL_BYTES) {
+    rc = cp_corpus_flush(c, err);
+    if (rc != CP_OK) return rc;
+  }
+  if (d->tokens != NULL)
+    rc = cp_segw_add_tokens(c->w, id, idlen, d->tokens, d->meta, d->nmeta, err);
+  else if (prep != NULL)
+    rc = cp_segw_add_prepared(c->w, id, idlen, prep, d->meta, d->nmeta, err);
+  else
+    rc = cp_segw_add(c->w, id, idlen, d->text, d->textlen, d->meta, d->nmeta,
+                     err);
+  if (rc != CP_OK) return rc;
+  /* the set's own copy of the id is logged, for a rollback: the
+  ** caller's may not outlive the next document (jsonl.c) */
+  rc = idset_add(&c->pend, id, idlen, &log->id[log->n]);
+  if (rc != CP_OK) {
+    cp_segw_truncate(c->w, cp_segw_ndocs(c->w) - 1, NULL);
+    return cp_err_set(err, rc, "out of memory");
+  }
+  log->len[log->n++] = idlen;
+  c->wbytes += tl;
+  return CP_OK;
+}
+
+int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
+                       cp_docsrc src, void *ud, int *srcfail, cp_err *err) {
   size_t i;
-  uint64_t batch = 0;
   uint32_t wdocs0;
   uint64_t wbytes0;
   size_t nsegs0;
   char (*seqids)[24];
-  cp_pipe *pipe = NULL;
-  int rc = CP_OK, tokdocs = 0;
+  idlog log;
+  int rc = CP_OK, fromsrc = 0;
+  if (srcfail != NULL) *srcfail = 0;
+  if (c == NULL || src == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_add_src: NULL argument");
+  if (c->readonly)
+    return cp_err_set(err, CP_EINVAL, "corpus is read-only (open it with write = true)");
+  /* seal first if this batch would push the builder past the limit: a
+  ** rollback then never has to split a segment that holds older docs */
+  if (c->wbytes > 0 && c->wbytes + bytes > SEAL_BYTES) {
+    rc = cp_corpus_flush(c, err);
+    if (rc != CP_OK) return rc;
+  }
+  seqids = calloc(n ? n : 1, sizeof(*seqids));
+  log.id = (const char **)calloc(n ? n : 1, sizeof(*log.id));
+  log.len = (size_t *)calloc(n ? n : 1, sizeof(*log.len));
+  log.n = 0;
+  if (seqids == NULL || log.id == NULL || log.len == NULL) {
+    free(seqids);  free(log.id);  free(log.len);
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  }
+  wdocs0 = cp_segw_ndocs(c->w);
+  wbytes0 = c->wbytes;
+  nsegs0 = c->nsegs;
+  for (i = 0; i < n && rc == CP_OK; i++) {
+    cp_docin d;
+    const cp_segprep *prep = NULL;
+    memset(&d, 0, sizeof(d));
+    rc = src(ud, i, &d, &prep, err);
+    if (rc != CP_OK) { fromsrc = 1;  break; }
+    rc = add_one(c, &d, prep, seqids[i], &log, err);
+  }
+  if (rc != CP_OK) {
+    char msg[CP_ERRMSG];
+    add_rollback(c, &log, wdocs0, wbytes0, nsegs0);
+    if (!fromsrc && err != NULL && n > 1) {   /* say which document failed */
+      memcpy(msg, err->msg, sizeof(msg));
+      cp_err_set(err, rc, "document %zu: %s", i, msg);
+    }
+    if (fromsrc && srcfail != NULL) *srcfail = 1;
+  }
+  free(seqids);
+  free(log.id);
+  free(log.len);
+  return rc;
+}
+
+/* cp_corpus_add's source: the batch, tokenized ahead when it is big */
+typedef struct docs_src {
+  const cp_docin *docs;
+  cp_pipe *pipe;
+} docs_src;
+
+static int next_doc (void *ud, size_t i, cp_docin *d, const cp_segprep **prep,
+                     cp_err *err) {
+  docs_src *s = (docs_src *)ud;
+  (void)err;
+  *d = s->docs[i];
+  if (s->pipe != NULL) *prep = cp_pipe_next(s->pipe);
+  return CP_OK;
+}
+
+int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
+                   cp_err *err) {
+  size_t i;
+  uint64_t batch = 0;
+  docs_src s;
+  int rc, tokdocs = 0;
   if (c == NULL || (docs == NULL && n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_corpus_add: NULL argument");
   if (c->readonly)
@@ -452,67 +562,15 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
       return cp_err_set(err, CP_EINVAL, "document %zu: NULL text", i + 1);
     batch += docs[i].textlen;
   }
-  /* seal first if this batch would push the builder past the limit: a
-  ** rollback then never has to split a segment that holds older docs */
-  if (c->wbytes > 0 && c->wbytes + batch > SEAL_BYTES) {
-    rc = cp_corpus_flush(c, err);
-    if (rc != CP_OK) return rc;
-  }
-  seqids = calloc(n ? n : 1, sizeof(*seqids));
-  if (seqids == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  s.docs = docs;
+  s.pipe = NULL;
   /* a big batch is tokenized ahead on a second thread (same image) */
   if (n >= 2 && batch >= PIPE_BYTES && !tokdocs) {
-    pipe = cp_pipe_start(docs, n, c->mode, err);
-    if (pipe == NULL) { free(seqids);  return CP_ENOMEM; }
+    s.pipe = cp_pipe_start(docs, n, c->mode, err);
+    if (s.pipe == NULL) return CP_ENOMEM;
   }
-  wdocs0 = cp_segw_ndocs(c->w);
-  wbytes0 = c->wbytes;
-  nsegs0 = c->nsegs;
-  for (i = 0; i < n && rc == CP_OK; i++) {
-    const char *id = docs[i].id;
-    size_t idlen = docs[i].idlen, tl;
-    if (id == NULL || idlen == 0) {
-      idlen = next_seq_id(c, seqids[i], sizeof(seqids[i]));
-      id = seqids[i];
-    }
-    else if (id_taken(c, id, idlen)) {
-      rc = cp_err_set(err, CP_EEXIST, "duplicate document id '%.*s'",
-                      (int)(idlen > 200 ? 200 : idlen), id);
-      break;
-    }
-    tl = docs[i].tokens ? docs[i].tokens->textlen : docs[i].textlen;
-    if (c->wbytes > 0 && c->wbytes + tl > SEAL_BYTES) {
-      rc = cp_corpus_flush(c, err);
-      if (rc != CP_OK) break;
-    }
-    if (docs[i].tokens != NULL)
-      rc = cp_segw_add_tokens(c->w, id, idlen, docs[i].tokens, docs[i].meta,
-                              docs[i].nmeta, err);
-    else if (pipe != NULL)
-      rc = cp_segw_add_prepared(c->w, id, idlen, cp_pipe_next(pipe),
-                                docs[i].meta, docs[i].nmeta, err);
-    else
-      rc = cp_segw_add(c->w, id, idlen, docs[i].text, docs[i].textlen,
-                       docs[i].meta, docs[i].nmeta, err);
-    if (rc != CP_OK) break;
-    rc = idset_add(&c->pend, id, idlen);
-    if (rc != CP_OK) {
-      cp_segw_truncate(c->w, cp_segw_ndocs(c->w) - 1, NULL);
-      cp_err_set(err, rc, "out of memory");
-      break;
-    }
-    c->wbytes += tl;
-  }
-  cp_pipe_stop(pipe);   /* joins the worker, on every path */
-  if (rc != CP_OK) {
-    char msg[CP_ERRMSG];
-    add_rollback(c, docs, i, seqids, wdocs0, wbytes0, nsegs0);
-    if (err != NULL && n > 1) {   /* say which document failed */
-      memcpy(msg, err->msg, sizeof(msg));
-      cp_err_set(err, rc, "document %zu: %s", i + 1, msg);
-    }
-  }
-  free(seqids);
+  rc = cp_corpus_add_src(c, n, batch, next_doc, &s, NULL, err);
+  cp_pipe_stop(s.pipe);   /* joins the worker, on every path */
   return rc;
 }
 

@@ -82,7 +82,7 @@ side () {
 if want tokenize; then
   # the tokenizer bench links the core library directly
   if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/tok_bench.c \
-       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -ljansson -lzstd -lm \
        -o "$B/bench/tok_bench" 2> "$OUT/tok_bench.cc.log"; then
     side tokenize "$B/bench/tok_bench" "$OUT/docs.bin" "$REPEAT"
   else

@@ -384,6 +384,11 @@ function Corpus:add_jsonl(path, opts)
     offset, length = opts.offset or 0, opts.length
     lineno = (opts.line or 1) - 1
   end
+  -- parsed (jansson) and tokenized on worker threads in C; false when
+  -- jansson rejected a line: cjson reads the file again below, so that
+  -- the message (and what is accepted) stays cjson's
+  local n, m0, c0 = self:_add_jsonl(path, offset, length, lineno)
+  if n ~= false then return n, m0, c0 end
   local f, msg = io_open(path, "rb")
   if not f then
     return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"

@@ -16,8 +16,11 @@
 #                to one segment (bench/LuceneBench.java); skipped with a
 #                message when no JDK is installed
 #   query        bench/query_bench.lua on the same corpus: query latency
-#                per class, ours against FTS5, Xapian and Lucene
-# Every side runs in its own process, so peak RSS is per side.  Results
+#                per class, ours against FTS5, Xapian and Lucene,
+#                $QUERY_RUNS (3) runs and the spread of their medians
+#                (bench/query_spread.lua)
+# Every side runs in its own process, so peak RSS is per side; each
+# RESULT line carries the load average when the side ended (load=).  Results
 # and ratios are printed by bench/report.lua; the raw lines are kept in
 # bench/out/results.txt.
 #
@@ -71,7 +74,8 @@ side () {
   "$@" > "$OUT/$name.log" 2>&1
   rc=$?
   if [ $rc = 0 ]; then
-    grep '^RESULT ' "$OUT/$name.log" >> "$res"
+    # the load average when the side ended: the machine may be shared
+    grep '^RESULT ' "$OUT/$name.log" | sed "s/\$/ load=$(cut -d' ' -f1 /proc/loadavg)/" >> "$res"
   elif [ $rc = 3 ]; then   # a peer that is not installed (lucene.sh)
     sed 's/^/# /' "$OUT/$name.log" >&2
   else
@@ -130,7 +134,17 @@ done
 "$LUA" bench/report.lua "$res"
 
 if want query; then
+  # QUERY_RUNS runs of the whole query bench (every engine in each), each
+  # with the load average before and after it; then the spread per class
+  runs=${QUERY_RUNS:-3}
+  i=1
+  while [ $i -le "$runs" ]; do
+    echo
+    echo "# query latency, run $i of $runs (bench/query_bench.lua $best ${QUERY_REPEAT:-20}); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$LUA" bench/query_bench.lua "$best" "${QUERY_REPEAT:-20}" | tee "$OUT/query.$i.txt" | grep -v '^QRESULT'
+    echo "# load average after run $i: $(cut -d' ' -f1-3 /proc/loadavg)"
+    i=$((i + 1))
+  done
   echo
-  echo "# query latency (bench/query_bench.lua $best ${QUERY_REPEAT:-20})"
-  "$LUA" bench/query_bench.lua "$best" "${QUERY_REPEAT:-20}"
+  "$LUA" bench/query_spread.lua "$OUT"/query.*.txt
 fi

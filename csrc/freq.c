@@ -25,12 +25,62 @@ void cp_flist_free (cp_flist *f) {
   memset(f, 0, sizeof(*f));
 }
 
+/*
+** A segment counted whole (every document on, none deleted) in a word,
+** norm or stem list is counted from its stored per-type frequencies and
+** document frequencies, without reading its stream: the counts are the
+** stream's by construction (cp_seg_check recomputes them).  Punctuation
+** is a property of word types; a norm or stem type whose words are some
+** punctuation and some not (a symbol whose compatibility form has
+** letters) cannot be split from its stored counts, so a segment with
+** one is read instead.  Returns 1 when it applied.
+*/
+static int freq_stored (const cp_view *v, size_t seg, const cp_sopt *o,
+                        cp_flist *f, int *oom) {
+  const cp_seg *s = v->seg;
+  int layer = f->lex.layer;
+  uint32_t nw = cp_seg_ntypes(s, CP_WORD), nl, w, t;
+  unsigned char *kind;   /* per layer type: 1 punctuation word, 2 other */
+  if (v->non != v->ndocs || v->own != NULL || f->lex.segl == NULL ||
+      f->lex.segl[seg] != layer ||
+      (layer != CP_WORD && layer != CP_NORM && layer != CP_STEM))
+    return 0;
+  nl = cp_seg_ntypes(s, layer);
+  if ((kind = (unsigned char *)calloc(nl ? nl : 1, 1)) == NULL) {
+    *oom = 1;
+    return 0;
+  }
+  for (w = 0; w < nw; w++) {
+    uint32_t id = cp_seg_map(s, layer, w);
+    if (id < nl) kind[id] |= cp_seg_type_punct(s, w) ? 1 : 2;
+  }
+  for (t = 0; t < nl; t++)
+    if (kind[t] == 3 && !o->punct) { free(kind);  return 0; }
+  for (t = 0; t < nl; t++) {
+    uint32_t g = f->lex.l2g[seg][t];
+    uint64_t n;
+    if (kind[t] == 0 || (kind[t] == 1 && !o->punct) || g >= f->lex.n) continue;
+    n = cp_seg_type_freq(s, layer, t);
+    f->count[g] += n;
+    f->docs[g] += cp_seg_type_docfreq(s, layer, t);
+    f->tokens += n;
+  }
+  free(kind);
+  f->ndocs += v->non;
+  return 1;
+}
+
 static int freq_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
                      cp_flist *f, uint64_t *last, cp_err *err) {
   cp_view v;
   uint32_t d;
+  int oom = 0;
   int rc = cp_view_open(c, seg, o, &f->lex, &v, err);
   if (rc != CP_OK) return rc;
+  if (freq_stored(&v, seg, o, f, &oom) || oom) {
+    cp_view_close(&v);
+    return oom ? OOM(err) : CP_OK;
+  }
   for (d = 0; d < v.ndocs; d++) {
     uint32_t p, t0, t1;
     uint64_t gd = v.doc_base + d + 1;

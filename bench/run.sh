@@ -15,6 +15,8 @@
 #                StandardAnalyzer without stop words, text stored, merged
 #                to one segment (bench/LuceneBench.java); skipped with a
 #                message when no JDK is installed
+#   freq         frequency lists (whole corpus, subcorpora) against the
+#                time to read the id stream once (bench/freq_floor.c)
 #   query        bench/query_bench.lua on the same corpus: query latency
 #                per class, ours against FTS5, Xapian and Lucene,
 #                $QUERY_RUNS (3) runs and the spread of their medians
@@ -36,7 +38,7 @@ B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
 BUILD_REPEAT=${BUILD_REPEAT:-3}
-SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene query"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene freq query"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -132,6 +134,20 @@ while [ $i -lt "$BUILD_REPEAT" ]; do
 done
 
 "$LUA" bench/report.lua "$res"
+
+if want freq; then
+  # frequency lists against reading the id stream once (bench/freq_floor.c)
+  if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/freq_floor.c \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -ljansson -lyajl \
+       -lzstd -lm -pthread -o "$B/bench/freq_floor" 2> "$OUT/freq_floor.cc.log"; then
+    echo
+    echo "# frequency lists against the floor (bench/freq_floor.c, CPU, best of ${REPEAT}); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$B/bench/freq_floor" "$OUT/docs.bin" "$REPEAT"
+  else
+    echo "# freq: bench/freq_floor.c does not build:" >&2
+    sed 's/^/#   /' "$OUT/freq_floor.cc.log" | head -20 >&2
+  fi
+fi
 
 if want query; then
   # QUERY_RUNS runs of the whole query bench (every engine in each), each

@@ -44,7 +44,7 @@ local function clock () return os.clock() end
 
 local function stats (ts)
   table.sort(ts)
-  local med = ts[#ts // 2 + 1]
+  local med = ts[math.floor(#ts / 2) + 1]
   local p95 = ts[math.min(#ts, math.floor(0.95 * (#ts - 1) + 0.5) + 1)]
   return med * 1000, p95 * 1000
 end

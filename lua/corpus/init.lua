@@ -357,7 +357,10 @@ end
 -- number ("ESYNTAX") and nothing of the file is added.  offset/length
 -- read only the lines in that byte range (it must start and end at line
 -- boundaries), whose first line is number 'line' in messages: a sharded
--- build gives each task one range of a big file.
+-- build gives each task one range of a big file.  The file is parsed
+-- and tokenized in C on worker threads (docs/SCALE.md, "Threads while
+-- adding documents"); what is accepted and every message are those of
+-- corpus.read_jsonl.
 -- @tparam string path a JSON Lines file
 -- @tparam[opt] table opts `{offset =, length =, line =}`
 -- @treturn int the number of documents added

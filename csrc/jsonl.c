@@ -750,9 +750,9 @@ int cp_corpus_add_jsonl (cp_corpus *c, const char *buf, size_t len,
         break;
       }
     }
-    if (!srcfail) {
-      memcpy(&e2, err != NULL ? err : &e2, sizeof(e2));
-      if (err != NULL) cp_err_set(err, rc, "%s: %s", name, e2.msg);
+    if (!srcfail && err != NULL) {   /* the add's message, with the file */
+      e2 = *err;
+      cp_err_set(err, rc, "%s: %s", name, e2.msg);
     }
   }
   cp_pipe_stop(s.pipe);

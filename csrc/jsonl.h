@@ -1,8 +1,9 @@
 /*
 ** jsonl.h -- adding JSON Lines in C: one JSON object per line with
-** "text", an optional "id" and metadata fields, parsed with jansson on
-** worker threads, each of which also tokenizes the documents it parsed
-** (pipe.h), while the caller adds them to the builder in line order.
+** "text", an optional "id" and metadata fields, parsed (yajl, jansson
+** for a few lines: jsonl.c) on worker threads, each of which also
+** tokenizes the documents it parsed (pipe.h), while the caller adds
+** them to the builder in line order.
 ** The rules are c:add_jsonl's (docs/API.md):
 **   - blank lines (only spaces, tabs, CR, VT, FF) are skipped; a UTF-8
 **     byte order mark opening the file is dropped;
@@ -37,7 +38,7 @@ int cp_jsonl_read (const char *path, uint64_t offset, uint64_t length,
 ** messages, the first line being number line0 + 1; 'bom': the buffer
 ** opens the file (a byte order mark there is dropped).  *added gets the
 ** number of documents.  *parser (may be NULL) is set to 1 when the
-** error is a line jansson rejected (the caller may want another
+** error is a line the parsers rejected (the caller may want another
 ** parser's message for it).
 */
 int cp_corpus_add_jsonl (cp_corpus *c, const char *buf, size_t len,

@@ -323,7 +323,7 @@ static int corpus_add (lua_State *L) {
 ** core:_add_jsonl(path, offset, length|nil, line) -- the JSON Lines of
 ** the byte range, parsed and tokenized on worker threads (jsonl.h);
 ** c:add_jsonl has checked the arguments.  Returns the number added,
-** nil, msg, code, or false when jansson rejected a line (c:add_jsonl
+** nil, msg, code, or false when the parsers rejected a line (c:add_jsonl
 ** then reads the file with cjson, for cjson's message and reading).
 */
 static int corpus_add_jsonl (lua_State *L) {

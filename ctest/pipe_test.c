@@ -13,6 +13,7 @@
 #include "pipe.h"
 #include "seg.h"
 #include "tap.h"
+#include "xint.h"
 
 
 #define NDOCS 600
@@ -274,6 +275,40 @@ static void test_queue (void) {
   cp_corpus_free(b);
 }
 
+/* the query cache's punctuation bitmap (built from the punctuation
+** norms' postings) against a scan of the stream, bit by bit, and its
+** rank array against running counts */
+static void test_ppunct (void) {
+  cp_err e;
+  cp_corpus *c = cp_corpus_new(NULL, &e);
+  cp_qcache *qc = cp_qcache_new();
+  const uint64_t *b;
+  const cp_seg *s;
+  const uint32_t *st, *rank;
+  uint32_t nt, p, sum = 0, bad = 0, nb;
+  int rc = cp_corpus_add(c, docs, ndocs, &e);
+  if (rc == CP_OK) rc = cp_corpus_flush(c, &e);
+  b = rc == CP_OK ? cp_qc_ppunct(qc, c, 0) : NULL;
+  TAP_OK(b != NULL, "punctuation bitmap built");
+  if (b == NULL) { cp_qcache_free(qc);  cp_corpus_free(c);  return; }
+  s = cp_corpus_seg(c, 0);
+  st = cp_seg_stream(s);
+  nt = cp_seg_ntokens(s);
+  nb = nt / 64 + 1;
+  rank = (const uint32_t *)(b + nb);
+  for (p = 0; p < nt; p++) {
+    int bit = (int)((b[p >> 6] >> (p & 63)) & 1);
+    if ((p & 63) == 0 && rank[p >> 6] != sum) bad++;
+    if (bit != cp_seg_type_punct(s, st[p])) bad++;
+    sum += (uint32_t)cp_seg_type_punct(s, st[p]);
+  }
+  TAP_OK(bad == 0 && sum > 0 && rank[nb] == sum, "bitmap and ranks = the "
+         "stream's punctuation (%u tokens, %u punctuation, %u wrong)", nt, sum,
+         bad);
+  cp_qcache_free(qc);
+  cp_corpus_free(c);
+}
+
 int main (void) {
   size_t i;
   if (!setup()) { printf("Bail out! out of memory\n");  return 1; }
@@ -281,6 +316,7 @@ int main (void) {
   test_prepared_errors();
   test_corpus();
   test_queue();
+  test_ppunct();
   for (i = 0; i < ndocs; i++) free(texts[i]);
   return tap_done();
 }

@@ -624,24 +624,15 @@ static int feed_drain (cp_corpus *c, cp_err *err) {
   return CP_OK;
 }
 
-/* metadata the builder will take as it is (else the add is made at
-** once, where the builder reports what is wrong) */
+/* metadata the builder will take as it is (cp_meta_size: else the add
+** is made at once, where the builder reports what is wrong); *bytes
+** gets the bytes its copy needs */
 static int meta_plain (const cp_meta *m, size_t n, uint64_t *bytes) {
   size_t i;
   uint64_t b = 0;
-  if (m == NULL && n > 0) return 0;
-  for (i = 0; i < n; i++) {
-    if ((m[i].key == NULL && m[i].keylen > 0) || m[i].keylen > UINT32_MAX / 4)
-      return 0;
-    if (m[i].type == CP_MSTR) {
-      if ((m[i].str == NULL && m[i].strlen > 0) || m[i].strlen > UINT32_MAX / 4)
-        return 0;
-      b += m[i].strlen;
-    }
-    else if (m[i].type != CP_MNUM) return 0;
-    b += m[i].keylen;
-  }
-  if (b > UINT32_MAX / 4) return 0;
+  if (cp_meta_size(m, n) == SIZE_MAX) return 0;
+  for (i = 0; i < n; i++)
+    b += m[i].keylen + (m[i].type == CP_MSTR ? m[i].strlen : 0);
   *bytes = b;
   return 1;
 }

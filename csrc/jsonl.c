@@ -36,6 +36,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "jsonl.h"
+#include "meta.h"
 #include "pipe.h"
 
 #define JFLAGS (JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL)
@@ -171,8 +172,43 @@ int cp_jsonl_read (const char *path, uint64_t offset, uint64_t length,
 ** Checking a line (worker side)
 ** ================================================================= */
 
-/* one metadata value of field key[0..klen); 0 when it is no scalar */
-static int put_meta (jrec *r, const char *key, size_t klen, json_t *v) {
+/* a JSON number as c:add_jsonl's Lua path stores it: an integral value
+** within 2^53 becomes an integer (json_number in init.lua), else a
+** double */
+static void set_num (cp_meta *m, double x) {
+  if (x == floor(x) && x >= -9007199254740992.0 && x <= 9007199254740992.0) {
+    m->type = CP_MINT;
+    m->ival = (int64_t)x;
+  }
+  else {
+    m->type = CP_MNUM;
+    m->num = x;
+  }
+}
+
+/* an empty list (or object): one CP_MEMPTY field, as the binding adds */
+static int put_empty (jrec *r, const char *key, size_t klen) {
+  cp_meta *m;
+  if (r->nmeta == r->capm) {
+    size_t nc = r->capm ? 2 * r->capm : 8;
+    cp_meta *nm = (cp_meta *)realloc(r->meta, nc * sizeof(cp_meta));
+    if (nm == NULL) return -1;
+    r->meta = nm;
+    r->capm = nc;
+  }
+  m = &r->meta[r->nmeta++];
+  memset(m, 0, sizeof(*m));
+  m->key = key;
+  m->keylen = klen;
+  m->type = CP_MEMPTY;
+  m->list = 1;
+  return 1;
+}
+
+/* one metadata value of field key[0..klen) ('list': an item of a list);
+** 0 when it is no scalar */
+static int put_meta (jrec *r, const char *key, size_t klen, json_t *v,
+                     int list) {
   cp_meta *m;
   if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v))
     return 0;
@@ -187,19 +223,16 @@ static int put_meta (jrec *r, const char *key, size_t klen, json_t *v) {
   memset(m, 0, sizeof(*m));
   m->key = key;
   m->keylen = klen;
+  m->list = list;
   if (json_is_string(v)) {
     m->type = CP_MSTR;
     m->str = json_string_value(v);
     m->strlen = json_string_length(v);
   }
-  else if (json_is_number(v)) {
-    m->type = CP_MNUM;
-    m->num = json_number_value(v);
-  }
+  else if (json_is_number(v)) set_num(m, json_number_value(v));
   else {
-    m->type = CP_MSTR;
-    m->str = json_is_true(v) ? "true" : "false";
-    m->strlen = strlen(m->str);
+    m->type = CP_MBOOL;
+    m->ival = json_is_true(v);
   }
   return 1;
 }
@@ -248,23 +281,29 @@ static int check_line (jrec *r, const char *name, uint64_t ln) {
     if ((klen == 2 && memcmp(key, "id", 2) == 0) ||
         (klen == 4 && memcmp(key, "text", 4) == 0) || json_is_null(v))
       continue;
+    if (cp_meta_is_reserved(key, klen))
+      BAD("%s:%llu: '%.*s' is a reserved name, not a metadata field (c:doc(n) "
+          "uses it for the document)", name, (unsigned long long)ln, (int)klen,
+          key);
     if (json_is_array(v)) {
       size_t k;
       for (k = 0; k < json_array_size(v); k++) {
-        int ok = put_meta(r, key, klen, json_array_get(v, k));
+        int ok = put_meta(r, key, klen, json_array_get(v, k), 1);
         if (ok < 0) OOM();
         if (ok == 0)
           BAD("%s:%llu: field '%.*s' item %zu is not a string, number or "
               "boolean", name, (unsigned long long)ln, (int)klen, key, k + 1);
       }
+      if (json_array_size(v) == 0 && put_empty(r, key, klen) < 0) OOM();
     }
     else if (json_is_object(v)) {
       if (json_object_size(v) > 0)
         BAD("%s:%llu: field '%.*s' is an object (only strings, numbers, "
             "booleans and lists of them are kept)", name,
             (unsigned long long)ln, (int)klen, key);
+      if (put_empty(r, key, klen) < 0) OOM();
     }
-    else if (put_meta(r, key, klen, v) < 0) OOM();
+    else if (put_meta(r, key, klen, v, 0) < 0) OOM();
   }
   return r->rc = CP_OK;
 }
@@ -449,7 +488,8 @@ static int needs_jansson (const char *p, size_t n) {
 /* the string of an arena offset */
 #define ASTR(r, off) ((r)->arena + (off))
 
-static int put_yval (jrec *r, const char *key, size_t klen, const yval *v) {
+static int put_yval (jrec *r, const char *key, size_t klen, const yval *v,
+                     int list) {
   cp_meta *m;
   if (!grow((void **)&r->meta, &r->capm, r->nmeta + 1, sizeof(cp_meta)))
     return -1;
@@ -457,19 +497,16 @@ static int put_yval (jrec *r, const char *key, size_t klen, const yval *v) {
   memset(m, 0, sizeof(*m));
   m->key = key;
   m->keylen = klen;
+  m->list = list;
   if (v->kind == Y_STR) {
     m->type = CP_MSTR;
     m->str = ASTR(r, v->off);
     m->strlen = v->len;
   }
-  else if (v->kind == Y_NUM) {
-    m->type = CP_MNUM;
-    m->num = v->num;
-  }
+  else if (v->kind == Y_NUM) set_num(m, v->num);
   else {
-    m->type = CP_MSTR;
-    m->str = v->kind == Y_TRUE ? "true" : "false";
-    m->strlen = strlen(m->str);
+    m->type = CP_MBOOL;
+    m->ival = v->kind == Y_TRUE;
   }
   return 1;
 }
@@ -529,21 +566,27 @@ static int check_yajl (jrec *r, const yctx *y, const char *name, uint64_t ln) {
     if (keyis(r, m, "text", 4) || keyis(r, m, "id", 2) ||
         m->v.kind == Y_NULL || shadowed(r, i))
       continue;
+    if (cp_meta_is_reserved(key, m->klen))
+      BAD("%s:%llu: '%.*s' is a reserved name, not a metadata field (c:doc(n) "
+          "uses it for the document)", name, (unsigned long long)ln,
+          (int)m->klen, key);
     if (m->v.kind == Y_ARR) {
       size_t k;
       if (m->bad)
         BAD("%s:%llu: field '%.*s' item %zu is not a string, number or "
             "boolean", name, (unsigned long long)ln, (int)m->klen, key, m->bad);
       for (k = 0; k < m->n; k++)
-        if (put_yval(r, key, m->klen, &r->val[m->first + k]) < 0) OOM();
+        if (put_yval(r, key, m->klen, &r->val[m->first + k], 1) < 0) OOM();
+      if (m->n == 0 && put_empty(r, key, m->klen) < 0) OOM();
     }
     else if (m->v.kind == Y_OBJ) {
       if (m->nonempty)
         BAD("%s:%llu: field '%.*s' is an object (only strings, numbers, "
             "booleans and lists of them are kept)", name,
             (unsigned long long)ln, (int)m->klen, key);
+      if (put_empty(r, key, m->klen) < 0) OOM();
     }
-    else if (put_yval(r, key, m->klen, &m->v) < 0) OOM();
+    else if (put_yval(r, key, m->klen, &m->v, 0) < 0) OOM();
   }
   return r->rc = CP_OK;
 }

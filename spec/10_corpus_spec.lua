@@ -260,6 +260,8 @@ describe("add_file, add_dir, add_jsonl", function()
       emptylist = '[]\n',
       scalar = '"text"\n',
       duplater = '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n{"text": broken\n',
+      reserved = '{"text": "x", "tokens": 5}\n',
+      reservednull = '{"text": "x", "meta": null, "year": 2024, "pi": 3.25, "big": 9007199254740993}\n',
     }
     local function dump(c)
       local out = {}

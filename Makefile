@@ -26,7 +26,7 @@ OPT      ?= -O2 -g
 WARN      = -std=c99 -Wall -Wextra -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wno-unused-parameter
 DEFS      = -D_GNU_SOURCE
-LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm -pthread
+LIBS      = -lutf8proc -lstemmer -lxxhash -lpcre2-8 -ljansson -lyajl -lzstd -lm -pthread
 # Lua 5.4 builds into build/; any other interpreter into build/<lua>
 B        ?= $(if $(filter lua5.4,$(LUA)),build,build/$(LUA))
 
@@ -67,7 +67,7 @@ $(B)/libcorpus.a: $(CORE_OBJ)
 SOVER    = 0
 VERSION  = $(shell sed -n 's/^\#define CP_VERSION "\(.*\)"/\1/p' csrc/cp.h)
 $(B)/libcorpus.so.$(SOVER): $(CORE_OBJ)
-	$(CC) $(OPT) $(EXTRA) -shared -Wl,-soname,libcorpus.so.$(SOVER) -o $@ $(CORE_OBJ) $(DEP_LIB) $(LIBS) -ljansson
+	$(CC) $(OPT) $(EXTRA) -shared -Wl,-soname,libcorpus.so.$(SOVER) -o $@ $(CORE_OBJ) $(DEP_LIB) $(LIBS)
 
 # the Lua module as one static archive (binding + core), for hosts that
 # embed Lua and link the module in
@@ -82,7 +82,7 @@ $(B)/corpus/core.so: $(BIND_OBJ) $(B)/libcorpus.a
 
 $(B)/ctest/%: ctest/%.c $(B)/libcorpus.a ctest/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS) -ljansson
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc -Ictest $< -o $@ $(B)/libcorpus.a $(LIBS)
 
 env:
 	@echo 'export LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;"'

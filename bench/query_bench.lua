@@ -128,3 +128,14 @@ for _, q in ipairs(Q) do
   print(("  %-26s ours %-8s fts5 %-8s xapian %-8s lucene %-8s ours hits %s"):format(q[1], tostring(ours[q[1]].res),
     fq and fq.res or "-", xq and xq.res or "-", lq2 and lq2.res or "-", hits[q[1]] and tostring(hits[q[1]].res) or "-"))
 end
+
+-- machine-readable lines for bench/query_spread.lua: class, engine,
+-- median and p95 (ms), the result; "ours" counts documents, "hits" every hit
+local function qline (cls, eng, r)
+  if r then print(("QRESULT\t%s\t%s\t%.6f\t%.6f\t%s"):format(cls, eng, r.med, r.p95, tostring(r.res))) end
+end
+for _, q in ipairs(Q) do
+  qline(q[1], "ours", ours[q[1]])
+  qline(q[1], "hits", hits[q[1]])
+  for _, eng in ipairs{"fts5", "xapian", "lucene"} do qline(q[1], eng, peers[q[1] .. "|" .. eng]) end
+end

@@ -24,9 +24,17 @@ for line in f:lines() do
       if not prev then
         order[#order + 1] = r.side
         r.runs = 1
+        r.secs_max, r.cpu_max = r.secs, r.cpu
+        r.load_min, r.load_max = r.load, r.load
         rows[r.side] = r
       else
         prev.runs = prev.runs + 1
+        if r.secs > prev.secs_max then prev.secs_max = r.secs end
+        if r.cpu and prev.cpu_max and r.cpu > prev.cpu_max then prev.cpu_max = r.cpu end
+        if r.load and prev.load_min then
+          prev.load_min = math.min(prev.load_min, r.load)
+          prev.load_max = math.max(prev.load_max, r.load)
+        end
         if r.secs < prev.secs then prev.secs = r.secs end
         if r.cpu and prev.cpu and r.cpu < prev.cpu then prev.cpu = r.cpu end
         if r.peak_kb > prev.peak_kb then prev.peak_kb = r.peak_kb end
@@ -66,6 +74,15 @@ for _, side in ipairs(order) do
     r.cpu or 0, mbps(r), cpu_mbps(r) or 0, rate(r.tokens / 1e6, r.secs),
     r.peak_kb / 1024, (r.peak_kb - r.rss_load_kb) / 1024))
 end
+print()
+print("spread over the runs (best – worst) and the load average when each run ended:")
+for _, side in ipairs(order) do
+  local r = rows[side]
+  print(("  %-24s wall %.3f – %.3f s, CPU %.3f – %.3f s, load %s"):format(
+    labels[side] or side, r.secs, r.secs_max or r.secs, r.cpu or 0,
+    r.cpu_max or r.cpu or 0,
+    r.load_min and ("%.2f – %.2f"):format(r.load_min, r.load_max) or "-"))
+end
 print([[
 (runs: processes started for the side; the C tokenizer and wc -w also
  repeat within one.  Times: the best run.  MB/s, Mtokens/s: over wall
@@ -102,7 +119,7 @@ local function ratio (a, b, what, goal)
 end
 ratio("build", "fts5", "full build, c:add per document / FTS5 build speed", 3)
 ratio("build-batch", "fts5", "full build, batches of documents / FTS5 build speed", 3)
-ratio("build-jsonl", "fts5", "full build from JSONL (JSON parsing included) / FTS5 build speed")
+ratio("build-jsonl", "fts5", "full build from JSONL (JSON parsing included) / FTS5 build speed", 3)
 ratio("build", "lucene", "full build, c:add per document / Lucene build speed")
 ratio("build-batch", "lucene", "full build, batches of documents / Lucene build speed")
 ratio("tokenize", "wc", "tokenizer / wc -w speed", 1)

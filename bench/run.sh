@@ -15,9 +15,14 @@
 #                StandardAnalyzer without stop words, text stored, merged
 #                to one segment (bench/LuceneBench.java); skipped with a
 #                message when no JDK is installed
+#   freq         frequency lists (whole corpus, subcorpora) against the
+#                time to read the id stream once (bench/freq_floor.c)
 #   query        bench/query_bench.lua on the same corpus: query latency
-#                per class, ours against FTS5, Xapian and Lucene
-# Every side runs in its own process, so peak RSS is per side.  Results
+#                per class, ours against FTS5, Xapian and Lucene,
+#                $QUERY_RUNS (3) runs and the spread of their medians
+#                (bench/query_spread.lua)
+# Every side runs in its own process, so peak RSS is per side; each
+# RESULT line carries the load average when the side ended (load=).  Results
 # and ratios are printed by bench/report.lua; the raw lines are kept in
 # bench/out/results.txt.
 #
@@ -33,7 +38,7 @@ B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
 BUILD_REPEAT=${BUILD_REPEAT:-3}
-SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene query"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene freq query"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -71,7 +76,8 @@ side () {
   "$@" > "$OUT/$name.log" 2>&1
   rc=$?
   if [ $rc = 0 ]; then
-    grep '^RESULT ' "$OUT/$name.log" >> "$res"
+    # the load average when the side ended: the machine may be shared
+    grep '^RESULT ' "$OUT/$name.log" | sed "s/\$/ load=$(cut -d' ' -f1 /proc/loadavg)/" >> "$res"
   elif [ $rc = 3 ]; then   # a peer that is not installed (lucene.sh)
     sed 's/^/# /' "$OUT/$name.log" >&2
   else
@@ -82,7 +88,7 @@ side () {
 if want tokenize; then
   # the tokenizer bench links the core library directly
   if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/tok_bench.c \
-       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -lzstd -lm \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -ljansson -lzstd -lm \
        -o "$B/bench/tok_bench" 2> "$OUT/tok_bench.cc.log"; then
     side tokenize "$B/bench/tok_bench" "$OUT/docs.bin" "$REPEAT"
   else
@@ -129,8 +135,32 @@ done
 
 "$LUA" bench/report.lua "$res"
 
+if want freq; then
+  # frequency lists against reading the id stream once (bench/freq_floor.c)
+  if ${CC:-cc} -O2 -std=c99 -Wall -Wextra -D_GNU_SOURCE -Icsrc bench/freq_floor.c \
+       "$B/libcorpus.a" -lutf8proc -lstemmer -lxxhash -lpcre2-8 -ljansson -lyajl \
+       -lzstd -lm -pthread -o "$B/bench/freq_floor" 2> "$OUT/freq_floor.cc.log"; then
+    echo
+    echo "# frequency lists against the floor (bench/freq_floor.c, CPU, best of ${REPEAT}); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$B/bench/freq_floor" "$OUT/docs.bin" "$REPEAT"
+  else
+    echo "# freq: bench/freq_floor.c does not build:" >&2
+    sed 's/^/#   /' "$OUT/freq_floor.cc.log" | head -20 >&2
+  fi
+fi
+
 if want query; then
+  # QUERY_RUNS runs of the whole query bench (every engine in each), each
+  # with the load average before and after it; then the spread per class
+  runs=${QUERY_RUNS:-3}
+  i=1
+  while [ $i -le "$runs" ]; do
+    echo
+    echo "# query latency, run $i of $runs (bench/query_bench.lua $best ${QUERY_REPEAT:-20}); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$LUA" bench/query_bench.lua "$best" "${QUERY_REPEAT:-20}" | tee "$OUT/query.$i.txt" | grep -v '^QRESULT'
+    echo "# load average after run $i: $(cut -d' ' -f1-3 /proc/loadavg)"
+    i=$((i + 1))
+  done
   echo
-  echo "# query latency (bench/query_bench.lua $best ${QUERY_REPEAT:-20})"
-  "$LUA" bench/query_bench.lua "$best" "${QUERY_REPEAT:-20}"
+  "$LUA" bench/query_spread.lua "$OUT"/query.*.txt
 fi

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "../include/corpus.h"
 #include "budget.h"
 #include "conc.h"
@@ -22,6 +20,7 @@
 #include "cursor.h"
 #include "exec.h"
 #include "index.h"
+#include "jsonl.h"
 #include "plan.h"
 #include "seg.h"
 #include "stats.h"
@@ -216,187 +215,23 @@ CORPUS_API int corpus_add_file (corpus *c, const char *path,
   return rc;
 }
 
-/* {======== JSON Lines (jansson parses; the rules are c:add_jsonl's) */
-
-typedef struct jdoc {
-  json_t *obj;
-  char idbuf[32];
-  const char *id; size_t idlen;
-  size_t meta0, nmeta;       /* its metadata: meta[meta0 .. meta0+nmeta) */
-} jdoc;
-
-typedef struct jbatch {
-  jdoc *d; size_t n, cap;
-  cp_meta *meta; size_t nm, capm;
-} jbatch;
-
-static void jbatch_free (jbatch *b) {
-  size_t i;
-  for (i = 0; i < b->n; i++) json_decref(b->d[i].obj);
-  free(b->d);
-  free(b->meta);
-}
-
-static int grow_to (void **v, size_t *cap, size_t need, size_t size) {
-  size_t nc = *cap ? *cap : 16;
-  void *nv;
-  if (need <= *cap) return CP_OK;
-  while (nc < need) nc *= 2;
-  if ((nv = realloc(*v, nc * size)) == NULL) return CP_ENOMEM;
-  *v = nv;
-  *cap = nc;
-  return CP_OK;
-}
-
-/* one metadata value (a string, number or boolean) of field 'key' */
-static int add_meta (jbatch *b, const char *key, json_t *v) {
-  cp_meta *m;
-  if (grow_to((void **)&b->meta, &b->capm, b->nm + 1, sizeof(cp_meta)) != CP_OK)
-    return CP_ENOMEM;
-  m = &b->meta[b->nm];
-  memset(m, 0, sizeof(*m));
-  m->key = key;
-  m->keylen = strlen(key);
-  if (json_is_string(v)) {
-    m->type = CP_MSTR;
-    m->str = json_string_value(v);
-    m->strlen = json_string_length(v);
-  }
-  else if (json_is_integer(v)) {   /* integers stay integers (meta.h) */
-    m->type = CP_MINT;
-    m->ival = (int64_t)json_integer_value(v);
-    m->num = (double)m->ival;
-  }
-  else if (json_is_number(v)) {
-    m->type = CP_MNUM;
-    m->num = json_number_value(v);
-  }
-  else if (json_is_boolean(v)) {
-    m->type = CP_MBOOL;
-    m->ival = json_is_true(v);
-    m->str = json_is_true(v) ? "true" : "false";
-    m->strlen = strlen(m->str);
-  }
-  else return CP_EINVAL;
-  b->nm++;
-  return CP_OK;
-}
-
-/* check one parsed line and append it; a message on a bad line */
-static int add_line (jbatch *b, json_t *obj, const char **bad) {
-  jdoc *d;
-  json_t *text, *id, *v;
-  const char *key;
-  if (!json_is_object(obj)) { *bad = "expected a JSON object"; return CP_ESYNTAX; }
-  text = json_object_get(obj, "text");
-  if (!json_is_string(text)) { *bad = "field 'text' must be a string"; return CP_ESYNTAX; }
-  if (grow_to((void **)&b->d, &b->cap, b->n + 1, sizeof(jdoc)) != CP_OK)
-    return CP_ENOMEM;
-  d = &b->d[b->n];
-  memset(d, 0, sizeof(*d));
-  id = json_object_get(obj, "id");
-  if (json_is_integer(id)) {
-    snprintf(d->idbuf, sizeof(d->idbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-    d->id = d->idbuf;
-    d->idlen = strlen(d->idbuf);
-  }
-  else if (json_is_string(id) && json_string_length(id) > 0) {
-    d->id = json_string_value(id);
-    d->idlen = json_string_length(id);
-  }
-  else if (id != NULL && !json_is_null(id)) {
-    *bad = "field 'id' must be a non-empty string";
-    return CP_ESYNTAX;
-  }
-  d->meta0 = b->nm;
-  json_object_foreach(obj, key, v) {
-    size_t i;
-    int rc = CP_OK;
-    if (strcmp(key, "id") == 0 || strcmp(key, "text") == 0 || json_is_null(v)) continue;
-    if (json_is_array(v)) {
-      for (i = 0; i < json_array_size(v) && rc == CP_OK; i++)
-        rc = add_meta(b, key, json_array_get(v, i));
-    }
-    else rc = add_meta(b, key, v);
-    if (rc == CP_EINVAL) {
-      *bad = "a field is an object (only strings, numbers, booleans and lists of them are kept)";
-      return CP_ESYNTAX;
-    }
-    if (rc != CP_OK) return rc;
-  }
-  d->nmeta = b->nm - d->meta0;
-  d->obj = obj;
-  b->n++;
-  return CP_OK;
-}
-
+/* JSON Lines: jsonl.h, the reader c:add_jsonl uses (its rules, its
+** worker threads); a line the parsers reject is reported with the
+** parser's message */
 CORPUS_API int corpus_add_jsonl (corpus *c, const char *path, size_t *added,
                                  corpus_error *err) {
-  char *buf, *line, *end;
-  size_t len, lineno = 0, i;
-  jbatch b;
-  cp_docin *docs;
+  char *buf;
+  size_t len;
   cp_err e;
   int rc;
   if (added != NULL) *added = 0;
   if (c == NULL || path == NULL) return set_err(err, CORPUS_EINVAL, "NULL corpus or path");
-  if ((rc = slurp(path, &buf, &len, err)) != CORPUS_OK) return rc;
-  memset(&b, 0, sizeof(b));
-  for (line = buf; line < buf + len; line = end + 1) {
-    const char *bad = NULL;
-    json_error_t je;
-    json_t *obj;
-    size_t k;
-    end = memchr(line, '\n', (size_t)(buf + len - line));
-    if (end == NULL) end = buf + len;
-    lineno++;
-    for (k = 0; line + k < end && strchr(" \t\r", line[k]) != NULL; k++) {}
-    if (line + k == end) continue;                   /* blank line */
-    obj = json_loadb(line, (size_t)(end - line), 0, &je);
-    if (obj == NULL) {
-      cp_err_set(&e, CP_ESYNTAX, "%s:%zu: malformed JSON: %s", path, lineno, je.text);
-      rc = fail(err, &e);
-      goto done;
-    }
-    rc = add_line(&b, obj, &bad);
-    if (rc != CP_OK) {
-      json_decref(obj);
-      if (rc == CP_ESYNTAX) cp_err_set(&e, CP_ESYNTAX, "%s:%zu: %s", path, lineno, bad);
-      else cp_err_set(&e, CP_ENOMEM, "out of memory");
-      rc = fail(err, &e);
-      goto done;
-    }
-  }
-  if ((docs = (cp_docin *)calloc(b.n ? b.n : 1, sizeof(cp_docin))) == NULL) {
-    rc = set_err(err, CORPUS_ENOMEM, "out of memory");
-    goto done;
-  }
-  for (i = 0; i < b.n; i++) {
-    json_t *t = json_object_get(b.d[i].obj, "text");
-    docs[i].id = b.d[i].id;
-    docs[i].idlen = b.d[i].idlen;
-    docs[i].text = json_string_value(t);
-    docs[i].textlen = json_string_length(t);
-    docs[i].meta = b.meta + b.d[i].meta0;
-    docs[i].nmeta = b.d[i].nmeta;
-  }
-  if (cp_corpus_add(c->c, docs, b.n, &e) != CP_OK) {
-    cp_err e2;
-    cp_err_set(&e2, e.code, "%s: %s", path, e.msg);
-    rc = fail(err, &e2);
-  }
-  else {
-    rc = CORPUS_OK;
-    if (added != NULL) *added = b.n;
-  }
-  free(docs);
-done:
-  jbatch_free(&b);
+  if (cp_jsonl_read(path, 0, UINT64_MAX, &buf, &len, &e) != CP_OK)
+    return fail(err, &e);
+  rc = cp_corpus_add_jsonl(c->c, buf, len, path, 0, 1, added, NULL, &e);
   free(buf);
-  return rc;
+  return rc == CP_OK ? CORPUS_OK : fail(err, &e);
 }
-
-/* }======== */
 
 CORPUS_API int corpus_commit (corpus *c, corpus_error *err) {
   cp_err e;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <pthread.h>
 
 #include <xxhash.h>
 
@@ -64,7 +65,12 @@ struct cp_corpus {
   cp_analyser *analyser;    /* the built-in analysers' producer, or NULL */
   size_t nprods;
   int automerge;            /* merge small segments after sealing */
+  struct feed *feed;        /* documents added one a call, queued */
+  cp_err ferr;              /* a queued document's failure, to report */
 };
+
+static void feed_free (cp_corpus *c);
+static int feed_drain (cp_corpus *c, cp_err *err);
 
 
 /* {================================================================
@@ -101,7 +107,8 @@ static int idset_grow (idset *h) {
   return CP_OK;
 }
 
-static int idset_add (idset *h, const char *s, size_t n) {
+/* add a key; *key (may be NULL) gets the set's own copy */
+static int idset_add (idset *h, const char *s, size_t n, const char **key) {
   size_t i;
   char *k;
   if ((h->n + 1) * 2 > h->cap && idset_grow(h) != CP_OK) return CP_ENOMEM;
@@ -111,6 +118,7 @@ static int idset_add (idset *h, const char *s, size_t n) {
   i = id_hash(s, n) & (h->cap - 1);
   while (h->keys[i] != NULL) i = (i + 1) & (h->cap - 1);
   h->keys[i] = k; h->lens[i] = n; h->n++;
+  if (key != NULL) *key = k;
   return CP_OK;
 }
 
@@ -203,6 +211,7 @@ static void seg_release (segent *e) {
 void cp_corpus_free (cp_corpus *c) {
   size_t i;
   if (c == NULL) return;
+  feed_free(c);
   for (i = 0; i < c->nsegs; i++) seg_release(&c->segs[i]);
   free(c->segs);
   idset_clear(&c->pend);
@@ -219,8 +228,11 @@ int cp_corpus_add_producer (cp_corpus *c, const char *name,
   cp_producer *np;
   char *nm;
   size_t n;
+  int rc;
   if (c == NULL || fn == NULL || name == NULL)
     return cp_err_set(err, CP_EINVAL, "cp_corpus_add_producer: NULL argument");
+  /* documents queued before it are added without it */
+  if ((rc = feed_drain(c, err)) != CP_OK) return rc;
   n = strlen(name);
   np = (cp_producer *)realloc(c->prods, (c->nprods + 1) * sizeof(*np));
   if (np == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
@@ -344,15 +356,14 @@ void cp_corpus_set_automerge (cp_corpus *c, int on) {
   if (c != NULL) c->automerge = on != 0;
 }
 
-int cp_corpus_flush (cp_corpus *c, cp_err *err) {
-  return cp_corpus_ready(c, CP_SEGNEED_ALL, err);
-}
+static int feed_repend (cp_corpus *c);
 
-int cp_corpus_ready (cp_corpus *c, unsigned need, cp_err *err) {
+/* seal the builder's documents into a segment (the queue waits), after
+** the lazy checks 'need' of the segments there (cp_corpus_ready) */
+static int seal (cp_corpus *c, unsigned need, cp_err *err) {
   void *img;
   size_t size;
   int rc;
-  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_ready: NULL corpus");
   if ((rc = verify_segs(c, need, err)) != CP_OK) return rc;
   if (cp_segw_ndocs(c->w) == 0) return CP_OK;
   rc = cp_segw_finish(c->w, &img, &size, err);
@@ -363,7 +374,21 @@ int cp_corpus_ready (cp_corpus *c, unsigned need, cp_err *err) {
   cp_seg_trust(c->segs[c->nsegs - 1].seg);
   idset_clear(&c->pend);
   c->wbytes = 0;
+  /* queued documents keep their ids pending */
+  if (feed_repend(c) != CP_OK)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
   return c->automerge && !c->readonly ? automerge(c, err) : CP_OK;
+}
+
+int cp_corpus_flush (cp_corpus *c, cp_err *err) {
+  return cp_corpus_ready(c, CP_SEGNEED_ALL, err);
+}
+
+int cp_corpus_ready (cp_corpus *c, unsigned need, cp_err *err) {
+  int rc;
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_ready: NULL corpus");
+  if ((rc = feed_drain(c, err)) != CP_OK) return rc;
+  return seal(c, need, err);
 }
 
 int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,
@@ -458,17 +483,309 @@ static size_t next_seq_id (cp_corpus *c, char *buf, size_t bufsz) {
   }
 }
 
+/* {================================================================
+** The queue of documents added one a call
+**
+** c:add{} adds one document a call, so the batch pipeline (pipe.c) has
+** nothing to run ahead on.  Such a document is checked (its id, the
+** shape of its metadata) and queued instead, with copies of its id, text
+** and metadata: the call returns at once, a worker thread tokenizes the
+** queue in order, and the builder takes the prepared documents in order
+** during the later calls (whatever is prepared when a call comes, or
+** the oldest when the queue is full) and at the latest when anything
+** reads the corpus (cp_corpus_flush and every batch drain the queue
+** first).  The image is the one the same adds made at once would give.
+** What can still fail at the builder is out of memory (or a limit no
+** text below SEAL_BYTES reaches): such a failure drops that document and
+** the ones queued after it, and the next call that drains reports it.
+** At most FEED_N documents or about FEED_BYTES of text wait.
+** ================================================================= */
+
+#define FEED_N 64
+#define FEED_BYTES ((uint64_t)8 << 20)
+#define FEED_WAKE 4                   /* documents that wake the worker */
+
+typedef struct fdoc {
+  char *block;                        /* id, text, metadata copies */
+  cp_docin d;                         /* pointing into block */
+  cp_segprep prep;
+} fdoc;
+
+typedef struct feed {
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t work;                /* caller -> worker: documents queued */
+  pthread_cond_t done;                /* worker -> caller: one is prepared */
+  int mode;
+  /* guarded by mu */
+  size_t tail;                        /* documents queued */
+  size_t ready;                       /* documents prepared */
+  int stop, wwait, cwait;
+  /* the caller's own */
+  size_t head;                        /* documents taken by the builder */
+  uint64_t bytes;                     /* text of documents queued, not taken */
+  fdoc q[FEED_N];
+} feed;
+
+static void *feed_worker (void *arg) {
+  feed *f = (feed *)arg;
+  pthread_mutex_lock(&f->mu);
+  for (;;) {
+    size_t i;
+    fdoc *q;
+    while (!f->stop && f->ready == f->tail) {
+      f->wwait = 1;
+      pthread_cond_wait(&f->work, &f->mu);
+      f->wwait = 0;
+    }
+    if (f->stop) break;
+    i = f->ready;
+    pthread_mutex_unlock(&f->mu);
+    q = &f->q[i % FEED_N];
+    cp_segw_prepare(f->mode, q->d.text, q->d.textlen, &q->prep);
+    pthread_mutex_lock(&f->mu);
+    f->ready = i + 1;
+    if (f->cwait) pthread_cond_signal(&f->done);
+  }
+  pthread_mutex_unlock(&f->mu);
+  return NULL;
+}
+
+/* stop and free the queue, dropping what it holds (ids stay pending) */
+static void feed_free (cp_corpus *c) {
+  feed *f = c->feed;
+  size_t k;
+  if (f == NULL) return;
+  pthread_mutex_lock(&f->mu);
+  f->stop = 1;
+  pthread_cond_signal(&f->work);
+  pthread_mutex_unlock(&f->mu);
+  pthread_join(f->th, NULL);
+  pthread_cond_destroy(&f->done);
+  pthread_cond_destroy(&f->work);
+  pthread_mutex_destroy(&f->mu);
+  for (k = 0; k < FEED_N; k++) {
+    free(f->q[k].block);
+    cp_segprep_free(&f->q[k].prep);
+  }
+  free(f);
+  c->feed = NULL;
+}
+
+static feed *feed_new (int mode) {
+  feed *f = (feed *)calloc(1, sizeof(*f));
+  if (f == NULL) return NULL;
+  f->mode = mode;
+  if (pthread_mutex_init(&f->mu, NULL) != 0) { free(f);  return NULL; }
+  if (pthread_cond_init(&f->work, NULL) != 0) {
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+    return NULL;
+  }
+  if (pthread_cond_init(&f->done, NULL) != 0) {
+    pthread_cond_destroy(&f->work);
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+    return NULL;
+  }
+  if (pthread_create(&f->th, NULL, feed_worker, f) != 0) {
+    pthread_cond_destroy(&f->done);
+    pthread_cond_destroy(&f->work);
+    pthread_mutex_destroy(&f->mu);
+    free(f);
+    return NULL;
+  }
+  return f;
+}
+
+/* the ids of the queued documents, pending again after a seal */
+static int feed_repend (cp_corpus *c) {
+  size_t i;
+  if (c->feed == NULL) return CP_OK;
+  for (i = c->feed->head; i < c->feed->tail; i++) {
+    const cp_docin *d = &c->feed->q[i % FEED_N].d;
+    if (idset_add(&c->pend, d->id, d->idlen, NULL) != CP_OK) return CP_ENOMEM;
+  }
+  return CP_OK;
+}
+
+/*
+** The builder takes the oldest queued document (waiting for the worker
+** if 'wait', else only if it is prepared).  1 when one was taken, 0 when
+** none was ready, -1 when the add failed: c->ferr then says why and the
+** queue is gone, with its documents and their pending ids.
+*/
+static int feed_take (cp_corpus *c, int wait) {
+  feed *f = c->feed;
+  fdoc *q;
+  int rc;
+  if (f == NULL || f->head == f->tail) return 0;
+  pthread_mutex_lock(&f->mu);
+  if (f->ready <= f->head) {
+    if (!wait) { pthread_mutex_unlock(&f->mu);  return 0; }
+    if (f->wwait) pthread_cond_signal(&f->work);
+    f->cwait = 1;
+    while (f->ready <= f->head) pthread_cond_wait(&f->done, &f->mu);
+    f->cwait = 0;
+  }
+  pthread_mutex_unlock(&f->mu);
+  q = &f->q[f->head % FEED_N];
+  rc = CP_OK;
+  if (c->wbytes > 0 && c->wbytes + q->d.textlen > SEAL_BYTES)
+    rc = seal(c, 0, &c->ferr);
+  if (rc == CP_OK)
+    rc = cp_segw_add_prepared(c->w, q->d.id, q->d.idlen, &q->prep, q->d.meta,
+                              q->d.nmeta, &c->ferr);
+  if (rc != CP_OK) {
+    /* drop this document and the ones queued after it */
+    char msg[CP_ERRMSG];
+    size_t i, dropped = f->tail - f->head;
+    memcpy(msg, c->ferr.msg, sizeof(msg));
+    cp_err_set(&c->ferr, rc, "document '%.*s' (added earlier) could not be "
+               "indexed: %s; it and the %zu documents added after it were "
+               "dropped", (int)(q->d.idlen > 64 ? 64 : q->d.idlen), q->d.id,
+               msg, dropped - 1);
+    for (i = f->head; i < f->tail; i++) {
+      const cp_docin *d = &f->q[i % FEED_N].d;
+      idset_del(&c->pend, d->id, d->idlen);
+    }
+    feed_free(c);
+    return -1;
+  }
+  c->wbytes += q->d.textlen;
+  f->bytes -= q->d.textlen;
+  free(q->block);
+  q->block = NULL;
+  f->head++;
+  return 1;
+}
+
+/* every queued document into the builder, the queue stopped; a failure
+** of a queued document is reported here, once */
+static int feed_drain (cp_corpus *c, cp_err *err) {
+  while (c->feed != NULL && c->feed->head < c->feed->tail)
+    if (feed_take(c, 1) < 0) break;
+  feed_free(c);
+  if (c->ferr.code != CP_OK) {
+    int rc = c->ferr.code;
+    if (err != NULL) *err = c->ferr;
+    c->ferr.code = CP_OK;
+    c->ferr.msg[0] = '\0';
+    return rc;
+  }
+  return CP_OK;
+}
+
+/* metadata the builder will take as it is (cp_meta_size: else the add
+** is made at once, where the builder reports what is wrong); *bytes
+** gets the bytes its copy needs */
+static int meta_plain (const cp_meta *m, size_t n, uint64_t *bytes) {
+  size_t i;
+  uint64_t b = 0;
+  if (cp_meta_size(m, n) == SIZE_MAX) return 0;
+  for (i = 0; i < n; i++)
+    b += m[i].keylen + (m[i].type == CP_MSTR ? m[i].strlen : 0);
+  *bytes = b;
+  return 1;
+}
+
+/* copy d (id already resolved to id[0..idlen)) into queue slot q */
+static int fdoc_fill (fdoc *q, const cp_docin *d, const char *id,
+                      size_t idlen, uint64_t metabytes) {
+  size_t need = idlen + 1 + d->textlen + 1 + (size_t)metabytes
+              + d->nmeta * sizeof(cp_meta) + sizeof(cp_meta), i;
+  char *b, *o;
+  cp_meta *m;
+  free(q->block);
+  q->block = b = (char *)malloc(need);
+  if (b == NULL) return CP_ENOMEM;
+  /* the metadata records first: they are aligned at the block's start */
+  m = (cp_meta *)(void *)b;
+  o = b + (d->nmeta + 1) * sizeof(cp_meta);
+  for (i = 0; i < d->nmeta; i++) {
+    m[i] = d->meta[i];
+    if (m[i].keylen) memcpy(o, d->meta[i].key, m[i].keylen);
+    m[i].key = o;
+    o += m[i].keylen;
+    if (m[i].type == CP_MSTR) {
+      if (m[i].strlen) memcpy(o, d->meta[i].str, m[i].strlen);
+      m[i].str = o;
+      o += m[i].strlen;
+    }
+  }
+  memcpy(o, id, idlen);
+  o[idlen] = '\0';
+  q->d.id = o;
+  q->d.idlen = idlen;
+  o += idlen + 1;
+  if (d->textlen) memcpy(o, d->text, d->textlen);
+  o[d->textlen] = '\0';
+  q->d.text = o;
+  q->d.textlen = d->textlen;
+  q->d.meta = m;
+  q->d.nmeta = d->nmeta;
+  q->d.tokens = NULL;
+  return CP_OK;
+}
+
+/*
+** Queue one document (the caller checked that it may be).  CP_ENOENT
+** when no queue can be started (the caller adds it at once).
+*/
+static int feed_add (cp_corpus *c, const cp_docin *d, uint64_t metabytes,
+                     cp_err *err) {
+  feed *f;
+  char seqid[24];
+  const char *id = d->id;
+  size_t idlen = d->idlen, ready;
+  if (c->ferr.code != CP_OK) return feed_drain(c, err);   /* report it */
+  if (c->feed == NULL && (c->feed = feed_new(c->mode)) == NULL)
+    return CP_ENOENT;
+  f = c->feed;
+  if (id == NULL || idlen == 0) {
+    idlen = next_seq_id(c, seqid, sizeof(seqid));
+    id = seqid;
+  }
+  else if (id_taken(c, id, idlen))
+    return cp_err_set(err, CP_EEXIST, "duplicate document id '%.*s'",
+                      (int)(idlen > 200 ? 200 : idlen), id);
+  /* room: the oldest goes to the builder first */
+  while (f->tail - f->head == FEED_N ||
+         (f->tail > f->head && f->bytes + d->textlen > FEED_BYTES)) {
+    if (feed_take(c, 1) < 0) return feed_drain(c, err);
+  }
+  if (fdoc_fill(&f->q[f->tail % FEED_N], d, id, idlen, metabytes) != CP_OK ||
+      idset_add(&c->pend, id, idlen, NULL) != CP_OK)
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  f->bytes += d->textlen;
+  pthread_mutex_lock(&f->mu);
+  f->tail++;
+  ready = f->ready;
+  if (f->wwait && (f->tail - f->ready >= FEED_WAKE || f->bytes >= (256u << 10)))
+    pthread_cond_signal(&f->work);
+  pthread_mutex_unlock(&f->mu);
+  /* the builder takes what the worker has prepared meanwhile (a failure
+  ** stays in c->ferr for the next call) */
+  while (c->feed != NULL && c->feed->head < ready)
+    if (feed_take(c, 0) <= 0) break;
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* the ids a batch has added to the pending set so far (for a rollback) */
+typedef struct idlog {
+  const char **id;
+  size_t *len;
+  size_t n;
+} idlog;
+
 /* undo a partial batch: drop its pending ids and builder documents */
-static void add_rollback (cp_corpus *c, const cp_docin *docs, size_t added,
-                          char (*seqids)[24], uint32_t wdocs0,
+static void add_rollback (cp_corpus *c, const idlog *log, uint32_t wdocs0,
                           uint64_t wbytes0, size_t nsegs0) {
   size_t i;
-  for (i = 0; i < added; i++) {
-    if (docs[i].id != NULL && docs[i].idlen > 0)
-      idset_del(&c->pend, docs[i].id, docs[i].idlen);
-    else
-      idset_del(&c->pend, seqids[i], strlen(seqids[i]));
-  }
+  for (i = 0; i < log->n; i++) idset_del(&c->pend, log->id[i], log->len[i]);
   while (c->nsegs > nsegs0) {   /* segments sealed during the batch */
     segent *e = &c->segs[c->nsegs - 1];
     c->ndocs -= cp_seg_ndocs(e->seg);
@@ -483,16 +800,127 @@ static void add_rollback (cp_corpus *c, const cp_docin *docs, size_t added,
 /* batches with at least this much text use the tokenizer thread */
 #define PIPE_BYTES ((uint64_t)256 << 10)
 
-int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
-                   cp_err *err) {
+/*
+** Add document 'd' (prepared as 'prep' when not NULL) to the builder:
+** the id check, a seal when the builder is full, the builder's add, the
+** pending id.  'seqid' (24 bytes) holds an assigned sequence id.
+*/
+static int add_one (cp_corpus *c, const cp_docin *d, const cp_segprep *prep,
+                    char *seqid, idlog *log, cp_err *err) {
+  const char *id = d->id;
+  size_t idlen = d->idlen, tl;
+  int rc;
+  if (id == NULL || idlen == 0) {
+    idlen = next_seq_id(c, seqid, 24);
+    id = seqid;
+  }
+  else if (id_taken(c, id, idlen))
+    return cp_err_set(err, CP_EEXIST, "duplicate document id '%.*s'",
+                      (int)(idlen > 200 ? 200 : idlen), id);
+  tl = d->tokens ? d->tokens->textlen : d->textlen;
+  if (c->wbytes > 0 && c->wbytes + tl > SEAL_BYTES) {
+    rc = seal(c, 0, err);
+    if (rc != CP_OK) return rc;
+    /* the ids logged so far are in the sealed segment now, which a
+    ** rollback releases; the pending set no longer holds them */
+    log->n = 0;
+  }
+  if (d->tokens != NULL)
+    rc = cp_segw_add_tokens(c->w, id, idlen, d->tokens, d->meta, d->nmeta, err);
+  else if (prep != NULL)
+    rc = cp_segw_add_prepared(c->w, id, idlen, prep, d->meta, d->nmeta, err);
+  else
+    rc = cp_segw_add(c->w, id, idlen, d->text, d->textlen, d->meta, d->nmeta,
+                     err);
+  if (rc != CP_OK) return rc;
+  /* the set's own copy of the id is logged, for a rollback: the
+  ** caller's may not outlive the next document (jsonl.c) */
+  rc = idset_add(&c->pend, id, idlen, &log->id[log->n]);
+  if (rc != CP_OK) {
+    cp_segw_truncate(c->w, cp_segw_ndocs(c->w) - 1, NULL);
+    return cp_err_set(err, rc, "out of memory");
+  }
+  log->len[log->n++] = idlen;
+  c->wbytes += tl;
+  return CP_OK;
+}
+
+int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
+                       cp_docsrc src, void *ud, int *srcfail, cp_err *err) {
   size_t i;
-  uint64_t batch = 0;
   uint32_t wdocs0;
   uint64_t wbytes0;
   size_t nsegs0;
   char (*seqids)[24];
-  cp_pipe *pipe = NULL;
-  int rc = CP_OK, tokdocs = 0;
+  idlog log;
+  int rc = CP_OK, fromsrc = 0;
+  if (srcfail != NULL) *srcfail = 0;
+  if (c == NULL || src == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_add_src: NULL argument");
+  if (c->readonly)
+    return cp_err_set(err, CP_EINVAL, "corpus is read-only (open it with write = true)");
+  /* seal first if this batch would push the builder past the limit: a
+  ** rollback then never has to split a segment that holds older docs */
+  if ((rc = feed_drain(c, err)) != CP_OK) return rc;   /* queued ones first */
+  if (c->wbytes > 0 && c->wbytes + bytes > SEAL_BYTES) {
+    rc = seal(c, 0, err);
+    if (rc != CP_OK) return rc;
+  }
+  seqids = calloc(n ? n : 1, sizeof(*seqids));
+  log.id = (const char **)calloc(n ? n : 1, sizeof(*log.id));
+  log.len = (size_t *)calloc(n ? n : 1, sizeof(*log.len));
+  log.n = 0;
+  if (seqids == NULL || log.id == NULL || log.len == NULL) {
+    free(seqids);  free(log.id);  free(log.len);
+    return cp_err_set(err, CP_ENOMEM, "out of memory");
+  }
+  wdocs0 = cp_segw_ndocs(c->w);
+  wbytes0 = c->wbytes;
+  nsegs0 = c->nsegs;
+  for (i = 0; i < n && rc == CP_OK; i++) {
+    cp_docin d;
+    const cp_segprep *prep = NULL;
+    memset(&d, 0, sizeof(d));
+    rc = src(ud, i, &d, &prep, err);
+    if (rc != CP_OK) { fromsrc = 1;  break; }
+    rc = add_one(c, &d, prep, seqids[i], &log, err);
+  }
+  if (rc != CP_OK) {
+    char msg[CP_ERRMSG];
+    add_rollback(c, &log, wdocs0, wbytes0, nsegs0);
+    if (!fromsrc && err != NULL && n > 1) {   /* say which document failed */
+      memcpy(msg, err->msg, sizeof(msg));
+      cp_err_set(err, rc, "document %zu: %s", i, msg);
+    }
+    if (fromsrc && srcfail != NULL) *srcfail = 1;
+  }
+  free(seqids);
+  free(log.id);
+  free(log.len);
+  return rc;
+}
+
+/* cp_corpus_add's source: the batch, tokenized ahead when it is big */
+typedef struct docs_src {
+  const cp_docin *docs;
+  cp_pipe *pipe;
+} docs_src;
+
+static int next_doc (void *ud, size_t i, cp_docin *d, const cp_segprep **prep,
+                     cp_err *err) {
+  docs_src *s = (docs_src *)ud;
+  (void)err;
+  *d = s->docs[i];
+  if (s->pipe != NULL) *prep = cp_pipe_next(s->pipe);
+  return CP_OK;
+}
+
+int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
+                   cp_err *err) {
+  size_t i;
+  uint64_t batch = 0;
+  docs_src s;
+  int rc, tokdocs = 0;
   if (c == NULL || (docs == NULL && n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_corpus_add: NULL argument");
   if (c->readonly)
@@ -503,67 +931,24 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
       return cp_err_set(err, CP_EINVAL, "document %zu: NULL text", i + 1);
     batch += docs[i].textlen;
   }
-  /* seal first if this batch would push the builder past the limit: a
-  ** rollback then never has to split a segment that holds older docs */
-  if (c->wbytes > 0 && c->wbytes + batch > SEAL_BYTES) {
-    rc = cp_corpus_flush(c, err);
-    if (rc != CP_OK) return rc;
+  /* one plain document a call: queued (see above) */
+  if (n == 1 && !tokdocs && c->nprods == 0 && docs[0].textlen < SEAL_BYTES) {
+    uint64_t mb;
+    if (meta_plain(docs[0].meta, docs[0].nmeta, &mb) &&
+        docs[0].idlen < 4096) {
+      rc = feed_add(c, &docs[0], mb, err);
+      if (rc != CP_ENOENT) return rc;
+    }
   }
-  seqids = calloc(n ? n : 1, sizeof(*seqids));
-  if (seqids == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  s.docs = docs;
+  s.pipe = NULL;
   /* a big batch is tokenized ahead on a second thread (same image) */
   if (n >= 2 && batch >= PIPE_BYTES && !tokdocs) {
-    pipe = cp_pipe_start(docs, n, c->mode, err);
-    if (pipe == NULL) { free(seqids);  return CP_ENOMEM; }
+    s.pipe = cp_pipe_start(docs, n, c->mode, err);
+    if (s.pipe == NULL) return CP_ENOMEM;
   }
-  wdocs0 = cp_segw_ndocs(c->w);
-  wbytes0 = c->wbytes;
-  nsegs0 = c->nsegs;
-  for (i = 0; i < n && rc == CP_OK; i++) {
-    const char *id = docs[i].id;
-    size_t idlen = docs[i].idlen, tl;
-    if (id == NULL || idlen == 0) {
-      idlen = next_seq_id(c, seqids[i], sizeof(seqids[i]));
-      id = seqids[i];
-    }
-    else if (id_taken(c, id, idlen)) {
-      rc = cp_err_set(err, CP_EEXIST, "duplicate document id '%.*s'",
-                      (int)(idlen > 200 ? 200 : idlen), id);
-      break;
-    }
-    tl = docs[i].tokens ? docs[i].tokens->textlen : docs[i].textlen;
-    if (c->wbytes > 0 && c->wbytes + tl > SEAL_BYTES) {
-      rc = cp_corpus_flush(c, err);
-      if (rc != CP_OK) break;
-    }
-    if (docs[i].tokens != NULL)
-      rc = cp_segw_add_tokens(c->w, id, idlen, docs[i].tokens, docs[i].meta,
-                              docs[i].nmeta, err);
-    else if (pipe != NULL)
-      rc = cp_segw_add_prepared(c->w, id, idlen, cp_pipe_next(pipe),
-                                docs[i].meta, docs[i].nmeta, err);
-    else
-      rc = cp_segw_add(c->w, id, idlen, docs[i].text, docs[i].textlen,
-                       docs[i].meta, docs[i].nmeta, err);
-    if (rc != CP_OK) break;
-    rc = idset_add(&c->pend, id, idlen);
-    if (rc != CP_OK) {
-      cp_segw_truncate(c->w, cp_segw_ndocs(c->w) - 1, NULL);
-      cp_err_set(err, rc, "out of memory");
-      break;
-    }
-    c->wbytes += tl;
-  }
-  cp_pipe_stop(pipe);   /* joins the worker, on every path */
-  if (rc != CP_OK) {
-    char msg[CP_ERRMSG];
-    add_rollback(c, docs, i, seqids, wdocs0, wbytes0, nsegs0);
-    if (err != NULL && n > 1) {   /* say which document failed */
-      memcpy(msg, err->msg, sizeof(msg));
-      cp_err_set(err, rc, "document %zu: %s", i + 1, msg);
-    }
-  }
-  free(seqids);
+  rc = cp_corpus_add_src(c, n, batch, next_doc, &s, NULL, err);
+  cp_pipe_stop(s.pipe);   /* joins the worker, on every path */
   return rc;
 }
 
@@ -778,7 +1163,9 @@ const void *cp_corpus_seg_image (const cp_corpus *c, size_t i,
 }
 
 uint32_t cp_corpus_npending (const cp_corpus *c) {
-  return (c != NULL) ? cp_segw_ndocs(c->w) : 0;
+  if (c == NULL) return 0;
+  return cp_segw_ndocs(c->w) +
+         (c->feed ? (uint32_t)(c->feed->tail - c->feed->head) : 0);
 }
 
 /* recompute bases and totals after segments changed */
@@ -850,6 +1237,8 @@ void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete) {
       c->segs[i].deleted = NULL; c->segs[i].ndeleted = 0;
     }
   }
+  feed_free(c);   /* queued documents go with the pending ones */
+  c->ferr.code = CP_OK;
   cp_segw_truncate(c->w, 0, NULL);
   idset_clear(&c->pend);
   c->wbytes = 0;

@@ -61,6 +61,25 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
                    cp_err *err);
 
 /*
+** A source of n documents for cp_corpus_add_src: fill *d with document
+** i (i = 0, 1, ... in order; what it points to must stay valid until the
+** next call) and *prep with its prepared text (cp_segw_prepare, in the
+** corpus's mode) or leave it NULL to have the text prepared here.  An
+** error (with its message in err) ends the batch.
+*/
+typedef int (*cp_docsrc) (void *ud, size_t i, cp_docin *d,
+                          const cp_segprep **prep, cp_err *err);
+
+/*
+** cp_corpus_add over a source: all-or-nothing, the same checks, seals
+** and messages; 'bytes' is about the batch's text (the seal decision).
+** *srcfail (may be NULL) is set when the error came from the source
+** (its message is then left as it is).
+*/
+int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
+                       cp_docsrc src, void *ud, int *srcfail, cp_err *err);
+
+/*
 ** Span-set producers: 'fn' runs on every document added as text after
 ** it (see cp_producer_fn in seg.h); 'name' (copied) names it in errors.
 ** Producers run in the order added.

@@ -34,11 +34,6 @@ static int too_many_matches (const cp_limits *lim, uint64_t n,
   return CP_OK;
 }
 
-/*
-** A plain norm term over a corpus without deletions is counted from the
-** lexicon: its frequency (hits) or document frequency (documents).
-** Returns 1 if it applied.
-*/
 static void *make_variants (cp_corpus *c, size_t segi, void *ud) {
   (void)ud;
   return cp_variants_build(cp_corpus_seg(c, segi));
@@ -68,12 +63,24 @@ static int has_variants (cp_corpus *c, cp_qcache *qc, const char *t,
   return found;
 }
 
+/*
+** A plain norm term over a corpus without deletions is counted from the
+** lexicon: its frequency (hits) or document frequency (documents).  So
+** are the hits of a norm prefix: every position has one type, so the
+** hits of the expansion are the sum of its types' frequencies (its
+** documents need the union, which the evaluation makes).  Returns 1 if
+** it applied; an expansion over the limit is left to the evaluation,
+** which reports it.  A term or prefix that finds variants (diacritics,
+** compounds: variants.h) is left to the evaluation too.
+*/
 static int count_term (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
-                       int what, uint64_t *n) {
+                       int what, const cp_limits *lim, uint64_t *n) {
   size_t i, ns = cp_corpus_nsegs(c), tl;
   cp_an *an = cp_corpus_analyzer(c);
   const char *t;
-  if (root->kind != CP_P_TERM || root->layer != CP_NORM ||
+  int prefix = root->kind == CP_P_PREFIX && what == CP_COUNT_HITS &&
+               !root->variants;
+  if ((root->kind != CP_P_TERM && !prefix) || root->layer != CP_NORM ||
       cp_corpus_ndeleted(c) != 0 || an == NULL)
     return 0;
   if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
@@ -82,10 +89,18 @@ static int count_term (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
   if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
   for (i = 0; i < ns; i++) {
     const cp_seg *s = cp_corpus_seg(c, i);
-    int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
-    if (id >= 0)
-      *n += what == CP_COUNT_DOCS ? cp_seg_type_docfreq(s, CP_NORM, (uint32_t)id)
-                                  : cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
+    if (prefix) {
+      uint32_t lo, hi, id;
+      cp_seg_lex_range(s, CP_NORM, t, tl, &lo, &hi);
+      if (lim->max_expand && hi - lo > lim->max_expand) { *n = 0;  return 0; }
+      for (id = lo; id < hi; id++) *n += cp_seg_type_freq(s, CP_NORM, id);
+    }
+    else {
+      int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
+      if (id >= 0)
+        *n += what == CP_COUNT_DOCS ? cp_seg_type_docfreq(s, CP_NORM, (uint32_t)id)
+                                    : cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
+    }
   }
   return 1;
 }
@@ -233,7 +248,7 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
   lim = cp_x_start(lim, &lt, &bud);
-  if (count_term(c, qc, cp_plan_root(p), what, n))
+  if (count_term(c, qc, cp_plan_root(p), what, lim, n))
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns && rc == CP_OK; i++) {

@@ -788,6 +788,46 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
 }
 
 
+/*
+** The documents of an exact set of several types (a prefix, glob or
+** regex expansion), in order, without merging their positions: each
+** list marks the documents it reaches in a bitmap over [doc_lo, doc_hi),
+** skipping the rest of a document once it is marked, and the bitmap is
+** read out in order.  A long list costs its documents, a short one its
+** few positions; the sort of every position (cp_x_ts_positions) is not
+** needed for documents.  The budget is charged as for the merge.
+*/
+static int docs_of_cands (ctx *x, const tset *t, cp_res *r) {
+  size_t cl = (size_t)cand_layer(t), i, total = 0;
+  uint32_t nd = x->doc_hi - x->doc_lo, d;
+  uint8_t *bits;
+  int rc;
+  for (i = 0; i < t->ncand; i++) {
+    uint32_t n;
+    if (cp_seg_layer_postings(x->s, cl, t->cand[i], &n) != NULL) total += n;
+  }
+  if ((rc = spend(x, total)) != CP_OK) return rc;
+  if (total == 0 || nd == 0) return CP_OK;
+  if ((bits = (uint8_t *)calloc((size_t)nd / 8 + 1, 1)) == NULL) return oom(x);
+  for (i = 0; i < t->ncand; i++) {
+    uint32_t n;
+    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[i], &n);
+    size_t k;
+    if (p == NULL) continue;
+    k = lower_bound(p, n, x->pos_lo);
+    while (k < n && p[k] < x->pos_hi) {
+      uint32_t ds, de, dd = doc_at(x, p[k], &ds, &de) - x->doc_lo;
+      bits[dd >> 3] |= (uint8_t)(1u << (dd & 7));
+      k = gallop(p, n, k, de);
+    }
+  }
+  for (d = 0; d < nd && rc == CP_OK; d++)
+    if ((bits[d >> 3] >> (d & 7)) & 1)
+      rc = cp_u32s_push(&r->docs, x->doc_lo + d) == CP_OK ? CP_OK : oom(x);
+  free(bits);
+  return rc;
+}
+
 int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   seqm m;
   seqel *el;
@@ -827,6 +867,10 @@ int cp_x_eval_seq (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
     const tset *at = &el[anchor].ts;
     uint32_t prev_start = 0;
     int have_prev = 0;
+    if (nel == 1 && at->exact && !m.phrase && x->docsonly && at->ncand > 1) {
+      rc = docs_of_cands(x, at, r);
+      goto done;
+    }
     if ((rc = cp_x_ts_positions(x, at, &pv, &pn, &owned)) != CP_OK) goto done;
     if ((rc = spend(x, pn)) != CP_OK) goto done;
     k = lower_bound(pv, pn, x->pos_lo);

@@ -26,12 +26,165 @@ void cp_flist_free (cp_flist *f) {
   memset(f, 0, sizeof(*f));
 }
 
+/* the document holding position 'pos' of segment s (binary search) */
+static uint32_t doc_of (const cp_seg *s, uint32_t pos) {
+  uint32_t lo = 0, hi = cp_seg_ndocs(s);
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    cp_docinfo di;
+    if (cp_seg_doc(s, mid, &di) == CP_OK && di.tok_start <= pos) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/*
+** The tokens and documents of norm type t that are not punctuation
+** words: its postings, filtered by the word at each position.
+*/
+static void mixed_norm (const cp_seg *s, uint32_t t, uint64_t *cnt,
+                        uint64_t *docs) {
+  uint32_t n, k, last = UINT32_MAX;
+  const uint32_t *p = cp_seg_layer_postings(s, CP_NORM, t, &n);
+  const uint32_t *st = cp_seg_stream(s);
+  *cnt = *docs = 0;
+  for (k = 0; p != NULL && k < n; k++) {
+    uint32_t d;
+    if (p[k] >= cp_seg_ntokens(s) || cp_seg_type_punct(s, st[p[k]])) continue;
+    (*cnt)++;
+    d = doc_of(s, p[k]);
+    if (d != last) { (*docs)++;  last = d; }
+  }
+}
+
+/*
+** A segment counted whole (every document on, none deleted) in a word,
+** norm or stem list is counted from its stored per-type frequencies and
+** document frequencies, without reading its stream: the counts are the
+** stream's by construction (cp_seg_check recomputes them).  Punctuation
+** is a property of word types: a norm type whose words are some
+** punctuation and some not (a combining mark, a symbol whose
+** compatibility form has letters) is counted from its postings, keeping
+** the positions of its other words; a stem type with such words sends
+** the segment to the scan.  Returns 1 when it applied.
+*/
+static int freq_stored (const cp_view *v, size_t seg, const cp_sopt *o,
+                        cp_flist *f, int *oom) {
+  const cp_seg *s = v->seg;
+  int layer = f->lex.layer;
+  uint32_t nw = cp_seg_ntypes(s, CP_WORD), nl, w, t;
+  unsigned char *kind;   /* per layer type: 1 punctuation word, 2 other */
+  if (v->non != v->ndocs || v->own != NULL || f->lex.segl == NULL ||
+      f->lex.segl[seg] != layer ||
+      (layer != CP_WORD && layer != CP_NORM && layer != CP_STEM))
+    return 0;
+  nl = cp_seg_ntypes(s, layer);
+  if ((kind = (unsigned char *)calloc(nl ? nl : 1, 1)) == NULL) {
+    *oom = 1;
+    return 0;
+  }
+  for (w = 0; w < nw; w++) {
+    uint32_t id = cp_seg_map(s, layer, w);
+    if (id < nl) kind[id] |= cp_seg_type_punct(s, w) ? 1 : 2;
+  }
+  if (layer == CP_STEM && !o->punct)
+    for (t = 0; t < nl; t++)
+      if (kind[t] == 3) { free(kind);  return 0; }
+  for (t = 0; t < nl; t++) {
+    uint32_t g = f->lex.l2g[seg][t];
+    uint64_t n, nd;
+    if (kind[t] == 0 || (kind[t] == 1 && !o->punct) || g >= f->lex.n) continue;
+    if (kind[t] == 3 && !o->punct) mixed_norm(s, t, &n, &nd);
+    else {
+      n = cp_seg_type_freq(s, layer, t);
+      nd = cp_seg_type_docfreq(s, layer, t);
+    }
+    f->count[g] += n;
+    f->docs[g] += nd;
+    f->tokens += n;
+  }
+  free(kind);
+  f->ndocs += v->non;
+  return 1;
+}
+
+/*
+** The scan of a subcorpus of a segment in a built-in layer: counts by
+** the segment's own type ids, in one array of {tokens, documents, last
+** document} records (one cache line a token, where three arrays by
+** global id took three), added to the global counts at the end.
+** CP_ENOENT when it does not apply (a stored layer).
+*/
+typedef struct lacc { uint32_t cnt, docs, last; } lacc;
+
+static int freq_scan_local (const cp_view *v, size_t seg, cp_flist *f,
+                            int *oom) {
+  const cp_seg *s = v->seg;
+  int layer = f->lex.layer;
+  uint32_t nw = cp_seg_ntypes(s, CP_WORD), nl, w, d, t;
+  uint32_t *lmap;
+  lacc *acc;
+  if (v->own != NULL || f->lex.segl == NULL || f->lex.segl[seg] != layer ||
+      (layer != CP_WORD && layer != CP_NORM && layer != CP_STEM))
+    return CP_ENOENT;
+  nl = cp_seg_ntypes(s, layer);
+  lmap = (uint32_t *)malloc((nw ? nw : 1) * sizeof(uint32_t));
+  acc = (lacc *)calloc(nl ? nl : 1, sizeof(lacc));
+  if (lmap == NULL || acc == NULL) {
+    free(lmap);
+    free(acc);
+    *oom = 1;
+    return CP_ENOMEM;
+  }
+  for (w = 0; w < nw; w++) {
+    uint32_t id = cp_seg_map(s, layer, w);
+    lmap[w] = (v->map[w] == CP_SKIP || id >= nl) ? CP_SKIP : id;
+  }
+  for (d = 0; d < v->ndocs; d++) {
+    uint32_t p, t0, t1;
+    if (!v->on[d]) continue;
+    if (cp_view_doc(v, d, &t0, &t1) != CP_OK) {
+      free(lmap);
+      free(acc);
+      return CP_ECORRUPT;
+    }
+    for (p = t0; p < t1; p++) {
+      uint32_t id = lmap[v->stream[p]];
+      lacc *a;
+      if (id == CP_SKIP) continue;
+      a = &acc[id];
+      a->cnt++;
+      if (a->last != d + 1) { a->last = d + 1;  a->docs++; }
+    }
+  }
+  for (t = 0; t < nl; t++) {
+    uint32_t g;
+    if (acc[t].cnt == 0 || (g = f->lex.l2g[seg][t]) >= f->lex.n) continue;
+    f->count[g] += acc[t].cnt;
+    f->docs[g] += acc[t].docs;
+    f->tokens += acc[t].cnt;
+  }
+  f->ndocs += v->non;
+  free(lmap);
+  free(acc);
+  return CP_OK;
+}
+
 static int freq_seg (cp_corpus *c, size_t seg, const cp_sopt *o,
                      cp_flist *f, uint64_t *last, cp_err *err) {
   cp_view v;
   uint32_t d;
+  int oom = 0;
   int rc = cp_view_open(c, seg, o, &f->lex, &v, err);
   if (rc != CP_OK) return rc;
+  if (freq_stored(&v, seg, o, f, &oom) || oom ||
+      (rc = freq_scan_local(&v, seg, f, &oom)) != CP_ENOENT) {
+    cp_view_close(&v);
+    if (oom) return OOM(err);
+    if (rc == CP_ECORRUPT) return cp_err_set(err, CP_ECORRUPT, "bad document table");
+    return CP_OK;
+  }
+  rc = CP_OK;
   for (d = 0; d < v.ndocs; d++) {
     uint32_t p, t0, t1;
     uint64_t gd = v.doc_base + d + 1;

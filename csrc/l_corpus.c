@@ -22,6 +22,7 @@
 #include "extract.h"
 #include "conllu.h"
 #include "vrt.h"
+#include "jsonl.h"
 #include "tok.h"
 #include "analysis.h"
 #include "conc.h"
@@ -357,6 +358,40 @@ static int corpus_add (lua_State *L) {
   first = cp_corpus_ndocs(c) + cp_corpus_npending(c);
   if (cp_corpus_add(c, docs, (size_t)n, &e) != CP_OK) return cpL_fail(L, &e);
   lua_pushinteger(L, (lua_Integer)first + 1);
+  return 1;
+}
+
+/*
+** core:_add_jsonl(path, offset, length|nil, line) -- the JSON Lines of
+** the byte range, parsed and tokenized on worker threads (jsonl.h);
+** c:add_jsonl has checked the arguments.  Returns the number added,
+** nil, msg, code, or false when the parsers rejected a line (c:add_jsonl
+** then reads the file with cjson, for cjson's message and reading).
+*/
+static int corpus_add_jsonl (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  lua_Integer off = luaL_checkinteger(L, 3);
+  lua_Integer len = luaL_optinteger(L, 4, -1);
+  lua_Integer line = luaL_checkinteger(L, 5);
+  char *buf;
+  size_t n, added;
+  int rc, parser;
+  cp_err e;
+  luaL_argcheck(L, off >= 0, 3, "offset must be >= 0");
+  luaL_argcheck(L, line >= 0, 5, "line must be >= 0");
+  rc = cp_jsonl_read(path, (uint64_t)off, len < 0 ? UINT64_MAX : (uint64_t)len,
+                     &buf, &n, &e);
+  if (rc != CP_OK) return cpL_fail(L, &e);
+  /* no Lua call until buf is freed: nothing can raise in between */
+  rc = cp_corpus_add_jsonl(c, buf, n, path, (uint64_t)line, off == 0, &added,
+                           &parser, &e);
+  free(buf);
+  if (rc != CP_OK) {
+    if (parser) { lua_pushboolean(L, 0);  return 1; }
+    return cpL_fail(L, &e);
+  }
+  lua_pushinteger(L, (lua_Integer)added);
   return 1;
 }
 
@@ -990,6 +1025,7 @@ static const luaL_Reg corpus_methods[] = {
   {"isclosed", corpus_isclosed},
   {"language", corpus_language},
   {"add_docs", corpus_add},
+  {"_add_jsonl", corpus_add_jsonl},
   {"flush", corpus_flush},
   {"stats", corpus_stats},
   {"layers", corpus_layers},

@@ -1,89 +1,185 @@
 /*
-** pipe.c -- tokenize ahead on a second thread (contract in pipe.h).
+** pipe.c -- tokenize ahead on worker threads (contract in pipe.h).
 **
-** A ring of NSLOT prepared documents between one producer (the worker,
-** preparing documents in order) and one consumer (the caller, taking
-** them in order).  Document i lives in slot i % NSLOT; the worker may
-** run ahead of the caller by NSLOT documents or by about AHEAD bytes of
-** text, whichever comes first, so memory stays bounded whatever the
-** batch (a slot keeps its token vector, reused by later documents).
+** A ring of NSLOT prepared documents between the workers (producers,
+** worker k preparing documents k, k + W, k + 2W, ... in order) and one
+** consumer (the caller, taking them in order).  Document i lives in
+** slot i % NSLOT; a worker may run ahead of the caller by NSLOT
+** documents or by about AHEAD bytes of input, whichever comes first, so
+** memory stays bounded whatever the batch (a slot keeps its token
+** vector, reused by later documents).  The document the caller waits
+** for is never held back by either bound, so the ring cannot deadlock.
 ** One mutex guards the counters; each side signals the other only when
-** it knows the other is waiting, and a blocked side waits for several
-** documents' worth of progress (WANT, or half the ring), so a batch of
-** small documents costs two uncontended lock/unlock pairs per document
-** and an occasional wake-up, not one per document.  The two halves take
-** about the same time on running text (UN speeches), so the ring also
-** absorbs their drift: early in a segment the lexicon side is slower
-** (every word is new), later the tokenizer is.
+** it knows the other is waiting.  The halves take about the same time
+** on running text (UN speeches), so one worker suits a batch of texts;
+** a source that also parses (JSON Lines) uses two.
 */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pipe.h"
 
 #define NSLOT 32   /* documents prepared ahead, at most */
-#define AHEAD ((size_t)4 << 20)   /* text bytes prepared ahead, about */
-#define WANT 8     /* a blocked caller waits for this many */
+#define AHEAD ((size_t)4 << 20)   /* input bytes prepared ahead, about */
+#define MAXW 8     /* worker threads, at most */
 
 struct cp_pipe {
-  const cp_docin *docs;
   size_t n;
+  int nw;                 /* workers; 0 when preparing inline */
+  cp_pipe_fn fn;
+  cp_pipe_drop drop;
+  void *ud;
+  const cp_docin *docs;   /* cp_pipe_start's batch */
   int mode;
-  int threaded;           /* a worker was started (and must be joined) */
-  pthread_t th;
+  pthread_t th[MAXW];
   pthread_mutex_t mu;
-  pthread_cond_t ready;   /* worker -> caller: a document is prepared */
-  pthread_cond_t room;    /* caller -> worker: a slot is free */
+  pthread_cond_t ready;   /* worker -> caller: the awaited document is ready */
+  pthread_cond_t room;    /* caller -> workers: a slot was released */
   /* guarded by mu */
-  size_t done;            /* documents prepared */
+  size_t have[NSLOT];     /* 1 + the document prepared in the slot, or 0 */
   size_t freed;           /* documents released by the caller */
-  size_t bytes;           /* text bytes of documents in [freed, done) */
+  size_t bytes;           /* input bytes of prepared, unreleased documents */
   int stop;               /* the caller wants no more */
-  int wwait, cwait;       /* worker / caller is blocked on its cond */
-  size_t want;            /* the blocked caller waits for done >= want */
+  int wwait;              /* workers blocked on 'room' */
+  int cwait;              /* the caller is blocked on 'ready' ... */
+  size_t want;            /* ... for this document */
   /* the caller's own */
   size_t next;            /* documents handed out */
+  size_t size[NSLOT];     /* input bytes of the slot's document */
   cp_segprep slot[NSLOT];
+  void *aux[NSLOT];
 };
 
+typedef struct worker_arg { cp_pipe *p; size_t first; } worker_arg;
+
 /* the worker may not start document i: its slot is still in use or the
-** documents ahead already hold enough text (one is always allowed) */
+** documents ahead already hold enough input (the next one is always
+** allowed) */
 static int full (const cp_pipe *p, size_t i) {
   return i - p->freed >= NSLOT || (i > p->freed && p->bytes >= AHEAD);
 }
 
-/* once blocked, the worker waits for this much room, so that it is not
-** woken for every document the caller releases */
-static int roomy (const cp_pipe *p, size_t i) {
-  return i == p->freed || (i - p->freed <= NSLOT / 2 && p->bytes < AHEAD / 2);
+static size_t prep_doc (void *ud, size_t i, cp_segprep *s, void **aux) {
+  const cp_pipe *p = (const cp_pipe *)ud;
+  const cp_docin *d = &p->docs[i];
+  (void)aux;
+  cp_segw_prepare(p->mode, d->text, d->textlen, s);
+  return d->textlen;
+}
+
+static void work (cp_pipe *p, size_t first) {
+  size_t i;
+  for (i = first; i < p->n; i += (size_t)p->nw) {
+    size_t k = i % NSLOT, sz;
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop && full(p, i)) {
+      p->wwait++;
+      pthread_cond_wait(&p->room, &p->mu);
+      p->wwait--;
+    }
+    if (p->stop) { pthread_mutex_unlock(&p->mu);  return; }
+    pthread_mutex_unlock(&p->mu);
+    /* the slot is ours: the caller released document i - NSLOT */
+    sz = p->fn(p->ud, i, &p->slot[k], &p->aux[k]);
+    pthread_mutex_lock(&p->mu);
+    p->have[k] = i + 1;
+    p->size[k] = sz;
+    p->bytes += sz;
+    if (p->cwait && p->want == i) pthread_cond_signal(&p->ready);
+    pthread_mutex_unlock(&p->mu);
+  }
 }
 
 static void *worker (void *arg) {
-  cp_pipe *p = (cp_pipe *)arg;
-  size_t i;
-  for (i = 0; i < p->n; i++) {
-    const cp_docin *d = &p->docs[i];
-    pthread_mutex_lock(&p->mu);
-    if (!p->stop && full(p, i)) {
-      p->wwait = 1;
-      /* a caller waiting for more than we may prepare must not wait on */
-      if (p->cwait) pthread_cond_signal(&p->ready);
-      while (!p->stop && !roomy(p, i))
-        pthread_cond_wait(&p->room, &p->mu);
-      p->wwait = 0;
-    }
-    if (p->stop) { pthread_mutex_unlock(&p->mu);  break; }
-    pthread_mutex_unlock(&p->mu);
-    /* the slot is ours: the caller is done with document i - NSLOT */
-    cp_segw_prepare(p->mode, d->text, d->textlen, &p->slot[i % NSLOT]);
-    pthread_mutex_lock(&p->mu);
-    p->done = i + 1;
-    p->bytes += d->textlen;
-    if (p->cwait && p->done >= p->want) pthread_cond_signal(&p->ready);
-    pthread_mutex_unlock(&p->mu);
-  }
+  worker_arg *a = (worker_arg *)arg;
+  cp_pipe *p = a->p;
+  size_t first = a->first;
+  free(a);
+  work(p, first);
   return NULL;
+}
+
+int cp_pipe_workers (int max) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (max > MAXW) max = MAXW;
+  if (n < 1) n = 1;
+  return (int)(n < max ? n : (max < 1 ? 1 : max));
+}
+
+/* stop and join the first k workers (start failed half-way, or the end) */
+static void join (cp_pipe *p, int k) {
+  int j;
+  pthread_mutex_lock(&p->mu);
+  p->stop = 1;
+  pthread_cond_broadcast(&p->room);
+  pthread_mutex_unlock(&p->mu);
+  for (j = 0; j < k; j++) pthread_join(p->th[j], NULL);
+}
+
+static cp_pipe *pipe_new (size_t n, cp_pipe_fn fn, cp_pipe_drop drop,
+                          void *ud, cp_err *err) {
+  cp_pipe *p = (cp_pipe *)calloc(1, sizeof(*p));
+  if (p == NULL) {
+    cp_err_set(err, CP_ENOMEM, "out of memory starting the tokenizer thread");
+    return NULL;
+  }
+  p->n = n;
+  p->fn = fn;
+  p->drop = drop;
+  p->ud = ud;
+  return p;
+}
+
+/* start the workers; on any failure the pipe prepares inline */
+static void pipe_run (cp_pipe *p, int nworkers) {
+  int k;
+  if (nworkers < 1) nworkers = 1;
+  if (nworkers > MAXW) nworkers = MAXW;
+  if ((size_t)nworkers > p->n / 2) nworkers = (int)(p->n / 2);   /* n < 2: inline */
+  if (nworkers == 0) return;
+  if (pthread_mutex_init(&p->mu, NULL) != 0) return;
+  if (pthread_cond_init(&p->ready, NULL) != 0) {
+    pthread_mutex_destroy(&p->mu);
+    return;
+  }
+  if (pthread_cond_init(&p->room, NULL) != 0) {
+    pthread_cond_destroy(&p->ready);
+    pthread_mutex_destroy(&p->mu);
+    return;
+  }
+  p->nw = nworkers;   /* the stride, fixed before any worker runs */
+  for (k = 0; k < nworkers; k++) {
+    worker_arg *a = (worker_arg *)malloc(sizeof(*a));
+    if (a != NULL) { a->p = p;  a->first = (size_t)k; }
+    if (a == NULL || pthread_create(&p->th[k], NULL, worker, a) != 0) {
+      /* fewer threads than planned (resource limits): work inline */
+      free(a);
+      join(p, k);
+      pthread_cond_destroy(&p->room);
+      pthread_cond_destroy(&p->ready);
+      pthread_mutex_destroy(&p->mu);
+      p->nw = 0;
+      p->stop = 0;
+      memset(p->have, 0, sizeof(p->have));
+      memset(p->size, 0, sizeof(p->size));
+      p->bytes = 0;
+      /* a worker may have prepared documents; they are prepared again */
+      return;
+    }
+  }
+}
+
+cp_pipe *cp_pipe_start_fn (size_t n, int nworkers, cp_pipe_fn fn,
+                           cp_pipe_drop drop, void *ud, cp_err *err) {
+  cp_pipe *p;
+  if (fn == NULL) {
+    cp_err_set(err, CP_EINVAL, "cp_pipe_start_fn: NULL callback");
+    return NULL;
+  }
+  if ((p = pipe_new(n, fn, drop, ud, err)) != NULL) pipe_run(p, nworkers);
+  return p;
 }
 
 cp_pipe *cp_pipe_start (const cp_docin *docs, size_t n, int mode,
@@ -93,76 +189,58 @@ cp_pipe *cp_pipe_start (const cp_docin *docs, size_t n, int mode,
     cp_err_set(err, CP_EINVAL, "cp_pipe_start: NULL documents");
     return NULL;
   }
-  p = (cp_pipe *)calloc(1, sizeof(*p));
-  if (p == NULL) {
-    cp_err_set(err, CP_ENOMEM, "out of memory starting the tokenizer thread");
-    return NULL;
-  }
+  if ((p = pipe_new(n, prep_doc, NULL, NULL, err)) == NULL) return NULL;
+  p->ud = p;   /* set before the worker starts (pthread_create orders it) */
   p->docs = docs;
-  p->n = n;
   p->mode = mode;
-  if (n < 2) return p;   /* nothing to overlap */
-  if (pthread_mutex_init(&p->mu, NULL) != 0) return p;
-  if (pthread_cond_init(&p->ready, NULL) != 0) {
-    pthread_mutex_destroy(&p->mu);
-    return p;
-  }
-  if (pthread_cond_init(&p->room, NULL) != 0) {
-    pthread_cond_destroy(&p->ready);
-    pthread_mutex_destroy(&p->mu);
-    return p;
-  }
-  if (pthread_create(&p->th, NULL, worker, p) != 0) {
-    /* no thread (resource limits): work inline, same results */
-    pthread_cond_destroy(&p->room);
-    pthread_cond_destroy(&p->ready);
-    pthread_mutex_destroy(&p->mu);
-    return p;
-  }
-  p->threaded = 1;
+  pipe_run(p, 1);
   return p;
 }
 
-const cp_segprep *cp_pipe_next (cp_pipe *p) {
-  size_t i;
+const cp_segprep *cp_pipe_next_aux (cp_pipe *p, void **aux) {
+  size_t i, k;
+  if (aux != NULL) *aux = NULL;
   if (p == NULL || p->next >= p->n) return NULL;
   i = p->next++;
-  if (!p->threaded) {
-    cp_segprep *s = &p->slot[0];
-    cp_segw_prepare(p->mode, p->docs[i].text, p->docs[i].textlen, s);
-    return s;
+  k = i % NSLOT;
+  if (p->nw == 0) {
+    p->fn(p->ud, i, &p->slot[k], &p->aux[k]);
+    if (aux != NULL) *aux = p->aux[k];
+    return &p->slot[k];
   }
   pthread_mutex_lock(&p->mu);
   if (i > 0) {   /* release document i - 1 */
     p->freed = i;
-    p->bytes -= p->docs[i - 1].textlen;
-    if (p->wwait && roomy(p, p->done)) pthread_cond_signal(&p->room);
+    p->bytes -= p->size[(i - 1) % NSLOT];
+    if (p->wwait > 0) pthread_cond_broadcast(&p->room);
   }
-  if (p->done <= i) {
-    /* wait for a few documents, not one: fewer wake-ups of either side */
-    p->want = i + WANT < p->n ? i + WANT : p->n;
+  while (p->have[k] != i + 1) {
     p->cwait = 1;
-    while (p->done < p->want && !(p->done > i && p->wwait))
-      pthread_cond_wait(&p->ready, &p->mu);
-    p->cwait = 0;
+    p->want = i;
+    pthread_cond_wait(&p->ready, &p->mu);
   }
+  p->cwait = 0;
   pthread_mutex_unlock(&p->mu);
-  return &p->slot[i % NSLOT];
+  if (aux != NULL) *aux = p->aux[k];
+  return &p->slot[k];
+}
+
+const cp_segprep *cp_pipe_next (cp_pipe *p) {
+  return cp_pipe_next_aux(p, NULL);
 }
 
 void cp_pipe_stop (cp_pipe *p) {
   int k;
   if (p == NULL) return;
-  if (p->threaded) {
-    pthread_mutex_lock(&p->mu);
-    p->stop = 1;
-    pthread_cond_signal(&p->room);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->th, NULL);
+  if (p->nw > 0) {
+    join(p, p->nw);
     pthread_cond_destroy(&p->room);
     pthread_cond_destroy(&p->ready);
     pthread_mutex_destroy(&p->mu);
   }
-  for (k = 0; k < NSLOT; k++) cp_segprep_free(&p->slot[k]);
+  for (k = 0; k < NSLOT; k++) {
+    cp_segprep_free(&p->slot[k]);
+    if (p->aux[k] != NULL && p->drop != NULL) p->drop(p->ud, p->aux[k]);
+  }
   free(p);
 }

@@ -13,6 +13,7 @@
 #include "pipe.h"
 #include "seg.h"
 #include "tap.h"
+#include "xint.h"
 
 
 #define NDOCS 600
@@ -211,12 +212,111 @@ static void test_corpus (void) {
   cp_corpus_free(b);
 }
 
+/* documents added one a call wait in a queue (corpus.c): ids are
+** checked at once, counts include the queue, reads and batches drain it,
+** and the image is the batch's */
+static void test_queue (void) {
+  cp_err e;
+  size_t i, n1 = 0, n2 = 0;
+  cp_corpus *a = cp_corpus_new(NULL, &e), *b = cp_corpus_new(NULL, &e);
+  const void *ia, *ib;
+  cp_docin noid[3];
+  cp_meta bad;
+  int rc = CP_OK, ok = 1;
+  for (i = 0; i < 100 && rc == CP_OK; i++) {
+    rc = cp_corpus_add(a, &docs[i], 1, &e);
+    if (cp_corpus_npending(a) != i + 1) ok = 0;
+  }
+  TAP_OK(rc == CP_OK && ok, "queued documents count as pending");
+  rc = cp_corpus_add(a, &docs[99], 1, &e);
+  TAP_OK(rc == CP_EEXIST && strstr(e.msg, "'d100'") != NULL &&
+         cp_corpus_npending(a) == 100, "a duplicate of a queued id is "
+         "refused at once: %s", e.msg);
+  bad = metas[0];
+  bad.type = 99;
+  noid[0] = docs[100];
+  noid[0].meta = &bad;
+  rc = cp_corpus_add(a, &noid[0], 1, &e);
+  TAP_OK(rc == CP_EINVAL && cp_corpus_npending(a) == 100,
+         "malformed metadata is refused at once: %s", e.msg);
+  /* a batch after queued documents: they go first */
+  rc = cp_corpus_add(a, &docs[100], 200, &e);
+  TAP_OK(rc == CP_OK && cp_corpus_npending(a) == 300, "a batch after the queue");
+  for (i = 300; i < ndocs && rc == CP_OK; i++)
+    rc = cp_corpus_add(a, &docs[i], 1, &e);
+  TAP_OK(rc == CP_OK && cp_corpus_npending(a) == ndocs, "and the rest queued");
+  rc = cp_corpus_add(b, docs, ndocs, &e);
+  ia = corpimage(a, &n1);
+  ib = corpimage(b, &n2);
+  TAP_OK(rc == CP_OK && sameimg(ia, n1, ib, n2), "queued + batch image = "
+         "batch image (%zu / %zu bytes)", n1, n2);
+  /* sequence ids are given at once, in order, skipping taken ones */
+  for (i = 0; i < 3; i++) {
+    noid[i] = docs[i];
+    noid[i].id = NULL;
+    noid[i].idlen = 0;
+  }
+  noid[1].id = "2";
+  noid[1].idlen = 1;
+  rc = CP_OK;
+  for (i = 0; i < 3 && rc == CP_OK; i++) rc = cp_corpus_add(b, &noid[i], 1, &e);
+  {
+    uint64_t d1 = 0, d3 = 0;
+    int f = cp_corpus_flush(b, &e);
+    TAP_OK(rc == CP_OK && f == CP_OK &&
+           cp_corpus_find(b, "1", 1, &d1) == CP_OK &&
+           cp_corpus_find(b, "3", 1, &d3) == CP_OK &&
+           d1 == ndocs && d3 == ndocs + 2,
+           "sequence ids of queued documents: 1, (2 given), 3");
+  }
+  cp_corpus_free(a);
+  /* freed with documents still queued: nothing leaks (valgrind, ASan) */
+  for (i = 0; i < 5; i++) cp_corpus_add(b, &noid[0], 1, &e);
+  cp_corpus_free(b);
+}
+
+/* the query cache's punctuation bitmap (built from the punctuation
+** norms' postings) against a scan of the stream, bit by bit, and its
+** rank array against running counts */
+static void test_ppunct (void) {
+  cp_err e;
+  cp_corpus *c = cp_corpus_new(NULL, &e);
+  cp_qcache *qc = cp_qcache_new();
+  const uint64_t *b;
+  const cp_seg *s;
+  const uint32_t *st, *rank;
+  uint32_t nt, p, sum = 0, bad = 0, nb;
+  int rc = cp_corpus_add(c, docs, ndocs, &e);
+  if (rc == CP_OK) rc = cp_corpus_flush(c, &e);
+  b = rc == CP_OK ? cp_qc_ppunct(qc, c, 0) : NULL;
+  TAP_OK(b != NULL, "punctuation bitmap built");
+  if (b == NULL) { cp_qcache_free(qc);  cp_corpus_free(c);  return; }
+  s = cp_corpus_seg(c, 0);
+  st = cp_seg_stream(s);
+  nt = cp_seg_ntokens(s);
+  nb = nt / 64 + 1;
+  rank = (const uint32_t *)(b + nb);
+  for (p = 0; p < nt; p++) {
+    int bit = (int)((b[p >> 6] >> (p & 63)) & 1);
+    if ((p & 63) == 0 && rank[p >> 6] != sum) bad++;
+    if (bit != cp_seg_type_punct(s, st[p])) bad++;
+    sum += (uint32_t)cp_seg_type_punct(s, st[p]);
+  }
+  TAP_OK(bad == 0 && sum > 0 && rank[nb] == sum, "bitmap and ranks = the "
+         "stream's punctuation (%u tokens, %u punctuation, %u wrong)", nt, sum,
+         bad);
+  cp_qcache_free(qc);
+  cp_corpus_free(c);
+}
+
 int main (void) {
   size_t i;
   if (!setup()) { printf("Bail out! out of memory\n");  return 1; }
   test_segw();
   test_prepared_errors();
   test_corpus();
+  test_queue();
+  test_ppunct();
   for (i = 0; i < ndocs; i++) free(texts[i]);
   return tap_done();
 }

@@ -35,6 +35,7 @@ external_dependencies = {
   XXHASH = { header = "xxhash.h", library = "xxhash" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
   JANSSON = { header = "jansson.h", library = "jansson" },
+  YAJL = { header = "yajl/yajl_parse.h", library = "yajl" },
   ZSTD = { header = "zstd.h", library = "zstd" },
 }
 build = {
@@ -44,8 +45,8 @@ build = {
     CC = "$(CC)",
     OPT = "$(CFLAGS)",
     LUA_INC = "$(LUA_INCDIR)",
-    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR) -I$(ZSTD_INCDIR)",
-    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR) -L$(ZSTD_LIBDIR)",
+    DEP_INC = "-I$(UTF8PROC_INCDIR) -I$(STEMMER_INCDIR) -I$(XXHASH_INCDIR) -I$(PCRE2_INCDIR) -I$(JANSSON_INCDIR) -I$(YAJL_INCDIR) -I$(ZSTD_INCDIR)",
+    DEP_LIB = "-L$(UTF8PROC_LIBDIR) -L$(STEMMER_LIBDIR) -L$(XXHASH_LIBDIR) -L$(PCRE2_LIBDIR) -L$(JANSSON_LIBDIR) -L$(YAJL_LIBDIR) -L$(ZSTD_LIBDIR)",
   },
   install_pass = false,
   install = {

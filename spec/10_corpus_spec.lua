@@ -239,6 +239,60 @@ describe("add_file, add_dir, add_jsonl", function()
     assert.are.equal(0, c:stats().docs)
   end)
 
+  it("add_jsonl (parsed in C) reads every line as corpus.read_jsonl (cjson) does", function()
+    -- each case: the same documents, metadata, count and message both ways
+    local cases = {
+      bom = '\239\187\191{"id": "a", "text": "Byte order mark."}\r\n\f\n \t\n' ..
+            '{"text": "No id.", "n": 3, "f": -0.5e-3, "b": true, "l": [1, "x", false],' ..
+            ' "e": [], "o": {}, "z": null, "big": 1e400}\n',
+      escapes = '{"id": 3.0, "text": "caf\\u00e9 \\ud83d\\ude00 a\\\\ud83d tab\there",' ..
+                ' "k\\u0000q": "v\\u0000w", "t": "x\\u0000y"}\n',
+      dupkeys = '{"text": "first", "a": 1, "a": ["p", "q"], "text": "second", "b": {"z": 1}, "b": 2}\n',
+      lonesurrogate = '{"text": "a \\ud83d b"}\n',
+      vtab = '{"text": "x"}\v\n',
+      leadingzero = '{"text": "x", "n": 01}\n',
+      trailingdot = '{"text": "x", "n": 1.}\n',
+      badutf8 = '{"id": "u", "text": "bad \255 byte"}\n',
+      idfloat = '{"id": 1.5, "text": "x"}\n',
+      idhuge = '{"id": 9007199254740992, "text": "x"}\n',
+      nested = '{"text": "x", "l": [1, [2]]}\n',
+      object = '{"text": "x", "o": {"k": 1}}\n',
+      emptylist = '[]\n',
+      scalar = '"text"\n',
+      duplater = '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n{"text": broken\n',
+      reserved = '{"text": "x", "tokens": 5}\n',
+      reservednull = '{"text": "x", "meta": null, "year": 2024, "pi": 3.25, "big": 9007199254740993}\n',
+    }
+    local function dump(c)
+      local out = {}
+      for n = 1, c:ndocs() do
+        local d = c:doc(n)
+        local keys = {}
+        for k in pairs(d) do keys[#keys + 1] = k end
+        table.sort(keys)
+        for _, k in ipairs(keys) do
+          local v = d[k]
+          if type(v) == "table" then v = table.concat(v, ",") end
+          out[#out + 1] = k .. "=" .. tostring(v)
+        end
+      end
+      return table.concat(out, ";")
+    end
+    for name, text in pairs(cases) do
+      local path = dir .. "/case-" .. name .. ".jsonl"
+      write(path, text)
+      local c1, c2 = corpus.new(), corpus.new()
+      local n1, m1, k1 = c1:add_jsonl(path)
+      local docs, m2, k2 = corpus.read_jsonl(path)
+      local n2
+      if docs then
+        n2, m2, k2 = c2:add_docs(docs)
+        if n2 then n2 = #docs else m2 = path .. ": " .. m2 end
+      end
+      assert.are.same({name, n2, m2, k2, dump(c2)}, {name, n1, m1, k1, dump(c1)})
+    end
+  end)
+
   it("a duplicate id inside a JSON Lines file adds nothing", function()
     write(dir .. "/dup.jsonl", '{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n')
     local c = corpus.new()

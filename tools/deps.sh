@@ -6,7 +6,7 @@
 # (gen: what the table generators in tools/ read; the build needs none of it;
 # fuzz: clang, libFuzzer and valgrind for make fuzz / asan / check-valgrind)
 set -e
-build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libjansson-dev libzstd-dev lua-argparse"
+build="gcc make pkg-config lua5.4 liblua5.4-dev lua-lpeg lua-cjson libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libjansson-dev libyajl-dev libzstd-dev lua-argparse"
 test="$build lua-busted luarocks unicode-data sqlite3 libsqlite3-dev python3 python3-xapian python3-nltk chromium"
 # the other interpreters the suite runs on (make test LUA=lua5.1 ...,
 # .ci/run); lua-lpeg, lua-cjson and lua-busted ship for 5.1-5.4 and

@@ -268,6 +268,27 @@ local function add_docs(c, docs, args)
   return #docs
 end
 
+-- JSON Lines files through c:add_jsonl (parsed and tokenized in C on
+-- worker threads), a file a call, with progress by file bytes
+local function add_jsonl_files(c, files, args)
+  local sizes, total = {}, 0
+  for i, f in ipairs(files) do
+    local h = io.open(f, "rb")
+    sizes[i] = h and h:seek("end") or 0
+    if h then h:close() end
+    total = total + sizes[i]
+  end
+  local p = progress(args, total)
+  local n, bytes = 0, 0
+  for i, f in ipairs(files) do
+    n = n + M.check(c:add_jsonl(f))
+    bytes = bytes + sizes[i]
+    p.step(n, bytes)
+  end
+  p.done(n, bytes)
+  return n
+end
+
 --- add one input to c: "-" (JSON Lines on stdin), a .jsonl file, a
 -- directory of .jsonl files (in name order) or else of .txt files, or
 -- one text file; returns the number added
@@ -280,15 +301,10 @@ function M.add_input(c, path, args)
     local jsonl = {}
     for _, n in ipairs(names) do if n:match("%.jsonl$") then jsonl[#jsonl + 1] = n end end
     if #jsonl == 0 then return M.check(c:add_dir(path)) end
-    local docs = {}
-    for _, n in ipairs(jsonl) do
-      for _, d in ipairs(M.check(corpus.read_jsonl(path:gsub("/$", "") .. "/" .. n))) do
-        docs[#docs + 1] = d
-      end
-    end
-    return add_docs(c, docs, args)
+    for i, n in ipairs(jsonl) do jsonl[i] = path:gsub("/$", "") .. "/" .. n end
+    return add_jsonl_files(c, jsonl, args)
   elseif path:match("%.jsonl$") then
-    return add_docs(c, M.check(corpus.read_jsonl(path)), args)
+    return add_jsonl_files(c, { path }, args)
   elseif path:match("%.conllu$") then   -- annotated input: layers and spans
     return M.check(c:add_conllu(path))
   elseif path:match("%.vrt$") then

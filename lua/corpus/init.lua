@@ -379,7 +379,10 @@ end
 -- number ("ESYNTAX") and nothing of the file is added.  offset/length
 -- read only the lines in that byte range (it must start and end at line
 -- boundaries), whose first line is number 'line' in messages: a sharded
--- build gives each task one range of a big file.
+-- build gives each task one range of a big file.  The file is parsed
+-- and tokenized in C on worker threads (docs/SCALE.md, "Threads while
+-- adding documents"); what is accepted and every message are those of
+-- corpus.read_jsonl.
 -- @tparam string path a JSON Lines file
 -- @tparam[opt] table opts `{offset =, length =, line =}`
 -- @treturn int the number of documents added
@@ -401,6 +404,11 @@ function Corpus:add_jsonl(path, opts)
   end
   local f, msg, errno = io_open(path, "rb")
   if not f then return nil, msg, errname(errno) end
+  -- parsed and tokenized on worker threads in C (jsonl.c); false when a
+  -- line was rejected by its parsers: cjson reads the file below, so
+  -- that the message (and what is accepted) stays cjson's
+  local n, m0, c0 = self:_add_jsonl(path, offset, length, lineno)
+  if n ~= false then f:close(); return n, m0, c0 end
   if offset > 0 then f:seek("set", offset) end
   local docs, m, code = jsonl_docs(f, path, lineno, offset, length and offset + length)
   f:close()

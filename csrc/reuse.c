@@ -455,12 +455,52 @@ static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
   return CP_OK;
 }
 
-static int cmp_seed (const void *x, const void *y) {
-  const seed *a = (const seed *)x, *b = (const seed *)y;
-  if (a->a != b->a) return a->a < b->a ? -1 : 1;
-  if (a->b != b->b) return a->b < b->b ? -1 : 1;
-  if (a->aw != b->aw) return a->aw < b->aw ? -1 : 1;
-  return (a->bw > b->bw) - (a->bw < b->bw);
+/* one stable counting pass of seeds src -> dst by 'bits' bits of field
+** 'f' (0 a, 1 b, 2 aw) from bit 'sh' */
+static void seed_pass (const seed *src, seed *dst, size_t n, int f, int sh,
+                       int bits, size_t *cnt) {
+  size_t i, sum = 0, nb = (size_t)1 << bits;
+  uint32_t mask = (uint32_t)(nb - 1);
+#define SEED_KEY(x) (((f == 0 ? (x).a : f == 1 ? (x).b : (x).aw) >> sh) & mask)
+  memset(cnt, 0, nb * sizeof(size_t));
+  for (i = 0; i < n; i++) cnt[SEED_KEY(src[i])]++;
+  for (i = 0; i < nb; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+  for (i = 0; i < n; i++) dst[cnt[SEED_KEY(src[i])]++] = src[i];
+#undef SEED_KEY
+}
+
+/*
+** Sort st->s by (a, b, aw), stable (so equal keys keep the order they
+** were made in, which is deterministic): LSD radix passes of up to 16
+** bits, as many per field as its largest value needs.
+*/
+static int sort_seeds (rstate *st, cp_err *err) {
+  uint32_t max[3] = {0, 0, 0};
+  size_t i, *cnt;
+  seed *tmp = (seed *)malloc(st->ns * sizeof(seed)), *src = st->s, *dst = tmp;
+  int f;
+  if (tmp == NULL) return OOM(err);
+  cnt = (size_t *)malloc(((size_t)1 << 16) * sizeof(size_t));
+  if (cnt == NULL) { free(tmp); return OOM(err); }
+  for (i = 0; i < st->ns; i++) {
+    if (st->s[i].a > max[0]) max[0] = st->s[i].a;
+    if (st->s[i].b > max[1]) max[1] = st->s[i].b;
+    if (st->s[i].aw > max[2]) max[2] = st->s[i].aw;
+  }
+  for (f = 2; f >= 0; f--) {
+    int bits = 0, sh;
+    while (bits < 32 && (max[f] >> bits) != 0) bits++;
+    for (sh = 0; sh < bits; sh += 16) {
+      int w = bits - sh < 16 ? bits - sh : 16;
+      seed *t;
+      seed_pass(src, dst, st->ns, f, sh, w, cnt);
+      t = src; src = dst; dst = t;
+    }
+  }
+  if (src != st->s) memcpy(st->s, src, st->ns * sizeof(seed));
+  free(tmp);
+  free(cnt);
+  return CP_OK;
 }
 
 /* }================================================================ */
@@ -476,24 +516,45 @@ static int cmp_cand (const void *x, const void *y) {
   return (a->b0 > b->b0) - (a->b0 < b->b0);
 }
 
-/* extend the seed at (aw, bw) both ways; the region it covers */
+/* words equal on the seed's diagonal, before it (*back) and after its
+** shingle (*fwd) */
+static void exact_run (const words *A, const words *B, uint32_t aw,
+                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
+  uint32_t k = 0, n = CP_REUSE_N;
+  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
+  *back = k;
+  k = 0;
+  while (aw + n + k < A->n && bw + n + k < B->n
+         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
+  *fwd = k;
+}
+
+/* extend the seed at (aw, bw) both ways; the region it covers.  The
+** exact run on the seed's diagonal is taken as it is (an ungapped
+** extension, one comparison a word) and the gapped alignment starts
+** where it ends: an alignment through a run of equal words follows it */
 static int extend_seed (rstate *st, uint32_t aw, uint32_t bw, cand *c,
                         cp_err *err) {
   const words *A = &st->wa, *B = &st->wb;
-  const uint32_t n = CP_REUSE_N;
+  uint32_t back, fwd, a1, b1, a0, b0, run;
   cp_ext f, r;
   int rc;
-  rc = cp_align_extend(A->h + aw + n, A->n - aw - n, B->h + bw + n,
-                       B->n - bw - n, 1, &st->cost, &f, &st->out->work, err);
+  exact_run(A, B, aw, bw, &back, &fwd);
+  run = back + CP_REUSE_N + fwd;
+  a0 = aw - back;  b0 = bw - back;
+  a1 = a0 + run;  b1 = b0 + run;
+  rc = cp_align_extend(A->h + a1, A->n - a1, B->h + b1, B->n - b1, 1,
+                       &st->cost, &f, &st->out->work, err);
   if (rc != CP_OK) return rc;
-  rc = cp_align_extend(A->h + aw, aw, B->h + bw, bw, -1, &st->cost, &r,
+  rc = cp_align_extend(A->h + a0, a0, B->h + b0, b0, -1, &st->cost, &r,
                        &st->out->work, err);
   if (rc != CP_OK) return rc;
-  c->a0 = aw - r.la;  c->a1 = aw + n + f.la;
-  c->b0 = bw - r.lb;  c->b1 = bw + n + f.lb;
-  c->cols = n + f.cols + r.cols;
-  c->same = n + f.same + r.same;
-  c->score = (double)n + f.score + r.score;
+  st->out->work += run;
+  c->a0 = a0 - r.la;  c->a1 = a1 + f.la;
+  c->b0 = b0 - r.lb;  c->b1 = b1 + f.lb;
+  c->cols = run + f.cols + r.cols;
+  c->same = run + f.same + r.same;
+  c->score = (double)run + f.score + r.score;
   return CP_OK;
 }
 
@@ -584,60 +645,55 @@ static int side_of (rstate *st, uint32_t u, const words *w, uint32_t w0,
   return CP_OK;
 }
 
-/* words equal on the seed's diagonal, before it (*back) and after its
-** shingle (*fwd) */
-static void exact_run (const words *A, const words *B, uint32_t aw,
-                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
-  uint32_t k = 0, n = CP_REUSE_N;
-  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
-  *back = k;
-  k = 0;
-  while (aw + n + k < A->n && bw + n + k < B->n
-         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
-  *fwd = k;
-}
-
 /*
-** Is seed i worth a gapped extension?  Yes when its exact run holds
-** 'min' words; else only when another seed of the pair, off that run,
-** lies near it on a near diagonal (BLAST's two-hit rule): a lone short
-** run is a shared phrase, not a passage, and most seeds of a corpus of
-** formulaic speeches are such phrases.
+** Is seed i worth a gapped extension?  Only when another seed of the
+** pair lies near it (BLAST's two-hit rule): on a near diagonal (at most
+** CP_REUSE_MAXGAP off) within 2 min + CP_REUSE_MAXGAP words, or on its
+** own diagonal with the two spanning at least 'min' words (a run of min
+** equal words holds min - N + 1 seeds).  A lone shingle is a shared
+** phrase, not a passage, and most seeds of a corpus of formulaic
+** speeches are such phrases; the rule reads the seeds only, not the
+** words, so a pair whose seeds are all lone costs no word access.  With
+** min <= N one shingle is a passage: every seed is extended.
 */
 static int worth_extending (const rstate *st, const seed *s, size_t n,
                             size_t i) {
-  uint32_t back, fwd, run, reach = 2 * st->o->min + CP_REUSE_MAXGAP;
+  uint32_t min = st->o->min, reach = 2 * min + CP_REUSE_MAXGAP;
   int64_t diag = (int64_t)s[i].bw - s[i].aw;
   size_t j, steps;
-  exact_run(&st->wa, &st->wb, s[i].aw, s[i].bw, &back, &fwd);
-  run = back + CP_REUSE_N + fwd;
-  if (run >= st->o->min) return 1;
+  if (min <= CP_REUSE_N) return 1;
   for (steps = 0, j = i + 1; j < n && steps < 64; j++, steps++) {
     int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
     if (s[j].aw > s[i].aw + reach) break;
     if (dd < 0) dd = -dd;
-    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw > s[i].aw + fwd))
+    if (dd == 0 ? s[j].aw + CP_REUSE_N >= s[i].aw + min : dd <= CP_REUSE_MAXGAP)
       return 1;
   }
   for (steps = 0, j = i; j-- > 0 && steps < 64; steps++) {
     int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
     if (s[j].aw + reach < s[i].aw) break;
     if (dd < 0) dd = -dd;
-    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw + back < s[i].aw))
+    if (dd == 0 ? s[i].aw + CP_REUSE_N >= s[j].aw + min : dd <= CP_REUSE_MAXGAP)
       return 1;
   }
   return 0;
 }
 
-/* the passages of pair (a, b) from its seeds s[0..n) (sorted); st->wa
-** and st->wb hold the words of a and b */
+/* the passages of pair (a, b) from its seeds s[0..n) (sorted by a
+** word); the words of a and b are read into st->wa and st->wb when a
+** seed is worth extending */
 static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
                           size_t n, cp_err *err) {
   size_t i, j, m;
   int rc;
   st->ncd = 0;
   st->out->pairs++;
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && !worth_extending(st, s, n, i); i++) {}
+  if (i == n) return CP_OK;              /* lone seeds only */
+  if ((rc = load_words(st, a, &st->wa, err)) != CP_OK
+      || (rc = load_words(st, b, &st->wb, err)) != CP_OK)
+    return rc;
+  for (; i < n; i++) {
     int inside = 0;
     /* the newest regions first, and a bounded number of them: a seed
     ** missed here makes a duplicate that join_cands folds in */
@@ -685,20 +741,14 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
 /* the passages of the seeds in st->s */
 static int seed_passages (rstate *st, cp_err *err) {
   size_t i, j;
-  uint32_t la = UINT32_MAX;
   int rc;
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
-  if (st->ns > 1) qsort(st->s, st->ns, sizeof(seed), cmp_seed);
+  if (st->ns > 1 && (rc = sort_seeds(st, err)) != CP_OK) return rc;
   for (i = 0; i < st->ns; i = j) {
     for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
                     && st->s[j].b == st->s[i].b; j++) {}
-    if (st->s[i].a != la) {
-      if ((rc = load_words(st, st->s[i].a, &st->wa, err)) != CP_OK) return rc;
-      la = st->s[i].a;
-    }
-    if ((rc = load_words(st, st->s[i].b, &st->wb, err)) != CP_OK) return rc;
     if ((rc = pair_passages(st, st->s[i].a, st->s[i].b, st->s + i, j - i, err))
         != CP_OK)
       return rc;

@@ -40,11 +40,12 @@
 #include "corpus.h"
 
 #define CP_REUSE_N          4          /* words per shingle (passim: 5) */
-#define CP_REUSE_XDROP      8.0        /* extension stops this far below
+#define CP_REUSE_XDROP      4.0        /* extension stops this far below
                                           its best score */
-#define CP_REUSE_BAND       32         /* columns either side of the best
+#define CP_REUSE_BAND       10         /* columns either side of the best
                                           cell of the previous row */
-#define CP_REUSE_MAXGAP     10         /* longest insertion or deletion */
+#define CP_REUSE_MAXGAP     8          /* longest insertion or deletion
+                                          (longer ones: joined passages) */
 #define CP_REUSE_JOIN       12         /* words between joined passages */
 #define CP_REUSE_MIN_IDENTITY 0.6      /* passages with fewer equal words
                                           are two texts bridged by cheap

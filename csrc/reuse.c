@@ -10,8 +10,10 @@
 ** unordered pair is seen once, and against another corpus every seed
 ** has its a side in this corpus.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -61,6 +63,9 @@ typedef struct rstate {
   words wa, wb;
   cand *cd;  size_t ncd, cdcap;
   cp_reuse *out;
+  uint64_t nwords;         /* tokens of the documents with a role */
+  uint64_t work_base;      /* work of the other threads, when this one
+                              started (the work limit counts both) */
 } rstate;
 
 void cp_reuse_opt_init (cp_reuse_opt *o) {
@@ -93,7 +98,7 @@ static int grow (void **v, size_t *cap, size_t need, size_t size) {
 }
 
 static int over_work (rstate *st, cp_err *err) {
-  if (st->out->work <= st->max_work) return 0;
+  if (st->work_base + st->out->work <= st->max_work) return 0;
   cp_err_set(err, CP_ELIMIT, "reuse: work limit exceeded (%llu steps)",
              (unsigned long long)st->max_work);
   return 1;
@@ -267,6 +272,13 @@ static int build_docs (rstate *st, cp_err *err) {
 /* }================================================================ */
 
 
+/* threads: the cores online, at most CP_REUSE_THREADS */
+static size_t nthreads (void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  return n > CP_REUSE_THREADS ? CP_REUSE_THREADS : (size_t)n;
+}
+
 /* {================================================================
 ** Shingles and seeds
 ** ================================================================= */
@@ -278,38 +290,79 @@ static uint64_t mix64 (uint64_t x) {       /* murmur3's finalizer */
   return x;
 }
 
-static uint64_t shingle (const uint64_t *h, uint32_t n) {
-  uint64_t x = 0x9e3779b97f4a7c15ull;
-  uint32_t k;
-  for (k = 0; k < n; k++) x = mix64(x ^ h[k]) + k;
-  return x;
+/* the hash of the CP_REUSE_N word hashes at h: a weighted sum (word
+** hashes are XXH3 values, already uniform), then one mix */
+static uint64_t shingle (const uint64_t *h) {
+  return mix64(h[0] + h[1] * 0x9e3779b97f4a7c15ull
+               + h[2] * 0xc2b2ae3d27d4eb4full + h[3] * 0x165667b19e3779f9ull);
 }
 
-/* stable LSD radix sort of p[0..n) by h, 16 bits a pass */
-static void sort_posts (post *p, post *tmp, size_t n) {
-  static const int passes = 4;
-  size_t *cnt = (size_t *)malloc(65536 * sizeof(size_t));
-  int pass;
-  if (cnt == NULL) {           /* no memory for counts: fall back */
-    size_t i, j;
-    for (i = 1; i < n; i++) {  /* insertion sort keeps it correct */
-      post x = p[i];
-      for (j = i; j > 0 && p[j - 1].h > x.h; j--) p[j] = p[j - 1];
-      p[j] = x;
+/* stable insertion sort of p[0..n) by the low 48 bits of h */
+static void insertion_low (post *p, size_t n) {
+  const uint64_t mask = (1ull << 48) - 1;
+  size_t i;
+  for (i = 1; i < n; i++) {
+    post x = p[i];
+    size_t k = i;
+    while (k > 0 && (p[k - 1].h & mask) > (x.h & mask)) { p[k] = p[k - 1]; k--; }
+    p[k] = x;
+  }
+}
+
+/* stable sort of p[0..n) by the low 48 bits of h: a counting pass on
+** bits 40..47 into tmp and back (the hashes are uniform, so this leaves
+** few out of order), then insertion; a big bucket (many copies of a few
+** hashes: repeated text) takes six counting passes instead, so the time
+** stays linear; cnt holds 256 counts */
+static void sort_low (post *p, post *tmp, size_t n, size_t *cnt) {
+  size_t i, sum = 0;
+  if (n > 1024) {
+    int sh;
+    post *src = p, *dst = tmp, *t;
+    for (sh = 0; sh < 48; sh += 8) {
+      sum = 0;
+      memset(cnt, 0, 256 * sizeof(size_t));
+      for (i = 0; i < n; i++) cnt[(src[i].h >> sh) & 255]++;
+      for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+      for (i = 0; i < n; i++) dst[cnt[(src[i].h >> sh) & 255]++] = src[i];
+      t = src; src = dst; dst = t;
     }
-    return;
+    return;                          /* six passes: back in p */
   }
-  for (pass = 0; pass < passes; pass++) {
-    int sh = pass * 16;
-    size_t i, sum = 0;
-    post *t;
-    memset(cnt, 0, 65536 * sizeof(size_t));
-    for (i = 0; i < n; i++) cnt[(p[i].h >> sh) & 0xffff]++;
-    for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
-    for (i = 0; i < n; i++) tmp[cnt[(p[i].h >> sh) & 0xffff]++] = p[i];
-    t = p; p = tmp; tmp = t;
+  if (n >= 32) {
+    memset(cnt, 0, 256 * sizeof(size_t));
+    for (i = 0; i < n; i++) cnt[(p[i].h >> 40) & 255]++;
+    for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) tmp[cnt[(p[i].h >> 40) & 255]++] = p[i];
+    memcpy(p, tmp, n * sizeof(post));
   }
-  free(cnt);                   /* an even number of passes: back in p */
+  insertion_low(p, n);
+}
+
+/*
+** Stable sort of p[0..n) by h: one pass into 65,536 buckets by the top
+** 16 bits, then each bucket (small: the hashes are uniform; a bucket of
+** one repeated hash is already in order) by the low 48 bits.
+*/
+static int sort_posts (post *p, post *tmp, size_t n, cp_err *err) {
+  size_t *cnt = (size_t *)malloc((65536 + 256) * sizeof(size_t));
+  size_t i, sum = 0, b;
+  if (cnt == NULL) return OOM(err);
+  memset(cnt, 0, 65536 * sizeof(size_t));
+  for (i = 0; i < n; i++) cnt[p[i].h >> 48]++;
+  for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+  for (i = 0; i < n; i++) tmp[cnt[p[i].h >> 48]++] = p[i];
+  /* cnt[b] is now the end of bucket b */
+  for (b = 0, sum = 0; b < 65536; b++) {
+    size_t end = cnt[b], k;
+    int same = 1;
+    for (k = sum + 1; k < end && same; k++) same = tmp[k].h == tmp[sum].h;
+    if (!same) sort_low(tmp + sum, p + sum, end - sum, cnt + 65536);
+    sum = end;
+  }
+  if (n > 0) memcpy(p, tmp, n * sizeof(post));
+  free(cnt);
+  return CP_OK;
 }
 
 static int push_seed (rstate *st, uint32_t a, uint32_t b, uint32_t aw,
@@ -362,10 +415,11 @@ static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
     if ((rc = load_words(st, u, w, err)) != CP_OK) return rc;
     if (w->n < CP_REUSE_N) continue;
     for (k = 0; k + CP_REUSE_N <= w->n; k++) {
-      uint64_t h = shingle(w->h + k, CP_REUSE_N);
-      if (h % nparts != part) continue;
-      if (st->np >= st->pcap) {
-        size_t nc = st->pcap ? st->pcap * 2 : 1024;
+      uint64_t h = shingle(w->h + k);
+      if ((h & (nparts - 1)) != part) continue;
+      if (st->np >= st->pcap) {         /* first: the expected share */
+        size_t nc = st->pcap ? st->pcap * 2
+                  : (size_t)(st->nwords / nparts + st->nwords / (8 * nparts)) + 1024;
         post *np = (post *)realloc(st->p, nc * sizeof(post));
         if (np == NULL) return OOM(err);
         st->p = np;
@@ -380,7 +434,7 @@ static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
   }
   st->out->work += st->np;
   if (over_work(st, err)) return CP_ELIMIT;
-  sort_posts(st->p, st->ptmp, st->np);
+  if ((rc = sort_posts(st->p, st->ptmp, st->np, err)) != CP_OK) return rc;
   if (hi == 0) return CP_OK;           /* the caller reads the groups */
   for (i = 0; i < st->np; i = j) {
     for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
@@ -398,45 +452,152 @@ static int a_side (const rstate *st, uint32_t x, uint32_t y) {
   return !((st->d[y].role & ROLE_A) && (st->d[x].role & ROLE_B));
 }
 
+/* the seeding groups of the postings in st->p (sorted) appended to
+** *kp: shingles in one document only, and boilerplate, are dropped;
+** SPLIT when *nkp would pass CP_REUSE_POSTINGS */
+static int keep_groups (rstate *st, post **kp, size_t *nkp, size_t *cap,
+                        cp_err *err) {
+  size_t i, j, k, df;
+  for (i = 0; i < st->np; i = j) {
+    for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
+    if (j - i < 2) continue;
+    for (df = 1, k = i + 1; k < j; k++) df += st->p[k].u != st->p[k - 1].u;
+    if (df < 2) continue;
+    if (df > st->o->max_df || j - i > st->o->max_df) {
+      st->out->boilerplate++;
+      continue;
+    }
+    if (*nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
+    if (!grow((void **)kp, cap, *nkp + (j - i), sizeof(post)))
+      return OOM(err);
+    memcpy(*kp + *nkp, st->p + i, (j - i) * sizeof(post));
+    *nkp += j - i;
+  }
+  return CP_OK;
+}
+
+/* partitions of collect_kept, taken by threads; each partition's kept
+** groups stay apart until all are done, then are joined in partition
+** order (the order of the groups does not depend on the threads) */
+typedef struct parts {
+  const rstate *st;
+  uint32_t n, next;
+  post **kp;  size_t *nkp;           /* kept groups of each partition */
+  size_t total;                      /* kept postings so far, all parts */
+  int stop;
+  pthread_mutex_t mu;
+} parts;
+
+typedef struct pworker {
+  parts *pt;
+  rstate st;
+  cp_reuse out;                      /* boilerplate and work counts */
+  cp_err err;
+  int rc;
+} pworker;
+
+static void *work_parts (void *arg) {
+  pworker *w = (pworker *)arg;
+  parts *pt = w->pt;
+  for (;;) {
+    uint32_t k;
+    size_t cap = 0, total;
+    pthread_mutex_lock(&pt->mu);
+    k = pt->stop ? pt->n : pt->next++;
+    pthread_mutex_unlock(&pt->mu);
+    if (k >= pt->n) break;
+    w->rc = partition_seeds(&w->st, k, pt->n, 0, 0, &w->err);
+    if (w->rc == CP_OK)
+      w->rc = keep_groups(&w->st, &pt->kp[k], &pt->nkp[k], &cap, &w->err);
+    pthread_mutex_lock(&pt->mu);
+    total = pt->total += pt->nkp[k];
+    if (w->rc != CP_OK || total > CP_REUSE_POSTINGS) pt->stop = 1;
+    pthread_mutex_unlock(&pt->mu);
+    if (w->rc == CP_OK && total > CP_REUSE_POSTINGS) w->rc = SPLIT;
+    if (w->rc != CP_OK) break;
+  }
+  return NULL;
+}
+
 /*
 ** The seeding shingles' postings of every partition, kept in st->kp
 ** (groups of one hash, contiguous): shingles in one document only, and
 ** boilerplate, are dropped, which leaves a small part of the corpus's
 ** words.  SPLIT when they pass CP_REUSE_POSTINGS (the caller then
-** recomputes postings for each range instead).
+** recomputes postings for each range instead).  With nt threads the
+** hash space is cut into nt times as many partitions, so the postings
+** in memory at once stay within the budget.
 */
-static int collect_kept (rstate *st, uint32_t nparts, cp_err *err) {
-  uint32_t part;
-  size_t i, j, k, df;
-  int rc;
+static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
+  parts pt;
+  pworker *w;
+  pthread_t *th;
+  size_t k, started;
+  int rc = CP_OK;
+  memset(&pt, 0, sizeof(pt));
   st->nkp = 0;
-  for (part = 0; part < nparts; part++) {
-    if ((rc = partition_seeds(st, part, nparts, 0, 0, err)) != CP_OK) return rc;
-    for (i = 0; i < st->np; i = j) {
-      for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
-      if (j - i < 2) continue;
-      for (df = 1, k = i + 1; k < j; k++) df += st->p[k].u != st->p[k - 1].u;
-      if (df < 2) continue;
-      if (df > st->o->max_df || j - i > st->o->max_df) {
-        st->out->boilerplate++;
-        continue;
+  pt.st = st;
+  pt.n = nparts;                     /* a power of two: h's low bits */
+  while (pt.n < nparts * nt) pt.n *= 2;
+  st->out->partitions = pt.n;
+  pt.kp = (post **)calloc(pt.n, sizeof(post *));
+  pt.nkp = (size_t *)calloc(pt.n, sizeof(size_t));
+  w = (pworker *)calloc(nt, sizeof(pworker));
+  th = (pthread_t *)calloc(nt, sizeof(pthread_t));
+  if (!pt.kp || !pt.nkp || !w || !th) { rc = OOM(err); goto done; }
+  if (pthread_mutex_init(&pt.mu, NULL) != 0) {
+    rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
+    goto done;
+  }
+  for (k = 0; k < nt; k++) {
+    w[k].pt = &pt;
+    w[k].st = *st;
+    w[k].st.p = w[k].st.ptmp = NULL;  w[k].st.np = w[k].st.pcap = 0;
+    memset(&w[k].st.wa, 0, sizeof(words));
+    w[k].st.out = &w[k].out;
+    w[k].st.work_base = st->out->work;
+  }
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, work_parts, &w[started]) != 0)
+      break;
+  work_parts(&w[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  pthread_mutex_destroy(&pt.mu);
+  for (k = 0; k < nt; k++) {
+    st->out->boilerplate += w[k].out.boilerplate;
+    st->out->work += w[k].out.work;
+    if (rc == CP_OK && w[k].rc != CP_OK) {
+      rc = w[k].rc;
+      if (err != NULL && rc != SPLIT) *err = w[k].err;
+    }
+    free(w[k].st.p); free(w[k].st.ptmp);
+    free(w[k].st.wa.hbuf); free(w[k].st.wa.tbuf);
+  }
+  if (rc == CP_OK && pt.total > 0) {
+    st->kp = (post *)malloc(pt.total * sizeof(post));
+    if (st->kp == NULL) rc = OOM(err);
+    else {
+      st->kpcap = pt.total;
+      for (k = 0; k < pt.n; k++) {
+        if (pt.nkp[k] > 0)
+          memcpy(st->kp + st->nkp, pt.kp[k], pt.nkp[k] * sizeof(post));
+        st->nkp += pt.nkp[k];
       }
-      if (st->nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
-      if (!grow((void **)&st->kp, &st->kpcap, st->nkp + (j - i), sizeof(post)))
-        return OOM(err);
-      memcpy(st->kp + st->nkp, st->p + i, (j - i) * sizeof(post));
-      st->nkp += j - i;
     }
   }
-  return CP_OK;
+done:
+  if (pt.kp != NULL)
+    for (k = 0; k < pt.n; k++) free(pt.kp[k]);
+  free(pt.kp); free(pt.nkp); free(w); free(th);
+  return rc;
 }
 
-/* seeds with a in [lo, hi) from the kept groups; with cnt != NULL only
-** count them per a document */
+/* seeds with a in [lo, hi) from the kept groups: with cnt != NULL only
+** count them per a document; else place them at pos[a - lo]++ (pos: the
+** first seed of each a, from the counts), so they come grouped by a */
 static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
-                       cp_err *err) {
+                       size_t *pos, cp_err *err) {
   size_t i, j, x, y;
-  int rc;
   for (i = 0; i < st->nkp; i = j) {
     const post *g = st->kp + i;
     for (j = i + 1; j < st->nkp && st->kp[j].h == g->h; j++) {}
@@ -445,13 +606,76 @@ static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
       if (ux < lo || ux >= hi || !(st->d[ux].role & ROLE_A)) continue;
       for (y = 0; y < j - i; y++) {
         uint32_t uy = g[y].u;
+        seed *sd;
         if (uy == ux || !a_side(st, ux, uy)) continue;
         if (cnt != NULL) { cnt[ux]++; continue; }
-        if ((rc = push_seed(st, ux, uy, g[x].w, g[y].w, err)) != CP_OK)
-          return rc;
+        sd = &st->s[pos[ux - lo]++];
+        sd->a = ux; sd->b = uy; sd->aw = g[x].w; sd->bw = g[y].w;
       }
     }
   }
+  (void)err;
+  return CP_OK;
+}
+
+/* stable LSD radix sort of the seeds of one a document by (b, aw), in
+** passes of 11 bits (the counts stay in the cache); tmp holds n seeds,
+** cnt 2048 counts */
+static void sort_bucket (seed *v, size_t n, seed *tmp, size_t *cnt) {
+  uint32_t maxb = 0, maxw = 0;
+  size_t i;
+  int f;
+  seed *src = v, *dst = tmp;
+  if (n < 24) {                      /* insertion sort */
+    for (i = 1; i < n; i++) {
+      seed x = v[i];
+      size_t k = i;
+      while (k > 0 && (v[k - 1].b > x.b || (v[k - 1].b == x.b && v[k - 1].aw > x.aw))) {
+        v[k] = v[k - 1];
+        k--;
+      }
+      v[k] = x;
+    }
+    return;
+  }
+  for (i = 0; i < n; i++) {
+    if (v[i].b > maxb) maxb = v[i].b;
+    if (v[i].aw > maxw) maxw = v[i].aw;
+  }
+  for (f = 0; f < 2; f++) {
+    uint32_t mx = f == 0 ? maxw : maxb;
+    int sh;
+    for (sh = 0; sh < 32 && (mx >> sh) != 0; sh += 11) {
+      size_t sum = 0;
+      seed *t;
+      memset(cnt, 0, 2048 * sizeof(size_t));
+      for (i = 0; i < n; i++) cnt[((f ? src[i].b : src[i].aw) >> sh) & 2047]++;
+      for (i = 0; i < 2048; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+      for (i = 0; i < n; i++) dst[cnt[((f ? src[i].b : src[i].aw) >> sh) & 2047]++] = src[i];
+      t = src; src = dst; dst = t;
+    }
+  }
+  if (src != v) memcpy(v, src, n * sizeof(seed));
+}
+
+/* sort st->s (grouped by a) bucket by bucket */
+static int sort_buckets (rstate *st, cp_err *err) {
+  size_t i, j, big = 0;
+  seed *tmp;
+  size_t *cnt;
+  for (i = 0; i < st->ns; i = j) {
+    for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a; j++) {}
+    if (j - i > big) big = j - i;
+  }
+  tmp = (seed *)malloc((big ? big : 1) * sizeof(seed));
+  cnt = (size_t *)malloc(2048 * sizeof(size_t));
+  if (tmp == NULL || cnt == NULL) { free(tmp); free(cnt); return OOM(err); }
+  for (i = 0; i < st->ns; i = j) {
+    for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a; j++) {}
+    sort_bucket(st->s + i, j - i, tmp, cnt);
+  }
+  free(tmp);
+  free(cnt);
   return CP_OK;
 }
 
@@ -738,14 +962,17 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
 ** Driver
 ** ================================================================= */
 
-/* the passages of the seeds in st->s */
-static int seed_passages (rstate *st, cp_err *err) {
+/* the passages of the seeds in st->s (already grouped by a when
+** 'grouped') */
+static int seed_passages (rstate *st, int grouped, cp_err *err) {
   size_t i, j;
   int rc;
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
-  if (st->ns > 1 && (rc = sort_seeds(st, err)) != CP_OK) return rc;
+  if (st->ns > 1 && (rc = grouped ? sort_buckets(st, err) : sort_seeds(st, err))
+      != CP_OK)
+    return rc;
   for (i = 0; i < st->ns; i = j) {
     for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
                     && st->s[j].b == st->s[i].b; j++) {}
@@ -757,46 +984,191 @@ static int seed_passages (rstate *st, cp_err *err) {
   return CP_OK;
 }
 
+/* hash partitions for nwords: a power of two (a partition is h's low
+** bits) such that each holds at most CP_REUSE_POSTINGS shingles */
+static uint32_t partitions (uint64_t nwords) {
+  uint32_t p = 1;
+  while (p < (1u << 30) && nwords / p > CP_REUSE_POSTINGS) p *= 2;
+  return p;
+}
+
 /* seeds and passages of the a documents [lo, hi), postings recomputed;
 ** SPLIT when the seeds do not fit */
 static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
                       cp_err *err) {
-  uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1), part;
+  uint32_t nparts = partitions(nwords), part;
   int rc;
   st->ns = 0;
   st->out->partitions = nparts;
   for (part = 0; part < nparts; part++)
     if ((rc = partition_seeds(st, part, nparts, lo, hi, err)) != CP_OK)
       return rc;
-  return seed_passages(st, err);
+  return seed_passages(st, 0, err);
 }
+
+/* the a-document ranges of run_kept and the threads that take them */
+typedef struct ranges {
+  rstate *st;
+  uint32_t *lo;  size_t n;           /* range k is [lo[k], lo[k + 1]) */
+  const uint64_t *cnt;               /* seeds of each a document */
+  size_t next;                       /* the next range to take */
+  int stop;                          /* a thread failed: take no more */
+  pthread_mutex_t mu;
+} ranges;
+
+typedef struct worker {
+  ranges *rg;
+  rstate st;                         /* a copy of the shared state with
+                                        its own seeds, words, passages */
+  cp_reuse out;
+  cp_err err;
+  int rc;
+} worker;
+
+/* the seeds of range [lo, hi), grouped by a, into w->st.s */
+static int range_seeds (worker *w, uint32_t lo, uint32_t hi) {
+  const uint64_t *cnt = w->rg->cnt;
+  size_t *pos = (size_t *)malloc(((size_t)(hi - lo) + 1) * sizeof(size_t));
+  size_t sum = 0;
+  uint32_t u;
+  if (pos == NULL) return OOM(&w->err);
+  for (u = lo; u < hi; u++) { pos[u - lo] = sum; sum += (size_t)cnt[u]; }
+  if (!grow((void **)&w->st.s, &w->st.scap, sum ? sum : 1, sizeof(seed))) {
+    free(pos);
+    return OOM(&w->err);
+  }
+  w->st.ns = sum;
+  kept_seeds(&w->st, lo, hi, NULL, pos, &w->err);
+  free(pos);
+  return CP_OK;
+}
+
+/* take ranges until none is left; passages into w->out */
+static void *work_ranges (void *arg) {
+  worker *w = (worker *)arg;
+  ranges *rg = w->rg;
+  for (;;) {
+    size_t k;
+    pthread_mutex_lock(&rg->mu);
+    k = rg->stop ? rg->n : rg->next++;
+    pthread_mutex_unlock(&rg->mu);
+    if (k >= rg->n) break;
+    w->rc = range_seeds(w, rg->lo[k], rg->lo[k + 1]);
+    if (w->rc == CP_OK) w->rc = seed_passages(&w->st, 1, &w->err);
+    if (w->rc != CP_OK) {
+      pthread_mutex_lock(&rg->mu);
+      rg->stop = 1;
+      pthread_mutex_unlock(&rg->mu);
+      break;
+    }
+  }
+  return NULL;
+}
+
+static void worker_init (worker *w, ranges *rg) {
+  memset(w, 0, sizeof(*w));
+  w->rg = rg;
+  w->st = *rg->st;                   /* shared, read only: corpora, options,
+                                        documents, words, kept postings */
+  w->st.s = NULL;  w->st.ns = w->st.scap = 0;
+  memset(&w->st.wa, 0, sizeof(words));
+  memset(&w->st.wb, 0, sizeof(words));
+  w->st.cd = NULL;  w->st.ncd = w->st.cdcap = 0;
+  w->st.p = w->st.ptmp = NULL;  w->st.np = w->st.pcap = 0;
+  w->st.out = &w->out;
+  w->st.work_base = rg->st->out->work;
+}
+
+static void worker_free (worker *w) {
+  free(w->st.s);  free(w->st.cd);
+  free(w->st.wa.hbuf); free(w->st.wa.tbuf);
+  free(w->st.wb.hbuf); free(w->st.wb.tbuf);
+  free(w->out.v);
+}
+
+/* add a worker's passages and counts to st->out; CP_ENOMEM only */
+static int worker_merge (rstate *st, worker *w, cp_err *err) {
+  cp_reuse *o = st->out;
+  if (w->out.n > 0) {
+    if (!grow((void **)&o->v, &o->cap, o->n + w->out.n, sizeof(cp_passage)))
+      return OOM(err);
+    memcpy(o->v + o->n, w->out.v, w->out.n * sizeof(cp_passage));
+    o->n += w->out.n;
+  }
+  o->seeds += w->out.seeds;
+  o->pairs += w->out.pairs;
+  o->work += w->out.work;
+  o->ranges += w->out.ranges;
+  return CP_OK;
+}
+
 
 /*
 ** With the seeding postings kept (collect_kept): count the seeds of each
-** a document, cut the documents into ranges whose seeds fit, and run each
-** range from the kept groups.
+** a document, cut the documents into ranges whose seeds fit (a share of
+** CP_REUSE_SEEDS per thread), and let the threads take the ranges.
+** Ranges are independent (a seed belongs to the range of its a side);
+** the passages are sorted at the end by a total order, so the result
+** does not depend on which thread ran which range.  A thread that cannot
+** start leaves its ranges to the others (the calling thread is one).
 */
 static int run_kept (rstate *st, cp_err *err) {
   uint64_t *cnt = (uint64_t *)calloc(st->nd ? st->nd : 1, sizeof(uint64_t));
+  size_t nt = nthreads(), k, started = 0;
+  uint64_t budget = CP_REUSE_SEEDS / nt;
+  ranges rg;
+  worker *w = NULL;
+  pthread_t *th = NULL;
   uint32_t lo = 0, hi;
   int rc = CP_OK;
+  memset(&rg, 0, sizeof(rg));
+  rg.st = st;
   if (cnt == NULL) return OOM(err);
-  if ((rc = kept_seeds(st, 0, st->nd, cnt, err)) != CP_OK) goto done;
-  while (lo < st->nd && rc == CP_OK) {
+  if ((rc = kept_seeds(st, 0, st->nd, cnt, NULL, err)) != CP_OK) goto done;
+  rg.cnt = cnt;
+  rg.lo = (uint32_t *)malloc(((size_t)st->nd + 2) * sizeof(uint32_t));
+  if (rg.lo == NULL) { rc = OOM(err); goto done; }
+  while (lo < st->nd) {
     uint64_t sum = 0;
-    for (hi = lo; hi < st->nd && (hi == lo || sum + cnt[hi] <= CP_REUSE_SEEDS); hi++)
+    for (hi = lo; hi < st->nd && (hi == lo || sum + cnt[hi] <= budget); hi++)
       sum += cnt[hi];
     if (sum > CP_REUSE_SEEDS) {
       rc = cp_err_set(err, CP_ELIMIT, "reuse: one document has more than "
                       "%zu seeds (lower max_df)", (size_t)CP_REUSE_SEEDS);
-      break;
+      goto done;
     }
-    st->ns = 0;
-    if ((rc = kept_seeds(st, lo, hi, NULL, err)) == CP_OK)
-      rc = seed_passages(st, err);
+    rg.lo[rg.n++] = lo;
     lo = hi;
   }
+  rg.lo[rg.n] = st->nd;
+  if (rg.n == 0) goto done;
+  if (nt > rg.n) nt = rg.n;
+  w = (worker *)malloc(nt * sizeof(worker));
+  th = (pthread_t *)malloc(nt * sizeof(pthread_t));
+  if (w == NULL || th == NULL) { rc = OOM(err); goto done; }
+  if (pthread_mutex_init(&rg.mu, NULL) != 0) {
+    rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
+    goto done;
+  }
+  for (k = 0; k < nt; k++) worker_init(&w[k], &rg);
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, work_ranges, &w[started]) != 0)
+      break;
+  work_ranges(&w[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  pthread_mutex_destroy(&rg.mu);
+  for (k = 0; k < nt && rc == CP_OK; k++) {
+    if (w[k].rc != CP_OK) {
+      rc = w[k].rc;
+      if (err != NULL) *err = w[k].err;
+    }
+    else rc = worker_merge(st, &w[k], err);
+  }
+  if (rc == CP_OK && over_work(st, err)) rc = CP_ELIMIT;
+  for (k = 0; k < nt; k++) worker_free(&w[k]);
 done:
+  free(w); free(th);
+  free(rg.lo);
   free(cnt);
   return rc;
 }
@@ -877,11 +1249,12 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   if ((rc = build_docs(&st, err)) != CP_OK) goto done;
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
+  st.nwords = nwords;
   if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, err);
   if (rc == CP_OK && st.nd > 0) {
-    uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1);
-    out->partitions = nparts;
-    rc = collect_kept(&st, nparts, err);
+    uint32_t nparts = partitions(nwords);
+    size_t nt = nthreads();
+    rc = collect_kept(&st, nparts, nt, err);
     free(st.p); free(st.ptmp);
     st.p = st.ptmp = NULL;
     st.np = st.pcap = 0;

@@ -54,6 +54,7 @@
 #define CP_REUSE_SEEDS      ((size_t)1 << 23)
 #define CP_REUSE_CACHE      ((uint64_t)1 << 25)  /* words kept in memory */
 #define CP_REUSE_MAX_WORK   ((uint64_t)1 << 36)
+#define CP_REUSE_THREADS    2          /* threads over document ranges */
 
 typedef struct cp_reuse_opt {
   uint32_t min;            /* shortest passage, in words on each side (>= 1) */

@@ -6,6 +6,7 @@
 **
 **   c:_reuse(opts, srcbits|nil, tgtbits|nil, other|nil) -> rows, info
 **   c:_reuse_clusters(opts, srcbits, tgtbits, other)    -> clusters, info
+**   c:_reuse_writable()                                 -> boolean
 **
 ** Bitmaps are strings (bit (d-1)%8 of byte (d-1)//8 for document d).
 ** Results live in userdata boxes with a __gc until copied, so an error
@@ -23,7 +24,7 @@
 
 #define BOX_REUSE "corpus.reuse.result"
 
-typedef struct rbox { cp_reuse r; cp_clusters cl; } rbox;
+typedef struct rbox { cp_reuse r; cp_clusters cl; uint64_t kept; int keep; } rbox;
 
 static int rbox_gc (lua_State *L) {
   rbox *b = (rbox *)luaL_checkudata(L, 1, BOX_REUSE);
@@ -90,7 +91,14 @@ static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
   b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
   memset(b, 0, sizeof(*b));
   luaL_setmetatable(L, BOX_REUSE);
+  lua_getfield(L, 2, "keep");
+  b->keep = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   if (cp_reuse_find(*c, *other, &o, &b->r, &e) != CP_OK) cpL_raise(L, &e);
+  /* keep = true: every passage found (not only the 'limit' best) becomes
+  ** spans of set "reuse" */
+  if (b->keep && cp_reuse_keep(*c, *other, &b->r, &b->kept, &e) != CP_OK)
+    cpL_raise(L, &e);
   return b;
 }
 
@@ -129,8 +137,13 @@ static void push_side (lua_State *L, cp_corpus *c, uint64_t doc,
   lua_setfield(L, -2, "text");
 }
 
-static void push_info (lua_State *L, const cp_reuse *r) {
-  lua_createtable(L, 0, 6);
+static void push_info (lua_State *L, const rbox *b) {
+  const cp_reuse *r = &b->r;
+  lua_createtable(L, 0, 7);
+  if (b->keep) {
+    lua_pushinteger(L, (lua_Integer)b->kept);
+    lua_setfield(L, -2, "kept");
+  }
   lua_pushinteger(L, (lua_Integer)r->n);
   lua_setfield(L, -2, "passages");
   lua_pushinteger(L, (lua_Integer)r->seeds);
@@ -168,7 +181,7 @@ static int l_reuse (lua_State *L) {
     lua_setfield(L, -2, "identity");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  push_info(L, &b->r);
+  push_info(L, b);
   return 2;
 }
 
@@ -205,12 +218,20 @@ static int l_reuse_clusters (lua_State *L) {
     lua_setfield(L, -2, "members");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  push_info(L, &b->r);
+  push_info(L, b);
   return 2;
+}
+
+/* c:_reuse_writable() -> can spans be kept in c (not a read-only
+** snapshot)? */
+static int l_reuse_writable (lua_State *L) {
+  lua_pushboolean(L, !cp_corpus_readonly(cpL_checkcorpus(L, 1)));
+  return 1;
 }
 
 static const luaL_Reg reuse_methods[] = {
   {"_reuse", l_reuse},
+  {"_reuse_writable", l_reuse_writable},
   {"_reuse_clusters", l_reuse_clusters},
   {NULL, NULL}
 };

@@ -165,6 +165,7 @@ typedef struct cp_clusters {
   uint32_t *ndocs;         /* distinct documents of each cluster */
   uint32_t *repeats;       /* members in a document holding another
                               member of the same cluster */
+  size_t *of;              /* the cluster of each passage */
 } cp_clusters;
 
 /*
@@ -176,6 +177,29 @@ typedef struct cp_clusters {
 */
 int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err);
 void cp_clusters_free (cp_clusters *cl);
+
+/* }================================================================ */
+
+/* {================================================================
+** Keeping passages as a span set (reuse_keep.c)
+** ================================================================= */
+
+#define CP_REUSE_SET "reuse"
+
+/*
+** Store the passages of 'r' (found in 'c', with 'other' the 'against'
+** corpus or NULL) as span set "reuse" of 'c': one span per side in 'c'
+** (both sides without 'other', the a side with it), over the passage's
+** tokens, with attributes 'other' (the id of the document on the other
+** side) and 'cluster' (1-based, clusters as cp_reuse_clusters makes
+** them).  Every segment of 'c' is rewritten by copy
+** (cp_merge_respan, cp_corpus_rewrite_seg): the spans of an earlier
+** "reuse" set are replaced, segments without passages lose theirs.
+** An on-disk index stores them at its next commit.  *nspans gets the
+** number of spans stored.
+*/
+int cp_reuse_keep (cp_corpus *c, cp_corpus *other, const cp_reuse *r,
+                   uint64_t *nspans, cp_err *err);
 
 /* }================================================================ */
 

@@ -57,6 +57,9 @@ local OPTIONS = {
   clusters = function(v)
     if type(v) ~= "boolean" then return "boolean expected, got " .. type(v) end
   end,
+  keep = function(v)
+    if type(v) ~= "boolean" then return "boolean expected, got " .. type(v) end
+  end,
 }
 
 local function check_options(opts)
@@ -79,10 +82,14 @@ end
 
 return function(Corpus, selection)
   --- c:reuse{min =, source =, target =, against =, layer =, max_df =,
-  -- limit =, mismatch =, gap =, gap_extend =, clusters =}
+  -- limit =, mismatch =, gap =, gap_extend =, clusters =, keep =}
   -- -> rows {a = {doc, id, start, stop, text}, b = {...}, words, score,
   --    identity} best first, info {passages, seeds, pairs, boilerplate,
-  --    work, ranges}
+  --    work, ranges [, kept]}
+  -- With keep = true every passage found is also stored as span set
+  -- `reuse` (attributes `other`, `cluster`) of this corpus, replacing an
+  -- earlier one, so `within <reuse/>` works; an on-disk index stores it
+  -- at the next commit.
   -- With clusters = true: clusters {size, repeats, boilerplate,
   -- members = {{doc, id, start, stop, text [, other]}...}}, info.
   -- @tparam[opt] table opts (docs/REUSE.md)
@@ -96,6 +103,10 @@ return function(Corpus, selection)
     end
     if self:isclosed() then error("attempt to use a closed corpus", 2) end
     opts = check_options(opts)
+    if opts.keep and not self:_reuse_writable() then
+      error("reuse: keep = true needs a writable corpus (this one is a "
+            .. "read-only snapshot: open it with write = true)", 2)
+    end
     local other = opts.against
     if other == self then other = nil end
     local src, tgt, msg, code

@@ -83,8 +83,13 @@ static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
   lim = num_opt(L, 2, "limit", 0, 0, 9007199254740992.0, 1);
   *limit = lim == 0 ? (size_t)-1 : (size_t)lim;
   lua_getfield(L, 2, "layer");
-  o.layer = lua_isnil(L, -1) ? CP_NORM
-          : luaL_checkoption(L, -1, NULL, layers);
+  if (!lua_isnil(L, -1)) {
+    const char *ln = luaL_checkstring(L, -1);
+    int k;
+    for (k = 0; layers[k] != NULL && strcmp(layers[k], ln) != 0; k++) {}
+    if (layers[k] != NULL) o.layer = k;
+    else o.layer_name = ln;            /* a stored layer (anchored: opts) */
+  }
   lua_pop(L, 1);
   o.source = bits_arg(L, 3, &o.nsource);
   o.target = bits_arg(L, 4, &o.ntarget);

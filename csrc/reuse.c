@@ -55,6 +55,9 @@ typedef struct rstate {
   uint64_t max_work;
   udoc *d;  uint32_t nd;
   uint64_t **th;           /* per (corpus, segment): word id -> hash, 0 punct */
+  uint64_t **vh;           /* with a stored layer: value id -> hash (0: none) */
+  const uint32_t **ls;     /* with a stored layer: its stream */
+  int stored[2];           /* a segment of corpus k stores the layer */
   uint64_t *ch;  uint32_t *ct;  uint64_t *coff;   /* word cache, or NULL */
   size_t nseg0, nseg1;
   post *p, *ptmp;  size_t np, pcap;
@@ -117,24 +120,51 @@ static uint64_t **table_of (rstate *st, int corpus, uint32_t seg) {
   return &st->th[corpus ? st->nseg0 + seg : seg];
 }
 
-/* hash of every word type of a segment in the layer (0 = punctuation) */
+/* hash of every word type of a segment in the layer (0 = punctuation;
+** with a stored layer, the norm form: the fallback of a token without a
+** value), and with a stored layer the hash of each of its values (0 for
+** the empty value) and its stream */
 static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
   const cp_seg *s = cp_corpus_seg(st->c[corpus], si);
+  const cp_reuse_opt *o = st->o;
+  int layer = o->layer_name != NULL ? CP_NORM : o->layer;
   uint32_t n = cp_seg_ntypes(s, CP_WORD), id;
   uint64_t *t = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+  size_t slot = corpus ? st->nseg0 + si : si;
   if (t == NULL) return OOM(err);
+  st->th[slot] = t;
   for (id = 0; id < n; id++) {
-    uint32_t lid = cp_seg_map(s, st->o->layer, id);
+    uint32_t lid = cp_seg_map(s, layer, id);
     const char *str;
     size_t len;
     t[id] = 0;
     if (cp_seg_type_punct(s, id) || lid == UINT32_MAX) continue;
-    str = cp_seg_type(s, st->o->layer, lid, &len);
+    str = cp_seg_type(s, layer, lid, &len);
     if (str == NULL) continue;
     t[id] = XXH3_64bits(str, len);
     if (t[id] == 0) t[id] = 1;
   }
-  *table_of(st, corpus, si) = t;
+  if (o->layer_name != NULL) {
+    int64_t li = cp_seg_layer(s, o->layer_name, strlen(o->layer_name));
+    uint32_t nv, v;
+    uint64_t *vt;
+    if (li < CP_NLAYERS || cp_seg_layer_stream(s, (size_t)li) == NULL)
+      return CP_OK;                    /* not here: the norm forms */
+    st->stored[corpus] = 1;
+    nv = cp_seg_ntypes(s, (int)li);
+    vt = (uint64_t *)malloc((nv ? nv : 1) * sizeof(uint64_t));
+    if (vt == NULL) return OOM(err);
+    st->vh[slot] = vt;
+    st->ls[slot] = cp_seg_layer_stream(s, (size_t)li);
+    for (v = 0; v < nv; v++) {
+      size_t len;
+      const char *str = cp_seg_type(s, (int)li, v, &len);
+      vt[v] = 0;
+      if (str == NULL || len == 0) continue;
+      vt[v] = XXH3_64bits(str, len);
+      if (vt[v] == 0) vt[v] = 1;
+    }
+  }
   return CP_OK;
 }
 
@@ -142,8 +172,9 @@ static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
 static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   const udoc *d = &st->d[u];
   const cp_seg *s;
-  const uint32_t *stream;
-  const uint64_t *t;
+  const uint32_t *stream, *ls;
+  const uint64_t *t, *vt;
+  size_t slot;
   uint32_t k;
   if (st->coff != NULL) {
     w->h = st->ch + st->coff[u];
@@ -154,6 +185,9 @@ static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   s = cp_corpus_seg(st->c[d->corpus], d->seg);
   stream = cp_seg_stream(s);
   t = *table_of(st, d->corpus, d->seg);
+  slot = d->corpus ? st->nseg0 + d->seg : d->seg;
+  ls = st->ls != NULL ? st->ls[slot] : NULL;
+  vt = st->vh != NULL ? st->vh[slot] : NULL;
   w->n = 0;
   if (d->ntok > w->cap) {
     uint64_t *nh = (uint64_t *)realloc(w->hbuf, d->ntok * sizeof(uint64_t));
@@ -168,6 +202,7 @@ static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   for (k = 0; k < d->ntok; k++) {
     uint64_t h = t[stream[d->tok0 + k]];
     if (h == 0) continue;
+    if (ls != NULL && vt[ls[d->tok0 + k]] != 0) h = vt[ls[d->tok0 + k]];
     w->hbuf[w->n] = h;
     w->tbuf[w->n++] = k;
   }
@@ -226,6 +261,11 @@ static int build_docs (rstate *st, cp_err *err) {
   st->nseg1 = ns[1];
   st->th = (uint64_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint64_t *));
   if (st->th == NULL) return OOM(err);
+  if (o->layer_name != NULL) {
+    st->vh = (uint64_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint64_t *));
+    st->ls = (const uint32_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint32_t *));
+    if (st->vh == NULL || st->ls == NULL) return OOM(err);
+  }
   for (k = 0; k < 2; k++)
     for (si = 0; si < ns[k]; si++)
       total += cp_seg_ndocs(cp_corpus_seg(st->c[k], si));
@@ -266,6 +306,11 @@ static int build_docs (rstate *st, cp_err *err) {
     }
   }
   st->nd = (uint32_t)i;
+  for (k = 0; k < 2 && o->layer_name != NULL; k++)
+    if ((k == 0 || st->c[1] != st->c[0]) && ns[k] > 0 && !st->stored[k])
+      return cp_err_set(err, CP_EINVAL, "reuse: layer '%s' is not stored "
+                        "in %s corpus", o->layer_name,
+                        k ? "the 'against'" : "this");
   return CP_OK;
 }
 
@@ -1201,8 +1246,10 @@ static int check_opts (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
                        cp_err *err) {
   if (o->min < 1) return cp_err_set(err, CP_EINVAL, "reuse: 'min' must be >= 1");
   if (o->max_df < 2) return cp_err_set(err, CP_EINVAL, "reuse: 'max_df' must be >= 2");
-  if (o->layer != CP_WORD && o->layer != CP_NORM && o->layer != CP_STEM)
-    return cp_err_set(err, CP_EINVAL, "reuse: layer must be word, norm or stem");
+  if (o->layer_name == NULL && o->layer != CP_WORD && o->layer != CP_NORM
+      && o->layer != CP_STEM)
+    return cp_err_set(err, CP_EINVAL, "reuse: layer must be word, norm, stem "
+                      "or the name of a stored layer");
   if (!(o->mismatch >= 0 && o->mismatch <= 1e6) || !(o->gap >= 0 && o->gap <= 1e6)
       || !(o->gap_extend >= 0 && o->gap_extend <= 1e6))
     return cp_err_set(err, CP_EINVAL, "reuse: costs must be numbers in [0, 1e6]");
@@ -1272,6 +1319,9 @@ done:
   nseg = (uint32_t)(st.nseg0 + st.nseg1);
   if (st.th != NULL)
     for (i = 0; i < nseg; i++) free(st.th[i]);
+  if (st.vh != NULL)
+    for (i = 0; i < nseg; i++) free(st.vh[i]);
+  free(st.vh); free((void *)st.ls);
   free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s); free(st.kp);
   free(st.wa.hbuf); free(st.wa.tbuf); free(st.wb.hbuf); free(st.wb.tbuf);
   free(st.ch); free(st.ct); free(st.coff);

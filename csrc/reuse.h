@@ -59,6 +59,11 @@
 typedef struct cp_reuse_opt {
   uint32_t min;            /* shortest passage, in words on each side (>= 1) */
   int layer;               /* CP_WORD, CP_NORM (default) or CP_STEM */
+  const char *layer_name;  /* or a stored layer ("lemma", a CoNLL-U
+                              column): its value per token, the norm
+                              form where a token has none (and in
+                              segments without the layer); CP_EINVAL
+                              when no segment of a corpus stores it */
   uint32_t max_df;         /* shingles in more documents are boilerplate */
   double mismatch;         /* cost of a substituted word (match scores 1) */
   double gap;              /* cost of opening a gap (its first word) */

@@ -12,7 +12,7 @@ filter with a query syntax error returns nil, message, "ESYNTAX".
 --- Text reuse: passages documents share (docs/REUSE.md).
 -- @submodule corpus
 
-local type, error, pairs, tostring = type, error, pairs, tostring
+local type, error, pairs, ipairs, tostring = type, error, pairs, ipairs, tostring
 local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
@@ -46,7 +46,10 @@ local OPTIONS = {
   mismatch = cost, gap = cost, gap_extend = cost,
   source = filter, target = filter,
   layer = function(v)
-    if not LAYERS[v] then return "one of word, norm, stem expected" end
+    if type(v) ~= "string" then return "string expected, got " .. type(v) end
+    if not LAYERS[v] and not v:match("^[a-z][a-z0-9_]*$") then
+      return "word, norm, stem or the name of a stored layer expected"
+    end
   end,
   against = function(v)
     if type(v) ~= "userdata" or v.isclosed == nil then
@@ -109,6 +112,16 @@ return function(Corpus, selection)
     end
     local other = opts.against
     if other == self then other = nil end
+    local layer = opts.layer
+    if layer ~= nil and not LAYERS[layer] then    -- a stored layer
+      for _, k in ipairs{self, other or self} do
+        local set = k:_layer_set()
+        if type(set) ~= "table" or not set[layer] then
+          error(("reuse: layer '%s' is not stored in %s corpus"):format(
+            layer, k == self and "this" or "the 'against'"), 2)
+        end
+      end
+    end
     local src, tgt, msg, code
     if opts.source ~= nil then
       src, msg, code = selection(self, opts.source, "reuse")

@@ -63,13 +63,12 @@ static const unsigned char *bits_arg (lua_State *L, int idx, uint64_t *n) {
 }
 
 /* c:_reuse*(opts, src, tgt, other): run the core; the result box is
-** pushed */
+** pushed; NULL (with *e) when the core failed for other than misuse */
 static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
-                  size_t *limit) {
+                  size_t *limit, cp_err *e) {
   static const char *const layers[] = {"word", "norm", "stem", NULL};
   cp_reuse_opt o;
   rbox *b;
-  cp_err e;
   double lim;
   *c = cpL_checkcorpus(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -99,11 +98,18 @@ static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
   lua_getfield(L, 2, "keep");
   b->keep = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if (cp_reuse_find(*c, *other, &o, &b->r, &e) != CP_OK) cpL_raise(L, &e);
+  /* misuse (EINVAL) raises; the data or the budget failing (ELIMIT,
+  ** ENOMEM, ECORRUPT) returns nil, msg, code through *e */
+  if (cp_reuse_find(*c, *other, &o, &b->r, e) != CP_OK) {
+    if (e->code == CP_EINVAL) cpL_raise(L, e);
+    return NULL;
+  }
   /* keep = true: every passage found (not only the 'limit' best) becomes
   ** spans of set "reuse" */
-  if (b->keep && cp_reuse_keep(*c, *other, &b->r, &b->kept, &e) != CP_OK)
-    cpL_raise(L, &e);
+  if (b->keep && cp_reuse_keep(*c, *other, &b->r, &b->kept, e) != CP_OK) {
+    if (e->code == CP_EINVAL) cpL_raise(L, e);
+    return NULL;
+  }
   return b;
 }
 
@@ -168,7 +174,9 @@ static void push_info (lua_State *L, const rbox *b) {
 static int l_reuse (lua_State *L) {
   cp_corpus *c, *other;
   size_t limit, i, n;
-  rbox *b = run(L, &c, &other, &limit);
+  cp_err e;
+  rbox *b = run(L, &c, &other, &limit, &e);
+  if (b == NULL) return cpL_fail(L, &e);
   n = b->r.n < limit ? b->r.n : limit;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -197,8 +205,9 @@ static int l_reuse_clusters (lua_State *L) {
   cp_corpus *c, *other;
   size_t limit, i, k, n;
   cp_err e;
-  rbox *b = run(L, &c, &other, &limit);
-  if (cp_reuse_clusters(&b->r, &b->cl, &e) != CP_OK) cpL_raise(L, &e);
+  rbox *b = run(L, &c, &other, &limit, &e);
+  if (b == NULL) return cpL_fail(L, &e);
+  if (cp_reuse_clusters(&b->r, &b->cl, &e) != CP_OK) return cpL_fail(L, &e);
   n = b->cl.n < limit ? b->cl.n : limit;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {

@@ -643,6 +643,7 @@ done:
 static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
                        size_t *pos, cp_err *err) {
   size_t i, j, x, y;
+  uint64_t total = 0;
   for (i = 0; i < st->nkp; i = j) {
     const post *g = st->kp + i;
     for (j = i + 1; j < st->nkp && st->kp[j].h == g->h; j++) {}
@@ -657,9 +658,21 @@ static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
         sd = &st->s[pos[ux - lo]++];
         sd->a = ux; sd->b = uy; sd->aw = g[x].w; sd->bw = g[y].w;
       }
+      /* counting: stop as soon as a document has more seeds than one
+      ** range holds, or all seeds pass the work limit (a high max_df
+      ** over repeated text makes quadratically many) */
+      if (cnt != NULL) {
+        total += cnt[ux];
+        if (cnt[ux] > CP_REUSE_SEEDS)
+          return cp_err_set(err, CP_ELIMIT, "reuse: one document has more "
+                            "than %zu seeds (lower max_df)",
+                            (size_t)CP_REUSE_SEEDS);
+        if (st->work_base + st->out->work + total > st->max_work)
+          return cp_err_set(err, CP_ELIMIT, "reuse: work limit exceeded "
+                            "(%llu steps)", (unsigned long long)st->max_work);
+      }
     }
   }
-  (void)err;
   return CP_OK;
 }
 

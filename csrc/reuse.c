@@ -1161,6 +1161,53 @@ static int worker_merge (rstate *st, worker *w, cp_err *err) {
 }
 
 
+/* the seeds of each a document counted by nt threads, each over its
+** share of the documents (the counts are disjoint) */
+typedef struct counter {
+  rstate st;
+  cp_reuse out;
+  uint64_t *cnt;
+  uint32_t lo, hi;
+  cp_err err;
+  int rc;
+} counter;
+
+static void *count_share (void *arg) {
+  counter *k = (counter *)arg;
+  k->rc = kept_seeds(&k->st, k->lo, k->hi, k->cnt, NULL, &k->err);
+  return NULL;
+}
+
+static int count_seeds (rstate *st, uint64_t *cnt, size_t nt, cp_err *err) {
+  counter *k = (counter *)calloc(nt, sizeof(counter));
+  pthread_t *th = (pthread_t *)calloc(nt, sizeof(pthread_t));
+  size_t i, started;
+  int rc = CP_OK;
+  if (k == NULL || th == NULL) { free(k); free(th); return OOM(err); }
+  for (i = 0; i < nt; i++) {
+    k[i].st = *st;                   /* read only here but for the counts */
+    k[i].st.out = &k[i].out;
+    k[i].st.work_base = st->out->work;
+    k[i].cnt = cnt;
+    k[i].lo = (uint32_t)((uint64_t)st->nd * i / nt);
+    k[i].hi = (uint32_t)((uint64_t)st->nd * (i + 1) / nt);
+  }
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, count_share, &k[started]) != 0)
+      break;
+  for (i = started; i < nt; i++) count_share(&k[i]);   /* not started */
+  count_share(&k[0]);
+  for (i = 1; i < started; i++) pthread_join(th[i], NULL);
+  for (i = 0; i < nt && rc == CP_OK; i++)
+    if (k[i].rc != CP_OK) {
+      rc = k[i].rc;
+      if (err != NULL) *err = k[i].err;
+    }
+  free(k);
+  free(th);
+  return rc;
+}
+
 /*
 ** With the seeding postings kept (collect_kept): count the seeds of each
 ** a document, cut the documents into ranges whose seeds fit (a share of
@@ -1182,7 +1229,7 @@ static int run_kept (rstate *st, cp_err *err) {
   memset(&rg, 0, sizeof(rg));
   rg.st = st;
   if (cnt == NULL) return OOM(err);
-  if ((rc = kept_seeds(st, 0, st->nd, cnt, NULL, err)) != CP_OK) goto done;
+  if ((rc = count_seeds(st, cnt, nt, err)) != CP_OK) goto done;
   rg.cnt = cnt;
   rg.lo = (uint32_t *)malloc(((size_t)st->nd + 2) * sizeof(uint32_t));
   if (rg.lo == NULL) { rc = OOM(err); goto done; }

@@ -642,21 +642,28 @@ done:
 ** first seed of each a, from the counts), so they come grouped by a */
 static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
                        size_t *pos, cp_err *err) {
-  size_t i, j, x, y;
+  size_t i, j, x, y, xe, ye, p, q;
   uint64_t total = 0;
   for (i = 0; i < st->nkp; i = j) {
     const post *g = st->kp + i;
     for (j = i + 1; j < st->nkp && st->kp[j].h == g->h; j++) {}
-    for (x = 0; x < j - i; x++) {
+    /* a group's postings are in (document, word) order: runs of one
+    ** document are paired run by run, so the time is the seeds made
+    ** plus the square of the documents, not of the postings */
+    for (x = 0; x < j - i; x = xe) {
       uint32_t ux = g[x].u;
+      for (xe = x + 1; xe < j - i && g[xe].u == ux; xe++) {}
       if (ux < lo || ux >= hi || !(st->d[ux].role & ROLE_A)) continue;
-      for (y = 0; y < j - i; y++) {
+      for (y = 0; y < j - i; y = ye) {
         uint32_t uy = g[y].u;
-        seed *sd;
+        for (ye = y + 1; ye < j - i && g[ye].u == uy; ye++) {}
         if (uy == ux || !a_side(st, ux, uy)) continue;
-        if (cnt != NULL) { cnt[ux]++; continue; }
-        sd = &st->s[pos[ux - lo]++];
-        sd->a = ux; sd->b = uy; sd->aw = g[x].w; sd->bw = g[y].w;
+        if (cnt != NULL) { cnt[ux] += (uint64_t)(xe - x) * (ye - y); continue; }
+        for (p = x; p < xe; p++)
+          for (q = y; q < ye; q++) {
+            seed *sd = &st->s[pos[ux - lo]++];
+            sd->a = ux; sd->b = uy; sd->aw = g[p].w; sd->bw = g[q].w;
+          }
       }
       /* counting: stop as soon as a document has more seeds than one
       ** range holds, or all seeds pass the work limit (a high max_df

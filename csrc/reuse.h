@@ -3,8 +3,9 @@
 ** found from the index's token streams (docs/REUSE.md).
 **
 ** Files: align.c (banded Gotoh extension with an X-drop, over word
-** hashes), reuse.c (shingle candidates, seeds, passages), reuse_clu.c
-** (clusters of passages that are the same text in several documents).
+** hashes), reuse.c (shingle candidates, seeds, passages, the threads),
+** reuse_clu.c (clusters of passages that are the same text in several
+** documents), reuse_keep.c (passages stored as span set "reuse").
 **
 ** How.  Every document is read as its sequence of words (punctuation
 ** tokens are skipped, so punctuation never breaks a passage), each word
@@ -13,22 +14,29 @@
 ** CP_REUSE_N consecutive words are collected, sorted by hash, and every
 ** shingle found in 2 to max_df documents (and at most max_df times)
 ** pairs its occurrences into seeds (doc a, doc b, word in a, word in b);
-** the inverted list picks the pairs, never all pairs of documents.  The
-** seeds of one document pair, in order, are extended in both directions
-** by a gapped alignment (align.c) until the score falls CP_REUSE_XDROP
-** below its best; seeds inside a region already extended are skipped;
+** the inverted list picks the pairs, never all pairs of documents.  A
+** seed with another seed of its pair near it (the two-hit rule) is
+** extended: its exact run taken as it is, then a gapped alignment
+** (align.c) from both ends until the score falls CP_REUSE_XDROP below
+** its best; seeds inside a region already extended are skipped;
 ** passages of one pair closer than CP_REUSE_JOIN words are joined.
 **
-** Memory.  Shingles are collected one hash partition at a time (hash mod
-** P, with P chosen so a partition holds at most CP_REUSE_POSTINGS
-** entries), and seeds are kept for a range of 'a' documents at a time: a
-** range whose seeds pass CP_REUSE_SEEDS is split in halves and redone.
-** The postings of seeding shingles (in 2..max_df documents: a small part
-** of the words) are kept across ranges when they fit CP_REUSE_POSTINGS,
-** and every document's words when they fit CP_REUSE_CACHE; past those
-** budgets they are recomputed per range and per pair.  So memory is
-** O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS + CP_REUSE_CACHE + passages),
-** whatever the number of documents.
+** Memory.  Shingles are collected one hash partition at a time (the
+** hash's low bits, P a power of two such that a partition holds at most
+** CP_REUSE_POSTINGS entries), and seeds are kept for a range of 'a'
+** documents at a time: a range whose seeds pass CP_REUSE_SEEDS is split
+** in halves and redone.  The postings of seeding shingles (in 2..max_df
+** documents: a small part of the words) are kept across ranges when
+** they fit CP_REUSE_POSTINGS, and every document's words when they fit
+** CP_REUSE_CACHE; past those budgets they are recomputed per range and
+** per pair.  So memory is O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS +
+** CP_REUSE_CACHE + passages), whatever the number of documents.
+**
+** Threads.  CP_REUSE_THREADS threads (at most the cores online) take
+** partitions (each thread's half the size), count seeds (half the
+** documents each) and take document ranges (half the seed budget each);
+** partitions are joined in order and passages sorted by a total order,
+** so the result does not depend on the threads.
 */
 #ifndef CP_REUSE_H
 #define CP_REUSE_H

@@ -59,6 +59,7 @@ typedef struct rstate {
   const uint32_t **ls;     /* with a stored layer: its stream */
   int stored[2];           /* a segment of corpus k stores the layer */
   uint64_t *ch;  uint32_t *ct;  uint64_t *coff;   /* word cache, or NULL */
+  uint32_t *cn;            /* words of each document in the cache */
   size_t nseg0, nseg1;
   post *p, *ptmp;  size_t np, pcap;
   seed *s;  size_t ns, scap;
@@ -116,10 +117,6 @@ static int bit_set (const unsigned char *bits, uint64_t nbits, uint64_t d) {
 ** Documents and words
 ** ================================================================= */
 
-static uint64_t **table_of (rstate *st, int corpus, uint32_t seg) {
-  return &st->th[corpus ? st->nseg0 + seg : seg];
-}
-
 /* hash of every word type of a segment in the layer (0 = punctuation;
 ** with a stored layer, the norm form: the fallback of a token without a
 ** value), and with a stored layer the hash of each of its values (0 for
@@ -168,27 +165,38 @@ static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
   return CP_OK;
 }
 
-/* the words of document u: hashes and token indexes in the document */
+/* the words of document u from its token stream into h and tok (room
+** for its tokens): hashes and token indexes in the document; how many */
+static uint32_t read_words (const rstate *st, uint32_t u, uint64_t *h,
+                            uint32_t *tok) {
+  const udoc *d = &st->d[u];
+  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  const uint32_t *stream = cp_seg_stream(s), *ls;
+  const uint64_t *t, *vt;
+  size_t slot = d->corpus ? st->nseg0 + d->seg : d->seg;
+  uint32_t k, n = 0;
+  t = st->th[slot];
+  ls = st->ls != NULL ? st->ls[slot] : NULL;
+  vt = st->vh != NULL ? st->vh[slot] : NULL;
+  for (k = 0; k < d->ntok; k++) {
+    uint64_t x = t[stream[d->tok0 + k]];
+    if (x == 0) continue;
+    if (ls != NULL && vt[ls[d->tok0 + k]] != 0) x = vt[ls[d->tok0 + k]];
+    h[n] = x;
+    tok[n++] = k;
+  }
+  return n;
+}
+
+/* the words of document u: from the cache, or read into w's buffers */
 static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   const udoc *d = &st->d[u];
-  const cp_seg *s;
-  const uint32_t *stream, *ls;
-  const uint64_t *t, *vt;
-  size_t slot;
-  uint32_t k;
   if (st->coff != NULL) {
     w->h = st->ch + st->coff[u];
     w->tok = st->ct + st->coff[u];
-    w->n = (uint32_t)(st->coff[u + 1] - st->coff[u]);
+    w->n = st->cn[u];
     return CP_OK;
   }
-  s = cp_corpus_seg(st->c[d->corpus], d->seg);
-  stream = cp_seg_stream(s);
-  t = *table_of(st, d->corpus, d->seg);
-  slot = d->corpus ? st->nseg0 + d->seg : d->seg;
-  ls = st->ls != NULL ? st->ls[slot] : NULL;
-  vt = st->vh != NULL ? st->vh[slot] : NULL;
-  w->n = 0;
   if (d->ntok > w->cap) {
     uint64_t *nh = (uint64_t *)realloc(w->hbuf, d->ntok * sizeof(uint64_t));
     uint32_t *nt;
@@ -199,54 +207,65 @@ static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
     w->tbuf = nt;
     w->cap = d->ntok;
   }
-  for (k = 0; k < d->ntok; k++) {
-    uint64_t h = t[stream[d->tok0 + k]];
-    if (h == 0) continue;
-    if (ls != NULL && vt[ls[d->tok0 + k]] != 0) h = vt[ls[d->tok0 + k]];
-    w->hbuf[w->n] = h;
-    w->tbuf[w->n++] = k;
-  }
+  w->n = read_words(st, u, w->hbuf, w->tbuf);
   w->h = w->hbuf;
   w->tok = w->tbuf;
   return CP_OK;
 }
 
-/* the words of every document with a role, read once, when they fit
-** CP_REUSE_CACHE words: the pairs then read them without going over the
-** token stream again (each document is in many pairs) */
-static int cache_words (rstate *st, uint64_t ntok, cp_err *err) {
-  uint64_t off = 0;
+/* documents [lo, hi) read into the cache by one thread */
+typedef struct filler { const rstate *st; uint32_t lo, hi; } filler;
+
+static void *fill_share (void *arg) {
+  const filler *f = (const filler *)arg;
+  const rstate *st = f->st;
   uint32_t u;
-  words w;
-  int rc;
+  for (u = f->lo; u < f->hi; u++)
+    st->cn[u] = st->d[u].role == 0 ? 0
+              : read_words(st, u, st->ch + st->coff[u], st->ct + st->coff[u]);
+  return NULL;
+}
+
+/* the words of every document with a role, read once (by the threads,
+** each over a share of the tokens), when they fit CP_REUSE_CACHE words:
+** the pairs then read them without going over the token stream again
+** (each document is in many pairs).  A document's words start at its
+** first token's place, so the shares need no count first. */
+static int cache_words (rstate *st, uint64_t ntok, size_t nt, cp_err *err) {
+  uint64_t off = 0;
+  uint32_t u, lo = 0;
+  filler f[CP_REUSE_THREADS];
+  pthread_t th[CP_REUSE_THREADS];
+  size_t k, started;
+  (void)err;
   if (ntok > CP_REUSE_CACHE) return CP_OK;
   st->ch = (uint64_t *)malloc((ntok ? ntok : 1) * sizeof(uint64_t));
   st->ct = (uint32_t *)malloc((ntok ? ntok : 1) * sizeof(uint32_t));
   st->coff = (uint64_t *)malloc(((size_t)st->nd + 1) * sizeof(uint64_t));
-  if (!st->ch || !st->ct || !st->coff) {   /* no room: read per pair */
-    free(st->ch); free(st->ct); free(st->coff);
-    st->ch = NULL; st->ct = NULL; st->coff = NULL;
+  st->cn = (uint32_t *)malloc(((size_t)st->nd + 1) * sizeof(uint32_t));
+  if (!st->ch || !st->ct || !st->coff || !st->cn) {   /* no room: per pair */
+    free(st->ch); free(st->ct); free(st->coff); free(st->cn);
+    st->ch = NULL; st->ct = NULL; st->coff = NULL; st->cn = NULL;
     return CP_OK;
   }
-  memset(&w, 0, sizeof(w));
-  for (u = 0; u < st->nd; u++) {
+  if (nt > CP_REUSE_THREADS) nt = CP_REUSE_THREADS;
+  for (k = 0; k < nt; k++) { f[k].st = st; f[k].lo = f[k].hi = st->nd; }
+  for (u = 0, k = 0; u < st->nd; u++) {
     st->coff[u] = off;
-    if (st->d[u].role == 0) continue;
-    {
-      uint64_t *saved = st->coff;
-      st->coff = NULL;                   /* read from the stream */
-      rc = load_words(st, u, &w, err);
-      st->coff = saved;
+    if (st->d[u].role) off += st->d[u].ntok;
+    /* a share ends past its part of the tokens */
+    if (k + 1 < nt && off >= ntok * (k + 1) / nt) {
+      f[k].lo = lo; f[k].hi = u + 1; lo = u + 1; k++;
     }
-    if (rc != CP_OK) { free(w.hbuf); free(w.tbuf); return rc; }
-    if (w.n > 0) {
-      memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
-      memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
-    }
-    off += w.n;
   }
   st->coff[st->nd] = off;
-  free(w.hbuf); free(w.tbuf);
+  f[k].lo = lo; f[k].hi = st->nd;
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, fill_share, &f[started]) != 0)
+      break;
+  for (k = started; k < nt; k++) fill_share(&f[k]);   /* not started */
+  fill_share(&f[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
   return CP_OK;
 }
 
@@ -1364,7 +1383,7 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
   st.nwords = nwords;
-  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, err);
+  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, nthreads(), err);
   if (rc == CP_OK && st.nd > 0) {
     uint32_t nparts = partitions(nwords);
     size_t nt = nthreads();
@@ -1391,7 +1410,7 @@ done:
   free(st.vh); free((void *)st.ls);
   free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s); free(st.kp);
   free(st.wa.hbuf); free(st.wa.tbuf); free(st.wb.hbuf); free(st.wb.tbuf);
-  free(st.ch); free(st.ct); free(st.coff);
+  free(st.ch); free(st.ct); free(st.coff); free(st.cn);
   free(st.cd);
   if (rc != CP_OK) cp_reuse_free(out);
   return rc;

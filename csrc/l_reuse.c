@@ -12,7 +12,6 @@
 ** Results live in userdata boxes with a __gc until copied, so an error
 ** raised while pushing leaks nothing.
 */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,23 +32,12 @@ static int rbox_gc (lua_State *L) {
   return 0;
 }
 
-/* number option k of the options table (nil -> def), within [lo, hi] */
-static double num_opt (lua_State *L, int oi, const char *k, double def,
-                       double lo, double hi, int integer) {
-  double v = def;
-  lua_getfield(L, oi, k);
-  if (!lua_isnil(L, -1)) {
-    int isnum;
-    v = (double)lua_tonumberx(L, -1, &isnum);
-    if (!isnum || (integer && v != floor(v)))
-      luaL_error(L, "bad option '%s' to 'reuse' (%s expected)", k,
-                 integer ? "integer" : "number");
-    if (!(v >= lo && v <= hi))
-      luaL_error(L, "bad option '%s' to 'reuse' (must be in [%g, %g])", k,
-                 lo, hi);
-  }
-  lua_pop(L, 1);
-  return v;
+/* an integer option as a u32: values past 2^32 - 1 (min = 1e12) mean
+** "more than any document", so they saturate */
+static uint32_t u32_opt (lua_State *L, const char *k, lua_Integer def,
+                         lua_Integer min) {
+  lua_Integer v = cpL_optint(L, 2, k, def, min);
+  return v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 static const unsigned char *bits_arg (lua_State *L, int idx, uint64_t *n) {
@@ -69,35 +57,34 @@ static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
   static const char *const layers[] = {"word", "norm", "stem", NULL};
   cp_reuse_opt o;
   rbox *b;
-  double lim;
+  lua_Integer lim;
+  const char *ln;
   *c = cpL_checkcorpus(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   *other = lua_isnoneornil(L, 5) ? NULL : cpL_checkcorpus(L, 5);
+  /* the names were checked against the options table (l_opts.c) and the
+  ** values by lua/corpus/reuse.lua; these are the shared typed readers */
   cp_reuse_opt_init(&o);
-  o.min = (uint32_t)num_opt(L, 2, "min", 8, 1, 4294967295.0, 1);
-  o.max_df = (uint32_t)num_opt(L, 2, "max_df", 100, 2, 4294967295.0, 1);
-  o.mismatch = num_opt(L, 2, "mismatch", 1.0, 0, 1e6, 0);
-  o.gap = num_opt(L, 2, "gap", 1.0, 0, 1e6, 0);
-  o.gap_extend = num_opt(L, 2, "gap_extend", 0.1, 0, 1e6, 0);
-  lim = num_opt(L, 2, "limit", 0, 0, 9007199254740992.0, 1);
+  o.min = u32_opt(L, "min", 8, 1);
+  o.max_df = u32_opt(L, "max_df", 100, 2);
+  o.mismatch = cpL_optnum(L, 2, "mismatch", 1.0, 0);
+  o.gap = cpL_optnum(L, 2, "gap", 1.0, 0);
+  o.gap_extend = cpL_optnum(L, 2, "gap_extend", 0.1, 0);
+  lim = cpL_optint(L, 2, "limit", 0, 0);
   *limit = lim == 0 ? (size_t)-1 : (size_t)lim;
-  lua_getfield(L, 2, "layer");
-  if (!lua_isnil(L, -1)) {
-    const char *ln = luaL_checkstring(L, -1);
+  ln = cpL_optstr(L, 2, "layer", NULL);  /* anchored by the options table */
+  if (ln != NULL) {
     int k;
     for (k = 0; layers[k] != NULL && strcmp(layers[k], ln) != 0; k++) {}
     if (layers[k] != NULL) o.layer = k;
-    else o.layer_name = ln;            /* a stored layer (anchored: opts) */
+    else o.layer_name = ln;            /* a stored layer */
   }
-  lua_pop(L, 1);
   o.source = bits_arg(L, 3, &o.nsource);
   o.target = bits_arg(L, 4, &o.ntarget);
   b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
   memset(b, 0, sizeof(*b));
   luaL_setmetatable(L, BOX_REUSE);
-  lua_getfield(L, 2, "keep");
-  b->keep = lua_toboolean(L, -1);
-  lua_pop(L, 1);
+  b->keep = cpL_optbool(L, 2, "keep", 0);
   /* misuse (EINVAL) raises; the data or the budget failing (ELIMIT,
   ** ENOMEM, ECORRUPT) returns nil, msg, code through *e */
   if (cp_reuse_find(*c, *other, &o, &b->r, e) != CP_OK) {

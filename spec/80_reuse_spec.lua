@@ -228,7 +228,12 @@ describe("c:reuse options", function()
 
   it("raises on unknown options and wrong types", function()
     assert.has_error(function() c:reuse{minimum = 3} end,
-      "bad argument #1 to 'reuse' (unknown option 'minimum')")
+      "unknown option 'minimum' to 'reuse'; valid options: against, clusters, " ..
+      "gap, gap_extend, keep, layer, limit, max_df, min, mismatch, source, target")
+    assert.has_error(function() c:reuse{klusters = true} end,
+      "unknown option 'klusters' to 'reuse' (did you mean 'clusters'?); valid " ..
+      "options: against, clusters, gap, gap_extend, keep, layer, limit, max_df, " ..
+      "min, mismatch, source, target")
     assert.has_error(function() c:reuse{layer = "Lemma!"} end,
       "bad option 'layer' to 'reuse' (word, norm, stem or the name of a " ..
       "stored layer expected)")

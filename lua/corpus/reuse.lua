@@ -12,7 +12,9 @@ filter with a query syntax error returns nil, message, "ESYNTAX".
 --- Text reuse: passages documents share (docs/REUSE.md).
 -- @submodule corpus
 
-local type, error, pairs, ipairs, tostring = type, error, pairs, ipairs, tostring
+local type, pairs, ipairs = type, pairs, ipairs
+local core = require("corpus.core")
+local raise = core.error   -- at the caller's line
 local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
@@ -68,16 +70,13 @@ local OPTIONS = {
 local function check_options(opts)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error("bad argument #1 to 'reuse' (table expected, got " .. type(opts) .. ")", 3)
+    raise("bad argument #1 to 'reuse' (table expected, got " .. type(opts) .. ")")
   end
+  core.checkopts(opts, "reuse")   -- the names: the one options table (l_opts.c)
   for k, v in pairs(opts) do
-    local check = OPTIONS[k]
-    if check == nil then
-      error(("bad argument #1 to 'reuse' (unknown option '%s')"):format(tostring(k)), 3)
-    end
-    local msg = check(v)
+    local msg = OPTIONS[k](v)
     if msg then
-      error(("bad option '%s' to 'reuse' (%s)"):format(k, msg), 3)
+      raise(("bad option '%s' to 'reuse' (%s)"):format(k, msg))
     end
   end
   return opts
@@ -102,13 +101,13 @@ return function(Corpus, selection)
   -- @raise on an unknown option or a value out of range
   function Corpus:reuse(opts)
     if type(self) ~= "userdata" or self.isclosed == nil then
-      error("bad self to 'reuse' (corpus expected)", 2)
+      raise("bad self to 'reuse' (corpus expected)")
     end
-    if self:isclosed() then error("attempt to use a closed corpus", 2) end
+    if self:isclosed() then raise("attempt to use a closed corpus") end
     opts = check_options(opts)
     if opts.keep and not self:_reuse_writable() then
-      error("reuse: keep = true needs a writable corpus (this one is a "
-            .. "read-only snapshot: open it with write = true)", 2)
+      raise("reuse: keep = true needs a writable corpus (this one is a "
+            .. "read-only snapshot: open it with write = true)")
     end
     local other = opts.against
     if other == self then other = nil end
@@ -117,8 +116,8 @@ return function(Corpus, selection)
       for _, k in ipairs{self, other or self} do
         local set = k:_layer_set()
         if type(set) ~= "table" or not set[layer] then
-          error(("reuse: layer '%s' is not stored in %s corpus"):format(
-            layer, k == self and "this" or "the 'against'"), 2)
+          raise(("reuse: layer '%s' is not stored in %s corpus"):format(
+            layer, k == self and "this" or "the 'against'"))
         end
       end
     end

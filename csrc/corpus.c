@@ -39,6 +39,8 @@ typedef struct segent {
   int hashed;               /* 'hash' is the expected XXH64 of the image */
   uint64_t hash;
   char *name;               /* for messages (a file name), or NULL */
+  int rewritten;            /* replaced in memory by cp_corpus_rewrite_seg
+                               since it was committed */
 } segent;
 
 /* open-addressing set of the ids of pending (unsealed) documents */
@@ -1223,6 +1225,25 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
     if (c->ndocs != nd || c->ntoks != nt) c->epoch++;
   }
   return CP_OK;
+}
+
+int cp_corpus_rewrite_seg (cp_corpus *c, size_t i, void *img, size_t size,
+                           cp_err *err) {
+  int rc;
+  if (c == NULL || i >= c->nsegs || img == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_corpus_rewrite_seg: bad argument");
+  if (c->readonly)
+    return cp_err_set(err, CP_EINVAL, "the corpus is a read-only snapshot "
+                      "(open it with write = true)");
+  rc = cp_corpus_replace_segs(c, i, i + 1, img, size, NULL, NULL, 1, err);
+  if (rc != CP_OK) return rc;
+  c->segs[i].verified = 1;          /* built here, never left memory */
+  c->segs[i].rewritten = 1;
+  return CP_OK;
+}
+
+int cp_corpus_seg_rewritten (const cp_corpus *c, size_t i) {
+  return c != NULL && i < c->nsegs && c->segs[i].rewritten;
 }
 
 void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete) {

@@ -218,6 +218,16 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
                             void (*freefn)(void *img, size_t size, void *ud),
                             void *ud, int keepdel, cp_err *err);
 
+/*
+** Replace segment i by a malloc'd image of the same documents (taken on
+** success; deletion marks kept) and mark it rewritten, so the next
+** commit of an on-disk index writes it as a new file (and a rollback
+** maps the committed one back).  CP_EINVAL on a read-only snapshot.
+*/
+int cp_corpus_rewrite_seg (cp_corpus *c, size_t i, void *img, size_t size,
+                           cp_err *err);
+int cp_corpus_seg_rewritten (const cp_corpus *c, size_t i);
+
 /* drop segments [n, nsegs) and every pending document; with
 ** 'undelete' also clear every deletion mark */
 void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete);

@@ -806,7 +806,7 @@ static int man_begin (const cp_index *ix, cp_man *nm, size_t n, cp_err *err) {
 /* commit without the merge step; *did says whether anything changed */
 static int commit_changes (cp_index *ix, cp_corpus *c, int *did, cp_err *err) {
   cp_man nm;
-  size_t i, n, old;
+  size_t i, n, old, rewritten = 0;
   uint64_t olddel = 0, newdel = 0;
   int rc;
   *did = 0;
@@ -820,19 +820,20 @@ static int commit_changes (cp_index *ix, cp_corpus *c, int *did, cp_err *err) {
     uint32_t d, nd = cp_seg_ndocs(s);
     for (d = 0; d < nd; d++) newdel += cp_corpus_is_deleted(c, i, d) ? 1 : 0;
   }
+  for (i = 0; i < old; i++) rewritten += cp_corpus_seg_rewritten(c, i);
   /* deletions only grow between commits, so equal counts mean equal */
-  if (n == old && newdel == olddel) return CP_OK;
+  if (n == old && newdel == olddel && rewritten == 0) return CP_OK;
   rc = man_begin(ix, &nm, n, err);
   if (rc != CP_OK) return rc;
   for (i = 0; i < n && rc == CP_OK; i++) {
     cp_man_seg *sg = &nm.segs[i];
     nm.nsegs = i + 1;
-    if (i < old) {
+    if (i < old && !cp_corpus_seg_rewritten(c, i)) {
       memcpy(sg->name, ix->m.segs[i].name, sizeof(sg->name));
       sg->size = ix->m.segs[i].size;
       sg->hash = ix->m.segs[i].hash;
     }
-    else {
+    else {                           /* new, or rewritten (a span set added) */
       size_t size;
       const void *img = cp_corpus_seg_image(c, i, &size);
       rc = write_seg(ix, &nm.next, img, size, sg, err);
@@ -841,13 +842,16 @@ static int commit_changes (cp_index *ix, cp_corpus *c, int *did, cp_err *err) {
     rc = deletion_list(c, i, sg, err);
   }
   if (rc != CP_OK) {
-    for (i = old; i < nm.nsegs; i++) unlinkat(ix->dirfd, nm.segs[i].name, 0);
+    for (i = 0; i < nm.nsegs; i++)
+      if (i >= old || cp_corpus_seg_rewritten(c, i))
+        unlinkat(ix->dirfd, nm.segs[i].name, 0);
     cp_man_clear(&nm);
     return rc;
   }
   rc = publish(ix, &nm, err);
   if (rc != CP_OK) return rc;
-  for (i = old; i < n; i++) remap(ix, c, i);
+  for (i = 0; i < n; i++)            /* (remap clears the rewritten mark) */
+    if (i >= old || cp_corpus_seg_rewritten(c, i)) remap(ix, c, i);
   *did = 1;
   return CP_OK;
 }
@@ -1002,11 +1006,31 @@ const char *cp_index_warning (const cp_index *ix, int *code) {
   return ix->warn.msg;
 }
 
+/* committed segments rewritten since the commit (a span set added)
+** get their committed files back */
+static int restore_rewritten (cp_index *ix, cp_corpus *c, cp_err *err) {
+  size_t i;
+  for (i = 0; i < ix->m.nsegs; i++) {
+    fmap f;
+    int rc;
+    if (!cp_corpus_seg_rewritten(c, i)) continue;
+    rc = map_seg(ix, &ix->m.segs[i], &f, err);
+    if (rc == CP_OK) {
+      rc = cp_corpus_replace_segs(c, i, i + 1, f.img, f.size, unmap_seg,
+                                  (void *)(intptr_t)(f.fd + 1), 1, err);
+      if (rc != CP_OK) fmap_release(&f);
+    }
+    if (rc != CP_OK) return rc;
+  }
+  return CP_OK;
+}
+
 int cp_index_rollback (cp_index *ix, cp_corpus *c, cp_err *err) {
   int rc = check_writer(ix, c, "rollback", err);
   if (rc != CP_OK) return rc;
   cp_corpus_truncate(c, ix->m.nsegs, 1);
-  rc = apply_deletions(&ix->m, 0, c, err);
+  rc = restore_rewritten(ix, c, err);
+  if (rc == CP_OK) rc = apply_deletions(&ix->m, 0, c, err);
   if (rc != CP_OK) ix->broken = 1;
   return rc;
 }

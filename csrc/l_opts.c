@@ -70,6 +70,8 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"lookup", "where by " SOPTS},
   {"concordance", "layer where max_matches max_expand max_work timeout"},
   {"rows", "width left right chars context offset limit"},
+  {"reuse", "min source target against layer max_df limit mismatch gap "
+            "gap_extend clusters keep"},
   {NULL, NULL}
 };
 

@@ -6,12 +6,12 @@
 **
 **   c:_reuse(opts, srcbits|nil, tgtbits|nil, other|nil) -> rows, info
 **   c:_reuse_clusters(opts, srcbits, tgtbits, other)    -> clusters, info
+**   c:_reuse_writable()                                 -> boolean
 **
 ** Bitmaps are strings (bit (d-1)%8 of byte (d-1)//8 for document d).
 ** Results live in userdata boxes with a __gc until copied, so an error
 ** raised while pushing leaks nothing.
 */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +23,7 @@
 
 #define BOX_REUSE "corpus.reuse.result"
 
-typedef struct rbox { cp_reuse r; cp_clusters cl; } rbox;
+typedef struct rbox { cp_reuse r; cp_clusters cl; uint64_t kept; int keep; } rbox;
 
 static int rbox_gc (lua_State *L) {
   rbox *b = (rbox *)luaL_checkudata(L, 1, BOX_REUSE);
@@ -32,23 +32,12 @@ static int rbox_gc (lua_State *L) {
   return 0;
 }
 
-/* number option k of the options table (nil -> def), within [lo, hi] */
-static double num_opt (lua_State *L, int oi, const char *k, double def,
-                       double lo, double hi, int integer) {
-  double v = def;
-  lua_getfield(L, oi, k);
-  if (!lua_isnil(L, -1)) {
-    int isnum;
-    v = (double)lua_tonumberx(L, -1, &isnum);
-    if (!isnum || (integer && v != floor(v)))
-      luaL_error(L, "bad option '%s' to 'reuse' (%s expected)", k,
-                 integer ? "integer" : "number");
-    if (!(v >= lo && v <= hi))
-      luaL_error(L, "bad option '%s' to 'reuse' (must be in [%g, %g])", k,
-                 lo, hi);
-  }
-  lua_pop(L, 1);
-  return v;
+/* an integer option as a u32: values past 2^32 - 1 (min = 1e12) mean
+** "more than any document", so they saturate */
+static uint32_t u32_opt (lua_State *L, const char *k, lua_Integer def,
+                         lua_Integer min) {
+  lua_Integer v = cpL_optint(L, 2, k, def, min);
+  return v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 static const unsigned char *bits_arg (lua_State *L, int idx, uint64_t *n) {
@@ -62,39 +51,50 @@ static const unsigned char *bits_arg (lua_State *L, int idx, uint64_t *n) {
 }
 
 /* c:_reuse*(opts, src, tgt, other): run the core; the result box is
-** pushed */
+** pushed; NULL (with *e) when the core failed for other than misuse */
 static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
-                  size_t *limit) {
+                  size_t *limit, cp_err *e) {
   static const char *const layers[] = {"word", "norm", "stem", NULL};
   cp_reuse_opt o;
   rbox *b;
-  cp_err e;
-  double lim;
+  lua_Integer lim;
+  const char *ln;
   *c = cpL_checkcorpus(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   *other = lua_isnoneornil(L, 5) ? NULL : cpL_checkcorpus(L, 5);
+  /* the names were checked against the options table (l_opts.c) and the
+  ** values by lua/corpus/reuse.lua; these are the shared typed readers */
   cp_reuse_opt_init(&o);
-  o.min = (uint32_t)num_opt(L, 2, "min", 8, 1, 4294967295.0, 1);
-  o.max_df = (uint32_t)num_opt(L, 2, "max_df", 100, 2, 4294967295.0, 1);
-  o.mismatch = num_opt(L, 2, "mismatch", 1.0, 0, 1e6, 0);
-  o.gap = num_opt(L, 2, "gap", 1.0, 0, 1e6, 0);
-  o.gap_extend = num_opt(L, 2, "gap_extend", 0.1, 0, 1e6, 0);
-  lim = num_opt(L, 2, "limit", 0, 0, 9007199254740992.0, 1);
+  o.min = u32_opt(L, "min", 8, 1);
+  o.max_df = u32_opt(L, "max_df", 100, 2);
+  o.mismatch = cpL_optnum(L, 2, "mismatch", 1.0, 0);
+  o.gap = cpL_optnum(L, 2, "gap", 1.0, 0);
+  o.gap_extend = cpL_optnum(L, 2, "gap_extend", 0.1, 0);
+  lim = cpL_optint(L, 2, "limit", 0, 0);
   *limit = lim == 0 ? (size_t)-1 : (size_t)lim;
-  lua_getfield(L, 2, "layer");
-  o.layer = lua_isnil(L, -1) ? CP_NORM
-          : luaL_checkoption(L, -1, NULL, layers);
-  lua_pop(L, 1);
+  ln = cpL_optstr(L, 2, "layer", NULL);  /* anchored by the options table */
+  if (ln != NULL) {
+    int k;
+    for (k = 0; layers[k] != NULL && strcmp(layers[k], ln) != 0; k++) {}
+    if (layers[k] != NULL) o.layer = k;
+    else o.layer_name = ln;            /* a stored layer */
+  }
   o.source = bits_arg(L, 3, &o.nsource);
   o.target = bits_arg(L, 4, &o.ntarget);
   b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
   memset(b, 0, sizeof(*b));
   luaL_setmetatable(L, BOX_REUSE);
-  if (cp_reuse_find(*c, *other, &o, &b->r, &e) != CP_OK) {
-    /* misuse raises; a failure of the data (damaged segment, a limit)
-    ** is nil, msg, code for the caller (the README's error rule) */
-    if (e.code == CP_EINVAL) cpL_raise(L, &e);
-    cpL_fail(L, &e);
+  b->keep = cpL_optbool(L, 2, "keep", 0);
+  /* misuse (EINVAL) raises; the data or the budget failing (ELIMIT,
+  ** ENOMEM, ECORRUPT) returns nil, msg, code through *e */
+  if (cp_reuse_find(*c, *other, &o, &b->r, e) != CP_OK) {
+    if (e->code == CP_EINVAL) cpL_raise(L, e);
+    return NULL;
+  }
+  /* keep = true: every passage found (not only the 'limit' best) becomes
+  ** spans of set "reuse" */
+  if (b->keep && cp_reuse_keep(*c, *other, &b->r, &b->kept, e) != CP_OK) {
+    if (e->code == CP_EINVAL) cpL_raise(L, e);
     return NULL;
   }
   return b;
@@ -135,8 +135,13 @@ static void push_side (lua_State *L, cp_corpus *c, uint64_t doc,
   lua_setfield(L, -2, "text");
 }
 
-static void push_info (lua_State *L, const cp_reuse *r) {
-  lua_createtable(L, 0, 6);
+static void push_info (lua_State *L, const rbox *b) {
+  const cp_reuse *r = &b->r;
+  lua_createtable(L, 0, 7);
+  if (b->keep) {
+    lua_pushinteger(L, (lua_Integer)b->kept);
+    lua_setfield(L, -2, "kept");
+  }
   lua_pushinteger(L, (lua_Integer)r->n);
   lua_setfield(L, -2, "passages");
   lua_pushinteger(L, (lua_Integer)r->seeds);
@@ -156,8 +161,9 @@ static void push_info (lua_State *L, const cp_reuse *r) {
 static int l_reuse (lua_State *L) {
   cp_corpus *c, *other;
   size_t limit, i, n;
-  rbox *b = run(L, &c, &other, &limit);
-  if (b == NULL) return 3;   /* nil, msg, code */
+  cp_err e;
+  rbox *b = run(L, &c, &other, &limit, &e);
+  if (b == NULL) return cpL_fail(L, &e);
   n = b->r.n < limit ? b->r.n : limit;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -175,7 +181,7 @@ static int l_reuse (lua_State *L) {
     lua_setfield(L, -2, "identity");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  push_info(L, &b->r);
+  push_info(L, b);
   return 2;
 }
 
@@ -186,8 +192,8 @@ static int l_reuse_clusters (lua_State *L) {
   cp_corpus *c, *other;
   size_t limit, i, k, n;
   cp_err e;
-  rbox *b = run(L, &c, &other, &limit);
-  if (b == NULL) return 3;   /* nil, msg, code */
+  rbox *b = run(L, &c, &other, &limit, &e);
+  if (b == NULL) return cpL_fail(L, &e);
   if (cp_reuse_clusters(&b->r, &b->cl, &e) != CP_OK) return cpL_fail(L, &e);
   n = b->cl.n < limit ? b->cl.n : limit;
   lua_createtable(L, (int)n, 0);
@@ -213,12 +219,20 @@ static int l_reuse_clusters (lua_State *L) {
     lua_setfield(L, -2, "members");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  push_info(L, &b->r);
+  push_info(L, b);
   return 2;
+}
+
+/* c:_reuse_writable() -> can spans be kept in c (not a read-only
+** snapshot)? */
+static int l_reuse_writable (lua_State *L) {
+  lua_pushboolean(L, !cp_corpus_readonly(cpL_checkcorpus(L, 1)));
+  return 1;
 }
 
 static const luaL_Reg reuse_methods[] = {
   {"_reuse", l_reuse},
+  {"_reuse_writable", l_reuse_writable},
   {"_reuse_clusters", l_reuse_clusters},
   {NULL, NULL}
 };

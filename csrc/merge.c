@@ -98,6 +98,59 @@ int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
   return rc;
 }
 
+/*
+** Segment si again, every document (deleted ones too, so numbers and
+** deletion marks stay), with the spans of set 'set' replaced by the
+** given ones: spans[k] goes to local document docs[k] (docs ascending).
+*/
+int cp_merge_respan (cp_corpus *c, size_t si, const char *set,
+                     size_t setlen, const uint32_t *docs,
+                     const cp_spanin *spans, size_t n, void **img,
+                     size_t *size, cp_err *err) {
+  const cp_seg *s = cp_corpus_seg(c, si);
+  cp_segw *w;
+  metav mv = {NULL, 0, 0};
+  uint32_t d, nd;
+  size_t k = 0;
+  int rc = CP_OK;
+  if (s == NULL || img == NULL || size == NULL || set == NULL || setlen == 0
+      || (n > 0 && (docs == NULL || spans == NULL)))
+    return cp_err_set(err, CP_EINVAL, "cp_merge_respan: bad argument");
+  *img = NULL; *size = 0;
+  w = cp_segw_new(cp_corpus_analyzer(c), cp_corpus_mode(c), err);
+  if (w == NULL) return err ? err->code : CP_ENOMEM;
+  nd = cp_seg_ndocs(s);
+  for (d = 0; d < nd && rc == CP_OK; d++) {
+    cp_docinfo di;
+    size_t k0 = k;
+    while (k < n && docs[k] == d) k++;
+    if (k < n && docs[k] < d) {
+      rc = cp_err_set(err, CP_EINVAL, "cp_merge_respan: documents not ascending");
+      break;
+    }
+    rc = cp_seg_doc(s, d, &di);
+    if (rc == CP_OK) rc = decode_meta(&di, &mv);
+    if (rc != CP_OK) {
+      rc = cp_err_set(err, rc == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT,
+                      "respan: damaged document %lu of segment %zu",
+                      (unsigned long)d, si);
+      break;
+    }
+    rc = cp_segw_add_copy_spans(w, s, d, mv.v, mv.n, set, setlen,
+                                spans + k0, k - k0, err);
+  }
+  if (rc == CP_OK && k < n)
+    rc = cp_err_set(err, CP_EINVAL, "cp_merge_respan: a span of document "
+                    "%lu past the segment's %lu", (unsigned long)docs[k],
+                    (unsigned long)nd);
+  if (rc == CP_OK && cp_segw_ndocs(w) > 0) {
+    rc = cp_segw_finish(w, img, size, err);
+    if (rc == CP_OK) carry_invalid(*img, *size, cp_seg_invalid(s));
+  }
+  free(mv.v);
+  cp_segw_free(w);
+  return rc;
+}
 
 int cp_merge_tier (uint64_t bytes, uint64_t ndocs) {
   int tb = 0, td = 0;

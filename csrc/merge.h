@@ -20,6 +20,18 @@ int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
                     size_t *size, cp_err *err);
 
 /*
+** Segment si of 'c' rebuilt with every document (deleted ones too: the
+** numbering and the deletion marks stay valid) and the spans of set
+** 'set' replaced by spans[0..n), spans[k] in local document docs[k]
+** (ascending).  How a span set found after sealing (text reuse) is
+** added: the segment is copied, not edited.
+*/
+int cp_merge_respan (cp_corpus *c, size_t si, const char *set,
+                     size_t setlen, const uint32_t *docs,
+                     const struct cp_spanin *spans, size_t n, void **img,
+                     size_t *size, cp_err *err);
+
+/*
 ** The merge policy's tiers: a segment of 'bytes' bytes and 'ndocs'
 ** documents is in tier max(log_F(bytes / CP_MERGE_MIN), log_F(ndocs))
 ** (F = CP_MERGE_FACTOR, rounded down); a run of F adjacent segments of

@@ -10,8 +10,10 @@
 ** unordered pair is seen once, and against another corpus every seed
 ** has its a side in this corpus.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -53,7 +55,11 @@ typedef struct rstate {
   uint64_t max_work;
   udoc *d;  uint32_t nd;
   uint64_t **th;           /* per (corpus, segment): word id -> hash, 0 punct */
+  uint64_t **vh;           /* with a stored layer: value id -> hash (0: none) */
+  const uint32_t **ls;     /* with a stored layer: its stream */
+  int stored[2];           /* a segment of corpus k stores the layer */
   uint64_t *ch;  uint32_t *ct;  uint64_t *coff;   /* word cache, or NULL */
+  uint32_t *cn;            /* words of each document in the cache */
   size_t nseg0, nseg1;
   post *p, *ptmp;  size_t np, pcap;
   seed *s;  size_t ns, scap;
@@ -61,6 +67,9 @@ typedef struct rstate {
   words wa, wb;
   cand *cd;  size_t ncd, cdcap;
   cp_reuse *out;
+  uint64_t nwords;         /* tokens of the documents with a role */
+  uint64_t work_base;      /* work of the other threads, when this one
+                              started (the work limit counts both) */
 } rstate;
 
 void cp_reuse_opt_init (cp_reuse_opt *o) {
@@ -93,7 +102,7 @@ static int grow (void **v, size_t *cap, size_t need, size_t size) {
 }
 
 static int over_work (rstate *st, cp_err *err) {
-  if (st->out->work <= st->max_work) return 0;
+  if (st->work_base + st->out->work <= st->max_work) return 0;
   cp_err_set(err, CP_ELIMIT, "reuse: work limit exceeded (%llu steps)",
              (unsigned long long)st->max_work);
   return 1;
@@ -108,48 +117,86 @@ static int bit_set (const unsigned char *bits, uint64_t nbits, uint64_t d) {
 ** Documents and words
 ** ================================================================= */
 
-static uint64_t **table_of (rstate *st, int corpus, uint32_t seg) {
-  return &st->th[corpus ? st->nseg0 + seg : seg];
-}
-
-/* hash of every word type of a segment in the layer (0 = punctuation) */
+/* hash of every word type of a segment in the layer (0 = punctuation;
+** with a stored layer, the norm form: the fallback of a token without a
+** value), and with a stored layer the hash of each of its values (0 for
+** the empty value) and its stream */
 static int seg_hashes (rstate *st, int corpus, uint32_t si, cp_err *err) {
   const cp_seg *s = cp_corpus_seg(st->c[corpus], si);
+  const cp_reuse_opt *o = st->o;
+  int layer = o->layer_name != NULL ? CP_NORM : o->layer;
   uint32_t n = cp_seg_ntypes(s, CP_WORD), id;
   uint64_t *t = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+  size_t slot = corpus ? st->nseg0 + si : si;
   if (t == NULL) return OOM(err);
+  st->th[slot] = t;
   for (id = 0; id < n; id++) {
-    uint32_t lid = cp_seg_map(s, st->o->layer, id);
+    uint32_t lid = cp_seg_map(s, layer, id);
     const char *str;
     size_t len;
     t[id] = 0;
     if (cp_seg_type_punct(s, id) || lid == UINT32_MAX) continue;
-    str = cp_seg_type(s, st->o->layer, lid, &len);
+    str = cp_seg_type(s, layer, lid, &len);
     if (str == NULL) continue;
     t[id] = XXH3_64bits(str, len);
     if (t[id] == 0) t[id] = 1;
   }
-  *table_of(st, corpus, si) = t;
+  if (o->layer_name != NULL) {
+    int64_t li = cp_seg_layer(s, o->layer_name, strlen(o->layer_name));
+    uint32_t nv, v;
+    uint64_t *vt;
+    if (li < CP_NLAYERS || cp_seg_layer_stream(s, (size_t)li) == NULL)
+      return CP_OK;                    /* not here: the norm forms */
+    st->stored[corpus] = 1;
+    nv = cp_seg_ntypes(s, (int)li);
+    vt = (uint64_t *)malloc((nv ? nv : 1) * sizeof(uint64_t));
+    if (vt == NULL) return OOM(err);
+    st->vh[slot] = vt;
+    st->ls[slot] = cp_seg_layer_stream(s, (size_t)li);
+    for (v = 0; v < nv; v++) {
+      size_t len;
+      const char *str = cp_seg_type(s, (int)li, v, &len);
+      vt[v] = 0;
+      if (str == NULL || len == 0) continue;
+      vt[v] = XXH3_64bits(str, len);
+      if (vt[v] == 0) vt[v] = 1;
+    }
+  }
   return CP_OK;
 }
 
-/* the words of document u: hashes and token indexes in the document */
+/* the words of document u from its token stream into h and tok (room
+** for its tokens): hashes and token indexes in the document; how many */
+static uint32_t read_words (const rstate *st, uint32_t u, uint64_t *h,
+                            uint32_t *tok) {
+  const udoc *d = &st->d[u];
+  const cp_seg *s = cp_corpus_seg(st->c[d->corpus], d->seg);
+  const uint32_t *stream = cp_seg_stream(s), *ls;
+  const uint64_t *t, *vt;
+  size_t slot = d->corpus ? st->nseg0 + d->seg : d->seg;
+  uint32_t k, n = 0;
+  t = st->th[slot];
+  ls = st->ls != NULL ? st->ls[slot] : NULL;
+  vt = st->vh != NULL ? st->vh[slot] : NULL;
+  for (k = 0; k < d->ntok; k++) {
+    uint64_t x = t[stream[d->tok0 + k]];
+    if (x == 0) continue;
+    if (ls != NULL && vt[ls[d->tok0 + k]] != 0) x = vt[ls[d->tok0 + k]];
+    h[n] = x;
+    tok[n++] = k;
+  }
+  return n;
+}
+
+/* the words of document u: from the cache, or read into w's buffers */
 static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
   const udoc *d = &st->d[u];
-  const cp_seg *s;
-  const uint32_t *stream;
-  const uint64_t *t;
-  uint32_t k;
   if (st->coff != NULL) {
     w->h = st->ch + st->coff[u];
     w->tok = st->ct + st->coff[u];
-    w->n = (uint32_t)(st->coff[u + 1] - st->coff[u]);
+    w->n = st->cn[u];
     return CP_OK;
   }
-  s = cp_corpus_seg(st->c[d->corpus], d->seg);
-  stream = cp_seg_stream(s);
-  t = *table_of(st, d->corpus, d->seg);
-  w->n = 0;
   if (d->ntok > w->cap) {
     uint64_t *nh = (uint64_t *)realloc(w->hbuf, d->ntok * sizeof(uint64_t));
     uint32_t *nt;
@@ -160,53 +207,65 @@ static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
     w->tbuf = nt;
     w->cap = d->ntok;
   }
-  for (k = 0; k < d->ntok; k++) {
-    uint64_t h = t[stream[d->tok0 + k]];
-    if (h == 0) continue;
-    w->hbuf[w->n] = h;
-    w->tbuf[w->n++] = k;
-  }
+  w->n = read_words(st, u, w->hbuf, w->tbuf);
   w->h = w->hbuf;
   w->tok = w->tbuf;
   return CP_OK;
 }
 
-/* the words of every document with a role, read once, when they fit
-** CP_REUSE_CACHE words: the pairs then read them without going over the
-** token stream again (each document is in many pairs) */
-static int cache_words (rstate *st, uint64_t ntok, cp_err *err) {
-  uint64_t off = 0;
+/* documents [lo, hi) read into the cache by one thread */
+typedef struct filler { const rstate *st; uint32_t lo, hi; } filler;
+
+static void *fill_share (void *arg) {
+  const filler *f = (const filler *)arg;
+  const rstate *st = f->st;
   uint32_t u;
-  words w;
-  int rc;
+  for (u = f->lo; u < f->hi; u++)
+    st->cn[u] = st->d[u].role == 0 ? 0
+              : read_words(st, u, st->ch + st->coff[u], st->ct + st->coff[u]);
+  return NULL;
+}
+
+/* the words of every document with a role, read once (by the threads,
+** each over a share of the tokens), when they fit CP_REUSE_CACHE words:
+** the pairs then read them without going over the token stream again
+** (each document is in many pairs).  A document's words start at its
+** first token's place, so the shares need no count first. */
+static int cache_words (rstate *st, uint64_t ntok, size_t nt, cp_err *err) {
+  uint64_t off = 0;
+  uint32_t u, lo = 0;
+  filler f[CP_REUSE_THREADS];
+  pthread_t th[CP_REUSE_THREADS];
+  size_t k, started;
+  (void)err;
   if (ntok > CP_REUSE_CACHE) return CP_OK;
   st->ch = (uint64_t *)malloc((ntok ? ntok : 1) * sizeof(uint64_t));
   st->ct = (uint32_t *)malloc((ntok ? ntok : 1) * sizeof(uint32_t));
   st->coff = (uint64_t *)malloc(((size_t)st->nd + 1) * sizeof(uint64_t));
-  if (!st->ch || !st->ct || !st->coff) {   /* no room: read per pair */
-    free(st->ch); free(st->ct); free(st->coff);
-    st->ch = NULL; st->ct = NULL; st->coff = NULL;
+  st->cn = (uint32_t *)malloc(((size_t)st->nd + 1) * sizeof(uint32_t));
+  if (!st->ch || !st->ct || !st->coff || !st->cn) {   /* no room: per pair */
+    free(st->ch); free(st->ct); free(st->coff); free(st->cn);
+    st->ch = NULL; st->ct = NULL; st->coff = NULL; st->cn = NULL;
     return CP_OK;
   }
-  memset(&w, 0, sizeof(w));
-  for (u = 0; u < st->nd; u++) {
+  if (nt > CP_REUSE_THREADS) nt = CP_REUSE_THREADS;
+  for (k = 0; k < nt; k++) { f[k].st = st; f[k].lo = f[k].hi = st->nd; }
+  for (u = 0, k = 0; u < st->nd; u++) {
     st->coff[u] = off;
-    if (st->d[u].role == 0) continue;
-    {
-      uint64_t *saved = st->coff;
-      st->coff = NULL;                   /* read from the stream */
-      rc = load_words(st, u, &w, err);
-      st->coff = saved;
+    if (st->d[u].role) off += st->d[u].ntok;
+    /* a share ends past its part of the tokens */
+    if (k + 1 < nt && off >= ntok * (k + 1) / nt) {
+      f[k].lo = lo; f[k].hi = u + 1; lo = u + 1; k++;
     }
-    if (rc != CP_OK) { free(w.hbuf); free(w.tbuf); return rc; }
-    if (w.n > 0) {
-      memcpy(st->ch + off, w.h, w.n * sizeof(uint64_t));
-      memcpy(st->ct + off, w.tok, w.n * sizeof(uint32_t));
-    }
-    off += w.n;
   }
   st->coff[st->nd] = off;
-  free(w.hbuf); free(w.tbuf);
+  f[k].lo = lo; f[k].hi = st->nd;
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, fill_share, &f[started]) != 0)
+      break;
+  for (k = started; k < nt; k++) fill_share(&f[k]);   /* not started */
+  fill_share(&f[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
   return CP_OK;
 }
 
@@ -221,6 +280,11 @@ static int build_docs (rstate *st, cp_err *err) {
   st->nseg1 = ns[1];
   st->th = (uint64_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint64_t *));
   if (st->th == NULL) return OOM(err);
+  if (o->layer_name != NULL) {
+    st->vh = (uint64_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint64_t *));
+    st->ls = (const uint32_t **)calloc(ns[0] + ns[1] + 1, sizeof(uint32_t *));
+    if (st->vh == NULL || st->ls == NULL) return OOM(err);
+  }
   for (k = 0; k < 2; k++)
     for (si = 0; si < ns[k]; si++)
       total += cp_seg_ndocs(cp_corpus_seg(st->c[k], si));
@@ -261,11 +325,23 @@ static int build_docs (rstate *st, cp_err *err) {
     }
   }
   st->nd = (uint32_t)i;
+  for (k = 0; k < 2 && o->layer_name != NULL; k++)
+    if ((k == 0 || st->c[1] != st->c[0]) && ns[k] > 0 && !st->stored[k])
+      return cp_err_set(err, CP_EINVAL, "reuse: layer '%s' is not stored "
+                        "in %s corpus", o->layer_name,
+                        k ? "the 'against'" : "this");
   return CP_OK;
 }
 
 /* }================================================================ */
 
+
+/* threads: the cores online, at most CP_REUSE_THREADS */
+static size_t nthreads (void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  return n > CP_REUSE_THREADS ? CP_REUSE_THREADS : (size_t)n;
+}
 
 /* {================================================================
 ** Shingles and seeds
@@ -278,38 +354,79 @@ static uint64_t mix64 (uint64_t x) {       /* murmur3's finalizer */
   return x;
 }
 
-static uint64_t shingle (const uint64_t *h, uint32_t n) {
-  uint64_t x = 0x9e3779b97f4a7c15ull;
-  uint32_t k;
-  for (k = 0; k < n; k++) x = mix64(x ^ h[k]) + k;
-  return x;
+/* the hash of the CP_REUSE_N word hashes at h: a weighted sum (word
+** hashes are XXH3 values, already uniform), then one mix */
+static uint64_t shingle (const uint64_t *h) {
+  return mix64(h[0] + h[1] * 0x9e3779b97f4a7c15ull
+               + h[2] * 0xc2b2ae3d27d4eb4full + h[3] * 0x165667b19e3779f9ull);
 }
 
-/* stable LSD radix sort of p[0..n) by h, 16 bits a pass */
-static void sort_posts (post *p, post *tmp, size_t n) {
-  static const int passes = 4;
-  size_t *cnt = (size_t *)malloc(65536 * sizeof(size_t));
-  int pass;
-  if (cnt == NULL) {           /* no memory for counts: fall back */
-    size_t i, j;
-    for (i = 1; i < n; i++) {  /* insertion sort keeps it correct */
-      post x = p[i];
-      for (j = i; j > 0 && p[j - 1].h > x.h; j--) p[j] = p[j - 1];
-      p[j] = x;
+/* stable insertion sort of p[0..n) by the low 48 bits of h */
+static void insertion_low (post *p, size_t n) {
+  const uint64_t mask = (1ull << 48) - 1;
+  size_t i;
+  for (i = 1; i < n; i++) {
+    post x = p[i];
+    size_t k = i;
+    while (k > 0 && (p[k - 1].h & mask) > (x.h & mask)) { p[k] = p[k - 1]; k--; }
+    p[k] = x;
+  }
+}
+
+/* stable sort of p[0..n) by the low 48 bits of h: a counting pass on
+** bits 40..47 into tmp and back (the hashes are uniform, so this leaves
+** few out of order), then insertion; a big bucket (many copies of a few
+** hashes: repeated text) takes six counting passes instead, so the time
+** stays linear; cnt holds 256 counts */
+static void sort_low (post *p, post *tmp, size_t n, size_t *cnt) {
+  size_t i, sum = 0;
+  if (n > 1024) {
+    int sh;
+    post *src = p, *dst = tmp, *t;
+    for (sh = 0; sh < 48; sh += 8) {
+      sum = 0;
+      memset(cnt, 0, 256 * sizeof(size_t));
+      for (i = 0; i < n; i++) cnt[(src[i].h >> sh) & 255]++;
+      for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+      for (i = 0; i < n; i++) dst[cnt[(src[i].h >> sh) & 255]++] = src[i];
+      t = src; src = dst; dst = t;
     }
-    return;
+    return;                          /* six passes: back in p */
   }
-  for (pass = 0; pass < passes; pass++) {
-    int sh = pass * 16;
-    size_t i, sum = 0;
-    post *t;
-    memset(cnt, 0, 65536 * sizeof(size_t));
-    for (i = 0; i < n; i++) cnt[(p[i].h >> sh) & 0xffff]++;
-    for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
-    for (i = 0; i < n; i++) tmp[cnt[(p[i].h >> sh) & 0xffff]++] = p[i];
-    t = p; p = tmp; tmp = t;
+  if (n >= 32) {
+    memset(cnt, 0, 256 * sizeof(size_t));
+    for (i = 0; i < n; i++) cnt[(p[i].h >> 40) & 255]++;
+    for (i = 0; i < 256; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) tmp[cnt[(p[i].h >> 40) & 255]++] = p[i];
+    memcpy(p, tmp, n * sizeof(post));
   }
-  free(cnt);                   /* an even number of passes: back in p */
+  insertion_low(p, n);
+}
+
+/*
+** Stable sort of p[0..n) by h: one pass into 65,536 buckets by the top
+** 16 bits, then each bucket (small: the hashes are uniform; a bucket of
+** one repeated hash is already in order) by the low 48 bits.
+*/
+static int sort_posts (post *p, post *tmp, size_t n, cp_err *err) {
+  size_t *cnt = (size_t *)malloc((65536 + 256) * sizeof(size_t));
+  size_t i, sum = 0, b;
+  if (cnt == NULL) return OOM(err);
+  memset(cnt, 0, 65536 * sizeof(size_t));
+  for (i = 0; i < n; i++) cnt[p[i].h >> 48]++;
+  for (i = 0; i < 65536; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+  for (i = 0; i < n; i++) tmp[cnt[p[i].h >> 48]++] = p[i];
+  /* cnt[b] is now the end of bucket b */
+  for (b = 0, sum = 0; b < 65536; b++) {
+    size_t end = cnt[b], k;
+    int same = 1;
+    for (k = sum + 1; k < end && same; k++) same = tmp[k].h == tmp[sum].h;
+    if (!same) sort_low(tmp + sum, p + sum, end - sum, cnt + 65536);
+    sum = end;
+  }
+  if (n > 0) memcpy(p, tmp, n * sizeof(post));
+  free(cnt);
+  return CP_OK;
 }
 
 static int push_seed (rstate *st, uint32_t a, uint32_t b, uint32_t aw,
@@ -362,10 +479,11 @@ static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
     if ((rc = load_words(st, u, w, err)) != CP_OK) return rc;
     if (w->n < CP_REUSE_N) continue;
     for (k = 0; k + CP_REUSE_N <= w->n; k++) {
-      uint64_t h = shingle(w->h + k, CP_REUSE_N);
-      if (h % nparts != part) continue;
-      if (st->np >= st->pcap) {
-        size_t nc = st->pcap ? st->pcap * 2 : 1024;
+      uint64_t h = shingle(w->h + k);
+      if ((h & (nparts - 1)) != part) continue;
+      if (st->np >= st->pcap) {         /* first: the expected share */
+        size_t nc = st->pcap ? st->pcap * 2
+                  : (size_t)(st->nwords / nparts + st->nwords / (8 * nparts)) + 1024;
         post *np = (post *)realloc(st->p, nc * sizeof(post));
         if (np == NULL) return OOM(err);
         st->p = np;
@@ -380,7 +498,7 @@ static int partition_seeds (rstate *st, uint32_t part, uint32_t nparts,
   }
   st->out->work += st->np;
   if (over_work(st, err)) return CP_ELIMIT;
-  sort_posts(st->p, st->ptmp, st->np);
+  if ((rc = sort_posts(st->p, st->ptmp, st->np, err)) != CP_OK) return rc;
   if (hi == 0) return CP_OK;           /* the caller reads the groups */
   for (i = 0; i < st->np; i = j) {
     for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
@@ -398,69 +516,299 @@ static int a_side (const rstate *st, uint32_t x, uint32_t y) {
   return !((st->d[y].role & ROLE_A) && (st->d[x].role & ROLE_B));
 }
 
+/* the seeding groups of the postings in st->p (sorted) appended to
+** *kp: shingles in one document only, and boilerplate, are dropped;
+** SPLIT when *nkp would pass CP_REUSE_POSTINGS */
+static int keep_groups (rstate *st, post **kp, size_t *nkp, size_t *cap,
+                        cp_err *err) {
+  size_t i, j, k, df;
+  for (i = 0; i < st->np; i = j) {
+    for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
+    if (j - i < 2) continue;
+    for (df = 1, k = i + 1; k < j; k++) df += st->p[k].u != st->p[k - 1].u;
+    if (df < 2) continue;
+    if (df > st->o->max_df || j - i > st->o->max_df) {
+      st->out->boilerplate++;
+      continue;
+    }
+    if (*nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
+    if (!grow((void **)kp, cap, *nkp + (j - i), sizeof(post)))
+      return OOM(err);
+    memcpy(*kp + *nkp, st->p + i, (j - i) * sizeof(post));
+    *nkp += j - i;
+  }
+  return CP_OK;
+}
+
+/* partitions of collect_kept, taken by threads; each partition's kept
+** groups stay apart until all are done, then are joined in partition
+** order (the order of the groups does not depend on the threads) */
+typedef struct parts {
+  const rstate *st;
+  uint32_t n, next;
+  post **kp;  size_t *nkp;           /* kept groups of each partition */
+  size_t total;                      /* kept postings so far, all parts */
+  int stop;
+  pthread_mutex_t mu;
+} parts;
+
+typedef struct pworker {
+  parts *pt;
+  rstate st;
+  cp_reuse out;                      /* boilerplate and work counts */
+  cp_err err;
+  int rc;
+} pworker;
+
+static void *work_parts (void *arg) {
+  pworker *w = (pworker *)arg;
+  parts *pt = w->pt;
+  for (;;) {
+    uint32_t k;
+    size_t cap = 0, total;
+    pthread_mutex_lock(&pt->mu);
+    k = pt->stop ? pt->n : pt->next++;
+    pthread_mutex_unlock(&pt->mu);
+    if (k >= pt->n) break;
+    w->rc = partition_seeds(&w->st, k, pt->n, 0, 0, &w->err);
+    if (w->rc == CP_OK)
+      w->rc = keep_groups(&w->st, &pt->kp[k], &pt->nkp[k], &cap, &w->err);
+    pthread_mutex_lock(&pt->mu);
+    total = pt->total += pt->nkp[k];
+    if (w->rc != CP_OK || total > CP_REUSE_POSTINGS) pt->stop = 1;
+    pthread_mutex_unlock(&pt->mu);
+    if (w->rc == CP_OK && total > CP_REUSE_POSTINGS) w->rc = SPLIT;
+    if (w->rc != CP_OK) break;
+  }
+  return NULL;
+}
+
 /*
 ** The seeding shingles' postings of every partition, kept in st->kp
 ** (groups of one hash, contiguous): shingles in one document only, and
 ** boilerplate, are dropped, which leaves a small part of the corpus's
 ** words.  SPLIT when they pass CP_REUSE_POSTINGS (the caller then
-** recomputes postings for each range instead).
+** recomputes postings for each range instead).  With nt threads the
+** hash space is cut into nt times as many partitions, so the postings
+** in memory at once stay within the budget.
 */
-static int collect_kept (rstate *st, uint32_t nparts, cp_err *err) {
-  uint32_t part;
-  size_t i, j, k, df;
-  int rc;
+static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
+  parts pt;
+  pworker *w;
+  pthread_t *th;
+  size_t k, started;
+  int rc = CP_OK;
+  memset(&pt, 0, sizeof(pt));
   st->nkp = 0;
-  for (part = 0; part < nparts; part++) {
-    if ((rc = partition_seeds(st, part, nparts, 0, 0, err)) != CP_OK) return rc;
-    for (i = 0; i < st->np; i = j) {
-      for (j = i + 1; j < st->np && st->p[j].h == st->p[i].h; j++) {}
-      if (j - i < 2) continue;
-      for (df = 1, k = i + 1; k < j; k++) df += st->p[k].u != st->p[k - 1].u;
-      if (df < 2) continue;
-      if (df > st->o->max_df || j - i > st->o->max_df) {
-        st->out->boilerplate++;
-        continue;
+  pt.st = st;
+  pt.n = nparts;                     /* a power of two: h's low bits */
+  while (pt.n < nparts * nt) pt.n *= 2;
+  st->out->partitions = pt.n;
+  pt.kp = (post **)calloc(pt.n, sizeof(post *));
+  pt.nkp = (size_t *)calloc(pt.n, sizeof(size_t));
+  w = (pworker *)calloc(nt, sizeof(pworker));
+  th = (pthread_t *)calloc(nt, sizeof(pthread_t));
+  if (!pt.kp || !pt.nkp || !w || !th) { rc = OOM(err); goto done; }
+  if (pthread_mutex_init(&pt.mu, NULL) != 0) {
+    rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
+    goto done;
+  }
+  for (k = 0; k < nt; k++) {
+    w[k].pt = &pt;
+    w[k].st = *st;
+    w[k].st.p = w[k].st.ptmp = NULL;  w[k].st.np = w[k].st.pcap = 0;
+    memset(&w[k].st.wa, 0, sizeof(words));
+    w[k].st.out = &w[k].out;
+    w[k].st.work_base = st->out->work;
+  }
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, work_parts, &w[started]) != 0)
+      break;
+  work_parts(&w[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  pthread_mutex_destroy(&pt.mu);
+  for (k = 0; k < nt; k++) {
+    st->out->boilerplate += w[k].out.boilerplate;
+    st->out->work += w[k].out.work;
+    if (rc == CP_OK && w[k].rc != CP_OK) {
+      rc = w[k].rc;
+      if (err != NULL && rc != SPLIT) *err = w[k].err;
+    }
+    free(w[k].st.p); free(w[k].st.ptmp);
+    free(w[k].st.wa.hbuf); free(w[k].st.wa.tbuf);
+  }
+  if (rc == CP_OK && pt.total > 0) {
+    st->kp = (post *)malloc(pt.total * sizeof(post));
+    if (st->kp == NULL) rc = OOM(err);
+    else {
+      st->kpcap = pt.total;
+      for (k = 0; k < pt.n; k++) {
+        if (pt.nkp[k] > 0)
+          memcpy(st->kp + st->nkp, pt.kp[k], pt.nkp[k] * sizeof(post));
+        st->nkp += pt.nkp[k];
       }
-      if (st->nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
-      if (!grow((void **)&st->kp, &st->kpcap, st->nkp + (j - i), sizeof(post)))
-        return OOM(err);
-      memcpy(st->kp + st->nkp, st->p + i, (j - i) * sizeof(post));
-      st->nkp += j - i;
     }
   }
-  return CP_OK;
+done:
+  if (pt.kp != NULL)
+    for (k = 0; k < pt.n; k++) free(pt.kp[k]);
+  free(pt.kp); free(pt.nkp); free(w); free(th);
+  return rc;
 }
 
-/* seeds with a in [lo, hi) from the kept groups; with cnt != NULL only
-** count them per a document */
+/* seeds with a in [lo, hi) from the kept groups: with cnt != NULL only
+** count them per a document; else place them at pos[a - lo]++ (pos: the
+** first seed of each a, from the counts), so they come grouped by a */
 static int kept_seeds (rstate *st, uint32_t lo, uint32_t hi, uint64_t *cnt,
-                       cp_err *err) {
-  size_t i, j, x, y;
-  int rc;
+                       size_t *pos, cp_err *err) {
+  size_t i, j, x, y, xe, ye, p, q;
+  uint64_t total = 0;
   for (i = 0; i < st->nkp; i = j) {
     const post *g = st->kp + i;
     for (j = i + 1; j < st->nkp && st->kp[j].h == g->h; j++) {}
-    for (x = 0; x < j - i; x++) {
+    /* a group's postings are in (document, word) order: runs of one
+    ** document are paired run by run, so the time is the seeds made
+    ** plus the square of the documents, not of the postings */
+    for (x = 0; x < j - i; x = xe) {
       uint32_t ux = g[x].u;
+      for (xe = x + 1; xe < j - i && g[xe].u == ux; xe++) {}
       if (ux < lo || ux >= hi || !(st->d[ux].role & ROLE_A)) continue;
-      for (y = 0; y < j - i; y++) {
+      for (y = 0; y < j - i; y = ye) {
         uint32_t uy = g[y].u;
+        for (ye = y + 1; ye < j - i && g[ye].u == uy; ye++) {}
         if (uy == ux || !a_side(st, ux, uy)) continue;
-        if (cnt != NULL) { cnt[ux]++; continue; }
-        if ((rc = push_seed(st, ux, uy, g[x].w, g[y].w, err)) != CP_OK)
-          return rc;
+        if (cnt != NULL) { cnt[ux] += (uint64_t)(xe - x) * (ye - y); continue; }
+        for (p = x; p < xe; p++)
+          for (q = y; q < ye; q++) {
+            seed *sd = &st->s[pos[ux - lo]++];
+            sd->a = ux; sd->b = uy; sd->aw = g[p].w; sd->bw = g[q].w;
+          }
+      }
+      /* counting: stop as soon as a document has more seeds than one
+      ** range holds, or all seeds pass the work limit (a high max_df
+      ** over repeated text makes quadratically many) */
+      if (cnt != NULL) {
+        total += cnt[ux];
+        if (cnt[ux] > CP_REUSE_SEEDS)
+          return cp_err_set(err, CP_ELIMIT, "reuse: one document has more "
+                            "than %zu seeds (lower max_df)",
+                            (size_t)CP_REUSE_SEEDS);
+        if (st->work_base + st->out->work + total > st->max_work)
+          return cp_err_set(err, CP_ELIMIT, "reuse: work limit exceeded "
+                            "(%llu steps)", (unsigned long long)st->max_work);
       }
     }
   }
   return CP_OK;
 }
 
-static int cmp_seed (const void *x, const void *y) {
-  const seed *a = (const seed *)x, *b = (const seed *)y;
-  if (a->a != b->a) return a->a < b->a ? -1 : 1;
-  if (a->b != b->b) return a->b < b->b ? -1 : 1;
-  if (a->aw != b->aw) return a->aw < b->aw ? -1 : 1;
-  return (a->bw > b->bw) - (a->bw < b->bw);
+/* stable LSD radix sort of the seeds of one a document by (b, aw), in
+** passes of 11 bits (the counts stay in the cache); tmp holds n seeds,
+** cnt 2048 counts */
+static void sort_bucket (seed *v, size_t n, seed *tmp, size_t *cnt) {
+  uint32_t maxb = 0, maxw = 0;
+  size_t i;
+  int f;
+  seed *src = v, *dst = tmp;
+  if (n < 24) {                      /* insertion sort */
+    for (i = 1; i < n; i++) {
+      seed x = v[i];
+      size_t k = i;
+      while (k > 0 && (v[k - 1].b > x.b || (v[k - 1].b == x.b && v[k - 1].aw > x.aw))) {
+        v[k] = v[k - 1];
+        k--;
+      }
+      v[k] = x;
+    }
+    return;
+  }
+  for (i = 0; i < n; i++) {
+    if (v[i].b > maxb) maxb = v[i].b;
+    if (v[i].aw > maxw) maxw = v[i].aw;
+  }
+  for (f = 0; f < 2; f++) {
+    uint32_t mx = f == 0 ? maxw : maxb;
+    int sh;
+    for (sh = 0; sh < 32 && (mx >> sh) != 0; sh += 11) {
+      size_t sum = 0;
+      seed *t;
+      memset(cnt, 0, 2048 * sizeof(size_t));
+      for (i = 0; i < n; i++) cnt[((f ? src[i].b : src[i].aw) >> sh) & 2047]++;
+      for (i = 0; i < 2048; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+      for (i = 0; i < n; i++) dst[cnt[((f ? src[i].b : src[i].aw) >> sh) & 2047]++] = src[i];
+      t = src; src = dst; dst = t;
+    }
+  }
+  if (src != v) memcpy(v, src, n * sizeof(seed));
+}
+
+/* sort st->s (grouped by a) bucket by bucket */
+static int sort_buckets (rstate *st, cp_err *err) {
+  size_t i, j, big = 0;
+  seed *tmp;
+  size_t *cnt;
+  for (i = 0; i < st->ns; i = j) {
+    for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a; j++) {}
+    if (j - i > big) big = j - i;
+  }
+  tmp = (seed *)malloc((big ? big : 1) * sizeof(seed));
+  cnt = (size_t *)malloc(2048 * sizeof(size_t));
+  if (tmp == NULL || cnt == NULL) { free(tmp); free(cnt); return OOM(err); }
+  for (i = 0; i < st->ns; i = j) {
+    for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a; j++) {}
+    sort_bucket(st->s + i, j - i, tmp, cnt);
+  }
+  free(tmp);
+  free(cnt);
+  return CP_OK;
+}
+
+/* one stable counting pass of seeds src -> dst by 'bits' bits of field
+** 'f' (0 a, 1 b, 2 aw) from bit 'sh' */
+static void seed_pass (const seed *src, seed *dst, size_t n, int f, int sh,
+                       int bits, size_t *cnt) {
+  size_t i, sum = 0, nb = (size_t)1 << bits;
+  uint32_t mask = (uint32_t)(nb - 1);
+#define SEED_KEY(x) (((f == 0 ? (x).a : f == 1 ? (x).b : (x).aw) >> sh) & mask)
+  memset(cnt, 0, nb * sizeof(size_t));
+  for (i = 0; i < n; i++) cnt[SEED_KEY(src[i])]++;
+  for (i = 0; i < nb; i++) { size_t c = cnt[i]; cnt[i] = sum; sum += c; }
+  for (i = 0; i < n; i++) dst[cnt[SEED_KEY(src[i])]++] = src[i];
+#undef SEED_KEY
+}
+
+/*
+** Sort st->s by (a, b, aw), stable (so equal keys keep the order they
+** were made in, which is deterministic): LSD radix passes of up to 16
+** bits, as many per field as its largest value needs.
+*/
+static int sort_seeds (rstate *st, cp_err *err) {
+  uint32_t max[3] = {0, 0, 0};
+  size_t i, *cnt;
+  seed *tmp = (seed *)malloc(st->ns * sizeof(seed)), *src = st->s, *dst = tmp;
+  int f;
+  if (tmp == NULL) return OOM(err);
+  cnt = (size_t *)malloc(((size_t)1 << 16) * sizeof(size_t));
+  if (cnt == NULL) { free(tmp); return OOM(err); }
+  for (i = 0; i < st->ns; i++) {
+    if (st->s[i].a > max[0]) max[0] = st->s[i].a;
+    if (st->s[i].b > max[1]) max[1] = st->s[i].b;
+    if (st->s[i].aw > max[2]) max[2] = st->s[i].aw;
+  }
+  for (f = 2; f >= 0; f--) {
+    int bits = 0, sh;
+    while (bits < 32 && (max[f] >> bits) != 0) bits++;
+    for (sh = 0; sh < bits; sh += 16) {
+      int w = bits - sh < 16 ? bits - sh : 16;
+      seed *t;
+      seed_pass(src, dst, st->ns, f, sh, w, cnt);
+      t = src; src = dst; dst = t;
+    }
+  }
+  if (src != st->s) memcpy(st->s, src, st->ns * sizeof(seed));
+  free(tmp);
+  free(cnt);
+  return CP_OK;
 }
 
 /* }================================================================ */
@@ -476,24 +824,45 @@ static int cmp_cand (const void *x, const void *y) {
   return (a->b0 > b->b0) - (a->b0 < b->b0);
 }
 
-/* extend the seed at (aw, bw) both ways; the region it covers */
+/* words equal on the seed's diagonal, before it (*back) and after its
+** shingle (*fwd) */
+static void exact_run (const words *A, const words *B, uint32_t aw,
+                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
+  uint32_t k = 0, n = CP_REUSE_N;
+  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
+  *back = k;
+  k = 0;
+  while (aw + n + k < A->n && bw + n + k < B->n
+         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
+  *fwd = k;
+}
+
+/* extend the seed at (aw, bw) both ways; the region it covers.  The
+** exact run on the seed's diagonal is taken as it is (an ungapped
+** extension, one comparison a word) and the gapped alignment starts
+** where it ends: an alignment through a run of equal words follows it */
 static int extend_seed (rstate *st, uint32_t aw, uint32_t bw, cand *c,
                         cp_err *err) {
   const words *A = &st->wa, *B = &st->wb;
-  const uint32_t n = CP_REUSE_N;
+  uint32_t back, fwd, a1, b1, a0, b0, run;
   cp_ext f, r;
   int rc;
-  rc = cp_align_extend(A->h + aw + n, A->n - aw - n, B->h + bw + n,
-                       B->n - bw - n, 1, &st->cost, &f, &st->out->work, err);
+  exact_run(A, B, aw, bw, &back, &fwd);
+  run = back + CP_REUSE_N + fwd;
+  a0 = aw - back;  b0 = bw - back;
+  a1 = a0 + run;  b1 = b0 + run;
+  rc = cp_align_extend(A->h + a1, A->n - a1, B->h + b1, B->n - b1, 1,
+                       &st->cost, &f, &st->out->work, err);
   if (rc != CP_OK) return rc;
-  rc = cp_align_extend(A->h + aw, aw, B->h + bw, bw, -1, &st->cost, &r,
+  rc = cp_align_extend(A->h + a0, a0, B->h + b0, b0, -1, &st->cost, &r,
                        &st->out->work, err);
   if (rc != CP_OK) return rc;
-  c->a0 = aw - r.la;  c->a1 = aw + n + f.la;
-  c->b0 = bw - r.lb;  c->b1 = bw + n + f.lb;
-  c->cols = n + f.cols + r.cols;
-  c->same = n + f.same + r.same;
-  c->score = (double)n + f.score + r.score;
+  st->out->work += run;
+  c->a0 = a0 - r.la;  c->a1 = a1 + f.la;
+  c->b0 = b0 - r.lb;  c->b1 = b1 + f.lb;
+  c->cols = run + f.cols + r.cols;
+  c->same = run + f.same + r.same;
+  c->score = (double)run + f.score + r.score;
   return CP_OK;
 }
 
@@ -584,60 +953,55 @@ static int side_of (rstate *st, uint32_t u, const words *w, uint32_t w0,
   return CP_OK;
 }
 
-/* words equal on the seed's diagonal, before it (*back) and after its
-** shingle (*fwd) */
-static void exact_run (const words *A, const words *B, uint32_t aw,
-                       uint32_t bw, uint32_t *back, uint32_t *fwd) {
-  uint32_t k = 0, n = CP_REUSE_N;
-  while (k < aw && k < bw && A->h[aw - 1 - k] == B->h[bw - 1 - k]) k++;
-  *back = k;
-  k = 0;
-  while (aw + n + k < A->n && bw + n + k < B->n
-         && A->h[aw + n + k] == B->h[bw + n + k]) k++;
-  *fwd = k;
-}
-
 /*
-** Is seed i worth a gapped extension?  Yes when its exact run holds
-** 'min' words; else only when another seed of the pair, off that run,
-** lies near it on a near diagonal (BLAST's two-hit rule): a lone short
-** run is a shared phrase, not a passage, and most seeds of a corpus of
-** formulaic speeches are such phrases.
+** Is seed i worth a gapped extension?  Only when another seed of the
+** pair lies near it (BLAST's two-hit rule): on a near diagonal (at most
+** CP_REUSE_MAXGAP off) within 2 min + CP_REUSE_MAXGAP words, or on its
+** own diagonal with the two spanning at least 'min' words (a run of min
+** equal words holds min - N + 1 seeds).  A lone shingle is a shared
+** phrase, not a passage, and most seeds of a corpus of formulaic
+** speeches are such phrases; the rule reads the seeds only, not the
+** words, so a pair whose seeds are all lone costs no word access.  With
+** min <= N one shingle is a passage: every seed is extended.
 */
 static int worth_extending (const rstate *st, const seed *s, size_t n,
                             size_t i) {
-  uint32_t back, fwd, run, reach = 2 * st->o->min + CP_REUSE_MAXGAP;
+  uint32_t min = st->o->min, reach = 2 * min + CP_REUSE_MAXGAP;
   int64_t diag = (int64_t)s[i].bw - s[i].aw;
   size_t j, steps;
-  exact_run(&st->wa, &st->wb, s[i].aw, s[i].bw, &back, &fwd);
-  run = back + CP_REUSE_N + fwd;
-  if (run >= st->o->min) return 1;
+  if (min <= CP_REUSE_N) return 1;
   for (steps = 0, j = i + 1; j < n && steps < 64; j++, steps++) {
     int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
     if (s[j].aw > s[i].aw + reach) break;
     if (dd < 0) dd = -dd;
-    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw > s[i].aw + fwd))
+    if (dd == 0 ? s[j].aw + CP_REUSE_N >= s[i].aw + min : dd <= CP_REUSE_MAXGAP)
       return 1;
   }
   for (steps = 0, j = i; j-- > 0 && steps < 64; steps++) {
     int64_t dd = (int64_t)s[j].bw - s[j].aw - diag;
     if (s[j].aw + reach < s[i].aw) break;
     if (dd < 0) dd = -dd;
-    if (dd <= CP_REUSE_MAXGAP && (dd != 0 || s[j].aw + back < s[i].aw))
+    if (dd == 0 ? s[i].aw + CP_REUSE_N >= s[j].aw + min : dd <= CP_REUSE_MAXGAP)
       return 1;
   }
   return 0;
 }
 
-/* the passages of pair (a, b) from its seeds s[0..n) (sorted); st->wa
-** and st->wb hold the words of a and b */
+/* the passages of pair (a, b) from its seeds s[0..n) (sorted by a
+** word); the words of a and b are read into st->wa and st->wb when a
+** seed is worth extending */
 static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
                           size_t n, cp_err *err) {
   size_t i, j, m;
   int rc;
   st->ncd = 0;
   st->out->pairs++;
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && !worth_extending(st, s, n, i); i++) {}
+  if (i == n) return CP_OK;              /* lone seeds only */
+  if ((rc = load_words(st, a, &st->wa, err)) != CP_OK
+      || (rc = load_words(st, b, &st->wb, err)) != CP_OK)
+    return rc;
+  for (; i < n; i++) {
     int inside = 0;
     /* the newest regions first, and a bounded number of them: a seed
     ** missed here makes a duplicate that join_cands folds in */
@@ -682,23 +1046,20 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
 ** Driver
 ** ================================================================= */
 
-/* the passages of the seeds in st->s */
-static int seed_passages (rstate *st, cp_err *err) {
+/* the passages of the seeds in st->s (already grouped by a when
+** 'grouped') */
+static int seed_passages (rstate *st, int grouped, cp_err *err) {
   size_t i, j;
-  uint32_t la = UINT32_MAX;
   int rc;
   st->out->seeds += st->ns;
   st->out->work += st->ns;
   if (over_work(st, err)) return CP_ELIMIT;
-  if (st->ns > 1) qsort(st->s, st->ns, sizeof(seed), cmp_seed);
+  if (st->ns > 1 && (rc = grouped ? sort_buckets(st, err) : sort_seeds(st, err))
+      != CP_OK)
+    return rc;
   for (i = 0; i < st->ns; i = j) {
     for (j = i + 1; j < st->ns && st->s[j].a == st->s[i].a
                     && st->s[j].b == st->s[i].b; j++) {}
-    if (st->s[i].a != la) {
-      if ((rc = load_words(st, st->s[i].a, &st->wa, err)) != CP_OK) return rc;
-      la = st->s[i].a;
-    }
-    if ((rc = load_words(st, st->s[i].b, &st->wb, err)) != CP_OK) return rc;
     if ((rc = pair_passages(st, st->s[i].a, st->s[i].b, st->s + i, j - i, err))
         != CP_OK)
       return rc;
@@ -707,46 +1068,238 @@ static int seed_passages (rstate *st, cp_err *err) {
   return CP_OK;
 }
 
+/* hash partitions for nwords: a power of two (a partition is h's low
+** bits) such that each holds at most CP_REUSE_POSTINGS shingles */
+static uint32_t partitions (uint64_t nwords) {
+  uint32_t p = 1;
+  while (p < (1u << 30) && nwords / p > CP_REUSE_POSTINGS) p *= 2;
+  return p;
+}
+
 /* seeds and passages of the a documents [lo, hi), postings recomputed;
 ** SPLIT when the seeds do not fit */
 static int run_range (rstate *st, uint32_t lo, uint32_t hi, uint64_t nwords,
                       cp_err *err) {
-  uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1), part;
+  uint32_t nparts = partitions(nwords), part;
   int rc;
   st->ns = 0;
   st->out->partitions = nparts;
   for (part = 0; part < nparts; part++)
     if ((rc = partition_seeds(st, part, nparts, lo, hi, err)) != CP_OK)
       return rc;
-  return seed_passages(st, err);
+  return seed_passages(st, 0, err);
+}
+
+/* the a-document ranges of run_kept and the threads that take them */
+typedef struct ranges {
+  rstate *st;
+  uint32_t *lo;  size_t n;           /* range k is [lo[k], lo[k + 1]) */
+  const uint64_t *cnt;               /* seeds of each a document */
+  size_t next;                       /* the next range to take */
+  int stop;                          /* a thread failed: take no more */
+  pthread_mutex_t mu;
+} ranges;
+
+typedef struct worker {
+  ranges *rg;
+  rstate st;                         /* a copy of the shared state with
+                                        its own seeds, words, passages */
+  cp_reuse out;
+  cp_err err;
+  int rc;
+} worker;
+
+/* the seeds of range [lo, hi), grouped by a, into w->st.s */
+static int range_seeds (worker *w, uint32_t lo, uint32_t hi) {
+  const uint64_t *cnt = w->rg->cnt;
+  size_t *pos = (size_t *)malloc(((size_t)(hi - lo) + 1) * sizeof(size_t));
+  size_t sum = 0;
+  uint32_t u;
+  if (pos == NULL) return OOM(&w->err);
+  for (u = lo; u < hi; u++) { pos[u - lo] = sum; sum += (size_t)cnt[u]; }
+  if (!grow((void **)&w->st.s, &w->st.scap, sum ? sum : 1, sizeof(seed))) {
+    free(pos);
+    return OOM(&w->err);
+  }
+  w->st.ns = sum;
+  kept_seeds(&w->st, lo, hi, NULL, pos, &w->err);
+  free(pos);
+  return CP_OK;
+}
+
+/* take ranges until none is left; passages into w->out */
+static void *work_ranges (void *arg) {
+  worker *w = (worker *)arg;
+  ranges *rg = w->rg;
+  for (;;) {
+    size_t k;
+    pthread_mutex_lock(&rg->mu);
+    k = rg->stop ? rg->n : rg->next++;
+    pthread_mutex_unlock(&rg->mu);
+    if (k >= rg->n) break;
+    w->rc = range_seeds(w, rg->lo[k], rg->lo[k + 1]);
+    if (w->rc == CP_OK) w->rc = seed_passages(&w->st, 1, &w->err);
+    if (w->rc != CP_OK) {
+      pthread_mutex_lock(&rg->mu);
+      rg->stop = 1;
+      pthread_mutex_unlock(&rg->mu);
+      break;
+    }
+  }
+  return NULL;
+}
+
+static void worker_init (worker *w, ranges *rg) {
+  memset(w, 0, sizeof(*w));
+  w->rg = rg;
+  w->st = *rg->st;                   /* shared, read only: corpora, options,
+                                        documents, words, kept postings */
+  w->st.s = NULL;  w->st.ns = w->st.scap = 0;
+  memset(&w->st.wa, 0, sizeof(words));
+  memset(&w->st.wb, 0, sizeof(words));
+  w->st.cd = NULL;  w->st.ncd = w->st.cdcap = 0;
+  w->st.p = w->st.ptmp = NULL;  w->st.np = w->st.pcap = 0;
+  w->st.out = &w->out;
+  w->st.work_base = rg->st->out->work;
+}
+
+static void worker_free (worker *w) {
+  free(w->st.s);  free(w->st.cd);
+  free(w->st.wa.hbuf); free(w->st.wa.tbuf);
+  free(w->st.wb.hbuf); free(w->st.wb.tbuf);
+  free(w->out.v);
+}
+
+/* add a worker's passages and counts to st->out; CP_ENOMEM only */
+static int worker_merge (rstate *st, worker *w, cp_err *err) {
+  cp_reuse *o = st->out;
+  if (w->out.n > 0) {
+    if (!grow((void **)&o->v, &o->cap, o->n + w->out.n, sizeof(cp_passage)))
+      return OOM(err);
+    memcpy(o->v + o->n, w->out.v, w->out.n * sizeof(cp_passage));
+    o->n += w->out.n;
+  }
+  o->seeds += w->out.seeds;
+  o->pairs += w->out.pairs;
+  o->work += w->out.work;
+  o->ranges += w->out.ranges;
+  return CP_OK;
+}
+
+
+/* the seeds of each a document counted by nt threads, each over its
+** share of the documents (the counts are disjoint) */
+typedef struct counter {
+  rstate st;
+  cp_reuse out;
+  uint64_t *cnt;
+  uint32_t lo, hi;
+  cp_err err;
+  int rc;
+} counter;
+
+static void *count_share (void *arg) {
+  counter *k = (counter *)arg;
+  k->rc = kept_seeds(&k->st, k->lo, k->hi, k->cnt, NULL, &k->err);
+  return NULL;
+}
+
+static int count_seeds (rstate *st, uint64_t *cnt, size_t nt, cp_err *err) {
+  counter *k = (counter *)calloc(nt, sizeof(counter));
+  pthread_t *th = (pthread_t *)calloc(nt, sizeof(pthread_t));
+  size_t i, started;
+  int rc = CP_OK;
+  if (k == NULL || th == NULL) { free(k); free(th); return OOM(err); }
+  for (i = 0; i < nt; i++) {
+    k[i].st = *st;                   /* read only here but for the counts */
+    k[i].st.out = &k[i].out;
+    k[i].st.work_base = st->out->work;
+    k[i].cnt = cnt;
+    k[i].lo = (uint32_t)((uint64_t)st->nd * i / nt);
+    k[i].hi = (uint32_t)((uint64_t)st->nd * (i + 1) / nt);
+  }
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, count_share, &k[started]) != 0)
+      break;
+  for (i = started; i < nt; i++) count_share(&k[i]);   /* not started */
+  count_share(&k[0]);
+  for (i = 1; i < started; i++) pthread_join(th[i], NULL);
+  for (i = 0; i < nt && rc == CP_OK; i++)
+    if (k[i].rc != CP_OK) {
+      rc = k[i].rc;
+      if (err != NULL) *err = k[i].err;
+    }
+  free(k);
+  free(th);
+  return rc;
 }
 
 /*
 ** With the seeding postings kept (collect_kept): count the seeds of each
-** a document, cut the documents into ranges whose seeds fit, and run each
-** range from the kept groups.
+** a document, cut the documents into ranges whose seeds fit (a share of
+** CP_REUSE_SEEDS per thread), and let the threads take the ranges.
+** Ranges are independent (a seed belongs to the range of its a side);
+** the passages are sorted at the end by a total order, so the result
+** does not depend on which thread ran which range.  A thread that cannot
+** start leaves its ranges to the others (the calling thread is one).
 */
 static int run_kept (rstate *st, cp_err *err) {
   uint64_t *cnt = (uint64_t *)calloc(st->nd ? st->nd : 1, sizeof(uint64_t));
+  size_t nt = nthreads(), k, started = 0;
+  uint64_t budget = CP_REUSE_SEEDS / nt;
+  ranges rg;
+  worker *w = NULL;
+  pthread_t *th = NULL;
   uint32_t lo = 0, hi;
   int rc = CP_OK;
+  memset(&rg, 0, sizeof(rg));
+  rg.st = st;
   if (cnt == NULL) return OOM(err);
-  if ((rc = kept_seeds(st, 0, st->nd, cnt, err)) != CP_OK) goto done;
-  while (lo < st->nd && rc == CP_OK) {
+  if ((rc = count_seeds(st, cnt, nt, err)) != CP_OK) goto done;
+  rg.cnt = cnt;
+  rg.lo = (uint32_t *)malloc(((size_t)st->nd + 2) * sizeof(uint32_t));
+  if (rg.lo == NULL) { rc = OOM(err); goto done; }
+  while (lo < st->nd) {
     uint64_t sum = 0;
-    for (hi = lo; hi < st->nd && (hi == lo || sum + cnt[hi] <= CP_REUSE_SEEDS); hi++)
+    for (hi = lo; hi < st->nd && (hi == lo || sum + cnt[hi] <= budget); hi++)
       sum += cnt[hi];
     if (sum > CP_REUSE_SEEDS) {
       rc = cp_err_set(err, CP_ELIMIT, "reuse: one document has more than "
                       "%zu seeds (lower max_df)", (size_t)CP_REUSE_SEEDS);
-      break;
+      goto done;
     }
-    st->ns = 0;
-    if ((rc = kept_seeds(st, lo, hi, NULL, err)) == CP_OK)
-      rc = seed_passages(st, err);
+    rg.lo[rg.n++] = lo;
     lo = hi;
   }
+  rg.lo[rg.n] = st->nd;
+  if (rg.n == 0) goto done;
+  if (nt > rg.n) nt = rg.n;
+  w = (worker *)malloc(nt * sizeof(worker));
+  th = (pthread_t *)malloc(nt * sizeof(pthread_t));
+  if (w == NULL || th == NULL) { rc = OOM(err); goto done; }
+  if (pthread_mutex_init(&rg.mu, NULL) != 0) {
+    rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
+    goto done;
+  }
+  for (k = 0; k < nt; k++) worker_init(&w[k], &rg);
+  for (started = 1; started < nt; started++)
+    if (pthread_create(&th[started], NULL, work_ranges, &w[started]) != 0)
+      break;
+  work_ranges(&w[0]);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  pthread_mutex_destroy(&rg.mu);
+  for (k = 0; k < nt && rc == CP_OK; k++) {
+    if (w[k].rc != CP_OK) {
+      rc = w[k].rc;
+      if (err != NULL) *err = w[k].err;
+    }
+    else rc = worker_merge(st, &w[k], err);
+  }
+  if (rc == CP_OK && over_work(st, err)) rc = CP_ELIMIT;
+  for (k = 0; k < nt; k++) worker_free(&w[k]);
 done:
+  free(w); free(th);
+  free(rg.lo);
   free(cnt);
   return rc;
 }
@@ -779,8 +1332,10 @@ static int check_opts (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
                        cp_err *err) {
   if (o->min < 1) return cp_err_set(err, CP_EINVAL, "reuse: 'min' must be >= 1");
   if (o->max_df < 2) return cp_err_set(err, CP_EINVAL, "reuse: 'max_df' must be >= 2");
-  if (o->layer != CP_WORD && o->layer != CP_NORM && o->layer != CP_STEM)
-    return cp_err_set(err, CP_EINVAL, "reuse: layer must be word, norm or stem");
+  if (o->layer_name == NULL && o->layer != CP_WORD && o->layer != CP_NORM
+      && o->layer != CP_STEM)
+    return cp_err_set(err, CP_EINVAL, "reuse: layer must be word, norm, stem "
+                      "or the name of a stored layer");
   if (!(o->mismatch >= 0 && o->mismatch <= 1e6) || !(o->gap >= 0 && o->gap <= 1e6)
       || !(o->gap_extend >= 0 && o->gap_extend <= 1e6))
     return cp_err_set(err, CP_EINVAL, "reuse: costs must be numbers in [0, 1e6]");
@@ -827,11 +1382,12 @@ int cp_reuse_find (cp_corpus *c, cp_corpus *other, const cp_reuse_opt *o,
   if ((rc = build_docs(&st, err)) != CP_OK) goto done;
   for (u = 0; u < st.nd; u++)
     if (st.d[u].role) nwords += st.d[u].ntok;
-  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, err);
+  st.nwords = nwords;
+  if (rc == CP_OK && st.nd > 0) rc = cache_words(&st, nwords, nthreads(), err);
   if (rc == CP_OK && st.nd > 0) {
-    uint32_t nparts = (uint32_t)(nwords / CP_REUSE_POSTINGS + 1);
-    out->partitions = nparts;
-    rc = collect_kept(&st, nparts, err);
+    uint32_t nparts = partitions(nwords);
+    size_t nt = nthreads();
+    rc = collect_kept(&st, nparts, nt, err);
     free(st.p); free(st.ptmp);
     st.p = st.ptmp = NULL;
     st.np = st.pcap = 0;
@@ -849,9 +1405,12 @@ done:
   nseg = (uint32_t)(st.nseg0 + st.nseg1);
   if (st.th != NULL)
     for (i = 0; i < nseg; i++) free(st.th[i]);
+  if (st.vh != NULL)
+    for (i = 0; i < nseg; i++) free(st.vh[i]);
+  free(st.vh); free((void *)st.ls);
   free(st.th); free(st.d); free(st.p); free(st.ptmp); free(st.s); free(st.kp);
   free(st.wa.hbuf); free(st.wa.tbuf); free(st.wb.hbuf); free(st.wb.tbuf);
-  free(st.ch); free(st.ct); free(st.coff);
+  free(st.ch); free(st.ct); free(st.coff); free(st.cn);
   free(st.cd);
   if (rc != CP_OK) cp_reuse_free(out);
   return rc;

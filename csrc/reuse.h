@@ -3,8 +3,9 @@
 ** found from the index's token streams (docs/REUSE.md).
 **
 ** Files: align.c (banded Gotoh extension with an X-drop, over word
-** hashes), reuse.c (shingle candidates, seeds, passages), reuse_clu.c
-** (clusters of passages that are the same text in several documents).
+** hashes), reuse.c (shingle candidates, seeds, passages, the threads),
+** reuse_clu.c (clusters of passages that are the same text in several
+** documents), reuse_keep.c (passages stored as span set "reuse").
 **
 ** How.  Every document is read as its sequence of words (punctuation
 ** tokens are skipped, so punctuation never breaks a passage), each word
@@ -13,22 +14,29 @@
 ** CP_REUSE_N consecutive words are collected, sorted by hash, and every
 ** shingle found in 2 to max_df documents (and at most max_df times)
 ** pairs its occurrences into seeds (doc a, doc b, word in a, word in b);
-** the inverted list picks the pairs, never all pairs of documents.  The
-** seeds of one document pair, in order, are extended in both directions
-** by a gapped alignment (align.c) until the score falls CP_REUSE_XDROP
-** below its best; seeds inside a region already extended are skipped;
+** the inverted list picks the pairs, never all pairs of documents.  A
+** seed with another seed of its pair near it (the two-hit rule) is
+** extended: its exact run taken as it is, then a gapped alignment
+** (align.c) from both ends until the score falls CP_REUSE_XDROP below
+** its best; seeds inside a region already extended are skipped;
 ** passages of one pair closer than CP_REUSE_JOIN words are joined.
 **
-** Memory.  Shingles are collected one hash partition at a time (hash mod
-** P, with P chosen so a partition holds at most CP_REUSE_POSTINGS
-** entries), and seeds are kept for a range of 'a' documents at a time: a
-** range whose seeds pass CP_REUSE_SEEDS is split in halves and redone.
-** The postings of seeding shingles (in 2..max_df documents: a small part
-** of the words) are kept across ranges when they fit CP_REUSE_POSTINGS,
-** and every document's words when they fit CP_REUSE_CACHE; past those
-** budgets they are recomputed per range and per pair.  So memory is
-** O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS + CP_REUSE_CACHE + passages),
-** whatever the number of documents.
+** Memory.  Shingles are collected one hash partition at a time (the
+** hash's low bits, P a power of two such that a partition holds at most
+** CP_REUSE_POSTINGS entries), and seeds are kept for a range of 'a'
+** documents at a time: a range whose seeds pass CP_REUSE_SEEDS is split
+** in halves and redone.  The postings of seeding shingles (in 2..max_df
+** documents: a small part of the words) are kept across ranges when
+** they fit CP_REUSE_POSTINGS, and every document's words when they fit
+** CP_REUSE_CACHE; past those budgets they are recomputed per range and
+** per pair.  So memory is O(CP_REUSE_POSTINGS + CP_REUSE_SEEDS +
+** CP_REUSE_CACHE + passages), whatever the number of documents.
+**
+** Threads.  CP_REUSE_THREADS threads (at most the cores online) take
+** partitions (each thread's half the size), count seeds (half the
+** documents each) and take document ranges (half the seed budget each);
+** partitions are joined in order and passages sorted by a total order,
+** so the result does not depend on the threads.
 */
 #ifndef CP_REUSE_H
 #define CP_REUSE_H
@@ -40,11 +48,12 @@
 #include "corpus.h"
 
 #define CP_REUSE_N          4          /* words per shingle (passim: 5) */
-#define CP_REUSE_XDROP      8.0        /* extension stops this far below
+#define CP_REUSE_XDROP      4.0        /* extension stops this far below
                                           its best score */
-#define CP_REUSE_BAND       32         /* columns either side of the best
+#define CP_REUSE_BAND       10         /* columns either side of the best
                                           cell of the previous row */
-#define CP_REUSE_MAXGAP     10         /* longest insertion or deletion */
+#define CP_REUSE_MAXGAP     8          /* longest insertion or deletion
+                                          (longer ones: joined passages) */
 #define CP_REUSE_JOIN       12         /* words between joined passages */
 #define CP_REUSE_MIN_IDENTITY 0.6      /* passages with fewer equal words
                                           are two texts bridged by cheap
@@ -53,10 +62,16 @@
 #define CP_REUSE_SEEDS      ((size_t)1 << 23)
 #define CP_REUSE_CACHE      ((uint64_t)1 << 25)  /* words kept in memory */
 #define CP_REUSE_MAX_WORK   ((uint64_t)1 << 36)
+#define CP_REUSE_THREADS    2          /* threads over document ranges */
 
 typedef struct cp_reuse_opt {
   uint32_t min;            /* shortest passage, in words on each side (>= 1) */
   int layer;               /* CP_WORD, CP_NORM (default) or CP_STEM */
+  const char *layer_name;  /* or a stored layer ("lemma", a CoNLL-U
+                              column): its value per token, the norm
+                              form where a token has none (and in
+                              segments without the layer); CP_EINVAL
+                              when no segment of a corpus stores it */
   uint32_t max_df;         /* shingles in more documents are boilerplate */
   double mismatch;         /* cost of a substituted word (match scores 1) */
   double gap;              /* cost of opening a gap (its first word) */
@@ -163,6 +178,7 @@ typedef struct cp_clusters {
   uint32_t *ndocs;         /* distinct documents of each cluster */
   uint32_t *repeats;       /* members in a document holding another
                               member of the same cluster */
+  size_t *of;              /* the cluster of each passage */
 } cp_clusters;
 
 /*
@@ -174,6 +190,29 @@ typedef struct cp_clusters {
 */
 int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err);
 void cp_clusters_free (cp_clusters *cl);
+
+/* }================================================================ */
+
+/* {================================================================
+** Keeping passages as a span set (reuse_keep.c)
+** ================================================================= */
+
+#define CP_REUSE_SET "reuse"
+
+/*
+** Store the passages of 'r' (found in 'c', with 'other' the 'against'
+** corpus or NULL) as span set "reuse" of 'c': one span per side in 'c'
+** (both sides without 'other', the a side with it), over the passage's
+** tokens, with attributes 'other' (the id of the document on the other
+** side) and 'cluster' (1-based, clusters as cp_reuse_clusters makes
+** them).  Every segment of 'c' is rewritten by copy
+** (cp_merge_respan, cp_corpus_rewrite_seg): the spans of an earlier
+** "reuse" set are replaced, segments without passages lose theirs.
+** An on-disk index stores them at its next commit.  *nspans gets the
+** number of spans stored.
+*/
+int cp_reuse_keep (cp_corpus *c, cp_corpus *other, const cp_reuse *r,
+                   uint64_t *nspans, cp_err *err);
 
 /* }================================================================ */
 

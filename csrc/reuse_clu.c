@@ -43,6 +43,7 @@ static int cmp_mref (const void *x, const void *y) {
 void cp_clusters_free (cp_clusters *cl) {
   if (cl == NULL) return;
   free(cl->first); free(cl->m); free(cl->ndocs); free(cl->repeats);
+  free(cl->of);
   memset(cl, 0, sizeof(*cl));
 }
 
@@ -90,8 +91,9 @@ int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err) {
   out->first = (size_t *)malloc((ns + 1) * sizeof(size_t));
   out->ndocs = (uint32_t *)calloc(ns ? ns : 1, sizeof(uint32_t));
   out->repeats = (uint32_t *)calloc(ns ? ns : 1, sizeof(uint32_t));
+  out->of = (size_t *)malloc((r->n ? r->n : 1) * sizeof(size_t));
   if (!s || !mof || !mem || !up || !ref || !out->first || !out->ndocs
-      || !out->repeats) { rc = OOM(err); goto done; }
+      || !out->repeats || !out->of) { rc = OOM(err); goto done; }
   for (i = 0; i < r->n; i++) {
     const cp_passage *p = &r->v[i];
     side *x = &s[2 * i], *y = &s[2 * i + 1];
@@ -116,7 +118,9 @@ int cp_reuse_clusters (const cp_reuse *r, cp_clusters *out, cp_err *err) {
     const cp_clu_member *m = &mem[ref[k].m];
     if (k == 0 || ref[k].root != ref[k - 1].root) out->first[nc++] = k;
     out->m[k] = *m;
+    up[ref[k].m] = nc - 1;           /* up: now member -> cluster */
   }
+  for (i = 0; i < r->n; i++) out->of[i] = up[mof[2 * i]];
   out->first[nc] = nm;
   /* members were made in (corpus, doc) order and a cluster lists them in
   ** member order, so the members of one document are adjacent */

@@ -177,6 +177,15 @@ int cp_segw_add_tokens (cp_segw *w, const char *id, size_t idlen,
 int cp_segw_add_copy (cp_segw *w, const cp_seg *s, uint32_t d,
                       const cp_meta *meta, size_t nmeta, cp_err *err);
 
+/* the same, with the spans of set 'set' (setlen bytes; 0: none) left
+** out and 'extra' (token positions relative to the document) added:
+** how a span set found after the document was sealed is stored */
+int cp_segw_add_copy_spans (cp_segw *w, const cp_seg *s, uint32_t d,
+                            const cp_meta *meta, size_t nmeta,
+                            const char *set, size_t setlen,
+                            const cp_spanin *extra, size_t nextra,
+                            cp_err *err);
+
 /* producers run on every document added as text (borrowed: the list
 ** must outlive the builder or be replaced) */
 void cp_segw_set_producers (cp_segw *w, const cp_producer *p, size_t n);

@@ -974,15 +974,45 @@ static int copy_spans (copybuf *b, const cp_seg *s, uint32_t ds, uint32_t de) {
   return 1;
 }
 
+/* drop the spans of set 'name' from b (an empty name drops none) */
+static void drop_set (copybuf *b, const char *name, size_t len) {
+  size_t i, m = 0;
+  if (len == 0) return;
+  for (i = 0; i < b->nspans; i++)
+    if (!(b->spans[i].setlen == len && memcmp(b->spans[i].set, name, len) == 0))
+      b->spans[m++] = b->spans[i];
+  b->nspans = m;
+}
+
+/* append n spans to b (their attributes stay borrowed); 0 on no memory */
+static int add_spans (copybuf *b, const cp_spanin *sp, size_t n) {
+  if (n == 0) return 1;
+  if (!grow_arr((void **)&b->spans, &b->capspans, b->nspans + n,
+                sizeof(cp_spanin)))
+    return 0;
+  memcpy(b->spans + b->nspans, sp, n * sizeof(cp_spanin));
+  b->nspans += n;
+  return 1;
+}
+
 int cp_segw_add_copy (cp_segw *w, const cp_seg *s, uint32_t d,
                       const cp_meta *meta, size_t nmeta, cp_err *err) {
+  return cp_segw_add_copy_spans(w, s, d, meta, nmeta, NULL, 0, NULL, 0, err);
+}
+
+int cp_segw_add_copy_spans (cp_segw *w, const cp_seg *s, uint32_t d,
+                            const cp_meta *meta, size_t nmeta,
+                            const char *set, size_t setlen,
+                            const cp_spanin *extra, size_t nextra,
+                            cp_err *err) {
   cp_docinfo di;
   cp_tokdoc td;
   copybuf b;
   size_t nl, ns, l, k;
   const uint32_t *stream;
   int rc;
-  if (w == NULL || s == NULL)
+  if (w == NULL || s == NULL || (set == NULL && setlen > 0)
+      || (extra == NULL && nextra > 0))
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_add_copy");
   if (cp_seg_doc(s, d, &di) != CP_OK)
     return cp_err_set(err, CP_EINVAL, "no document %lu in the segment",
@@ -1033,6 +1063,8 @@ int cp_segw_add_copy (cp_segw *w, const cp_seg *s, uint32_t d,
     return cp_err_set(err, CP_ECORRUPT, "corrupt segment: a span crosses "
                       "documents");
   }
+  drop_set(&b, set, setlen);
+  if (!add_spans(&b, extra, nextra)) goto oom;
   td.text = di.text;
   td.textlen = di.textlen;
   td.tok = b.tok;

@@ -205,6 +205,18 @@ describe("c:reuse options", function()
     assert.is_true(os.clock() - t < 5)
   end)
 
+  it("stops with ELIMIT, quickly, when max_df lets repeated text seed", function()
+    local rep = ("buffalo "):rep(100000)
+    c:add{id = "x", text = rep}
+    c:add{id = "y", text = rep}
+    local t = os.clock()
+    local rs, msg, code = c:reuse{max_df = 1000000}
+    assert.is_nil(rs)
+    assert.are.equal("ELIMIT", code)
+    assert.truthy(msg:find("lower max_df", 1, true))
+    assert.is_true(os.clock() - t < 5)
+  end)
+
   it("returns nothing for min = 1e9, and raises for min = 0", function()
     c:add{text = base}
     c:add{text = base}
@@ -216,9 +228,19 @@ describe("c:reuse options", function()
 
   it("raises on unknown options and wrong types", function()
     assert.has_error(function() c:reuse{minimum = 3} end,
-      "bad argument #1 to 'reuse' (unknown option 'minimum')")
-    assert.has_error(function() c:reuse{layer = "lemmas"} end,
-      "bad option 'layer' to 'reuse' (one of word, norm, stem expected)")
+      "unknown option 'minimum' to 'reuse'; valid options: against, clusters, " ..
+      "gap, gap_extend, keep, layer, limit, max_df, min, mismatch, source, target")
+    assert.has_error(function() c:reuse{klusters = true} end,
+      "unknown option 'klusters' to 'reuse' (did you mean 'clusters'?); valid " ..
+      "options: against, clusters, gap, gap_extend, keep, layer, limit, max_df, " ..
+      "min, mismatch, source, target")
+    assert.has_error(function() c:reuse{layer = "Lemma!"} end,
+      "bad option 'layer' to 'reuse' (word, norm, stem or the name of a " ..
+      "stored layer expected)")
+    assert.has_error(function() c:reuse{layer = "lemma"} end,
+      "reuse: layer 'lemma' is not stored in this corpus")
+    assert.has_error(function() c:reuse{keep = 1} end,
+      "bad option 'keep' to 'reuse' (boolean expected, got number)")
     assert.has_error(function() c:reuse{max_df = 1} end,
       "bad option 'max_df' to 'reuse' (must be >= 2)")
     assert.has_error(function() c:reuse{gap = -1} end,
@@ -248,6 +270,160 @@ describe("c:reuse options", function()
     c:close()
     assert.has_error(function() c:reuse() end, "attempt to use a closed corpus")
     c = corpus.new()
+  end)
+end)
+
+describe("c:reuse{keep = true}", function()
+  if not exists(SEEDS .. "/000_5d011168273388d6.txt") then
+    pending("needs ../shared/corpora/seeds")
+    return
+  end
+  local NEWS, COMM = "000_5d011168273388d6", "004_c6fd0727bfa2b943"
+
+  it("stores the passages as span set reuse, with the other document", function()
+    local c = corpus.new()
+    c:add_dir(SEEDS)
+    assert.are.equal(4, c:count('"reaffirmed"'))
+    local ok, msg, code = c:count('"reaffirmed" within <reuse/>')
+    assert.is_nil(ok); assert.are.equal("ESYNTAX", code); assert.truthy(msg)
+    local rows, info = c:reuse{keep = true}
+    assert.are.equal(2 * #rows, info.kept)
+    -- once in the closing passage of each document
+    assert.are.equal(2, c:count('"reaffirmed" within <reuse/>'))
+    assert.are.equal(1, c:count('"reaffirmed" within <reuse other="' .. COMM .. '"/>'))
+    assert.are.equal(1, c:count('"reaffirmed" within <reuse other="' .. NEWS .. '"/>'))
+    -- the spans are the passages' tokens: the 24 words of the closing
+    -- passage and its "/" (Daesh/ISIS) in each document, and the news
+    -- article's opening quote (inside: punctuation does not break it)
+    local top = rows[1]
+    assert.are.equal(24, top.words)
+    local cl = '<reuse cluster="1"/>'
+    local _, info1 = c:reuse{keep = true, min = 24}
+    assert.are.equal(2, info1.kept)
+    assert.are.equal(25 + 26, c:count('[] within ' .. cl))
+    c:reuse{keep = true}
+    -- texts, ids and the other span sets are unchanged
+    assert.are.equal(NEWS, c:doc(1).id)
+    assert.are.same(rows, (c:reuse()))
+    assert.is_true(c:count('[] within <s/>') == c:count('[]'))
+    -- kept again: replaced, not added to
+    local _, info2 = c:reuse{keep = true, min = 20}
+    assert.are.equal(2, info2.kept)
+    assert.are.equal(2, c:count('"reaffirmed" within <reuse cluster="1"/>'))
+    assert.are.equal(2, c:count('"reaffirmed" within <reuse/>'))
+    assert.are.equal(0, c:count('"Sahel" within <reuse/>'))
+    c:close()
+  end)
+
+  it("keeps them across commit, reopen, merges, optimize and rollback", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    local w = assert(corpus.create(dir))
+    w:add_dir(SEEDS)
+    assert(w:commit())
+    w:reuse{keep = true}
+    assert.are.equal(2, w:count('"reaffirmed" within <reuse/>'))
+    assert(w:rollback())                  -- not committed: gone again
+    assert.is_nil((w:count('"reaffirmed" within <reuse/>')))
+    w:reuse{keep = true}
+    assert(w:commit())
+    w:close()
+    local r = assert(corpus.open(dir, {verify = true}))
+    assert.are.equal(2, r:count('"reaffirmed" within <reuse/>'))
+    assert.has_error(function() r:reuse{keep = true} end,
+      "reuse: keep = true needs a writable corpus (this one is a read-only " ..
+      "snapshot: open it with write = true)")
+    r:close()
+    w = assert(corpus.open(dir, {write = true}))
+    for i = 1, 12 do                      -- enough commits to merge segments
+      w:add{id = "x" .. i, text = "Another text " .. i .. " that reaffirmed nothing."}
+      assert(w:commit())
+    end
+    assert.are.equal(16, w:count('"reaffirmed"'))
+    assert.are.equal(2, w:count('"reaffirmed" within <reuse/>'))
+    assert(w:optimize())
+    assert.are.equal(2, w:count('"reaffirmed" within <reuse/>'))
+    w:close()
+    r = assert(corpus.open(dir, {verify = true}))
+    assert.are.equal(2, r:count('"reaffirmed" within <reuse/>'))
+    assert.are.equal(14, r:ndocs())
+    local rep = assert(r:check())           -- every checksum, recounted
+    assert.is_true(rep.ok)
+    assert.are.equal(1, rep.segments)
+    r:close()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("keeps only the sides in this corpus with against", function()
+    local a, b = corpus.new(), corpus.new()
+    local f = assert(io.open(SEEDS .. "/" .. NEWS .. ".txt", "rb"))
+    a:add{id = "news", text = f:read("*a")}
+    f:close()
+    b:add_dir(SEEDS)
+    local rows, info = a:reuse{against = b, keep = true}
+    assert.is_true(#rows >= 2)
+    assert.are.equal(#rows, info.kept)
+    assert.are.equal(1, a:count('"reaffirmed" within <reuse other="' .. COMM .. '"/>'))
+    assert.is_nil((b:count('"reaffirmed" within <reuse/>')))
+    a:close(); b:close()
+  end)
+end)
+
+describe("c:reuse over stored layers (CoNLL-U)", function()
+  -- two sentences with the same lemmas and different forms
+  local function conllu(id, rows)
+    local t = {"# newdoc id = " .. id, "# sent_id = " .. id .. "-1"}
+    for i, r in ipairs(rows) do
+      t[#t + 1] = table.concat({i, r[1], r[2], "_", "_", "_", i == 1 and 0 or 1,
+                                i == 1 and "root" or "dep", "_", "_"}, "\t")
+    end
+    return table.concat(t, "\n") .. "\n\n"
+  end
+  local function sent(forms, lemmas)
+    local rows, k = {}, 0
+    for w in forms:gmatch("%S+") do k = k + 1; rows[k] = {w} end
+    k = 0
+    for l in lemmas:gmatch("%S+") do k = k + 1; rows[k][2] = l end
+    return rows
+  end
+  local LEM = "the minister reaffirm their belief that a comprehensive and collective effort be necessary ."
+  local A = sent("The ministers reaffirmed their belief that a comprehensive and collective effort was necessary .", LEM)
+  local B = sent("The minister reaffirms their beliefs that a comprehensive and collective efforts were necessary .", LEM)
+  local c
+  setup(function()
+    c = corpus.new()
+    assert.are.equal(2, c:add_conllu_text(conllu("a", A) .. conllu("b", B), "x"))
+  end)
+  teardown(function() c:close() end)
+
+  it("finds nothing by word forms", function()
+    assert.are.same({}, (c:reuse()))
+  end)
+
+  it("aligns the whole sentence by lemma, with spans on the forms", function()
+    local rs = c:reuse{layer = "lemma"}
+    assert.are.equal(1, #rs)
+    assert.are.equal(13, rs[1].words)
+    assert.are.equal(1, rs[1].identity)
+    assert.are.equal("The ministers reaffirmed their belief that a comprehensive " ..
+                     "and collective effort was necessary", rs[1].a.text)
+    assert.are.equal("The minister reaffirms their beliefs that a comprehensive " ..
+                     "and collective efforts were necessary", rs[1].b.text)
+  end)
+
+  it("aligns by stem up to the verb the stemmer does not join", function()
+    local rs = c:reuse{layer = "stem"}
+    assert.are.equal(1, #rs)
+    assert.are.equal(11, rs[1].words)
+    assert.truthy(rs[1].b.text:find("efforts$"))
+  end)
+
+  it("needs the layer in the against corpus too", function()
+    local d = corpus.new()
+    d:add{id = "plain", text = "The ministers reaffirmed their belief."}
+    assert.has_error(function() c:reuse{layer = "lemma", against = d} end,
+      "reuse: layer 'lemma' is not stored in the 'against' corpus")
+    d:close()
   end)
 end)
 

@@ -12,8 +12,9 @@ filter with a query syntax error returns nil, message, "ESYNTAX".
 --- Text reuse: passages documents share (docs/REUSE.md).
 -- @submodule corpus
 
-local type, error, pairs, tostring = type, error, pairs, tostring
-local raise = require("corpus.core").error   -- at the caller's line
+local type, pairs, ipairs = type, pairs, ipairs
+local core = require("corpus.core")
+local raise = core.error   -- at the caller's line
 local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
@@ -47,7 +48,10 @@ local OPTIONS = {
   mismatch = cost, gap = cost, gap_extend = cost,
   source = filter, target = filter,
   layer = function(v)
-    if not LAYERS[v] then return "one of word, norm, stem expected" end
+    if type(v) ~= "string" then return "string expected, got " .. type(v) end
+    if not LAYERS[v] and not v:match("^[a-z][a-z0-9_]*$") then
+      return "word, norm, stem or the name of a stored layer expected"
+    end
   end,
   against = function(v)
     if type(v) ~= "userdata" or v.isclosed == nil then
@@ -58,6 +62,9 @@ local OPTIONS = {
   clusters = function(v)
     if type(v) ~= "boolean" then return "boolean expected, got " .. type(v) end
   end,
+  keep = function(v)
+    if type(v) ~= "boolean" then return "boolean expected, got " .. type(v) end
+  end,
 }
 
 local function check_options(opts)
@@ -65,12 +72,9 @@ local function check_options(opts)
   if type(opts) ~= "table" then
     raise("bad argument #1 to 'reuse' (table expected, got " .. type(opts) .. ")")
   end
+  core.checkopts(opts, "reuse")   -- the names: the one options table (l_opts.c)
   for k, v in pairs(opts) do
-    local check = OPTIONS[k]
-    if check == nil then
-      raise(("bad argument #1 to 'reuse' (unknown option '%s')"):format(tostring(k)))
-    end
-    local msg = check(v)
+    local msg = OPTIONS[k](v)
     if msg then
       raise(("bad option '%s' to 'reuse' (%s)"):format(k, msg))
     end
@@ -80,10 +84,14 @@ end
 
 return function(Corpus, selection)
   --- c:reuse{min =, source =, target =, against =, layer =, max_df =,
-  -- limit =, mismatch =, gap =, gap_extend =, clusters =}
+  -- limit =, mismatch =, gap =, gap_extend =, clusters =, keep =}
   -- -> rows {a = {doc, id, start, stop, text}, b = {...}, words, score,
   --    identity} best first, info {passages, seeds, pairs, boilerplate,
-  --    work, ranges}
+  --    work, ranges [, kept]}
+  -- With keep = true every passage found is also stored as span set
+  -- `reuse` (attributes `other`, `cluster`) of this corpus, replacing an
+  -- earlier one, so `within <reuse/>` works; an on-disk index stores it
+  -- at the next commit.
   -- With clusters = true: clusters {size, repeats, boilerplate,
   -- members = {{doc, id, start, stop, text [, other]}...}}, info.
   -- @tparam[opt] table opts (docs/REUSE.md)
@@ -97,8 +105,22 @@ return function(Corpus, selection)
     end
     if self:isclosed() then raise("attempt to use a closed corpus") end
     opts = check_options(opts)
+    if opts.keep and not self:_reuse_writable() then
+      raise("reuse: keep = true needs a writable corpus (this one is a "
+            .. "read-only snapshot: open it with write = true)")
+    end
     local other = opts.against
     if other == self then other = nil end
+    local layer = opts.layer
+    if layer ~= nil and not LAYERS[layer] then    -- a stored layer
+      for _, k in ipairs{self, other or self} do
+        local set = k:_layer_set()
+        if type(set) ~= "table" or not set[layer] then
+          raise(("reuse: layer '%s' is not stored in %s corpus"):format(
+            layer, k == self and "this" or "the 'against'"))
+        end
+      end
+    end
     local src, tgt, msg, code
     if opts.source ~= nil then
       src, msg, code = selection(self, opts.source, "reuse")

@@ -123,7 +123,7 @@ run-asan:
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
 FUZZ_SECONDS ?= 60
-FUZZERS   = tok seg manifest jsonl query
+FUZZERS   = tok seg manifest jsonl query conllu vrt
 FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libcorpus.a $(BIND_OBJ)

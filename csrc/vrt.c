@@ -390,9 +390,9 @@ int cp_corpus_add_vrt (cp_corpus *c, const char *buf, size_t len,
     if (n > 0 && s[n - 1] == '\r') n--;
     while (n > 0 && s[n - 1] == ' ') n--;
     if (n == 0) { /* blank lines carry nothing */ }
+    else if (n >= 4 && memcmp(s, "<!--", 4) == 0) { /* a comment */ }
     else if (s[0] == '<' && n >= 2 && s[n - 1] == '>' && s[1] != '\t')
       rc = do_tag(&v, s, n, no, defid, defidlen, &ndef, err);
-    else if (n >= 4 && memcmp(s, "<!--", 4) == 0) { /* a comment */ }
     else if (s[0] == '<' && n >= 2 && s[1] != '\t' && s[1] != '<' && s[1] != ' ')
       rc = lerr(err, no, "bad tag");
     else

@@ -154,6 +154,13 @@ describe("c:add_vrt rejects bad input with its line number", function()
     assert.are.equal("It works", c:doc(1).text)
   end)
 
+  it("skips comment lines, whatever they hold (fuzz seed v2 found them taken for tags)", function()
+    local c, ok = try("<!-- made by hand -->\n" .. GOOD:gsub("<s>\n", "<s>\n<!-- <s> inside -->\n"))
+    assert.are.equal(1, ok)
+    assert.are.equal(2, c:stats().tokens)
+    assert.are.equal("It works", c:doc(1).text)
+  end)
+
   local CASES = {
     { "an unclosed tag", GOOD:gsub("</chapter>\n", ""), 7, "unclosed <chapter>" },
     { "crossed tags", GOOD:gsub("</s>\n</chapter>", "</chapter>\n</s>"), 6, "crosses <s>" },

@@ -531,7 +531,7 @@ size_t cp_conllu_docs (cp_conllu *cu, const cp_meta *meta, size_t nmeta,
     }
     t->text = cu->text.v ? cu->text.v + c->text0 : "";
     t->textlen = c->textlen;
-    t->tok = cu->tok + c->tok0;
+    t->tok = cu->tok != NULL ? cu->tok + c->tok0 : NULL;   /* no token at all */
     t->ntok = c->ntok;
     t->layers = cu->li + d * NL;
     t->nlayers = NL;

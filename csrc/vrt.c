@@ -312,6 +312,8 @@ static int do_token (vr *v, const char *s, size_t n, size_t no, cp_err *err) {
     snprintf(m, sizeof(m), "%zu columns where %zu are named", k, v->ncols);
     return lerr(err, no, m);
   }
+  if (v->val[v->ntok * v->ncols + v->wcol].len == 0)
+    return lerr(err, no, "an empty word");   /* a token of no bytes */
   if (d->ntok > 0) {
     const char *sep = v->pending_sep == 'p' ? "\n\n" : v->pending_sep == 's' ? "\n" : " ";
     if (!cp_bytes_append(&v->text, sep, strlen(sep))) return OOM();
@@ -456,7 +458,7 @@ int cp_corpus_add_vrt (cp_corpus *c, const char *buf, size_t len,
       }
       td[i].text = v.text.v ? v.text.v + d->text0 : "";
       td[i].textlen = d->textlen;
-      td[i].tok = v.tok + d->tok0;
+      td[i].tok = v.tok != NULL ? v.tok + d->tok0 : NULL;   /* no token at all */
       td[i].ntok = d->ntok;
       td[i].layers = li + nl - (ncols - 1);
       td[i].nlayers = ncols - 1;

@@ -15,7 +15,7 @@
 **
 ** Errors carry the line number and nothing is returned on error: a bad
 ** tag, crossed or unclosed tags, a token outside <text>, a column count
-** that differs from 'columns', invalid UTF-8.
+** that differs from 'columns', an empty word, invalid UTF-8.
 */
 #ifndef CP_VRT_H
 #define CP_VRT_H

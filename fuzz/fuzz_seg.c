@@ -1,41 +1,22 @@
 /*
 ** fuzz_seg.c -- libFuzzer harness: the segment reader over arbitrary
-** bytes.  Checksums are recomputed before opening (every section's, the
-** header's, the size field), so that the parser behind them is reached
-** instead of stopping at "checksum mismatch".  Opening must fail
-** cleanly or give a segment on which cp_seg_verify and cp_seg_check
-** decide; every accessor must then be safe to call, as the contract in
-** seg.h says.  Seeds: fuzz/seeds/seg (segments written by the builder).
+** bytes.  Checksums are recomputed before opening by cp_seg_fix_sums
+** (seg.c: the size fields, every part of ATTRS, every section, the
+** header), so that the parser behind them is reached instead of
+** stopping at "checksum mismatch".  Opening must fail cleanly or give a
+** segment on which cp_seg_verify and cp_seg_check decide; every
+** accessor must then be safe to call, as the contract in seg.h says.
+** Seeds: fuzz/seeds/seg, format-2 segments written by the builder
+** (fuzz/gen_seeds.c; `make fuzz-seeds` writes them again).
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <xxhash.h>
-
 #include "seg.h"
 #include "segfmt.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-/* make the checksums agree with the (mutated) bytes */
-static void fix_sums (unsigned char *b, size_t size) {
-  uint32_t hdr, nsecs, i;
-  if (size < CP_SEG_FIXED + 8) return;
-  nsecs = cp_rd32(b + CP_H_NSECS);
-  if (nsecs > CP_SEG_MAXSECS) return;
-  hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
-  if (hdr > size) return;
-  cp_wr32(b + CP_H_HDRSIZE, hdr);
-  cp_wr64(b + CP_H_SIZE, size);
-  for (i = 0; i < nsecs; i++) {
-    unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
-    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
-    if (off <= size && sz <= size - off)
-      cp_wr64(e + 24, (uint64_t)XXH64(b + off, (size_t)sz, 0));
-  }
-  cp_wr64(b + hdr - 8, (uint64_t)XXH64(b, hdr - 8, 0));
-}
 
 static unsigned long walk (const cp_seg *s) {
   unsigned long acc = 0;
@@ -85,7 +66,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   volatile unsigned long sink;
   if (b == NULL) return 0;
   memcpy(b, data, size);
-  fix_sums(b, size);
+  (void)cp_seg_fix_sums(b, size, &e);
   if (cp_seg_open(&s, b, size, &e) == CP_OK) {
     if (cp_seg_verify(s, &e) == CP_OK) {
       sink = walk(s);

@@ -168,6 +168,8 @@ describe("c:add_vrt rejects bad input with its line number", function()
     { "a bad tag", GOOD:gsub("<s>", "<s x=1>"), 3, "bad tag" },
     { "a token outside <text>", "stray\tx\ty\n" .. GOOD, 1, "outside <text>" },
     { "invalid UTF-8", GOOD:gsub("works", "wo\255rks"), 5, "UTF%-8" },
+    -- fuzz_vrt: an empty word made a token of no bytes (UB in the builder)
+    { "an empty word", GOOD:gsub("works\t", "\t"), 5, "empty word" },
   }
   for _, case in ipairs(CASES) do
     it("gives a clear error for " .. case[1] .. ", adding nothing", function()

@@ -64,6 +64,7 @@ static int grow_to (void **p, size_t *cap, size_t need, size_t sz) {
 }
 
 static const char *sstr (const cp_conllu *cu, sref r) {
+  if (r.len == 0) return "";   /* the pool may have no bytes yet */
   return r.pool ? cu->pool.v + r.off : cu->buf + r.off;
 }
 
@@ -200,6 +201,13 @@ static int do_sentence (cp_conllu *cu, sent *st, unit **ub, size_t *ucap,
     if (!fields(s, ln->len, f, fl))
       return err_at(err, CP_ESYNTAX, ln->no, "a token line needs 10 "
                     "TAB-separated columns", NULL, 0);
+    {   /* CoNLL-U: fields are never empty ("_" is "none") */
+      size_t k;
+      for (k = 0; k < 10; k++)
+        if (fl[k] == 0)
+          return err_at(err, CP_ESYNTAX, ln->no, "an empty column (CoNLL-U "
+                        "writes _ for none)", NULL, 0);
+    }
     dash = memchr(f[0], '-', fl[0]);
     dot = memchr(f[0], '.', fl[0]);
     if (dot != NULL) {   /* an empty node: skipped, but well-formed */

@@ -106,7 +106,10 @@ static int put_decoded (vr *v, const char *s, size_t n, sref *out) {
   return 1;
 }
 
-static const char *P (const vr *v, sref r) { return v->pool.v + r.off; }
+/* a pooled string ("" when empty: the pool may have no bytes yet) */
+static const char *P (const vr *v, sref r) {
+  return r.len ? v->pool.v + r.off : "";
+}
 
 static int is_namec (char c, int first) {
   return (c >= 'a' && c <= 'z') || c == '_' ||

@@ -285,6 +285,9 @@ describe("c:add_conllu rejects bad input with its line number", function()
     { "an ID out of order", GOOD:gsub("\n3\t%.", "\n4\t.", 1), 6, "ID out of order" },
     { "a missing blank line at the end", GOOD:gsub("\n\n$", "\n"), 6, "missing blank line" },
     { "invalid UTF-8", GOOD:gsub("works%.", "works\255.", 1), 3, "UTF%-8" },
+    -- fuzz_conllu: an empty FORM made a token of no bytes (UB: NULL + 0)
+    { "an empty FORM", GOOD:gsub("\tworks\t", "\t\t", 1), 5, "empty column" },
+    { "an empty LEMMA", GOOD:gsub("\tit\t", "\t\t", 1), 4, "empty column" },
   }
   for _, case in ipairs(CASES) do
     it("gives a clear error for " .. case[1] .. ", adding nothing", function()

@@ -248,7 +248,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
           if (sp->v[mid].s < di.tok_start) lo = mid + 1; else hi = mid;
         }
         for (a = lo; a < sp->n && sp->v[a].s < di.tok_start + di.tok_count; a++) ;
-        one.sp.v = sp->v + lo;
+        one.sp.v = sp->v != NULL ? sp->v + lo : NULL;   /* no span at all */
         one.sp.n = a - lo;
       }
       rc = cp_emit(c, seg, &one, 0, &out->m, err);

@@ -64,6 +64,14 @@ describe("the work budget", function()
     assert.are.equal(0, c:search("zzzz").total)
   end)
 
+  -- fuzz_query: a document matched with no span (NOT alone) was NULL + 0
+  -- in the ranking (clang's UBSan)
+  it("ranks a document matched only through NOT", function()
+    local r = c:search("NOT target")
+    assert.are.equal(1, r.total)
+    assert.are.equal("b", r.hits[1].id)
+  end)
+
   it("bounds statistics: window arguments are range-checked, not truncated", function()
     assert.has_error(function() c:collocations{window = 2 ^ 32 + 5} end)
     assert.has_error(function() c:collocations{window = 2 ^ 62} end)

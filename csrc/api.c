@@ -259,12 +259,18 @@ static int add_meta (jbatch *b, const char *key, json_t *v) {
     m->str = json_string_value(v);
     m->strlen = json_string_length(v);
   }
+  else if (json_is_integer(v)) {   /* integers stay integers (meta.h) */
+    m->type = CP_MINT;
+    m->ival = (int64_t)json_integer_value(v);
+    m->num = (double)m->ival;
+  }
   else if (json_is_number(v)) {
     m->type = CP_MNUM;
     m->num = json_number_value(v);
   }
   else if (json_is_boolean(v)) {
-    m->type = CP_MSTR;
+    m->type = CP_MBOOL;
+    m->ival = json_is_true(v);
     m->str = json_is_true(v) ? "true" : "false";
     m->strlen = strlen(m->str);
   }

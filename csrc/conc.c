@@ -271,7 +271,7 @@ static int put_meta (keyctx *kc, cp_err *err) {
   while ((r = cp_meta_next(kc->di.meta, kc->di.metalen, &it, &m)) == 1) {
     if (m.keylen == key->fieldlen && memcmp(m.key, key->field, m.keylen) == 0) {
       kc->found++;
-      if (m.type == CP_MNUM) return put_number(&kc->a, m.num) == CP_OK ? CP_OK : oom(err);
+      if (cp_meta_isnum(&m)) return put_number(&kc->a, m.num) == CP_OK ? CP_OK : oom(err);
       if (arena_put(&kc->a, "\2", 1) != CP_OK) return oom(err);
       r = key->exact ? arena_put(&kc->a, m.str, m.strlen) : put_folded(&kc->a, m.str, m.strlen);
       return r == CP_OK ? CP_OK : oom(err);

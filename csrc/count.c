@@ -2,6 +2,7 @@
 ** count.c -- counting matches or matching documents without building the
 ** match list (exec.h cp_exec_countq, cp_exec_count).
 */
+#include "variants.h"
 #include "xeval.h"
 
 /*
@@ -38,14 +39,46 @@ static int too_many_matches (const cp_limits *lim, uint64_t n,
 ** lexicon: its frequency (hits) or document frequency (documents).
 ** Returns 1 if it applied.
 */
-static int count_term (cp_corpus *c, const cp_pnode *root, int what,
-                       uint64_t *n) {
+static void *make_variants (cp_corpus *c, size_t segi, void *ud) {
+  (void)ud;
+  return cp_variants_build(cp_corpus_seg(c, segi));
+}
+
+/* does the norm term t find other types too (variants.h)?  -1 on out of
+** memory */
+static int has_variants (cp_corpus *c, cp_qcache *qc, const char *t,
+                         size_t tl) {
+  char *f;
+  size_t fl, i, ns = cp_corpus_nsegs(c);
+  int rc = cp_strip_diacritics(t, tl, &f, &fl), found = 0;
+  if (rc == CP_ENOMEM) return -1;
+  if (rc != CP_OK) return 0;
+  if (fl != tl || memcmp(f, t, tl) != 0) found = 1;
+  for (i = 0; i < ns && !found; i++) {
+    void *tmp = NULL;
+    const cp_variants *v = (const cp_variants *)cp_qc_fetch(qc, c, i,
+        "variants", make_variants, NULL, &tmp);
+    uint32_t lo, hi;
+    if (v == NULL) { free(f); return -1; }
+    cp_variants_find(v, f, fl, &lo, &hi);
+    found = hi > lo;
+    free(tmp);
+  }
+  free(f);
+  return found;
+}
+
+static int count_term (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
+                       int what, uint64_t *n) {
   size_t i, ns = cp_corpus_nsegs(c), tl;
   cp_an *an = cp_corpus_analyzer(c);
   const char *t;
   if (root->kind != CP_P_TERM || root->layer != CP_NORM ||
       cp_corpus_ndeleted(c) != 0 || an == NULL)
     return 0;
+  if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
+  /* a term with diacritics or in compounds is counted by the executor */
+  if (root->variants && has_variants(c, qc, t, tl) != 0) return 0;
   if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
   for (i = 0; i < ns; i++) {
     const cp_seg *s = cp_corpus_seg(c, i);
@@ -200,7 +233,7 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
   lim = cp_x_start(lim, &lt, &bud);
-  if (count_term(c, cp_plan_root(p), what, n))
+  if (count_term(c, qc, cp_plan_root(p), what, n))
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns && rc == CP_OK; i++) {

@@ -21,7 +21,8 @@ int cp_err_set (cp_err *e, int code, const char *fmt, ...) {
 const char *cp_code_name (int code) {
   static const char *const names[] = {
     "OK", "ENOMEM", "EINVAL", "ECORRUPT", "ENOENT", "EIO", "ESYNTAX",
-    "ELIMIT", "EEXIST", "ELOCKED", "EVERSION", "ELANG"
+    "ELIMIT", "EEXIST", "ELOCKED", "EVERSION", "ELANG",
+    "EEMPTY"
   };
   if (code < 0 || code >= (int)(sizeof(names) / sizeof(names[0])))
     return "EUNKNOWN";

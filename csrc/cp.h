@@ -27,7 +27,8 @@ enum {
   CP_EEXIST,    /* duplicate id, index already exists */
   CP_ELOCKED,   /* another writer holds the index lock */
   CP_EVERSION,  /* unsupported format version */
-  CP_ELANG      /* unknown stemmer language */
+  CP_ELANG,     /* unknown stemmer language */
+  CP_EEMPTY     /* a statistic over an empty (sub)corpus */
 };
 
 /* messages are truncated to fit; they never overflow */

@@ -22,6 +22,7 @@
 #include <pcre2.h>
 
 #include "xeval.h"
+#include "variants.h"
 
 /* {================================================================
 ** Vectors
@@ -305,6 +306,56 @@ static int expand_push (ctx *x, const cp_pnode *n, cp_u32s *ids, uint32_t id) {
   return cp_u32s_push(ids, id) == CP_OK ? CP_OK : oom(x);
 }
 
+static void *make_variants (cp_corpus *c, size_t segi, void *ud) {
+  (void)ud;
+  return cp_variants_build(cp_corpus_seg(c, segi));
+}
+
+static int cmp_u32 (const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/*
+** Add to 'ids' (which holds the exact type, if any) the norm types a
+** term also finds (variants.h): the same word without diacritics, and
+** the compounds it is a part of.  Keeps 'ids' sorted and unique.
+*/
+static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
+                        cp_u32s *ids) {
+  char *f = NULL;
+  size_t fl = tl, i, k;
+  const char *key = t;
+  void *tmp = NULL;
+  const cp_variants *v;
+  uint32_t lo, hi, j;
+  int rc = CP_OK, s = cp_strip_diacritics(t, tl, &f, &fl);
+  if (s == CP_ENOMEM) return oom(x);
+  if (s == CP_OK) {
+    key = f;
+    if (fl != tl || memcmp(f, t, tl) != 0) {
+      int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
+      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+    }
+  }
+  else fl = tl;
+  v = (const cp_variants *)cp_qc_fetch(x->qc, x->c, x->segi, "variants",
+                                       make_variants, NULL, &tmp);
+  if (v == NULL) { free(f); return oom(x); }
+  cp_variants_find(v, key, fl, &lo, &hi);
+  for (j = lo; j < hi && rc == CP_OK; j++)
+    if (cp_variants_allows(n->edge, cp_variants_where(v, j)))
+      rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  free(tmp);
+  free(f);
+  if (rc != CP_OK || ids->n < 2) return rc;
+  qsort(ids->v, ids->n, sizeof(uint32_t), cmp_u32);
+  for (i = 1, k = 1; i < ids->n; i++)
+    if (ids->v[i] != ids->v[k - 1]) ids->v[k++] = ids->v[i];
+  ids->n = k;
+  return CP_OK;
+}
+
 /*
 ** The ids of 'layer' whose string matches regular expression t[0..tl)
 ** as a whole.  Each match is bounded (CP_REGEX_MATCH_LIMIT steps,
@@ -404,6 +455,8 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
     case CP_P_TERM: {
       int64_t id = cp_seg_lookup(x->s, layer, t, tl);
       if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      if (rc == CP_OK && layer == CP_NORM && n->variants)
+        rc = variant_ids(x, n, t, tl, ids);
       break;
     }
     case CP_P_PREFIX: {
@@ -977,7 +1030,8 @@ static int parse_num (const char *s, size_t len, double *d) {
 
 /* -1, 0, 1 comparing field value to a query value; 2 if incomparable */
 static int meta_cmp (const cp_meta *m, const char *v, size_t vl) {
-  if (m->type == CP_MNUM) {
+  if (m->type == CP_MEMPTY) return 2;
+  if (cp_meta_isnum(m)) {
     double d;
     if (!parse_num(v, vl, &d)) return 2;
     return m->num < d ? -1 : m->num > d;
@@ -986,7 +1040,10 @@ static int meta_cmp (const cp_meta *m, const char *v, size_t vl) {
 }
 
 static int meta_test (const cp_pnode *n, const cp_meta *m) {
-  int c = meta_cmp(m, n->v1, n->v1len);
+  int c;
+  if (n->cmp == CP_M_GLOB)
+    return cp_meta_isstr(m) && cp_glob_match(n->v1, n->v1len, m->str, m->strlen);
+  c = meta_cmp(m, n->v1, n->v1len);
   if (c == 2) return 0;
   switch (n->cmp) {
     case CP_M_EQ: return c == 0;
@@ -1002,6 +1059,28 @@ static int meta_test (const cp_pnode *n, const cp_meta *m) {
   }
 }
 
+/*
+** meta_test with the strings case-folded (n->fold): the field value is
+** folded here, the query values were folded when the plan was made
+** (fold_meta_plan).  Returns 1/0, or -1 out of memory.
+*/
+static int meta_test_fold (const cp_pnode *n, const cp_meta *m) {
+  cp_meta f;
+  char *buf;
+  size_t bl;
+  int r, rc;
+  if (!cp_meta_isstr(m) || m->type == CP_MBOOL) return meta_test(n, m);
+  rc = cp_meta_fold(m->str, m->strlen, &buf, &bl);
+  if (rc == CP_ENOMEM) return -1;
+  if (rc != CP_OK) return meta_test(n, m);
+  f = *m;
+  f.str = buf;
+  f.strlen = bl;
+  r = meta_test(n, &f);
+  free(buf);
+  return r;
+}
+
 static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
   uint32_t d;
   for (d = x->doc_lo; d < x->doc_hi; d++) {
@@ -1011,9 +1090,24 @@ static int eval_meta (ctx *x, const cp_pnode *n, cp_res *r) {
     int rc, hit = 0;
     if (cp_corpus_is_deleted(x->c, x->segi, d)) continue;
     if (cp_seg_doc(x->s, d, &di) != CP_OK) continue;
-    while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1)
-      if (m.keylen == n->len && memcmp(m.key, n->str, n->len) == 0 &&
-          meta_test(n, &m)) { hit = 1; break; }
+    if (n->len == 2 && memcmp(n->str, "id", 2) == 0) {
+      /* the document id is a field too (as in cp_select_meta) */
+      int t;
+      memset(&m, 0, sizeof(m));
+      m.key = "id"; m.keylen = 2; m.type = CP_MSTR;
+      m.str = di.id; m.strlen = di.idlen;
+      t = n->fold ? meta_test_fold(n, &m) : meta_test(n, &m);
+      if (t < 0) return oom(x);
+      hit = t;
+      rc = 0;
+    }
+    else while ((rc = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) {
+      int t;
+      if (m.keylen != n->len || memcmp(m.key, n->str, n->len) != 0) continue;
+      t = n->fold ? meta_test_fold(n, &m) : meta_test(n, &m);
+      if (t < 0) return oom(x);
+      if (t) { hit = 1; break; }
+    }
     if (rc < 0)
       return cp_err_set(x->err, CP_ECORRUPT, "damaged metadata in document %u", d);
     if (hit && cp_u32s_push(&r->docs, d) != CP_OK) return oom(x);

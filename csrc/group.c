@@ -51,7 +51,7 @@ static int put_value (builder *b, const cp_meta *m) {
   unsigned char t[9];
   int i;
   if (m == NULL) { t[0] = 0; return put(b, t, 1); }
-  if (m->type == CP_MNUM) {
+  if (cp_meta_isnum(m)) {   /* integers key as the double they equal */
     uint64_t u;
     double x = m->num;
     memcpy(&u, &x, sizeof u);

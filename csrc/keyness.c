@@ -32,7 +32,7 @@ int cp_keyness (const cp_flist *t, const cp_flist *r, int bonferroni,
   *rows = NULL;
   *nrows = 0;
   if (t->tokens == 0 || r->tokens == 0)
-    return cp_err_set(err, CP_EINVAL, "the %s subcorpus is empty",
+    return cp_err_set(err, CP_EEMPTY, "the %s subcorpus is empty",
                       t->tokens == 0 ? "target" : "reference");
   max = (size_t)t->lex.n + r->lex.n;
   v = (cp_keyrow *)malloc((max ? max : 1) * sizeof(cp_keyrow));

@@ -199,14 +199,17 @@ static int conc_rows (lua_State *L) {
     const cp_conc_hit *h = &k->v[r - 1];
     cp_window o;
     cp_err e;
-    cp_docinfo di;
     if (cp_conc_window(k->c, h, &w, &o, &e) != CP_OK) return cpL_raise(L, &e);
     lua_createtable(L, 0, 10);
     lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");
     lua_pushlstring(L, o.id, o.idlen); lua_setfield(L, -2, "id");
-    memset(&di, 0, sizeof di);
-    di.meta = o.meta; di.metalen = o.metalen;
-    cpL_pushmeta(L, &di); lua_setfield(L, -2, "meta");
+    lua_newtable(L);
+    if (cpL_pushmeta(L, o.meta, o.metalen) != CP_OK) {
+      cp_err_set(&e, CP_ECORRUPT, "damaged metadata in document %llu",
+                 (unsigned long long)h->doc + 1);
+      return cpL_raise(L, &e);
+    }
+    lua_setfield(L, -2, "meta");
     lua_pushlstring(L, o.text + o.lb0, o.lb1 - o.lb0); lua_setfield(L, -2, "left");
     lua_pushlstring(L, o.text + o.mb0, o.mb1 - o.mb0); lua_setfield(L, -2, "match");
     lua_pushlstring(L, o.text + o.rb0, o.rb1 - o.rb0); lua_setfield(L, -2, "right");
@@ -235,7 +238,9 @@ static int group_gc (lua_State *L) {
 
 static void push_value (lua_State *L, const cp_meta *m) {
   if (m->type == CP_GROUP_MISSING) lua_pushboolean(L, 0);
+  else if (m->type == CP_MINT) lua_pushinteger(L, (lua_Integer)m->ival);
   else if (m->type == CP_MNUM) lua_pushnumber(L, m->num);
+  else if (m->type == CP_MBOOL) lua_pushboolean(L, m->ival != 0);
   else lua_pushlstring(L, m->str, m->strlen);
 }
 

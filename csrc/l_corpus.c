@@ -49,7 +49,7 @@ void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc) {
 }
 
 int cpL_raise (lua_State *L, const cp_err *e) {
-  return luaL_error(L, "%s", e->msg);
+  return cpL_error(L, "%s", e->msg);   /* at the caller's line */
 }
 
 int cpL_fail (lua_State *L, const cp_err *e) {
@@ -75,25 +75,13 @@ cpL_Corpus *cpL_newcorpus (lua_State *L) {
 ** Module functions
 ** ================================================================= */
 
-static int mode_opt (lua_State *L, int idx) {
-  static const char *const modes[] = {"corpus", "strict", NULL};
-  return luaL_checkoption(L, idx, "corpus", modes) == 0 ? CP_TOK_CORPUS
-                                                       : CP_TOK_STRICT;
-}
-
 /* corpus.core.new([opts]) -> corpus | nil, msg, code */
 static int l_new (lua_State *L) {
   cp_opts o;
   cp_err e;
   cpL_Corpus *u;
   memset(&o, 0, sizeof(o));
-  if (!lua_isnoneornil(L, 1)) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_getfield(L, 1, "language");
-    o.language = luaL_optstring(L, -1, NULL);
-    lua_getfield(L, 1, "mode");
-    o.mode = mode_opt(L, lua_gettop(L));
-  }
+  cpL_tokopts(L, 1, &o);
   u = cpL_newcorpus(L);
   u->c = cp_corpus_new(&o, &e);
   if (u->c == NULL) return cpL_fail(L, &e);
@@ -134,7 +122,8 @@ static int l_listdir (lua_State *L) {
     int en = errno;
     lua_pushnil(L);
     lua_pushfstring(L, "%s: %s", path, strerror(en));
-    lua_pushstring(L, en == ENOENT ? "ENOENT" : "EIO");
+    lua_pushstring(L, en == ENOENT ? "ENOENT"
+                    : (en == EACCES || en == EPERM) ? "EACCES" : "EIO");
     return 3;
   }
   lua_newtable(L);                               /* names, unsorted */
@@ -206,11 +195,18 @@ static int corpus_language (lua_State *L) {
   return 1;
 }
 
-/* read metadata field 'k' (string key at -2, value at -1) into m */
+/* the metadata value at index t as field 'key' of m ('list': an element
+** of a list); integers stay integers, booleans booleans */
 static void meta_value (lua_State *L, int t, const char *key, size_t keylen,
-                        cp_meta *m) {
+                        int list, cp_meta *m) {
+  memset(m, 0, sizeof(*m));
   m->key = key; m->keylen = keylen;
-  if (lua_type(L, t) == LUA_TNUMBER) {
+  m->list = list;
+  if (lua_isinteger(L, t)) {
+    m->type = CP_MINT;
+    m->ival = (int64_t)lua_tointeger(L, t);
+  }
+  else if (lua_type(L, t) == LUA_TNUMBER) {
     m->type = CP_MNUM;
     m->num = lua_tonumber(L, t);
   }
@@ -219,13 +215,44 @@ static void meta_value (lua_State *L, int t, const char *key, size_t keylen,
     m->str = lua_tolstring(L, t, &m->strlen);
   }
   else if (lua_type(L, t) == LUA_TBOOLEAN) {
-    m->type = CP_MSTR;
-    m->str = lua_toboolean(L, t) ? "true" : "false";
-    m->strlen = strlen(m->str);
+    m->type = CP_MBOOL;
+    m->ival = lua_toboolean(L, t);
   }
   else
-    luaL_error(L, "metadata field '%s' must be a string, number, boolean "
-               "or list of those (got %s)", key, luaL_typename(L, t));
+    cpL_error(L, "metadata field '%s' must be a string, number, boolean "
+              "or list of those (got %s%s)", key, list ? "a list of " : "",
+              luaL_typename(L, t));
+}
+
+/* fields the metadata of one document needs (a list of n: n, an empty
+** list: 1); raises on reserved names, bad keys and nested tables */
+static size_t meta_count (lua_State *L, int i) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    size_t kl;
+    const char *k;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      cpL_error(L, "document %d: metadata keys must be strings", i);
+    k = lua_tolstring(L, -2, &kl);
+    if (cp_meta_is_reserved(k, kl))
+      cpL_error(L, "document %d: '%s' is a reserved name, not a metadata "
+                "field (c:doc(n) uses n, id, text, tokens and meta for the "
+                "document itself)", i, k);
+    if (lua_istable(L, -1)) {
+      lua_Integer m = luaL_len(L, -1);
+      if (m == 0) {                   /* {} is an empty list; {a = 1} no list */
+        lua_pushnil(L);
+        if (lua_next(L, -2))
+          cpL_error(L, "document %d: metadata field '%s' is a table that is "
+                    "not a list", i, k);
+      }
+      n += m > 0 ? (size_t)m : 1;
+    }
+    else n += 1;
+    lua_pop(L, 1);
+  }
+  return n;
 }
 
 /*
@@ -259,16 +286,8 @@ static int corpus_add (lua_State *L) {
       return luaL_error(L, "document %d: id must be a string (got %s)",
                         (int)i, luaL_typename(L, -1));
     lua_pop(L, 1);
-    if (lua_getfield(L, -1, "meta") == LUA_TTABLE) {
-      lua_pushnil(L);
-      while (lua_next(L, -2)) {
-        if (lua_type(L, -2) != LUA_TSTRING)
-          return luaL_error(L, "document %d: metadata keys must be strings",
-                            (int)i);
-        nmeta += lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 1;
-        lua_pop(L, 1);
-      }
-    }
+    if (lua_getfield(L, -1, "meta") == LUA_TTABLE)
+      nmeta += meta_count(L, (int)i);
     lua_pop(L, 2);
   }
   /* buffers are userdata: an error raised below leaks nothing */
@@ -292,15 +311,23 @@ static int corpus_add (lua_State *L) {
         const char *k = lua_tolstring(L, -2, &kl);
         if (lua_istable(L, -1)) {
           lua_Integer j, m = luaL_len(L, -1);
+          if (m == 0 && mi < nmeta) {         /* an empty list */
+            memset(&meta[mi], 0, sizeof(cp_meta));
+            meta[mi].key = k; meta[mi].keylen = kl;
+            meta[mi].type = CP_MEMPTY; meta[mi].list = 1;
+            mi++; d->nmeta++;
+          }
           for (j = 1; j <= m && mi < nmeta; j++) {
-            lua_rawgeti(L, -1, j);
-            meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+            if (lua_rawgeti(L, -1, j) == LUA_TTABLE)
+              cpL_error(L, "document %d: metadata field '%s' item %d is a "
+                        "table", (int)i, k, (int)j);
+            meta_value(L, lua_gettop(L), k, kl, 1, &meta[mi++]);
             lua_pop(L, 1);   /* strings stay anchored in the table */
             d->nmeta++;
           }
         }
         else if (mi < nmeta) {
-          meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+          meta_value(L, lua_gettop(L), k, kl, 0, &meta[mi++]);
           d->nmeta++;
         }
         lua_pop(L, 1);
@@ -346,11 +373,11 @@ static cp_meta *meta_table (lua_State *L, int idx, size_t *n) {
         lua_Integer j, m = luaL_len(L, -1);
         for (j = 1; j <= m && mi < nmeta; j++) {
           lua_rawgeti(L, -1, j);
-          meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+          meta_value(L, lua_gettop(L), k, kl, 1, &meta[mi++]);
           lua_pop(L, 1);
         }
       }
-      else if (mi < nmeta) meta_value(L, lua_gettop(L), k, kl, &meta[mi++]);
+      else if (mi < nmeta) meta_value(L, lua_gettop(L), k, kl, 0, &meta[mi++]);
       lua_pop(L, 1);
     }
   }
@@ -459,73 +486,111 @@ typedef struct docref {
   cp_docinfo di;
 } docref;
 
-static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r) {
-  cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
+/*
+** The document named by the number or id at 'idx': 1 found, 0 not found
+** (plain nil for the caller), -1 a failure of the data (damaged segment,
+** failed flush) with 'e' filled (nil, msg, code for the caller).  A
+** wrong argument type raises.
+*/
+static int get_doc (lua_State *L, cp_corpus *c, int idx, docref *r,
+                    cp_err *e) {
+  if (lua_type(L, idx) != LUA_TSTRING && !lua_isinteger(L, idx))
+    cpL_error(L, "bad argument #1 (document number or id expected, got %s)",
+              lua_type(L, idx) == LUA_TNUMBER ? "float" : luaL_typename(L, idx));
+  if (cp_corpus_flush(c, e) != CP_OK) return -1;
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
     const char *id = lua_tolstring(L, idx, &len);
     if (cp_corpus_find(c, id, len, &r->n) != CP_OK) return 0;
   }
   else {
-    lua_Integer n = luaL_checkinteger(L, idx);
+    lua_Integer n = lua_tointeger(L, idx);
     if (n < 1) return 0;
     r->n = (uint64_t)(n - 1);
   }
   if (cp_corpus_locate(c, r->n, &r->seg, &r->local) != CP_OK) return 0;
   if (cp_corpus_is_deleted(c, r->seg, r->local)) return 0;
   r->s = cp_corpus_seg(c, r->seg);
-  if (cp_seg_doc(r->s, r->local, &r->di) != CP_OK)
-    luaL_error(L, "damaged document table in segment %d", (int)r->seg);
+  if (cp_seg_doc(r->s, r->local, &r->di) != CP_OK) {
+    cp_err_set(e, CP_ECORRUPT, "damaged document table in segment %d",
+               (int)r->seg);
+    return -1;
+  }
   return 1;
 }
 
-/* push metadata fields into the table at -1; a repeated key becomes a
-** list of its values (values themselves are never tables) */
-static void push_meta (lua_State *L, const cp_docinfo *di) {
-  int t = lua_gettop(L);
-  size_t it = 0;
-  cp_meta m;
-  int r;
-  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
-    lua_pushlstring(L, m.key, m.keylen);               /* k */
-    if (m.type == CP_MNUM) lua_pushnumber(L, m.num);   /* k v */
-    else lua_pushlstring(L, m.str, m.strlen);
-    lua_pushvalue(L, -2);
-    switch (lua_rawget(L, t)) {                        /* k v old */
-      case LUA_TNIL:
-        lua_pop(L, 1);
-        lua_rawset(L, t);
-        break;
-      case LUA_TTABLE:                                 /* k v list */
-        lua_insert(L, -2);
-        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        lua_pop(L, 2);
-        break;
-      default:                                         /* k v old */
-        lua_createtable(L, 2, 0);
-        lua_insert(L, -3);                             /* k list v old */
-        lua_rawseti(L, -3, 1);
-        lua_rawseti(L, -2, 2);
-        lua_rawset(L, t);
-        break;
-    }
-  }
-  if (r < 0) luaL_error(L, "damaged metadata");
+/* the document or: push nil (not found) / nil, msg, code; see get_doc */
+#define GET_DOC(L, c, idx, r, e) do { \
+    int found_ = get_doc(L, c, idx, r, e); \
+    if (found_ < 0) return cpL_fail(L, e); \
+    if (found_ == 0) { lua_pushnil(L); return 1; } \
+  } while (0)
+
+static int corrupt (lua_State *L, const char *what, uint64_t n) {
+  cp_err e;
+  cp_err_set(&e, CP_ECORRUPT, "damaged %s in document %llu", what,
+             (unsigned long long)n + 1);
+  return cpL_fail(L, &e);
 }
 
-void cpL_pushmeta (lua_State *L, const cp_docinfo *di) {
-  lua_newtable(L);
-  push_meta(L, di);
+/* push one value (a CP_MEMPTY field pushes nothing and returns 0) */
+static int push_value (lua_State *L, const cp_meta *m) {
+  switch (m->type) {
+    case CP_MINT: lua_pushinteger(L, (lua_Integer)m->ival); return 1;
+    case CP_MNUM: lua_pushnumber(L, m->num); return 1;
+    case CP_MBOOL: lua_pushboolean(L, (int)m->ival); return 1;
+    case CP_MSTR: lua_pushlstring(L, m->str, m->strlen); return 1;
+    default: return 0;
+  }
+}
+
+/*
+** Set the metadata fields of di in the table at -1: a field with the
+** list flag is a list (even of one or none); a key repeated without it
+** (segments written before the flag) becomes a list too.  Returns
+** CP_OK, or CP_ECORRUPT for a damaged encoding (nothing is raised).
+*/
+int cpL_pushmeta (lua_State *L, const void *meta, size_t metalen) {
+  int t = lua_gettop(L), r;
+  size_t it = 0;
+  cp_meta m;
+  while ((r = cp_meta_next(meta, metalen, &it, &m)) == 1) {
+    lua_pushlstring(L, m.key, m.keylen);               /* k */
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, t) == LUA_TTABLE) {              /* k list */
+      if (push_value(L, &m))
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+      lua_pop(L, 2);
+    }
+    else if (!lua_isnil(L, -1)) {                      /* k old: repeated */
+      lua_createtable(L, 2, 0);                        /* k old list */
+      lua_insert(L, -2);
+      lua_rawseti(L, -2, 1);
+      if (push_value(L, &m)) lua_rawseti(L, -2, 2);
+      lua_rawset(L, t);
+    }
+    else {                                             /* k nil */
+      lua_pop(L, 1);
+      if (m.list) {
+        lua_createtable(L, 1, 0);
+        if (push_value(L, &m)) lua_rawseti(L, -2, 1);
+      }
+      else if (!push_value(L, &m)) lua_newtable(L);
+      lua_rawset(L, t);
+    }
+  }
+  return r < 0 ? CP_ECORRUPT : CP_OK;
 }
 
 /* core:doc(n | id) -> {n =, id =, text =, meta... } | nil */
 static int corpus_doc (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
   lua_newtable(L);
-  push_meta(L, &r.di);
+  if (cpL_pushmeta(L, r.di.meta, r.di.metalen) != CP_OK)
+    return corrupt(L, "metadata", r.n);
   SETINT("n", r.n + 1);
   lua_pushlstring(L, r.di.id, r.di.idlen); lua_setfield(L, -2, "id");
   lua_pushlstring(L, r.di.text, r.di.textlen); lua_setfield(L, -2, "text");
@@ -538,8 +603,54 @@ static int corpus_doc (lua_State *L) {
 static int corpus_docid (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
   docref r;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
   lua_pushlstring(L, r.di.id, r.di.idlen);
+  return 1;
+}
+
+/* core:meta(n | id) -> the metadata table (no text) | nil | nil, msg, code */
+static int corpus_metaof (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  docref r;
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
+  lua_newtable(L);
+  if (cpL_pushmeta(L, r.di.meta, r.di.metalen) != CP_OK)
+    return corrupt(L, "metadata", r.n);
+  return 1;
+}
+
+/* core:fields() -> {{name =, type =, list =, docs =, values =}, ...}
+** sorted by name | nil, msg, code.  type is "string", "number" (floats,
+** or floats and integers), "integer", "boolean" or "mixed"; list is
+** true when the values come as lists. */
+static int corpus_fields (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_fields f;
+  cp_err e;
+  size_t i;
+  if (cp_meta_fields(c, &f, &e) != CP_OK) return cpL_fail(L, &e);
+  lua_createtable(L, (int)f.n, 0);
+  for (i = 0; i < f.n; i++) {
+    unsigned t = f.v[i].types & ~(unsigned)CP_FT_LIST;
+    const char *tn = "mixed";
+    if (t == CP_FT_STRING) tn = "string";
+    else if (t == CP_FT_INTEGER) tn = "integer";
+    else if (t == CP_FT_BOOLEAN) tn = "boolean";
+    else if (t == CP_FT_NUMBER || t == (CP_FT_NUMBER | CP_FT_INTEGER))
+      tn = "number";
+    else if (t == 0) tn = "empty";
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, f.v[i].name, f.v[i].len); lua_setfield(L, -2, "name");
+    lua_pushstring(L, tn); lua_setfield(L, -2, "type");
+    lua_pushboolean(L, (f.v[i].types & CP_FT_LIST) != 0);
+    lua_setfield(L, -2, "list");
+    SETINT("docs", f.v[i].docs);
+    SETINT("values", f.v[i].values);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  cp_fields_free(&f);
   return 1;
 }
 
@@ -549,18 +660,20 @@ static int corpus_ndocs (lua_State *L) {
   size_t i, n;
   uint64_t total = 0;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
   n = cp_corpus_nsegs(c);
   for (i = 0; i < n; i++) total += cp_seg_ndocs(cp_corpus_seg(c, i));
   lua_pushinteger(L, (lua_Integer)total);
   return 1;
 }
 
-static void push_type (lua_State *L, const cp_seg *s, int layer, uint32_t wid) {
+/* push the type of word id 'wid' on a layer; 0 if the lexicon is damaged */
+static int push_type (lua_State *L, const cp_seg *s, int layer, uint32_t wid) {
   size_t len;
   const char *str = cp_seg_type(s, layer, cp_seg_map(s, layer, wid), &len);
-  if (str == NULL) luaL_error(L, "damaged lexicon");
+  if (str == NULL) return 0;
   lua_pushlstring(L, str, len);
+  return 1;
 }
 
 /* core:tokens(n | id) -> { {word, norm, stem, start, stop, punct}, ... } */
@@ -569,17 +682,21 @@ static int corpus_tokens (lua_State *L) {
   docref r;
   const uint32_t *st;
   uint32_t i;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
   st = cp_seg_stream(r.s);
   lua_createtable(L, (int)r.di.tok_count, 0);
   for (i = 0; i < r.di.tok_count; i++) {
     uint32_t pos = r.di.tok_start + i, b0, b1, w = st[pos];
     if (cp_seg_tok_span(r.s, pos, &b0, &b1) != CP_OK)
-      return luaL_error(L, "damaged token spans");
+      return corrupt(L, "token spans", r.n);
     lua_createtable(L, 0, 6);
-    push_type(L, r.s, CP_WORD, w); lua_setfield(L, -2, "word");
-    push_type(L, r.s, CP_NORM, w); lua_setfield(L, -2, "norm");
-    push_type(L, r.s, CP_STEM, w); lua_setfield(L, -2, "stem");
+    if (!push_type(L, r.s, CP_WORD, w)) return corrupt(L, "lexicon", r.n);
+    lua_setfield(L, -2, "word");
+    if (!push_type(L, r.s, CP_NORM, w)) return corrupt(L, "lexicon", r.n);
+    lua_setfield(L, -2, "norm");
+    if (!push_type(L, r.s, CP_STEM, w)) return corrupt(L, "lexicon", r.n);
+    lua_setfield(L, -2, "stem");
     SETINT("start", b0 + 1);
     SETINT("stop", b1);
     lua_pushboolean(L, cp_seg_type_punct(r.s, w)); lua_setfield(L, -2, "punct");
@@ -607,7 +724,7 @@ static int push_spans (lua_State *L, const docref *r, const uint32_t *starts,
     if (cp_seg_tok_span(r->s, first, &b0, &x0) != CP_OK ||
         cp_seg_tok_span(r->s, last, &x1, &b1) != CP_OK || b1 < b0 ||
         b1 > r->di.textlen)
-      return luaL_error(L, "damaged token spans");
+      return corrupt(L, "token spans", r->n);
     lua_createtable(L, 0, 5);
     lua_pushlstring(L, r->di.text + b0, b1 - b0); lua_setfield(L, -2, "text");
     SETINT("start", b0 + 1);
@@ -624,7 +741,8 @@ static int corpus_sentences (lua_State *L) {
   docref r;
   const uint32_t *v;
   uint32_t n;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
   v = cp_seg_sents(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -634,7 +752,8 @@ static int corpus_paragraphs (lua_State *L) {
   docref r;
   const uint32_t *v;
   uint32_t n;
-  if (!get_doc(L, c, 2, &r)) { lua_pushnil(L); return 1; }
+  cp_err e;
+  GET_DOC(L, c, 2, &r, &e);
   v = cp_seg_paras(r.s, &n);
   return push_spans(L, &r, v, n);
 }
@@ -656,8 +775,12 @@ static int corpus_context (lua_State *L) {
   cp_window o;
   cp_err e;
   luaL_argcheck(L, width >= 0 && width <= UINT32_MAX, 5, "width must be >= 0");
-  if (!get_doc(L, c, 2, &r))
-    return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
+  {
+    int found = get_doc(L, c, 2, &r, &e);
+    if (found < 0) return cpL_raise(L, &e);   /* for the kwic iterator */
+    if (found == 0)
+      return luaL_error(L, "no document %s", luaL_tolstring(L, 2, NULL));
+  }
   luaL_argcheck(L, first >= 1 && first <= (lua_Integer)r.di.tok_count, 3, "token index out of range");
   luaL_argcheck(L, last >= first && last <= (lua_Integer)r.di.tok_count, 4, "token index out of range");
   h.doc = r.n;
@@ -680,7 +803,7 @@ static int corpus_find (lua_State *L) {
   const char *id = luaL_checklstring(L, 2, &len);
   uint64_t n;
   cp_err e;
-  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_raise(L, &e);
+  if (cp_corpus_flush(c, &e) != CP_OK) return cpL_fail(L, &e);
   if (cp_corpus_find(c, id, len, &n) != CP_OK) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)n + 1);
   return 1;
@@ -799,6 +922,8 @@ static const luaL_Reg corpus_methods[] = {
   {"add_vrt_text", corpus_add_vrt_text},
   {"spans", corpus_spans},
   {"doc", corpus_doc},
+  {"meta", corpus_metaof},
+  {"fields", corpus_fields},
   {"ndocs", corpus_ndocs},
   {"_docid", corpus_docid},
   {"find", corpus_find},
@@ -816,8 +941,18 @@ static const luaL_Reg corpus_meta[] = {
   {NULL, NULL}
 };
 
+/* corpus.core.errname(errno) -> "ENOENT" | "EACCES" | "EIO": the code of
+** a failed io.open, from its errno (so never from the message text) */
+static int l_errname (lua_State *L) {
+  lua_Integer en = luaL_optinteger(L, 1, 0);
+  lua_pushstring(L, en == ENOENT ? "ENOENT"
+                  : (en == EACCES || en == EPERM) ? "EACCES" : "EIO");
+  return 1;
+}
+
 static const luaL_Reg module_funcs[] = {
   {"new", l_new},
+  {"errname", l_errname},
   {"languages", l_languages},
   {"listdir", l_listdir},
   {NULL, NULL}
@@ -843,6 +978,7 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_stats(L);
   cpL_open_index(L);
   cpL_open_conc(L);
+  cpL_open_opts(L);
   cpL_open_shard(L);
   cpL_open_extract(L);
   cpL_open_reuse(L);

@@ -39,6 +39,10 @@ cp_corpus *cpL_checkcorpus (lua_State *L, int idx);
 ** malloc'd results until they are copied to Lua); idempotent */
 void cpL_gcmeta (lua_State *L, const char *name, lua_CFunction gc);
 
+/* set the fields of encoded metadata in the table at -1 (lists stay
+** lists, integers integers); CP_OK or CP_ECORRUPT */
+int cpL_pushmeta (lua_State *L, const void *meta, size_t metalen);
+
 /* raise a Lua error carrying a cp_err: "message" */
 int cpL_raise (lua_State *L, const cp_err *e);
 
@@ -56,13 +60,36 @@ int cpL_open_query (lua_State *L);
 int cpL_open_stats (lua_State *L);
 int cpL_open_index (lua_State *L);
 int cpL_open_conc (lua_State *L);
+int cpL_open_opts (lua_State *L);
+
+/*
+** l_opts.c: the one options reader.  cpL_checkopts raises unless every
+** key of the options table at idx (none/nil: no options) is one that
+** function 'fname' takes (the table of names lives in l_opts.c); argn
+** is the argument position named in type errors.  The readers return
+** opts[k] (def when absent) and raise on a wrong type or range.  All
+** errors, and cpL_error's, carry the position of the first caller
+** outside the library (cpL_where pushes it).
+*/
+void cpL_checkopts (lua_State *L, int idx, const char *fname, int argn);
+lua_Integer cpL_optint (lua_State *L, int idx, const char *k,
+                        lua_Integer def, lua_Integer min);
+double cpL_optnum (lua_State *L, int idx, const char *k, double def,
+                   double min);
+const char *cpL_optstr (lua_State *L, int idx, const char *k,
+                        const char *def);
+int cpL_optbool (lua_State *L, int idx, const char *k, int def);
+int cpL_optenum (lua_State *L, int idx, const char *k, const char *def,
+                 const char *const names[]);
+void cpL_where (lua_State *L);
+/* tokenizer mode names in CP_TOK_* order; opts.language and opts.mode */
+extern const char *const cpL_tokmodes[];
+void cpL_tokopts (lua_State *L, int idx, cp_opts *o);
+int cpL_error (lua_State *L, const char *fmt, ...);
 int cpL_open_shard (lua_State *L);
 int cpL_open_extract (lua_State *L);
 int cpL_open_reuse (lua_State *L);
 
-/* l_corpus.c: push a table of a document's metadata (a repeated key
-** becomes a list of its values) */
-void cpL_pushmeta (lua_State *L, const cp_docinfo *di);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

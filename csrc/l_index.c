@@ -57,14 +57,6 @@ static int push_index (lua_State *L, cpL_Corpus *u, int rc, cp_index *ix,
   return 1;
 }
 
-static int optbool (lua_State *L, int t, const char *k) {
-  int r;
-  lua_getfield(L, t, k);
-  r = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return r;
-}
-
 /* corpus.core.create(path [, {language =, mode =}]) */
 static int l_create (lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
@@ -75,16 +67,7 @@ static int l_create (lua_State *L) {
   cp_err e;
   int rc;
   memset(&o, 0, sizeof(o));
-  if (!lua_isnoneornil(L, 2)) {
-    static const char *const modes[] = {"corpus", "strict", NULL};
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_getfield(L, 2, "language");
-    o.language = luaL_optstring(L, -1, NULL);   /* anchored in opts */
-    lua_getfield(L, 2, "mode");
-    o.mode = luaL_checkoption(L, -1, "corpus", modes) == 0 ? CP_TOK_CORPUS
-                                                          : CP_TOK_STRICT;
-    lua_pop(L, 1);
-  }
+  cpL_tokopts(L, 2, &o);
   u = cpL_newcorpus(L);
   rc = cp_index_create(path, &o, &ix, &c, &e);
   return push_index(L, u, rc, ix, c, &e);
@@ -101,8 +84,8 @@ static int l_open (lua_State *L) {
   int rc;
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
-    if (optbool(L, 2, "write")) flags |= CP_IX_WRITE;
-    if (optbool(L, 2, "verify")) flags |= CP_IX_VERIFY;
+    if (cpL_optbool(L, 2, "write", 0)) flags |= CP_IX_WRITE;
+    if (cpL_optbool(L, 2, "verify", 0)) flags |= CP_IX_VERIFY;
   }
   u = cpL_newcorpus(L);
   rc = cp_index_open(path, flags, &ix, &c, &e);

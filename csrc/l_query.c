@@ -27,6 +27,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "variants.h"
 #include "plan.h"
 #include "exec.h"
 #include "cursor.h"
@@ -75,6 +76,7 @@ typedef struct bctx {
   cp_plan *p;
   cp_corpus *c;
   qbox *box;
+  int variants;        /* plan.variants: terms find their variants */
 } bctx;
 
 static const char *field_str (lua_State *L, int idx, const char *k,
@@ -158,6 +160,25 @@ static size_t split_words (bctx *b, const char *s, size_t len) {
 }
 
 /* add the words of a term to a phrase; returns the number added */
+/*
+** Mark the words of phrase 'seq' for the variants they may use
+** (variants.h): in "year end", year may be the end of a compound
+** (last-year) and end its start (end-of-month), as when the compound's
+** parts were words of their own; a middle word matches whole types only.
+*/
+static void mark_edges (cp_pnode *seq) {
+  cp_pnode *it;
+  size_t i = 0, n = 0;
+  if (seq == NULL) return;
+  for (it = seq->kid; it != NULL; it = it->next) n++;
+  if (n < 2) return;
+  for (it = seq->kid; it != NULL; it = it->next, i++) {
+    cp_pnode *c = it->kid;
+    if (c == NULL || c->kind != CP_P_TERM) continue;
+    c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
+  }
+}
+
 static size_t add_words (bctx *b, cp_pnode *seq, int layer, const char *s,
                          size_t len) {
   size_t n = split_words(b, s, len), i;
@@ -179,6 +200,7 @@ static cp_pnode *term_node (bctx *b, int layer, const char *s, size_t len) {
   if (n > 1) {
     cp_pnode *seq = cp_plan_phrase(b->p);
     add_words(b, seq, layer, s, len);
+    mark_edges(seq);
     return seq;
   }
   return cp_plan_lex(b->p, CP_P_TERM, layer, s, len);
@@ -210,7 +232,66 @@ static cp_pnode *build_kid (bctx *b, int idx, int depth, int cond) {
   return n;
 }
 
-static cp_pnode *build_phrase (bctx *b, int idx) {
+/* contexts of build(): where a node stands */
+enum { AT_POS = 0, AT_COND = 1, AT_DOC = 2 };
+
+#define MAX_COMPOUND 4
+
+/*
+** A phrase of 2..MAX_COMPOUND plain words on the norm layer, at the
+** document level (not inside NEAR, within or a token pattern), also
+** finds the compounds that hold its words as consecutive parts: "al
+** hol" finds al-hol, "three year" three-year-old (docs/QUERY.md
+** "Compounds and diacritics"; the run keys of variants.h).  Returns the
+** OR of the phrase and those compounds, or the phrase itself.
+*/
+static cp_pnode *with_compound (bctx *b, int idx, int layer, cp_pnode *seq) {
+  lua_State *L = b->L;
+  int items, top = lua_gettop(L);
+  lua_Integer i, n;
+  size_t total = 0, at = 0;
+  char *buf;
+  cp_pnode *or, *run;
+  if (layer != CP_NORM) return seq;
+  lua_getfield(L, idx, "items");
+  items = lua_gettop(L);
+  n = luaL_len(L, items);
+  if (n < 2 || n > MAX_COMPOUND) { lua_settop(L, top); return seq; }
+  for (i = 1; i <= n; i++) {           /* plain words only; their lengths */
+    size_t len;
+    lua_rawgeti(L, items, i);
+    if (lua_getfield(L, -1, "op") != LUA_TSTRING ||
+        strcmp(lua_tostring(L, -1), "term") != 0 ||
+        lua_getfield(L, -2, "text") != LUA_TSTRING) {
+      lua_settop(L, top);
+      return seq;
+    }
+    lua_tolstring(L, -1, &len);
+    total += len + 1;
+    lua_pop(L, 3);
+  }
+  buf = (char *)lua_newuserdatauv(L, total, 0);   /* freed with the stack */
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    const char *s;
+    lua_rawgeti(L, items, i);
+    lua_getfield(L, -1, "text");
+    s = lua_tolstring(L, -1, &len);
+    if (i > 1) buf[at++] = ' ';
+    memcpy(buf + at, s, len);
+    at += len;
+    lua_pop(L, 2);
+  }
+  or = cp_plan_list(b->p, CP_P_OR);
+  cp_plan_add(b->p, or, seq);
+  run = cp_plan_lex(b->p, CP_P_TERM, CP_NORM, buf, at);
+  if (run != NULL) run->edge = CP_EDGE_RUN;   /* the words as one key */
+  cp_plan_add(b->p, or, run);
+  lua_settop(L, top);
+  return or;
+}
+
+static cp_pnode *build_phrase (bctx *b, int idx, int at) {
   lua_State *L = b->L;
   const char *ln = NULL;
   size_t lnl = 0;
@@ -247,12 +328,16 @@ static cp_pnode *build_phrase (bctx *b, int idx) {
   lua_pop(L, 1);
   if (added == 0)   /* only punctuation: a term that matches nothing */
     cp_plan_add_item(b->p, seq, cp_plan_lex(b->p, CP_P_TERM, layer, "", 0), 1, 1);
+  mark_edges(seq);
+  if (at == AT_DOC && b->variants) return with_compound(b, idx, layer, seq);
   return seq;
 }
 
 /*
-** Build the node of the plan table at 'idx'.  'cond' is set inside
-** token patterns, where terms are taken exactly (no splitting).
+** Build the node of the plan table at 'idx'.  'cond' says where it
+** stands: AT_COND inside token patterns, where terms are taken exactly
+** (no splitting, no variants); AT_DOC at the document level (the root,
+** AND / OR / NOT arguments); AT_POS inside NEAR and within.
 */
 static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
   lua_State *L = b->L;
@@ -267,22 +352,27 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     size_t lnl = 0;
     int layer = field_layer_named(L, idx, CP_NORM, &ln, &lnl);
     const char *s = field_str(L, idx, "text", &len);
+    cp_pnode *n;
     if (layer == CP_LAYER_NAMED) return lexnode(b->p, kind, layer, ln, lnl, s, len);
-    if (kind == CP_P_TERM && !cond) return term_node(b, layer, s, len);
-    return cp_plan_lex(b->p, kind, layer, s, len);
+    if (kind == CP_P_TERM && cond != AT_COND) return term_node(b, layer, s, len);
+    n = cp_plan_lex(b->p, kind, layer, s, len);
+    /* a condition of a token pattern compares exactly, as in CQP: no
+    ** compound parts, no diacritic folding (variants.h) */
+    if (n != NULL && cond == AT_COND) n->exact = 1;
+    return n;
   }
-  if (strcmp(op, "phrase") == 0) return build_phrase(b, idx);
+  if (strcmp(op, "phrase") == 0) return build_phrase(b, idx, cond);
   if (strcmp(op, "any") == 0) return cp_plan_any(b->p);
   if (strcmp(op, "tnot") == 0)
-    return cp_plan_not(b->p, CP_P_TNOT, build_kid(b, idx, depth, 1));
+    return cp_plan_not(b->p, CP_P_TNOT, build_kid(b, idx, depth, AT_COND));
   if (strcmp(op, "not") == 0)
-    return cp_plan_not(b->p, CP_P_NOT, build_kid(b, idx, depth, 0));
+    return cp_plan_not(b->p, CP_P_NOT, build_kid(b, idx, depth, AT_DOC));
   if (strcmp(op, "tand") == 0 || strcmp(op, "tor") == 0 ||
       strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
     int k = op[0] == 't' ? (op[1] == 'a' ? CP_P_TAND : CP_P_TOR)
                          : (op[0] == 'a' ? CP_P_AND : CP_P_OR);
     cp_pnode *list = cp_plan_list(b->p, k);
-    build_list(b, idx, "args", list, depth, op[0] == 't');
+    build_list(b, idx, "args", list, depth, op[0] == 't' ? AT_COND : AT_DOC);
     return list;
   }
   if (strcmp(op, "near") == 0) {
@@ -359,22 +449,28 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     int unit = strcmp(u, "s") == 0 ? CP_U_SENT : strcmp(u, "p") == 0 ? CP_U_PARA
              : strcmp(u, "doc") == 0 ? CP_U_DOC : -1;
     if (unit < 0) luaL_error(L, "bad query plan: unknown unit '%s'", u);
-    return cp_plan_within(b->p, unit, build_kid(b, idx, depth, 0));
+    return cp_plan_within(b->p, unit, build_kid(b, idx, depth, AT_POS));
   }
   if (strcmp(op, "meta") == 0) {
-    static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range"};
+    static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range",
+                                       "glob"};
+    cp_pnode *n;
     size_t fl, v1l = 0, v2l = 0;
     const char *f = field_str(L, idx, "field", &fl), *v1, *v2 = NULL;
     const char *cs = field_str(L, idx, "cmp", &len);
     int cmp;
-    for (cmp = 0; cmp < 6; cmp++) if (strcmp(cs, cmps[cmp]) == 0) break;
-    if (cmp == 6) luaL_error(L, "bad query plan: unknown comparison '%s'", cs);
+    for (cmp = 0; cmp < 7; cmp++) if (strcmp(cs, cmps[cmp]) == 0) break;
+    if (cmp == 7) luaL_error(L, "bad query plan: unknown comparison '%s'", cs);
     if (cmp == CP_M_RANGE) {
       v1 = field_str(L, idx, "lo", &v1l);
       v2 = field_str(L, idx, "hi", &v2l);
     }
     else v1 = field_str(L, idx, "value", &v1l);
-    return cp_plan_meta(b->p, f, fl, cmp, v1, v1l, v2, v2l);
+    n = cp_plan_meta(b->p, f, fl, cmp, v1, v1l, v2, v2l);
+    lua_getfield(L, idx, "nocase");
+    if (n != NULL && lua_toboolean(L, -1)) cp_plan_meta_fold(b->p, n);
+    lua_pop(L, 1);
+    return n;
   }
   luaL_error(L, "bad query plan: unknown op '%s'", op);
   return NULL;
@@ -390,7 +486,11 @@ static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
   box->plan = cp_plan_new();
   if (box->plan == NULL) luaL_error(L, "out of memory");
   b.L = L; b.p = box->plan; b.c = c; b.box = box;
-  cp_plan_set_root(b.p, build(&b, idx, 0, 0));
+  lua_getfield(L, idx, "variants");       /* corpus.parse(q, {variants = true}) */
+  b.variants = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  cp_plan_set_root(b.p, build(&b, idx, 0, AT_DOC));
+  if (b.variants) cp_plan_variants(b.p);
   if (cp_plan_error(b.p, &e) != CP_OK) luaL_error(L, "bad query plan: %s", e.msg);
   return box;
 }
@@ -402,56 +502,15 @@ static qbox *check_plan (lua_State *L, cp_corpus *c, int idx) {
 ** Options
 ** ================================================================= */
 
-static lua_Integer opt_int (lua_State *L, int idx, const char *k,
-                            lua_Integer def, lua_Integer min) {
-  lua_Integer v;
-  int isnum;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  v = lua_tointegerx(L, -1, &isnum);
-  if (!isnum || v < min)
-    luaL_error(L, "bad option '%s' (integer >= %d expected)", k, (int)min);
-  lua_pop(L, 1);
-  return v;
-}
-
-static double opt_num (lua_State *L, int idx, const char *k, double def) {
-  double v;
-  int isnum;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  v = lua_tonumberx(L, -1, &isnum);
-  if (!isnum || !(v >= 0) || v == HUGE_VAL)
-    luaL_error(L, "bad option '%s' (finite non-negative number expected)", k);
-  lua_pop(L, 1);
-  return v;
-}
-
-/* a string option; the opts table anchors it */
-static const char *opt_str (lua_State *L, int idx, const char *k,
-                            const char *def) {
-  const char *s;
-  if (lua_isnoneornil(L, idx)) return def;
-  lua_getfield(L, idx, k);
-  if (lua_isnil(L, -1)) { lua_pop(L, 1); return def; }
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "bad option '%s' (string expected)", k);
-  s = lua_tostring(L, -1);
-  lua_pop(L, 1);
-  return s;
-}
-
 static void get_limits (lua_State *L, int idx, cp_limits *lim) {
-  if (!lua_isnoneornil(L, idx)) luaL_checktype(L, idx, LUA_TTABLE);
   memset(lim, 0, sizeof(*lim));
-  lim->max_matches = (uint64_t)opt_int(L, idx, "max_matches",
+  lim->max_matches = (uint64_t)cpL_optint(L, idx, "max_matches",
                                        CP_DEFAULT_MAX_MATCHES, 0);
-  lim->max_expand = (uint64_t)opt_int(L, idx, "max_expand",
+  lim->max_expand = (uint64_t)cpL_optint(L, idx, "max_expand",
                                       CP_DEFAULT_MAX_EXPAND, 0);
-  lim->max_work = (uint64_t)opt_int(L, idx, "max_work",
-                                    CP_DEFAULT_MAX_WORK, 0);
-  lim->timeout = opt_num(L, idx, "timeout", 0);
+  lim->max_work = (uint64_t)cpL_optint(L, idx, "max_work",
+                                       CP_DEFAULT_MAX_WORK, 0);
+  lim->timeout = cpL_optnum(L, idx, "timeout", 0, 0);
 }
 
 /* }================================================================ */
@@ -473,11 +532,7 @@ static int q_count (lua_State *L) {
   cp_err e;
   int what = CP_COUNT_HITS;
   get_limits(L, 3, &lim);
-  if (!lua_isnoneornil(L, 3)) {
-    lua_getfield(L, 3, "docs");
-    if (lua_toboolean(L, -1)) what = CP_COUNT_DOCS;
-    lua_pop(L, 1);
-  }
+  if (cpL_optbool(L, 3, "docs", 0)) what = CP_COUNT_DOCS;
   if (cp_exec_countq(c, get_cache(L, 1), box->plan, &lim, what, &n, &e)
       != CP_OK)
     return cpL_fail(L, &e);
@@ -641,34 +696,10 @@ static int qcache_gc (lua_State *L) {
   return 0;
 }
 
-static void push_meta (lua_State *L, const cp_docinfo *di) {
-  size_t it = 0;
-  cp_meta m;
-  int r;
-  lua_newtable(L);
-  while ((r = cp_meta_next(di->meta, di->metalen, &it, &m)) == 1) {
-    lua_pushlstring(L, m.key, m.keylen);
-    if (m.type == CP_MNUM) lua_pushnumber(L, m.num);
-    else lua_pushlstring(L, m.str, m.strlen);
-    lua_pushvalue(L, -2);
-    lua_rawget(L, -4);                 /* existing value of the key */
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_rawset(L, -3); continue; }
-    if (!lua_istable(L, -1)) {         /* second value: make a list */
-      lua_createtable(L, 2, 0);
-      lua_insert(L, -2);
-      lua_rawseti(L, -2, 1);
-    }
-    lua_insert(L, -2);                 /* key, list, value */
-    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
-    lua_rawset(L, -3);
-  }
-  if (r < 0) luaL_error(L, "damaged metadata");
-}
-
 static void mark_opts (lua_State *L, int idx, cp_mark_opts *mo) {
-  mo->before = opt_str(L, idx, "before", "[");
-  mo->after = opt_str(L, idx, "after", "]");
-  mo->ellipsis = opt_str(L, idx, "ellipsis", "...");
+  mo->before = cpL_optstr(L, idx, "before", "[");
+  mo->after = cpL_optstr(L, idx, "after", "]");
+  mo->ellipsis = cpL_optstr(L, idx, "ellipsis", "...");
 }
 
 /* core:_search(plan [, opts]) -> {total =, hits = {{doc, id, score,
@@ -683,14 +714,14 @@ static int q_search (lua_State *L) {
   cp_err e;
   size_t i;
   get_limits(L, 3, &lim);
-  so.k1 = opt_num(L, 3, "k1", 1.2);
-  so.b = opt_num(L, 3, "b", 0.75);
-  so.limit = (size_t)opt_int(L, 3, "limit", 10, 0);
-  so.offset = (size_t)opt_int(L, 3, "offset", 0, 0);
+  so.k1 = cpL_optnum(L, 3, "k1", 1.2, 0);
+  so.b = cpL_optnum(L, 3, "b", 0.75, 0);
+  so.limit = (size_t)cpL_optint(L, 3, "limit", 10, 0);
+  so.offset = (size_t)cpL_optint(L, 3, "offset", 0, 0);
   mark_opts(L, 3, &mo);
-  mo.window = (uint32_t)opt_int(L, 3, "tokens", 24, 1);
+  mo.window = (uint32_t)cpL_optint(L, 3, "tokens", 24, 1);
   if (mo.window > 100000)
-    luaL_error(L, "bad option 'tokens' (integer 1..100000 expected)");
+    cpL_error(L, "bad option 'tokens' (integer 1..100000 expected)");
   so.fields = NULL;
   so.nfields = 0;
   if (!lua_isnoneornil(L, 3)) {
@@ -699,7 +730,7 @@ static int q_search (lua_State *L) {
       size_t nf = 0, k = 0;
       cp_search_field *fv;
       if (!lua_istable(L, -1))
-        luaL_error(L, "bad option 'fields' (table of field = weight expected)");
+        cpL_error(L, "bad option 'fields' (table of field = weight expected)");
       lua_pushnil(L);
       while (lua_next(L, -2)) { nf++; lua_pop(L, 1); }
       fv = (cp_search_field *)lua_newuserdatauv(L, (nf ? nf : 1) * sizeof(cp_search_field), 0);
@@ -708,9 +739,9 @@ static int q_search (lua_State *L) {
         int isnum;
         double w = lua_tonumberx(L, -1, &isnum);
         if (lua_type(L, -2) != LUA_TSTRING)
-          luaL_error(L, "bad option 'fields' (field names must be strings)");
+          cpL_error(L, "bad option 'fields' (field names must be strings)");
         if (!isnum || !(w >= 0) || w > 1e300)
-          luaL_error(L, "bad option 'fields' (weight of '%s' must be a "
+          cpL_error(L, "bad option 'fields' (weight of '%s' must be a "
                      "non-negative number)", lua_tostring(L, -2));
         fv[k].name = lua_tolstring(L, -2, &fv[k].len);
         fv[k].weight = w;
@@ -741,7 +772,13 @@ static int q_search (lua_State *L) {
     lua_pushinteger(L, (lua_Integer)h->doc + 1); lua_setfield(L, -2, "doc");
     lua_pushlstring(L, di.id, di.idlen); lua_setfield(L, -2, "id");
     lua_pushnumber(L, h->score); lua_setfield(L, -2, "score");
-    push_meta(L, &di); lua_setfield(L, -2, "meta");
+    lua_newtable(L);
+    if (cpL_pushmeta(L, di.meta, di.metalen) != CP_OK) {
+      cp_err_set(&e, CP_ECORRUPT, "damaged metadata in document %d",
+                 (int)h->doc + 1);
+      return cpL_fail(L, &e);
+    }
+    lua_setfield(L, -2, "meta");
     if (cp_mark(c, h->doc, box->h.m.v + h->m0, h->m1 - h->m0, &mo, &snip,
                 &sl, &e) != CP_OK)
       return cpL_fail(L, &e);

@@ -90,7 +90,13 @@ static rbox *run (lua_State *L, cp_corpus **c, cp_corpus **other,
   b = (rbox *)lua_newuserdatauv(L, sizeof(rbox), 0);
   memset(b, 0, sizeof(*b));
   luaL_setmetatable(L, BOX_REUSE);
-  if (cp_reuse_find(*c, *other, &o, &b->r, &e) != CP_OK) cpL_raise(L, &e);
+  if (cp_reuse_find(*c, *other, &o, &b->r, &e) != CP_OK) {
+    /* misuse raises; a failure of the data (damaged segment, a limit)
+    ** is nil, msg, code for the caller (the README's error rule) */
+    if (e.code == CP_EINVAL) cpL_raise(L, &e);
+    cpL_fail(L, &e);
+    return NULL;
+  }
   return b;
 }
 
@@ -151,6 +157,7 @@ static int l_reuse (lua_State *L) {
   cp_corpus *c, *other;
   size_t limit, i, n;
   rbox *b = run(L, &c, &other, &limit);
+  if (b == NULL) return 3;   /* nil, msg, code */
   n = b->r.n < limit ? b->r.n : limit;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -180,7 +187,8 @@ static int l_reuse_clusters (lua_State *L) {
   size_t limit, i, k, n;
   cp_err e;
   rbox *b = run(L, &c, &other, &limit);
-  if (cp_reuse_clusters(&b->r, &b->cl, &e) != CP_OK) cpL_raise(L, &e);
+  if (b == NULL) return 3;   /* nil, msg, code */
+  if (cp_reuse_clusters(&b->r, &b->cl, &e) != CP_OK) return cpL_fail(L, &e);
   n = b->cl.n < limit ? b->cl.n : limit;
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {

@@ -101,27 +101,6 @@ static membox *new_mem (lua_State *L) {
 
 static const char *const layer_names[] = {"word", "norm", "stem", NULL};
 
-/* the value at -1 (a string or nil) as an index into 'names', with an
-** error that names the option and the choices */
-static int enum_opt (lua_State *L, const char *opt, const char *def,
-                     const char *const names[]) {
-  const char *v = lua_isnil(L, -1) ? def
-                : (lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
-  luaL_Buffer b;
-  int i;
-  if (v != NULL)
-    for (i = 0; names[i] != NULL; i++)
-      if (strcmp(v, names[i]) == 0) return i;
-  luaL_buffinit(L, &b);
-  for (i = 0; names[i] != NULL; i++) {
-    if (i > 0) luaL_addstring(&b, ", ");
-    luaL_addstring(&b, names[i]);
-  }
-  luaL_pushresult(&b);
-  luaL_error(L, "bad option '%s' (one of %s expected)", opt, lua_tostring(L, -1));
-  return 0;
-}
-
 /* [a-z][a-z0-9_]*: the name of a stored layer */
 static int stored_name (const char *s) {
   size_t i;
@@ -131,25 +110,6 @@ static int stored_name (const char *s) {
           s[i] == '_'))
       return 0;
   return i <= 64;
-}
-
-static lua_Integer int_opt (lua_State *L, int oi, const char *k,
-                            lua_Integer def, lua_Integer lo);
-
-/* a number option of table 'oi' (none/nil -> def): finite, >= 0 */
-static double num_opt (lua_State *L, int oi, const char *k, double def) {
-  double v = def;
-  if (!lua_isnoneornil(L, oi)) {
-    int isnum;
-    lua_getfield(L, oi, k);
-    if (!lua_isnil(L, -1)) {
-      v = lua_tonumberx(L, -1, &isnum);
-      if (!isnum || !(v >= 0) || v == HUGE_VAL)
-        luaL_error(L, "option '%s' must be a finite number >= 0", k);
-    }
-    lua_pop(L, 1);
-  }
-  return v;
 }
 
 /* common options of table 'oi' (may be none/nil) and bitmap 'si'; the
@@ -171,39 +131,21 @@ static void get_sopt (lua_State *L, int oi, int si, cp_sopt *o) {
       o->layer = CP_LAYER_NAMED;
       o->lname = lua_tolstring(L, -1, &o->lnlen);
     }
-    else o->layer = enum_opt(L, "layer", "norm", layer_names);
-    lua_getfield(L, oi, "punct");
-    o->punct = lua_toboolean(L, -1);
-    lua_pop(L, 2);
+    else o->layer = cpL_optenum(L, oi, "layer", "norm", layer_names);
+    lua_pop(L, 1);
   }
+  o->punct = cpL_optbool(L, oi, "punct", 0);
   if (!lua_isnoneornil(L, si)) {
     size_t len;
     o->sel = (const unsigned char *)luaL_checklstring(L, si, &len);
     o->nsel = (uint64_t)len * 8;
   }
-  work = (uint64_t)int_opt(L, oi, "max_work", CP_DEFAULT_MAX_WORK, 0);
-  mem = (uint64_t)int_opt(L, oi, "max_mem", (lua_Integer)CP_DEFAULT_MAX_MEM, 0);
-  timeout = num_opt(L, oi, "timeout", 0);
+  work = (uint64_t)cpL_optint(L, oi, "max_work", CP_DEFAULT_MAX_WORK, 0);
+  mem = (uint64_t)cpL_optint(L, oi, "max_mem", (lua_Integer)CP_DEFAULT_MAX_MEM, 0);
+  timeout = cpL_optnum(L, oi, "timeout", 0, 0);
   b = (cp_budget *)lua_newuserdatauv(L, sizeof(cp_budget), 0);
   cp_budget_start(b, work, mem, timeout);
   o->budget = b;
-}
-
-/* integer option 'k' of table 'oi' (none/nil -> def), >= lo */
-static lua_Integer int_opt (lua_State *L, int oi, const char *k,
-                            lua_Integer def, lua_Integer lo) {
-  lua_Integer v = def;
-  if (!lua_isnoneornil(L, oi)) {
-    int isnum;
-    lua_getfield(L, oi, k);
-    if (!lua_isnil(L, -1)) {
-      v = lua_tointegerx(L, -1, &isnum);
-      if (!isnum) luaL_error(L, "option '%s' must be an integer", k);
-    }
-    lua_pop(L, 1);
-  }
-  if (v < lo) luaL_error(L, "option '%s' must be >= %d", k, (int)lo);
-  return v;
 }
 
 static int cmp_span (const void *x, const void *y) {
@@ -219,13 +161,13 @@ static int is_plan (lua_State *L, int idx) {
 }
 
 /* run the plan table at 'idx'; the matches live in a box pushed on the
-** stack (above the plan's own box) */
-static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
+** stack (above the plan's own box).  NULL with 'e' filled when the
+** query fails (a limit, a damaged segment): the caller returns it */
+static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx, cp_err *e) {
   const cp_plan *plan = cpL_checkplan(L, c, idx);
   membox *b = new_mem(L), *vb = new_mem(L);   /* the struct, its array */
   cp_matches *m;
   cp_limits lim;
-  cp_err e;
   b->p = calloc(1, sizeof(cp_matches));
   if (b->p == NULL) luaL_error(L, "out of memory");
   m = (cp_matches *)b->p;
@@ -233,9 +175,9 @@ static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
   lim.max_matches = 0;        /* statistics want every match */
   lim.max_expand = CP_DEFAULT_MAX_EXPAND;
   lim.max_work = CP_DEFAULT_MAX_WORK;
-  if (cp_exec(c, plan, &lim, m, &e) != CP_OK) {
+  if (cp_exec(c, plan, &lim, m, e) != CP_OK) {
     cp_matches_free(m);
-    cpL_raise(L, &e);
+    return NULL;
   }
   vb->p = m->v;
   return m;
@@ -247,14 +189,17 @@ static cp_matches *run_plan (lua_State *L, cp_corpus *c, int idx) {
 ** executor, or an array of matches {doc, start, stop} (1-based token
 ** indexes within the document, stop inclusive).
 */
-static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
+static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n,
+                            cp_err *e, int *failed) {
   lua_Integer m = 0, i;
   membox *b;
   cp_match *v;
   luaL_checktype(L, idx, LUA_TTABLE);
   if (is_plan(L, idx)) {
-    cp_matches *mm = run_plan(L, c, idx);
+    cp_matches *mm = run_plan(L, c, idx, e);
     size_t k;
+    *failed = (mm == NULL);
+    if (mm == NULL) return NULL;
     for (k = 1; k < mm->n; k++)       /* the executor sorts; make sure */
       if (mm->v[k].start < mm->v[k - 1].start) break;
     if (k < mm->n) qsort(mm->v, mm->n, sizeof(cp_match), cmp_span);
@@ -297,9 +242,15 @@ static cp_match *get_spans (lua_State *L, int idx, cp_corpus *c, size_t *n) {
   return v;
 }
 
-static void check (lua_State *L, int rc, const cp_err *e) {
-  if (rc != CP_OK) cpL_raise(L, e);
-}
+/* a failed core call: a bad argument (CP_EINVAL, misuse) raises; a
+** failure of data or environment returns nil, msg, code (README,
+** "Errors").  Every buffer is a boxed userdata, so returning early
+** leaks nothing. */
+#define CHECK(call, e) do { \
+    int rc_ = (call); \
+    if (rc_ != CP_OK) \
+      return rc_ == CP_EINVAL ? cpL_raise(L, (e)) : cpL_fail(L, (e)); \
+  } while (0)
 
 /* }================================================================ */
 
@@ -319,7 +270,7 @@ static void set_int (lua_State *L, const char *k, uint64_t v) {
 }
 
 static size_t limit_opt (lua_State *L, int oi) {
-  lua_Integer l = int_opt(L, oi, "limit", 0, 0);
+  lua_Integer l = cpL_optint(L, oi, "limit", 0, 0);
   return l == 0 ? (size_t)-1 : (size_t)l;
 }
 
@@ -351,12 +302,12 @@ static int l_freq (lua_State *L) {
   uint64_t min;
   double permil;
   get_sopt(L, 2, 3, &o);
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   rb = new_rbox(L, free_flist);
-  check(L, cp_freq(c, &o, &rb->u.f, &e), &e);
+  CHECK(cp_freq(c, &o, &rb->u.f, &e), &e);
   mb = rank_box(L);
-  check(L, cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
+  CHECK(cp_flist_rank(&rb->u.f, min, &ids, &n, &e), &e);
   mb->p = ids;
   permil = rb->u.f.tokens ? 1e6 / (double)rb->u.f.tokens : 0;
   if (n > limit) n = limit;
@@ -406,17 +357,19 @@ static int l_ngrams (lua_State *L) {
   double permil;
   luaL_argcheck(L, ng >= 1 && ng <= CP_NGRAM_MAX, 2, "n-gram size out of range");
   get_sopt(L, 3, 4, &o);
-  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   if (!lua_isnoneornil(L, 5)) {
     static const cp_match none = {0, 0, 0};
-    must = get_spans(L, 5, c, &nmust);
+    int failed = 0;
+    must = get_spans(L, 5, c, &nmust, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
     if (nmust == 0) must = &none;     /* a filter that nothing passes */
   }
   rb = new_rbox(L, free_grams);
-  check(L, cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
+  CHECK(cp_ngrams(c, &o, (int)ng, must, nmust, &rb->u.g, &e), &e);
   mb = rank_box(L);
-  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  CHECK(cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
   mb->p = idx;
   permil = rb->u.g.tokens ? 1e6 / (double)rb->u.g.tokens : 0;
   if (n > limit) n = limit;
@@ -454,22 +407,22 @@ static int get_measures (lua_State *L, int oi, int *am, const char *def) {
   }
   else if (lua_type(L, -1) == LUA_TSTRING) {
     am[n] = cp_am_id(lua_tostring(L, -1));
-    if (am[n] < 0) luaL_error(L, "unknown measure '%s'", lua_tostring(L, -1));
+    if (am[n] < 0) cpL_error(L, "bad option 'measure' (unknown measure '%s')", lua_tostring(L, -1));
     n++;
   }
   else if (lua_istable(L, -1)) {
     lua_Integer i, m = luaL_len(L, -1);
-    if (m < 1) luaL_error(L, "option 'measure' is an empty list");
+    if (m < 1) cpL_error(L, "bad option 'measure' (empty list)");
     for (i = 1; i <= m && n < CP_AM_NMEASURES; i++) {
       lua_rawgeti(L, -1, i);
       am[n] = (lua_type(L, -1) == LUA_TSTRING) ? cp_am_id(lua_tostring(L, -1)) : -1;
       if (am[n] < 0)
-        luaL_error(L, "unknown measure '%s'", luaL_tolstring(L, -1, NULL));
+        cpL_error(L, "bad option 'measure' (unknown measure '%s')", luaL_tolstring(L, -1, NULL));
       n++;
       lua_pop(L, 1);
     }
   }
-  else luaL_error(L, "option 'measure' must be a string or a list");
+  else cpL_error(L, "bad option 'measure' (string or list expected, got %s)", luaL_typename(L, -1));
   lua_pop(L, 1);
   return n;
 }
@@ -596,25 +549,27 @@ static int l_collocates (lua_State *L) {
   colres cr;
   luaL_checktype(L, 3, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
-  win = int_opt(L, 3, "window", 5, 0);
-  left = int_opt(L, 3, "left", win, 0);
-  right = int_opt(L, 3, "right", win, 0);
-  if (left > 1000 || right > 1000 || left + right == 0)
-    luaL_error(L, "window must hold 1..1000 tokens on a side");
-  min = (uint64_t)int_opt(L, 3, "min", 1, 0);
+  win = cpL_optint(L, 3, "window", 5, 0);
+  left = cpL_optint(L, 3, "left", win, 0);
+  right = cpL_optint(L, 3, "right", win, 0);
+  if (left + right == 0 || left > 1000 || right > 1000)
+    cpL_error(L, "window must hold 1..1000 tokens on a side");
+  min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);
   nam = get_measures(L, 3, am, "llr");
   luaL_checktype(L, 2, LUA_TTABLE);
   if (is_plan(L, 2)) {
     const cp_plan *plan = cpL_checkplan(L, c, 2);
     rb = new_rbox(L, free_coll);
-    check(L, cp_collocates_plan(c, &o, plan, (int)left, (int)right,
+    CHECK(cp_collocates_plan(c, &o, plan, (int)left, (int)right,
                                 &rb->u.k, &e), &e);
   }
   else {
-    nodes = get_spans(L, 2, c, &n);
+    int failed = 0;
+    nodes = get_spans(L, 2, c, &n, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
     rb = new_rbox(L, free_coll);
-    check(L, cp_collocates(c, &o, nodes, n, (int)left, (int)right,
+    CHECK(cp_collocates(c, &o, nodes, n, (int)left, (int)right,
                            &rb->u.k, &e), &e);
   }
   cr.k = &rb->u.k;
@@ -678,17 +633,17 @@ static int l_collocations (lua_State *L) {
   pairres pr;
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 2, 3, &o);
-  win = int_opt(L, 2, "window", 2, 2);
-  if (win > 1000) luaL_error(L, "option 'window' must be 2..1000");
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
+  win = cpL_optint(L, 2, "window", 2, 2);
+  if (win > 1000) cpL_error(L, "option 'window' must be 2..1000");
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
   limit = limit_opt(L, 2);
   nam = get_measures(L, 2, am, "llr");
   rb = new_rbox(L, free_grams);
-  check(L, cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
+  CHECK(cp_pairs(c, &o, (int)win, &rb->u.g, &e), &e);
   /* candidates with count >= min in (count, key) order; re-sorted by
   ** score below, ties falling back to this order */
   mb = rank_box(L);
-  check(L, cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
+  CHECK(cp_grams_rank(&rb->u.g, min, &idx, &n, &e), &e);
   mb->p = idx;
   ob = new_mem(L);
   ob->p = obs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
@@ -734,22 +689,23 @@ static int l_keyness (lua_State *L) {
   if (lua_isboolean(L, 4)) {        /* true: the rest of the corpus */
     orf = ot;
     orf.invert = !ot.invert;
-    if (ot.sel == NULL) luaL_error(L, "the rest of the whole corpus is empty");
+    if (ot.sel == NULL) {
+      cp_err_set(&e, CP_EEMPTY, "the reference (the rest of the corpus) is "
+                 "empty: the target is the whole corpus");
+      return cpL_fail(L, &e);
+    }
   }
   else get_sopt(L, 5, 4, &orf);
-  lua_getfield(L, 5, "measure");
-  by = enum_opt(L, "measure", "llr", key_names);
-  lua_getfield(L, 5, "bonferroni");
-  bonf = lua_toboolean(L, -1);
-  lua_pop(L, 2);
-  min = (uint64_t)int_opt(L, 5, "min", 1, 0);
+  by = cpL_optenum(L, 5, "measure", "llr", key_names);
+  bonf = cpL_optbool(L, 5, "bonferroni", 0);
+  min = (uint64_t)cpL_optint(L, 5, "min", 1, 0);
   limit = limit_opt(L, 5);
   tb = new_rbox(L, free_flist);
-  check(L, cp_freq(c, &ot, &tb->u.f, &e), &e);
+  CHECK(cp_freq(c, &ot, &tb->u.f, &e), &e);
   rb = new_rbox(L, free_flist);
-  check(L, cp_freq(rc, &orf, &rb->u.f, &e), &e);
+  CHECK(cp_freq(rc, &orf, &rb->u.f, &e), &e);
   b = new_mem(L);
-  check(L, cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
+  CHECK(cp_keyness(&tb->u.f, &rb->u.f, bonf, &rows, &nrows, &e), &e);
   b->p = rows;
   cp_keyness_sort(rows, nrows, by == 0 ? CP_K_G2 : by == 1 ? CP_K_CHI2
                                  : by == 2 ? CP_K_LOGRATIO : CP_K_PDIFF);
@@ -811,9 +767,13 @@ static int l_dispersion (lua_State *L) {
   double *f, *sz, dpn, dp;
   luaL_checktype(L, 2, LUA_TTABLE);
   get_sopt(L, 3, 4, &o);
-  nodes = get_spans(L, 2, c, &n);
+  {
+    int failed = 0;
+    nodes = get_spans(L, 2, c, &n, &e, &failed);
+    if (failed) return cpL_fail(L, &e);
+  }
   rb = new_rbox(L, free_disp);
-  check(L, cp_dispersion(c, &o, nodes, n, &rb->u.d, &e), &e);
+  CHECK(cp_dispersion(c, &o, nodes, n, &rb->u.d, &e), &e);
   fb = new_mem(L);
   fb->p = malloc((2 * rb->u.d.nparts + 1) * sizeof(double));
   if (fb->p == NULL) luaL_error(L, "out of memory");
@@ -866,7 +826,8 @@ static uint64_t check_doc (lua_State *L, cp_corpus *c, int idx) {
   size_t seg;
   uint32_t local;
   cp_err e;
-  check(L, cp_corpus_flush(c, &e), &e);
+  /* the Lua side flushed (and so verified) first: a failure here raises */
+  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
   if (d < 1 || cp_corpus_locate(c, (uint64_t)(d - 1), &seg, &local) != CP_OK)
     luaL_argerror(L, idx, "no such document");
   return (uint64_t)(d - 1);
@@ -886,7 +847,7 @@ static int l_similar (lua_State *L) {
   get_sopt(L, 3, 4, &o);
   limit = limit_opt(L, 3);
   rb = new_rbox(L, free_sim);
-  check(L, cp_similar(c, &o, doc, &rb->u.s, &e), &e);
+  CHECK(cp_similar(c, &o, doc, &rb->u.s, &e), &e);
   mb = new_mem(L);
   mb->p = malloc((rb->u.s.n ? rb->u.s.n : 1) * sizeof(simrow));
   if (mb->p == NULL) luaL_error(L, "out of memory");
@@ -922,7 +883,7 @@ static int l_similarity (lua_State *L) {
   size_t i;
   get_sopt(L, 4, 5, &o);
   rb = new_rbox(L, free_sim);
-  check(L, cp_similar(c, &o, a, &rb->u.s, &e), &e);
+  CHECK(cp_similar(c, &o, a, &rb->u.s, &e), &e);
   for (i = 0; i < rb->u.s.n; i++)
     if (rb->u.s.doc[i] == b) {
       lua_pushnumber(L, rb->u.s.score[i]);
@@ -941,10 +902,10 @@ static int l_dtm (lua_State *L) {
   size_t limit, k;
   cp_dtmat *m;
   get_sopt(L, 2, 3, &o);
-  min = (uint64_t)int_opt(L, 2, "min", 1, 0);
-  limit = (size_t)int_opt(L, 2, "limit", 0, 0);
+  min = (uint64_t)cpL_optint(L, 2, "min", 1, 0);
+  limit = (size_t)cpL_optint(L, 2, "limit", 0, 0);
   rb = new_rbox(L, free_dtm);
-  check(L, cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
+  CHECK(cp_dtm(c, &o, min, limit, &rb->u.m, &e), &e);
   m = &rb->u.m;
   lua_createtable(L, 0, 6);
   lua_createtable(L, (int)m->nnz, 0);
@@ -1063,7 +1024,7 @@ static int l_lookup (lua_State *L) {
     lua_pop(L, 1);
   }
   rb = new_rbox(L, free_lookup);
-  check(L, cp_lookup(c, &o, ents, nents, (uint32_t)ncats, &rb->u.l, &e), &e);
+  CHECK(cp_lookup(c, &o, ents, nents, (uint32_t)ncats, &rb->u.l, &e), &e);
   lua_createtable(L, 0, 4);
   lua_createtable(L, (int)ncats, 0);
   for (i = 0; i < ncats; i++) {
@@ -1121,7 +1082,7 @@ static uint64_t total_docs (cp_corpus *c) {
 static unsigned char *new_bits (lua_State *L, cp_corpus *c, uint64_t *nbits) {
   cp_err e;
   membox *b;
-  check(L, cp_corpus_flush(c, &e), &e);
+  if (cp_corpus_flush(c, &e) != CP_OK) cpL_raise(L, &e);
   *nbits = total_docs(c);
   b = new_mem(L);
   b->p = calloc((size_t)(*nbits / 8 + 1), 1);
@@ -1162,12 +1123,14 @@ static int l_select_docs (lua_State *L) {
 /* c:_select_plan(plan) -> bitmap of the documents with a match */
 static int l_select_plan (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
+  cp_err e;
   cp_matches *m;
   uint64_t nbits;
   unsigned char *bits;
   size_t i;
   luaL_checktype(L, 2, LUA_TTABLE);
-  m = run_plan(L, c, 2);
+  m = run_plan(L, c, 2, &e);
+  if (m == NULL) return cpL_fail(L, &e);
   bits = new_bits(L, c, &nbits);
   for (i = 0; i < m->n; i++) {
     uint64_t d = m->v[i].doc;
@@ -1243,7 +1206,7 @@ static int l_select_meta (lua_State *L) {
     lua_pop(L, 1);
   }
   bits = new_bits(L, c, &nbits);
-  check(L, cp_select_meta(c, conds, i, bits, nbits, &e), &e);
+  CHECK(cp_select_meta(c, conds, i, bits, nbits, &e), &e);
   lua_pushlstring(L, (const char *)bits, (size_t)(nbits / 8 + 1));
   return 1;
 }

@@ -58,8 +58,7 @@ static box *newbox (lua_State *L) {
 }
 
 static int checkmode (lua_State *L, int arg) {
-  static const char *const modes[] = {"corpus", "strict", NULL};
-  int m = luaL_checkoption(L, arg, "corpus", modes);
+  int m = luaL_checkoption(L, arg, "corpus", cpL_tokmodes);
   return m == 0 ? CP_TOK_CORPUS : CP_TOK_STRICT;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "meta.h"
 
 /* arena chunks; big requests get a chunk of their own */
 typedef struct chunk {
@@ -293,7 +294,7 @@ cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
                         const char *v2, size_t v2len) {
   cp_pnode *n;
   if (p == NULL || p->err.code != CP_OK) return NULL;
-  if (cmp < CP_M_EQ || cmp > CP_M_RANGE || (cmp == CP_M_RANGE && v2 == NULL))
+  if (cmp < CP_M_EQ || cmp > CP_M_GLOB || (cmp == CP_M_RANGE && v2 == NULL))
     return fail(p, CP_EINVAL, "cp_plan_meta: bad comparison");
   n = node(p, CP_P_META);
   if (n == NULL) return NULL;
@@ -307,4 +308,44 @@ cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
     n->v2len = v2len;
   }
   return p->err.code == CP_OK ? n : NULL;
+}
+
+/* fold one value of a META node into the arena */
+static const char *fold_value (cp_plan *p, const char *v, size_t *len) {
+  char *f;
+  size_t fl;
+  const char *d;
+  int rc = cp_meta_fold(v, *len, &f, &fl);
+  if (rc == CP_EINVAL) return v;           /* not UTF-8: compared as bytes */
+  if (rc != CP_OK) return fail(p, CP_ENOMEM, "out of memory");
+  d = dupstr(p, f, fl);
+  free(f);
+  *len = fl;
+  return d;
+}
+
+int cp_plan_meta_fold (cp_plan *p, cp_pnode *n) {
+  if (p == NULL) return CP_EINVAL;
+  if (n == NULL || n->kind != CP_P_META) {
+    fail(p, CP_EINVAL, "cp_plan_meta_fold: not a META node");
+    return p->err.code;
+  }
+  if (p->err.code != CP_OK) return p->err.code;
+  n->v1 = fold_value(p, n->v1, &n->v1len);
+  if (n->v2 != NULL) n->v2 = fold_value(p, n->v2, &n->v2len);
+  n->fold = 1;
+  return p->err.code;
+}
+
+/* let the TERMs of the tree at n find variants (plans are a few hundred
+** nodes deep at most: the parser bounds nesting) */
+static void variants_tree (cp_pnode *n) {
+  cp_pnode *k;
+  if (n->kind == CP_P_TERM && !n->exact) n->variants = 1;
+  for (k = n->kid; k != NULL; k = k->next) variants_tree(k);
+}
+
+void cp_plan_variants (cp_plan *p) {
+  if (p == NULL || p->root == NULL) return;
+  variants_tree(p->root);
 }

@@ -55,7 +55,8 @@ enum {
 enum { CP_U_DOC = 0, CP_U_SENT = 1, CP_U_PARA = 2 };
 
 /* comparisons of META */
-enum { CP_M_EQ, CP_M_LT, CP_M_LE, CP_M_GT, CP_M_GE, CP_M_RANGE };
+/* CP_M_GLOB: the value is a glob (* any run, ? one character) */
+enum { CP_M_EQ, CP_M_LT, CP_M_LE, CP_M_GT, CP_M_GE, CP_M_RANGE, CP_M_GLOB };
 
 typedef struct cp_pnode cp_pnode;
 
@@ -67,6 +68,10 @@ struct cp_pnode {
   const char *v1, *v2;       /* META: value (or lo), hi */
   size_t v1len, v2len;
   int cmp;                   /* META: CP_M_* */
+  int fold;                  /* META: compare strings case-folded */
+  int exact;                 /* TERM of a token pattern: no variants */
+  int variants;              /* TERM: also find its variants (variants.h) */
+  int edge;                  /* TERM in a phrase: CP_EDGE_* (variants.h) */
   int unit;                  /* WITHIN: CP_U_* */
   int ordered;               /* NEAR */
   int phrase;                /* SEQ: skip punctuation, words only */
@@ -130,6 +135,13 @@ cp_pnode *cp_plan_spanattr (cp_plan *p, cp_pnode *set, const char *key,
 /* 'a' within (containing = 0) or containing (1) 'b' */
 enum { CP_J_WITHIN = 0, CP_J_CONTAINING = 1 };
 cp_pnode *cp_plan_spanjoin (cp_plan *p, int how, cp_pnode *a, cp_pnode *b);
+/* make META node n compare case-folded: folds its values (CP_OK or the
+** plan's sticky error) */
+int cp_plan_meta_fold (cp_plan *p, cp_pnode *n);
+
+/* let every TERM of the plan outside token patterns find its variants
+** (variants.h); without this call terms match exactly */
+void cp_plan_variants (cp_plan *p);
 
 /* is this kind a token condition (usable as a SEQ item)? */
 int cp_plan_is_cond (int kind);

@@ -1131,49 +1131,7 @@ int64_t cp_seg_find_id (const cp_seg *s, const char *id, size_t len) {
   return -1;
 }
 
-/*
-** Metadata fields: u8 type, u32 keylen, key, then u32 len + bytes
-** (string) or a binary64 (number).  Every length is checked against what
-** is left, so a damaged encoding gives -1, never a read past the end.
-*/
-int cp_meta_next (const void *meta, size_t metalen, size_t *it, cp_meta *m) {
-  const unsigned char *p = (const unsigned char *)meta;
-  size_t i, left;
-  uint32_t kl;
-  if (it == NULL || m == NULL || (meta == NULL && metalen > 0)) return -1;
-  i = *it;
-  if (i == metalen) return 0;
-  if (i > metalen) return -1;
-  left = metalen - i;
-  if (left < 5 || p[i] > CP_MNUM) return -1;
-  m->type = p[i];
-  kl = cp_rd32(p + i + 1);
-  i += 5;  left -= 5;
-  if (kl > left) return -1;
-  m->key = (const char *)p + i;
-  m->keylen = kl;
-  i += kl;  left -= kl;
-  if (m->type == CP_MSTR) {
-    uint32_t sl;
-    if (left < 4) return -1;
-    sl = cp_rd32(p + i);
-    i += 4;  left -= 4;
-    if (sl > left) return -1;
-    m->str = (const char *)p + i;
-    m->strlen = sl;
-    m->num = 0;
-    i += sl;
-  }
-  else {
-    if (left < 8) return -1;
-    memcpy(&m->num, p + i, 8);
-    m->str = NULL;
-    m->strlen = 0;
-    i += 8;
-  }
-  *it = i;
-  return 1;
-}
+/* metadata fields: encoded and decoded by meta.c (cp_meta_next) */
 
 /* }================================================================ */
 

@@ -43,28 +43,11 @@
 
 typedef struct cp_seg cp_seg;
 
-/* {================================================================
-** Metadata of a document
-** ================================================================= */
-
-enum { CP_MSTR = 0, CP_MNUM = 1 };
-
-typedef struct cp_meta {
-  const char *key;   size_t keylen;
-  int type;                              /* CP_MSTR or CP_MNUM */
-  const char *str;   size_t strlen;      /* CP_MSTR */
-  double num;                            /* CP_MNUM */
-} cp_meta;
-
 /* attributes of a span: key -> string value */
 typedef struct cp_attr {
   const char *key; size_t keylen;
   const char *val; size_t vallen;
 } cp_attr;
-
-/* }================================================================ */
-
-
 
 /* {================================================================
 ** Span producers and documents given as tokens
@@ -129,6 +112,8 @@ typedef struct cp_tokdoc {
 } cp_tokdoc;
 
 /* }================================================================ */
+/* metadata of a document: cp_meta, cp_meta_next (meta.h) */
+#include "meta.h"
 
 
 /* {================================================================
@@ -382,9 +367,6 @@ uint32_t cp_seg_doc_of (const cp_seg *s, uint32_t pos);
 /* local document with this id, or -1 */
 int64_t cp_seg_find_id (const cp_seg *s, const char *id, size_t len);
 
-/* iterate encoded metadata: *it starts at 0; returns 1 and fills 'm'
-** while there are fields, 0 at the end, -1 if the encoding is damaged */
-int cp_meta_next (const void *meta, size_t metalen, size_t *it, cp_meta *m);
 
 /* }================================================================ */
 

@@ -300,49 +300,6 @@ done:
   return rc;
 }
 
-/* encoded size of the metadata, or SIZE_MAX if a field is malformed */
-static size_t metasize (const cp_meta *meta, size_t nmeta) {
-  size_t i, sz = 0;
-  for (i = 0; i < nmeta; i++) {
-    const cp_meta *m = &meta[i];
-    size_t f;
-    if ((m->key == NULL && m->keylen > 0) || m->keylen > UINT32_MAX)
-      return SIZE_MAX;
-    if (m->type == CP_MSTR) {
-      if ((m->str == NULL && m->strlen > 0) || m->strlen > UINT32_MAX)
-        return SIZE_MAX;
-      f = 1 + 4 + m->keylen + 4 + m->strlen;
-    }
-    else if (m->type == CP_MNUM)
-      f = 1 + 4 + m->keylen + 8;
-    else
-      return SIZE_MAX;
-    if (sz + f > UINT32_MAX) return SIZE_MAX;
-    sz += f;
-  }
-  return sz;
-}
-
-/* encode metadata (format: see cp_meta_next in seg.c) at 'o' */
-static void metaput (unsigned char *o, const cp_meta *meta, size_t nmeta) {
-  size_t i;
-  for (i = 0; i < nmeta; i++) {
-    const cp_meta *m = &meta[i];
-    *o++ = (unsigned char)m->type;
-    cp_wr32(o, (uint32_t)m->keylen);  o += 4;
-    if (m->keylen) memcpy(o, m->key, m->keylen);
-    o += m->keylen;
-    if (m->type == CP_MSTR) {
-      cp_wr32(o, (uint32_t)m->strlen);  o += 4;
-      if (m->strlen) memcpy(o, m->str, m->strlen);
-      o += m->strlen;
-    }
-    else {
-      memcpy(o, &m->num, 8);  o += 8;
-    }
-  }
-}
-
 /* drop everything after the first 'nd' documents (nd <= ndocs) */
 static void cut (cp_segw *w, size_t nd) {
   if (nd < w->ndocs) {
@@ -528,7 +485,7 @@ static int checkmeta (cp_segw *w, size_t idlen, const cp_meta *meta,
                       size_t nmeta, size_t *msz, cp_err *err) {
   if (meta == NULL && nmeta > 0)
     return cp_err_set(err, CP_EINVAL, "document metadata is NULL");
-  if ((*msz = metasize(meta, nmeta)) == SIZE_MAX)
+  if ((*msz = cp_meta_size(meta, nmeta)) == SIZE_MAX)
     return cp_err_set(err, CP_EINVAL, "malformed metadata field (bad type, "
                       "NULL string or field over 4 GiB)");
   if (idlen > UINT32_MAX)
@@ -810,7 +767,7 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   }
   w->tn += len;
   cp_bytes_append(&w->docstr, id, idlen);
-  metaput((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
+  cp_meta_put((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
   w->invalid += ninvalid;
   return CP_OK;

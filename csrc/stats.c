@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "stats.h"
+#include "suggest.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
@@ -156,6 +157,17 @@ int cp_glex_build_sopt (cp_corpus *c, const cp_sopt *o, cp_glex *g,
         names[n] = '\0';
       }
     }
+    {
+      /* a typo of a built-in name gets a suggestion (stored names are
+      ** listed; the three built-ins are what a typo usually misses) */
+      static const char *const builtin[] = {"word", "norm", "stem"};
+      long b = cp_suggest(o->lname, o->lnlen, builtin, 3);
+      if (b >= 0)
+        return cp_err_set(err, CP_EINVAL, "unknown layer '%.*s' (did you "
+                          "mean '%s'?); this corpus has: %s",
+                          (int)(o->lnlen > 64 ? 64 : o->lnlen), o->lname,
+                          builtin[b], names);
+    }
     return cp_err_set(err, CP_EINVAL, "unknown layer '%.*s' (this corpus "
                       "has: %s)", (int)(o->lnlen > 64 ? 64 : o->lnlen),
                       o->lname, names);
@@ -193,7 +205,8 @@ int cp_sopt_has (const cp_sopt *o, uint64_t d) {
 static int meta_ok (const cp_meta *m, const cp_mcond *k) {
   if (k->type == CP_MNUM) {
     double x;
-    if (m->type == CP_MNUM) x = m->num;
+    if (cp_meta_isnum(m)) x = m->num;
+    else if (m->type != CP_MSTR) return 0;
     else {
       char buf[64], *end;
       if (m->strlen == 0 || m->strlen >= sizeof(buf)) return 0;
@@ -205,7 +218,7 @@ static int meta_ok (const cp_meta *m, const cp_mcond *k) {
     if (k->op == CP_MC_EQ) return x == k->nlo;
     return x >= k->nlo && x <= k->nhi;
   }
-  if (m->type != CP_MSTR) return 0;
+  if (!cp_meta_isstr(m)) return 0;
   if (k->op == CP_MC_EQ)
     return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) == 0;
   return cmp_bytes(m->str, m->strlen, k->lo, k->lolen) >= 0

@@ -75,7 +75,7 @@ describe("rockspec", function()
     ok, out = run(("cd /tmp && env -u LUA_PATH -u LUA_CPATH %s/bin/corpus count %q nitrate")
       :format(tree, sample))
     assert.is_true(ok, out)
-    assert.are.equal("5\n", out)
+    assert.are.equal("6\n", out)
     -- docs are installed beside the rock
     ok, out = run(("ls %s/lib/luarocks/rocks-%s/corpus/scm-1/docs"):format(tree, LV))
     assert.is_true(ok, out)

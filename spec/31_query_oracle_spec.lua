@@ -10,6 +10,10 @@
 
 local corpus = require "corpus"
 
+-- FTS5 is fed our own tokens, so the oracle compares exact terms (no
+-- compound parts, no diacritic variants: docs/QUERY.md)
+local EXACT = {variants = false}
+
 local CORPUS = "/work/shared/corpora/reuters21578/docs-000.jsonl"
 local ROOT = debug.getinfo(1, "S").source:match("^@(.*)/spec/[^/]*$") or "."
 
@@ -129,16 +133,16 @@ describe("query engine against SQLite FTS5 (Reuters, 15,965 documents)", functio
   for i, case in ipairs(CASES) do
     it("agrees on the hits per document of " .. case[1], function ()
       local mine = {}
-      for m in c:matches(case[1]) do mine[m.doc] = (mine[m.doc] or 0) + 1 end
+      for m in c:matches(case[1], EXACT) do mine[m.doc] = (mine[m.doc] or 0) + 1 end
       assert.is_true(next(oracle[i].counts) ~= nil, "the query should match something")
       assert.are.same(oracle[i].counts, mine)
       local total = 0
       for _, k in pairs(mine) do total = total + k end
-      assert.are.equal(total, c:count(case[1]))
+      assert.are.equal(total, c:count(case[1], EXACT))
     end)
     if RANKED[case[1]] then
       it("agrees on the BM25 top 10 of " .. case[1], function ()
-        local r = assert(search(c, case[1], {limit = 10}))
+        local r = assert(search(c, case[1], {limit = 10, variants = false}))
         local top = oracle[i].top
         assert.are.equal(#top, #r.hits)
         for k, h in ipairs(r.hits) do
@@ -152,4 +156,50 @@ describe("query engine against SQLite FTS5 (Reuters, 15,965 documents)", functio
       end)
     end
   end
+end)
+
+-- Compounds and accented words with {variants = true} (docs/QUERY.md
+-- "Compounds and diacritics"): here FTS5 tokenizes the raw text itself, with
+-- unicode61 remove_diacritics 2, and the number of matching documents
+-- must agree within 1% for every word.  Phrases over compounds ("five
+-- year" against five-year-old) are compared too and reported; they
+-- agree within 5% (a phrase ending inside a compound is not matched,
+-- docs/QUERY.md).  The other shared corpora: checks/35 (make check).
+describe("compound and accented words against FTS5 unicode61 (Reuters)", function ()
+  local oracle = require "fts5_raw"
+  local rows, worst
+
+  setup(function ()
+    local c = corpus.new()
+    assert(c:add_jsonl(CORPUS))
+    rows = oracle.compare(c, {"ebola", "communique", "communiqué", '"al hol"'})
+    c:close()
+  end)
+
+  it("asks about compound parts, compound phrases and accented words", function ()
+    local words, phrases = 0, 0
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) == '"' then phrases = phrases + 1 else words = words + 1 end
+    end
+    assert.is_true(words >= 10, "words: " .. words)
+    assert.is_true(phrases >= 8, "phrases: " .. phrases)
+  end)
+
+  it("agrees within 1% on the documents of every word", function ()
+    worst = 1
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) ~= '"' then
+        assert.is_true(r.ratio >= 0.99, ("%s: ours %d, FTS5 %d"):format(r.q, r.ours, r.fts5))
+        worst = math.min(worst, r.ratio)
+      end
+    end
+  end)
+
+  it("agrees within 5% on the documents of every compound phrase", function ()
+    for _, r in ipairs(rows) do
+      if r.q:sub(1, 1) == '"' then
+        assert.is_true(r.ratio >= 0.95, ("%s: ours %d, FTS5 %d"):format(r.q, r.ours, r.fts5))
+      end
+    end
+  end)
 end)

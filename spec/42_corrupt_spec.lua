@@ -47,8 +47,8 @@ local function exercise(c)
   end
   try(c.stats, c)
   -- the first read verifies the mapped files: it may be the one to fail
-  local ok, nd = pcall(c.ndocs, c)
-  if not ok then fails[#fails + 1] = tostring(nd); nd = 0 end
+  local ok, nd, nmsg = pcall(c.ndocs, c)
+  if not ok or nd == nil then fails[#fails + 1] = tostring(nmsg or nd); nd = 0 end
   for n = 1, nd, 3 do
     try(c.doc, c, n)
     try(c.tokens, c, n)
@@ -92,7 +92,7 @@ describe("a damaged index", function()
     local w = assert(corpus.create(dir))
     for b = 1, 3 do
       for i = 1, 6 do
-        w:add{ id = ("b%d-%d"):format(b, i), source = "spec", n = i,
+        w:add{ id = ("b%d-%d"):format(b, i), source = "spec", num = i,
                text = ("Batch %d, document %d. The commission discussed oil prices and the council markets.\n\nSecond paragraph %d: naïve café “quotes” — done."):format(b, i, i) }
       end
       if b == 2 then w:delete("b1-3") end

@@ -79,9 +79,11 @@ describe("the work budget", function()
     assert.has_error(function() c:collocates("target", {left = 2 ^ 62, right = 1}) end)
     local rows = c:collocations{window = 3}
     assert.is_true(#rows > 0)
-    local ok, err = pcall(c.collocations, c, {window = 3, max_work = 1})
-    assert.is_false(ok)
+    -- a limit reached is a failure of the data, not misuse: nil, msg, code
+    local r, err, code = c:collocations{window = 3, max_work = 1}
+    assert.is_nil(r)
     assert.matches("max_work", err)
+    assert.are.equal("ELIMIT", code)
   end)
 end)
 
@@ -181,9 +183,10 @@ run("the issue's repros on Reuters", function()
 
   it("stops huge collocation windows before doing the work", function()
     local t = os.clock()
-    local ok, err = pcall(c.collocations, c, {window = 1000})
-    assert.is_false(ok)
+    local r, err, code = c:collocations{window = 1000}
+    assert.is_nil(r)
     assert.matches("limit reached", err)
+    assert.are.equal("ELIMIT", code)
     assert.is_true(os.clock() - t < 5)
   end)
 

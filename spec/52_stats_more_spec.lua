@@ -104,8 +104,9 @@ describe("similarity and the document-term matrix", function()
     assert.are.equal(first, r[1].id)
     assert.is_true(near(r[1].score, math.max(ab, ac)))
     assert.are.equal(1, #c:similar(1, {limit = 1}))
-    assert.has_error(function() c:similar(9) end)
-    assert.has_error(function() c:similar("nope") end)
+    -- not found is a plain nil (README, "Errors")
+    assert.is_nil(c:similar(9))
+    assert.is_nil(c:similar("nope"))
   end)
 
   it("dtm exports triplets with the term list", function()
@@ -229,7 +230,9 @@ describe("where filters and arguments", function()
     assert.has_error(function() c:collocates(5) end)
     assert.has_error(function() c:keyness() end)
     assert.has_error(function() c:keyness({year = 1990}, nil, {measure = "x"}) end)
-    assert.has_error(function() c:keyness({source = "z"}) end)      -- empty target
+    local r, _, code = c:keyness({source = "z"})      -- empty target: data, not misuse
+    assert.is_nil(r)
+    assert.are.equal("EEMPTY", code)
     assert.has_error(function() c:freq{where = {year = {1, "x"}}} end)
   end)
 

@@ -211,7 +211,7 @@ describe("c:concordance", function()
     local k = c:concordance("nitrate")
     c = nil
     collectgarbage()
-    assert.are.equal(5, #k:rows())
+    assert.are.equal(6, #k:rows())
     local c2 = sample()
     local k2 = c2:concordance("nitrate")
     c2:close()
@@ -322,7 +322,7 @@ describe("grouping by metadata", function()
     end
     assert.is_true(math.abs(d.DP - dp / 2) < 1e-12)
     assert.is_true(math.abs(d.DPnorm - dp / 2 / (1 - smin)) < 1e-12)
-    assert.are.equal(5, d.matches)
+    assert.are.equal(6, d.matches)
   end)
 end)
 

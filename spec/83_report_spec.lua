@@ -156,7 +156,7 @@ describe("corpus.report", function()
       assert.are.equal(g.hits, tonumber(res.barcode_hits[i]))
     end
     assert.are.equal(c:count("nitrate"), tonumber(res.total))
-    assert.are.equal(5, #res.kwic_ids)
+    assert.are.equal(6, #res.kwic_ids)
     -- sorting: by term ascending, then descending, then count ascending
     local terms = {}
     for i, r in ipairs(freq) do terms[i] = r.term end

@@ -26,6 +26,8 @@ start/stop are the match's token indexes, first/last the window's
 (1-based, inclusive, within the document).
 ]]
 
+local raise = require("corpus.core").error   -- at the caller's line
+local core = require "corpus.core"
 local query = require "corpus.query"
 local compat = require "corpus.compat"
 
@@ -36,7 +38,7 @@ local KEY_OPTS = {layer = true, desc = true, reverse = true, exact = true}
 local LAYERS = {word = true, norm = true, stem = true}
 
 local function argerr(fname, i, msg, level)
-  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), (level or 2) + 1)
+  raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
 end
 
 -- one sort key (string or table) -> the table the core takes
@@ -75,8 +77,6 @@ local function parse_key(k, i)
   return spec
 end
 
-local ROW_OPTS = {width = true, left = true, right = true, chars = true,
-                  context = true, offset = true, limit = true}
 
 local function count_opt(v, name)
   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
@@ -92,20 +92,16 @@ return function(Corpus, module)
   --- c:concordance(q [, opts]) -> concordance | nil, msg, code
   function Corpus:concordance(q, opts)
     if type(self) ~= "userdata" or self.isclosed == nil then
-      error("bad self to 'concordance' (corpus expected)", 2)
+      raise("bad self to 'concordance' (corpus expected)")
     end
-    if self:isclosed() then error("attempt to use a closed corpus", 2) end
+    if self:isclosed() then raise("attempt to use a closed corpus") end
     if type(q) ~= "string" then argerr("concordance", 1, "string expected, got " .. type(q)) end
     if opts ~= nil and type(opts) ~= "table" then
       argerr("concordance", 2, "table expected, got " .. type(opts))
     end
+    core.checkopts(opts, "concordance", 2)
     opts = opts or {}
-    for k in pairs(opts) do
-      if k ~= "layer" and k ~= "where" and k ~= "max_matches" and k ~= "max_expand" then
-        argerr("concordance", 2, ("unknown option '%s'"):format(tostring(k)))
-      end
-    end
-    local plan, msg, code = query.parse(q, {layer = opts.layer})
+    local plan, msg, code = query.parse(q, {layer = opts.layer}, self:_layer_set())
     if not plan then return nil, msg, code end
     local sel
     sel, msg, code = self:_where(opts.where, "concordance")
@@ -120,7 +116,7 @@ return function(Corpus, module)
     for i, k in ipairs(keys) do specs[i] = parse_key(k, i) end
     local ok, msg, code = self:_sort(specs)
     if not ok then
-      if code == "EINVAL" then error(msg, 2) end   -- a key the corpus cannot have
+      if code == "EINVAL" then raise(msg) end   -- a key the corpus cannot have
       return nil, msg, code
     end
     return self
@@ -140,10 +136,8 @@ return function(Corpus, module)
     if opts ~= nil and type(opts) ~= "table" then
       argerr("rows", 1, "table expected, got " .. type(opts))
     end
+    core.checkopts(opts, "rows", 1)
     opts = opts or {}
-    for k in pairs(opts) do
-      if not ROW_OPTS[k] then argerr("rows", 1, ("unknown option '%s'"):format(tostring(k))) end
-    end
     local width = count_opt(opts.width, "width")
     local left, right = count_opt(opts.left, "left"), count_opt(opts.right, "right")
     local chars = count_opt(opts.chars, "chars")

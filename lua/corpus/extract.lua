@@ -24,6 +24,7 @@ and id (the document id).
 ]]
 
 local type, error, pairs, ipairs = type, error, pairs, ipairs
+local raise = require("corpus.core").error   -- at the caller's line
 local core = require "corpus.core"
 local query = require "corpus.query"
 local math_type = require("corpus.compat").math_type
@@ -39,7 +40,7 @@ local function selection(self, where, fname)
   elseif type(where) == "table" then
     return self:_select_meta(where)
   end
-  error(("bad argument #1 to '%s' (string or table expected, got %s)"):format(fname, type(where)), 3)
+  raise(("bad argument #1 to '%s' (string or table expected, got %s)"):format(fname, type(where)))
 end
 
 local OPTS = { anchor = "string", speaker = "string", kind = "string", limit = "number" }
@@ -47,19 +48,19 @@ local OPTS = { anchor = "string", speaker = "string", kind = "string", limit = "
 local function check_opts(opts, fname, i)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error(("bad argument #%d to '%s' (table expected, got %s)"):format(i, fname, type(opts)), 3)
+    raise(("bad argument #%d to '%s' (table expected, got %s)"):format(i, fname, type(opts)))
   end
   for k, v in pairs(opts) do
     local want = OPTS[k]
     if want == nil then
-      error(("bad argument #%d to '%s' (unknown option '%s')"):format(i, fname, tostring(k)), 3)
+      raise(("bad argument #%d to '%s' (unknown option '%s')"):format(i, fname, tostring(k)))
     end
     if type(v) ~= want then
-      error(("bad option '%s' to '%s' (%s expected, got %s)"):format(k, fname, want, type(v)), 3)
+      raise(("bad option '%s' to '%s' (%s expected, got %s)"):format(k, fname, want, type(v)))
     end
   end
   if opts.limit and (math_type(opts.limit) ~= "integer" or opts.limit < 0) then
-    error(("bad option 'limit' to '%s' (non-negative integer expected)"):format(fname), 3)
+    raise(("bad option 'limit' to '%s' (non-negative integer expected)"):format(fname))
   end
   return opts
 end
@@ -74,7 +75,7 @@ end
 
 local function extract(text, what, anchor, fname)
   local ok, r = pcall(core.extract, text, FIELD[what], anchor)
-  if not ok then error(("bad argument to '%s' (%s)"):format(fname, r), 4) end
+  if not ok then raise(("bad argument to '%s' (%s)"):format(fname, r)) end
   return r[what]
 end
 
@@ -83,7 +84,7 @@ return function(Corpus, M)
     --- corpus.<what>(text [, opts]) -> rows
     M[what] = function(text, opts)
       if type(text) ~= "string" then
-        error(("bad argument #1 to '%s' (string expected, got %s)"):format(what, type(text)), 2)
+        raise(("bad argument #1 to '%s' (string expected, got %s)"):format(what, type(text)))
       end
       opts = check_opts(opts, what, 2)
       local out = {}
@@ -105,11 +106,14 @@ return function(Corpus, M)
       local sel, msg, code = selection(self, where, what)
       if where ~= nil and sel == nil then return nil, msg, code end
       local out, limit = {}, opts.limit or math.huge
-      for n = 1, self:ndocs() do
+      local nd, nmsg, ncode = self:ndocs()
+      if not nd then return nil, nmsg, ncode end
+      for n = 1, nd do
         if #out >= limit then break end
         -- bit n-1 of the bitmap (arithmetic: Lua 5.1 has no bit operators)
         if sel == nil or floor((sel:byte(floor((n - 1) / 8) + 1) or 0) / 2 ^ ((n - 1) % 8)) % 2 == 1 then
-          local d = self:doc(n)
+          local d, dmsg, dcode = self:doc(n)
+          if d == nil and dmsg then return nil, dmsg, dcode end
           if d then
             local anchor = opts.anchor
             if anchor == nil and type(d.date) == "string" and d.date:match("^%d%d%d%d") then

@@ -22,6 +22,7 @@ the field is in one group per value; one without the field is in the
 group whose value is missing (group = "", the field column nil).
 ]]
 
+local raise = require("corpus.core").error   -- at the caller's line
 local compat = require "corpus.compat"
 
 local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostring
@@ -31,7 +32,7 @@ local concat = table.concat
 local query = require "corpus.query"
 
 local function argerr(fname, i, msg)
-  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 4)
+  raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
 end
 
 -- {======================================================================
@@ -163,7 +164,7 @@ return function(Corpus, module)
     if msg then return nil, msg, code end
     local gs
     gs, msg, code = self:_groups(fields, sel, plan, opts)
-    if not gs and code == "EINVAL" then error(msg, 4) end   -- a typo'd field
+    if not gs and code == "EINVAL" then raise(msg) end   -- a typo'd field
     return gs, msg, code
   end
 
@@ -276,7 +277,9 @@ return function(Corpus, module)
   function Corpus:dispersion(q, opts)
     if type(opts) ~= "table" or opts.parts == nil then return dispersion(self, q, opts) end
     if type(q) ~= "string" then argerr("dispersion", 1, "string expected, got " .. type(q)) end
-    local plan, msg, code = query.parse(q, {layer = opts.layer})
+    core.checkopts(opts, "dispersion", 2)
+    local plan, msg, code = query.parse(q, {layer = opts.layer, variants = opts.variants},
+                                        self:_layer_set())
     if not plan then return nil, msg, code end
     local rows
     rows, msg, code = self:_count_by(plan, {by = opts.parts, where = opts.where,
@@ -295,7 +298,7 @@ return function(Corpus, module)
 
   module.stop_words = function(name)
     if name ~= "english" then
-      error(("bad argument #1 to 'stop_words' (\"english\" expected, got %s)"):format(tostring(name)), 2)
+      raise(("bad argument #1 to 'stop_words' (\"english\" expected, got %s)"):format(tostring(name)))
     end
     STOP_ENGLISH = STOP_ENGLISH or require "corpus.stopwords"
     local t = {}

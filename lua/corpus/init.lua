@@ -32,30 +32,34 @@ M._VERSION = "corpus " .. core.version
 
 local Corpus = core.methods
 
+-- misuse errors are raised at the caller's level: core.error puts the
+-- position of the first stack frame outside the library in front, and
+-- core.checkopts rejects option keys a function does not take, naming
+-- the closest valid one (csrc/l_opts.c holds the table of names)
+local raise, checkopts = core.error, core.checkopts
+
 -- raise "bad argument #n to 'fname' (<t> expected, got <type>)" unless
--- v has type t (or is nil and optional); level is the caller's caller
-local function argtype(v, t, n, fname, optional, level)
+-- v has type t (or is nil and optional)
+local function argtype(v, t, n, fname, optional)
   if type(v) ~= t and not (optional and v == nil) then
-    error(("bad argument #%d to '%s' (%s expected, got %s)"):format(n, fname, t, type(v)),
-          (level or 2) + 1)
+    raise(("bad argument #%d to '%s' (%s expected, got %s)"):format(n, fname, t, type(v)))
   end
 end
 
 -- a file name: a string without NUL bytes (the OS would cut it there
 -- and open another file)
-local function argpath(v, n, fname, level)
-  argtype(v, "string", n, fname, false, (level or 2) + 1)
+local function argpath(v, n, fname)
+  argtype(v, "string", n, fname, false)
   if v:find("\0", 1, true) then
-    error(("bad argument #%d to '%s' (path contains a NUL byte)"):format(n, fname),
-          (level or 2) + 1)
+    raise(("bad argument #%d to '%s' (path contains a NUL byte)"):format(n, fname))
   end
 end
 
 local function check_open(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
-    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+    raise(("bad self to '%s' (corpus expected)"):format(fname))
   end
-  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+  if self:isclosed() then raise("attempt to use a closed corpus") end
 end
 
 --- corpus.new([opts]) -> corpus.  opts.language picks the stemmer
@@ -65,9 +69,9 @@ end
 -- @treturn Corpus an empty in-memory corpus
 -- @raise on an unknown option, language or mode
 function M.new(opts)
-  argtype(opts, "table", 1, "new", true)
+  checkopts(opts, "new", 1)
   local c, msg = core.new(opts)
-  if not c then error(msg, 2) end
+  if not c then raise(msg) end
   return c
 end
 
@@ -81,7 +85,7 @@ local function doc_meta(d)
   for k, v in pairs(d) do
     if k ~= "id" and k ~= "text" then
       if type(k) ~= "string" then
-        error("document field names must be strings", 3)
+        raise("bad argument #1 to 'add' (document field names must be strings)")
       end
       meta = meta or {}
       meta[k] = v
@@ -90,18 +94,18 @@ local function doc_meta(d)
   return meta
 end
 
-local function check_doc(d, level)
+local function check_doc(d)
   if type(d) ~= "table" then
-    error(("bad argument #1 to 'add' (table expected, got %s)"):format(type(d)), level)
+    raise(("bad argument #1 to 'add' (table expected, got %s)"):format(type(d)))
   end
   if type(d.text) ~= "string" then
-    error(("bad argument #1 to 'add' (field 'text' must be a string, got %s)"):format(type(d.text)), level)
+    raise(("bad argument #1 to 'add' (field 'text' must be a string, got %s)"):format(type(d.text)))
   end
   if d.id ~= nil and type(d.id) ~= "string" then
-    error(("bad argument #1 to 'add' (field 'id' must be a string, got %s)"):format(type(d.id)), level)
+    raise(("bad argument #1 to 'add' (field 'id' must be a string, got %s)"):format(type(d.id)))
   end
   if d.id == "" then
-    error("bad argument #1 to 'add' (field 'id' must not be empty)", level)
+    raise("bad argument #1 to 'add' (field 'id' must not be empty)")
   end
 end
 
@@ -114,16 +118,16 @@ end
 -- @raise when d is not a table or text is not a string
 function Corpus:add(d)
   check_open(self, "add")
-  check_doc(d, 3)
+  check_doc(d)
   return self:add_docs{ { id = d.id, text = d.text, meta = doc_meta(d) } }
 end
 
+-- the code of a failed io.open from its errno (never from the text)
+local errname = core.errname
+
 local function read_file(path)
-  local f, msg = io_open(path, "rb")
-  if not f then
-    local code = msg and msg:find("No such file", 1, true) and "ENOENT" or "EIO"
-    return nil, msg, code
-  end
+  local f, msg, errno = io_open(path, "rb")
+  if not f then return nil, msg, errname(errno) end
   local text, err = f:read("*a")
   f:close()
   if not text then return nil, path .. ": " .. tostring(err), "EIO" end
@@ -230,7 +234,7 @@ end
 function Corpus:add_dir(path, opts)
   check_open(self, "add_dir")
   argpath(path, 1, "add_dir")
-  argtype(opts, "table", 2, "add_dir", true)
+  checkopts(opts, "add_dir", 2)
   opts = opts or {}
   local pat = glob_pattern(opts.pattern or "*.txt")
   local names, msg, code = core.listdir(path)
@@ -253,24 +257,41 @@ local cjson = require "cjson.safe"
 local json = cjson.new()
 json.decode_invalid_numbers(false)
 
+local RESERVED = {}
+for _, k in ipairs(core.reserved_fields) do RESERVED[k] = true end
+local math_tointeger = compat.tointeger
+
+-- a JSON number: an integral value (2024) becomes a Lua integer, since
+-- cjson decodes every number as a float
+local function json_number(x)
+  if type(x) == "number" and x == x and x >= -2^53 and x <= 2^53 then
+    return math_tointeger(x) or x
+  end
+  return x
+end
+
 -- metadata of one JSON object; nil, message for unsupported values
 local function json_meta(obj)
   local meta
   for k, v in pairs(obj) do
     if k ~= "id" and k ~= "text" and v ~= json.null then
+      if RESERVED[k] then
+        return nil, ("'%s' is a reserved name, not a metadata field (c:doc(n) uses it for the document)"):format(k)
+      end
       local t = type(v)
       if t == "table" then
         for i, x in ipairs(v) do
           if type(x) ~= "string" and type(x) ~= "number" and type(x) ~= "boolean" then
             return nil, ("field '%s' item %d is not a string, number or boolean"):format(k, i)
           end
+          v[i] = json_number(x)
         end
         if #v == 0 and next(v) ~= nil then
           return nil, ("field '%s' is an object (only strings, numbers, booleans and lists of them are kept)"):format(k)
         end
       end
       meta = meta or {}
-      meta[k] = v
+      meta[k] = json_number(v)
     end
   end
   return meta
@@ -340,10 +361,8 @@ function M.read_jsonl(src)
     return jsonl_docs(src, src == io.stdin and "<stdin>" or tostring(src), 0, 0, nil)
   end
   argtype(src, "string", 1, "read_jsonl")
-  local f, msg = io_open(src, "rb")
-  if not f then
-    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
-  end
+  local f, msg, errno = io_open(src, "rb")
+  if not f then return nil, msg, errname(errno) end
   local docs, m, code = jsonl_docs(f, src, 0, 0, nil)
   f:close()
   return docs, m, code
@@ -365,29 +384,20 @@ end
 function Corpus:add_jsonl(path, opts)
   check_open(self, "add_jsonl")
   argpath(path, 1, "add_jsonl")
-  argtype(opts, "table", 2, "add_jsonl", true)
+  checkopts(opts, "add_jsonl", 2)
   local offset, length, lineno = 0, nil, 0
   if opts then
-    for k in pairs(opts) do
-      if k ~= "offset" and k ~= "length" and k ~= "line" then
-        error(("bad argument #2 to 'add_jsonl' (unknown option '%s'; valid: "
-               .. "offset, length, line)"):format(tostring(k)), 2)
-      end
-    end
     for _, k in ipairs{"offset", "length", "line"} do
       local v = opts[k]
       if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
-        error(("bad argument #2 to 'add_jsonl' (option '%s' must be a "
-               .. "non-negative integer)"):format(k), 2)
+        raise(("bad option '%s' (integer >= 0 expected)"):format(k))
       end
     end
     offset, length = opts.offset or 0, opts.length
     lineno = (opts.line or 1) - 1
   end
-  local f, msg = io_open(path, "rb")
-  if not f then
-    return nil, msg, (msg and msg:find("No such file", 1, true)) and "ENOENT" or "EIO"
-  end
+  local f, msg, errno = io_open(path, "rb")
+  if not f then return nil, msg, errname(errno) end
   if offset > 0 then f:seek("set", offset) end
   local docs, m, code = jsonl_docs(f, path, lineno, offset, length and offset + length)
   f:close()
@@ -425,24 +435,142 @@ end
 
 local query = require "corpus.query"
 
--- parse q into a plan; nil, msg, code on a syntax error
-local function plan_of(self, q, opts, fname)
-  check_open(self, fname)
-  argtype(q, "string", 1, fname, false, 3)
-  argtype(opts, "table", 2, fname, true, 3)
-  local layers = self:_layer_set()   -- stored layers: lemma, upos, ...
-  if not layers then layers = {} end
-  return query.parse(q, opts, layers)
+-- call f on every node of a plan outside token patterns, in order
+local function plan_walk(node, f)
+  f(node)
+  if node.arg then plan_walk(node.arg, f) end
+  if node.op ~= "seq" and node.args then
+    for _, a in ipairs(node.args) do plan_walk(a, f) end
+  end
 end
 
---- corpus.parse(q [, opts]) -> plan table | nil, msg, "ESYNTAX"
--- The query language is docs/QUERY.md.
+-- the metadata field names a plan filters on, in order of appearance
+local function plan_fields(node, out)
+  plan_walk(node, function(n)
+    if n.op == "meta" then out[#out + 1] = n.field end
+  end)
+  return out
+end
+
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+--- c:_check_fields(names) -> true | nil, msg, "ESYNTAX" when a name is
+-- neither a metadata field of some document nor a layer (a typo'd
+-- prefix such as wrod: or a layer the corpus lacks, such as lemma:).
+-- An empty corpus has no fields to check against and passes.
+function Corpus:_check_fields(names)
+  if #names == 0 then return true end
+  local fields, msg, code = self:fields()
+  if not fields then return nil, msg, code end
+  if #fields == 0 and self:stats().docs == 0 then return true end
+  local have = {}
+  for _, f in ipairs(fields) do have[f.name] = true end
+  have.id = true
+  for l in pairs(self:_layer_set() or {}) do have[l] = true end
+  for _, name in ipairs(names) do
+    if not have[name] then
+      local layers = sorted_keys(query.LAYERS)
+      local fnames = sorted_keys(have)
+      local all = {}
+      for _, l in ipairs(layers) do all[#all + 1] = l end
+      for _, f in ipairs(fnames) do all[#all + 1] = f end
+      local best = core.suggest(name, all)
+      local hint = ""
+      if best then
+        hint = query.LAYERS[best] and (" (did you mean the layer '%s:'?)"):format(best)
+               or (" (did you mean the field '%s'?)"):format(best)
+      end
+      return nil, ("'%s:' is neither a layer nor a metadata field of any document%s; "
+        .. "layers: %s; fields: %s"):format(name, hint, table.concat(layers, ", "),
+        #fnames > 0 and table.concat(fnames, ", ") or "(none)"), "ESYNTAX"
+    end
+  end
+  return true
+end
+
+-- the string equality filters of a plan (field:value, no glob)
+local function plan_eqs(node, out)
+  plan_walk(node, function(n)
+    if n.op == "meta" and n.cmp == "eq" and type(n.value) == "string"
+       and not n.value:find("[*?]") then
+      out[#out + 1] = n
+    end
+  end)
+  return out
+end
+
+--- c:_check_words(plan) -> true | nil, msg, "ESYNTAX": a filter
+-- field:value compares the whole value, so title:cocoa does not match
+-- the title "BAHIA COCOA REVIEW" (a search engine's habit would).  When
+-- such a filter matches no document but the value is a word inside
+-- the field of some, the query is refused with what to write instead,
+-- rather than answering 0 (docs/QUERY.md "Metadata filters").
+function Corpus:_check_words(plan)
+  for _, n in ipairs(plan_eqs(plan, {})) do
+    local exact = self:_count({op = "meta", field = n.field, cmp = "eq",
+                               value = n.value, nocase = n.nocase}, {docs = true})
+    if exact == 0 and not n.nocase then
+      local other = self:_count({op = "meta", field = n.field, cmp = "eq",
+                                 value = n.value, nocase = true}, {docs = true})
+      if other and other > 0 then
+        return nil, ("%s:%s matches no document, but %d documents have it in another "
+          .. "case: add {nocase = true}"):format(n.field, n.value, other), "ESYNTAX"
+      end
+    end
+    if exact == 0 then
+      local pat = "*" .. n.value .. "*"
+      local shown = n.value:find("[%s\"]") and ('"' .. pat .. '"') or pat
+      local inside = self:_count({op = "meta", field = n.field, cmp = "glob",
+                                  value = pat, nocase = true}, {docs = true})
+      if inside and inside > 0 then
+        return nil, ("%s:%s matches whole values only, and no document has that value; "
+          .. "%d documents have it inside their %s: write %s:%s with {nocase = true} "
+          .. "for a value containing it, or search the field's words with "
+          .. "c:search(q, {fields = {%s = 1}})"):format(n.field, n.value, inside,
+          n.field, n.field, shown, n.field), "ESYNTAX"
+      end
+    end
+  end
+  return true
+end
+
+-- parse q into a plan; nil, msg, code on a syntax error or a prefix
+-- that is neither a layer nor a field of the corpus
+local function plan_of(self, q, opts, fname)
+  check_open(self, fname)
+  argtype(q, "string", 1, fname, false)
+  checkopts(opts, fname, 2)
+  local layers = self:_layer_set() or {}   -- stored layers: lemma, upos, ...
+  local plan, msg, code = query.parse(q, opts, layers)
+  if not plan then return nil, msg, code end
+  local ok
+  ok, msg, code = self:_check_fields(plan_fields(plan, {}))
+  if not ok then return nil, msg, code end
+  ok, msg, code = self:_check_words(plan)
+  if not ok then return nil, msg, code end
+  return plan
+end
+
+Corpus._plan_fields = plan_fields     -- for stats.lua's where filters
+
+--- corpus.parse(q [, {layer =, max_repeat =, nocase =}]) -> plan table
+-- | nil, msg, "ESYNTAX".  The query language is docs/QUERY.md.
 -- @function parse
 -- @tparam string q
--- @tparam[opt] table opts `{layer = "norm", max_repeat =}`
+-- @tparam[opt] table opts `{layer = "norm", max_repeat =, nocase =}`
 -- @treturn table the plan (plain data)
 -- @return nil, message, "ESYNTAX"
-M.parse = query.parse
+-- @raise on a non-string query, an unknown option
+function M.parse(q, opts)
+  argtype(q, "string", 1, "parse")
+  checkopts(opts, "parse", 2)
+  return query.parse(q, opts)
+end
 
 --- c:count(q [, opts]) -> number of matches | nil, msg, code
 -- (opts.docs = true: the number of matching documents instead)
@@ -483,9 +611,9 @@ end
 -- nil, nil, closing value; raises on a syntax error (iterators)
 local function match_stream(self, q, opts, fname)
   local plan, msg = plan_of(self, q, opts, fname)
-  if not plan then error(msg, 3) end
+  if not plan then raise(msg) end
   local it, s, ctl, cursor = self:_stream(plan, opts)
-  if not it then error(s, 3) end
+  if not it then raise(s) end
   return it, s, ctl, cursor
 end
 
@@ -518,7 +646,7 @@ end
 function Corpus:kwic(q, opts)
   local width = opts and opts.width or 5
   if math_type(width) ~= "integer" or width < 0 then
-    error("bad argument #2 to 'kwic' (width must be a non-negative integer)", 2)
+    raise("bad option 'width' (integer >= 0 expected)")
   end
   local next_match, _, _, cursor = match_stream(self, q, opts, "kwic")
   return function()
@@ -555,11 +683,22 @@ end
 function Corpus:highlight(doc, q, opts)
   check_open(self, "highlight")
   if math_type(doc) ~= "integer" then
-    error(("bad argument #1 to 'highlight' (integer expected, got %s)"):format(type(doc)), 2)
+    raise(("bad argument #1 to 'highlight' (integer expected, got %s)"):format(type(doc)))
   end
   local plan, msg, code = plan_of(self, q, opts, "highlight")
   if not plan then return nil, msg, code end
+  local meta
+  meta, msg, code = self:meta(doc)
+  if meta == nil then return nil, msg, code end    -- plain nil: no such document
   return self:_highlight(doc, plan, opts)
+end
+
+--- corpus.explain(q [, {layer =, max_repeat =}]) -> text | nil, msg,
+-- "ESYNTAX": the plan of q as an indented tree, one node a line
+function M.explain(q, opts)
+  argtype(q, "string", 1, "explain")
+  checkopts(opts, "explain", 2)
+  return query.explain(q, opts)
 end
 
 -- }======================================================================
@@ -571,8 +710,8 @@ end
 -- =======================================================================
 
 local function index_args(fname, path, opts)
-  argpath(path, 1, fname, 3)
-  argtype(opts, "table", 2, fname, true, 3)
+  argpath(path, 1, fname)
+  checkopts(opts, fname, 2)
 end
 
 --- corpus.create(path [, {language =, mode =}]) -> writable corpus |
@@ -585,7 +724,7 @@ end
 function M.create(path, opts)
   index_args("create", path, opts)
   local c, msg, code = core.create(path, opts)
-  if not c and (code == "ELANG" or code == "EINVAL") then error(msg, 2) end
+  if not c and (code == "ELANG" or code == "EINVAL") then raise(msg) end
   return c, msg, code
 end
 

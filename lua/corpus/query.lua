@@ -27,6 +27,21 @@ local utf8len, mathtype = compat.utf8_len, compat.math_type
 
 local M = {}
 
+-- misuse raises at the caller's level: the first stack frame outside
+-- the library's Lua files (the rule of csrc/l_opts.c, which this file
+-- cannot call: it runs without the C module)
+local getinfo = debug.getinfo
+local function raise (msg)
+  local level = 2
+  while true do
+    local info = getinfo(level, "S")
+    if not info or not (info.what == "C" or
+        info.source:find("[/@]corpus/[%w_]+%.lua$")) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+
 M.LAYERS = {word = true, norm = true, stem = true}
 M.NEAR_DEFAULT = 10      -- distance of NEAR(a b) without a number, as FTS5
 M.MAX_REPEAT = 100       -- the bound of + and * in token patterns
@@ -154,6 +169,9 @@ local function meta_node (field, v)
     if hi == "" then return {op = "meta", field = field, cmp = "ge", value = lo} end
     return {op = "meta", field = field, cmp = "range", lo = lo, hi = hi}
   end
+  if v:find("[*?]") then
+    return {op = "meta", field = field, cmp = "glob", value = v}
+  end
   return {op = "meta", field = field, cmp = "eq", value = v}
 end
 
@@ -178,9 +196,25 @@ local name = (R("az", "AZ") + P"_") * (R("az", "AZ", "09") + S"_-.")^0
 local eow = -termchar
 
 local KW = (P"AND" + P"OR" + P"NOT") * eow
-local AND = P"AND" * eow
-local OR = P"OR" * eow
 local NOT = P"NOT" * eow
+
+-- {------------------------------------------------------------------
+-- Habits of other query languages (docs/QUERY.md, "Habits"): each is
+-- either taken with its usual meaning or refused with a message that
+-- says what to write.
+--   a | b, a || b      OR (CQP, C); a & b, a && b   AND
+--   -a, +a             NOT a; a (Lucene, Xapian; terms are required)
+--   a NEAR b, a NEAR/5 b   NEAR(a b), NEAR(a b, 5) (Xapian)
+--   lowercase and/or/not between words: a syntax error (they are words
+--   in every engine that has upper-case operators; write AND or "and")
+local OR = (P"OR" * eow) + P"||" + P"|"
+local AND = (P"AND" * eow) + P"&&" + P"&"
+local NEAROP = P"NEAR" * (P"/" * T(int, "a distance after 'NEAR/'") + Cc(false))
+               * -termchar * -(ws * P"(")
+local MINUS = P"-" * #(1 - space - P"-")
+local PLUS = P"+" * #(1 - space - P"+")
+local LOWERKW = {["and"] = "AND", ["or"] = "OR", ["not"] = "NOT"}
+-- }------------------------------------------------------------------
 
 local WHAT = "a term, a \"phrase\", a /regex/, '(', NEAR(...) or a [token pattern]"
 
@@ -202,13 +236,25 @@ local function build (patt, f)
 end
 
 local NEARKW = (P"ONEAR" + P"NEAR") * ws * P"("
-local term = build(C(-KW * -NEARKW * -P"/" * -(P"<" * ws * R"az") * termchar^1),
-  function (st, _, text)
-    if not has_literal(text) then
-      return nil, "a wildcard needs at least one other character"
-    end
-    return word_node(text, st.layer)
-  end)
+local term = build(C(-KW * -NEARKW * -(P"NEAR" * (P"/" + -termchar)) * -P"/"
+    * -(P"<" * ws * R"az") * -S"|&" * termchar^1), function (st, pos, text)
+  if not has_literal(text) then
+    return nil, "a wildcard needs at least one other character"
+  end
+  if text:find("|", 1, true) or text:find("&&", 1, true) then
+    return nil, ("'%s' inside a word: put spaces around the operator "
+      .. "(a | b is a OR b) or quote the text (\"%s\")"):format(
+      text:find("|", 1, true) and "|" or "&&", text)
+  end
+  if text == "-" or text == "+" then
+    return nil, ("a lone '%s': write %sword with no space (%s)"):format(text, text,
+      text == "-" and "-word excludes it, as NOT word" or "+word requires it; every term is required anyway")
+  end
+  if LOWERKW[text] then     -- refused unless it is the whole query
+    st.lowerkw = st.lowerkw or {pos = pos, text = text}
+  end
+  return word_node(text, st.layer)
+end)
 
 local phrase = build(qstring, function (st, _, text)
   return phrase_node(text, st.layer)
@@ -237,12 +283,15 @@ local fielded = build(C(name) * P":" * T(fvalue, "a value after ':'"),
       return word_node(text, field)
     end
     if kind == "q" then
-      return {op = "meta", field = field, cmp = "eq", value = text}
+      return {op = "meta", field = field, cmp = "eq", value = text,
+              nocase = st.nocase}
     end
     if kind == "re" then
       return nil, "metadata filters take a value, not a regular expression"
     end
-    return meta_node(field, text)
+    local node, msg = meta_node(field, text)
+    if node then node.nocase = st.nocase end
+    return node, msg
   end)
 
 -- token conditions: layer="x", layer!="x", layer=/re/, & | ! ( )
@@ -343,11 +392,32 @@ local G = P{ "query",
   query = ws * V"orx" * ws * T(P(-1), "AND, OR, NOT, a term or the end"),
   orx = Ct(V"andx" * (ws * OR * ws * T(V"andx", WHAT))^0) /
         function (t) return list_node("or", t) end,
-  andx = Ct(V"notx" * (ws * (AND * ws)^-1 * V"notx")^0) /
+  andx = Ct(V"nearx" * (ws * (AND * ws)^-1 * V"nearx")^0) /
          function (t) return list_node("and", t) end,
+  nearx = build(Ct(V"notx" * (ws * Ct(NEAROP) * ws *
+      T(V"notx", "a term or phrase after NEAR"))^0), function (_, _, t)
+    if #t == 1 then return t[1] end
+    local args, dist = {t[1]}, nil
+    for i = 2, #t, 2 do
+      local d = t[i][1] or M.NEAR_DEFAULT
+      if dist and d ~= dist then
+        return nil, "NEAR chain with different distances: write NEAR(a b c, N)"
+      end
+      dist = d
+      args[#args + 1] = t[i + 1]
+    end
+    if dist > 1000000 then return nil, "NEAR distance must be at most 1000000" end
+    for _, a in ipairs(args) do
+      if not POSITIONAL[a.op] then
+        return nil, "NEAR takes terms, phrases and token patterns"
+      end
+    end
+    return {op = "near", ordered = false, dist = dist, args = args}
+  end),
   notx = Ct(V"unary" * (ws * NOT * ws * T(V"unary", WHAT))^0) / not_chain,
-  unary = (NOT * ws * T(V"unary", WHAT)) /
+  unary = ((NOT * ws + MINUS) * T(V"unary", WHAT)) /
             function (a) return {op = "not", arg = a} end
+        + PLUS * T(V"unary", WHAT)
         + V"postfix",
   -- A within s|p|doc (units), A within B, A containing B (any spans)
   postfix = build(V"primary" * (ws * C(P"within" + P"containing") * space^1 *
@@ -404,38 +474,43 @@ parse(q [, opts] [, layers]) -> plan | nil, message, "ESYNTAX"
                    without it only word, norm and stem
   opts.layer       default layer of plain terms and phrases ("norm")
   opts.max_repeat  bound of + and * (and of {n,}) in token patterns
+  opts.nocase      metadata filters compare strings case-insensitively
+  opts.variants    false: exact terms; by default norm terms also find their forms with other diacritics
+                   and the compounds they are part of (the root gets
+                   variants = true; docs/QUERY.md "Compounds and diacritics")
 ]]
 function M.parse (q, opts, layers)
   if type(q) ~= "string" then
-    error(("bad argument #1 to 'parse' (string expected, got %s)")
-      :format(type(q)), 2)
+    raise(("bad argument #1 to 'parse' (string expected, got %s)")
+      :format(type(q)))
   end
   if layers ~= nil and type(layers) ~= "table" then
-    error(("bad argument #3 to 'parse' (table expected, got %s)")
-      :format(type(layers)), 2)
+    raise(("bad argument #3 to 'parse' (table expected, got %s)")
+      :format(type(layers)))
   end
   local layer, max_repeat = "norm", M.MAX_REPEAT
   if opts ~= nil then
     if type(opts) ~= "table" then
-      error(("bad argument #2 to 'parse' (table expected, got %s)")
-        :format(type(opts)), 2)
+      raise(("bad argument #2 to 'parse' (table expected, got %s)")
+        :format(type(opts)))
     end
     if opts.layer ~= nil then
       layer = opts.layer
       if not M.LAYERS[layer] and not (layers and layers[layer]) then
-        error(("bad argument #2 to 'parse' (unknown layer '%s'; %s)")
-          :format(tostring(layer), layer_list{layers = layers}), 2)
+        raise(("bad argument #2 to 'parse' (unknown layer '%s'; %s)")
+          :format(tostring(layer), layer_list{layers = layers}))
       end
     end
     if opts.max_repeat ~= nil then
       max_repeat = opts.max_repeat
       if mathtype(max_repeat) ~= "integer" or max_repeat < 1 then
-        error("bad argument #2 to 'parse' (max_repeat must be a positive integer)", 2)
+        raise("bad argument #2 to 'parse' (max_repeat must be a positive integer)")
       end
     end
   end
   local st = {pos = 0, exp = {}, seen = {}, layer = layer,
-              max_repeat = max_repeat, layers = layers}
+              max_repeat = max_repeat, layers = layers,
+              nocase = opts and opts.nocase or nil}
   local ok, plan = pcall(lpeg.match, G, q, 1, st)
   if not ok then
     -- LPeg's own limits are the user's query being too big; anything
@@ -448,7 +523,21 @@ function M.parse (q, opts, layers)
     end
     error("query parser failed on this query: " .. m, 2)
   end
-  if plan ~= nil then return plan end
+  if plan ~= nil then
+    -- terms find their compounds and diacritic variants unless the
+    -- caller asks for exact terms (variants = false)
+    if opts and opts.variants ~= nil and type(opts.variants) ~= "boolean" then
+      raise("bad argument #2 to 'parse' (variants must be true or false)")
+    end
+    if not (opts and opts.variants == false) then plan.variants = true end
+    local kw = st.lowerkw
+    if kw and not (plan.op == "term" and plan.text == kw.text) then
+      return syntax_error(q, kw.pos, ("lowercase '%s' is not an operator: "
+        .. "write %s for the operator, or \"%s\" to search the word")
+        :format(kw.text, LOWERKW[kw.text], kw.text))
+    end
+    return plan
+  end
   if st.err and st.err.pos >= st.pos then
     return syntax_error(q, st.err.pos, st.err.msg)
   end
@@ -457,5 +546,119 @@ function M.parse (q, opts, layers)
   end
   return syntax_error(q, st.pos, "expected " .. oneof(st.exp))
 end
+
+
+-- {==================================================================
+-- explain: a plan as an indented tree a reader can check, one node a
+-- line ("AND", "term oil (norm)", "NEAR 5 words, any order", ...)
+-- ===================================================================
+
+local CMP = {eq = "=", gt = ">", ge = ">=", lt = "<", le = "<=",
+             glob = "matches"}
+
+local function q_str (s) return '"' .. s .. '"' end
+
+local render_cond
+render_cond = function (c)
+  local op = c.op
+  if op == "any" then return "" end
+  if op == "term" then return ("%s=%s"):format(c.layer, q_str(c.text)) end
+  if op == "regex" then return ("%s=/%s/"):format(c.layer, c.text) end
+  if op == "tnot" then
+    local a = c.arg
+    if a.op == "term" or a.op == "regex" then
+      return render_cond(a):gsub("=", "!=", 1)
+    end
+    return "!(" .. render_cond(a) .. ")"
+  end
+  local parts = {}
+  for i, k in ipairs(c.args or {}) do parts[i] = "(" .. render_cond(k) .. ")" end
+  return concat(parts, c.op == "tand" and " & " or " | ")
+end
+
+local function render_item (it)
+  local r = "[" .. render_cond(it.cond) .. "]"
+  if it.min == 1 and it.max == 1 then return r end
+  if it.min == it.max then return r .. "{" .. it.min .. "}" end
+  return r .. "{" .. it.min .. "," .. it.max .. "}"
+end
+
+local function line_of (n, layer)
+  local op = n.op
+  local l = n.layer or layer
+  if op == "term" then return ("term %s (%s)"):format(q_str(n.text), l) end
+  if op == "prefix" then return ("prefix %s (%s)"):format(q_str(n.text .. "*"), l) end
+  if op == "glob" then return ("glob %s (%s)"):format(q_str(n.text), l) end
+  if op == "regex" then return ("regex /%s/ (%s)"):format(n.text, l) end
+  if op == "phrase" then
+    local w = {}
+    for i, it in ipairs(n.items) do
+      w[i] = it.op == "prefix" and it.text .. "*" or it.text
+    end
+    return ("phrase %s (%s)"):format(q_str(concat(w, " ")), l)
+  end
+  if op == "seq" then
+    local w = {}
+    for i, it in ipairs(n.items) do w[i] = render_item(it) end
+    return "token pattern " .. concat(w, " ")
+  end
+  if op == "meta" then
+    if n.cmp == "range" then
+      return ("metadata %s in %s..%s"):format(n.field, n.lo, n.hi)
+    end
+    return ("metadata %s %s %s%s"):format(n.field, CMP[n.cmp] or n.cmp,
+      q_str(tostring(n.value)), n.nocase and " (any case)" or "")
+  end
+  if op == "near" then
+    return ("NEAR %d words, %s"):format(n.dist, n.ordered and "in order" or "any order")
+  end
+  if op == "within" then return "WITHIN " .. n.unit end
+  if op == "and" or op == "or" or op == "not" then return op:upper() end
+  return op       -- a node kind this renderer does not know (yet)
+end
+
+-- does a phrase also find the compounds holding its words, at the
+-- document level (csrc/l_query.c with_compound: 2 to 4 plain words on
+-- the norm layer)?
+local function compound_of (n)
+  if n.op ~= "phrase" or (n.layer or "norm") ~= "norm" or #n.items < 2
+     or #n.items > 4 then return nil end
+  local w = {}
+  for i, it in ipairs(n.items) do
+    if it.op ~= "term" then return nil end
+    w[i] = it.text
+  end
+  return true
+end
+
+-- doc: the node stands at the document level (root, AND / OR / NOT)
+local function render (n, depth, out, doc, v)
+  local line = ("  "):rep(depth) .. line_of(n)
+  local comp = v and doc and compound_of(n)
+  if comp then line = line .. " or a compound of these words" end
+  out[#out + 1] = line
+  local kdoc = n.op == "and" or n.op == "or" or n.op == "not"
+  if n.arg then render(n.arg, depth + 1, out, kdoc, v) end
+  if n.op ~= "seq" and n.op ~= "phrase" then
+    for _, k in ipairs(n.args or {}) do render(k, depth + 1, out, kdoc, v) end
+  end
+  return out
+end
+
+--[[
+explain(q [, opts]) -> text | nil, message, "ESYNTAX": the plan of q as
+an indented tree, one node a line:
+  explain("oil -gas")  -->  AND
+                              term "oil" (norm)
+                              NOT
+                                term "gas" (norm)
+]]
+function M.explain (q, opts)
+  local plan, msg, code = M.parse(q, opts)
+  if not plan then return nil, msg, code end
+  return concat(render(plan, 0, {}, true, plan.variants), "\n")
+end
+
+-- }==================================================================
 
 return M

@@ -24,6 +24,7 @@ plain HTML; the small script only adds sorting on a header click
 words nearest the match, as AntConc's 1L, 2L ...).  Every number the
 tables show is also in a data-value attribute, for checking.
 ]]
+local raise = require("corpus.core").error   -- at the caller's line
 local compat = require "corpus.compat"
 
 local type, ipairs, pairs, tostring, tonumber = type, ipairs, pairs, tostring, tonumber
@@ -295,14 +296,14 @@ return function(module)
 
   local function report(c, opts)
     if type(c) ~= "userdata" or c.isclosed == nil then
-      error("bad argument #1 to 'report' (corpus expected)", 2)
+      raise("bad argument #1 to 'report' (corpus expected)")
     end
     if opts ~= nil and type(opts) ~= "table" then
-      error(("bad argument #2 to 'report' (table expected, got %s)"):format(type(opts)), 2)
+      raise(("bad argument #2 to 'report' (table expected, got %s)"):format(type(opts)))
     end
     opts = opts or {}
     for k in pairs(opts) do
-      if not OPTS[k] then error(("bad argument #2 to 'report' (unknown option '%s')"):format(tostring(k)), 2) end
+      if not OPTS[k] then raise(("bad argument #2 to 'report' (unknown option '%s')"):format(tostring(k))) end
     end
     local queries = opts.queries or {}
     if type(queries) == "string" then queries = {queries} end

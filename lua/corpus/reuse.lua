@@ -13,6 +13,7 @@ filter with a query syntax error returns nil, message, "ESYNTAX".
 -- @submodule corpus
 
 local type, error, pairs, tostring = type, error, pairs, tostring
+local raise = require("corpus.core").error   -- at the caller's line
 local math_type = require("corpus.compat").math_type
 
 -- option -> check(value) returning an error message or nil
@@ -62,16 +63,16 @@ local OPTIONS = {
 local function check_options(opts)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error("bad argument #1 to 'reuse' (table expected, got " .. type(opts) .. ")", 3)
+    raise("bad argument #1 to 'reuse' (table expected, got " .. type(opts) .. ")")
   end
   for k, v in pairs(opts) do
     local check = OPTIONS[k]
     if check == nil then
-      error(("bad argument #1 to 'reuse' (unknown option '%s')"):format(tostring(k)), 3)
+      raise(("bad argument #1 to 'reuse' (unknown option '%s')"):format(tostring(k)))
     end
     local msg = check(v)
     if msg then
-      error(("bad option '%s' to 'reuse' (%s)"):format(k, msg), 3)
+      raise(("bad option '%s' to 'reuse' (%s)"):format(k, msg))
     end
   end
   return opts
@@ -92,9 +93,9 @@ return function(Corpus, selection)
   -- @raise on an unknown option or a value out of range
   function Corpus:reuse(opts)
     if type(self) ~= "userdata" or self.isclosed == nil then
-      error("bad self to 'reuse' (corpus expected)", 2)
+      raise("bad self to 'reuse' (corpus expected)")
     end
-    if self:isclosed() then error("attempt to use a closed corpus", 2) end
+    if self:isclosed() then raise("attempt to use a closed corpus") end
     opts = check_options(opts)
     local other = opts.against
     if other == self then other = nil end

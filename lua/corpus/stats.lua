@@ -20,28 +20,36 @@ local type, error = type, error
 local math_type = require("corpus.compat").math_type
 
 local query = require "corpus.query"
+local core = require "corpus.core"
+
+-- misuse raises at the caller's level (csrc/l_opts.c): the position
+-- is the first stack frame outside the library
+local raise, checkopts = core.error, core.checkopts
 
 local function argerr(fname, i, msg)
-  error(("bad argument #%d to '%s' (%s)"):format(i, fname, msg), 3)
+  raise(("bad argument #%d to '%s' (%s)"):format(i, fname, msg))
 end
 
+-- opts checked against the option names of fname; {} when absent
 local function check_opts(opts, fname, i)
-  if opts ~= nil and type(opts) ~= "table" then
-    argerr(fname, i, "table expected, got " .. type(opts))
-  end
+  checkopts(opts, fname, i)
   return opts or {}
 end
 
 local function check_self(self, fname)
   if type(self) ~= "userdata" or self.isclosed == nil then
-    error(("bad self to '%s' (corpus expected)"):format(fname), 3)
+    raise(("bad self to '%s' (corpus expected)"):format(fname))
   end
-  if self:isclosed() then error("attempt to use a closed corpus", 3) end
+  if self:isclosed() then raise("attempt to use a closed corpus") end
 end
 
+-- init.lua's walk of a plan for metadata field names (set below)
+local module_plan_fields
+
 -- the plan table of query string q | nil, msg, "ESYNTAX"
-local function plan_of(q)
-  return query.parse(q)
+local function plan_of(q, opts, layers)
+  return query.parse(q, opts and opts.variants ~= nil and
+                        {variants = opts.variants} or nil, layers)
 end
 
 --[[
@@ -61,22 +69,37 @@ local function selection(self, where, fname)
   if type(where) == "string" then
     local plan, msg, code = plan_of(where)
     if not plan then return nil, msg, code end
+    local ok
+    ok, msg, code = self:_check_fields(module_plan_fields(plan, {}))
+    if not ok then return nil, msg, code end
+    ok, msg, code = self:_check_words(plan)
+    if not ok then return nil, msg, code end
     return self:_select_plan(plan)
   elseif type(where) == "table" then
+    local names = {}
+    for k in pairs(where) do
+      if type(k) ~= "string" then
+        raise(("bad option 'where' to '%s' (field names must be strings)"):format(fname))
+      end
+      names[#names + 1] = k
+    end
+    table.sort(names)
+    local ok, msg, code = self:_check_fields(names)
+    if not ok then return nil, msg, code end
     return self:_select_meta(where)
   end
-  error(("bad option 'where' to '%s' (string or table expected, got %s)")
-        :format(fname, type(where)), 3)
+  raise(("bad option 'where' to '%s' (string or table expected, got %s)")
+        :format(fname, type(where)))
 end
 
 -- a node given as a query string -> its plan table (run by the C side);
 -- a list of matches {doc =, start =, stop =} is passed through
-local function nodes_of(self, q, fname)
+local function nodes_of(self, q, fname, opts)
   if type(q) == "table" then return q end
   if type(q) ~= "string" then
     argerr(fname, 1, "string expected, got " .. type(q))
   end
-  return plan_of(q)
+  return plan_of(q, opts, self:_layer_set())
 end
 
 local M = {}
@@ -98,7 +121,7 @@ error.  Returns {category = {entries...}} | nil, msg, code.
 ]]
 function M.read_dictionary(path)
   local f, err, errno = io.open(path, "r")
-  if not f then return nil, err, errno == 2 and "ENOENT" or "EIO" end
+  if not f then return nil, err, core.errname(errno) end
   local dict, cat, n = {}, nil, 0
   for line in f:lines() do
     n = n + 1
@@ -132,17 +155,41 @@ local function node_method(name)
   return function(self, q, opts)
     check_self(self, name)
     opts = check_opts(opts, name, 2)
-    local nodes, msg, code = nodes_of(self, q, name)
+    local nodes, msg, code = nodes_of(self, q, name, opts)
     if not nodes then return nil, msg, code end
     local sel
     sel, msg, code = selection(self, opts.where, name)
     if msg then return nil, msg, code end
+    if opts.variants ~= nil then    -- read by the parser only
+      local o = {}
+      for k, v in pairs(opts) do if k ~= "variants" then o[k] = v end end
+      opts = o
+    end
     return self[cname](self, nodes, opts, sel)
+  end
+end
+
+-- every statistic first seals pending documents (which verifies the
+-- segments): a damaged one gives nil, msg, "ECORRUPT" here, the same as
+-- from c:count or c:doc, before any argument is read
+local STATS = {"freq", "ngrams", "collocates", "collocations", "keyness",
+               "dispersion", "similar", "similarity", "dtm", "lookup"}
+
+local function sealed(Corpus)
+  for _, name in ipairs(STATS) do
+    local f = Corpus[name]
+    Corpus[name] = function(self, ...)
+      check_self(self, name)
+      local ok, msg, code = self:flush()
+      if not ok then return nil, msg, code end
+      return f(self, ...)
+    end
   end
 end
 
 return function(Corpus, module)
   if module then module.read_dictionary = M.read_dictionary end
+  module_plan_fields = Corpus._plan_fields
 
   -- c:_where(where, fname) -> document bitmap | nil (whole corpus) |
   -- nil, msg, code: the `where` filter as the statistics read it, for
@@ -254,16 +301,14 @@ return function(Corpus, module)
   end
 
 
-  -- a document given by number (1-based) or by external id
+  -- a document given by number (1-based) or by external id; nil when
+  -- there is no such document (not found is a plain nil)
   local function docnum(self, d, fname, i)
-    if type(d) == "string" then
-      local n = self:find(d)
-      if not n then argerr(fname, i, "no document with id '" .. d .. "'") end
-      return n
-    end
+    if type(d) == "string" then return self:find(d) end
     if math_type(d) ~= "integer" then
       argerr(fname, i, "document number or id expected, got " .. type(d))
     end
+    if self:meta(d) == nil then return nil end
     return d
   end
 
@@ -286,6 +331,7 @@ return function(Corpus, module)
     check_self(self, "similar")
     opts = check_opts(opts, "similar", 2)
     local d = docnum(self, doc, "similar", 1)
+    if d == nil then return nil end
     local sel, msg, code = selection(self, opts.where, "similar")
     if msg then return nil, msg, code end
     return self:_similar(d, opts, sel)
@@ -299,8 +345,9 @@ return function(Corpus, module)
   function Corpus:similarity(a, b, opts)
     check_self(self, "similarity")
     opts = check_opts(opts, "similarity", 3)
-    return self:_similarity(docnum(self, a, "similarity", 1),
-                            docnum(self, b, "similarity", 2), opts, nil)
+    local da, db = docnum(self, a, "similarity", 1), docnum(self, b, "similarity", 2)
+    if da == nil or db == nil then return nil end
+    return self:_similarity(da, db, opts, nil)
   end
 
   --- c:dtm{min =, limit =, layer =, where =} -> {i, j, x, terms, docs,
@@ -338,6 +385,8 @@ return function(Corpus, module)
     if msg then return nil, msg, code end
     return self:_lookup(dict, opts, sel)
   end
+
+  sealed(Corpus)
 
 
   -- the `where` reader, for the other method modules (corpus.reuse)

@@ -30,6 +30,7 @@ arrays; scalars still go through cjson.
 ]]
 
 local cjson = require "cjson"
+local raise = require("corpus.core").error   -- at the caller's line
 local compat = require "corpus.compat"
 
 local type, pairs, ipairs, tostring = type, pairs, ipairs, tostring
@@ -172,48 +173,49 @@ end
 
 local function write(rows, dest, opts)
   if type(rows) ~= "table" then
-    error(("bad argument #1 to 'write' (table expected, got %s)"):format(type(rows)), 2)
+    raise(("bad argument #1 to 'write' (table expected, got %s)"):format(type(rows)))
   end
   if opts ~= nil and type(opts) ~= "table" then
-    error(("bad argument #3 to 'write' (table expected, got %s)"):format(type(opts)), 2)
+    raise(("bad argument #3 to 'write' (table expected, got %s)"):format(type(opts)))
   end
   opts = opts or {}
   for k in pairs(opts) do
     if k ~= "format" and k ~= "columns" and k ~= "info" then
-      error(("bad argument #3 to 'write' (unknown option '%s')"):format(tostring(k)), 2)
+      raise(("bad argument #3 to 'write' (unknown option '%s')"):format(tostring(k)))
     end
   end
   local is_file = io.type(dest) == "file"
   if not is_file and type(dest) ~= "string" then
-    error(("bad argument #2 to 'write' (file name or file expected, got %s)"):format(type(dest)), 2)
+    raise(("bad argument #2 to 'write' (file name or file expected, got %s)"):format(type(dest)))
   end
   local format = opts.format
   if format == nil and not is_file then format = dest:match("%.(%w+)$") end
   if not FORMATS[format] then
-    error(("bad argument #3 to 'write' (format must be csv, tsv, json or jsonl, got %s)")
-          :format(tostring(format)), 2)
+    raise(("bad argument #3 to 'write' (format must be csv, tsv, json or jsonl, got %s)")
+          :format(tostring(format)))
   end
   for i, r in ipairs(rows) do
     if type(r) ~= "table" then
-      error(("bad argument #1 to 'write' (row %d is a %s, not a table)"):format(i, type(r)), 2)
+      raise(("bad argument #1 to 'write' (row %d is a %s, not a table)"):format(i, type(r)))
     end
   end
   local cols = opts.columns
   if cols ~= nil and type(cols) ~= "table" then
-    error("bad argument #3 to 'write' (columns must be a list of names)", 2)
+    raise("bad argument #3 to 'write' (columns must be a list of names)")
   end
   cols = cols or columns_of(rows)
   local f, msg
   if is_file then f = dest
   else
-    f, msg = io.open(dest, "wb")
-    if not f then return nil, msg, msg:find("No such file", 1, true) and "ENOENT" or "EIO" end
+    local errno
+    f, msg, errno = io.open(dest, "wb")
+    if not f then return nil, msg, require("corpus.core").errname(errno or 5) end
   end
   local ok, err = pcall(emit, f, rows, cols, format)
   if not is_file then f:close() end
   if not ok then
     if type(err) == "table" and err.eio then return nil, tostring(err.eio), "EIO" end
-    error(err, 0)
+    error(err, 0)   -- rethrown as it was raised
   end
   if opts.info ~= nil and not is_file then
     local inf, imsg = io.open(dest .. ".info.json", "wb")

@@ -6,6 +6,21 @@ return {
     cmd:argument("query", "The query.")
     cli.limit(cmd, 10)
     cmd:option("--offset", "Skip this many ranked documents first.", "0"):convert(cli.integer(0))
+    cmd:option("--fields", "BM25F field weights, NAME=W[,NAME=W...] (text is the "
+      .. "document text; any other name a text metadata field), e.g. title=2,text=1.")
+      :convert(function(s)
+        local t, n = {}, 0
+        for item in s:gmatch("[^,]+") do
+          local name, w = item:match("^%s*([%w_]+)%s*=%s*([%d.eE+-]+)%s*$")
+          local x = tonumber(w or "")
+          if not name or not x or x < 0 then
+            return nil, ("--fields: '%s' is not NAME=WEIGHT with a weight >= 0"):format(item)
+          end
+          t[name], n = x, n + 1
+        end
+        if n == 0 then return nil, "--fields needs NAME=WEIGHT[,NAME=WEIGHT...]" end
+        return t
+      end)
     cli.format(cmd)
     cli.language(cmd)
     cli.quiet(cmd)
@@ -13,7 +28,7 @@ return {
   run = function(args, cli)
     local c = cli.open_source(args)
     local r = cli.check(c:search(args.query, {limit = args.limit == 0 and 2147483647 or args.limit,
-                                              offset = args.offset}))
+                                              offset = args.offset, fields = args.fields}))
     local rows = {}
     for i, h in ipairs(r.hits) do
       rows[i] = {rank = args.offset + i, doc = h.doc, id = h.id, score = h.score,

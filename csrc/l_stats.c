@@ -552,7 +552,8 @@ static int l_collocates (lua_State *L) {
   win = cpL_optint(L, 3, "window", 5, 0);
   left = cpL_optint(L, 3, "left", win, 0);
   right = cpL_optint(L, 3, "right", win, 0);
-  if (left + right == 0 || left > 1000 || right > 1000)
+  /* the range first: left + right of two huge values would overflow */
+  if (left > 1000 || right > 1000 || left + right == 0)
     cpL_error(L, "window must hold 1..1000 tokens on a side");
   min = (uint64_t)cpL_optint(L, 3, "min", 1, 0);
   limit = limit_opt(L, 3);

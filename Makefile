@@ -8,6 +8,7 @@
 #                 built against that interpreter's headers in build/<lua>
 #   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
 #   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
+#   make fuzz-seeds  write fuzz_seg's seed segments again (format change)
 #   make check-valgrind  a representative script under valgrind
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
@@ -44,7 +45,7 @@ LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec
 
 .PHONY: all deps deps-test demo test check asan asan-gcc asan-clang ctest \
         spec env bench clean rock rock-build doc lib install embed-check \
-        fuzz fuzz-bins check-valgrind
+        fuzz fuzz-bins fuzz-seeds check-valgrind
 
 all: $(B)/corpus/core.so
 
@@ -123,7 +124,7 @@ run-asan:
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
 FUZZ_SECONDS ?= 60
-FUZZERS   = tok seg manifest jsonl query
+FUZZERS   = tok seg manifest jsonl query conllu vrt
 FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libcorpus.a $(BIND_OBJ)
@@ -133,6 +134,16 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $(B)/libcorpus.a $(BIND_OBJ)
 	  $(BIND_OBJ) $(B)/libcorpus.a $(LIBS) -llua5.4
 
 fuzz-bins: $(FUZZ_BINS)
+
+# the seed segments of fuzz_seg, written by this checkout's builder
+# (fuzz/gen_seeds.c); rerun after any change of the segment format
+$(B)/fuzz/gen_seeds: fuzz/gen_seeds.c $(B)/libcorpus.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(WARN) $(DEFS) $(EXTRA) -Icsrc $< -o $@ $(B)/libcorpus.a $(LIBS)
+
+fuzz-seeds: $(B)/fuzz/gen_seeds
+	rm -f fuzz/seeds/seg/*
+	$(B)/fuzz/gen_seeds $(CURDIR) fuzz/seeds/seg
 
 fuzz:
 	@sh tools/deps.sh fuzz

@@ -64,6 +64,7 @@ static int grow_to (void **p, size_t *cap, size_t need, size_t sz) {
 }
 
 static const char *sstr (const cp_conllu *cu, sref r) {
+  if (r.len == 0) return "";   /* the pool may have no bytes yet */
   return r.pool ? cu->pool.v + r.off : cu->buf + r.off;
 }
 
@@ -200,6 +201,13 @@ static int do_sentence (cp_conllu *cu, sent *st, unit **ub, size_t *ucap,
     if (!fields(s, ln->len, f, fl))
       return err_at(err, CP_ESYNTAX, ln->no, "a token line needs 10 "
                     "TAB-separated columns", NULL, 0);
+    {   /* CoNLL-U: fields are never empty ("_" is "none") */
+      size_t k;
+      for (k = 0; k < 10; k++)
+        if (fl[k] == 0)
+          return err_at(err, CP_ESYNTAX, ln->no, "an empty column (CoNLL-U "
+                        "writes _ for none)", NULL, 0);
+    }
     dash = memchr(f[0], '-', fl[0]);
     dot = memchr(f[0], '.', fl[0]);
     if (dot != NULL) {   /* an empty node: skipped, but well-formed */
@@ -531,7 +539,7 @@ size_t cp_conllu_docs (cp_conllu *cu, const cp_meta *meta, size_t nmeta,
     }
     t->text = cu->text.v ? cu->text.v + c->text0 : "";
     t->textlen = c->textlen;
-    t->tok = cu->tok + c->tok0;
+    t->tok = cu->tok != NULL ? cu->tok + c->tok0 : NULL;   /* no token at all */
     t->ntok = c->ntok;
     t->layers = cu->li + d * NL;
     t->nlayers = NL;

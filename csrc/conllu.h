@@ -16,7 +16,7 @@
 ** joined by a space, paragraphs by a blank line.
 **
 ** Errors carry the line number and nothing is returned on error: a
-** wrong column count, a bad or out-of-order ID, a non-integer or
+** wrong column count, an empty column, a bad or out-of-order ID, a non-integer or
 ** out-of-range HEAD, a form not found in "# text", a missing blank line
 ** after the last sentence, invalid UTF-8.
 */

@@ -102,7 +102,7 @@ static inline int64_t cp_lex_find (const cp_lex *x, const char *s, size_t n,
     if ((sl >> 32) == tag) {
       uint32_t id = (uint32_t)sl - 1;
       size_t o = x->off[id];
-      if (x->off[id + 1] - o == n && memcmp(x->str.v + o, s, n) == 0)
+      if (x->off[id + 1] - o == n && (n == 0 || memcmp(x->str.v + o, s, n) == 0))
         return id;
     }
   }
@@ -119,7 +119,8 @@ int cp_lex_intern (cp_lex *x, const char *s, size_t n, uint64_t h,
 static inline const char *cp_lex_str (const cp_lex *x, uint32_t id,
                                       size_t *len) {
   *len = x->off[id + 1] - x->off[id];
-  return x->str.v + x->off[id];
+  /* no bytes yet: every string is "" */
+  return x->str.v != NULL ? x->str.v + x->off[id] : "";
 }
 
 void cp_lex_free (cp_lex *x);

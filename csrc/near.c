@@ -89,10 +89,12 @@ static size_t span_gallop (const cp_span *v, size_t n, size_t from,
 ** argument has an instance starting within 'dist' words of its end;
 ** the group's other instances are marked with it.  Ordered: the
 ** earliest chain arg0 < arg1 < ... from an instance of arg0, its last
-** link within 'dist' words.
+** link within 'dist' words.  Every instance looked at from another
+** costs a unit of the budget (the scan is quadratic in the instances
+** within 'dist' of each other); *rc gets CP_ELIMIT when it runs out.
 */
 static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
-                         size_t ni, uint32_t de, size_t na) {
+                         size_t ni, uint32_t de, size_t na, int *rc) {
   uint64_t full = na == 64 ? ~(uint64_t)0 : (((uint64_t)1 << na) - 1);
   size_t i, j, first = ni;
   for (i = 0; i < ni; i++) {
@@ -107,6 +109,7 @@ static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
         mask |= (uint64_t)1 << v[j].arg;
         last = j;
       }
+      if ((*rc = spend(x, 1 + (j - i))) != CP_OK) return ni;
       if (mask == full) {
         v[i].mark = 1;
         for (j = i + 1; j <= last; j++)
@@ -125,6 +128,7 @@ static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
           end = v[j].e;
         }
       }
+      if ((*rc = spend(x, 1 + (j - i))) != CP_OK) return ni;
       if (c == na && !too_far(x, &v[i], &v[chain[na - 1]], n->dist))
         for (c = 0; c < na; c++) v[chain[c]].mark = 1;
     }
@@ -140,7 +144,8 @@ static size_t near_mark (ctx *x, const cp_pnode *n, int unit, inst *v,
 ** NEAR, a document at a time: the arguments' spans are walked with one
 ** cursor each; a document where some argument has no span is skipped
 ** by galloping every cursor past it, the others' instances are merged
-** into a small buffer and marked (near_mark).
+** into a small buffer and marked (near_mark).  The merge and the
+** marking charge the budget (the arguments' evaluation charges its own).
 */
 int cp_x_eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
   size_t na = n->nkids, i, ni, cap = 0, *at = NULL;
@@ -210,7 +215,10 @@ int cp_x_eval_near (ctx *x, const cp_pnode *n, int unit, cp_res *r) {
       v[ni].arg = (uint32_t)b; v[ni].mark = 0;
       at[b]++;
     }
-    m = near_mark(x, n, unit, v, ni, de, na);
+    /* the merge compared every argument's cursor for each instance */
+    if ((rc = spend(x, (uint64_t)ni * na)) != CP_OK) goto done;
+    m = near_mark(x, n, unit, v, ni, de, na, &rc);
+    if (rc != CP_OK) goto done;
     if (x->docsonly) {
       if (m < ni && cp_spans_push(&r->sp, v[m].s, v[m].e) != CP_OK) {
         rc = oom(x); goto done;

@@ -7,7 +7,11 @@
 ** The "phrases" scored are the plan's scoring leaves (xint.h
 ** cp_plan_leaves); their spans are recorded while the plan runs, so the
 ** query is evaluated once per segment.  Document lengths come from the
-** query cache (qcache.c).
+** query cache (qcache.c).  Besides the evaluation (charged by the
+** executor), the ranking charges the call's budget for what it does
+** itself: a unit per document whose length is read, per document of a
+** leaf counted for df, per (hit, leaf) scored and per span walked for
+** tf, n log n for the sort.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -112,10 +116,11 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
   cp_fscore *fs = NULL;
   int rc = CP_OK;
   cp_limits lt;
-  cp_budget bud;
+  cp_budget bud, *B;
   if (c == NULL || p == NULL || out == NULL)
     return cp_err_set(err, CP_EINVAL, "NULL argument to cp_search");
   lim = cp_x_start(lim, &lt, &bud);
+  B = lim->budget;
   memset(out, 0, sizeof(*out));
   if (o != NULL) { k1 = o->k1; b = o->b; }
   if (!isfinite(k1) || k1 < 0 || !isfinite(b) || b < 0 || b > 1)
@@ -152,11 +157,13 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     for (d = 0; d < nd; d++)
       if (!cp_corpus_is_deleted(c, i, d)) { ndocs++; nwords += len[d]; }
     free(tmp);
+    if ((rc = cp_budget_spend(B, nd, err)) != CP_OK) break;
     rc = cp_eval_seg(c, qc, i, p, lim, 0, UINT32_MAX, CP_NEED_ALL, lv, nl,
                      runs[i].leaf, &runs[i].root, err);
     for (j = 0; j < nl && rc == CP_OK; j++) {
       const cp_u32s *dv = &runs[i].leaf[j].docs;
       size_t k;
+      if ((rc = cp_budget_spend(B, dv->n, err)) != CP_OK) break;
       for (k = 0; k < dv->n; k++)
         if (!cp_corpus_is_deleted(c, i, dv->v[k])) df[j]++;
     }
@@ -191,6 +198,11 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     size_t kk[MAX_LEAVES], k;
     const cp_u32s *dv = &runs[i].root.docs;
     if (len == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+    {
+      uint64_t w = (uint64_t)dv->n * (nl + 1);
+      for (j = 0; j < nl; j++) w += runs[i].leaf[j].sp.n;
+      if ((rc = cp_budget_spend(B, w, err)) != CP_OK) { free(tmp); break; }
+    }
     memset(kk, 0, sizeof(kk));
     for (k = 0; k < dv->n; k++) {
       cp_docinfo di;
@@ -225,6 +237,11 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     }
     free(tmp);
   }
+  if (rc == CP_OK && nhits > 1) {    /* the sort: n log n */
+    uint64_t lg = 1;
+    while (lg < 64 && ((uint64_t)1 << lg) < nhits) lg++;
+    rc = cp_budget_spend(B, (uint64_t)nhits * lg, err);
+  }
   if (rc == CP_OK) {
     size_t off = o ? o->offset : 0, lim_n = o ? o->limit : 10, n, nr;
     out->total = nhits;
@@ -254,7 +271,7 @@ int cp_search (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
           if (sp->v[mid].s < di.tok_start) lo = mid + 1; else hi = mid;
         }
         for (a = lo; a < sp->n && sp->v[a].s < di.tok_start + di.tok_count; a++) ;
-        one.sp.v = sp->v + lo;
+        one.sp.v = sp->v != NULL ? sp->v + lo : NULL;   /* no span at all */
         one.sp.n = a - lo;
       }
       rc = cp_emit(c, seg, &one, 0, &out->m, err);

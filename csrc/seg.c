@@ -155,7 +155,11 @@ typedef struct rset {
 } rset;
 
 /* a checksummed part of ATTRS */
-typedef struct rpart { const unsigned char *p; uint64_t size, sum; } rpart;
+typedef struct rpart {
+  const unsigned char *p;
+  uint64_t size, sum;
+  size_t at;          /* image offset of the sum (cp_seg_fix_sums) */
+} rpart;
 
 #define MAXL 64   /* layers: word, norm, stem and CP_AB_MAXLAYERS stored */
 
@@ -432,6 +436,7 @@ static const unsigned char *getpart (cur *c, cp_seg *s, uint64_t want,
   pt->p = c->att + off;
   pt->size = sz;
   pt->sum = cp_rd64(c->p + c->i + 16);
+  pt->at = (size_t)(c->p + c->i + 16 - s->base);
   c->i += 24;
   if (size) *size = sz;
   return c->att + off;
@@ -951,6 +956,43 @@ void cp_seg_close (cp_seg *s) {
   close_lazy(s);
   free_schema(s);
   free(s);
+}
+
+/* the header's size fields, every section's sum, then the header's */
+static void fix_table (unsigned char *b, size_t size) {
+  uint32_t nsecs = cp_rd32(b + CP_H_NSECS), hdr, i;
+  if (nsecs > CP_SEG_MAXSECS) return;
+  hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
+  if (hdr > size) return;
+  cp_wr32(b + CP_H_HDRSIZE, hdr);
+  cp_wr64(b + CP_H_SIZE, (uint64_t)size);
+  for (i = 0; i < nsecs; i++) {
+    unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
+    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
+    if (off <= size && sz <= size - off)
+      cp_wr64(e + 24, (uint64_t)XXH64(b + off, (size_t)sz, 0));
+  }
+  cp_wr64(b + hdr - 8, (uint64_t)XXH64(b, hdr - 8, 0));
+}
+
+int cp_seg_fix_sums (void *data, size_t size, cp_err *err) {
+  unsigned char *b = (unsigned char *)data;
+  cp_seg *s;
+  size_t i;
+  int rc;
+  if (data == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_fix_sums: NULL data");
+  if (size < CP_SEG_FIXED + 8) return corrupt(err, "image too short");
+  fix_table(b, size);
+  /* the parts are found by parsing SCHEMA, which the open just did;
+  ** their sums live in SCHEMA, so its section sum changes after */
+  if ((rc = cp_seg_open(&s, data, size, err)) != CP_OK) return rc;
+  for (i = 0; i < s->nparts; i++)
+    cp_wr64(b + s->parts[i].at,
+            (uint64_t)XXH64(s->parts[i].p, (size_t)s->parts[i].size, 0));
+  cp_seg_close(s);
+  fix_table(b, size);
+  return CP_OK;
 }
 
 /* }================================================================ */

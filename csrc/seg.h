@@ -257,6 +257,18 @@ int cp_seg_verify (const cp_seg *s, cp_err *err);
 /* full verification: checksums and every invariant (O(size)) */
 int cp_seg_check (const cp_seg *s, cp_err *err);
 
+/*
+** Rewrite every checksum and size field of the image data[0..size) so
+** that they agree with its bytes: the image size, the header size, each
+** part of ATTRS that SCHEMA names, each section, the header.  For tools
+** that make or alter images on purpose (fuzz/fuzz_seg.c mutates bytes
+** and must reach the parsers behind the checksums); never for repair.
+** data must be 8-byte aligned and writable.  Returns CP_OK when the
+** image then opens; otherwise the error of cp_seg_open (the sums up to
+** what could be located are fixed all the same).
+*/
+int cp_seg_fix_sums (void *data, size_t size, cp_err *err);
+
 uint32_t cp_seg_ndocs (const cp_seg *s);
 uint32_t cp_seg_ntokens (const cp_seg *s);
 uint64_t cp_seg_invalid (const cp_seg *s);   /* U+FFFD substitutions */

@@ -106,7 +106,10 @@ static int put_decoded (vr *v, const char *s, size_t n, sref *out) {
   return 1;
 }
 
-static const char *P (const vr *v, sref r) { return v->pool.v + r.off; }
+/* a pooled string ("" when empty: the pool may have no bytes yet) */
+static const char *P (const vr *v, sref r) {
+  return r.len ? v->pool.v + r.off : "";
+}
 
 static int is_namec (char c, int first) {
   return (c >= 'a' && c <= 'z') || c == '_' ||
@@ -312,6 +315,8 @@ static int do_token (vr *v, const char *s, size_t n, size_t no, cp_err *err) {
     snprintf(m, sizeof(m), "%zu columns where %zu are named", k, v->ncols);
     return lerr(err, no, m);
   }
+  if (v->val[v->ntok * v->ncols + v->wcol].len == 0)
+    return lerr(err, no, "an empty word");   /* a token of no bytes */
   if (d->ntok > 0) {
     const char *sep = v->pending_sep == 'p' ? "\n\n" : v->pending_sep == 's' ? "\n" : " ";
     if (!cp_bytes_append(&v->text, sep, strlen(sep))) return OOM();
@@ -390,9 +395,9 @@ int cp_corpus_add_vrt (cp_corpus *c, const char *buf, size_t len,
     if (n > 0 && s[n - 1] == '\r') n--;
     while (n > 0 && s[n - 1] == ' ') n--;
     if (n == 0) { /* blank lines carry nothing */ }
+    else if (n >= 4 && memcmp(s, "<!--", 4) == 0) { /* a comment */ }
     else if (s[0] == '<' && n >= 2 && s[n - 1] == '>' && s[1] != '\t')
       rc = do_tag(&v, s, n, no, defid, defidlen, &ndef, err);
-    else if (n >= 4 && memcmp(s, "<!--", 4) == 0) { /* a comment */ }
     else if (s[0] == '<' && n >= 2 && s[1] != '\t' && s[1] != '<' && s[1] != ' ')
       rc = lerr(err, no, "bad tag");
     else
@@ -456,7 +461,7 @@ int cp_corpus_add_vrt (cp_corpus *c, const char *buf, size_t len,
       }
       td[i].text = v.text.v ? v.text.v + d->text0 : "";
       td[i].textlen = d->textlen;
-      td[i].tok = v.tok + d->tok0;
+      td[i].tok = v.tok != NULL ? v.tok + d->tok0 : NULL;   /* no token at all */
       td[i].ntok = d->ntok;
       td[i].layers = li + nl - (ncols - 1);
       td[i].nlayers = ncols - 1;

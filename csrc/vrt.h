@@ -10,11 +10,12 @@
 ** named "word" is the word layer, the others stored layers.  The text
 ** is the words joined by spaces, a line break after a sentence and a
 ** blank line after a paragraph; each token's byte span slices to its
-** word.  The XML entities &amp; &lt; &gt; &quot; &apos; are decoded.
+** word.  The XML entities &amp; &lt; &gt; &quot; &apos; are decoded; a
+** line starting "<!--" is a comment.
 **
 ** Errors carry the line number and nothing is returned on error: a bad
 ** tag, crossed or unclosed tags, a token outside <text>, a column count
-** that differs from 'columns', invalid UTF-8.
+** that differs from 'columns', an empty word, invalid UTF-8.
 */
 #ifndef CP_VRT_H
 #define CP_VRT_H

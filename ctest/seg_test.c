@@ -722,6 +722,69 @@ static void test_damage (cp_an *an, tdoc *docs, size_t nd) {
   free(img);
 }
 
+/*
+** The seed segments of fuzz_seg (fuzz/seeds/seg, written by `make
+** fuzz-seeds`) must be in the format this build reads, else the fuzzer
+** stops at EVERSION; and cp_seg_fix_sums must fix every checksum a
+** mutation breaks (header, sections, ATTRS parts), so that what the
+** reader then says about a damaged image is never "checksum".
+*/
+static void test_fuzz_seeds (void) {
+  static const char *const names[] = {"text", "conllu", "vrt", "spans"};
+  size_t k, i, len = 0, nfix = 0, nsum = 0, nbad = 0;
+  for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+    char path[128], *raw;
+    unsigned char *img, *cp;
+    cp_seg *s;
+    cp_err e;
+    int rc = -1;
+    snprintf(path, sizeof(path), "fuzz/seeds/seg/%s", names[k]);
+    raw = readfile(path, &len);
+    img = (unsigned char *)malloc(len ? len : 1);
+    cp = (unsigned char *)malloc(len ? len : 1);
+    if (raw && img && cp) {
+      memcpy(img, raw, len);
+      if ((rc = cp_seg_open(&s, img, len, &e)) == CP_OK) {
+        rc = cp_seg_check(s, &e);
+        cp_seg_close(s);
+      }
+    }
+    TAP_OK(rc == CP_OK, "fuzz seed %s opens and checks (%s; `make "
+           "fuzz-seeds` writes the seeds again)", path,
+           raw == NULL ? "unreadable: run from the repository root" :
+           rc == CP_OK ? "ok" : e.msg);
+    if (rc == CP_OK) {
+      memcpy(cp, img, len);
+      TAP_OK(cp_seg_fix_sums(cp, len, &e) == CP_OK &&
+             memcmp(cp, img, len) == 0, "cp_seg_fix_sums leaves the valid "
+             "seed %s as it is", names[k]);
+      for (i = 0; i < len; i += 3) {
+        memcpy(cp, img, len);
+        cp[i] ^= (unsigned char)(1u << (i % 8));
+        if (cp_seg_open(&s, cp, len, &e) == CP_OK) {
+          if (cp_seg_check(s, &e) != CP_OK && strstr(e.msg, "checksum"))
+            nsum++;
+          cp_seg_close(s);
+        }
+        if (cp_seg_fix_sums(cp, len, &e) == CP_OK) {
+          nfix++;
+          if (cp_seg_open(&s, cp, len, &e) != CP_OK) nbad++;
+          else {
+            if (cp_seg_check(s, &e) != CP_OK && strstr(e.msg, "checksum")) nbad++;
+            cp_seg_close(s);
+          }
+        }
+        else if (strstr(e.msg, "checksum")) nbad++;
+      }
+    }
+    free(raw); free(img); free(cp);
+  }
+  TAP_OK(nsum > 0 && nfix > 0 && nbad == 0, "after cp_seg_fix_sums no "
+         "mutated seed fails on a checksum (%zu mutations opened after the "
+         "fix, %zu had failed cp_seg_check on a section sum before, %zu "
+         "still failed on one)", nfix, nsum, nbad);
+}
+
 int main (void) {
   cp_err e;
   cp_an *an = cp_an_new("english", &e);
@@ -781,6 +844,7 @@ int main (void) {
   test_edges(an);
   test_damage(an, docs, nd);
   test_big(an);
+  test_fuzz_seeds();
   for (i = 0; i < 2; i++)
     if (docs[i].text && strncmp(docs[i].id, "0", 1) == 0) free(docs[i].text);
   cp_an_free(an);

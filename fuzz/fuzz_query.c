@@ -8,6 +8,9 @@
 ** it must succeed or fail cleanly, and when both succeed the count must
 ** equal the number of matches and the document count the number of
 ** distinct documents among them (anything else aborts: a wrong count).
+** The same plan is ranked (cp_search): as many hits as matching
+** documents, scores finite, non-negative and in order, each hit's
+** matches in its document.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -161,6 +164,32 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     size_t i, docs = 0;
     for (i = 0; i < m.n; i++) docs += i == 0 || m.v[i].doc != m.v[i - 1].doc;
     if (docs != nd) abort();
+  }
+  /* ranking: as many hits as matching documents, scores finite and
+  ** in order, each hit's matches those of its document */
+  {
+    cp_search_opts so;
+    cp_hits h;
+    size_t i;
+    memset(&so, 0, sizeof(so));
+    so.k1 = 1.2;  so.b = 0.75;  so.limit = 1 + size % 4;  so.offset = size % 3;
+    memset(&h, 0, sizeof(h));
+    if (cp_search(corp, cache, p, &lim, &so, &h, &e) == CP_OK) {
+      if (rc3 == CP_OK && h.total != nd) abort();
+      if (h.n > so.limit) abort();
+      for (i = 0; i < h.n; i++) {
+        size_t k;
+        if (!(h.v[i].score == h.v[i].score) || h.v[i].score < 0 ||
+            (i > 0 && h.v[i].score > h.v[i - 1].score) ||
+            h.v[i].m0 > h.v[i].m1 || h.v[i].m1 > h.m.n)
+          abort();
+        for (k = h.v[i].m0; k < h.v[i].m1; k++)
+          if (h.m.v[k].doc != h.v[i].doc) abort();
+      }
+      cp_hits_free(&h);
+    }
+    else if (e.code != CP_ELIMIT && e.code != CP_ESYNTAX && e.code != CP_EINVAL)
+      abort();
   }
   if (rc1 == CP_OK) {
     size_t i;

@@ -266,12 +266,28 @@ describe("c:add_conllu rejects bad input with its line number", function()
     assert.are.equal(1, c:count('[upos="VERB"]'))
   end)
 
+  -- fuzz_conllu: a file whose only block holds no token word made the
+  -- reader add an offset to a NULL token array (UB under make asan)
+  it("reads a document without any token as an empty document", function()
+    local c, ok = try("# newdoc id = empty\n# sent_id = 1\n\n")
+    assert.are.equal(1, ok)
+    assert.are.same({ 1, 0 }, { c:stats().docs, c:stats().tokens })
+    assert.are.equal("empty", c:doc(1).id)
+    assert.are.equal("", c:doc(1).text)
+    local c2, ok2 = try("# newdoc id = empty\n\n" .. GOOD)
+    assert.are.equal(2, ok2)
+    assert.are.same({ 2, 3 }, { c2:stats().docs, c2:stats().tokens })
+  end)
+
   local CASES = {
     { "a wrong column count", GOOD:gsub("\tVBZ\t", "\t", 1), 5, "10 TAB%-separated" },
     { "a non-integer HEAD", GOOD:gsub("\t2\tnsubj", "\tx\tnsubj", 1), 4, "HEAD" },
     { "an ID out of order", GOOD:gsub("\n3\t%.", "\n4\t.", 1), 6, "ID out of order" },
     { "a missing blank line at the end", GOOD:gsub("\n\n$", "\n"), 6, "missing blank line" },
     { "invalid UTF-8", GOOD:gsub("works%.", "works\255.", 1), 3, "UTF%-8" },
+    -- fuzz_conllu: an empty FORM made a token of no bytes (UB: NULL + 0)
+    { "an empty FORM", GOOD:gsub("\tworks\t", "\t\t", 1), 5, "empty column" },
+    { "an empty LEMMA", GOOD:gsub("\tit\t", "\t\t", 1), 4, "empty column" },
   }
   for _, case in ipairs(CASES) do
     it("gives a clear error for " .. case[1] .. ", adding nothing", function()

@@ -154,6 +154,13 @@ describe("c:add_vrt rejects bad input with its line number", function()
     assert.are.equal("It works", c:doc(1).text)
   end)
 
+  it("skips comment lines, whatever they hold (fuzz seed v2 found them taken for tags)", function()
+    local c, ok = try("<!-- made by hand -->\n" .. GOOD:gsub("<s>\n", "<s>\n<!-- <s> inside -->\n"))
+    assert.are.equal(1, ok)
+    assert.are.equal(2, c:stats().tokens)
+    assert.are.equal("It works", c:doc(1).text)
+  end)
+
   local CASES = {
     { "an unclosed tag", GOOD:gsub("</chapter>\n", ""), 7, "unclosed <chapter>" },
     { "crossed tags", GOOD:gsub("</s>\n</chapter>", "</chapter>\n</s>"), 6, "crosses <s>" },
@@ -161,6 +168,8 @@ describe("c:add_vrt rejects bad input with its line number", function()
     { "a bad tag", GOOD:gsub("<s>", "<s x=1>"), 3, "bad tag" },
     { "a token outside <text>", "stray\tx\ty\n" .. GOOD, 1, "outside <text>" },
     { "invalid UTF-8", GOOD:gsub("works", "wo\255rks"), 5, "UTF%-8" },
+    -- fuzz_vrt: an empty word made a token of no bytes (UB in the builder)
+    { "an empty word", GOOD:gsub("works\t", "\t"), 5, "empty word" },
   }
   for _, case in ipairs(CASES) do
     it("gives a clear error for " .. case[1] .. ", adding nothing", function()

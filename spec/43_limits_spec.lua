@@ -64,6 +64,14 @@ describe("the work budget", function()
     assert.are.equal(0, c:search("zzzz").total)
   end)
 
+  -- fuzz_query: a document matched with no span (NOT alone) was NULL + 0
+  -- in the ranking (clang's UBSan)
+  it("ranks a document matched only through NOT", function()
+    local r = c:search("NOT target")
+    assert.are.equal(1, r.total)
+    assert.are.equal("b", r.hits[1].id)
+  end)
+
   it("bounds statistics: window arguments are range-checked, not truncated", function()
     assert.has_error(function() c:collocations{window = 2 ^ 32 + 5} end)
     assert.has_error(function() c:collocations{window = 2 ^ 62} end)
@@ -76,6 +84,42 @@ describe("the work budget", function()
     assert.is_nil(r)
     assert.matches("max_work", err)
     assert.are.equal("ELIMIT", code)
+  end)
+end)
+
+describe("NEAR and ranking charge the budget themselves", function()
+  -- one long document where every word is within 1000 words of
+  -- thousands of the other argument's: the grouping is quadratic
+  local c
+  setup(function()
+    c = corpus.new()
+    local t = {}
+    for i = 1, 20000 do t[i] = i % 2 == 0 and "a" or "b" end
+    c:add{id = "long", text = table.concat(t, " ")}
+  end)
+  teardown(function() c:close() end)
+
+  it("stops a dense NEAR group with ELIMIT though its arguments fit", function()
+    assert.are.equal(10000, c:count("a", {max_work = 1e6}))
+    assert.are.equal(10000, c:count("b", {max_work = 1e6}))
+    local n, msg, code = c:count("NEAR(a b, 1000)", {max_work = 1e6})
+    assert.is_nil(n)
+    assert.are.equal("ELIMIT", code)
+    assert.matches("max_work", msg)
+    assert.are.equal(20000, c:count("NEAR(a b, 1000)"))
+    assert.are.equal(20000, c:count("NEAR(a b, 2)", {max_work = 1e6}))
+  end)
+
+  it("stops ranking many documents with ELIMIT where counting fits", function()
+    local r = corpus.new()
+    for i = 1, 3000 do r:add{id = "d" .. i, text = "a b"} end
+    assert.are.equal(3000, r:count("a", {max_work = 2e4}))
+    local h, msg, code = r:search("a", {max_work = 2e4})
+    assert.is_nil(h)
+    assert.are.equal("ELIMIT", code)
+    assert.matches("max_work", msg)
+    assert.are.equal(3000, r:search("a").total)
+    r:close()
   end)
 end)
 

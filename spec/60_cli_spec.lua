@@ -169,6 +169,18 @@ describe("bin/corpus", function()
     os.execute(("rm -rf %q"):format(dir))
   end)
 
+  -- issue 10, item 8: these printed a Lua traceback
+  it("reports a bad regex and a negative --limit without a traceback", function()
+    local _, code, err = run("kwic " .. SAMPLE .. " '/(/'")
+    assert.are.equal(2, code)
+    assert.matches("bad regular expression /%(/ at offset 1", err)
+    assert.is_nil(err:find("traceback", 1, true))
+    _, code, err = run("freq " .. SAMPLE .. " --limit=-5")
+    assert.are.equal(2, code)
+    assert.matches("0 or more expected, got %-5", err)
+    assert.is_nil(err:find("traceback", 1, true))
+  end)
+
   it("exits 1 when nothing matched, 2 on usage errors, 3 on data errors", function()
     local out, code, err = run("count " .. SAMPLE .. " zzzxq")
     assert.are.equal(1, code)

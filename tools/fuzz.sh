@@ -10,6 +10,8 @@
 B=${B:-build-fuzz}
 S=${FUZZ_SECONDS:-60}
 passed=0; failed=0
+# a UB report with its stack (the harnesses halt on the first)
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 for f in "$@"; do
   bin=$B/fuzz/fuzz_$f
   work=$B/fuzz/corpus/$f

@@ -6,7 +6,7 @@
 ** mismatch".  Opening must fail cleanly or give a segment whose every
 ** accessor is safe to call before any check (format 2.1 checks lazily:
 ** seg.h), and on which cp_seg_verify and cp_seg_check decide.  Seeds:
-** fuzz/seeds/seg (segments written by the builder: tools/fuzz_seeds.lua).
+** fuzz/seeds/seg (segments written by the builder: fuzz/gen_seeds.c, `make fuzz-seeds`).
 */
 #include <stdint.h>
 #include <stdlib.h>

@@ -68,6 +68,18 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
    SOPTS " " RUNOPTS},
   {"analyse(reuse)", "min max_df layer limit mismatch gap gap_extend " RUNOPTS},
   {"lookup", "where by " SOPTS},
+  {"add_vrt", "columns meta"},
+  {"quotes", "anchor speaker kind limit"},
+  {"entities", "anchor speaker kind limit"},
+  {"dates", "anchor speaker kind limit"},
+  {"numbers", "anchor speaker kind limit"},
+  {"write", "format columns info"},
+  {"report", "queries by title output stop limit lines docs keyness quotes "
+             "reuse reuse_max_words"},
+  {"build_sharded", "out inputs shards slurm partition time mem language mode "
+                    "retries jobs lua quiet poll analyse"},
+  {"shard.add", "inputs slurm partition time mem retries lua poll jobs"},
+  {"shard.replace", "inputs slurm partition time mem retries lua poll jobs"},
   {"concordance", "layer where max_matches max_expand max_work timeout"},
   {"rows", "width left right chars context offset limit"},
   {"reuse", "min source target against layer max_df limit mismatch gap "

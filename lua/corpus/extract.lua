@@ -58,11 +58,9 @@ local function check_opts(opts, fname, i)
   if type(opts) ~= "table" then
     raise(("bad argument #%d to '%s' (table expected, got %s)"):format(i, fname, type(opts)))
   end
+  require("corpus.core").checkopts(opts, fname, i)   -- the names: csrc/l_opts.c
   for k, v in pairs(opts) do
     local want = OPTS[k]
-    if want == nil then
-      raise(("bad argument #%d to '%s' (unknown option '%s')"):format(i, fname, tostring(k)))
-    end
     if type(v) ~= want then
       raise(("bad option '%s' to '%s' (%s expected, got %s)"):format(k, fname, want, type(v)))
     end

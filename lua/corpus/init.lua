@@ -186,11 +186,7 @@ function Corpus:add_vrt(path, opts)
   argtype(opts, "table", 2, "add_vrt", true)
   local columns, meta = { "word", "lemma", "pos" }, nil
   if opts then
-    for k in pairs(opts) do
-      if k ~= "columns" and k ~= "meta" then
-        error(("bad argument #2 to 'add_vrt' (unknown option '%s')"):format(tostring(k)), 2)
-      end
-    end
+    checkopts(opts, "add_vrt", 2)
     if opts.columns ~= nil then
       if type(opts.columns) ~= "table" or #opts.columns == 0 then
         error("bad argument #2 to 'add_vrt' (columns must be a list of names)", 2)

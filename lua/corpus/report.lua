@@ -349,9 +349,6 @@ end
 return function(module)
   local corpus = module
 
-  local OPTS = {queries = true, by = true, title = true, output = true, stop = true,
-                limit = true, lines = true, docs = true, keyness = true, quotes = true,
-                reuse = true, reuse_max_words = true}
 
   local function report(c, opts)
     if type(c) ~= "userdata" or c.isclosed == nil then
@@ -360,10 +357,8 @@ return function(module)
     if opts ~= nil and type(opts) ~= "table" then
       raise(("bad argument #2 to 'report' (table expected, got %s)"):format(type(opts)))
     end
+    require("corpus.core").checkopts(opts, "report", 2)   -- the names: csrc/l_opts.c
     opts = opts or {}
-    for k in pairs(opts) do
-      if not OPTS[k] then raise(("bad argument #2 to 'report' (unknown option '%s')"):format(tostring(k))) end
-    end
     local quotes_n = count_opt(opts.quotes, "quotes", 100)
     local reuse_n = count_opt(opts.reuse, "reuse", 30)
     local reuse_max = count_opt(opts.reuse_max_words, "reuse_max_words", REUSE_MAX_WORDS)

@@ -118,15 +118,10 @@ local function check_opts(opts, valid, fname)
   if type(opts) ~= "table" then
     error(fmt("bad argument #1 to '%s' (table expected, got %s)", fname, type(opts)), 3)
   end
+  -- the names are csrc/l_opts.c's (one table, one message); the types here
+  require("corpus.core").checkopts(opts, fname, 1)
   for k, v in pairs(opts) do
     local want = valid[k]
-    if not want then
-      local names = {}
-      for n in pairs(valid) do names[#names + 1] = n end
-      table.sort(names)
-      error(fmt("%s: unknown option '%s' (valid: %s)", fname, tostring(k),
-                table.concat(names, ", ")), 3)
-    end
     if not ("|" .. want .. "|"):find("|" .. type(v) .. "|", 1, true) then
       error(fmt("%s: option '%s' must be a %s, got %s", fname, k, want:gsub("|", " or "), type(v)), 3)
     end

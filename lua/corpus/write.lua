@@ -178,12 +178,8 @@ local function write(rows, dest, opts)
   if opts ~= nil and type(opts) ~= "table" then
     raise(("bad argument #3 to 'write' (table expected, got %s)"):format(type(opts)))
   end
+  require("corpus.core").checkopts(opts, "write", 3)   -- the names: csrc/l_opts.c
   opts = opts or {}
-  for k in pairs(opts) do
-    if k ~= "format" and k ~= "columns" and k ~= "info" then
-      raise(("bad argument #3 to 'write' (unknown option '%s')"):format(tostring(k)))
-    end
-  end
   local is_file = io.type(dest) == "file"
   if not is_file and type(dest) ~= "string" then
     raise(("bad argument #2 to 'write' (file name or file expected, got %s)"):format(type(dest)))

@@ -959,6 +959,39 @@ void cp_seg_close (cp_seg *s) {
 }
 
 /* the header's size fields, every section's sum, then the header's */
+/* the table entry of section 'id', or NULL (when out of bounds too) */
+static unsigned char *fix_entry (unsigned char *b, size_t size,
+                                 uint32_t nsecs, uint32_t id) {
+  uint32_t i;
+  for (i = 0; i < nsecs; i++) {
+    unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
+    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
+    if (cp_rd32(e) == id)
+      return off <= size && sz <= size - off ? e : NULL;
+  }
+  return NULL;
+}
+
+/* rewrite BLKSUM from the block-checked sections, when it has their size */
+static void fix_blocks (unsigned char *b, size_t size, uint32_t nsecs) {
+  unsigned char *t = fix_entry(b, size, nsecs, CP_SEC_BLKSUM), *e;
+  uint64_t need = 0, at = 0;
+  int k;
+  if (t == NULL) return;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    if ((e = fix_entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k))) == NULL)
+      return;
+    need += 8 * cp_blksum_count(cp_rd64(e + 16));
+  }
+  if (cp_rd64(t + 16) != need) return;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    e = fix_entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k));
+    cp_blksum_build(b + cp_rd64(e + 8), cp_rd64(e + 16),
+                    b + cp_rd64(t + 8) + at);
+    at += 8 * cp_blksum_count(cp_rd64(e + 16));
+  }
+}
+
 static void fix_table (unsigned char *b, size_t size) {
   uint32_t nsecs = cp_rd32(b + CP_H_NSECS), hdr, i;
   if (nsecs > CP_SEG_MAXSECS) return;
@@ -966,6 +999,7 @@ static void fix_table (unsigned char *b, size_t size) {
   if (hdr > size) return;
   cp_wr32(b + CP_H_HDRSIZE, hdr);
   cp_wr64(b + CP_H_SIZE, (uint64_t)size);
+  fix_blocks(b, size, nsecs);
   for (i = 0; i < nsecs; i++) {
     unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
     uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);

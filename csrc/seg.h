@@ -260,7 +260,9 @@ int cp_seg_check (const cp_seg *s, cp_err *err);
 /*
 ** Rewrite every checksum and size field of the image data[0..size) so
 ** that they agree with its bytes: the image size, the header size, each
-** part of ATTRS that SCHEMA names, each section, the header.  For tools
+** part of ATTRS that SCHEMA names, the block checksums (BLKSUM), each
+** section, the header; not the sums inside the compressed text, behind
+** which is libzstd rather than this parser.  For tools
 ** that make or alter images on purpose (fuzz/fuzz_seg.c mutates bytes
 ** and must reach the parsers behind the checksums); never for repair.
 ** data must be 8-byte aligned and writable.  Returns CP_OK when the

@@ -1,76 +1,28 @@
 /*
 ** fuzz_seg.c -- libFuzzer harness: the segment reader over arbitrary
-** bytes.  Checksums are recomputed before opening (the block checksums
-** of BLKSUM, every section's, the header's, the size field), so that the
-** parser behind them is reached instead of stopping at "checksum
-** mismatch".  Opening must fail cleanly or give a segment whose every
-** accessor is safe to call before any check (format 2.1 checks lazily:
-** seg.h), and on which cp_seg_verify and cp_seg_check decide.  Seeds:
-** fuzz/seeds/seg (segments written by the builder: fuzz/gen_seeds.c, `make fuzz-seeds`).
+** bytes.  Checksums are recomputed before opening by cp_seg_fix_sums
+** (seg.c: the size fields, every part of ATTRS, every section, the
+** header), so that the parser behind them is reached instead of
+** stopping at "checksum mismatch".  Opening must fail cleanly or give a
+** segment on which cp_seg_verify and cp_seg_check decide; every
+** accessor must then be safe to call, as the contract in seg.h says,
+** and so must what a reader does with an attached image (use()).
+** Seeds: fuzz/seeds/seg, format-2 segments written by the builder
+** (fuzz/gen_seeds.c; `make fuzz-seeds` writes them again).
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <xxhash.h>
-
-#include "blksum.h"
+#include "budget.h"
+#include "corpus.h"
+#include "exec.h"
+#include "plan.h"
 #include "seg.h"
 #include "segfmt.h"
+#include "stats.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-/* the table entry of section 'id', or NULL (when out of bounds too) */
-static unsigned char *entry (unsigned char *b, size_t size, uint32_t nsecs,
-                             uint32_t id) {
-  uint32_t i;
-  for (i = 0; i < nsecs; i++) {
-    unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
-    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
-    if (cp_rd32(e) == id)
-      return off <= size && sz <= size - off ? e : NULL;
-  }
-  return NULL;
-}
-
-/* rewrite BLKSUM from the block sections, when it has their size */
-static void fix_blocks (unsigned char *b, size_t size, uint32_t nsecs) {
-  unsigned char *t = entry(b, size, nsecs, CP_SEC_BLKSUM), *e;
-  uint64_t need = 0, at = 0;
-  int k;
-  if (t == NULL) return;
-  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
-    if ((e = entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k))) == NULL) return;
-    need += 8 * cp_blksum_count(cp_rd64(e + 16));
-  }
-  if (cp_rd64(t + 16) != need) return;
-  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
-    e = entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k));
-    cp_blksum_build(b + cp_rd64(e + 8), cp_rd64(e + 16),
-                    b + cp_rd64(t + 8) + at);
-    at += 8 * cp_blksum_count(cp_rd64(e + 16));
-  }
-}
-
-/* make the checksums agree with the (mutated) bytes */
-static void fix_sums (unsigned char *b, size_t size) {
-  uint32_t hdr, nsecs, i;
-  if (size < CP_SEG_FIXED + 8) return;
-  nsecs = cp_rd32(b + CP_H_NSECS);
-  if (nsecs > CP_SEG_MAXSECS) return;
-  hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
-  if (hdr > size) return;
-  cp_wr32(b + CP_H_HDRSIZE, hdr);
-  cp_wr64(b + CP_H_SIZE, size);
-  fix_blocks(b, size, nsecs);
-  for (i = 0; i < nsecs; i++) {
-    unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * i;
-    uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
-    if (off <= size && sz <= size - off)
-      cp_wr64(e + 24, (uint64_t)XXH64(b + off, (size_t)sz, 0));
-  }
-  cp_wr64(b + hdr - 8, (uint64_t)XXH64(b, hdr - 8, 0));
-}
 
 static unsigned long walk (const cp_seg *s) {
   unsigned long acc = 0;
@@ -112,6 +64,78 @@ static unsigned long walk (const cp_seg *s) {
   return acc;
 }
 
+/*
+** What a reader of an index does with an attached image that passed
+** cp_seg_verify (the check an index makes of a segment unless asked for
+** more): statistics, a frequency list and a few queries, ranked too,
+** under a budget.  Each must succeed or fail cleanly.
+*/
+static void use (const unsigned char *b, size_t size) {
+  cp_corpus *c;
+  cp_err e;
+  cp_stats st;
+  cp_limits lim;
+  cp_budget bud;
+  cp_sopt so;
+  cp_flist fl;
+  void *img = malloc(size ? size : 1);
+  int q;
+  if (img == NULL) return;
+  memcpy(img, b, size);
+  if ((c = cp_corpus_new(NULL, &e)) == NULL) abort();
+  if (cp_corpus_attach(c, img, size, NULL, NULL, &e) != CP_OK) {
+    free(img);
+    cp_corpus_free(c);
+    return;
+  }
+  if (cp_corpus_stats(c, &st, &e) != CP_OK) { cp_corpus_free(c); return; }
+  memset(&so, 0, sizeof(so));
+  so.layer = CP_NORM;
+  cp_budget_start(&bud, 1000000, (uint64_t)1 << 26, 0);
+  so.budget = &bud;
+  memset(&fl, 0, sizeof(fl));
+  (void)cp_freq(c, &so, &fl, &e);
+  cp_flist_free(&fl);
+  memset(&lim, 0, sizeof(lim));
+  lim.max_expand = 1000;
+  lim.max_work = 1000000;
+  for (q = 0; q < 4; q++) {
+    cp_plan *p = cp_plan_new();
+    cp_pnode *n;
+    cp_matches m = {NULL, 0, 0};
+    cp_hits h;
+    uint64_t cnt;
+    if (p == NULL) break;
+    switch (q) {
+      case 0: n = cp_plan_lex(p, CP_P_TERM, CP_NORM, "the", 3); break;
+      case 1: n = cp_plan_lex(p, CP_P_PREFIX, CP_WORD, "a", 1); break;
+      case 2:
+        n = cp_plan_list(p, CP_P_SEQ);
+        cp_plan_add_item(p, n, cp_plan_any(p), 0, 3);
+        cp_plan_add_item(p, n, cp_plan_lex(p, CP_P_GLOB, CP_STEM, "*e*", 3), 1, 1);
+        break;
+      default:
+        n = cp_plan_near(p, 5, 0);
+        cp_plan_add(p, n, cp_plan_lex(p, CP_P_PREFIX, CP_NORM, "t", 1));
+        cp_plan_add(p, n, cp_plan_any(p));
+        break;
+    }
+    cp_plan_set_root(p, n);
+    if (cp_plan_error(p, &e) == CP_OK) {
+      cp_search_opts o;
+      (void)cp_execq(c, NULL, p, &lim, &m, &e);
+      cp_matches_free(&m);
+      (void)cp_exec_countq(c, NULL, p, &lim, CP_COUNT_DOCS, &cnt, &e);
+      memset(&o, 0, sizeof(o));
+      o.k1 = 1.2;  o.b = 0.75;  o.limit = 3;
+      memset(&h, 0, sizeof(h));
+      if (cp_search(c, NULL, p, &lim, &o, &h, &e) == CP_OK) cp_hits_free(&h);
+    }
+    cp_plan_free(p);
+  }
+  cp_corpus_free(c);
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   /* a copy: the reader wants 8-byte alignment, the fixes write */
   unsigned char *b = (unsigned char *)malloc(size ? size : 1);
@@ -120,13 +144,13 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   volatile unsigned long sink;
   if (b == NULL) return 0;
   memcpy(b, data, size);
-  fix_sums(b, size);
+  (void)cp_seg_fix_sums(b, size, &e);
   if (cp_seg_open(&s, b, size, &e) == CP_OK) {
-    sink = walk(s);                 /* lazily checked accessors */
-    (void)sink;
     if (cp_seg_verify(s, &e) == CP_OK) {
       sink = walk(s);
+      (void)sink;
       (void)cp_seg_check(s, &e);
+      use(b, size);
     }
     cp_seg_close(s);
   }

@@ -9,6 +9,7 @@
 #   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
 #   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-seeds  write fuzz_seg's seed segments again (format change)
+#   make tsan     ThreadSanitizer over the background merge (memmerge_test)
 #   make check-valgrind  a representative script under valgrind
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
@@ -45,7 +46,7 @@ LUA_ENV  = LUA_PATH="$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;$(CURDIR)/spec
 
 .PHONY: all deps deps-test demo test check asan asan-gcc asan-clang ctest \
         spec env bench clean rock rock-build doc lib install embed-check \
-        fuzz fuzz-bins fuzz-seeds check-valgrind
+        fuzz fuzz-bins fuzz-seeds check-valgrind tsan
 
 all: $(B)/corpus/core.so
 
@@ -121,6 +122,16 @@ run-asan:
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	CORPUS_ASAN=1 B=$(B) LUA=$(LUA) BUSTED=$(BUSTED) sh tools/tap.sh "$(CTESTS)"
+
+# ThreadSanitizer over the background merge of in-memory corpora
+# (ctest/memmerge_test.c), at the default tier and with every run from
+# tier 2 on the worker, so it runs often
+tsan:
+	@sh tools/deps.sh fuzz
+	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test
+	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
 FUZZ_SECONDS ?= 60
@@ -206,4 +217,4 @@ rock-build:
 	cp build/rock-$(notdir $(LUA_INC))/corpus/core.so build/rock/corpus/core.so
 
 clean:
-	rm -rf build build-asan build-asan-clang build-fuzz
+	rm -rf build build-asan build-asan-clang build-fuzz build-tsan build-tsan2

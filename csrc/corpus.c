@@ -10,6 +10,7 @@
 ** opening a large index needs no id table in memory; pending documents
 ** are kept in a small hash set until they are sealed.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -69,6 +70,7 @@ struct cp_corpus {
   int automerge;            /* merge small segments after sealing */
   struct feed *feed;        /* documents added one a call, queued */
   cp_err ferr;              /* a queued document's failure, to report */
+  struct bgjob *bg;         /* the background merge, NULL until the first */
 };
 
 static void feed_free (cp_corpus *c);
@@ -201,6 +203,13 @@ int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err) {
                                 c->analyser, err);
 }
 
+static void bg_cancel (cp_corpus *c);
+static void bg_free (cp_corpus *c);
+static int replace_segs (cp_corpus *c, size_t lo, size_t hi, void *img,
+                         size_t size,
+                         void (*freefn)(void *img, size_t size, void *ud),
+                         void *ud, int keepdel, cp_err *err);
+
 static void seg_release (segent *e) {
   cp_seg_close(e->seg);
   if (e->freefn != NULL) e->freefn(e->img, e->size, e->ud);
@@ -214,6 +223,7 @@ void cp_corpus_free (cp_corpus *c) {
   size_t i;
   if (c == NULL) return;
   feed_free(c);
+  bg_free(c);               /* first: the worker reads the images */
   for (i = 0; i < c->nsegs; i++) seg_release(&c->segs[i]);
   free(c->segs);
   idset_clear(&c->pend);
@@ -325,37 +335,219 @@ static int verify_segs (cp_corpus *c, unsigned need, cp_err *err) {
   return CP_OK;
 }
 
+/* {================================================================
+** In-memory merging
+** ================================================================= */
+
 /*
-** The tiered policy of the index (merge.h) after each seal.  New
-** segments are appended, so runs form at the end: while the last
-** CP_MERGE_FACTOR segments share a tier, none has deleted documents
-** (a merge drops them, which would renumber what follows) and all were
-** built here, they become one.  Each document is re-added once per
-** tier it climbs: O(log n) times.
+** The tiered policy of the index (merge.h) after each seal: a run of
+** CP_MERGE_FACTOR adjacent segments of one tier, none with deleted
+** documents (a merge drops them, which would renumber what follows) and
+** all built here, becomes one.  Each document is re-added once per tier
+** it climbs: O(log n) times.  Document numbers never change (a merge
+** keeps the order and drops nothing), so what a read answers does not
+** depend on which merges have run.
+**
+** Runs below tier CP_BG_TIER (a few dozen documents) are merged in the
+** read that seals, as they form.  A run of a higher tier is merged on a
+** worker thread (one at a time) while adds and reads go on; the next
+** read that seals swaps the result in, if the run is still as it was
+** (same images, still no deleted document), else drops it.  The worker
+** reads only the run's images, which nothing frees or writes while it
+** runs (every path that drops, replaces, rewrites or truncates segments
+** cancels it first: bg_cancel joins the thread), through cp_seg handles
+** of its own: a cp_seg is not shared between threads, since its reads
+** record lazy checks and cache decompressed stored text in it (seg.h
+** "Lazy checks").  The images were built here, so its handles are
+** trusted as the corpus's are.  It builds with its own analyzer and
+** touches nothing else of the corpus.
 */
+#ifndef CP_BG_TIER
+#define CP_BG_TIER 3
+#endif
+
+typedef struct bgjob {
+  pthread_t th;
+  pthread_mutex_t mu;
+  int active;               /* a worker was started and not yet joined */
+  int done;                 /* (under mu) the worker has finished */
+  size_t lo, hi;            /* the run: segments [lo, hi) */
+  void **imgs;              /* its images (the worker opens its own
+                               readers over them; the swap checks them) */
+  size_t *sizes;
+  cp_an *an;                /* the worker's analyzer */
+  int mode;
+  void *img;                /* the result (owned until swapped in) */
+  size_t size;
+  int rc;
+  cp_err err;
+} bgjob;
+
+static void *bg_main (void *arg) {
+  bgjob *j = (bgjob *)arg;
+  void *img = NULL;
+  size_t size = 0, i, n = j->hi - j->lo, nopen = 0;
+  cp_seg *segs[CP_MERGE_FACTOR];
+  int rc = CP_OK;
+  /* the worker's own readers over the run's images, trusted like the
+  ** main thread's (the images were built here) */
+  for (i = 0; i < n && rc == CP_OK; i++) {
+    rc = cp_seg_open(&segs[i], j->imgs[i], j->sizes[i], &j->err);
+    if (rc == CP_OK) { cp_seg_trust(segs[i]); nopen++; }
+  }
+  if (rc == CP_OK)
+    rc = cp_merge_segs(j->an, j->mode, (const cp_seg *const *)segs, n, &img,
+                       &size, &j->err);
+  for (i = 0; i < nopen; i++) cp_seg_close(segs[i]);
+  pthread_mutex_lock(&j->mu);
+  j->img = img;
+  j->size = size;
+  j->rc = rc;
+  j->done = 1;
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
+}
+
+/* join a finished worker (any worker with 'wait'); 0 if one still runs */
+static int bg_join (bgjob *j, int wait) {
+  int done;
+  if (!j->active) return 1;
+  if (!wait) {
+    pthread_mutex_lock(&j->mu);
+    done = j->done;
+    pthread_mutex_unlock(&j->mu);
+    if (!done) return 0;
+  }
+  pthread_join(j->th, NULL);
+  j->active = 0;
+  return 1;
+}
+
+/* is segment i mergeable, and of which tier? */
+static int seg_tier (const cp_corpus *c, size_t i) {
+  const segent *e = &c->segs[i];
+  if (e->ndeleted > 0 || e->freefn != NULL) return -1;
+  return cp_merge_tier(e->size, cp_seg_ndocs(e->seg));
+}
+
+/* the first run of CP_MERGE_FACTOR segments of one tier below 'maxtier'
+** in [from, nsegs): *lo, its tier returned; -1 if none */
+static int find_run (const cp_corpus *c, size_t from, int maxtier, size_t *lo) {
+  size_t i, k;
+  for (i = from; i + CP_MERGE_FACTOR <= c->nsegs; i++) {
+    int t = seg_tier(c, i);
+    if (t < 0 || t >= maxtier) continue;
+    for (k = 1; k < CP_MERGE_FACTOR && seg_tier(c, i + k) == t; k++) ;
+    if (k == CP_MERGE_FACTOR) { *lo = i; return t; }
+  }
+  return -1;
+}
+
+/* swap a finished background merge in, if its run is unchanged */
+static void bg_collect (cp_corpus *c) {
+  bgjob *j = c->bg;
+  size_t i;
+  int same;
+  cp_err e;
+  if (j == NULL || !j->active || !bg_join(j, 0)) return;
+  same = j->rc == CP_OK && j->img != NULL && j->hi <= c->nsegs;
+  for (i = j->lo; i < j->hi && same; i++)
+    same = c->segs[i].img == j->imgs[i - j->lo] && c->segs[i].ndeleted == 0;
+  if (same && replace_segs(c, j->lo, j->hi, j->img, j->size, NULL, NULL, 0,
+                           &e) == CP_OK) {
+    c->segs[j->lo].verified = 1;      /* built here, never left memory */
+    cp_seg_trust(c->segs[j->lo].seg);
+  }
+  else
+    free(j->img);   /* a failed merge leaves the run as it was */
+  j->img = NULL;
+}
+
+/* stop using the worker's result: join it and drop what it made */
+static void bg_cancel (cp_corpus *c) {
+  bgjob *j = c->bg;
+  if (j == NULL || !j->active) return;
+  bg_join(j, 1);
+  free(j->img);
+  j->img = NULL;
+}
+
+static void bg_free (cp_corpus *c) {
+  bgjob *j = c->bg;
+  if (j == NULL) return;
+  bg_cancel(c);
+  pthread_mutex_destroy(&j->mu);
+  cp_an_free(j->an);
+  free(j->imgs);
+  free(j->sizes);
+  free(j);
+  c->bg = NULL;
+}
+
+/* start merging [lo, lo + CP_MERGE_FACTOR) on the worker; 0 if it
+** cannot start or a segment of the run was not built here (the caller
+** merges here instead) */
+static int bg_start (cp_corpus *c, size_t lo) {
+  bgjob *j = c->bg;
+  size_t i, n = CP_MERGE_FACTOR;
+  cp_err e;
+  /* only images built here: the worker trusts its readers over them */
+  for (i = 0; i < n; i++)
+    if (!c->segs[lo + i].verified) return 0;
+  if (j == NULL) {
+    if ((j = (bgjob *)calloc(1, sizeof(*j))) == NULL) return 0;
+    if (pthread_mutex_init(&j->mu, NULL) != 0) { free(j); return 0; }
+    j->imgs = (void **)malloc(n * sizeof(*j->imgs));
+    j->sizes = (size_t *)malloc(n * sizeof(*j->sizes));
+    j->an = cp_an_new(cp_an_language(c->an), &e);
+    c->bg = j;
+    if (j->imgs == NULL || j->sizes == NULL || j->an == NULL) {
+      bg_free(c);
+      return 0;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    j->imgs[i] = c->segs[lo + i].img;
+    j->sizes[i] = c->segs[lo + i].size;
+  }
+  j->lo = lo;
+  j->hi = lo + n;
+  j->mode = c->mode;
+  j->img = NULL;
+  j->done = 0;
+  if (pthread_create(&j->th, NULL, bg_main, j) != 0) return 0;
+  j->active = 1;
+  return 1;
+}
+
 static int automerge (cp_corpus *c, cp_err *err) {
+  bg_collect(c);
   for (;;) {
-    size_t n = c->nsegs, lo, i, size;
+    size_t lo, size;
     void *img;
-    int t, rc;
-    if (n < CP_MERGE_FACTOR) return CP_OK;
-    lo = n - CP_MERGE_FACTOR;
-    t = cp_merge_tier(c->segs[n - 1].size, cp_seg_ndocs(c->segs[n - 1].seg));
-    for (i = lo; i < n; i++)
-      if (c->segs[i].ndeleted > 0 || c->segs[i].freefn != NULL ||
-          cp_merge_tier(c->segs[i].size, cp_seg_ndocs(c->segs[i].seg)) != t)
-        return CP_OK;
-    if ((rc = cp_merge_image(c, lo, n, &img, &size, err)) != CP_OK) return rc;
+    int busy = c->bg != NULL && c->bg->active, t, rc;
+    /* while the worker runs, its run and what is before it stay put */
+    t = find_run(c, busy ? c->bg->hi : 0, busy ? CP_BG_TIER : 64, &lo);
+    if (t < 0) return CP_OK;
+    if (t >= CP_BG_TIER && bg_start(c, lo)) continue;
+    if ((rc = cp_merge_image(c, lo, lo + CP_MERGE_FACTOR, &img, &size, err))
+        != CP_OK)
+      return rc;
     if (img == NULL) return CP_OK;            /* cannot happen: all live */
-    rc = cp_corpus_replace_segs(c, lo, n, img, size, NULL, NULL, 0, err);
+    rc = replace_segs(c, lo, lo + CP_MERGE_FACTOR, img, size, NULL, NULL, 0,
+                      err);
     if (rc != CP_OK) { free(img); return rc; }
     c->segs[lo].verified = 1;
     cp_seg_trust(c->segs[lo].seg);
   }
 }
 
+/* }================================================================ */
+
 void cp_corpus_set_automerge (cp_corpus *c, int on) {
-  if (c != NULL) c->automerge = on != 0;
+  if (c == NULL) return;
+  if (!on) bg_cancel(c);
+  c->automerge = on != 0;
 }
 
 static int feed_repend (cp_corpus *c);
@@ -788,6 +980,7 @@ static void add_rollback (cp_corpus *c, const idlog *log, uint32_t wdocs0,
                           uint64_t wbytes0, size_t nsegs0) {
   size_t i;
   for (i = 0; i < log->n; i++) idset_del(&c->pend, log->id[i], log->len[i]);
+  if (c->nsegs > nsegs0) bg_cancel(c);   /* it may read one of them */
   while (c->nsegs > nsegs0) {   /* segments sealed during the batch */
     segent *e = &c->segs[c->nsegs - 1];
     c->ndocs -= cp_seg_ndocs(e->seg);
@@ -1187,6 +1380,14 @@ int cp_corpus_replace_segs (cp_corpus *c, size_t lo, size_t hi,
                             void *img, size_t size,
                             void (*freefn)(void *img, size_t size, void *ud),
                             void *ud, int keepdel, cp_err *err) {
+  if (c != NULL) bg_cancel(c);   /* its range would no longer be its own */
+  return replace_segs(c, lo, hi, img, size, freefn, ud, keepdel, err);
+}
+
+static int replace_segs (cp_corpus *c, size_t lo, size_t hi, void *img,
+                         size_t size,
+                         void (*freefn)(void *img, size_t size, void *ud),
+                         void *ud, int keepdel, cp_err *err) {
   cp_seg *s;
   segent ne;
   size_t i;
@@ -1250,6 +1451,7 @@ void cp_corpus_truncate (cp_corpus *c, size_t n, int undelete) {
   size_t i;
   if (c == NULL) return;
   if (c->nsegs > n) c->epoch++;
+  bg_cancel(c);
   while (c->nsegs > n) seg_release(&c->segs[--c->nsegs]);
   if (undelete) {
     for (i = 0; i < c->nsegs; i++) {

@@ -244,9 +244,12 @@ int cp_corpus_readonly (const cp_corpus *c);
 /*
 ** In-memory merging (on for a new corpus; an index turns it off, its
 ** merges being commits): after each seal, a run of CP_MERGE_FACTOR
-** trailing segments of one tier (merge.h) without deleted documents is
+** adjacent segments of one tier (merge.h) without deleted documents is
 ** merged into one, so many small adds leave O(log n) segments and
-** document numbers do not change.
+** document numbers do not change.  Runs of the lower tiers are merged
+** in the sealing call; larger ones on a worker thread, swapped in by a
+** later seal (corpus.c "In-memory merging").  Turning merging off waits
+** for the worker and drops what it made.
 */
 void cp_corpus_set_automerge (cp_corpus *c, int on);
 

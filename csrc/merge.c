@@ -52,31 +52,33 @@ static void carry_invalid (void *img, size_t size, uint64_t n) {
 }
 
 /*
-** Build one segment from the live documents of segments [lo, hi), in
-** order: their stored text, id and metadata go through a new builder
-** (so the result is exactly what adding them afresh would give).
-** *img is NULL when no document is live.
+** Build one segment from the documents of segs[0..n) (all of them, or
+** with 'c' set those not deleted in c's segments [lo, lo + n)), in
+** order: each is copied as it is through a new builder on 'an' (so the
+** result is exactly what adding them afresh would give).  *img is NULL
+** when no document is left.
 */
-int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
-                    size_t *size, cp_err *err) {
-  cp_segw *w = cp_segw_new(cp_corpus_analyzer(c), cp_corpus_mode(c), err);
+static int merge_segs (cp_an *an, int mode, const cp_seg *const *segs,
+                       size_t n, const cp_corpus *c, size_t lo, void **img,
+                       size_t *size, cp_err *err) {
+  cp_segw *w = cp_segw_new(an, mode, err);
   metav mv = {NULL, 0, 0};
   size_t i;
   int rc = CP_OK;
   *img = NULL; *size = 0;
   if (w == NULL) return err ? err->code : CP_ENOMEM;
-  for (i = lo; i < hi && rc == CP_OK; i++) {
-    const cp_seg *s = cp_corpus_seg(c, i);
+  for (i = 0; i < n && rc == CP_OK; i++) {
+    const cp_seg *s = segs[i];
     uint32_t d, nd = cp_seg_ndocs(s);
     for (d = 0; d < nd && rc == CP_OK; d++) {
       cp_docinfo di;
-      if (cp_corpus_is_deleted(c, i, d)) continue;
+      if (c != NULL && cp_corpus_is_deleted(c, lo + i, d)) continue;
       rc = cp_seg_doc_head(s, d, &di);
       if (rc == CP_OK) rc = decode_meta(&di, &mv);
       if (rc != CP_OK) {
         rc = cp_err_set(err, rc == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT,
                         "merge: damaged document %lu of segment %zu",
-                        (unsigned long)d, i);
+                        (unsigned long)d, lo + i);
         break;
       }
       /* copied as it is: tokens, every layer and span set (nothing is
@@ -89,7 +91,7 @@ int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
     rc = cp_segw_finish(w, img, size, err);
     if (rc == CP_OK) {
       uint64_t inv = 0;
-      for (i = lo; i < hi; i++) inv += cp_seg_invalid(cp_corpus_seg(c, i));
+      for (i = 0; i < n; i++) inv += cp_seg_invalid(segs[i]);
       carry_invalid(*img, *size, inv);
     }
   }
@@ -151,6 +153,34 @@ int cp_merge_respan (cp_corpus *c, size_t si, const char *set,
   cp_segw_free(w);
   return rc;
 }
+
+int cp_merge_image (cp_corpus *c, size_t lo, size_t hi, void **img,
+                    size_t *size, cp_err *err) {
+  const cp_seg **segs;
+  size_t i;
+  int rc;
+  *img = NULL; *size = 0;
+  if (c == NULL || lo > hi || hi > cp_corpus_nsegs(c))
+    return cp_err_set(err, CP_EINVAL, "cp_merge_image: bad argument");
+  segs = (const cp_seg **)malloc((hi - lo + 1) * sizeof(*segs));
+  if (segs == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory merging");
+  for (i = lo; i < hi; i++) segs[i - lo] = cp_corpus_seg(c, i);
+  rc = merge_segs(cp_corpus_analyzer(c), cp_corpus_mode(c), segs, hi - lo, c,
+                  lo, img, size, err);
+  free(segs);
+  return rc;
+}
+
+int cp_merge_segs (cp_an *an, int mode, const cp_seg *const *segs, size_t n,
+                   void **img, size_t *size, cp_err *err) {
+  if (img == NULL || size == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_merge_segs: bad argument");
+  *img = NULL; *size = 0;
+  if (an == NULL || (segs == NULL && n > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_merge_segs: bad argument");
+  return merge_segs(an, mode, segs, n, NULL, 0, img, size, err);
+}
+
 
 int cp_merge_tier (uint64_t bytes, uint64_t ndocs) {
   int tb = 0, td = 0;

@@ -32,6 +32,15 @@ int cp_merge_respan (cp_corpus *c, size_t si, const char *set,
                      size_t *size, cp_err *err);
 
 /*
+** cp_merge_image over every document of segs[0..n), with no corpus: what a
+** background merge runs on its own thread, on its own analyzer 'an'
+** (a stemmer is not thread-safe) and segments that stay unchanged while
+** it runs.
+*/
+int cp_merge_segs (cp_an *an, int mode, const cp_seg *const *segs, size_t n,
+                   void **img, size_t *size, cp_err *err);
+
+/*
 ** The merge policy's tiers: a segment of 'bytes' bytes and 'ndocs'
 ** documents is in tier max(log_F(bytes / CP_MERGE_MIN), log_F(ndocs))
 ** (F = CP_MERGE_FACTOR, rounded down); a run of F adjacent segments of

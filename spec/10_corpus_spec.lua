@@ -12,12 +12,7 @@ local function have_seeds()
   return false
 end
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = require("sh").read   -- a file's bytes
 
 local function collect(iter)
   local t = {}

@@ -12,12 +12,7 @@ local corpus = require "corpus"
 
 local SEEDS = "../shared/corpora/seeds"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = require("sh").read   -- a file's bytes
 
 local function docs()
   local list = {"README.md"}

@@ -8,12 +8,7 @@ local SEEDS = "../shared/corpora/seeds"
 local ARTICLE = SEEDS .. "/000_5d011168273388d6.txt"
 local COMMUNIQUE = SEEDS .. "/004_c6fd0727bfa2b943.txt"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = require("sh").read   -- a file's bytes
 
 -- quotes as {kind, speaker, cue, text of each part}
 local function shape(rows)

@@ -12,12 +12,7 @@ local COMMUNIQUE = SEEDS .. "/004_c6fd0727bfa2b943.txt"
 local REUTERS = "../shared/corpora/reuters21578/docs-000.jsonl"
 local TMP = os.getenv("TMPDIR") or "/tmp"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = require("sh").read   -- a file's bytes
 
 local function tmpdir(tag)
   local p = ("%s/cp_spec87_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))

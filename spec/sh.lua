@@ -7,6 +7,14 @@ local M = {}
 -- processes that must run on the same version as the spec
 M.LUA = os.getenv("LUA") or "lua5.4"
 
+--- the bytes of the file at path (raises when it cannot be read)
+function M.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
 --- run cmd in sh with stderr joined to stdout;
 -- returns ok (exit status 0), output, exit status
 function M.run(cmd)

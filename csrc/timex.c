@@ -314,7 +314,10 @@ static int prefixed_year (ctx *x, size_t i) {
       if (len > pl && strncmp(x->s + t->start, pre[k], pl) == 0) {
         int yy = 0;
         size_t q;
-        for (q = t->start + pl; q < t->stop && x->s[q] >= '0' && x->s[q] <= '9'; q++)
+        /* at most 5 digits are read: a year has 4, and a longer run
+        ** (mid-9007199254) must neither overflow nor pass */
+        for (q = t->start + pl; q < t->stop && q - (t->start + pl) < 5 &&
+             x->s[q] >= '0' && x->s[q] <= '9'; q++)
           yy = yy * 10 + (x->s[q] - '0');
         if (q == t->stop && q - (t->start + pl) == 4 && yy >= 1000) {
           snprintf(v, sizeof v, "%04d", yy);

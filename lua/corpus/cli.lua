@@ -401,6 +401,31 @@ function M.emit(rows, cols, args, opts)
   return #rows > 0 and 0 or 1
 end
 
+--- a command that lists one extractor's rows (dates, numbers): the
+-- method name, its summary, the machine columns and the table line of
+-- a row (text already on one line)
+function M.extract_command(method, summary, cols, line)
+  return {
+    summary = summary,
+    setup = function(cmd, cli)
+      cli.source(cmd)
+      cli.limit(cmd, 0)
+      cli.format(cmd)
+      cli.language(cmd)
+      cli.quiet(cmd)
+    end,
+    run = function(args, cli)
+      local c = cli.open_source(args)
+      local rows = cli.check(c[method](c, nil, {limit = args.limit > 0 and args.limit or nil}))
+      return cli.emit(rows, cols, args, {table = function(rs)
+        local out = {}
+        for i, r in ipairs(rs) do out[i] = line(r, (r.text:gsub("%s+", " "))) .. "\n" end
+        return table.concat(out)
+      end})
+    end,
+  }
+end
+
 --- the first n rows of rows (all when n is 0 or nil)
 function M.head(rows, n)
   if not n or n == 0 or #rows <= n then return rows end

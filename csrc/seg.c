@@ -129,6 +129,7 @@
 #include <zstd.h>
 
 #include "blksum.h"
+#include "pack.h"
 #include "seg.h"
 #include "segfmt.h"
 #include "ztext.h"
@@ -190,6 +191,17 @@ typedef struct lazy {
   char **dtext;                     /* per document across blocks */
   ZSTD_DCtx *dctx;                  /* made on first use, under mu */
   unsigned char whole[LZ_NEEDS];
+  /* the packed stream and postings (format 2.3), decoded on first use
+  ** and kept until close: at most 4 bytes per token each, what format
+  ** 2.2 mapped; the stream per 128-value block (state per block: 0
+  ** undecoded, 1 decoded, 2 damaged, written under mu), the postings per
+  ** list (published by compare-and-swap) */
+  int spopen;                       /* 0 not yet, 1 open, 2 damaged */
+  int sall;                         /* every stream block decoded */
+  cp_pack sp;                       /* the packed stream */
+  uint32_t *dst;                    /* decoded word ids, T + 1 */
+  unsigned char *sblk;              /* per stream block */
+  uint32_t **pl;                    /* decoded postings per norm type */
   int trusted;                      /* built here: nothing to check */
   int damaged;                      /* a check failed (sticky) */
   uint32_t *zeros;                  /* what a damaged array reads as */
@@ -214,7 +226,8 @@ struct cp_seg {
   uint32_t nsets;
   rpart *parts;                       /* every part, for cp_seg_check */
   size_t nparts;
-  const uint32_t *wnorm, *nstem, *snormo, *snorm, *stream, *posto, *post;
+  const uint32_t *wnorm, *nstem, *snormo, *snorm, *wrank;
+  const unsigned char *stream, *posto, *post;   /* packed (format 2.3) */
   const uint32_t *spanc, *spanx, *sents, *paras, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;
@@ -239,6 +252,15 @@ static int offsets_ok (const uint32_t *a, uint32_t n, uint64_t end) {
   if (a[0] != 0 || a[n] != end) return 0;
   for (i = 0; i < n; i++)
     if (a[i] > a[i + 1]) return 0;
+  return 1;
+}
+
+/* the same for u64 offsets (read unaligned-safe) */
+static int offsets64_ok (const unsigned char *a, uint32_t n, uint64_t end) {
+  uint32_t i;
+  if (cp_rd64(a) != 0 || cp_rd64(a + 8 * (size_t)n) != end) return 0;
+  for (i = 0; i < n; i++)
+    if (cp_rd64(a + 8 * (size_t)i) > cp_rd64(a + 8 * (size_t)i + 8)) return 0;
   return 1;
 }
 
@@ -271,8 +293,8 @@ static int read_header (cp_seg *s, cp_err *err) {
                       CP_SEG_VERSION);
   if (cp_rd32(b + CP_H_MINOR) < CP_SEG_MINOR)
     return cp_err_set(err, CP_EVERSION, "segment format 2.%lu is not read by "
-                      "this build (format 2.%u: checked per block, text "
-                      "compressed): rebuild "
+                      "this build (format 2.%u: checked per block, text, "
+                      "stream and postings compressed): rebuild "
                       "the index from the original documents (corpus.create "
                       "+ add, or `corpus index NEW FILES`)",
                       (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
@@ -332,9 +354,10 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_WFLAGS] = s->nt[CP_WORD];
   want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
   want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
-  want[CP_SEC_STREAM] = 4 * T;
-  want[CP_SEC_POSTO] = 4 * ((uint64_t)s->nt[CP_NORM] + 1);
-  want[CP_SEC_POST] = 4 * T;
+  want[CP_SEC_STREAM] = s->sec[CP_SEC_STREAM].size;   /* packed */
+  want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
+  want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
+  want[CP_SEC_WRANK] = 4 * (uint64_t)s->nt[CP_WORD];
   want[CP_SEC_SPANS] = 2 * T;
   want[CP_SEC_SPANC] = 4 * ((T + CP_SPAN_EVERY - 1) >> CP_SPAN_SHIFT);
   want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
@@ -587,6 +610,11 @@ static void close_lazy (cp_seg *s) {
     for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
   free(s->lz->ztb);
   free(s->lz->dtext);
+  if (s->lz->pl != NULL)
+    for (i = 0; i < s->nt[CP_NORM]; i++) free(s->lz->pl[i]);
+  free(s->lz->pl);
+  free(s->lz->dst);
+  free(s->lz->sblk);
   ZSTD_freeDCtx(s->lz->dctx);
   if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
   pthread_mutex_destroy(&s->lz->mu);
@@ -636,6 +664,8 @@ static int sec_ok (const cp_seg *s, int id) {
 }
 
 static int verify_attrs (const cp_seg *s, cp_err *err);
+static int check_postings (const cp_seg *s);
+static int stream_all (const cp_seg *s, cp_err *err);
 
 /* the check of one CP_SEGNEED_* bit (index k): 1 when intact */
 static int check_need (const cp_seg *s, int k) {
@@ -643,7 +673,7 @@ static int check_need (const cp_seg *s, int k) {
     CP_SEC_WLEXO, CP_SEC_WLEXS, CP_SEC_NLEXO, CP_SEC_NLEXS, CP_SEC_SLEXO,
     CP_SEC_SLEXS, CP_SEC_WNORM, CP_SEC_NSTEM, CP_SEC_WFLAGS, CP_SEC_WFREQ,
     CP_SEC_NFREQ, CP_SEC_SFREQ, CP_SEC_SNORMO, CP_SEC_SNORM, CP_SEC_POSTO,
-    CP_SEC_DOCS, CP_SEC_BYID, CP_SEC_SCHEMA
+    CP_SEC_DOCS, CP_SEC_BYID, CP_SEC_SCHEMA, CP_SEC_WRANK
   };
   size_t i;
   switch (k) {
@@ -651,9 +681,10 @@ static int check_need (const cp_seg *s, int k) {
       for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
         if (!sec_ok(s, base[i])) return 0;
       return 1;
-    case 1:
-      return sec_ok(s, CP_SEC_STREAM) &&
-             below(s->stream, s->ntok, s->nt[CP_WORD]);
+    case 1: {   /* every block: its checksum, decoding, ranks < Nw */
+      cp_err e;
+      return stream_all(s, &e) == CP_OK;
+    }
     case 2:
       return sec_ok(s, CP_SEC_SENTS) && sec_ok(s, CP_SEC_PARAS) &&
              below(s->sents, s->nsents, s->ntok) &&
@@ -728,33 +759,202 @@ static const uint32_t *zeros (const cp_seg *s) {
   return z;
 }
 
-/* positions in a postings block are below the token count */
-static int post_ok (const unsigned char *p, uint64_t n, void *ud) {
-  return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
-}
-
-/* word ids in a stream block are below the word type count */
-static int stream_ok (const unsigned char *p, uint64_t n, void *ud) {
-  return below((const uint32_t *)p, (size_t)(n / 4), *(const uint32_t *)ud);
-}
-
 /* bytes [off, off + len) of block section k are intact */
 static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
                      cp_err *err) {
   cp_err e;
   int rc;
   if (s->lz->trusted) return CP_OK;
-  rc = k == BK_POST
-       ? cp_blksum_need_fn(&s->lz->blk[k], off, len, post_ok,
-                           (void *)&s->ntok, &e)
-       : k == BK_STREAM
-       ? cp_blksum_need_fn(&s->lz->blk[k], off, len, stream_ok,
-                           (void *)&s->nt[CP_WORD], &e)
-       : cp_blksum_need(&s->lz->blk[k], off, len, &e);
+  /* the values of the packed sections are range-checked as they are
+  ** decoded (stream_block, post_decode) */
+  rc = cp_blksum_need(&s->lz->blk[k], off, len, &e);
   if (rc == CP_OK) return CP_OK;
   set_damaged(s);
   return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", e.msg);
 }
+
+/* {================================================================
+** Packed stream and postings (format 2.3, segpack.c)
+** ================================================================= */
+
+/* open the packed stream on first use (under lz->mu): its skip table
+** checked by BLKSUM and by cp_pack_open */
+static int stream_open (const cp_seg *s, cp_err *err) {
+  lazy *z = s->lz;
+  if (z->spopen == 0) {
+    uint32_t nb = s->ntok / CP_PACK_BLOCK + (s->ntok % CP_PACK_BLOCK != 0);
+    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_STREAM].size;
+    cp_err e;
+    int rc = tab > sz ? CP_ECORRUPT : need_blk(s, BK_STREAM, 0, tab, &e);
+    if (rc == CP_OK)
+      rc = cp_pack_open(&z->sp, s->stream, (size_t)sz, s->ntok,
+                        CP_PACK_PLAIN, &e);
+    if (rc == CP_OK) {
+      z->dst = (uint32_t *)calloc((size_t)s->ntok + 1, sizeof(uint32_t));
+      z->sblk = (unsigned char *)calloc((size_t)nb + 1, 1);
+      if (z->dst == NULL || z->sblk == NULL) {
+        free(z->dst);  free(z->sblk);
+        z->dst = NULL;  z->sblk = NULL;
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading the stream");
+      }
+    }
+    z->spopen = rc == CP_OK ? 1 : 2;
+  }
+  if (z->spopen != 1) {
+    set_damaged(s);
+    return corrupt(err, "packed stream table damaged");
+  }
+  return CP_OK;
+}
+
+/* decode stream block b into lz->dst (under lz->mu): its bytes checked
+** by BLKSUM, its values by pack.c, ranks below the word types */
+static int stream_block (const cp_seg *s, uint32_t b, cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t v[CP_PACK_BLOCK], cnt = 0, i, nw = s->nt[CP_WORD];
+  uint64_t tab = z->sp.skip ? 8 * (uint64_t)z->sp.nb : 0, st, en;
+  cp_err e;
+  int rc;
+  if (z->sblk[b] == 1) return CP_OK;
+  if (z->sblk[b] == 0) {
+    st = tab + (b == 0 || !z->sp.skip ? 0 : cp_rd32(z->sp.skip + 8 * (size_t)b - 4));
+    en = tab + (z->sp.skip ? cp_rd32(z->sp.skip + 8 * (size_t)b + 4) : z->sp.datalen);
+    rc = need_blk(s, BK_STREAM, st, en - st, &e);
+    if (rc == CP_OK) rc = cp_pack_block(&z->sp, b, v, &cnt, &e);
+    for (i = 0; rc == CP_OK && i < cnt; i++)
+      if (v[i] >= nw) rc = CP_ECORRUPT;
+      else z->dst[(size_t)b * CP_PACK_BLOCK + i] = s->wrank[v[i]];
+    LZ_STORE(&z->sblk[b], rc == CP_OK ? 1 : 2);
+  }
+  if (z->sblk[b] != 1) {
+    set_damaged(s);
+    return corrupt(err, "checksum or range mismatch in a block of the token "
+                   "stream (data damaged)");
+  }
+  return CP_OK;
+}
+
+/* positions [a, a + n) of the stream decoded into lz->dst; the fast
+** path (every block already decoded) takes no lock */
+static int stream_range (const cp_seg *s, uint32_t a, uint32_t n,
+                         cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t b, b0, b1;
+  int rc = CP_OK;
+  if (n == 0 || LZ_LOAD(&z->sall)) return CP_OK;
+  b0 = a / CP_PACK_BLOCK;
+  b1 = (uint32_t)(((uint64_t)a + n - 1) / CP_PACK_BLOCK);
+  if (LZ_LOAD(&z->spopen) == 1) {
+    for (b = b0; b <= b1 && LZ_LOAD(&z->sblk[b]) == 1; b++) ;
+    if (b > b1) return CP_OK;
+  }
+  pthread_mutex_lock(&z->mu);
+  rc = stream_open(s, err);
+  for (b = b0; rc == CP_OK && b <= b1; b++) rc = stream_block(s, b, err);
+  pthread_mutex_unlock(&z->mu);
+  return rc;
+}
+
+/* the whole stream decoded (and checked, unless trusted) */
+static int stream_all (const cp_seg *s, cp_err *err) {
+  int rc;
+  if (LZ_LOAD(&s->lz->sall)) return CP_OK;
+  if (s->ntok == 0) {   /* nothing to decode: an array of one zero */
+    pthread_mutex_lock(&s->lz->mu);
+    rc = stream_open(s, err);
+    pthread_mutex_unlock(&s->lz->mu);
+  }
+  else rc = stream_range(s, 0, s->ntok, err);
+  if (rc == CP_OK) LZ_STORE(&s->lz->sall, 1);
+  return rc;
+}
+
+/*
+** Decode the postings of norm type 'id' into out (room for *n values;
+** *n is set from NFREQ first when out is NULL): the bytes checked by
+** BLKSUM, the list by pack.c (strictly ascending), the last position
+** below the token count.
+*/
+static int post_decode (const cp_seg *s, uint32_t id, uint32_t *out,
+                        uint32_t *n, cp_err *err) {
+  uint64_t a = cp_rd64(s->posto + 8 * (size_t)id);      /* checked at open */
+  uint64_t b = cp_rd64(s->posto + 8 * (size_t)id + 8);
+  uint32_t cnt = s->freq[CP_NORM][id];
+  cp_pack l;
+  cp_err e;
+  int rc;
+  if (out == NULL) { *n = cnt;  return CP_OK; }
+  rc = cnt > s->ntok ? CP_ECORRUPT : need_blk(s, BK_POST, a, b - a, &e);
+  if (rc == CP_OK)
+    rc = cp_pack_open(&l, s->post + a, (size_t)(b - a), cnt, CP_PACK_ASC, &e);
+  if (rc == CP_OK) rc = cp_pack_decode(&l, out, &e);
+  if (rc == CP_OK && cnt > 0 && out[cnt - 1] >= s->ntok) rc = CP_ECORRUPT;
+  if (rc != CP_OK) {
+    if (rc == CP_ENOMEM) return cp_err_set(err, rc, "%s", e.msg);
+    set_damaged(s);
+    return corrupt(err, "checksum or range mismatch in a block of the "
+                   "postings (data damaged)");
+  }
+  *n = cnt;
+  return CP_OK;
+}
+
+/* the decoded postings of norm type 'id', decoded on first use and kept
+** (published by compare-and-swap: two threads may both decode, one
+** keeps its copy) */
+static int post_list (const cp_seg *s, uint32_t id, const uint32_t **p,
+                      uint32_t *n, cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t **pl = LZ_LOAD(&z->pl), *l, cnt;
+  int rc;
+  if (pl == NULL) {
+    uint32_t **mine = (uint32_t **)calloc((size_t)s->nt[CP_NORM] + 1,
+                                          sizeof(uint32_t *));
+    if (mine == NULL)
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading postings");
+#if defined(__GNUC__)
+    {
+      uint32_t **expect = NULL;
+      if (!__atomic_compare_exchange_n(&z->pl, &expect, mine, 0,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(mine);
+        mine = expect;
+      }
+    }
+#else
+    z->pl = mine;
+#endif
+    pl = mine;
+  }
+  post_decode(s, id, NULL, &cnt, err);
+  if ((l = LZ_LOAD(&pl[id])) == NULL) {
+    uint32_t *buf = (uint32_t *)malloc(((size_t)cnt + 1) * sizeof(uint32_t));
+    if (buf == NULL)
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading postings");
+    if ((rc = post_decode(s, id, buf, &cnt, err)) != CP_OK) {
+      free(buf);
+      return rc;
+    }
+#if defined(__GNUC__)
+    {
+      uint32_t *expect = NULL;
+      if (!__atomic_compare_exchange_n(&pl[id], &expect, buf, 0,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(buf);
+        buf = expect;
+      }
+    }
+#else
+    pl[id] = buf;
+#endif
+    l = buf;
+  }
+  *p = l;
+  *n = cnt;
+  return CP_OK;
+}
+
+/* }================================================================ */
 
 /* open the text's block table on first use (under lz->mu) */
 static int zt_ready (const cp_seg *s, cp_err *err) {
@@ -908,9 +1108,10 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->wflags = s->sec[CP_SEC_WFLAGS].p;
   s->snormo = U32(s, CP_SEC_SNORMO);
   s->snorm = U32(s, CP_SEC_SNORM);
-  s->stream = U32(s, CP_SEC_STREAM);
-  s->posto = U32(s, CP_SEC_POSTO);
-  s->post = U32(s, CP_SEC_POST);
+  s->stream = s->sec[CP_SEC_STREAM].p;
+  s->posto = s->sec[CP_SEC_POSTO].p;
+  s->post = s->sec[CP_SEC_POST].p;
+  s->wrank = U32(s, CP_SEC_WRANK);
   s->spang = s->sec[CP_SEC_SPANS].p;
   s->spanc = U32(s, CP_SEC_SPANC);
   s->spanx = U32(s, CP_SEC_SPANX);
@@ -930,7 +1131,8 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
       !below(s->nstem, s->nt[CP_NORM], s->nt[CP_STEM]) ||
       !offsets_ok(s->snormo, s->nt[CP_STEM], s->nt[CP_NORM]) ||
       !below(s->snorm, s->nt[CP_NORM], s->nt[CP_NORM]) ||
-      !offsets_ok(s->posto, s->nt[CP_NORM], s->ntok) ||
+      !offsets64_ok(s->posto, s->nt[CP_NORM], s->sec[CP_SEC_POST].size) ||
+      !below(s->wrank, s->nt[CP_WORD], s->nt[CP_WORD]) ||
       !below(s->byid, s->ndocs, s->ndocs)) {
     corrupt(err, "layer maps or offsets out of range");
     goto fail;
@@ -1200,10 +1402,7 @@ int cp_seg_plist (const cp_seg *s, size_t layer, uint32_t id,
       (layer < CP_NLAYERS && layer != CP_NORM))
     return CP_OK;
   if (layer == CP_NORM) {
-    a = s->posto[id];  b = s->posto[id + 1];     /* checked at open */
-    rc = need_blk(s, BK_POST, 4 * (uint64_t)a, 4 * (uint64_t)(b - a), err);
-    if (rc != CP_OK) return rc;
-    *p = s->post + a;
+    return post_list(s, id, p, n, err);
   }
   else {
     if ((rc = cp_seg_need(s, CP_SEGNEED_ATTRS, err)) != CP_OK) return rc;
@@ -1424,8 +1623,12 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
 ** ================================================================= */
 
 const uint32_t *cp_seg_stream (const cp_seg *s) {
+  cp_err e;
   if (s == NULL) return NULL;
-  return NEED(s, NK_STREAM) ? s->stream : zeros(s);
+  if (s->lz->trusted || LZ_LOAD(&s->lz->whole[NK_STREAM]) == LZ_GOOD ||
+      need_quiet(s, 1u << NK_STREAM))
+    if (stream_all(s, &e) == CP_OK) return s->lz->dst;
+  return zeros(s);
 }
 
 int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
@@ -1435,18 +1638,19 @@ int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
       d->tok_start > s->ntok || d->tok_count > s->ntok - d->tok_start)
     return cp_err_set(err, CP_EINVAL, "cp_seg_doc_stream: bad arguments");
   *p = NULL;
-  if (!s->lz->trusted && LZ_LOAD(&s->lz->whole[NK_STREAM]) != LZ_GOOD &&
-      (rc = need_blk(s, BK_STREAM, 4 * (uint64_t)d->tok_start,
-                     4 * (uint64_t)d->tok_count, err)) != CP_OK)
+  if ((rc = stream_range(s, d->tok_start, d->tok_count, err)) != CP_OK)
     return rc;
-  *p = s->stream;
+  *p = s->lz->dst;
   return CP_OK;
 }
 
 const uint32_t *cp_seg_stream_if_checked (const cp_seg *s) {
+  cp_err e;
   if (s == NULL) return NULL;
-  return (s->lz->trusted || LZ_LOAD(&s->lz->whole[NK_STREAM]) == LZ_GOOD)
-         ? s->stream : zeros(s);
+  if ((s->lz->trusted || LZ_LOAD(&s->lz->whole[NK_STREAM]) == LZ_GOOD) &&
+      stream_all(s, &e) == CP_OK)
+    return s->lz->dst;
+  return zeros(s);
 }
 
 const uint32_t *cp_seg_postings (const cp_seg *s, uint32_t norm_id,
@@ -1656,6 +1860,7 @@ static int check_freqs (const cp_seg *s, cp_err *err) {
   uint32_t *cnt[CP_NLAYERS], *last[CP_NLAYERS], *df[CP_NLAYERS];
   int l, rc = CP_OK;
   uint32_t d, i;
+  const uint32_t *st = s->lz->dst;    /* decoded by verify_fresh */
   for (l = 0; l < CP_NLAYERS; l++) cnt[l] = last[l] = df[l] = NULL;
   for (l = 0; l < CP_NLAYERS; l++) {
     size_t n = (size_t)s->nt[l] + 1;
@@ -1673,7 +1878,7 @@ static int check_freqs (const cp_seg *s, cp_err *err) {
     uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
     for (; p < e; p++) {
       uint32_t id[CP_NLAYERS];
-      id[CP_WORD] = s->stream[p];
+      id[CP_WORD] = st[p];
       id[CP_NORM] = s->wnorm[id[CP_WORD]];
       id[CP_STEM] = s->nstem[id[CP_NORM]];
       for (l = 0; l < CP_NLAYERS; l++) {
@@ -1696,17 +1901,30 @@ done:
   return rc;
 }
 
+/* every list decodes (ascending, below T: post_decode) and holds the
+** positions of its norm, and the lists together hold T positions */
 static int check_postings (const cp_seg *s) {
-  uint32_t n, k;
+  const uint32_t *st = s->lz->dst;    /* decoded by verify_fresh */
+  uint32_t n, k, *buf = NULL, cap = 0;
+  uint64_t total = 0;
   for (n = 0; n < s->nt[CP_NORM]; n++) {
-    uint32_t a = s->posto[n], b = s->posto[n + 1];
-    if (b - a != s->freq[CP_NORM][n]) return 0;
-    for (k = a; k < b; k++) {
-      uint32_t p = s->post[k];
-      if ((k > a && p <= s->post[k - 1]) || s->wnorm[s->stream[p]] != n)
-        return 0;
+    uint32_t c;
+    cp_err e;
+    post_decode(s, n, NULL, &c, &e);
+    if (c > s->ntok) goto bad;
+    if (c + 1 > cap) {
+      uint32_t *nb = (uint32_t *)realloc(buf, ((size_t)c + 1) * 4);
+      if (nb == NULL) goto bad;
+      buf = nb;
+      cap = c + 1;
     }
+    if (post_decode(s, n, buf, &c, &e) != CP_OK) goto bad;
+    total += c;
+    for (k = 0; k < c; k++)
+      if (s->wnorm[st[buf[k]]] != n) goto bad;
   }
+  free(buf);
+  if (total != s->ntok) return 0;
   for (n = 0; n < s->nt[CP_STEM]; n++) {
     uint32_t a = s->snormo[n], b = s->snormo[n + 1];
     for (k = a; k < b; k++)
@@ -1715,6 +1933,9 @@ static int check_postings (const cp_seg *s) {
         return 0;
   }
   return 1;
+bad:
+  free(buf);
+  return 0;
 }
 
 /* starts strictly ascending, and every non-empty document begins one */
@@ -1862,6 +2083,11 @@ int cp_seg_verify (const cp_seg *s, cp_err *err) {
   for (k = 0; k < CP_SEG_NBLKSECS; k++)
     if ((rc = need_blk(s, k, 0, s->sec[cp_seg_blksec(k)].size, err)) != CP_OK)
       return rc;
+  /* every packed list decodes (the stream did in cp_seg_need) */
+  if (!check_postings(s)) {
+    set_damaged(s);
+    return corrupt(err, "postings damaged or inconsistent with the stream");
+  }
   return CP_OK;
 }
 
@@ -1877,8 +2103,8 @@ static int verify_fresh (const cp_seg *s, cp_err *err) {
     if (cp_blksum_check(&s->lz->blk[k], &e) != CP_OK)
       return cp_err_set(err, CP_ECORRUPT, "corrupt segment: %s", e.msg);
   }
-  if (!below(s->post, s->ntok, s->ntok))
-    return corrupt(err, "postings out of range");
+  if (!check_postings(s))
+    return corrupt(err, "postings damaged or inconsistent with the stream");
   {   /* the stored text: its table and every zstd block */
     cp_zt z;
     cp_err e;
@@ -1977,8 +2203,6 @@ int cp_seg_check (const cp_seg *s, cp_err *err) {
     if (s->wflags[i] & ~CP_WF_PUNCT)
       return corrupt(err, "unknown word flags");
   if ((rc = check_freqs(s, err)) != CP_OK) return rc;
-  if (!check_postings(s))
-    return corrupt(err, "postings inconsistent with the stream");
   if (!check_starts(s, s->sents, s->nsents) ||
       !check_starts(s, s->paras, s->nparas))
     return corrupt(err, "sentence or paragraph starts");

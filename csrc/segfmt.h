@@ -11,7 +11,8 @@
 
 #define CP_SEG_MAGIC      "CPSEG\0\r\n"   /* 8 bytes */
 #define CP_SEG_VERSION    2u
-#define CP_SEG_MINOR      2u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text */
+#define CP_SEG_MINOR      3u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text;
+                                  2.3: stream and postings packed */
 #define CP_SEG_BOM        0x01020304u     /* reads as 04 03 02 01 */
 #define CP_SEG_FIXED      80u             /* fixed header bytes */
 #define CP_SEG_SECENT     32u             /* bytes per section entry */
@@ -35,6 +36,7 @@ enum {
   CP_SEC_SPANC, CP_SEC_SPANX,
   CP_SEC_SCHEMA, CP_SEC_ATTRS,   /* format 2: named layers and span sets */
   CP_SEC_BLKSUM,                 /* format 2.1: checksums per 64 KiB block */
+  CP_SEC_WRANK,                  /* format 2.3: word id per frequency rank */
   CP_SEC_COUNT   /* one past the last id */
 };
 

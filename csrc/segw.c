@@ -25,6 +25,7 @@
 #include "seg.h"
 #include "segattr.h"
 #include "segfmt.h"
+#include "segpack.h"
 #include "tok.h"
 #include "unitab.h"
 #include "ztext.h"
@@ -1577,9 +1578,14 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
                     XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
   }
   cp_wr64(out + hdrsize - 8, XXH64(out, hdrsize - 8, 0));
-  *img = out;
+  /* the stored format packs stream and postings (format 2.3) */
+  {
+    void *pimg = out;
+    if ((rc = cp_seg_pack_image(&pimg, &total, err)) != CP_OK) goto done;
+    out = NULL;
+    *img = pimg;
+  }
   *size = total;
-  out = NULL;
   clear(w);
   goto done;
 oom:

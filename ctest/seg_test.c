@@ -573,17 +573,18 @@ static void test_lazy (const unsigned char *img, size_t size) {
   if (ok) {
     nt = cp_seg_ntypes(s, CP_NORM);
     /* a list wholly before the damaged block and the list holding the
-    ** damaged byte, found through POSTO (offsets into POST) */
+    ** damaged byte, found through POSTO (byte offsets into POST) */
     {
       uint64_t poff, psz;
       poff = secat(c, CP_SEC_POSTO, &psz);
       for (t = 0; t < nt; t++) {
-        uint32_t a = cp_rd32(c + poff + 4 * (uint64_t)t);
-        uint32_t b = cp_rd32(c + poff + 4 * ((uint64_t)t + 1));
+        /* format 2.3: u64 byte offsets of packed lists */
+        uint64_t a = cp_rd64(c + poff + 8 * (uint64_t)t);
+        uint64_t b = cp_rd64(c + poff + 8 * ((uint64_t)t + 1));
         if (first == UINT32_MAX && b > a &&
-            4 * (uint64_t)b <= ((sz - 8) >> 16 << 16))   /* before its block */
+            b <= ((sz - 8) >> 16 << 16))   /* before its block */
           first = t;
-        if (4 * (uint64_t)a <= sz - 8 && sz - 8 < 4 * (uint64_t)b) hit = t;
+        if (a <= sz - 8 && sz - 8 < b) hit = t;
       }
     }
     ok = first != UINT32_MAX && hit != UINT32_MAX &&

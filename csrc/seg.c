@@ -202,6 +202,14 @@ typedef struct lazy {
   uint32_t *dst;                    /* decoded word ids, T + 1 */
   unsigned char *sblk;              /* per stream block */
   uint32_t **pl;                    /* decoded postings per norm type */
+  /* token spans, decoded per 128-token block (state per block as for
+  ** the stream, under mu) into the (gap, len) byte pairs and 16-token
+  ** checkpoints span_decode reads: 2.25 bytes per token */
+  int gopen;                        /* 0 not yet, 1 open, 2 damaged */
+  int gall;                         /* every block decoded */
+  cp_pack gp, lp;                   /* GAPS and LENS */
+  unsigned char *spg, *gblk;        /* pairs u8[2T]; per block */
+  uint32_t *spc;                    /* checkpoints u32[ceil(T/16)] */
   int trusted;                      /* built here: nothing to check */
   int damaged;                      /* a check failed (sticky) */
   uint32_t *zeros;                  /* what a damaged array reads as */
@@ -230,7 +238,7 @@ struct cp_seg {
   const unsigned char *stream, *posto, *post;   /* packed (format 2.3) */
   const uint32_t *spanc, *spanx, *sents, *paras, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
-  const unsigned char *wflags, *docs, *spang;
+  const unsigned char *wflags, *docs, *spang;   /* spang: packed (2.3) */
   const char *docstr;
   lazy *lz;
 };
@@ -358,8 +366,8 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
   want[CP_SEC_WRANK] = 4 * (uint64_t)s->nt[CP_WORD];
-  want[CP_SEC_SPANS] = 2 * T;
-  want[CP_SEC_SPANC] = 4 * ((T + CP_SPAN_EVERY - 1) >> CP_SPAN_SHIFT);
+  want[CP_SEC_SPANS] = s->sec[CP_SEC_SPANS].size;      /* packed */
+  want[CP_SEC_SPANC] = 4 * ((T + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK);
   want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
                        s->sec[CP_SEC_SPANX].size / 12 <= T ?
                        s->sec[CP_SEC_SPANX].size : 0;
@@ -615,6 +623,9 @@ static void close_lazy (cp_seg *s) {
   free(s->lz->pl);
   free(s->lz->dst);
   free(s->lz->sblk);
+  free(s->lz->spg);
+  free(s->lz->gblk);
+  free(s->lz->spc);
   ZSTD_freeDCtx(s->lz->dctx);
   if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
   pthread_mutex_destroy(&s->lz->mu);
@@ -866,6 +877,155 @@ static int stream_all (const cp_seg *s, cp_err *err) {
   }
   else rc = stream_range(s, 0, s->ntok, err);
   if (rc == CP_OK) LZ_STORE(&s->lz->sall, 1);
+  return rc;
+}
+
+static int span_esc (const cp_seg *s, uint32_t pos, uint32_t *x, uint32_t *y);
+
+/* open the packed token spans on first use (under lz->mu) */
+static int spans_open (const cp_seg *s, cp_err *err) {
+  lazy *z = s->lz;
+  if (z->gopen == 0) {
+    uint32_t T = s->ntok, nb = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0);
+    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_SPANS].size;
+    uint64_t gl = sz >= 8 ? cp_rd64(s->spang) : 0;
+    cp_err e;
+    int rc = (sz < 8 || gl > sz - 8 || tab > gl || tab > sz - 8 - gl)
+             ? CP_ECORRUPT : need_blk(s, BK_SPANS, 0, 8 + tab, &e);
+    if (rc == CP_OK) rc = need_blk(s, BK_SPANS, 8 + gl, tab, &e);
+    if (rc == CP_OK)
+      rc = cp_pack_open(&z->gp, s->spang + 8, (size_t)gl, T, CP_PACK_PLAIN, &e);
+    if (rc == CP_OK)
+      rc = cp_pack_open(&z->lp, s->spang + 8 + gl, (size_t)(sz - 8 - gl), T,
+                        CP_PACK_PLAIN, &e);
+    if (rc == CP_OK) {
+      z->spg = (unsigned char *)calloc(2 * (size_t)T + 1, 1);
+      z->gblk = (unsigned char *)calloc((size_t)nb + 1, 1);
+      z->spc = (uint32_t *)calloc(((size_t)T >> CP_SPAN_SHIFT) + 2, 4);
+      if (z->spg == NULL || z->gblk == NULL || z->spc == NULL) {
+        free(z->spg);  free(z->gblk);  free(z->spc);
+        z->spg = z->gblk = NULL;  z->spc = NULL;
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading spans");
+      }
+    }
+    z->gopen = rc == CP_OK ? 1 : 2;
+  }
+  if (z->gopen != 1) {
+    set_damaged(s);
+    return corrupt(err, "packed token spans table damaged");
+  }
+  return CP_OK;
+}
+
+/* bytes [*st, *en) of block b of a list at 'base' in its section */
+static void pk_range (const cp_pack *l, uint64_t base, uint32_t b,
+                      uint64_t *st, uint64_t *en) {
+  uint64_t tab = l->skip ? 8 * (uint64_t)l->nb : 0;
+  *st = base + tab + (b == 0 || !l->skip ? 0 : cp_rd32(l->skip + 8 * (size_t)b - 4));
+  *en = base + tab + (l->skip ? cp_rd32(l->skip + 8 * (size_t)b + 4) : l->datalen);
+}
+
+static uint64_t doc_tokstart (const cp_seg *s, uint32_t d) {
+  return cp_rd32(s->docs + (size_t)CP_SEG_DOCREC * d + CP_D_TOKSTART);
+}
+
+/*
+** Decode span block b (tokens [128b, 128b + 128)) into the pairs and
+** checkpoints (under lz->mu): GAPS, LENS, SPANC checked by BLKSUM, the
+** stream block for the word lengths; a length that does not fit a byte
+** or a missing escape is damage.
+*/
+static int spans_block (const cp_seg *s, uint32_t b, cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t gv[CP_PACK_BLOCK], lv[CP_PACK_BLOCK], cnt = 0, c2 = 0, i, d;
+  uint64_t gl = cp_rd64(s->spang), st, en, st2, en2, prev = 0, nds;
+  uint32_t a0 = b * CP_PACK_BLOCK;
+  cp_err e;
+  int rc;
+  if (z->gblk[b] == 0) {
+    pk_range(&z->gp, 8, b, &st, &en);
+    pk_range(&z->lp, 8 + gl, b, &st2, &en2);
+    rc = stream_block(s, b, &e);
+    if (rc == CP_OK) rc = need_blk(s, BK_SPANS, st, en - st, &e);
+    if (rc == CP_OK) rc = need_blk(s, BK_SPANS, st2, en2 - st2, &e);
+    if (rc == CP_OK) rc = need_blk(s, BK_SPANC, 4 * (uint64_t)b, 4, &e);
+    if (rc == CP_OK) rc = cp_pack_block(&z->gp, b, gv, &cnt, &e);
+    if (rc == CP_OK) rc = cp_pack_block(&z->lp, b, lv, &c2, &e);
+    d = cp_seg_doc_of(s, a0);
+    if (d == UINT32_MAX) rc = CP_ECORRUPT, d = 0;
+    nds = d + 1 < s->ndocs ? doc_tokstart(s, d + 1) : s->ntok;
+    prev = s->spanc[b];   /* x of token a0 */
+    for (i = 0; rc == CP_OK && i < cnt; i++) {
+      uint32_t a = a0 + i, w = z->dst[a], x, y;
+      unsigned char *g = z->spg + 2 * (size_t)a;
+      int64_t len;
+      while (a >= nds && d + 1 < s->ndocs) {   /* a document starts here */
+        d++;
+        nds = d + 1 < s->ndocs ? doc_tokstart(s, d + 1) : s->ntok;
+        prev = 0;
+      }
+      if (gv[i] == CP_SPAN_ESC) {
+        if (!span_esc(s, a, &x, &y)) { rc = CP_ECORRUPT;  break; }
+        g[0] = g[1] = CP_SPAN_ESC;
+      }
+      else {
+        uint32_t u = lv[i];
+        len = (int64_t)(s->lexo[CP_WORD][w + 1] - s->lexo[CP_WORD][w]) +
+              ((u & 1) ? -(int64_t)(u >> 1) - 1 : (int64_t)(u >> 1));
+        if (gv[i] > CP_SPAN_ESC || len < 0 || len >= CP_SPAN_ESC) {
+          rc = CP_ECORRUPT;
+          break;
+        }
+        /* a block's first token starts at its checkpoint */
+        x = i == 0 ? (uint32_t)prev : (uint32_t)(prev + gv[i]);
+        y = x + (uint32_t)len;
+        g[0] = (unsigned char)gv[i];
+        g[1] = (unsigned char)len;
+      }
+      if ((a & (CP_SPAN_EVERY - 1)) == 0) z->spc[a >> CP_SPAN_SHIFT] = x;
+      prev = y;
+    }
+    LZ_STORE(&z->gblk[b], rc == CP_OK ? 1 : 2);
+  }
+  if (z->gblk[b] != 1) {
+    set_damaged(s);
+    return corrupt(err, "checksum or range mismatch in a block of the token "
+                   "spans (data damaged)");
+  }
+  return CP_OK;
+}
+
+/* the spans of tokens [a, a + n) decoded (as stream_range) */
+static int spans_range (const cp_seg *s, uint32_t a, uint32_t n,
+                        cp_err *err) {
+  lazy *z = s->lz;
+  uint32_t b, b0, b1;
+  int rc;
+  if (n == 0 || LZ_LOAD(&z->gall)) return CP_OK;
+  b0 = a / CP_PACK_BLOCK;
+  b1 = (uint32_t)(((uint64_t)a + n - 1) / CP_PACK_BLOCK);
+  if (LZ_LOAD(&z->gopen) == 1) {
+    for (b = b0; b <= b1 && LZ_LOAD(&z->gblk[b]) == 1; b++) ;
+    if (b > b1) return CP_OK;
+  }
+  pthread_mutex_lock(&z->mu);
+  rc = stream_open(s, err);
+  if (rc == CP_OK) rc = spans_open(s, err);
+  for (b = b0; rc == CP_OK && b <= b1; b++) rc = spans_block(s, b, err);
+  pthread_mutex_unlock(&z->mu);
+  return rc;
+}
+
+static int spans_all (const cp_seg *s, cp_err *err) {
+  int rc = CP_OK;
+  if (LZ_LOAD(&s->lz->gall)) return CP_OK;
+  if (s->ntok == 0) {
+    pthread_mutex_lock(&s->lz->mu);
+    rc = spans_open(s, err);
+    pthread_mutex_unlock(&s->lz->mu);
+  }
+  else rc = spans_range(s, 0, s->ntok, err);
+  if (rc == CP_OK) LZ_STORE(&s->lz->gall, 1);
   return rc;
 }
 
@@ -1709,17 +1869,17 @@ static int span_decode (const cp_seg *s, uint32_t pos, uint32_t ds,
   uint32_t a, b = 0;
   q = c >= ds ? c : ds;
   for (a = q; a <= pos; a++) {
-    const unsigned char *g = s->spang + 2 * (size_t)a;
+    const unsigned char *g = s->lz->spg + 2 * (size_t)a;
     uint32_t x0, y0;
     if (g[0] == CP_SPAN_ESC && g[1] == CP_SPAN_ESC) {
       if (!span_esc(s, a, &x0, &y0)) return 0;
     }
     else {
-      x0 = (a == c && c >= ds) ? s->spanc[a >> CP_SPAN_SHIFT] :
+      x0 = (a == c && c >= ds) ? s->lz->spc[a >> CP_SPAN_SHIFT] :
            (a == ds ? 0 : b) + g[0];
       y0 = x0 + g[1];
     }
-    if (a == c && c >= ds && x0 != s->spanc[a >> CP_SPAN_SHIFT]) return 0;
+    if (a == c && c >= ds && x0 != s->lz->spc[a >> CP_SPAN_SHIFT]) return 0;
     b = y0;
     if (a == pos) { *x = x0;  *y = y0; }
   }
@@ -1739,11 +1899,7 @@ int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
   ds = cp_rd32(r + CP_D_TOKSTART);
   c = pos & ~(CP_SPAN_EVERY - 1);
   q = c >= ds ? c : ds;
-  if (!NEED(s, NK_SPANX) ||
-      need_blk(s, BK_SPANS, 2 * (uint64_t)q, 2 * (uint64_t)(pos - q + 1),
-               &e) != CP_OK ||
-      need_blk(s, BK_SPANC, 4 * (uint64_t)(pos >> CP_SPAN_SHIFT), 4,
-               &e) != CP_OK)
+  if (!NEED(s, NK_SPANX) || spans_range(s, q, pos - q + 1, &e) != CP_OK)
     return CP_ECORRUPT;
   /* damaged spans must not let the caller slice outside the text */
   if (!span_decode(s, pos, cp_rd32(r + CP_D_TOKSTART), &x, &y) || x > y ||
@@ -1969,7 +2125,7 @@ static int check_docs_full (const cp_seg *s) {
     if (cp_rd32(r + CP_D_IDLEN) == 0) goto bad;
     for (; p < e; p++) {   /* spans decode sequentially, agree with the
                             ** checkpoints, ascend inside the text */
-      const unsigned char *g = s->spang + 2 * (size_t)p;
+      const unsigned char *g = s->lz->spg + 2 * (size_t)p;
       uint64_t x, y;
       if (g[0] == CP_SPAN_ESC && g[1] == CP_SPAN_ESC) {
         if (xi >= s->nspanx || s->spanx[3 * (size_t)xi] != p) goto bad;
@@ -1981,7 +2137,7 @@ static int check_docs_full (const cp_seg *s) {
         x = prev + g[0];
         y = x + g[1];
       }
-      if ((p & (CP_SPAN_EVERY - 1)) == 0 && s->spanc[p >> CP_SPAN_SHIFT] != x)
+      if ((p & (CP_SPAN_EVERY - 1)) == 0 && s->lz->spc[p >> CP_SPAN_SHIFT] != x)
         goto bad;
       /* starts never decrease; tokens may share a span (the words of
       ** a multiword token) */
@@ -2084,6 +2240,7 @@ int cp_seg_verify (const cp_seg *s, cp_err *err) {
     if ((rc = need_blk(s, k, 0, s->sec[cp_seg_blksec(k)].size, err)) != CP_OK)
       return rc;
   /* every packed list decodes (the stream did in cp_seg_need) */
+  if ((rc = spans_all(s, err)) != CP_OK) return rc;
   if (!check_postings(s)) {
     set_damaged(s);
     return corrupt(err, "postings damaged or inconsistent with the stream");
@@ -2105,6 +2262,11 @@ static int verify_fresh (const cp_seg *s, cp_err *err) {
   }
   if (!check_postings(s))
     return corrupt(err, "postings damaged or inconsistent with the stream");
+  {
+    cp_err e;
+    if (spans_all(s, &e) != CP_OK)
+      return corrupt(err, "token spans damaged");
+  }
   {   /* the stored text: its table and every zstd block */
     cp_zt z;
     cp_err e;

@@ -13,6 +13,15 @@
 **  17 POST    per norm type i, its positions as one packed list
 **             (pack.c, ASC) of NFREQ[i] values in POST[POSTO[i],
 **             POSTO[i+1])
+**  18 SPANS   u64 G, then two packed lists (pack.c, PLAIN) of T values:
+**             GAPS in the next G bytes, then LENS.  GAPS[i] is token
+**             i's gap (its start minus the previous token's stop, 0..254;
+**             0 for a document's first token counts from byte 0), or 255
+**             for a token listed in SPANX; LENS[i] is the zigzag code of
+**             its length minus the byte length of its word type (0 for
+**             a SPANX token): almost always 0, so most blocks take 1 byte
+**  25 SPANC   u32[ceil(T/128)]: start of token 128k, so a block of 128
+**             tokens decodes on its own
 ** }================================================================
 **
 ** Why ranks: word ids are ranks in a bytewise-sorted lexicon, so a
@@ -84,6 +93,73 @@ static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
   sec[CP_SEC_WRANK].p = (unsigned char *)ord;
   sec[CP_SEC_WRANK].size = 4 * (uint64_t)Nw;
   return CP_OK;
+}
+
+static uint32_t zig (int64_t d) {
+  return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
+}
+
+/* SPANS and SPANC (from the builder's (gap, len) pairs, checkpoints
+** every 16 tokens and escapes); reads the plain STREAM for the word
+** lengths, so it runs before pack_stream */
+static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
+  const unsigned char *g = sec[CP_SEC_SPANS].p, *docs = sec[CP_SEC_DOCS].p;
+  const uint32_t *sx = (const uint32_t *)sec[CP_SEC_SPANX].p;
+  const uint32_t *st = (const uint32_t *)sec[CP_SEC_STREAM].p;
+  const uint32_t *wo = (const uint32_t *)sec[CP_SEC_WLEXO].p;
+  uint64_t nx = sec[CP_SEC_SPANX].size / 12, xi = 0;
+  uint32_t nc = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0), d;
+  uint32_t *gaps = (uint32_t *)malloc(((size_t)T + 1) * 4);
+  uint32_t *lens = (uint32_t *)malloc(((size_t)T + 1) * 4);
+  uint32_t *chk = (uint32_t *)malloc(((size_t)nc + 1) * 4);
+  size_t cap = 8 + 2 * cp_pack_bound(T), gl = 0, ll = 0;
+  unsigned char *out = (unsigned char *)malloc(cap);
+  int rc = CP_OK;
+  if (gaps == NULL || lens == NULL || chk == NULL || out == NULL) {
+    rc = cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+    goto done;
+  }
+  for (d = 0; d < D; d++) {
+    const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
+    uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
+    uint64_t prev = 0, x, y;
+    for (; p < e; p++) {
+      const unsigned char *q = g + 2 * (size_t)p;
+      if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
+          sx[3 * xi] == p) {
+        x = sx[3 * xi + 1];
+        y = sx[3 * xi + 2];
+        xi++;
+        gaps[p] = CP_SPAN_ESC;
+        lens[p] = 0;
+      }
+      else {
+        x = prev + q[0];
+        y = x + q[1];
+        gaps[p] = q[0];
+        lens[p] = zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]));
+      }
+      if (p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
+      prev = y;
+    }
+  }
+  rc = cp_pack_encode(gaps, T, CP_PACK_PLAIN, out + 8, cap - 8, &gl, err);
+  if (rc == CP_OK)
+    rc = cp_pack_encode(lens, T, CP_PACK_PLAIN, out + 8 + gl, cap - 8 - gl,
+                        &ll, err);
+  if (rc != CP_OK) goto done;
+  cp_wr64(out, gl);
+  sec[CP_SEC_SPANS].own = out;
+  sec[CP_SEC_SPANS].p = out;
+  sec[CP_SEC_SPANS].size = 8 + gl + ll;
+  sec[CP_SEC_SPANC].own = (unsigned char *)chk;
+  sec[CP_SEC_SPANC].p = (unsigned char *)chk;
+  sec[CP_SEC_SPANC].size = 4 * (uint64_t)nc;
+  out = NULL;
+  chk = NULL;
+done:
+  free(gaps);  free(lens);  free(chk);  free(out);
+  return rc;
 }
 
 /* POSTO and POST */
@@ -202,7 +278,8 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
       sec[CP_SEC_POSTO].size != 4 * ((uint64_t)Nn + 1) ||
       sec[CP_SEC_WFREQ].size != 8 * (uint64_t)Nw)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: not a plain image");
-  rc = pack_stream(sec, T, Nw, err);
+  rc = pack_spans(sec, T, cp_rd32(b + CP_H_NDOCS), err);
+  if (rc == CP_OK) rc = pack_stream(sec, T, Nw, err);
   if (rc == CP_OK) rc = pack_post(sec, Nn, err);
   if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
   for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);

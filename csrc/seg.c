@@ -146,13 +146,21 @@ typedef struct rkey {
   uint32_t len, nv;
   const uint32_t *lexo, *vals;      /* vals[i] < nv, or UINT32_MAX */
   const char *lexs;
+  const unsigned char *pv;          /* packed VALS (format 2.3) */
+  uint64_t npv;
 } rkey;
 
+/* st, en, mx and the keys' vals point into 'own', decoded from the
+** packed parts on first use (attrs_decode): 4 * (3 + nkeys) bytes per
+** span, kept until close */
 typedef struct rset {
   const char *name;
   uint32_t len, n, nkeys;
   const uint32_t *st, *en, *mx;     /* starts, ends, running max of ends */
   rkey *keys;
+  const unsigned char *pst, *pen;   /* packed STARTS (gaps), ENDS (lengths) */
+  uint64_t npst, npen;
+  uint32_t *own;
 } rset;
 
 /* a checksummed part of ATTRS */
@@ -202,6 +210,7 @@ typedef struct lazy {
   uint32_t *dst;                    /* decoded word ids, T + 1 */
   unsigned char *sblk;              /* per stream block */
   uint32_t **pl;                    /* decoded postings per norm type */
+  int adec;                         /* span sets: 0 not yet, 1 decoded, 2 bad */
   /* token spans, decoded per 128-token block (state per block as for
   ** the stream, under mu) into the (gap, len) byte pairs and 16-token
   ** checkpoints span_decode reads: 2.25 bytes per token */
@@ -535,17 +544,15 @@ static int read_sets (cp_seg *s, cur *c) {
   s->nsets = ns;
   for (i = 0; i < ns; i++) {
     rset *r = &s->sets[i];
-    uint64_t n4;
     r->n = get32(c);
     r->nkeys = get32(c);
     r->name = getname(c, &r->len);
     if (c->bad || !ok_name(r->name, r->len) || r->nkeys > 64) return 0;
     for (j = 0; j < i; j++)
       if (same(r->name, r->len, s->sets[j].name, s->sets[j].len)) return 0;
-    n4 = 4 * (uint64_t)r->n;
-    r->st = (const uint32_t *)getpart(c, s, n4, NULL);
-    r->en = (const uint32_t *)getpart(c, s, n4, NULL);
-    r->mx = (const uint32_t *)getpart(c, s, n4, NULL);
+    r->pst = getpart(c, s, UINT64_MAX, &r->npst);
+    r->pen = getpart(c, s, UINT64_MAX, &r->npen);
+    getpart(c, s, 0, NULL);           /* MAXEND: recomputed (format 2.3) */
     if (c->bad) return 0;
     r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
     if (r->keys == NULL) return -1;
@@ -559,7 +566,7 @@ static int read_sets (cp_seg *s, cur *c) {
         if (same(y->name, y->len, r->keys[j].name, r->keys[j].len)) return 0;
       y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
       y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
-      y->vals = (const uint32_t *)getpart(c, s, n4, NULL);
+      y->pv = getpart(c, s, UINT64_MAX, &y->npv);
       if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
         return 0;
       nkeys++;
@@ -593,7 +600,10 @@ static int read_schema (cp_seg *s, cp_err *err) {
 static void free_schema (cp_seg *s) {
   uint32_t i;
   if (s->sets != NULL)
-    for (i = 0; i < s->nsets; i++) free(s->sets[i].keys);
+    for (i = 0; i < s->nsets; i++) {
+      free(s->sets[i].keys);
+      free(s->sets[i].own);
+    }
   free(s->sets);
   free(s->parts);
   s->sets = NULL;
@@ -676,6 +686,7 @@ static int sec_ok (const cp_seg *s, int id) {
 
 static int verify_attrs (const cp_seg *s, cp_err *err);
 static int check_postings (const cp_seg *s);
+static int attrs_decode (const cp_seg *s);
 static int stream_all (const cp_seg *s, cp_err *err);
 
 /* the check of one CP_SEGNEED_* bit (index k): 1 when intact */
@@ -702,7 +713,8 @@ static int check_need (const cp_seg *s, int k) {
              below(s->paras, s->nparas, s->ntok);
     case 3: {
       cp_err e;
-      return sec_ok(s, CP_SEC_ATTRS) && verify_attrs(s, &e) == CP_OK;
+      return sec_ok(s, CP_SEC_ATTRS) && attrs_decode(s) == CP_OK &&
+             verify_attrs(s, &e) == CP_OK;
     }
     default: return sec_ok(s, CP_SEC_SPANX);
   }
@@ -1027,6 +1039,76 @@ static int spans_all (const cp_seg *s, cp_err *err) {
   else rc = spans_range(s, 0, s->ntok, err);
   if (rc == CP_OK) LZ_STORE(&s->lz->gall, 1);
   return rc;
+}
+
+/* n values of the packed list [p, p + len) into out */
+static int unpack_part (const unsigned char *p, uint64_t len, uint32_t n,
+                        uint32_t *out) {
+  cp_pack l;
+  cp_err e;
+  return cp_pack_open(&l, p, (size_t)len, n, CP_PACK_PLAIN, &e) == CP_OK &&
+         cp_pack_decode(&l, out, &e) == CP_OK;
+}
+
+/* one span set's arrays from its packed parts */
+static int set_decode (rset *r) {
+  uint32_t n = r->n, i, k, *st, *en, *mx;
+  uint64_t acc = 0, m = 0;
+  r->own = (uint32_t *)malloc(((size_t)3 + r->nkeys) * ((size_t)n + 1) * 4);
+  if (r->own == NULL) return CP_ENOMEM;
+  st = r->own;  en = st + n + 1;  mx = en + n + 1;
+  if (!unpack_part(r->pst, r->npst, n, st) || !unpack_part(r->pen, r->npen, n, en))
+    return CP_ECORRUPT;
+  for (i = 0; i < n; i++) {   /* gaps -> starts, lengths -> ends */
+    acc += st[i];
+    if (acc + en[i] > UINT32_MAX) return CP_ECORRUPT;
+    st[i] = (uint32_t)acc;
+    en[i] += st[i];
+    m = en[i] > m ? en[i] : m;
+    mx[i] = (uint32_t)m;
+  }
+  for (k = 0; k < r->nkeys; k++) {
+    rkey *y = &r->keys[k];
+    uint32_t *v = mx + (size_t)(k + 1) * (n + 1);
+    if (!unpack_part(y->pv, y->npv, n, v)) return CP_ECORRUPT;
+    for (i = 0; i < n; i++) v[i] = v[i] == 0 ? UINT32_MAX : v[i] - 1;
+    y->vals = v;
+  }
+  r->st = st;  r->en = en;  r->mx = mx;
+  return CP_OK;
+}
+
+/* every span set decoded (once; under lz->mu) */
+static int attrs_decode (const cp_seg *s) {
+  lazy *z = s->lz;
+  int rc = CP_OK;
+  uint32_t i;
+  if (LZ_LOAD(&z->adec) == 1) return CP_OK;
+  pthread_mutex_lock(&z->mu);
+  if (z->adec == 0) {
+    for (i = 0; i < s->nsets && rc == CP_OK; i++)
+      rc = set_decode(&s->sets[i]);
+    if (rc == CP_ENOMEM)   /* may be retried: free what was made */
+      for (i = 0; i < s->nsets; i++) {
+        free(s->sets[i].own);
+        s->sets[i].own = NULL;
+      }
+    else LZ_STORE(&z->adec, rc == CP_OK ? 1 : 2);
+  }
+  rc = z->adec == 1 ? CP_OK : z->adec == 2 ? CP_ECORRUPT : CP_ENOMEM;
+  pthread_mutex_unlock(&z->mu);
+  if (rc == CP_ECORRUPT) set_damaged(s);
+  return rc;
+}
+
+/* the span sets and stored layers may be read: checked (unless
+** trusted) and decoded */
+static int attrs_ready (const cp_seg *s) {
+  if (LZ_LOAD(&s->lz->adec) == 1 &&
+      (s->lz->trusted || LZ_LOAD(&s->lz->whole[3]) == LZ_GOOD))
+    return 1;
+  if (!s->lz->trusted) return need_quiet(s, 1u << 3);
+  return attrs_decode(s) == CP_OK;
 }
 
 /*
@@ -1547,7 +1629,7 @@ const uint32_t *cp_seg_layer_stream (const cp_seg *s, size_t layer) {
   if (s == NULL || layer >= s->nlayers) return NULL;
   if (layer == CP_WORD) return cp_seg_stream(s);
   if (layer < CP_NLAYERS) return NULL;
-  return NEED(s, NK_ATTRS) ? s->lstream[layer] : zeros(s);
+  return attrs_ready(s) ? s->lstream[layer] : zeros(s);
 }
 
 int cp_seg_plist (const cp_seg *s, size_t layer, uint32_t id,
@@ -1586,7 +1668,7 @@ const uint32_t *cp_seg_layer_postings (const cp_seg *s, size_t layer,
 uint32_t cp_seg_value (const cp_seg *s, size_t layer, uint32_t pos) {
   if (s == NULL || layer >= s->nlayers || pos >= s->ntok) return UINT32_MAX;
   if (layer < CP_NLAYERS) return cp_seg_map(s, (int)layer, cp_seg_stream(s)[pos]);
-  return NEED(s, NK_ATTRS) ? s->lstream[layer][pos] : UINT32_MAX;
+  return attrs_ready(s) ? s->lstream[layer][pos] : UINT32_MAX;
 }
 
 /* }================================================================ */
@@ -1615,7 +1697,7 @@ int64_t cp_seg_spanset (const cp_seg *s, const char *name, size_t len) {
 }
 
 /* span set accessors answer nothing from a damaged ATTRS */
-#define BADSET(s, set) ((s) == NULL || (set) >= (s)->nsets || !NEED(s, NK_ATTRS))
+#define BADSET(s, set) ((s) == NULL || (set) >= (s)->nsets || !attrs_ready(s))
 
 uint32_t cp_seg_nspans (const cp_seg *s, size_t set) {
   return BADSET(s, set) ? 0 : s->sets[set].n;
@@ -1624,7 +1706,7 @@ uint32_t cp_seg_nspans (const cp_seg *s, size_t set) {
 int cp_seg_span (const cp_seg *s, size_t set, uint32_t i, uint32_t *start,
                  uint32_t *end) {
   if (s == NULL || set >= s->nsets || i >= s->sets[set].n) return CP_EINVAL;
-  if (!NEED(s, NK_ATTRS)) return CP_ECORRUPT;
+  if (!attrs_ready(s)) return CP_ECORRUPT;
   if (start) *start = s->sets[set].st[i];
   if (end) *end = s->sets[set].en[i];
   return CP_OK;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack.h"
 #include "segattr.h"
 #include "segfmt.h"
 
@@ -318,6 +319,24 @@ static void putpart (enc *e, const void *p, size_t n) {
   if (!cp_bytes_append(&e->sch, b, 24)) e->oom = 1;
 }
 
+/* append v[0..n) as a packed list (pack.c, PLAIN): format 2.3 stores
+** the span sets' starts as gaps, ends as lengths and attribute ids + 1,
+** which are small numbers a few bits wide */
+static void putpacked (enc *e, const uint32_t *v, size_t n) {
+  size_t cap = cp_pack_bound((uint32_t)n), len = 0;
+  uint8_t *buf = (uint8_t *)malloc(cap + 1);
+  cp_err err;
+  if (buf == NULL || n > UINT32_MAX ||
+      cp_pack_encode(v, (uint32_t)n, CP_PACK_PLAIN, buf, cap, &len, &err)
+      != CP_OK) {
+    free(buf);
+    e->oom = 1;
+    return;
+  }
+  putpart(e, buf, len);
+  free(buf);
+}
+
 typedef struct lent { const char *s; uint32_t len, id; } lent;
 
 static int cmplent (const void *a, const void *b) {
@@ -434,12 +453,13 @@ static int enc_set (enc *e, const cp_abset *s) {
   ** that emit in text order): sort only when they do not */
   for (i = 1; i < n && cmpsent(&v[i - 1], &v[i]) < 0; i++) {}
   if (i < n) qsort(v, n, sizeof(sent), cmpsent);
-  for (i = 0; i < n; i++) a[i] = v[i].s;
-  putpart(e, a, 4 * n);
-  for (i = 0; i < n; i++) a[i] = v[i].e;
-  putpart(e, a, 4 * n);
-  for (i = 0; i < n; i++) a[i] = (i > 0 && a[i - 1] > v[i].e) ? a[i - 1] : v[i].e;
-  putpart(e, a, 4 * n);
+  /* format 2.3: STARTS as gaps, ENDS as lengths, MAXEND empty (the
+  ** reader recomputes the running maximum) */
+  for (i = 0; i < n; i++) a[i] = v[i].s - (i > 0 ? v[i - 1].s : 0);
+  putpacked(e, a, n);
+  for (i = 0; i < n; i++) a[i] = v[i].e - v[i].s;
+  putpacked(e, a, n);
+  putpart(e, a, 0);
   for (k = 0; k < s->nkeys; k++) {
     const cp_abkey *key = &s->keys[k];
     uint32_t nv = key->vals.n, nl = 0;
@@ -458,11 +478,11 @@ static int enc_set (enc *e, const cp_abset *s) {
       }
       if (!e->oom) cp_wr32((unsigned char *)e->sch.v + at, nl);
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {   /* 0: absent, else value id + 1 */
       uint32_t id = key->ids.v[v[i].i];
-      a[i] = id == UINT32_MAX ? UINT32_MAX : map[id];
+      a[i] = id == UINT32_MAX ? 0 : map[id] + 1;
     }
-    putpart(e, a, 4 * n);
+    putpacked(e, a, n);
     free(used);
     free(map);
   }

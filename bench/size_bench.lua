@@ -1,15 +1,14 @@
 --[[
 bench/size_bench.lua -- index size per part against the text, ours
-(as stored today, and as the block codecs pack each part) beside SQLite
-FTS5 and Lucene.
+(in the plain layout of format 2.2, and as format 2.3 stores it) beside
+SQLite FTS5 and Lucene.
 
   eval $(make -s env); lua5.4 bench/size_bench.lua INDEX_DIR [FTS5_DB] [LUCENE_BUILD_TXT]
 
 INDEX_DIR: an on-disk index (bench/open_bench.lua leaves one per size
 in /tmp/corpus-open-bench).  bench/codec_bench.c (compiled here against
-the core library) reads each segment file, encodes every part with
-csrc/pack.c and csrc/ztext.c in memory and prints what they take; the
-index itself is not changed.  FTS5_DB: a database of the same texts
+the core library) reads each segment file and prints what each part
+takes as stored and in the plain layout; the index is not changed.  FTS5_DB: a database of the same texts
 (bench/query_bench.py leaves one in its cache, fts5.db); its parts come
 from SQLite's dbstat table.  LUCENE_BUILD_TXT: the output of
 `bench/lucene.sh build` (query_bench.lua leaves it in its cache,
@@ -49,15 +48,13 @@ local function x (n) return ("%.2f×"):format(n / text) end
 
 print(("text: %s (%d bytes of stored text)"):format(mb(text), text))
 print()
-print("| part | ours, as stored (format 2.2) | × text | packed (pack.c; text as stored) | × text |")
+print("| part | plain (format 2.2 layout, text raw) | × text | as stored (format 2.3) | × text |")
 print("|---|---|---|---|---|")
 for _, p in ipairs(parts) do
   print(("| %s | %s | %s | %s | %s |"):format(p.name, mb(p.raw), x(p.raw), mb(p.pk), x(p.pk)))
 end
-print(("| whole index (stream by frequency, spans as pairs) | %s | %s | %s | %s |"):format(
+print(("| **whole index** | %s | %s | %s | %s |"):format(
   mb(total.raw), x(total.raw), mb(total.pk), x(total.pk)))
-print(("| **whole index** (stream by frequency, span lengths from the lexicon) | %s | %s | %s | %s |"):format(
-  mb(total.raw), x(total.raw), mb(total.alt), x(total.alt)))
 print()
 print("decode (CPU): " .. (decode or "-"):gsub(" sink=%d+", ""))
 

@@ -211,6 +211,8 @@ typedef struct lazy {
   unsigned char *sblk;              /* per stream block */
   uint32_t **pl;                    /* decoded postings per norm type */
   int adec;                         /* span sets: 0 not yet, 1 decoded, 2 bad */
+  int sdec;                         /* SENTS and PARAS: the same */
+  uint32_t *ds, *dp;                /* decoded starts (dp inside ds's block) */
   /* token spans, decoded per 128-token block (state per block as for
   ** the stream, under mu) into the (gap, len) byte pairs and 16-token
   ** checkpoints span_decode reads: 2.25 bytes per token */
@@ -245,7 +247,7 @@ struct cp_seg {
   size_t nparts;
   const uint32_t *wnorm, *nstem, *snormo, *snorm, *wrank;
   const unsigned char *stream, *posto, *post;   /* packed (format 2.3) */
-  const uint32_t *spanc, *spanx, *sents, *paras, *byid;
+  const uint32_t *spanc, *spanx, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;   /* spang: packed (2.3) */
   const char *docstr;
@@ -380,8 +382,8 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
                        s->sec[CP_SEC_SPANX].size / 12 <= T ?
                        s->sec[CP_SEC_SPANX].size : 0;
-  want[CP_SEC_SENTS] = 4 * (uint64_t)s->nsents;
-  want[CP_SEC_PARAS] = 4 * (uint64_t)s->nparas;
+  want[CP_SEC_SENTS] = s->sec[CP_SEC_SENTS].size;      /* packed */
+  want[CP_SEC_PARAS] = s->sec[CP_SEC_PARAS].size;      /* packed */
   want[CP_SEC_DOCS] = CP_SEG_DOCREC * D;
   want[CP_SEC_DOCSTR] = s->sec[CP_SEC_DOCSTR].size;  /* free */
   want[CP_SEC_TEXT] = s->sec[CP_SEC_TEXT].size;      /* zstd blocks */
@@ -633,6 +635,7 @@ static void close_lazy (cp_seg *s) {
   free(s->lz->pl);
   free(s->lz->dst);
   free(s->lz->sblk);
+  free(s->lz->ds);
   free(s->lz->spg);
   free(s->lz->gblk);
   free(s->lz->spc);
@@ -687,6 +690,7 @@ static int sec_ok (const cp_seg *s, int id) {
 static int verify_attrs (const cp_seg *s, cp_err *err);
 static int check_postings (const cp_seg *s);
 static int attrs_decode (const cp_seg *s);
+static int struct_decode (const cp_seg *s);
 static int stream_all (const cp_seg *s, cp_err *err);
 
 /* the check of one CP_SEGNEED_* bit (index k): 1 when intact */
@@ -709,8 +713,9 @@ static int check_need (const cp_seg *s, int k) {
     }
     case 2:
       return sec_ok(s, CP_SEC_SENTS) && sec_ok(s, CP_SEC_PARAS) &&
-             below(s->sents, s->nsents, s->ntok) &&
-             below(s->paras, s->nparas, s->ntok);
+             struct_decode(s) == CP_OK &&
+             below(s->lz->ds, s->nsents, s->ntok) &&
+             below(s->lz->dp, s->nparas, s->ntok);
     case 3: {
       cp_err e;
       return sec_ok(s, CP_SEC_ATTRS) && attrs_decode(s) == CP_OK &&
@@ -1101,6 +1106,50 @@ static int attrs_decode (const cp_seg *s) {
   return rc;
 }
 
+/* SENTS and PARAS (packed ASC lists, format 2.3) decoded, once; 4 bytes
+** per sentence and paragraph */
+static int struct_decode (const cp_seg *s) {
+  lazy *z = s->lz;
+  int rc = CP_OK;
+  if (LZ_LOAD(&z->sdec) == 1) return CP_OK;
+  pthread_mutex_lock(&z->mu);
+  if (z->sdec == 0) {
+    uint32_t *a = (uint32_t *)malloc(((size_t)s->nsents + s->nparas + 2) * 4);
+    cp_pack l;
+    cp_err e;
+    if (a == NULL) rc = CP_ENOMEM;
+    else if (cp_pack_open(&l, s->sec[CP_SEC_SENTS].p,
+                          (size_t)s->sec[CP_SEC_SENTS].size, s->nsents,
+                          CP_PACK_ASC, &e) != CP_OK ||
+             cp_pack_decode(&l, a, &e) != CP_OK ||
+             cp_pack_open(&l, s->sec[CP_SEC_PARAS].p,
+                          (size_t)s->sec[CP_SEC_PARAS].size, s->nparas,
+                          CP_PACK_ASC, &e) != CP_OK ||
+             cp_pack_decode(&l, a + s->nsents + 1, &e) != CP_OK)
+      rc = CP_ECORRUPT;
+    if (rc == CP_OK) {
+      z->ds = a;
+      z->dp = a + s->nsents + 1;
+    }
+    else free(a);
+    if (rc != CP_ENOMEM) LZ_STORE(&z->sdec, rc == CP_OK ? 1 : 2);
+  }
+  rc = z->sdec == 1 ? CP_OK : z->sdec == 2 ? CP_ECORRUPT : CP_ENOMEM;
+  pthread_mutex_unlock(&z->mu);
+  if (rc == CP_ECORRUPT) set_damaged(s);
+  return rc;
+}
+
+/* the sentence and paragraph starts may be read: checked (unless
+** trusted) and decoded */
+static int struct_ready (const cp_seg *s) {
+  if (LZ_LOAD(&s->lz->sdec) == 1 &&
+      (s->lz->trusted || LZ_LOAD(&s->lz->whole[2]) == LZ_GOOD))
+    return 1;
+  if (!s->lz->trusted) return need_quiet(s, 1u << 2);
+  return struct_decode(s) == CP_OK;
+}
+
 /* the span sets and stored layers may be read: checked (unless
 ** trusted) and decoded */
 static int attrs_ready (const cp_seg *s) {
@@ -1358,8 +1407,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->spanc = U32(s, CP_SEC_SPANC);
   s->spanx = U32(s, CP_SEC_SPANX);
   s->nspanx = (uint32_t)(s->sec[CP_SEC_SPANX].size / 12);
-  s->sents = U32(s, CP_SEC_SENTS);
-  s->paras = U32(s, CP_SEC_PARAS);
   s->docs = s->sec[CP_SEC_DOCS].p;
   s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
   s->byid = U32(s, CP_SEC_BYID);
@@ -1993,26 +2040,26 @@ int cp_seg_tok_span (const cp_seg *s, uint32_t pos, uint32_t *b0,
 }
 
 /* a damaged SENTS or PARAS reads as no sentences and paragraphs */
-#define BADSTRUCT(s) ((s) == NULL || !NEED(s, NK_STRUCT))
+#define BADSTRUCT(s) ((s) == NULL || !struct_ready(s))
 
 const uint32_t *cp_seg_sents (const cp_seg *s, uint32_t *n) {
   if (n) *n = BADSTRUCT(s) ? 0 : s->nsents;
-  return BADSTRUCT(s) ? NULL : s->sents;
+  return BADSTRUCT(s) ? NULL : s->lz->ds;
 }
 
 const uint32_t *cp_seg_paras (const cp_seg *s, uint32_t *n) {
   if (n) *n = BADSTRUCT(s) ? 0 : s->nparas;
-  return BADSTRUCT(s) ? NULL : s->paras;
+  return BADSTRUCT(s) ? NULL : s->lz->dp;
 }
 
 uint32_t cp_seg_sent_of (const cp_seg *s, uint32_t pos) {
   if (BADSTRUCT(s) || pos >= s->ntok) return UINT32_MAX;
-  return lastle(s->sents, s->nsents, pos);
+  return lastle(s->lz->ds, s->nsents, pos);
 }
 
 uint32_t cp_seg_para_of (const cp_seg *s, uint32_t pos) {
   if (BADSTRUCT(s) || pos >= s->ntok) return UINT32_MAX;
-  return lastle(s->paras, s->nparas, pos);
+  return lastle(s->lz->dp, s->nparas, pos);
 }
 
 int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
@@ -2447,8 +2494,8 @@ int cp_seg_check (const cp_seg *s, cp_err *err) {
     if (s->wflags[i] & ~CP_WF_PUNCT)
       return corrupt(err, "unknown word flags");
   if ((rc = check_freqs(s, err)) != CP_OK) return rc;
-  if (!check_starts(s, s->sents, s->nsents) ||
-      !check_starts(s, s->paras, s->nparas))
+  if (!check_starts(s, s->lz->ds, s->nsents) ||
+      !check_starts(s, s->lz->dp, s->nparas))
     return corrupt(err, "sentence or paragraph starts");
   rc = check_docs_full(s);
   if (rc < 0)

@@ -20,6 +20,8 @@
 **             for a token listed in SPANX; LENS[i] is the zigzag code of
 **             its length minus the byte length of its word type (0 for
 **             a SPANX token): almost always 0, so most blocks take 1 byte
+**  19 SENTS   sentence starts as one packed list (pack.c, ASC)
+**  20 PARAS   paragraph starts, the same
 **  25 SPANC   u32[ceil(T/128)]: start of token 128k, so a block of 128
 **             tokens decodes on its own
 ** }================================================================
@@ -195,6 +197,23 @@ static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
   return CP_OK;
 }
 
+/* an ascending u32 section (SENTS, PARAS) as one packed list */
+static int pack_asc (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 4);
+  size_t cap = cp_pack_bound(n), len = 0;
+  unsigned char *out = (unsigned char *)malloc(cap + 1);
+  int rc;
+  if (out == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_PACK_ASC, out, cap, &len,
+                      err);
+  if (rc != CP_OK) { free(out);  return rc; }
+  x->own = out;
+  x->p = out;
+  x->size = len;
+  return CP_OK;
+}
+
 static uint64_t align8 (uint64_t x) { return (x + 7) & ~(uint64_t)7; }
 
 /* the new image: the old header's counts, TEXT first (as the builder
@@ -281,6 +300,8 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   rc = pack_spans(sec, T, cp_rd32(b + CP_H_NDOCS), err);
   if (rc == CP_OK) rc = pack_stream(sec, T, Nw, err);
   if (rc == CP_OK) rc = pack_post(sec, Nn, err);
+  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
+  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
   if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
   for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
   if (rc != CP_OK) return rc;

@@ -2,13 +2,14 @@
 ** seg.c -- the segment reader: bounds-checked access to a segment image.
 **
 ** {================================================================
-** SEGMENT IMAGE, version 2  (also in docs/FORMAT.md)
+** SEGMENT IMAGE, version 2.3  (also in docs/FORMAT.md)
 **
 ** All integers are little-endian and fixed width (u32, u64); doubles
-** are IEEE-754 binary64, little-endian.  Fixed width rather than varints
-** because the reader uses the arrays in place (a u32 array in the image
-** *is* the stream or the postings list: no decoding, no copies, O(1)
-** random access); little-endian because every host we target is, and
+** are IEEE-754 binary64, little-endian.  The tables are fixed width and
+** read in place (O(1) random access); the large parts (stream,
+** postings, token spans, sentence starts, span sets) are packed lists
+** since format 2.3 (pack.c, segpack.c), decoded on first use into
+** caches of the reader ("Packed sections" below); little-endian because every host we target is, and
 ** the header's byte-order mark makes a mismatch detectable.  The image
 ** starts 8-byte aligned and every section starts at a multiple of 8.
 **
@@ -20,8 +21,8 @@
 **  20  u32    nsections (<= 64)
 **  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
 **  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
-**  44  u32    nsents        48  u32  nparas        52  u32  minor = 2
-**                            (format 2.2; minor 0, 1: EVERSION, rebuild)
+**  44  u32    nsents        48  u32  nparas        52  u32  minor = 3
+**                            (format 2.3; minor 0-2: EVERSION, rebuild)
 **  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
 **  64  u64    text bytes (sum of the documents' stored text lengths)
 **  72  u64    image size in bytes (the whole image, padding included)
@@ -50,18 +51,23 @@
 **  12 SFREQ  u32[2*Ns]    frequency >= 1
 **  13 SNORMO u32[Ns+1]  stem -> norms: norms of stem i are
 **  14 SNORM  u32[Nn]      SNORM[SNORMO[i], SNORMO[i+1]), ascending
-**  15 STREAM u32[T]     word id at each position
-**  16 POSTO  u32[Nn+1]  postings per norm type: positions of norm i are
-**  17 POST   u32[T]       POST[POSTO[i], POSTO[i+1]), ascending
-**  18 SPANS  u8[2*T]    byte spans of the tokens, relative to the text of
-**                       their document, as (gap, len) pairs: start =
-**                       stop of the previous token of the same document
-**                       (0 for a document's first token) + gap, stop =
-**                       start + len.  A token whose gap or len is >= 255
-**                       (or that starts before the previous one stops)
-**                       has the pair (255, 255) and is listed in SPANX.
-**  19 SENTS  u32[nsents] sentence start positions, ascending
-**  20 PARAS  u32[nparas] paragraph start positions, ascending
+**  15 STREAM packed     the word at each position, by frequency rank
+**                       (segpack.c: one PLAIN list; WRANK maps back)
+**  16 POSTO  u64[Nn+1]  byte offsets into POST of each norm's list
+**  17 POST   packed     positions of norm i: an ASC list of NFREQ[i]
+**                       values in POST[POSTO[i], POSTO[i+1])
+**  18 SPANS  packed     byte spans of the tokens, relative to the text of
+**                       their document, as (gap, len): start = stop of
+**                       the previous token of the same document (0 for
+**                       a document's first token) + gap, stop = start +
+**                       len; stored as u64 G, GAPS (G bytes), LENS
+**                       (len minus the word type's length, zigzag), two
+**                       PLAIN lists of T values.  A token whose gap or
+**                       len is >= 255 (or that starts before the
+**                       previous one stops) has GAPS 255 and is listed
+**                       in SPANX.
+**  19 SENTS  packed     sentence start positions (ASC list)
+**  20 PARAS  packed     paragraph start positions (ASC list)
 **  21 DOCS   D records of 48 bytes:
 **        0 u32 tok_start   4 u32 tok_count  (documents tile [0, T) in
 **                                            order)
@@ -76,9 +82,8 @@
 **                       text, whose size is the header's text bytes
 **  24 BYID   u32[D]     document numbers sorted by id (bytewise; equal
 **                       ids by number)
-**  25 SPANC  u32[ceil(T/16)]  start of token 16k (checkpoint k), so any
-**                       span decodes in at most 16 steps from a
-**                       checkpoint or its document's first token
+**  25 SPANC  u32[ceil(T/128)]  start of token 128k, so each 128-token
+**                       block of SPANS decodes on its own
 **  26 SPANX  u32[3*K]   (pos, start, stop) of the K escaped tokens,
 **                       ascending by pos
 **  27 SCHEMA            named layers and span sets: u32 nlayers, then
@@ -92,7 +97,10 @@
 **                       (sorted by start, then end descending), MAXEND
 **                       u32[N] (running max of ENDS), then per key u32
 **                       nvals V, name, parts VLEXO u32[V+1], VLEXS, VALS
-**                       u32[N] (value id or 0xffffffff: absent); u32 0
+**                       u32[N] (value id or 0xffffffff: absent); format
+**                       2.3 packs STARTS (gaps), ENDS (lengths) and VALS
+**                       (id + 1, 0: absent) as PLAIN lists and leaves
+**                       MAXEND empty (recomputed); u32 0
 **                       (field token streams, reserved).  A part is u64
 **                       offset into ATTRS (8-aligned), u64 size, u64
 **                       XXH64 of its bytes.
@@ -100,9 +108,14 @@
 **  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
 **                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
-** Spans take 2 bytes + 1/4 byte per token instead of 8: the span arrays
-** were the largest part of the image, and memory first touched is a main
-** cost of building.
+**  30 WRANK  u32[Nw]    format 2.3: word id of each frequency rank
+** Packed sections.  The accessors still return u32 arrays: the reader
+** decodes the stream per 128-value block, each postings list whole,
+** the spans per 128-token block (into the (gap, len) pairs and 16-token
+** checkpoints span_decode reads), SENTS/PARAS and the span sets whole,
+** on first use, checking each block as it decodes it, and keeps what it
+** decoded until close: at most what format 2.2 mapped, and only what
+** was read (FORMAT.md, "Decoding the packed sections").
 **
 ** Encoded metadata: a sequence of fields, each
 **   u8 type (0 string, 1 number), u32 keylen, key bytes, then

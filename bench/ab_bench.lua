@@ -1,0 +1,51 @@
+-- A/B in one process: two builds of corpus.core loaded side by side
+-- (only luaopen_corpus_core is exported, so the copies do not clash),
+-- the same documents in each, queries interleaved A, B, A, B so that
+-- both see the same load.  CPU time per call (os.clock), median.
+local A, B, files, REP = arg[1], arg[2], {}, tonumber(arg[3] or "15")
+for i = 4, #arg do files[#files + 1] = arg[i] end
+local function load (so)
+  for k in pairs(package.loaded) do
+    if k == "corpus" or k:match("^corpus%.") then package.loaded[k] = nil end
+  end
+  package.preload["corpus.core"] = assert(package.loadlib(so, "luaopen_corpus_core"))
+  local m = require "corpus"
+  package.preload["corpus.core"] = nil
+  return m
+end
+local cm = {load(A), load(B)}
+local cs, build = {}, {}
+for k = 1, 2 do
+  local t0 = os.clock()
+  cs[k] = cm[k].new()
+  for _, f in ipairs(files) do assert(cs[k]:add_jsonl(f)) end
+  build[k] = os.clock() - t0
+end
+print(("build CPU s: A %.2f  B %.2f"):format(build[1], build[2]))
+local Q = {
+  {"rare term", "ebola"}, {"frequent term", "nations"},
+  {"AND", "peace AND security"}, {"OR", "terrorism OR extremism"},
+  {"phrase 2", '"united nations"'}, {"phrase 3", '"of the united"'},
+  {"NEAR", "NEAR(climate change, 5)"}, {"prefix", "terror*"},
+  {"gap", '[norm="peace"] []{0,3} [norm="security"]'},
+  {"search", "climate change adaptation", true},
+}
+local function run (c, q)
+  local t0 = os.clock()
+  if q[3] then assert(c:search(q[2], {limit = 10}))
+  else assert(c:count(q[2], {docs = true})); assert(c:count(q[2])) end
+  return os.clock() - t0
+end
+local function med (t) table.sort(t); return t[math.floor(#t / 2) + 1] end
+print("| class | A ms | B ms | B/A |")
+print("|---|---:|---:|---:|")
+for _, q in ipairs(Q) do
+  local ta, tb = {}, {}
+  run(cs[1], q); run(cs[2], q)   -- warm-up (decodes, caches)
+  for i = 1, REP do
+    if i % 2 == 1 then ta[#ta + 1] = run(cs[1], q); tb[#tb + 1] = run(cs[2], q)
+    else tb[#tb + 1] = run(cs[2], q); ta[#ta + 1] = run(cs[1], q) end
+  end
+  local a, b = med(ta) * 1000, med(tb) * 1000
+  print(("| %s | %.3f | %.3f | %.2f |"):format(q[1], a, b, b / a))
+end

@@ -1,7 +1,20 @@
--- A/B in one process: two builds of corpus.core loaded side by side
--- (only luaopen_corpus_core is exported, so the copies do not clash),
--- the same documents in each, queries interleaved A, B, A, B so that
--- both see the same load.  CPU time per call (os.clock), median.
+--[[
+bench/ab_bench.lua -- one build against another, per query class, in
+one process, so that both see the same load (on a shared machine the
+spread between two runs of one build is larger than most differences
+between builds).
+
+  eval $(make -s env)
+  lua5.4 bench/ab_bench.lua A/corpus/core.so B/corpus/core.so [REPEAT] FILES.jsonl...
+
+Loads the two builds of corpus.core side by side (the module exports
+only luaopen_corpus_core, so the copies do not clash; the Lua layer is
+this checkout's for both), adds FILES to an in-memory corpus of each,
+then runs every class of bench/query_bench.lua REPEAT times (default
+15) after one warm-up, alternating A, B and B, A.  Prints each build's
+CPU time of the build and the median CPU ms per class (a count of
+documents plus a count of hits; search: top 10 with snippets), and B/A.
+]]
 local A, B, files, REP = arg[1], arg[2], {}, tonumber(arg[3] or "15")
 for i = 4, #arg do files[#files + 1] = arg[i] end
 local function load (so)

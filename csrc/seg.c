@@ -370,6 +370,15 @@ static int read_header (cp_seg *s, cp_err *err) {
   return CP_OK;
 }
 
+/* the fewest bytes a packed list of n values takes (pack.c: a byte per
+** block, and a skip table of 8 bytes per block when there are several):
+** checked at open, so that the counts of the header and the schema, from
+** which the reader sizes its caches, are bounded by the image size */
+static uint64_t pk_min (uint64_t n) {
+  uint64_t nb = (n + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK;
+  return nb > 1 ? 9 * nb : nb;
+}
+
 /* exact byte size every section must have, from the header counts */
 static int check_sizes (cp_seg *s, cp_err *err) {
   uint64_t want[CP_SEC_COUNT];
@@ -387,6 +396,11 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
   want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
   want[CP_SEC_STREAM] = s->sec[CP_SEC_STREAM].size;   /* packed */
+  if (s->sec[CP_SEC_STREAM].size < pk_min(T) ||
+      s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T) ||
+      s->sec[CP_SEC_SENTS].size < pk_min(s->nsents) ||
+      s->sec[CP_SEC_PARAS].size < pk_min(s->nparas))
+    return corrupt(err, "packed sections too short for their counts");
   want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
   want[CP_SEC_WRANK] = 4 * (uint64_t)s->nt[CP_WORD];
@@ -568,7 +582,7 @@ static int read_sets (cp_seg *s, cur *c) {
     r->pst = getpart(c, s, UINT64_MAX, &r->npst);
     r->pen = getpart(c, s, UINT64_MAX, &r->npen);
     getpart(c, s, 0, NULL);           /* MAXEND: recomputed (format 2.3) */
-    if (c->bad) return 0;
+    if (c->bad || r->npst < pk_min(r->n) || r->npen < pk_min(r->n)) return 0;
     r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
     if (r->keys == NULL) return -1;
     for (k = 0; k < r->nkeys; k++) {
@@ -582,6 +596,7 @@ static int read_sets (cp_seg *s, cur *c) {
       y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
       y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
       y->pv = getpart(c, s, UINT64_MAX, &y->npv);
+      if (!c->bad && y->npv < pk_min(r->n)) c->bad = 1;
       if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
         return 0;
       nkeys++;

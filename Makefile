@@ -128,10 +128,11 @@ run-asan:
 # tier 2 on the worker, so it runs often
 tsan:
 	@sh tools/deps.sh fuzz
-	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test
+	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test build-tsan/ctest/seg_test
 	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/seg_test
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
 FUZZ_SECONDS ?= 60

@@ -854,7 +854,7 @@ static int stream_open (const cp_seg *s, cp_err *err) {
         return cp_err_set(err, CP_ENOMEM, "out of memory reading the stream");
       }
     }
-    z->spopen = rc == CP_OK ? 1 : 2;
+    LZ_STORE(&z->spopen, rc == CP_OK ? 1 : 2);
   }
   if (z->spopen != 1) {
     set_damaged(s);
@@ -953,7 +953,7 @@ static int spans_open (const cp_seg *s, cp_err *err) {
         return cp_err_set(err, CP_ENOMEM, "out of memory reading spans");
       }
     }
-    z->gopen = rc == CP_OK ? 1 : 2;
+    LZ_STORE(&z->gopen, rc == CP_OK ? 1 : 2);
   }
   if (z->gopen != 1) {
     set_damaged(s);

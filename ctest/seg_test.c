@@ -2,6 +2,7 @@
 ** seg_test.c -- segment builder and reader: build, open, compare every
 ** accessor with a brute-force recomputation, then damage the image.
 */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,6 +648,79 @@ static void test_lazy (const unsigned char *img, size_t size) {
   free(c);
 }
 
+/*
+** Readers on several threads decoding the packed sections of one
+** unchecked segment at once (format 2.3: the stream and spans per
+** block under the segment's mutex, postings published by
+** compare-and-swap, span sets and starts once): every thread must read
+** what a reader alone reads.  Run under -fsanitize=thread too.
+*/
+typedef struct rjob { const cp_seg *s; uint64_t sum; int ok; } rjob;
+
+static uint64_t read_all (const cp_seg *s, int *ok) {
+  uint64_t h = 1469598103934665603ull;
+  uint32_t d, p, n, t;
+  cp_err e;
+  for (d = 0; d < cp_seg_ndocs(s); d++) {
+    cp_docinfo di;
+    const uint32_t *st;
+    if (cp_seg_doc_head(s, d, &di) != CP_OK ||
+        cp_seg_doc_stream(s, &di, &st, &e) != CP_OK) { *ok = 0;  return 0; }
+    for (p = di.tok_start; p < di.tok_start + di.tok_count; p += 7) {
+      uint32_t b0, b1;
+      if (cp_seg_tok_span(s, p, &b0, &b1) != CP_OK) { *ok = 0;  return 0; }
+      h = (h ^ st[p] ^ ((uint64_t)b0 << 20) ^ ((uint64_t)b1 << 40)) * 1099511628211ull;
+    }
+  }
+  for (t = 0; t < cp_seg_ntypes(s, CP_NORM); t += 13) {
+    const uint32_t *pl;
+    if (cp_seg_plist(s, CP_NORM, t, &pl, &n, &e) != CP_OK) { *ok = 0;  return 0; }
+    h = (h ^ n ^ (n ? pl[n - 1] : 0)) * 1099511628211ull;
+  }
+  h = (h ^ cp_seg_nspans(s, 0) ^ cp_seg_sent_of(s, cp_seg_ntokens(s) / 2)) *
+      1099511628211ull;
+  return h;
+}
+
+static void *reader (void *ud) {
+  rjob *j = (rjob *)ud;
+  j->ok = 1;
+  j->sum = read_all(j->s, &j->ok);
+  return NULL;
+}
+
+static void test_threads (const unsigned char *img, size_t size) {
+  enum { NT = 4 };
+  cp_seg *s = NULL, *r = NULL;
+  pthread_t th[NT];
+  rjob job[NT];
+  uint64_t want;
+  int ok = 1, i, good = 1, made[NT];
+  cp_err e;
+  if (cp_seg_open(&r, img, size, &e) != CP_OK ||
+      cp_seg_open(&s, img, size, &e) != CP_OK) {
+    TAP_OK(0, "threads: open (%s)", e.msg);
+    cp_seg_close(r);
+    return;
+  }
+  want = read_all(r, &ok);
+  for (i = 0; i < NT; i++) {
+    job[i].s = s;
+    made[i] = pthread_create(&th[i], NULL, reader, &job[i]) == 0;
+    good = good && made[i];
+  }
+  for (i = 0; i < NT; i++)
+    if (made[i]) {
+      pthread_join(th[i], NULL);
+      good = good && job[i].ok && job[i].sum == want;
+    }
+  TAP_OK(ok && good && !cp_seg_damaged(s),
+         "threads: %d readers decoding one segment at once read what one reads",
+         NT);
+  cp_seg_close(s);
+  cp_seg_close(r);
+}
+
 static void test_big (cp_an *an) {
   cp_err e;
   cp_segw *w = cp_segw_new(an, CP_TOK_CORPUS, &e);
@@ -694,6 +768,7 @@ static void test_big (cp_an *an) {
     cp_tokvec_free(&tv);
     TAP_OK(ok, "big segment: stream and spans read back as written");
     test_lazy((const unsigned char *)img, size);
+    test_threads((const unsigned char *)img, size);
   }
   cp_seg_close(s);
   free(img);

@@ -833,6 +833,15 @@ static int need_blk (const cp_seg *s, int k, uint64_t off, uint64_t len,
 ** Packed stream and postings (format 2.3, segpack.c)
 ** ================================================================= */
 
+/* the outcome of opening or decoding a part whose state is st (1 good,
+** else damaged: 'what' says which) */
+static int part_state (const cp_seg *s, int st, const char *what,
+                       cp_err *err) {
+  if (st == 1) return CP_OK;
+  set_damaged(s);
+  return corrupt(err, what);
+}
+
 /* open the packed stream on first use (under lz->mu): its skip table
 ** checked by BLKSUM and by cp_pack_open */
 static int stream_open (const cp_seg *s, cp_err *err) {
@@ -856,11 +865,7 @@ static int stream_open (const cp_seg *s, cp_err *err) {
     }
     LZ_STORE(&z->spopen, rc == CP_OK ? 1 : 2);
   }
-  if (z->spopen != 1) {
-    set_damaged(s);
-    return corrupt(err, "packed stream table damaged");
-  }
-  return CP_OK;
+  return part_state(s, z->spopen, "packed stream table damaged", err);
 }
 
 /* decode stream block b into lz->dst (under lz->mu): its bytes checked
@@ -882,47 +887,68 @@ static int stream_block (const cp_seg *s, uint32_t b, cp_err *err) {
       else z->dst[(size_t)b * CP_PACK_BLOCK + i] = s->wrank[v[i]];
     LZ_STORE(&z->sblk[b], rc == CP_OK ? 1 : 2);
   }
-  if (z->sblk[b] != 1) {
-    set_damaged(s);
-    return corrupt(err, "checksum or range mismatch in a block of the token "
-                   "stream (data damaged)");
-  }
-  return CP_OK;
+  return part_state(s, z->sblk[b], "checksum or range mismatch in a block "
+                    "of the token stream (data damaged)", err);
 }
 
-/* positions [a, a + n) of the stream decoded into lz->dst; the fast
-** path (every block already decoded) takes no lock */
-static int stream_range (const cp_seg *s, uint32_t a, uint32_t n,
-                         cp_err *err) {
+typedef int (*blk_open) (const cp_seg *s, cp_err *err);
+typedef int (*blk_fill) (const cp_seg *s, uint32_t b, cp_err *err);
+
+/*
+** The 128-value blocks holding positions [a, a + n) of a block-decoded
+** part (the stream, the spans) decoded: 'all' is set once every block
+** is, 'opened' and *state (per block) by 'op'; the fast path (every
+** block already decoded) takes no lock.
+*/
+static int decode_range (const cp_seg *s, uint32_t a, uint32_t n,
+                         const int *all, const int *opened,
+                         unsigned char *const *state, blk_open op,
+                         blk_fill fill, cp_err *err) {
   lazy *z = s->lz;
   uint32_t b, b0, b1;
-  int rc = CP_OK;
-  if (n == 0 || LZ_LOAD(&z->sall)) return CP_OK;
+  int rc;
+  if (n == 0 || LZ_LOAD(all)) return CP_OK;
   b0 = a / CP_PACK_BLOCK;
   b1 = (uint32_t)(((uint64_t)a + n - 1) / CP_PACK_BLOCK);
-  if (LZ_LOAD(&z->spopen) == 1) {
-    for (b = b0; b <= b1 && LZ_LOAD(&z->sblk[b]) == 1; b++) ;
+  if (LZ_LOAD(opened) == 1) {
+    for (b = b0; b <= b1 && LZ_LOAD(&(*state)[b]) == 1; b++) ;
     if (b > b1) return CP_OK;
   }
   pthread_mutex_lock(&z->mu);
-  rc = stream_open(s, err);
-  for (b = b0; rc == CP_OK && b <= b1; b++) rc = stream_block(s, b, err);
+  rc = op(s, err);
+  for (b = b0; rc == CP_OK && b <= b1; b++) rc = fill(s, b, err);
   pthread_mutex_unlock(&z->mu);
+  return rc;
+}
+
+/* positions [a, a + n) of the stream decoded into lz->dst */
+static int stream_range (const cp_seg *s, uint32_t a, uint32_t n,
+                         cp_err *err) {
+  return decode_range(s, a, n, &s->lz->sall, &s->lz->spopen, &s->lz->sblk,
+                      stream_open, stream_block, err);
+}
+
+/* every block of a block-decoded part (as decode_range), then 'all' set;
+** an empty segment still opens the part (its caches of one entry) */
+static int decode_all (const cp_seg *s, int *all, const int *opened,
+                       unsigned char *const *state, blk_open op,
+                       blk_fill fill, cp_err *err) {
+  int rc;
+  if (LZ_LOAD(all)) return CP_OK;
+  if (s->ntok == 0) {
+    pthread_mutex_lock(&s->lz->mu);
+    rc = op(s, err);
+    pthread_mutex_unlock(&s->lz->mu);
+  }
+  else rc = decode_range(s, 0, s->ntok, all, opened, state, op, fill, err);
+  if (rc == CP_OK) LZ_STORE(all, 1);
   return rc;
 }
 
 /* the whole stream decoded (and checked, unless trusted) */
 static int stream_all (const cp_seg *s, cp_err *err) {
-  int rc;
-  if (LZ_LOAD(&s->lz->sall)) return CP_OK;
-  if (s->ntok == 0) {   /* nothing to decode: an array of one zero */
-    pthread_mutex_lock(&s->lz->mu);
-    rc = stream_open(s, err);
-    pthread_mutex_unlock(&s->lz->mu);
-  }
-  else rc = stream_range(s, 0, s->ntok, err);
-  if (rc == CP_OK) LZ_STORE(&s->lz->sall, 1);
-  return rc;
+  return decode_all(s, &s->lz->sall, &s->lz->spopen, &s->lz->sblk,
+                    stream_open, stream_block, err);
 }
 
 static int span_esc (const cp_seg *s, uint32_t pos, uint32_t *x, uint32_t *y);
@@ -955,11 +981,7 @@ static int spans_open (const cp_seg *s, cp_err *err) {
     }
     LZ_STORE(&z->gopen, rc == CP_OK ? 1 : 2);
   }
-  if (z->gopen != 1) {
-    set_damaged(s);
-    return corrupt(err, "packed token spans table damaged");
-  }
-  return CP_OK;
+  return part_state(s, z->gopen, "packed token spans table damaged", err);
 }
 
 /* bytes [*st, *en) of block b of a list at 'base' in its section */
@@ -1032,46 +1054,26 @@ static int spans_block (const cp_seg *s, uint32_t b, cp_err *err) {
     }
     LZ_STORE(&z->gblk[b], rc == CP_OK ? 1 : 2);
   }
-  if (z->gblk[b] != 1) {
-    set_damaged(s);
-    return corrupt(err, "checksum or range mismatch in a block of the token "
-                   "spans (data damaged)");
-  }
-  return CP_OK;
+  return part_state(s, z->gblk[b], "checksum or range mismatch in a block "
+                    "of the token spans (data damaged)", err);
 }
 
-/* the spans of tokens [a, a + n) decoded (as stream_range) */
+/* the spans need the stream's blocks too (the word lengths) */
+static int spans_open2 (const cp_seg *s, cp_err *err) {
+  int rc = stream_open(s, err);
+  return rc == CP_OK ? spans_open(s, err) : rc;
+}
+
+/* the spans of tokens [a, a + n) decoded */
 static int spans_range (const cp_seg *s, uint32_t a, uint32_t n,
                         cp_err *err) {
-  lazy *z = s->lz;
-  uint32_t b, b0, b1;
-  int rc;
-  if (n == 0 || LZ_LOAD(&z->gall)) return CP_OK;
-  b0 = a / CP_PACK_BLOCK;
-  b1 = (uint32_t)(((uint64_t)a + n - 1) / CP_PACK_BLOCK);
-  if (LZ_LOAD(&z->gopen) == 1) {
-    for (b = b0; b <= b1 && LZ_LOAD(&z->gblk[b]) == 1; b++) ;
-    if (b > b1) return CP_OK;
-  }
-  pthread_mutex_lock(&z->mu);
-  rc = stream_open(s, err);
-  if (rc == CP_OK) rc = spans_open(s, err);
-  for (b = b0; rc == CP_OK && b <= b1; b++) rc = spans_block(s, b, err);
-  pthread_mutex_unlock(&z->mu);
-  return rc;
+  return decode_range(s, a, n, &s->lz->gall, &s->lz->gopen, &s->lz->gblk,
+                      spans_open2, spans_block, err);
 }
 
 static int spans_all (const cp_seg *s, cp_err *err) {
-  int rc = CP_OK;
-  if (LZ_LOAD(&s->lz->gall)) return CP_OK;
-  if (s->ntok == 0) {
-    pthread_mutex_lock(&s->lz->mu);
-    rc = spans_open(s, err);
-    pthread_mutex_unlock(&s->lz->mu);
-  }
-  else rc = spans_range(s, 0, s->ntok, err);
-  if (rc == CP_OK) LZ_STORE(&s->lz->gall, 1);
-  return rc;
+  return decode_all(s, &s->lz->gall, &s->lz->gopen, &s->lz->gblk,
+                    spans_open2, spans_block, err);
 }
 
 /* n values of the packed list [p, p + len) into out */
@@ -1168,24 +1170,24 @@ static int struct_decode (const cp_seg *s) {
   return rc;
 }
 
-/* the sentence and paragraph starts may be read: checked (unless
-** trusted) and decoded */
-static int struct_ready (const cp_seg *s) {
-  if (LZ_LOAD(&s->lz->sdec) == 1 &&
-      (s->lz->trusted || LZ_LOAD(&s->lz->whole[2]) == LZ_GOOD))
+/* a part decoded whole ('dec' its state, 'bit' its CP_SEGNEED_* index)
+** may be read: checked (unless trusted) and decoded */
+static int whole_ready (const cp_seg *s, const int *dec, int bit,
+                        int (*decode) (const cp_seg *)) {
+  if (LZ_LOAD(dec) == 1 &&
+      (s->lz->trusted || LZ_LOAD(&s->lz->whole[bit]) == LZ_GOOD))
     return 1;
-  if (!s->lz->trusted) return need_quiet(s, 1u << 2);
-  return struct_decode(s) == CP_OK;
+  if (!s->lz->trusted) return need_quiet(s, 1u << bit);
+  return decode(s) == CP_OK;
 }
 
-/* the span sets and stored layers may be read: checked (unless
-** trusted) and decoded */
+/* the sentence and paragraph starts; the span sets and stored layers */
+static int struct_ready (const cp_seg *s) {
+  return whole_ready(s, &s->lz->sdec, 2, struct_decode);
+}
+
 static int attrs_ready (const cp_seg *s) {
-  if (LZ_LOAD(&s->lz->adec) == 1 &&
-      (s->lz->trusted || LZ_LOAD(&s->lz->whole[3]) == LZ_GOOD))
-    return 1;
-  if (!s->lz->trusted) return need_quiet(s, 1u << 3);
-  return attrs_decode(s) == CP_OK;
+  return whole_ready(s, &s->lz->adec, 3, attrs_decode);
 }
 
 /*

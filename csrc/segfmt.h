@@ -104,4 +104,17 @@ static inline uint64_t cp_rd64 (const unsigned char *p) {
 static inline void cp_wr32 (unsigned char *p, uint32_t x) { memcpy(p, &x, 4); }
 static inline void cp_wr64 (unsigned char *p, uint64_t x) { memcpy(p, &x, 8); }
 
+/* section table entry k (0-based) of the image at b: section 'id' at
+** 'off', 'size' bytes, its XXH64 'sum' */
+static inline void cp_seg_put_secent (unsigned char *b, uint32_t k, uint32_t id,
+                                      uint64_t off, uint64_t size,
+                                      uint64_t sum) {
+  unsigned char *e = b + CP_SEG_FIXED + CP_SEG_SECENT * k;
+  cp_wr32(e, id);
+  cp_wr32(e + 4, 0);
+  cp_wr64(e + 8, off);
+  cp_wr64(e + 16, size);
+  cp_wr64(e + 24, sum);
+}
+
 #endif

@@ -251,14 +251,9 @@ static int assemble (const unsigned char *old, psec *sec, void **img,
   cp_wr32(out + CP_H_NSECS, nsecs);
   cp_wr32(out + CP_H_MINOR, CP_SEG_MINOR);
   cp_wr64(out + CP_H_SIZE, total);
-  for (s = 1; s < CP_SEC_COUNT; s++) {
-    unsigned char *e = out + CP_SEG_FIXED + CP_SEG_SECENT * (s - 1);
-    cp_wr32(e, (uint32_t)s);
-    cp_wr32(e + 4, 0);
-    cp_wr64(e + 8, off[s]);
-    cp_wr64(e + 16, sec[s].size);
-    cp_wr64(e + 24, (uint64_t)XXH64(out + off[s], (size_t)sec[s].size, 0));
-  }
+  for (s = 1; s < CP_SEC_COUNT; s++)
+    cp_seg_put_secent(out, (uint32_t)s - 1, (uint32_t)s, off[s], sec[s].size,
+                      (uint64_t)XXH64(out + off[s], (size_t)sec[s].size, 0));
   cp_wr64(out + hdr - 8, (uint64_t)XXH64(out, hdr - 8, 0));
   *img = out;
   *size = (size_t)total;

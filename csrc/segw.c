@@ -1568,15 +1568,10 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   cp_wr64(out + CP_H_INVALID, w->invalid);
   cp_wr64(out + CP_H_TEXTBYTES, textlen);
   cp_wr64(out + CP_H_SIZE, total);
-  for (s = 1; s < CP_SEC_COUNT; s++) {
-    unsigned char *e = out + CP_SEG_FIXED + CP_SEG_SECENT * (s - 1);
-    cp_wr32(e, (uint32_t)s);
-    cp_wr32(e + 4, 0);
-    cp_wr64(e + 8, sec[s].off);
-    cp_wr64(e + 16, sec[s].size);
-    cp_wr64(e + 24, have[s] ? sum[s] :
-                    XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
-  }
+  for (s = 1; s < CP_SEC_COUNT; s++)
+    cp_seg_put_secent(out, (uint32_t)s - 1, (uint32_t)s, sec[s].off,
+                      sec[s].size, have[s] ? sum[s] :
+                      XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
   cp_wr64(out + hdrsize - 8, XXH64(out, hdrsize - 8, 0));
   /* the stored format packs stream and postings (format 2.3) */
   {

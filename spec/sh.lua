@@ -32,4 +32,17 @@ function M.execute(cmd)
   return r == true or r == 0
 end
 
+--- a fresh path for a directory the spec creates (nothing is there yet);
+-- remove it with M.rmtree
+function M.tmpdir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  return dir
+end
+
+--- remove the directory tree at path
+function M.rmtree(path)
+  os.execute("rm -rf '" .. path:gsub("'", "'\\''") .. "'")
+end
+
 return M

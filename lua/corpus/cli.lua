@@ -313,11 +313,16 @@ function M.add_input(c, path, args)
   return (M.check(c:add_file(path)) and 1)
 end
 
+--- whether path is an index directory (a MANIFEST, or a sharded index's SHARDS)
+function M.is_index(path)
+  return path ~= "-" and is_dir(path)
+     and (exists(path .. "/MANIFEST") or exists(path .. "/SHARDS"))
+end
+
 --- open a source: an index directory, or inputs read into memory
 function M.open_source(args)
   local path = args.source
-  if path ~= "-" and is_dir(path)
-     and (exists(path .. "/MANIFEST") or exists(path .. "/SHARDS")) then
+  if M.is_index(path) then
     return M.check(corpus.open(path))
   end
   if path ~= "-" and not is_dir(path) and not exists(path) then

@@ -149,6 +149,22 @@ function M.slurm(cmd)
   cmd:option("--jobs", "Local processes at a time (without --slurm).", "2"):convert(M.integer(1))
 end
 
+--- declare the shared options named in list, in its order: each entry
+-- names one of the declarers above ("where", "layer", "format", ...);
+-- "limit=25" passes the default.  One line per command instead of one
+-- call per option, so every command declares them the same way.
+function M.options(cmd, list)
+  for _, entry in ipairs(list) do
+    local name, arg = entry:match("^(%w+)=(.*)$")
+    name = name or entry
+    local declare = M[name]
+    if type(declare) ~= "function" then
+      error("cli.options: no shared option '" .. name .. "'", 2)
+    end
+    if arg then declare(cmd, tonumber(arg) or arg) else declare(cmd) end
+  end
+end
+
 --- the options table of corpus.shard from parsed Slurm flags
 function M.slurm_value(args)
   if not args.slurm then

@@ -25,13 +25,7 @@ return {
       :convert(cli.integer(1))
     cmd:option("--max-df", "Shingles in more documents than this are boilerplate.", "100")
       :convert(cli.integer(2))
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 0)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
-    cli.slurm(cmd)
+    cli.options(cmd, {"where", "layer", "limit=0", "format", "language", "quiet", "slurm"})
     cmd:flag("--keep", "Also store every passage found as span set 'reuse' of " ..
              "SOURCE, an index directory (opened for writing and committed), so " ..
              "that queries can use 'within <reuse/>'.")

@@ -6,11 +6,8 @@ local SEEDS = "../shared/corpora/seeds"
 local UN = "../shared/corpora/ungdc/docs-000.jsonl"
 local REUTERS = "../shared/corpora/reuters21578/docs-000.jsonl"
 
-local function exists(p)
-  local f = io.open(p, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
+local sh = require "sh"
+local exists = sh.exists
 
 local function words(s)
   local t = {}
@@ -504,7 +501,6 @@ describe("corpus reuse (command line)", function()
     pending("needs ../shared/corpora/seeds")
     return
   end
-  local sh = require "sh"
   local function run(args)
     local _, out, code = sh.run(sh.LUA .. " bin/corpus reuse " .. args)
     return out, code

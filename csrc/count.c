@@ -2,7 +2,6 @@
 ** count.c -- counting matches or matching documents without building the
 ** match list (exec.h cp_exec_countq, cp_exec_count).
 */
-#include "variants.h"
 #include "xeval.h"
 
 /*
@@ -34,73 +33,52 @@ static int too_many_matches (const cp_limits *lim, uint64_t n,
   return CP_OK;
 }
 
-static void *make_variants (cp_corpus *c, size_t segi, void *ud) {
-  (void)ud;
-  return cp_variants_build(cp_corpus_seg(c, segi));
-}
-
-/* does the norm term t find other types too (variants.h)?  -1 on out of
-** memory */
-static int has_variants (cp_corpus *c, cp_qcache *qc, const char *t,
-                         size_t tl) {
-  char *f;
-  size_t fl, i, ns = cp_corpus_nsegs(c);
-  int rc = cp_strip_diacritics(t, tl, &f, &fl), found = 0;
-  if (rc == CP_ENOMEM) return -1;
-  if (rc != CP_OK) return 0;
-  if (fl != tl || memcmp(f, t, tl) != 0) found = 1;
-  for (i = 0; i < ns && !found; i++) {
-    void *tmp = NULL;
-    const cp_variants *v = (const cp_variants *)cp_qc_fetch(qc, c, i,
-        "variants", make_variants, NULL, &tmp);
-    uint32_t lo, hi;
-    if (v == NULL) { free(f); return -1; }
-    cp_variants_find(v, f, fl, &lo, &hi);
-    found = hi > lo;
-    free(tmp);
-  }
-  free(f);
-  return found;
-}
-
 /*
-** A plain norm term over a corpus without deletions is counted from the
-** lexicon: its frequency (hits) or document frequency (documents).  So
-** are the hits of a norm prefix: every position has one type, so the
-** hits of the expansion are the sum of its types' frequencies (its
-** documents need the union, which the evaluation makes).  Returns 1 if
-** it applied; an expansion over the limit is left to the evaluation,
-** which reports it.  A term or prefix that finds variants (diacritics,
-** compounds: variants.h) is left to the evaluation too.
+** A token condition on the norm or stem layer at the root (a term with
+** its variants, a prefix, glob or regex expansion), over a corpus
+** without deletions, is counted from the lexicon, segment by segment,
+** once compiled as the evaluation compiles it: every position has one
+** norm type, so its hits are the sum of its types' frequencies, and its
+** documents are the union of their documents (cp_x_cands_ndocs: the
+** largest list's document frequency plus the others' documents without
+** it).  Returns 1 if it applied (errors, such as an expansion over the
+** limit, in *rc).
 */
-static int count_term (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
-                       int what, const cp_limits *lim, uint64_t *n) {
-  size_t i, ns = cp_corpus_nsegs(c), tl;
-  cp_an *an = cp_corpus_analyzer(c);
-  const char *t;
-  int prefix = root->kind == CP_P_PREFIX && what == CP_COUNT_HITS &&
-               !root->variants;
-  if ((root->kind != CP_P_TERM && !prefix) || root->layer != CP_NORM ||
-      cp_corpus_ndeleted(c) != 0 || an == NULL)
+static int count_cond (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
+                       int what, const cp_limits *lim, uint64_t *n,
+                       int *rc, cp_err *err) {
+  size_t i, ns = cp_corpus_nsegs(c);
+  *rc = CP_OK;
+  if ((root->kind != CP_P_TERM && root->kind != CP_P_PREFIX &&
+       root->kind != CP_P_GLOB && root->kind != CP_P_REGEX) ||
+      (root->layer != CP_NORM && root->layer != CP_STEM) ||
+      cp_corpus_ndeleted(c) != 0)
     return 0;
-  if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
-  /* a term with diacritics or in compounds is counted by the executor */
-  if (root->variants && has_variants(c, qc, t, tl) != 0) return 0;
-  if ((t = cp_an_norm(an, root->str, root->len, &tl)) == NULL) return 0;
-  for (i = 0; i < ns; i++) {
-    const cp_seg *s = cp_corpus_seg(c, i);
-    if (prefix) {
-      uint32_t lo, hi, id;
-      cp_seg_lex_range(s, CP_NORM, t, tl, &lo, &hi);
-      if (lim->max_expand && hi - lo > lim->max_expand) { *n = 0;  return 0; }
-      for (id = lo; id < hi; id++) *n += cp_seg_type_freq(s, CP_NORM, id);
+  for (i = 0; i < ns && *rc == CP_OK; i++) {
+    ctx x;
+    tset t;
+    int empty;
+    *rc = cp_x_ctx_open(&x, c, qc, i, lim, 0, UINT32_MAX, &empty, err);
+    if (*rc == CP_OK && !empty &&
+        (*rc = cp_x_ts_compile(&x, root, &t)) == CP_OK) {
+      if (t.kind != TS_NONE && (!t.exact || t.clayer >= CP_NLAYERS)) {
+        cp_x_ts_free(&t);      /* cannot happen for these layers */
+        cp_x_ctx_close(&x);
+        *n = 0;
+        return 0;
+      }
+      if (what == CP_COUNT_DOCS) {
+        uint64_t d;
+        if ((*rc = cp_x_cands_ndocs(&x, &t, &d)) == CP_OK) *n += d;
+      }
+      else {
+        size_t k;
+        for (k = 0; k < t.ncand; k++)
+          *n += cp_seg_type_freq(x.s, CP_NORM, t.cand[k]);
+      }
+      cp_x_ts_free(&t);
     }
-    else {
-      int64_t id = cp_seg_lookup(s, CP_NORM, t, tl);
-      if (id >= 0)
-        *n += what == CP_COUNT_DOCS ? cp_seg_type_docfreq(s, CP_NORM, (uint32_t)id)
-                                    : cp_seg_type_freq(s, CP_NORM, (uint32_t)id);
-    }
+    cp_x_ctx_close(&x);
   }
   return 1;
 }
@@ -248,8 +226,10 @@ int cp_exec_countq (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
     return cp_err_set(err, CP_EINVAL, "bad count kind %d", what);
   if ((rc = cp_x_check_args(c, p, err)) != CP_OK) return rc;
   lim = cp_x_start(lim, &lt, &bud);
-  if (count_term(c, qc, cp_plan_root(p), what, lim, n))
+  if (count_cond(c, qc, cp_plan_root(p), what, lim, n, &rc, err)) {
+    if (rc != CP_OK) return rc;
     return what == CP_COUNT_HITS ? too_many_matches(lim, *n, err) : CP_OK;
+  }
   ns = cp_corpus_nsegs(c);
   for (i = 0; i < ns && rc == CP_OK; i++) {
     if (what == CP_COUNT_DOCS) {

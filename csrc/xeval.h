@@ -301,6 +301,12 @@ void cp_x_ts_free (tset *t);
 int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
                        size_t *pn, uint32_t **owned);
 
+/* exec.c: the number of documents of the evaluated range the
+** candidates' postings reach: the document frequency of the largest
+** list, plus the documents of the others without it (the whole list
+** is never walked) */
+int cp_x_cands_ndocs (ctx *x, const tset *t, uint64_t *n);
+
 /* exec.c: set up / release the evaluation of local documents
 ** [doc_lo, doc_hi) of a segment (*empty: nothing to evaluate) */
 int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,

@@ -317,14 +317,45 @@ static int cmp_u32 (const void *a, const void *b) {
 }
 
 /*
-** Add to 'ids' (which holds the exact type, if any) the norm types a
-** term also finds (variants.h): the same word without diacritics, and
-** the compounds it is a part of.  Keeps 'ids' sorted and unique.
+** Push the ids of 'layer' matching a prefix or glob t[0..tl) (n->kind):
+** the lexicon range of its literal start, each entry of it tested
+** against a glob.
+*/
+static int expand_lex (ctx *x, const cp_pnode *n, int layer, const char *t,
+                       size_t tl, cp_u32s *ids) {
+  uint32_t lo, hi, i;
+  size_t lit = 0;
+  int rc = CP_OK;
+  if (n->kind == CP_P_PREFIX) {
+    cp_seg_lex_range(x->s, layer, t, tl, &lo, &hi);
+    if (x->lim->max_expand && hi - lo + ids->n > x->lim->max_expand)
+      return too_many(x, n);
+    for (i = lo; i < hi && rc == CP_OK; i++) rc = expand_push(x, n, ids, i);
+    return rc;
+  }
+  while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
+  cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
+  if ((rc = spend(x, (uint64_t)(hi - lo) * (tl / 8 + 1))) != CP_OK) return rc;
+  for (i = lo; i < hi && rc == CP_OK; i++) {
+    size_t sl;
+    const char *str = cp_seg_type(x->s, layer, i, &sl);
+    if (str != NULL && cp_glob_match(t, tl, str, sl))
+      rc = expand_push(x, n, ids, i);
+  }
+  return rc;
+}
+
+/*
+** Add to 'ids' (which holds what the node finds as written) the norm
+** types a term, prefix or glob also finds (variants.h): those equal to
+** it (or matching it) once diacritics are dropped, and the compounds
+** with a part equal to it (starting with it, matching it).  Keeps 'ids'
+** sorted and unique.
 */
 static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
                         cp_u32s *ids) {
   char *f = NULL;
-  size_t fl = tl, i, k;
+  size_t fl = tl, i, k, lit;
   const char *key = t;
   void *tmp = NULL;
   const cp_variants *v;
@@ -334,18 +365,33 @@ static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
   if (s == CP_OK) {
     key = f;
     if (fl != tl || memcmp(f, t, tl) != 0) {
-      int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
-      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      if (n->kind == CP_P_TERM) {
+        int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
+        if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      }
+      else rc = expand_lex(x, n, CP_NORM, f, fl, ids);
     }
   }
   else fl = tl;
   v = (const cp_variants *)cp_qc_fetch(x->qc, x->c, x->segi, "variants",
                                        make_variants, NULL, &tmp);
   if (v == NULL) { free(f); return oom(x); }
-  cp_variants_find(v, key, fl, &lo, &hi);
-  for (j = lo; j < hi && rc == CP_OK; j++)
-    if (cp_variants_allows(n->edge, cp_variants_where(v, j)))
-      rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  lit = fl;
+  if (n->kind == CP_P_GLOB)
+    for (lit = 0; lit < fl && key[lit] != '*' && key[lit] != '?'; lit++) {}
+  if (n->kind == CP_P_TERM) cp_variants_find(v, key, fl, &lo, &hi);
+  else cp_variants_prefix(v, key, lit, &lo, &hi);
+  if (n->kind == CP_P_GLOB && rc == CP_OK)
+    rc = spend(x, (uint64_t)(hi - lo) * (fl / 8 + 1));
+  for (j = lo; j < hi && rc == CP_OK; j++) {
+    size_t kl;
+    const char *ks;
+    if (!cp_variants_allows(n->edge, cp_variants_where(v, j))) continue;
+    if (n->kind == CP_P_GLOB && ((ks = cp_variants_key(v, j, &kl)) == NULL ||
+                                 !cp_glob_match(key, fl, ks, kl)))
+      continue;
+    rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  }
   free(tmp);
   free(f);
   if (rc != CP_OK || ids->n < 2) return rc;
@@ -459,30 +505,11 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
         rc = variant_ids(x, n, t, tl, ids);
       break;
     }
-    case CP_P_PREFIX: {
-      uint32_t lo, hi, i;
-      cp_seg_lex_range(x->s, layer, t, tl, &lo, &hi);
-      if (x->lim->max_expand && hi - lo > x->lim->max_expand) {
-        rc = too_many(x, n);
-        break;
-      }
-      for (i = lo; i < hi && rc == CP_OK; i++) rc = expand_push(x, n, ids, i);
+    case CP_P_PREFIX: case CP_P_GLOB:
+      rc = expand_lex(x, n, layer, t, tl, ids);
+      if (rc == CP_OK && layer == CP_NORM && n->variants)
+        rc = variant_ids(x, n, t, tl, ids);
       break;
-    }
-    case CP_P_GLOB: {
-      uint32_t lo, hi, i;
-      size_t lit = 0;
-      while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
-      cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
-      if ((rc = spend(x, (uint64_t)(hi - lo) * (tl / 8 + 1))) != CP_OK) break;
-      for (i = lo; i < hi && rc == CP_OK; i++) {
-        size_t sl;
-        const char *str = cp_seg_type(x->s, layer, i, &sl);
-        if (str != NULL && cp_glob_match(t, tl, str, sl))
-          rc = expand_push(x, n, ids, i);
-      }
-      break;
-    }
     case CP_P_REGEX:
       rc = regex_ids(x, n, t, tl, layer, ids);
       break;

@@ -186,6 +186,111 @@ static int count_bool (ctx *x, const cp_pnode *n, uint64_t *count) {
   return rc;
 }
 
+/* is n a term, prefix, glob or regex on the norm or stem layer (a token
+** set of exact norm candidates)? */
+static int norm_lex (const cp_pnode *n) {
+  return (n->kind == CP_P_TERM || n->kind == CP_P_PREFIX ||
+          n->kind == CP_P_GLOB || n->kind == CP_P_REGEX) &&
+         (n->layer == CP_NORM || n->layer == CP_STEM);
+}
+
+static int cmp_u32 (const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* a cursor over the postings of one type, for counting per document */
+typedef struct pcur {
+  const uint32_t *pv;
+  size_t pn, at;
+  uint32_t *owned;
+  uint64_t extra;            /* shared types: arguments holding it, less 1 */
+} pcur;
+
+/* the positions of p in [ds, de), moving its cursor past them */
+static uint64_t pcur_count (pcur *p, uint32_t ds, uint32_t de) {
+  size_t a = gallop(p->pv, p->pn, p->at, ds);
+  p->at = gallop(p->pv, p->pn, a, de);
+  return p->at - a;
+}
+
+/*
+** count_bool without spans, when every argument is a norm term (or
+** expansion): a hit is one position, and the distinct spans of a
+** matching document are the distinct positions of the arguments in it:
+** the positions of each argument, less those of a type several
+** arguments hold (a compound in the variants of two terms) counted once
+** per argument too many.  Each list is counted by two cursor moves per
+** document; the documents come from the document-level evaluation (AND /
+** OR of document lists).  Returns 1 if it applied (error in *rc).
+*/
+static int count_bool_terms (ctx *x, const cp_pnode *n, uint64_t *count,
+                             int *rc) {
+  const cp_pnode *k;
+  size_t na = n->nkids, i, j, nall = 0, nc = 0;
+  tset *ts;
+  pcur *pc = NULL;
+  uint32_t *all = NULL;
+  cp_res r;
+  int applies = 1;
+  *rc = CP_OK;
+  for (k = n->kid; k != NULL; k = k->next) if (!norm_lex(k)) return 0;
+  if (na == 0) return 0;
+  if ((ts = (tset *)calloc(na, sizeof(tset))) == NULL) { *rc = oom(x); return 1; }
+  for (i = 0, k = n->kid; k != NULL && *rc == CP_OK; k = k->next, i++) {
+    if ((*rc = cp_x_ts_compile(x, k, &ts[i])) != CP_OK) break;
+    if (ts[i].kind != TS_NONE && (!ts[i].exact || ts[i].clayer >= CP_NLAYERS))
+      applies = 0;
+    nall += ts[i].ncand;
+  }
+  if (!applies || *rc != CP_OK) goto done;
+  /* the types held by several arguments, with their multiplicity */
+  if ((all = (uint32_t *)malloc((nall + 1) * sizeof(uint32_t))) == NULL ||
+      (pc = (pcur *)calloc(na + nall + 1, sizeof(pcur))) == NULL) {
+    *rc = oom(x); goto done;
+  }
+  for (i = 0, nall = 0; i < na; i++) {
+    memcpy(all + nall, ts[i].cand, ts[i].ncand * sizeof(uint32_t));
+    nall += ts[i].ncand;
+  }
+  qsort(all, nall, sizeof(uint32_t), cmp_u32);
+  for (i = 0; i < na && *rc == CP_OK; i++, nc++)
+    *rc = cp_x_ts_positions(x, &ts[i], &pc[nc].pv, &pc[nc].pn, &pc[nc].owned);
+  for (i = 0; i < nall && *rc == CP_OK; i = j) {
+    uint32_t ln;
+    for (j = i + 1; j < nall && all[j] == all[i]; j++) {}
+    if (j - i < 2) continue;
+    *rc = cp_seg_plist(x->s, CP_NORM, all[i], &pc[nc].pv, &ln, x->err);
+    pc[nc].pn = pc[nc].pv ? ln : 0;
+    pc[nc++].extra = j - i - 1;
+  }
+  memset(&r, 0, sizeof(r));
+  if (*rc == CP_OK) {
+    int saved = x->docsonly;
+    x->docsonly = 1;
+    *rc = cp_x_eval(x, n, &r);
+    x->docsonly = saved;
+  }
+  for (j = 0; j < r.docs.n && *rc == CP_OK; j++) {
+    uint32_t d = r.docs.v[j], ds = x->dstart[d], de = x->dstart[d + 1];
+    uint64_t c = 0, less = 0;
+    for (i = 0; i < nc; i++) {
+      uint64_t m = pcur_count(&pc[i], ds, de);
+      if (i < na) c += m; else less += m * pc[i].extra;
+    }
+    if (!cp_corpus_is_deleted(x->c, x->segi, d)) *count += c - less;
+  }
+  if (*rc == CP_OK) *rc = spend(x, r.docs.n * (uint64_t)nc);
+  cp_res_free(&r);
+done:
+  for (i = 0; i < na; i++) cp_x_ts_free(&ts[i]);
+  for (i = 0; pc != NULL && i < nc; i++) free(pc[i].owned);
+  free(ts);
+  free(pc);
+  free(all);
+  return applies || *rc != CP_OK;
+}
+
 /* the matches of the plan in segment 'segi', counted */
 static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                       const cp_plan *p, const cp_limits *lim, uint64_t *n,
@@ -197,8 +302,9 @@ static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
   memset(&r, 0, sizeof(r));
   rc = cp_x_ctx_open(&x, c, qc, segi, lim, 0, UINT32_MAX, &empty, err);
   if (rc == CP_OK && !empty) {
-    if (root->kind == CP_P_AND || root->kind == CP_P_OR)
-      rc = count_bool(&x, root, n);
+    if (root->kind == CP_P_AND || root->kind == CP_P_OR) {
+      if (!count_bool_terms(&x, root, n, &rc)) rc = count_bool(&x, root, n);
+    }
     else if (cp_corpus_ndeleted(c) == 0 && root->kind != CP_P_NOT &&
              root->kind != CP_P_META) {
       /* positional: each span is one match, no document list needed */

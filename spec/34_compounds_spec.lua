@@ -41,6 +41,11 @@ describe("compounds and diacritics", function()
     assert.equal(1, c:count("al-hol", V))          -- the compound itself only
     assert.equal(1, c:count("post-ebola", V))
     assert.equal(4, c:count("year", V))            -- year's, year-end, three-year-old, year
+    -- a compound both arguments find is one hit, not two
+    assert.equal(3, c:count("ebola OR post-ebola", V))
+    assert.equal(3, c:count("ebola AND post-ebola", V))
+    assert.equal(3, c:count("ebola OR post*", V))   -- post-Ebola once
+
     assert.equal(1, c:count('"three year"', V))    -- inside three-year-old
     assert.equal(2, c:count('"year end"', V))      -- year-end, year end; not year's end
     local m = {}

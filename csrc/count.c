@@ -291,6 +291,64 @@ done:
   return applies || *rc != CP_OK;
 }
 
+/* a phrase of two or more words: its spans are two tokens long at least */
+static int long_phrase (const cp_pnode *n) {
+  const cp_pnode *it;
+  if (n->kind != CP_P_SEQ || !n->phrase || n->nkids < 2) return 0;
+  for (it = n->kid; it != NULL; it = it->next)
+    if (it->min != 1 || it->max != 1) return 0;
+  return 1;
+}
+
+/*
+** The hits of a root OR of one phrase of two or more words and norm
+** terms (a phrase with the compounds of its words, as the query
+** language makes it: l_query.c with_compound), over a corpus without
+** deletions: the phrase's spans are longer than one token, the terms'
+** are one token, so no span is counted twice across them, and a term
+** hit is any position of its types: the phrase's matches counted by
+** the matcher (countonly), plus the frequencies of the terms' types
+** (each type once).  Returns 1 if it applied (error in *rc).
+*/
+static int count_or_phrase (ctx *x, const cp_pnode *n, uint64_t *count,
+                            int *rc) {
+  const cp_pnode *k, *seq = NULL;
+  cp_u32s ids = {NULL, 0, 0};
+  size_t i;
+  int applies = 1;
+  cp_res r;
+  *rc = CP_OK;
+  if (n->kind != CP_P_OR || cp_corpus_ndeleted(x->c) != 0) return 0;
+  for (k = n->kid; k != NULL; k = k->next)
+    if (long_phrase(k) && seq == NULL) seq = k;
+    else if (!norm_lex(k)) return 0;
+  if (seq == NULL) return 0;
+  for (k = n->kid; k != NULL && applies && *rc == CP_OK; k = k->next) {
+    tset t;
+    if (k == seq) continue;
+    if ((*rc = cp_x_ts_compile(x, k, &t)) != CP_OK) break;
+    if (t.kind != TS_NONE && (!t.exact || t.clayer >= CP_NLAYERS)) applies = 0;
+    for (i = 0; i < t.ncand && applies; i++)
+      if (cp_u32s_push(&ids, t.cand[i]) != CP_OK) *rc = oom(x);
+    cp_x_ts_free(&t);
+  }
+  if (applies && *rc == CP_OK) {
+    uint64_t c = 0;
+    qsort(ids.v, ids.n, sizeof(uint32_t), cmp_u32);
+    for (i = 0; i < ids.n; i++)
+      if (i == 0 || ids.v[i] != ids.v[i - 1])
+        c += cp_seg_type_freq(x->s, CP_NORM, ids.v[i]);
+    memset(&r, 0, sizeof(r));
+    x->nodocs = seq;
+    x->countonly = seq;
+    x->nspans = 0;
+    if ((*rc = cp_x_eval(x, seq, &r)) == CP_OK) *count += c + r.sp.n + x->nspans;
+    cp_res_free(&r);
+  }
+  free(ids.v);
+  return applies || *rc != CP_OK;
+}
+
 /* the matches of the plan in segment 'segi', counted */
 static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
                       const cp_plan *p, const cp_limits *lim, uint64_t *n,
@@ -303,13 +361,16 @@ static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
   rc = cp_x_ctx_open(&x, c, qc, segi, lim, 0, UINT32_MAX, &empty, err);
   if (rc == CP_OK && !empty) {
     if (root->kind == CP_P_AND || root->kind == CP_P_OR) {
-      if (!count_bool_terms(&x, root, n, &rc)) rc = count_bool(&x, root, n);
+      if (!count_bool_terms(&x, root, n, &rc) &&
+          !count_or_phrase(&x, root, n, &rc))
+        rc = count_bool(&x, root, n);
     }
     else if (cp_corpus_ndeleted(c) == 0 && root->kind != CP_P_NOT &&
              root->kind != CP_P_META) {
       /* positional: each span is one match, no document list needed */
       x.nodocs = root;
-      if ((rc = cp_x_eval(&x, root, &r)) == CP_OK) *n += r.sp.n;
+      x.countonly = root;
+      if ((rc = cp_x_eval(&x, root, &r)) == CP_OK) *n += r.sp.n + x.nspans;
     }
     else if ((rc = cp_x_eval(&x, root, &r)) == CP_OK)
       *n += count_hits(c, segi, &r, x.dstart);

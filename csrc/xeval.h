@@ -61,6 +61,10 @@ typedef struct ctx {
   uint8_t *npunct_tmp;
   int docsonly;                  /* the caller needs documents, not spans */
   const cp_pnode *nodocs;        /* a node whose documents nobody needs */
+  const cp_pnode *countonly;     /* a sequence whose matches are only
+                                    counted (count.c): seqfix.c adds them
+                                    to nspans instead of making spans */
+  uint64_t nspans;
   /* document cursor for positions visited in ascending order */
   uint32_t cdoc, cds, cde;
 } ctx;

@@ -360,8 +360,12 @@ static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
   void *tmp = NULL;
   const cp_variants *v;
   uint32_t lo, hi, j;
-  int rc = CP_OK, s = cp_strip_diacritics(t, tl, &f, &fl);
+  int rc = CP_OK, s = CP_OK;
+  for (i = 0; i < tl && (unsigned char)t[i] < 0x80; i++) {}
+  /* ASCII has no diacritics: the text is its own key */
+  if (i < tl) s = cp_strip_diacritics(t, tl, &f, &fl);
   if (s == CP_ENOMEM) return oom(x);
+  if (f == NULL) s = CP_EINVAL;        /* ASCII: no other form */
   if (s == CP_OK) {
     key = f;
     if (fl != tl || memcmp(f, t, tl) != 0) {
@@ -941,11 +945,17 @@ int cp_x_cands_ndocs (ctx *x, const tset *t, uint64_t *n) {
   if ((rc = cp_seg_plist(x->s, (size_t)l, t->cand[m], &lp, &ln, x->err)) != CP_OK)
     return rc;
   if (lp == NULL) ln = 0;
-  if ((bits = (uint8_t *)calloc((size_t)nd / 8 + 1, 1)) == NULL) return oom(x);
+  /* whole 8-byte words of bits, so a mostly empty bitmap is skipped
+  ** a word at a time */
+  if ((bits = (uint8_t *)calloc((size_t)nd / 64 + 1, 8)) == NULL) return oom(x);
   rc = mark_docs(x, t, m, bits);
   /* the others' documents where the largest list does not occur */
   for (d = 0; d < nd && rc == CP_OK; d++) {
-    if (bits[d >> 3] == 0) { d |= 7; continue; }
+    uint64_t w;
+    if ((d & 63) == 0) {
+      memcpy(&w, bits + (d >> 3), 8);
+      if (w == 0) { d |= 63; continue; }
+    }
     if (!((bits[d >> 3] >> (d & 7)) & 1)) continue;
     k = gallop(lp, ln, k, x->dstart[d]);
     *n += !(k < ln && lp[k] < x->dstart[d + 1]);
@@ -1645,6 +1655,7 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
 }
 
 void cp_x_ctx_close (ctx *x) {
+  cp_qc_end(x->qc);
   free(x->dstart_tmp);
   free(x->npunct_tmp);
   x->dstart_tmp = NULL;

@@ -61,6 +61,12 @@ struct cp_qcache {
   size_t n, cap;
   size_t ubytes;             /* bytes of every entry's merged lists */
   uint64_t tick;             /* one per evaluation (cp_qc_begin) */
+  /* the entry an evaluation found for its segment, valid until it ends
+  ** (cp_qc_end): the corpus does not change meanwhile, so the image
+  ** need not be hashed again at every fetch */
+  const cp_seg *mseg;
+  size_t midx;
+  int open, mvalid;
 };
 
 cp_qcache *cp_qcache_new (void) {
@@ -120,10 +126,15 @@ static entry *find_entry (cp_qcache *qc, const cp_corpus *c, size_t segi) {
   uint64_t fp;
   entry *e;
   if (s == NULL || img == NULL) return NULL;
+  if (qc->mvalid && qc->mseg == s && qc->v[qc->midx].size == size)
+    return &qc->v[qc->midx];
   fp = fingerprint(img, size);
   for (i = 0; i < qc->n; i++)
-    if (qc->v[i].seg == s && qc->v[i].size == size && qc->v[i].fp == fp)
+    if (qc->v[i].seg == s && qc->v[i].size == size && qc->v[i].fp == fp) {
+      if (qc->open) { qc->mseg = s; qc->midx = i; qc->mvalid = 1; }
       return &qc->v[i];
+    }
+  qc->mvalid = 0;
   if (qc->n >= 2 * cp_corpus_nsegs(c) + 4) {   /* drop dead entries */
     size_t j = 0;
     for (i = 0; i < qc->n; i++) {
@@ -144,6 +155,7 @@ static entry *find_entry (cp_qcache *qc, const cp_corpus *c, size_t segi) {
   e->seg = s;
   e->size = size;
   e->fp = fp;
+  if (qc->open) { qc->mseg = s; qc->midx = qc->n - 1; qc->mvalid = 1; }
   return e;
 }
 
@@ -183,7 +195,16 @@ void *cp_qc_fetch (cp_qcache *qc, cp_corpus *c, size_t segi,
 #define CP_QC_UNION_BYTES ((size_t)64 << 20)
 
 void cp_qc_begin (cp_qcache *qc) {
-  if (qc != NULL) qc->tick++;
+  if (qc == NULL) return;
+  qc->tick++;
+  qc->open = 1;
+  qc->mvalid = 0;
+}
+
+void cp_qc_end (cp_qcache *qc) {
+  if (qc == NULL) return;
+  qc->open = 0;
+  qc->mvalid = 0;
 }
 
 static uint64_t ids_hash (int layer, const uint32_t *ids, size_t n) {

@@ -33,6 +33,14 @@ static int too_many_matches (const cp_limits *lim, uint64_t n,
   return CP_OK;
 }
 
+/* is n a term, prefix, glob or regex on the norm or stem layer (a token
+** set of exact norm candidates)? */
+static int norm_lex (const cp_pnode *n) {
+  return (n->kind == CP_P_TERM || n->kind == CP_P_PREFIX ||
+          n->kind == CP_P_GLOB || n->kind == CP_P_REGEX) &&
+         (n->layer == CP_NORM || n->layer == CP_STEM);
+}
+
 /*
 ** A token condition on the norm or stem layer at the root (a term with
 ** its variants, a prefix, glob or regex expansion), over a corpus
@@ -49,11 +57,7 @@ static int count_cond (cp_corpus *c, cp_qcache *qc, const cp_pnode *root,
                        int *rc, cp_err *err) {
   size_t i, ns = cp_corpus_nsegs(c);
   *rc = CP_OK;
-  if ((root->kind != CP_P_TERM && root->kind != CP_P_PREFIX &&
-       root->kind != CP_P_GLOB && root->kind != CP_P_REGEX) ||
-      (root->layer != CP_NORM && root->layer != CP_STEM) ||
-      cp_corpus_ndeleted(c) != 0)
-    return 0;
+  if (!norm_lex(root) || cp_corpus_ndeleted(c) != 0) return 0;
   for (i = 0; i < ns && *rc == CP_OK; i++) {
     ctx x;
     tset t;
@@ -184,14 +188,6 @@ static int count_bool (ctx *x, const cp_pnode *n, uint64_t *count) {
   free(at);
   cp_res_free(&docs);
   return rc;
-}
-
-/* is n a term, prefix, glob or regex on the norm or stem layer (a token
-** set of exact norm candidates)? */
-static int norm_lex (const cp_pnode *n) {
-  return (n->kind == CP_P_TERM || n->kind == CP_P_PREFIX ||
-          n->kind == CP_P_GLOB || n->kind == CP_P_REGEX) &&
-         (n->layer == CP_NORM || n->layer == CP_STEM);
 }
 
 static int cmp_u32 (const void *a, const void *b) {

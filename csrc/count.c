@@ -245,10 +245,11 @@ static int count_bool_terms (ctx *x, const cp_pnode *n, uint64_t *count,
       (pc = (pcur *)calloc(na + nall + 1, sizeof(pcur))) == NULL) {
     *rc = oom(x); goto done;
   }
-  for (i = 0, nall = 0; i < na; i++) {
-    memcpy(all + nall, ts[i].cand, ts[i].ncand * sizeof(uint32_t));
-    nall += ts[i].ncand;
-  }
+  for (i = 0, nall = 0; i < na; i++)
+    if (ts[i].ncand) {
+      memcpy(all + nall, ts[i].cand, ts[i].ncand * sizeof(uint32_t));
+      nall += ts[i].ncand;
+    }
   qsort(all, nall, sizeof(uint32_t), cmp_u32);
   for (i = 0; i < na && *rc == CP_OK; i++, nc++)
     *rc = cp_x_ts_positions(x, &ts[i], &pc[nc].pv, &pc[nc].pn, &pc[nc].owned);
@@ -330,7 +331,7 @@ static int count_or_phrase (ctx *x, const cp_pnode *n, uint64_t *count,
   }
   if (applies && *rc == CP_OK) {
     uint64_t c = 0;
-    qsort(ids.v, ids.n, sizeof(uint32_t), cmp_u32);
+    if (ids.n > 1) qsort(ids.v, ids.n, sizeof(uint32_t), cmp_u32);
     for (i = 0; i < ids.n; i++)
       if (i == 0 || ids.v[i] != ids.v[i - 1])
         c += cp_seg_type_freq(x->s, CP_NORM, ids.v[i]);

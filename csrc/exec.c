@@ -736,17 +736,15 @@ static int merge_lists (const uint32_t *const *lp, const uint32_t *ln,
   uint32_t *rest;
   for (i = 1; i < k; i++) if (ln[i] > ln[m]) m = i;
   if ((size_t)ln[m] * 2 < total) {      /* no long list: sort them all */
-    for (i = 0; i < k; i++) {
-      memcpy(v + o, lp[i], ln[i] * sizeof(uint32_t));
-      o += ln[i];
-    }
+    for (i = 0; i < k; i++)
+      if (ln[i]) { memcpy(v + o, lp[i], ln[i] * sizeof(uint32_t)); o += ln[i]; }
     return radix_sort(v, total);
   }
   nrest = total - ln[m];
   if ((rest = (uint32_t *)malloc((nrest + 1) * sizeof(uint32_t))) == NULL)
     return CP_ENOMEM;
   for (i = 0; i < k; i++)
-    if (i != m) { memcpy(rest + o, lp[i], ln[i] * sizeof(uint32_t)); o += ln[i]; }
+    if (i != m && ln[i]) { memcpy(rest + o, lp[i], ln[i] * sizeof(uint32_t)); o += ln[i]; }
   if (radix_sort(rest, nrest) != CP_OK) { free(rest); return CP_ENOMEM; }
   for (j = 0, o = 0; j < nrest; j++) {
     size_t to = gallop(lp[m], ln[m], at, rest[j]);

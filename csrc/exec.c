@@ -317,35 +317,85 @@ static int cmp_u32 (const void *a, const void *b) {
 }
 
 /*
-** Add to 'ids' (which holds the exact type, if any) the norm types a
-** term also finds (variants.h): the same word without diacritics, and
-** the compounds it is a part of.  Keeps 'ids' sorted and unique.
+** Push the ids of 'layer' matching a prefix or glob t[0..tl) (n->kind):
+** the lexicon range of its literal start, each entry of it tested
+** against a glob.
+*/
+static int expand_lex (ctx *x, const cp_pnode *n, int layer, const char *t,
+                       size_t tl, cp_u32s *ids) {
+  uint32_t lo, hi, i;
+  size_t lit = 0;
+  int rc = CP_OK;
+  if (n->kind == CP_P_PREFIX) {
+    cp_seg_lex_range(x->s, layer, t, tl, &lo, &hi);
+    if (x->lim->max_expand && hi - lo + ids->n > x->lim->max_expand)
+      return too_many(x, n);
+    for (i = lo; i < hi && rc == CP_OK; i++) rc = expand_push(x, n, ids, i);
+    return rc;
+  }
+  while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
+  cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
+  if ((rc = spend(x, (uint64_t)(hi - lo) * (tl / 8 + 1))) != CP_OK) return rc;
+  for (i = lo; i < hi && rc == CP_OK; i++) {
+    size_t sl;
+    const char *str = cp_seg_type(x->s, layer, i, &sl);
+    if (str != NULL && cp_glob_match(t, tl, str, sl))
+      rc = expand_push(x, n, ids, i);
+  }
+  return rc;
+}
+
+/*
+** Add to 'ids' (which holds what the node finds as written) the norm
+** types a term, prefix or glob also finds (variants.h): those equal to
+** it (or matching it) once diacritics are dropped, and the compounds
+** with a part equal to it (starting with it, matching it).  Keeps 'ids'
+** sorted and unique.
 */
 static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
                         cp_u32s *ids) {
   char *f = NULL;
-  size_t fl = tl, i, k;
+  size_t fl = tl, i, k, lit;
   const char *key = t;
   void *tmp = NULL;
   const cp_variants *v;
   uint32_t lo, hi, j;
-  int rc = CP_OK, s = cp_strip_diacritics(t, tl, &f, &fl);
+  int rc = CP_OK, s = CP_OK;
+  for (i = 0; i < tl && (unsigned char)t[i] < 0x80; i++) {}
+  /* ASCII has no diacritics: the text is its own key */
+  if (i < tl) s = cp_strip_diacritics(t, tl, &f, &fl);
   if (s == CP_ENOMEM) return oom(x);
+  if (f == NULL) s = CP_EINVAL;        /* ASCII: no other form */
   if (s == CP_OK) {
     key = f;
     if (fl != tl || memcmp(f, t, tl) != 0) {
-      int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
-      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      if (n->kind == CP_P_TERM) {
+        int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
+        if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
+      }
+      else rc = expand_lex(x, n, CP_NORM, f, fl, ids);
     }
   }
   else fl = tl;
   v = (const cp_variants *)cp_qc_fetch(x->qc, x->c, x->segi, "variants",
                                        make_variants, NULL, &tmp);
   if (v == NULL) { free(f); return oom(x); }
-  cp_variants_find(v, key, fl, &lo, &hi);
-  for (j = lo; j < hi && rc == CP_OK; j++)
-    if (cp_variants_allows(n->edge, cp_variants_where(v, j)))
-      rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  lit = fl;
+  if (n->kind == CP_P_GLOB)
+    for (lit = 0; lit < fl && key[lit] != '*' && key[lit] != '?'; lit++) {}
+  if (n->kind == CP_P_TERM) cp_variants_find(v, key, fl, &lo, &hi);
+  else cp_variants_prefix(v, key, lit, &lo, &hi);
+  if (n->kind == CP_P_GLOB && rc == CP_OK)
+    rc = spend(x, (uint64_t)(hi - lo) * (fl / 8 + 1));
+  for (j = lo; j < hi && rc == CP_OK; j++) {
+    size_t kl;
+    const char *ks;
+    if (!cp_variants_allows(n->edge, cp_variants_where(v, j))) continue;
+    if (n->kind == CP_P_GLOB && ((ks = cp_variants_key(v, j, &kl)) == NULL ||
+                                 !cp_glob_match(key, fl, ks, kl)))
+      continue;
+    rc = expand_push(x, n, ids, cp_variants_id(v, j));
+  }
   free(tmp);
   free(f);
   if (rc != CP_OK || ids->n < 2) return rc;
@@ -459,30 +509,11 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
         rc = variant_ids(x, n, t, tl, ids);
       break;
     }
-    case CP_P_PREFIX: {
-      uint32_t lo, hi, i;
-      cp_seg_lex_range(x->s, layer, t, tl, &lo, &hi);
-      if (x->lim->max_expand && hi - lo > x->lim->max_expand) {
-        rc = too_many(x, n);
-        break;
-      }
-      for (i = lo; i < hi && rc == CP_OK; i++) rc = expand_push(x, n, ids, i);
+    case CP_P_PREFIX: case CP_P_GLOB:
+      rc = expand_lex(x, n, layer, t, tl, ids);
+      if (rc == CP_OK && layer == CP_NORM && n->variants)
+        rc = variant_ids(x, n, t, tl, ids);
       break;
-    }
-    case CP_P_GLOB: {
-      uint32_t lo, hi, i;
-      size_t lit = 0;
-      while (lit < tl && t[lit] != '*' && t[lit] != '?') lit++;
-      cp_seg_lex_range(x->s, layer, t, lit, &lo, &hi);
-      if ((rc = spend(x, (uint64_t)(hi - lo) * (tl / 8 + 1))) != CP_OK) break;
-      for (i = lo; i < hi && rc == CP_OK; i++) {
-        size_t sl;
-        const char *str = cp_seg_type(x->s, layer, i, &sl);
-        if (str != NULL && cp_glob_match(t, tl, str, sl))
-          rc = expand_push(x, n, ids, i);
-      }
-      break;
-    }
     case CP_P_REGEX:
       rc = regex_ids(x, n, t, tl, layer, ids);
       break;
@@ -692,18 +723,57 @@ int cp_x_ts_compile (ctx *x, const cp_pnode *n, tset *t) {
 }
 
 /*
-** The positions of a set's candidates inside [pos_lo, pos_hi), sorted.
-** With one candidate the postings are used in place (*owned = 0).
+** The union of the sorted lists lp[i][0..ln[i]) (i < k, 'total'
+** positions, no position in two lists: a position has one type) into
+** v, sorted.  When one list holds most positions (a term and its few
+** variants), the others are sorted together (they are short) and the
+** long one is copied in runs between them: a copy, not a sort of every
+** position.
+*/
+static int merge_lists (const uint32_t *const *lp, const uint32_t *ln,
+                        size_t k, size_t total, uint32_t *v) {
+  size_t i, m = 0, at = 0, o = 0, j, nrest;
+  uint32_t *rest;
+  for (i = 1; i < k; i++) if (ln[i] > ln[m]) m = i;
+  if ((size_t)ln[m] * 2 < total) {      /* no long list: sort them all */
+    for (i = 0; i < k; i++)
+      if (ln[i]) { memcpy(v + o, lp[i], ln[i] * sizeof(uint32_t)); o += ln[i]; }
+    return radix_sort(v, total);
+  }
+  nrest = total - ln[m];
+  if ((rest = (uint32_t *)malloc((nrest + 1) * sizeof(uint32_t))) == NULL)
+    return CP_ENOMEM;
+  for (i = 0; i < k; i++)
+    if (i != m && ln[i]) { memcpy(rest + o, lp[i], ln[i] * sizeof(uint32_t)); o += ln[i]; }
+  if (radix_sort(rest, nrest) != CP_OK) { free(rest); return CP_ENOMEM; }
+  for (j = 0, o = 0; j < nrest; j++) {
+    size_t to = gallop(lp[m], ln[m], at, rest[j]);
+    memcpy(v + o, lp[m] + at, (to - at) * sizeof(uint32_t));
+    o += to - at;
+    at = to;
+    v[o++] = rest[j];
+  }
+  memcpy(v + o, lp[m] + at, (ln[m] - at) * sizeof(uint32_t));
+  free(rest);
+  return CP_OK;
+}
+
+/*
+** The sorted positions of a set's candidates.  With one candidate the
+** postings are used in place (*owned = 0); several are merged, and a
+** long merge is kept in the query cache (cp_qc_union), so the next query
+** with the same candidates reads it in place too.
 */
 int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
                        size_t *pn, uint32_t **owned) {
-  size_t i, total = 0, k = 0;
-  uint32_t *v;
+  size_t i, total = 0;
+  uint32_t *v, *ln;
+  const uint32_t **lp;
+  size_t cl = (size_t)cand_layer(t);
+  int rc;
   *owned = NULL;
   *pv = NULL;
   *pn = 0;
-  size_t cl = (size_t)cand_layer(t);
-  int rc;
   /* cp_seg_plist checks the blocks of each list (segment format 2.1) */
   if (t->ncand == 1) {
     uint32_t n;
@@ -714,26 +784,34 @@ int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
     *pn = p ? n : 0;
     return CP_OK;
   }
+  if (t->ncand == 0) return CP_OK;
+  if ((*pv = cp_qc_union(x->qc, x->c, x->segi, (int)cl, t->cand, t->ncand,
+                         pn)) != NULL)
+    return CP_OK;
+  lp = (const uint32_t **)malloc(t->ncand * sizeof(*lp));
+  ln = (uint32_t *)malloc(t->ncand * sizeof(*ln));
+  if (lp == NULL || ln == NULL) { free(lp); free(ln); return oom(x); }
   for (i = 0; i < t->ncand; i++) {
-    uint32_t n;
-    const uint32_t *p;
-    if ((rc = cp_seg_plist(x->s, cl, t->cand[i], &p, &n, x->err)) != CP_OK)
+    if ((rc = cp_seg_plist(x->s, cl, t->cand[i], &lp[i], &ln[i], x->err)) != CP_OK) {
+      free(lp); free(ln);
       return rc;
-    if (p != NULL) total += n;
+    }
+    if (lp[i] == NULL) ln[i] = 0;
+    total += ln[i];
   }
-  if (total == 0) return CP_OK;
-  if ((v = (uint32_t *)malloc(total * sizeof(uint32_t))) == NULL)
+  if (total == 0) { free(lp); free(ln); return CP_OK; }
+  if ((v = (uint32_t *)malloc(total * sizeof(uint32_t))) == NULL ||
+      merge_lists(lp, ln, t->ncand, total, v) != CP_OK) {
+    free(v); free(lp); free(ln);
     return oom(x);
-  for (i = 0; i < t->ncand; i++) {
-    uint32_t n;
-    const uint32_t *p;
-    cp_seg_plist(x->s, cl, t->cand[i], &p, &n, x->err);  /* checked above */
-    if (p != NULL) { memcpy(v + k, p, n * sizeof(uint32_t)); k += n; }
   }
-  if (radix_sort(v, k) != CP_OK) { free(v); return oom(x); }
-  *owned = v;
+  free(lp);
+  free(ln);
+  if (!cp_qc_union_put(x->qc, x->c, x->segi, (int)cl, t->cand, t->ncand,
+                       v, total))
+    *owned = v;
   *pv = v;
-  *pn = k;
+  *pn = total;
   return CP_OK;
 }
 
@@ -789,30 +867,26 @@ static int64_t seq_fwd (const seqm *m, size_t i, uint32_t pos) {
 
 
 /*
-** The documents of an exact set of several types (a prefix, glob or
-** regex expansion), in order, without merging their positions: each
-** list marks the documents it reaches in a bitmap over [doc_lo, doc_hi),
-** skipping the rest of a document once it is marked, and the bitmap is
-** read out in order.  A long list costs its documents, a short one its
-** few positions; the sort of every position (cp_x_ts_positions) is not
-** needed for documents.  The budget is charged as for the merge.
+** Mark in 'bits' (a bit per document of [doc_lo, doc_hi)) the documents
+** the postings of the set's candidates reach, but those of candidate
+** 'skip': each list skips the rest of a document once it is marked, so
+** a long list costs its documents, a short one its few positions.  The
+** budget is charged their postings, as for a merge.
 */
-static int docs_of_cands (ctx *x, const tset *t, cp_res *r) {
-  size_t cl = (size_t)cand_layer(t), i, total = 0;
-  uint32_t nd = x->doc_hi - x->doc_lo, d;
-  uint8_t *bits;
+static int mark_docs (ctx *x, const tset *t, size_t skip, uint8_t *bits) {
+  size_t cl = (size_t)cand_layer(t), i;
+  uint64_t total = 0;
   int rc;
-  for (i = 0; i < t->ncand; i++) {
-    uint32_t n;
-    if (cp_seg_layer_postings(x->s, cl, t->cand[i], &n) != NULL) total += n;
-  }
+  for (i = 0; i < t->ncand; i++)
+    if (i != skip) total += cp_seg_type_freq(x->s, (int)cl, t->cand[i]);
   if ((rc = spend(x, total)) != CP_OK) return rc;
-  if (total == 0 || nd == 0) return CP_OK;
-  if ((bits = (uint8_t *)calloc((size_t)nd / 8 + 1, 1)) == NULL) return oom(x);
   for (i = 0; i < t->ncand; i++) {
     uint32_t n;
-    const uint32_t *p = cp_seg_layer_postings(x->s, cl, t->cand[i], &n);
+    const uint32_t *p;
     size_t k;
+    if (i == skip) continue;
+    if ((rc = cp_seg_plist(x->s, cl, t->cand[i], &p, &n, x->err)) != CP_OK)
+      return rc;
     if (p == NULL) continue;
     k = lower_bound(p, n, x->pos_lo);
     while (k < n && p[k] < x->pos_hi) {
@@ -821,9 +895,69 @@ static int docs_of_cands (ctx *x, const tset *t, cp_res *r) {
       k = gallop(p, n, k, de);
     }
   }
+  return CP_OK;
+}
+
+/*
+** The documents of an exact set of several types (a term with its
+** variants, a prefix, glob or regex expansion), in order, without
+** merging their positions: marked in a bitmap (mark_docs) read out in
+** order.
+*/
+static int docs_of_cands (ctx *x, const tset *t, cp_res *r) {
+  uint32_t nd = x->doc_hi - x->doc_lo, d;
+  uint8_t *bits;
+  int rc;
+  if (nd == 0) return CP_OK;
+  if ((bits = (uint8_t *)calloc((size_t)nd / 8 + 1, 1)) == NULL) return oom(x);
+  rc = mark_docs(x, t, (size_t)-1, bits);
   for (d = 0; d < nd && rc == CP_OK; d++)
     if ((bits[d >> 3] >> (d & 7)) & 1)
       rc = cp_u32s_push(&r->docs, x->doc_lo + d) == CP_OK ? CP_OK : oom(x);
+  free(bits);
+  return rc;
+}
+
+int cp_x_cands_ndocs (ctx *x, const tset *t, uint64_t *n) {
+  size_t i, m = 0, k = 0;
+  uint32_t nd = x->doc_hi - x->doc_lo, d, ln;
+  const uint32_t *lp;
+  uint8_t *bits;
+  int rc, l = cand_layer(t);
+  *n = 0;
+  if (t->ncand == 0 || nd == 0) return CP_OK;
+  if (x->doc_lo != 0 || x->doc_hi != x->ndocs) {   /* part of a segment */
+    cp_res r;
+    memset(&r, 0, sizeof(r));
+    rc = docs_of_cands(x, t, &r);
+    *n = r.docs.n;
+    cp_res_free(&r);
+    return rc;
+  }
+  for (i = 1; i < t->ncand; i++)
+    if (cp_seg_type_docfreq(x->s, l, t->cand[i]) >
+        cp_seg_type_docfreq(x->s, l, t->cand[m]))
+      m = i;
+  *n = cp_seg_type_docfreq(x->s, l, t->cand[m]);
+  if (t->ncand == 1) return CP_OK;
+  if ((rc = cp_seg_plist(x->s, (size_t)l, t->cand[m], &lp, &ln, x->err)) != CP_OK)
+    return rc;
+  if (lp == NULL) ln = 0;
+  /* whole 8-byte words of bits, so a mostly empty bitmap is skipped
+  ** a word at a time */
+  if ((bits = (uint8_t *)calloc((size_t)nd / 64 + 1, 8)) == NULL) return oom(x);
+  rc = mark_docs(x, t, m, bits);
+  /* the others' documents where the largest list does not occur */
+  for (d = 0; d < nd && rc == CP_OK; d++) {
+    uint64_t w;
+    if ((d & 63) == 0) {
+      memcpy(&w, bits + (d >> 3), 8);
+      if (w == 0) { d |= 63; continue; }
+    }
+    if (!((bits[d >> 3] >> (d & 7)) & 1)) continue;
+    k = gallop(lp, ln, k, x->dstart[d]);
+    *n += !(k < ln && lp[k] < x->dstart[d + 1]);
+  }
   free(bits);
   return rc;
 }
@@ -1492,6 +1626,7 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   x->lim = lim ? lim : &default_limits;
   x->bud = x->lim->budget;
   x->err = err;
+  cp_qc_begin(qc);             /* lists of the last evaluation may go */
   if (x->s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
   x->an = cp_corpus_analyzer(c);
   x->mode = cp_corpus_mode(c);
@@ -1518,6 +1653,7 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
 }
 
 void cp_x_ctx_close (ctx *x) {
+  cp_qc_end(x->qc);
   free(x->dstart_tmp);
   free(x->npunct_tmp);
   x->dstart_tmp = NULL;

@@ -339,11 +339,19 @@ int cp_plan_meta_fold (cp_plan *p, cp_pnode *n) {
   return p->err.code;
 }
 
-/* let the TERMs of the tree at n find variants (plans are a few hundred
-** nodes deep at most: the parser bounds nesting) */
+/* the node kinds that find variants: a term, and a prefix or glob
+** (looking inside compounds as a term does); a regular expression is
+** matched against the lexicon as written */
+static int takes_variants (int kind) {
+  return kind == CP_P_TERM || kind == CP_P_PREFIX || kind == CP_P_GLOB;
+}
+
+/* let the terms, prefixes and globs of the tree at n find variants
+** (plans are a few hundred nodes deep at most: the parser bounds
+** nesting) */
 static void variants_tree (cp_pnode *n) {
   cp_pnode *k;
-  if (n->kind == CP_P_TERM && !n->exact) n->variants = 1;
+  if (takes_variants(n->kind) && !n->exact) n->variants = 1;
   for (k = n->kid; k != NULL; k = k->next) variants_tree(k);
 }
 
@@ -390,7 +398,7 @@ void cp_plan_mark_edges (cp_pnode *seq) {
   if (n < 2) return;
   for (it = seq->kid; it != NULL; it = it->next, i++) {
     cp_pnode *c = it->kid;
-    if (c == NULL || c->kind != CP_P_TERM) continue;
+    if (c == NULL || !takes_variants(c->kind)) continue;
     c->edge = i == 0 ? CP_EDGE_FIRST : i + 1 == n ? CP_EDGE_LAST : CP_EDGE_MID;
   }
 }

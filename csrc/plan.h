@@ -70,8 +70,10 @@ struct cp_pnode {
   int cmp;                   /* META: CP_M_* */
   int fold;                  /* META: compare strings case-folded */
   int exact;                 /* TERM of a token pattern: no variants */
-  int variants;              /* TERM: also find its variants (variants.h) */
-  int edge;                  /* TERM in a phrase: CP_EDGE_* (variants.h) */
+  int variants;              /* TERM, PREFIX, GLOB: also find variants
+                                (variants.h) */
+  int edge;                  /* TERM, PREFIX, GLOB in a phrase: CP_EDGE_*
+                                (variants.h) */
   int unit;                  /* WITHIN: CP_U_* */
   int ordered;               /* NEAR */
   int phrase;                /* SEQ: skip punctuation, words only */
@@ -139,8 +141,9 @@ cp_pnode *cp_plan_spanjoin (cp_plan *p, int how, cp_pnode *a, cp_pnode *b);
 ** plan's sticky error) */
 int cp_plan_meta_fold (cp_plan *p, cp_pnode *n);
 
-/* let every TERM of the plan outside token patterns find its variants
-** (variants.h); without this call terms match exactly */
+/* let every TERM, PREFIX and GLOB of the plan outside token patterns
+** find its variants (variants.h); without this call they match the
+** lexicon exactly */
 void cp_plan_variants (cp_plan *p);
 
 /* is this kind a token condition (usable as a SEQ item)? */

@@ -6,6 +6,12 @@
 ** lengths for BM25F).  Computing them costs a pass over the segment's
 ** documents or lexicon, which would otherwise be paid on every query.
 **
+** It also keeps the merged position lists of candidate sets that
+** queries met (a term with its variants, an expansion), so a repeated
+** query walks one sorted list, as an exact term does, instead of merging
+** the lists again; those are bounded in bytes and dropped least
+** recently used first (never one the evaluation in progress holds).
+**
 ** Entries are keyed by the segment reader, the size of its image and a
 ** hash of the image's header.  The header holds the XXH64 of every
 ** section, so a segment freed by a merge and a new one that happens to
@@ -29,37 +35,68 @@ typedef struct slot {
   void *data;
 } slot;
 
+/* a merged position list: the union of the postings of ids[0..nids) */
+typedef struct uslot {
+  int layer;
+  uint32_t *ids;
+  size_t nids;
+  uint64_t h;                /* hash of layer and ids */
+  uint32_t *pos;
+  size_t n;
+  uint64_t used;             /* the cache's tick when last fetched */
+} uslot;
+
 typedef struct entry {
   const cp_seg *seg;
   size_t size;
   uint64_t fp;
   slot *v;
   size_t n, cap;
+  uslot *u;
+  size_t nu, ucap;
 } entry;
 
 struct cp_qcache {
   entry *v;
   size_t n, cap;
+  size_t ubytes;             /* bytes of every entry's merged lists */
+  uint64_t tick;             /* one per evaluation (cp_qc_begin) */
+  /* the entry an evaluation found for its segment, valid until it ends
+  ** (cp_qc_end): the corpus does not change meanwhile, so the image
+  ** need not be hashed again at every fetch */
+  const cp_seg *mseg;
+  size_t midx;
+  int open, mvalid;
 };
 
 cp_qcache *cp_qcache_new (void) {
   return (cp_qcache *)calloc(1, sizeof(cp_qcache));
 }
 
-static void entry_free (entry *e) {
+static size_t uslot_bytes (const uslot *u) {
+  return (u->n + u->nids) * sizeof(uint32_t) + sizeof(uslot);
+}
+
+static void entry_free (cp_qcache *qc, entry *e) {
   size_t i;
   for (i = 0; i < e->n; i++) {
     free(e->v[i].key);
     free(e->v[i].data);
   }
+  for (i = 0; i < e->nu; i++) {
+    qc->ubytes -= uslot_bytes(&e->u[i]);
+    free(e->u[i].ids);
+    free(e->u[i].pos);
+  }
   free(e->v);
+  free(e->u);
   memset(e, 0, sizeof(*e));
 }
 
 void cp_qcache_free (cp_qcache *qc) {
   size_t i;
   if (qc == NULL) return;
-  for (i = 0; i < qc->n; i++) entry_free(&qc->v[i]);
+  for (i = 0; i < qc->n; i++) entry_free(qc, &qc->v[i]);
   free(qc->v);
   free(qc);
 }
@@ -89,15 +126,20 @@ static entry *find_entry (cp_qcache *qc, const cp_corpus *c, size_t segi) {
   uint64_t fp;
   entry *e;
   if (s == NULL || img == NULL) return NULL;
+  if (qc->mvalid && qc->mseg == s && qc->v[qc->midx].size == size)
+    return &qc->v[qc->midx];
   fp = fingerprint(img, size);
   for (i = 0; i < qc->n; i++)
-    if (qc->v[i].seg == s && qc->v[i].size == size && qc->v[i].fp == fp)
+    if (qc->v[i].seg == s && qc->v[i].size == size && qc->v[i].fp == fp) {
+      if (qc->open) { qc->mseg = s; qc->midx = i; qc->mvalid = 1; }
       return &qc->v[i];
+    }
+  qc->mvalid = 0;
   if (qc->n >= 2 * cp_corpus_nsegs(c) + 4) {   /* drop dead entries */
     size_t j = 0;
     for (i = 0; i < qc->n; i++) {
       if (entry_live(&qc->v[i], c)) qc->v[j++] = qc->v[i];
-      else entry_free(&qc->v[i]);
+      else entry_free(qc, &qc->v[i]);
     }
     qc->n = j;
   }
@@ -113,6 +155,7 @@ static entry *find_entry (cp_qcache *qc, const cp_corpus *c, size_t segi) {
   e->seg = s;
   e->size = size;
   e->fp = fp;
+  if (qc->open) { qc->mseg = s; qc->midx = qc->n - 1; qc->mvalid = 1; }
   return e;
 }
 
@@ -141,6 +184,116 @@ void *cp_qc_fetch (cp_qcache *qc, cp_corpus *c, size_t segi,
   e->n++;
   return d;
 }
+
+/* {================================================================
+** Merged position lists
+** ================================================================= */
+
+/* lists shorter than this are merged again by each query (a few
+** microseconds); the cache holds at most CP_QC_UNION_BYTES of lists */
+#define UNION_MIN 4096u
+#define CP_QC_UNION_BYTES ((size_t)64 << 20)
+
+void cp_qc_begin (cp_qcache *qc) {
+  if (qc == NULL) return;
+  qc->tick++;
+  qc->open = 1;
+  qc->mvalid = 0;
+}
+
+void cp_qc_end (cp_qcache *qc) {
+  if (qc == NULL) return;
+  qc->open = 0;
+  qc->mvalid = 0;
+}
+
+static uint64_t ids_hash (int layer, const uint32_t *ids, size_t n) {
+  return XXH3_64bits_withSeed(ids, n * sizeof(uint32_t), (uint64_t)layer);
+}
+
+static uslot *union_find (entry *e, int layer, const uint32_t *ids,
+                          size_t n, uint64_t h) {
+  size_t i;
+  for (i = 0; i < e->nu; i++) {
+    uslot *u = &e->u[i];
+    if (u->h == h && u->layer == layer && u->nids == n &&
+        memcmp(u->ids, ids, n * sizeof(uint32_t)) == 0)
+      return u;
+  }
+  return NULL;
+}
+
+const uint32_t *cp_qc_union (cp_qcache *qc, cp_corpus *c, size_t segi,
+                             int layer, const uint32_t *ids, size_t n,
+                             size_t *len) {
+  entry *e;
+  uslot *u;
+  *len = 0;
+  if (qc == NULL || ids == NULL || n < 2 ||
+      (e = find_entry(qc, c, segi)) == NULL)
+    return NULL;
+  if ((u = union_find(e, layer, ids, n, ids_hash(layer, ids, n))) == NULL)
+    return NULL;
+  u->used = qc->tick;
+  *len = u->n;
+  return u->pos;
+}
+
+/* drop the least recently used list that no evaluation in progress
+** holds; 0 when there is none */
+static int union_evict (cp_qcache *qc) {
+  size_t i, j, bi = 0, bj = 0;
+  int found = 0;
+  for (i = 0; i < qc->n; i++)
+    for (j = 0; j < qc->v[i].nu; j++) {
+      const uslot *u = &qc->v[i].u[j];
+      if (u->used == qc->tick) continue;
+      if (!found || u->used < qc->v[bi].u[bj].used) { bi = i; bj = j; found = 1; }
+    }
+  if (found) {
+    entry *e = &qc->v[bi];
+    uslot *u = &e->u[bj];
+    qc->ubytes -= uslot_bytes(u);
+    free(u->ids);
+    free(u->pos);
+    e->u[bj] = e->u[--e->nu];
+  }
+  return found;
+}
+
+int cp_qc_union_put (cp_qcache *qc, cp_corpus *c, size_t segi, int layer,
+                     const uint32_t *ids, size_t n, uint32_t *pos,
+                     size_t len) {
+  entry *e;
+  uslot u;
+  if (qc == NULL || ids == NULL || n < 2 || len < UNION_MIN ||
+      (e = find_entry(qc, c, segi)) == NULL)
+    return 0;
+  memset(&u, 0, sizeof(u));
+  u.n = len;
+  u.nids = n;
+  if (uslot_bytes(&u) > CP_QC_UNION_BYTES / 4) return 0;  /* too big */
+  while (qc->ubytes + uslot_bytes(&u) > CP_QC_UNION_BYTES)
+    if (!union_evict(qc)) return 0;
+  if (e->nu == e->ucap) {
+    size_t nc = e->ucap ? e->ucap * 2 : 4;
+    uslot *nv = (uslot *)realloc(e->u, nc * sizeof(uslot));
+    if (nv == NULL) return 0;
+    e->u = nv;
+    e->ucap = nc;
+  }
+  if ((u.ids = (uint32_t *)malloc(n * sizeof(uint32_t))) == NULL) return 0;
+  memcpy(u.ids, ids, n * sizeof(uint32_t));
+  u.layer = layer;
+  u.h = ids_hash(layer, ids, n);
+  u.pos = pos;
+  u.used = qc->tick;
+  e->u[e->nu++] = u;
+  qc->ubytes += uslot_bytes(&u);
+  return 1;
+}
+
+/* }================================================================ */
 
 /* {================================================================
 ** The facts every query may need

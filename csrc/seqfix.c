@@ -42,13 +42,22 @@ typedef struct fseq {
   uint32_t de;               /* matches end at or before this position */
 } fseq;
 
-static int fs_test (const fseq *f, const fitem *it, uint32_t q) {
+static inline int fs_test (const fseq *f, const fitem *it, uint32_t q) {
   return it->ts->exact || ts_at(f->x, it->ts, q);
 }
 
 /* are the tokens in [a, b) all punctuation?  The position bitmap of
-** the cache answers without touching the (much larger) stream. */
-static int all_punct (ctx *x, uint32_t a, uint32_t b) {
+** the cache answers without touching the (much larger) stream; its
+** first bit, tested inline, answers most calls (a word follows). */
+static int all_punct_ (ctx *x, uint32_t a, uint32_t b);
+
+static inline int all_punct (ctx *x, uint32_t a, uint32_t b) {
+  if (x->ppunct != NULL && a < b && !((x->ppunct[a >> 6] >> (a & 63)) & 1))
+    return 0;
+  return all_punct_(x, a, b);
+}
+
+static int all_punct_ (ctx *x, uint32_t a, uint32_t b) {
   if (get_ppunct(x) != NULL) {
     for (; a < b; a++)
       if (!((x->ppunct[a >> 6] >> (a & 63)) & 1)) return 0;
@@ -100,6 +109,27 @@ static int64_t fs_fwd (fseq *f, size_t i, uint32_t pos, uint32_t floor) {
 }
 
 /*
+** fs_fwd for a phrase whose items are all exact (every candidate passes):
+** each next word is the first candidate after the previous one, with
+** only punctuation between, so there is nothing to try but that one and
+** no call per item.  The cursors move to the position they are asked
+** for: over anchors in increasing order every item's position only
+** grows, so they stay monotone.
+*/
+static inline int64_t fs_phrase_fwd (fseq *f, size_t i, uint32_t p) {
+  uint32_t last = p;
+  for (; i < f->n; i++) {
+    fitem *it = &f->it[i];
+    uint32_t q;
+    it->cur = gallop(it->pv, it->pn, it->cur, last + 1);
+    if (it->cur >= it->pn || (q = it->pv[it->cur]) >= f->de) return -1;
+    if (q > last + 1 && !all_punct(f->x, last + 1, q)) return -1;
+    last = q;
+  }
+  return (int64_t)last + 1;
+}
+
+/*
 ** Try the fast path for a compiled sequence: returns 1 if it applied
 ** (result in r, or an error in *rc), 0 if the general matcher must run.
 */
@@ -110,7 +140,7 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
   size_t i, k, ni = 0, anchor = (size_t)-1, fixed = 0;
   uint64_t best = UINT64_MAX;
   uint32_t gmin = 0, gmax = 0, prev_start = 0;
-  int have_prev = 0, seen_gap = 0;
+  int have_prev = 0, seen_gap = 0, count = x->countonly == n, exact;
   *rc = CP_OK;
   if (nel < 2) return 0;
   for (i = 0; i < nel; i++) {
@@ -155,6 +185,7 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
     ni++;
   }
   f.x = x; f.it = it; f.n = ni; f.phrase = n->phrase;
+  for (i = 0, exact = f.phrase; i < ni; i++) exact = exact && it[i].ts->exact;
   {
     fitem *a = &it[anchor];
     for (k = gallop(a->pv, a->pn, 0, x->pos_lo);
@@ -188,9 +219,11 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
         if (ue < f.de) f.de = ue;
       }
       if (p >= f.de) continue;
-      end = fs_fwd(&f, anchor + 1, p, p + 1);
+      end = exact ? fs_phrase_fwd(&f, anchor + 1, p)
+                  : fs_fwd(&f, anchor + 1, p, p + 1);
       if (end < 0) continue;
-      if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
+      if (count) x->nspans++;
+      else if (cp_spans_push(&r->sp, start, (uint32_t)end) != CP_OK) {
         *rc = oom(x); goto done;
       }
       prev_start = start;

@@ -298,6 +298,38 @@ void cp_variants_find (const cp_variants *v, const char *key, size_t len,
   *hi = a;
 }
 
+/* does entry i's key start with key[0..len)? */
+static int has_prefix (const cp_variants *v, uint32_t i, const char *key,
+                       size_t len) {
+  const entry *e = &v->e[i];
+  return e->klen >= len && memcmp(keys_of(v) + e->koff, key, len) == 0;
+}
+
+void cp_variants_prefix (const cp_variants *v, const char *key, size_t len,
+                         uint32_t *lo, uint32_t *hi) {
+  uint32_t a = 0, b;
+  *lo = *hi = 0;
+  if (v == NULL || (key == NULL && len > 0)) return;
+  b = v->n;
+  while (a < b) {             /* the first key >= key: where they start */
+    uint32_t m = a + (b - a) / 2;
+    if (cmp_key(v, m, key, len) < 0) a = m + 1; else b = m;
+  }
+  *lo = a;
+  b = v->n;
+  while (a < b) {             /* keys with the prefix are consecutive */
+    uint32_t m = a + (b - a) / 2;
+    if (has_prefix(v, m, key, len)) a = m + 1; else b = m;
+  }
+  *hi = a;
+}
+
+const char *cp_variants_key (const cp_variants *v, uint32_t i, size_t *len) {
+  if (v == NULL || i >= v->n) { *len = 0; return NULL; }
+  *len = v->e[i].klen;
+  return keys_of(v) + v->e[i].koff;
+}
+
 uint32_t cp_variants_id (const cp_variants *v, uint32_t i) {
   return (v != NULL && i < v->n) ? v->e[i].id : 0;
 }

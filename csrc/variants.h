@@ -16,7 +16,9 @@
 ** diacritic-free form (when it differs) and each run of letters, digits
 ** and marks in it -- the tokens FTS5's unicode61 tokenizer makes.
 ** It is one malloc'd block, built once per segment and kept in the
-** query cache.
+** query cache.  A prefix or glob looks the keys up the same way (the
+** keys that start with its text, or match it): `terror*` finds
+** `counter-terrorism` as FTS5 finds its token `terrorism`.
 */
 #ifndef CP_VARIANTS_H
 #define CP_VARIANTS_H
@@ -35,6 +37,14 @@ cp_variants *cp_variants_build (const cp_seg *s);
 /* the entries with key [key, key+len): indexes [*lo, *hi) */
 void cp_variants_find (const cp_variants *v, const char *key, size_t len,
                        uint32_t *lo, uint32_t *hi);
+
+/* the entries whose key starts with key[0..len): indexes [*lo, *hi)
+** (the keys are sorted bytewise, so they are consecutive) */
+void cp_variants_prefix (const cp_variants *v, const char *key, size_t len,
+                         uint32_t *lo, uint32_t *hi);
+
+/* the key of entry i (not NUL-terminated) */
+const char *cp_variants_key (const cp_variants *v, uint32_t i, size_t *len);
 
 /* the norm type id of entry i */
 uint32_t cp_variants_id (const cp_variants *v, uint32_t i);

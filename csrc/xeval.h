@@ -61,6 +61,10 @@ typedef struct ctx {
   uint8_t *npunct_tmp;
   int docsonly;                  /* the caller needs documents, not spans */
   const cp_pnode *nodocs;        /* a node whose documents nobody needs */
+  const cp_pnode *countonly;     /* a sequence whose matches are only
+                                    counted (count.c): seqfix.c adds them
+                                    to nspans instead of making spans */
+  uint64_t nspans;
   /* document cursor for positions visited in ascending order */
   uint32_t cdoc, cds, cde;
 } ctx;
@@ -300,6 +304,12 @@ void cp_x_ts_free (tset *t);
 ** for one candidate, else a merged copy in *owned) */
 int cp_x_ts_positions (ctx *x, const tset *t, const uint32_t **pv,
                        size_t *pn, uint32_t **owned);
+
+/* exec.c: the number of documents of the evaluated range the
+** candidates' postings reach: the document frequency of the largest
+** list, plus the documents of the others without it (the whole list
+** is never walked) */
+int cp_x_cands_ndocs (ctx *x, const tset *t, uint64_t *n);
 
 /* exec.c: set up / release the evaluation of local documents
 ** [doc_lo, doc_hi) of a segment (*empty: nothing to evaluate) */

@@ -148,6 +148,26 @@ const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
 ** over the stream is too dear for a single query. */
 const uint64_t *cp_qc_ppunct (cp_qcache *qc, cp_corpus *c, size_t segi);
 
+/*
+** Merged position lists.  cp_qc_begin starts an evaluation of one
+** segment (exec.c cp_x_ctx_open), cp_qc_end ends it (cp_x_ctx_close;
+** the corpus must not change in between: the segment's entry is then
+** found without hashing its image again): a list fetched or put since
+** cp_qc_begin stays valid until the next cp_qc_begin.  cp_qc_union: the cached union of the postings of
+** the sorted ids[0..n) of 'layer' (*len positions), or NULL.
+** cp_qc_union_put: cache such a union (malloc'd 'pos'); 1 if the cache
+** took it (it frees it), 0 if the caller keeps it (too short to be worth
+** it, too large, out of memory, no cache).
+*/
+void cp_qc_begin (cp_qcache *qc);
+void cp_qc_end (cp_qcache *qc);
+const uint32_t *cp_qc_union (cp_qcache *qc, cp_corpus *c, size_t segi,
+                             int layer, const uint32_t *ids, size_t n,
+                             size_t *len);
+int cp_qc_union_put (cp_qcache *qc, cp_corpus *c, size_t segi, int layer,
+                     const uint32_t *ids, size_t n, uint32_t *pos,
+                     size_t len);
+
 /* }================================================================ */
 
 /* exec.c: the limits an entry point runs with: a copy of 'lim' (or

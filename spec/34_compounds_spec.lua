@@ -41,11 +41,35 @@ describe("compounds and diacritics", function()
     assert.equal(1, c:count("al-hol", V))          -- the compound itself only
     assert.equal(1, c:count("post-ebola", V))
     assert.equal(4, c:count("year", V))            -- year's, year-end, three-year-old, year
+    -- a compound both arguments find is one hit, not two
+    assert.equal(3, c:count("ebola OR post-ebola", V))
+    assert.equal(3, c:count("ebola AND post-ebola", V))
+    assert.equal(3, c:count("ebola OR post*", V))   -- post-Ebola once
+
     assert.equal(1, c:count('"three year"', V))    -- inside three-year-old
     assert.equal(2, c:count('"year end"', V))      -- year-end, year end; not year's end
     local m = {}
     for k in c:kwic("ebola", V) do m[#m + 1] = k.match end
     assert.are.same({"post-Ebola", "Ebola-affected", "Ebola"}, m)
+  end)
+
+  it("looks inside compounds for prefixes and globs too; variants = false keeps the lexicon", function()
+    -- ebol* finds ebola and the compounds with a part starting so, as
+    -- FTS5 finds their token ebola
+    assert.equal(3, c:count("ebol*", V))
+    assert.equal(2, c:count("ebol*", {variants = false}))  -- ebola, ebola-affected
+    assert.equal(3, c:count("eb?la", V))
+    assert.equal(1, c:count("eb?la", {variants = false}))
+    assert.equal(2, c:count("ho*", V))             -- Al-Hol, Hol
+    assert.equal(1, c:count("ho*", {variants = false}))
+    assert.equal(3, c:count("communiq*", V))        -- diacritics ignored
+    assert.equal(3, c:count("communiqué*", V))
+    assert.equal(2, c:count("communiqué*", {variants = false}))  -- communiqué, COMMUNIQUÉ
+    -- in a phrase, the last word may only start a compound
+    assert.equal(1, c:count('"the post*"', V))     -- the post-Ebola
+    assert.equal(0, c:count('"the ebol*"', V))     -- not the post-Ebola
+    -- a regular expression stays on the lexicon as written
+    assert.equal(2, c:count("/ebola.*/", V))       -- ebola, ebola-affected; not post-ebola
   end)
 
   it("keeps the compound one token for frequency lists and n-grams", function()

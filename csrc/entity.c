@@ -408,7 +408,8 @@ static void context_kinds (ctx *x) {
 */
 static void link_names (ctx *x) {
   cp_entities *E = x->out;
-  size_t i, cand[64], nc = 0;
+  size_t i, cand[64], clen[64], nc = 0;
+  unsigned char lastb[64], firstb[64], slash3[64];
   for (i = 0; i < E->n && nc < 64; i++) {
     cp_entity *e = &E->v[i];
     if (e->t1 - e->t0 >= 2 && e->kind != CP_ENT_PLACE) {
@@ -418,19 +419,37 @@ static void link_names (ctx *x) {
       else if (E->v[cand[k]].stop - E->v[cand[k]].start < e->stop - e->start) cand[k] = i;
     }
   }
+  /* what every rule below needs of a candidate, kept beside it: each
+  ** rule compares a first byte of e with the first byte of c's last
+  ** token (same last word, or e a suffix of c) or of c's first token
+  ** (e a prefix of c, e of several words), unless c is an alias "A/B";
+  ** a candidate none of these admits is skipped, which changes nothing */
+  for (i = 0; i < nc; i++) {
+    const cp_entity *c = &E->v[cand[i]];
+    clen[i] = c->stop - c->start;
+    lastb[i] = (unsigned char)x->s[x->tv->v[c->t1 - 1].start];
+    firstb[i] = (unsigned char)x->s[x->tv->v[c->t0].start];
+    slash3[i] = c->t1 - c->t0 == 3 && is_tok(x, c->t0 + 1, "/");
+  }
   for (i = 0; i < E->n; i++) {
     cp_entity *e = &E->v[i];
     size_t k, best = i, bestlen = e->stop - e->start;
+    unsigned char eb_last = (unsigned char)x->s[x->tv->v[e->t1 - 1].start];
+    unsigned char eb_first = (unsigned char)x->s[x->tv->v[e->t0].start];
+    int several = e->t1 - e->t0 > 1;
     for (k = 0; k < nc; k++) {
-      const cp_entity *c = &E->v[cand[k]];
-      size_t clen = c->stop - c->start;
-      if (clen <= bestlen) continue;
+      const cp_entity *c;
+      size_t cl = clen[k];
+      if (cl <= bestlen) continue;
+      if (!slash3[k] && lastb[k] != eb_last && !(several && firstb[k] == eb_first))
+        continue;
+      c = &E->v[cand[k]];
       if (c->kind == CP_ENT_PERSON && e->t1 - e->t0 == 1 && e->kind != CP_ENT_PLACE
           && e->kind != CP_ENT_ORG && same_tok(x, e->t1 - 1, c->t1 - 1)) {
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       } else if (c->t1 - c->t0 == 3 && e->t1 - e->t0 == 1 && is_tok(x, c->t0 + 1, "/")
                  && (same_tok(x, e->t0, c->t0) || same_tok(x, e->t0, c->t0 + 2))) {
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       } else if (c->kind != CP_ENT_PERSON && e->kind != CP_ENT_PERSON
                  && e->kind != CP_ENT_PLACE && c->t1 - c->t0 > e->t1 - e->t0
                  && !is_tok(x, c->t0 + 1, "/")
@@ -439,7 +458,7 @@ static void link_names (ctx *x) {
                         && affix(x, e, c, 1)))) {
         /* "Commission" -> "EC Commission", "General Motors" -> "General
         ** Motors Corp" */
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       }
     }
     if (best != i) {

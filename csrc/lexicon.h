@@ -79,6 +79,18 @@ typedef struct cp_lxtok {
 int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
                   cp_lxtok **out, cp_err *err);
 
+/*
+** A per-type cache of the facts a token's bytes decide (its entry and
+** shape), kept from one document to the next by one caller (not shared
+** between threads): the same facts, computed once per word type.
+*/
+typedef struct cp_lxcache cp_lxcache;
+cp_lxcache *cp_lxcache_new (void);      /* NULL when out of memory */
+void cp_lxcache_free (cp_lxcache *c);
+/* cp_lx_tokens through cache c (NULL: none); the facts are the same */
+int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
+                    cp_lxcache *c, cp_lxtok **out, cp_err *err);
+
 /* a token's flags, 0 when not in the lexicon */
 static inline uint32_t cp_lx_flags (const cp_lxtok *t) {
   return t->lx ? t->lx->flags : 0;

@@ -1,9 +1,14 @@
 /*
 ** analyse.c -- the extractors as a span-set producer (analyse.h).
 **
-** One cp_analyser per corpus: it keeps the extractors' buffers from one
-** document to the next, so a build allocates them once.  It runs in the
-** thread that adds (seg.h), never on two documents at once.
+** One cp_analyser per corpus: it keeps the extractors' buffers (and the
+** per-type cache of lexicon facts) from one document to the next, so a
+** build allocates them once.  cp_analyse_producer runs in the thread
+** that adds (seg.h), never on two documents at once; cp_analyse_mt runs
+** where documents are prepared (worker threads, pipe.c), reading only
+** the analyser's set of analysers and keeping its buffers in the
+** prepared slot's scratch, so the builder's thread does none of the
+** work.  Both give the same spans.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +16,24 @@
 
 #include "analyse.h"
 
-struct cp_analyser {
-  unsigned what;       /* the sets to store (CP_X_*) */
+/* the buffers of one thread of work */
+typedef struct abuf {
   cp_extract x;        /* reused results */
   char *nbuf;          /* names with their white space folded */
   size_t ncap;
+} abuf;
+
+struct cp_analyser {
+  unsigned what;       /* the sets to store (CP_X_*) */
+  abuf b;              /* cp_analyse_producer's */
 };
+
+static void abuf_free (abuf *b) {
+  cp_extract_free(&b->x);
+  free(b->nbuf);
+  b->nbuf = NULL;
+  b->ncap = 0;
+}
 
 static const struct { unsigned bit; const char *name; } NAMES[] = {
   {CP_X_ENTITIES, "entities"}, {CP_X_QUOTES, "quotes"},
@@ -56,8 +73,7 @@ cp_analyser *cp_analyser_new (unsigned what, cp_err *err) {
 
 void cp_analyser_free (cp_analyser *a) {
   if (a == NULL) return;
-  cp_extract_free(&a->x);
-  free(a->nbuf);
+  abuf_free(&a->b);
   free(a);
 }
 
@@ -116,7 +132,7 @@ int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a) {
 ** ================================================================= */
 
 typedef struct emitter {
-  cp_analyser *an;
+  abuf *an;
   const char *s;
   cp_spanout *out;
   cp_err *err;
@@ -127,7 +143,7 @@ typedef struct emitter {
 
 /* name s[a, z) folded into the analyser's buffer */
 static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
-  cp_analyser *an = e->an;
+  abuf *an = e->an;
   if (z - a > an->ncap) {
     size_t nc = an->ncap ? an->ncap : 64;
     char *nb;
@@ -242,28 +258,55 @@ static int emit_numbers (emitter *e) {
 /* }================================================================ */
 
 
-int cp_analyse_producer (void *ud, const char *text, size_t len,
-                         const cp_tokvec *tv, const cp_meta *meta,
-                         size_t nmeta, cp_spanout *out, cp_err *err) {
-  cp_analyser *an = (cp_analyser *)ud;
+/* the analysers of 'what' on one document, with buffers b */
+static int analyse (unsigned what, abuf *an, const char *text, size_t len,
+                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                    cp_spanout *out, cp_err *err) {
   cp_anchor anchor = {0, 0, 0};
   int have = 0, rc;
   size_t i;
   emitter e;
-  if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
-      || (meta == NULL && nmeta > 0))
-    return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
-  if (an->what == 0) return CP_OK;
+  if (what == 0) return CP_OK;
   for (i = 0; i < nmeta; i++)
     if (meta[i].keylen == 4 && memcmp(meta[i].key, "date", 4) == 0
         && meta[i].type == CP_MSTR)
       have = cp_analyse_anchor(meta[i].str, meta[i].strlen, &anchor);
-  rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, an->what, &an->x, err);
+  rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, what, &an->x, err);
   if (rc != CP_OK) return rc;
   e.an = an; e.s = text; e.out = out; e.err = err;
-  if ((an->what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
-  if ((an->what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
-  if ((an->what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;
-  if ((an->what & CP_X_NUMBERS) && (rc = emit_numbers(&e)) != CP_OK) return rc;
+  if ((what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
+  if ((what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
+  if ((what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;
+  if ((what & CP_X_NUMBERS) && (rc = emit_numbers(&e)) != CP_OK) return rc;
   return CP_OK;
+}
+
+int cp_analyse_producer (void *ud, const char *text, size_t len,
+                         const cp_tokvec *tv, const cp_meta *meta,
+                         size_t nmeta, cp_spanout *out, cp_err *err) {
+  cp_analyser *an = (cp_analyser *)ud;
+  if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
+      || (meta == NULL && nmeta > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
+  return analyse(an->what, &an->b, text, len, tv, meta, nmeta, out, err);
+}
+
+int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
+                   const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                   cp_spanout *out, cp_err *err) {
+  const cp_analyser *an = (const cp_analyser *)ud;
+  if (an == NULL || scratch == NULL || tv == NULL || out == NULL
+      || (text == NULL && len > 0) || (meta == NULL && nmeta > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_analyse_mt: missing argument");
+  if (an->what == 0) return CP_OK;
+  if (*scratch == NULL && (*scratch = calloc(1, sizeof(abuf))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory running the analysers");
+  return analyse(an->what, (abuf *)*scratch, text, len, tv, meta, nmeta, out,
+                 err);
+}
+
+void cp_analyse_mt_free (void *scratch) {
+  if (scratch == NULL) return;
+  abuf_free((abuf *)scratch);
+  free(scratch);
 }

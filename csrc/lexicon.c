@@ -184,8 +184,8 @@ static int para_gap (const char *s, size_t a, size_t b) {
 }
 
 /* {==================================================================
-** Per-type cache: what a token's bytes alone decide (its lexicon entry
-** and the shape bits other than SSTART / PSTART), computed once per
+** Per-type cache: what a token's bytes alone decide (its lexicon entry,
+** the shape bits other than SSTART / PSTART, the dash), computed once per
 ** word type instead of once per token.  Direct-mapped on the token's
 ** first 16 bytes, its length and its punctuation flag (the only input
 ** besides the bytes); a collision replaces the slot, so a cache only
@@ -201,6 +201,7 @@ typedef struct cslot {
   uint64_t a, b;          /* bytes 0-7 and 8-15, zero padded */
   const cp_lxent *lx;
   uint16_t shape;
+  uint8_t dash;
   uint8_t len;            /* 0: empty; else length | 0x80 if punctuation */
 } cslot;
 
@@ -215,7 +216,7 @@ void cp_lxcache_free (cp_lxcache *c) { free(c); }
 /* the intrinsic facts of token t (cached or not): shape without the
 ** sentence bits, and the lexicon entry */
 static void facts_of (const char *s, const cp_tok *t, char *buf,
-                      uint16_t *shape, const cp_lxent **lx) {
+                      uint16_t *shape, uint8_t *dash, const cp_lxent **lx) {
   /* shape and lookup of the word without a possessive: "ISIS’s" */
   cp_tok w = *t;
   size_t len = w.stop - w.start;
@@ -223,6 +224,7 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
   else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
            && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
   *shape = (uint16_t)shape_of(s, &w);
+  *dash = memchr(s + t->start, '-', t->stop - t->start) != NULL;
   *lx = NULL;
   len = w.stop - w.start;
   if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
@@ -234,12 +236,12 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
 /* the facts of token t through cache c */
 static void facts_cached (cp_lxcache *c, const char *s, size_t n,
                           const cp_tok *t, char *buf, uint16_t *shape,
-                          const cp_lxent **lx) {
+                          uint8_t *dash, const cp_lxent **lx) {
   size_t len = t->stop - t->start, j;
   uint64_t a = 0, b = 0, h;
   unsigned tag;
   cslot *sl;
-  if (len > CMAXLEN) { facts_of(s, t, buf, shape, lx);  return; }
+  if (len > CMAXLEN) { facts_of(s, t, buf, shape, dash, lx);  return; }
   if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
@@ -258,12 +260,13 @@ static void facts_cached (cp_lxcache *c, const char *s, size_t n,
   sl = &c->v[j];
   if (sl->len == tag && sl->a == a && sl->b == b) {
     *shape = sl->shape;
+    *dash = sl->dash;
     *lx = sl->lx;
     return;
   }
-  facts_of(s, t, buf, shape, lx);
+  facts_of(s, t, buf, shape, dash, lx);
   sl->a = a;  sl->b = b;  sl->len = (uint8_t)tag;
-  sl->shape = *shape;  sl->lx = *lx;
+  sl->shape = *shape;  sl->dash = *dash;  sl->lx = *lx;
 }
 
 /* }================================================================== */
@@ -290,8 +293,9 @@ int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
       free(v);
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     }
-    if (cache != NULL) facts_cached(cache, s, n, t, buf, &v[i].shape, &v[i].lx);
-    else facts_of(s, t, buf, &v[i].shape, &v[i].lx);
+    if (cache != NULL)
+      facts_cached(cache, s, n, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
+    else facts_of(s, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
     if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
     if ((t->flags & CP_TF_PSTART) ||
         (i > 0 && para_gap(s, tv->v[i - 1].stop, t->start)))

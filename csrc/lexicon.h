@@ -73,6 +73,7 @@ enum {
 typedef struct cp_lxtok {
   const cp_lxent *lx;   /* NULL if not in the lexicon */
   uint16_t shape;
+  uint8_t dash;         /* the token has a '-' ("mid-1990s", "1990-91") */
 } cp_lxtok;
 
 /* facts of every token of tv over text s; *out is malloc'd (n entries) */

@@ -10,6 +10,7 @@
 ** prepared slot's scratch, so the builder's thread does none of the
 ** work.  Both give the same spans.
 */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,18 +292,57 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
   return analyse(an->what, &an->b, text, len, tv, meta, nmeta, out, err);
 }
 
+/*
+** The per-type cache of lexicon facts, one per thread that runs
+** cp_analyse_mt: the scratch is per prepared slot (32 of them in a
+** pipe), and 32 cold caches would each learn the vocabulary again and
+** crowd the processor's caches.  A worker's cache is freed when the
+** thread ends; one made by a thread that lives on (a pipe preparing
+** inline) stays until the process ends, reachable.  No cache (out of
+** memory) only means the facts are computed token by token.
+*/
+static pthread_key_t lxkey;
+static int lxkey_ok;
+static pthread_once_t lxonce = PTHREAD_ONCE_INIT;
+
+static void lxkey_free (void *c) { cp_lxcache_free((cp_lxcache *)c); }
+
+static void lxkey_make (void) {
+  lxkey_ok = pthread_key_create(&lxkey, lxkey_free) == 0;
+}
+
+static cp_lxcache *thread_cache (void) {
+  cp_lxcache *c;
+  pthread_once(&lxonce, lxkey_make);
+  if (!lxkey_ok) return NULL;
+  if ((c = (cp_lxcache *)pthread_getspecific(lxkey)) == NULL
+      && (c = cp_lxcache_new()) != NULL && pthread_setspecific(lxkey, c) != 0) {
+    cp_lxcache_free(c);
+    c = NULL;
+  }
+  return c;
+}
+
 int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
                    cp_spanout *out, cp_err *err) {
   const cp_analyser *an = (const cp_analyser *)ud;
+  cp_lxcache *tc;
+  abuf *b;
+  int rc;
   if (an == NULL || scratch == NULL || tv == NULL || out == NULL
       || (text == NULL && len > 0) || (meta == NULL && nmeta > 0))
     return cp_err_set(err, CP_EINVAL, "cp_analyse_mt: missing argument");
   if (an->what == 0) return CP_OK;
   if (*scratch == NULL && (*scratch = calloc(1, sizeof(abuf))) == NULL)
     return cp_err_set(err, CP_ENOMEM, "out of memory running the analysers");
-  return analyse(an->what, (abuf *)*scratch, text, len, tv, meta, nmeta, out,
-                 err);
+  b = (abuf *)*scratch;
+  tc = thread_cache();
+  b->x.lxc = tc;   /* lent for this run: the slot owns none */
+  rc = analyse(an->what, b, text, len, tv, meta, nmeta, out, err);
+  if (b->x.lxc != tc) cp_lxcache_free(b->x.lxc);   /* the run's own (no tc) */
+  b->x.lxc = NULL;
+  return rc;
 }
 
 void cp_analyse_mt_free (void *scratch) {

@@ -641,7 +641,14 @@ void cp_segprep_produce (cp_segprep *p, const cp_producer *prods, size_t n,
       || p->len >= UINT32_MAX || (meta == NULL && nmeta > 0))
     return;
   for (i = 0; i < n; i++) if (prods[i].mtfn == NULL) return;
-  for (i = 0; i < n; i++) p->scratchfree[i] = prods[i].mtfree;
+  for (i = 0; i < n; i++) {
+    /* a slot reused for another list: scratch of another kind goes */
+    if (p->scratch[i] != NULL && p->scratchfree[i] != prods[i].mtfree) {
+      if (p->scratchfree[i] != NULL) p->scratchfree[i](p->scratch[i]);
+      p->scratch[i] = NULL;
+    }
+    p->scratchfree[i] = prods[i].mtfree;
+  }
   p->perr.code = CP_OK;
   p->perr.msg[0] = '\0';
   p->prc = produce(prods, n, p->scratch, &p->so, p->text, p->len, &p->tv,

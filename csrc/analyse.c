@@ -215,7 +215,7 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
       rc = put(e, "speaker", q->sp0, q->sp1, sa, 2);
     }
     for (p = 0; p < q->nparts && rc == CP_OK; p++) {
-      char pn[8];
+      char pn[12];   /* any unsigned */
       snprintf(pn, sizeof(pn), "%u", p + 1);
       ATTR(at[na], "part", pn, strlen(pn));
       rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na + 1);

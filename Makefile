@@ -125,12 +125,15 @@ run-asan:
 
 # ThreadSanitizer over the background merge of in-memory corpora
 # (ctest/memmerge_test.c), at the default tier and with every run from
-# tier 2 on the worker, so it runs often
+# tier 2 on the worker, so it runs often; and over the analysers run on
+# the add paths' worker threads (ctest/analyse_test.c) and four readers
+# decoding one packed segment at once (ctest/seg_test.c)
 tsan:
 	@sh tools/deps.sh fuzz
-	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test build-tsan/ctest/seg_test
+	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test build-tsan/ctest/seg_test build-tsan/ctest/analyse_test
 	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/analyse_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/seg_test
 

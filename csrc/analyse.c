@@ -1,22 +1,41 @@
 /*
 ** analyse.c -- the extractors as a span-set producer (analyse.h).
 **
-** One cp_analyser per corpus: it keeps the extractors' buffers from one
-** document to the next, so a build allocates them once.  It runs in the
-** thread that adds (seg.h), never on two documents at once.
+** One cp_analyser per corpus: it keeps the extractors' buffers (and the
+** per-type cache of lexicon facts) from one document to the next, so a
+** build allocates them once.  cp_analyse_producer runs in the thread
+** that adds (seg.h), never on two documents at once; cp_analyse_mt runs
+** where documents are prepared (worker threads, pipe.c), reading only
+** the analyser's set of analysers and keeping its buffers in the
+** prepared slot's scratch, so the builder's thread does none of the
+** work.  Both give the same spans.
 */
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyse.h"
 
-struct cp_analyser {
-  unsigned what;       /* the sets to store (CP_X_*) */
+/* the buffers of one thread of work */
+typedef struct abuf {
   cp_extract x;        /* reused results */
   char *nbuf;          /* names with their white space folded */
   size_t ncap;
+} abuf;
+
+struct cp_analyser {
+  unsigned what;       /* the sets to store (CP_X_*) */
+  abuf b;              /* cp_analyse_producer's */
 };
+
+static void abuf_free (abuf *b) {
+  cp_extract_free(&b->x);
+  free(b->nbuf);
+  b->nbuf = NULL;
+  b->ncap = 0;
+}
 
 static const struct { unsigned bit; const char *name; } NAMES[] = {
   {CP_X_ENTITIES, "entities"}, {CP_X_QUOTES, "quotes"},
@@ -56,8 +75,7 @@ cp_analyser *cp_analyser_new (unsigned what, cp_err *err) {
 
 void cp_analyser_free (cp_analyser *a) {
   if (a == NULL) return;
-  cp_extract_free(&a->x);
-  free(a->nbuf);
+  abuf_free(&a->b);
   free(a);
 }
 
@@ -116,7 +134,7 @@ int cp_analyse_anchor (const char *s, size_t n, cp_anchor *a) {
 ** ================================================================= */
 
 typedef struct emitter {
-  cp_analyser *an;
+  abuf *an;
   const char *s;
   cp_spanout *out;
   cp_err *err;
@@ -127,7 +145,7 @@ typedef struct emitter {
 
 /* name s[a, z) folded into the analyser's buffer */
 static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
-  cp_analyser *an = e->an;
+  abuf *an = e->an;
   if (z - a > an->ncap) {
     size_t nc = an->ncap ? an->ncap : 64;
     char *nb;
@@ -197,7 +215,7 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
       rc = put(e, "speaker", q->sp0, q->sp1, sa, 2);
     }
     for (p = 0; p < q->nparts && rc == CP_OK; p++) {
-      char pn[8];
+      char pn[12];   /* any unsigned */
       snprintf(pn, sizeof(pn), "%u", p + 1);
       ATTR(at[na], "part", pn, strlen(pn));
       rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na + 1);
@@ -221,6 +239,17 @@ static int emit_dates (emitter *e) {
   return rc;
 }
 
+/* the decimal digits of x (|x| < 10^15), with a '-' if negative */
+static void int_digits (int64_t x, char *out) {
+  char b[24];
+  size_t n = 0, k = 0;
+  uint64_t u = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
+  do { b[n++] = (char)('0' + u % 10);  u /= 10; } while (u > 0);
+  if (x < 0) out[k++] = '-';
+  while (n > 0) out[k++] = b[--n];
+  out[k] = '\0';
+}
+
 static int emit_numbers (emitter *e) {
   const cp_numbers *N = &e->an->x.nums;
   size_t i;
@@ -229,9 +258,17 @@ static int emit_numbers (emitter *e) {
     const cp_number *r = &N->v[i];
     char v[40];
     cp_attr a[2];
-    /* the shortest of %.15g / %.17g that reads back as the same double */
-    snprintf(v, sizeof(v), "%.15g", r->value);
-    if (strtod(v, NULL) != r->value) snprintf(v, sizeof(v), "%.17g", r->value);
+    /* the shortest of %.15g / %.17g that reads back as the same double;
+    ** a whole number below 10^15 (nearly all) is its digits, which is
+    ** what %.15g prints for it, without the printf and strtod */
+    if (r->value > -1e15 && r->value < 1e15   /* first: the cast is defined */
+        && r->value == (double)(int64_t)r->value
+        && !(r->value == 0 && signbit(r->value)))
+      int_digits((int64_t)r->value, v);
+    else {
+      snprintf(v, sizeof(v), "%.15g", r->value);
+      if (strtod(v, NULL) != r->value) snprintf(v, sizeof(v), "%.17g", r->value);
+    }
     ATTR(a[0], "value", v, strlen(v));
     if (r->unit) ATTR(a[1], "unit", r->unit, strlen(r->unit));
     rc = put(e, "number", r->t0, r->t1, a, r->unit ? 2 : 1);
@@ -242,28 +279,94 @@ static int emit_numbers (emitter *e) {
 /* }================================================================ */
 
 
-int cp_analyse_producer (void *ud, const char *text, size_t len,
-                         const cp_tokvec *tv, const cp_meta *meta,
-                         size_t nmeta, cp_spanout *out, cp_err *err) {
-  cp_analyser *an = (cp_analyser *)ud;
+/* the analysers of 'what' on one document, with buffers b */
+static int analyse (unsigned what, abuf *an, const char *text, size_t len,
+                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                    cp_spanout *out, cp_err *err) {
   cp_anchor anchor = {0, 0, 0};
   int have = 0, rc;
   size_t i;
   emitter e;
-  if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
-      || (meta == NULL && nmeta > 0))
-    return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
-  if (an->what == 0) return CP_OK;
+  if (what == 0) return CP_OK;
   for (i = 0; i < nmeta; i++)
     if (meta[i].keylen == 4 && memcmp(meta[i].key, "date", 4) == 0
         && meta[i].type == CP_MSTR)
       have = cp_analyse_anchor(meta[i].str, meta[i].strlen, &anchor);
-  rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, an->what, &an->x, err);
+  rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, what, &an->x, err);
   if (rc != CP_OK) return rc;
   e.an = an; e.s = text; e.out = out; e.err = err;
-  if ((an->what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
-  if ((an->what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
-  if ((an->what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;
-  if ((an->what & CP_X_NUMBERS) && (rc = emit_numbers(&e)) != CP_OK) return rc;
+  if ((what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
+  if ((what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
+  if ((what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;
+  if ((what & CP_X_NUMBERS) && (rc = emit_numbers(&e)) != CP_OK) return rc;
   return CP_OK;
+}
+
+int cp_analyse_producer (void *ud, const char *text, size_t len,
+                         const cp_tokvec *tv, const cp_meta *meta,
+                         size_t nmeta, cp_spanout *out, cp_err *err) {
+  cp_analyser *an = (cp_analyser *)ud;
+  if (an == NULL || tv == NULL || out == NULL || (text == NULL && len > 0)
+      || (meta == NULL && nmeta > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_analyse_producer: missing argument");
+  return analyse(an->what, &an->b, text, len, tv, meta, nmeta, out, err);
+}
+
+/*
+** The per-type cache of lexicon facts, one per thread that runs
+** cp_analyse_mt: the scratch is per prepared slot (32 of them in a
+** pipe), and 32 cold caches would each learn the vocabulary again and
+** crowd the processor's caches.  A worker's cache is freed when the
+** thread ends; one made by a thread that lives on (a pipe preparing
+** inline) stays until the process ends, reachable.  No cache (out of
+** memory) only means the facts are computed token by token.
+*/
+static pthread_key_t lxkey;
+static int lxkey_ok;
+static pthread_once_t lxonce = PTHREAD_ONCE_INIT;
+
+static void lxkey_free (void *c) { cp_lxcache_free((cp_lxcache *)c); }
+
+static void lxkey_make (void) {
+  lxkey_ok = pthread_key_create(&lxkey, lxkey_free) == 0;
+}
+
+static cp_lxcache *thread_cache (void) {
+  cp_lxcache *c;
+  pthread_once(&lxonce, lxkey_make);
+  if (!lxkey_ok) return NULL;
+  if ((c = (cp_lxcache *)pthread_getspecific(lxkey)) == NULL
+      && (c = cp_lxcache_new()) != NULL && pthread_setspecific(lxkey, c) != 0) {
+    cp_lxcache_free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
+                   const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                   cp_spanout *out, cp_err *err) {
+  const cp_analyser *an = (const cp_analyser *)ud;
+  cp_lxcache *tc;
+  abuf *b;
+  int rc;
+  if (an == NULL || scratch == NULL || tv == NULL || out == NULL
+      || (text == NULL && len > 0) || (meta == NULL && nmeta > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_analyse_mt: missing argument");
+  if (an->what == 0) return CP_OK;
+  if (*scratch == NULL && (*scratch = calloc(1, sizeof(abuf))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory running the analysers");
+  b = (abuf *)*scratch;
+  tc = thread_cache();
+  b->x.lxc = tc;   /* lent for this run: the slot owns none */
+  rc = analyse(an->what, b, text, len, tv, meta, nmeta, out, err);
+  if (b->x.lxc != tc) cp_lxcache_free(b->x.lxc);   /* the run's own (no tc) */
+  b->x.lxc = NULL;
+  return rc;
+}
+
+void cp_analyse_mt_free (void *scratch) {
+  if (scratch == NULL) return;
+  abuf_free((abuf *)scratch);
+  free(scratch);
 }

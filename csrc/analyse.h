@@ -53,6 +53,14 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
                          const cp_tokvec *tv, const cp_meta *meta,
                          size_t nmeta, cp_spanout *out, cp_err *err);
 
+/* the same as a cp_producer_mtfn (seg.h): 'ud' is the cp_analyser,
+** only read; its buffers live in *scratch, released by
+** cp_analyse_mt_free */
+int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
+                   const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                   cp_spanout *out, cp_err *err);
+void cp_analyse_mt_free (void *scratch);
+
 /* is 'set' (and, when key != NULL, its attribute 'key') one the
 ** analysers of 'what' store?  Such a set is known to queries and
 ** statistics even when no document has a span of it (it is empty) */

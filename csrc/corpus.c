@@ -154,6 +154,8 @@ static void idset_clear (idset *h) {
 /* }================================================================ */
 
 
+static int add_analyser (cp_corpus *c, cp_err *err);
+
 cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   cp_corpus *c;
   const char *lang = (opts != NULL) ? opts->language : NULL;
@@ -176,8 +178,7 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   if (opts != NULL && opts->analyse != 0) {
     c->analyser = cp_analyser_new(opts->analyse, err);
     if (c->analyser == NULL
-        || cp_corpus_add_producer(c, "analyse", cp_analyse_producer,
-                                  c->analyser, err) != CP_OK) {
+        || add_analyser(c, err) != CP_OK) {
       cp_corpus_free(c);
       return NULL;
     }
@@ -199,8 +200,7 @@ int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err) {
   if (what == 0) return CP_OK;
   c->analyser = cp_analyser_new(what, err);
   if (c->analyser == NULL) return err ? err->code : CP_ENOMEM;
-  return cp_corpus_add_producer(c, "analyse", cp_analyse_producer,
-                                c->analyser, err);
+  return add_analyser(c, err);
 }
 
 static void bg_cancel (cp_corpus *c);
@@ -235,8 +235,30 @@ void cp_corpus_free (cp_corpus *c) {
   free(c);
 }
 
+static int add_producer (cp_corpus *c, const char *name, cp_producer_fn fn,
+                         cp_producer_mtfn mtfn, void (*mtfree) (void *),
+                         void *ud, cp_err *err);
+
 int cp_corpus_add_producer (cp_corpus *c, const char *name,
                             cp_producer_fn fn, void *ud, cp_err *err) {
+  return add_producer(c, name, fn, NULL, NULL, ud, err);
+}
+
+const cp_producer *cp_corpus_producers (const cp_corpus *c, size_t *n) {
+  if (n != NULL) *n = c ? c->nprods : 0;
+  return c ? c->prods : NULL;
+}
+
+/* the analysers as a producer, which also runs where documents are
+** prepared (cp_analyse_mt) */
+static int add_analyser (cp_corpus *c, cp_err *err) {
+  return add_producer(c, "analyse", cp_analyse_producer, cp_analyse_mt,
+                      cp_analyse_mt_free, c->analyser, err);
+}
+
+static int add_producer (cp_corpus *c, const char *name, cp_producer_fn fn,
+                         cp_producer_mtfn mtfn, void (*mtfree) (void *),
+                         void *ud, cp_err *err) {
   cp_producer *np;
   char *nm;
   size_t n;
@@ -255,6 +277,8 @@ int cp_corpus_add_producer (cp_corpus *c, const char *name,
   np[c->nprods].name = nm;
   np[c->nprods].fn = fn;
   np[c->nprods].ud = ud;
+  np[c->nprods].mtfn = mtfn;
+  np[c->nprods].mtfree = mtfree;
   c->nprods++;
   cp_segw_set_producers(c->w, c->prods, c->nprods);
   return CP_OK;
@@ -1095,11 +1119,26 @@ int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
   return rc;
 }
 
-/* cp_corpus_add's source: the batch, tokenized ahead when it is big */
+/* cp_corpus_add's source: the batch, tokenized (and analysed) ahead
+** when it is big */
 typedef struct docs_src {
   const cp_docin *docs;
   cp_pipe *pipe;
+  int mode;
+  const cp_producer *prods;
+  size_t nprods;
 } docs_src;
+
+/* the pipe's callback: tokenize document i and run the producers that
+** can run there (cp_segprep_produce) */
+static size_t prep_doc (void *ud, size_t i, cp_segprep *p, void **aux) {
+  const docs_src *s = (const docs_src *)ud;
+  const cp_docin *d = &s->docs[i];
+  (void)aux;
+  cp_segw_prepare(s->mode, d->text, d->textlen, p);
+  cp_segprep_produce(p, s->prods, s->nprods, d->meta, d->nmeta);
+  return d->textlen;
+}
 
 static int next_doc (void *ud, size_t i, cp_docin *d, const cp_segprep **prep,
                      cp_err *err) {
@@ -1137,9 +1176,12 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
   }
   s.docs = docs;
   s.pipe = NULL;
+  s.mode = c->mode;
+  s.prods = c->prods;
+  s.nprods = c->nprods;
   /* a big batch is tokenized ahead on a second thread (same image) */
   if (n >= 2 && batch >= PIPE_BYTES && !tokdocs) {
-    s.pipe = cp_pipe_start(docs, n, c->mode, err);
+    s.pipe = cp_pipe_start_fn(n, 1, prep_doc, NULL, &s, err);
     if (s.pipe == NULL) return CP_ENOMEM;
   }
   rc = cp_corpus_add_src(c, n, batch, next_doc, &s, NULL, err);

@@ -87,6 +87,11 @@ int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
 int cp_corpus_add_producer (cp_corpus *c, const char *name,
                             cp_producer_fn fn, void *ud, cp_err *err);
 
+/* the producer list (n in *n), for cp_segprep_produce on a source's
+** worker threads; valid until the next cp_corpus_add_producer or
+** cp_corpus_set_analyse */
+const cp_producer *cp_corpus_producers (const cp_corpus *c, size_t *n);
+
 /*
 ** Make the corpus ready for reading: seal pending documents into a
 ** segment, and check the parts of each attached image that a read with

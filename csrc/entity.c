@@ -406,9 +406,22 @@ static void context_kinds (ctx *x) {
 ** multi-word person names and aliases, which is small per document;
 ** bounded anyway by looking at the 64 longest candidates only.
 */
+/* the index of the lowest bit set in m (m != 0) */
+static size_t lowbit (uint64_t m) {
+#if defined(__GNUC__)
+  return (size_t)__builtin_ctzll(m);
+#else
+  size_t k = 0;
+  while (!(m & 1)) { m >>= 1;  k++; }
+  return k;
+#endif
+}
+
 static void link_names (ctx *x) {
   cp_entities *E = x->out;
-  size_t i, cand[64], nc = 0;
+  size_t i, cand[64], clen[64], nc = 0;
+  unsigned char lastb[64], firstb[64];
+  uint64_t bylast[256], byfirst[256], slash = 0;
   for (i = 0; i < E->n && nc < 64; i++) {
     cp_entity *e = &E->v[i];
     if (e->t1 - e->t0 >= 2 && e->kind != CP_ENT_PLACE) {
@@ -418,19 +431,45 @@ static void link_names (ctx *x) {
       else if (E->v[cand[k]].stop - E->v[cand[k]].start < e->stop - e->start) cand[k] = i;
     }
   }
+  /* what every rule below needs of a candidate, kept beside it: each
+  ** rule compares a first byte of e with the first byte of c's last
+  ** token (same last word, or e a suffix of c) or of c's first token
+  ** (e a prefix of c, e of several words), unless c is an alias "A/B";
+  ** a candidate none of these admits is skipped, which changes nothing */
+  /* as bit sets by byte (candidate k is bit k), taken in the order of k */
+  for (i = 0; i < nc; i++) {
+    const cp_entity *c = &E->v[cand[i]];
+    clen[i] = c->stop - c->start;
+    lastb[i] = (unsigned char)x->s[x->tv->v[c->t1 - 1].start];
+    firstb[i] = (unsigned char)x->s[x->tv->v[c->t0].start];
+  }
+  memset(bylast, 0, sizeof(bylast));
+  memset(byfirst, 0, sizeof(byfirst));
+  for (i = 0; i < nc; i++) {
+    const cp_entity *c = &E->v[cand[i]];
+    bylast[lastb[i]] |= (uint64_t)1 << i;
+    byfirst[firstb[i]] |= (uint64_t)1 << i;
+    if (c->t1 - c->t0 == 3 && is_tok(x, c->t0 + 1, "/")) slash |= (uint64_t)1 << i;
+  }
   for (i = 0; i < E->n; i++) {
     cp_entity *e = &E->v[i];
     size_t k, best = i, bestlen = e->stop - e->start;
-    for (k = 0; k < nc; k++) {
-      const cp_entity *c = &E->v[cand[k]];
-      size_t clen = c->stop - c->start;
-      if (clen <= bestlen) continue;
+    unsigned char eb_last = (unsigned char)x->s[x->tv->v[e->t1 - 1].start];
+    unsigned char eb_first = (unsigned char)x->s[x->tv->v[e->t0].start];
+    uint64_t m = slash | bylast[eb_last] | (e->t1 - e->t0 > 1 ? byfirst[eb_first] : 0);
+    for (; m != 0; m &= m - 1) {
+      const cp_entity *c;
+      size_t cl;
+      k = lowbit(m);
+      cl = clen[k];
+      if (cl <= bestlen) continue;
+      c = &E->v[cand[k]];
       if (c->kind == CP_ENT_PERSON && e->t1 - e->t0 == 1 && e->kind != CP_ENT_PLACE
           && e->kind != CP_ENT_ORG && same_tok(x, e->t1 - 1, c->t1 - 1)) {
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       } else if (c->t1 - c->t0 == 3 && e->t1 - e->t0 == 1 && is_tok(x, c->t0 + 1, "/")
                  && (same_tok(x, e->t0, c->t0) || same_tok(x, e->t0, c->t0 + 2))) {
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       } else if (c->kind != CP_ENT_PERSON && e->kind != CP_ENT_PERSON
                  && e->kind != CP_ENT_PLACE && c->t1 - c->t0 > e->t1 - e->t0
                  && !is_tok(x, c->t0 + 1, "/")
@@ -439,7 +478,7 @@ static void link_names (ctx *x) {
                         && affix(x, e, c, 1)))) {
         /* "Commission" -> "EC Commission", "General Motors" -> "General
         ** Motors Corp" */
-        best = cand[k]; bestlen = clen;
+        best = cand[k]; bestlen = cl;
       }
     }
     if (best != i) {

@@ -5,10 +5,14 @@
 
 #include "extract.h"
 
+#define LXC_MIN 2000   /* tokens of a run that make the per-type cache */
+
 void cp_extract_free (cp_extract *x) {
   if (x == NULL) return;
   free(x->lx);
   x->lx = NULL;
+  cp_lxcache_free(x->lxc);
+  x->lxc = NULL;
   cp_entities_free(&x->ents);
   cp_quotes_free(&x->quotes);
   cp_timexes_free(&x->dates);
@@ -26,7 +30,11 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
   x->ents.n = x->quotes.n = x->dates.n = x->nums.n = 0;
   if (what & CP_X_QUOTES) what |= CP_X_ENTITIES;
   if (what & CP_X_NUMBERS) what |= CP_X_DATES;
-  if ((rc = cp_lx_tokens(s, n, tv, &x->lx, err)) != CP_OK) return rc;
+  /* the cache pays for its 256 KB once a run has a few thousand tokens
+  ** (the build's analyser keeps it for every document); without memory
+  ** for it the facts are computed token by token, the same */
+  if (x->lxc == NULL && tv->n >= LXC_MIN) x->lxc = cp_lxcache_new();
+  if ((rc = cp_lx_tokens_c(s, n, tv, x->lxc, &x->lx, err)) != CP_OK) return rc;
   if ((what & CP_X_ENTITIES)
       && (rc = cp_entity_run(s, n, tv, x->lx, &x->ents, err)) != CP_OK) return rc;
   if ((what & CP_X_QUOTES)

@@ -85,6 +85,8 @@ typedef struct jsrc {
   const jline *lines;
   const char *name;
   int mode;
+  const cp_producer *prods;  /* run where the line is prepared */
+  size_t nprods;
   cp_pipe *pipe;
   int parser;               /* the failing line was rejected by jansson */
 } jsrc;
@@ -649,7 +651,10 @@ static size_t prep_line (void *ud, size_t i, cp_segprep *p, void **aux) {
   r->nmeta = 0;
   if (r->obj != NULL) { json_decref(r->obj);  r->obj = NULL; }
   if (read_yajl(r, l, s->name) != CP_ENOENT) {
-    if (r->rc == CP_OK) cp_segw_prepare(s->mode, r->text, r->textlen, p);
+    if (r->rc == CP_OK) {
+      cp_segw_prepare(s->mode, r->text, r->textlen, p);
+      cp_segprep_produce(p, s->prods, s->nprods, r->meta, r->nmeta);
+    }
     return l->n;
   }
   r->rc = CP_OK;
@@ -661,8 +666,10 @@ static size_t prep_line (void *ud, size_t i, cp_segprep *p, void **aux) {
                        s->name, (unsigned long long)l->lineno, je.text);
     return l->n;
   }
-  if (check_line(r, s->name, l->lineno) == CP_OK)
+  if (check_line(r, s->name, l->lineno) == CP_OK) {
     cp_segw_prepare(s->mode, r->text, r->textlen, p);
+    cp_segprep_produce(p, s->prods, s->nprods, r->meta, r->nmeta);
+  }
   return l->n;
 }
 
@@ -773,6 +780,7 @@ int cp_corpus_add_jsonl (cp_corpus *c, const char *buf, size_t len,
   s.lines = lines;
   s.name = name;
   s.mode = cp_corpus_mode(c);
+  s.prods = cp_corpus_producers(c, &s.nprods);
   s.parser = 0;
   s.pipe = cp_pipe_start_fn(n, cp_pipe_workers(2), prep_line, drop_rec, &s, err);
   if (s.pipe == NULL) { free(lines);  return CP_ENOMEM; }

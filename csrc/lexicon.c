@@ -183,8 +183,101 @@ static int para_gap (const char *s, size_t a, size_t b) {
   return 0;
 }
 
+/* {==================================================================
+** Per-type cache: what a token's bytes alone decide (its lexicon entry,
+** the shape bits other than SSTART / PSTART, the dash), computed once per
+** word type instead of once per token.  Direct-mapped on the token's
+** first 16 bytes, its length and its punctuation flag (the only input
+** besides the bytes); a collision replaces the slot, so a cache only
+** saves work and never changes a fact.  Tokens longer than 16 bytes
+** are not cached (rare).
+** =================================================================== */
+
+#define CBITS 13
+#define CSIZE ((size_t)1 << CBITS)
+#define CMAXLEN 16
+
+typedef struct cslot {
+  uint64_t a, b;          /* bytes 0-7 and 8-15, zero padded */
+  const cp_lxent *lx;
+  uint16_t shape;
+  uint8_t dash;
+  uint8_t len;            /* 0: empty; else length | 0x80 if punctuation */
+} cslot;
+
+struct cp_lxcache { cslot v[CSIZE]; };
+
+cp_lxcache *cp_lxcache_new (void) {
+  return (cp_lxcache *)calloc(1, sizeof(cp_lxcache));
+}
+
+void cp_lxcache_free (cp_lxcache *c) { free(c); }
+
+/* the intrinsic facts of token t (cached or not): shape without the
+** sentence bits, and the lexicon entry */
+static void facts_of (const char *s, const cp_tok *t, char *buf,
+                      uint16_t *shape, uint8_t *dash, const cp_lxent **lx) {
+  /* shape and lookup of the word without a possessive: "ISIS’s" */
+  cp_tok w = *t;
+  size_t len = w.stop - w.start;
+  if (len > 2 && s[w.stop - 2] == '\'' && (s[w.stop - 1] | 32) == 's') w.stop -= 2;
+  else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
+           && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
+  *shape = (uint16_t)shape_of(s, &w);
+  *dash = memchr(s + t->start, '-', t->stop - t->start) != NULL;
+  *lx = NULL;
+  len = w.stop - w.start;
+  if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
+  if (!(*shape & CP_SH_DIGIT) && len > 0 && len <= CP_LX_MAXWORD)
+    *lx = (len <= 8 && sready) ? find_short(s + t->start, len)
+                               : find_lower(s + t->start, len, buf);
+}
+
+/* the facts of token t through cache c */
+static void facts_cached (cp_lxcache *c, const char *s, size_t n,
+                          const cp_tok *t, char *buf, uint16_t *shape,
+                          uint8_t *dash, const cp_lxent **lx) {
+  size_t len = t->stop - t->start, j;
+  uint64_t a = 0, b = 0, h;
+  unsigned tag;
+  cslot *sl;
+  if (len > CMAXLEN) { facts_of(s, t, buf, shape, dash, lx);  return; }
+  if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
+    memcpy(&a, s + t->start, 8);
+    memcpy(&b, s + t->start + 8, 8);
+    if (len < 8) { a &= ((uint64_t)1 << (8 * len)) - 1;  b = 0; }
+    else if (len < 16) b &= ((uint64_t)1 << (8 * (len - 8))) - 1;
+  } else {
+    unsigned char tb[16] = {0};
+    memcpy(tb, s + t->start, len);
+    memcpy(&a, tb, 8);
+    memcpy(&b, tb + 8, 8);
+  }
+  tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
+  h = (a ^ ((uint64_t)tag << 56)) * 0x9E3779B97F4A7C15ull;
+  h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
+  j = (size_t)(h >> (64 - CBITS));
+  sl = &c->v[j];
+  if (sl->len == tag && sl->a == a && sl->b == b) {
+    *shape = sl->shape;
+    *dash = sl->dash;
+    *lx = sl->lx;
+    return;
+  }
+  facts_of(s, t, buf, shape, dash, lx);
+  sl->a = a;  sl->b = b;  sl->len = (uint8_t)tag;
+  sl->shape = *shape;  sl->dash = *dash;  sl->lx = *lx;
+}
+
+/* }================================================================== */
+
 int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
                   cp_lxtok **out, cp_err *err) {
+  return cp_lx_tokens_c(s, n, tv, NULL, out, err);
+}
+
+int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
+                    cp_lxcache *cache, cp_lxtok **out, cp_err *err) {
   cp_lxtok *v;
   size_t i;
   char buf[CP_LX_MAXWORD];
@@ -196,22 +289,13 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n; i++) {
     const cp_tok *t = &tv->v[i];
-    size_t len;
     if (t->stop > n || t->start >= t->stop) {
       free(v);
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     }
-    {
-      /* shape and lookup of the word without a possessive: "ISIS’s" */
-      cp_tok w = *t;
-      len = w.stop - w.start;
-      if (len > 2 && s[w.stop - 2] == '\'' && (s[w.stop - 1] | 32) == 's') w.stop -= 2;
-      else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
-               && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
-      v[i].shape = (uint16_t)shape_of(s, &w);
-      v[i].lx = NULL;
-      len = w.stop - w.start;
-    }
+    if (cache != NULL)
+      facts_cached(cache, s, n, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
+    else facts_of(s, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
     if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
     if ((t->flags & CP_TF_PSTART) ||
         (i > 0 && para_gap(s, tv->v[i - 1].stop, t->start)))
@@ -232,10 +316,6 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
                  || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0))
             || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
       v[i].shape |= CP_SH_SSTART;
-    if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
-    if (!(v[i].shape & CP_SH_DIGIT) && len > 0 && len <= sizeof buf)
-      v[i].lx = (len <= 8 && sready) ? find_short(s + t->start, len)
-                                     : find_lower(s + t->start, len, buf);
   }
   *out = v;
   return CP_OK;

@@ -73,11 +73,24 @@ enum {
 typedef struct cp_lxtok {
   const cp_lxent *lx;   /* NULL if not in the lexicon */
   uint16_t shape;
+  uint8_t dash;         /* the token has a '-' ("mid-1990s", "1990-91") */
 } cp_lxtok;
 
 /* facts of every token of tv over text s; *out is malloc'd (n entries) */
 int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
                   cp_lxtok **out, cp_err *err);
+
+/*
+** A per-type cache of the facts a token's bytes decide (its entry and
+** shape), kept from one document to the next by one caller (not shared
+** between threads): the same facts, computed once per word type.
+*/
+typedef struct cp_lxcache cp_lxcache;
+cp_lxcache *cp_lxcache_new (void);      /* NULL when out of memory */
+void cp_lxcache_free (cp_lxcache *c);
+/* cp_lx_tokens through cache c (NULL: none); the facts are the same */
+int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
+                    cp_lxcache *c, cp_lxtok **out, cp_err *err);
 
 /* a token's flags, 0 when not in the lexicon */
 static inline uint32_t cp_lx_flags (const cp_lxtok *t) {

@@ -506,7 +506,10 @@ static int pair_marks (ctx *x) {
   o.active = 0;
   for (i = 0; i < n && rc == CP_OK; i++) {
     int fam = 0, role;
-    if ((x->lx[i].shape & CP_SH_PSTART) && o.active) {
+    unsigned sh = x->lx[i].shape;
+    /* a word (no mark) matters only where a paragraph starts in a quote */
+    if (!(sh & CP_SH_PUNCT) && !((sh & CP_SH_PSTART) && o.active)) continue;
+    if ((sh & CP_SH_PSTART) && o.active) {
       /* a paragraph ends inside a quote */
       role = mark(x, i, &fam);
       add_part(x, &o, i);
@@ -631,9 +634,12 @@ static int indirect_sentence (ctx *x, size_t ss, size_t se) {
   memset(&q, 0, sizeof q);
   q.speaker = -1;
   for (i = ss; i < se && i < ss + 200; i++) {
+    /* only a common word ("according") or a cue starts anything here */
+    uint32_t f = cp_lx_flags(&x->lx[i]);
+    if (!(f & (CP_LX_COMMON | CP_LX_CUE))) continue;
     q.confidence = 1.0;
     /* "according" is a common word of the lexicon: its flags first */
-    if ((cp_lx_flags(&x->lx[i]) & CP_LX_COMMON) && tokeq(x, i, "according")
+    if ((f & CP_LX_COMMON) && tokeq(x, i, "according")
         && i + 1 < se && tokeq(x, i + 1, "to")) {
       size_t e = i + 2;
       while (e < se && !tokeq(x, e, ",") && !tokeq(x, e, ".")) e++;

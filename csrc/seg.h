@@ -69,10 +69,22 @@ typedef int (*cp_producer_fn) (void *ud, const char *text, size_t len,
                                const cp_tokvec *tv, const cp_meta *meta,
                                size_t nmeta, cp_spanout *out, cp_err *err);
 
+/* The same producer in a form that may also run at prepare time
+** (cp_segprep_produce), on a worker thread, on several documents at
+** once: 'ud' is only read, and '*scratch' is state of its own for the
+** one prepared document slot it runs in (NULL the first time; it may
+** allocate and keep buffers there, released with 'mtfree'). */
+typedef int (*cp_producer_mtfn) (void *ud, void **scratch, const char *text,
+                                 size_t len, const cp_tokvec *tv,
+                                 const cp_meta *meta, size_t nmeta,
+                                 cp_spanout *out, cp_err *err);
+
 typedef struct cp_producer {
   const char *name;
   cp_producer_fn fn;
   void *ud;
+  cp_producer_mtfn mtfn;          /* NULL: fn only, in the thread that adds */
+  void (*mtfree) (void *scratch);
 } cp_producer;
 
 /* one token of a document given as tokens */
@@ -151,6 +163,8 @@ int cp_segw_add (cp_segw *w, const char *id, size_t idlen,
 ** zeroed, may be prepared again (buffers are reused) and is released by
 ** cp_segprep_free.
 */
+#define CP_PREP_MAXPROD 4   /* producers cp_segprep_produce runs, at most */
+
 typedef struct cp_segprep {
   const char *text;  size_t len;  /* repaired text: the input or 'fixed' */
   char *fixed;                    /* owned repaired copy, or NULL */
@@ -159,6 +173,14 @@ typedef struct cp_segprep {
   int mode;
   int rc;                         /* CP_OK or the prepare's error */
   cp_err err;
+  /* cp_segprep_produce's spans: the producer list they come from (NULL
+  ** when it did not run), their outcome, and the producers' scratch */
+  const cp_producer *pprods;  size_t npprods;
+  cp_spanout *so;
+  int prc;
+  cp_err perr;
+  void *scratch[CP_PREP_MAXPROD];
+  void (*scratchfree[CP_PREP_MAXPROD]) (void *scratch);
 } cp_segprep;
 
 int cp_segw_prepare (int mode, const char *text, size_t len, cp_segprep *p);
@@ -166,6 +188,19 @@ int cp_segw_add_prepared (cp_segw *w, const char *id, size_t idlen,
                           const cp_segprep *p, const cp_meta *meta,
                           size_t nmeta, cp_err *err);
 void cp_segprep_free (cp_segprep *p);
+
+/*
+** Run the producers 'prods' (the builder's list, cp_segw_set_producers)
+** on a prepared document now, on this thread, so that the builder does
+** not: cp_segw_add_prepared then stores these spans (and reports their
+** error, at the point it would have run them) when its producer list is
+** still 'prods'; the image is the same.  Nothing is run (the builder
+** runs them) when any producer has no mtfn, there are more than
+** CP_PREP_MAXPROD, or the prepare failed.  'meta' must be what the add
+** will be given.
+*/
+void cp_segprep_produce (cp_segprep *p, const cp_producer *prods, size_t n,
+                         const cp_meta *meta, size_t nmeta);
 
 /* add a document given as tokens (see cp_tokdoc); all-or-nothing */
 int cp_segw_add_tokens (cp_segw *w, const char *id, size_t idlen,

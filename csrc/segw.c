@@ -97,6 +97,8 @@ struct cp_spanout {
   uint32_t ntok;          /* tokens of the document */
 };
 
+static void spanout_free (cp_spanout *o);
+
 
 cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
   cp_segw *w;
@@ -148,13 +150,8 @@ static void reset (cp_segw *w) {
   cp_tokvec_free(&w->ftv);
   cp_tokvec_free(&w->stv);
   cp_bytes_free(&w->fbuf);
-  if (w->so != NULL) {
-    free(w->so->v);
-    cp_bytes_free(&w->so->pool);
-    free(w->so->attrs);
-    free(w->so);
-    w->so = NULL;
-  }
+  spanout_free(w->so);
+  w->so = NULL;
 }
 
 /* keep a buffer for the next segment only up to this size */
@@ -447,6 +444,8 @@ int cp_segw_prepare (int mode, const char *text, size_t len, cp_segprep *p) {
   p->mode = mode;
   p->err.code = CP_OK;
   p->err.msg[0] = '\0';
+  p->pprods = NULL;   /* no spans produced for this text yet */
+  p->npprods = 0;
   if (mode != CP_TOK_CORPUS && mode != CP_TOK_STRICT)
     return p->rc = cp_err_set(&p->err, CP_EINVAL, "bad tokenizer mode %d",
                               mode);
@@ -465,12 +464,23 @@ int cp_segw_prepare (int mode, const char *text, size_t len, cp_segprep *p) {
 }
 
 void cp_segprep_free (cp_segprep *p) {
+  size_t k;
   if (p == NULL) return;
   free(p->fixed);
   p->fixed = NULL;
   cp_tokvec_free(&p->tv);
   p->text = NULL;
   p->len = 0;
+  spanout_free(p->so);
+  p->so = NULL;
+  p->pprods = NULL;
+  p->npprods = 0;
+  for (k = 0; k < CP_PREP_MAXPROD; k++) {
+    if (p->scratch[k] != NULL && p->scratchfree[k] != NULL)
+      p->scratchfree[k](p->scratch[k]);
+    p->scratch[k] = NULL;
+    p->scratchfree[k] = NULL;
+  }
 }
 
 /* the checks on the arguments, split in two around the text's check
@@ -573,30 +583,79 @@ void cp_segw_set_producers (cp_segw *w, const cp_producer *p, size_t n) {
   w->nprods = p ? n : 0;
 }
 
-/* run the producers on a text document; its spans wait in w->so */
-static int run_producers (cp_segw *w, const char *text, size_t len,
-                          const cp_tokvec *tv, const cp_meta *meta,
-                          size_t nmeta, cp_err *err) {
+static void spanout_free (cp_spanout *o) {
+  if (o == NULL) return;
+  free(o->v);
+  cp_bytes_free(&o->pool);
+  free(o->attrs);
+  free(o);
+}
+
+/*
+** Run producers prods[0..n) on a text document, their spans into *so
+** (made if NULL): with fn in the builder's thread (scratch NULL), or
+** with mtfn and the prepared slot's scratch.
+*/
+static int produce (const cp_producer *prods, size_t n, void **scratch,
+                    cp_spanout **so, const char *text, size_t len,
+                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
+                    cp_err *err) {
   size_t i;
-  if (w->so == NULL) {
-    w->so = (cp_spanout *)calloc(1, sizeof(cp_spanout));
-    if (w->so == NULL)
+  if (*so == NULL) {
+    *so = (cp_spanout *)calloc(1, sizeof(cp_spanout));
+    if (*so == NULL)
       return cp_err_set(err, CP_ENOMEM, "out of memory running producers");
   }
-  w->so->n = w->so->na = w->so->pool.n = 0;
-  w->so->ntok = (uint32_t)tv->n;
-  for (i = 0; i < w->nprods; i++) {
+  (*so)->n = (*so)->na = (*so)->pool.n = 0;
+  (*so)->ntok = (uint32_t)tv->n;
+  for (i = 0; i < n; i++) {
     cp_err e2;
     int rc;
     e2.code = CP_OK;
     e2.msg[0] = '\0';
-    rc = w->prods[i].fn(w->prods[i].ud, text, len, tv, meta, nmeta, w->so, &e2);
+    rc = scratch ? prods[i].mtfn(prods[i].ud, &scratch[i], text, len, tv, meta,
+                                 nmeta, *so, &e2)
+                 : prods[i].fn(prods[i].ud, text, len, tv, meta, nmeta, *so, &e2);
     if (rc != CP_OK)
       return cp_err_set(err, rc, "producer '%s': %s",
-                        w->prods[i].name ? w->prods[i].name : "?",
+                        prods[i].name ? prods[i].name : "?",
                         e2.msg[0] ? e2.msg : cp_code_name(rc));
   }
   return CP_OK;
+}
+
+/* run the producers on a text document; its spans wait in w->so */
+static int run_producers (cp_segw *w, const char *text, size_t len,
+                          const cp_tokvec *tv, const cp_meta *meta,
+                          size_t nmeta, cp_err *err) {
+  return produce(w->prods, w->nprods, NULL, &w->so, text, len, tv, meta,
+                 nmeta, err);
+}
+
+void cp_segprep_produce (cp_segprep *p, const cp_producer *prods, size_t n,
+                         const cp_meta *meta, size_t nmeta) {
+  size_t i;
+  if (p == NULL) return;
+  p->pprods = NULL;
+  p->npprods = 0;
+  if (prods == NULL || n == 0 || n > CP_PREP_MAXPROD || p->rc != CP_OK
+      || p->len >= UINT32_MAX || (meta == NULL && nmeta > 0))
+    return;
+  for (i = 0; i < n; i++) if (prods[i].mtfn == NULL) return;
+  for (i = 0; i < n; i++) {
+    /* a slot reused for another list: scratch of another kind goes */
+    if (p->scratch[i] != NULL && p->scratchfree[i] != prods[i].mtfree) {
+      if (p->scratchfree[i] != NULL) p->scratchfree[i](p->scratch[i]);
+      p->scratch[i] = NULL;
+    }
+    p->scratchfree[i] = prods[i].mtfree;
+  }
+  p->perr.code = CP_OK;
+  p->perr.msg[0] = '\0';
+  p->prc = produce(prods, n, p->scratch, &p->so, p->text, p->len, &p->tv,
+                   meta, nmeta, &p->perr);
+  p->pprods = prods;
+  p->npprods = n;
 }
 
 /* }================================================================ */
@@ -639,8 +698,9 @@ static int is_sp (const char *set, size_t len, char c) {
 ** ('td'), or the producers' spans of a text document; "s" and "p" spans
 ** from the sentence and paragraph starts when not given.
 */
-static int add_attrs (cp_segw *w, const cp_tokdoc *td, uint32_t base,
-                      uint32_t ntok, size_t s0, size_t p0, cp_err *err) {
+static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
+                      uint32_t base, uint32_t ntok, size_t s0, size_t p0,
+                      cp_err *err) {
   size_t i, k;
   int rc = CP_OK, have_s = 0, have_p = 0;
   if (td != NULL) {
@@ -667,8 +727,8 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, uint32_t base,
                     si->attrs, si->nattrs, err);
     }
   }
-  else if (w->nprods > 0 && w->so != NULL) {
-    cp_spanout *o = w->so;
+  else if (w->nprods > 0 && so != NULL) {
+    const cp_spanout *o = so;
     cp_attr *av = NULL;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
@@ -709,11 +769,12 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
                        const char *text, size_t len, const cp_tokvec *tv,
                        const char *forms, size_t formslen, const cp_tok *sp,
                        size_t ninvalid, const cp_tokdoc *td,
-                       const cp_meta *meta, size_t nmeta, size_t msz,
-                       cp_err *err) {
+                       const cp_segprep *pre, const cp_meta *meta,
+                       size_t nmeta, size_t msz, cp_err *err) {
   size_t i;
   docrec d;
   int rc;
+  const cp_spanout *so;
   if (len >= UINT32_MAX)   /* spans are uint32 byte offsets */
     return cp_err_set(err, CP_ELIMIT, "document '%.*s' is larger than 4 GiB",
                       (int)(idlen > 64 ? 64 : idlen), id);
@@ -731,9 +792,20 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
                           "a byte span out of range or out of order",
                           (unsigned long)i, (int)(idlen > 64 ? 64 : idlen), id);
   }
-  if (td == NULL && w->nprods > 0 &&
-      (rc = run_producers(w, text, len, tv, meta, nmeta, err)) != CP_OK)
-    return rc;
+  /* the producers' spans: made at prepare time ('pre', same list), or now */
+  so = w->so;
+  if (td == NULL && w->nprods > 0) {
+    if (pre != NULL) {
+      if (pre->prc != CP_OK) {
+        if (err != NULL) *err = pre->perr;
+        return pre->prc;
+      }
+      so = pre->so;
+    }
+    else if ((rc = run_producers(w, text, len, tv, meta, nmeta, err)) != CP_OK)
+      return rc;
+    else so = w->so;
+  }
   if (w->ndocs == w->capdocs) {
     size_t nc = w->capdocs ? 2 * w->capdocs : 64;
     docrec *nd = (docrec *)realloc(w->docs, nc * sizeof(docrec));
@@ -764,7 +836,7 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   w->docs[w->ndocs++] = d;
   rc = addtokens(w, tv, sp ? forms : text, sp ? formslen : len, sp, err);
   if (rc == CP_OK)
-    rc = add_attrs(w, td, d.tok_start, d.tok_count, d.nsents, d.nparas, err);
+    rc = add_attrs(w, td, so, d.tok_start, d.tok_count, d.nsents, d.nparas, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
   if (len) {   /* reserved above */
     memcpy(w->tbuf + w->tn, text, len);
@@ -789,8 +861,12 @@ static int commit (cp_segw *w, const char *id, size_t idlen,
     if (err != NULL) *err = p->err;
     return p->rc;
   }
+  /* spans produced at prepare time count only for the same producers */
   return commit_doc(w, id, idlen, p->text, p->len, &p->tv, NULL, 0, NULL,
-                    p->ninvalid, NULL, meta, nmeta, msz, err);
+                    p->ninvalid, NULL,
+                    (p->pprods != NULL && p->pprods == w->prods
+                     && p->npprods == w->nprods) ? p : NULL,
+                    meta, nmeta, msz, err);
 }
 
 /* no letter, digit or mark: what the tokenizer flags as punctuation */
@@ -894,8 +970,8 @@ int cp_segw_add_tokens (cp_segw *w, const char *id, size_t idlen,
   if (!cp_bytes_reserve(&w->fbuf, 16)) goto oom;
   return commit_doc(w, id, idlen, td->text ? td->text : "", td->textlen,
                     &w->ftv, w->fbuf.v ? w->fbuf.v : "", w->fbuf.n,
-                    td->ntok ? w->stv.v : w->ftv.v, 0, td, meta, nmeta, msz,
-                    err);
+                    td->ntok ? w->stv.v : w->ftv.v, 0, td, NULL, meta, nmeta,
+                    msz, err);
 oom:
   return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
                     (int)(idlen > 64 ? 64 : idlen), id);

@@ -654,14 +654,14 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
     if (!(lx[i].shape & CP_SH_DIGIT)
         && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
                                     | CP_LX_TUNIT | CP_LX_TIMEW))
-        && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
+        && !lx[i].dash) {
       i++;
       continue;
     }
     if (!(lx[i].shape & CP_SH_DIGIT)
         && !(cp_lx_flags(&lx[i]) & (CP_LX_MONTH | CP_LX_WEEKDAY | CP_LX_NUMW | CP_LX_ORDW
                                     | CP_LX_TUNIT))
-        && memchr(s + tv->v[i].start, '-', tv->v[i].stop - tv->v[i].start) == NULL) {
+        && !lx[i].dash) {
       /* "the", "last", "every" ...: only these patterns start with them.
       ** The articles and "in" start one only before a unit of time ("a
       ** decade"), "few"/"several" ("the past few", "a few months") or

@@ -9,7 +9,9 @@
 #   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
 #   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-seeds  write fuzz_seg's seed segments again (format change)
-#   make tsan     ThreadSanitizer over the background merge (memmerge_test)
+#   make tsan     ThreadSanitizer over the build's threads: the background
+#                 merge (memmerge_test), the text compressor (codec_test),
+#                 the tokenizer pipes and the add queue (pipe_test)
 #   make check-valgrind  a representative script under valgrind
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
@@ -128,9 +130,12 @@ run-asan:
 # tier 2 on the worker, so it runs often
 tsan:
 	@sh tools/deps.sh fuzz
-	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test
+	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test \
+	  build-tsan/ctest/codec_test build-tsan/ctest/pipe_test
 	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/codec_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/pipe_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang

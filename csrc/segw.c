@@ -1420,6 +1420,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     size_t b = q + 1 < CP_SEC_COUNT - 1 ? (size_t)sec[order[q + 1]].off : total;
     memset(out + a, 0, b - a);
   }
+  /* the compressed text over the raw text, first: its frames' memory
+  ** goes before the next steps touch the image's fresh pages, so the
+  ** peak holds the text once */
+  cp_ztw_write(w->zw, out + sec[CP_SEC_TEXT].off);
+  sum[CP_SEC_TEXT] = XXH64(out + sec[CP_SEC_TEXT].off, zlen, 0);
+  have[CP_SEC_TEXT] = 1;
+  cp_ztw_reset(w->zw);
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
     uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);
@@ -1535,9 +1542,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
   copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
   copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
-  cp_ztw_write(w->zw, out + sec[CP_SEC_TEXT].off);   /* over the raw text */
-  sum[CP_SEC_TEXT] = XXH64(out + sec[CP_SEC_TEXT].off, zlen, 0);
-  have[CP_SEC_TEXT] = 1;
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];

@@ -44,6 +44,7 @@
 #define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_c_forceAttachDict */
 #include <zstd.h>
 
+#include "lex.h"
 #include "segfmt.h"
 #include "ztext.h"
 
@@ -98,8 +99,6 @@ typedef struct zblk {
   uint64_t hash;           /* XXH64 of the frame */
 } zblk;
 
-typedef struct zbuf { uint8_t *v; size_t n, cap; } zbuf;
-
 struct cp_ztw {
   size_t target;
   int level;
@@ -127,7 +126,8 @@ struct cp_ztw {
   void *dict;
   size_t dictlen;
   ZSTD_CDict *cd_;
-  zbuf out[2];             /* frames: the worker's, the caller's */
+  cp_bytes out[2];         /* frames: the worker's, the caller's (big
+                           ** ones mmap'd, grown without copies: lex.c) */
   /* the text */
   pthread_mutex_t textmu;
   const char *base;
@@ -139,18 +139,6 @@ struct cp_ztw {
   const ZSTD_CDict *ccd[2];/* the dictionary each context is set up for */
   int ccset[2];            /* the context is set up */
 };
-
-static int zbuf_reserve (zbuf *b, size_t extra) {
-  size_t need = b->n + extra, nc;
-  uint8_t *nv;
-  if (need <= b->cap) return 1;
-  nc = b->cap ? b->cap : ((size_t)1 << 16);
-  while (nc < need) nc *= 2;
-  nv = (uint8_t *)realloc(b->v, nc);
-  if (nv == NULL) return 0;
-  b->v = nv; b->cap = nc;
-  return 1;
-}
 
 /*
 ** Cut every block whose extent is final: at the first document end at
@@ -300,15 +288,15 @@ static ZSTD_CCtx *cctx_for (cp_ztw *z, int k) {
 static void block_job (cp_ztw *z, size_t b, int k, int sync) {
   uint64_t rs = z->bl[b].raw_start;
   size_t rl = (size_t)z->bl[b].raw_len, bound = ZSTD_compressBound(rl), n;
-  zbuf *o = &z->out[k];
+  cp_bytes *o = &z->out[k];
   int ok;
   z->busy++;
   if (sync) pthread_mutex_unlock(&z->mu);
   ZSTD_CCtx *cc;
-  ok = zbuf_reserve(o, bound) && (cc = cctx_for(z, k)) != NULL;
+  ok = cp_bytes_reserve(o, bound) && (cc = cctx_for(z, k)) != NULL;
   if (ok) {
     if (sync && k == 0) pthread_mutex_lock(&z->textmu);
-    n = ZSTD_compress2(cc, o->v + o->n, bound, z->base + rs, rl);
+    n = ZSTD_compress2(cc, (uint8_t *)o->v + o->n, bound, z->base + rs, rl);
     if (sync && k == 0) pthread_mutex_unlock(&z->textmu);
     /* within the bound zstd cannot fail, and a frame of < 4 GiB of text
     ** is < 4 GiB */
@@ -320,7 +308,7 @@ static void block_job (cp_ztw *z, size_t b, int k, int sync) {
   z->bl[b].off = o->n;
   z->bl[b].clen = (uint32_t)n;
   z->bl[b].buf = k;
-  z->bl[b].hash = (uint64_t)XXH64(o->v + o->n, n, 0);
+  z->bl[b].hash = (uint64_t)XXH64((uint8_t *)o->v + o->n, n, 0);
   o->n += n;
 }
 
@@ -409,9 +397,17 @@ static void drop_frames (cp_ztw *z) {
 }
 
 void cp_ztw_reset (cp_ztw *z) {
+  int k;
   if (z == NULL) return;
   stop_worker(z);
   drop_frames(z);
+  /* the frames were copied into the image: their memory goes now, as
+  ** the builder's one-shot buffer did (the contexts, ~1 MB, too) */
+  for (k = 0; k < 2; k++) {
+    cp_bytes_free(&z->out[k]);
+    ZSTD_freeCCtx(z->cc[k]);
+    z->cc[k] = NULL;
+  }
   z->nends = z->cd = 0;
   z->cs = 0;
   z->final = z->nfinal_set = 0;
@@ -420,7 +416,6 @@ void cp_ztw_reset (cp_ztw *z) {
 }
 
 void cp_ztw_free (cp_ztw *z) {
-  int k;
   if (z == NULL) return;
   cp_ztw_reset(z);
   if (z->sync_ok) {
@@ -429,7 +424,6 @@ void cp_ztw_free (cp_ztw *z) {
     pthread_mutex_destroy(&z->textmu);
     pthread_mutex_destroy(&z->mu);
   }
-  for (k = 0; k < 2; k++) { free(z->out[k].v);  ZSTD_freeCCtx(z->cc[k]); }
   free(z->ends);
   free(z->bl);
   free(z);

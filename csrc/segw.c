@@ -444,6 +444,9 @@ static int text_reserve (cp_segw *w, size_t extra) {
     if (w->tbuf == NULL) w->tn = TEXT0;
     w->tbuf = nb;
     w->tcap = nc;
+    /* the pages past the texts are fresh: the compressor's thread
+    ** zeroes them (faults them in) before the copies reach them */
+    cp_ztw_prefault(w->zw, w->tn - TEXT0, nc - TEXT0);
   }
   return 1;
 }

@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <xxhash.h>
 #define ZDICT_STATIC_LINKING_ONLY   /* ZDICT_trainFromBuffer_fastCover */
@@ -122,6 +123,9 @@ struct cp_ztw {
   size_t next;             /* the next block to compress */
   int busy;                /* jobs running (worker and caller) */
   int stop;                /* the worker should exit */
+  uint64_t pf_at, pf_end;  /* text offsets the worker pre-faults */
+  int pf_off;              /* pre-faulting failed here: no more */
+  uint64_t last;           /* the last document end (for the worker) */
   int wrc;                 /* the worker's failure (CP_ENOMEM), sticky */
   void *dict;
   size_t dictlen;
@@ -312,9 +316,51 @@ static void block_job (cp_ztw *z, size_t b, int k, int sync) {
   o->n += n;
 }
 
+#define PF_STEP ((uint64_t)2 << 20)   /* bytes pre-faulted per job */
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+/*
+** Fault in the next PF_STEP bytes of the caller's fresh text memory
+** (cp_ztw_prefault), under textmu so the text does not move meanwhile:
+** the kernel zeroes each new page on the thread that first touches it,
+** and this thread is idle more often than the caller, which copies
+** every text in.  Faulting in is invisible to the caller (the pages
+** are zero either way), so it may write there at the same time.
+*/
+static int prefault_job (cp_ztw *z, int sync) {
+  uint64_t a = z->pf_at, e = z->pf_end, lim;
+  uintptr_t p, q;
+  int bad = 0;
+  /* only a few steps ahead of the texts: the block's capacity beyond
+  ** the last text may never be used, and faulted in it would count */
+  lim = z->last + 4 * PF_STEP;
+  if (e > lim) e = lim;
+  if (a >= e || z->pf_off) return 0;
+  if (e - a > PF_STEP) e = a + PF_STEP;
+  z->pf_at = e;
+  z->busy++;
+  if (sync) pthread_mutex_unlock(&z->mu);
+  if (sync) pthread_mutex_lock(&z->textmu);
+  p = ((uintptr_t)z->base + (uintptr_t)a + 4095) & ~(uintptr_t)4095;
+  q = ((uintptr_t)z->base + (uintptr_t)e) & ~(uintptr_t)4095;
+  if (q > p && madvise((void *)p, q - p, MADV_POPULATE_WRITE) != 0)
+    bad = 1;   /* an older kernel: the caller faults its pages itself */
+  if (sync) pthread_mutex_unlock(&z->textmu);
+  if (sync) pthread_mutex_lock(&z->mu);
+  if (bad) z->pf_off = 1;
+  z->busy--;
+  return 1;
+}
+#else
+static int prefault_job (cp_ztw *z, int sync) {
+  (void)z;  (void)sync;
+  return 0;
+}
+#endif
+
 /* the next job for thread k, run with mu held; 0 when there is none */
 static int one_job (cp_ztw *z, int k, int sync) {
   if (z->wrc != CP_OK) return 0;
+  if (k == 0 && prefault_job(z, sync)) return 1;
   if (z->dstate == 0 && z->nsample > 0) { train_job(z, sync);  return 1; }
   if (z->dstate == 2 && z->next < z->nb) {
     block_job(z, z->next++, k, sync);
@@ -412,6 +458,7 @@ void cp_ztw_reset (cp_ztw *z) {
   z->cs = 0;
   z->final = z->nfinal_set = 0;
   z->nb = z->nsample = 0;
+  z->pf_at = z->pf_end = z->last = 0;
   z->wrc = CP_OK;
 }
 
@@ -447,6 +494,17 @@ void cp_ztw_unlock (cp_ztw *z, const char *base) {
   if (z->sync_ok) pthread_mutex_unlock(&z->textmu);
 }
 
+void cp_ztw_prefault (cp_ztw *z, uint64_t from, uint64_t to) {
+  if (z == NULL || !z->threaded || from >= to) return;
+  if (z->running) pthread_mutex_lock(&z->mu);
+  z->pf_at = from;
+  z->pf_end = to;
+  if (z->running) {
+    pthread_cond_signal(&z->wake);
+    pthread_mutex_unlock(&z->mu);
+  }
+}
+
 int cp_ztw_add (cp_ztw *z, uint64_t end, cp_err *err) {
   int ok;
   if (z == NULL || z->final || (z->nends > 0 && end < z->ends[z->nends - 1]))
@@ -459,9 +517,11 @@ int cp_ztw_add (cp_ztw *z, uint64_t end, cp_err *err) {
   }
   z->ends[z->nends++] = end;
   if (z->running) pthread_mutex_lock(&z->mu);
+  z->last = end;
   ok = cut_some(z);
   if (z->running) {
-    if (z->next < z->nb || (z->dstate == 0 && z->nsample > 0))
+    if (z->next < z->nb || (z->dstate == 0 && z->nsample > 0) ||
+        (z->pf_at < z->pf_end && z->pf_at < end + 2 * PF_STEP && !z->pf_off))
       pthread_cond_signal(&z->wake);
     pthread_mutex_unlock(&z->mu);
   }
@@ -507,6 +567,7 @@ int cp_ztw_truncate (cp_ztw *z, size_t ndocs) {
   stop_worker(z);
   if (ndocs < z->nends) z->nends = ndocs;
   z->final = 0;
+  z->last = z->nends ? z->ends[z->nends - 1] : 0;
   total = z->nends ? z->ends[z->nends - 1] : 0;
   for (keep = 0; keep < z->nb; keep++) {
     const zblk *k = &z->bl[keep];

@@ -59,6 +59,9 @@ void cp_ztw_free (cp_ztw *z);
 void cp_ztw_reset (cp_ztw *z);
 void cp_ztw_lock (cp_ztw *z);
 void cp_ztw_unlock (cp_ztw *z, const char *base);
+/* text offsets [from, to) are fresh memory the caller will write: the
+** worker faults them in ahead of it, when idle (Linux 5.14+) */
+void cp_ztw_prefault (cp_ztw *z, uint64_t from, uint64_t to);
 /* the next document ends at text offset 'end' (non-decreasing) */
 int cp_ztw_add (cp_ztw *z, uint64_t end, cp_err *err);
 /* keep the first 'ndocs' documents (also undoes a cp_ztw_finish) */

@@ -9,7 +9,9 @@
 #   make asan     the same under AddressSanitizer + UBSan (gcc, then clang)
 #   make fuzz     each libFuzzer harness for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-seeds  write fuzz_seg's seed segments again (format change)
-#   make tsan     ThreadSanitizer over the background merge (memmerge_test)
+#   make tsan     ThreadSanitizer over the build's threads: the background
+#                 merge (memmerge_test), the text compressor (codec_test),
+#                 the tokenizer pipes and the add queue (pipe_test)
 #   make check-valgrind  a representative script under valgrind
 #   make check    the long integration specs in checks/ (CI runs them)
 #   make env      print LUA_PATH / LUA_CPATH for using the checkout
@@ -126,14 +128,20 @@ run-asan:
 # ThreadSanitizer over the background merge of in-memory corpora
 # (ctest/memmerge_test.c), at the default tier and with every run from
 # tier 2 on the worker, so it runs often; and over the analysers run on
-# the add paths' worker threads (ctest/analyse_test.c) and four readers
-# decoding one packed segment at once (ctest/seg_test.c)
+# the add paths' worker threads (ctest/analyse_test.c), four readers
+# decoding one packed segment at once (ctest/seg_test.c), the text
+# compressed beside the adds (ctest/codec_test.c) and the queue of
+# single adds (ctest/pipe_test.c)
 tsan:
 	@sh tools/deps.sh fuzz
-	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test build-tsan/ctest/seg_test build-tsan/ctest/analyse_test
+	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test \
+	  build-tsan/ctest/seg_test build-tsan/ctest/analyse_test build-tsan/ctest/codec_test \
+	  build-tsan/ctest/pipe_test
 	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/analyse_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/codec_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/pipe_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/seg_test
 

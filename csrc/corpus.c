@@ -191,8 +191,11 @@ unsigned cp_corpus_analyse (const cp_corpus *c) {
 }
 
 int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err) {
+  int rc;
   if (c == NULL || (what & ~(unsigned)CP_X_ALL) != 0)
     return cp_err_set(err, CP_EINVAL, "cp_corpus_set_analyse: bad argument");
+  /* queued documents are analysed as they were added */
+  if ((rc = feed_drain(c, err)) != CP_OK) return rc;
   if (c->analyser != NULL) {
     cp_analyser_set_what(c->analyser, what);
     return CP_OK;
@@ -1119,6 +1122,20 @@ int cp_corpus_add_src (cp_corpus *c, size_t n, uint64_t bytes,
   return rc;
 }
 
+/*
+** May documents added one a call be queued?  Not with a producer of the
+** host's: its failure must be reported by the add that caused it, and
+** a queued document is added by a later call.  The built-in analysers
+** fail only when out of memory, which the queue reports as it reports
+** the builder's own (see "The queue of documents added one a call").
+*/
+static int queue_ok (const cp_corpus *c) {
+  size_t i;
+  for (i = 0; i < c->nprods; i++)
+    if (c->prods[i].fn != cp_analyse_producer) return 0;
+  return 1;
+}
+
 /* cp_corpus_add's source: the batch, tokenized (and analysed) ahead
 ** when it is big */
 typedef struct docs_src {
@@ -1166,7 +1183,7 @@ int cp_corpus_add (cp_corpus *c, const cp_docin *docs, size_t n,
     batch += docs[i].textlen;
   }
   /* one plain document a call: queued (see above) */
-  if (n == 1 && !tokdocs && c->nprods == 0 && docs[0].textlen < SEAL_BYTES) {
+  if (n == 1 && !tokdocs && queue_ok(c) && docs[0].textlen < SEAL_BYTES) {
     uint64_t mb;
     if (meta_plain(docs[0].meta, docs[0].nmeta, &mb) &&
         docs[0].idlen < 4096) {

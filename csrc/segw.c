@@ -68,6 +68,9 @@ struct cp_segw {
   size_t tn, tcap;
   XXH64_state_t thash;    /* checksum of the texts so far: hashed while
                           ** hot in cache, not re-read by finish() */
+  cp_ztw *zw;             /* the texts compressed as they come (ztext.c):
+                          ** a worker thread compresses each block once
+                          ** its documents are in, off the seal's path */
   cp_bytes docstr;        /* ids and encoded metadata */
   docrec *docs;
   size_t ndocs, capdocs;
@@ -117,6 +120,11 @@ cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
   }
   w->an = an;
   w->mode = mode;
+  /* level 3, not ztext's default 6: on the UN debates it costs 1.2 s
+  ** instead of 2.9 s of CPU for 30.7 MB instead of 29.0 (bench/RESULTS.md),
+  ** and the build is the cost every user pays */
+  w->zw = cp_ztw_new(0, SEGW_ZLEVEL, 1, err);
+  if (w->zw == NULL) { free(w);  return NULL; }
   cp_rawmap_init(&w->raw);
   XXH64_reset(&w->thash, 0);
   return w;
@@ -136,6 +144,7 @@ static void reset (cp_segw *w) {
   cp_vec32_free(&w->spanx);
   cp_vec32_free(&w->sents);
   cp_vec32_free(&w->paras);
+  cp_ztw_reset(w->zw);      /* first: its worker reads tbuf */
   free(w->tbuf);
   w->tbuf = NULL;
   w->tn = w->tcap = 0;
@@ -178,6 +187,7 @@ static void clear (cp_segw *w) {
   w->stream.n = w->spang.n = w->spanc.n = w->spanx.n = 0;
   w->sents.n = w->paras.n = 0;
   w->tn = w->tbuf ? TEXT0 : 0;
+  cp_ztw_reset(w->zw);
   XXH64_reset(&w->thash, 0);
   w->docstr.n = 0;
   w->ndocs = 0;
@@ -188,6 +198,7 @@ static void clear (cp_segw *w) {
 void cp_segw_free (cp_segw *w) {
   if (w == NULL) return;
   reset(w);
+  cp_ztw_free(w->zw);
   free(w);
 }
 
@@ -317,6 +328,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->thash = d->thash;
     w->docstr.n = d->id_off;
     w->ndocs = nd;
+    cp_ztw_truncate(w->zw, nd);
     cp_ab_cut(&w->ab, (uint32_t)nd, d->tok_start);
   }
 }
@@ -421,12 +433,18 @@ static int text_reserve (cp_segw *w, size_t extra) {
       if (nc > SIZE_MAX / 4) return 0;
       nc *= 2;
     }
+    /* the compressor's worker reads the texts: it waits while they move */
+    cp_ztw_lock(w->zw);
     nb = (char *)realloc(w->tbuf, nc);
+    cp_ztw_unlock(w->zw, (nb ? nb : w->tbuf) + TEXT0);
     if (nb == NULL) return 0;
     cp_advise_block(nb);
     if (w->tbuf == NULL) w->tn = TEXT0;
     w->tbuf = nb;
     w->tcap = nc;
+    /* the pages past the texts are fresh: the compressor's thread
+    ** zeroes them (faults them in) before the copies reach them */
+    cp_ztw_prefault(w->zw, w->tn - TEXT0, nc - TEXT0);
   }
   return 1;
 }
@@ -841,6 +859,10 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   if (len) {   /* reserved above */
     memcpy(w->tbuf + w->tn, text, len);
     XXH64_update(&w->thash, w->tbuf + w->tn, len);
+  }
+  if ((rc = cp_ztw_add(w->zw, w->tn + len - TEXT0, err)) != CP_OK) {
+    cut(w, w->ndocs - 1);
+    return rc;
   }
   w->tn += len;
   cp_bytes_append(&w->docstr, id, idlen);
@@ -1343,7 +1365,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   XXH64_state_t hs;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
   uint32_t *dstart = NULL;
-  uint8_t *ztext = NULL;
   size_t zlen = 0;
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
@@ -1420,18 +1441,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   if (!text_reserve(w, 0)) goto oom;   /* an empty builder has no block */
   textlen = w->tn - TEXT0;
   /* the stored text, compressed in zstd blocks (format 2.2, ztext.c):
-  ** documents end at text_off + text_len, in order */
-  {
-    uint64_t *ends = (uint64_t *)malloc((D + 1) * sizeof(uint64_t));
-    if (ends == NULL) goto oom;
-    for (i = 0; i < D; i++) ends[i] = w->docs[i].text_off + w->docs[i].text_len;
-    /* level 3, not ztext's default 6: on the UN debates it costs 1.2 s
-    ** instead of 2.9 s of CPU for 30.7 MB instead of 29.0 (bench/RESULTS.md),
-    ** and the build is the cost every user pays */
-    rc = cp_zt_encode(w->tbuf + TEXT0, ends, D, 0, SEGW_ZLEVEL, &ztext, &zlen, err);
-    free(ends);
-    if (rc != CP_OK) goto done;
-  }
+  ** most of it was compressed while the documents came in */
+  if ((rc = cp_ztw_finish(w->zw, &zlen, err)) != CP_OK) goto done;
   sec[CP_SEC_TEXT].size = zlen;
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   sec[CP_SEC_SCHEMA].size = schema.n;
@@ -1489,6 +1500,13 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     size_t b = q + 1 < CP_SEC_COUNT - 1 ? (size_t)sec[order[q + 1]].off : total;
     memset(out + a, 0, b - a);
   }
+  /* the compressed text over the raw text, first: its frames' memory
+  ** goes before the next steps touch the image's fresh pages, so the
+  ** peak holds the text once */
+  cp_ztw_write(w->zw, out + sec[CP_SEC_TEXT].off);
+  sum[CP_SEC_TEXT] = XXH64(out + sec[CP_SEC_TEXT].off, zlen, 0);
+  have[CP_SEC_TEXT] = 1;
+  cp_ztw_reset(w->zw);
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
     uint32_t *o = (uint32_t *)(out + sec[CP_SEC_LEXO(l)].off);
@@ -1604,9 +1622,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
   copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
   copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
-  memcpy(out + sec[CP_SEC_TEXT].off, ztext, zlen);   /* over the raw text */
-  sum[CP_SEC_TEXT] = XXH64(ztext, zlen, 0);
-  have[CP_SEC_TEXT] = 1;
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];
@@ -1669,7 +1684,7 @@ done:
   free(wi);  free(ni);  free(si);
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
-  free(ztext);
+  if (rc != CP_OK) cp_ztw_truncate(w->zw, w->ndocs);   /* can add again */
   return rc;
 }
 

@@ -18,7 +18,8 @@
 /* defaults: blocks of about 16 KiB of text (about two UN speeches: a
 ** document read decompresses little), zstd level 6; a text of at least
 ** CP_ZT_DICT_MIN bytes gets a dictionary of up to CP_ZT_DICT_MAX bytes
-** trained on about CP_ZT_SAMPLE bytes of its blocks */
+** trained on its first blocks, CP_ZT_SAMPLE bytes of them (the first
+** blocks, so the training can start while the text still grows) */
 #define CP_ZT_BLOCK    16384u
 #define CP_ZT_LEVEL    6
 #define CP_ZT_DICT_MIN (1u << 20)
@@ -38,6 +39,38 @@ struct ZSTD_DCtx_s;
 int cp_zt_encode (const char *text, const uint64_t *ends, size_t ndocs,
                   size_t target, int level, uint8_t **out, size_t *len,
                   cp_err *err);
+
+/*
+** The same image built while the text grows (cp_zt_encode is this
+** writer without a thread): the builder gives each document's end as it
+** is added, blocks are cut as soon as their extent is final, and a
+** worker thread ('threaded') trains the dictionary and compresses them
+** meanwhile.  The image is the same whatever the threads did.
+**
+** The text is the caller's: cp_ztw_unlock(z, base) gives its address;
+** to move it (realloc), hold cp_ztw_lock first and give the new address
+** in cp_ztw_unlock.  Bytes before the last end given must not change.
+*/
+typedef struct cp_ztw cp_ztw;
+
+cp_ztw *cp_ztw_new (size_t target, int level, int threaded, cp_err *err);
+void cp_ztw_free (cp_ztw *z);
+/* forget every document (the worker stopped); ready for a new text */
+void cp_ztw_reset (cp_ztw *z);
+void cp_ztw_lock (cp_ztw *z);
+void cp_ztw_unlock (cp_ztw *z, const char *base);
+/* text offsets [from, to) are fresh memory the caller will write: the
+** worker faults them in ahead of it, when idle (Linux 5.14+) */
+void cp_ztw_prefault (cp_ztw *z, uint64_t from, uint64_t to);
+/* the next document ends at text offset 'end' (non-decreasing) */
+int cp_ztw_add (cp_ztw *z, uint64_t end, cp_err *err);
+/* keep the first 'ndocs' documents (also undoes a cp_ztw_finish) */
+int cp_ztw_truncate (cp_ztw *z, size_t ndocs);
+/* compress what is left (the caller's thread helps the worker); *len
+** gets the image's size.  The text is not read after this returns. */
+int cp_ztw_finish (cp_ztw *z, size_t *len, cp_err *err);
+/* after cp_ztw_finish: the image, *len bytes, into dst */
+void cp_ztw_write (const cp_ztw *z, uint8_t *dst);
 
 /* a reader over one image (borrows the bytes) */
 typedef struct cp_zt {

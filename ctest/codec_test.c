@@ -395,6 +395,92 @@ static void test_ztext_dict (void) {
   free(img); free(img0); free(ends); free(text);
 }
 
+/*
+** The writer with its worker thread (cp_ztw, what the segment builder
+** uses) gives the bytes of cp_zt_encode: while the text buffer moves
+** under it (realloc, as the builder grows its block), after truncations
+** that drop compressed blocks or the dictionary's sample, and after a
+** finish undone by a truncation.  `make tsan` runs this under
+** ThreadSanitizer.
+*/
+static int ztw_build (const char *text, const uint64_t *ends, size_t nd,
+                      size_t cut_at, size_t cut_to, int refinish,
+                      uint8_t **img, size_t *len) {
+  cp_err e;
+  cp_ztw *z = cp_ztw_new(0, 3, 1, &e);
+  size_t cap = 4096, i, used = 0;
+  char *buf = malloc(cap);
+  int ok = z != NULL && buf != NULL;
+  if (ok) { cp_ztw_lock(z);  cp_ztw_unlock(z, buf); }
+  for (i = 0; i < nd && ok; i++) {
+    uint64_t end = ends[i];
+    if (end > cap) {   /* grow like the builder: under the lock */
+      char *nb;
+      while (cap < end) cap *= 2;
+      cp_ztw_lock(z);
+      nb = realloc(buf, cap);
+      cp_ztw_unlock(z, nb ? nb : buf);
+      if (nb == NULL) { ok = 0;  break; }
+      buf = nb;
+    }
+    memcpy(buf + used, text + used, (size_t)(end - used));
+    used = (size_t)end;
+    ok = cp_ztw_add(z, end, &e) == CP_OK;
+    if (i + 1 == cut_at) {   /* drop documents, then add them again */
+      ok = ok && cp_ztw_truncate(z, cut_to) == CP_OK;
+      i = cut_to - 1;
+      used = cut_to ? (size_t)ends[cut_to - 1] : 0;
+      cut_at = 0;
+    }
+  }
+  if (ok && refinish) {
+    size_t l0;
+    ok = cp_ztw_finish(z, &l0, &e) == CP_OK && cp_ztw_truncate(z, nd) == CP_OK;
+  }
+  ok = ok && cp_ztw_finish(z, len, &e) == CP_OK && (*img = malloc(*len)) != NULL;
+  if (ok) cp_ztw_write(z, *img);
+  cp_ztw_free(z);
+  free(buf);
+  return ok;
+}
+
+static void test_ztext_writer (void) {
+  size_t nd = 1500, i, total = 0, len0 = 0, len = 0;
+  uint64_t *ends = malloc(nd * sizeof(*ends));
+  char *text = malloc(nd * 6000 + 1);
+  uint8_t *img0 = NULL, *img = NULL;
+  cp_err e;
+  static const char *words[] = {"Mr. President, ", "the General Assembly ", "sustainable development ",
+    "of the United Nations ", "we ", "must ", "climate ", "security ", "and ", "peace "};
+  struct { size_t cut_at, cut_to; int refinish; const char *what; } runs[] = {
+    {0, 0, 0, "built as the documents come"},
+    {1400, 1200, 0, "after dropping compressed blocks"},
+    {1400, 100, 0, "after dropping the dictionary's sample"},
+    {0, 0, 1, "after a finish undone by a truncation"},
+  };
+  for (i = 0; i < nd; i++) {
+    size_t want = (i == 700) ? 60000 : 1000 + rnd() % 4000, got = 0;
+    while (got < want) {
+      const char *w = words[rnd() % 10];
+      size_t wl = strlen(w);
+      memcpy(text + total, w, wl); total += wl; got += wl;
+    }
+    ends[i] = total;
+  }
+  TAP_OK(total > 2 * CP_ZT_SAMPLE &&
+         cp_zt_encode(text, ends, nd, 0, 3, &img0, &len0, &e) == CP_OK,
+         "%zu bytes: %zu compressed in one thread", total, len0);
+  for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+    img = NULL;
+    TAP_OK(ztw_build(text, ends, nd, runs[i].cut_at, runs[i].cut_to,
+                     runs[i].refinish, &img, &len)
+           && len == len0 && memcmp(img, img0, len) == 0,
+           "the worker's image is the same bytes %s", runs[i].what);
+    free(img);
+  }
+  free(img0); free(ends); free(text);
+}
+
 typedef struct needer { cp_blksum *b; uint64_t seed; int fails; } needer;
 
 static void *need_many (void *ud) {
@@ -478,6 +564,7 @@ int main (void) {
   test_cursor();
   test_ztext();
   test_ztext_dict();
+  test_ztext_writer();
   test_blksum();
   return tap_done();
 }

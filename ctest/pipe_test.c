@@ -12,6 +12,7 @@
 #include "corpus.h"
 #include "pipe.h"
 #include "seg.h"
+#include "extract.h"
 #include "tap.h"
 #include "xint.h"
 
@@ -275,6 +276,39 @@ static void test_queue (void) {
   cp_corpus_free(b);
 }
 
+/* with the built-in analysers on, documents added one a call are queued
+** too (their only failure is out of memory); switching the analysers
+** drains the queue first, so each document is analysed as it was added */
+static void test_queue_analysed (void) {
+  cp_err e;
+  cp_opts o;
+  size_t i, n1 = 0, n2 = 0, half = ndocs / 2;
+  cp_corpus *a, *b;
+  const void *ia, *ib;
+  int rc = CP_OK, ok = 1;
+  memset(&o, 0, sizeof(o));
+  o.analyse = CP_X_ALL;
+  a = cp_corpus_new(&o, &e);
+  b = cp_corpus_new(&o, &e);
+  for (i = 0; i < half && rc == CP_OK; i++) {
+    rc = cp_corpus_add(a, &docs[i], 1, &e);
+    if (cp_corpus_npending(a) != i + 1) ok = 0;
+  }
+  TAP_OK(rc == CP_OK && ok, "analysed documents one a call, pending at once");
+  rc = cp_corpus_set_analyse(a, 0, &e);
+  for (i = half; i < ndocs && rc == CP_OK; i++)
+    rc = cp_corpus_add(a, &docs[i], 1, &e);
+  if (rc == CP_OK) rc = cp_corpus_add(b, docs, half, &e);
+  if (rc == CP_OK) rc = cp_corpus_set_analyse(b, 0, &e);
+  if (rc == CP_OK) rc = cp_corpus_add(b, docs + half, ndocs - half, &e);
+  ia = corpimage(a, &n1);
+  ib = corpimage(b, &n2);
+  TAP_OK(rc == CP_OK && sameimg(ia, n1, ib, n2), "queued and analysed, "
+         "then not: the batches' image (%zu / %zu bytes)", n1, n2);
+  cp_corpus_free(a);
+  cp_corpus_free(b);
+}
+
 /* the query cache's punctuation bitmap (built from the punctuation
 ** norms' postings) against a scan of the stream, bit by bit, and its
 ** rank array against running counts */
@@ -316,6 +350,7 @@ int main (void) {
   test_prepared_errors();
   test_corpus();
   test_queue();
+  test_queue_analysed();
   test_ppunct();
   for (i = 0; i < ndocs; i++) free(texts[i]);
   return tap_done();

@@ -20,6 +20,7 @@
 
 #include "corpus.h"
 #include "analyse.h"
+#include "segfield.h"
 #include "merge.h"
 #include "pipe.h"
 #include "tok.h"
@@ -173,6 +174,11 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   c->w = cp_segw_new(c->an, mode, err);
   if (c->w == NULL) { cp_an_free(c->an); free(c); return NULL; }
   c->automerge = 1;
+  if (opts != NULL && opts->fields != NULL &&
+      cp_segw_set_fields(c->w, opts->fields, err) != CP_OK) {
+    cp_corpus_free(c);
+    return NULL;
+  }
   if (opts != NULL && opts->analyse != 0) {
     c->analyser = cp_analyser_new(opts->analyse, err);
     if (c->analyser == NULL
@@ -183,6 +189,10 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
     }
   }
   return c;
+}
+
+void cp_corpus_fields (const cp_corpus *c, char *buf) {
+  cp_segw_fields(c != NULL ? c->w : NULL, buf);
 }
 
 unsigned cp_corpus_analyse (const cp_corpus *c) {

@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "segfield.h"
 #include "extract.h"
 #include "conllu.h"
 #include "vrt.h"
@@ -95,12 +96,14 @@ cpL_Corpus *cpL_newcorpus (lua_State *L) {
 
 /* corpus.core.new([opts]) -> corpus | nil, msg, code */
 static int l_new (lua_State *L) {
+  char fields[CP_FIELDS_TEXTMAX];
   cp_opts o;
   cp_err e;
   cpL_Corpus *u;
   memset(&o, 0, sizeof(o));
   cpL_tokopts(L, 1, &o);
   o.analyse = cpL_analyse_opt(L, 1, "new");
+  o.fields = cpL_fields_opt(L, 1, "new", fields);
   u = cpL_newcorpus(L);
   u->c = cp_corpus_new(&o, &e);
   if (u->c == NULL) return cpL_fail(L, &e);
@@ -1095,6 +1098,7 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_shard(L);
   cpL_open_extract(L);
   cpL_open_reuse(L);
+  cpL_open_fields(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

@@ -36,8 +36,8 @@
 #define RUNOPTS "what slurm partition time mem jobs retries lua poll"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
-  {"new", "language mode analyse"},
-  {"create", "language mode analyse"},
+  {"new", "language mode analyse fields"},
+  {"create", "language mode analyse fields"},
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
   {"add_jsonl", "offset length line"},

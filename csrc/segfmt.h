@@ -35,6 +35,7 @@ enum {
   CP_SEC_SPANC, CP_SEC_SPANX,
   CP_SEC_SCHEMA, CP_SEC_ATTRS,   /* format 2: named layers and span sets */
   CP_SEC_BLKSUM,                 /* format 2.1: checksums per 64 KiB block */
+  CP_SEC_FIELDS,                 /* optional: field token streams (segfield.c) */
   CP_SEC_COUNT   /* one past the last id */
 };
 

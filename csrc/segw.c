@@ -24,6 +24,7 @@
 #include "lex.h"
 #include "seg.h"
 #include "segattr.h"
+#include "segfield.h"
 #include "segfmt.h"
 #include "tok.h"
 #include "unitab.h"
@@ -78,6 +79,9 @@ struct cp_segw {
   cp_spanout *so;         /* producers' output, reused */
   cp_tokvec ftv, stv;     /* forms and byte spans of a token document */
   cp_bytes fbuf;          /* the forms, back to back */
+  cp_fbuild fb;           /* indexed metadata fields (segfield.c) */
+  const cp_seg *csrc;     /* while a document is copied: its segment */
+  uint32_t cdoc;          /* and number there (field tokens are copied) */
 };
 
 /* spans emitted by producers for the document being added, with their
@@ -147,6 +151,7 @@ static void reset (cp_segw *w) {
   cp_tokvec_free(&w->ftv);
   cp_tokvec_free(&w->stv);
   cp_bytes_free(&w->fbuf);
+  cp_fb_free(&w->fb);
   if (w->so != NULL) {
     free(w->so->v);
     cp_bytes_free(&w->so->pool);
@@ -185,6 +190,7 @@ static void clear (cp_segw *w) {
   w->ndocs = 0;
   w->invalid = 0;
   cp_ab_free(&w->ab);
+  cp_fb_clear(&w->fb);   /* the field names stay */
 }
 
 void cp_segw_free (cp_segw *w) {
@@ -320,6 +326,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->docstr.n = d->id_off;
     w->ndocs = nd;
     cp_ab_cut(&w->ab, (uint32_t)nd, d->tok_start);
+    cp_fb_cut(&w->fb, nd);
   }
 }
 
@@ -774,6 +781,11 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   cp_meta_put((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
   w->invalid += ninvalid;
+  /* the indexed fields, from the metadata as stored (what BM25F reads
+  ** back at query time), or copied with the document */
+  rc = cp_fb_doc(&w->fb, w->an, w->mode, w->docstr.v + d.meta_off, msz,
+                 w->csrc, w->cdoc, err);
+  if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
   return CP_OK;
 oom:
   return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
@@ -1074,7 +1086,10 @@ int cp_segw_add_copy_spans (cp_segw *w, const cp_seg *s, uint32_t d,
   td.spans = b.spans;
   td.nspans = b.nspans;
   td.punct_given = 1;
+  w->csrc = s;   /* the field tokens are copied too (segfield.c) */
+  w->cdoc = d;
   rc = cp_segw_add_tokens(w, di.id, di.idlen, &td, meta, nmeta, err);
+  w->csrc = NULL;
   copybuf_free(&b);
   return rc;
 oom:
@@ -1265,6 +1280,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   int have[CP_SEC_COUNT];
   XXH64_state_t hs;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
+  cp_bytes fields = {NULL, 0, 0};
   uint32_t *dstart = NULL;
   uint8_t *ztext = NULL;
   size_t zlen = 0;
@@ -1312,7 +1328,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     if ((rc = cp_ab_set(&w->ab, "s", 1, 0, &k, err)) != CP_OK ||
         (rc = cp_ab_set(&w->ab, "p", 1, 0, &k, err)) != CP_OK ||
         (rc = cp_ab_encode(&w->ab, T, dstart, D, nt, &schema, &attrs,
-                           err)) != CP_OK)
+                           err)) != CP_OK ||
+        (rc = cp_fb_encode(&w->fb, D, &fields, err)) != CP_OK)
       goto done;
   }
   /* 3. layout */
@@ -1359,6 +1376,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   sec[CP_SEC_SCHEMA].size = schema.n;
   sec[CP_SEC_ATTRS].size = attrs.n;
+  sec[CP_SEC_FIELDS].size = fields.n;
   sec[CP_SEC_BLKSUM].size = 0;
   for (s = 0; s < CP_SEG_NBLKSECS; s++)
     sec[CP_SEC_BLKSUM].size += 8 * cp_blksum_count(sec[cp_seg_blksec(s)].size);
@@ -1527,6 +1545,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
   copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
   copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
+  copysum(out, sec, CP_SEC_FIELDS, fields.v, sum, have);
   memcpy(out + sec[CP_SEC_TEXT].off, ztext, zlen);   /* over the raw text */
   sum[CP_SEC_TEXT] = XXH64(ztext, zlen, 0);
   have[CP_SEC_TEXT] = 1;
@@ -1592,8 +1611,24 @@ done:
   free(wi);  free(ni);  free(si);
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
+  cp_bytes_free(&fields);
   free(ztext);
   return rc;
 }
 
 /* }================================================================ */
+
+int cp_segw_set_fields (cp_segw *w, const char *list, cp_err *err) {
+  if (w == NULL) return cp_err_set(err, CP_EINVAL, "no segment builder");
+  return cp_fb_set(&w->fb, list, w->ndocs, err);
+}
+
+int cp_segw_fields_from (cp_segw *w, const cp_seg *const *segs, size_t n,
+                         cp_err *err) {
+  if (w == NULL) return cp_err_set(err, CP_EINVAL, "no segment builder");
+  return cp_fb_union(&w->fb, segs, n, w->ndocs, err);
+}
+
+void cp_segw_fields (const cp_segw *w, char *buf) {
+  cp_fb_list(w != NULL ? &w->fb : NULL, buf);
+}

@@ -1,0 +1,119 @@
+/*
+** l_fields.c -- Lua binding of the indexed metadata fields
+** (segfield.h): the option 'fields' of corpus.new / corpus.create and
+** c:fields().
+*/
+#include <string.h>
+
+#include "l_corpus.h"
+#include "segfield.h"
+#include "xint.h"
+
+/* cpL_error raises; the NULL only satisfies the return type */
+static const char *raise_null (int rc) {
+  (void)rc;
+  return NULL;
+}
+
+/*
+** The option 'fields' of the table at t: nil = none, else a list of
+** field names (strings), joined with spaces into buf (CP_FIELDS_TEXTMAX
+** bytes); NULL when there is none.  Raises, naming 'fname', on a value
+** that is not such a list or a name cp_fields_check refuses.
+*/
+const char *cpL_fields_opt (lua_State *L, int t, const char *fname,
+                            char *buf) {
+  lua_Integer i, n;
+  size_t o = 0;
+  cp_err e;
+  if (lua_isnoneornil(L, t)) return NULL;
+  lua_getfield(L, t, "fields");
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return NULL; }
+  if (!lua_istable(L, -1))
+    return raise_null(cpL_error(L, "bad option 'fields' to '%s' "
+           "(list of field names expected, got %s)", fname,
+           luaL_typename(L, -1)));
+  n = (lua_Integer)lua_rawlen(L, -1);
+  if (n > CP_FIELDS_MAX)
+    return raise_null(cpL_error(L, "bad option 'fields' to '%s' "
+           "(at most %d fields)", fname, CP_FIELDS_MAX));
+  buf[0] = '\0';
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    const char *s;
+    lua_rawgeti(L, -1, i);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return raise_null(cpL_error(L, "bad option 'fields' to "
+             "'%s' (field name expected, got %s)", fname,
+             luaL_typename(L, -1)));
+    s = lua_tolstring(L, -1, &len);
+    if (len == 0 || len > CP_FIELDS_NAMEMAX || memchr(s, ' ', len) != NULL
+        || memchr(s, '\0', len) != NULL)
+      return raise_null(cpL_error(L, "bad option 'fields' to "
+             "'%s' (a name of 1 to %d bytes without spaces expected: '%s')",
+             fname, CP_FIELDS_NAMEMAX, s));
+    if (o > 0) buf[o++] = ' ';
+    memcpy(buf + o, s, len);   /* fits: CP_FIELDS_MAX names of <= NAMEMAX */
+    o += len;
+    buf[o] = '\0';
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (cp_fields_check(buf, &e) != CP_OK)
+    return raise_null(cpL_error(L, "bad option 'fields' to '%s' "
+           "(%s)", fname, e.msg));
+  return o > 0 ? buf : NULL;
+}
+
+/*
+** c:fields() -> {{name =, segments =, of =, types =, tokens =, words =,
+** docs =}, ...}: the fields named at build time, in their order, with
+** what the segments hold of each over the live documents (segments of
+** 'of' that index it; a segment written before has none)
+*/
+static int corpus_fields (lua_State *L) {
+  cp_corpus *c = cpL_checkcorpus(L, 1);
+  char list[CP_FIELDS_TEXTMAX];
+  const char *p = list;
+  int k = 0;
+  cp_corpus_fields(c, list);
+  lua_newtable(L);
+  while (*p != '\0') {
+    const char *e = strchr(p, ' ');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    cp_field_info_t fi;
+    cp_err err;
+    if (cp_field_info(c, p, len, &fi, &err) != CP_OK) return cpL_fail(L, &err);
+    lua_createtable(L, 0, 7);
+    lua_pushlstring(L, p, len);
+    lua_setfield(L, -2, "name");
+    lua_pushinteger(L, (lua_Integer)fi.segs);
+    lua_setfield(L, -2, "segments");
+    lua_pushinteger(L, (lua_Integer)fi.nsegs);
+    lua_setfield(L, -2, "of");
+    lua_pushinteger(L, (lua_Integer)fi.types);
+    lua_setfield(L, -2, "types");
+    lua_pushinteger(L, (lua_Integer)fi.tokens);
+    lua_setfield(L, -2, "tokens");
+    lua_pushinteger(L, (lua_Integer)fi.words);
+    lua_setfield(L, -2, "words");
+    lua_pushinteger(L, (lua_Integer)fi.docs);
+    lua_setfield(L, -2, "docs");
+    lua_rawseti(L, -2, ++k);
+    p += len;
+    if (*p == ' ') p++;
+  }
+  return 1;
+}
+
+static const luaL_Reg fields_methods[] = {
+  {"fields", corpus_fields},
+  {NULL, NULL}
+};
+
+/* the methods into the table on top (the corpus methods) */
+int cpL_open_fields (lua_State *L) {
+  luaL_checktype(L, -1, LUA_TTABLE);
+  luaL_setfuncs(L, fields_methods, 0);
+  return 0;
+}

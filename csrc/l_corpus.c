@@ -676,16 +676,20 @@ static int corpus_metaof (lua_State *L) {
   return 1;
 }
 
-/* core:fields() -> {{name =, type =, list =, docs =, values =}, ...}
-** sorted by name | nil, msg, code.  type is "string", "number" (floats,
-** or floats and integers), "integer", "boolean" or "mixed"; list is
-** true when the values come as lists. */
+/* core:fields() -> {{name =, type =, list =, docs =, values =
+** [, indexed =]}, ...} sorted by name | nil, msg, code.  type is
+** "string", "number" (floats, or floats and integers), "integer",
+** "boolean" or "mixed"; list is true when the values come as lists;
+** indexed, for a field whose tokens are indexed (corpus.new{fields =}),
+** what the segments hold of it (l_fields.c). */
 static int corpus_fields (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
+  char list[CP_FIELDS_TEXTMAX];
   cp_fields f;
   cp_err e;
   size_t i;
   if (cp_meta_fields(c, &f, &e) != CP_OK) return cpL_fail(L, &e);
+  cp_corpus_fields(c, list);
   lua_createtable(L, (int)f.n, 0);
   for (i = 0; i < f.n; i++) {
     unsigned t = f.v[i].types & ~(unsigned)CP_FT_LIST;
@@ -703,6 +707,11 @@ static int corpus_fields (lua_State *L) {
     lua_setfield(L, -2, "list");
     SETINT("docs", f.v[i].docs);
     SETINT("values", f.v[i].values);
+    switch (cpL_push_field_index(L, c, list, f.v[i].name, f.v[i].len, &e)) {
+      case 1: lua_setfield(L, -2, "indexed"); break;
+      case -1: cp_fields_free(&f); return cpL_fail(L, &e);
+      default: break;
+    }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   cp_fields_free(&f);
@@ -1098,7 +1107,6 @@ int luaopen_corpus_core (lua_State *L) {
   cpL_open_shard(L);
   cpL_open_extract(L);
   cpL_open_reuse(L);
-  cpL_open_fields(L);
   lua_pop(L, 1);
   lua_pushliteral(L, CP_VERSION);
   lua_setfield(L, -2, "version");

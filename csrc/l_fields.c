@@ -66,54 +66,40 @@ const char *cpL_fields_opt (lua_State *L, int t, const char *fname,
 }
 
 /*
-** c:fields() -> {{name =, segments =, of =, types =, tokens =, words =,
-** docs =}, ...}: the fields named at build time, in their order, with
-** what the segments hold of each over the live documents (segments of
-** 'of' that index it; a segment written before has none)
+** If 'name' is one of the fields the corpus indexes (the space-separated
+** 'list', cp_corpus_fields), push {segments =, of =, types =, tokens =,
+** words =, docs =}: what its segments hold of it over the live
+** documents (segments of 'of' that index it; one written before the
+** field was named has none) and return 1; else push nothing, return 0;
+** -1 with *err set when a section is damaged (nothing raises: the
+** caller holds malloc'd memory).
 */
-static int corpus_fields (lua_State *L) {
-  cp_corpus *c = cpL_checkcorpus(L, 1);
-  char list[CP_FIELDS_TEXTMAX];
+int cpL_push_field_index (lua_State *L, cp_corpus *c, const char *list,
+                          const char *name, size_t len, cp_err *err) {
   const char *p = list;
-  int k = 0;
-  cp_corpus_fields(c, list);
-  lua_newtable(L);
   while (*p != '\0') {
     const char *e = strchr(p, ' ');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    cp_field_info_t fi;
-    cp_err err;
-    if (cp_field_info(c, p, len, &fi, &err) != CP_OK) return cpL_fail(L, &err);
-    lua_createtable(L, 0, 7);
-    lua_pushlstring(L, p, len);
-    lua_setfield(L, -2, "name");
-    lua_pushinteger(L, (lua_Integer)fi.segs);
-    lua_setfield(L, -2, "segments");
-    lua_pushinteger(L, (lua_Integer)fi.nsegs);
-    lua_setfield(L, -2, "of");
-    lua_pushinteger(L, (lua_Integer)fi.types);
-    lua_setfield(L, -2, "types");
-    lua_pushinteger(L, (lua_Integer)fi.tokens);
-    lua_setfield(L, -2, "tokens");
-    lua_pushinteger(L, (lua_Integer)fi.words);
-    lua_setfield(L, -2, "words");
-    lua_pushinteger(L, (lua_Integer)fi.docs);
-    lua_setfield(L, -2, "docs");
-    lua_rawseti(L, -2, ++k);
-    p += len;
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (l == len && memcmp(p, name, len) == 0) {
+      cp_field_info_t fi;
+      if (cp_field_info(c, name, len, &fi, err) != CP_OK) return -1;
+      lua_createtable(L, 0, 6);
+      lua_pushinteger(L, (lua_Integer)fi.segs);
+      lua_setfield(L, -2, "segments");
+      lua_pushinteger(L, (lua_Integer)fi.nsegs);
+      lua_setfield(L, -2, "of");
+      lua_pushinteger(L, (lua_Integer)fi.types);
+      lua_setfield(L, -2, "types");
+      lua_pushinteger(L, (lua_Integer)fi.tokens);
+      lua_setfield(L, -2, "tokens");
+      lua_pushinteger(L, (lua_Integer)fi.words);
+      lua_setfield(L, -2, "words");
+      lua_pushinteger(L, (lua_Integer)fi.docs);
+      lua_setfield(L, -2, "docs");
+      return 1;
+    }
+    p += l;
     if (*p == ' ') p++;
   }
-  return 1;
-}
-
-static const luaL_Reg fields_methods[] = {
-  {"fields", corpus_fields},
-  {NULL, NULL}
-};
-
-/* the methods into the table on top (the corpus methods) */
-int cpL_open_fields (lua_State *L) {
-  luaL_checktype(L, -1, LUA_TTABLE);
-  luaL_setfuncs(L, fields_methods, 0);
   return 0;
 }

@@ -617,6 +617,11 @@ size_t cp_corpus_nsegs (const cp_corpus *c) {
   return (c != NULL) ? c->nsegs : 0;
 }
 
+const char *cp_corpus_seg_name (const cp_corpus *c, size_t i) {
+  return (c != NULL && i < c->nsegs && c->segs[i].name != NULL)
+         ? c->segs[i].name : "segment";
+}
+
 const cp_seg *cp_corpus_seg (const cp_corpus *c, size_t i) {
   return (c != NULL && i < c->nsegs) ? c->segs[i].seg : NULL;
 }

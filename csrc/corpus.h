@@ -38,6 +38,8 @@ const char *cp_corpus_language (const cp_corpus *c);
 cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
 int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
 unsigned cp_corpus_analyse (const cp_corpus *c);  /* cp_opts.analyse */
+/* the file name of segment i, for messages ("segment" in memory) */
+const char *cp_corpus_seg_name (const cp_corpus *c, size_t i);
 /* cp_opts.fields, space separated, into buf[CP_FIELDS_TEXTMAX] (segfield.h) */
 void cp_corpus_fields (const cp_corpus *c, char *buf);
 /* change the analysers (a corpus over several indexes takes the ones

@@ -504,8 +504,9 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
         goto nomem;
       if (sf->damaged) {
         cp_fscore_free(fs);
-        return cp_err_set(err, CP_ECORRUPT, "corrupt segment %zu: "
-                          "checksum or structure of the field tokens", k);
+        return cp_err_set(err, CP_ECORRUPT, "%s: corrupt segment: checksum "
+                          "or structure of the field tokens",
+                          cp_corpus_seg_name(c, k));
       }
       if ((p->ix[k] = cp_sf_find(sf, q.name, q.len)) != NULL)
         p->lens[k] = p->ix[k]->dlen;     /* as stored */
@@ -603,8 +604,10 @@ int cp_field_info (cp_corpus *c, const char *name, size_t len,
     cp_sfields *sf;
     const cp_sfield *f;
     uint32_t d;
-    int rc = cp_sf_open(s, &sf, err);
-    if (rc != CP_OK) return rc;
+    cp_err e2;
+    int rc = cp_sf_open(s, &sf, &e2);
+    if (rc != CP_OK)
+      return cp_err_set(err, rc, "%s: %s", cp_corpus_seg_name(c, k), e2.msg);
     if ((f = cp_sf_find(sf, name, len)) != NULL) {
       out->segs++;
       out->types += f->ntypes;

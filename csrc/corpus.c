@@ -195,6 +195,11 @@ void cp_corpus_fields (const cp_corpus *c, char *buf) {
   cp_segw_fields(c != NULL ? c->w : NULL, buf);
 }
 
+int cp_corpus_set_fields (cp_corpus *c, const char *list, cp_err *err) {
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_set_fields: NULL corpus");
+  return cp_segw_set_fields(c->w, list, err);
+}
+
 unsigned cp_corpus_analyse (const cp_corpus *c) {
   return (c != NULL) ? cp_analyser_what(c->analyser) : 0;
 }

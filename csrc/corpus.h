@@ -42,6 +42,9 @@ unsigned cp_corpus_analyse (const cp_corpus *c);  /* cp_opts.analyse */
 const char *cp_corpus_seg_name (const cp_corpus *c, size_t i);
 /* cp_opts.fields, space separated, into buf[CP_FIELDS_TEXTMAX] (segfield.h) */
 void cp_corpus_fields (const cp_corpus *c, char *buf);
+/* name the indexed fields (cp_opts.fields) of a corpus with no document
+** waiting to be sealed (a corpus over several indexes: cp_index_open_into) */
+int cp_corpus_set_fields (cp_corpus *c, const char *list, cp_err *err);
 /* change the analysers (a corpus over several indexes takes the ones
 ** they share: cp_index_open_into) */
 int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err);

@@ -593,6 +593,13 @@ int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ixp,
     unsigned nb = base == 0 ? ix->m.analyse : (cur & ix->m.analyse);
     if (nb != cur) rc = cp_corpus_set_analyse(c, nb, err);
   }
+  if (rc == CP_OK) {   /* the fields every index indexes (shards agree) */
+    char cur[CP_FIELDS_TEXTMAX];
+    cp_corpus_fields(c, cur);
+    if (base == 0 ? strcmp(cur, ix->m.fields) != 0
+                  : cur[0] != '\0' && strcmp(cur, ix->m.fields) != 0)
+      rc = cp_corpus_set_fields(c, base == 0 ? ix->m.fields : NULL, err);
+  }
   if (rc != CP_OK) {
     /* a later read of 'c' must not see half of this index */
     cp_corpus_truncate(c, base, 0);

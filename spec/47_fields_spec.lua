@@ -186,6 +186,36 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     rmrf(base .. "p"); rmrf(base .. "f")
   end)
 
+  it("rank the same in a sharded index, whose shards (and a shard added later) keep the fields", function ()
+    local out = ("%s/cp_spec47s_%d_%d"):format(TMP, os.time(), math.random(1e9))
+    rmrf(out)
+    local plain = corpus.new{analyse = false}
+    assert(plain:add_jsonl(REUTERS))
+    local c = assert(corpus.build_sharded{out = out, inputs = {REUTERS}, shards = 2,
+                                          analyse = false, fields = {"title"}})
+    assert.are.equal(2, #c:shards())
+    same(rankings(plain), rankings(c))
+    check_index(c, docs)
+    c:close()
+    -- a new shard is built with the fields of the first
+    local extra = out .. "-extra.jsonl"
+    local f = assert(io.open(extra, "wb"))
+    f:write(json.encode{id = "x1", text = "Coffee news.", title = "Coffee coffee"}, "\n")
+    f:close()
+    c = assert(require("corpus.shard").add(out, {inputs = {extra}}))
+    assert.are.equal(3, #c:shards())
+    assert(plain:add{id = "x1", text = "Coffee news.", title = "Coffee coffee"})
+    same(rankings(plain), rankings(c))
+    local all = {}
+    for i, d in ipairs(docs) do all[i] = d end
+    all[#all + 1] = {title = "Coffee coffee"}
+    check_index(c, all)
+    c:close()
+    plain:close()
+    os.remove(extra)
+    rmrf(out)
+  end)
+
   it("indexes several fields, each value apart (a phrase does not cross values)", function ()
     local plain = corpus.new{analyse = false}
     local fx = corpus.new{analyse = false, fields = {"title", "tags"}}

@@ -76,30 +76,26 @@ const char *cpL_fields_opt (lua_State *L, int t, const char *fname,
 */
 int cpL_push_field_index (lua_State *L, cp_corpus *c, const char *list,
                           const char *name, size_t len, cp_err *err) {
-  const char *p = list;
-  while (*p != '\0') {
-    const char *e = strchr(p, ' ');
-    size_t l = e ? (size_t)(e - p) : strlen(p);
-    if (l == len && memcmp(p, name, len) == 0) {
+  const char *p = list, *nm;
+  size_t l;
+  while ((l = cp_fields_next(&p, &nm)) > 0) {
+    if (l == len && memcmp(nm, name, len) == 0) {
       cp_field_info_t fi;
+      size_t k;
       if (cp_field_info(c, name, len, &fi, err) != CP_OK) return -1;
-      lua_createtable(L, 0, 6);
-      lua_pushinteger(L, (lua_Integer)fi.segs);
-      lua_setfield(L, -2, "segments");
-      lua_pushinteger(L, (lua_Integer)fi.nsegs);
-      lua_setfield(L, -2, "of");
-      lua_pushinteger(L, (lua_Integer)fi.types);
-      lua_setfield(L, -2, "types");
-      lua_pushinteger(L, (lua_Integer)fi.tokens);
-      lua_setfield(L, -2, "tokens");
-      lua_pushinteger(L, (lua_Integer)fi.words);
-      lua_setfield(L, -2, "words");
-      lua_pushinteger(L, (lua_Integer)fi.docs);
-      lua_setfield(L, -2, "docs");
+      {
+        const struct { const char *key; uint64_t v; } row[] = {
+          {"segments", fi.segs}, {"of", fi.nsegs}, {"types", fi.types},
+          {"tokens", fi.tokens}, {"words", fi.words}, {"docs", fi.docs},
+        };
+        lua_createtable(L, 0, 6);
+        for (k = 0; k < sizeof(row) / sizeof(row[0]); k++) {
+          lua_pushinteger(L, (lua_Integer)row[k].v);
+          lua_setfield(L, -2, row[k].key);
+        }
+      }
       return 1;
     }
-    p += l;
-    if (*p == ' ') p++;
   }
   return 0;
 }

@@ -56,8 +56,7 @@
 ** Field lists
 ** ================================================================= */
 
-/* next name of a space-separated list at *p: its length, 0 at the end */
-static size_t next_name (const char **p, const char **name) {
+size_t cp_fields_next (const char **p, const char **name) {
   const char *s = *p;
   size_t n = 0;
   while (*s == ' ') s++;
@@ -71,7 +70,7 @@ int cp_fields_check (const char *list, cp_err *err) {
   const char *p = list, *nm, *names[CP_FIELDS_MAX];
   size_t lens[CP_FIELDS_MAX], n = 0, l, i, k;
   if (list == NULL) return CP_OK;
-  while ((l = next_name(&p, &nm)) > 0) {
+  while ((l = cp_fields_next(&p, &nm)) > 0) {
     if (n == CP_FIELDS_MAX)
       return cp_err_set(err, CP_EINVAL, "at most %d indexed fields",
                         CP_FIELDS_MAX);
@@ -182,7 +181,7 @@ int cp_fb_set (cp_fbuild *b, const char *list, size_t ndocs, cp_err *err) {
   for (i = 0; i < b->n; i++) field_free(&b->f[i]);
   b->n = 0;
   forget_src(b);
-  while (list != NULL && (l = next_name(&p, &nm)) > 0)
+  while (list != NULL && (l = cp_fields_next(&p, &nm)) > 0)
     if ((rc = add_field(b, nm, l, err)) != CP_OK) return rc;
   return CP_OK;
 }

@@ -39,6 +39,10 @@
 */
 int cp_fields_check (const char *list, cp_err *err);
 
+/* the next name of such a list at *p (advanced past it): its length,
+** and *name its start; 0 at the end */
+size_t cp_fields_next (const char **p, const char **name);
+
 
 /* {================================================================
 ** Builder (private to segw.c)

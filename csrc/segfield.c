@@ -554,6 +554,12 @@ int cp_sf_open (const cp_seg *s, cp_sfields **out, cp_err *err) {
     f->len = rd(&c);
     if (f->len == 0 || f->len > CP_FIELDS_NAMEMAX) { c.bad = 1; break; }
     f->name = (const char *)take(&c, f->len);
+    if (f->name != NULL) {   /* a name as cp_fields_check accepts */
+      uint32_t i;
+      for (i = 0; i < f->len; i++)
+        if ((unsigned char)f->name[i] <= ' ' || (unsigned char)f->name[i] >= 127)
+          c.bad = 1;
+    }
     f->ntypes = rd(&c);
     f->ntok = rd(&c);
     f->npost = rd(&c);

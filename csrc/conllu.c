@@ -50,19 +50,6 @@ struct cp_conllu {
   cp_spanin *spin;  cp_attr *attrs;
 };
 
-static int grow_to (void **p, size_t *cap, size_t need, size_t sz) {
-  size_t nc;
-  void *np;
-  if (need <= *cap) return 1;
-  nc = *cap ? *cap : 64;
-  while (nc < need) nc *= 2;
-  if (nc > SIZE_MAX / sz / 2) return 0;
-  if ((np = realloc(*p, nc * sz)) == NULL) return 0;
-  *p = np;
-  *cap = nc;
-  return 1;
-}
-
 static const char *sstr (const cp_conllu *cu, sref r) {
   if (r.len == 0) return "";   /* the pool may have no bytes yet */
   return r.pool ? cu->pool.v + r.off : cu->buf + r.off;
@@ -151,7 +138,7 @@ static cdoc *cur_doc (cp_conllu *cu) { return &cu->doc[cu->ndoc - 1]; }
 
 static int new_doc (cp_conllu *cu, sref id, cp_err *err) {
   cdoc *d;
-  if (!grow_to((void **)&cu->doc, &cu->capdoc, cu->ndoc + 1, sizeof(cdoc)))
+  if (!cp_grow((void **)&cu->doc, &cu->capdoc, cu->ndoc + 1, sizeof(cdoc)))
     return cp_err_set(err, CP_ENOMEM, "out of memory reading CoNLL-U");
   d = &cu->doc[cu->ndoc++];
   memset(d, 0, sizeof(*d));
@@ -166,7 +153,7 @@ static int new_doc (cp_conllu *cu, sref id, cp_err *err) {
 static int add_span (cp_conllu *cu, char set, uint32_t s, uint32_t e,
                      sref sid, int has_sid) {
   cspan *x;
-  if (!grow_to((void **)&cu->sp, &cu->capsp, cu->nsp + 1, sizeof(cspan)))
+  if (!cp_grow((void **)&cu->sp, &cu->capsp, cu->nsp + 1, sizeof(cspan)))
     return 0;
   x = &cu->sp[cu->nsp++];
   x->set = set;  x->start = s;  x->end = e;
@@ -190,7 +177,7 @@ static int do_sentence (cp_conllu *cu, sent *st, unit **ub, size_t *ucap,
   char sep[2];
   size_t nsep = 0;
   if (st->ntl == 0) return CP_OK;
-  if (!grow_to((void **)ub, ucap, st->ntl + 1, sizeof(unit))) return OOM();
+  if (!cp_grow((void **)ub, ucap, st->ntl + 1, sizeof(unit))) return OOM();
   u = *ub;
   base = d->ntok;
   /* 1. ids, forms, units */
@@ -288,8 +275,8 @@ static int do_sentence (cp_conllu *cu, sent *st, unit **ub, size_t *ucap,
   }
   (void)textlen;
   /* 3. words: form, span, layers (HEAD becomes a document position) */
-  if (!grow_to((void **)&cu->tok, &cu->captok, cu->ntok + nw, sizeof(cp_tokin)) ||
-      !grow_to((void **)&cu->val, &cu->capval, (cu->ntok + nw) * NL, sizeof(sref)))
+  if (!cp_grow((void **)&cu->tok, &cu->captok, cu->ntok + nw, sizeof(cp_tokin)) ||
+      !cp_grow((void **)&cu->val, &cu->capval, (cu->ntok + nw) * NL, sizeof(sref)))
     return OOM();
   {
     size_t k = 0, w = 0;
@@ -464,7 +451,7 @@ int cp_conllu_parse (const char *buf, size_t len, const char *defid,
     else {
       if (!inblock) st.first_no = no;
       inblock = 1;
-      if (!grow_to((void **)&st.tl, &st.captl, st.ntl + 1, sizeof(line))) {
+      if (!cp_grow((void **)&st.tl, &st.captl, st.ntl + 1, sizeof(line))) {
         rc = OOM();
         break;
       }

@@ -121,6 +121,22 @@ static void *resize (void *p, size_t cap, size_t nc, size_t esz) {
   return realloc(p, nc * esz);
 }
 
+int cp_grow (void **p, size_t *cap, size_t need, size_t size) {
+  size_t nc;
+  void *np;
+  if (p == NULL || cap == NULL || size == 0) return 0;
+  if (need <= *cap) return 1;
+  nc = *cap ? *cap : 64;
+  while (nc < need) {
+    if (nc > SIZE_MAX / 2 / size) return 0;
+    nc *= 2;
+  }
+  if ((np = realloc(*p, nc * size)) == NULL) return 0;
+  *p = np;
+  *cap = nc;
+  return 1;
+}
+
 int cp_vec32_reserve (cp_vec32 *a, size_t extra) {
   if (a->cap - a->n < extra) {
     size_t nc = grow(a->cap, a->n + extra, SIZE_MAX / sizeof(uint32_t));

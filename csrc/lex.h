@@ -35,6 +35,11 @@ int cp_vec32_reserve (cp_vec32 *a, size_t extra);
 int cp_bytes_reserve (cp_bytes *b, size_t extra);
 void cp_vec32_free (cp_vec32 *a);
 
+/* an array of any element type: make *p hold at least 'need' elements
+** of 'size' bytes (capacity *cap, doubled from 64); 0 on out of memory
+** or when the byte size would overflow, *p and *cap unchanged */
+int cp_grow (void **p, size_t *cap, size_t need, size_t size);
+
 /*
 ** Move the first n bytes (rounded up to whole pages) of a big vector
 ** block (v, capacity 'cap' bytes) to the page-aligned address 'dst',

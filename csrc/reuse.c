@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "reuse.h"
+#include "lex.h"
 
 #define OOM(err) cp_err_set(err, CP_ENOMEM, "out of memory")
 
@@ -87,18 +88,6 @@ void cp_reuse_free (cp_reuse *r) {
   if (r == NULL) return;
   free(r->v);
   memset(r, 0, sizeof(*r));
-}
-
-static int grow (void **v, size_t *cap, size_t need, size_t size) {
-  size_t nc = *cap ? *cap : 16;
-  void *nv;
-  if (need <= *cap) return 1;
-  while (nc < need) nc *= 2;
-  nv = realloc(*v, nc * size);
-  if (nv == NULL) return 0;
-  *v = nv;
-  *cap = nc;
-  return 1;
 }
 
 static int over_work (rstate *st, cp_err *err) {
@@ -433,7 +422,7 @@ static int push_seed (rstate *st, uint32_t a, uint32_t b, uint32_t aw,
                       uint32_t bw, cp_err *err) {
   seed *s;
   if (st->ns >= CP_REUSE_SEEDS) return SPLIT;
-  if (!grow((void **)&st->s, &st->scap, st->ns + 1, sizeof(seed)))
+  if (!cp_grow((void **)&st->s, &st->scap, st->ns + 1, sizeof(seed)))
     return OOM(err);
   s = &st->s[st->ns++];
   s->a = a; s->b = b; s->aw = aw; s->bw = bw;
@@ -532,7 +521,7 @@ static int keep_groups (rstate *st, post **kp, size_t *nkp, size_t *cap,
       continue;
     }
     if (*nkp + (j - i) > CP_REUSE_POSTINGS) return SPLIT;
-    if (!grow((void **)kp, cap, *nkp + (j - i), sizeof(post)))
+    if (!cp_grow((void **)kp, cap, *nkp + (j - i), sizeof(post)))
       return OOM(err);
     memcpy(*kp + *nkp, st->p + i, (j - i) * sizeof(post));
     *nkp += j - i;
@@ -1011,7 +1000,7 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
           && s[i].bw < c->b1) { inside = 1; break; }
     }
     if (inside || !worth_extending(st, s, n, i)) continue;
-    if (!grow((void **)&st->cd, &st->cdcap, st->ncd + 1, sizeof(cand)))
+    if (!cp_grow((void **)&st->cd, &st->cdcap, st->ncd + 1, sizeof(cand)))
       return OOM(err);
     if ((rc = extend_seed(st, s[i].aw, s[i].bw, &st->cd[st->ncd], err)) != CP_OK)
       return rc;
@@ -1024,7 +1013,7 @@ static int pair_passages (rstate *st, uint32_t a, uint32_t b, const seed *s,
   for (i = 0; i < m; i++) {
     const cand *c = &st->cd[i];
     cp_passage *p;
-    if (!grow((void **)&st->out->v, &st->out->cap, st->out->n + 1,
+    if (!cp_grow((void **)&st->out->v, &st->out->cap, st->out->n + 1,
               sizeof(cp_passage)))
       return OOM(err);
     p = &st->out->v[st->out->n];
@@ -1117,7 +1106,7 @@ static int range_seeds (worker *w, uint32_t lo, uint32_t hi) {
   uint32_t u;
   if (pos == NULL) return OOM(&w->err);
   for (u = lo; u < hi; u++) { pos[u - lo] = sum; sum += (size_t)cnt[u]; }
-  if (!grow((void **)&w->st.s, &w->st.scap, sum ? sum : 1, sizeof(seed))) {
+  if (!cp_grow((void **)&w->st.s, &w->st.scap, sum ? sum : 1, sizeof(seed))) {
     free(pos);
     return OOM(&w->err);
   }
@@ -1174,7 +1163,7 @@ static void worker_free (worker *w) {
 static int worker_merge (rstate *st, worker *w, cp_err *err) {
   cp_reuse *o = st->out;
   if (w->out.n > 0) {
-    if (!grow((void **)&o->v, &o->cap, o->n + w->out.n, sizeof(cp_passage)))
+    if (!cp_grow((void **)&o->v, &o->cap, o->n + w->out.n, sizeof(cp_passage)))
       return OOM(err);
     memcpy(o->v + o->n, w->out.v, w->out.n * sizeof(cp_passage));
     o->n += w->out.n;

@@ -53,19 +53,6 @@ typedef struct vr {
   char pending_sep;       /* what goes before the next token: ' ', 's', 'p' */
 } vr;
 
-static int grow_to (void **p, size_t *cap, size_t need, size_t sz) {
-  size_t nc;
-  void *np;
-  if (need <= *cap) return 1;
-  nc = *cap ? *cap : 64;
-  while (nc < need) nc *= 2;
-  if (nc > SIZE_MAX / sz / 2) return 0;
-  if ((np = realloc(*p, nc * sz)) == NULL) return 0;
-  *p = np;
-  *cap = nc;
-  return 1;
-}
-
 #define OOM() cp_err_set(err, CP_ENOMEM, "out of memory reading VRT")
 
 static int lerr (cp_err *err, size_t no, const char *msg) {
@@ -157,7 +144,7 @@ static int parse_tag (vr *v, const char *s, size_t n, int *kind, sref *name,
       v0 = i;
       while (i < n && s[i] != q) i++;
       if (i >= n) return 0;
-      if (!grow_to((void **)&v->attr, &v->capattr, v->nattr + 2, sizeof(sref))) {
+      if (!cp_grow((void **)&v->attr, &v->capattr, v->nattr + 2, sizeof(sref))) {
         *oom = 1;
         return 0;
       }
@@ -198,7 +185,7 @@ static int do_tag (vr *v, const char *s, size_t n, size_t no,
     if (kind == 1) {
       vdoc *d;
       if (v->intext) return lerr(err, no, "<text> inside <text>");
-      if (!grow_to((void **)&v->doc, &v->capdoc, v->ndoc + 1, sizeof(vdoc)))
+      if (!cp_grow((void **)&v->doc, &v->capdoc, v->ndoc + 1, sizeof(vdoc)))
         return OOM();
       d = &v->doc[v->ndoc++];
       memset(d, 0, sizeof(*d));
@@ -273,7 +260,7 @@ static int do_tag (vr *v, const char *s, size_t n, size_t no,
     uint32_t end = (uint32_t)cur(v)->ntok;
     if (end > o->start) {
       vspan *x;
-      if (!grow_to((void **)&v->sp, &v->capsp, v->nsp + 1, sizeof(vspan)))
+      if (!cp_grow((void **)&v->sp, &v->capsp, v->nsp + 1, sizeof(vspan)))
         return OOM();
       x = &v->sp[v->nsp++];
       x->set = o->name;
@@ -295,8 +282,8 @@ static int do_token (vr *v, const char *s, size_t n, size_t no, cp_err *err) {
   cp_tokin *t;
   if (!v->intext) return lerr(err, no, "a token outside <text>");
   d = cur(v);
-  if (!grow_to((void **)&v->val, &v->capval, (v->ntok + 1) * v->ncols, sizeof(sref)) ||
-      !grow_to((void **)&v->tok, &v->captok, v->ntok + 1, sizeof(cp_tokin)))
+  if (!cp_grow((void **)&v->val, &v->capval, (v->ntok + 1) * v->ncols, sizeof(sref)) ||
+      !cp_grow((void **)&v->tok, &v->captok, v->ntok + 1, sizeof(cp_tokin)))
     return OOM();
   for (i = 0; i <= n; i++)
     if (i == n || s[i] == '\t') {

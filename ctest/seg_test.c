@@ -472,7 +472,7 @@ static void test_edges (cp_an *an) {
   TAP_OK(cp_segw_add(w, "n", 1, NULL, 3, NULL, 0, &e) == CP_EINVAL,
          "NULL text: EINVAL");
   {
-    cp_meta bad = {"k", 1, 7, NULL, 0, 0};
+    cp_meta bad = {"k", 1, 7, NULL, 0, 0, 0, 0};
     TAP_OK(cp_segw_add(w, "m", 1, "x", 1, &bad, 1, &e) == CP_EINVAL,
            "bad metadata type: EINVAL");
   }
@@ -686,7 +686,7 @@ static void test_damage (cp_an *an, tdoc *docs, size_t nd) {
   unsigned long acc = 0;
   int nopen = 0, allfail = 1;
   static char ts[] = "One small doc. It has two sentences!\n\nAnd a paragraph.";
-  cp_meta m[2] = {{"src", 3, CP_MSTR, "x.org", 5, 0}, {"n", 1, CP_MNUM, NULL, 0, 4}};
+  cp_meta m[2] = {{"src", 3, CP_MSTR, "x.org", 5, 0, 0, 0}, {"n", 1, CP_MNUM, NULL, 0, 4, 0, 0}};
   tdoc small[2] = {{"s1", ts, sizeof(ts) - 1, {{0}}, 0},
                    {"s2", ts, 14, {{0}}, 0}};
   memcpy(small[0].meta, m, sizeof(m));
@@ -803,9 +803,9 @@ int main (void) {
   static char syn2[] = "Straße und ﬁnancial \xc2\xad soft\xc2\xadhyphen 1990 "
                        "€5 «quotes» — dash!";
   cp_meta meta[3] = {
-    {"source", 6, CP_MSTR, "state.gov", 9, 0},
-    {"year", 4, CP_MNUM, NULL, 0, 2021.5},
-    {"", 0, CP_MSTR, "", 0, 0}
+    {"source", 6, CP_MSTR, "state.gov", 9, 0, 0, 0},
+    {"year", 4, CP_MNUM, NULL, 0, 2021.5, 0, 0},
+    {"", 0, CP_MSTR, "", 0, 0, 0, 0}
   };
   memset(docs, 0, sizeof(docs));
   TAP_OK(an != NULL, "english analyser");

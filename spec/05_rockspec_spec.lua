@@ -9,12 +9,7 @@ local run = sh.run
 local LUA = sh.LUA
 local LV = LUA == "luajit" and "5.1" or LUA:match("^lua(%d%.%d)$")
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local slurp = sh.read
 
 describe("rockspec", function()
   it("is generated from rockspec/corpus.rockspec.in (modules, version)", function()

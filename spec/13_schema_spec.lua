@@ -3,15 +3,9 @@
 -- format-1 segment refused with EVERSION saying how to rebuild.
 local corpus = require "corpus"
 
-local TMP = os.getenv("TMPDIR") or "/tmp"
-
-local function tmpdir(tag)
-  local p = ("%s/cp_spec13_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))
-  os.execute("rm -rf '" .. p .. "'")
-  return p
-end
-
-local function rmrf(p) os.execute("rm -rf '" .. p .. "'") end
+local sh = require "sh"
+local tmpdir = function(tag) return sh.tmppath("spec13_" .. tag) end
+local rmrf = sh.rmtree
 
 local TEXTS = {
   "The commission met on Monday. It discussed oil prices.\n\nA second paragraph follows here.",

@@ -6,30 +6,10 @@
 local corpus = require "corpus"
 
 local FILE = "../shared/corpora/ud-ewt-dev/en_ewt-ud-dev.conllu"
-local TMP = os.getenv("TMPDIR") or "/tmp"
 
-local function have(path)
-  local f = io.open(path, "rb")
-  if f then f:close() return true end
-  return false
-end
-
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function write(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
-
-local function tmpfile(tag)
-  return ("%s/cp_spec14_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))
-end
+local sh = require "sh"
+local tmpfile = function(tag) return sh.tmppath("spec14_" .. tag) end
+local have, slurp, write = sh.exists, sh.read, sh.write
 
 -- a recount from the file: documents, sentences, words, and per word
 -- its columns; multiword token forms by the words they cover

@@ -5,23 +5,10 @@
 local corpus = require "corpus"
 
 local FILE = "../shared/corpora/ud-ewt-dev/en_ewt-ud-dev.conllu"
-local TMP = os.getenv("TMPDIR") or "/tmp"
 
-local function have(path)
-  local f = io.open(path, "rb")
-  if f then f:close() return true end
-  return false
-end
-
-local function tmpfile(tag)
-  return ("%s/cp_spec15_%s_%d_%d.vrt"):format(TMP, tag, os.time(), math.random(1e9))
-end
-
-local function write(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
+local sh = require "sh"
+local tmpfile = function(tag) return sh.tmppath("spec15_" .. tag, ".vrt") end
+local have, write = sh.exists, sh.write
 
 local function esc(s)
   return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))

@@ -5,21 +5,10 @@
 local corpus = require "corpus"
 
 local CORPORA = "../shared/corpora"
-local TMP = os.getenv("TMPDIR") or "/tmp"
 
-local function tmpdir(tag)
-  local p = ("%s/cp_spec40_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))
-  os.execute("rm -rf '" .. p .. "'")
-  return p
-end
-
-local function rmrf(p) os.execute("rm -rf '" .. p .. "'") end
-
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then f:close() return true end
-  return false
-end
+local sh = require "sh"
+local tmpdir = function(tag) return sh.tmppath("spec40_" .. tag) end
+local rmrf, exists = sh.rmtree, sh.exists
 
 local function ls(dir)
   local t = {}

@@ -8,22 +8,14 @@ local corpus = require "corpus"
 local TMP = os.getenv("TMPDIR") or "/tmp"
 local FLIPS = os.getenv("CORPUS_ASAN") and 40 or 100   -- per file
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a"); f:close()
-  return s
-end
+local sh = require "sh"
+local slurp, spit = sh.read, sh.write
 
 -- byte v with bit k (0 = lowest) flipped; arithmetic, so that the spec
 -- parses on Lua 5.1/5.2 and LuaJIT, which have no bitwise operators
 local function flip(v, k)
   local bit = 2 ^ k
   return math.floor(v / bit) % 2 == 1 and v - bit or v + bit
-end
-
-local function spit(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s); f:close()
 end
 
 local function ls(dir)

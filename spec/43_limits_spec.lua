@@ -5,11 +5,8 @@
 local corpus = require "corpus"
 
 local SHARED = "../shared/corpora/"
-local function exists(p)
-  local f = io.open(p, "rb")
-  if f then f:close() return true end
-  return false
-end
+local sh = require "sh"
+local exists = sh.exists
 
 local function spans(c, q, opts)
   local t = {}

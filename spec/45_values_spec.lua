@@ -6,17 +6,8 @@ local corpus = require "corpus"
 
 local TMP = os.getenv("TMPDIR") or "/tmp"
 
-local function tmpdir()
-  local d = os.tmpname()
-  os.remove(d)
-  return d
-end
-
-local function spit(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
+local sh = require "sh"
+local tmpdir, spit = sh.tmpdir, sh.write
 
 describe("index files", function()
   it("a FIFO as MANIFEST is an error at open, not a hang", function()

@@ -6,11 +6,8 @@ local SEEDS = "../shared/corpora/seeds"
 local UN = "../shared/corpora/ungdc/docs-000.jsonl"
 local REUTERS = "../shared/corpora/reuters21578/docs-000.jsonl"
 
-local function exists(p)
-  local f = io.open(p, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
+local sh = require "sh"
+local exists = sh.exists
 
 local function words(s)
   local t = {}
@@ -504,7 +501,6 @@ describe("corpus reuse (command line)", function()
     pending("needs ../shared/corpora/seeds")
     return
   end
-  local sh = require "sh"
   local function run(args)
     local _, out, code = sh.run(sh.LUA .. " bin/corpus reuse " .. args)
     return out, code
@@ -530,6 +526,31 @@ describe("corpus reuse (command line)", function()
     local rows = cjson.decode(out)
     assert.are.equal(1, #rows)
     assert.are.equal(24, rows[1].words)
+  end)
+  it("--keep stores the passages in an index for queries", function()
+    local dir = sh.tmpdir()
+    local ok, out = sh.run(sh.LUA .. " bin/corpus index " .. dir .. " " .. SEEDS)
+    assert.is_true(ok, out)
+    local _, before = sh.run(sh.LUA .. " bin/corpus count " .. dir .. " '[] within <reuse/>'")
+    assert.truthy(before:find("unknown span set", 1, true), before)
+    local status
+    out, status = run(dir .. " --keep --min 20 --format tsv")
+    assert.are.equal(0, status, out)
+    local _, n = out:gsub("\n", "")
+    assert.are.equal(2, n)             -- the header and the 24-word passage
+    local _, count = sh.run(sh.LUA .. " bin/corpus count " .. dir ..
+                            " '\"reaffirmed\" within <reuse/>'")
+    assert.are.equal("2", count:match("%d+"))
+    -- the 24-word passage on both sides: 25 and 26 tokens with the
+    -- slash of Daesh/ISIS and the full stop, in the two documents
+    local _, words = sh.run(sh.LUA .. " bin/corpus count " .. dir .. " '[] within <reuse/>'")
+    assert.are.equal("51", words:match("%d+"))
+    local _, docs = sh.run(sh.LUA .. " bin/corpus count --docs " .. dir .. " '[] within <reuse/>'")
+    assert.are.equal("2", docs:match("%d+"))
+    sh.rmtree(dir)
+    out, status = run(SEEDS .. " --keep")   -- not an index: nothing to store in
+    assert.are.equal(2, status)
+    assert.truthy(out:find("--keep needs SOURCE to be an index directory", 1, true), out)
   end)
   it("refuses unknown flags and formats", function()
     local out, status = run(SEEDS .. " --minimum 3")

@@ -7,30 +7,12 @@ local corpus = require "corpus"
 local shard = require "corpus.shard"
 
 local CORPORA = "../shared/corpora"
-local TMP = os.getenv("TMPDIR") or "/tmp"
 local REUTERS = CORPORA .. "/reuters21578/docs-001.jsonl"
 local SEEDS = CORPORA .. "/seeds"
 
-local function tmpdir(tag)
-  local p = ("%s/cp_spec80_%s_%d_%d"):format(TMP, tag, os.time(), math.random(1e9))
-  os.execute("rm -rf '" .. p .. "'")
-  return p
-end
-
-local function rmrf(p) os.execute("rm -rf '" .. p .. "'") end
-
-local function slurp(p)
-  local f = assert(io.open(p, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function spit(p, s)
-  local f = assert(io.open(p, "wb"))
-  f:write(s)
-  f:close()
-end
+local sh = require "sh"
+local tmpdir = function(tag) return sh.tmppath("spec80_" .. tag) end
+local rmrf, slurp, spit = sh.rmtree, sh.read, sh.write
 
 local QUERIES = { "ebola", "oil", "cocoa AND prices", "oil OR gas",
                   '"the company"', '"of the united"', "NEAR(oil prices, 5)",
@@ -367,8 +349,7 @@ describe("corpus.shard", function()
   end)
 
   describe("the command line", function()
-    local sh = require "sh"
-    it("builds shards with corpus index --shards and reads them as one source", function()
+        it("builds shards with corpus index --shards and reads them as one source", function()
       local out = tmpdir("cli")
       local ok, text, rc = sh.run(("%s bin/corpus index %s %s %s --shards 2 --quiet")
                                    :format(sh.LUA, out, REUTERS, SEEDS))

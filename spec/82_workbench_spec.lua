@@ -12,11 +12,8 @@ local function sample()
   return c
 end
 
-local function have(path)
-  local f = io.open(path, "rb")
-  if f then f:close() return true end
-  return false
-end
+local sh = require "sh"
+local have = sh.exists
 
 local un_corpus
 local function un()

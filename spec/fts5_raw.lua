@@ -16,11 +16,15 @@ local ROOT = debug.getinfo(1, "S").source:match("^@(.*)/spec/[^/]*$") or "."
 
 local exe
 
-local function build()
+--- the path of spec/oracle/fts5_oracle.c compiled (once per process):
+-- the oracle of spec 31 (token streams) and of this module (--raw)
+function M.exe()
   if exe then return exe end
-  local dir = os.tmpname(); os.remove(dir); assert(os.execute("mkdir -p " .. dir))
-  exe = dir .. "/fts5_raw"
-  assert(os.execute(("cc -O2 -o %s %s/spec/oracle/fts5_raw.c -lsqlite3"):format(exe, ROOT)),
+  local sh = require "sh"
+  local dir = sh.tmpdir()
+  assert(sh.execute("mkdir -p " .. dir))
+  exe = dir .. "/fts5_oracle"
+  assert(sh.execute(("cc -O2 -o %s %s/spec/oracle/fts5_oracle.c -lsqlite3"):format(exe, ROOT)),
          "cannot build the FTS5 oracle (needs libsqlite3-dev)")
   return exe
 end
@@ -74,7 +78,7 @@ function M.compare(c, extra)
   local qf = assert(io.open(dir .. "/queries.txt", "w"))
   for _, q in ipairs(qs) do qf:write(fts5_expr(q), "\n") end
   qf:close()
-  local p = assert(io.popen(("%s %s/docs.txt %s/queries.txt"):format(build(), dir, dir)))
+  local p = assert(io.popen(("%s --raw %s/docs.txt %s/queries.txt"):format(M.exe(), dir, dir)))
   local fts = {}
   for line in p:lines() do
     local n, k = line:match("^Q (%d+) (%d+)$")

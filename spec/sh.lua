@@ -1,6 +1,8 @@
 -- spec/sh.lua -- running commands from specs the same way on Lua 5.1-5.4
 -- and LuaJIT: before 5.2, os.execute returns a number and a popen'd
 -- file's close() returns no exit status, so both are normalised here.
+-- Also the file helpers every spec used to define for itself: read,
+-- write, exists, fresh temporary paths, removing a tree.
 local M = {}
 
 --- the interpreter under test (tools/tap.sh exports LUA), for child
@@ -13,6 +15,20 @@ function M.read(path)
   local s = f:read("*a")
   f:close()
   return s
+end
+
+--- whether a file can be opened for reading at path
+function M.exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() return true end
+  return false
+end
+
+--- write the bytes s to the file at path (raises when it cannot be written)
+function M.write(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
 end
 
 --- run cmd in sh with stderr joined to stdout;
@@ -30,6 +46,28 @@ end
 function M.execute(cmd)
   local r = os.execute(cmd)
   return r == true or r == 0
+end
+
+--- a fresh path for a directory the spec creates (nothing is there yet);
+-- remove it with M.rmtree
+function M.tmpdir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  return dir
+end
+
+--- a fresh path under $TMPDIR for a file or directory a spec creates,
+-- named after tag (and ending in ext when given); nothing is there
+local TMP = os.getenv("TMPDIR") or "/tmp"
+function M.tmppath(tag, ext)
+  local p = ("%s/cp_%s_%d_%d%s"):format(TMP, tag, os.time(), math.random(1e9), ext or "")
+  os.execute("rm -rf '" .. p .. "'")
+  return p
+end
+
+--- remove the directory tree at path
+function M.rmtree(path)
+  os.execute("rm -rf '" .. path:gsub("'", "'\\''") .. "'")
 end
 
 return M

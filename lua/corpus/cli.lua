@@ -149,6 +149,22 @@ function M.slurm(cmd)
   cmd:option("--jobs", "Local processes at a time (without --slurm).", "2"):convert(M.integer(1))
 end
 
+--- declare the shared options named in list, in its order: each entry
+-- names one of the declarers above ("where", "layer", "format", ...);
+-- "limit=25" passes the default.  One line per command instead of one
+-- call per option, so every command declares them the same way.
+function M.options(cmd, list)
+  for _, entry in ipairs(list) do
+    local name, arg = entry:match("^(%w+)=(.*)$")
+    name = name or entry
+    local declare = M[name]
+    if type(declare) ~= "function" then
+      error("cli.options: no shared option '" .. name .. "'", 2)
+    end
+    if arg then declare(cmd, tonumber(arg) or arg) else declare(cmd) end
+  end
+end
+
 --- the options table of corpus.shard from parsed Slurm flags
 function M.slurm_value(args)
   if not args.slurm then
@@ -313,11 +329,16 @@ function M.add_input(c, path, args)
   return (M.check(c:add_file(path)) and 1)
 end
 
+--- whether path is an index directory (a MANIFEST, or a sharded index's SHARDS)
+function M.is_index(path)
+  return path ~= "-" and is_dir(path)
+     and (exists(path .. "/MANIFEST") or exists(path .. "/SHARDS"))
+end
+
 --- open a source: an index directory, or inputs read into memory
 function M.open_source(args)
   local path = args.source
-  if path ~= "-" and is_dir(path)
-     and (exists(path .. "/MANIFEST") or exists(path .. "/SHARDS")) then
+  if M.is_index(path) then
     return M.check(corpus.open(path))
   end
   if path ~= "-" and not is_dir(path) and not exists(path) then

@@ -1,8 +1,10 @@
 /*
 ** fts5_oracle.c -- the external oracle of the query specs: SQLite FTS5
-** run over the same token streams the corpus produced.
+** run over the same token streams the corpus produced, or (--raw) over
+** the raw text with FTS5's own tokenizer.
 **
 **   fts5_oracle DOCS QUERIES
+**   fts5_oracle --raw DOCS QUERIES
 **
 ** DOCS has one document per line: its tokens (the project's own
 ** tokenization, each token hex-encoded so FTS5's ascii tokenizer sees
@@ -14,6 +16,13 @@
 **   R <rowid> <-bm25>        the top 10 by bm25(), best first
 ** "instances" is FTS5's xInstCount: the phrase instances of the query in
 ** the row (after NEAR filtering), the oracle of per-document counts.
+**
+** With --raw (the oracle of the compounds-and-diacritics specs,
+** docs/QUERY.md "Compounds and diacritics"), DOCS has one document per
+** line as text (line breaks turned into spaces), tokenized by
+** 'unicode61 remove_diacritics 2', and each query prints
+**   Q <n> <number of matching documents>
+** or "E <message>" for a query FTS5 rejects.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,36 +60,53 @@ static char *read_line (FILE *f) {
   return line;
 }
 
-int main (int argc, char **argv) {
-  sqlite3 *db;
-  sqlite3_stmt *ins, *q, *r;
-  fts5_api *api;
+/* one row per line of path, the line number its rowid */
+static int load (sqlite3 *db, const char *path) {
+  sqlite3_stmt *ins;
   FILE *f;
   char *line;
-  long row = 0, qn = 0;
-  if (argc != 3) { fprintf(stderr, "usage: %s DOCS QUERIES\n", argv[0]); return 2; }
-  if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 1;
-  if (sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'ascii');"
-                   "BEGIN", 0, 0, 0) != SQLITE_OK) {
-    fprintf(stderr, "%s\n", sqlite3_errmsg(db)); return 1;
-  }
-  if ((api = get_api(db)) == NULL ||
-      api->xCreateFunction(api, "instcount", NULL, instcount, NULL) != SQLITE_OK) {
-    fprintf(stderr, "no fts5 api\n"); return 1;
-  }
-  if ((f = fopen(argv[1], "r")) == NULL) { perror(argv[1]); return 1; }
+  long row = 0;
+  if ((f = fopen(path, "r")) == NULL) { perror(path); return 1; }
   sqlite3_prepare_v2(db, "INSERT INTO t(rowid, x) VALUES (?1, ?2)", -1, &ins, 0);
   while ((line = read_line(f)) != NULL) {
     sqlite3_bind_int64(ins, 1, ++row);
     sqlite3_bind_text(ins, 2, line, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(ins) != SQLITE_DONE) { fprintf(stderr, "%s\n", sqlite3_errmsg(db)); return 1; }
-    sqlite3_reset(ins);
     free(line);
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+      fprintf(stderr, "%s\n", sqlite3_errmsg(db));
+      fclose(f);
+      return 1;
+    }
+    sqlite3_reset(ins);
   }
   fclose(f);
   sqlite3_finalize(ins);
-  sqlite3_exec(db, "COMMIT", 0, 0, 0);
-  if ((f = fopen(argv[2], "r")) == NULL) { perror(argv[2]); return 1; }
+  return 0;
+}
+
+/* --raw: the number of matching documents per query */
+static void count_queries (sqlite3 *db, FILE *f) {
+  sqlite3_stmt *q;
+  char *line;
+  long qn = 0;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?1", -1, &q, 0);
+  while ((line = read_line(f)) != NULL) {
+    ++qn;
+    sqlite3_bind_text(q, 1, line, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(q) == SQLITE_ROW)
+      printf("Q %ld %lld\n", qn, sqlite3_column_int64(q, 0));
+    else printf("E %s\n", sqlite3_errmsg(db));
+    sqlite3_reset(q);
+    free(line);
+  }
+  sqlite3_finalize(q);
+}
+
+/* token streams: every matching row with its instances, and the top 10 */
+static void row_queries (sqlite3 *db, FILE *f) {
+  sqlite3_stmt *q, *r;
+  char *line;
+  long qn = 0;
   sqlite3_prepare_v2(db, "SELECT rowid, instcount(t) FROM t WHERE t MATCH ?1 "
                      "ORDER BY rowid", -1, &q, 0);
   sqlite3_prepare_v2(db, "SELECT rowid, -bm25(t) FROM t WHERE t MATCH ?1 "
@@ -99,9 +125,36 @@ int main (int argc, char **argv) {
     sqlite3_reset(r);
     free(line);
   }
-  fclose(f);
   sqlite3_finalize(q);
   sqlite3_finalize(r);
+}
+
+int main (int argc, char **argv) {
+  sqlite3 *db;
+  fts5_api *api;
+  FILE *f;
+  int raw = argc == 4 && strcmp(argv[1], "--raw") == 0;
+  if (argc != 3 && !raw) {
+    fprintf(stderr, "usage: %s [--raw] DOCS QUERIES\n", argv[0]);
+    return 2;
+  }
+  argv += raw;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 1;
+  if (sqlite3_exec(db, raw ? "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = "
+                             "'unicode61 remove_diacritics 2'); BEGIN"
+                           : "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'ascii');"
+                             "BEGIN", 0, 0, 0) != SQLITE_OK) {
+    fprintf(stderr, "%s\n", sqlite3_errmsg(db)); return 1;
+  }
+  if (!raw && ((api = get_api(db)) == NULL ||
+      api->xCreateFunction(api, "instcount", NULL, instcount, NULL) != SQLITE_OK)) {
+    fprintf(stderr, "no fts5 api\n"); return 1;
+  }
+  if (load(db, argv[1]) != 0) return 1;
+  sqlite3_exec(db, "COMMIT", 0, 0, 0);
+  if ((f = fopen(argv[2], "r")) == NULL) { perror(argv[2]); return 1; }
+  if (raw) count_queries(db, f); else row_queries(db, f);
+  fclose(f);
   sqlite3_close(db);
   return 0;
 }

@@ -7,14 +7,8 @@ return {
       :convert(cli.integer(2))
     cmd:option("--measure", "Measure that ranks: mi, mi3, t, z, llr, chi2, dice, logdice.", "llr")
     cmd:option("--min", "Only pairs seen at least this many times.", "1"):convert(cli.integer(1))
-    cli.stop(cmd)
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 25)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
-    cli.slurm(cmd)
+    cli.options(cmd, {"stop", "where", "layer", "limit=25", "format", "language", "quiet",
+      "slurm"})
   end,
   run = function(args, cli)
     if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)

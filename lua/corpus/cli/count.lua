@@ -8,11 +8,7 @@ return {
     cmd:argument("query", "The query.")
     cmd:flag("--docs", "Count matching documents instead of matches.")
     cli.by(cmd)
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"where", "layer", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

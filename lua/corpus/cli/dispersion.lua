@@ -10,11 +10,7 @@ return {
     cmd:flag("--docs", "One row per document (or per part with --parts).")
     cmd:option("--parts", "Parts are the groups of documents with the same value of this " ..
       "field (default: each document a part).")
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"where", "layer", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

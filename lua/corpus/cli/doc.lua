@@ -5,9 +5,7 @@ return {
   setup = function(cmd, cli)
     cli.source(cmd)
     cmd:argument("key", "Document number (1-based) or id.")
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

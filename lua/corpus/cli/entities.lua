@@ -6,10 +6,7 @@ return {
   setup = function(cmd, cli)
     cli.source(cmd)
     cmd:option("--kind", "Only names of this kind."):choices{"person", "org", "place", "other"}
-    cli.limit(cmd, 0)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"limit=0", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

@@ -7,13 +7,7 @@ return {
     cli.stop(cmd)
     cli.by(cmd, "The frequency list of each group of documents with the same value of " ..
       "this field (--limit per group).")
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 25)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
-    cli.slurm(cmd)
+    cli.options(cmd, {"where", "layer", "limit=25", "format", "language", "quiet", "slurm"})
   end,
   run = function(args, cli)
     if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)

@@ -15,12 +15,7 @@ return {
     cli.stop(cmd)
     cli.by(cmd, "Each group of documents with the same value of this field against the " ..
       "rest (give - as TARGET).")
-    cli.layer(cmd)
-    cli.limit(cmd, 25)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
-    cli.slurm(cmd)
+    cli.options(cmd, {"layer", "limit=25", "format", "language", "quiet", "slurm"})
   end,
   run = function(args, cli)
     if args.slurm then   -- a map/reduce over the shards (corpus.shard.analyse)

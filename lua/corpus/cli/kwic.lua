@@ -41,12 +41,7 @@ return {
     cmd:option("--sample", "Show this many lines drawn at random (see --seed).")
       :convert(cli.integer(0))
     cmd:option("--seed", "Seed of --sample.", "1"):convert(cli.integer())
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 100)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"where", "layer", "limit=100", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

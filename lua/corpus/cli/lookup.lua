@@ -8,11 +8,7 @@ return {
     cli.source(cmd)
     cmd:argument("dict", "The dictionary file.")
     cmd:flag("--docs", "One row per document: doc, id, tokens and a count per category.")
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"where", "layer", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

@@ -7,10 +7,7 @@ return {
     cli.source(cmd)
     cmd:option("--speaker", "Only quotations of this speaker.")
     cmd:option("--kind", "Only quotations of this kind."):choices{"direct", "mixed", "indirect"}
-    cli.limit(cmd, 0)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"limit=0", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

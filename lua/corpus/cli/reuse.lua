@@ -25,15 +25,15 @@ return {
       :convert(cli.integer(1))
     cmd:option("--max-df", "Shingles in more documents than this are boilerplate.", "100")
       :convert(cli.integer(2))
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 0)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
-    cli.slurm(cmd)
+    cli.options(cmd, {"where", "layer", "limit=0", "format", "language", "quiet", "slurm"})
+    cmd:flag("--keep", "Also store every passage found as span set 'reuse' of " ..
+             "SOURCE, an index directory (opened for writing and committed), so " ..
+             "that queries can use 'within <reuse/>'.")
   end,
   run = function(args, cli)
+    if args.keep and args.slurm then
+      cli.usage_error("--keep stores the passages in one index: not with --slurm")
+    end
     if args.slurm then   -- one task per shard (corpus.shard.analyse)
       if args.other or args.where then
         cli.usage_error("--slurm compares every pair of the sharded index's documents: " ..
@@ -46,14 +46,25 @@ return {
       for i, r in ipairs(rows) do out[i] = flat(r) end
       return cli.emit(out, COLS, args)
     end
-    local c = cli.open_source(args)
+    local c
+    if args.keep then   -- the passages become a span set of SOURCE itself
+      if not cli.is_index(args.source) then
+        cli.usage_error("--keep needs SOURCE to be an index directory (made by " ..
+                        "'corpus index'); " .. args.source .. " is not one")
+      end
+      c = cli.check(require("corpus").open(args.source, {write = true}))
+    else
+      c = cli.open_source(args)
+    end
     local other
     if args.other then
       other = cli.open_source(setmetatable({source = args.other}, {__index = args}))
     end
     local rows = cli.check(c:reuse{min = args.min, max_df = args.max_df,
                                    layer = args.layer, limit = args.limit,
-                                   source = args.where, against = other})
+                                   source = args.where, against = other,
+                                   keep = args.keep or nil})
+    if args.keep then cli.check(c:commit()) end
     local out = {}
     for i, r in ipairs(rows) do out[i] = flat(r) end
     return cli.emit(out, COLS, args)

@@ -21,9 +21,7 @@ return {
         if n == 0 then return nil, "--fields needs NAME=WEIGHT[,NAME=WEIGHT...]" end
         return t
       end)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

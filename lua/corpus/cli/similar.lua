@@ -5,12 +5,7 @@ return {
   setup = function(cmd, cli)
     cli.source(cmd)
     cmd:argument("key", "Document number (1-based) or id.")
-    cli.where(cmd)
-    cli.layer(cmd)
-    cli.limit(cmd, 10)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"where", "layer", "limit=10", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

@@ -5,10 +5,7 @@ local KEYS = {"docs", "tokens", "words", "punct", "types", "sentences",
 return {
   summary = "Corpus statistics: documents, tokens, words, types, sentences, ...",
   setup = function(cmd, cli)
-    cli.source(cmd)
-    cli.format(cmd)
-    cli.language(cmd)
-    cli.quiet(cmd)
+    cli.options(cmd, {"source", "format", "language", "quiet"})
   end,
   run = function(args, cli)
     local c = cli.open_source(args)

@@ -8,9 +8,9 @@
 local corpus = require "corpus"
 local json = require "cjson"
 local core = require "corpus.core"
+local sh = require "sh"
 
 local REUTERS = "../shared/corpora/reuters21578/docs-001.jsonl"
-local TMP = os.getenv("TMPDIR") or "/tmp"
 
 local QS = {
   "coffee", "oil", "gold prices", '"crude oil"', '"oil prices"',
@@ -93,8 +93,6 @@ local function check_index (c, list)
   assert.are.equal(withw, row.indexed.docs)
 end
 
-local function rmrf (dir) os.execute("rm -rf '" .. dir .. "'") end
-
 describe("indexed fields (corpus.new{fields = ...})", function ()
   it("rank in memory exactly as without the index, as segments are added and merged", function ()
     local plain = corpus.new{analyse = false}
@@ -129,8 +127,7 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
   end)
 
   it("rank on disk exactly as without the index through commits, deletes and optimize", function ()
-    local base = ("%s/cp_spec47_%d_%d"):format(TMP, os.time(), math.random(1e9))
-    rmrf(base .. "p"); rmrf(base .. "f")
+    local base = sh.tmppath("spec47")
     local plain = assert(corpus.create(base .. "p", {analyse = false}))
     local fx = assert(corpus.create(base .. "f", {analyse = false, fields = {"title"}}))
     local third = math.floor(#docs / 3)
@@ -167,8 +164,7 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     check_index(ro, kept)
     same(rankings(plain), rankings(ro))
     ro:close()
-    local f = assert(io.open(base .. "f/MANIFEST", "rb"))
-    local man = f:read("*a"); f:close()
+    local man = sh.read(base .. "f/MANIFEST")
     assert.truthy(man:find("\nfields title\n", 1, true))
     local w = assert(corpus.open(base .. "f", {write = true}))
     assert(w:add{id = "late", text = "Coffee again.", title = "Coffee, coffee"})
@@ -183,12 +179,11 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     assert.are.equal("late", s.hits[1].id)
     w:close()
     plain:close()
-    rmrf(base .. "p"); rmrf(base .. "f")
+    sh.rmtree(base .. "p"); sh.rmtree(base .. "f")
   end)
 
   it("rank the same in a sharded index, whose shards (and a shard added later) keep the fields", function ()
-    local out = ("%s/cp_spec47s_%d_%d"):format(TMP, os.time(), math.random(1e9))
-    rmrf(out)
+    local out = sh.tmppath("spec47s")
     local plain = corpus.new{analyse = false}
     assert(plain:add_jsonl(REUTERS))
     local c = assert(corpus.build_sharded{out = out, inputs = {REUTERS}, shards = 2,
@@ -199,9 +194,7 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     c:close()
     -- a new shard is built with the fields of the first
     local extra = out .. "-extra.jsonl"
-    local f = assert(io.open(extra, "wb"))
-    f:write(json.encode{id = "x1", text = "Coffee news.", title = "Coffee coffee"}, "\n")
-    f:close()
+    sh.write(extra, json.encode{id = "x1", text = "Coffee news.", title = "Coffee coffee"} .. "\n")
     c = assert(require("corpus.shard").add(out, {inputs = {extra}}))
     assert.are.equal(3, #c:shards())
     assert(plain:add{id = "x1", text = "Coffee news.", title = "Coffee coffee"})
@@ -213,7 +206,7 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     c:close()
     plain:close()
     os.remove(extra)
-    rmrf(out)
+    sh.rmtree(out)
   end)
 
   it("indexes several fields, each value apart (a phrase does not cross values)", function ()
@@ -267,21 +260,8 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     c:close()
   end)
 
-  -- little-endian integers of a segment header, by arithmetic (Lua 5.1)
-  local function u32 (s, i)
-    local a, b, c, d = s:byte(i + 1, i + 4)
-    return a + b * 256 + c * 65536 + d * 16777216
-  end
-  local function section (s, id)
-    for k = 0, u32(s, 20) - 1 do
-      local e = 80 + 32 * k
-      if u32(s, e) == id then return u32(s, e + 8), u32(s, e + 16) end
-    end
-  end
-
   it("never scores from damaged field tokens", function ()
-    local dir = ("%s/cp_spec47d_%d_%d"):format(TMP, os.time(), math.random(1e9))
-    rmrf(dir)
+    local dir = sh.tmppath("spec47d")
     local w = assert(corpus.create(dir, {analyse = false, fields = {"title"}}))
     for i = 1, 300 do assert(w:add(docs[i])) end
     assert(w:commit())
@@ -290,15 +270,13 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     local seg
     for l in p:lines() do if l:match("%.cps$") then seg = l end end
     p:close()
-    local f = assert(io.open(dir .. "/" .. seg, "rb"))
-    local s = f:read("*a"); f:close()
-    local off, size = section(s, 30)        -- FIELDS
+    local s = sh.read(dir .. "/" .. seg)
+    local off, size = sh.seg_section(s, 30)   -- FIELDS
     assert.is_true(size > 1000)
     local pos = off + math.floor(size / 2) + 1
     local b = s:byte(pos)
-    f = assert(io.open(dir .. "/" .. seg, "wb"))
-    f:write(s:sub(1, pos - 1), string.char(b < 128 and b + 128 or b - 128), s:sub(pos + 1))
-    f:close()
+    sh.write(dir .. "/" .. seg, s:sub(1, pos - 1) .. string.char(b < 128 and b + 128 or b - 128)
+                                .. s:sub(pos + 1))
     local c = assert(corpus.open(dir))
     assert.is_true(c:count("oil") > 0)       -- the body is intact
     local r, msg, code = c:search("oil", {fields = {title = 2}})
@@ -309,6 +287,6 @@ describe("indexed fields (corpus.new{fields = ...})", function ()
     assert.is_nil(ok); assert.are.equal("ECORRUPT", ccode)
     assert.truthy(cmsg:find(seg, 1, true), cmsg)
     c:close()
-    rmrf(dir)
+    sh.rmtree(dir)
   end)
 end)

@@ -31,7 +31,7 @@
 **  hdrsize-8: u64 XXH64 (seed 0) of bytes [0, hdrsize - 8)
 ** Sections follow, each at an 8-aligned offset >= hdrsize, zero padded.
 ** A reader ignores section ids it does not know; all ids below are
-** required; their order in the image and the padding between them
+** required but 30 (FIELDS); their order in the image and the padding between them
 ** are free (the writer puts TEXT first, then the others by id, with
 ** extra padding that page-aligns STREAM and SPANS).  Nw, Nn, Ns are the type counts, D = ndocs.
 **

@@ -20,6 +20,7 @@
 
 #include "corpus.h"
 #include "analyse.h"
+#include "segfield.h"
 #include "merge.h"
 #include "pipe.h"
 #include "tok.h"
@@ -175,6 +176,11 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
   c->w = cp_segw_new(c->an, mode, err);
   if (c->w == NULL) { cp_an_free(c->an); free(c); return NULL; }
   c->automerge = 1;
+  if (opts != NULL && opts->fields != NULL &&
+      cp_segw_set_fields(c->w, opts->fields, err) != CP_OK) {
+    cp_corpus_free(c);
+    return NULL;
+  }
   if (opts != NULL && opts->analyse != 0) {
     c->analyser = cp_analyser_new(opts->analyse, err);
     if (c->analyser == NULL
@@ -184,6 +190,15 @@ cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err) {
     }
   }
   return c;
+}
+
+void cp_corpus_fields (const cp_corpus *c, char *buf) {
+  cp_segw_fields(c != NULL ? c->w : NULL, buf);
+}
+
+int cp_corpus_set_fields (cp_corpus *c, const char *list, cp_err *err) {
+  if (c == NULL) return cp_err_set(err, CP_EINVAL, "cp_corpus_set_fields: NULL corpus");
+  return cp_segw_set_fields(c->w, list, err);
 }
 
 unsigned cp_corpus_analyse (const cp_corpus *c) {
@@ -632,6 +647,11 @@ int cp_corpus_expect (cp_corpus *c, size_t i, uint64_t hash,
 
 size_t cp_corpus_nsegs (const cp_corpus *c) {
   return (c != NULL) ? c->nsegs : 0;
+}
+
+const char *cp_corpus_seg_name (const cp_corpus *c, size_t i) {
+  return (c != NULL && i < c->nsegs && c->segs[i].name != NULL)
+         ? c->segs[i].name : "segment";
 }
 
 const cp_seg *cp_corpus_seg (const cp_corpus *c, size_t i) {

@@ -27,6 +27,9 @@ typedef struct cp_opts {
   int mode;               /* CP_TOK_CORPUS (default) or CP_TOK_STRICT */
   unsigned analyse;       /* analysers run at add time (CP_X_* bits of
                           ** extract.h, analyse.h); 0 (default) = none */
+  const char *fields;     /* text metadata fields whose tokens are
+                          ** indexed for BM25F (segfield.h), names
+                          ** separated by spaces; NULL = none */
 } cp_opts;
 
 cp_corpus *cp_corpus_new (const cp_opts *opts, cp_err *err);
@@ -35,6 +38,13 @@ const char *cp_corpus_language (const cp_corpus *c);
 cp_an *cp_corpus_analyzer (cp_corpus *c);   /* the corpus's analyzer */
 int cp_corpus_mode (const cp_corpus *c);    /* tokenizer mode */
 unsigned cp_corpus_analyse (const cp_corpus *c);  /* cp_opts.analyse */
+/* the file name of segment i, for messages ("segment" in memory) */
+const char *cp_corpus_seg_name (const cp_corpus *c, size_t i);
+/* cp_opts.fields, space separated, into buf[CP_FIELDS_TEXTMAX] (segfield.h) */
+void cp_corpus_fields (const cp_corpus *c, char *buf);
+/* name the indexed fields (cp_opts.fields) of a corpus with no document
+** waiting to be sealed (a corpus over several indexes: cp_index_open_into) */
+int cp_corpus_set_fields (cp_corpus *c, const char *list, cp_err *err);
 /* change the analysers (a corpus over several indexes takes the ones
 ** they share: cp_index_open_into) */
 int cp_corpus_set_analyse (cp_corpus *c, unsigned what, cp_err *err);

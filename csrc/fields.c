@@ -14,6 +14,13 @@
 ** Field lengths in words (punctuation not counted) are computed per
 ** segment once and kept in the query cache; their average is taken
 ** over the live documents (a document without the field has length 0).
+**
+** A field named at build time (corpus.new{fields = ...}) has its tokens
+** in the segment (FIELDS, segfield.c): its types with their norm and
+** stem, each document's stream of type ids and its length.  For such a
+** segment nothing is tokenized: the matcher runs over the stored
+** tokens and the lengths are read as stored, so scores are the same
+** bit for bit.  A segment without the section takes the path above.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +32,7 @@
 #include "seg.h"
 #include "tok.h"
 #include "analysis.h"
+#include "segfield.h"
 
 /* {================================================================
 ** Conditions compiled for field tokens
@@ -304,6 +312,31 @@ nomem:
   return cp_err_set(err, CP_ENOMEM, "out of memory");
 }
 
+/*
+** The stored tokens f->tok[from, to) (no separator among them) into
+** b->t, their strings in the field's lexicon.
+*/
+static int stored_tokens (fbuf *b, const cp_sfield *f, uint32_t from,
+                          uint32_t to, cp_err *err) {
+  uint32_t k;
+  size_t n = to - from;
+  if (n > b->cap) {
+    ftok *nt = (ftok *)realloc(b->t, n * sizeof(ftok));
+    if (nt == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+    b->t = nt;
+    b->cap = n;
+  }
+  for (k = from; k < to; k++) {
+    ftok *t = &b->t[k - from];
+    uint32_t ty = f->tok[k];
+    int l;
+    for (l = 0; l < CP_NLAYERS; l++) t->s[l] = cp_sf_type(f, ty, l, &t->l[l]);
+    t->punct = f->flags[ty] & 1;
+  }
+  b->n = n;
+  return CP_OK;
+}
+
 /* }================================================================ */
 
 
@@ -347,6 +380,26 @@ static void *make_flen (cp_corpus *c, size_t segi, void *ud) {
   return len;
 }
 
+/* the parsed FIELDS section of a segment (segfield.c), one block:
+** n = 0 when it has none, 'damaged' when it does not check */
+static void *make_sfields (cp_corpus *c, size_t segi, void *ud) {
+  cp_sfields *sf;
+  int rc = cp_sf_open(cp_corpus_seg(c, segi), &sf, NULL);
+  (void)ud;
+  if (rc == CP_OK && sf != NULL) return sf;
+  if (rc != CP_OK && rc != CP_ECORRUPT) return NULL;
+  if ((sf = (cp_sfields *)calloc(1, sizeof(cp_sfields))) != NULL)
+    sf->damaged = rc == CP_ECORRUPT;
+  return sf;
+}
+
+/* the indexed fields of segment segi (cached); NULL on no memory */
+static const cp_sfields *seg_fields (cp_qcache *qc, cp_corpus *c,
+                                     size_t segi, void **tmp) {
+  return (const cp_sfields *)cp_qc_fetch(qc, c, segi, "sfields",
+                                         make_sfields, NULL, tmp);
+}
+
 /* }================================================================ */
 
 
@@ -361,6 +414,7 @@ typedef struct fspec {
   double avg;                /* mean length over live documents */
   const uint32_t **lens;     /* per segment */
   uint32_t **owned;          /* per segment, when not cached */
+  const cp_sfield **ix;      /* per segment: its stored tokens, or NULL */
 } fspec;
 
 struct cp_fscore {
@@ -372,6 +426,7 @@ struct cp_fscore {
   fcond *leaf;
   size_t nl;
   fbuf buf;
+  void **sfown;              /* per segment: sections parsed, not cached */
 };
 
 void cp_fscore_free (cp_fscore *fs) {
@@ -382,7 +437,10 @@ void cp_fscore_free (cp_fscore *fs) {
       free(fs->f[i].owned[j]);
     free(fs->f[i].owned);
     free((void *)fs->f[i].lens);
+    free((void *)fs->f[i].ix);
   }
+  for (j = 0; fs->sfown != NULL && j < fs->nseg; j++) free(fs->sfown[j]);
+  free(fs->sfown);
   free(fs->f);
   for (i = 0; i < fs->nl; i++) fc_free(&fs->leaf[i]);
   free(fs->leaf);
@@ -407,7 +465,8 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
     return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
   }
   if ((fs->f = (fspec *)calloc(nf ? nf : 1, sizeof(fspec))) == NULL ||
-      (fs->leaf = (fcond *)calloc(nl ? nl : 1, sizeof(fcond))) == NULL)
+      (fs->leaf = (fcond *)calloc(nl ? nl : 1, sizeof(fcond))) == NULL ||
+      (fs->sfown = (void **)calloc(fs->nseg + 1, sizeof(void *))) == NULL)
     goto nomem;
   fs->nl = nl;
   for (j = 0; j < nl; j++) {
@@ -430,7 +489,8 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
     p->w = f[i].weight;
     p->lens = (const uint32_t **)calloc(fs->nseg + 1, sizeof(uint32_t *));
     p->owned = (uint32_t **)calloc(fs->nseg + 1, sizeof(uint32_t *));
-    if (p->lens == NULL || p->owned == NULL) goto nomem;
+    p->ix = (const cp_sfield **)calloc(fs->nseg + 1, sizeof(cp_sfield *));
+    if (p->lens == NULL || p->owned == NULL || p->ix == NULL) goto nomem;
     q.name = f[i].name;
     q.len = f[i].len;
     for (k = 0; k < fs->nseg; k++) {
@@ -438,7 +498,19 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
       char key[80];
       uint32_t d, nd = cp_seg_ndocs(cp_corpus_seg(c, k));
       void *tmp;
-      if (memchr(q.name, '\0', q.len) != NULL || q.len > 64) {
+      const cp_sfields *sf = fs->sfown[k];
+      if (sf == NULL &&
+          (sf = seg_fields(qc, c, k, &fs->sfown[k])) == NULL)
+        goto nomem;
+      if (sf->damaged) {
+        cp_fscore_free(fs);
+        return cp_err_set(err, CP_ECORRUPT, "%s: corrupt segment: checksum "
+                          "or structure of the field tokens",
+                          cp_corpus_seg_name(c, k));
+      }
+      if ((p->ix[k] = cp_sf_find(sf, q.name, q.len)) != NULL)
+        p->lens[k] = p->ix[k]->dlen;     /* as stored */
+      else if (memchr(q.name, '\0', q.len) != NULL || q.len > 64) {
         p->lens[k] = (const uint32_t *)make_flen(c, k, &q);
         p->owned[k] = (uint32_t *)p->lens[k];
       }
@@ -450,7 +522,7 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
                                                    &q, &tmp);
         p->owned[k] = (uint32_t *)tmp;
       }
-      if (p->lens[k] == NULL) goto nomem;
+      if (p->lens[k] == NULL && nd > 0) goto nomem;
       for (d = 0; d < nd; d++)
         if (!cp_corpus_is_deleted(c, k, d)) { ndocs++; words += p->lens[k][d]; }
     }
@@ -479,6 +551,21 @@ int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
     if (p->avg <= 0 || p->lens[segi][d] == 0) continue;
     norm = 1.0 - b + b * (double)p->lens[segi][d] / p->avg;
     if (norm <= 0) continue;
+    if (p->ix[segi] != NULL) {   /* the stored tokens, value by value */
+      const cp_sfield *f = p->ix[segi];
+      uint32_t a = f->doco[d], e = f->doco[d + 1], v;
+      while (a <= e) {
+        int rc;
+        for (v = a; v < e && f->tok[v] != CP_SF_SEP; v++) ;
+        if ((rc = stored_tokens(&fs->buf, f, a, v, err)) != CP_OK) return rc;
+        for (j = 0; j < fs->nl; j++) {
+          uint32_t tf = fcount(&fs->leaf[j], fs->buf.t, fs->buf.n);
+          if (tf) tfw[j] += p->w * (double)tf / norm;
+        }
+        a = v + 1;
+      }
+      continue;
+    }
     while ((r = cp_meta_next(di.meta, di.metalen, &it, &m)) == 1) {
       int rc;
       if (!is_field(&m, p->name, p->len)) continue;
@@ -492,6 +579,48 @@ int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
     }
     if (r < 0)
       return cp_err_set(err, CP_ECORRUPT, "damaged metadata in document %u", d);
+  }
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+
+/* {================================================================
+** What the segments index of a field (c:fields())
+** ================================================================= */
+
+int cp_field_info (cp_corpus *c, const char *name, size_t len,
+                   cp_field_info_t *out, cp_err *err) {
+  size_t k, ns;
+  if (c == NULL || name == NULL || out == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_field_info: NULL argument");
+  memset(out, 0, sizeof(*out));
+  if (cp_corpus_flush(c, err) != CP_OK) return err ? err->code : CP_EIO;
+  ns = cp_corpus_nsegs(c);
+  out->nsegs = ns;
+  for (k = 0; k < ns; k++) {
+    const cp_seg *s = cp_corpus_seg(c, k);
+    cp_sfields *sf;
+    const cp_sfield *f;
+    uint32_t d;
+    cp_err e2;
+    int rc = cp_sf_open(s, &sf, &e2);
+    if (rc != CP_OK)
+      return cp_err_set(err, rc, "%s: %s", cp_corpus_seg_name(c, k), e2.msg);
+    if ((f = cp_sf_find(sf, name, len)) != NULL) {
+      out->segs++;
+      out->types += f->ntypes;
+      for (d = 0; d < sf->ndocs; d++) {
+        uint32_t j;
+        if (cp_corpus_is_deleted(c, k, d)) continue;
+        for (j = f->doco[d]; j < f->doco[d + 1]; j++)
+          out->tokens += f->tok[j] != CP_SF_SEP;
+        out->words += f->dlen[d];
+        out->docs += f->dlen[d] > 0;
+      }
+    }
+    free(sf);
   }
   return CP_OK;
 }

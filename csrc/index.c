@@ -526,6 +526,7 @@ int cp_index_open (const char *path, unsigned flags, cp_index **ixp,
   o.language = ix->m.language;
   o.mode = ix->m.mode;
   o.analyse = ix->m.analyse;
+  o.fields = ix->m.fields;
   c = cp_corpus_new(&o, err);
   if (c != NULL) cp_corpus_set_automerge(c, 0);   /* merges are commits */
   if (c == NULL) {
@@ -592,6 +593,13 @@ int cp_index_open_into (const char *path, cp_corpus *c, cp_index **ixp,
     unsigned nb = base == 0 ? ix->m.analyse : (cur & ix->m.analyse);
     if (nb != cur) rc = cp_corpus_set_analyse(c, nb, err);
   }
+  if (rc == CP_OK) {   /* the fields every index indexes (shards agree) */
+    char cur[CP_FIELDS_TEXTMAX];
+    cp_corpus_fields(c, cur);
+    if (base == 0 ? strcmp(cur, ix->m.fields) != 0
+                  : cur[0] != '\0' && strcmp(cur, ix->m.fields) != 0)
+      rc = cp_corpus_set_fields(c, base == 0 ? ix->m.fields : NULL, err);
+  }
   if (rc != CP_OK) {
     /* a later read of 'c' must not see half of this index */
     cp_corpus_truncate(c, base, 0);
@@ -651,6 +659,7 @@ int cp_index_create (const char *path, const cp_opts *opts, cp_index **ixp,
   ix->m.next = 1;
   ix->m.mode = cp_corpus_mode(c);
   ix->m.analyse = cp_corpus_analyse(c);
+  cp_corpus_fields(c, ix->m.fields);
   snprintf(ix->m.language, sizeof(ix->m.language), "%s", cp_corpus_language(c));
   {
     int renamed;
@@ -797,6 +806,7 @@ static int man_begin (const cp_index *ix, cp_man *nm, size_t n, cp_err *err) {
   nm->next = ix->m.next;
   nm->mode = ix->m.mode;
   nm->analyse = ix->m.analyse;
+  memcpy(nm->fields, ix->m.fields, sizeof(nm->fields));
   memcpy(nm->language, ix->m.language, sizeof(nm->language));
   nm->segs = calloc(n + 1, sizeof(cp_man_seg));
   if (nm->segs == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
@@ -1064,12 +1074,13 @@ int cp_index_refresh (cp_index *ix, cp_corpus *c, int *changed, cp_err *err) {
     return CP_OK;
   }
   if (strcmp(nm.language, ix->m.language) != 0 || nm.mode != ix->m.mode
-      || nm.analyse != ix->m.analyse) {
+      || nm.analyse != ix->m.analyse
+      || strcmp(nm.fields, ix->m.fields) != 0) {
     for (i = from; i < nm.nsegs; i++) fmap_release(&maps[i - from]);
     free(maps);
     cp_man_clear(&nm);
-    return cp_err_set(err, CP_ECORRUPT, "%s: language, mode or analysers "
-                      "changed between commits", ix->path);
+    return cp_err_set(err, CP_ECORRUPT, "%s: language, mode, analysers or "
+                      "indexed fields changed between commits", ix->path);
   }
   /* everything is mapped and checked: only memory can fail from here */
   cp_corpus_set_readonly(c, 0);

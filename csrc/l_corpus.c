@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "segfield.h"
 #include "extract.h"
 #include "conllu.h"
 #include "vrt.h"
@@ -95,12 +96,14 @@ cpL_Corpus *cpL_newcorpus (lua_State *L) {
 
 /* corpus.core.new([opts]) -> corpus | nil, msg, code */
 static int l_new (lua_State *L) {
+  char fields[CP_FIELDS_TEXTMAX];
   cp_opts o;
   cp_err e;
   cpL_Corpus *u;
   memset(&o, 0, sizeof(o));
   cpL_tokopts(L, 1, &o);
   o.analyse = cpL_analyse_opt(L, 1, "new");
+  o.fields = cpL_fields_opt(L, 1, "new", fields);
   u = cpL_newcorpus(L);
   u->c = cp_corpus_new(&o, &e);
   if (u->c == NULL) return cpL_fail(L, &e);
@@ -673,16 +676,20 @@ static int corpus_metaof (lua_State *L) {
   return 1;
 }
 
-/* core:fields() -> {{name =, type =, list =, docs =, values =}, ...}
-** sorted by name | nil, msg, code.  type is "string", "number" (floats,
-** or floats and integers), "integer", "boolean" or "mixed"; list is
-** true when the values come as lists. */
+/* core:fields() -> {{name =, type =, list =, docs =, values =
+** [, indexed =]}, ...} sorted by name | nil, msg, code.  type is
+** "string", "number" (floats, or floats and integers), "integer",
+** "boolean" or "mixed"; list is true when the values come as lists;
+** indexed, for a field whose tokens are indexed (corpus.new{fields =}),
+** what the segments hold of it (l_fields.c). */
 static int corpus_fields (lua_State *L) {
   cp_corpus *c = cpL_checkcorpus(L, 1);
+  char list[CP_FIELDS_TEXTMAX];
   cp_fields f;
   cp_err e;
   size_t i;
   if (cp_meta_fields(c, &f, &e) != CP_OK) return cpL_fail(L, &e);
+  cp_corpus_fields(c, list);
   lua_createtable(L, (int)f.n, 0);
   for (i = 0; i < f.n; i++) {
     unsigned t = f.v[i].types & ~(unsigned)CP_FT_LIST;
@@ -700,6 +707,11 @@ static int corpus_fields (lua_State *L) {
     lua_setfield(L, -2, "list");
     SETINT("docs", f.v[i].docs);
     SETINT("values", f.v[i].values);
+    switch (cpL_push_field_index(L, c, list, f.v[i].name, f.v[i].len, &e)) {
+      case 1: lua_setfield(L, -2, "indexed"); break;
+      case -1: cp_fields_free(&f); return cpL_fail(L, &e);
+      default: break;
+    }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   cp_fields_free(&f);

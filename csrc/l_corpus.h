@@ -94,6 +94,11 @@ int cpL_open_reuse (lua_State *L);
 ** nil and true: every analyser; false: none; a list of names); raises
 ** naming fname */
 unsigned cpL_analyse_opt (lua_State *L, int t, const char *fname);
+/* the option 'fields' (l_fields.c): NULL or the list in buf[CP_FIELDS_TEXTMAX] */
+const char *cpL_fields_opt (lua_State *L, int t, const char *fname,
+                            char *buf);
+int cpL_push_field_index (lua_State *L, cp_corpus *c, const char *list,
+                          const char *name, size_t len, cp_err *err);
 
 /* l_query.c: the plan table at 'idx' (corpus.query.parse) as a C plan
 ** owned by a userdata it pushes; raises on a malformed plan */

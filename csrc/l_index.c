@@ -15,6 +15,7 @@
 #include <lauxlib.h>
 
 #include "l_corpus.h"
+#include "segfield.h"
 #include "extract.h"
 #include "index.h"
 #include "tok.h"
@@ -61,6 +62,7 @@ static int push_index (lua_State *L, cpL_Corpus *u, int rc, cp_index *ix,
 /* corpus.core.create(path [, {language =, mode =}]) */
 static int l_create (lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  char fields[CP_FIELDS_TEXTMAX];
   cp_opts o;
   cp_index *ix;
   cp_corpus *c;
@@ -70,6 +72,7 @@ static int l_create (lua_State *L) {
   memset(&o, 0, sizeof(o));
   cpL_tokopts(L, 2, &o);
   o.analyse = cpL_analyse_opt(L, 2, "create");
+  o.fields = cpL_fields_opt(L, 2, "create", fields);
   u = cpL_newcorpus(L);
   rc = cp_index_create(path, &o, &ix, &c, &e);
   return push_index(L, u, rc, ix, c, &e);

@@ -36,8 +36,8 @@
 #define RUNOPTS "what slurm partition time mem jobs retries lua poll"
 
 static const struct { const char *fname, *keys; } OPTIONS[] = {
-  {"new", "language mode analyse"},
-  {"create", "language mode analyse"},
+  {"new", "language mode analyse fields"},
+  {"create", "language mode analyse fields"},
   {"open", "write verify"},
   {"add_dir", "pattern meta"},
   {"add_jsonl", "offset length line"},
@@ -77,7 +77,7 @@ static const struct { const char *fname, *keys; } OPTIONS[] = {
   {"report", "queries by title output stop limit lines docs keyness quotes "
              "reuse reuse_max_words"},
   {"build_sharded", "out inputs shards slurm partition time mem language mode "
-                    "retries jobs lua quiet poll analyse"},
+                    "retries jobs lua quiet poll analyse fields"},
   {"shard.add", "inputs slurm partition time mem retries lua poll jobs"},
   {"shard.replace", "inputs slurm partition time mem retries lua poll jobs"},
   {"concordance", "layer where max_matches max_expand max_work timeout"},

@@ -13,6 +13,10 @@
 **                                    time (bits of extract.h: 1 entities,
 **                                    2 quotes, 4 dates, 8 numbers); no
 **                                    line = none
+**   fields title headline            optional: the text metadata fields
+**                                    whose tokens the segments index
+**                                    (segfield.h), one space between
+**                                    two; no line = none
 **   next-segment 17                  number the next segment file gets
 **   segments 2                       how many "seg" lines follow
 **   seg NAME SIZE XXH64 DOCS NDEL [LOCAL ...]
@@ -255,6 +259,21 @@ int cp_man_parse (cp_man *m, const char *buf, size_t len, const char *fname,
     if (v == 0 || v > 15) return bad(&cu, "unknown analyser set");
     m->analyse = (unsigned)v;
   }
+  if (cu.end - cu.p > 7 && memcmp(cu.p, "fields ", 7) == 0) {
+    const char *q = cu.p + 7, *e = q;
+    size_t fl;
+    while (e < cu.end && *e != '\n') e++;
+    fl = (size_t)(e - q);
+    if (fl == 0 || fl >= sizeof(m->fields) || q[0] == ' ' || q[fl - 1] == ' ')
+      return bad(&cu, "bad field list");
+    memcpy(m->fields, q, fl);
+    m->fields[fl] = '\0';
+    if (strstr(m->fields, "  ") != NULL || strlen(m->fields) != fl ||
+        cp_fields_check(m->fields, NULL) != CP_OK)
+      return bad(&cu, "bad field list");
+    cu.p = e;
+    if ((rc = eol(&cu)) != CP_OK) return rc;
+  }
   if ((rc = keyed(&cu, "next-segment", &m->next)) != CP_OK) return rc;
   if (m->next == 0 || m->next > CP_MAN_MAX_NUMBER)
     return bad(&cu, "next-segment out of range");
@@ -335,6 +354,7 @@ int cp_man_format (const cp_man *m, char **out, size_t *len, cp_err *err) {
   sb_printf(&b, MAGIC " %d\ngeneration %llu\nlanguage %s\nmode %d\n",
             CP_MAN_VERSION, (unsigned long long)m->gen, m->language, m->mode);
   if (m->analyse != 0) sb_printf(&b, "analyse %u\n", m->analyse);
+  if (m->fields[0] != '\0') sb_printf(&b, "fields %s\n", m->fields);
   sb_printf(&b, "next-segment %llu\nsegments %zu\n",
             (unsigned long long)m->next, m->nsegs);
   for (i = 0; i < m->nsegs; i++) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cp.h"
+#include "segfield.h"    /* CP_FIELDS_TEXTMAX */
 
 #define CP_MAN_VERSION 1
 #define CP_MAN_NAMELEN 24            /* "seg-" 16 hex ".cps" */
@@ -29,6 +30,7 @@ typedef struct cp_man {
   uint64_t next;                      /* number of the next segment file */
   int mode;                           /* tokenizer mode */
   unsigned analyse;                   /* analysers at add time, 0 = none */
+  char fields[CP_FIELDS_TEXTMAX];     /* indexed fields, space separated */
   char language[64];
   cp_man_seg *segs;
   size_t nsegs;

@@ -10,6 +10,7 @@
 
 #include "merge.h"
 #include "seg.h"
+#include "segfield.h"
 #include "segfmt.h"
 
 /* growable metadata array for the copied documents */
@@ -67,6 +68,8 @@ static int merge_segs (cp_an *an, int mode, const cp_seg *const *segs,
   int rc = CP_OK;
   *img = NULL; *size = 0;
   if (w == NULL) return err ? err->code : CP_ENOMEM;
+  /* every field an input indexes, its tokens copied (segfield.c) */
+  rc = cp_segw_fields_from(w, segs, n, err);
   for (i = 0; i < n && rc == CP_OK; i++) {
     const cp_seg *s = segs[i];
     uint32_t d, nd = cp_seg_ndocs(s);
@@ -121,6 +124,7 @@ int cp_merge_respan (cp_corpus *c, size_t si, const char *set,
   *img = NULL; *size = 0;
   w = cp_segw_new(cp_corpus_analyzer(c), cp_corpus_mode(c), err);
   if (w == NULL) return err ? err->code : CP_ENOMEM;
+  rc = cp_segw_fields_from(w, &s, 1, err);
   nd = cp_seg_ndocs(s);
   for (d = 0; d < nd && rc == CP_OK; d++) {
     cp_docinfo di;

@@ -32,7 +32,7 @@
 **  hdrsize-8: u64 XXH64 (seed 0) of bytes [0, hdrsize - 8)
 ** Sections follow, each at an 8-aligned offset >= hdrsize, zero padded.
 ** A reader ignores section ids it does not know; all ids below are
-** required; their order in the image and the padding between them
+** required but 31 (FIELDS); their order in the image and the padding between them
 ** are free (the writer puts TEXT first, then the others by id, with
 ** extra padding that page-aligns STREAM and SPANS).  Nw, Nn, Ns are the type counts, D = ndocs.
 **
@@ -109,6 +109,10 @@
 **                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
 **  30 WRANK  u32[Nw]    format 2.3: word id of each frequency rank
+**  31 FIELDS            optional (absent in images written before it):
+**                       token streams of the text metadata fields named
+**                       at build time; empty when none is.  Specified and
+**                       parsed in csrc/segfield.c
 ** Packed sections.  The accessors still return u32 arrays: the reader
 ** decodes the stream per 128-value block, each postings list whole,
 ** the spans per 128-token block (into the (gap, len) pairs and 16-token
@@ -144,6 +148,7 @@
 #include "blksum.h"
 #include "pack.h"
 #include "seg.h"
+#include "segfield.h"
 #include "segfmt.h"
 #include "ztext.h"
 
@@ -365,8 +370,9 @@ static int read_header (cp_seg *s, cp_err *err) {
     s->sec[id].size = sz;
     s->sec[id].sum = cp_rd64(e + 24);
   }
-  for (i = 1; i < CP_SEC_COUNT; i++)
-    if (!s->sec[i].present) return corrupt(err, "missing section");
+  for (i = 1; i < CP_SEC_COUNT; i++)   /* FIELDS may be absent (2.2) */
+    if (!s->sec[i].present && i != CP_SEC_FIELDS)
+      return corrupt(err, "missing section");
   return CP_OK;
 }
 
@@ -417,6 +423,7 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_BYID] = 4 * D;
   want[CP_SEC_SCHEMA] = s->sec[CP_SEC_SCHEMA].size;  /* free */
   want[CP_SEC_ATTRS] = s->sec[CP_SEC_ATTRS].size;    /* free */
+  want[CP_SEC_FIELDS] = s->sec[CP_SEC_FIELDS].size;  /* free: segfield.c */
   want[CP_SEC_BLKSUM] = 0;
   for (i = 0; i < CP_SEG_NBLKSECS; i++)
     want[CP_SEC_BLKSUM] += 8 * cp_blksum_count(want[cp_seg_blksec(i)]);
@@ -2511,7 +2518,8 @@ int cp_seg_check (const cp_seg *s, cp_err *err) {
   if (!check_layout(s))
     return corrupt(err, "overlapping sections or nonzero padding");
   for (i = 1; i < CP_SEC_COUNT; i++)
-    if (XXH64(s->sec[i].p, (size_t)s->sec[i].size, 0) != s->sec[i].sum) {
+    if (s->sec[i].present &&
+        XXH64(s->sec[i].p, (size_t)s->sec[i].size, 0) != s->sec[i].sum) {
       cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum mismatch in "
                  "section %d", i);
       return CP_ECORRUPT;
@@ -2532,7 +2540,18 @@ int cp_seg_check (const cp_seg *s, cp_err *err) {
     return cp_err_set(err, CP_ENOMEM, "out of memory checking a segment");
   if (rc == 0)
     return corrupt(err, "document spans, ids or metadata");
+  if ((rc = cp_sf_check(s, err)) != CP_OK) return rc;
   return check_stored(s, err);
+}
+
+int cp_seg_section (const cp_seg *s, int id, const unsigned char **p,
+                    uint64_t *size, uint64_t *sum) {
+  if (s == NULL || id <= 0 || id >= CP_SEC_COUNT || !s->sec[id].present)
+    return 0;
+  *p = s->sec[id].p;
+  *size = s->sec[id].size;
+  *sum = s->sec[id].sum;
+  return 1;
 }
 
 /* }================================================================ */

@@ -292,6 +292,12 @@ int cp_seg_verify (const cp_seg *s, cp_err *err);
 /* full verification: checksums and every invariant (O(size)) */
 int cp_seg_check (const cp_seg *s, cp_err *err);
 
+/* the bytes, size and table checksum of section 'id' (segfmt.h), not
+** checked: 0 when the image has no such section.  For the optional
+** sections parsed in files of their own (FIELDS: segfield.c) */
+int cp_seg_section (const cp_seg *s, int id, const unsigned char **p,
+                    uint64_t *size, uint64_t *sum);
+
 /*
 ** Rewrite every checksum and size field of the image data[0..size) so
 ** that they agree with its bytes: the image size, the header size, each

@@ -37,6 +37,7 @@ enum {
   CP_SEC_SCHEMA, CP_SEC_ATTRS,   /* format 2: named layers and span sets */
   CP_SEC_BLKSUM,                 /* format 2.1: checksums per 64 KiB block */
   CP_SEC_WRANK,                  /* format 2.3: word id per frequency rank */
+  CP_SEC_FIELDS,                 /* 31, optional: field token streams (segfield.c) */
   CP_SEC_COUNT   /* one past the last id */
 };
 

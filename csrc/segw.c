@@ -24,6 +24,7 @@
 #include "lex.h"
 #include "seg.h"
 #include "segattr.h"
+#include "segfield.h"
 #include "segfmt.h"
 #include "segpack.h"
 #include "tok.h"
@@ -82,6 +83,9 @@ struct cp_segw {
   cp_spanout *so;         /* producers' output, reused */
   cp_tokvec ftv, stv;     /* forms and byte spans of a token document */
   cp_bytes fbuf;          /* the forms, back to back */
+  cp_fbuild fb;           /* indexed metadata fields (segfield.c) */
+  const cp_seg *csrc;     /* while a document is copied: its segment */
+  uint32_t cdoc;          /* and number there (field tokens are copied) */
 };
 
 /* spans emitted by producers for the document being added, with their
@@ -161,6 +165,7 @@ static void reset (cp_segw *w) {
   cp_bytes_free(&w->fbuf);
   spanout_free(w->so);
   w->so = NULL;
+  cp_fb_free(&w->fb);
 }
 
 /* keep a buffer for the next segment only up to this size */
@@ -193,6 +198,7 @@ static void clear (cp_segw *w) {
   w->ndocs = 0;
   w->invalid = 0;
   cp_ab_free(&w->ab);
+  cp_fb_clear(&w->fb);   /* the field names stay */
 }
 
 void cp_segw_free (cp_segw *w) {
@@ -330,6 +336,7 @@ static void cut (cp_segw *w, size_t nd) {
     w->ndocs = nd;
     cp_ztw_truncate(w->zw, nd);
     cp_ab_cut(&w->ab, (uint32_t)nd, d->tok_start);
+    cp_fb_cut(&w->fb, nd);
   }
 }
 
@@ -869,6 +876,11 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   cp_meta_put((unsigned char *)w->docstr.v + w->docstr.n, meta, nmeta);
   w->docstr.n += msz;
   w->invalid += ninvalid;
+  /* the indexed fields, from the metadata as stored (what BM25F reads
+  ** back at query time), or copied with the document */
+  rc = cp_fb_doc(&w->fb, w->an, w->mode, w->docstr.v + d.meta_off, msz,
+                 w->csrc, w->cdoc, err);
+  if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
   return CP_OK;
 oom:
   return cp_err_set(err, CP_ENOMEM, "out of memory adding document '%.*s'",
@@ -1173,7 +1185,10 @@ int cp_segw_add_copy_spans (cp_segw *w, const cp_seg *s, uint32_t d,
   td.spans = b.spans;
   td.nspans = b.nspans;
   td.punct_given = 1;
+  w->csrc = s;   /* the field tokens are copied too (segfield.c) */
+  w->cdoc = d;
   rc = cp_segw_add_tokens(w, di.id, di.idlen, &td, meta, nmeta, err);
+  w->csrc = NULL;
   copybuf_free(&b);
   return rc;
 oom:
@@ -1364,6 +1379,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   int have[CP_SEC_COUNT];
   XXH64_state_t hs;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
+  cp_bytes fields = {NULL, 0, 0};
   uint32_t *dstart = NULL;
   size_t zlen = 0;
   if (w == NULL || img == NULL || size == NULL)
@@ -1410,7 +1426,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     if ((rc = cp_ab_set(&w->ab, "s", 1, 0, &k, err)) != CP_OK ||
         (rc = cp_ab_set(&w->ab, "p", 1, 0, &k, err)) != CP_OK ||
         (rc = cp_ab_encode(&w->ab, T, dstart, D, nt, &schema, &attrs,
-                           err)) != CP_OK)
+                           err)) != CP_OK ||
+        (rc = cp_fb_encode(&w->fb, D, &fields, err)) != CP_OK)
       goto done;
   }
   /* 3. layout */
@@ -1447,6 +1464,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   sec[CP_SEC_BYID].size = 4 * (uint64_t)D;
   sec[CP_SEC_SCHEMA].size = schema.n;
   sec[CP_SEC_ATTRS].size = attrs.n;
+  sec[CP_SEC_FIELDS].size = fields.n;
   sec[CP_SEC_BLKSUM].size = 0;
   for (s = 0; s < CP_SEG_NBLKSECS; s++)
     sec[CP_SEC_BLKSUM].size += 8 * cp_blksum_count(sec[cp_seg_blksec(s)].size);
@@ -1622,6 +1640,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
   copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
   copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
+  copysum(out, sec, CP_SEC_FIELDS, fields.v, sum, have);
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];
@@ -1685,7 +1704,23 @@ done:
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
   if (rc != CP_OK) cp_ztw_truncate(w->zw, w->ndocs);   /* can add again */
+  cp_bytes_free(&fields);
   return rc;
 }
 
 /* }================================================================ */
+
+int cp_segw_set_fields (cp_segw *w, const char *list, cp_err *err) {
+  if (w == NULL) return cp_err_set(err, CP_EINVAL, "no segment builder");
+  return cp_fb_set(&w->fb, list, w->ndocs, err);
+}
+
+int cp_segw_fields_from (cp_segw *w, const cp_seg *const *segs, size_t n,
+                         cp_err *err) {
+  if (w == NULL) return cp_err_set(err, CP_EINVAL, "no segment builder");
+  return cp_fb_union(&w->fb, segs, n, w->ndocs, err);
+}
+
+void cp_segw_fields (const cp_segw *w, char *buf) {
+  cp_fb_list(w != NULL ? &w->fb : NULL, buf);
+}

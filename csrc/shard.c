@@ -649,9 +649,11 @@ int cp_shards_merge (const char *path, const char *const *names, size_t n,
         memcpy(out.language, m.language, sizeof(out.language));
         out.mode = m.mode;
         out.analyse = m.analyse;
-      } else if (strcmp(out.language, m.language) != 0 || out.mode != m.mode)
-        rc = cp_err_set(err, CP_EINVAL, "%s: language or tokenizer mode "
-                        "differs from shard '%s'", dir, names[0]);
+        memcpy(out.fields, m.fields, sizeof(out.fields));
+      } else if (strcmp(out.language, m.language) != 0 || out.mode != m.mode
+                 || strcmp(out.fields, m.fields) != 0)
+        rc = cp_err_set(err, CP_EINVAL, "%s: language, tokenizer mode or "
+                        "indexed fields differ from shard '%s'", dir, names[0]);
       if (rc == CP_OK) {
         cp_man_seg *ns = realloc(out.segs, (out.nsegs + m.nsegs + 1) * sizeof(*ns));
         if (ns == NULL) rc = cp_err_set(err, CP_ENOMEM, "out of memory");

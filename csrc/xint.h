@@ -108,6 +108,16 @@ int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
 
 void cp_fscore_free (cp_fscore *fs);
 
+/* what the segments of 'c' index of the field 'name' (segfield.h), over
+** the live documents: segments holding it (of nsegs), the sum of their
+** type counts, tokens, words (BM25F's length) and documents with a word */
+typedef struct cp_field_info_t {
+  size_t segs, nsegs;
+  uint64_t types, tokens, words, docs;
+} cp_field_info_t;
+int cp_field_info (cp_corpus *c, const char *name, size_t len,
+                   cp_field_info_t *out, cp_err *err);
+
 /* }================================================================ */
 
 /* {================================================================

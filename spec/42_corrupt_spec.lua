@@ -170,28 +170,13 @@ describe("a damaged index", function()
     assert(assert(corpus.open(dir)):check())
   end)
 
-  -- little-endian integers of a segment header, by arithmetic (Lua 5.1)
-  local function u32(s, i)
-    local a, b, c, d = s:byte(i + 1, i + 4)
-    return a + b * 256 + c * 65536 + d * 16777216
-  end
-  local function section(s, id)   -- offset and size of section 'id'
-    for k = 0, u32(s, 20) - 1 do
-      local e = 80 + 32 * k
-      if u32(s, e) == id then
-        return u32(s, e + 8) + u32(s, e + 12) * 2 ^ 32,
-               u32(s, e + 16) + u32(s, e + 20) * 2 ^ 32
-      end
-    end
-  end
-
   it("checks what a read needs when it first needs it (format 2.1)", function()
     local seg = files[2]
     local s = pristine[seg]
     local c0 = assert(corpus.open(dir))
     local want = assert(c0:count("commission", {docs = true}))
     c0:close()
-    local off, size = section(s, 15)          -- STREAM
+    local off, size = sh.seg_section(s, 15)   -- STREAM
     assert.is_true(size > 8)
     local pos = off + math.floor(size / 2) + 1
     spit(dir .. "/" .. seg, s:sub(1, pos - 1) .. string.char(flip(s:byte(pos), 3)) .. s:sub(pos + 1))

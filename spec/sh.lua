@@ -65,6 +65,22 @@ function M.tmppath(tag, ext)
   return p
 end
 
+--- offset and size of section 'id' in the segment image s (its header's
+-- section table, docs/FORMAT.md), or nil; little-endian integers read by
+-- arithmetic, so that it runs on Lua 5.1
+function M.seg_section(s, id)
+  local function u32(i)
+    local a, b, c, d = s:byte(i + 1, i + 4)
+    return a + b * 256 + c * 65536 + d * 16777216
+  end
+  for k = 0, u32(20) - 1 do
+    local e = 80 + 32 * k
+    if u32(e) == id then
+      return u32(e + 8) + u32(e + 12) * 2 ^ 32, u32(e + 16) + u32(e + 20) * 2 ^ 32
+    end
+  end
+end
+
 --- remove the directory tree at path
 function M.rmtree(path)
   os.execute("rm -rf '" .. path:gsub("'", "'\\''") .. "'")

@@ -67,8 +67,12 @@ end
 -- ones); opts.mode is "corpus" (default) or "strict" tokenization;
 -- opts.analyse the analysers run on every document added as text and
 -- stored as span sets (true, the default: all; false: none; a list of
--- "entities", "quotes", "dates", "numbers"; docs/EXTRACT.md).
--- @tparam[opt] table opts `{language = "english", mode = "corpus", analyse = true}`
+-- "entities", "quotes", "dates", "numbers"; docs/EXTRACT.md);
+-- opts.fields a list of text metadata fields (`{"title"}`) whose tokens
+-- are indexed as documents are added, so that BM25F (c:search with
+-- fields) reads them instead of tokenizing each ranked document's value
+-- (same scores; c:fields() marks them `indexed`; docs/QUERY.md).
+-- @tparam[opt] table opts `{language = "english", mode = "corpus", analyse = true, fields = {}}`
 -- @treturn Corpus an empty in-memory corpus
 -- @raise on an unknown option, language or mode
 function M.new(opts)
@@ -721,12 +725,13 @@ local function index_args(fname, path, opts)
   checkopts(opts, fname, 2)
 end
 
---- corpus.create(path [, {language =, mode =, analyse =}]) -> writable
--- corpus | nil, msg, code ("EEXIST" when something is at path,
--- "ELOCKED", ...).  An unknown language, mode or analyser raises, as in
--- corpus.new; the analysers chosen are recorded in the index.
+--- corpus.create(path [, {language =, mode =, analyse =, fields =}]) ->
+-- writable corpus | nil, msg, code ("EEXIST" when something is at path,
+-- "ELOCKED", ...).  An unknown language, mode, analyser or a bad field
+-- list raises, as in corpus.new; the analysers and indexed fields chosen
+-- are recorded in the index.
 -- @tparam string path a directory that does not exist yet
--- @tparam[opt] table opts `{language =, mode =, analyse =}`
+-- @tparam[opt] table opts `{language =, mode =, analyse =, fields =}`
 -- @treturn Corpus a writable on-disk corpus (commit makes additions durable)
 -- @return nil, message, code
 function M.create(path, opts)

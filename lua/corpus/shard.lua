@@ -112,6 +112,7 @@ local BUILD_OPTS = {
   partition = "string", time = "string", mem = "string", language = "string",
   mode = "string", retries = "number", jobs = "number", lua = "string",
   quiet = "boolean", poll = "number", analyse = "table|boolean",
+  fields = "table",
 }
 
 local function check_opts(opts, valid, fname)
@@ -285,7 +286,7 @@ function M.task(out, i)
   local analyse = p.analyse
   if analyse and #analyse == 0 then analyse = false end
   local c, err, ecode = corpus.create(tmp, { language = p.language, mode = p.mode,
-                                             analyse = analyse })
+                                             analyse = analyse, fields = p.fields })
   if not c then return nil, err, ecode end
   local pending = 0   -- bytes added since the last commit
   for _, part in ipairs(s.parts) do
@@ -436,7 +437,9 @@ end
 
 --- corpus.build_sharded{out =, inputs = {...}, shards = N [, slurm =
 -- true, partition =, time =, mem =, retries = 1, jobs = 2, language =,
--- mode =, lua =, poll = 0.5]} -> corpus | nil, msg, code.
+-- mode =, lua =, poll = 0.5, analyse =, fields =]} -> corpus | nil,
+-- msg, code.  analyse and fields as for corpus.create (every shard
+-- indexes the same fields).
 -- Plans, builds and publishes; returns the opened sharded corpus.  Run
 -- again on the same out with the same inputs, it builds only what is
 -- missing (a failed or cancelled task) and publishes.
@@ -469,6 +472,7 @@ function M.build(opts)
               mode = opts.mode or "corpus", shards = shards }
   if opts.analyse == false then p.analyse = {}
   elseif type(opts.analyse) == "table" then p.analyse = opts.analyse end
+  if opts.fields and #opts.fields > 0 then p.fields = opts.fields end
   local old = load_plan(out)
   local text = json.encode(p)
   if old and json.encode(old) ~= text then
@@ -543,6 +547,13 @@ local function build_one(out, name, opts)
     p.analyse = {}
     for i, nm in ipairs { "entities", "quotes", "dates", "numbers" } do
       if math.floor(bits / 2 ^ (i - 1)) % 2 == 1 then p.analyse[#p.analyse + 1] = nm end
+    end
+    -- and its indexed fields (the MANIFEST's fields line), which every
+    -- shard of a corpus shares
+    local fl = man:match("\nfields ([^\n]+)\n")
+    if fl then
+      p.fields = {}
+      for nm in fl:gmatch("%S+") do p.fields[#p.fields + 1] = nm end
     end
   end
   local planname = "plan-" .. name

@@ -18,6 +18,10 @@ return {
     cmd:option("--analyse", "The analysers run on every document at add time: a " ..
       "comma-separated list of entities, quotes, dates, numbers; all (the default) " ..
       "or none (docs/EXTRACT.md, \"In the index\"). Recorded in a new index.")
+    cmd:option("--fields", "Text metadata fields whose tokens are indexed, so that " ..
+      "search --fields reads them instead of tokenizing each ranked document's value " ..
+      "(a comma-separated list, e.g. title; docs/QUERY.md, \"Indexed fields\"). " ..
+      "Recorded in a new index.")
     cli.quiet(cmd)
   end,
   run = function(args, cli)
@@ -34,6 +38,17 @@ return {
         analyse[#analyse + 1] = name
       end
     end
+    local fields
+    if args.fields then
+      fields = {}
+      for name in args.fields:gmatch("[^,]+") do fields[#fields + 1] = name end
+      -- a bad list raises in corpus.new / create: a usage error here
+      local ok, c = pcall(corpus.new, {fields = fields, analyse = false})
+      if not ok then
+        cli.usage_error("--fields: " .. (tostring(c):gsub("^.-bad option 'fields' to 'new' ", "")))
+      end
+      c:close()
+    end
     if args.shards then
       if cli.exists(dir .. "/MANIFEST") then
         cli.usage_error(dir .. ": an ordinary index; --shards builds a new sharded one")
@@ -43,7 +58,7 @@ return {
       end
       local o = cli.slurm_value(args)
       o.out, o.inputs, o.shards, o.language = dir, args.inputs, args.shards, args.language
-      o.analyse = analyse
+      o.analyse, o.fields = analyse, fields
       local c = cli.check(corpus.build_sharded(o))
       local st = cli.check(c:stats())
       local n = #c:shards()
@@ -57,7 +72,10 @@ return {
     end
     local w
     if cli.exists(dir .. "/MANIFEST") then w = cli.check(corpus.open(dir, {write = true}))
-    else w = cli.check(corpus.create(dir, {language = args.language, analyse = analyse})) end
+    else
+      w = cli.check(corpus.create(dir, {language = args.language, analyse = analyse,
+                                        fields = fields}))
+    end
     local total = 0
     for _, input in ipairs(args.inputs) do total = total + cli.add_input(w, input, args) end
     cli.check(w:commit())

@@ -750,6 +750,11 @@ typedef struct fdoc {
   char *block;                        /* id, text, metadata copies */
   cp_docin d;                         /* pointing into block */
   cp_segprep prep;
+  /* the corpus's producers when it was queued, for the worker to run
+  ** (cp_segprep_produce); valid until the queue is drained, which
+  ** every change of the list does first */
+  const cp_producer *prods;
+  size_t nprods;
 } fdoc;
 
 typedef struct feed {
@@ -784,6 +789,9 @@ static void *feed_worker (void *arg) {
     pthread_mutex_unlock(&f->mu);
     q = &f->q[i % FEED_N];
     cp_segw_prepare(f->mode, q->d.text, q->d.textlen, &q->prep);
+    /* the analysers too, off the caller's thread (the builder stores
+    ** their spans when it takes the document, as for batches) */
+    cp_segprep_produce(&q->prep, q->prods, q->nprods, q->d.meta, q->d.nmeta);
     pthread_mutex_lock(&f->mu);
     f->ready = i + 1;
     if (f->cwait) pthread_cond_signal(&f->done);
@@ -998,6 +1006,8 @@ static int feed_add (cp_corpus *c, const cp_docin *d, uint64_t metabytes,
   if (fdoc_fill(&f->q[f->tail % FEED_N], d, id, idlen, metabytes) != CP_OK ||
       idset_add(&c->pend, id, idlen, NULL) != CP_OK)
     return cp_err_set(err, CP_ENOMEM, "out of memory");
+  f->q[f->tail % FEED_N].prods = c->prods;
+  f->q[f->tail % FEED_N].nprods = c->nprods;
   f->bytes += d->textlen;
   pthread_mutex_lock(&f->mu);
   f->tail++;

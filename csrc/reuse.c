@@ -205,6 +205,26 @@ static int load_words (rstate *st, uint32_t u, words *w, cp_err *err) {
 /* documents [lo, hi) read into the cache by one thread */
 typedef struct filler { const rstate *st; uint32_t lo, hi; } filler;
 
+/*
+** Run fn over the n records of arr (each 'size' bytes) on up to n
+** threads: record 0 on this one.  A record whose thread cannot be
+** started runs here too, so every record runs once whatever the system
+** allows, and the results (sorted by a total order afterwards) do not
+** depend on how many threads there were.
+*/
+static void run_threads (void *(*fn) (void *), void *arr, size_t size,
+                         size_t n) {
+  pthread_t th[CP_REUSE_THREADS];
+  size_t k, started;
+  char *a = (char *)arr;
+  for (started = 1; started < n && started < CP_REUSE_THREADS; started++)
+    if (pthread_create(&th[started], NULL, fn, a + size * started) != 0)
+      break;
+  for (k = started; k < n; k++) fn(a + size * k);   /* not started */
+  fn(a);
+  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+}
+
 static void *fill_share (void *arg) {
   const filler *f = (const filler *)arg;
   const rstate *st = f->st;
@@ -224,8 +244,7 @@ static int cache_words (rstate *st, uint64_t ntok, size_t nt, cp_err *err) {
   uint64_t off = 0;
   uint32_t u, lo = 0;
   filler f[CP_REUSE_THREADS];
-  pthread_t th[CP_REUSE_THREADS];
-  size_t k, started;
+  size_t k;
   (void)err;
   if (ntok > CP_REUSE_CACHE) return CP_OK;
   st->ch = (uint64_t *)malloc((ntok ? ntok : 1) * sizeof(uint64_t));
@@ -249,12 +268,7 @@ static int cache_words (rstate *st, uint64_t ntok, size_t nt, cp_err *err) {
   }
   st->coff[st->nd] = off;
   f[k].lo = lo; f[k].hi = st->nd;
-  for (started = 1; started < nt; started++)
-    if (pthread_create(&th[started], NULL, fill_share, &f[started]) != 0)
-      break;
-  for (k = started; k < nt; k++) fill_share(&f[k]);   /* not started */
-  fill_share(&f[0]);
-  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  run_threads(fill_share, f, sizeof(f[0]), nt);
   return CP_OK;
 }
 
@@ -584,8 +598,7 @@ static void *work_parts (void *arg) {
 static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
   parts pt;
   pworker *w;
-  pthread_t *th;
-  size_t k, started;
+  size_t k;
   int rc = CP_OK;
   memset(&pt, 0, sizeof(pt));
   st->nkp = 0;
@@ -596,8 +609,7 @@ static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
   pt.kp = (post **)calloc(pt.n, sizeof(post *));
   pt.nkp = (size_t *)calloc(pt.n, sizeof(size_t));
   w = (pworker *)calloc(nt, sizeof(pworker));
-  th = (pthread_t *)calloc(nt, sizeof(pthread_t));
-  if (!pt.kp || !pt.nkp || !w || !th) { rc = OOM(err); goto done; }
+  if (!pt.kp || !pt.nkp || !w) { rc = OOM(err); goto done; }
   if (pthread_mutex_init(&pt.mu, NULL) != 0) {
     rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
     goto done;
@@ -610,11 +622,7 @@ static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
     w[k].st.out = &w[k].out;
     w[k].st.work_base = st->out->work;
   }
-  for (started = 1; started < nt; started++)
-    if (pthread_create(&th[started], NULL, work_parts, &w[started]) != 0)
-      break;
-  work_parts(&w[0]);
-  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  run_threads(work_parts, w, sizeof(w[0]), nt);
   pthread_mutex_destroy(&pt.mu);
   for (k = 0; k < nt; k++) {
     st->out->boilerplate += w[k].out.boilerplate;
@@ -641,7 +649,7 @@ static int collect_kept (rstate *st, uint32_t nparts, size_t nt, cp_err *err) {
 done:
   if (pt.kp != NULL)
     for (k = 0; k < pt.n; k++) free(pt.kp[k]);
-  free(pt.kp); free(pt.nkp); free(w); free(th);
+  free(pt.kp); free(pt.nkp); free(w);
   return rc;
 }
 
@@ -1195,10 +1203,9 @@ static void *count_share (void *arg) {
 
 static int count_seeds (rstate *st, uint64_t *cnt, size_t nt, cp_err *err) {
   counter *k = (counter *)calloc(nt, sizeof(counter));
-  pthread_t *th = (pthread_t *)calloc(nt, sizeof(pthread_t));
-  size_t i, started;
+  size_t i;
   int rc = CP_OK;
-  if (k == NULL || th == NULL) { free(k); free(th); return OOM(err); }
+  if (k == NULL) return OOM(err);
   for (i = 0; i < nt; i++) {
     k[i].st = *st;                   /* read only here but for the counts */
     k[i].st.out = &k[i].out;
@@ -1207,19 +1214,13 @@ static int count_seeds (rstate *st, uint64_t *cnt, size_t nt, cp_err *err) {
     k[i].lo = (uint32_t)((uint64_t)st->nd * i / nt);
     k[i].hi = (uint32_t)((uint64_t)st->nd * (i + 1) / nt);
   }
-  for (started = 1; started < nt; started++)
-    if (pthread_create(&th[started], NULL, count_share, &k[started]) != 0)
-      break;
-  for (i = started; i < nt; i++) count_share(&k[i]);   /* not started */
-  count_share(&k[0]);
-  for (i = 1; i < started; i++) pthread_join(th[i], NULL);
+  run_threads(count_share, k, sizeof(k[0]), nt);
   for (i = 0; i < nt && rc == CP_OK; i++)
     if (k[i].rc != CP_OK) {
       rc = k[i].rc;
       if (err != NULL) *err = k[i].err;
     }
   free(k);
-  free(th);
   return rc;
 }
 
@@ -1234,11 +1235,10 @@ static int count_seeds (rstate *st, uint64_t *cnt, size_t nt, cp_err *err) {
 */
 static int run_kept (rstate *st, cp_err *err) {
   uint64_t *cnt = (uint64_t *)calloc(st->nd ? st->nd : 1, sizeof(uint64_t));
-  size_t nt = nthreads(), k, started = 0;
+  size_t nt = nthreads(), k;
   uint64_t budget = CP_REUSE_SEEDS / nt;
   ranges rg;
   worker *w = NULL;
-  pthread_t *th = NULL;
   uint32_t lo = 0, hi;
   int rc = CP_OK;
   memset(&rg, 0, sizeof(rg));
@@ -1264,18 +1264,13 @@ static int run_kept (rstate *st, cp_err *err) {
   if (rg.n == 0) goto done;
   if (nt > rg.n) nt = rg.n;
   w = (worker *)malloc(nt * sizeof(worker));
-  th = (pthread_t *)malloc(nt * sizeof(pthread_t));
-  if (w == NULL || th == NULL) { rc = OOM(err); goto done; }
+  if (w == NULL) { rc = OOM(err); goto done; }
   if (pthread_mutex_init(&rg.mu, NULL) != 0) {
     rc = cp_err_set(err, CP_ENOMEM, "reuse: no mutex");
     goto done;
   }
   for (k = 0; k < nt; k++) worker_init(&w[k], &rg);
-  for (started = 1; started < nt; started++)
-    if (pthread_create(&th[started], NULL, work_ranges, &w[started]) != 0)
-      break;
-  work_ranges(&w[0]);
-  for (k = 1; k < started; k++) pthread_join(th[k], NULL);
+  run_threads(work_ranges, w, sizeof(w[0]), nt);
   pthread_mutex_destroy(&rg.mu);
   for (k = 0; k < nt && rc == CP_OK; k++) {
     if (w[k].rc != CP_OK) {
@@ -1287,7 +1282,7 @@ static int run_kept (rstate *st, cp_err *err) {
   if (rc == CP_OK && over_work(st, err)) rc = CP_ELIMIT;
   for (k = 0; k < nt; k++) worker_free(&w[k]);
 done:
-  free(w); free(th);
+  free(w);
   free(rg.lo);
   free(cnt);
   return rc;

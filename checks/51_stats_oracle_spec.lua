@@ -1,4 +1,4 @@
--- spec/51_stats_oracle_spec.lua -- NLTK as an external oracle for the
+-- checks/51_stats_oracle_spec.lua -- NLTK as an external oracle for the
 -- statistics (issue 5).  The project's own tokens of the Reuters corpus
 -- (docs-000.jsonl: about 2 million word tokens; norm layer, punctuation
 -- removed, one sentence per line) are written to a temp file and

@@ -1572,6 +1572,7 @@ int cp_x_eval (ctx *x, const cp_pnode *n, cp_res *r) {
     case CP_P_AND: case CP_P_OR: rc = eval_bool(x, n, r); break;
     case CP_P_NOT: rc = eval_not(x, n, r); break;
     case CP_P_META: rc = eval_meta(x, n, r); break;
+    case CP_P_FIELD: rc = cp_x_eval_field(x, n, r); break;
     default: rc = cp_err_set(x->err, CP_EINVAL, "bad plan node");
   }
   if (rc == CP_OK && x->nleaves) rc = record(x, n, r);
@@ -1772,7 +1773,7 @@ static unsigned plan_needs (const cp_pnode *n) {
     case CP_P_AND: case CP_P_OR: case CP_P_NOT:
       for (k = n->kid; k != NULL; k = k->next) m |= plan_needs(k);
       return m;
-    case CP_P_META: return 0;
+    case CP_P_META: case CP_P_FIELD: return 0;   /* metadata, FIELDS */
     default: return CP_SEGNEED_ALL;
   }
 }

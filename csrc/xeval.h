@@ -338,6 +338,8 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
 /* spanq.c: span sets as queries, "within" / "containing" joins, and the
 ** check that every span set a plan names exists in the corpus */
 int cp_x_eval_spanset (ctx *x, const cp_pnode *n, cp_res *r);
+/* fieldq.c: the live documents of [doc_lo, doc_hi) a FIELD node finds */
+int cp_x_eval_field (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_eval_spanjoin (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_check_spansets (cp_corpus *c, const cp_pnode *n, cp_err *err);
 /* seqgap.c: match a compiled sequence with variable gaps a unit at a

@@ -613,10 +613,10 @@ int cp_sf_make (const cp_seg *s, cp_an *an, int mode, const char *name,
   cp_bytes bytes;
   uint32_t d, nd;
   int rc;
+  if (out != NULL) *out = NULL;
   if (out == NULL || s == NULL || an == NULL || name == NULL || len == 0 ||
       len > CP_FIELDS_NAMEMAX || memchr(name, ' ', len) != NULL)
     return cp_err_set(err, CP_EINVAL, "cp_sf_make: bad argument");
-  *out = NULL;
   memcpy(list, name, len);
   list[len] = '\0';
   memset(&b, 0, sizeof(b));

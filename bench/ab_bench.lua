@@ -10,7 +10,8 @@ between builds).
 Loads the two builds of corpus.core side by side (the module exports
 only luaopen_corpus_core, so the copies do not clash; the Lua layer is
 this checkout's for both), adds FILES to an in-memory corpus of each,
-then runs every class of bench/query_bench.lua REPEAT times (default
+(or opens the index when the one argument after REPEAT is an index
+directory), then runs every class of bench/query_bench.lua REPEAT times (default
 15) after one warm-up, alternating A, B and B, A.  Prints each build's
 CPU time of the build and the median CPU ms per class (a count of
 documents plus a count of hits; search: top 10 with snippets), and B/A.
@@ -28,10 +29,16 @@ local function load (so)
 end
 local cm = {load(A), load(B)}
 local cs, build = {}, {}
+-- one argument naming an index directory: both builds open it (on
+-- disk: the stream is read per block by phrases, bench/RESULTS.md)
+local ondisk = #files == 1 and io.open(files[1] .. "/MANIFEST") ~= nil
 for k = 1, 2 do
   local t0 = os.clock()
-  cs[k] = cm[k].new()
-  for _, f in ipairs(files) do assert(cs[k]:add_jsonl(f)) end
+  if ondisk then cs[k] = assert(cm[k].open(files[1]))
+  else
+    cs[k] = cm[k].new()
+    for _, f in ipairs(files) do assert(cs[k]:add_jsonl(f)) end
+  end
   build[k] = os.clock() - t0
 end
 print(("build CPU s: A %.2f  B %.2f"):format(build[1], build[2]))

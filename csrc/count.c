@@ -363,7 +363,7 @@ static int count_seg (cp_corpus *c, cp_qcache *qc, size_t segi,
         rc = count_bool(&x, root, n);
     }
     else if (cp_corpus_ndeleted(c) == 0 && root->kind != CP_P_NOT &&
-             root->kind != CP_P_META) {
+             root->kind != CP_P_META && root->kind != CP_P_FIELD) {
       /* positional: each span is one match, no document list needed */
       x.nodocs = root;
       x.countonly = root;

@@ -1572,8 +1572,13 @@ int cp_x_eval (ctx *x, const cp_pnode *n, cp_res *r) {
     case CP_P_AND: case CP_P_OR: rc = eval_bool(x, n, r); break;
     case CP_P_NOT: rc = eval_not(x, n, r); break;
     case CP_P_META: rc = eval_meta(x, n, r); break;
+    case CP_P_FIELD: rc = cp_x_eval_field(x, n, r); break;
     default: rc = cp_err_set(x->err, CP_EINVAL, "bad plan node");
   }
+  if (rc == CP_OK && x->sbad_store)   /* a block read by word_at */
+    rc = cp_err_set(x->err, CP_ECORRUPT, "%s: corrupt segment: checksum or "
+                    "range mismatch in a block of the token stream (data "
+                    "damaged)", cp_corpus_seg_name(x->c, x->segi));
   if (rc == CP_OK && x->nleaves) rc = record(x, n, r);
   return rc;
 }
@@ -1630,9 +1635,12 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   if (x->s == NULL) return cp_err_set(err, CP_EINVAL, "no such segment");
   x->an = cp_corpus_analyzer(c);
   x->mode = cp_corpus_mode(c);
-  /* the stream as far as it was checked: cp_x_check_args made the
-  ** corpus check it when the plan reads it (plan_needs) */
-  x->stream = cp_seg_stream_if_checked(x->s);
+  /* the whole stream when it was checked (cp_x_check_args made the
+  ** corpus check it when the plan reads much of it: plan_needs); else
+  ** its blocks are decoded and checked as they are read (word_at) */
+  x->stream = cp_seg_stream_checked(x->s) ? cp_seg_stream_if_checked(x->s)
+                                          : NULL;
+  x->sbad = &x->sbad_store;
   x->ntok = cp_seg_ntokens(x->s);
   x->ndocs = cp_seg_ndocs(x->s);
   if (doc_hi > x->ndocs) doc_hi = x->ndocs;
@@ -1762,6 +1770,25 @@ int cp_plan_check (const cp_plan *p, cp_err *err) {
 ** tests (they read postings, checked per block); everything for the
 ** rest (streams, structure, span sets).
 */
+static int is_lex (int kind) {
+  return kind == CP_P_TERM || kind == CP_P_PREFIX || kind == CP_P_GLOB ||
+         kind == CP_P_REGEX;
+}
+
+/* a phrase of words on the word, norm or stem layer: it reads postings,
+** and the stream only at a few positions (the punctuation between two
+** words when the cache has no bitmap of it yet, a word-layer test at a
+** candidate), block by block (word_at) */
+static int phrase_of_words (const cp_pnode *n) {
+  const cp_pnode *it;
+  if (n->kind != CP_P_SEQ || !n->phrase) return 0;
+  for (it = n->kid; it != NULL; it = it->next)
+    if (it->kid == NULL || !is_lex(it->kid->kind) || it->kid->layer < 0 ||
+        it->kid->layer >= CP_NLAYERS)
+      return 0;
+  return 1;
+}
+
 static unsigned plan_needs (const cp_pnode *n) {
   unsigned m = 0;
   const cp_pnode *k;
@@ -1769,10 +1796,17 @@ static unsigned plan_needs (const cp_pnode *n) {
   switch (n->kind) {
     case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
       return (n->layer == CP_NORM || n->layer == CP_STEM) ? 0 : CP_SEGNEED_ALL;
+    case CP_P_SEQ: return phrase_of_words(n) ? 0 : CP_SEGNEED_ALL;
+    case CP_P_NEAR:        /* words and phrases of words within a document */
+      for (k = n->kid; k != NULL; k = k->next)
+        if (!(is_lex(k->kind) && (k->layer == CP_NORM || k->layer == CP_STEM))
+            && !phrase_of_words(k))
+          return CP_SEGNEED_ALL;
+      return 0;
     case CP_P_AND: case CP_P_OR: case CP_P_NOT:
       for (k = n->kid; k != NULL; k = k->next) m |= plan_needs(k);
       return m;
-    case CP_P_META: return 0;
+    case CP_P_META: case CP_P_FIELD: return 0;   /* metadata, FIELDS */
     default: return CP_SEGNEED_ALL;
   }
 }

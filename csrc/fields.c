@@ -394,8 +394,8 @@ static void *make_sfields (cp_corpus *c, size_t segi, void *ud) {
 }
 
 /* the indexed fields of segment segi (cached); NULL on no memory */
-static const cp_sfields *seg_fields (cp_qcache *qc, cp_corpus *c,
-                                     size_t segi, void **tmp) {
+const cp_sfields *cp_fs_segfields (cp_qcache *qc, cp_corpus *c,
+                                   size_t segi, void **tmp) {
   return (const cp_sfields *)cp_qc_fetch(qc, c, segi, "sfields",
                                          make_sfields, NULL, tmp);
 }
@@ -500,7 +500,7 @@ int cp_fscore_new (cp_corpus *c, cp_qcache *qc, const cp_search_field *f,
       void *tmp;
       const cp_sfields *sf = fs->sfown[k];
       if (sf == NULL &&
-          (sf = seg_fields(qc, c, k, &fs->sfown[k])) == NULL)
+          (sf = cp_fs_segfields(qc, c, k, &fs->sfown[k])) == NULL)
         goto nomem;
       if (sf->damaged) {
         cp_fscore_free(fs);

@@ -396,6 +396,11 @@ static cp_pnode *build (bctx *b, int idx, int depth, int cond) {
     if (unit < 0) luaL_error(L, "bad query plan: unknown unit '%s'", u);
     return cp_plan_within(b->p, unit, build_kid(b, idx, depth, AT_POS));
   }
+  if (strcmp(op, "field") == 0) {    /* title:(cocoa prices): words in a field */
+    size_t fl;
+    const char *f = field_str(L, idx, "field", &fl);
+    return cp_plan_field(b->p, f, fl, build_kid(b, idx, depth, AT_DOC));
+  }
   if (strcmp(op, "meta") == 0) {
     static const char *const cmps[] = {"eq", "lt", "le", "gt", "ge", "range",
                                        "glob"};

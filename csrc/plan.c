@@ -171,7 +171,8 @@ static int kid_ok (const cp_pnode *list, const cp_pnode *kid) {
     case CP_P_NEAR:
       return kid->kind != CP_P_ITEM && kid->kind != CP_P_AND &&
              kid->kind != CP_P_OR && kid->kind != CP_P_NOT &&
-             kid->kind != CP_P_META && kid->kind != CP_P_TAND &&
+             kid->kind != CP_P_META && kid->kind != CP_P_FIELD &&
+             kid->kind != CP_P_TAND &&
              kid->kind != CP_P_TOR && kid->kind != CP_P_TNOT &&
              kid->kind != CP_P_ANY;
     case CP_P_AND: case CP_P_OR:
@@ -289,6 +290,48 @@ cp_pnode *cp_plan_spanjoin (cp_plan *p, int how, cp_pnode *a, cp_pnode *b) {
   append(n, a);
   append(n, b);
   return n;
+}
+
+/* may n stand inside a FIELD node?  Words, phrases of words and their
+** boolean combinations: a field's tokens have no sentences or spans */
+static int field_ok (const cp_pnode *n, int depth) {
+  const cp_pnode *k;
+  if (depth > 1000) return 0;
+  switch (n->kind) {
+    case CP_P_TERM: case CP_P_PREFIX: case CP_P_GLOB: case CP_P_REGEX:
+      return n->layer >= 0 && n->layer < CP_NLAYERS;
+    case CP_P_SEQ:
+      if (!n->phrase) return 0;
+      for (k = n->kid; k != NULL; k = k->next)
+        if (k->min != 1 || k->max != 1 || k->kid == NULL ||
+            k->kid->kind == CP_P_ANY || !cp_plan_is_cond(k->kid->kind) ||
+            k->kid->kind == CP_P_TAND || k->kid->kind == CP_P_TOR ||
+            k->kid->kind == CP_P_TNOT || !field_ok(k->kid, depth + 1))
+          return 0;
+      return n->kid != NULL;
+    case CP_P_AND: case CP_P_OR: case CP_P_NOT:
+      for (k = n->kid; k != NULL; k = k->next)
+        if (!field_ok(k, depth + 1)) return 0;
+      return n->kid != NULL;
+    default: return 0;
+  }
+}
+
+cp_pnode *cp_plan_field (cp_plan *p, const char *name, size_t len,
+                         cp_pnode *arg) {
+  cp_pnode *n;
+  if (p == NULL || p->err.code != CP_OK) return NULL;
+  if (name == NULL || len == 0 || arg == NULL)
+    return fail(p, CP_EINVAL, "cp_plan_field: bad argument");
+  if (!field_ok(arg, 0))
+    return fail(p, CP_EINVAL, "cp_plan_field: a field holds words, phrases "
+                "and AND / OR / NOT of them");
+  n = node(p, CP_P_FIELD);
+  if (n == NULL) return NULL;
+  n->str = dupstr(p, name, len);
+  n->len = len;
+  append(n, arg);
+  return p->err.code == CP_OK ? n : NULL;
 }
 
 cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,

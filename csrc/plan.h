@@ -30,7 +30,11 @@
 **     SPANJOIN spans of the first child within (unit 0) or containing
 **             (unit 1) a span of the second ("A within B", "A
 **             containing B", BlackLab CQL)
-**   Document-level: AND, OR (any number of args), NOT, META.
+**   Document-level: AND, OR (any number of args), NOT, META, and
+**     FIELD: the documents whose field 'str' (a text metadata field)
+**     holds words matching its child, a tree of AND / OR / NOT over
+**     TERM, PREFIX, GLOB, REGEX and phrases (fieldq.c), as
+**     title:(cocoa prices) in the query language.
 */
 #ifndef CP_PLAN_H
 #define CP_PLAN_H
@@ -45,7 +49,7 @@ enum {
   CP_P_TAND, CP_P_TOR, CP_P_TNOT,
   CP_P_SEQ, CP_P_ITEM, CP_P_NEAR, CP_P_WITHIN,
   CP_P_AND, CP_P_OR, CP_P_NOT, CP_P_META,
-  CP_P_SPANSET, CP_P_SPANJOIN
+  CP_P_SPANSET, CP_P_SPANJOIN, CP_P_FIELD
 };
 
 /* a lexical node on layer CP_LAYER_NAMED (cp.h) has the layer's name
@@ -128,6 +132,11 @@ cp_pnode *cp_plan_within (cp_plan *p, int unit, cp_pnode *arg);
 cp_pnode *cp_plan_meta (cp_plan *p, const char *field, size_t flen, int cmp,
                         const char *v1, size_t v1len,
                         const char *v2, size_t v2len);
+
+/* FIELD: words of field 'name' matching 'arg' (a tree as plan.h's
+** comment at the top says; anything else fails the plan) */
+cp_pnode *cp_plan_field (cp_plan *p, const char *name, size_t len,
+                         cp_pnode *arg);
 
 /* a span set by name; add attribute filters with cp_plan_spanattr */
 cp_pnode *cp_plan_spanset (cp_plan *p, const char *name, size_t len);

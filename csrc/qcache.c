@@ -377,15 +377,18 @@ const uint8_t *cp_qc_npunct (cp_qcache *qc, cp_corpus *c, size_t segi,
 ** bits are set from the postings of the norm types that have a
 ** punctuation word (about a tenth of the tokens of running text),
 ** checking the word at each position where a norm also has other
-** words, instead of reading the whole stream: the first phrase or NEAR
-** query on a segment pays a few milliseconds, not tens.
+** words (decoding only the stream blocks that hold those positions),
+** instead of reading the whole stream: the first phrase or NEAR query
+** on a segment pays a few milliseconds, not tens.  NULL (no bitmap: the
+** executor then reads the stream itself, and reports the damage) when a
+** block read is damaged, as on out of memory.
 */
 static void *make_ppunct (cp_corpus *c, size_t segi, void *ud) {
   const cp_seg *s = cp_corpus_seg(c, segi);
   uint32_t nw = cp_seg_ntypes(s, CP_WORD), nt = cp_seg_ntokens(s), w, t;
   uint32_t nn = cp_seg_ntypes(s, CP_NORM);
   size_t nb = (size_t)nt / 64 + 1, i;
-  const uint32_t *stream = cp_seg_stream(s);
+  int bad = 0;
   uint8_t *kind = (uint8_t *)calloc((size_t)nn + 1, 1);  /* 1 punct, 2 other */
   uint64_t *b = (uint64_t *)calloc(nb + (nb + 2) / 2 + 1, sizeof(uint64_t));
   uint32_t *rank, sum = 0;
@@ -402,12 +405,13 @@ static void *make_ppunct (cp_corpus *c, size_t segi, void *ud) {
     p = cp_seg_layer_postings(s, CP_NORM, t, &n);
     for (k = 0; p != NULL && k < n; k++) {
       uint32_t q = p[k];
-      if (q >= nt || (kind[t] == 3 && !cp_seg_type_punct(s, stream[q])))
+      if (q >= nt || (kind[t] == 3 && !cp_seg_type_punct(s, cp_seg_word_at(s, q, &bad))))
         continue;
       b[q >> 6] |= (uint64_t)1 << (q & 63);
     }
   }
   free(kind);
+  if (bad) { free(b); return NULL; }
   rank = (uint32_t *)(b + nb);
   for (i = 0; i < nb; i++) {
     rank[i] = sum;

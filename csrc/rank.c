@@ -29,13 +29,14 @@
 
 static int positional (int kind) {
   return kind != CP_P_AND && kind != CP_P_OR && kind != CP_P_NOT &&
-         kind != CP_P_META && kind != CP_P_ITEM;
+         kind != CP_P_META && kind != CP_P_FIELD && kind != CP_P_ITEM;
 }
 
 static void leaves (const cp_pnode *n, const cp_pnode **out, size_t max,
                     size_t *k) {
   const cp_pnode *c;
-  if (n == NULL || n->kind == CP_P_NOT || n->kind == CP_P_META) return;
+  if (n == NULL || n->kind == CP_P_NOT || n->kind == CP_P_META ||
+      n->kind == CP_P_FIELD) return;
   if (positional(n->kind)) {
     if (*k < max) out[*k] = n;
     (*k)++;

@@ -1970,6 +1970,20 @@ int cp_seg_doc_stream (const cp_seg *s, const cp_docinfo *d,
   return CP_OK;
 }
 
+int cp_seg_stream_checked (const cp_seg *s) {
+  return s != NULL && (s->lz->trusted ||
+                       LZ_LOAD(&s->lz->whole[NK_STREAM]) == LZ_GOOD);
+}
+
+uint32_t cp_seg_word_at (const cp_seg *s, uint32_t pos, int *bad) {
+  cp_err e;
+  if (s == NULL || pos >= s->ntok || stream_range(s, pos, 1, &e) != CP_OK) {
+    *bad = 1;
+    return 0;
+  }
+  return s->lz->dst[pos];
+}
+
 const uint32_t *cp_seg_stream_if_checked (const cp_seg *s) {
   cp_err e;
   if (s == NULL) return NULL;

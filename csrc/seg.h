@@ -420,6 +420,16 @@ uint32_t cp_seg_spans_at (const cp_seg *s, size_t set, uint32_t pos,
 const uint32_t *cp_seg_stream (const cp_seg *s);
 /* the same without checking it: all zeros unless it was checked */
 const uint32_t *cp_seg_stream_if_checked (const cp_seg *s);
+/* 1 when the whole stream is decoded and checked (or trusted) */
+int cp_seg_stream_checked (const cp_seg *s);
+/*
+** The word id at position pos, decoding (and checking) only the block of
+** the stream that holds it: for a query that reads a few tokens of a
+** segment whose stream was never read whole (the punctuation between
+** phrase words).  0 with *bad set when pos is out of range or the block
+** is damaged (the segment is then marked damaged).
+*/
+uint32_t cp_seg_word_at (const cp_seg *s, uint32_t pos, int *bad);
 
 /* positions of a norm type, sorted ascending; NULL/0 if out of range
 ** (or damaged: cp_seg_damaged) */

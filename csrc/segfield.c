@@ -525,29 +525,18 @@ static int field_ok (const cp_sfield *f, uint32_t D) {
   return 1;
 }
 
-int cp_sf_open (const cp_seg *s, cp_sfields **out, cp_err *err) {
-  const unsigned char *p;
-  uint64_t size, sum;
+/*
+** Parse size bytes at p (a FIELDS section for D documents, its checksum
+** already verified) into sf, allocated for as many fields as the
+** header says (sf_count): 1 when every part checks, else 0.
+*/
+static int sf_fill (cp_sfields *sf, const unsigned char *p, uint64_t size,
+                    uint32_t D) {
   rcur c;
-  uint32_t n, k, D;
-  cp_sfields *sf;
-  if (out == NULL || s == NULL)
-    return cp_err_set(err, CP_EINVAL, "cp_sf_open: bad argument");
-  *out = NULL;
-  if (!cp_seg_section(s, CP_SEC_FIELDS, &p, &size, &sum) || size == 0)
-    return CP_OK;
-  if (XXH64(p, (size_t)size, 0) != sum)
-    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum mismatch "
-                      "in the field tokens");
-  D = cp_seg_ndocs(s);
+  uint32_t n, k;
   c.p = p; c.n = size; c.i = 0; c.bad = 0;
-  if (rd(&c) != SF_VERSION || (n = rd(&c)) == 0 || n > CP_FIELDS_MAX)
-    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: field tokens "
-                      "header");
-  sf = (cp_sfields *)calloc(1, sizeof(cp_sfields) + n * sizeof(cp_sfield));
-  if (sf == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  if (rd(&c) != SF_VERSION || (n = rd(&c)) != sf->n) return 0;
   sf->ndocs = D;
-  sf->n = n;
   for (k = 0; k < n && !c.bad; k++) {
     cp_sfield *f = &sf->f[k];
     uint32_t S;
@@ -575,12 +564,89 @@ int cp_sf_open (const cp_seg *s, cp_sfields **out, cp_err *err) {
     f->post = take32(&c, f->npost);
     if (c.bad || f->lexo[3 * f->ntypes] != S || !field_ok(f, D)) c.bad = 1;
   }
-  if (c.bad || c.i != c.n) {
+  return !c.bad && c.i == c.n;
+}
+
+/* the number of fields the header of a section claims (0: bad) */
+static uint32_t sf_count (const unsigned char *p, uint64_t size) {
+  uint32_t n;
+  if (size < 8 || cp_rd32(p) != SF_VERSION) return 0;
+  n = cp_rd32(p + 4);
+  return n <= CP_FIELDS_MAX ? n : 0;
+}
+
+static size_t sf_head (uint32_t n) {
+  return (sizeof(cp_sfields) + n * sizeof(cp_sfield) + 7) & ~(size_t)7;
+}
+
+int cp_sf_open (const cp_seg *s, cp_sfields **out, cp_err *err) {
+  const unsigned char *p;
+  uint64_t size, sum;
+  uint32_t n;
+  cp_sfields *sf;
+  if (out == NULL || s == NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_sf_open: bad argument");
+  *out = NULL;
+  if (!cp_seg_section(s, CP_SEC_FIELDS, &p, &size, &sum) || size == 0)
+    return CP_OK;
+  if (XXH64(p, (size_t)size, 0) != sum)
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: checksum mismatch "
+                      "in the field tokens");
+  if ((n = sf_count(p, size)) == 0)
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: field tokens "
+                      "header");
+  sf = (cp_sfields *)calloc(1, sf_head(n));
+  if (sf == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+  sf->n = n;
+  if (!sf_fill(sf, p, size, cp_seg_ndocs(s))) {
     free(sf);
     return cp_err_set(err, CP_ECORRUPT, "corrupt segment: field tokens");
   }
   *out = sf;
   return CP_OK;
+}
+
+int cp_sf_make (const cp_seg *s, cp_an *an, int mode, const char *name,
+                size_t len, cp_sfields **out, cp_err *err) {
+  char list[CP_FIELDS_NAMEMAX + 1];
+  cp_fbuild b;
+  cp_bytes bytes;
+  uint32_t d, nd;
+  int rc;
+  if (out != NULL) *out = NULL;
+  if (out == NULL || s == NULL || an == NULL || name == NULL || len == 0 ||
+      len > CP_FIELDS_NAMEMAX || memchr(name, ' ', len) != NULL)
+    return cp_err_set(err, CP_EINVAL, "cp_sf_make: bad argument");
+  memcpy(list, name, len);
+  list[len] = '\0';
+  memset(&b, 0, sizeof(b));
+  memset(&bytes, 0, sizeof(bytes));
+  nd = cp_seg_ndocs(s);
+  rc = cp_fb_set(&b, list, 0, err);
+  for (d = 0; d < nd && rc == CP_OK; d++) {
+    cp_docinfo di;
+    /* a document whose head does not read has no value: no tokens */
+    if (cp_seg_doc_head(s, d, &di) != CP_OK) { di.meta = NULL; di.metalen = 0; }
+    rc = cp_fb_doc(&b, an, mode, di.meta, di.metalen, NULL, 0, err);
+  }
+  if (rc == CP_OK) rc = cp_fb_encode(&b, nd, &bytes, err);
+  cp_fb_free(&b);
+  if (rc == CP_OK) {
+    size_t head = sf_head(1);
+    cp_sfields *sf = (cp_sfields *)calloc(1, head + bytes.n);
+    if (sf == NULL) rc = cp_err_set(err, CP_ENOMEM, "out of memory");
+    else {
+      memcpy((char *)sf + head, bytes.v, bytes.n);
+      sf->n = 1;
+      if (!sf_fill(sf, (const unsigned char *)sf + head, bytes.n, nd)) {
+        free(sf);
+        rc = cp_err_set(err, CP_EINVAL, "field tokens made do not check");
+      }
+      else *out = sf;
+    }
+  }
+  cp_bytes_free(&bytes);
+  return rc;
 }
 
 const cp_sfield *cp_sf_find (const cp_sfields *sf, const char *name,

@@ -146,6 +146,16 @@ typedef struct cp_sfields {
 */
 int cp_sf_open (const cp_seg *s, cp_sfields **out, cp_err *err);
 
+/*
+** The tokens of field 'name' of every document of 's' made from their
+** metadata (each value tokenized and analysed as the builder does:
+** what cp_fb_doc would store), as a parsed one-field section in one
+** malloc'd block: the word search of a segment written before the
+** field was indexed reads it as it reads a stored one (fieldq.c).
+*/
+int cp_sf_make (const cp_seg *s, cp_an *an, int mode, const char *name,
+                size_t len, cp_sfields **out, cp_err *err);
+
 /* the field named so, or NULL */
 const cp_sfield *cp_sf_find (const cp_sfields *sf, const char *name,
                              size_t len);

@@ -231,18 +231,27 @@ static int cmp_sentry (const void *x, const void *y) {
   return (a->e.id > b->e.id) - (a->e.id < b->e.id);
 }
 
+static const char *seg_norm (const void *ud, uint32_t i, size_t *len) {
+  return cp_seg_type((const cp_seg *)ud, CP_NORM, i, len);
+}
+
 cp_variants *cp_variants_build (const cp_seg *s) {
+  if (s == NULL) return NULL;
+  return cp_variants_build_from(cp_seg_ntypes(s, CP_NORM), seg_norm, s);
+}
+
+cp_variants *cp_variants_build_from (uint32_t nt, cp_variants_str str,
+                                     const void *ud) {
   builder b;
-  uint32_t i, nt;
+  uint32_t i;
   cp_variants *v;
   size_t head;
   memset(&b, 0, sizeof(b));
-  if (s == NULL) return NULL;
-  nt = cp_seg_ntypes(s, CP_NORM);
+  if (str == NULL) return NULL;
   for (i = 0; i < nt && !b.oom; i++) {
     size_t len;
-    const char *str = cp_seg_type(s, CP_NORM, i, &len);
-    if (str != NULL && interesting(str, len)) add_type(&b, str, len, i);
+    const char *t = str(ud, i, &len);
+    if (t != NULL && interesting(t, len)) add_type(&b, t, len, i);
   }
   if (!b.oom && b.n > 1) {      /* sort by key, the keys being final now */
     sentry *se = (sentry *)malloc(b.n * sizeof(sentry));

@@ -34,6 +34,14 @@ typedef struct cp_variants cp_variants;
 /* the table of segment s (free with free()); NULL on out of memory */
 cp_variants *cp_variants_build (const cp_seg *s);
 
+/* the table of any lexicon of nt norm strings, type i's being str(ud,
+** i, &len) (NULL: none): the norms of an indexed field's types
+** (fieldq.c), whose entries then carry those type ids */
+typedef const char *(*cp_variants_str) (const void *ud, uint32_t i,
+                                        size_t *len);
+cp_variants *cp_variants_build_from (uint32_t nt, cp_variants_str str,
+                                     const void *ud);
+
 /* the entries with key [key, key+len): indexes [*lo, *hi) */
 void cp_variants_find (const cp_variants *v, const char *key, size_t len,
                        uint32_t *lo, uint32_t *hi);

@@ -45,7 +45,9 @@ typedef struct ctx {
   cp_err *err;
   cp_an *an;
   int mode;
-  const uint32_t *stream;
+  const uint32_t *stream;        /* NULL: read per block (word_at) */
+  int *sbad;                     /* set when such a read finds damage */
+  int sbad_store;
   uint32_t ntok, ndocs;
   uint32_t doc_lo, doc_hi;       /* local documents evaluated */
   uint32_t pos_lo, pos_hi;       /* their token positions */
@@ -165,8 +167,19 @@ static inline uint32_t doc_at (ctx *x, uint32_t pos, uint32_t *ds,
   return doc_at_(x, pos, ds, de);
 }
 
+/*
+** The word at pos.  A plan whose reads of the stream are few (a phrase
+** or NEAR of words: the punctuation between two words, exec.c
+** plan_needs) runs on a segment whose stream was never read whole; its
+** blocks are then decoded as they are touched.
+*/
+static inline uint32_t word_at (const ctx *x, uint32_t pos) {
+  if (x->stream != NULL) return x->stream[pos];
+  return cp_seg_word_at(x->s, pos, x->sbad);
+}
+
 static inline int is_punct (const ctx *x, uint32_t pos) {
-  return cp_seg_type_punct(x->s, x->stream[pos]);
+  return cp_seg_type_punct(x->s, word_at(x, pos));
 }
 
 /* the cache's punctuation position bitmap (NULL without a cache) */
@@ -244,7 +257,7 @@ static inline int ts_at (const ctx *x, const tset *t, uint32_t pos) {
     case TS_MIX: return cp_x_ts_mixhas(x, t, pos);
     default: break;
   }
-  wid = x->stream[pos];
+  wid = word_at(x, pos);
   switch (t->kind) {
     case TS_NORM1: return cp_seg_map(x->s, CP_NORM, wid) == t->id;
     case TS_NORMBITS:
@@ -338,6 +351,8 @@ int cp_x_seq_fixed (ctx *x, const cp_pnode *n, seqel *el, size_t nel,
 /* spanq.c: span sets as queries, "within" / "containing" joins, and the
 ** check that every span set a plan names exists in the corpus */
 int cp_x_eval_spanset (ctx *x, const cp_pnode *n, cp_res *r);
+/* fieldq.c: the live documents of [doc_lo, doc_hi) a FIELD node finds */
+int cp_x_eval_field (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_eval_spanjoin (ctx *x, const cp_pnode *n, cp_res *r);
 int cp_x_check_spansets (cp_corpus *c, const cp_pnode *n, cp_err *err);
 /* seqgap.c: match a compiled sequence with variable gaps a unit at a

@@ -108,6 +108,13 @@ int cp_fscore_doc (cp_fscore *fs, size_t segi, uint32_t d, double b,
 
 void cp_fscore_free (cp_fscore *fs);
 
+/* the parsed FIELDS section of segment segi (segfield.h), from the
+** cache (or in *tmp, for the caller to free): n = 0 when it has none,
+** 'damaged' set when it does not check; NULL on out of memory */
+struct cp_sfields;
+const struct cp_sfields *cp_fs_segfields (cp_qcache *qc, cp_corpus *c,
+                                          size_t segi, void **tmp);
+
 /* what the segments of 'c' index of the field 'name' (segfield.h), over
 ** the live documents: segments holding it (of nsegs), the sum of their
 ** type counts, tokens, words (BM25F's length) and documents with a word */

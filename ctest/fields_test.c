@@ -152,6 +152,38 @@ int main (void) {
            "documents in reverse order keep their tokens");
     cp_segw_free(w2);
   }
+  /* the tokens made from the values (cp_sf_make: a segment that does not
+  ** index the field) are the stored ones, type for type, token for token */
+  {
+    cp_sfields *made = NULL;
+    const cp_sfield *a, *st;
+    int same = 0;
+    uint32_t k;
+    TAP_OK(cp_sf_make(s, an, CP_TOK_CORPUS, "tags", 4, &made, &e) == CP_OK &&
+           made != NULL && made->n == 1 && made->ndocs == 3,
+           "tags made from the values");
+    a = made ? &made->f[0] : NULL;
+    st = cp_sf_find(sf, "tags", 4);
+    if (a != NULL && st != NULL && a->ntypes == st->ntypes &&
+        a->ntok == st->ntok && a->npost == st->npost &&
+        a->lexo[3 * a->ntypes] == st->lexo[3 * st->ntypes]) {
+      same = memcmp(a->lexs, st->lexs, a->lexo[3 * a->ntypes]) == 0 &&
+             memcmp(a->lexo, st->lexo, 4 * (3 * (size_t)a->ntypes + 1)) == 0 &&
+             memcmp(a->tok, st->tok, 4 * (size_t)a->ntok) == 0 &&
+             memcmp(a->post, st->post, 4 * (size_t)a->npost) == 0;
+      for (k = 0; k < 3; k++) same = same && a->doco[k] == st->doco[k] &&
+                                     a->dlen[k] == st->dlen[k];
+    }
+    TAP_OK(same, "the made tokens are the stored ones");
+    free(made);
+    made = NULL;
+    TAP_OK(cp_sf_make(s, an, CP_TOK_CORPUS, "a b", 3, &made, &e) == CP_EINVAL &&
+           made == NULL, "a bad name is refused");
+    TAP_OK(cp_sf_make(s, an, CP_TOK_CORPUS, "none", 4, &made, &e) == CP_OK &&
+           made != NULL && made->f[0].ntok == 0 && made->f[0].doco[3] == 0,
+           "a field no document has: no tokens");
+    free(made);
+  }
   /* damage: one byte of the section */
   {
     const unsigned char *p;

@@ -672,6 +672,13 @@ static uint64_t read_all (const cp_seg *s, int *ok) {
       h = (h ^ st[p] ^ ((uint64_t)b0 << 20) ^ ((uint64_t)b1 << 40)) * 1099511628211ull;
     }
   }
+  /* single tokens through their blocks, as a first phrase reads them */
+  for (p = 5; p < cp_seg_ntokens(s); p += 61) {
+    int bad = 0;
+    uint32_t w = cp_seg_word_at(s, p, &bad);
+    if (bad) { *ok = 0;  return 0; }
+    h = (h ^ w ^ ((uint64_t)p << 32)) * 1099511628211ull;
+  }
   for (t = 0; t < cp_seg_ntypes(s, CP_NORM); t += 13) {
     const uint32_t *pl;
     if (cp_seg_plist(s, CP_NORM, t, &pl, &n, &e) != CP_OK) { *ok = 0;  return 0; }
@@ -717,6 +724,38 @@ static void test_threads (const unsigned char *img, size_t size) {
   TAP_OK(ok && good && !cp_seg_damaged(s),
          "threads: %d readers decoding one segment at once read what one reads",
          NT);
+  cp_seg_close(s);
+  cp_seg_close(r);
+}
+
+/*
+** cp_seg_word_at on a segment whose stream was never read whole: each
+** position's word as the whole stream has it, decoding only its block
+** (the rest stays undecoded: the stream is not "checked"); a position
+** past the end is an error, not a read.
+*/
+static void test_word_at (const unsigned char *img, size_t size) {
+  cp_seg *s = NULL, *r = NULL;
+  cp_err e;
+  uint32_t p, T;
+  int same = 1, bad = 0, lazy;
+  if (cp_seg_open(&r, img, size, &e) != CP_OK ||
+      cp_seg_open(&s, img, size, &e) != CP_OK) {
+    TAP_OK(0, "word_at: open (%s)", e.msg);
+    cp_seg_close(r);
+    return;
+  }
+  T = cp_seg_ntokens(s);
+  same = cp_seg_word_at(s, T / 2, &bad) == cp_seg_stream(r)[T / 2] && !bad;
+  lazy = !cp_seg_stream_checked(s);        /* one block is not the stream */
+  for (p = 0; p < T && same; p++)
+    same = cp_seg_word_at(s, p, &bad) == cp_seg_stream(r)[p] && !bad;
+  TAP_OK(T > 1000 && same && lazy, "word_at: %u words through their blocks "
+         "are the stream's, one block read is not a whole check", T);
+  bad = 0;
+  (void)cp_seg_word_at(s, T, &bad);
+  TAP_OK(bad == 1 && !cp_seg_damaged(s), "word_at: a position past the end "
+         "is an error, and no damage");
   cp_seg_close(s);
   cp_seg_close(r);
 }
@@ -769,6 +808,7 @@ static void test_big (cp_an *an) {
     TAP_OK(ok, "big segment: stream and spans read back as written");
     test_lazy((const unsigned char *)img, size);
     test_threads((const unsigned char *)img, size);
+    test_word_at((const unsigned char *)img, size);
   }
   cp_seg_close(s);
   free(img);

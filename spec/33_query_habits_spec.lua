@@ -82,6 +82,31 @@ describe("query habits", function()
     assert.is_true(c:count("and") > 0)
   end)
 
+  it("field:(words) is Lucene's field grouping: words in that field; field:word stays a whole-value filter", function()
+    local d = function(q) return assert(c:count(q, {docs = true})) end
+    local cocoa, prices = d("title:(cocoa)"), d("title:(prices)")
+    assert.is_true(cocoa > 5 and prices > 5)
+    -- all words (the default AND), either, a phrase, a prefix
+    assert.equal(d("title:(cocoa) title:(prices)"), d("title:(cocoa prices)"))
+    assert.equal(d("title:(cocoa AND prices)"), d("title:(cocoa prices)"))
+    assert.equal(cocoa + d("title:(coffee)") - d("title:(cocoa coffee)"),
+                 d("title:(cocoa OR coffee)"))
+    assert.is_true(d('title:("oil prices")') <= d("title:(oil prices)"))
+    assert.is_true(d('title:("oil prices")') > 0)
+    assert.is_true(d("title:(coc*)") >= cocoa)
+    -- with everything else, as a document-level condition
+    assert.equal(d("title:(cocoa)") - d("title:(cocoa) NOT prices"),
+                 d("title:(cocoa) AND prices"))
+    assert.equal(d("prices") - d("prices title:(cocoa)"), d("prices NOT title:(cocoa)"))
+    -- title:cocoa compares the whole title, and says so
+    local r, msg, code = c:count("title:cocoa")
+    assert.is_nil(r); assert.equal("ESYNTAX", code)
+    assert.matches("matches whole values only", msg)
+    assert.equal(table.concat({
+      "words of field title",
+      '  term "cocoa" (norm)'}, "\n"), corpus.explain("title:(cocoa)"))
+  end)
+
   it("explain renders the plan one node a line", function()
     assert.equal(table.concat({
       "AND",

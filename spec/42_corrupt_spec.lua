@@ -199,6 +199,50 @@ describe("a damaged index", function()
     spit(dir .. "/" .. seg, s)
   end)
 
+  it("answers a first phrase or NEAR from the blocks it reads: right, or ECORRUPT naming the file", function()
+    local seg = files[2]
+    local s = pristine[seg]
+    -- (a word-layer phrase tests the word at each candidate: it reads
+    -- the stream blocks that hold them)
+    local qs = {'"oil prices"', '"the commission"', "NEAR(oil prices, 5)",
+                '"crude oil" NEAR/3 prices', 'word:"the council"', 'word:"The commission"'}
+    local want = {}
+    local c0 = assert(corpus.open(dir))
+    for i, q in ipairs(qs) do want[i] = assert(c0:count(q)) end
+    c0:close()
+    local off, size = sh.seg_section(s, 15)   -- STREAM
+    -- damage spread over the stream (a byte in every eighth of it), so
+    -- that some blocks a phrase reads may be damaged, others not
+    local parts, at = {}, 1
+    assert.is_true(size > 64)
+    for k = 1, 8 do
+      local pos = off + math.floor(size * (2 * k - 1) / 16) + 1
+      parts[#parts + 1] = s:sub(at, pos - 1) .. string.char(flip(s:byte(pos), 5))
+      at = pos + 1
+    end
+    parts[#parts + 1] = s:sub(at)
+    spit(dir .. "/" .. seg, table.concat(parts))
+    local bad = 0
+    for i, q in ipairs(qs) do
+      local c = assert(corpus.open(dir))      -- a fresh reader each time
+      local n, msg, code = c:count(q)
+      if n == nil then
+        bad = bad + 1
+        assert.are.equal("ECORRUPT", code, msg)
+        assert.truthy(msg:find(seg, 1, true), msg)
+      else
+        assert.are.equal(want[i], n, q)        -- never a wrong number
+      end
+      c:close()
+    end
+    assert.is_true(bad > 0, "no query read a damaged block")
+    local c = assert(corpus.open(dir))
+    local rep, _, ccode = c:check()
+    assert.is_nil(rep); assert.are.equal("ECORRUPT", ccode)
+    c:close()
+    spit(dir .. "/" .. seg, s)
+  end)
+
   it("verifies checksums at open when asked", function()
     local seg = files[2]
     local s = pristine[seg]

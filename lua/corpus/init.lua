@@ -458,7 +458,7 @@ end
 -- the metadata field names a plan filters on, in order of appearance
 local function plan_fields(node, out)
   plan_walk(node, function(n)
-    if n.op == "meta" then out[#out + 1] = n.field end
+    if n.op == "meta" or n.op == "field" then out[#out + 1] = n.field end
   end)
   return out
 end
@@ -538,6 +538,15 @@ function Corpus:_check_words(plan)
       local shown = n.value:find("[%s\"]") and ('"' .. pat .. '"') or pat
       local inside = self:_count({op = "meta", field = n.field, cmp = "glob",
                                   value = pat, nocase = true}, {docs = true})
+      if inside and inside > 0 and self:_indexed_field(n.field) then
+        local words = n.value:find("%s") and ('("' .. n.value .. '")')
+                      or ("(" .. n.value .. ")")
+        return nil, ("%s:%s matches whole values only, and no document has that value; "
+          .. "%d documents have it inside their %s: write %s:%s to search the "
+          .. "field's words, or %s:%s with {nocase = true} for a value containing it")
+          :format(n.field, n.value, inside, n.field, n.field, words, n.field, shown),
+          "ESYNTAX"
+      end
       if inside and inside > 0 then
         return nil, ("%s:%s matches whole values only, and no document has that value; "
           .. "%d documents have it inside their %s: write %s:%s with {nocase = true} "
@@ -548,6 +557,16 @@ function Corpus:_check_words(plan)
     end
   end
   return true
+end
+
+-- is 'name' a field whose tokens the corpus indexes (corpus.new{fields
+-- = ...}), in some segment?
+function Corpus:_indexed_field(name)
+  local fields = self:fields()
+  for _, f in ipairs(fields or {}) do
+    if f.name == name then return f.indexed ~= nil end
+  end
+  return false
 end
 
 -- parse q into a plan; nil, msg, code on a syntax error or a prefix

@@ -71,9 +71,10 @@ local function T (patt, what)
   return patt + expect(what)
 end
 
--- note a semantic error at position i; returns false (for Cmt)
-local function semerr (st, i, msg)
-  if not st.err or i > st.err.pos then st.err = {pos = i, msg = msg} end
+-- note a semantic error at position i (shown at column 'at' when
+-- given); returns false (for Cmt)
+local function semerr (st, i, msg, at)
+  if not st.err or i > st.err.pos then st.err = {pos = i, at = at, msg = msg} end
   return false
 end
 
@@ -294,6 +295,47 @@ local fielded = build(C(name) * P":" * T(fvalue, "a value after ':'"),
     return node, msg
   end)
 
+-- name:( ... ) -- words in a text field (Lucene's field grouping):
+-- words, phrases, prefixes, globs and regular expressions, combined with
+-- AND, OR, NOT and parentheses; csrc/fieldq.c runs it
+local FIELD_WORDS = {term = true, prefix = true, glob = true, regex = true,
+                     phrase = true, ["and"] = true, ["or"] = true,
+                     ["not"] = true}
+
+-- nil, or why node cannot stand inside field:( )
+local function field_words_err (node, field)
+  if not FIELD_WORDS[node.op] then
+    return ("inside %s:( ) write words, \"phrases\", prefixes, globs, "
+      .. "/regexes/ and AND, OR, NOT of them"):format(field)
+  end
+  if node.layer and not M.LAYERS[node.layer] then
+    return ("a field's words have the layers word, norm and stem only, not '%s'")
+      :format(node.layer)
+  end
+  if node.arg then
+    local e = field_words_err(node.arg, field)
+    if e then return e end
+  end
+  for _, a in ipairs(node.op ~= "phrase" and node.args or {}) do
+    local e = field_words_err(a, field)
+    if e then return e end
+  end
+end
+
+local function field_group (st, _, field, node)
+  if M.LAYERS[field] or (st.layers and st.layers[field]) then
+    return nil, ("'%s' is a layer: a layer prefix takes one word or "
+      .. "\"phrase\" (%s:x); ( ) after a field name searches its words")
+      :format(field, field)
+  end
+  if field == "id" then
+    return nil, "the document id is not a text field: write id:value"
+  end
+  local e = field_words_err(node, field)
+  if e then return nil, e end
+  return {op = "field", field = field, arg = node}
+end
+
 -- token conditions: layer="x", layer!="x", layer=/re/, & | ! ( )
 local ctest = build(C(name) * ws * C(P"!=" + P"=") * ws *
   T(Ct(Cc"q" * qstring) + Ct(Cc"re" * regex),
@@ -442,9 +484,19 @@ local G = P{ "query",
       return {op = "spanjoin", how = kw, arg = node, target = target}
     end),
   primary = P"(" * ws * T(V"orx", WHAT) * ws * T(P")", "')'")
-          + V"near" + pattern + spanq + fielded + phrase + regexnode + term
+          + V"near" + pattern + spanq + V"fgroup" + fielded + phrase + regexnode
+          + term
           + expect(WHAT),
   nearg = pattern + fielded + phrase + regexnode + term,
+  -- its error is noted at the end of the group (it is found only once
+  -- the words parse) and shown at the field's name
+  fgroup = Cmt(Carg(1) * Cp() * C(name) * P":" * P"(" * ws * T(V"orx", WHAT) *
+      ws * T(P")", "')' closing the field's words"),
+    function (_, i, st, pos, field, node)
+      local n, msg = field_group(st, pos, field, node)
+      if n == nil then return semerr(st, i, msg, pos) end
+      return i, n
+    end),
   near = build(C(P"ONEAR" + P"NEAR") * ws * P"(" * ws *
       T(Ct((V"nearg" * ws)^1), "a term or phrase inside NEAR(...)") *
       (P"," * ws * T(int, "a distance (a number)") * ws)^-1 *
@@ -539,7 +591,7 @@ function M.parse (q, opts, layers)
     return plan
   end
   if st.err and st.err.pos >= st.pos then
-    return syntax_error(q, st.err.pos, st.err.msg)
+    return syntax_error(q, st.err.at or st.err.pos, st.err.msg)
   end
   if st.pos == 0 then
     return syntax_error(q, 1, "expected " .. WHAT)
@@ -613,6 +665,7 @@ local function line_of (n, layer)
     return ("NEAR %d words, %s"):format(n.dist, n.ordered and "in order" or "any order")
   end
   if op == "within" then return "WITHIN " .. n.unit end
+  if op == "field" then return ("words of field %s"):format(n.field) end
   if op == "and" or op == "or" or op == "not" then return op:upper() end
   return op       -- a node kind this renderer does not know (yet)
 end
@@ -637,7 +690,7 @@ local function render (n, depth, out, doc, v)
   local comp = v and doc and compound_of(n)
   if comp then line = line .. " or a compound of these words" end
   out[#out + 1] = line
-  local kdoc = n.op == "and" or n.op == "or" or n.op == "not"
+  local kdoc = n.op == "and" or n.op == "or" or n.op == "not" or n.op == "field"
   if n.arg then render(n.arg, depth + 1, out, kdoc, v) end
   if n.op ~= "seq" and n.op ~= "phrase" then
     for _, k in ipairs(n.args or {}) do render(k, depth + 1, out, kdoc, v) end

@@ -105,6 +105,9 @@ struct cp_spanout {
 };
 
 static void spanout_free (cp_spanout *o);
+static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
+                         uint32_t start, uint32_t end,
+                         const cp_attr *attrs, size_t nattrs, cp_err *err);
 
 
 cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
@@ -541,7 +544,6 @@ static int checkmeta (cp_segw *w, size_t idlen, const cp_meta *meta,
 int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err) {
-  soent *e;
   size_t i;
   if (o == NULL) return cp_err_set(err, CP_EINVAL, "no span output");
   if (!cp_ab_name_ok(set, setlen))
@@ -562,6 +564,34 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
       return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
                         "'%.*s' (keys are named [a-z][a-z0-9_]*)",
                         (int)setlen, set);
+  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+}
+
+int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
+                          uint32_t start, uint32_t end,
+                          const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  size_t i;
+  if (o == NULL || set == NULL || (attrs == NULL && nattrs > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_spanout_add_known: missing argument");
+  if (start >= end || end > o->ntok)
+    return cp_err_set(err, CP_EINVAL, "span [%lu, %lu) of set '%.*s' is "
+                      "empty or outside the document's %lu tokens",
+                      (unsigned long)start, (unsigned long)end, (int)setlen,
+                      set, (unsigned long)o->ntok);
+  for (i = 0; i < nattrs; i++)
+    if (attrs[i].key == NULL || (attrs[i].val == NULL && attrs[i].vallen > 0)
+        || attrs[i].vallen > UINT32_MAX / 2)
+      return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
+                        "'%.*s'", (int)setlen, set);
+  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+}
+
+/* append a checked span and copies of its strings */
+static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
+                         uint32_t start, uint32_t end,
+                         const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  soent *e;
+  size_t i;
   if (o->n == o->cap) {
     size_t nc = o->cap ? 2 * o->cap : 16;
     soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));

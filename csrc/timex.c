@@ -195,6 +195,15 @@ static int month_at (const ctx *x, size_t i) {
   return x->lx[i].lx->small;
 }
 
+/* what snprintf(buf, cap, "%s", ...) writes of v[0..n), without the
+** printf: the bytes that fit before the NUL */
+static void copy_value (char *buf, size_t cap, const char *v, size_t n) {
+  if (cap == 0) return;
+  if (n > cap - 1) n = cap - 1;
+  memcpy(buf, v, n);
+  buf[n] = '\0';
+}
+
 static int push (ctx *x, size_t a, size_t b, int type, const char *val) {
   cp_timex *t;
   if (x->out->n == x->out->cap) {
@@ -210,16 +219,36 @@ static int push (ctx *x, size_t a, size_t b, int type, const char *val) {
   t->start = x->tv->v[a].start;
   t->stop = x->tv->v[b - 1].stop;
   t->type = type;
-  snprintf(t->value, sizeof t->value, "%s", val);
+  copy_value(t->value, sizeof t->value, val, strlen(val));
   return (int)(b - a);
 }
 
 /* YYYY, YYYY-MM, YYYY-MM-DD (XXXX for an unknown year; a day that does
 ** not exist in its month is dropped) */
 static void fmt_date (char *buf, size_t cap, int y, int m, int d) {
-  char ys[8];
-  if (y > 0) snprintf(ys, sizeof ys, "%04d", y % 10000); else strcpy(ys, "XXXX");
+  char ys[8], t[16];
+  size_t k;
   if (d > 0 && d > mdays(y, m)) d = 0;
+  /* the digits by hand (dates are most spans' values): "%04d" of
+  ** 0..9999 and "%02d" of 0..99; anything else through snprintf */
+  if ((m >= 0 && m <= 99) && (m == 0 || d == 0 || (d >= 0 && d <= 99))) {
+    if (y > 0) {
+      int v = y % 10000;
+      t[0] = (char)('0' + v / 1000);  t[1] = (char)('0' + v / 100 % 10);
+      t[2] = (char)('0' + v / 10 % 10);  t[3] = (char)('0' + v % 10);
+    }
+    else memcpy(t, "XXXX", 4);
+    k = 4;
+    if (m != 0) {
+      t[k++] = '-';  t[k++] = (char)('0' + m / 10);  t[k++] = (char)('0' + m % 10);
+      if (d != 0) {
+        t[k++] = '-';  t[k++] = (char)('0' + d / 10);  t[k++] = (char)('0' + d % 10);
+      }
+    }
+    copy_value(buf, cap, t, k);
+    return;
+  }
+  if (y > 0) snprintf(ys, sizeof ys, "%04d", y % 10000); else strcpy(ys, "XXXX");
   if (m == 0) snprintf(buf, cap, "%s", ys);
   else if (d == 0) snprintf(buf, cap, "%s-%02d", ys, m);
   else snprintf(buf, cap, "%s-%02d-%02d", ys, m, d);

@@ -71,25 +71,10 @@ int64_t cp_entity_at (const cp_entities *e, uint32_t i) {
 
 typedef struct capset { uint64_t *h; size_t mask; } capset;
 
-/* a 64-bit hash of s[0..n), eight bytes a step (every capitalised
-** word of a document is hashed) */
 static uint64_t hash (const char *s, size_t n) {
-  uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull, w;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
-    h ^= h >> 29;
-  }
-  if (i < n) {
-    unsigned char t[8] = {0};
-    memcpy(t, s + i, n - i);
-    memcpy(&w, t, 8);
-    h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
-    h ^= h >> 29;
-  }
-  h *= 0x9E3779B97F4A7C15ull;
-  h ^= h >> 32;
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+  for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ull; }
   return h | 1;   /* 0 marks an empty slot */
 }
 

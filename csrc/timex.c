@@ -99,6 +99,9 @@ typedef struct ctx {
   const cp_lxtok *lx;
   cp_anchor an;
   cp_timexes *out;
+  /* the lexicon's entries of "the", "a", "an", "in" (the table has one
+  ** entry a word): the commonest words, told apart by pointer */
+  const cp_lxent *w_the, *w_a, *w_an, *w_in;
 } ctx;
 
 /* token i spells w (any case), a possessive ending ignored:
@@ -672,6 +675,8 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
     return cp_err_set(err, CP_EINVAL, "cp_timex_run: missing argument");
   out->n = 0;
   x.s = s; x.tv = tv; x.lx = lx; x.out = out;
+  x.w_the = cp_lx_find("the", 3);  x.w_a = cp_lx_find("a", 1);
+  x.w_an = cp_lx_find("an", 2);  x.w_in = cp_lx_find("in", 2);
   if (anchor) x.an = *anchor; else { x.an.year = x.an.month = x.an.day = 0; }
   if (x.an.year < 0 || x.an.year > 9999) x.an.year = 0;
   if (x.an.month < 1 || x.an.month > 12) x.an.month = x.an.day = 0;
@@ -696,10 +701,8 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
       ** decade"), "few"/"several" ("the past few", "a few months") or
       ** "future"/"past" ("in the future" is "the future"): duration and
       ** relative need that, clock and set never take them */
-      const char *w = lx[i].lx ? lx[i].lx->word : NULL;
-      if (w && (w[0] == 't' || w[0] == 'a' || w[0] == 'i')
-          && (strcmp(w, "the") == 0 || strcmp(w, "a") == 0 || strcmp(w, "an") == 0
-              || strcmp(w, "in") == 0)
+      const cp_lxent *w = lx[i].lx;
+      if (w != NULL && (w == x.w_the || w == x.w_a || w == x.w_an || w == x.w_in)
           && !(flags(&x, i + 1) & CP_LX_TUNIT) && !tokeq(&x, i + 1, "few")
           && !tokeq(&x, i + 1, "several") && !tokeq(&x, i + 1, "future")
           && !tokeq(&x, i + 1, "past"))

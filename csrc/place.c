@@ -21,14 +21,6 @@ static int usable;              /* the index holds every name */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static size_t maxlen;            /* the longest name: longer never match */
-/* which first and last bytes (lower-cased) the names of each length up to
-** FLEN have: most candidates fail this test, without the hash */
-#define FLEN 63
-static uint64_t firstb[FLEN + 1][4], lastb[FLEN + 1][4];
-
-static unsigned lowc (unsigned char c) {
-  return (c >= 'A' && c <= 'Z') ? c + 32u : c;
-}
 
 #define ONES 0x0101010101010101ull
 
@@ -69,11 +61,6 @@ static void build (void) {
     const char *nm = cp_place_table[i].name;
     size_t len = strlen(nm), j = hash(nm, len) & (HSIZE - 1);
     if (len > maxlen) maxlen = len;
-    if (len > 0 && len <= FLEN) {
-      unsigned f = lowc((unsigned char)nm[0]), l = lowc((unsigned char)nm[len - 1]);
-      firstb[len][f >> 6] |= (uint64_t)1 << (f & 63);
-      lastb[len][l >> 6] |= (uint64_t)1 << (l & 63);
-    }
     while (slots[j] != 0) j = (j + 1) & (HSIZE - 1);
     slots[j] = (uint16_t)(i + 1);
   }
@@ -99,11 +86,6 @@ int cp_place_kind (const char *s, size_t len) {
   if (usable) {
     size_t j;
     if (len > maxlen) return 0;
-    if (len <= FLEN) {
-      unsigned f = lowc((unsigned char)s[0]), l = lowc((unsigned char)s[len - 1]);
-      if (!((firstb[len][f >> 6] >> (f & 63)) & 1) || !((lastb[len][l >> 6] >> (l & 63)) & 1))
-        return 0;
-    }
     j = hash(s, len) & (HSIZE - 1);
     for (; slots[j] != 0; j = (j + 1) & (HSIZE - 1)) {
       const cp_place *p = &cp_place_table[slots[j] - 1];

@@ -785,13 +785,17 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
   else if (w->nprods > 0 && so != NULL) {
     const cp_spanout *o = so;
     cp_attr *av = NULL;
+    size_t cap = 0;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
       const char *set = o->pool.v + e->set;
       if (e->nattrs > 0) {
-        cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
-        if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
-        av = na;
+        if (e->nattrs > cap) {   /* grown only: most spans have a few */
+          cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
+          if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+          av = na;
+          cap = e->nattrs;
+        }
         for (k = 0; k < e->nattrs; k++) {
           const size_t *q = o->attrs + 4 * (e->attr + k);
           av[k].key = o->pool.v + q[0];  av[k].keylen = q[1];

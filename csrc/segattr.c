@@ -220,7 +220,7 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
                           "a span of set '%s'", (int)attrs[i].keylen,
                           attrs[i].key, s->name);
   }
-  if (!cp_vec32_reserve(&s->se, 2)) return oom(err);
+  if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return oom(err);
   if (!known) {
     for (i = 0; i < nattrs; i++) {
       size_t ki = 0;
@@ -233,7 +233,8 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
     }
   }
   for (k = 0; k < s->nkeys; k++)
-    if (!cp_vec32_reserve(&s->keys[k].ids, 1)) return oom(err);
+    if (s->keys[k].ids.n == s->keys[k].ids.cap && !cp_vec32_reserve(&s->keys[k].ids, 1))
+      return oom(err);
   for (i = 0; i < nattrs; i++) {
     cp_abkey *key = &s->keys[kx[i]];
     const char *v = attrs[i].val ? attrs[i].val : "";

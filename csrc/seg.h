@@ -67,7 +67,8 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);
 /* the same for a producer of this library whose set and attribute names
 ** are literals known to match [a-z][a-z0-9_]* (the analysers): the names
-** are not checked again for every span; positions and values are */
+** are not checked again for every span (the builder still checks each
+** the first time it makes the set or key); positions and values are */
 int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
                           uint32_t start, uint32_t end,
                           const cp_attr *attrs, size_t nattrs, cp_err *err);

@@ -163,7 +163,30 @@ static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
 static int put (emitter *e, const char *set, uint32_t t0, uint32_t t1,
                 const cp_attr *a, size_t na) {
   if (t1 <= t0) return CP_OK;
-  return cp_spanout_add(e->out, set, strlen(set), t0, t1, a, na, e->err);
+  /* the set and key names are this file's literals, all valid */
+  return cp_spanout_add_known(e->out, set, strlen(set), t0, t1, a, na, e->err);
+}
+
+/* the decimal digits of x (|x| < 10^15), with a '-' if negative */
+static void int_digits (int64_t x, char *out) {
+  char b[24];
+  size_t n = 0, k = 0;
+  uint64_t u = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
+  do { b[n++] = (char)('0' + u % 10);  u /= 10; } while (u > 0);
+  if (x < 0) out[k++] = '-';
+  while (n > 0) out[k++] = b[--n];
+  out[k] = '\0';
+}
+
+/* the decimal digits of u into out (NUL-terminated); their count:
+** what printf's "%lu" / "%u" prints, without the printf */
+static size_t u_digits (uint64_t u, char *out) {
+  char b[24];
+  size_t n = 0, k = 0;
+  do { b[n++] = (char)('0' + u % 10);  u /= 10; } while (u > 0);
+  while (n > 0) out[k++] = b[--n];
+  out[k] = '\0';
+  return k;
 }
 
 static int emit_entities (emitter *e) {
@@ -195,8 +218,15 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
     unsigned p;
     int ci = (int)(q->confidence * 100 + 0.5);
     cp_attr at[6], one;
-    snprintf(id, sizeof(id), "%lu", (unsigned long)i + 1);
-    snprintf(conf, sizeof(conf), "%d.%02d", ci / 100, ci % 100);
+    u_digits((uint64_t)i + 1, id);
+    if (ci >= 0) {   /* "%d.%02d" */
+      size_t k = u_digits((uint64_t)(ci / 100), conf);
+      conf[k] = '.';
+      conf[k + 1] = (char)('0' + ci % 100 / 10);
+      conf[k + 2] = (char)('0' + ci % 10);
+      conf[k + 3] = '\0';
+    }
+    else snprintf(conf, sizeof(conf), "%d.%02d", ci / 100, ci % 100);
     ATTR(at[na], "id", id, strlen(id)); na++;
     ATTR(at[na], "kind", kind, strlen(kind)); na++;
     ATTR(at[na], "confidence", conf, strlen(conf)); na++;
@@ -216,7 +246,7 @@ static int emit_quotes (emitter *e, const cp_tokvec *tv) {
     }
     for (p = 0; p < q->nparts && rc == CP_OK; p++) {
       char pn[12];   /* any unsigned */
-      snprintf(pn, sizeof(pn), "%u", p + 1);
+      u_digits((uint64_t)p + 1, pn);
       ATTR(at[na], "part", pn, strlen(pn));
       rc = put(e, "quote", q->part[p].t0, q->part[p].t1, at, na + 1);
     }
@@ -237,17 +267,6 @@ static int emit_dates (emitter *e) {
     rc = put(e, "date", t->t0, t->t1, a, 2);
   }
   return rc;
-}
-
-/* the decimal digits of x (|x| < 10^15), with a '-' if negative */
-static void int_digits (int64_t x, char *out) {
-  char b[24];
-  size_t n = 0, k = 0;
-  uint64_t u = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
-  do { b[n++] = (char)('0' + u % 10);  u /= 10; } while (u > 0);
-  if (x < 0) out[k++] = '-';
-  while (n > 0) out[k++] = b[--n];
-  out[k] = '\0';
 }
 
 static int emit_numbers (emitter *e) {

@@ -117,7 +117,21 @@ typedef struct ctx {
   capset caps;
   cp_entities *out;
   size_t skip_portf;  /* a run starting here starts after a portfolio */
+  /* the gazetteer's last answer: a run of one word is asked for whole,
+  ** then as the name cut from it, which is most often the same bytes */
+  const char *pl_s;
+  size_t pl_len;
+  int pl_kind;
 } ctx;
+
+static int place (ctx *x, const char *p, size_t len) {
+  if (p != x->pl_s || len != x->pl_len) {
+    x->pl_kind = cp_place_kind(p, len);
+    x->pl_s = p;
+    x->pl_len = len;
+  }
+  return x->pl_kind;
+}
 
 static int namelike (const ctx *x, size_t i) {
   unsigned sh = x->lx[i].shape;
@@ -175,7 +189,7 @@ static int is_title (const ctx *x, size_t i) {
 }
 
 /* kind of the name [a, b); 'after_title': a title stands right before */
-static int kind_of (const ctx *x, size_t a, size_t b, size_t len, int after_title) {
+static int kind_of (ctx *x, size_t a, size_t b, size_t len, int after_title) {
   size_t i;
   int acr = 0;
   const char *p = x->s + x->tv->v[a].start;
@@ -186,7 +200,7 @@ static int kind_of (const ctx *x, size_t a, size_t b, size_t len, int after_titl
                          || cp_lx_is(x->s, &x->tv->v[i], "corp") || cp_lx_is(x->s, &x->tv->v[i], "ltd")))
         return CP_ENT_ORG;
     }
-  if (cp_place_kind(p, len)) return CP_ENT_PLACE;
+  if (place(x, p, len)) return CP_ENT_PLACE;
   if (cp_lx_flags(&x->lx[a]) & CP_LX_GIVEN) return CP_ENT_PERSON;
   if (after_title) return CP_ENT_PERSON;
   if (b - a == 1 && (x->lx[a].shape & CP_SH_UPPER)) {
@@ -226,13 +240,13 @@ static int has_head (const ctx *x, size_t a, size_t b) {
 }
 
 /* is the single word i at a sentence start a name? */
-static int sstart_name (const ctx *x, size_t i) {
+static int sstart_name (ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
   uint32_t f = cp_lx_flags(&x->lx[i]);
   if (f & (CP_LX_GIVEN | CP_LX_ORG)) return 1;
   if (f & (CP_LX_COMMON | CP_LX_CUE)) return 0;
   if (x->lx[i].shape & CP_SH_UPPER) return 1;
-  if (cp_place_kind(x->s + t->start, t->stop - t->start)) return 1;
+  if (place(x, x->s + t->start, t->stop - t->start)) return 1;
   return capset_has(&x->caps, hash(x->s + t->start, t->stop - t->start));
 }
 
@@ -240,8 +254,8 @@ static int sstart_name (const ctx *x, size_t i) {
 static int split_run (ctx *x, size_t a, size_t b) {
   size_t i = a, piece = a;
   int after_title = a > 0 && is_title(x, a - 1) && (x->lx[a - 1].shape & CP_SH_LOWER);
-  int whole_place = cp_place_kind(x->s + x->tv->v[a].start,
-                                  x->tv->v[b - 1].stop - x->tv->v[a].start) != 0;
+  int whole_place = place(x, x->s + x->tv->v[a].start,
+                          x->tv->v[b - 1].stop - x->tv->v[a].start) != 0;
   int rc;
   /* leading common words at a sentence start */
   if (x->lx[a].shape & CP_SH_SSTART) {
@@ -498,6 +512,9 @@ int cp_entity_run (const char *s, size_t n, const cp_tokvec *tv,
   out->n = 0;
   x.s = s; x.tv = tv; x.lx = lx; x.out = out;
   x.skip_portf = 0;
+  x.pl_s = NULL;
+  x.pl_len = 0;
+  x.pl_kind = 0;
   if (capset_build(&x.caps, s, tv, lx) != CP_OK)
     return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n && rc == CP_OK; ) {

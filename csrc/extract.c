@@ -5,7 +5,7 @@
 
 #include "extract.h"
 
-#define LXC_MIN 2000   /* tokens of a run that make the per-type cache */
+#define LXC_MIN 4000   /* tokens of a run that make the per-type cache */
 
 void cp_extract_free (cp_extract *x) {
   if (x == NULL) return;
@@ -30,7 +30,7 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
   x->ents.n = x->quotes.n = x->dates.n = x->nums.n = 0;
   if (what & CP_X_QUOTES) what |= CP_X_ENTITIES;
   if (what & CP_X_NUMBERS) what |= CP_X_DATES;
-  /* the cache pays for its 256 KB once a run has a few thousand tokens
+  /* the cache pays for its 512 KB once a run has a few thousand tokens
   ** (the build's analyser keeps it for every document); without memory
   ** for it the facts are computed token by token, the same */
   if (x->lxc == NULL && tv->n >= LXC_MIN) x->lxc = cp_lxcache_new();

@@ -193,7 +193,7 @@ static int para_gap (const char *s, size_t a, size_t b) {
 ** are not cached (rare).
 ** =================================================================== */
 
-#define CBITS 13
+#define CBITS 14
 #define CSIZE ((size_t)1 << CBITS)
 #define CMAXLEN 16
 
@@ -289,6 +289,7 @@ int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
   if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
   for (i = 0; i < tv->n; i++) {
     const cp_tok *t = &tv->v[i];
+    uint16_t sh;
     if (t->stop > n || t->start >= t->stop) {
       free(v);
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
@@ -296,26 +297,35 @@ int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
     if (cache != NULL)
       facts_cached(cache, s, n, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
     else facts_of(s, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
-    if (t->flags & CP_TF_SSTART) v[i].shape |= CP_SH_SSTART;
-    if ((t->flags & CP_TF_PSTART) ||
-        (i > 0 && para_gap(s, tv->v[i - 1].stop, t->start)))
-      v[i].shape |= CP_SH_PSTART | CP_SH_SSTART;
-    /* "E. Duff Scott": no sentence starts after an initial */
-    if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start == 2 && s[tv->v[i - 1].stop - 1] == '.'
-        && s[tv->v[i - 1].start] >= 'A' && s[tv->v[i - 1].start] <= 'Z'
-        && !(v[i].shape & CP_SH_PSTART))
-      v[i].shape &= (uint16_t)~CP_SH_SSTART;
-    /* “As these ...: the word after an opening mark or bracket that
-    ** starts a sentence starts it too */
-    if (i > 0 && (v[i - 1].shape & CP_SH_SSTART) && (v[i - 1].shape & CP_SH_PUNCT))
-      v[i].shape |= CP_SH_SSTART;
-    /* so does the first word of a quotation: He said, “We urge ...” */
-    if (i > 0 && tv->v[i - 1].stop - tv->v[i - 1].start <= 3 && tv->v[i - 1].stop == t->start
-        && ((tv->v[i - 1].stop - tv->v[i - 1].start == 3   /* no read past it */
-             && (memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9C", 3) == 0
-                 || memcmp(s + tv->v[i - 1].start, "\xE2\x80\x9E", 3) == 0))
-            || (s[tv->v[i - 1].start] == '"' && (i < 2 || tv->v[i - 2].stop < tv->v[i - 1].start))))
-      v[i].shape |= CP_SH_SSTART;
+    sh = v[i].shape;
+    if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;
+    if (i > 0) {
+      /* the rules below look at the token before (p) */
+      const cp_tok *p = t - 1;
+      size_t plen = p->stop - p->start;
+      uint16_t psh = v[i - 1].shape;
+      /* a gap of one space (most) holds no line break */
+      if ((t->flags & CP_TF_PSTART) ||
+          (!(t->start - p->stop == 1 && s[p->stop] == ' ')
+           && para_gap(s, p->stop, t->start)))
+        sh |= CP_SH_PSTART | CP_SH_SSTART;
+      /* "E. Duff Scott": no sentence starts after an initial */
+      if (plen == 2 && s[p->stop - 1] == '.' && s[p->start] >= 'A'
+          && s[p->start] <= 'Z' && !(sh & CP_SH_PSTART))
+        sh &= (uint16_t)~CP_SH_SSTART;
+      /* “As these ...: the word after an opening mark or bracket that
+      ** starts a sentence starts it too */
+      if ((psh & CP_SH_SSTART) && (psh & CP_SH_PUNCT)) sh |= CP_SH_SSTART;
+      /* so does the first word of a quotation: He said, “We urge ...” */
+      if (plen <= 3 && p->stop == t->start
+          && ((plen == 3   /* no read past it */
+               && (memcmp(s + p->start, "\xE2\x80\x9C", 3) == 0
+                   || memcmp(s + p->start, "\xE2\x80\x9E", 3) == 0))
+              || (s[p->start] == '"' && (i < 2 || (p - 1)->stop < p->start))))
+        sh |= CP_SH_SSTART;
+    }
+    else if (t->flags & CP_TF_PSTART) sh |= CP_SH_PSTART | CP_SH_SSTART;
+    v[i].shape = sh;
   }
   *out = v;
   return CP_OK;

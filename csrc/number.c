@@ -202,7 +202,11 @@ int cp_number_run (const char *s, size_t n, const cp_tokvec *tv,
   x.s = s; x.tv = tv; x.lx = lx; x.skip = skip; x.out = out;
   for (i = 0; i < tv->n; ) {
     int k = 0;
-    if (!skip[i] && !(lx[i].shape & CP_SH_PUNCT)) k = one_number(&x, i);
+    /* only a digit, a number word or an ordinal word starts a number
+    ** (one_number's first tests), most tokens none */
+    if (!skip[i] && !(lx[i].shape & CP_SH_PUNCT)
+        && ((lx[i].shape & CP_SH_DIGIT) || (cp_lx_flags(&lx[i]) & (CP_LX_ORDW | CP_LX_NUMW))))
+      k = one_number(&x, i);
     if (k < 0) { free(skip); return cp_err_set(err, CP_ENOMEM, "out of memory"); }
     i += k ? (size_t)k : 1;
   }

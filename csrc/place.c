@@ -20,16 +20,38 @@ static uint16_t slots[HSIZE];   /* index + 1 into cp_place_table, 0 empty */
 static int usable;              /* the index holds every name */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-/* FNV-1a of s[0..len) lower-cased (ASCII) */
+static size_t maxlen;            /* the longest name: longer never match */
+
+#define ONES 0x0101010101010101ull
+
+/* the 8 bytes w with ASCII 'A'..'Z' lowered (bytes >= 0x80 unchanged) */
+static uint64_t lower8 (uint64_t w) {
+  uint64_t h = w & (0x7F * ONES);
+  uint64_t a = h + (0x80 - 'A') * ONES;          /* high bit: >= 'A' */
+  uint64_t z = h + (0x80 - 'Z' - 1) * ONES;      /* high bit: > 'Z' */
+  return w | (((a & ~z) & ~w & (0x80 * ONES)) >> 2);
+}
+
+/* a hash of s[0..len) lower-cased (ASCII), eight bytes a step: the
+** candidates entity.c asks for are whole runs of words, most of which
+** are no place; names equal under cmp hash equal */
 static uint32_t hash (const char *s, size_t len) {
-  uint32_t h = 2166136261u;
-  size_t i;
-  for (i = 0; i < len; i++) {
-    unsigned char a = (unsigned char)s[i];
-    if (a >= 'A' && a <= 'Z') a = (unsigned char)(a + 32);
-    h = (h ^ a) * 16777619u;
+  uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ull, w;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ lower8(w)) * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 31;
   }
-  return h;
+  if (i < len) {
+    unsigned char t[8] = {0};
+    memcpy(t, s + i, len - i);
+    memcpy(&w, t, 8);
+    h = (h ^ lower8(w)) * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 31;
+  }
+  h *= 0x9E3779B97F4A7C15ull;
+  return (uint32_t)(h >> 32);
 }
 
 static void build (void) {
@@ -37,7 +59,8 @@ static void build (void) {
   if (cp_place_size >= HSIZE / 2 || cp_place_size > UINT16_MAX - 1) return;
   for (i = 0; i < cp_place_size; i++) {
     const char *nm = cp_place_table[i].name;
-    size_t j = hash(nm, strlen(nm)) & (HSIZE - 1);
+    size_t len = strlen(nm), j = hash(nm, len) & (HSIZE - 1);
+    if (len > maxlen) maxlen = len;
     while (slots[j] != 0) j = (j + 1) & (HSIZE - 1);
     slots[j] = (uint16_t)(i + 1);
   }
@@ -61,7 +84,9 @@ int cp_place_kind (const char *s, size_t len) {
   if (s == NULL || len == 0) return 0;
   pthread_once(&once, build);
   if (usable) {
-    size_t j = hash(s, len) & (HSIZE - 1);
+    size_t j;
+    if (len > maxlen) return 0;
+    j = hash(s, len) & (HSIZE - 1);
     for (; slots[j] != 0; j = (j + 1) & (HSIZE - 1)) {
       const cp_place *p = &cp_place_table[slots[j] - 1];
       if (cmp(s, len, p->name) == 0) return p->kind;

@@ -70,6 +70,11 @@ typedef struct ctx {
   int has_last;
   uint32_t last_sp0, last_sp1, last_end;
   int64_t last_speaker;
+  /* the tokens that are quotation marks (mark() != M_NONE), in order:
+  ** found once by pair_marks, read again by the indirect pass */
+  uint32_t *mk;
+  size_t nmk, capmk;
+  const cp_lxent *according;   /* the lexicon's entry of "according" */
 } ctx;
 
 #define WIN_AFTER 16    /* tokens looked at after a quote for its cue */
@@ -499,6 +504,19 @@ static int finish (ctx *x, open_q *o, size_t last) {
   return push(x->out, &o->q);
 }
 
+/* remember that token i is a mark */
+static int note_mark (ctx *x, size_t i) {
+  if (x->nmk == x->capmk) {
+    size_t nc = x->capmk ? 2 * x->capmk : 64;
+    uint32_t *nv = (uint32_t *)realloc(x->mk, nc * sizeof *nv);
+    if (nv == NULL) return CP_ENOMEM;
+    x->mk = nv;
+    x->capmk = nc;
+  }
+  x->mk[x->nmk++] = (uint32_t)i;
+  return CP_OK;
+}
+
 static int pair_marks (ctx *x) {
   size_t n = x->tv->n, i;
   open_q o;
@@ -509,6 +527,11 @@ static int pair_marks (ctx *x) {
     unsigned sh = x->lx[i].shape;
     /* a word (no mark) matters only where a paragraph starts in a quote */
     if (!(sh & CP_SH_PUNCT) && !((sh & CP_SH_PSTART) && o.active)) continue;
+    /* every mark is punctuation and every punctuation token gets here:
+    ** the list of marks is complete */
+    if ((sh & CP_SH_PUNCT) && mark(x, i, &fam) != M_NONE
+        && (rc = note_mark(x, i)) != CP_OK)
+      break;
     if ((sh & CP_SH_PSTART) && o.active) {
       /* a paragraph ends inside a quote */
       role = mark(x, i, &fam);
@@ -639,7 +662,8 @@ static int indirect_sentence (ctx *x, size_t ss, size_t se) {
     if (!(f & (CP_LX_COMMON | CP_LX_CUE))) continue;
     q.confidence = 1.0;
     /* "according" is a common word of the lexicon: its flags first */
-    if ((f & CP_LX_COMMON) && tokeq(x, i, "according")
+    if ((f & CP_LX_COMMON) && x->lx[i].lx == x->according
+        && tokeq(x, i, "according")
         && i + 1 < se && tokeq(x, i + 1, "to")) {
       size_t e = i + 2;
       while (e < se && !tokeq(x, e, ",") && !tokeq(x, e, ".")) e++;
@@ -677,16 +701,17 @@ static int indirect_sentence (ctx *x, size_t ss, size_t se) {
 }
 
 static int indirect (ctx *x) {
-  size_t n = x->tv->n, ss = 0, qi = 0;
+  size_t n = x->tv->n, ss = 0, qi = 0, mi = 0;
   int rc = CP_OK;
   while (ss < n && rc == CP_OK) {
-    size_t se = ss + 1, i;
-    int quoted = 0, fam;
+    size_t se = ss + 1;
+    int quoted = 0;
     while (se < n && !(x->lx[se].shape & CP_SH_SSTART)) se++;
     while (qi < x->nq && x->out->v[qi].m1 <= ss) qi++;
     if (qi < x->nq && x->out->v[qi].m0 < se) quoted = 1;
-    for (i = ss; i < se && !quoted; i++)
-      if (mark(x, i, &fam) != M_NONE) quoted = 1;
+    /* a mark in [ss, se): the next one at or after ss */
+    while (mi < x->nmk && x->mk[mi] < ss) mi++;
+    if (mi < x->nmk && x->mk[mi] < se) quoted = 1;
     if (!quoted) rc = indirect_sentence(x, ss, se);
     ss = se;
   }
@@ -709,6 +734,10 @@ int cp_quote_run (const char *s, size_t n, const cp_tokvec *tv,
   x.has_last = 0;
   x.last_sp0 = x.last_sp1 = x.last_end = 0;
   x.last_speaker = -1;
+  x.mk = NULL;
+  x.nmk = x.capmk = 0;
+  /* the same entry every token spelling "according" has */
+  x.according = cp_lx_find("according", 9);
   if ((rc = pair_marks(&x)) != CP_OK) goto oom;
   /* split quotes, then attribution and the scare-quote filter */
   for (k = 0, w = 0; k < out->n; ) {
@@ -772,7 +801,9 @@ int cp_quote_run (const char *s, size_t n, const cp_tokvec *tv,
     memcpy(out->v, m, out->n * sizeof *m);
     free(m);
   }
+  free(x.mk);
   return CP_OK;
 oom:
+  free(x.mk);
   return cp_err_set(err, rc, "out of memory");
 }

@@ -65,6 +65,13 @@ typedef struct cp_spanout cp_spanout;
 int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);
+/* the same for a producer of this library whose set and attribute names
+** are literals known to match [a-z][a-z0-9_]* (the analysers): the names
+** are not checked again for every span (the builder still checks each
+** the first time it makes the set or key); positions and values are */
+int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
+                          uint32_t start, uint32_t end,
+                          const cp_attr *attrs, size_t nattrs, cp_err *err);
 typedef int (*cp_producer_fn) (void *ud, const char *text, size_t len,
                                const cp_tokvec *tv, const cp_meta *meta,
                                size_t nmeta, cp_spanout *out, cp_err *err);

@@ -107,11 +107,18 @@ int cp_ab_set (cp_abuild *b, const char *name, size_t len, uint32_t doc,
                size_t *idx, cp_err *err) {
   size_t i;
   cp_abset *ns, *s;
-  for (i = 0; i < b->ns; i++)
-    if (b->s[i].len == len && memcmp(b->s[i].name, name, len) == 0) {
-      *idx = i;
+  if (name != NULL) {   /* (a NULL name is refused below) */
+    if (b->lastset < b->ns && b->s[b->lastset].len == len
+        && memcmp(b->s[b->lastset].name, name, len) == 0) {
+      *idx = b->lastset;
       return CP_OK;
     }
+    for (i = 0; i < b->ns; i++)
+      if (b->s[i].len == len && memcmp(b->s[i].name, name, len) == 0) {
+        *idx = b->lastset = i;
+        return CP_OK;
+      }
+  }
   if (!cp_ab_name_ok(name, len))
     return cp_err_set(err, CP_EINVAL, "bad span set name '%.*s' (span sets "
                       "are named [a-z][a-z0-9_]*, at most 64 bytes)",
@@ -167,53 +174,80 @@ static int getkey (cp_abset *s, const char *k, size_t kl, size_t *idx,
   return CP_OK;
 }
 
+/* the key of set s named k[0..kl), or -1 (nothing is created); 'hint'
+** is tried first: a producer gives its keys in the same order each time */
+static long findkey (const cp_abset *s, const char *k, size_t kl, size_t hint) {
+  size_t i;
+  if (k == NULL) return -1;
+  if (hint < s->nkeys && s->keys[hint].len == kl
+      && memcmp(s->keys[hint].name, k, kl) == 0)
+    return (long)hint;
+  for (i = 0; i < s->nkeys; i++)
+    if (s->keys[i].len == kl && memcmp(s->keys[i].name, k, kl) == 0)
+      return (long)i;
+  return -1;
+}
+
+/*
+** The span's attributes are checked first (a bad value or a key given
+** twice adds nothing, not even a key), then the keys found or created,
+** the values interned, and only then is anything appended, so a failure
+** leaves the set as it was (keys created stay, absent everywhere).
+*/
 int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
                 const cp_attr *attrs, size_t nattrs, cp_err *err) {
   cp_abset *s = &b->s[set];
   size_t i, n = s->se.n / 2, k;
-  int rc = CP_OK;
+  long kx[CP_AB_MAXKEYS];     /* key of each attribute */
+  uint32_t vid[CP_AB_MAXKEYS];  /* its value's id */
+  int known = nattrs <= CP_AB_MAXKEYS;   /* every key exists already */
+  int rc;
   if (attrs == NULL && nattrs > 0)
     return cp_err_set(err, CP_EINVAL, "span attributes are NULL");
+  for (i = 0; i < nattrs && known; i++)
+    known = (kx[i] = findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
   for (i = 0; i < nattrs; i++) {
     size_t j;
     if ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
         attrs[i].vallen > UINT32_MAX / 2)
       return cp_err_set(err, CP_EINVAL, "bad attribute value in span set "
                         "'%s'", s->name);
-    for (j = 0; j < i; j++)
-      if (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
-          memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0)
+    for (j = 0; j < i; j++)   /* existing keys have distinct names */
+      if (known ? kx[j] == kx[i]
+                : (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
+                   memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0))
         return cp_err_set(err, CP_EINVAL, "attribute '%.*s' given twice in "
                           "a span of set '%s'", (int)attrs[i].keylen,
                           attrs[i].key, s->name);
   }
-  if (!cp_vec32_reserve(&s->se, 2)) return oom(err);
-  for (i = 0; i < nattrs && rc == CP_OK; i++)
-    rc = getkey(s, attrs[i].key, attrs[i].keylen, &k, err);
-  if (rc != CP_OK) return rc;   /* keys created stay: absent everywhere */
-  for (k = 0; k < s->nkeys; k++)
-    if (!cp_vec32_reserve(&s->keys[k].ids, 1)) return oom(err);
-  for (k = 0; k < s->nkeys; k++) {
-    cp_abkey *key = &s->keys[k];
-    uint32_t id = UINT32_MAX;
-    for (i = 0; i < nattrs; i++)
-      if (attrs[i].keylen == key->len &&
-          memcmp(attrs[i].key, key->name, key->len) == 0) {
-        const char *v = attrs[i].val ? attrs[i].val : "";
-        int r = cp_lex_intern(&key->vals, v, attrs[i].vallen,
-                              cp_lex_hash(v, attrs[i].vallen), MAXLEXBYTES,
-                              &id);
-        if (r < 0) {   /* undo the keys already pushed for this span */
-          size_t j;
-          for (j = 0; j < k; j++) s->keys[j].ids.n = n;
-          return r == -1 ? oom(err) :
-                 cp_err_set(err, CP_ELIMIT, "attribute values of '%s' full",
-                            s->name);
-        }
-        break;
-      }
-    key->ids.v[key->ids.n++] = id;
+  if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return oom(err);
+  if (!known) {
+    for (i = 0; i < nattrs; i++) {
+      size_t ki = 0;
+      if ((rc = getkey(s, attrs[i].key, attrs[i].keylen, &ki, err)) != CP_OK)
+        return rc;   /* keys created stay: absent everywhere */
+      if (i >= CP_AB_MAXKEYS)   /* distinct names: getkey refused one */
+        return cp_err_set(err, CP_ELIMIT, "more than %d attribute names in "
+                          "span set '%s'", CP_AB_MAXKEYS, s->name);
+      kx[i] = (long)ki;
+    }
   }
+  for (k = 0; k < s->nkeys; k++)
+    if (s->keys[k].ids.n == s->keys[k].ids.cap && !cp_vec32_reserve(&s->keys[k].ids, 1))
+      return oom(err);
+  for (i = 0; i < nattrs; i++) {
+    cp_abkey *key = &s->keys[kx[i]];
+    const char *v = attrs[i].val ? attrs[i].val : "";
+    int r = cp_lex_intern(&key->vals, v, attrs[i].vallen,
+                          cp_lex_hash(v, attrs[i].vallen), MAXLEXBYTES,
+                          &vid[i]);
+    if (r < 0)
+      return r == -1 ? oom(err) :
+             cp_err_set(err, CP_ELIMIT, "attribute values of '%s' full",
+                        s->name);
+  }
+  for (k = 0; k < s->nkeys; k++) s->keys[k].ids.v[s->keys[k].ids.n++] = UINT32_MAX;
+  for (i = 0; i < nattrs; i++) s->keys[kx[i]].ids.v[n] = vid[i];
   s->se.v[s->se.n++] = start;
   s->se.v[s->se.n++] = end;
   return CP_OK;

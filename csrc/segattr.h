@@ -50,6 +50,8 @@ typedef struct cp_ablayer {
 typedef struct cp_abuild {
   cp_ablayer *l;  size_t nl;
   cp_abset *s;    size_t ns;
+  size_t lastset;         /* the set cp_ab_set found last: spans come in
+                          ** runs of one set, so it is tried first */
 } cp_abuild;
 
 /* is name[0..len) a valid layer or span set name ([a-z][a-z0-9_]*,

@@ -105,6 +105,9 @@ struct cp_spanout {
 };
 
 static void spanout_free (cp_spanout *o);
+static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
+                         uint32_t start, uint32_t end,
+                         const cp_attr *attrs, size_t nattrs, cp_err *err);
 
 
 cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
@@ -541,7 +544,6 @@ static int checkmeta (cp_segw *w, size_t idlen, const cp_meta *meta,
 int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err) {
-  soent *e;
   size_t i;
   if (o == NULL) return cp_err_set(err, CP_EINVAL, "no span output");
   if (!cp_ab_name_ok(set, setlen))
@@ -562,6 +564,34 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
       return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
                         "'%.*s' (keys are named [a-z][a-z0-9_]*)",
                         (int)setlen, set);
+  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+}
+
+int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
+                          uint32_t start, uint32_t end,
+                          const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  size_t i;
+  if (o == NULL || set == NULL || (attrs == NULL && nattrs > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_spanout_add_known: missing argument");
+  if (start >= end || end > o->ntok)
+    return cp_err_set(err, CP_EINVAL, "span [%lu, %lu) of set '%.*s' is "
+                      "empty or outside the document's %lu tokens",
+                      (unsigned long)start, (unsigned long)end, (int)setlen,
+                      set, (unsigned long)o->ntok);
+  for (i = 0; i < nattrs; i++)
+    if (attrs[i].key == NULL || (attrs[i].val == NULL && attrs[i].vallen > 0)
+        || attrs[i].vallen > UINT32_MAX / 2)
+      return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
+                        "'%.*s'", (int)setlen, set);
+  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+}
+
+/* append a checked span and copies of its strings */
+static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
+                         uint32_t start, uint32_t end,
+                         const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  soent *e;
+  size_t i;
   if (o->n == o->cap) {
     size_t nc = o->cap ? 2 * o->cap : 16;
     soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));
@@ -755,13 +785,17 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
   else if (w->nprods > 0 && so != NULL) {
     const cp_spanout *o = so;
     cp_attr *av = NULL;
+    size_t cap = 0;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
       const char *set = o->pool.v + e->set;
       if (e->nattrs > 0) {
-        cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
-        if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
-        av = na;
+        if (e->nattrs > cap) {   /* grown only: most spans have a few */
+          cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
+          if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
+          av = na;
+          cap = e->nattrs;
+        }
         for (k = 0; k < e->nattrs; k++) {
           const size_t *q = o->attrs + 4 * (e->attr + k);
           av[k].key = o->pool.v + q[0];  av[k].keylen = q[1];

@@ -99,6 +99,9 @@ typedef struct ctx {
   const cp_lxtok *lx;
   cp_anchor an;
   cp_timexes *out;
+  /* the lexicon's entries of "the", "a", "an", "in" (the table has one
+  ** entry a word): the commonest words, told apart by pointer */
+  const cp_lxent *w_the, *w_a, *w_an, *w_in;
 } ctx;
 
 /* token i spells w (any case), a possessive ending ignored:
@@ -195,6 +198,15 @@ static int month_at (const ctx *x, size_t i) {
   return x->lx[i].lx->small;
 }
 
+/* what snprintf(buf, cap, "%s", ...) writes of v[0..n), without the
+** printf: the bytes that fit before the NUL */
+static void copy_value (char *buf, size_t cap, const char *v, size_t n) {
+  if (cap == 0) return;
+  if (n > cap - 1) n = cap - 1;
+  memcpy(buf, v, n);
+  buf[n] = '\0';
+}
+
 static int push (ctx *x, size_t a, size_t b, int type, const char *val) {
   cp_timex *t;
   if (x->out->n == x->out->cap) {
@@ -210,16 +222,36 @@ static int push (ctx *x, size_t a, size_t b, int type, const char *val) {
   t->start = x->tv->v[a].start;
   t->stop = x->tv->v[b - 1].stop;
   t->type = type;
-  snprintf(t->value, sizeof t->value, "%s", val);
+  copy_value(t->value, sizeof t->value, val, strlen(val));
   return (int)(b - a);
 }
 
 /* YYYY, YYYY-MM, YYYY-MM-DD (XXXX for an unknown year; a day that does
 ** not exist in its month is dropped) */
 static void fmt_date (char *buf, size_t cap, int y, int m, int d) {
-  char ys[8];
-  if (y > 0) snprintf(ys, sizeof ys, "%04d", y % 10000); else strcpy(ys, "XXXX");
+  char ys[8], t[16];
+  size_t k;
   if (d > 0 && d > mdays(y, m)) d = 0;
+  /* the digits by hand (dates are most spans' values): "%04d" of
+  ** 0..9999 and "%02d" of 0..99; anything else through snprintf */
+  if ((m >= 0 && m <= 99) && (m == 0 || d == 0 || (d >= 0 && d <= 99))) {
+    if (y > 0) {
+      int v = y % 10000;
+      t[0] = (char)('0' + v / 1000);  t[1] = (char)('0' + v / 100 % 10);
+      t[2] = (char)('0' + v / 10 % 10);  t[3] = (char)('0' + v % 10);
+    }
+    else memcpy(t, "XXXX", 4);
+    k = 4;
+    if (m != 0) {
+      t[k++] = '-';  t[k++] = (char)('0' + m / 10);  t[k++] = (char)('0' + m % 10);
+      if (d != 0) {
+        t[k++] = '-';  t[k++] = (char)('0' + d / 10);  t[k++] = (char)('0' + d % 10);
+      }
+    }
+    copy_value(buf, cap, t, k);
+    return;
+  }
+  if (y > 0) snprintf(ys, sizeof ys, "%04d", y % 10000); else strcpy(ys, "XXXX");
   if (m == 0) snprintf(buf, cap, "%s", ys);
   else if (d == 0) snprintf(buf, cap, "%s-%02d", ys, m);
   else snprintf(buf, cap, "%s-%02d-%02d", ys, m, d);
@@ -643,6 +675,8 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
     return cp_err_set(err, CP_EINVAL, "cp_timex_run: missing argument");
   out->n = 0;
   x.s = s; x.tv = tv; x.lx = lx; x.out = out;
+  x.w_the = cp_lx_find("the", 3);  x.w_a = cp_lx_find("a", 1);
+  x.w_an = cp_lx_find("an", 2);  x.w_in = cp_lx_find("in", 2);
   if (anchor) x.an = *anchor; else { x.an.year = x.an.month = x.an.day = 0; }
   if (x.an.year < 0 || x.an.year > 9999) x.an.year = 0;
   if (x.an.month < 1 || x.an.month > 12) x.an.month = x.an.day = 0;
@@ -667,10 +701,8 @@ int cp_timex_run (const char *s, size_t n, const cp_tokvec *tv,
       ** decade"), "few"/"several" ("the past few", "a few months") or
       ** "future"/"past" ("in the future" is "the future"): duration and
       ** relative need that, clock and set never take them */
-      const char *w = lx[i].lx ? lx[i].lx->word : NULL;
-      if (w && (w[0] == 't' || w[0] == 'a' || w[0] == 'i')
-          && (strcmp(w, "the") == 0 || strcmp(w, "a") == 0 || strcmp(w, "an") == 0
-              || strcmp(w, "in") == 0)
+      const cp_lxent *w = lx[i].lx;
+      if (w != NULL && (w == x.w_the || w == x.w_a || w == x.w_an || w == x.w_in)
           && !(flags(&x, i + 1) & CP_LX_TUNIT) && !tokeq(&x, i + 1, "few")
           && !tokeq(&x, i + 1, "several") && !tokeq(&x, i + 1, "future")
           && !tokeq(&x, i + 1, "past"))

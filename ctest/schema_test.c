@@ -53,6 +53,13 @@ static int failing (void *ud, const char *text, size_t len,
     return cp_err_set(err, CP_EINVAL, "out-of-range span accepted");
   if (cp_spanout_add(out, "Bad", 3, 0, 1, NULL, 0, NULL) == CP_OK)
     return cp_err_set(err, CP_EINVAL, "bad name accepted");
+  /* the analysers' add, which trusts its names, still checks the rest */
+  if (cp_spanout_add_known(out, "bad", 3, 0, 1000, NULL, 0, NULL) == CP_OK)
+    return cp_err_set(err, CP_EINVAL, "out-of-range known span accepted");
+  if (cp_spanout_add_known(out, "bad", 3, 0, 1, NULL, 1, NULL) == CP_OK)
+    return cp_err_set(err, CP_EINVAL, "NULL attributes accepted");
+  if (cp_spanout_add_known(NULL, "bad", 3, 0, 1, NULL, 0, NULL) == CP_OK)
+    return cp_err_set(err, CP_EINVAL, "no output accepted");
   return CP_OK;
 }
 
@@ -224,6 +231,72 @@ int main (void) {
       TAP_OK(pp != NULL && np == 1 && pp[0] == 3, "postings of upos=VERB: [3]");
     }
     TAP_OK(cp_seg_check(s, &e) == CP_OK, "token segment passes check (%s)", e.msg);
+  }
+
+  /* span attributes given in another key order, a key given twice, a
+  ** bad value: the first is stored as given, the others add nothing */
+  {
+    cp_corpus *c3 = cp_corpus_new(NULL, &e);
+    static const char *text = "x y z";
+    cp_tokin tk[3] = {{NULL, 0, 0, 1, 0}, {NULL, 0, 2, 3, 0}, {NULL, 0, 4, 5, 0}};
+    cp_attr ab[2] = {{"a", 1, "1", 1}, {"b", 1, "2", 1}};
+    cp_attr ba[2] = {{"b", 1, "3", 1}, {"a", 1, "4", 1}};
+    cp_attr aa[2] = {{"a", 1, "5", 1}, {"a", 1, "6", 1}};
+    cp_attr bad[2] = {{"b", 1, "7", 1}, {"a", 1, NULL, 3}};
+    cp_attr cn[1] = {{"c", 1, "8", 1}};
+    cp_spanin sp[3];
+    cp_tokdoc td;
+    const cp_seg *s3;
+    int64_t t;
+    size_t n0;
+    memset(sp, 0, sizeof(sp));
+    sp[0].set = "t"; sp[0].setlen = 1; sp[0].start = 0; sp[0].end = 1;
+    sp[0].attrs = ab; sp[0].nattrs = 2;
+    sp[1].set = "t"; sp[1].setlen = 1; sp[1].start = 1; sp[1].end = 3;
+    sp[1].attrs = ba; sp[1].nattrs = 2;
+    memset(&td, 0, sizeof(td));
+    td.text = text; td.textlen = 5; td.tok = tk; td.ntok = 3;
+    td.spans = sp; td.nspans = 2;
+    memset(d, 0, sizeof(d));
+    d[0].id = "k1"; d[0].idlen = 2; d[0].tokens = &td;
+    TAP_OK(c3 != NULL && cp_corpus_add(c3, d, 1, &e) == CP_OK,
+           "spans with keys in either order added (%s)", e.msg);
+    sp[0].attrs = aa;
+    d[0].id = "k2";
+    rc = cp_corpus_add(c3, d, 1, &e);
+    TAP_OK(rc == CP_EINVAL && strstr(e.msg, "given twice") != NULL,
+           "a key given twice is refused (%s)", e.msg);
+    sp[0].attrs = ab;  sp[1].attrs = bad;
+    d[0].id = "k3";
+    rc = cp_corpus_add(c3, d, 1, &e);
+    TAP_OK(rc == CP_EINVAL && strstr(e.msg, "bad attribute value") != NULL,
+           "a NULL value with a length is refused (%s)", e.msg);
+    sp[0].attrs = cn;  sp[0].nattrs = 1;  td.nspans = 1;
+    d[0].id = "k4";
+    TAP_OK(cp_corpus_add(c3, d, 1, &e) == CP_OK, "a span with a new key added");
+    TAP_OK(cp_corpus_flush(c3, &e) == CP_OK, "flushed");
+    s3 = cp_corpus_seg(c3, 0);
+    t = s3 ? cp_seg_spanset(s3, "t", 1) : -1;
+    TAP_OK(t >= 0 && cp_seg_nspans(s3, (size_t)t) == 3,
+           "the refused documents left no span (%u)",
+           t >= 0 ? cp_seg_nspans(s3, (size_t)t) : 0);
+    TAP_OK(t >= 0 && cp_seg_spanset_nkeys(s3, (size_t)t) == 3, "keys a, b, c");
+    if (t >= 0) {
+      v = attr(s3, (size_t)t, 0, "a", &vl);
+      TAP_OK(streq(v, vl, "1"), "span 0: a = 1");
+      v = attr(s3, (size_t)t, 1, "a", &vl);
+      n0 = vl;
+      TAP_OK(streq(v, vl, "4"), "span 1, keys given b, a: a = 4 (%.*s)", (int)n0, v ? v : "");
+      v = attr(s3, (size_t)t, 1, "b", &vl);
+      TAP_OK(streq(v, vl, "3"), "span 1: b = 3");
+      v = attr(s3, (size_t)t, 1, "c", &vl);
+      TAP_OK(v == NULL, "span 1 has no c");
+      v = attr(s3, (size_t)t, 2, "c", &vl);
+      TAP_OK(streq(v, vl, "8"), "span of the last document: c = 8");
+      v = attr(s3, (size_t)t, 2, "a", &vl);
+      TAP_OK(v == NULL, "and no a");
+    }
+    cp_corpus_free(c3);
   }
 
   /* all-or-nothing with a failing producer */

@@ -18,8 +18,11 @@
 #define CP_PACK_BLOCK 128u
 
 /* what a list holds: any values, or strictly ascending ones
-** (positions), stored as gaps */
-enum { CP_PACK_PLAIN = 0, CP_PACK_ASC = 1 };
+** (positions), stored as gaps; or'ed with at most one layout flag:
+** CP_PACK_ENDS (PLAIN only) a skip table of block ends without the
+** 'last' values, CP_PACK_SEQ no skip table (the list is only decoded
+** whole: cp_pack_decode; cp_pack_block reads block 0 only) */
+enum { CP_PACK_PLAIN = 0, CP_PACK_ASC = 1, CP_PACK_SEQ = 2, CP_PACK_ENDS = 4 };
 
 /* most bytes cp_pack_encode writes for n values */
 size_t cp_pack_bound (uint32_t n);

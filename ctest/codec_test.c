@@ -175,6 +175,98 @@ static void test_pack (void) {
   free(v);
 }
 
+/* decode a whole list of possibly damaged bytes (SEQ lists have no
+** block access): 1 when the result is CP_OK or CP_ECORRUPT */
+static int decode_whole_or_corrupt (const uint8_t *p, size_t len, uint32_t n,
+                                    int mode, int *corrupt) {
+  cp_pack pk;
+  cp_err e;
+  uint32_t *out = malloc(((size_t)n + 1) * sizeof(*out));
+  int rc = out ? cp_pack_open(&pk, p, len, n, mode, &e) : CP_ENOMEM;
+  if (rc == CP_OK) rc = cp_pack_decode(&pk, out, &e);
+  free(out);
+  *corrupt = (rc == CP_ECORRUPT);
+  return rc == CP_OK || rc == CP_ECORRUPT;
+}
+
+/* format 2.4's leaner layouts: ENDS (4-byte skip entries) and SEQ (no
+** skip table) hold the same blocks as the full layout in fewer bytes */
+static void test_pack_lean (void) {
+  static const uint32_t sizes[] = {0, 1, 127, 128, 129, 256, 257, 5000};
+  uint32_t *v = malloc(6000 * sizeof(*v));
+  size_t si, len, lfull, lends, lseq;
+  int all = 1;
+  for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+    uint32_t n = sizes[si], i, x = rnd() % 100;
+    for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % (1u << (rnd() % 20)); }
+    all = all && roundtrip(v, n, CP_PACK_ASC | CP_PACK_SEQ, NULL);
+    for (i = 0; i < n; i++) v[i] = rnd() >> (rnd() % 32);
+    all = all && roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, NULL)
+              && roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, NULL);
+  }
+  TAP_OK(all, "SEQ (ascending, plain) and ENDS lists of 0..5000 values round-trip");
+  {
+    uint32_t n = 5000, i;
+    for (i = 0; i < n; i++) v[i] = rnd() % 1000;
+    roundtrip(v, n, CP_PACK_PLAIN, &lfull);
+    roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, &lends);
+    roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, &lseq);
+    TAP_OK(lends == lfull - 4 * 40 && lseq == lfull - 8 * 40,
+           "40 blocks: ENDS saves 4 bytes a block, SEQ 8 (%zu, %zu, %zu)",
+           lfull, lends, lseq);
+  }
+  {   /* block access: ENDS by index, SEQ refuses any block but the first */
+    uint32_t n = 1000, i, tmp[CP_PACK_BLOCK], cnt, last;
+    size_t cap = cp_pack_bound(n);
+    uint8_t *buf = malloc(cap);
+    cp_pack pk;
+    int ok = 1;
+    for (i = 0; i < n; i++) v[i] = rnd() % 5000;
+    cp_pack_encode(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, buf, cap, &len, NULL);
+    ok = cp_pack_open(&pk, buf, len, n, CP_PACK_PLAIN | CP_PACK_ENDS, NULL) == CP_OK;
+    for (i = 0; ok && i < 100; i++) {
+      uint32_t k = rnd() % n, got;
+      ok = cp_pack_get(&pk, k, &got, NULL) == CP_OK && got == v[k];
+    }
+    TAP_OK(ok && !cp_pack_last(&pk, 1, &last), "ENDS: random access by index, no skip values");
+    cp_pack_encode(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, buf, cap, &len, NULL);
+    ok = cp_pack_open(&pk, buf, len, n, CP_PACK_PLAIN | CP_PACK_SEQ, NULL) == CP_OK;
+    TAP_OK(ok && cp_pack_block(&pk, 1, tmp, &cnt, NULL) == CP_EINVAL,
+           "SEQ: a block past the first is refused (decode it whole)");
+    TAP_OK(cp_pack_encode(v, n, CP_PACK_ASC | CP_PACK_ENDS, buf, cap, &len, NULL) == CP_EINVAL &&
+           cp_pack_encode(v, n, CP_PACK_SEQ | CP_PACK_ENDS, buf, cap, &len, NULL) == CP_EINVAL,
+           "ENDS on an ascending list, or with SEQ, is refused");
+    {   /* damage */
+      int never_else = 1, tabcaught = 1, c, m;
+      size_t k;
+      uint8_t *dam = malloc(cap);
+      for (m = 0; m < 2; m++) {
+        int mode = m ? (CP_PACK_ASC | CP_PACK_SEQ) : (CP_PACK_PLAIN | CP_PACK_ENDS);
+        uint32_t x = 3;
+        for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % 200; }
+        cp_pack_encode(v, n, mode, buf, cap, &len, NULL);
+        for (k = 0; k < 400 * 8 && k / 8 < len; k++) {
+          memcpy(dam, buf, len);
+          dam[k / 8] ^= (uint8_t)(1u << (k % 8));
+          never_else = never_else && (m ? decode_whole_or_corrupt(dam, len, n, mode, &c)
+                                        : decode_or_corrupt(dam, len, n, mode, &c));
+          if (!m && k / 8 < 4 * 8) tabcaught = tabcaught && c;   /* the 8 ends */
+        }
+        for (k = 0; k < len; k++)
+          never_else = never_else && (m ? decode_whole_or_corrupt(buf, k, n, mode, &c)
+                                        : decode_or_corrupt(buf, k, n, mode, &c)) && c;
+      }
+      TAP_OK(never_else, "ENDS and SEQ: bit flips give values or ECORRUPT, every truncation ECORRUPT");
+      /* data bits are values (BLKSUM's checksums catch those); a damaged
+      ** block end always shows as a block of the wrong size */
+      TAP_OK(tabcaught, "ENDS: every bit flip of the table of block ends is ECORRUPT");
+      free(dam);
+    }
+    free(buf);
+  }
+  free(v);
+}
+
 /* intersect a short list with a long one through the cursor */
 static void test_cursor (void) {
   uint32_t nl = 20000, ns = 40, i, x = 0;
@@ -561,6 +653,7 @@ static void test_blksum (void) {
 
 int main (void) {
   test_pack();
+  test_pack_lean();
   test_cursor();
   test_ztext();
   test_ztext_dict();

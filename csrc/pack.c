@@ -345,6 +345,26 @@ int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
   return CP_OK;
 }
 
+size_t cp_pack_table (const cp_pack *l) {
+  return (l == NULL || l->skip == NULL) ? 0 : (size_t)l->nb * stride(l->mode);
+}
+
+void cp_pack_extent (const cp_pack *l, uint32_t b, uint64_t *off,
+                     uint64_t *len) {
+  size_t tab = cp_pack_table(l), st, ea;
+  uint64_t a = 0, e;
+  if (l == NULL || b >= l->nb) { *off = tab;  *len = 0;  return; }
+  e = l->datalen;
+  if (l->skip != NULL) {
+    st = stride(l->mode);
+    ea = endat(l->mode);
+    a = (b == 0) ? 0 : cp_rd32(l->skip + (size_t)(b - 1) * st + ea);
+    e = cp_rd32(l->skip + (size_t)b * st + ea);
+  }
+  *off = tab + a;
+  *len = e - a;
+}
+
 int cp_pack_last (const cp_pack *l, uint32_t b, uint32_t *last) {
   if (l == NULL || l->skip == NULL || stride(l->mode) != SKIPENT ||
       b >= l->nb || last == NULL)

@@ -47,6 +47,13 @@ typedef struct cp_pack {
 int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
                   int mode, cp_err *err);
 
+/* bytes of the skip table, and block b's bytes [*off, *off + *len)
+** counted from the start of the list (for block checksums); a SEQ list
+** of several blocks gives the whole data for every block */
+size_t cp_pack_table (const cp_pack *l);
+void cp_pack_extent (const cp_pack *l, uint32_t b, uint64_t *off,
+                     uint64_t *len);
+
 /* values in block b (CP_PACK_BLOCK, fewer in the last block) */
 uint32_t cp_pack_count (const cp_pack *l, uint32_t b);
 

@@ -330,8 +330,8 @@ static int read_header (cp_seg *s, cp_err *err) {
                       CP_SEG_VERSION);
   if (cp_rd32(b + CP_H_MINOR) < CP_SEG_MINOR)
     return cp_err_set(err, CP_EVERSION, "segment format 2.%lu is not read by "
-                      "this build (format 2.%u: checked per block, text, "
-                      "stream and postings compressed): rebuild "
+                      "this build (format 2.%u: checked per block; text, "
+                      "stream, postings, tables and lexicons compressed): rebuild "
                       "the index from the original documents (corpus.create "
                       "+ add, or `corpus index NEW FILES`)",
                       (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
@@ -380,9 +380,10 @@ static int read_header (cp_seg *s, cp_err *err) {
 ** block, and a skip table of 8 bytes per block when there are several):
 ** checked at open, so that the counts of the header and the schema, from
 ** which the reader sizes its caches, are bounded by the image size */
-static uint64_t pk_min (uint64_t n) {
+static uint64_t pk_min (uint64_t n, int mode) {
   uint64_t nb = (n + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK;
-  return nb > 1 ? 9 * nb : nb;
+  uint64_t ent = (mode & CP_PACK_SEQ) ? 0 : (mode & CP_PACK_ENDS) ? 4 : 8;
+  return nb > 1 ? (ent + 1) * nb : nb;
 }
 
 /* exact byte size every section must have, from the header counts */
@@ -402,10 +403,10 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
   want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
   want[CP_SEC_STREAM] = s->sec[CP_SEC_STREAM].size;   /* packed */
-  if (s->sec[CP_SEC_STREAM].size < pk_min(T) ||
-      s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T) ||
-      s->sec[CP_SEC_SENTS].size < pk_min(s->nsents) ||
-      s->sec[CP_SEC_PARAS].size < pk_min(s->nparas))
+  if (s->sec[CP_SEC_STREAM].size < pk_min(T, CP_SEG_PK_STREAM) ||
+      s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T, CP_SEG_PK_SPANS) ||
+      s->sec[CP_SEC_SENTS].size < pk_min(s->nsents, CP_SEG_PK_STARTS) ||
+      s->sec[CP_SEC_PARAS].size < pk_min(s->nparas, CP_SEG_PK_STARTS))
     return corrupt(err, "packed sections too short for their counts");
   want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
@@ -589,7 +590,8 @@ static int read_sets (cp_seg *s, cur *c) {
     r->pst = getpart(c, s, UINT64_MAX, &r->npst);
     r->pen = getpart(c, s, UINT64_MAX, &r->npen);
     getpart(c, s, 0, NULL);           /* MAXEND: recomputed (format 2.3) */
-    if (c->bad || r->npst < pk_min(r->n) || r->npen < pk_min(r->n)) return 0;
+    if (c->bad || r->npst < pk_min(r->n, CP_SEG_PK_PART) ||
+        r->npen < pk_min(r->n, CP_SEG_PK_PART)) return 0;
     r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
     if (r->keys == NULL) return -1;
     for (k = 0; k < r->nkeys; k++) {
@@ -603,7 +605,7 @@ static int read_sets (cp_seg *s, cur *c) {
       y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
       y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
       y->pv = getpart(c, s, UINT64_MAX, &y->npv);
-      if (!c->bad && y->npv < pk_min(r->n)) c->bad = 1;
+      if (!c->bad && y->npv < pk_min(r->n, CP_SEG_PK_PART)) c->bad = 1;
       if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
         return 0;
       nkeys++;
@@ -855,12 +857,12 @@ static int stream_open (const cp_seg *s, cp_err *err) {
   lazy *z = s->lz;
   if (z->spopen == 0) {
     uint32_t nb = s->ntok / CP_PACK_BLOCK + (s->ntok % CP_PACK_BLOCK != 0);
-    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_STREAM].size;
+    uint64_t tab = nb > 1 ? 4 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_STREAM].size;
     cp_err e;
     int rc = tab > sz ? CP_ECORRUPT : need_blk(s, BK_STREAM, 0, tab, &e);
     if (rc == CP_OK)
       rc = cp_pack_open(&z->sp, s->stream, (size_t)sz, s->ntok,
-                        CP_PACK_PLAIN, &e);
+                        CP_SEG_PK_STREAM, &e);
     if (rc == CP_OK) {
       z->dst = (uint32_t *)calloc((size_t)s->ntok + 1, sizeof(uint32_t));
       z->sblk = (unsigned char *)calloc((size_t)nb + 1, 1);
@@ -880,14 +882,13 @@ static int stream_open (const cp_seg *s, cp_err *err) {
 static int stream_block (const cp_seg *s, uint32_t b, cp_err *err) {
   lazy *z = s->lz;
   uint32_t v[CP_PACK_BLOCK], cnt = 0, i, nw = s->nt[CP_WORD];
-  uint64_t tab = z->sp.skip ? 8 * (uint64_t)z->sp.nb : 0, st, en;
+  uint64_t st, len;
   cp_err e;
   int rc;
   if (z->sblk[b] == 1) return CP_OK;
   if (z->sblk[b] == 0) {
-    st = tab + (b == 0 || !z->sp.skip ? 0 : cp_rd32(z->sp.skip + 8 * (size_t)b - 4));
-    en = tab + (z->sp.skip ? cp_rd32(z->sp.skip + 8 * (size_t)b + 4) : z->sp.datalen);
-    rc = need_blk(s, BK_STREAM, st, en - st, &e);
+    cp_pack_extent(&z->sp, b, &st, &len);
+    rc = need_blk(s, BK_STREAM, st, len, &e);
     if (rc == CP_OK) rc = cp_pack_block(&z->sp, b, v, &cnt, &e);
     for (i = 0; rc == CP_OK && i < cnt; i++)
       if (v[i] >= nw) rc = CP_ECORRUPT;
@@ -965,17 +966,17 @@ static int spans_open (const cp_seg *s, cp_err *err) {
   lazy *z = s->lz;
   if (z->gopen == 0) {
     uint32_t T = s->ntok, nb = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0);
-    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_SPANS].size;
+    uint64_t tab = nb > 1 ? 4 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_SPANS].size;
     uint64_t gl = sz >= 8 ? cp_rd64(s->spang) : 0;
     cp_err e;
     int rc = (sz < 8 || gl > sz - 8 || tab > gl || tab > sz - 8 - gl)
              ? CP_ECORRUPT : need_blk(s, BK_SPANS, 0, 8 + tab, &e);
     if (rc == CP_OK) rc = need_blk(s, BK_SPANS, 8 + gl, tab, &e);
     if (rc == CP_OK)
-      rc = cp_pack_open(&z->gp, s->spang + 8, (size_t)gl, T, CP_PACK_PLAIN, &e);
+      rc = cp_pack_open(&z->gp, s->spang + 8, (size_t)gl, T, CP_SEG_PK_SPANS, &e);
     if (rc == CP_OK)
       rc = cp_pack_open(&z->lp, s->spang + 8 + gl, (size_t)(sz - 8 - gl), T,
-                        CP_PACK_PLAIN, &e);
+                        CP_SEG_PK_SPANS, &e);
     if (rc == CP_OK) {
       z->spg = (unsigned char *)calloc(2 * (size_t)T + 1, 1);
       z->gblk = (unsigned char *)calloc((size_t)nb + 1, 1);
@@ -994,9 +995,10 @@ static int spans_open (const cp_seg *s, cp_err *err) {
 /* bytes [*st, *en) of block b of a list at 'base' in its section */
 static void pk_range (const cp_pack *l, uint64_t base, uint32_t b,
                       uint64_t *st, uint64_t *en) {
-  uint64_t tab = l->skip ? 8 * (uint64_t)l->nb : 0;
-  *st = base + tab + (b == 0 || !l->skip ? 0 : cp_rd32(l->skip + 8 * (size_t)b - 4));
-  *en = base + tab + (l->skip ? cp_rd32(l->skip + 8 * (size_t)b + 4) : l->datalen);
+  uint64_t off, len;
+  cp_pack_extent(l, b, &off, &len);
+  *st = base + off;
+  *en = base + off + len;
 }
 
 static uint64_t doc_tokstart (const cp_seg *s, uint32_t d) {
@@ -1088,7 +1090,7 @@ static int unpack_part (const unsigned char *p, uint64_t len, uint32_t n,
                         uint32_t *out) {
   cp_pack l;
   cp_err e;
-  return cp_pack_open(&l, p, (size_t)len, n, CP_PACK_PLAIN, &e) == CP_OK &&
+  return cp_pack_open(&l, p, (size_t)len, n, CP_SEG_PK_PART, &e) == CP_OK &&
          cp_pack_decode(&l, out, &e) == CP_OK;
 }
 
@@ -1157,11 +1159,11 @@ static int struct_decode (const cp_seg *s) {
     if (a == NULL) rc = CP_ENOMEM;
     else if (cp_pack_open(&l, s->sec[CP_SEC_SENTS].p,
                           (size_t)s->sec[CP_SEC_SENTS].size, s->nsents,
-                          CP_PACK_ASC, &e) != CP_OK ||
+                          CP_SEG_PK_STARTS, &e) != CP_OK ||
              cp_pack_decode(&l, a, &e) != CP_OK ||
              cp_pack_open(&l, s->sec[CP_SEC_PARAS].p,
                           (size_t)s->sec[CP_SEC_PARAS].size, s->nparas,
-                          CP_PACK_ASC, &e) != CP_OK ||
+                          CP_SEG_PK_STARTS, &e) != CP_OK ||
              cp_pack_decode(&l, a + s->nsents + 1, &e) != CP_OK)
       rc = CP_ECORRUPT;
     if (rc == CP_OK) {
@@ -1214,7 +1216,7 @@ static int post_decode (const cp_seg *s, uint32_t id, uint32_t *out,
   if (out == NULL) { *n = cnt;  return CP_OK; }
   rc = cnt > s->ntok ? CP_ECORRUPT : need_blk(s, BK_POST, a, b - a, &e);
   if (rc == CP_OK)
-    rc = cp_pack_open(&l, s->post + a, (size_t)(b - a), cnt, CP_PACK_ASC, &e);
+    rc = cp_pack_open(&l, s->post + a, (size_t)(b - a), cnt, CP_SEG_PK_POST, &e);
   if (rc == CP_OK) rc = cp_pack_decode(&l, out, &e);
   if (rc == CP_OK && cnt > 0 && out[cnt - 1] >= s->ntok) rc = CP_ECORRUPT;
   if (rc != CP_OK) {

@@ -327,7 +327,7 @@ static void putpacked (enc *e, const uint32_t *v, size_t n) {
   uint8_t *buf = (uint8_t *)malloc(cap + 1);
   cp_err err;
   if (buf == NULL || n > UINT32_MAX ||
-      cp_pack_encode(v, (uint32_t)n, CP_PACK_PLAIN, buf, cap, &len, &err)
+      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, &len, &err)
       != CP_OK) {
     free(buf);
     e->oom = 1;

@@ -84,7 +84,7 @@ static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
   free(key);
   for (i = 0; i < Nw; i++) rank[ord[i]] = (uint32_t)i;
   for (i = 0; i < T; i++) re[i] = rank[st[i]];
-  rc = cp_pack_encode(re, T, CP_PACK_PLAIN, out, cap, &len, err);
+  rc = cp_pack_encode(re, T, CP_SEG_PK_STREAM, out, cap, &len, err);
   free(rank);
   free(re);
   if (rc != CP_OK) { free(ord); free(out); return rc; }
@@ -145,9 +145,9 @@ static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
       prev = y;
     }
   }
-  rc = cp_pack_encode(gaps, T, CP_PACK_PLAIN, out + 8, cap - 8, &gl, err);
+  rc = cp_pack_encode(gaps, T, CP_SEG_PK_SPANS, out + 8, cap - 8, &gl, err);
   if (rc == CP_OK)
-    rc = cp_pack_encode(lens, T, CP_PACK_PLAIN, out + 8 + gl, cap - 8 - gl,
+    rc = cp_pack_encode(lens, T, CP_SEG_PK_SPANS, out + 8 + gl, cap - 8 - gl,
                         &ll, err);
   if (rc != CP_OK) goto done;
   cp_wr64(out, gl);
@@ -182,7 +182,7 @@ static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
   }
   for (i = 0; i < Nn && rc == CP_OK; i++) {
     off[i] = at;
-    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_PACK_ASC,
+    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_SEG_PK_POST,
                         out + at, cap - at, &len, err);
     at += len;
   }
@@ -205,7 +205,7 @@ static int pack_asc (psec *x, cp_err *err) {
   int rc;
   if (out == NULL)
     return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_PACK_ASC, out, cap, &len,
+  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_SEG_PK_STARTS, out, cap, &len,
                       err);
   if (rc != CP_OK) { free(out);  return rc; }
   x->own = out;

@@ -146,6 +146,7 @@
 #include <zstd.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "seg.h"
 #include "segfield.h"
@@ -270,6 +271,8 @@ struct cp_seg {
   const unsigned char *wflags, *docs, *spang;   /* spang: packed (2.3) */
   const char *docstr;
   lazy *lz;
+  void *own[3 * CP_NLAYERS + 8];      /* decoded tables (format 2.4) */
+  int nown;
 };
 
 #define U32(s, id) ((const uint32_t *)(s)->sec[id].p)
@@ -392,25 +395,38 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   uint64_t T = s->ntok, D = s->ndocs;
   int l, i;
   memset(want, 0, sizeof(want));
+  /* format 2.4: the lexicons (in LEXS, LEXO empty) and the tables are
+  ** packed; each packed table must be long enough for its count, which
+  ** sizes what the reader decodes it into */
   for (l = 0; l < CP_NLAYERS; l++) {
-    want[CP_SEC_LEXO(l)] = 4 * ((uint64_t)s->nt[l] + 1);
-    want[CP_SEC_LEXS(l)] = s->sec[CP_SEC_LEXS(l)].size;  /* free */
-    want[CP_SEC_FREQ(l)] = 8 * (uint64_t)s->nt[l];
+    want[CP_SEC_LEXO(l)] = 0;
+    want[CP_SEC_LEXS(l)] = s->sec[CP_SEC_LEXS(l)].size;  /* lexpack.c */
+    want[CP_SEC_FREQ(l)] = s->sec[CP_SEC_FREQ(l)].size;
+    if (want[CP_SEC_FREQ(l)] < pk_min(2 * (uint64_t)s->nt[l], CP_SEG_PK_PART) ||
+        want[CP_SEC_LEXS(l)] < 16 + 2 * (uint64_t)s->nt[l] / CP_LEX_MAXRATIO)
+      return corrupt(err, "packed tables too short for their counts");
   }
-  want[CP_SEC_WNORM] = 4 * (uint64_t)s->nt[CP_WORD];
-  want[CP_SEC_NSTEM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_WNORM] = s->sec[CP_SEC_WNORM].size;
+  want[CP_SEC_NSTEM] = s->sec[CP_SEC_NSTEM].size;
   want[CP_SEC_WFLAGS] = s->nt[CP_WORD];
-  want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
-  want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_SNORMO] = s->sec[CP_SEC_SNORMO].size;
+  want[CP_SEC_SNORM] = s->sec[CP_SEC_SNORM].size;
+  want[CP_SEC_WRANK] = s->sec[CP_SEC_WRANK].size;
+  want[CP_SEC_POSTO] = s->sec[CP_SEC_POSTO].size;
+  if (want[CP_SEC_WNORM] < pk_min(s->nt[CP_WORD], CP_SEG_PK_PART) ||
+      want[CP_SEC_WRANK] < pk_min(s->nt[CP_WORD], CP_SEG_PK_PART) ||
+      want[CP_SEC_NSTEM] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_SNORM] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_POSTO] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_SNORMO] < pk_min(s->nt[CP_STEM], CP_SEG_PK_PART))
+    return corrupt(err, "packed tables too short for their counts");
   want[CP_SEC_STREAM] = s->sec[CP_SEC_STREAM].size;   /* packed */
   if (s->sec[CP_SEC_STREAM].size < pk_min(T, CP_SEG_PK_STREAM) ||
       s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T, CP_SEG_PK_SPANS) ||
       s->sec[CP_SEC_SENTS].size < pk_min(s->nsents, CP_SEG_PK_STARTS) ||
       s->sec[CP_SEC_PARAS].size < pk_min(s->nparas, CP_SEG_PK_STARTS))
     return corrupt(err, "packed sections too short for their counts");
-  want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
-  want[CP_SEC_WRANK] = 4 * (uint64_t)s->nt[CP_WORD];
   want[CP_SEC_SPANS] = s->sec[CP_SEC_SPANS].size;      /* packed */
   want[CP_SEC_SPANC] = 4 * ((T + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK);
   want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
@@ -1409,9 +1425,122 @@ out:
 
 /* }================================================================ */
 
+/* {================================================================
+** Tables (format 2.4): decoded at open into memory the reader owns
+** ================================================================= */
+
+static void *own (cp_seg *s, void *p) {
+  if (p != NULL) s->own[s->nown++] = p;
+  return p;
+}
+
+/* section id as a packed list of n values into a new array (n + 1) */
+static int unpack_tab (cp_seg *s, int id, uint64_t n, uint32_t **out,
+                       cp_err *err) {
+  uint32_t *v;
+  cp_pack l;
+  cp_err e;
+  if (n >= UINT32_MAX) return corrupt(err, "table count out of range");
+  if ((v = (uint32_t *)own(s, malloc(((size_t)n + 1) * 4))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (cp_pack_open(&l, s->sec[id].p, (size_t)s->sec[id].size, (uint32_t)n,
+                   CP_SEG_PK_PART, &e) != CP_OK ||
+      cp_pack_decode(&l, v, &e) != CP_OK)
+    return corrupt(err, "a packed table does not decode");
+  *out = v;
+  return CP_OK;
+}
+
+/* frequencies: f - 1, then f - df; every type has f >= df >= 1 */
+static int unpack_freq (cp_seg *s, int l, cp_err *err) {
+  uint32_t n = s->nt[l], i, *v;
+  int rc = unpack_tab(s, CP_SEC_FREQ(l), 2 * (uint64_t)n, &v, err);
+  if (rc != CP_OK) return rc;
+  for (i = 0; i < n; i++) {
+    if (v[i] == UINT32_MAX || v[n + i] > v[i])
+      return corrupt(err, "frequencies out of range");
+    v[i] += 1;
+    v[n + i] = v[i] - v[n + i];
+  }
+  s->freq[l] = v;
+  return CP_OK;
+}
+
+/* offsets from their differences: o[0] = 0, o[n] = end */
+static int unpack_offsets (cp_seg *s, int id, uint32_t n, uint64_t end,
+                           uint32_t **out, cp_err *err) {
+  uint32_t *v, i;
+  uint64_t at = 0;
+  int rc = unpack_tab(s, id, n, &v, err);
+  if (rc != CP_OK) return rc;
+  for (i = 0; i < n; i++) {
+    uint32_t d = v[i];
+    v[i] = (uint32_t)at;
+    at += d;
+    if (at > end) return corrupt(err, "offsets past their data");
+  }
+  if (at != end) return corrupt(err, "offsets do not reach their data");
+  v[n] = (uint32_t)at;
+  *out = v;
+  return CP_OK;
+}
+
+/* POSTO: the byte length of each postings list, into u64 offsets */
+static int unpack_posto (cp_seg *s, cp_err *err) {
+  uint32_t n = s->nt[CP_NORM], i, *v;
+  uint64_t *o, at = 0, end = s->sec[CP_SEC_POST].size;
+  int rc = unpack_tab(s, CP_SEC_POSTO, n, &v, err);
+  if (rc != CP_OK) return rc;
+  if ((o = (uint64_t *)own(s, malloc(((size_t)n + 1) * 8))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  for (i = 0; i < n; i++) {
+    o[i] = at;
+    at += v[i];
+    if (at > end) return corrupt(err, "postings offsets past the postings");
+  }
+  o[n] = at;
+  if (at != end) return corrupt(err, "postings offsets do not cover the postings");
+  s->posto = (const unsigned char *)o;
+  return CP_OK;
+}
+
+static int open_tables (cp_seg *s, cp_err *err) {
+  int l, rc = CP_OK;
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++) {
+    uint32_t *lo;
+    char *ls;
+    uint64_t sz;
+    rc = cp_lex_unpack(s->sec[CP_SEC_LEXS(l)].p,
+                       (size_t)s->sec[CP_SEC_LEXS(l)].size, s->nt[l], &lo, &ls,
+                       &sz, err);
+    if (rc != CP_OK) break;
+    own(s, lo);
+    own(s, ls);
+    s->lexo[l] = lo;
+    s->lexs[l] = ls;
+    s->lexsz[l] = sz;
+    rc = unpack_freq(s, l, err);
+  }
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_WNORM, s->nt[CP_WORD], (uint32_t **)&s->wnorm, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_NSTEM, s->nt[CP_NORM], (uint32_t **)&s->nstem, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_SNORM, s->nt[CP_NORM], (uint32_t **)&s->snorm, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_WRANK, s->nt[CP_WORD], (uint32_t **)&s->wrank, err);
+  if (rc == CP_OK)
+    rc = unpack_offsets(s, CP_SEC_SNORMO, s->nt[CP_STEM], s->nt[CP_NORM],
+                        (uint32_t **)&s->snormo, err);
+  if (rc == CP_OK) rc = unpack_posto(s, err);
+  return rc;
+}
+
+static void free_tables (cp_seg *s) {
+  while (s->nown > 0) free(s->own[--s->nown]);
+}
+
+/* }================================================================ */
+
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   cp_seg *s;
-  int rc, l;
+  int rc;
   if (out == NULL)
     return cp_err_set(err, CP_EINVAL, "cp_seg_open: NULL result pointer");
   *out = NULL;
@@ -1428,20 +1557,10 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->size = size;
   if ((rc = read_header(s, err)) != CP_OK || (rc = check_sizes(s, err)) != CP_OK)
     goto fail;
-  for (l = 0; l < CP_NLAYERS; l++) {
-    s->lexo[l] = U32(s, CP_SEC_LEXO(l));
-    s->lexs[l] = (const char *)s->sec[CP_SEC_LEXS(l)].p;
-    s->freq[l] = U32(s, CP_SEC_FREQ(l));
-  }
-  s->wnorm = U32(s, CP_SEC_WNORM);
-  s->nstem = U32(s, CP_SEC_NSTEM);
+  if ((rc = open_tables(s, err)) != CP_OK) goto fail;
   s->wflags = s->sec[CP_SEC_WFLAGS].p;
-  s->snormo = U32(s, CP_SEC_SNORMO);
-  s->snorm = U32(s, CP_SEC_SNORM);
   s->stream = s->sec[CP_SEC_STREAM].p;
-  s->posto = s->sec[CP_SEC_POSTO].p;
   s->post = s->sec[CP_SEC_POST].p;
-  s->wrank = U32(s, CP_SEC_WRANK);
   s->spang = s->sec[CP_SEC_SPANS].p;
   s->spanc = U32(s, CP_SEC_SPANC);
   s->spanx = U32(s, CP_SEC_SPANX);
@@ -1450,11 +1569,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
   s->byid = U32(s, CP_SEC_BYID);
   rc = CP_ECORRUPT;
-  for (l = 0; l < CP_NLAYERS; l++)
-    if (!offsets_ok(s->lexo[l], s->nt[l], s->sec[CP_SEC_LEXS(l)].size)) {
-      corrupt(err, "lexicon offsets");
-      goto fail;
-    }
   if (!below(s->wnorm, s->nt[CP_WORD], s->nt[CP_NORM]) ||
       !below(s->nstem, s->nt[CP_NORM], s->nt[CP_STEM]) ||
       !offsets_ok(s->snormo, s->nt[CP_STEM], s->nt[CP_NORM]) ||
@@ -1466,7 +1580,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
     goto fail;
   }
   if ((rc = check_docs(s, err)) != CP_OK) goto fail;
-  for (l = 0; l < CP_NLAYERS; l++) s->lexsz[l] = s->sec[CP_SEC_LEXS(l)].size;
   if ((rc = read_schema(s, err)) != CP_OK) goto fail;
   if ((rc = open_lazy(s, err)) != CP_OK) goto fail;
   /* the checks of the data are lazy (cp_seg_need, and per block): open
@@ -1477,6 +1590,7 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
 fail:
   close_lazy(s);
   free_schema(s);
+  free_tables(s);
   free(s);
   return rc;
 }
@@ -1485,6 +1599,7 @@ void cp_seg_close (cp_seg *s) {
   if (s == NULL) return;
   close_lazy(s);
   free_schema(s);
+  free_tables(s);
   free(s);
 }
 

@@ -45,6 +45,7 @@
 #include <xxhash.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "segfmt.h"
 #include "segpack.h"
@@ -164,33 +165,119 @@ done:
   return rc;
 }
 
-/* POSTO and POST */
+/* a packed list (CP_SEG_PK_PART) of v[0..n) replaces section x; v is
+** freed */
+static int put_list (psec *x, uint32_t *v, uint32_t n, cp_err *err) {
+  size_t cap = cp_pack_bound(n), len = 0;
+  unsigned char *out = (unsigned char *)malloc(cap + 1);
+  int rc;
+  if (out == NULL) {
+    free(v);
+    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  }
+  rc = cp_pack_encode(v, n, CP_SEG_PK_PART, out, cap, &len, err);
+  free(v);
+  if (rc != CP_OK) { free(out);  return rc; }
+  free(x->own);
+  x->own = out;
+  x->p = out;
+  x->size = len;
+  return CP_OK;
+}
+
+static uint32_t *new_u32 (size_t n, cp_err *err) {
+  uint32_t *v = (uint32_t *)malloc((n + 1) * sizeof(uint32_t));
+  if (v == NULL) cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  return v;
+}
+
+/* a u32 table (WNORM, NSTEM, SNORM, WRANK) as a packed list of its
+** values */
+static int pack_u32 (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 4), *v = new_u32(n, err);
+  if (v == NULL) return CP_ENOMEM;
+  if (n > 0) memcpy(v, x->p, (size_t)n * 4);
+  return put_list(x, v, n, err);
+}
+
+/* a frequency table (u32 f[n], then df[n]) as one packed list of
+** f - 1, then f - df: both mostly 0 (hapaxes, types in one document) */
+static int pack_freq (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 8), i, *v = new_u32(2 * (size_t)n, err);
+  const uint32_t *f = (const uint32_t *)x->p;
+  if (v == NULL) return CP_ENOMEM;
+  for (i = 0; i < n; i++) {
+    if (f[i] == 0 || f[n + i] == 0 || f[n + i] > f[i]) {
+      free(v);
+      return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: a type with "
+                        "frequency %u in %u documents", f[i], f[n + i]);
+    }
+    v[i] = f[i] - 1;
+    v[n + i] = f[i] - f[n + i];
+  }
+  return put_list(x, v, 2 * n, err);
+}
+
+/* an offset table (u32 o[n + 1], o[0] = 0) as the packed list of its n
+** differences */
+static int pack_offsets (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 4), i, *v;
+  const uint32_t *o = (const uint32_t *)x->p;
+  if (n == 0) return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: no offsets");
+  if ((v = new_u32(--n, err)) == NULL) return CP_ENOMEM;
+  for (i = 0; i < n; i++) v[i] = o[i + 1] - o[i];
+  return put_list(x, v, n, err);
+}
+
+/* lexicon 'layer': LEXS becomes the packed lexicon (lexpack.c), LEXO
+** empty */
+static int pack_lex (psec *sec, int layer, cp_err *err) {
+  psec *o = &sec[CP_SEC_LEXO(layer)], *x = &sec[CP_SEC_LEXS(layer)];
+  uint32_t n = (uint32_t)(o->size / 4) - 1;
+  unsigned char *out;
+  size_t len;
+  int rc;
+  if (o->size < 4 || ((const uint32_t *)o->p)[n] != x->size)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad lexicon");
+  rc = cp_lex_pack((const uint32_t *)o->p, (const char *)x->p, n, &out, &len,
+                   err);
+  if (rc != CP_OK) return rc;
+  free(x->own);
+  x->own = out;
+  x->p = out;
+  x->size = len;
+  o->size = 0;
+  return CP_OK;
+}
+
+/* POSTO (the byte length of each list, packed) and POST */
 static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
   const uint32_t *po = (const uint32_t *)sec[CP_SEC_POSTO].p;
   const uint32_t *pp = (const uint32_t *)sec[CP_SEC_POST].p;
-  uint64_t *off = (uint64_t *)malloc(((size_t)Nn + 1) * 8);
+  uint32_t *lens = new_u32(Nn, err);
   size_t cap = 0, at = 0, len;
   unsigned char *out;
   uint32_t i;
   int rc = CP_OK;
-  if (off == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (lens == NULL) return CP_ENOMEM;
   for (i = 0; i < Nn; i++) cap += cp_pack_bound(po[i + 1] - po[i]);
   if ((out = (unsigned char *)malloc(cap + 1)) == NULL) {
-    free(off);
+    free(lens);
     return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
   }
   for (i = 0; i < Nn && rc == CP_OK; i++) {
-    off[i] = at;
     rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_SEG_PK_POST,
                         out + at, cap - at, &len, err);
+    if (rc == CP_OK && len > UINT32_MAX)
+      rc = cp_err_set(err, CP_ELIMIT, "a postings list over 4 GiB");
+    lens[i] = (uint32_t)len;
     at += len;
   }
-  off[Nn] = at;
-  if (rc != CP_OK) { free(off); free(out); return rc; }
-  sec[CP_SEC_POSTO].own = (unsigned char *)off;
-  sec[CP_SEC_POSTO].p = (unsigned char *)off;
-  sec[CP_SEC_POSTO].size = 8 * ((uint64_t)Nn + 1);
+  if (rc != CP_OK) { free(lens); free(out); return rc; }
+  if ((rc = put_list(&sec[CP_SEC_POSTO], lens, Nn, err)) != CP_OK) {
+    free(out);
+    return rc;
+  }
   sec[CP_SEC_POST].own = out;
   sec[CP_SEC_POST].p = out;
   sec[CP_SEC_POST].size = at;
@@ -212,6 +299,21 @@ static int pack_asc (psec *x, cp_err *err) {
   x->p = out;
   x->size = len;
   return CP_OK;
+}
+
+/* the tables (format 2.4), after the stream (which reads WFREQ) and
+** the spans (WLEXO): each section on its own */
+static int pack_tables (psec *sec, cp_err *err) {
+  int rc = CP_OK, l;
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++) rc = pack_lex(sec, l, err);
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++)
+    rc = pack_freq(&sec[CP_SEC_FREQ(l)], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WNORM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_NSTEM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_SNORM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WRANK], err);
+  if (rc == CP_OK) rc = pack_offsets(&sec[CP_SEC_SNORMO], err);
+  return rc;
 }
 
 static uint64_t align8 (uint64_t x) { return (x + 7) & ~(uint64_t)7; }
@@ -297,6 +399,7 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   if (rc == CP_OK) rc = pack_post(sec, Nn, err);
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
+  if (rc == CP_OK) rc = pack_tables(sec, err);
   if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
   for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
   if (rc != CP_OK) return rc;

@@ -205,6 +205,19 @@ typedef struct rpart {
 #define LZ_STORE(p, v) (*(p) = (v))
 #endif
 enum { LZ_UNCHECKED = 0, LZ_GOOD = 1, LZ_BAD = 2 };
+
+/* a compressed image of zstd blocks (ztext.c) read by byte range, its
+** blocks decompressed on first use and kept until close, so a pointer
+** a read returns stays valid for the reader's life; a document's range
+** across blocks is assembled once.  Two: the stored text (format 2.2)
+** and the document ids and metadata (DOCSTR, format 2.4) */
+typedef struct zimg {
+  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
+  cp_zt zt;
+  char **ztb;                       /* per block, or NULL */
+  char **dtext;                     /* per document across blocks */
+} zimg;
+enum { ZI_TEXT = 0, ZI_DOCSTR = 1 };
 #define LZ_NEEDS 5          /* one state per CP_SEGNEED_* bit */
 typedef struct lazy {
   cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR, STREAM */
@@ -212,10 +225,7 @@ typedef struct lazy {
   ** and kept until close, so a document's text pointer stays valid for
   ** the reader's life; a document across blocks is assembled once */
   pthread_mutex_t mu;               /* taken to fill blk/dtext only */
-  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
-  cp_zt zt;
-  char **ztb;                       /* per text block, or NULL */
-  char **dtext;                     /* per document across blocks */
+  zimg zi[2];                       /* ZI_TEXT, ZI_DOCSTR (format 2.4) */
   ZSTD_DCtx *dctx;                  /* made on first use, under mu */
   unsigned char whole[LZ_NEEDS];
   /* the packed stream and postings (format 2.3), decoded on first use
@@ -269,7 +279,7 @@ struct cp_seg {
   const uint32_t *spanc, *spanx, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;   /* spang: packed (2.3) */
-  const char *docstr;
+  uint64_t docstrsz;                  /* DOCSTR's raw bytes (format 2.4) */
   lazy *lz;
   void *own[3 * CP_NLAYERS + 8];      /* decoded tables (format 2.4) */
   int nown;
@@ -455,7 +465,7 @@ static int check_sizes (cp_seg *s, cp_err *err) {
 }
 
 static int check_docs (cp_seg *s, cp_err *err) {
-  uint64_t tok = 0, text = 0, dsl = s->sec[CP_SEC_DOCSTR].size;
+  uint64_t tok = 0, text = 0, str = 0;
   uint32_t i;
   for (i = 0; i < s->ndocs; i++) {
     const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * i;
@@ -468,11 +478,14 @@ static int check_docs (cp_seg *s, cp_err *err) {
     if (toff != text || tlen >= UINT32_MAX || tlen > s->textbytes - text)
       return corrupt(err, "document text ranges do not tile the text");
     text += tlen;
-    if (ioff > dsl || ilen > dsl - ioff || moff > dsl || mlen > dsl - moff)
-      return corrupt(err, "document id or metadata out of bounds");
+    /* format 2.4: id then metadata, document after document */
+    if (ioff != str || moff != ioff + ilen ||
+        (uint64_t)ilen + mlen > s->docstrsz - str)
+      return corrupt(err, "document ids and metadata do not tile DOCSTR");
+    str += (uint64_t)ilen + mlen;
     if (tok > s->ntok) break;
   }
-  if (tok != s->ntok || text != s->textbytes)
+  if (tok != s->ntok || text != s->textbytes || str != s->docstrsz)
     return corrupt(err, "document table does not cover the stream or text");
   return CP_OK;
 }
@@ -677,12 +690,16 @@ static void close_lazy (cp_seg *s) {
   size_t i;
   if (s->lz == NULL) return;
   for (k = 0; k < CP_SEG_NBLKSECS; k++) cp_blksum_close(&s->lz->blk[k]);
-  if (s->lz->ztb != NULL)
-    for (i = 0; i < s->lz->zt.nb; i++) free(s->lz->ztb[i]);
-  if (s->lz->dtext != NULL)
-    for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
-  free(s->lz->ztb);
-  free(s->lz->dtext);
+  for (k = 0; k < 2; k++) {
+    zimg *zi = &s->lz->zi[k];
+    if (zi->ztb != NULL)
+      for (i = 0; i < zi->zt.nb; i++) free(zi->ztb[i]);
+    if (zi->dtext != NULL)
+      for (i = 0; i < s->ndocs; i++) free(zi->dtext[i]);
+    free(zi->ztb);
+    free(zi->dtext);
+    if (zi->zopen == 1) cp_zt_close(&zi->zt);
+  }
   if (s->lz->pl != NULL)
     for (i = 0; i < s->nt[CP_NORM]; i++) free(s->lz->pl[i]);
   free(s->lz->pl);
@@ -693,7 +710,6 @@ static void close_lazy (cp_seg *s) {
   free(s->lz->gblk);
   free(s->lz->spc);
   ZSTD_freeDCtx(s->lz->dctx);
-  if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
   pthread_mutex_destroy(&s->lz->mu);
   free(s->lz->zeros);
   free(s->lz);
@@ -1302,14 +1318,17 @@ static int post_list (const cp_seg *s, uint32_t id, const uint32_t **p,
 
 /* }================================================================ */
 
-/* open the text's block table on first use (under lz->mu) */
-static int zt_ready (const cp_seg *s, cp_err *err) {
-  lazy *z = s->lz;
+static const char *const zi_what[2] = {"text", "document ids and metadata"};
+
+/* open the block table of image k on first use (under lz->mu) */
+static int zt_ready (const cp_seg *s, int k, cp_err *err) {
+  zimg *z = &s->lz->zi[k];
   cp_err e;
   if (z->zopen == 0) {
-    int rc = cp_zt_open(&z->zt, s->sec[CP_SEC_TEXT].p,
-                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
-    if (rc == CP_OK && cp_zt_size(&z->zt) != s->textbytes) {
+    int id = k == ZI_TEXT ? CP_SEC_TEXT : CP_SEC_DOCSTR;
+    int rc = cp_zt_open(&z->zt, s->sec[id].p, (size_t)s->sec[id].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z->zt) !=
+        (k == ZI_TEXT ? s->textbytes : s->docstrsz)) {
       cp_zt_close(&z->zt);
       rc = CP_ECORRUPT;
     }
@@ -1320,26 +1339,26 @@ static int zt_ready (const cp_seg *s, cp_err *err) {
         free(z->ztb);  free(z->dtext);
         z->ztb = NULL;  z->dtext = NULL;
         cp_zt_close(&z->zt);
-        return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
       }
       LZ_STORE(&z->zopen, 1);
     }
     else if (rc == CP_ENOMEM)
-      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
     else z->zopen = 2;
   }
   if (z->zopen != 1) {
     set_damaged(s);
-    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored text "
-                      "table damaged");
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored %s "
+                      "table damaged", zi_what[k]);
   }
   return CP_OK;
 }
 
-/* text block b decompressed (under lz->mu) */
-static int zt_block (const cp_seg *s, uint32_t b, const char **p,
+/* block b of image k decompressed (under lz->mu) */
+static int zt_block (const cp_seg *s, int k, uint32_t b, const char **p,
                      cp_err *err) {
-  lazy *z = s->lz;
+  zimg *z = &s->lz->zi[k];
   uint64_t st;
   size_t len;
   if (z->ztb[b] == NULL) {
@@ -1347,11 +1366,11 @@ static int zt_block (const cp_seg *s, uint32_t b, const char **p,
     int rc;
     cp_zt_block_range(&z->zt, b, &st, &len);
     if ((buf = (char *)malloc(len ? len : 1)) == NULL ||
-        (z->dctx == NULL && (z->dctx = ZSTD_createDCtx()) == NULL)) {
+        (s->lz->dctx == NULL && (s->lz->dctx = ZSTD_createDCtx()) == NULL)) {
       free(buf);
-      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
     }
-    if ((rc = cp_zt_inflate(&z->zt, z->dctx, b, buf, err)) != CP_OK) {
+    if ((rc = cp_zt_inflate(&z->zt, s->lz->dctx, b, buf, err)) != CP_OK) {
       free(buf);
       if (rc == CP_ECORRUPT) set_damaged(s);
       return rc;
@@ -1363,14 +1382,14 @@ static int zt_block (const cp_seg *s, uint32_t b, const char **p,
 }
 
 /*
-** Text bytes [off, off + len) of document 'doc', decompressed: a
+** Bytes [off, off + len) of document 'doc' in image k, decompressed: a
 ** pointer into its block, or (across blocks) into a copy assembled
 ** once.  Valid until cp_seg_close.  The fast path (a block already
 ** decompressed) takes no lock.
 */
-static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+static int zi_range (const cp_seg *s, int k, uint32_t doc, uint64_t off,
                      size_t len, const char **p, cp_err *err) {
-  lazy *z = s->lz;
+  zimg *z = &s->lz->zi[k];
   uint32_t b;
   uint64_t st;
   size_t bl, done;
@@ -1387,28 +1406,29 @@ static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
     }
     if ((buf = LZ_LOAD(&z->dtext[doc])) != NULL) { *p = buf;  return CP_OK; }
   }
-  pthread_mutex_lock(&z->mu);
-  if ((rc = zt_ready(s, err)) != CP_OK) goto out;
+  pthread_mutex_lock(&s->lz->mu);
+  if ((rc = zt_ready(s, k, err)) != CP_OK) goto out;
   if (off > z->zt.rawsize || len > z->zt.rawsize - off) {
     set_damaged(s);
-    rc = corrupt(err, "document text past the stored text");
+    rc = cp_err_set(err, CP_ECORRUPT, "corrupt segment: a document's %s "
+                    "past the stored bytes", zi_what[k]);
     goto out;
   }
   b = cp_zt_find(&z->zt, off);
   cp_zt_block_range(&z->zt, b, &st, &bl);
   if (off + len <= st + bl) {
-    if ((rc = zt_block(s, b, &blk, err)) == CP_OK) *p = blk + (off - st);
+    if ((rc = zt_block(s, k, b, &blk, err)) == CP_OK) *p = blk + (off - st);
     goto out;
   }
   if (z->dtext[doc] == NULL) {      /* across blocks: assemble once */
     if ((buf = (char *)malloc(len)) == NULL) {
-      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
       goto out;
     }
     for (done = 0; done < len && rc == CP_OK; b++) {
       size_t take;
       cp_zt_block_range(&z->zt, b, &st, &bl);
-      if ((rc = zt_block(s, b, &blk, err)) != CP_OK) break;
+      if ((rc = zt_block(s, k, b, &blk, err)) != CP_OK) break;
       take = (size_t)(st + bl - (off + done));
       if (take > len - done) take = len - done;
       memcpy(buf + done, blk + (off + done - st), take);
@@ -1419,8 +1439,28 @@ static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
   }
   *p = z->dtext[doc];
 out:
-  pthread_mutex_unlock(&z->mu);
+  pthread_mutex_unlock(&s->lz->mu);
   return rc;
+}
+
+static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+                     size_t len, const char **p, cp_err *err) {
+  return zi_range(s, ZI_TEXT, doc, off, len, p, err);
+}
+
+/* document d's id and metadata (DOCSTR, format 2.4: they tile it, id
+** then metadata, document after document) */
+static int doc_str (const cp_seg *s, uint32_t d, const char **id,
+                    const char **meta, cp_err *err) {
+  const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+  uint64_t off = cp_rd64(r + CP_D_IDOFF);
+  uint32_t il = cp_rd32(r + CP_D_IDLEN), ml = cp_rd32(r + CP_D_METALEN);
+  const char *p;
+  int rc = zi_range(s, ZI_DOCSTR, d, off, (size_t)il + ml, &p, err);
+  if (rc != CP_OK) return rc;
+  *id = p;
+  *meta = p + il;
+  return CP_OK;
 }
 
 /* }================================================================ */
@@ -1566,7 +1606,14 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->spanx = U32(s, CP_SEC_SPANX);
   s->nspanx = (uint32_t)(s->sec[CP_SEC_SPANX].size / 12);
   s->docs = s->sec[CP_SEC_DOCS].p;
-  s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
+  /* DOCSTR is a compressed image (ztext.c) whose raw size is at byte 8
+  ** of its header: the document table is checked against it here, the
+  ** image when a document's id or metadata is first read */
+  if (s->sec[CP_SEC_DOCSTR].size < 24) {
+    rc = corrupt(err, "document ids and metadata: no block table");
+    goto fail;
+  }
+  s->docstrsz = cp_rd64(s->sec[CP_SEC_DOCSTR].p + 8);
   s->byid = U32(s, CP_SEC_BYID);
   rc = CP_ECORRUPT;
   if (!below(s->wnorm, s->nt[CP_WORD], s->nt[CP_NORM]) ||
@@ -2233,17 +2280,20 @@ int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
   r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
   d->tok_start = cp_rd32(r + CP_D_TOKSTART);
   d->tok_count = cp_rd32(r + CP_D_TOKCOUNT);
-  d->id = s->docstr + cp_rd64(r + CP_D_IDOFF);
   d->idlen = cp_rd32(r + CP_D_IDLEN);
   d->text = NULL;
   d->textlen = (size_t)cp_rd64(r + CP_D_TEXTLEN);
-  d->meta = s->docstr + cp_rd64(r + CP_D_METAOFF);
   d->metalen = cp_rd32(r + CP_D_METALEN);
   {
     cp_err e;
-    if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), d->idlen, &e) != CP_OK ||
-        need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_METAOFF), d->metalen, &e) != CP_OK)
-      return CP_ECORRUPT;
+    const char *id, *meta;
+    /* the zstd block's own checksum, checked before it is decompressed */
+    if (doc_str(s, doc, &id, &meta, &e) != CP_OK) {
+      d->id = d->meta = NULL;
+      return e.code == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT;
+    }
+    d->id = id;
+    d->meta = meta;
   }
   return CP_OK;
 }
@@ -2251,11 +2301,11 @@ int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
 /* compare the id of document 'doc' with id[0..n) */
 static int cmpid (const cp_seg *s, uint32_t doc, const char *id, size_t n) {
   const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * doc;
-  const char *x = s->docstr + cp_rd64(r + CP_D_IDOFF);
+  const char *x, *meta;
   size_t xl = cp_rd32(r + CP_D_IDLEN), m = xl < n ? xl : n;
   int c;
   cp_err e;
-  if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), xl, &e) != CP_OK)
+  if (doc_str(s, doc, &x, &meta, &e) != CP_OK)
     return 1;            /* damaged (marked): compares as not found */
   c = m ? memcmp(x, id, m) : 0;
   if (c != 0) return c;

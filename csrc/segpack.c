@@ -49,6 +49,7 @@
 #include "pack.h"
 #include "segfmt.h"
 #include "segpack.h"
+#include "ztext.h"
 
 typedef struct psec {
   const unsigned char *p;
@@ -301,6 +302,49 @@ static int pack_asc (psec *x, cp_err *err) {
   return CP_OK;
 }
 
+/* DOCSTR (format 2.4) as a compressed image of zstd blocks (ztext.c),
+** a record (id, then metadata) per document: the ids and metadata of
+** the UN debates, 1.8 MB, are mostly the same keys and sources over
+** again.  Small blocks, because a lookup by id reads the ids of about
+** log2(D) documents.  The builder writes the records back to back */
+#define DOCSTR_BLOCK 4096u
+#define DOCSTR_LEVEL 6
+
+static int pack_docstr (psec *sec, uint32_t D, cp_err *err) {
+  const unsigned char *docs = sec[CP_SEC_DOCS].p;
+  uint64_t *ends = (uint64_t *)malloc(((size_t)D + 1) * 8), at = 0;
+  uint8_t *out = NULL;
+  size_t len = 0;
+  uint32_t d;
+  int rc;
+  if (ends == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  for (d = 0; d < D; d++) {
+    const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
+    uint64_t io = cp_rd64(r + CP_D_IDOFF), mo = cp_rd64(r + CP_D_METAOFF);
+    uint32_t il = cp_rd32(r + CP_D_IDLEN), ml = cp_rd32(r + CP_D_METALEN);
+    if (io != at || mo != io + il || mo + ml > sec[CP_SEC_DOCSTR].size) {
+      free(ends);
+      return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document records "
+                        "not back to back");
+    }
+    at = ends[d] = mo + ml;
+  }
+  if (at != sec[CP_SEC_DOCSTR].size) {
+    free(ends);
+    return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bytes after the "
+                      "document records");
+  }
+  rc = cp_zt_encode((const char *)sec[CP_SEC_DOCSTR].p, ends, D, DOCSTR_BLOCK,
+                    DOCSTR_LEVEL, &out, &len, err);
+  free(ends);
+  if (rc != CP_OK) return rc;
+  sec[CP_SEC_DOCSTR].own = out;
+  sec[CP_SEC_DOCSTR].p = out;
+  sec[CP_SEC_DOCSTR].size = len;
+  return CP_OK;
+}
+
 /* the tables (format 2.4), after the stream (which reads WFREQ) and
 ** the spans (WLEXO): each section on its own */
 static int pack_tables (psec *sec, cp_err *err) {
@@ -400,6 +444,7 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
   if (rc == CP_OK) rc = pack_tables(sec, err);
+  if (rc == CP_OK) rc = pack_docstr(sec, cp_rd32(b + CP_H_NDOCS), err);
   if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
   for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
   if (rc != CP_OK) return rc;

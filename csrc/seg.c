@@ -164,7 +164,7 @@ typedef struct rkey {
   const char *name;
   uint32_t len, nv;
   const uint32_t *lexo, *vals;      /* vals[i] < nv, or UINT32_MAX */
-  const char *lexs;
+  const char *lexs;                 /* lexo, lexs: decoded at open (2.4) */
   const unsigned char *pv;          /* packed VALS (format 2.3) */
   uint64_t npv;
 } rkey;
@@ -179,6 +179,8 @@ typedef struct rset {
   rkey *keys;
   const unsigned char *pst, *pen;   /* packed STARTS (gaps), ENDS (lengths) */
   uint64_t npst, npen;
+  uint32_t elay;                    /* ENDS layout (2.4): 0 lengths, 1 to
+                                       the next start */
   uint32_t *own;
 } rset;
 
@@ -283,6 +285,8 @@ struct cp_seg {
   lazy *lz;
   void *own[3 * CP_NLAYERS + 8];      /* decoded tables (format 2.4) */
   int nown;
+  void **sown;                        /* decoded lexicons of SCHEMA's parts */
+  size_t nsown, capsown;
 };
 
 #define U32(s, id) ((const uint32_t *)(s)->sec[id].p)
@@ -565,6 +569,32 @@ static int same (const char *a, uint32_t al, const char *b, uint32_t bl) {
   return al == bl && memcmp(a, b, al) == 0;
 }
 
+/* a packed lexicon part (format 2.4) decoded, kept in the schema's
+** own list until close */
+static int get_lex (cp_seg *s, const unsigned char *p, uint64_t len,
+                    uint32_t n, const uint32_t **lexo, const char **lexs,
+                    uint64_t *size) {
+  uint32_t *o;
+  char *b;
+  cp_err e;
+  int rc;
+  if (s->nsown + 2 > s->capsown) {
+    size_t cap = s->capsown ? 2 * s->capsown : 16;
+    void **v = (void **)realloc(s->sown, cap * sizeof(void *));
+    if (v == NULL) return CP_ENOMEM;
+    s->sown = v;
+    s->capsown = cap;
+  }
+  if (len < 16 + 2 * (uint64_t)n / CP_LEX_MAXRATIO) return CP_ECORRUPT;
+  rc = cp_lex_unpack(p, (size_t)len, n, &o, &b, size, &e);
+  if (rc != CP_OK) return rc;
+  s->sown[s->nsown++] = o;
+  s->sown[s->nsown++] = b;
+  *lexo = o;
+  *lexs = b;
+  return CP_OK;
+}
+
 static int read_layers (cp_seg *s, cur *c) {
   static const char *const bi[3] = {"word", "norm", "stem"};
   uint32_t nl = get32(c), l, j;
@@ -580,16 +610,18 @@ static int read_layers (cp_seg *s, cur *c) {
     else {
       uint64_t lsz;
       if (kind != CP_LK_STORED || !ok_name(name, len)) return 0;
+      const unsigned char *lp;
       s->nt[l] = nt;
-      s->lexo[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
-      s->lexs[l] = (const char *)getpart(c, s, UINT64_MAX, &lsz);
-      s->lexsz[l] = lsz;
+      getpart(c, s, 0, NULL);        /* LEXO: empty in format 2.4 */
+      lp = getpart(c, s, UINT64_MAX, &lsz);
+      if (c->bad || get_lex(s, lp, lsz, nt, &s->lexo[l], &s->lexs[l],
+                            &s->lexsz[l]) != CP_OK)
+        return 0;
       s->freq[l] = (const uint32_t *)getpart(c, s, 8 * (uint64_t)nt, NULL);
       s->lstream[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
       s->lposto[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
       s->lpost[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
-      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(s->lexo[l], nt, lsz) ||
-          !offsets_ok(s->lposto[l], nt, T))
+      if (c->bad || !offsets_ok(s->lposto[l], nt, T))
         return 0;
     }
     for (j = 0; j < l; j++)
@@ -618,7 +650,11 @@ static int read_sets (cp_seg *s, cur *c) {
       if (same(r->name, r->len, s->sets[j].name, s->sets[j].len)) return 0;
     r->pst = getpart(c, s, UINT64_MAX, &r->npst);
     r->pen = getpart(c, s, UINT64_MAX, &r->npen);
-    getpart(c, s, 0, NULL);           /* MAXEND: recomputed (format 2.3) */
+    {   /* MAXEND's place: recomputed (2.3); u32 ENDS layout (2.4) */
+      const unsigned char *lay = getpart(c, s, 4, NULL);
+      r->elay = lay ? cp_rd32(lay) : 2;
+      if (r->elay > 1) c->bad = 1;
+    }
     if (c->bad || r->npst < pk_min(r->n, CP_SEG_PK_PART) ||
         r->npen < pk_min(r->n, CP_SEG_PK_PART)) return 0;
     r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
@@ -631,12 +667,18 @@ static int read_sets (cp_seg *s, cur *c) {
       if (c->bad || !ok_name(y->name, y->len)) return 0;
       for (j = 0; j < k; j++)
         if (same(y->name, y->len, r->keys[j].name, r->keys[j].len)) return 0;
-      y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
-      y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
+      {
+        const unsigned char *lp;
+        uint64_t vsz;
+        getpart(c, s, 0, NULL);      /* VLEXO: empty in format 2.4 */
+        lp = getpart(c, s, UINT64_MAX, &lsz);
+        if (c->bad || get_lex(s, lp, lsz, y->nv, &y->lexo, &y->lexs, &vsz)
+            != CP_OK)
+          return 0;
+      }
       y->pv = getpart(c, s, UINT64_MAX, &y->npv);
       if (!c->bad && y->npv < pk_min(r->n, CP_SEG_PK_PART)) c->bad = 1;
-      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
-        return 0;
+      if (c->bad) return 0;
       nkeys++;
     }
   }
@@ -676,6 +718,10 @@ static void free_schema (cp_seg *s) {
   free(s->parts);
   s->sets = NULL;
   s->parts = NULL;
+  while (s->nsown > 0) free(s->sown[--s->nsown]);
+  free(s->sown);
+  s->sown = NULL;
+  s->capsown = 0;
 }
 
 /* }================================================================ */
@@ -1135,11 +1181,19 @@ static int set_decode (rset *r) {
   st = r->own;  en = st + n + 1;  mx = en + n + 1;
   if (!unpack_part(r->pst, r->npst, n, st) || !unpack_part(r->pen, r->npen, n, en))
     return CP_ECORRUPT;
-  for (i = 0; i < n; i++) {   /* gaps -> starts, lengths -> ends */
+  for (i = 0; i < n; i++) {   /* gaps -> starts */
     acc += st[i];
-    if (acc + en[i] > UINT32_MAX) return CP_ECORRUPT;
+    if (acc > UINT32_MAX) return CP_ECORRUPT;
     st[i] = (uint32_t)acc;
-    en[i] += st[i];
+  }
+  for (i = 0; i < n; i++) {   /* lengths, or distances to the next start */
+    int64_t e = (int64_t)st[i] + en[i];
+    if (r->elay == 1 && i + 1 < n) {
+      uint32_t u = en[i];
+      e = (int64_t)st[i + 1] + ((u & 1) ? -(int64_t)(u >> 1) - 1 : (int64_t)(u >> 1));
+    }
+    if (e < (int64_t)st[i] || e > UINT32_MAX) return CP_ECORRUPT;
+    en[i] = (uint32_t)e;
     m = en[i] > m ? en[i] : m;
     mx[i] = (uint32_t)m;
   }

@@ -2,7 +2,7 @@
 ** seg.c -- the segment reader: bounds-checked access to a segment image.
 **
 ** {================================================================
-** SEGMENT IMAGE, version 2.3  (also in docs/FORMAT.md)
+** SEGMENT IMAGE, version 2.4  (also in docs/FORMAT.md)
 **
 ** All integers are little-endian and fixed width (u32, u64); doubles
 ** are IEEE-754 binary64, little-endian.  The tables are fixed width and
@@ -21,8 +21,8 @@
 **  20  u32    nsections (<= 64)
 **  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
 **  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
-**  44  u32    nsents        48  u32  nparas        52  u32  minor = 3
-**                            (format 2.3; minor 0-2: EVERSION, rebuild)
+**  44  u32    nsents        48  u32  nparas        52  u32  minor = 4
+**                            (format 2.4; minor 0-3: EVERSION, rebuild)
 **  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
 **  64  u64    text bytes (sum of the documents' stored text lengths)
 **  72  u64    image size in bytes (the whole image, padding included)
@@ -36,33 +36,38 @@
 ** are free (the writer puts TEXT first, then the others by id, with
 ** extra padding that page-aligns STREAM and SPANS).  Nw, Nn, Ns are the type counts, D = ndocs.
 **
-**   1 WLEXO  u32[Nw+1]  word lexicon offsets: type i is
-**   2 WLEXS  bytes        WLEXS[WLEXO[i], WLEXO[i+1]); WLEXO[0] = 0,
-**                         non-decreasing, WLEXO[Nw] = size of WLEXS.
-**                         Types are sorted bytewise (memcmp, a proper
-**                         prefix first) and unique, so ids are ranks.
+**   1 WLEXO  empty      (2.3: word lexicon offsets)
+**   2 WLEXS  lexpack    the word types, a packed lexicon (lexpack.c:
+**                         front-coded, one zstd frame), decoded at open
+**                         into offsets and bytes.  Types are sorted
+**                         bytewise (memcmp, a proper prefix first) and
+**                         unique, so ids are ranks.
+** Format 2.4: "packed" below is one pack.c list of the SEQ layout
+** (CP_SEG_PK_PART) unless said; the tables are decoded at open.
 **   3 NLEXO, 4 NLEXS      norm lexicon, same layout
 **   5 SLEXO, 6 SLEXS      stem lexicon, same layout
-**   7 WNORM  u32[Nw]    norm id of each word type
-**   8 NSTEM  u32[Nn]    stem id of each norm type
+**   7 WNORM  packed Nw  norm id of each word type
+**   8 NSTEM  packed Nn  stem id of each norm type
 **   9 WFLAGS u8[Nw]     bit 0: punctuation/symbol (no letter or digit)
-**  10 WFREQ  u32[2*Nw]  token frequency of each type, then the number
-**  11 NFREQ  u32[2*Nn]    of documents containing it; every type has
-**  12 SFREQ  u32[2*Ns]    frequency >= 1
-**  13 SNORMO u32[Ns+1]  stem -> norms: norms of stem i are
-**  14 SNORM  u32[Nn]      SNORM[SNORMO[i], SNORMO[i+1]), ascending
+**  10 WFREQ  packed 2Nw f - 1 of each type's token frequency f, then
+**  11 NFREQ  packed 2Nn   f - df of its document frequency df; every
+**  12 SFREQ  packed 2Ns   type has f >= df >= 1
+**  13 SNORMO packed Ns  stem -> norms: the number of norms of each
+**  14 SNORM  packed Nn    stem; norms of stem i are SNORM[o[i], o[i+1])
+**                         (o the running sums), ascending
 **  15 STREAM packed     the word at each position, by frequency rank
-**                       (segpack.c: one PLAIN list; WRANK maps back)
-**  16 POSTO  u64[Nn+1]  byte offsets into POST of each norm's list
-**  17 POST   packed     positions of norm i: an ASC list of NFREQ[i]
-**                       values in POST[POSTO[i], POSTO[i+1])
+**                       (segpack.c: one PLAIN list, ENDS layout; WRANK
+**                       maps back)
+**  16 POSTO  packed Nn  the byte length of each norm's list in POST
+**  17 POST   packed     positions of norm i: an ASC list (SEQ) of its
+**                       frequency of values, the lists back to back
 **  18 SPANS  packed     byte spans of the tokens, relative to the text of
 **                       their document, as (gap, len): start = stop of
 **                       the previous token of the same document (0 for
 **                       a document's first token) + gap, stop = start +
 **                       len; stored as u64 G, GAPS (G bytes), LENS
 **                       (len minus the word type's length, zigzag), two
-**                       PLAIN lists of T values.  A token whose gap or
+**                       PLAIN lists of T values (ENDS layout).  A token whose gap or
 **                       len is >= 255 (or that starts before the
 **                       previous one stops) has GAPS 255 and is listed
 **                       in SPANX.
@@ -75,7 +80,9 @@
 **                                            in order)
 **       24 u64 id_off     32 u32 id_len     (in DOCSTR)
 **       36 u32 meta_len   40 u64 meta_off   (in DOCSTR)
-**  22 DOCSTR bytes      document ids and encoded metadata
+**  22 DOCSTR ztext      document ids and encoded metadata: a record
+**                       per document (id, then metadata; they tile the
+**                       raw bytes in order) in zstd blocks of ~4 KiB
 **  23 TEXT   bytes      stored text of every document (valid UTF-8),
 **                       format 2.2: a compressed text image (ztext.c,
 **                       zstd blocks); the DOCS offsets are into the raw
@@ -95,12 +102,16 @@
 **                       u32[T]; u32 nsets, then per set u32 nspans N,
 **                       u32 nkeys, name, parts STARTS u32[N], ENDS u32[N]
 **                       (sorted by start, then end descending), MAXEND
-**                       u32[N] (running max of ENDS), then per key u32
+**                       u32[N] (running max of ENDS; 2.4: u32 layout of
+**                       ENDS, 0 lengths, 1 zigzag of ENDS[i] -
+**                       STARTS[i+1]), then per key u32
 **                       nvals V, name, parts VLEXO u32[V+1], VLEXS, VALS
 **                       u32[N] (value id or 0xffffffff: absent); format
 **                       2.3 packs STARTS (gaps), ENDS (lengths) and VALS
 **                       (id + 1, 0: absent) as PLAIN lists and leaves
-**                       MAXEND empty (recomputed); u32 0
+**                       MAXEND empty (recomputed); 2.4 leaves every
+**                       LEXO and VLEXO empty and packs LEXS and VLEXS
+**                       (lexpack.c); u32 0
 **                       (field token streams, reserved).  A part is u64
 **                       offset into ATTRS (8-aligned), u64 size, u64
 **                       XXH64 of its bytes.
@@ -108,7 +119,7 @@
 **  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
 **                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
-**  30 WRANK  u32[Nw]    format 2.3: word id of each frequency rank
+**  30 WRANK  packed Nw  format 2.3: word id of each frequency rank
 **  31 FIELDS            optional (absent in images written before it):
 **                       token streams of the text metadata fields named
 **                       at build time; empty when none is.  Specified and

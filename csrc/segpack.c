@@ -1,8 +1,8 @@
 /*
-** segpack.c -- the packed sections of format 2.3, written.
+** segpack.c -- the packed sections of formats 2.3 and 2.4, written.
 **
 ** {================================================================
-** PACKED SECTIONS  (format 2.3; also in docs/FORMAT.md and seg.c)
+** PACKED SECTIONS  (format 2.4; also in docs/FORMAT.md and seg.c)
 **
 **  15 STREAM  one packed list (pack.c, PLAIN) of T values: the
 **             frequency rank of the word at each position
@@ -24,6 +24,16 @@
 **  20 PARAS   paragraph starts, the same
 **  25 SPANC   u32[ceil(T/128)]: start of token 128k, so a block of 128
 **             tokens decodes on its own
+** Format 2.4 (each a function of its own, "encode section k of a plain
+** image", so that a parallel runner can call them):
+**   STREAM, GAPS, LENS keep block ends only (CP_PACK_ENDS); POST lists,
+**   SENTS, PARAS have no skip table (CP_PACK_SEQ);
+**   WLEXS, NLEXS, SLEXS  the lexicons packed (lexpack.c), LEXO empty;
+**   WFREQ..SFREQ  one packed list of f - 1, then f - df;
+**   WNORM, NSTEM, SNORM, WRANK  their values packed;
+**   SNORMO  the count of norms per stem, packed; POSTO  the byte length
+**           of each postings list, packed;
+**   DOCSTR  the records (id, metadata) in zstd blocks (ztext.c).
 ** }================================================================
 **
 ** Why ranks: word ids are ranks in a bytewise-sorted lexicon, so a

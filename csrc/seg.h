@@ -302,8 +302,9 @@ int cp_seg_section (const cp_seg *s, int id, const unsigned char **p,
 ** Rewrite every checksum and size field of the image data[0..size) so
 ** that they agree with its bytes: the image size, the header size, each
 ** part of ATTRS that SCHEMA names, the block checksums (BLKSUM), each
-** section, the header; not the sums inside the compressed text, behind
-** which is libzstd rather than this parser.  For tools
+** section, the header; not the sums inside the compressed text and
+** the compressed ids and metadata (TEXT, DOCSTR: zstd blocks, format
+** 2.4 for DOCSTR), behind which is libzstd rather than this parser.  For tools
 ** that make or alter images on purpose (fuzz/fuzz_seg.c mutates bytes
 ** and must reach the parsers behind the checksums); never for repair.
 ** data must be 8-byte aligned and writable.  Returns CP_OK when the

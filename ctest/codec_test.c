@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "ztext.h"
 #include "tap.h"
@@ -265,6 +266,74 @@ static void test_pack_lean (void) {
     free(buf);
   }
   free(v);
+}
+
+static int cmpstr (const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* packed lexicons (lexpack.c, format 2.4): round trips, prefixes over
+** 255 bytes, and damage gives the strings or ECORRUPT */
+static void test_lexpack (void) {
+  enum { N = 3000 };
+  static char buf[N][320];
+  const char *w[N];
+  uint32_t o[N + 1], n = 0, i, *lo = NULL;
+  char *big = malloc((size_t)N * 320), *ls = NULL;
+  unsigned char *pk = NULL;
+  size_t len = 0, at = 0, k;
+  uint64_t sz = 0;
+  int ok, never_else = 1, caught = 0;
+  for (i = 0; i < N; i++) {   /* words, and some with a 300-byte prefix */
+    size_t l = 1 + rnd() % 12, j, p = (i % 10 == 0) ? 300 : 0;
+    for (j = 0; j < p; j++) buf[i][j] = 'x';
+    for (j = 0; j < l; j++) buf[i][p + j] = (char)('a' + rnd() % 26);
+    buf[i][p + l] = 0;
+    w[i] = buf[i];
+  }
+  qsort(w, N, sizeof(*w), cmpstr);
+  for (i = 0; i < N; i++) {   /* unique, sorted */
+    if (n > 0 && strcmp(w[i], big + o[n - 1]) == 0) continue;
+    o[n] = (uint32_t)at;
+    memcpy(big + at, w[i], strlen(w[i]));
+    at += strlen(w[i]);
+    big[at] = 0;   /* for the comparison above; overwritten next */
+    n++;
+  }
+  o[n] = (uint32_t)at;
+  ok = cp_lex_pack(o, big, n, &pk, &len, NULL) == CP_OK &&
+       cp_lex_unpack(pk, len, n, &lo, &ls, &sz, NULL) == CP_OK &&
+       sz == at && memcmp(lo, o, ((size_t)n + 1) * 4) == 0 &&
+       memcmp(ls, big, at) == 0;
+  TAP_OK(ok, "a lexicon of %u strings round-trips (%zu bytes as offsets and "
+         "strings, %zu packed)", n, at + 4 * ((size_t)n + 1), len);
+  TAP_OK(len < (at + 4 * ((size_t)n + 1)) / 2, "it packs to less than half");
+  free(lo);  free(ls);
+  for (k = 0; k < len * 8; k += 3) {
+    unsigned char *d = malloc(len);
+    cp_err e;
+    int rc;
+    memcpy(d, pk, len);
+    d[k / 8] ^= (unsigned char)(1u << (k % 8));
+    rc = cp_lex_unpack(d, len, n, &lo, &ls, &sz, &e);
+    never_else = never_else && (rc == CP_OK || rc == CP_ECORRUPT);
+    caught += rc == CP_ECORRUPT;
+    if (rc == CP_OK) { free(lo);  free(ls); }
+    free(d);
+  }
+  for (k = 0; k < len; k++) {
+    int rc = cp_lex_unpack(pk, k, n, &lo, &ls, &sz, NULL);
+    never_else = never_else && rc == CP_ECORRUPT;
+  }
+  TAP_OK(never_else, "bit flips give strings or ECORRUPT, truncations ECORRUPT "
+         "(%d flips caught)", caught);
+  free(pk);
+  ok = cp_lex_pack(o, big, 0, &pk, &len, NULL) == CP_OK && len == 16 &&
+       cp_lex_unpack(pk, len, 0, &lo, &ls, &sz, NULL) == CP_OK && sz == 0;
+  TAP_OK(ok, "an empty lexicon is 16 bytes");
+  if (ok) { free(lo);  free(ls); }
+  free(pk);
+  free(big);
 }
 
 /* intersect a short list with a long one through the cursor */
@@ -654,6 +723,7 @@ static void test_blksum (void) {
 int main (void) {
   test_pack();
   test_pack_lean();
+  test_lexpack();
   test_cursor();
   test_ztext();
   test_ztext_dict();

@@ -2364,6 +2364,17 @@ int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
 }
 
 /* compare the id of document 'doc' with id[0..n) */
+int cp_seg_doc_toks (const cp_seg *s, uint32_t doc, uint32_t *start,
+                     uint32_t *count) {
+  const unsigned char *r;
+  if (s == NULL || start == NULL || count == NULL || doc >= s->ndocs)
+    return CP_EINVAL;
+  r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
+  *start = cp_rd32(r + CP_D_TOKSTART);
+  *count = cp_rd32(r + CP_D_TOKCOUNT);
+  return CP_OK;
+}
+
 static int cmpid (const cp_seg *s, uint32_t doc, const char *id, size_t n) {
   const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * doc;
   const char *x, *meta;

@@ -462,6 +462,12 @@ int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d);
 ** is compressed (format 2.2), so readers of metadata or token ranges
 ** only should not decompress it */
 int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* document doc's token range only, from the document table: reads no
+** id, metadata or text (format 2.4 compresses the ids and metadata, so
+** readers of token ranges should not use cp_seg_doc_head);
+** CP_EINVAL when doc is out of range */
+int cp_seg_doc_toks (const cp_seg *s, uint32_t doc, uint32_t *start,
+                     uint32_t *count);
 /* the stream for reading the tokens of document d only (d from
 ** cp_seg_doc on this segment): its blocks are checked (per 64 KiB, ids
 ** < word types); CP_ECORRUPT when damaged */

@@ -148,8 +148,15 @@ int cp_lex_unpack (const unsigned char *p, size_t len, uint32_t n,
     }
     if (rest > F - at || (uint64_t)k + rest > S - so) goto bad;
     o[i] = (uint32_t)so;
-    if (k > 0) memmove(b + so, b + so - prev, k);
-    memcpy(b + so + k, fc + at, rest);
+    {   /* byte loops: most strings are a few bytes, and a call to
+        ** memcpy per string was a third of the decoding */
+      char *d = b + so;
+      const char *q = d - prev;
+      const unsigned char *f = fc + at;
+      uint32_t j;
+      for (j = 0; j < k; j++) d[j] = q[j];
+      for (j = 0; j < rest; j++) d[k + j] = (char)f[j];
+    }
     at += rest;
     so += (uint64_t)k + rest;
     prev = k + rest;

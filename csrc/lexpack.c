@@ -148,8 +148,9 @@ int cp_lex_unpack (const unsigned char *p, size_t len, uint32_t n,
     }
     if (rest > F - at || (uint64_t)k + rest > S - so) goto bad;
     o[i] = (uint32_t)so;
-    {   /* byte loops: most strings are a few bytes, and a call to
-        ** memcpy per string was a third of the decoding */
+    {   /* byte loops for strings of a few bytes (callgrind counts
+        ** about as many instructions as two memcpy calls per string:
+        ** 97 against 88 M for the UN debates' lexicons at open) */
       char *d = b + so;
       const char *q = d - prev;
       const unsigned char *f = fc + at;

@@ -1,14 +1,14 @@
 /*
-** bench/codec_bench.c -- what format 2.3's block codecs (csrc/pack.c,
-** csrc/ztext.c) store for each part of real segments, and how fast they
-** decode.  Built and run by bench/size_bench.sh:
+** bench/codec_bench.c -- what format 2.4's codecs (csrc/pack.c,
+** csrc/ztext.c, csrc/lexpack.c) store for each part of real segments,
+** and how fast they decode.  Built and run by bench/size_bench.lua:
 **
 **   codec_bench SEG.cps...
 **
-** For each segment image (format 2.3) it prints one line per part,
+** For each segment image (format 2.4) it prints one line per part,
 ** "PART name raw_bytes stored_bytes": raw is what the part takes in the
-** layout of format 2.2 (u32 arrays read in place, text raw), stored
-** what format 2.3 stores.  Then it decodes every postings list and
+** layout of format 2.2 (u32 arrays read in place, text and ids raw; the
+** span sets as stored), stored what format 2.4 stores.  Then it decodes every postings list and
 ** reads every document's text once, and prints their decode speeds
 ** in CPU time (clock()), which is steadier than wall time on a shared
 ** machine.
@@ -74,30 +74,43 @@ static int bench_seg (const char *path) {
     else other += sz;
   }
   part(0, "header", cp_rd32(img + CP_H_HDRSIZE), cp_rd32(img + CP_H_HDRSIZE));
-  if (cp_rd32(img + CP_H_MINOR) != 3) {
-    fprintf(stderr, "%s: format 2.3 expected\n", path);
+  if (cp_rd32(img + CP_H_MINOR) != 4) {
+    fprintf(stderr, "%s: format 2.4 expected\n", path);
     return 1;
   }
   /* raw: the bytes of the format 2.2 layout (plain u32 arrays); packed:
   ** the sections as format 2.3 stores them */
   part(1, "stream (ranks by frequency, packed) + WRANK", (uint64_t)T * 4,
        sec[CP_SEC_STREAM].size + sec[CP_SEC_WRANK].size);
-  { /* postings, then their decode speed against reading the array */
-    const unsigned char *po = sec[CP_SEC_POSTO].p, *pp = sec[CP_SEC_POST].p;
-    const uint32_t *nf = (const uint32_t *)sec[CP_SEC_NFREQ].p;
+  { /* postings, then their decode speed against reading the array;
+    ** format 2.4: NFREQ holds f - 1 then f - df, POSTO the byte length
+    ** of each list, both packed */
+    const unsigned char *pp = sec[CP_SEC_POST].p;
+    uint32_t *nf = malloc((2 * (size_t)Nn + 1) * 4), *pl8 = malloc(((size_t)Nn + 1) * 4);
     uint32_t *dec = malloc(((size_t)T + 1) * 4), n;
-    uint64_t at = 0, sum = 0;
-    double t0 = cpu();
+    uint64_t at = 0, sum = 0, a = 0;
+    double t0;
+    cp_pack tl;
+    if (cp_pack_open(&tl, sec[CP_SEC_NFREQ].p, sec[CP_SEC_NFREQ].size, 2 * Nn, CP_SEG_PK_PART, NULL) != CP_OK ||
+        cp_pack_decode(&tl, nf, NULL) != CP_OK ||
+        cp_pack_open(&tl, sec[CP_SEC_POSTO].p, sec[CP_SEC_POSTO].size, Nn, CP_SEG_PK_PART, NULL) != CP_OK ||
+        cp_pack_decode(&tl, pl8, NULL) != CP_OK) {
+      fprintf(stderr, "%s: NFREQ or POSTO does not decode\n", path);
+      return 1;
+    }
+    t0 = cpu();
     for (n = 0; n < Nn; n++) {
       cp_pack pl;
-      uint64_t a = cp_rd64(po + 8 * (size_t)n), b = cp_rd64(po + 8 * (size_t)n + 8);
-      if (cp_pack_open(&pl, pp + a, (size_t)(b - a), nf[n], CP_PACK_ASC, NULL) != CP_OK ||
+      if (cp_pack_open(&pl, pp + a, (size_t)pl8[n], nf[n] + 1, CP_SEG_PK_POST, NULL) != CP_OK ||
           cp_pack_decode(&pl, dec + at, NULL) != CP_OK) {
         fprintf(stderr, "%s: postings list %u does not decode\n", path, n);
         return 1;
       }
-      at += nf[n];
+      a += pl8[n];
+      at += nf[n] + 1;
     }
+    free(nf);
+    free(pl8);
     t_post_dec += cpu() - t0;
     t0 = cpu();
     for (i = 0; i < at; i++) sum += dec[i];
@@ -105,7 +118,7 @@ static int bench_seg (const char *path) {
     t_post_raw += cpu() - t0;
     n_post_vals += at;
     free(dec);
-    part(2, "postings (positions per norm, packed)", 4 * ((uint64_t)Nn + 1) + 4 * (uint64_t)T,
+    part(2, "postings (positions per norm, packed; offsets as packed lengths)", 4 * ((uint64_t)Nn + 1) + 4 * (uint64_t)T,
          sec[CP_SEC_POSTO].size + sec[CP_SEC_POST].size);
   }
   part(3, "token byte spans (gaps, lengths from the lexicon, packed)",
@@ -145,16 +158,32 @@ static int bench_seg (const char *path) {
     free(ends);
   }
   /* stored layers and span sets (s, p, ...): span sets packed */
-  part(6, "layers and span sets (SCHEMA + ATTRS; span sets packed, both columns as stored)", sec[CP_SEC_ATTRS].size + sec[CP_SEC_SCHEMA].size,
+  part(6, "layers and span sets (SCHEMA + ATTRS; packed, lexicons front-coded)", sec[CP_SEC_ATTRS].size + sec[CP_SEC_SCHEMA].size,
        sec[CP_SEC_ATTRS].size + sec[CP_SEC_SCHEMA].size);
-  { /* everything else at its stored size */
-    static const int rest[] = {CP_SEC_WLEXO, CP_SEC_WLEXS, CP_SEC_NLEXO, CP_SEC_NLEXS,
-      CP_SEC_SLEXO, CP_SEC_SLEXS, CP_SEC_WNORM, CP_SEC_NSTEM, CP_SEC_WFLAGS,
-      CP_SEC_WFREQ, CP_SEC_NFREQ, CP_SEC_SFREQ, CP_SEC_SNORMO, CP_SEC_SNORM,
-      CP_SEC_DOCS, CP_SEC_DOCSTR, CP_SEC_BYID, CP_SEC_BLKSUM};
-    for (i = 0; i < sizeof(rest) / sizeof(*rest); i++) other += sec[rest[i]].size;
-    part(7, "lexicons, maps, frequencies, documents, BLKSUM", other, other);
+  { /* lexicons: plain = u32 offsets + bytes (2.3), stored = lexpack */
+    uint64_t raw = 0, pk = 0;
+    int l;
+    for (l = 0; l < 3; l++) {
+      uint32_t n = cp_rd32(img + CP_H_NTYPES + 4 * l);
+      raw += 4 * ((uint64_t)n + 1) + cp_rd64(sec[CP_SEC_LEXS(l)].p);
+      pk += sec[CP_SEC_LEXO(l)].size + sec[CP_SEC_LEXS(l)].size;
+    }
+    part(7, "lexicons (front-coded, one zstd frame each)", raw, pk);
   }
+  { /* tables: plain = u32 arrays (POSTO u64) */
+    uint32_t Nw = cp_rd32(img + CP_H_NTYPES), Ns = cp_rd32(img + CP_H_NTYPES + 8);
+    uint64_t raw = 4 * (uint64_t)Nw + 4 * (uint64_t)Nn + Nw + 8 * ((uint64_t)Nw + Nn + Ns)
+                   + 4 * ((uint64_t)Ns + 1) + 4 * (uint64_t)Nn;
+    uint64_t pk = sec[CP_SEC_WNORM].size + sec[CP_SEC_NSTEM].size + sec[CP_SEC_WFLAGS].size
+                  + sec[CP_SEC_WFREQ].size + sec[CP_SEC_NFREQ].size + sec[CP_SEC_SFREQ].size
+                  + sec[CP_SEC_SNORMO].size + sec[CP_SEC_SNORM].size;
+    part(8, "maps, flags, frequencies (packed)", raw, pk);
+  }
+  part(9, "documents: table, by-id order; ids and metadata in zstd blocks",
+       sec[CP_SEC_DOCS].size + sec[CP_SEC_BYID].size + cp_rd64(sec[CP_SEC_DOCSTR].p + 8),
+       sec[CP_SEC_DOCS].size + sec[CP_SEC_BYID].size + sec[CP_SEC_DOCSTR].size);
+  other += sec[CP_SEC_BLKSUM].size + sec[CP_SEC_FIELDS].size;
+  part(10, "block checksums, field streams, unknown sections", other, other);
   free(img);
   return 0;
 }

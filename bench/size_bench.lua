@@ -1,6 +1,6 @@
 --[[
 bench/size_bench.lua -- index size per part against the text, ours
-(in the plain layout of format 2.2, and as format 2.3 stores it) beside
+(in the plain layout of format 2.2, and as format 2.4 stores it) beside
 SQLite FTS5 and Lucene.
 
   eval $(make -s env); lua5.4 bench/size_bench.lua INDEX_DIR [FTS5_DB] [LUCENE_BUILD_TXT]
@@ -48,7 +48,7 @@ local function x (n) return ("%.2f×"):format(n / text) end
 
 print(("text: %s (%d bytes of stored text)"):format(mb(text), text))
 print()
-print("| part | plain (format 2.2 layout, text raw) | × text | as stored (format 2.3) | × text |")
+print("| part | plain (format 2.2 layout, text raw) | × text | as stored (format 2.4) | × text |")
 print("|---|---|---|---|---|")
 for _, p in ipairs(parts) do
   print(("| %s | %s | %s | %s | %s |"):format(p.name, mb(p.raw), x(p.raw), mb(p.pk), x(p.pk)))

@@ -50,13 +50,11 @@ cp_cursor *cp_cursor_new (cp_corpus *c, cp_qcache *qc, const cp_plan *p,
 /* the end (exclusive) of the run of documents starting at cur->doc:
 ** at least one document, then more while under the token budget */
 static uint32_t run_end (const cp_cursor *cur, uint32_t ndocs) {
-  cp_docinfo di;
-  uint32_t d = cur->doc, first;
-  if (cp_seg_doc_head(cur->seg, d, &di) != CP_OK) return d + 1;
-  first = di.tok_start;
+  uint32_t d = cur->doc, first, st, cnt;
+  if (cp_seg_doc_toks(cur->seg, d, &first, &cnt) != CP_OK) return d + 1;
   for (d++; d < ndocs; d++) {
-    if (cp_seg_doc_head(cur->seg, d, &di) != CP_OK) break;
-    if (di.tok_start - first >= cur->budget) break;
+    if (cp_seg_doc_toks(cur->seg, d, &st, &cnt) != CP_OK) break;
+    if (st - first >= cur->budget) break;
   }
   return d;
 }

@@ -268,9 +268,9 @@ int cp_lookup (cp_corpus *c, const cp_sopt *o, const cp_dentry *ents,
     uint32_t d, nd = cp_seg_ndocs(sg);
     cap += nd;
     for (d = 0; d < nd; d++) {
-      cp_docinfo di;
-      if (cp_seg_doc_head(sg, d, &di) == CP_OK && di.tok_count > maxdoc)
-        maxdoc = di.tok_count;
+      uint32_t st, cnt;
+      if (cp_seg_doc_toks(sg, d, &st, &cnt) == CP_OK && cnt > maxdoc)
+        maxdoc = cnt;
     }
   }
   out->doc = (uint64_t *)malloc((cap ? cap : 1) * sizeof(uint64_t));

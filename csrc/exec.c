@@ -1647,10 +1647,10 @@ int cp_x_ctx_open (ctx *x, cp_corpus *c, cp_qcache *qc, size_t segi,
   x->doc_lo = doc_lo;
   x->doc_hi = doc_hi;
   if (doc_lo >= doc_hi) return CP_OK;
-  if (cp_seg_doc_head(x->s, doc_lo, &di) != CP_OK)
+  if (cp_seg_doc_toks(x->s, doc_lo, &di.tok_start, &di.tok_count) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_lo = di.tok_start;
-  if (cp_seg_doc_head(x->s, doc_hi - 1, &di) != CP_OK)
+  if (cp_seg_doc_toks(x->s, doc_hi - 1, &di.tok_start, &di.tok_count) != CP_OK)
     return cp_err_set(err, CP_ECORRUPT, "bad document table");
   x->pos_hi = di.tok_start + di.tok_count;
   if (x->an == NULL) return cp_err_set(err, CP_EINVAL, "corpus has no analyzer");
@@ -1699,7 +1699,7 @@ int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
     uint32_t d = r->docs.v[i];
     cp_docinfo di;
     int any = 0;
-    if (cp_seg_doc_head(s, d, &di) != CP_OK)
+    if (cp_seg_doc_toks(s, d, &di.tok_start, &di.tok_count) != CP_OK)
       return cp_err_set(err, CP_ECORRUPT, "bad document table");
     while (k < r->sp.n && r->sp.v[k].s < di.tok_start) k++;
     if (cp_corpus_is_deleted(c, segi, d)) continue;

@@ -29,6 +29,16 @@
 ** previous of a block's first value being the 'last' of the block
 ** before.  The writer picks, per block, the layout and width that take
 ** the fewest bytes.
+**
+** Two leaner layouts (format 2.4), chosen by the caller and recorded by
+** the section that holds the list, not in its bytes:
+**   ENDS (PLAIN only): the skip table has nb entries of 4 bytes, u32
+**     end only, for lists read by block index (the stream, the token
+**     spans), where nothing reads 'last';
+**   SEQ (PLAIN or ASC): no skip table at all, for lists only ever
+**     decoded whole (postings lists, span set parts, tables); each
+**     block's size follows from its header, and an ASC block's previous
+**     value is the last value of the block decoded before it.
 ** }================================================================
 **
 ** Why hand-written: Debian packages one integer codec library,
@@ -50,6 +60,20 @@
 #include "segfmt.h"
 
 #define SKIPENT 8u
+
+/* skip table bytes per block, and where 'end' sits in an entry */
+static size_t stride (int mode) {
+  return (mode & CP_PACK_SEQ) ? 0 : (mode & CP_PACK_ENDS) ? 4 : SKIPENT;
+}
+static size_t endat (int mode) { return (mode & CP_PACK_ENDS) ? 0 : 4; }
+
+/* the modes: PLAIN or ASC, with at most one of SEQ and ENDS (ENDS only
+** on PLAIN) */
+static int mode_ok (int mode) {
+  int base = mode & CP_PACK_ASC, fl = mode & ~CP_PACK_ASC;
+  return (fl == 0 || fl == CP_PACK_SEQ || (fl == CP_PACK_ENDS && base == 0))
+         && (mode & ~(CP_PACK_ASC | CP_PACK_SEQ | CP_PACK_ENDS)) == 0;
+}
 
 static int corrupt (cp_err *err, const char *what) {
   return cp_err_set(err, CP_ECORRUPT, "corrupt packed list: %s", what);
@@ -87,6 +111,8 @@ static size_t patched_bytes (uint32_t count, uint32_t bits, uint32_t nexc,
 
 size_t cp_pack_bound (uint32_t n) {
   uint32_t nb = nblocks(n);
+  /* 3 header bytes of a patched block: never chosen over the plain
+  ** layout's 1 + 4 * count, so the plain bound holds */
   return (nb > 1 ? (size_t)nb * SKIPENT : 0) + (size_t)nb + (size_t)n * 4;
 }
 
@@ -242,13 +268,13 @@ int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
   uint32_t nb = nblocks(n), b, i;
   uint32_t tmp[CP_PACK_BLOCK];
   size_t tab, pos;
-  if ((v == NULL && n > 0) || out == NULL || len == NULL
-      || (mode != CP_PACK_PLAIN && mode != CP_PACK_ASC))
+  size_t st = stride(mode), ea = endat(mode);
+  if ((v == NULL && n > 0) || out == NULL || len == NULL || !mode_ok(mode))
     return cp_err_set(err, CP_EINVAL, "cp_pack_encode: bad arguments");
   if (cap < cp_pack_bound(n))
     return cp_err_set(err, CP_EINVAL, "cp_pack_encode: buffer of %zu bytes, "
                       "needs %zu", cap, cp_pack_bound(n));
-  tab = (nb > 1) ? (size_t)nb * SKIPENT : 0;
+  tab = (nb > 1) ? (size_t)nb * st : 0;
   pos = tab;
   for (b = 0; b < nb; b++) {
     uint32_t lo = b * CP_PACK_BLOCK;
@@ -256,7 +282,7 @@ int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
     uint32_t max = 0, bits;
     for (i = 0; i < count; i++) {
       uint32_t x = v[lo + i];
-      if (mode == CP_PACK_ASC && lo + i > 0) {
+      if ((mode & CP_PACK_ASC) && lo + i > 0) {
         uint32_t prev = v[lo + i - 1];
         if (x <= prev)
           return cp_err_set(err, CP_EINVAL, "cp_pack_encode: value %u at "
@@ -270,15 +296,15 @@ int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
     pos += put_block(tmp, count, bits, out + pos);
     if (pos - tab > UINT32_MAX)
       return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
-    if (nb > 1) {
+    if (nb > 1 && st == SKIPENT) {
       uint32_t last = v[lo + count - 1];
-      if (mode == CP_PACK_PLAIN) {
+      if (!(mode & CP_PACK_ASC)) {
         last = 0;
         for (i = 0; i < count; i++) if (v[lo + i] > last) last = v[lo + i];
       }
       cp_wr32(out + (size_t)b * SKIPENT, last);
-      cp_wr32(out + (size_t)b * SKIPENT + 4, (uint32_t)(pos - tab));
     }
+    if (nb > 1 && st > 0) cp_wr32(out + (size_t)b * st + ea, (uint32_t)(pos - tab));
   }
   *len = pos;
   return CP_OK;
@@ -294,24 +320,23 @@ int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
 int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
                   int mode, cp_err *err) {
   uint32_t nb = nblocks(n), b, prev_end = 0, prev_last = 0;
-  size_t tab;
-  if (l == NULL || (p == NULL && len > 0)
-      || (mode != CP_PACK_PLAIN && mode != CP_PACK_ASC))
+  size_t tab, st = stride(mode), ea = endat(mode);
+  if (l == NULL || (p == NULL && len > 0) || !mode_ok(mode))
     return cp_err_set(err, CP_EINVAL, "cp_pack_open: bad arguments");
   memset(l, 0, sizeof(*l));
-  tab = (nb > 1) ? (size_t)nb * SKIPENT : 0;
+  tab = (nb > 1) ? (size_t)nb * st : 0;
   if (len < tab + nb) return corrupt(err, "shorter than its blocks");
   if (nb == 0 && len != 0) return corrupt(err, "bytes in an empty list");
-  l->skip = (nb > 1) ? (const uint8_t *)p : NULL;
+  l->skip = (nb > 1 && st > 0) ? (const uint8_t *)p : NULL;
   l->data = (const uint8_t *)p + tab;
   l->datalen = len - tab;
   l->n = n; l->nb = nb; l->mode = mode;
-  if (nb > 1) {
+  if (l->skip != NULL) {
     for (b = 0; b < nb; b++) {
-      uint32_t last = cp_rd32(l->skip + (size_t)b * SKIPENT);
-      uint32_t end = cp_rd32(l->skip + (size_t)b * SKIPENT + 4);
+      uint32_t last = (st == SKIPENT) ? cp_rd32(l->skip + (size_t)b * st) : 0;
+      uint32_t end = cp_rd32(l->skip + (size_t)b * st + ea);
       if (end <= prev_end) return corrupt(err, "block ends not increasing");
-      if (mode == CP_PACK_ASC && b > 0 && last <= prev_last)
+      if ((mode & CP_PACK_ASC) && b > 0 && last <= prev_last)
         return corrupt(err, "skip values not ascending");
       prev_end = end; prev_last = last;
     }
@@ -320,8 +345,30 @@ int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
   return CP_OK;
 }
 
+size_t cp_pack_table (const cp_pack *l) {
+  return (l == NULL || l->skip == NULL) ? 0 : (size_t)l->nb * stride(l->mode);
+}
+
+void cp_pack_extent (const cp_pack *l, uint32_t b, uint64_t *off,
+                     uint64_t *len) {
+  size_t tab = cp_pack_table(l), st, ea;
+  uint64_t a = 0, e;
+  if (l == NULL || b >= l->nb) { *off = tab;  *len = 0;  return; }
+  e = l->datalen;
+  if (l->skip != NULL) {
+    st = stride(l->mode);
+    ea = endat(l->mode);
+    a = (b == 0) ? 0 : cp_rd32(l->skip + (size_t)(b - 1) * st + ea);
+    e = cp_rd32(l->skip + (size_t)b * st + ea);
+  }
+  *off = tab + a;
+  *len = e - a;
+}
+
 int cp_pack_last (const cp_pack *l, uint32_t b, uint32_t *last) {
-  if (l == NULL || l->skip == NULL || b >= l->nb || last == NULL) return 0;
+  if (l == NULL || l->skip == NULL || stride(l->mode) != SKIPENT ||
+      b >= l->nb || last == NULL)
+    return 0;
   *last = cp_rd32(l->skip + (size_t)b * SKIPENT);
   return 1;
 }
@@ -329,7 +376,7 @@ int cp_pack_last (const cp_pack *l, uint32_t b, uint32_t *last) {
 uint32_t cp_pack_seek (const cp_pack *l, uint32_t target) {
   uint32_t lo = 0, hi;
   if (l == NULL || l->nb == 0) return 0;
-  if (l->skip == NULL) return 0;
+  if (l->skip == NULL || stride(l->mode) != SKIPENT) return 0;
   hi = l->nb;
   while (lo < hi) {   /* first block with last >= target */
     uint32_t mid = lo + (hi - lo) / 2;
@@ -362,44 +409,82 @@ static int get_patched (const cp_pack *l, size_t start, size_t end,
   return CP_OK;
 }
 
-int cp_pack_block (const cp_pack *l, uint32_t b,
-                   uint32_t out[CP_PACK_BLOCK], uint32_t *count,
-                   cp_err *err) {
-  size_t start, end;
-  uint32_t bits, cnt, i;
-  if (l == NULL || out == NULL || count == NULL || b >= l->nb)
-    return cp_err_set(err, CP_EINVAL, "cp_pack_block: bad arguments");
-  cnt = cp_pack_count(l, b);
-  if (l->skip != NULL) {
-    start = (b == 0) ? 0 : cp_rd32(l->skip + (size_t)(b - 1) * SKIPENT + 4);
-    end = cp_rd32(l->skip + (size_t)b * SKIPENT + 4);
+/*
+** Decode the block of cnt values at [start, end) of the data; an ASC
+** block's gaps count from 'prev' (has_prev 0: block 0, whose first value
+** is stored as is).  end is SIZE_MAX when only the data's end bounds it
+** (SEQ lists): the size then follows from the header, and *used gets it.
+*/
+static int dec_block (const cp_pack *l, size_t start, size_t end,
+                      uint32_t cnt, int has_prev, uint32_t prev,
+                      uint32_t *out, size_t *used, cp_err *err) {
+  uint32_t bits, i;
+  size_t want;
+  const uint8_t *d = l->data + start;
+  if (start >= l->datalen) return corrupt(err, "block past the data");
+  bits = d[0];
+  if (bits & PATCHED) {
+    if (l->datalen - start < 3) return corrupt(err, "patched block too short");
+    if ((d[0] & ~PATCHED) > 31 || d[2] == 0 || (d[0] & ~PATCHED) + d[2] > 32
+        || d[1] == 0 || d[1] > cnt)
+      return corrupt(err, "bad patched block header");
+    want = patched_bytes(cnt, d[0] & ~PATCHED, d[1], d[2]);
   }
-  else { start = 0; end = l->datalen; }
-  bits = l->data[start];
+  else {
+    if (bits > 32) return corrupt(err, "bit width over 32");
+    want = block_bytes(cnt, bits);
+  }
+  if (end == SIZE_MAX) {
+    if (want > l->datalen - start) return corrupt(err, "block past the data");
+    end = start + want;
+  }
   if (bits & PATCHED) {
     int rc = get_patched(l, start, end, cnt, out, err);
     if (rc != CP_OK) return rc;
   }
   else {
-    if (bits > 32) return corrupt(err, "bit width over 32");
-    if (end - start != block_bytes(cnt, bits))
+    if (end - start != want)
       return corrupt(err, "block size differs from its width");
-    unpack_bits(l->data + start + 1, l->datalen - start - 1, cnt, bits, out);
+    unpack_bits(d + 1, l->datalen - start - 1, cnt, bits, out);
   }
-  if (l->mode == CP_PACK_ASC) {
+  if (l->mode & CP_PACK_ASC) {
     uint64_t acc;
-    if (b == 0) { acc = out[0]; i = 1; }
-    else { acc = cp_rd32(l->skip + (size_t)(b - 1) * SKIPENT); i = 0; }
-    if (b == 0) out[0] = (uint32_t)acc;
+    if (!has_prev) { acc = out[0]; i = 1; }
+    else { acc = prev; i = 0; }
     for (; i < cnt; i++) {
       acc += (uint64_t)out[i] + 1;
       if (acc > UINT32_MAX) return corrupt(err, "gaps overflow");
       out[i] = (uint32_t)acc;
     }
   }
+  if (used) *used = end - start;
+  return CP_OK;
+}
+
+int cp_pack_block (const cp_pack *l, uint32_t b,
+                   uint32_t out[CP_PACK_BLOCK], uint32_t *count,
+                   cp_err *err) {
+  size_t start, end, st, ea;
+  uint32_t cnt, i, prev = 0;
+  int rc;
+  if (l == NULL || out == NULL || count == NULL || b >= l->nb ||
+      ((l->mode & CP_PACK_SEQ) && b > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_block: bad arguments");
+  cnt = cp_pack_count(l, b);
+  st = stride(l->mode);
+  ea = endat(l->mode);
   if (l->skip != NULL) {
+    start = (b == 0) ? 0 : cp_rd32(l->skip + (size_t)(b - 1) * st + ea);
+    end = cp_rd32(l->skip + (size_t)b * st + ea);
+    if (b > 0 && st == SKIPENT) prev = cp_rd32(l->skip + (size_t)(b - 1) * st);
+  }
+  else if ((l->mode & CP_PACK_SEQ) && l->nb > 1) { start = 0; end = SIZE_MAX; }
+  else { start = 0; end = l->datalen; }
+  rc = dec_block(l, start, end, cnt, b > 0, prev, out, NULL, err);
+  if (rc != CP_OK) return rc;
+  if (l->skip != NULL && st == SKIPENT) {
     uint32_t want = cp_rd32(l->skip + (size_t)b * SKIPENT), got = 0;
-    if (l->mode == CP_PACK_ASC) got = out[cnt - 1];
+    if (l->mode & CP_PACK_ASC) got = out[cnt - 1];
     else for (i = 0; i < cnt; i++) if (out[i] > got) got = out[i];
     if (got != want) return corrupt(err, "block differs from its skip entry");
   }
@@ -421,6 +506,17 @@ int cp_pack_decode (const cp_pack *l, uint32_t *out, cp_err *err) {
   uint32_t b, cnt;
   if (l == NULL || (out == NULL && l->n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_pack_decode: bad arguments");
+  if (l->mode & CP_PACK_SEQ) {   /* blocks back to back, sizes from headers */
+    size_t at = 0, used;
+    for (b = 0; b < l->nb; b++) {
+      uint32_t *o = out + (size_t)b * CP_PACK_BLOCK;
+      int rc = dec_block(l, at, SIZE_MAX, cp_pack_count(l, b), b > 0,
+                         b > 0 ? o[-1] : 0, o, &used, err);
+      if (rc != CP_OK) return rc;
+      at += used;
+    }
+    return at == l->datalen ? CP_OK : corrupt(err, "bytes after the last block");
+  }
   for (b = 0; b < l->nb; b++) {
     int rc = cp_pack_block(l, b, out + (size_t)b * CP_PACK_BLOCK, &cnt, err);
     if (rc != CP_OK) return rc;

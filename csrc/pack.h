@@ -18,8 +18,11 @@
 #define CP_PACK_BLOCK 128u
 
 /* what a list holds: any values, or strictly ascending ones
-** (positions), stored as gaps */
-enum { CP_PACK_PLAIN = 0, CP_PACK_ASC = 1 };
+** (positions), stored as gaps; or'ed with at most one layout flag:
+** CP_PACK_ENDS (PLAIN only) a skip table of block ends without the
+** 'last' values, CP_PACK_SEQ no skip table (the list is only decoded
+** whole: cp_pack_decode; cp_pack_block reads block 0 only) */
+enum { CP_PACK_PLAIN = 0, CP_PACK_ASC = 1, CP_PACK_SEQ = 2, CP_PACK_ENDS = 4 };
 
 /* most bytes cp_pack_encode writes for n values */
 size_t cp_pack_bound (uint32_t n);
@@ -43,6 +46,13 @@ typedef struct cp_pack {
 ** (O(blocks)), not the blocks */
 int cp_pack_open (cp_pack *l, const void *p, size_t len, uint32_t n,
                   int mode, cp_err *err);
+
+/* bytes of the skip table, and block b's bytes [*off, *off + *len)
+** counted from the start of the list (for block checksums); a SEQ list
+** of several blocks gives the whole data for every block */
+size_t cp_pack_table (const cp_pack *l);
+void cp_pack_extent (const cp_pack *l, uint32_t b, uint64_t *off,
+                     uint64_t *len);
 
 /* values in block b (CP_PACK_BLOCK, fewer in the last block) */
 uint32_t cp_pack_count (const cp_pack *l, uint32_t b);

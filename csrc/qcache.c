@@ -306,10 +306,10 @@ static void *make_dstart (cp_corpus *c, size_t segi, void *ud) {
   uint32_t *v = (uint32_t *)malloc(((size_t)nd + 1) * sizeof(uint32_t));
   (void)ud;
   if (v == NULL) return NULL;
-  for (d = 0; d < nd; d++) {
-    cp_docinfo di;
-    v[d] = cp_seg_doc_head(s, d, &di) == CP_OK ? di.tok_start
-                                          : (d ? v[d - 1] : 0);
+  for (d = 0; d < nd; d++) {   /* the table only: no ids decompressed */
+    uint32_t st, cnt;
+    v[d] = cp_seg_doc_toks(s, d, &st, &cnt) == CP_OK ? st
+                                                    : (d ? v[d - 1] : 0);
   }
   v[nd] = cp_seg_ntokens(s);
   return v;

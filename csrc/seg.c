@@ -2,7 +2,7 @@
 ** seg.c -- the segment reader: bounds-checked access to a segment image.
 **
 ** {================================================================
-** SEGMENT IMAGE, version 2.3  (also in docs/FORMAT.md)
+** SEGMENT IMAGE, version 2.4  (also in docs/FORMAT.md)
 **
 ** All integers are little-endian and fixed width (u32, u64); doubles
 ** are IEEE-754 binary64, little-endian.  The tables are fixed width and
@@ -21,8 +21,8 @@
 **  20  u32    nsections (<= 64)
 **  24  u32    ndocs         28  u32  ntokens (T, < 2^32 - 1)
 **  32  u32    ntypes word   36  u32  ntypes norm   40  u32  ntypes stem
-**  44  u32    nsents        48  u32  nparas        52  u32  minor = 3
-**                            (format 2.3; minor 0-2: EVERSION, rebuild)
+**  44  u32    nsents        48  u32  nparas        52  u32  minor = 4
+**                            (format 2.4; minor 0-3: EVERSION, rebuild)
 **  56  u64    invalid UTF-8 substitutions (U+FFFD) made while adding
 **  64  u64    text bytes (sum of the documents' stored text lengths)
 **  72  u64    image size in bytes (the whole image, padding included)
@@ -36,33 +36,38 @@
 ** are free (the writer puts TEXT first, then the others by id, with
 ** extra padding that page-aligns STREAM and SPANS).  Nw, Nn, Ns are the type counts, D = ndocs.
 **
-**   1 WLEXO  u32[Nw+1]  word lexicon offsets: type i is
-**   2 WLEXS  bytes        WLEXS[WLEXO[i], WLEXO[i+1]); WLEXO[0] = 0,
-**                         non-decreasing, WLEXO[Nw] = size of WLEXS.
-**                         Types are sorted bytewise (memcmp, a proper
-**                         prefix first) and unique, so ids are ranks.
+**   1 WLEXO  empty      (2.3: word lexicon offsets)
+**   2 WLEXS  lexpack    the word types, a packed lexicon (lexpack.c:
+**                         front-coded, one zstd frame), decoded at open
+**                         into offsets and bytes.  Types are sorted
+**                         bytewise (memcmp, a proper prefix first) and
+**                         unique, so ids are ranks.
+** Format 2.4: "packed" below is one pack.c list of the SEQ layout
+** (CP_SEG_PK_PART) unless said; the tables are decoded at open.
 **   3 NLEXO, 4 NLEXS      norm lexicon, same layout
 **   5 SLEXO, 6 SLEXS      stem lexicon, same layout
-**   7 WNORM  u32[Nw]    norm id of each word type
-**   8 NSTEM  u32[Nn]    stem id of each norm type
+**   7 WNORM  packed Nw  norm id of each word type
+**   8 NSTEM  packed Nn  stem id of each norm type
 **   9 WFLAGS u8[Nw]     bit 0: punctuation/symbol (no letter or digit)
-**  10 WFREQ  u32[2*Nw]  token frequency of each type, then the number
-**  11 NFREQ  u32[2*Nn]    of documents containing it; every type has
-**  12 SFREQ  u32[2*Ns]    frequency >= 1
-**  13 SNORMO u32[Ns+1]  stem -> norms: norms of stem i are
-**  14 SNORM  u32[Nn]      SNORM[SNORMO[i], SNORMO[i+1]), ascending
+**  10 WFREQ  packed 2Nw f - 1 of each type's token frequency f, then
+**  11 NFREQ  packed 2Nn   f - df of its document frequency df; every
+**  12 SFREQ  packed 2Ns   type has f >= df >= 1
+**  13 SNORMO packed Ns  stem -> norms: the number of norms of each
+**  14 SNORM  packed Nn    stem; norms of stem i are SNORM[o[i], o[i+1])
+**                         (o the running sums), ascending
 **  15 STREAM packed     the word at each position, by frequency rank
-**                       (segpack.c: one PLAIN list; WRANK maps back)
-**  16 POSTO  u64[Nn+1]  byte offsets into POST of each norm's list
-**  17 POST   packed     positions of norm i: an ASC list of NFREQ[i]
-**                       values in POST[POSTO[i], POSTO[i+1])
+**                       (segpack.c: one PLAIN list, ENDS layout; WRANK
+**                       maps back)
+**  16 POSTO  packed Nn  the byte length of each norm's list in POST
+**  17 POST   packed     positions of norm i: an ASC list (SEQ) of its
+**                       frequency of values, the lists back to back
 **  18 SPANS  packed     byte spans of the tokens, relative to the text of
 **                       their document, as (gap, len): start = stop of
 **                       the previous token of the same document (0 for
 **                       a document's first token) + gap, stop = start +
 **                       len; stored as u64 G, GAPS (G bytes), LENS
 **                       (len minus the word type's length, zigzag), two
-**                       PLAIN lists of T values.  A token whose gap or
+**                       PLAIN lists of T values (ENDS layout).  A token whose gap or
 **                       len is >= 255 (or that starts before the
 **                       previous one stops) has GAPS 255 and is listed
 **                       in SPANX.
@@ -75,7 +80,9 @@
 **                                            in order)
 **       24 u64 id_off     32 u32 id_len     (in DOCSTR)
 **       36 u32 meta_len   40 u64 meta_off   (in DOCSTR)
-**  22 DOCSTR bytes      document ids and encoded metadata
+**  22 DOCSTR ztext      document ids and encoded metadata: a record
+**                       per document (id, then metadata; they tile the
+**                       raw bytes in order) in zstd blocks of ~4 KiB
 **  23 TEXT   bytes      stored text of every document (valid UTF-8),
 **                       format 2.2: a compressed text image (ztext.c,
 **                       zstd blocks); the DOCS offsets are into the raw
@@ -95,12 +102,16 @@
 **                       u32[T]; u32 nsets, then per set u32 nspans N,
 **                       u32 nkeys, name, parts STARTS u32[N], ENDS u32[N]
 **                       (sorted by start, then end descending), MAXEND
-**                       u32[N] (running max of ENDS), then per key u32
+**                       u32[N] (running max of ENDS; 2.4: u32 layout of
+**                       ENDS, 0 lengths, 1 zigzag of ENDS[i] -
+**                       STARTS[i+1]), then per key u32
 **                       nvals V, name, parts VLEXO u32[V+1], VLEXS, VALS
 **                       u32[N] (value id or 0xffffffff: absent); format
 **                       2.3 packs STARTS (gaps), ENDS (lengths) and VALS
 **                       (id + 1, 0: absent) as PLAIN lists and leaves
-**                       MAXEND empty (recomputed); u32 0
+**                       MAXEND empty (recomputed); 2.4 leaves every
+**                       LEXO and VLEXO empty and packs LEXS and VLEXS
+**                       (lexpack.c); u32 0
 **                       (field token streams, reserved).  A part is u64
 **                       offset into ATTRS (8-aligned), u64 size, u64
 **                       XXH64 of its bytes.
@@ -108,7 +119,7 @@
 **  29 BLKSUM u64[]      format 2.1: XXH3-64 of every 64 KiB block of
 **                       POST, SPANS, SPANC, DOCSTR, STREAM in that order
 **                       (ceil(size / 65536) per section; csrc/blksum.c)
-**  30 WRANK  u32[Nw]    format 2.3: word id of each frequency rank
+**  30 WRANK  packed Nw  format 2.3: word id of each frequency rank
 **  31 FIELDS            optional (absent in images written before it):
 **                       token streams of the text metadata fields named
 **                       at build time; empty when none is.  Specified and
@@ -146,6 +157,7 @@
 #include <zstd.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "seg.h"
 #include "segfield.h"
@@ -163,7 +175,7 @@ typedef struct rkey {
   const char *name;
   uint32_t len, nv;
   const uint32_t *lexo, *vals;      /* vals[i] < nv, or UINT32_MAX */
-  const char *lexs;
+  const char *lexs;                 /* lexo, lexs: decoded at open (2.4) */
   const unsigned char *pv;          /* packed VALS (format 2.3) */
   uint64_t npv;
 } rkey;
@@ -178,6 +190,8 @@ typedef struct rset {
   rkey *keys;
   const unsigned char *pst, *pen;   /* packed STARTS (gaps), ENDS (lengths) */
   uint64_t npst, npen;
+  uint32_t elay;                    /* ENDS layout (2.4): 0 lengths, 1 to
+                                       the next start */
   uint32_t *own;
 } rset;
 
@@ -204,6 +218,19 @@ typedef struct rpart {
 #define LZ_STORE(p, v) (*(p) = (v))
 #endif
 enum { LZ_UNCHECKED = 0, LZ_GOOD = 1, LZ_BAD = 2 };
+
+/* a compressed image of zstd blocks (ztext.c) read by byte range, its
+** blocks decompressed on first use and kept until close, so a pointer
+** a read returns stays valid for the reader's life; a document's range
+** across blocks is assembled once.  Two: the stored text (format 2.2)
+** and the document ids and metadata (DOCSTR, format 2.4) */
+typedef struct zimg {
+  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
+  cp_zt zt;
+  char **ztb;                       /* per block, or NULL */
+  char **dtext;                     /* per document across blocks */
+} zimg;
+enum { ZI_TEXT = 0, ZI_DOCSTR = 1 };
 #define LZ_NEEDS 5          /* one state per CP_SEGNEED_* bit */
 typedef struct lazy {
   cp_blksum blk[CP_SEG_NBLKSECS];   /* POST, SPANS, SPANC, DOCSTR, STREAM */
@@ -211,10 +238,7 @@ typedef struct lazy {
   ** and kept until close, so a document's text pointer stays valid for
   ** the reader's life; a document across blocks is assembled once */
   pthread_mutex_t mu;               /* taken to fill blk/dtext only */
-  int zopen;                        /* 0 not yet, 1 open, 2 damaged */
-  cp_zt zt;
-  char **ztb;                       /* per text block, or NULL */
-  char **dtext;                     /* per document across blocks */
+  zimg zi[2];                       /* ZI_TEXT, ZI_DOCSTR (format 2.4) */
   ZSTD_DCtx *dctx;                  /* made on first use, under mu */
   unsigned char whole[LZ_NEEDS];
   /* the packed stream and postings (format 2.3), decoded on first use
@@ -268,8 +292,12 @@ struct cp_seg {
   const uint32_t *spanc, *spanx, *byid;
   uint32_t nspanx;                    /* escaped spans (triples) */
   const unsigned char *wflags, *docs, *spang;   /* spang: packed (2.3) */
-  const char *docstr;
+  uint64_t docstrsz;                  /* DOCSTR's raw bytes (format 2.4) */
   lazy *lz;
+  void *own[3 * CP_NLAYERS + 8];      /* decoded tables (format 2.4) */
+  int nown;
+  void **sown;                        /* decoded lexicons of SCHEMA's parts */
+  size_t nsown, capsown;
 };
 
 #define U32(s, id) ((const uint32_t *)(s)->sec[id].p)
@@ -330,8 +358,8 @@ static int read_header (cp_seg *s, cp_err *err) {
                       CP_SEG_VERSION);
   if (cp_rd32(b + CP_H_MINOR) < CP_SEG_MINOR)
     return cp_err_set(err, CP_EVERSION, "segment format 2.%lu is not read by "
-                      "this build (format 2.%u: checked per block, text, "
-                      "stream and postings compressed): rebuild "
+                      "this build (format 2.%u: checked per block; text, "
+                      "stream, postings, tables and lexicons compressed): rebuild "
                       "the index from the original documents (corpus.create "
                       "+ add, or `corpus index NEW FILES`)",
                       (unsigned long)cp_rd32(b + CP_H_MINOR), CP_SEG_MINOR);
@@ -380,9 +408,10 @@ static int read_header (cp_seg *s, cp_err *err) {
 ** block, and a skip table of 8 bytes per block when there are several):
 ** checked at open, so that the counts of the header and the schema, from
 ** which the reader sizes its caches, are bounded by the image size */
-static uint64_t pk_min (uint64_t n) {
+static uint64_t pk_min (uint64_t n, int mode) {
   uint64_t nb = (n + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK;
-  return nb > 1 ? 9 * nb : nb;
+  uint64_t ent = (mode & CP_PACK_SEQ) ? 0 : (mode & CP_PACK_ENDS) ? 4 : 8;
+  return nb > 1 ? (ent + 1) * nb : nb;
 }
 
 /* exact byte size every section must have, from the header counts */
@@ -391,25 +420,38 @@ static int check_sizes (cp_seg *s, cp_err *err) {
   uint64_t T = s->ntok, D = s->ndocs;
   int l, i;
   memset(want, 0, sizeof(want));
+  /* format 2.4: the lexicons (in LEXS, LEXO empty) and the tables are
+  ** packed; each packed table must be long enough for its count, which
+  ** sizes what the reader decodes it into */
   for (l = 0; l < CP_NLAYERS; l++) {
-    want[CP_SEC_LEXO(l)] = 4 * ((uint64_t)s->nt[l] + 1);
-    want[CP_SEC_LEXS(l)] = s->sec[CP_SEC_LEXS(l)].size;  /* free */
-    want[CP_SEC_FREQ(l)] = 8 * (uint64_t)s->nt[l];
+    want[CP_SEC_LEXO(l)] = 0;
+    want[CP_SEC_LEXS(l)] = s->sec[CP_SEC_LEXS(l)].size;  /* lexpack.c */
+    want[CP_SEC_FREQ(l)] = s->sec[CP_SEC_FREQ(l)].size;
+    if (want[CP_SEC_FREQ(l)] < pk_min(2 * (uint64_t)s->nt[l], CP_SEG_PK_PART) ||
+        want[CP_SEC_LEXS(l)] < 16 + 2 * (uint64_t)s->nt[l] / CP_LEX_MAXRATIO)
+      return corrupt(err, "packed tables too short for their counts");
   }
-  want[CP_SEC_WNORM] = 4 * (uint64_t)s->nt[CP_WORD];
-  want[CP_SEC_NSTEM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_WNORM] = s->sec[CP_SEC_WNORM].size;
+  want[CP_SEC_NSTEM] = s->sec[CP_SEC_NSTEM].size;
   want[CP_SEC_WFLAGS] = s->nt[CP_WORD];
-  want[CP_SEC_SNORMO] = 4 * ((uint64_t)s->nt[CP_STEM] + 1);
-  want[CP_SEC_SNORM] = 4 * (uint64_t)s->nt[CP_NORM];
+  want[CP_SEC_SNORMO] = s->sec[CP_SEC_SNORMO].size;
+  want[CP_SEC_SNORM] = s->sec[CP_SEC_SNORM].size;
+  want[CP_SEC_WRANK] = s->sec[CP_SEC_WRANK].size;
+  want[CP_SEC_POSTO] = s->sec[CP_SEC_POSTO].size;
+  if (want[CP_SEC_WNORM] < pk_min(s->nt[CP_WORD], CP_SEG_PK_PART) ||
+      want[CP_SEC_WRANK] < pk_min(s->nt[CP_WORD], CP_SEG_PK_PART) ||
+      want[CP_SEC_NSTEM] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_SNORM] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_POSTO] < pk_min(s->nt[CP_NORM], CP_SEG_PK_PART) ||
+      want[CP_SEC_SNORMO] < pk_min(s->nt[CP_STEM], CP_SEG_PK_PART))
+    return corrupt(err, "packed tables too short for their counts");
   want[CP_SEC_STREAM] = s->sec[CP_SEC_STREAM].size;   /* packed */
-  if (s->sec[CP_SEC_STREAM].size < pk_min(T) ||
-      s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T) ||
-      s->sec[CP_SEC_SENTS].size < pk_min(s->nsents) ||
-      s->sec[CP_SEC_PARAS].size < pk_min(s->nparas))
+  if (s->sec[CP_SEC_STREAM].size < pk_min(T, CP_SEG_PK_STREAM) ||
+      s->sec[CP_SEC_SPANS].size < 8 + 2 * pk_min(T, CP_SEG_PK_SPANS) ||
+      s->sec[CP_SEC_SENTS].size < pk_min(s->nsents, CP_SEG_PK_STARTS) ||
+      s->sec[CP_SEC_PARAS].size < pk_min(s->nparas, CP_SEG_PK_STARTS))
     return corrupt(err, "packed sections too short for their counts");
-  want[CP_SEC_POSTO] = 8 * ((uint64_t)s->nt[CP_NORM] + 1);
   want[CP_SEC_POST] = s->sec[CP_SEC_POST].size;       /* packed */
-  want[CP_SEC_WRANK] = 4 * (uint64_t)s->nt[CP_WORD];
   want[CP_SEC_SPANS] = s->sec[CP_SEC_SPANS].size;      /* packed */
   want[CP_SEC_SPANC] = 4 * ((T + CP_PACK_BLOCK - 1) / CP_PACK_BLOCK);
   want[CP_SEC_SPANX] = s->sec[CP_SEC_SPANX].size % 12 == 0 &&
@@ -438,7 +480,7 @@ static int check_sizes (cp_seg *s, cp_err *err) {
 }
 
 static int check_docs (cp_seg *s, cp_err *err) {
-  uint64_t tok = 0, text = 0, dsl = s->sec[CP_SEC_DOCSTR].size;
+  uint64_t tok = 0, text = 0, str = 0;
   uint32_t i;
   for (i = 0; i < s->ndocs; i++) {
     const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * i;
@@ -451,11 +493,14 @@ static int check_docs (cp_seg *s, cp_err *err) {
     if (toff != text || tlen >= UINT32_MAX || tlen > s->textbytes - text)
       return corrupt(err, "document text ranges do not tile the text");
     text += tlen;
-    if (ioff > dsl || ilen > dsl - ioff || moff > dsl || mlen > dsl - moff)
-      return corrupt(err, "document id or metadata out of bounds");
+    /* format 2.4: id then metadata, document after document */
+    if (ioff != str || moff != ioff + ilen ||
+        (uint64_t)ilen + mlen > s->docstrsz - str)
+      return corrupt(err, "document ids and metadata do not tile DOCSTR");
+    str += (uint64_t)ilen + mlen;
     if (tok > s->ntok) break;
   }
-  if (tok != s->ntok || text != s->textbytes)
+  if (tok != s->ntok || text != s->textbytes || str != s->docstrsz)
     return corrupt(err, "document table does not cover the stream or text");
   return CP_OK;
 }
@@ -535,6 +580,32 @@ static int same (const char *a, uint32_t al, const char *b, uint32_t bl) {
   return al == bl && memcmp(a, b, al) == 0;
 }
 
+/* a packed lexicon part (format 2.4) decoded, kept in the schema's
+** own list until close */
+static int get_lex (cp_seg *s, const unsigned char *p, uint64_t len,
+                    uint32_t n, const uint32_t **lexo, const char **lexs,
+                    uint64_t *size) {
+  uint32_t *o;
+  char *b;
+  cp_err e;
+  int rc;
+  if (s->nsown + 2 > s->capsown) {
+    size_t cap = s->capsown ? 2 * s->capsown : 16;
+    void **v = (void **)realloc(s->sown, cap * sizeof(void *));
+    if (v == NULL) return CP_ENOMEM;
+    s->sown = v;
+    s->capsown = cap;
+  }
+  if (len < 16 + 2 * (uint64_t)n / CP_LEX_MAXRATIO) return CP_ECORRUPT;
+  rc = cp_lex_unpack(p, (size_t)len, n, &o, &b, size, &e);
+  if (rc != CP_OK) return rc;
+  s->sown[s->nsown++] = o;
+  s->sown[s->nsown++] = b;
+  *lexo = o;
+  *lexs = b;
+  return CP_OK;
+}
+
 static int read_layers (cp_seg *s, cur *c) {
   static const char *const bi[3] = {"word", "norm", "stem"};
   uint32_t nl = get32(c), l, j;
@@ -550,16 +621,18 @@ static int read_layers (cp_seg *s, cur *c) {
     else {
       uint64_t lsz;
       if (kind != CP_LK_STORED || !ok_name(name, len)) return 0;
+      const unsigned char *lp;
       s->nt[l] = nt;
-      s->lexo[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
-      s->lexs[l] = (const char *)getpart(c, s, UINT64_MAX, &lsz);
-      s->lexsz[l] = lsz;
+      getpart(c, s, 0, NULL);        /* LEXO: empty in format 2.4 */
+      lp = getpart(c, s, UINT64_MAX, &lsz);
+      if (c->bad || get_lex(s, lp, lsz, nt, &s->lexo[l], &s->lexs[l],
+                            &s->lexsz[l]) != CP_OK)
+        return 0;
       s->freq[l] = (const uint32_t *)getpart(c, s, 8 * (uint64_t)nt, NULL);
       s->lstream[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
       s->lposto[l] = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)nt + 1), NULL);
       s->lpost[l] = (const uint32_t *)getpart(c, s, 4 * T, NULL);
-      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(s->lexo[l], nt, lsz) ||
-          !offsets_ok(s->lposto[l], nt, T))
+      if (c->bad || !offsets_ok(s->lposto[l], nt, T))
         return 0;
     }
     for (j = 0; j < l; j++)
@@ -588,8 +661,13 @@ static int read_sets (cp_seg *s, cur *c) {
       if (same(r->name, r->len, s->sets[j].name, s->sets[j].len)) return 0;
     r->pst = getpart(c, s, UINT64_MAX, &r->npst);
     r->pen = getpart(c, s, UINT64_MAX, &r->npen);
-    getpart(c, s, 0, NULL);           /* MAXEND: recomputed (format 2.3) */
-    if (c->bad || r->npst < pk_min(r->n) || r->npen < pk_min(r->n)) return 0;
+    {   /* MAXEND's place: recomputed (2.3); u32 ENDS layout (2.4) */
+      const unsigned char *lay = getpart(c, s, 4, NULL);
+      r->elay = lay ? cp_rd32(lay) : 2;
+      if (r->elay > 1) c->bad = 1;
+    }
+    if (c->bad || r->npst < pk_min(r->n, CP_SEG_PK_PART) ||
+        r->npen < pk_min(r->n, CP_SEG_PK_PART)) return 0;
     r->keys = (rkey *)calloc((size_t)r->nkeys + 1, sizeof(rkey));
     if (r->keys == NULL) return -1;
     for (k = 0; k < r->nkeys; k++) {
@@ -600,12 +678,18 @@ static int read_sets (cp_seg *s, cur *c) {
       if (c->bad || !ok_name(y->name, y->len)) return 0;
       for (j = 0; j < k; j++)
         if (same(y->name, y->len, r->keys[j].name, r->keys[j].len)) return 0;
-      y->lexo = (const uint32_t *)getpart(c, s, 4 * ((uint64_t)y->nv + 1), NULL);
-      y->lexs = (const char *)getpart(c, s, UINT64_MAX, &lsz);
+      {
+        const unsigned char *lp;
+        uint64_t vsz;
+        getpart(c, s, 0, NULL);      /* VLEXO: empty in format 2.4 */
+        lp = getpart(c, s, UINT64_MAX, &lsz);
+        if (c->bad || get_lex(s, lp, lsz, y->nv, &y->lexo, &y->lexs, &vsz)
+            != CP_OK)
+          return 0;
+      }
       y->pv = getpart(c, s, UINT64_MAX, &y->npv);
-      if (!c->bad && y->npv < pk_min(r->n)) c->bad = 1;
-      if (c->bad || lsz >= UINT32_MAX || !offsets_ok(y->lexo, y->nv, lsz))
-        return 0;
+      if (!c->bad && y->npv < pk_min(r->n, CP_SEG_PK_PART)) c->bad = 1;
+      if (c->bad) return 0;
       nkeys++;
     }
   }
@@ -645,6 +729,10 @@ static void free_schema (cp_seg *s) {
   free(s->parts);
   s->sets = NULL;
   s->parts = NULL;
+  while (s->nsown > 0) free(s->sown[--s->nsown]);
+  free(s->sown);
+  s->sown = NULL;
+  s->capsown = 0;
 }
 
 /* }================================================================ */
@@ -659,12 +747,16 @@ static void close_lazy (cp_seg *s) {
   size_t i;
   if (s->lz == NULL) return;
   for (k = 0; k < CP_SEG_NBLKSECS; k++) cp_blksum_close(&s->lz->blk[k]);
-  if (s->lz->ztb != NULL)
-    for (i = 0; i < s->lz->zt.nb; i++) free(s->lz->ztb[i]);
-  if (s->lz->dtext != NULL)
-    for (i = 0; i < s->ndocs; i++) free(s->lz->dtext[i]);
-  free(s->lz->ztb);
-  free(s->lz->dtext);
+  for (k = 0; k < 2; k++) {
+    zimg *zi = &s->lz->zi[k];
+    if (zi->ztb != NULL)
+      for (i = 0; i < zi->zt.nb; i++) free(zi->ztb[i]);
+    if (zi->dtext != NULL)
+      for (i = 0; i < s->ndocs; i++) free(zi->dtext[i]);
+    free(zi->ztb);
+    free(zi->dtext);
+    if (zi->zopen == 1) cp_zt_close(&zi->zt);
+  }
   if (s->lz->pl != NULL)
     for (i = 0; i < s->nt[CP_NORM]; i++) free(s->lz->pl[i]);
   free(s->lz->pl);
@@ -675,7 +767,6 @@ static void close_lazy (cp_seg *s) {
   free(s->lz->gblk);
   free(s->lz->spc);
   ZSTD_freeDCtx(s->lz->dctx);
-  if (s->lz->zopen == 1) cp_zt_close(&s->lz->zt);
   pthread_mutex_destroy(&s->lz->mu);
   free(s->lz->zeros);
   free(s->lz);
@@ -855,12 +946,12 @@ static int stream_open (const cp_seg *s, cp_err *err) {
   lazy *z = s->lz;
   if (z->spopen == 0) {
     uint32_t nb = s->ntok / CP_PACK_BLOCK + (s->ntok % CP_PACK_BLOCK != 0);
-    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_STREAM].size;
+    uint64_t tab = nb > 1 ? 4 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_STREAM].size;
     cp_err e;
     int rc = tab > sz ? CP_ECORRUPT : need_blk(s, BK_STREAM, 0, tab, &e);
     if (rc == CP_OK)
       rc = cp_pack_open(&z->sp, s->stream, (size_t)sz, s->ntok,
-                        CP_PACK_PLAIN, &e);
+                        CP_SEG_PK_STREAM, &e);
     if (rc == CP_OK) {
       z->dst = (uint32_t *)calloc((size_t)s->ntok + 1, sizeof(uint32_t));
       z->sblk = (unsigned char *)calloc((size_t)nb + 1, 1);
@@ -880,14 +971,13 @@ static int stream_open (const cp_seg *s, cp_err *err) {
 static int stream_block (const cp_seg *s, uint32_t b, cp_err *err) {
   lazy *z = s->lz;
   uint32_t v[CP_PACK_BLOCK], cnt = 0, i, nw = s->nt[CP_WORD];
-  uint64_t tab = z->sp.skip ? 8 * (uint64_t)z->sp.nb : 0, st, en;
+  uint64_t st, len;
   cp_err e;
   int rc;
   if (z->sblk[b] == 1) return CP_OK;
   if (z->sblk[b] == 0) {
-    st = tab + (b == 0 || !z->sp.skip ? 0 : cp_rd32(z->sp.skip + 8 * (size_t)b - 4));
-    en = tab + (z->sp.skip ? cp_rd32(z->sp.skip + 8 * (size_t)b + 4) : z->sp.datalen);
-    rc = need_blk(s, BK_STREAM, st, en - st, &e);
+    cp_pack_extent(&z->sp, b, &st, &len);
+    rc = need_blk(s, BK_STREAM, st, len, &e);
     if (rc == CP_OK) rc = cp_pack_block(&z->sp, b, v, &cnt, &e);
     for (i = 0; rc == CP_OK && i < cnt; i++)
       if (v[i] >= nw) rc = CP_ECORRUPT;
@@ -965,17 +1055,17 @@ static int spans_open (const cp_seg *s, cp_err *err) {
   lazy *z = s->lz;
   if (z->gopen == 0) {
     uint32_t T = s->ntok, nb = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0);
-    uint64_t tab = nb > 1 ? 8 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_SPANS].size;
+    uint64_t tab = nb > 1 ? 4 * (uint64_t)nb : 0, sz = s->sec[CP_SEC_SPANS].size;
     uint64_t gl = sz >= 8 ? cp_rd64(s->spang) : 0;
     cp_err e;
     int rc = (sz < 8 || gl > sz - 8 || tab > gl || tab > sz - 8 - gl)
              ? CP_ECORRUPT : need_blk(s, BK_SPANS, 0, 8 + tab, &e);
     if (rc == CP_OK) rc = need_blk(s, BK_SPANS, 8 + gl, tab, &e);
     if (rc == CP_OK)
-      rc = cp_pack_open(&z->gp, s->spang + 8, (size_t)gl, T, CP_PACK_PLAIN, &e);
+      rc = cp_pack_open(&z->gp, s->spang + 8, (size_t)gl, T, CP_SEG_PK_SPANS, &e);
     if (rc == CP_OK)
       rc = cp_pack_open(&z->lp, s->spang + 8 + gl, (size_t)(sz - 8 - gl), T,
-                        CP_PACK_PLAIN, &e);
+                        CP_SEG_PK_SPANS, &e);
     if (rc == CP_OK) {
       z->spg = (unsigned char *)calloc(2 * (size_t)T + 1, 1);
       z->gblk = (unsigned char *)calloc((size_t)nb + 1, 1);
@@ -994,9 +1084,10 @@ static int spans_open (const cp_seg *s, cp_err *err) {
 /* bytes [*st, *en) of block b of a list at 'base' in its section */
 static void pk_range (const cp_pack *l, uint64_t base, uint32_t b,
                       uint64_t *st, uint64_t *en) {
-  uint64_t tab = l->skip ? 8 * (uint64_t)l->nb : 0;
-  *st = base + tab + (b == 0 || !l->skip ? 0 : cp_rd32(l->skip + 8 * (size_t)b - 4));
-  *en = base + tab + (l->skip ? cp_rd32(l->skip + 8 * (size_t)b + 4) : l->datalen);
+  uint64_t off, len;
+  cp_pack_extent(l, b, &off, &len);
+  *st = base + off;
+  *en = base + off + len;
 }
 
 static uint64_t doc_tokstart (const cp_seg *s, uint32_t d) {
@@ -1088,7 +1179,7 @@ static int unpack_part (const unsigned char *p, uint64_t len, uint32_t n,
                         uint32_t *out) {
   cp_pack l;
   cp_err e;
-  return cp_pack_open(&l, p, (size_t)len, n, CP_PACK_PLAIN, &e) == CP_OK &&
+  return cp_pack_open(&l, p, (size_t)len, n, CP_SEG_PK_PART, &e) == CP_OK &&
          cp_pack_decode(&l, out, &e) == CP_OK;
 }
 
@@ -1101,11 +1192,19 @@ static int set_decode (rset *r) {
   st = r->own;  en = st + n + 1;  mx = en + n + 1;
   if (!unpack_part(r->pst, r->npst, n, st) || !unpack_part(r->pen, r->npen, n, en))
     return CP_ECORRUPT;
-  for (i = 0; i < n; i++) {   /* gaps -> starts, lengths -> ends */
+  for (i = 0; i < n; i++) {   /* gaps -> starts */
     acc += st[i];
-    if (acc + en[i] > UINT32_MAX) return CP_ECORRUPT;
+    if (acc > UINT32_MAX) return CP_ECORRUPT;
     st[i] = (uint32_t)acc;
-    en[i] += st[i];
+  }
+  for (i = 0; i < n; i++) {   /* lengths, or distances to the next start */
+    int64_t e = (int64_t)st[i] + en[i];
+    if (r->elay == 1 && i + 1 < n) {
+      uint32_t u = en[i];
+      e = (int64_t)st[i + 1] + ((u & 1) ? -(int64_t)(u >> 1) - 1 : (int64_t)(u >> 1));
+    }
+    if (e < (int64_t)st[i] || e > UINT32_MAX) return CP_ECORRUPT;
+    en[i] = (uint32_t)e;
     m = en[i] > m ? en[i] : m;
     mx[i] = (uint32_t)m;
   }
@@ -1157,11 +1256,11 @@ static int struct_decode (const cp_seg *s) {
     if (a == NULL) rc = CP_ENOMEM;
     else if (cp_pack_open(&l, s->sec[CP_SEC_SENTS].p,
                           (size_t)s->sec[CP_SEC_SENTS].size, s->nsents,
-                          CP_PACK_ASC, &e) != CP_OK ||
+                          CP_SEG_PK_STARTS, &e) != CP_OK ||
              cp_pack_decode(&l, a, &e) != CP_OK ||
              cp_pack_open(&l, s->sec[CP_SEC_PARAS].p,
                           (size_t)s->sec[CP_SEC_PARAS].size, s->nparas,
-                          CP_PACK_ASC, &e) != CP_OK ||
+                          CP_SEG_PK_STARTS, &e) != CP_OK ||
              cp_pack_decode(&l, a + s->nsents + 1, &e) != CP_OK)
       rc = CP_ECORRUPT;
     if (rc == CP_OK) {
@@ -1214,7 +1313,7 @@ static int post_decode (const cp_seg *s, uint32_t id, uint32_t *out,
   if (out == NULL) { *n = cnt;  return CP_OK; }
   rc = cnt > s->ntok ? CP_ECORRUPT : need_blk(s, BK_POST, a, b - a, &e);
   if (rc == CP_OK)
-    rc = cp_pack_open(&l, s->post + a, (size_t)(b - a), cnt, CP_PACK_ASC, &e);
+    rc = cp_pack_open(&l, s->post + a, (size_t)(b - a), cnt, CP_SEG_PK_POST, &e);
   if (rc == CP_OK) rc = cp_pack_decode(&l, out, &e);
   if (rc == CP_OK && cnt > 0 && out[cnt - 1] >= s->ntok) rc = CP_ECORRUPT;
   if (rc != CP_OK) {
@@ -1284,14 +1383,17 @@ static int post_list (const cp_seg *s, uint32_t id, const uint32_t **p,
 
 /* }================================================================ */
 
-/* open the text's block table on first use (under lz->mu) */
-static int zt_ready (const cp_seg *s, cp_err *err) {
-  lazy *z = s->lz;
+static const char *const zi_what[2] = {"text", "document ids and metadata"};
+
+/* open the block table of image k on first use (under lz->mu) */
+static int zt_ready (const cp_seg *s, int k, cp_err *err) {
+  zimg *z = &s->lz->zi[k];
   cp_err e;
   if (z->zopen == 0) {
-    int rc = cp_zt_open(&z->zt, s->sec[CP_SEC_TEXT].p,
-                        (size_t)s->sec[CP_SEC_TEXT].size, &e);
-    if (rc == CP_OK && cp_zt_size(&z->zt) != s->textbytes) {
+    int id = k == ZI_TEXT ? CP_SEC_TEXT : CP_SEC_DOCSTR;
+    int rc = cp_zt_open(&z->zt, s->sec[id].p, (size_t)s->sec[id].size, &e);
+    if (rc == CP_OK && cp_zt_size(&z->zt) !=
+        (k == ZI_TEXT ? s->textbytes : s->docstrsz)) {
       cp_zt_close(&z->zt);
       rc = CP_ECORRUPT;
     }
@@ -1302,26 +1404,26 @@ static int zt_ready (const cp_seg *s, cp_err *err) {
         free(z->ztb);  free(z->dtext);
         z->ztb = NULL;  z->dtext = NULL;
         cp_zt_close(&z->zt);
-        return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+        return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
       }
       LZ_STORE(&z->zopen, 1);
     }
     else if (rc == CP_ENOMEM)
-      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
     else z->zopen = 2;
   }
   if (z->zopen != 1) {
     set_damaged(s);
-    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored text "
-                      "table damaged");
+    return cp_err_set(err, CP_ECORRUPT, "corrupt segment: stored %s "
+                      "table damaged", zi_what[k]);
   }
   return CP_OK;
 }
 
-/* text block b decompressed (under lz->mu) */
-static int zt_block (const cp_seg *s, uint32_t b, const char **p,
+/* block b of image k decompressed (under lz->mu) */
+static int zt_block (const cp_seg *s, int k, uint32_t b, const char **p,
                      cp_err *err) {
-  lazy *z = s->lz;
+  zimg *z = &s->lz->zi[k];
   uint64_t st;
   size_t len;
   if (z->ztb[b] == NULL) {
@@ -1329,11 +1431,11 @@ static int zt_block (const cp_seg *s, uint32_t b, const char **p,
     int rc;
     cp_zt_block_range(&z->zt, b, &st, &len);
     if ((buf = (char *)malloc(len ? len : 1)) == NULL ||
-        (z->dctx == NULL && (z->dctx = ZSTD_createDCtx()) == NULL)) {
+        (s->lz->dctx == NULL && (s->lz->dctx = ZSTD_createDCtx()) == NULL)) {
       free(buf);
-      return cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      return cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
     }
-    if ((rc = cp_zt_inflate(&z->zt, z->dctx, b, buf, err)) != CP_OK) {
+    if ((rc = cp_zt_inflate(&z->zt, s->lz->dctx, b, buf, err)) != CP_OK) {
       free(buf);
       if (rc == CP_ECORRUPT) set_damaged(s);
       return rc;
@@ -1345,14 +1447,14 @@ static int zt_block (const cp_seg *s, uint32_t b, const char **p,
 }
 
 /*
-** Text bytes [off, off + len) of document 'doc', decompressed: a
+** Bytes [off, off + len) of document 'doc' in image k, decompressed: a
 ** pointer into its block, or (across blocks) into a copy assembled
 ** once.  Valid until cp_seg_close.  The fast path (a block already
 ** decompressed) takes no lock.
 */
-static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+static int zi_range (const cp_seg *s, int k, uint32_t doc, uint64_t off,
                      size_t len, const char **p, cp_err *err) {
-  lazy *z = s->lz;
+  zimg *z = &s->lz->zi[k];
   uint32_t b;
   uint64_t st;
   size_t bl, done;
@@ -1369,28 +1471,29 @@ static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
     }
     if ((buf = LZ_LOAD(&z->dtext[doc])) != NULL) { *p = buf;  return CP_OK; }
   }
-  pthread_mutex_lock(&z->mu);
-  if ((rc = zt_ready(s, err)) != CP_OK) goto out;
+  pthread_mutex_lock(&s->lz->mu);
+  if ((rc = zt_ready(s, k, err)) != CP_OK) goto out;
   if (off > z->zt.rawsize || len > z->zt.rawsize - off) {
     set_damaged(s);
-    rc = corrupt(err, "document text past the stored text");
+    rc = cp_err_set(err, CP_ECORRUPT, "corrupt segment: a document's %s "
+                    "past the stored bytes", zi_what[k]);
     goto out;
   }
   b = cp_zt_find(&z->zt, off);
   cp_zt_block_range(&z->zt, b, &st, &bl);
   if (off + len <= st + bl) {
-    if ((rc = zt_block(s, b, &blk, err)) == CP_OK) *p = blk + (off - st);
+    if ((rc = zt_block(s, k, b, &blk, err)) == CP_OK) *p = blk + (off - st);
     goto out;
   }
   if (z->dtext[doc] == NULL) {      /* across blocks: assemble once */
     if ((buf = (char *)malloc(len)) == NULL) {
-      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading text");
+      rc = cp_err_set(err, CP_ENOMEM, "out of memory reading %s", zi_what[k]);
       goto out;
     }
     for (done = 0; done < len && rc == CP_OK; b++) {
       size_t take;
       cp_zt_block_range(&z->zt, b, &st, &bl);
-      if ((rc = zt_block(s, b, &blk, err)) != CP_OK) break;
+      if ((rc = zt_block(s, k, b, &blk, err)) != CP_OK) break;
       take = (size_t)(st + bl - (off + done));
       if (take > len - done) take = len - done;
       memcpy(buf + done, blk + (off + done - st), take);
@@ -1401,15 +1504,148 @@ static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
   }
   *p = z->dtext[doc];
 out:
-  pthread_mutex_unlock(&z->mu);
+  pthread_mutex_unlock(&s->lz->mu);
   return rc;
+}
+
+static int doc_text (const cp_seg *s, uint32_t doc, uint64_t off,
+                     size_t len, const char **p, cp_err *err) {
+  return zi_range(s, ZI_TEXT, doc, off, len, p, err);
+}
+
+/* document d's id and metadata (DOCSTR, format 2.4: they tile it, id
+** then metadata, document after document) */
+static int doc_str (const cp_seg *s, uint32_t d, const char **id,
+                    const char **meta, cp_err *err) {
+  const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * d;
+  uint64_t off = cp_rd64(r + CP_D_IDOFF);
+  uint32_t il = cp_rd32(r + CP_D_IDLEN), ml = cp_rd32(r + CP_D_METALEN);
+  const char *p;
+  int rc = zi_range(s, ZI_DOCSTR, d, off, (size_t)il + ml, &p, err);
+  if (rc != CP_OK) return rc;
+  *id = p;
+  *meta = p + il;
+  return CP_OK;
+}
+
+/* }================================================================ */
+
+/* {================================================================
+** Tables (format 2.4): decoded at open into memory the reader owns
+** ================================================================= */
+
+static void *own (cp_seg *s, void *p) {
+  if (p != NULL) s->own[s->nown++] = p;
+  return p;
+}
+
+/* section id as a packed list of n values into a new array (n + 1) */
+static int unpack_tab (cp_seg *s, int id, uint64_t n, uint32_t **out,
+                       cp_err *err) {
+  uint32_t *v;
+  cp_pack l;
+  cp_err e;
+  if (n >= UINT32_MAX) return corrupt(err, "table count out of range");
+  if ((v = (uint32_t *)own(s, malloc(((size_t)n + 1) * 4))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  if (cp_pack_open(&l, s->sec[id].p, (size_t)s->sec[id].size, (uint32_t)n,
+                   CP_SEG_PK_PART, &e) != CP_OK ||
+      cp_pack_decode(&l, v, &e) != CP_OK)
+    return corrupt(err, "a packed table does not decode");
+  *out = v;
+  return CP_OK;
+}
+
+/* frequencies: f - 1, then f - df; every type has f >= df >= 1 */
+static int unpack_freq (cp_seg *s, int l, cp_err *err) {
+  uint32_t n = s->nt[l], i, *v;
+  int rc = unpack_tab(s, CP_SEC_FREQ(l), 2 * (uint64_t)n, &v, err);
+  if (rc != CP_OK) return rc;
+  for (i = 0; i < n; i++) {
+    if (v[i] == UINT32_MAX || v[n + i] > v[i])
+      return corrupt(err, "frequencies out of range");
+    v[i] += 1;
+    v[n + i] = v[i] - v[n + i];
+  }
+  s->freq[l] = v;
+  return CP_OK;
+}
+
+/* offsets from their differences: o[0] = 0, o[n] = end */
+static int unpack_offsets (cp_seg *s, int id, uint32_t n, uint64_t end,
+                           uint32_t **out, cp_err *err) {
+  uint32_t *v, i;
+  uint64_t at = 0;
+  int rc = unpack_tab(s, id, n, &v, err);
+  if (rc != CP_OK) return rc;
+  for (i = 0; i < n; i++) {
+    uint32_t d = v[i];
+    v[i] = (uint32_t)at;
+    at += d;
+    if (at > end) return corrupt(err, "offsets past their data");
+  }
+  if (at != end) return corrupt(err, "offsets do not reach their data");
+  v[n] = (uint32_t)at;
+  *out = v;
+  return CP_OK;
+}
+
+/* POSTO: the byte length of each postings list, into u64 offsets */
+static int unpack_posto (cp_seg *s, cp_err *err) {
+  uint32_t n = s->nt[CP_NORM], i, *v;
+  uint64_t *o, at = 0, end = s->sec[CP_SEC_POST].size;
+  int rc = unpack_tab(s, CP_SEC_POSTO, n, &v, err);
+  if (rc != CP_OK) return rc;
+  if ((o = (uint64_t *)own(s, malloc(((size_t)n + 1) * 8))) == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory opening a segment");
+  for (i = 0; i < n; i++) {
+    o[i] = at;
+    at += v[i];
+    if (at > end) return corrupt(err, "postings offsets past the postings");
+  }
+  o[n] = at;
+  if (at != end) return corrupt(err, "postings offsets do not cover the postings");
+  s->posto = (const unsigned char *)o;
+  return CP_OK;
+}
+
+static int open_tables (cp_seg *s, cp_err *err) {
+  int l, rc = CP_OK;
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++) {
+    uint32_t *lo;
+    char *ls;
+    uint64_t sz;
+    rc = cp_lex_unpack(s->sec[CP_SEC_LEXS(l)].p,
+                       (size_t)s->sec[CP_SEC_LEXS(l)].size, s->nt[l], &lo, &ls,
+                       &sz, err);
+    if (rc != CP_OK) break;
+    own(s, lo);
+    own(s, ls);
+    s->lexo[l] = lo;
+    s->lexs[l] = ls;
+    s->lexsz[l] = sz;
+    rc = unpack_freq(s, l, err);
+  }
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_WNORM, s->nt[CP_WORD], (uint32_t **)&s->wnorm, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_NSTEM, s->nt[CP_NORM], (uint32_t **)&s->nstem, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_SNORM, s->nt[CP_NORM], (uint32_t **)&s->snorm, err);
+  if (rc == CP_OK) rc = unpack_tab(s, CP_SEC_WRANK, s->nt[CP_WORD], (uint32_t **)&s->wrank, err);
+  if (rc == CP_OK)
+    rc = unpack_offsets(s, CP_SEC_SNORMO, s->nt[CP_STEM], s->nt[CP_NORM],
+                        (uint32_t **)&s->snormo, err);
+  if (rc == CP_OK) rc = unpack_posto(s, err);
+  return rc;
+}
+
+static void free_tables (cp_seg *s) {
+  while (s->nown > 0) free(s->own[--s->nown]);
 }
 
 /* }================================================================ */
 
 int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   cp_seg *s;
-  int rc, l;
+  int rc;
   if (out == NULL)
     return cp_err_set(err, CP_EINVAL, "cp_seg_open: NULL result pointer");
   *out = NULL;
@@ -1426,33 +1662,25 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
   s->size = size;
   if ((rc = read_header(s, err)) != CP_OK || (rc = check_sizes(s, err)) != CP_OK)
     goto fail;
-  for (l = 0; l < CP_NLAYERS; l++) {
-    s->lexo[l] = U32(s, CP_SEC_LEXO(l));
-    s->lexs[l] = (const char *)s->sec[CP_SEC_LEXS(l)].p;
-    s->freq[l] = U32(s, CP_SEC_FREQ(l));
-  }
-  s->wnorm = U32(s, CP_SEC_WNORM);
-  s->nstem = U32(s, CP_SEC_NSTEM);
+  if ((rc = open_tables(s, err)) != CP_OK) goto fail;
   s->wflags = s->sec[CP_SEC_WFLAGS].p;
-  s->snormo = U32(s, CP_SEC_SNORMO);
-  s->snorm = U32(s, CP_SEC_SNORM);
   s->stream = s->sec[CP_SEC_STREAM].p;
-  s->posto = s->sec[CP_SEC_POSTO].p;
   s->post = s->sec[CP_SEC_POST].p;
-  s->wrank = U32(s, CP_SEC_WRANK);
   s->spang = s->sec[CP_SEC_SPANS].p;
   s->spanc = U32(s, CP_SEC_SPANC);
   s->spanx = U32(s, CP_SEC_SPANX);
   s->nspanx = (uint32_t)(s->sec[CP_SEC_SPANX].size / 12);
   s->docs = s->sec[CP_SEC_DOCS].p;
-  s->docstr = (const char *)s->sec[CP_SEC_DOCSTR].p;
+  /* DOCSTR is a compressed image (ztext.c) whose raw size is at byte 8
+  ** of its header: the document table is checked against it here, the
+  ** image when a document's id or metadata is first read */
+  if (s->sec[CP_SEC_DOCSTR].size < 24) {
+    rc = corrupt(err, "document ids and metadata: no block table");
+    goto fail;
+  }
+  s->docstrsz = cp_rd64(s->sec[CP_SEC_DOCSTR].p + 8);
   s->byid = U32(s, CP_SEC_BYID);
   rc = CP_ECORRUPT;
-  for (l = 0; l < CP_NLAYERS; l++)
-    if (!offsets_ok(s->lexo[l], s->nt[l], s->sec[CP_SEC_LEXS(l)].size)) {
-      corrupt(err, "lexicon offsets");
-      goto fail;
-    }
   if (!below(s->wnorm, s->nt[CP_WORD], s->nt[CP_NORM]) ||
       !below(s->nstem, s->nt[CP_NORM], s->nt[CP_STEM]) ||
       !offsets_ok(s->snormo, s->nt[CP_STEM], s->nt[CP_NORM]) ||
@@ -1464,7 +1692,6 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
     goto fail;
   }
   if ((rc = check_docs(s, err)) != CP_OK) goto fail;
-  for (l = 0; l < CP_NLAYERS; l++) s->lexsz[l] = s->sec[CP_SEC_LEXS(l)].size;
   if ((rc = read_schema(s, err)) != CP_OK) goto fail;
   if ((rc = open_lazy(s, err)) != CP_OK) goto fail;
   /* the checks of the data are lazy (cp_seg_need, and per block): open
@@ -1475,6 +1702,7 @@ int cp_seg_open (cp_seg **out, const void *data, size_t size, cp_err *err) {
 fail:
   close_lazy(s);
   free_schema(s);
+  free_tables(s);
   free(s);
   return rc;
 }
@@ -1483,6 +1711,7 @@ void cp_seg_close (cp_seg *s) {
   if (s == NULL) return;
   close_lazy(s);
   free_schema(s);
+  free_tables(s);
   free(s);
 }
 
@@ -2130,29 +2359,43 @@ int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d) {
   r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
   d->tok_start = cp_rd32(r + CP_D_TOKSTART);
   d->tok_count = cp_rd32(r + CP_D_TOKCOUNT);
-  d->id = s->docstr + cp_rd64(r + CP_D_IDOFF);
   d->idlen = cp_rd32(r + CP_D_IDLEN);
   d->text = NULL;
   d->textlen = (size_t)cp_rd64(r + CP_D_TEXTLEN);
-  d->meta = s->docstr + cp_rd64(r + CP_D_METAOFF);
   d->metalen = cp_rd32(r + CP_D_METALEN);
   {
     cp_err e;
-    if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), d->idlen, &e) != CP_OK ||
-        need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_METAOFF), d->metalen, &e) != CP_OK)
-      return CP_ECORRUPT;
+    const char *id, *meta;
+    /* the zstd block's own checksum, checked before it is decompressed */
+    if (doc_str(s, doc, &id, &meta, &e) != CP_OK) {
+      d->id = d->meta = NULL;
+      return e.code == CP_ENOMEM ? CP_ENOMEM : CP_ECORRUPT;
+    }
+    d->id = id;
+    d->meta = meta;
   }
   return CP_OK;
 }
 
 /* compare the id of document 'doc' with id[0..n) */
+int cp_seg_doc_toks (const cp_seg *s, uint32_t doc, uint32_t *start,
+                     uint32_t *count) {
+  const unsigned char *r;
+  if (s == NULL || start == NULL || count == NULL || doc >= s->ndocs)
+    return CP_EINVAL;
+  r = s->docs + (size_t)CP_SEG_DOCREC * doc;   /* bounds checked at open */
+  *start = cp_rd32(r + CP_D_TOKSTART);
+  *count = cp_rd32(r + CP_D_TOKCOUNT);
+  return CP_OK;
+}
+
 static int cmpid (const cp_seg *s, uint32_t doc, const char *id, size_t n) {
   const unsigned char *r = s->docs + (size_t)CP_SEG_DOCREC * doc;
-  const char *x = s->docstr + cp_rd64(r + CP_D_IDOFF);
+  const char *x, *meta;
   size_t xl = cp_rd32(r + CP_D_IDLEN), m = xl < n ? xl : n;
   int c;
   cp_err e;
-  if (need_blk(s, BK_DOCSTR, cp_rd64(r + CP_D_IDOFF), xl, &e) != CP_OK)
+  if (doc_str(s, doc, &x, &meta, &e) != CP_OK)
     return 1;            /* damaged (marked): compares as not found */
   c = m ? memcmp(x, id, m) : 0;
   if (c != 0) return c;

@@ -309,8 +309,9 @@ int cp_seg_section (const cp_seg *s, int id, const unsigned char **p,
 ** Rewrite every checksum and size field of the image data[0..size) so
 ** that they agree with its bytes: the image size, the header size, each
 ** part of ATTRS that SCHEMA names, the block checksums (BLKSUM), each
-** section, the header; not the sums inside the compressed text, behind
-** which is libzstd rather than this parser.  For tools
+** section, the header; not the sums inside the compressed text and
+** the compressed ids and metadata (TEXT, DOCSTR: zstd blocks, format
+** 2.4 for DOCSTR), behind which is libzstd rather than this parser.  For tools
 ** that make or alter images on purpose (fuzz/fuzz_seg.c mutates bytes
 ** and must reach the parsers behind the checksums); never for repair.
 ** data must be 8-byte aligned and writable.  Returns CP_OK when the
@@ -478,6 +479,12 @@ int cp_seg_doc (const cp_seg *s, uint32_t doc, cp_docinfo *d);
 ** is compressed (format 2.2), so readers of metadata or token ranges
 ** only should not decompress it */
 int cp_seg_doc_head (const cp_seg *s, uint32_t doc, cp_docinfo *d);
+/* document doc's token range only, from the document table: reads no
+** id, metadata or text (format 2.4 compresses the ids and metadata, so
+** readers of token ranges should not use cp_seg_doc_head);
+** CP_EINVAL when doc is out of range */
+int cp_seg_doc_toks (const cp_seg *s, uint32_t doc, uint32_t *start,
+                     uint32_t *count);
 /* the stream for reading the tokens of document d only (d from
 ** cp_seg_doc on this segment): its blocks are checked (per 64 KiB, ids
 ** < word types); CP_ECORRUPT when damaged */

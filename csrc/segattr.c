@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexpack.h"
 #include "pack.h"
 #include "segattr.h"
 #include "segfmt.h"
@@ -353,6 +354,23 @@ static void putpart (enc *e, const void *p, size_t n) {
   if (!cp_bytes_append(&e->sch, b, 24)) e->oom = 1;
 }
 
+/* the bytes v[0..n) takes as a packed list (0 when out of memory) */
+static size_t packed_size (const uint32_t *v, size_t n) {
+  size_t cap = cp_pack_bound((uint32_t)n), len = 0;
+  uint8_t *buf = (uint8_t *)malloc(cap + 1);
+  cp_err err;
+  if (buf == NULL || n > UINT32_MAX ||
+      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, &len, &err)
+      != CP_OK)
+    len = 0;
+  free(buf);
+  return len;
+}
+
+static uint32_t zig32 (int64_t d) {
+  return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
+}
+
 /* append v[0..n) as a packed list (pack.c, PLAIN): format 2.3 stores
 ** the span sets' starts as gaps, ends as lengths and attribute ids + 1,
 ** which are small numbers a few bits wide */
@@ -361,7 +379,7 @@ static void putpacked (enc *e, const uint32_t *v, size_t n) {
   uint8_t *buf = (uint8_t *)malloc(cap + 1);
   cp_err err;
   if (buf == NULL || n > UINT32_MAX ||
-      cp_pack_encode(v, (uint32_t)n, CP_PACK_PLAIN, buf, cap, &len, &err)
+      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, &len, &err)
       != CP_OK) {
     free(buf);
     e->oom = 1;
@@ -409,8 +427,21 @@ static int put_lexicon (enc *e, const cp_lex *x, const uint32_t *used,
     if (!cp_bytes_append(&str, v[i].s, v[i].len)) e->oom = 1;
   }
   o[k] = (uint32_t)str.n;
-  putpart(e, o, 4 * ((size_t)k + 1));
-  putpart(e, str.v ? str.v : "", str.n);
+  /* format 2.4: LEXO empty, LEXS the lexicon front-coded and compressed
+  ** (lexpack.c) */
+  {
+    unsigned char *pk = NULL;
+    size_t pl = 0;
+    cp_err err;
+    if (e->oom || str.n >= UINT32_MAX ||
+        cp_lex_pack(o, str.v ? str.v : "", k, &pk, &pl, &err) != CP_OK)
+      e->oom = 1;
+    else {
+      putpart(e, o, 0);
+      putpart(e, pk, pl);
+    }
+    free(pk);
+  }
   cp_bytes_free(&str);
   free(v);
   free(o);
@@ -491,9 +522,24 @@ static int enc_set (enc *e, const cp_abset *s) {
   ** reader recomputes the running maximum) */
   for (i = 0; i < n; i++) a[i] = v[i].s - (i > 0 ? v[i - 1].s : 0);
   putpacked(e, a, n);
-  for (i = 0; i < n; i++) a[i] = v[i].e - v[i].s;
-  putpacked(e, a, n);
-  putpart(e, a, 0);
+  /* ENDS as lengths (layout 0), or (layout 1, format 2.4) as how far
+  ** each end is from the next span's start, zigzag (the last one's
+  ** length): sets that tile their documents (s, p) then store zeros.
+  ** The smaller wins; the third part, MAXEND's place, holds u32 layout */
+  {
+    uint32_t *b = (uint32_t *)malloc((n + 1) * 4), lay = 0;
+    unsigned char lb[4];
+    if (b == NULL) goto done;
+    for (i = 0; i < n; i++) a[i] = v[i].e - v[i].s;
+    for (i = 0; i + 1 < n; i++)
+      b[i] = zig32((int64_t)v[i].e - (int64_t)v[i + 1].s);
+    if (n > 0) b[n - 1] = a[n - 1];
+    if (n > 1 && packed_size(b, n) < packed_size(a, n)) lay = 1;
+    putpacked(e, lay ? b : a, n);
+    free(b);
+    cp_wr32(lb, lay);
+    putpart(e, lb, 4);
+  }
   for (k = 0; k < s->nkeys; k++) {
     const cp_abkey *key = &s->keys[k];
     uint32_t nv = key->vals.n, nl = 0;

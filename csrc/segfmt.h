@@ -9,10 +9,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "pack.h"   /* the layouts of the packed lists, CP_SEG_PK_* */
+
 #define CP_SEG_MAGIC      "CPSEG\0\r\n"   /* 8 bytes */
 #define CP_SEG_VERSION    2u
-#define CP_SEG_MINOR      3u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text;
-                                  2.3: stream and postings packed */
+#define CP_SEG_MINOR      4u   /* 2.1: BLKSUM, lazy checks; 2.2: zstd text;
+                                  2.3: stream and postings packed;
+                                  2.4: tables, lexicons, ids packed */
 #define CP_SEG_BOM        0x01020304u     /* reads as 04 03 02 01 */
 #define CP_SEG_FIXED      80u             /* fixed header bytes */
 #define CP_SEG_SECENT     32u             /* bytes per section entry */
@@ -83,6 +86,15 @@ enum {
 #define CP_SPAN_SHIFT 4u
 #define CP_SPAN_EVERY (1u << CP_SPAN_SHIFT)
 #define CP_SPAN_ESC   255u
+
+/* the layouts of the packed lists (pack.h) in each place, format 2.4:
+** lists read by block index keep a table of block ends (ENDS), lists
+** only decoded whole have none (SEQ) */
+#define CP_SEG_PK_STREAM (CP_PACK_PLAIN | CP_PACK_ENDS)   /* STREAM */
+#define CP_SEG_PK_SPANS  (CP_PACK_PLAIN | CP_PACK_ENDS)   /* GAPS, LENS */
+#define CP_SEG_PK_POST   (CP_PACK_ASC | CP_PACK_SEQ)      /* each list */
+#define CP_SEG_PK_STARTS (CP_PACK_ASC | CP_PACK_SEQ)      /* SENTS, PARAS */
+#define CP_SEG_PK_PART   (CP_PACK_PLAIN | CP_PACK_SEQ)    /* span sets, tables */
 
 /* word flags */
 #define CP_WF_PUNCT 1u

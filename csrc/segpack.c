@@ -1,8 +1,8 @@
 /*
-** segpack.c -- the packed sections of format 2.3, written.
+** segpack.c -- the packed sections of formats 2.3 and 2.4, written.
 **
 ** {================================================================
-** PACKED SECTIONS  (format 2.3; also in docs/FORMAT.md and seg.c)
+** PACKED SECTIONS  (format 2.4; also in docs/FORMAT.md and seg.c)
 **
 **  15 STREAM  one packed list (pack.c, PLAIN) of T values: the
 **             frequency rank of the word at each position
@@ -24,6 +24,16 @@
 **  20 PARAS   paragraph starts, the same
 **  25 SPANC   u32[ceil(T/128)]: start of token 128k, so a block of 128
 **             tokens decodes on its own
+** Format 2.4 (each a function of its own, "encode section k of a plain
+** image", so that a parallel runner can call them):
+**   STREAM, GAPS, LENS keep block ends only (CP_PACK_ENDS); POST lists,
+**   SENTS, PARAS have no skip table (CP_PACK_SEQ);
+**   WLEXS, NLEXS, SLEXS  the lexicons packed (lexpack.c), LEXO empty;
+**   WFREQ..SFREQ  one packed list of f - 1, then f - df;
+**   WNORM, NSTEM, SNORM, WRANK  their values packed;
+**   SNORMO  the count of norms per stem, packed; POSTO  the byte length
+**           of each postings list, packed;
+**   DOCSTR  the records (id, metadata) in zstd blocks (ztext.c).
 ** }================================================================
 **
 ** Why ranks: word ids are ranks in a bytewise-sorted lexicon, so a
@@ -45,9 +55,11 @@
 #include <xxhash.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "segfmt.h"
 #include "segpack.h"
+#include "ztext.h"
 
 typedef struct psec {
   const unsigned char *p;
@@ -84,7 +96,7 @@ static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
   free(key);
   for (i = 0; i < Nw; i++) rank[ord[i]] = (uint32_t)i;
   for (i = 0; i < T; i++) re[i] = rank[st[i]];
-  rc = cp_pack_encode(re, T, CP_PACK_PLAIN, out, cap, &len, err);
+  rc = cp_pack_encode(re, T, CP_SEG_PK_STREAM, out, cap, &len, err);
   free(rank);
   free(re);
   if (rc != CP_OK) { free(ord); free(out); return rc; }
@@ -145,9 +157,9 @@ static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
       prev = y;
     }
   }
-  rc = cp_pack_encode(gaps, T, CP_PACK_PLAIN, out + 8, cap - 8, &gl, err);
+  rc = cp_pack_encode(gaps, T, CP_SEG_PK_SPANS, out + 8, cap - 8, &gl, err);
   if (rc == CP_OK)
-    rc = cp_pack_encode(lens, T, CP_PACK_PLAIN, out + 8 + gl, cap - 8 - gl,
+    rc = cp_pack_encode(lens, T, CP_SEG_PK_SPANS, out + 8 + gl, cap - 8 - gl,
                         &ll, err);
   if (rc != CP_OK) goto done;
   cp_wr64(out, gl);
@@ -164,33 +176,119 @@ done:
   return rc;
 }
 
-/* POSTO and POST */
+/* a packed list (CP_SEG_PK_PART) of v[0..n) replaces section x; v is
+** freed */
+static int put_list (psec *x, uint32_t *v, uint32_t n, cp_err *err) {
+  size_t cap = cp_pack_bound(n), len = 0;
+  unsigned char *out = (unsigned char *)malloc(cap + 1);
+  int rc;
+  if (out == NULL) {
+    free(v);
+    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  }
+  rc = cp_pack_encode(v, n, CP_SEG_PK_PART, out, cap, &len, err);
+  free(v);
+  if (rc != CP_OK) { free(out);  return rc; }
+  free(x->own);
+  x->own = out;
+  x->p = out;
+  x->size = len;
+  return CP_OK;
+}
+
+static uint32_t *new_u32 (size_t n, cp_err *err) {
+  uint32_t *v = (uint32_t *)malloc((n + 1) * sizeof(uint32_t));
+  if (v == NULL) cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  return v;
+}
+
+/* a u32 table (WNORM, NSTEM, SNORM, WRANK) as a packed list of its
+** values */
+static int pack_u32 (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 4), *v = new_u32(n, err);
+  if (v == NULL) return CP_ENOMEM;
+  if (n > 0) memcpy(v, x->p, (size_t)n * 4);
+  return put_list(x, v, n, err);
+}
+
+/* a frequency table (u32 f[n], then df[n]) as one packed list of
+** f - 1, then f - df: both mostly 0 (hapaxes, types in one document) */
+static int pack_freq (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 8), i, *v = new_u32(2 * (size_t)n, err);
+  const uint32_t *f = (const uint32_t *)x->p;
+  if (v == NULL) return CP_ENOMEM;
+  for (i = 0; i < n; i++) {
+    if (f[i] == 0 || f[n + i] == 0 || f[n + i] > f[i]) {
+      free(v);
+      return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: a type with "
+                        "frequency %u in %u documents", f[i], f[n + i]);
+    }
+    v[i] = f[i] - 1;
+    v[n + i] = f[i] - f[n + i];
+  }
+  return put_list(x, v, 2 * n, err);
+}
+
+/* an offset table (u32 o[n + 1], o[0] = 0) as the packed list of its n
+** differences */
+static int pack_offsets (psec *x, cp_err *err) {
+  uint32_t n = (uint32_t)(x->size / 4), i, *v;
+  const uint32_t *o = (const uint32_t *)x->p;
+  if (n == 0) return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: no offsets");
+  if ((v = new_u32(--n, err)) == NULL) return CP_ENOMEM;
+  for (i = 0; i < n; i++) v[i] = o[i + 1] - o[i];
+  return put_list(x, v, n, err);
+}
+
+/* lexicon 'layer': LEXS becomes the packed lexicon (lexpack.c), LEXO
+** empty */
+static int pack_lex (psec *sec, int layer, cp_err *err) {
+  psec *o = &sec[CP_SEC_LEXO(layer)], *x = &sec[CP_SEC_LEXS(layer)];
+  uint32_t n = (uint32_t)(o->size / 4) - 1;
+  unsigned char *out;
+  size_t len;
+  int rc;
+  if (o->size < 4 || ((const uint32_t *)o->p)[n] != x->size)
+    return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad lexicon");
+  rc = cp_lex_pack((const uint32_t *)o->p, (const char *)x->p, n, &out, &len,
+                   err);
+  if (rc != CP_OK) return rc;
+  free(x->own);
+  x->own = out;
+  x->p = out;
+  x->size = len;
+  o->size = 0;
+  return CP_OK;
+}
+
+/* POSTO (the byte length of each list, packed) and POST */
 static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
   const uint32_t *po = (const uint32_t *)sec[CP_SEC_POSTO].p;
   const uint32_t *pp = (const uint32_t *)sec[CP_SEC_POST].p;
-  uint64_t *off = (uint64_t *)malloc(((size_t)Nn + 1) * 8);
+  uint32_t *lens = new_u32(Nn, err);
   size_t cap = 0, at = 0, len;
   unsigned char *out;
   uint32_t i;
   int rc = CP_OK;
-  if (off == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (lens == NULL) return CP_ENOMEM;
   for (i = 0; i < Nn; i++) cap += cp_pack_bound(po[i + 1] - po[i]);
   if ((out = (unsigned char *)malloc(cap + 1)) == NULL) {
-    free(off);
+    free(lens);
     return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
   }
   for (i = 0; i < Nn && rc == CP_OK; i++) {
-    off[i] = at;
-    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_PACK_ASC,
+    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_SEG_PK_POST,
                         out + at, cap - at, &len, err);
+    if (rc == CP_OK && len > UINT32_MAX)
+      rc = cp_err_set(err, CP_ELIMIT, "a postings list over 4 GiB");
+    lens[i] = (uint32_t)len;
     at += len;
   }
-  off[Nn] = at;
-  if (rc != CP_OK) { free(off); free(out); return rc; }
-  sec[CP_SEC_POSTO].own = (unsigned char *)off;
-  sec[CP_SEC_POSTO].p = (unsigned char *)off;
-  sec[CP_SEC_POSTO].size = 8 * ((uint64_t)Nn + 1);
+  if (rc != CP_OK) { free(lens); free(out); return rc; }
+  if ((rc = put_list(&sec[CP_SEC_POSTO], lens, Nn, err)) != CP_OK) {
+    free(out);
+    return rc;
+  }
   sec[CP_SEC_POST].own = out;
   sec[CP_SEC_POST].p = out;
   sec[CP_SEC_POST].size = at;
@@ -205,13 +303,71 @@ static int pack_asc (psec *x, cp_err *err) {
   int rc;
   if (out == NULL)
     return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_PACK_ASC, out, cap, &len,
+  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_SEG_PK_STARTS, out, cap, &len,
                       err);
   if (rc != CP_OK) { free(out);  return rc; }
   x->own = out;
   x->p = out;
   x->size = len;
   return CP_OK;
+}
+
+/* DOCSTR (format 2.4) as a compressed image of zstd blocks (ztext.c),
+** a record (id, then metadata) per document: the ids and metadata of
+** the UN debates, 1.8 MB, are mostly the same keys and sources over
+** again.  Small blocks, because a lookup by id reads the ids of about
+** log2(D) documents.  The builder writes the records back to back */
+#define DOCSTR_BLOCK 4096u
+#define DOCSTR_LEVEL 6
+
+static int pack_docstr (psec *sec, uint32_t D, cp_err *err) {
+  const unsigned char *docs = sec[CP_SEC_DOCS].p;
+  uint64_t *ends = (uint64_t *)malloc(((size_t)D + 1) * 8), at = 0;
+  uint8_t *out = NULL;
+  size_t len = 0;
+  uint32_t d;
+  int rc;
+  if (ends == NULL)
+    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  for (d = 0; d < D; d++) {
+    const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
+    uint64_t io = cp_rd64(r + CP_D_IDOFF), mo = cp_rd64(r + CP_D_METAOFF);
+    uint32_t il = cp_rd32(r + CP_D_IDLEN), ml = cp_rd32(r + CP_D_METALEN);
+    if (io != at || mo != io + il || mo + ml > sec[CP_SEC_DOCSTR].size) {
+      free(ends);
+      return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document records "
+                        "not back to back");
+    }
+    at = ends[d] = mo + ml;
+  }
+  if (at != sec[CP_SEC_DOCSTR].size) {
+    free(ends);
+    return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bytes after the "
+                      "document records");
+  }
+  rc = cp_zt_encode((const char *)sec[CP_SEC_DOCSTR].p, ends, D, DOCSTR_BLOCK,
+                    DOCSTR_LEVEL, &out, &len, err);
+  free(ends);
+  if (rc != CP_OK) return rc;
+  sec[CP_SEC_DOCSTR].own = out;
+  sec[CP_SEC_DOCSTR].p = out;
+  sec[CP_SEC_DOCSTR].size = len;
+  return CP_OK;
+}
+
+/* the tables (format 2.4), after the stream (which reads WFREQ) and
+** the spans (WLEXO): each section on its own */
+static int pack_tables (psec *sec, cp_err *err) {
+  int rc = CP_OK, l;
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++) rc = pack_lex(sec, l, err);
+  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++)
+    rc = pack_freq(&sec[CP_SEC_FREQ(l)], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WNORM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_NSTEM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_SNORM], err);
+  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WRANK], err);
+  if (rc == CP_OK) rc = pack_offsets(&sec[CP_SEC_SNORMO], err);
+  return rc;
 }
 
 static uint64_t align8 (uint64_t x) { return (x + 7) & ~(uint64_t)7; }
@@ -297,6 +453,8 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   if (rc == CP_OK) rc = pack_post(sec, Nn, err);
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
   if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
+  if (rc == CP_OK) rc = pack_tables(sec, err);
+  if (rc == CP_OK) rc = pack_docstr(sec, cp_rd32(b + CP_H_NDOCS), err);
   if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
   for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
   if (rc != CP_OK) return rc;

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "blksum.h"
+#include "lexpack.h"
 #include "pack.h"
 #include "ztext.h"
 #include "tap.h"
@@ -173,6 +174,166 @@ static void test_pack (void) {
     free(buf);
   }
   free(v);
+}
+
+/* decode a whole list of possibly damaged bytes (SEQ lists have no
+** block access): 1 when the result is CP_OK or CP_ECORRUPT */
+static int decode_whole_or_corrupt (const uint8_t *p, size_t len, uint32_t n,
+                                    int mode, int *corrupt) {
+  cp_pack pk;
+  cp_err e;
+  uint32_t *out = malloc(((size_t)n + 1) * sizeof(*out));
+  int rc = out ? cp_pack_open(&pk, p, len, n, mode, &e) : CP_ENOMEM;
+  if (rc == CP_OK) rc = cp_pack_decode(&pk, out, &e);
+  free(out);
+  *corrupt = (rc == CP_ECORRUPT);
+  return rc == CP_OK || rc == CP_ECORRUPT;
+}
+
+/* format 2.4's leaner layouts: ENDS (4-byte skip entries) and SEQ (no
+** skip table) hold the same blocks as the full layout in fewer bytes */
+static void test_pack_lean (void) {
+  static const uint32_t sizes[] = {0, 1, 127, 128, 129, 256, 257, 5000};
+  uint32_t *v = malloc(6000 * sizeof(*v));
+  size_t si, len, lfull, lends, lseq;
+  int all = 1;
+  for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+    uint32_t n = sizes[si], i, x = rnd() % 100;
+    for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % (1u << (rnd() % 20)); }
+    all = all && roundtrip(v, n, CP_PACK_ASC | CP_PACK_SEQ, NULL);
+    for (i = 0; i < n; i++) v[i] = rnd() >> (rnd() % 32);
+    all = all && roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, NULL)
+              && roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, NULL);
+  }
+  TAP_OK(all, "SEQ (ascending, plain) and ENDS lists of 0..5000 values round-trip");
+  {
+    uint32_t n = 5000, i;
+    for (i = 0; i < n; i++) v[i] = rnd() % 1000;
+    roundtrip(v, n, CP_PACK_PLAIN, &lfull);
+    roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, &lends);
+    roundtrip(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, &lseq);
+    TAP_OK(lends == lfull - 4 * 40 && lseq == lfull - 8 * 40,
+           "40 blocks: ENDS saves 4 bytes a block, SEQ 8 (%zu, %zu, %zu)",
+           lfull, lends, lseq);
+  }
+  {   /* block access: ENDS by index, SEQ refuses any block but the first */
+    uint32_t n = 1000, i, tmp[CP_PACK_BLOCK], cnt, last;
+    size_t cap = cp_pack_bound(n);
+    uint8_t *buf = malloc(cap);
+    cp_pack pk;
+    int ok = 1;
+    for (i = 0; i < n; i++) v[i] = rnd() % 5000;
+    cp_pack_encode(v, n, CP_PACK_PLAIN | CP_PACK_ENDS, buf, cap, &len, NULL);
+    ok = cp_pack_open(&pk, buf, len, n, CP_PACK_PLAIN | CP_PACK_ENDS, NULL) == CP_OK;
+    for (i = 0; ok && i < 100; i++) {
+      uint32_t k = rnd() % n, got;
+      ok = cp_pack_get(&pk, k, &got, NULL) == CP_OK && got == v[k];
+    }
+    TAP_OK(ok && !cp_pack_last(&pk, 1, &last), "ENDS: random access by index, no skip values");
+    cp_pack_encode(v, n, CP_PACK_PLAIN | CP_PACK_SEQ, buf, cap, &len, NULL);
+    ok = cp_pack_open(&pk, buf, len, n, CP_PACK_PLAIN | CP_PACK_SEQ, NULL) == CP_OK;
+    TAP_OK(ok && cp_pack_block(&pk, 1, tmp, &cnt, NULL) == CP_EINVAL,
+           "SEQ: a block past the first is refused (decode it whole)");
+    TAP_OK(cp_pack_encode(v, n, CP_PACK_ASC | CP_PACK_ENDS, buf, cap, &len, NULL) == CP_EINVAL &&
+           cp_pack_encode(v, n, CP_PACK_SEQ | CP_PACK_ENDS, buf, cap, &len, NULL) == CP_EINVAL,
+           "ENDS on an ascending list, or with SEQ, is refused");
+    {   /* damage */
+      int never_else = 1, tabcaught = 1, c, m;
+      size_t k;
+      uint8_t *dam = malloc(cap);
+      for (m = 0; m < 2; m++) {
+        int mode = m ? (CP_PACK_ASC | CP_PACK_SEQ) : (CP_PACK_PLAIN | CP_PACK_ENDS);
+        uint32_t x = 3;
+        for (i = 0; i < n; i++) { v[i] = x; x += 1 + rnd() % 200; }
+        cp_pack_encode(v, n, mode, buf, cap, &len, NULL);
+        for (k = 0; k < 400 * 8 && k / 8 < len; k++) {
+          memcpy(dam, buf, len);
+          dam[k / 8] ^= (uint8_t)(1u << (k % 8));
+          never_else = never_else && (m ? decode_whole_or_corrupt(dam, len, n, mode, &c)
+                                        : decode_or_corrupt(dam, len, n, mode, &c));
+          if (!m && k / 8 < 4 * 8) tabcaught = tabcaught && c;   /* the 8 ends */
+        }
+        for (k = 0; k < len; k++)
+          never_else = never_else && (m ? decode_whole_or_corrupt(buf, k, n, mode, &c)
+                                        : decode_or_corrupt(buf, k, n, mode, &c)) && c;
+      }
+      TAP_OK(never_else, "ENDS and SEQ: bit flips give values or ECORRUPT, every truncation ECORRUPT");
+      /* data bits are values (BLKSUM's checksums catch those); a damaged
+      ** block end always shows as a block of the wrong size */
+      TAP_OK(tabcaught, "ENDS: every bit flip of the table of block ends is ECORRUPT");
+      free(dam);
+    }
+    free(buf);
+  }
+  free(v);
+}
+
+static int cmpstr (const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* packed lexicons (lexpack.c, format 2.4): round trips, prefixes over
+** 255 bytes, and damage gives the strings or ECORRUPT */
+static void test_lexpack (void) {
+  enum { N = 3000 };
+  static char buf[N][320];
+  const char *w[N];
+  uint32_t o[N + 1], n = 0, i, *lo = NULL;
+  char *big = malloc((size_t)N * 320), *ls = NULL;
+  unsigned char *pk = NULL;
+  size_t len = 0, at = 0, k;
+  uint64_t sz = 0;
+  int ok, never_else = 1, caught = 0;
+  for (i = 0; i < N; i++) {   /* words, and some with a 300-byte prefix */
+    size_t l = 1 + rnd() % 12, j, p = (i % 10 == 0) ? 300 : 0;
+    for (j = 0; j < p; j++) buf[i][j] = 'x';
+    for (j = 0; j < l; j++) buf[i][p + j] = (char)('a' + rnd() % 26);
+    buf[i][p + l] = 0;
+    w[i] = buf[i];
+  }
+  qsort(w, N, sizeof(*w), cmpstr);
+  for (i = 0; i < N; i++) {   /* unique, sorted */
+    if (n > 0 && strcmp(w[i], big + o[n - 1]) == 0) continue;
+    o[n] = (uint32_t)at;
+    memcpy(big + at, w[i], strlen(w[i]));
+    at += strlen(w[i]);
+    big[at] = 0;   /* for the comparison above; overwritten next */
+    n++;
+  }
+  o[n] = (uint32_t)at;
+  ok = cp_lex_pack(o, big, n, &pk, &len, NULL) == CP_OK &&
+       cp_lex_unpack(pk, len, n, &lo, &ls, &sz, NULL) == CP_OK &&
+       sz == at && memcmp(lo, o, ((size_t)n + 1) * 4) == 0 &&
+       memcmp(ls, big, at) == 0;
+  TAP_OK(ok, "a lexicon of %u strings round-trips (%zu bytes as offsets and "
+         "strings, %zu packed)", n, at + 4 * ((size_t)n + 1), len);
+  TAP_OK(len < (at + 4 * ((size_t)n + 1)) / 2, "it packs to less than half");
+  free(lo);  free(ls);
+  for (k = 0; k < len * 8; k += 3) {
+    unsigned char *d = malloc(len);
+    cp_err e;
+    int rc;
+    memcpy(d, pk, len);
+    d[k / 8] ^= (unsigned char)(1u << (k % 8));
+    rc = cp_lex_unpack(d, len, n, &lo, &ls, &sz, &e);
+    never_else = never_else && (rc == CP_OK || rc == CP_ECORRUPT);
+    caught += rc == CP_ECORRUPT;
+    if (rc == CP_OK) { free(lo);  free(ls); }
+    free(d);
+  }
+  for (k = 0; k < len; k++) {
+    int rc = cp_lex_unpack(pk, k, n, &lo, &ls, &sz, NULL);
+    never_else = never_else && rc == CP_ECORRUPT;
+  }
+  TAP_OK(never_else, "bit flips give strings or ECORRUPT, truncations ECORRUPT "
+         "(%d flips caught)", caught);
+  free(pk);
+  ok = cp_lex_pack(o, big, 0, &pk, &len, NULL) == CP_OK && len == 16 &&
+       cp_lex_unpack(pk, len, 0, &lo, &ls, &sz, NULL) == CP_OK && sz == 0;
+  TAP_OK(ok, "an empty lexicon is 16 bytes");
+  if (ok) { free(lo);  free(ls); }
+  free(pk);
+  free(big);
 }
 
 /* intersect a short list with a long one through the cursor */
@@ -561,6 +722,8 @@ static void test_blksum (void) {
 
 int main (void) {
   test_pack();
+  test_pack_lean();
+  test_lexpack();
   test_cursor();
   test_ztext();
   test_ztext_dict();

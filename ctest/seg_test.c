@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "pack.h"
 #include "seg.h"
 #include "segfmt.h"
 #include "tap.h"
@@ -576,17 +577,22 @@ static void test_lazy (const unsigned char *img, size_t size) {
     /* a list wholly before the damaged block and the list holding the
     ** damaged byte, found through POSTO (byte offsets into POST) */
     {
-      uint64_t poff, psz;
+      uint64_t poff, psz, a = 0, b;
+      uint32_t *len = malloc(((size_t)nt + 1) * 4);
+      cp_pack pl;
       poff = secat(c, CP_SEC_POSTO, &psz);
-      for (t = 0; t < nt; t++) {
-        /* format 2.3: u64 byte offsets of packed lists */
-        uint64_t a = cp_rd64(c + poff + 8 * (uint64_t)t);
-        uint64_t b = cp_rd64(c + poff + 8 * ((uint64_t)t + 1));
+      /* format 2.4: the byte length of each packed list, packed */
+      if (len == NULL || cp_pack_open(&pl, c + poff, (size_t)psz, nt, CP_SEG_PK_PART, &e)
+          != CP_OK || cp_pack_decode(&pl, len, &e) != CP_OK)
+        nt = 0;
+      for (t = 0; t < nt; t++, a = b) {
+        b = a + len[t];
         if (first == UINT32_MAX && b > a &&
             b <= ((sz - 8) >> 16 << 16))   /* before its block */
           first = t;
         if (a <= sz - 8 && sz - 8 < b) hit = t;
       }
+      free(len);
     }
     ok = first != UINT32_MAX && hit != UINT32_MAX &&
          cp_seg_plist(s, CP_NORM, first, &p, &n, &e) == CP_OK && n > 0 &&

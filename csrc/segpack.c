@@ -37,14 +37,22 @@
 ** The builder writes the plain arrays (its pass over the tokens writes
 ** positions into the lists in place); this step packs them into a new
 ** image.  Costs one pass over stream and postings and a second image
-** while both exist.
+** while both exist.  The sections are independent, so they are packed
+** (and then copied into the new image) as jobs on the machine's cores
+** (jobs.c): SPANS, STREAM, POST in ranges of norm types, SENTS, PARAS;
+** each job writes only its own output, so the bytes are the same
+** whatever ran where.  An encoder of another section slots in as one
+** more job writing its slot of packctx.out.
 */
 #include <stdlib.h>
 #include <string.h>
 
+/* the state type of the streaming hash is in the inline definitions */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "blksum.h"
+#include "jobs.h"
 #include "pack.h"
 #include "segfmt.h"
 #include "segpack.h"
@@ -55,6 +63,32 @@ typedef struct psec {
   unsigned char *own;     /* replacement bytes (freed at the end) */
 } psec;
 
+/* POST is encoded in this many pieces (ranges of norm types of about
+** equal numbers of positions), so that two threads share it and the
+** one that finishes SPANS first takes what is left */
+#define POST_PIECES 4
+
+/*
+** What the packing jobs share.  'in' are the plain image's sections,
+** only read while the jobs run; each job writes its own slots of 'out'
+** (or its own piece of POST), so the bytes do not depend on which
+** thread ran it.
+*/
+typedef struct packctx {
+  psec in[CP_SEC_COUNT];
+  psec out[CP_SEC_COUNT];
+  uint32_t T, D, Nw, Nn;
+  uint64_t *off;                    /* POSTO, filled by the pieces */
+  unsigned char *post;              /* POST, pieces at their regions */
+  uint32_t plo[POST_PIECES + 1];    /* piece k: types [plo[k], plo[k+1]) */
+  size_t pat[POST_PIECES + 1];      /* its region of 'post' */
+  size_t plen[POST_PIECES];         /* bytes it wrote there */
+} packctx;
+
+static int oom (cp_err *err) {
+  return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+}
+
 /* u64 keys: (UINT32_MAX - frequency) << 32 | id, so ascending order is
 ** descending frequency, then ascending id */
 static int cmp64 (const void *a, const void *b) {
@@ -62,20 +96,23 @@ static int cmp64 (const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* STREAM and WRANK */
-static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
-  const uint32_t *st = (const uint32_t *)sec[CP_SEC_STREAM].p;
-  const uint32_t *wf = (const uint32_t *)sec[CP_SEC_WFREQ].p;
+/* STREAM and WRANK: the ranks are taken a block at a time as they are
+** encoded, so no array of T ranks is written and read again */
+static int job_stream (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const uint32_t *st = (const uint32_t *)c->in[CP_SEC_STREAM].p;
+  const uint32_t *wf = (const uint32_t *)c->in[CP_SEC_WFREQ].p;
+  uint32_t T = c->T, Nw = c->Nw, tmp[CP_PACK_BLOCK], lo;
   uint64_t *key = (uint64_t *)malloc(((size_t)Nw + 1) * 8);
   uint32_t *ord = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
   uint32_t *rank = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
-  uint32_t *re = (uint32_t *)malloc(((size_t)T + 1) * 4);
   size_t cap = cp_pack_bound(T), len = 0, i;
   unsigned char *out = (unsigned char *)malloc(cap + 1);
+  cp_packw pw;
   int rc;
-  if (key == NULL || ord == NULL || rank == NULL || re == NULL || out == NULL) {
-    free(key); free(ord); free(rank); free(re); free(out);
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (key == NULL || ord == NULL || rank == NULL || out == NULL) {
+    free(key); free(ord); free(rank); free(out);
+    return oom(err);
   }
   for (i = 0; i < Nw; i++)
     key[i] = (uint64_t)(UINT32_MAX - wf[i]) << 32 | (uint64_t)i;
@@ -83,17 +120,21 @@ static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
   for (i = 0; i < Nw; i++) ord[i] = (uint32_t)key[i];
   free(key);
   for (i = 0; i < Nw; i++) rank[ord[i]] = (uint32_t)i;
-  for (i = 0; i < T; i++) re[i] = rank[st[i]];
-  rc = cp_pack_encode(re, T, CP_PACK_PLAIN, out, cap, &len, err);
+  rc = cp_packw_begin(&pw, T, CP_PACK_PLAIN, out, cap, err);
+  for (lo = 0; rc == CP_OK && lo < T; lo += CP_PACK_BLOCK) {
+    uint32_t n = T - lo < CP_PACK_BLOCK ? T - lo : CP_PACK_BLOCK, k;
+    for (k = 0; k < n; k++) tmp[k] = rank[st[lo + k]];
+    rc = cp_packw_put(&pw, tmp, n, err);
+  }
+  if (rc == CP_OK) rc = cp_packw_end(&pw, &len, err);
   free(rank);
-  free(re);
   if (rc != CP_OK) { free(ord); free(out); return rc; }
-  sec[CP_SEC_STREAM].own = out;
-  sec[CP_SEC_STREAM].p = out;
-  sec[CP_SEC_STREAM].size = len;
-  sec[CP_SEC_WRANK].own = (unsigned char *)ord;
-  sec[CP_SEC_WRANK].p = (unsigned char *)ord;
-  sec[CP_SEC_WRANK].size = 4 * (uint64_t)Nw;
+  c->out[CP_SEC_STREAM].own = out;
+  c->out[CP_SEC_STREAM].p = out;
+  c->out[CP_SEC_STREAM].size = len;
+  c->out[CP_SEC_WRANK].own = (unsigned char *)ord;
+  c->out[CP_SEC_WRANK].p = (unsigned char *)ord;
+  c->out[CP_SEC_WRANK].size = 4 * (uint64_t)Nw;
   return CP_OK;
 }
 
@@ -101,30 +142,38 @@ static uint32_t zig (int64_t d) {
   return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
 }
 
-/* SPANS and SPANC (from the builder's (gap, len) pairs, checkpoints
-** every 16 tokens and escapes); reads the plain STREAM for the word
-** lengths, so it runs before pack_stream */
-static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
-  const unsigned char *g = sec[CP_SEC_SPANS].p, *docs = sec[CP_SEC_DOCS].p;
-  const uint32_t *sx = (const uint32_t *)sec[CP_SEC_SPANX].p;
-  const uint32_t *st = (const uint32_t *)sec[CP_SEC_STREAM].p;
-  const uint32_t *wo = (const uint32_t *)sec[CP_SEC_WLEXO].p;
-  uint64_t nx = sec[CP_SEC_SPANX].size / 12, xi = 0;
-  uint32_t nc = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0), d;
-  uint32_t *gaps = (uint32_t *)malloc(((size_t)T + 1) * 4);
-  uint32_t *lens = (uint32_t *)malloc(((size_t)T + 1) * 4);
+/* SPANS and SPANC (from the builder's (gap, len) pairs and escapes),
+** reading the plain STREAM for the word lengths.  GAPS and LENS are
+** made and encoded a block at a time; LENS is encoded past the room
+** GAPS may need, then moved down behind it. */
+static int job_spans (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const unsigned char *g = c->in[CP_SEC_SPANS].p, *docs = c->in[CP_SEC_DOCS].p;
+  const uint32_t *sx = (const uint32_t *)c->in[CP_SEC_SPANX].p;
+  const uint32_t *st = (const uint32_t *)c->in[CP_SEC_STREAM].p;
+  const uint32_t *wo = (const uint32_t *)c->in[CP_SEC_WLEXO].p;
+  uint32_t T = c->T, D = c->D, next = 0, k = 0, d;
+  uint64_t nx = c->in[CP_SEC_SPANX].size / 12, xi = 0;
+  uint32_t nc = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0);
+  uint32_t gb[CP_PACK_BLOCK], lb[CP_PACK_BLOCK];
   uint32_t *chk = (uint32_t *)malloc(((size_t)nc + 1) * 4);
-  size_t cap = 8 + 2 * cp_pack_bound(T), gl = 0, ll = 0;
-  unsigned char *out = (unsigned char *)malloc(cap);
-  int rc = CP_OK;
-  if (gaps == NULL || lens == NULL || chk == NULL || out == NULL) {
-    rc = cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-    goto done;
-  }
-  for (d = 0; d < D; d++) {
+  size_t bound = cp_pack_bound(T), gl = 0, ll = 0;
+  unsigned char *out = (unsigned char *)malloc(8 + 2 * bound);
+  cp_packw gw, lw;
+  int rc;
+  if (chk == NULL || out == NULL) { free(chk); free(out); return oom(err); }
+  rc = cp_packw_begin(&gw, T, CP_PACK_PLAIN, out + 8, bound, err);
+  if (rc == CP_OK)
+    rc = cp_packw_begin(&lw, T, CP_PACK_PLAIN, out + 8 + bound, bound, err);
+  for (d = 0; d < D && rc == CP_OK; d++) {
     const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
     uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
     uint64_t prev = 0, x, y;
+    if (p != next || e < p || e > T) {   /* the builder's are back to back */
+      rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document %u's "
+                      "tokens do not follow the last", d);
+      break;
+    }
     for (; p < e; p++) {
       const unsigned char *q = g + 2 * (size_t)p;
       if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
@@ -132,145 +181,231 @@ static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
         x = sx[3 * xi + 1];
         y = sx[3 * xi + 2];
         xi++;
-        gaps[p] = CP_SPAN_ESC;
-        lens[p] = 0;
+        gb[k] = CP_SPAN_ESC;
+        lb[k] = 0;
       }
       else {
         x = prev + q[0];
         y = x + q[1];
-        gaps[p] = q[0];
-        lens[p] = zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]));
+        gb[k] = q[0];
+        lb[k] = zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]));
       }
       if (p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
       prev = y;
+      if (++k == CP_PACK_BLOCK || p + 1 == T) {
+        if ((rc = cp_packw_put(&gw, gb, k, err)) != CP_OK ||
+            (rc = cp_packw_put(&lw, lb, k, err)) != CP_OK)
+          break;
+        k = 0;
+      }
     }
+    next = e;
   }
-  rc = cp_pack_encode(gaps, T, CP_PACK_PLAIN, out + 8, cap - 8, &gl, err);
-  if (rc == CP_OK)
-    rc = cp_pack_encode(lens, T, CP_PACK_PLAIN, out + 8 + gl, cap - 8 - gl,
-                        &ll, err);
-  if (rc != CP_OK) goto done;
+  if (rc == CP_OK && next != T)
+    rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: tokens outside "
+                    "the documents");
+  if (rc == CP_OK && (rc = cp_packw_end(&gw, &gl, err)) == CP_OK)
+    rc = cp_packw_end(&lw, &ll, err);
+  if (rc != CP_OK) { free(chk); free(out); return rc; }
+  memmove(out + 8 + gl, out + 8 + bound, ll);
   cp_wr64(out, gl);
-  sec[CP_SEC_SPANS].own = out;
-  sec[CP_SEC_SPANS].p = out;
-  sec[CP_SEC_SPANS].size = 8 + gl + ll;
-  sec[CP_SEC_SPANC].own = (unsigned char *)chk;
-  sec[CP_SEC_SPANC].p = (unsigned char *)chk;
-  sec[CP_SEC_SPANC].size = 4 * (uint64_t)nc;
-  out = NULL;
-  chk = NULL;
-done:
-  free(gaps);  free(lens);  free(chk);  free(out);
-  return rc;
-}
-
-/* POSTO and POST */
-static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
-  const uint32_t *po = (const uint32_t *)sec[CP_SEC_POSTO].p;
-  const uint32_t *pp = (const uint32_t *)sec[CP_SEC_POST].p;
-  uint64_t *off = (uint64_t *)malloc(((size_t)Nn + 1) * 8);
-  size_t cap = 0, at = 0, len;
-  unsigned char *out;
-  uint32_t i;
-  int rc = CP_OK;
-  if (off == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  for (i = 0; i < Nn; i++) cap += cp_pack_bound(po[i + 1] - po[i]);
-  if ((out = (unsigned char *)malloc(cap + 1)) == NULL) {
-    free(off);
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  }
-  for (i = 0; i < Nn && rc == CP_OK; i++) {
-    off[i] = at;
-    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_PACK_ASC,
-                        out + at, cap - at, &len, err);
-    at += len;
-  }
-  off[Nn] = at;
-  if (rc != CP_OK) { free(off); free(out); return rc; }
-  sec[CP_SEC_POSTO].own = (unsigned char *)off;
-  sec[CP_SEC_POSTO].p = (unsigned char *)off;
-  sec[CP_SEC_POSTO].size = 8 * ((uint64_t)Nn + 1);
-  sec[CP_SEC_POST].own = out;
-  sec[CP_SEC_POST].p = out;
-  sec[CP_SEC_POST].size = at;
+  c->out[CP_SEC_SPANS].own = out;
+  c->out[CP_SEC_SPANS].p = out;
+  c->out[CP_SEC_SPANS].size = 8 + gl + ll;
+  c->out[CP_SEC_SPANC].own = (unsigned char *)chk;
+  c->out[CP_SEC_SPANC].p = (unsigned char *)chk;
+  c->out[CP_SEC_SPANC].size = 4 * (uint64_t)nc;
   return CP_OK;
 }
 
-/* an ascending u32 section (SENTS, PARAS) as one packed list */
-static int pack_asc (psec *x, cp_err *err) {
+/* POST piece j->arg: the lists of its norm types at its region */
+static int job_post (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const uint32_t *po = (const uint32_t *)c->in[CP_SEC_POSTO].p;
+  const uint32_t *pp = (const uint32_t *)c->in[CP_SEC_POST].p;
+  size_t at = c->pat[j->arg], end = c->pat[j->arg + 1], len;
+  uint32_t i;
+  int rc = CP_OK;
+  for (i = c->plo[j->arg]; i < c->plo[j->arg + 1] && rc == CP_OK; i++) {
+    c->off[i] = at;
+    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_PACK_ASC,
+                        c->post + at, end - at, &len, err);
+    at += len;
+  }
+  c->plen[j->arg] = at - c->pat[j->arg];
+  return rc;
+}
+
+/*
+** POSTO and POST, before the jobs: the pieces' type ranges and
+** regions (each list's cp_pack_bound, so every piece has room whatever
+** the others write).
+*/
+static int post_plan (packctx *c, cp_err *err) {
+  const uint32_t *po = (const uint32_t *)c->in[CP_SEC_POSTO].p;
+  uint32_t i, k = 1, Nn = c->Nn;
+  size_t cap = 0;
+  uint64_t want = ((uint64_t)c->T + POST_PIECES - 1) / POST_PIECES;
+  c->off = (uint64_t *)malloc(((size_t)Nn + 1) * 8);
+  if (c->off == NULL) return oom(err);
+  c->plo[0] = 0;
+  c->pat[0] = 0;
+  for (i = 0; i < Nn; i++) {
+    if (k < POST_PIECES && po[i] >= want * k) {   /* piece k starts here */
+      c->plo[k] = i;
+      c->pat[k] = cap;
+      k++;
+    }
+    cap += cp_pack_bound(po[i + 1] - po[i]);
+  }
+  for (; k <= POST_PIECES; k++) { c->plo[k] = Nn;  c->pat[k] = cap; }
+  if ((c->post = (unsigned char *)malloc(cap + 1)) == NULL) return oom(err);
+  return CP_OK;
+}
+
+/* after the jobs: the pieces moved down behind one another */
+static void post_join (packctx *c) {
+  size_t at = c->plen[0];
+  uint32_t k, i;
+  for (k = 1; k < POST_PIECES; k++) {
+    size_t shift = c->pat[k] - at;
+    memmove(c->post + at, c->post + c->pat[k], c->plen[k]);
+    for (i = c->plo[k]; i < c->plo[k + 1]; i++) c->off[i] -= shift;
+    at += c->plen[k];
+  }
+  c->off[c->Nn] = at;
+  c->out[CP_SEC_POSTO].own = (unsigned char *)c->off;
+  c->out[CP_SEC_POSTO].p = (unsigned char *)c->off;
+  c->out[CP_SEC_POSTO].size = 8 * ((uint64_t)c->Nn + 1);
+  c->out[CP_SEC_POST].own = c->post;
+  c->out[CP_SEC_POST].p = c->post;
+  c->out[CP_SEC_POST].size = at;
+  c->off = NULL;
+  c->post = NULL;
+}
+
+/* an ascending u32 section (SENTS, PARAS: j->arg) as one packed list */
+static int job_asc (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const psec *x = &c->in[j->arg];
   uint32_t n = (uint32_t)(x->size / 4);
   size_t cap = cp_pack_bound(n), len = 0;
   unsigned char *out = (unsigned char *)malloc(cap + 1);
   int rc;
-  if (out == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (out == NULL) return oom(err);
   rc = cp_pack_encode((const uint32_t *)x->p, n, CP_PACK_ASC, out, cap, &len,
                       err);
   if (rc != CP_OK) { free(out);  return rc; }
-  x->own = out;
-  x->p = out;
-  x->size = len;
+  c->out[j->arg].own = out;
+  c->out[j->arg].p = out;
+  c->out[j->arg].size = len;
   return CP_OK;
 }
 
 static uint64_t align8 (uint64_t x) { return (x + 7) & ~(uint64_t)7; }
+
+/* what the assembling jobs share: each copies one section into the
+** image and hashes it (and builds its block checksums) while hot */
+typedef struct asmctx {
+  unsigned char *out;
+  const psec *sec;
+  uint64_t off[CP_SEC_COUNT];
+  uint64_t bsat[CP_SEC_COUNT];      /* a block-summed section's table */
+  uint64_t sum[CP_SEC_COUNT];
+} asmctx;
+
+static int job_copy (cp_job *j, cp_err *err) {
+  asmctx *a = (asmctx *)j->ctx;
+  const size_t blk = (size_t)1 << 16;
+  int id = (int)j->arg, k;
+  size_t n = (size_t)a->sec[id].size, o;
+  unsigned char *dst = a->out + a->off[id];
+  XXH64_state_t st;
+  (void)err;
+  XXH64_reset(&st, 0);
+  for (o = 0; o < n; o += blk) {
+    size_t m = n - o < blk ? n - o : blk;
+    memcpy(dst + o, a->sec[id].p + o, m);
+    XXH64_update(&st, dst + o, m);
+  }
+  a->sum[id] = XXH64_digest(&st);
+  for (k = 0; k < CP_SEG_NBLKSECS; k++)
+    if (cp_seg_blksec(k) == id)
+      cp_blksum_build(dst, n, a->out + a->off[CP_SEC_BLKSUM] + a->bsat[id]);
+  return CP_OK;
+}
 
 /* the new image: the old header's counts, TEXT first (as the builder
 ** puts it), then the other sections by id */
 static int assemble (const unsigned char *old, psec *sec, void **img,
                      size_t *size, cp_err *err) {
   uint32_t nsecs = CP_SEC_COUNT - 1, hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
-  uint64_t off[CP_SEC_COUNT], total = align8(hdr);
-  unsigned char *out, *bt;
-  int s, k;
+  uint64_t total = align8(hdr), bs = 0;
+  asmctx a;
+  cp_job job[CP_SEC_COUNT];
+  size_t nj = 0, q, r;
+  int s, k, rc;
   sec[CP_SEC_BLKSUM].size = 0;   /* it depends on the sizes only */
-  for (k = 0; k < CP_SEG_NBLKSECS; k++)
-    sec[CP_SEC_BLKSUM].size += 8 * cp_blksum_count(sec[cp_seg_blksec(k)].size);
-  off[CP_SEC_TEXT] = total;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    a.bsat[cp_seg_blksec(k)] = bs;
+    bs += 8 * cp_blksum_count(sec[cp_seg_blksec(k)].size);
+  }
+  sec[CP_SEC_BLKSUM].size = bs;
+  a.off[CP_SEC_TEXT] = total;
   total = align8(total + sec[CP_SEC_TEXT].size);
   for (s = 1; s < CP_SEC_COUNT; s++) {
     if (s == CP_SEC_TEXT) continue;
-    off[s] = total;
+    a.off[s] = total;
     total = align8(total + sec[s].size);
   }
   if (total > SIZE_MAX) return cp_err_set(err, CP_ELIMIT, "segment too big");
-  if ((out = (unsigned char *)calloc(1, (size_t)total)) == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  memcpy(out, old, CP_SEG_FIXED);
-  for (s = 1; s < CP_SEC_COUNT; s++)
-    if (s != CP_SEC_BLKSUM && sec[s].size > 0)
-      memcpy(out + off[s], sec[s].p, (size_t)sec[s].size);
-  bt = out + off[CP_SEC_BLKSUM];
-  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
-    int id = cp_seg_blksec(k);
-    cp_blksum_build(out + off[id], sec[id].size, bt);
-    bt += 8 * cp_blksum_count(sec[id].size);
+  if ((a.out = (unsigned char *)calloc(1, (size_t)total)) == NULL)
+    return oom(err);
+  a.sec = sec;
+  memcpy(a.out, old, CP_SEG_FIXED);
+  /* one job per section, the biggest first (insertion sort: few) */
+  for (s = 1; s < CP_SEC_COUNT; s++) {
+    if (s == CP_SEC_BLKSUM) continue;
+    if (sec[s].size == 0) { a.sum[s] = (uint64_t)XXH64(a.out, 0, 0); continue; }
+    for (q = nj; q > 0 && sec[job[q - 1].arg].size < sec[s].size; q--) {}
+    for (r = nj; r > q; r--) job[r] = job[r - 1];
+    job[q].fn = job_copy;
+    job[q].ctx = &a;
+    job[q].arg = (size_t)s;
+    nj++;
   }
-  cp_wr32(out + CP_H_HDRSIZE, hdr);
-  cp_wr32(out + CP_H_NSECS, nsecs);
-  cp_wr32(out + CP_H_MINOR, CP_SEG_MINOR);
-  cp_wr64(out + CP_H_SIZE, total);
+  if ((rc = cp_jobs_run(job, nj, cp_jobs_threads(), err)) != CP_OK) {
+    free(a.out);
+    return rc;
+  }
+  a.sum[CP_SEC_BLKSUM] = (uint64_t)XXH64(a.out + a.off[CP_SEC_BLKSUM],
+                                         (size_t)bs, 0);
+  cp_wr32(a.out + CP_H_HDRSIZE, hdr);
+  cp_wr32(a.out + CP_H_NSECS, nsecs);
+  cp_wr32(a.out + CP_H_MINOR, CP_SEG_MINOR);
+  cp_wr64(a.out + CP_H_SIZE, total);
   for (s = 1; s < CP_SEC_COUNT; s++)
-    cp_seg_put_secent(out, (uint32_t)s - 1, (uint32_t)s, off[s], sec[s].size,
-                      (uint64_t)XXH64(out + off[s], (size_t)sec[s].size, 0));
-  cp_wr64(out + hdr - 8, (uint64_t)XXH64(out, hdr - 8, 0));
-  *img = out;
+    cp_seg_put_secent(a.out, (uint32_t)s - 1, (uint32_t)s, a.off[s],
+                      sec[s].size, a.sum[s]);
+  cp_wr64(a.out + hdr - 8, (uint64_t)XXH64(a.out, hdr - 8, 0));
+  *img = a.out;
   *size = (size_t)total;
   return CP_OK;
 }
 
 int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
+  packctx c;
   psec sec[CP_SEC_COUNT];
+  cp_job job[4 + POST_PIECES];
   const unsigned char *b;
-  uint32_t i, nsecs, T, Nw, Nn;
+  uint32_t i, nsecs;
   void *nimg = NULL;
-  size_t nsize = 0;
+  size_t nsize = 0, nj = 0;
   int rc, s;
   if (img == NULL || *img == NULL || size == NULL || *size < CP_SEG_FIXED)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad arguments");
   b = (const unsigned char *)*img;
-  memset(sec, 0, sizeof(sec));
+  memset(&c, 0, sizeof(c));
   nsecs = cp_rd32(b + CP_H_NSECS);
   if (nsecs > CP_SEG_MAXSECS ||
       CP_SEG_FIXED + (size_t)CP_SEG_SECENT * nsecs > *size)
@@ -281,24 +416,37 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
     uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
     if (id == 0 || id >= CP_SEC_COUNT || off > *size || sz > *size - off)
       return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad image");
-    sec[id].p = b + off;
-    sec[id].size = sz;
+    c.in[id].p = b + off;
+    c.in[id].size = sz;
   }
-  T = cp_rd32(b + CP_H_NTOK);
-  Nw = cp_rd32(b + CP_H_NTYPES + 4 * CP_WORD);
-  Nn = cp_rd32(b + CP_H_NTYPES + 4 * CP_NORM);
-  if (sec[CP_SEC_STREAM].size != 4 * (uint64_t)T ||
-      sec[CP_SEC_POST].size != 4 * (uint64_t)T ||
-      sec[CP_SEC_POSTO].size != 4 * ((uint64_t)Nn + 1) ||
-      sec[CP_SEC_WFREQ].size != 8 * (uint64_t)Nw)
+  c.T = cp_rd32(b + CP_H_NTOK);
+  c.D = cp_rd32(b + CP_H_NDOCS);
+  c.Nw = cp_rd32(b + CP_H_NTYPES + 4 * CP_WORD);
+  c.Nn = cp_rd32(b + CP_H_NTYPES + 4 * CP_NORM);
+  if (c.in[CP_SEC_STREAM].size != 4 * (uint64_t)c.T ||
+      c.in[CP_SEC_POST].size != 4 * (uint64_t)c.T ||
+      c.in[CP_SEC_POSTO].size != 4 * ((uint64_t)c.Nn + 1) ||
+      c.in[CP_SEC_WFREQ].size != 8 * (uint64_t)c.Nw ||
+      c.in[CP_SEC_SPANS].size != 2 * (uint64_t)c.T ||
+      c.in[CP_SEC_DOCS].size != CP_SEG_DOCREC * (uint64_t)c.D)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: not a plain image");
-  rc = pack_spans(sec, T, cp_rd32(b + CP_H_NDOCS), err);
-  if (rc == CP_OK) rc = pack_stream(sec, T, Nw, err);
-  if (rc == CP_OK) rc = pack_post(sec, Nn, err);
-  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
-  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
-  if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
-  for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
+  /* the jobs, the biggest first: SPANS encodes two lists of T values */
+  job[nj].fn = job_spans;  job[nj++].arg = 0;
+  job[nj].fn = job_stream;  job[nj++].arg = 0;
+  for (i = 0; i < POST_PIECES; i++) { job[nj].fn = job_post;  job[nj++].arg = i; }
+  job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_SENTS;
+  job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_PARAS;
+  for (i = 0; i < nj; i++) job[i].ctx = &c;
+  rc = post_plan(&c, err);
+  if (rc == CP_OK) rc = cp_jobs_run(job, nj, cp_jobs_threads(), err);
+  if (rc == CP_OK) post_join(&c);
+  if (rc == CP_OK) {
+    for (s = 0; s < CP_SEC_COUNT; s++) sec[s] = c.out[s].p ? c.out[s] : c.in[s];
+    rc = assemble(b, sec, &nimg, &nsize, err);
+  }
+  for (s = 0; s < CP_SEC_COUNT; s++) free(c.out[s].own);
+  free(c.off);
+  free(c.post);
   if (rc != CP_OK) return rc;
   free(*img);
   *img = nimg;

@@ -47,7 +47,6 @@ typedef struct docrec {
   size_t nsents, nparas;        /* lengths of sents/paras before this doc */
   size_t nspanx;                /* length of spanx before this doc */
   uint64_t invalid;             /* U+FFFD substitutions in this doc */
-  XXH64_state_t thash;          /* TEXT checksum state before this doc */
 } docrec;
 
 struct cp_segw {
@@ -67,8 +66,6 @@ struct cp_segw {
                           ** (repaired) texts back to back: finish()
                           ** grows this block into the image */
   size_t tn, tcap;
-  XXH64_state_t thash;    /* checksum of the texts so far: hashed while
-                          ** hot in cache, not re-read by finish() */
   cp_ztw *zw;             /* the texts compressed as they come (ztext.c):
                           ** a worker thread compresses each block once
                           ** its documents are in, off the seal's path */
@@ -130,7 +127,6 @@ cp_segw *cp_segw_new (cp_an *an, int mode, cp_err *err) {
   w->zw = cp_ztw_new(0, SEGW_ZLEVEL, 1, err);
   if (w->zw == NULL) { free(w);  return NULL; }
   cp_rawmap_init(&w->raw);
-  XXH64_reset(&w->thash, 0);
   return w;
 }
 
@@ -152,7 +148,6 @@ static void reset (cp_segw *w) {
   free(w->tbuf);
   w->tbuf = NULL;
   w->tn = w->tcap = 0;
-  XXH64_reset(&w->thash, 0);
   cp_bytes_free(&w->docstr);
   free(w->docs);
   w->docs = NULL;
@@ -193,7 +188,6 @@ static void clear (cp_segw *w) {
   w->sents.n = w->paras.n = 0;
   w->tn = w->tbuf ? TEXT0 : 0;
   cp_ztw_reset(w->zw);
-  XXH64_reset(&w->thash, 0);
   w->docstr.n = 0;
   w->ndocs = 0;
   w->invalid = 0;
@@ -331,7 +325,6 @@ static void cut (cp_segw *w, size_t nd) {
     w->sents.n = d->nsents;
     w->paras.n = d->nparas;
     w->tn = TEXT0 + d->text_off;
-    w->thash = d->thash;
     w->docstr.n = d->id_off;
     w->ndocs = nd;
     cp_ztw_truncate(w->zw, nd);
@@ -856,17 +849,13 @@ static int commit_doc (cp_segw *w, const char *id, size_t idlen,
   d.nparas = w->paras.n;
   d.nspanx = w->spanx.n;
   d.invalid = ninvalid;
-  d.thash = w->thash;
   /* record the document first, so that cut() can undo a failed loop */
   w->docs[w->ndocs++] = d;
   rc = addtokens(w, tv, sp ? forms : text, sp ? formslen : len, sp, err);
   if (rc == CP_OK)
     rc = add_attrs(w, td, so, d.tok_start, d.tok_count, d.nsents, d.nparas, err);
   if (rc != CP_OK) { cut(w, w->ndocs - 1);  return rc; }
-  if (len) {   /* reserved above */
-    memcpy(w->tbuf + w->tn, text, len);
-    XXH64_update(&w->thash, w->tbuf + w->tn, len);
-  }
+  if (len) memcpy(w->tbuf + w->tn, text, len);   /* reserved above */
   if ((rc = cp_ztw_add(w->zw, w->tn + len - TEXT0, err)) != CP_OK) {
     cut(w, w->ndocs - 1);
     return rc;
@@ -1334,26 +1323,10 @@ static int movein (void *v, size_t capbytes, unsigned char *out,
          cp_pages_move(v, capbytes, out + sc->off, (size_t)sc->size);
 }
 
-/*
-** Copy section 'id' from 'src' into the image in blocks, hashing each
-** block right after copying it, while it is still in cache: reading
-** the whole image a second time for the checksums cost more than the
-** hashing itself.
-*/
-static void copysum (unsigned char *out, const secinfo *sec, int id,
-                     const void *src, uint64_t *sum, int *have) {
-  const size_t blk = (size_t)1 << 16;
-  size_t n = (size_t)sec[id].size, o;
-  unsigned char *dst = out + sec[id].off;
-  XXH64_state_t st;
-  XXH64_reset(&st, 0);
-  for (o = 0; o < n; o += blk) {
-    size_t k = n - o < blk ? n - o : blk;
-    memcpy(dst + o, (const char *)src + o, k);
-    XXH64_update(&st, dst + o, k);
-  }
-  sum[id] = XXH64_digest(&st);
-  have[id] = 1;
+/* section 'id' from 'src' into the image (no checksum: see step 7) */
+static void copysec (unsigned char *out, const secinfo *sec, int id,
+                     const void *src) {
+  if (sec[id].size > 0) memcpy(out + sec[id].off, src, (size_t)sec[id].size);
 }
 
 int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
@@ -1373,11 +1346,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   winfo *wi = NULL;
   ninfo *ni = NULL;
   sinfo *si = NULL;
-  uint64_t sum[CP_SEC_COUNT];       /* checksums computed on the way */
   int order[CP_SEC_COUNT], stream_in = 0, spans_in = 0;
   size_t q;
-  int have[CP_SEC_COUNT];
-  XXH64_state_t hs;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
   cp_bytes fields = {NULL, 0, 0};
   uint32_t *dstart = NULL;
@@ -1385,7 +1355,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   if (w == NULL || img == NULL || size == NULL)
     return cp_err_set(err, CP_EINVAL, "bad arguments to cp_segw_finish");
   *img = NULL;  *size = 0;
-  memset(have, 0, sizeof(have));
   if (!cp_seg_host_le())
     return cp_err_set(err, CP_EINVAL, "segments need a little-endian host");
   T = w->stream.n;
@@ -1522,8 +1491,6 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   ** goes before the next steps touch the image's fresh pages, so the
   ** peak holds the text once */
   cp_ztw_write(w->zw, out + sec[CP_SEC_TEXT].off);
-  sum[CP_SEC_TEXT] = XXH64(out + sec[CP_SEC_TEXT].off, zlen, 0);
-  have[CP_SEC_TEXT] = 1;
   cp_ztw_reset(w->zw);
   /* 4. lexicons, maps, flags */
   for (l = 0; l < CP_NLAYERS; l++) {
@@ -1591,10 +1558,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     }
     for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
     const uint32_t *bs = stream_in ? st : w->stream.v;   /* build ids */
-    XXH64_reset(&hs, 0);
     for (d = 0; d < D; d++) {
       uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
-      uint32_t p0 = p;
       for (; p < e; p++) {
         winfo *x;
         ninfo *y;
@@ -1611,10 +1576,7 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
         if (y->last != d) { y->last = d;  y->df++; }
         if (z->last != d) { z->last = d;  z->df++; }
       }
-      if (e > p0) XXH64_update(&hs, st + p0, 4 * (size_t)(e - p0));
     }
-    sum[CP_SEC_STREAM] = XXH64_digest(&hs);
-    have[CP_SEC_STREAM] = 1;
     {
       uint32_t *dw = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_WORD)].off) + nt[CP_WORD];
       uint32_t *dn = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off) + nt[CP_NORM];
@@ -1626,21 +1588,15 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     }
   }
   /* 6. spans, structure, documents */
-  if (spans_in) {
-    sum[CP_SEC_SPANS] = XXH64(out + sec[CP_SEC_SPANS].off,
-                              (size_t)sec[CP_SEC_SPANS].size, 0);
-    have[CP_SEC_SPANS] = 1;
-  }
-  else
-    copysum(out, sec, CP_SEC_SPANS, w->spang.v, sum, have);
-  copysum(out, sec, CP_SEC_SPANC, w->spanc.v, sum, have);
-  copysum(out, sec, CP_SEC_SPANX, w->spanx.v, sum, have);
-  copysum(out, sec, CP_SEC_SENTS, w->sents.v, sum, have);
-  copysum(out, sec, CP_SEC_PARAS, w->paras.v, sum, have);
-  copysum(out, sec, CP_SEC_DOCSTR, w->docstr.v, sum, have);
-  copysum(out, sec, CP_SEC_SCHEMA, schema.v, sum, have);
-  copysum(out, sec, CP_SEC_ATTRS, attrs.v, sum, have);
-  copysum(out, sec, CP_SEC_FIELDS, fields.v, sum, have);
+  if (!spans_in) copysec(out, sec, CP_SEC_SPANS, w->spang.v);
+  copysec(out, sec, CP_SEC_SPANC, w->spanc.v);
+  copysec(out, sec, CP_SEC_SPANX, w->spanx.v);
+  copysec(out, sec, CP_SEC_SENTS, w->sents.v);
+  copysec(out, sec, CP_SEC_PARAS, w->paras.v);
+  copysec(out, sec, CP_SEC_DOCSTR, w->docstr.v);
+  copysec(out, sec, CP_SEC_SCHEMA, schema.v);
+  copysec(out, sec, CP_SEC_ATTRS, attrs.v);
+  copysec(out, sec, CP_SEC_FIELDS, fields.v);
   for (i = 0; i < D; i++) {
     unsigned char *r = out + sec[CP_SEC_DOCS].off + CP_SEG_DOCREC * i;
     const docrec *d = &w->docs[i];
@@ -1654,16 +1610,11 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     cp_wr64(r + CP_D_METAOFF, d->meta_off);
     cp_wr32(out + sec[CP_SEC_BYID].off + 4 * i, byid[i].id);
   }
-  /* 7. block checksums of the sections read in small ranges (each is
-  ** final now), then the header, section table, checksums */
-  {
-    unsigned char *bt = out + sec[CP_SEC_BLKSUM].off;
-    for (s = 0; s < CP_SEG_NBLKSECS; s++) {
-      int id = cp_seg_blksec(s);
-      cp_blksum_build(out + sec[id].off, sec[id].size, bt);
-      bt += 8 * cp_blksum_count(sec[id].size);
-    }
-  }
+  /* 7. no checksums: this plain image is only the input of
+  ** cp_seg_pack_image, which recomputes every one (sections, BLKSUM,
+  ** header) for the image it makes; hashing the plain sections here was
+  ** a pass over 200 MB for the UN debates, thrown away */
+  memset(out + sec[CP_SEC_BLKSUM].off, 0, (size_t)sec[CP_SEC_BLKSUM].size);
   memcpy(out + CP_H_MAGIC, CP_SEG_MAGIC, 8);
   cp_wr32(out + CP_H_VERSION, CP_SEG_VERSION);
   cp_wr32(out + CP_H_BOM, CP_SEG_BOM);
@@ -1680,9 +1631,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   cp_wr64(out + CP_H_SIZE, total);
   for (s = 1; s < CP_SEC_COUNT; s++)
     cp_seg_put_secent(out, (uint32_t)s - 1, (uint32_t)s, sec[s].off,
-                      sec[s].size, have[s] ? sum[s] :
-                      XXH64(out + sec[s].off, (size_t)sec[s].size, 0));
-  cp_wr64(out + hdrsize - 8, XXH64(out, hdrsize - 8, 0));
+                      sec[s].size, 0);
+  cp_wr64(out + hdrsize - 8, 0);
   /* the stored format packs stream and postings (format 2.3) */
   {
     void *pimg = out;

@@ -39,7 +39,8 @@
 ** image.  Costs one pass over stream and postings and a second image
 ** while both exist.  The sections are independent, so they are packed
 ** (and then copied into the new image) as jobs on the machine's cores
-** (jobs.c): SPANS, STREAM, POST in ranges of norm types, SENTS, PARAS;
+** (jobs.c): SPANS' two lists, STREAM, POST in ranges of norm types,
+** SENTS, PARAS;
 ** each job writes only its own output, so the bytes are the same
 ** whatever ran where.  An encoder of another section slots in as one
 ** more job writing its slot of packctx.out.
@@ -83,6 +84,10 @@ typedef struct packctx {
   uint32_t plo[POST_PIECES + 1];    /* piece k: types [plo[k], plo[k+1]) */
   size_t pat[POST_PIECES + 1];      /* its region of 'post' */
   size_t plen[POST_PIECES];         /* bytes it wrote there */
+  unsigned char *spans;             /* SPANS: u64, GAPS at 8, LENS at
+                                    ** 8 + sbound until spans_join */
+  size_t sbound, slen[2];           /* room for a list; GAPS, LENS bytes */
+  uint32_t *chk;                    /* SPANC */
 } packctx;
 
 static int oom (cp_err *err) {
@@ -142,10 +147,13 @@ static uint32_t zig (int64_t d) {
   return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
 }
 
-/* SPANS and SPANC (from the builder's (gap, len) pairs and escapes),
-** reading the plain STREAM for the word lengths.  GAPS and LENS are
-** made and encoded a block at a time; LENS is encoded past the room
-** GAPS may need, then moved down behind it. */
+/*
+** SPANS and SPANC, from the builder's (gap, len) pairs and escapes: two
+** jobs over the tokens, GAPS with SPANC (j->arg 0) and LENS (1, which
+** reads the plain STREAM for the word lengths), each made and encoded
+** a block at a time into its half of one buffer (room for either list
+** at its bound); spans_join moves LENS down behind GAPS.
+*/
 static int job_spans (cp_job *j, cp_err *err) {
   packctx *c = (packctx *)j->ctx;
   const unsigned char *g = c->in[CP_SEC_SPANS].p, *docs = c->in[CP_SEC_DOCS].p;
@@ -154,17 +162,11 @@ static int job_spans (cp_job *j, cp_err *err) {
   const uint32_t *wo = (const uint32_t *)c->in[CP_SEC_WLEXO].p;
   uint32_t T = c->T, D = c->D, next = 0, k = 0, d;
   uint64_t nx = c->in[CP_SEC_SPANX].size / 12, xi = 0;
-  uint32_t nc = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0);
-  uint32_t gb[CP_PACK_BLOCK], lb[CP_PACK_BLOCK];
-  uint32_t *chk = (uint32_t *)malloc(((size_t)nc + 1) * 4);
-  size_t bound = cp_pack_bound(T), gl = 0, ll = 0;
-  unsigned char *out = (unsigned char *)malloc(8 + 2 * bound);
-  cp_packw gw, lw;
-  int rc;
-  if (chk == NULL || out == NULL) { free(chk); free(out); return oom(err); }
-  rc = cp_packw_begin(&gw, T, CP_PACK_PLAIN, out + 8, bound, err);
-  if (rc == CP_OK)
-    rc = cp_packw_begin(&lw, T, CP_PACK_PLAIN, out + 8 + bound, bound, err);
+  uint32_t v[CP_PACK_BLOCK], *chk = c->chk;
+  int lens = j->arg == 1, rc;
+  cp_packw pw;
+  rc = cp_packw_begin(&pw, T, CP_PACK_PLAIN, c->spans + 8 + lens * c->sbound,
+                      c->sbound, err);
   for (d = 0; d < D && rc == CP_OK; d++) {
     const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
     uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
@@ -181,21 +183,18 @@ static int job_spans (cp_job *j, cp_err *err) {
         x = sx[3 * xi + 1];
         y = sx[3 * xi + 2];
         xi++;
-        gb[k] = CP_SPAN_ESC;
-        lb[k] = 0;
+        v[k] = lens ? 0 : CP_SPAN_ESC;
       }
       else {
         x = prev + q[0];
         y = x + q[1];
-        gb[k] = q[0];
-        lb[k] = zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]));
+        v[k] = lens ? zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]))
+                    : q[0];
       }
-      if (p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
+      if (!lens && p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
       prev = y;
       if (++k == CP_PACK_BLOCK || p + 1 == T) {
-        if ((rc = cp_packw_put(&gw, gb, k, err)) != CP_OK ||
-            (rc = cp_packw_put(&lw, lb, k, err)) != CP_OK)
-          break;
+        if ((rc = cp_packw_put(&pw, v, k, err)) != CP_OK) break;
         k = 0;
       }
     }
@@ -204,18 +203,27 @@ static int job_spans (cp_job *j, cp_err *err) {
   if (rc == CP_OK && next != T)
     rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: tokens outside "
                     "the documents");
-  if (rc == CP_OK && (rc = cp_packw_end(&gw, &gl, err)) == CP_OK)
-    rc = cp_packw_end(&lw, &ll, err);
-  if (rc != CP_OK) { free(chk); free(out); return rc; }
-  memmove(out + 8 + gl, out + 8 + bound, ll);
-  cp_wr64(out, gl);
-  c->out[CP_SEC_SPANS].own = out;
-  c->out[CP_SEC_SPANS].p = out;
+  if (rc == CP_OK) rc = cp_packw_end(&pw, &c->slen[lens], err);
+  return rc;
+}
+
+static void spans_join (packctx *c) {
+  size_t gl = c->slen[0], ll = c->slen[1];
+  unsigned char *q;
+  memmove(c->spans + 8 + gl, c->spans + 8 + c->sbound, ll);
+  cp_wr64(c->spans, gl);
+  /* LENS's first pages, and the room neither list used, go back */
+  if ((q = (unsigned char *)realloc(c->spans, 8 + gl + ll)) != NULL)
+    c->spans = q;
+  c->out[CP_SEC_SPANS].own = c->spans;
+  c->out[CP_SEC_SPANS].p = c->spans;
   c->out[CP_SEC_SPANS].size = 8 + gl + ll;
-  c->out[CP_SEC_SPANC].own = (unsigned char *)chk;
-  c->out[CP_SEC_SPANC].p = (unsigned char *)chk;
-  c->out[CP_SEC_SPANC].size = 4 * (uint64_t)nc;
-  return CP_OK;
+  c->out[CP_SEC_SPANC].own = (unsigned char *)c->chk;
+  c->out[CP_SEC_SPANC].p = (unsigned char *)c->chk;
+  c->out[CP_SEC_SPANC].size = 4 * (uint64_t)(c->T / CP_PACK_BLOCK +
+                                             (c->T % CP_PACK_BLOCK != 0));
+  c->spans = NULL;
+  c->chk = NULL;
 }
 
 /* POST piece j->arg: the lists of its norm types at its region */
@@ -274,6 +282,13 @@ static void post_join (packctx *c) {
     at += c->plen[k];
   }
   c->off[c->Nn] = at;
+  /* the regions' slack and the pieces' old pages past the end go back
+  ** before the image is assembled (glibc shrinks a mapped block with
+  ** mremap); a failed shrink keeps the block */
+  {
+    unsigned char *q = (unsigned char *)realloc(c->post, at + 1);
+    if (q != NULL) c->post = q;
+  }
   c->out[CP_SEC_POSTO].own = (unsigned char *)c->off;
   c->out[CP_SEC_POSTO].p = (unsigned char *)c->off;
   c->out[CP_SEC_POSTO].size = 8 * ((uint64_t)c->Nn + 1);
@@ -396,7 +411,7 @@ static int assemble (const unsigned char *old, psec *sec, void **img,
 int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   packctx c;
   psec sec[CP_SEC_COUNT];
-  cp_job job[4 + POST_PIECES];
+  cp_job job[5 + POST_PIECES];
   const unsigned char *b;
   uint32_t i, nsecs;
   void *nimg = NULL;
@@ -430,16 +445,20 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
       c.in[CP_SEC_SPANS].size != 2 * (uint64_t)c.T ||
       c.in[CP_SEC_DOCS].size != CP_SEG_DOCREC * (uint64_t)c.D)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: not a plain image");
-  /* the jobs, the biggest first: SPANS encodes two lists of T values */
+  /* the jobs, the biggest first */
   job[nj].fn = job_spans;  job[nj++].arg = 0;
+  job[nj].fn = job_spans;  job[nj++].arg = 1;
   job[nj].fn = job_stream;  job[nj++].arg = 0;
   for (i = 0; i < POST_PIECES; i++) { job[nj].fn = job_post;  job[nj++].arg = i; }
   job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_SENTS;
   job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_PARAS;
   for (i = 0; i < nj; i++) job[i].ctx = &c;
-  rc = post_plan(&c, err);
+  c.sbound = cp_pack_bound(c.T);
+  c.spans = (unsigned char *)malloc(8 + 2 * c.sbound);
+  c.chk = (uint32_t *)malloc(((size_t)c.T / CP_PACK_BLOCK + 2) * 4);
+  rc = (c.spans == NULL || c.chk == NULL) ? oom(err) : post_plan(&c, err);
   if (rc == CP_OK) rc = cp_jobs_run(job, nj, cp_jobs_threads(), err);
-  if (rc == CP_OK) post_join(&c);
+  if (rc == CP_OK) { post_join(&c);  spans_join(&c); }
   if (rc == CP_OK) {
     for (s = 0; s < CP_SEC_COUNT; s++) sec[s] = c.out[s].p ? c.out[s] : c.in[s];
     rc = assemble(b, sec, &nimg, &nsize, err);
@@ -447,6 +466,8 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   for (s = 0; s < CP_SEC_COUNT; s++) free(c.out[s].own);
   free(c.off);
   free(c.post);
+  free(c.spans);
+  free(c.chk);
   if (rc != CP_OK) return rc;
   free(*img);
   *img = nimg;

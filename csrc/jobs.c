@@ -53,13 +53,20 @@ int cp_jobs_run (cp_job *jobs, size_t n, unsigned nthreads, cp_err *err) {
   r.jobs = jobs;
   r.n = n;
   r.next = 0;
-  if (pthread_mutex_init(&r.mu, NULL) != 0)
-    return cp_err_set(err, CP_ENOMEM, "cp_jobs_run: no mutex");
-  for (k = 1; k < nthreads; k++, started++)
-    if (pthread_create(&th[started], NULL, take_jobs, &r) != 0) break;
-  take_jobs(&r);
-  for (k = 0; k < started; k++) pthread_join(th[k], NULL);
-  pthread_mutex_destroy(&r.mu);
+  if (pthread_mutex_init(&r.mu, NULL) != 0) {   /* all of them here */
+    for (i = 0; i < n; i++) {
+      jobs[i].err.code = CP_OK;
+      jobs[i].err.msg[0] = '\0';
+      jobs[i].rc = jobs[i].fn(&jobs[i], &jobs[i].err);
+    }
+  }
+  else {
+    for (k = 1; k < nthreads; k++, started++)
+      if (pthread_create(&th[started], NULL, take_jobs, &r) != 0) break;
+    take_jobs(&r);
+    for (k = 0; k < started; k++) pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&r.mu);
+  }
   for (i = 0; i < n; i++)
     if (jobs[i].rc != CP_OK) {
       if (err != NULL) *err = jobs[i].err;

@@ -31,8 +31,9 @@ unsigned cp_jobs_threads (void);
 ** Run jobs[0..n) once each on up to nthreads threads, this one among
 ** them; a thread takes the next job not yet taken, so list the biggest
 ** first.  A thread that cannot be started leaves its share to the
-** others.  Returns CP_OK, or the code of the first failed job in list
-** order with its message in *err.
+** others (with no mutex, this thread runs them all): only a job or bad
+** arguments can fail it.  Returns CP_OK, or the code of the first
+** failed job in list order with its message in *err.
 */
 int cp_jobs_run (cp_job *jobs, size_t n, unsigned nthreads, cp_err *err);
 

@@ -21,6 +21,7 @@
 #include <utf8proc.h>
 
 #include "blksum.h"
+#include "jobs.h"
 #include "lex.h"
 #include "seg.h"
 #include "segattr.h"
@@ -1329,6 +1330,77 @@ static void copysec (unsigned char *out, const secinfo *sec, int id,
   if (sec[id].size > 0) memcpy(out + sec[id].off, src, (size_t)sec[id].size);
 }
 
+/*
+** The postings pass (step 5 of cp_segw_finish) as jobs.  Everything a
+** token needs is packed per type (16 bytes for a word, 16 for a norm,
+** 8 for a stem), because the pass is bound by random accesses, not by
+** arithmetic.  Job k takes the tokens whose stem is in its range of
+** stems (own[build word id] == k): a word has one norm and a norm one
+** stem, so every word, norm and stem state, and every norm's run of
+** POST, is written by one job, in position order, whatever the number
+** of jobs.  Each job reads the whole stream but does its share of the
+** random writes.  The stream's build ids become word ranks afterwards,
+** by position ranges (in place when the stream was moved in).
+*/
+typedef struct { uint32_t wid, nid, last, df; } winfo;
+typedef struct { uint32_t cursor, last, df, sid; } ninfo;
+typedef struct { uint32_t last, df; } sinfo;
+
+typedef struct postjob {
+  const uint32_t *bs;         /* build word id per position */
+  const unsigned char *own;   /* build word id -> job */
+  const docrec *docs;
+  size_t D;
+  uint32_t T;
+  winfo *wi;
+  ninfo *ni;
+  sinfo *si;
+  uint32_t *post, *st;
+  uint32_t cut[CP_JOBS_MAXTHREADS + 1];   /* translation: position ranges */
+} postjob;
+
+static int job_postings (cp_job *j, cp_err *err) {
+  const postjob *c = (const postjob *)j->ctx;
+  const uint32_t *bs = c->bs;
+  const unsigned char *own = c->own, me = (unsigned char)j->arg;
+  winfo *wi = c->wi;
+  ninfo *ni = c->ni;
+  sinfo *si = c->si;
+  uint32_t *post = c->post, T = c->T, d;
+  (void)err;
+  for (d = 0; d < c->D; d++) {
+    uint32_t p = c->docs[d].tok_start, e = p + c->docs[d].tok_count;
+    for (; p < e; p++) {
+      uint32_t b = bs[p];
+      winfo *x;
+      ninfo *y;
+      sinfo *z;
+      /* the word state of a later token, and the norm state of a
+      ** nearer one (its word state was fetched 8 tokens ago) */
+      if (p + 16 < T) PREFETCH(wi, bs[p + 16]);
+      if (p + 8 < T) PREFETCH(ni, wi[bs[p + 8]].nid);
+      if (own[b] != me) continue;
+      x = &wi[b];
+      y = &ni[x->nid];
+      z = &si[y->sid];
+      post[y->cursor++] = p;
+      if (x->last != d) { x->last = d;  x->df++; }
+      if (y->last != d) { y->last = d;  y->df++; }
+      if (z->last != d) { z->last = d;  z->df++; }
+    }
+  }
+  return CP_OK;
+}
+
+static int job_ranks (cp_job *j, cp_err *err) {
+  const postjob *c = (const postjob *)j->ctx;
+  uint32_t p;
+  (void)err;
+  for (p = c->cut[j->arg]; p < c->cut[j->arg + 1]; p++)
+    c->st[p] = c->wi[c->bs[p]].wid;
+  return CP_OK;
+}
+
 int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   uint32_t *freq[CP_NLAYERS] = {NULL, NULL, NULL};
   uint32_t *map[CP_NLAYERS] = {NULL, NULL, NULL};
@@ -1340,12 +1412,11 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   unsigned char *out = NULL;
   size_t T, D, total, hdrsize, i, textlen;
   int l, s, rc = CP_OK;
-  typedef struct { uint32_t wid, nid, last, df; } winfo;
-  typedef struct { uint32_t cursor, last, df, sid; } ninfo;
-  typedef struct { uint32_t last, df; } sinfo;
   winfo *wi = NULL;
   ninfo *ni = NULL;
   sinfo *si = NULL;
+  unsigned char *own = NULL;        /* build word id -> postings job */
+  unsigned char *sown = NULL;       /* stem -> postings job */
   int order[CP_SEC_COUNT], stream_in = 0, spans_in = 0;
   size_t q;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
@@ -1461,9 +1532,12 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   }
   /* the last allocations that can fail come before the image exists */
   wi = (winfo *)malloc(((size_t)w->lex[CP_WORD].n + 1) * sizeof(winfo));
+  own = (unsigned char *)malloc((size_t)w->lex[CP_WORD].n + 1);
+  sown = (unsigned char *)malloc((size_t)nt[CP_STEM] + 1);
   ni = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
   si = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
-  if (wi == NULL || ni == NULL || si == NULL) goto oom;
+  if (wi == NULL || ni == NULL || si == NULL || own == NULL || sown == NULL)
+    goto oom;
   out = (unsigned char *)realloc(w->tbuf, total);
   if (out == NULL) goto oom;        /* the builder still has its block */
   cp_advise_block(out);
@@ -1529,24 +1603,32 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     for (k = 0; k < nt[CP_STEM]; k++) last[CP_STEM][k] = so[k];
     for (k = 0; k < nt[CP_NORM]; k++) sn[last[CP_STEM][ns[k]]++] = k;
   }
-  /* 5. stream, postings, document frequencies: one pass, doc by doc.
-  ** Everything a token needs is packed per type (16 bytes for a word,
-  ** 16 for a norm, 8 for a stem), because this loop is bound by random
-  ** accesses, not by arithmetic. */
+  /* 5. stream, postings, document frequencies: jobs (job_postings),
+  ** each over the tokens of a range of stems of about equal frequency */
   {
     uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
     uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
-    uint32_t *post = (uint32_t *)(out + sec[CP_SEC_POST].off);
     const uint32_t *wn = (const uint32_t *)(out + sec[CP_SEC_WNORM].off);
     const uint32_t *ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
     const uint32_t *nf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off);
-    uint32_t nb = w->lex[CP_WORD].n, k, d;
+    const uint32_t *sf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_STEM)].off);
+    uint32_t nb = w->lex[CP_WORD].n, k;
+    unsigned nj = cp_jobs_threads(), jq;
+    cp_job job[CP_JOBS_MAXTHREADS];
+    postjob pj;
+    uint64_t acc = 0;
+    for (k = 0, jq = 0; k < nt[CP_STEM]; k++) {   /* stem -> job */
+      while (jq + 1 < nj && acc >= (uint64_t)T * (jq + 1) / nj) jq++;
+      sown[k] = (unsigned char)jq;
+      acc += sf[k];
+    }
     for (k = 0; k < nb; k++) {   /* dropped types are never reached */
       uint32_t f = map[CP_WORD][k];
       wi[k].wid = f;
       wi[k].nid = f != UINT32_MAX ? wn[f] : 0;
       wi[k].last = UINT32_MAX;
       wi[k].df = 0;
+      own[k] = f != UINT32_MAX ? sown[ns[wn[f]]] : 0;
     }
     po[0] = 0;
     for (k = 0; k < nt[CP_NORM]; k++) {
@@ -1557,26 +1639,24 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
       po[k + 1] = po[k] + nf[k];
     }
     for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
-    const uint32_t *bs = stream_in ? st : w->stream.v;   /* build ids */
-    for (d = 0; d < D; d++) {
-      uint32_t p = w->docs[d].tok_start, e = p + w->docs[d].tok_count;
-      for (; p < e; p++) {
-        winfo *x;
-        ninfo *y;
-        /* the word state of a later token, and the norm state of a
-        ** nearer one (its word state was fetched 8 tokens ago) */
-        if (p + 16 < T) PREFETCH(wi, bs[p + 16]);
-        if (p + 8 < T) PREFETCH(ni, wi[bs[p + 8]].nid);
-        x = &wi[bs[p]];
-        y = &ni[x->nid];
-        sinfo *z = &si[y->sid];
-        st[p] = x->wid;
-        post[y->cursor++] = p;
-        if (x->last != d) { x->last = d;  x->df++; }
-        if (y->last != d) { y->last = d;  y->df++; }
-        if (z->last != d) { z->last = d;  z->df++; }
-      }
+    pj.bs = stream_in ? st : w->stream.v;   /* build ids */
+    pj.own = own;
+    pj.docs = w->docs;
+    pj.D = D;
+    pj.T = (uint32_t)T;
+    pj.wi = wi;  pj.ni = ni;  pj.si = si;
+    pj.post = (uint32_t *)(out + sec[CP_SEC_POST].off);
+    pj.st = st;
+    for (jq = 0; jq <= nj; jq++) pj.cut[jq] = (uint32_t)((uint64_t)T * jq / nj);
+    for (jq = 0; jq < nj; jq++) {
+      job[jq].fn = job_postings;  job[jq].ctx = &pj;  job[jq].arg = jq;
     }
+    /* these jobs cannot fail, and cp_jobs_run fails only through its
+    ** jobs or on bad arguments: the builder's state is the image's now,
+    ** so nothing here may fail */
+    (void)cp_jobs_run(job, nj, nj, NULL);
+    for (jq = 0; jq < nj; jq++) job[jq].fn = job_ranks;
+    (void)cp_jobs_run(job, nj, nj, NULL);
     {
       uint32_t *dw = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_WORD)].off) + nt[CP_WORD];
       uint32_t *dn = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off) + nt[CP_NORM];
@@ -1650,7 +1730,7 @@ done:
     free(freq[l]);  free(map[l]);  free(last[l]);  free(ent[l]);
   }
   free(byid);
-  free(wi);  free(ni);  free(si);
+  free(wi);  free(ni);  free(si);  free(own);  free(sown);
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
   if (rc != CP_OK) cp_ztw_truncate(w->zw, w->ndocs);   /* can add again */

@@ -1375,11 +1375,11 @@ static int job_postings (cp_job *j, cp_err *err) {
       winfo *x;
       ninfo *y;
       sinfo *z;
+      if (own[b] != me) continue;   /* another job's: a few loads */
       /* the word state of a later token, and the norm state of a
       ** nearer one (its word state was fetched 8 tokens ago) */
       if (p + 16 < T) PREFETCH(wi, bs[p + 16]);
       if (p + 8 < T) PREFETCH(ni, wi[bs[p + 8]].nid);
-      if (own[b] != me) continue;
       x = &wi[b];
       y = &ni[x->nid];
       z = &si[y->sid];

@@ -1296,6 +1296,29 @@ static int sortlex (const cp_lex *x, const uint32_t *freq, uint32_t *map,
   return 1;
 }
 
+/* what the sorting jobs of cp_segw_finish share: job l < CP_NLAYERS
+** sorts layer l's lexicon into ent[l], map[l], nt[l]; job CP_NLAYERS
+** the documents by id */
+typedef struct sortjob {
+  const cp_segw *w;
+  uint32_t **freq, **map;
+  sortent **ent;
+  uint32_t *nt;
+  sortent *byid;
+  size_t D;
+} sortjob;
+
+static int job_sort (cp_job *j, cp_err *err) {
+  const sortjob *c = (const sortjob *)j->ctx;
+  int l = (int)j->arg;
+  if (l < CP_NLAYERS)
+    return sortlex(&c->w->lex[l], c->freq[l], c->map[l], &c->ent[l], &c->nt[l])
+           ? CP_OK
+           : cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
+  qsort(c->byid, c->D, sizeof(sortent), cmpent);
+  return CP_OK;
+}
+
 typedef struct secinfo {
   uint64_t off, size;
 } secinfo;
@@ -1444,9 +1467,8 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   for (i = 0; i < w->lex[CP_NORM].n; i++)
     if (freq[CP_NORM][i] > 0)  /* only unused norms can lack a stem */
       freq[CP_STEM][w->norm_stem.v[i]] += freq[CP_NORM][i];
-  /* 2. sorted lexicons of the live types */
-  for (l = 0; l < CP_NLAYERS; l++)
-    if (!sortlex(&w->lex[l], freq[l], map[l], &ent[l], &nt[l])) goto oom;
+  /* 2. sorted lexicons of the live types, and documents by id: four
+  ** sorts, jobs on the machine's cores (job_sort) */
   byid = (sortent *)malloc((D + 1) * sizeof(sortent));
   if (byid == NULL) goto oom;
   for (i = 0; i < D; i++) {
@@ -1455,7 +1477,17 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     byid[i].pre = prefix8(byid[i].s, byid[i].len);
     byid[i].id = (uint32_t)i;
   }
-  qsort(byid, D, sizeof(sortent), cmpent);
+  {
+    sortjob sj;
+    cp_job job[CP_NLAYERS + 1];
+    sj.w = w;  sj.freq = freq;  sj.map = map;  sj.ent = ent;  sj.nt = nt;
+    sj.byid = byid;  sj.D = D;
+    for (l = 0; l <= CP_NLAYERS; l++) {   /* words first: the biggest */
+      job[l].fn = job_sort;  job[l].ctx = &sj;  job[l].arg = (size_t)l;
+    }
+    if ((rc = cp_jobs_run(job, CP_NLAYERS + 1, cp_jobs_threads(), err)) != CP_OK)
+      goto done;
+  }
   /* 2b. named layers and span sets ("s" and "p" always exist) */
   {
     size_t k;

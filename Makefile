@@ -130,13 +130,13 @@ run-asan:
 # tier 2 on the worker, so it runs often; and over the analysers run on
 # the add paths' worker threads (ctest/analyse_test.c), four readers
 # decoding one packed segment at once (ctest/seg_test.c), the text
-# compressed beside the adds (ctest/codec_test.c) and the queue of
-# single adds (ctest/pipe_test.c)
+# compressed beside the adds (ctest/codec_test.c), the queue of
+# single adds (ctest/pipe_test.c) and the seal's jobs (ctest/jobs_test.c)
 tsan:
 	@sh tools/deps.sh fuzz
 	$(MAKE) B=build-tsan CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread" build-tsan/ctest/memmerge_test \
 	  build-tsan/ctest/seg_test build-tsan/ctest/analyse_test build-tsan/ctest/codec_test \
-	  build-tsan/ctest/pipe_test
+	  build-tsan/ctest/pipe_test build-tsan/ctest/jobs_test
 	$(MAKE) B=build-tsan2 CC=clang OPT="-O1 -g" EXTRA="-fsanitize=thread -DCP_BG_TIER=2" build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/analyse_test
@@ -144,6 +144,7 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/pipe_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan2/ctest/memmerge_test
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/seg_test
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/ctest/jobs_test
 
 # {==== fuzzing: libFuzzer harnesses in fuzz/, built with clang
 FUZZ_SECONDS ?= 60

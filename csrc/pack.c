@@ -126,16 +126,31 @@ uint32_t cp_pack_count (const cp_pack *l, uint32_t b) {
 ** Bits
 ** ================================================================= */
 
+/*
+** count values of 'bits' bits each (every value below 2^bits), least
+** significant first, into ceil(count * bits / 8) bytes.  The values go
+** through a 64-bit accumulator that is stored 4 bytes at a time: the
+** byte-at-a-time loop this replaces was most of the encoder's time.
+*/
 static void pack_bits (const uint32_t *v, uint32_t count, uint32_t bits,
                        uint8_t *out) {
   uint64_t acc = 0;
   uint32_t nacc = 0, i;
+  if (bits == 0) return;
   for (i = 0; i < count; i++) {
-    acc |= (uint64_t)v[i] << nacc;
+    acc |= (uint64_t)v[i] << nacc;   /* nacc < 32, bits <= 32: fits */
     nacc += bits;
-    while (nacc >= 8) { *out++ = (uint8_t)acc; acc >>= 8; nacc -= 8; }
+    if (nacc >= 32) {
+      cp_wr32(out, (uint32_t)acc);
+      out += 4;
+      acc >>= 32;
+      nacc -= 32;
+    }
   }
-  if (nacc > 0) *out = (uint8_t)acc;
+  for (; nacc > 0; nacc = nacc > 8 ? nacc - 8 : 0) {
+    *out++ = (uint8_t)acc;
+    acc >>= 8;
+  }
 }
 
 /*
@@ -223,19 +238,18 @@ static void unpack_bits (const uint8_t *in, size_t avail, uint32_t count,
 ** ================================================================= */
 
 /*
-** Write one block of v[0..count) whose widest value has 'maxbits' bits,
-** in the smaller of the two layouts; returns its bytes.  The patched
-** layout pays 3 bytes + 1 per exception + its high bits, so it wins
-** when a few values are far wider than the rest (one rare word in a
-** block of the stream, a gap across documents in a postings list).
+** Write one block of v[0..count), whose value widths are counted in
+** hist[0..maxbits] (maxbits the widest), in the smaller of the two
+** layouts; returns its bytes.  The patched layout pays 3 bytes + 1 per
+** exception + its high bits, so it wins when a few values are far
+** wider than the rest (one rare word in a block of the stream, a gap
+** across documents in a postings list).
 */
-static size_t put_block (uint32_t *v, uint32_t count, uint32_t maxbits,
-                         uint8_t *out) {
-  uint32_t hist[33], i, b, best = maxbits, nexc = 0, above = 0;
+static size_t put_block (uint32_t *v, uint32_t count, const uint32_t *hist,
+                         uint32_t maxbits, uint8_t *out) {
+  uint32_t i, b, best = maxbits, nexc = 0, above = 0;
   size_t cost = block_bytes(count, maxbits), c;
   uint8_t *p;
-  memset(hist, 0, sizeof(hist));
-  for (i = 0; i < count; i++) hist[width(v[i])]++;
   for (b = maxbits; b-- > 0;) {   /* values wider than b are exceptions */
     above += hist[b + 1];
     if (above > 255) break;
@@ -254,8 +268,15 @@ static size_t put_block (uint32_t *v, uint32_t count, uint32_t maxbits,
     out[1] = (uint8_t)nexc;
     out[2] = (uint8_t)(maxbits - best);
     p = out + 3 + ((size_t)count * best + 7) / 8;
-    for (i = 0; i < count; i++)
-      if (width(v[i]) > best) { p[k] = (uint8_t)i; high[k++] = v[i] >> best; }
+    /* wider than best: bits above lowmask.  Without a branch (which
+    ** mispredicts on scattered exceptions): every index is written at
+    ** p[k] and kept by advancing k; p[nexc] is a byte of the high
+    ** parts, written after this loop */
+    for (i = 0; i < count; i++) {
+      p[k] = (uint8_t)i;
+      high[k] = v[i] >> best;
+      k += v[i] > lowmask;
+    }
     for (i = 0; i < count; i++) v[i] &= lowmask;
     pack_bits(v, count, best, out + 3);
     pack_bits(high, nexc, maxbits - best, p + nexc);
@@ -263,51 +284,103 @@ static size_t put_block (uint32_t *v, uint32_t count, uint32_t maxbits,
   return cost;
 }
 
-int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
-                    uint8_t *out, size_t cap, size_t *len, cp_err *err) {
-  uint32_t nb = nblocks(n), b, i;
-  uint32_t tmp[CP_PACK_BLOCK];
-  size_t tab, pos;
-  size_t st = stride(mode), ea = endat(mode);
-  if ((v == NULL && n > 0) || out == NULL || len == NULL || !mode_ok(mode))
-    return cp_err_set(err, CP_EINVAL, "cp_pack_encode: bad arguments");
+int cp_packw_begin (cp_packw *w, uint32_t n, int mode, uint8_t *out,
+                    size_t cap, cp_err *err) {
+  if (w == NULL || out == NULL || !mode_ok(mode))
+    return cp_err_set(err, CP_EINVAL, "cp_packw_begin: bad arguments");
+  memset(w, 0, sizeof(*w));
   if (cap < cp_pack_bound(n))
     return cp_err_set(err, CP_EINVAL, "cp_pack_encode: buffer of %zu bytes, "
                       "needs %zu", cap, cp_pack_bound(n));
-  tab = (nb > 1) ? (size_t)nb * st : 0;
-  pos = tab;
-  for (b = 0; b < nb; b++) {
-    uint32_t lo = b * CP_PACK_BLOCK;
-    uint32_t count = (b + 1 < nb) ? CP_PACK_BLOCK : n - lo;
-    uint32_t max = 0, bits;
-    for (i = 0; i < count; i++) {
-      uint32_t x = v[lo + i];
-      if ((mode & CP_PACK_ASC) && lo + i > 0) {
-        uint32_t prev = v[lo + i - 1];
-        if (x <= prev)
-          return cp_err_set(err, CP_EINVAL, "cp_pack_encode: value %u at "
-                            "%u is not above %u", x, lo + i, prev);
-        x = x - prev - 1;
-      }
-      tmp[i] = x;
-      if (x > max) max = x;
-    }
-    bits = width(max);
-    pos += put_block(tmp, count, bits, out + pos);
-    if (pos - tab > UINT32_MAX)
-      return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
-    if (nb > 1 && st == SKIPENT) {
-      uint32_t last = v[lo + count - 1];
-      if (!(mode & CP_PACK_ASC)) {
-        last = 0;
-        for (i = 0; i < count; i++) if (v[lo + i] > last) last = v[lo + i];
-      }
-      cp_wr32(out + (size_t)b * SKIPENT, last);
-    }
-    if (nb > 1 && st > 0) cp_wr32(out + (size_t)b * st + ea, (uint32_t)(pos - tab));
-  }
-  *len = pos;
+  w->out = out;
+  w->n = n;
+  w->nb = nblocks(n);
+  w->mode = mode;
+  w->tab = (w->nb > 1) ? (size_t)w->nb * stride(mode) : 0;
+  w->pos = w->tab;
   return CP_OK;
+}
+
+/*
+** The next block: its gaps (ASC) and the histogram of widths in one
+** pass over the values, so that put_block picks its layout without
+** reading them again.
+*/
+int cp_packw_put (cp_packw *w, const uint32_t *v, uint32_t count,
+                  cp_err *err) {
+  uint32_t tmp[CP_PACK_BLOCK], hist[33], i, bits, max = 0;
+  uint32_t lo;
+  if (w == NULL || w->out == NULL || (v == NULL && count > 0))
+    return cp_err_set(err, CP_EINVAL, "cp_packw_put: bad arguments");
+  lo = w->b * CP_PACK_BLOCK;
+  if (w->b >= w->nb ||
+      count != ((w->b + 1 < w->nb) ? CP_PACK_BLOCK : w->n - lo))
+    return cp_err_set(err, CP_EINVAL, "cp_packw_put: block %u of %u values "
+                      "does not fit a list of %u", w->b, count, w->n);
+  memset(hist, 0, sizeof(hist));
+  if (w->mode & CP_PACK_ASC) {
+    uint32_t prev = w->prev;
+    i = 0;
+    if (lo == 0) { tmp[0] = prev = v[0]; hist[width(prev)]++; i = 1; }
+    for (; i < count; i++) {
+      uint32_t x = v[i];
+      if (x <= prev)
+        return cp_err_set(err, CP_EINVAL, "cp_pack_encode: value %u at "
+                          "%u is not above %u", x, lo + i, prev);
+      tmp[i] = x - prev - 1;
+      hist[width(tmp[i])]++;
+      prev = x;
+    }
+    w->prev = prev;
+  }
+  else
+    for (i = 0; i < count; i++) {
+      uint32_t x = v[i];
+      tmp[i] = x;
+      hist[width(x)]++;
+      max = x > max ? x : max;
+    }
+  for (bits = 32; bits > 0 && hist[bits] == 0; bits--) {}
+  w->pos += put_block(tmp, count, hist, bits, w->out + w->pos);
+  if (w->pos - w->tab > UINT32_MAX)
+    return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
+  if (w->nb > 1) {
+    size_t st = stride(w->mode);
+    if (st == SKIPENT) {
+      /* skip data: an ASC block's last value, a PLAIN block's largest */
+      uint32_t last = (w->mode & CP_PACK_ASC) ? v[count - 1] : max;
+      cp_wr32(w->out + (size_t)w->b * SKIPENT, last);
+    }
+    if (st > 0)   /* ENDS and the full table: the block's end */
+      cp_wr32(w->out + (size_t)w->b * st + endat(w->mode),
+              (uint32_t)(w->pos - w->tab));
+  }
+  w->b++;
+  return CP_OK;
+}
+
+int cp_packw_end (cp_packw *w, size_t *len, cp_err *err) {
+  if (w == NULL || len == NULL || w->b != w->nb)
+    return cp_err_set(err, CP_EINVAL, "cp_packw_end: %u of %u blocks written",
+                      w ? w->b : 0, w ? w->nb : 0);
+  *len = w->pos;
+  return CP_OK;
+}
+
+int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
+                    uint8_t *out, size_t cap, size_t *len, cp_err *err) {
+  cp_packw w;
+  uint32_t b;
+  int rc;
+  if ((v == NULL && n > 0) || out == NULL || len == NULL || !mode_ok(mode))
+    return cp_err_set(err, CP_EINVAL, "cp_pack_encode: bad arguments");
+  if ((rc = cp_packw_begin(&w, n, mode, out, cap, err)) != CP_OK) return rc;
+  for (b = 0; b < w.nb; b++) {
+    uint32_t lo = b * CP_PACK_BLOCK;
+    rc = cp_packw_put(&w, v + lo, (b + 1 < w.nb) ? CP_PACK_BLOCK : n - lo, err);
+    if (rc != CP_OK) return rc;
+  }
+  return cp_packw_end(&w, len, err);
 }
 
 /* }================================================================ */

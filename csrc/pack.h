@@ -33,6 +33,28 @@ size_t cp_pack_bound (uint32_t n);
 int cp_pack_encode (const uint32_t *v, uint32_t n, int mode,
                     uint8_t *out, size_t cap, size_t *len, cp_err *err);
 
+/*
+** A list encoded block by block, for writers that make its values as
+** they go (no array of all n values): cp_packw_begin, then
+** cp_packw_put for each block in order (CP_PACK_BLOCK values, the rest
+** in the last), then cp_packw_end.  The bytes are cp_pack_encode's for
+** the whole list; out must hold cp_pack_bound(n) bytes.
+*/
+typedef struct cp_packw {
+  uint8_t *out;
+  size_t tab, pos;          /* skip table bytes; bytes written so far */
+  uint32_t n, nb, b;        /* values, blocks, the next block */
+  uint32_t prev;            /* ASC: the last value put */
+  int mode;
+} cp_packw;
+
+int cp_packw_begin (cp_packw *w, uint32_t n, int mode, uint8_t *out,
+                    size_t cap, cp_err *err);
+int cp_packw_put (cp_packw *w, const uint32_t *v, uint32_t count,
+                  cp_err *err);
+/* *len gets the list's bytes; CP_EINVAL unless every block was put */
+int cp_packw_end (cp_packw *w, size_t *len, cp_err *err);
+
 /* a reader over one encoded list (borrows the bytes) */
 typedef struct cp_pack {
   const uint8_t *skip;      /* nb > 1: nb entries (u32 last, u32 end) */

@@ -47,14 +47,23 @@
 ** The builder writes the plain arrays (its pass over the tokens writes
 ** positions into the lists in place); this step packs them into a new
 ** image.  Costs one pass over stream and postings and a second image
-** while both exist.
+** while both exist.  The sections are independent, so they are packed
+** (and then copied into the new image) as jobs on the machine's cores
+** (jobs.c): SPANS' two lists, STREAM, POST in ranges of norm types,
+** SENTS, PARAS;
+** each job writes only its own output, so the bytes are the same
+** whatever ran where.  An encoder of another section slots in as one
+** more job writing its slot of packctx.out.
 */
 #include <stdlib.h>
 #include <string.h>
 
+/* the state type of the streaming hash is in the inline definitions */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "blksum.h"
+#include "jobs.h"
 #include "lexpack.h"
 #include "pack.h"
 #include "segfmt.h"
@@ -67,6 +76,36 @@ typedef struct psec {
   unsigned char *own;     /* replacement bytes (freed at the end) */
 } psec;
 
+/* POST is encoded in this many pieces (ranges of norm types of about
+** equal numbers of positions), so that two threads share it and the
+** one that finishes SPANS first takes what is left */
+#define POST_PIECES 4
+
+/*
+** What the packing jobs share.  'in' are the plain image's sections,
+** only read while the jobs run; each job writes its own slots of 'out'
+** (or its own piece of POST), so the bytes do not depend on which
+** thread ran it.
+*/
+typedef struct packctx {
+  psec in[CP_SEC_COUNT];
+  psec out[CP_SEC_COUNT];
+  uint32_t T, D, Nw, Nn;
+  uint64_t *off;                    /* POSTO, filled by the pieces */
+  unsigned char *post;              /* POST, pieces at their regions */
+  uint32_t plo[POST_PIECES + 1];    /* piece k: types [plo[k], plo[k+1]) */
+  size_t pat[POST_PIECES + 1];      /* its region of 'post' */
+  size_t plen[POST_PIECES];         /* bytes it wrote there */
+  unsigned char *spans;             /* SPANS: u64, GAPS at 8, LENS at
+                                    ** 8 + sbound until spans_join */
+  size_t sbound, slen[2];           /* room for a list; GAPS, LENS bytes */
+  uint32_t *chk;                    /* SPANC */
+} packctx;
+
+static int oom (cp_err *err) {
+  return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+}
+
 /* u64 keys: (UINT32_MAX - frequency) << 32 | id, so ascending order is
 ** descending frequency, then ascending id */
 static int cmp64 (const void *a, const void *b) {
@@ -74,109 +113,7 @@ static int cmp64 (const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* STREAM and WRANK */
-static int pack_stream (psec *sec, uint32_t T, uint32_t Nw, cp_err *err) {
-  const uint32_t *st = (const uint32_t *)sec[CP_SEC_STREAM].p;
-  const uint32_t *wf = (const uint32_t *)sec[CP_SEC_WFREQ].p;
-  uint64_t *key = (uint64_t *)malloc(((size_t)Nw + 1) * 8);
-  uint32_t *ord = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
-  uint32_t *rank = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
-  uint32_t *re = (uint32_t *)malloc(((size_t)T + 1) * 4);
-  size_t cap = cp_pack_bound(T), len = 0, i;
-  unsigned char *out = (unsigned char *)malloc(cap + 1);
-  int rc;
-  if (key == NULL || ord == NULL || rank == NULL || re == NULL || out == NULL) {
-    free(key); free(ord); free(rank); free(re); free(out);
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  }
-  for (i = 0; i < Nw; i++)
-    key[i] = (uint64_t)(UINT32_MAX - wf[i]) << 32 | (uint64_t)i;
-  qsort(key, Nw, 8, cmp64);
-  for (i = 0; i < Nw; i++) ord[i] = (uint32_t)key[i];
-  free(key);
-  for (i = 0; i < Nw; i++) rank[ord[i]] = (uint32_t)i;
-  for (i = 0; i < T; i++) re[i] = rank[st[i]];
-  rc = cp_pack_encode(re, T, CP_SEG_PK_STREAM, out, cap, &len, err);
-  free(rank);
-  free(re);
-  if (rc != CP_OK) { free(ord); free(out); return rc; }
-  sec[CP_SEC_STREAM].own = out;
-  sec[CP_SEC_STREAM].p = out;
-  sec[CP_SEC_STREAM].size = len;
-  sec[CP_SEC_WRANK].own = (unsigned char *)ord;
-  sec[CP_SEC_WRANK].p = (unsigned char *)ord;
-  sec[CP_SEC_WRANK].size = 4 * (uint64_t)Nw;
-  return CP_OK;
-}
-
-static uint32_t zig (int64_t d) {
-  return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
-}
-
-/* SPANS and SPANC (from the builder's (gap, len) pairs, checkpoints
-** every 16 tokens and escapes); reads the plain STREAM for the word
-** lengths, so it runs before pack_stream */
-static int pack_spans (psec *sec, uint32_t T, uint32_t D, cp_err *err) {
-  const unsigned char *g = sec[CP_SEC_SPANS].p, *docs = sec[CP_SEC_DOCS].p;
-  const uint32_t *sx = (const uint32_t *)sec[CP_SEC_SPANX].p;
-  const uint32_t *st = (const uint32_t *)sec[CP_SEC_STREAM].p;
-  const uint32_t *wo = (const uint32_t *)sec[CP_SEC_WLEXO].p;
-  uint64_t nx = sec[CP_SEC_SPANX].size / 12, xi = 0;
-  uint32_t nc = T / CP_PACK_BLOCK + (T % CP_PACK_BLOCK != 0), d;
-  uint32_t *gaps = (uint32_t *)malloc(((size_t)T + 1) * 4);
-  uint32_t *lens = (uint32_t *)malloc(((size_t)T + 1) * 4);
-  uint32_t *chk = (uint32_t *)malloc(((size_t)nc + 1) * 4);
-  size_t cap = 8 + 2 * cp_pack_bound(T), gl = 0, ll = 0;
-  unsigned char *out = (unsigned char *)malloc(cap);
-  int rc = CP_OK;
-  if (gaps == NULL || lens == NULL || chk == NULL || out == NULL) {
-    rc = cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-    goto done;
-  }
-  for (d = 0; d < D; d++) {
-    const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
-    uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
-    uint64_t prev = 0, x, y;
-    for (; p < e; p++) {
-      const unsigned char *q = g + 2 * (size_t)p;
-      if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
-          sx[3 * xi] == p) {
-        x = sx[3 * xi + 1];
-        y = sx[3 * xi + 2];
-        xi++;
-        gaps[p] = CP_SPAN_ESC;
-        lens[p] = 0;
-      }
-      else {
-        x = prev + q[0];
-        y = x + q[1];
-        gaps[p] = q[0];
-        lens[p] = zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]));
-      }
-      if (p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
-      prev = y;
-    }
-  }
-  rc = cp_pack_encode(gaps, T, CP_SEG_PK_SPANS, out + 8, cap - 8, &gl, err);
-  if (rc == CP_OK)
-    rc = cp_pack_encode(lens, T, CP_SEG_PK_SPANS, out + 8 + gl, cap - 8 - gl,
-                        &ll, err);
-  if (rc != CP_OK) goto done;
-  cp_wr64(out, gl);
-  sec[CP_SEC_SPANS].own = out;
-  sec[CP_SEC_SPANS].p = out;
-  sec[CP_SEC_SPANS].size = 8 + gl + ll;
-  sec[CP_SEC_SPANC].own = (unsigned char *)chk;
-  sec[CP_SEC_SPANC].p = (unsigned char *)chk;
-  sec[CP_SEC_SPANC].size = 4 * (uint64_t)nc;
-  out = NULL;
-  chk = NULL;
-done:
-  free(gaps);  free(lens);  free(chk);  free(out);
-  return rc;
-}
-
-/* a packed list (CP_SEG_PK_PART) of v[0..n) replaces section x; v is
+/* a packed list (CP_SEG_PK_PART) of v[0..n) becomes section x; v is
 ** freed */
 static int put_list (psec *x, uint32_t *v, uint32_t n, cp_err *err) {
   size_t cap = cp_pack_bound(n), len = 0;
@@ -184,7 +121,7 @@ static int put_list (psec *x, uint32_t *v, uint32_t n, cp_err *err) {
   int rc;
   if (out == NULL) {
     free(v);
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+    return oom(err);
   }
   rc = cp_pack_encode(v, n, CP_SEG_PK_PART, out, cap, &len, err);
   free(v);
@@ -198,22 +135,28 @@ static int put_list (psec *x, uint32_t *v, uint32_t n, cp_err *err) {
 
 static uint32_t *new_u32 (size_t n, cp_err *err) {
   uint32_t *v = (uint32_t *)malloc((n + 1) * sizeof(uint32_t));
-  if (v == NULL) cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (v == NULL) oom(err);
   return v;
 }
 
-/* a u32 table (WNORM, NSTEM, SNORM, WRANK) as a packed list of its
+/* a u32 table (WNORM, NSTEM, SNORM: j->arg) as a packed list of its
 ** values */
-static int pack_u32 (psec *x, cp_err *err) {
+static int job_u32 (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const psec *x = &c->in[j->arg];
   uint32_t n = (uint32_t)(x->size / 4), *v = new_u32(n, err);
   if (v == NULL) return CP_ENOMEM;
   if (n > 0) memcpy(v, x->p, (size_t)n * 4);
-  return put_list(x, v, n, err);
+  return put_list(&c->out[j->arg], v, n, err);
 }
 
-/* a frequency table (u32 f[n], then df[n]) as one packed list of
-** f - 1, then f - df: both mostly 0 (hapaxes, types in one document) */
-static int pack_freq (psec *x, cp_err *err) {
+/* the frequency table of layer j->arg (u32 f[n], then df[n]) as one
+** packed list of f - 1, then f - df: both mostly 0 (hapaxes, types in
+** one document) */
+static int job_freq (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  int id = CP_SEC_FREQ((int)j->arg);
+  const psec *x = &c->in[id];
   uint32_t n = (uint32_t)(x->size / 8), i, *v = new_u32(2 * (size_t)n, err);
   const uint32_t *f = (const uint32_t *)x->p;
   if (v == NULL) return CP_ENOMEM;
@@ -226,24 +169,29 @@ static int pack_freq (psec *x, cp_err *err) {
     v[i] = f[i] - 1;
     v[n + i] = f[i] - f[n + i];
   }
-  return put_list(x, v, 2 * n, err);
+  return put_list(&c->out[id], v, 2 * n, err);
 }
 
-/* an offset table (u32 o[n + 1], o[0] = 0) as the packed list of its n
-** differences */
-static int pack_offsets (psec *x, cp_err *err) {
+/* an offset table (SNORMO: u32 o[n + 1], o[0] = 0) as the packed list
+** of its n differences */
+static int job_offsets (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const psec *x = &c->in[j->arg];
   uint32_t n = (uint32_t)(x->size / 4), i, *v;
   const uint32_t *o = (const uint32_t *)x->p;
   if (n == 0) return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: no offsets");
   if ((v = new_u32(--n, err)) == NULL) return CP_ENOMEM;
   for (i = 0; i < n; i++) v[i] = o[i + 1] - o[i];
-  return put_list(x, v, n, err);
+  return put_list(&c->out[j->arg], v, n, err);
 }
 
-/* lexicon 'layer': LEXS becomes the packed lexicon (lexpack.c), LEXO
+/* lexicon j->arg: LEXS becomes the packed lexicon (lexpack.c), LEXO
 ** empty */
-static int pack_lex (psec *sec, int layer, cp_err *err) {
-  psec *o = &sec[CP_SEC_LEXO(layer)], *x = &sec[CP_SEC_LEXS(layer)];
+static int job_lex (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  int layer = (int)j->arg;
+  const psec *o = &c->in[CP_SEC_LEXO(layer)], *x = &c->in[CP_SEC_LEXS(layer)];
+  psec *ox = &c->out[CP_SEC_LEXO(layer)], *xx = &c->out[CP_SEC_LEXS(layer)];
   uint32_t n = (uint32_t)(o->size / 4) - 1;
   unsigned char *out;
   size_t len;
@@ -253,62 +201,11 @@ static int pack_lex (psec *sec, int layer, cp_err *err) {
   rc = cp_lex_pack((const uint32_t *)o->p, (const char *)x->p, n, &out, &len,
                    err);
   if (rc != CP_OK) return rc;
-  free(x->own);
-  x->own = out;
-  x->p = out;
-  x->size = len;
-  o->size = 0;
-  return CP_OK;
-}
-
-/* POSTO (the byte length of each list, packed) and POST */
-static int pack_post (psec *sec, uint32_t Nn, cp_err *err) {
-  const uint32_t *po = (const uint32_t *)sec[CP_SEC_POSTO].p;
-  const uint32_t *pp = (const uint32_t *)sec[CP_SEC_POST].p;
-  uint32_t *lens = new_u32(Nn, err);
-  size_t cap = 0, at = 0, len;
-  unsigned char *out;
-  uint32_t i;
-  int rc = CP_OK;
-  if (lens == NULL) return CP_ENOMEM;
-  for (i = 0; i < Nn; i++) cap += cp_pack_bound(po[i + 1] - po[i]);
-  if ((out = (unsigned char *)malloc(cap + 1)) == NULL) {
-    free(lens);
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  }
-  for (i = 0; i < Nn && rc == CP_OK; i++) {
-    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_SEG_PK_POST,
-                        out + at, cap - at, &len, err);
-    if (rc == CP_OK && len > UINT32_MAX)
-      rc = cp_err_set(err, CP_ELIMIT, "a postings list over 4 GiB");
-    lens[i] = (uint32_t)len;
-    at += len;
-  }
-  if (rc != CP_OK) { free(lens); free(out); return rc; }
-  if ((rc = put_list(&sec[CP_SEC_POSTO], lens, Nn, err)) != CP_OK) {
-    free(out);
-    return rc;
-  }
-  sec[CP_SEC_POST].own = out;
-  sec[CP_SEC_POST].p = out;
-  sec[CP_SEC_POST].size = at;
-  return CP_OK;
-}
-
-/* an ascending u32 section (SENTS, PARAS) as one packed list */
-static int pack_asc (psec *x, cp_err *err) {
-  uint32_t n = (uint32_t)(x->size / 4);
-  size_t cap = cp_pack_bound(n), len = 0;
-  unsigned char *out = (unsigned char *)malloc(cap + 1);
-  int rc;
-  if (out == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_SEG_PK_STARTS, out, cap, &len,
-                      err);
-  if (rc != CP_OK) { free(out);  return rc; }
-  x->own = out;
-  x->p = out;
-  x->size = len;
+  xx->own = out;
+  xx->p = out;
+  xx->size = len;
+  ox->p = (const unsigned char *)"";   /* an empty section, not the input */
+  ox->size = 0;
   return CP_OK;
 }
 
@@ -320,113 +217,369 @@ static int pack_asc (psec *x, cp_err *err) {
 #define DOCSTR_BLOCK 4096u
 #define DOCSTR_LEVEL 6
 
-static int pack_docstr (psec *sec, uint32_t D, cp_err *err) {
-  const unsigned char *docs = sec[CP_SEC_DOCS].p;
+static int job_docstr (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const unsigned char *docs = c->in[CP_SEC_DOCS].p;
+  const psec *x = &c->in[CP_SEC_DOCSTR];
+  uint32_t D = c->D, d;
   uint64_t *ends = (uint64_t *)malloc(((size_t)D + 1) * 8), at = 0;
   uint8_t *out = NULL;
   size_t len = 0;
-  uint32_t d;
   int rc;
-  if (ends == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
+  if (ends == NULL) return oom(err);
   for (d = 0; d < D; d++) {
     const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
     uint64_t io = cp_rd64(r + CP_D_IDOFF), mo = cp_rd64(r + CP_D_METAOFF);
     uint32_t il = cp_rd32(r + CP_D_IDLEN), ml = cp_rd32(r + CP_D_METALEN);
-    if (io != at || mo != io + il || mo + ml > sec[CP_SEC_DOCSTR].size) {
+    if (io != at || mo != io + il || mo + ml > x->size) {
       free(ends);
       return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document records "
                         "not back to back");
     }
     at = ends[d] = mo + ml;
   }
-  if (at != sec[CP_SEC_DOCSTR].size) {
+  if (at != x->size) {
     free(ends);
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bytes after the "
                       "document records");
   }
-  rc = cp_zt_encode((const char *)sec[CP_SEC_DOCSTR].p, ends, D, DOCSTR_BLOCK,
-                    DOCSTR_LEVEL, &out, &len, err);
+  rc = cp_zt_encode((const char *)x->p, ends, D, DOCSTR_BLOCK, DOCSTR_LEVEL,
+                    &out, &len, err);
   free(ends);
   if (rc != CP_OK) return rc;
-  sec[CP_SEC_DOCSTR].own = out;
-  sec[CP_SEC_DOCSTR].p = out;
-  sec[CP_SEC_DOCSTR].size = len;
+  c->out[CP_SEC_DOCSTR].own = out;
+  c->out[CP_SEC_DOCSTR].p = out;
+  c->out[CP_SEC_DOCSTR].size = len;
   return CP_OK;
 }
 
-/* the tables (format 2.4), after the stream (which reads WFREQ) and
-** the spans (WLEXO): each section on its own */
-static int pack_tables (psec *sec, cp_err *err) {
-  int rc = CP_OK, l;
-  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++) rc = pack_lex(sec, l, err);
-  for (l = 0; l < CP_NLAYERS && rc == CP_OK; l++)
-    rc = pack_freq(&sec[CP_SEC_FREQ(l)], err);
-  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WNORM], err);
-  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_NSTEM], err);
-  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_SNORM], err);
-  if (rc == CP_OK) rc = pack_u32(&sec[CP_SEC_WRANK], err);
-  if (rc == CP_OK) rc = pack_offsets(&sec[CP_SEC_SNORMO], err);
+/* STREAM and WRANK: the ranks are taken a block at a time as they are
+** encoded, so no array of T ranks is written and read again */
+static int job_stream (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const uint32_t *st = (const uint32_t *)c->in[CP_SEC_STREAM].p;
+  const uint32_t *wf = (const uint32_t *)c->in[CP_SEC_WFREQ].p;
+  uint32_t T = c->T, Nw = c->Nw, tmp[CP_PACK_BLOCK], lo;
+  uint64_t *key = (uint64_t *)malloc(((size_t)Nw + 1) * 8);
+  uint32_t *ord = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
+  uint32_t *rank = (uint32_t *)malloc(((size_t)Nw + 1) * 4);
+  size_t cap = cp_pack_bound(T), len = 0, i;
+  unsigned char *out = (unsigned char *)malloc(cap + 1);
+  cp_packw pw;
+  int rc;
+  if (key == NULL || ord == NULL || rank == NULL || out == NULL) {
+    free(key); free(ord); free(rank); free(out);
+    return oom(err);
+  }
+  for (i = 0; i < Nw; i++)
+    key[i] = (uint64_t)(UINT32_MAX - wf[i]) << 32 | (uint64_t)i;
+  qsort(key, Nw, 8, cmp64);
+  for (i = 0; i < Nw; i++) ord[i] = (uint32_t)key[i];
+  free(key);
+  for (i = 0; i < Nw; i++) rank[ord[i]] = (uint32_t)i;
+  rc = cp_packw_begin(&pw, T, CP_SEG_PK_STREAM, out, cap, err);
+  for (lo = 0; rc == CP_OK && lo < T; lo += CP_PACK_BLOCK) {
+    uint32_t n = T - lo < CP_PACK_BLOCK ? T - lo : CP_PACK_BLOCK, k;
+    for (k = 0; k < n; k++) tmp[k] = rank[st[lo + k]];
+    rc = cp_packw_put(&pw, tmp, n, err);
+  }
+  if (rc == CP_OK) rc = cp_packw_end(&pw, &len, err);
+  free(rank);
+  if (rc != CP_OK) { free(ord); free(out); return rc; }
+  c->out[CP_SEC_STREAM].own = out;
+  c->out[CP_SEC_STREAM].p = out;
+  c->out[CP_SEC_STREAM].size = len;
+  /* WRANK: the word id of each rank, packed (format 2.4) */
+  return put_list(&c->out[CP_SEC_WRANK], ord, Nw, err);
+}
+
+static uint32_t zig (int64_t d) {
+  return d < 0 ? (uint32_t)(-2 * d - 1) : (uint32_t)(2 * d);
+}
+
+/*
+** SPANS and SPANC, from the builder's (gap, len) pairs and escapes: two
+** jobs over the tokens, GAPS with SPANC (j->arg 0) and LENS (1, which
+** reads the plain STREAM for the word lengths), each made and encoded
+** a block at a time into its half of one buffer (room for either list
+** at its bound); spans_join moves LENS down behind GAPS.
+*/
+static int job_spans (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const unsigned char *g = c->in[CP_SEC_SPANS].p, *docs = c->in[CP_SEC_DOCS].p;
+  const uint32_t *sx = (const uint32_t *)c->in[CP_SEC_SPANX].p;
+  const uint32_t *st = (const uint32_t *)c->in[CP_SEC_STREAM].p;
+  const uint32_t *wo = (const uint32_t *)c->in[CP_SEC_WLEXO].p;
+  uint32_t T = c->T, D = c->D, next = 0, k = 0, d;
+  uint64_t nx = c->in[CP_SEC_SPANX].size / 12, xi = 0;
+  uint32_t v[CP_PACK_BLOCK], *chk = c->chk;
+  int lens = j->arg == 1, rc;
+  cp_packw pw;
+  rc = cp_packw_begin(&pw, T, CP_SEG_PK_SPANS, c->spans + 8 + lens * c->sbound,
+                      c->sbound, err);
+  for (d = 0; d < D && rc == CP_OK; d++) {
+    const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
+    uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
+    uint64_t prev = 0, x, y;
+    if (p != next || e < p || e > T) {   /* the builder's are back to back */
+      rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document %u's "
+                      "tokens do not follow the last", d);
+      break;
+    }
+    for (; p < e; p++) {
+      const unsigned char *q = g + 2 * (size_t)p;
+      if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
+          sx[3 * xi] == p) {
+        x = sx[3 * xi + 1];
+        y = sx[3 * xi + 2];
+        xi++;
+        v[k] = lens ? 0 : CP_SPAN_ESC;
+      }
+      else {
+        x = prev + q[0];
+        y = x + q[1];
+        v[k] = lens ? zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]))
+                    : q[0];
+      }
+      if (!lens && p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
+      prev = y;
+      if (++k == CP_PACK_BLOCK || p + 1 == T) {
+        if ((rc = cp_packw_put(&pw, v, k, err)) != CP_OK) break;
+        k = 0;
+      }
+    }
+    next = e;
+  }
+  if (rc == CP_OK && next != T)
+    rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: tokens outside "
+                    "the documents");
+  if (rc == CP_OK) rc = cp_packw_end(&pw, &c->slen[lens], err);
   return rc;
 }
 
+static void spans_join (packctx *c) {
+  size_t gl = c->slen[0], ll = c->slen[1];
+  unsigned char *q;
+  memmove(c->spans + 8 + gl, c->spans + 8 + c->sbound, ll);
+  cp_wr64(c->spans, gl);
+  /* LENS's first pages, and the room neither list used, go back */
+  if ((q = (unsigned char *)realloc(c->spans, 8 + gl + ll)) != NULL)
+    c->spans = q;
+  c->out[CP_SEC_SPANS].own = c->spans;
+  c->out[CP_SEC_SPANS].p = c->spans;
+  c->out[CP_SEC_SPANS].size = 8 + gl + ll;
+  c->out[CP_SEC_SPANC].own = (unsigned char *)c->chk;
+  c->out[CP_SEC_SPANC].p = (unsigned char *)c->chk;
+  c->out[CP_SEC_SPANC].size = 4 * (uint64_t)(c->T / CP_PACK_BLOCK +
+                                             (c->T % CP_PACK_BLOCK != 0));
+  c->spans = NULL;
+  c->chk = NULL;
+}
+
+/* POST piece j->arg: the lists of its norm types at its region */
+static int job_post (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const uint32_t *po = (const uint32_t *)c->in[CP_SEC_POSTO].p;
+  const uint32_t *pp = (const uint32_t *)c->in[CP_SEC_POST].p;
+  size_t at = c->pat[j->arg], end = c->pat[j->arg + 1], len;
+  uint32_t i;
+  int rc = CP_OK;
+  for (i = c->plo[j->arg]; i < c->plo[j->arg + 1] && rc == CP_OK; i++) {
+    c->off[i] = at;
+    rc = cp_pack_encode(pp + po[i], po[i + 1] - po[i], CP_SEG_PK_POST,
+                        c->post + at, end - at, &len, err);
+    at += len;
+  }
+  c->plen[j->arg] = at - c->pat[j->arg];
+  return rc;
+}
+
+/*
+** POSTO and POST, before the jobs: the pieces' type ranges and
+** regions (each list's cp_pack_bound, so every piece has room whatever
+** the others write).
+*/
+static int post_plan (packctx *c, cp_err *err) {
+  const uint32_t *po = (const uint32_t *)c->in[CP_SEC_POSTO].p;
+  uint32_t i, k = 1, Nn = c->Nn;
+  size_t cap = 0;
+  uint64_t want = ((uint64_t)c->T + POST_PIECES - 1) / POST_PIECES;
+  c->off = (uint64_t *)malloc(((size_t)Nn + 1) * 8);
+  if (c->off == NULL) return oom(err);
+  c->plo[0] = 0;
+  c->pat[0] = 0;
+  for (i = 0; i < Nn; i++) {
+    if (k < POST_PIECES && po[i] >= want * k) {   /* piece k starts here */
+      c->plo[k] = i;
+      c->pat[k] = cap;
+      k++;
+    }
+    cap += cp_pack_bound(po[i + 1] - po[i]);
+  }
+  for (; k <= POST_PIECES; k++) { c->plo[k] = Nn;  c->pat[k] = cap; }
+  if ((c->post = (unsigned char *)malloc(cap + 1)) == NULL) return oom(err);
+  return CP_OK;
+}
+
+/* after the jobs: the pieces moved down behind one another; POSTO
+** (format 2.4) the byte length of each list, packed */
+static int post_join (packctx *c, cp_err *err) {
+  size_t at = c->plen[0];
+  uint32_t k, i;
+  for (k = 1; k < POST_PIECES; k++) {
+    size_t shift = c->pat[k] - at;
+    memmove(c->post + at, c->post + c->pat[k], c->plen[k]);
+    for (i = c->plo[k]; i < c->plo[k + 1]; i++) c->off[i] -= shift;
+    at += c->plen[k];
+  }
+  c->off[c->Nn] = at;
+  /* the regions' slack and the pieces' old pages past the end go back
+  ** before the image is assembled (glibc shrinks a mapped block with
+  ** mremap); a failed shrink keeps the block */
+  {
+    unsigned char *q = (unsigned char *)realloc(c->post, at + 1);
+    if (q != NULL) c->post = q;
+  }
+  c->out[CP_SEC_POST].own = c->post;
+  c->out[CP_SEC_POST].p = c->post;
+  c->out[CP_SEC_POST].size = at;
+  c->post = NULL;
+  {
+    uint32_t *lens = new_u32(c->Nn, err);
+    if (lens == NULL) return CP_ENOMEM;
+    for (i = 0; i < c->Nn; i++) {
+      if (c->off[i + 1] - c->off[i] > UINT32_MAX) {
+        free(lens);
+        return cp_err_set(err, CP_ELIMIT, "a postings list over 4 GiB");
+      }
+      lens[i] = (uint32_t)(c->off[i + 1] - c->off[i]);
+    }
+    return put_list(&c->out[CP_SEC_POSTO], lens, c->Nn, err);
+  }
+}
+
+/* an ascending u32 section (SENTS, PARAS: j->arg) as one packed list */
+static int job_asc (cp_job *j, cp_err *err) {
+  packctx *c = (packctx *)j->ctx;
+  const psec *x = &c->in[j->arg];
+  uint32_t n = (uint32_t)(x->size / 4);
+  size_t cap = cp_pack_bound(n), len = 0;
+  unsigned char *out = (unsigned char *)malloc(cap + 1);
+  int rc;
+  if (out == NULL) return oom(err);
+  rc = cp_pack_encode((const uint32_t *)x->p, n, CP_SEG_PK_STARTS, out, cap,
+                      &len, err);
+  if (rc != CP_OK) { free(out);  return rc; }
+  c->out[j->arg].own = out;
+  c->out[j->arg].p = out;
+  c->out[j->arg].size = len;
+  return CP_OK;
+}
+
 static uint64_t align8 (uint64_t x) { return (x + 7) & ~(uint64_t)7; }
+
+/* what the assembling jobs share: each copies one section into the
+** image and hashes it (and builds its block checksums) while hot */
+typedef struct asmctx {
+  unsigned char *out;
+  const psec *sec;
+  uint64_t off[CP_SEC_COUNT];
+  uint64_t bsat[CP_SEC_COUNT];      /* a block-summed section's table */
+  uint64_t sum[CP_SEC_COUNT];
+} asmctx;
+
+static int job_copy (cp_job *j, cp_err *err) {
+  asmctx *a = (asmctx *)j->ctx;
+  const size_t blk = (size_t)1 << 16;
+  int id = (int)j->arg, k;
+  size_t n = (size_t)a->sec[id].size, o;
+  unsigned char *dst = a->out + a->off[id];
+  XXH64_state_t st;
+  (void)err;
+  XXH64_reset(&st, 0);
+  for (o = 0; o < n; o += blk) {
+    size_t m = n - o < blk ? n - o : blk;
+    memcpy(dst + o, a->sec[id].p + o, m);
+    XXH64_update(&st, dst + o, m);
+  }
+  a->sum[id] = XXH64_digest(&st);
+  for (k = 0; k < CP_SEG_NBLKSECS; k++)
+    if (cp_seg_blksec(k) == id)
+      cp_blksum_build(dst, n, a->out + a->off[CP_SEC_BLKSUM] + a->bsat[id]);
+  return CP_OK;
+}
 
 /* the new image: the old header's counts, TEXT first (as the builder
 ** puts it), then the other sections by id */
 static int assemble (const unsigned char *old, psec *sec, void **img,
                      size_t *size, cp_err *err) {
   uint32_t nsecs = CP_SEC_COUNT - 1, hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
-  uint64_t off[CP_SEC_COUNT], total = align8(hdr);
-  unsigned char *out, *bt;
-  int s, k;
+  uint64_t total = align8(hdr), bs = 0;
+  asmctx a;
+  cp_job job[CP_SEC_COUNT];
+  size_t nj = 0, q, r;
+  int s, k, rc;
   sec[CP_SEC_BLKSUM].size = 0;   /* it depends on the sizes only */
-  for (k = 0; k < CP_SEG_NBLKSECS; k++)
-    sec[CP_SEC_BLKSUM].size += 8 * cp_blksum_count(sec[cp_seg_blksec(k)].size);
-  off[CP_SEC_TEXT] = total;
+  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
+    a.bsat[cp_seg_blksec(k)] = bs;
+    bs += 8 * cp_blksum_count(sec[cp_seg_blksec(k)].size);
+  }
+  sec[CP_SEC_BLKSUM].size = bs;
+  a.off[CP_SEC_TEXT] = total;
   total = align8(total + sec[CP_SEC_TEXT].size);
   for (s = 1; s < CP_SEC_COUNT; s++) {
     if (s == CP_SEC_TEXT) continue;
-    off[s] = total;
+    a.off[s] = total;
     total = align8(total + sec[s].size);
   }
   if (total > SIZE_MAX) return cp_err_set(err, CP_ELIMIT, "segment too big");
-  if ((out = (unsigned char *)calloc(1, (size_t)total)) == NULL)
-    return cp_err_set(err, CP_ENOMEM, "out of memory packing a segment");
-  memcpy(out, old, CP_SEG_FIXED);
-  for (s = 1; s < CP_SEC_COUNT; s++)
-    if (s != CP_SEC_BLKSUM && sec[s].size > 0)
-      memcpy(out + off[s], sec[s].p, (size_t)sec[s].size);
-  bt = out + off[CP_SEC_BLKSUM];
-  for (k = 0; k < CP_SEG_NBLKSECS; k++) {
-    int id = cp_seg_blksec(k);
-    cp_blksum_build(out + off[id], sec[id].size, bt);
-    bt += 8 * cp_blksum_count(sec[id].size);
+  if ((a.out = (unsigned char *)calloc(1, (size_t)total)) == NULL)
+    return oom(err);
+  a.sec = sec;
+  memcpy(a.out, old, CP_SEG_FIXED);
+  /* one job per section, the biggest first (insertion sort: few) */
+  for (s = 1; s < CP_SEC_COUNT; s++) {
+    if (s == CP_SEC_BLKSUM) continue;
+    if (sec[s].size == 0) { a.sum[s] = (uint64_t)XXH64(a.out, 0, 0); continue; }
+    for (q = nj; q > 0 && sec[job[q - 1].arg].size < sec[s].size; q--) {}
+    for (r = nj; r > q; r--) job[r] = job[r - 1];
+    job[q].fn = job_copy;
+    job[q].ctx = &a;
+    job[q].arg = (size_t)s;
+    nj++;
   }
-  cp_wr32(out + CP_H_HDRSIZE, hdr);
-  cp_wr32(out + CP_H_NSECS, nsecs);
-  cp_wr32(out + CP_H_MINOR, CP_SEG_MINOR);
-  cp_wr64(out + CP_H_SIZE, total);
+  if ((rc = cp_jobs_run(job, nj, cp_jobs_threads(), err)) != CP_OK) {
+    free(a.out);
+    return rc;
+  }
+  a.sum[CP_SEC_BLKSUM] = (uint64_t)XXH64(a.out + a.off[CP_SEC_BLKSUM],
+                                         (size_t)bs, 0);
+  cp_wr32(a.out + CP_H_HDRSIZE, hdr);
+  cp_wr32(a.out + CP_H_NSECS, nsecs);
+  cp_wr32(a.out + CP_H_MINOR, CP_SEG_MINOR);
+  cp_wr64(a.out + CP_H_SIZE, total);
   for (s = 1; s < CP_SEC_COUNT; s++)
-    cp_seg_put_secent(out, (uint32_t)s - 1, (uint32_t)s, off[s], sec[s].size,
-                      (uint64_t)XXH64(out + off[s], (size_t)sec[s].size, 0));
-  cp_wr64(out + hdr - 8, (uint64_t)XXH64(out, hdr - 8, 0));
-  *img = out;
+    cp_seg_put_secent(a.out, (uint32_t)s - 1, (uint32_t)s, a.off[s],
+                      sec[s].size, a.sum[s]);
+  cp_wr64(a.out + hdr - 8, (uint64_t)XXH64(a.out, hdr - 8, 0));
+  *img = a.out;
   *size = (size_t)total;
   return CP_OK;
 }
 
 int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
+  packctx c;
   psec sec[CP_SEC_COUNT];
+  cp_job job[5 + POST_PIECES + 3 * CP_NLAYERS + 5];
   const unsigned char *b;
-  uint32_t i, nsecs, T, Nw, Nn;
+  uint32_t i, nsecs;
   void *nimg = NULL;
-  size_t nsize = 0;
+  size_t nsize = 0, nj = 0;
   int rc, s;
   if (img == NULL || *img == NULL || size == NULL || *size < CP_SEG_FIXED)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad arguments");
   b = (const unsigned char *)*img;
-  memset(sec, 0, sizeof(sec));
+  memset(&c, 0, sizeof(c));
   nsecs = cp_rd32(b + CP_H_NSECS);
   if (nsecs > CP_SEG_MAXSECS ||
       CP_SEG_FIXED + (size_t)CP_SEG_SECENT * nsecs > *size)
@@ -437,26 +590,51 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
     uint64_t off = cp_rd64(e + 8), sz = cp_rd64(e + 16);
     if (id == 0 || id >= CP_SEC_COUNT || off > *size || sz > *size - off)
       return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad image");
-    sec[id].p = b + off;
-    sec[id].size = sz;
+    c.in[id].p = b + off;
+    c.in[id].size = sz;
   }
-  T = cp_rd32(b + CP_H_NTOK);
-  Nw = cp_rd32(b + CP_H_NTYPES + 4 * CP_WORD);
-  Nn = cp_rd32(b + CP_H_NTYPES + 4 * CP_NORM);
-  if (sec[CP_SEC_STREAM].size != 4 * (uint64_t)T ||
-      sec[CP_SEC_POST].size != 4 * (uint64_t)T ||
-      sec[CP_SEC_POSTO].size != 4 * ((uint64_t)Nn + 1) ||
-      sec[CP_SEC_WFREQ].size != 8 * (uint64_t)Nw)
+  c.T = cp_rd32(b + CP_H_NTOK);
+  c.D = cp_rd32(b + CP_H_NDOCS);
+  c.Nw = cp_rd32(b + CP_H_NTYPES + 4 * CP_WORD);
+  c.Nn = cp_rd32(b + CP_H_NTYPES + 4 * CP_NORM);
+  if (c.in[CP_SEC_STREAM].size != 4 * (uint64_t)c.T ||
+      c.in[CP_SEC_POST].size != 4 * (uint64_t)c.T ||
+      c.in[CP_SEC_POSTO].size != 4 * ((uint64_t)c.Nn + 1) ||
+      c.in[CP_SEC_WFREQ].size != 8 * (uint64_t)c.Nw ||
+      c.in[CP_SEC_SPANS].size != 2 * (uint64_t)c.T ||
+      c.in[CP_SEC_DOCS].size != CP_SEG_DOCREC * (uint64_t)c.D)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: not a plain image");
-  rc = pack_spans(sec, T, cp_rd32(b + CP_H_NDOCS), err);
-  if (rc == CP_OK) rc = pack_stream(sec, T, Nw, err);
-  if (rc == CP_OK) rc = pack_post(sec, Nn, err);
-  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_SENTS], err);
-  if (rc == CP_OK) rc = pack_asc(&sec[CP_SEC_PARAS], err);
-  if (rc == CP_OK) rc = pack_tables(sec, err);
-  if (rc == CP_OK) rc = pack_docstr(sec, cp_rd32(b + CP_H_NDOCS), err);
-  if (rc == CP_OK) rc = assemble(b, sec, &nimg, &nsize, err);
-  for (s = 0; s < CP_SEC_COUNT; s++) free(sec[s].own);
+  /* the jobs, the biggest first */
+  job[nj].fn = job_spans;  job[nj++].arg = 0;
+  job[nj].fn = job_spans;  job[nj++].arg = 1;
+  job[nj].fn = job_stream;  job[nj++].arg = 0;
+  for (i = 0; i < POST_PIECES; i++) { job[nj].fn = job_post;  job[nj++].arg = i; }
+  job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_SENTS;
+  job[nj].fn = job_asc;  job[nj++].arg = CP_SEC_PARAS;
+  job[nj].fn = job_docstr;  job[nj++].arg = 0;
+  for (i = 0; i < CP_NLAYERS; i++) { job[nj].fn = job_lex;  job[nj++].arg = i; }
+  for (i = 0; i < CP_NLAYERS; i++) { job[nj].fn = job_freq;  job[nj++].arg = i; }
+  job[nj].fn = job_u32;  job[nj++].arg = CP_SEC_WNORM;
+  job[nj].fn = job_u32;  job[nj++].arg = CP_SEC_NSTEM;
+  job[nj].fn = job_u32;  job[nj++].arg = CP_SEC_SNORM;
+  job[nj].fn = job_offsets;  job[nj++].arg = CP_SEC_SNORMO;
+  for (i = 0; i < nj; i++) job[i].ctx = &c;
+  c.sbound = cp_pack_bound(c.T);
+  c.spans = (unsigned char *)malloc(8 + 2 * c.sbound);
+  c.chk = (uint32_t *)malloc(((size_t)c.T / CP_PACK_BLOCK + 2) * 4);
+  rc = (c.spans == NULL || c.chk == NULL) ? oom(err) : post_plan(&c, err);
+  if (rc == CP_OK) rc = cp_jobs_run(job, nj, cp_jobs_threads(), err);
+  if (rc == CP_OK) rc = post_join(&c, err);
+  if (rc == CP_OK) spans_join(&c);
+  if (rc == CP_OK) {
+    for (s = 0; s < CP_SEC_COUNT; s++) sec[s] = c.out[s].p ? c.out[s] : c.in[s];
+    rc = assemble(b, sec, &nimg, &nsize, err);
+  }
+  for (s = 0; s < CP_SEC_COUNT; s++) free(c.out[s].own);
+  free(c.off);
+  free(c.post);
+  free(c.spans);
+  free(c.chk);
   if (rc != CP_OK) return rc;
   free(*img);
   *img = nimg;

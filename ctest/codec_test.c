@@ -720,10 +720,48 @@ static void test_blksum (void) {
   free(reg); free(sums);
 }
 
+/* the block-by-block writer makes cp_pack_encode's bytes and checks
+** the blocks it is given */
+static void test_packw (void) {
+  uint32_t n = 1000, i, b;
+  uint32_t *v = malloc(n * sizeof(*v));
+  size_t cap = cp_pack_bound(n), l1 = 0, l2 = 0;
+  uint8_t *a = calloc(cap + 1, 1), *c = calloc(cap + 1, 1);
+  int mode, same = 1;
+  cp_packw w;
+  for (mode = CP_PACK_PLAIN; mode <= CP_PACK_ASC; mode++) {
+    uint32_t acc = 0;
+    for (i = 0; i < n; i++) {
+      uint32_t x = rnd() % 16 == 0 ? rnd() % 100000 : rnd() % 50;
+      v[i] = mode == CP_PACK_ASC ? (acc += x + 1) : x;
+    }
+    int rc = cp_pack_encode(v, n, mode, a, cap, &l1, NULL) == CP_OK
+             && cp_packw_begin(&w, n, mode, c, cap, NULL) == CP_OK;
+    for (b = 0; rc && b * CP_PACK_BLOCK < n; b++) {
+      uint32_t lo = b * CP_PACK_BLOCK, k = n - lo < CP_PACK_BLOCK ? n - lo : CP_PACK_BLOCK;
+      rc = cp_packw_put(&w, v + lo, k, NULL) == CP_OK;
+    }
+    rc = rc && cp_packw_end(&w, &l2, NULL) == CP_OK;
+    same &= rc && l1 == l2 && memcmp(a, c, l1) == 0;
+  }
+  TAP_OK(same, "cp_packw block by block writes cp_pack_encode's bytes (plain, asc)");
+  TAP_OK(cp_packw_begin(&w, n, CP_PACK_PLAIN, c, cap, NULL) == CP_OK
+         && cp_packw_put(&w, v, 100, NULL) == CP_EINVAL,
+         "cp_packw_put refuses a short block that is not the last");
+  TAP_OK(cp_packw_begin(&w, n, CP_PACK_PLAIN, c, cap, NULL) == CP_OK
+         && cp_packw_put(&w, v, CP_PACK_BLOCK, NULL) == CP_OK
+         && cp_packw_end(&w, &l2, NULL) == CP_EINVAL,
+         "cp_packw_end refuses a list with blocks missing");
+  TAP_OK(cp_packw_begin(&w, n, CP_PACK_PLAIN, c, cap - 1, NULL) == CP_EINVAL,
+         "cp_packw_begin refuses a buffer below cp_pack_bound");
+  free(v); free(a); free(c);
+}
+
 int main (void) {
   test_pack();
   test_pack_lean();
   test_lexpack();
+  test_packw();
   test_cursor();
   test_ztext();
   test_ztext_dict();

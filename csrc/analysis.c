@@ -194,6 +194,29 @@ const char *cp_an_norm (cp_an *an, const char *s, size_t n, size_t *outlen) {
 ** expect lower case).  The result lives in the stemmer's own buffer,
 ** which belongs to 'an', so the lifetime rule of analysis.h holds.
 */
+char *cp_an_key (cp_an *an, const char *s, size_t n, int stem,
+                 size_t *outlen) {
+  const char *r;
+  char *k;
+  size_t kl;
+  if (an == NULL || outlen == NULL || (s == NULL && n > 0)) return NULL;
+  if ((r = cp_an_norm(an, s, n, &kl)) == NULL) return NULL;
+  /* the stemmer may write the buffer the norm is in: copy it first */
+  if ((k = (char *)malloc(kl + 1)) == NULL) return NULL;
+  memcpy(k, r, kl);
+  if (stem) {
+    char *t;
+    if ((r = cp_an_stem(an, k, kl, &kl)) == NULL) { free(k);  return NULL; }
+    if ((t = (char *)malloc(kl + 1)) == NULL) { free(k);  return NULL; }
+    memcpy(t, r, kl);
+    free(k);
+    k = t;
+  }
+  k[kl] = '\0';
+  *outlen = kl;
+  return k;
+}
+
 const char *cp_an_stem (cp_an *an, const char *s, size_t n, size_t *outlen) {
   const sb_symbol *r;
   if (an == NULL || outlen == NULL || (s == NULL && n > 0)) return NULL;

@@ -31,4 +31,12 @@ const char *cp_an_languages (void);
 const char *cp_an_norm (cp_an *an, const char *s, size_t n, size_t *outlen);
 const char *cp_an_stem (cp_an *an, const char *s, size_t n, size_t *outlen);
 
+/*
+** A query word as the norm layer holds it (its norm), or with 'stem'
+** as the stem layer does (the stem of its norm): a malloc'd,
+** NUL-terminated copy the caller frees; NULL on out of memory.
+*/
+char *cp_an_key (cp_an *an, const char *s, size_t n, int stem,
+                 size_t *outlen);
+
 #endif

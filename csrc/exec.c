@@ -488,17 +488,9 @@ static int lex_ids (ctx *x, const cp_pnode *n, int layer, cp_u32s *ids) {
   char *tmp = NULL;
   /* stored layers hold their values as given: no normalization */
   if (n->kind != CP_P_REGEX && layer != CP_WORD && layer < CP_NLAYERS) {
-    const char *r = cp_an_norm(x->an, t, tl, &tl);
-    if (r == NULL) return oom(x);
-    if (n->kind == CP_P_TERM && layer == CP_STEM) {
-      if ((tmp = (char *)malloc(tl + 1)) == NULL) return oom(x);
-      memcpy(tmp, r, tl);
-      r = cp_an_stem(x->an, tmp, tl, &tl);
-      if (r == NULL) { free(tmp); return oom(x); }
-    }
-    if ((tmp = (char *)realloc(tmp, tl + 1)) == NULL) return oom(x);
-    memcpy(tmp, r, tl);
-    tmp[tl] = '\0';
+    tmp = cp_an_key(x->an, t, tl, n->kind == CP_P_TERM && layer == CP_STEM,
+                    &tl);
+    if (tmp == NULL) return oom(x);
     t = tmp;
   }
   switch (n->kind) {

@@ -231,17 +231,9 @@ static int word_types (ctx *x, fseg *g, const cp_pnode *n, uint8_t *m) {
   memset(m, 0, g->f->ntypes);
   if (n->kind == CP_P_REGEX) return mark_regex(x, g->f, n, m);
   if (n->layer != CP_WORD) {          /* the text as the layer holds it */
-    const char *r = cp_an_norm(x->an, t, tl, &tl);
-    if (r == NULL) return oom(x);
-    if (n->kind == CP_P_TERM && n->layer == CP_STEM) {
-      if ((tmp = (char *)malloc(tl + 1)) == NULL) return oom(x);
-      memcpy(tmp, r, tl);
-      r = cp_an_stem(x->an, tmp, tl, &tl);
-      if (r == NULL) { free(tmp); return oom(x); }
-    }
-    if ((tmp = (char *)realloc(tmp, tl + 1)) == NULL) return oom(x);
-    memcpy(tmp, r, tl);
-    tmp[tl] = '\0';
+    tmp = cp_an_key(x->an, t, tl, n->kind == CP_P_TERM && n->layer == CP_STEM,
+                    &tl);
+    if (tmp == NULL) return oom(x);
     t = tmp;
   }
   /* a compound's words as one key (CP_EDGE_RUN) match no type as such:

@@ -1732,20 +1732,24 @@ static unsigned char *fix_entry (unsigned char *b, size_t size,
 /* rewrite BLKSUM from the block-checked sections, when it has their size */
 static void fix_blocks (unsigned char *b, size_t size, uint32_t nsecs) {
   unsigned char *t = fix_entry(b, size, nsecs, CP_SEC_BLKSUM), *e;
-  uint64_t need = 0, at = 0;
+  uint64_t need = 0, at = 0, toff, off[CP_SEG_NBLKSECS], sz[CP_SEG_NBLKSECS];
   int k;
   if (t == NULL) return;
+  /* the entries are read once, before any write: in a damaged image
+  ** BLKSUM may lie over the section table, and the sums written would
+  ** change the entries read after them */
   for (k = 0; k < CP_SEG_NBLKSECS; k++) {
     if ((e = fix_entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k))) == NULL)
       return;
-    need += 8 * cp_blksum_count(cp_rd64(e + 16));
+    off[k] = cp_rd64(e + 8);
+    sz[k] = cp_rd64(e + 16);
+    need += 8 * cp_blksum_count(sz[k]);
   }
   if (cp_rd64(t + 16) != need) return;
+  toff = cp_rd64(t + 8);
   for (k = 0; k < CP_SEG_NBLKSECS; k++) {
-    e = fix_entry(b, size, nsecs, (uint32_t)cp_seg_blksec(k));
-    cp_blksum_build(b + cp_rd64(e + 8), cp_rd64(e + 16),
-                    b + cp_rd64(t + 8) + at);
-    at += 8 * cp_blksum_count(cp_rd64(e + 16));
+    cp_blksum_build(b + off[k], sz[k], b + toff + at);
+    at += 8 * cp_blksum_count(sz[k]);
   }
 }
 

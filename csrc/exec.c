@@ -269,28 +269,6 @@ static int ts_from_words (ctx *x, tset *t, uint32_t *ids, size_t n) {
   return CP_OK;
 }
 
-/* glob match of a whole string: '*' any run, '?' one UTF-8 character */
-int cp_glob_match (const char *p, size_t pn, const char *s, size_t sn) {
-  size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
-  while (si < sn) {
-    if (pi < pn && p[pi] == '?') {
-      pi++;
-      si++;
-      while (si < sn && ((unsigned char)s[si] & 0xC0) == 0x80) si++;
-    }
-    else if (pi < pn && p[pi] == '*') { star_p = ++pi; star_s = si; }
-    else if (pi < pn && p[pi] == s[si]) { pi++; si++; }
-    else if (star_p != (size_t)-1) {
-      pi = star_p;
-      si = ++star_s;
-      while (si < sn && ((unsigned char)s[si] & 0xC0) == 0x80) si = ++star_s;
-    }
-    else return 0;
-  }
-  while (pi < pn && p[pi] == '*') pi++;
-  return pi == pn;
-}
-
 static int too_many (ctx *x, const cp_pnode *n) {
   return cp_err_set(x->err, CP_ELIMIT,
     "query term '%.*s' expands to more than %llu lexicon entries "
@@ -345,6 +323,12 @@ static int expand_lex (ctx *x, const cp_pnode *n, int layer, const char *t,
   return rc;
 }
 
+/* a term, prefix or glob node as variants.h's lookup kinds */
+static int vq_kind (const cp_pnode *n) {
+  return n->kind == CP_P_TERM ? CP_VQ_TERM
+       : n->kind == CP_P_GLOB ? CP_VQ_GLOB : CP_VQ_PREFIX;
+}
+
 /*
 ** Add to 'ids' (which holds what the node finds as written) the norm
 ** types a term, prefix or glob also finds (variants.h): those equal to
@@ -354,48 +338,34 @@ static int expand_lex (ctx *x, const cp_pnode *n, int layer, const char *t,
 */
 static int variant_ids (ctx *x, const cp_pnode *n, const char *t, size_t tl,
                         cp_u32s *ids) {
-  char *f = NULL;
-  size_t fl = tl, i, k, lit;
-  const char *key = t;
+  char *f;
+  size_t fl, i, k;
+  const char *key;
   void *tmp = NULL;
   const cp_variants *v;
   uint32_t lo, hi, j;
-  int rc = CP_OK, s = CP_OK;
-  for (i = 0; i < tl && (unsigned char)t[i] < 0x80; i++) {}
-  /* ASCII has no diacritics: the text is its own key */
-  if (i < tl) s = cp_strip_diacritics(t, tl, &f, &fl);
-  if (s == CP_ENOMEM) return oom(x);
-  if (f == NULL) s = CP_EINVAL;        /* ASCII: no other form */
-  if (s == CP_OK) {
-    key = f;
-    if (fl != tl || memcmp(f, t, tl) != 0) {
-      if (n->kind == CP_P_TERM) {
-        int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
-        if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
-      }
-      else rc = expand_lex(x, n, CP_NORM, f, fl, ids);
+  int rc = CP_OK, kind = vq_kind(n);
+  if (cp_variants_fold(t, tl, &f, &fl) != CP_OK) return oom(x);
+  key = f != NULL ? f : t;
+  if (f != NULL && (fl != tl || memcmp(f, t, tl) != 0)) {
+    /* the word's own form without diacritics, as written in the text */
+    if (n->kind == CP_P_TERM) {
+      int64_t id = cp_seg_lookup(x->s, CP_NORM, f, fl);
+      if (id >= 0) rc = expand_push(x, n, ids, (uint32_t)id);
     }
+    else rc = expand_lex(x, n, CP_NORM, f, fl, ids);
   }
-  else fl = tl;
   v = (const cp_variants *)cp_qc_fetch(x->qc, x->c, x->segi, "variants",
                                        make_variants, NULL, &tmp);
   if (v == NULL) { free(f); return oom(x); }
-  lit = fl;
-  if (n->kind == CP_P_GLOB)
-    for (lit = 0; lit < fl && key[lit] != '*' && key[lit] != '?'; lit++) {}
-  if (n->kind == CP_P_TERM) cp_variants_find(v, key, fl, &lo, &hi);
-  else cp_variants_prefix(v, key, lit, &lo, &hi);
-  if (n->kind == CP_P_GLOB && rc == CP_OK)
+  cp_variants_span(v, kind, key, fl, &lo, &hi);
+  /* a glob's candidates are every key with its literal prefix: bounded
+  ** like expand_lex's (a term's and a prefix's are its matches) */
+  if (kind == CP_VQ_GLOB && rc == CP_OK)
     rc = spend(x, (uint64_t)(hi - lo) * (fl / 8 + 1));
-  for (j = lo; j < hi && rc == CP_OK; j++) {
-    size_t kl;
-    const char *ks;
-    if (!cp_variants_allows(n->edge, cp_variants_where(v, j))) continue;
-    if (n->kind == CP_P_GLOB && ((ks = cp_variants_key(v, j, &kl)) == NULL ||
-                                 !cp_glob_match(key, fl, ks, kl)))
-      continue;
-    rc = expand_push(x, n, ids, cp_variants_id(v, j));
-  }
+  for (j = lo; j < hi && rc == CP_OK; j++)
+    if (cp_variants_takes(v, j, n->edge, kind, key, fl))
+      rc = expand_push(x, n, ids, cp_variants_id(v, j));
   free(tmp);
   free(f);
   if (rc != CP_OK || ids->n < 2) return rc;

@@ -145,38 +145,24 @@ static int mark_lex (ctx *x, const cp_sfield *f, int kind, int layer,
 ** them in the body: its diacritic-free form, then the variant table */
 static int mark_variants (ctx *x, fseg *g, const cp_pnode *n, const char *t,
                           size_t tl, uint8_t *m) {
-  char *f = NULL;
-  size_t fl = tl, i, lit;
-  const char *key = t;
+  char *f;
+  size_t fl;
+  const char *key;
   uint32_t lo, hi, j;
-  int rc = CP_OK, s = CP_OK;
-  for (i = 0; i < tl && (unsigned char)t[i] < 0x80; i++) {}
-  if (i < tl) s = cp_strip_diacritics(t, tl, &f, &fl);
-  if (s == CP_ENOMEM) return oom(x);
-  if (f == NULL) s = CP_EINVAL;        /* ASCII: no other form */
-  if (s == CP_OK) {
-    key = f;
-    if (fl != tl || memcmp(f, t, tl) != 0)
-      rc = mark_lex(x, g->f, n->kind, CP_NORM, f, fl, m);
-  }
-  else fl = tl;
+  int rc = CP_OK, kind = n->kind == CP_P_TERM ? CP_VQ_TERM
+                       : n->kind == CP_P_GLOB ? CP_VQ_GLOB : CP_VQ_PREFIX;
+  if (cp_variants_fold(t, tl, &f, &fl) != CP_OK) return oom(x);
+  key = f != NULL ? f : t;
+  if (f != NULL && (fl != tl || memcmp(f, t, tl) != 0))
+    rc = mark_lex(x, g->f, n->kind, CP_NORM, f, fl, m);
   if (rc == CP_OK) rc = fseg_variants(x, g);
   if (rc != CP_OK) { free(f); return rc; }
-  lit = fl;
-  if (n->kind == CP_P_GLOB)
-    for (lit = 0; lit < fl && key[lit] != '*' && key[lit] != '?'; lit++) {}
-  if (n->kind == CP_P_TERM) cp_variants_find(g->v, key, fl, &lo, &hi);
-  else cp_variants_prefix(g->v, key, lit, &lo, &hi);
+  cp_variants_span(g->v, kind, key, fl, &lo, &hi);
   rc = spend(x, (uint64_t)(hi - lo) * (fl / 8 + 1));
   for (j = lo; j < hi && rc == CP_OK; j++) {
-    size_t kl;
-    const char *ks;
     uint32_t id = cp_variants_id(g->v, j);
-    if (!cp_variants_allows(n->edge, cp_variants_where(g->v, j))) continue;
-    if (n->kind == CP_P_GLOB && ((ks = cp_variants_key(g->v, j, &kl)) == NULL ||
-                                 !cp_glob_match(key, fl, ks, kl)))
-      continue;
-    if (id < g->f->ntypes) m[id] = 1;
+    if (id < g->f->ntypes && cp_variants_takes(g->v, j, n->edge, kind, key, fl))
+      m[id] = 1;
   }
   free(f);
   return rc;

@@ -10,6 +10,7 @@
 
 #include <utf8proc.h>
 
+#include "glob.h"
 #include "variants.h"
 
 typedef struct entry { uint32_t koff, klen, id, where; } entry;
@@ -356,3 +357,46 @@ int cp_variants_allows (int edge, unsigned where) {
     default: return (where & CP_V_RUN) == 0;
   }
 }
+
+
+/* {================================================================
+** A query word's lookup (variants.h)
+** ================================================================= */
+
+int cp_variants_fold (const char *t, size_t tl, char **f, size_t *fl) {
+  size_t i;
+  int s;
+  if (f == NULL || fl == NULL || (t == NULL && tl > 0)) return CP_EINVAL;
+  *f = NULL;
+  *fl = tl;
+  for (i = 0; i < tl && (unsigned char)t[i] < 0x80; i++) {}
+  if (i == tl) return CP_OK;         /* ASCII has no diacritics */
+  s = cp_strip_diacritics(t, tl, f, fl);
+  if (s == CP_ENOMEM) return CP_ENOMEM;
+  if (s != CP_OK || *f == NULL) {    /* bad UTF-8: no other form */
+    free(*f);
+    *f = NULL;
+    *fl = tl;
+  }
+  return CP_OK;
+}
+
+void cp_variants_span (const cp_variants *v, int kind, const char *key,
+                       size_t kl, uint32_t *lo, uint32_t *hi) {
+  if (kind == CP_VQ_TERM) cp_variants_find(v, key, kl, lo, hi);
+  else if (kind == CP_VQ_GLOB)
+    cp_variants_prefix(v, key, cp_glob_literal(key, kl), lo, hi);
+  else cp_variants_prefix(v, key, kl, lo, hi);
+}
+
+int cp_variants_takes (const cp_variants *v, uint32_t j, int edge, int kind,
+                       const char *key, size_t kl) {
+  size_t sl;
+  const char *ks;
+  if (v == NULL || !cp_variants_allows(edge, cp_variants_where(v, j))) return 0;
+  if (kind != CP_VQ_GLOB) return 1;
+  ks = cp_variants_key(v, j, &sl);
+  return ks != NULL && cp_glob_match(key, kl, ks, sl);
+}
+
+/* }================================================================ */

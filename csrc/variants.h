@@ -77,6 +77,24 @@ enum { CP_EDGE_ANY = 0, CP_EDGE_FIRST = 1, CP_EDGE_LAST = 2, CP_EDGE_MID = 3,
 int cp_variants_allows (int edge, unsigned where);
 
 /*
+** A query word's lookup in a variant table, as the body (exec.c) and a
+** field's words (fieldq.c) both do it.  cp_variants_fold gives the key:
+** the word without diacritics, *f (malloc'd, *fl bytes) when the word
+** has non-ASCII bytes and valid UTF-8, else *f = NULL and the word itself
+** (*fl = tl); CP_OK or CP_ENOMEM.  cp_variants_span gives the entries a
+** word of kind CP_VQ_* may use: the key's (TERM), those starting with it
+** (PREFIX), or starting with a glob's literal prefix (GLOB).
+** cp_variants_takes says whether entry j is one: its place allowed by
+** edge (cp_variants_allows), and for a glob its key matched.
+*/
+enum { CP_VQ_TERM = 0, CP_VQ_PREFIX = 1, CP_VQ_GLOB = 2 };
+int cp_variants_fold (const char *t, size_t tl, char **f, size_t *fl);
+void cp_variants_span (const cp_variants *v, int kind, const char *key,
+                       size_t kl, uint32_t *lo, uint32_t *hi);
+int cp_variants_takes (const cp_variants *v, uint32_t j, int edge, int kind,
+                       const char *key, size_t kl);
+
+/*
 ** The parts of s when it holds a separator (any character but a
 ** letter, digit or mark: a hyphen, apostrophe, period, colon, slash):
 ** each run of word characters.  *it starts at 0; returns 1 with the

@@ -13,6 +13,7 @@
 #include "corpus.h"
 #include "plan.h"
 #include "exec.h"
+#include "glob.h"     /* cp_glob_match: terms, values, variant keys */
 
 /* bits set in a 64-bit word (SWAR: the builtin becomes a library call
 ** without -mpopcnt) */
@@ -77,9 +78,6 @@ size_t cp_plan_leaves (const cp_pnode *root, const cp_pnode **out,
 int cp_emit (cp_corpus *c, size_t segi, const cp_res *r,
              uint64_t max_matches, cp_matches *out, cp_err *err);
 
-/* does the glob pattern p ('*' any run, '?' one UTF-8 character) match
-** all of s? */
-int cp_glob_match (const char *p, size_t pn, const char *s, size_t sn);
 
 /* {================================================================
 ** Field scoring for BM25F (fields.c)

@@ -15,6 +15,16 @@
 --   lua5.4 bench/build_bench.lua build-jsonl FILE.jsonl...
 --       timed: corpus.new() and c:add_jsonl(file) for every file, then the
 --       seal; JSON parsing is part of the measure here.
+--   lua5.4 bench/build_bench.lua build-dir DIR
+--       timed: corpus.new() and c:add_dir(DIR) of a directory of .txt
+--       files (one a document: bench/run.sh writes them with mktxt), then
+--       the seal.
+--   lua5.4 bench/build_bench.lua build-cli FILE.jsonl...
+--       timed: the command line, `corpus index --quiet DIR FILE...` in a
+--       process of its own (an on-disk index, committed), under
+--       /usr/bin/time: wall, CPU and peak memory are the child's.
+--   lua5.4 bench/build_bench.lua mktxt DIR FILE.jsonl|DOCS.BIN...
+--       writes every document's text to DIR/NNNNNN.txt (not timed).
 --   lua5.4 bench/build_bench.lua tokcount FILE.jsonl...
 --       the tokenizer alone through the Lua module: corpus.core.tokcount
 --       (tokens, sentences, paragraphs, punctuation; no tables built) on
@@ -95,11 +105,57 @@ end
 
 local mode = arg[1]
 local files = table.move(arg, 2, #arg, 1, {})
-if (mode ~= "build" and mode ~= "build-batch" and mode ~= "build-jsonl"
-    and mode ~= "tokcount")
-   or #files == 0 then
-  io.stderr:write("usage: lua5.4 bench/build_bench.lua build|build-batch|build-jsonl|tokcount FILE.jsonl...\n")
+local MODES = {build = true, ["build-batch"] = true, ["build-jsonl"] = true,
+               ["build-dir"] = true, ["build-cli"] = true, mktxt = true,
+               tokcount = true}
+if not MODES[mode] or #files == 0 then
+  io.stderr:write("usage: lua5.4 bench/build_bench.lua "
+    .. "build|build-batch|build-jsonl|build-cli|tokcount FILE.jsonl... | "
+    .. "build-dir DIR | mktxt DIR FILE...\n")
   os.exit(2)
+end
+
+if mode == "mktxt" then
+  local dir = table.remove(files, 1)
+  local docs = load(files)
+  assert(os.execute("rm -rf '" .. dir .. "' && mkdir -p '" .. dir .. "'"))
+  for i, d in ipairs(docs) do
+    local f = assert(io.open(("%s/%06d.txt"):format(dir, i), "wb"))
+    assert(f:write(d.text)); f:close()
+  end
+  print(("mktxt: %d documents in %s"):format(#docs, dir))
+  os.exit(0)
+end
+
+if mode == "build-cli" then
+  -- the CLI in a child process: a fresh on-disk index each time
+  local dir = os.getenv("TMPDIR") or "/tmp"
+  dir = dir .. "/corpus-bench-cli-" .. tostring(os.time())
+  local tf = dir .. ".time"
+  local lua = os.getenv("LUA") or "lua5.4"
+  local cmd = ("/usr/bin/time -f '%%e %%U %%S %%M' -o '%s' %s bin/corpus index --quiet '%s'")
+    :format(tf, lua, dir)
+  for _, f in ipairs(files) do cmd = cmd .. " '" .. f .. "'" end
+  local p = assert(io.popen(cmd))
+  local out = p:read("a")
+  assert(p:close(), "corpus index failed: " .. out)
+  local h = assert(io.open(tf)); local t = h:read("a"); h:close()
+  local wall, u, sy, kb = t:match("([%d.]+) ([%d.]+) ([%d.]+) (%d+)%s*$")
+  assert(wall, "no /usr/bin/time line in " .. t)
+  local docs, tokens = out:match("(%d+) documents, (%d+) tokens in all")
+  assert(docs, "no totals from corpus index: " .. out)
+  local nbytes = 0
+  for _, f in ipairs(files) do
+    for line in io.lines(f) do
+      local text = line:match('"text"%s*:')
+      if text then nbytes = nbytes + #(require("cjson").decode(line).text) end
+    end
+  end
+  os.execute("rm -rf '" .. dir .. "' '" .. tf .. "'")
+  print(("RESULT side=build-cli docs=%s bytes=%d tokens=%s words=0 sentences=0 "
+         .. "paragraphs=0 secs=%.4f cpu=%.4f rss_load_kb=0 peak_kb=%s")
+        :format(docs, nbytes, tokens, tonumber(wall), tonumber(u) + tonumber(sy), kb))
+  os.exit(0)
 end
 
 if mode == "tokcount" then
@@ -149,6 +205,8 @@ if batch then
   end
 elseif mode == "build" then
   for i = 1, #docs do assert(c:add(docs[i])) end
+elseif mode == "build-dir" then
+  assert(c:add_dir(files[1]))
 else
   for _, path in ipairs(files) do assert(c:add_jsonl(path)) end
 end

@@ -51,6 +51,8 @@ local labels = {
   build = "full build (c:add)",
   ["build-batch"] = "full build (batches)",
   ["build-jsonl"] = "full build (add_jsonl)",
+  ["build-dir"] = "full build (add_dir, .txt)",
+  ["build-cli"] = "CLI: corpus index (disk)",
   fts5 = "SQLite FTS5 build",
   lucene = "Lucene 8 build",
 }
@@ -120,6 +122,8 @@ end
 ratio("build", "fts5", "full build, c:add per document / FTS5 build speed", 3)
 ratio("build-batch", "fts5", "full build, batches of documents / FTS5 build speed", 3)
 ratio("build-jsonl", "fts5", "full build from JSONL (JSON parsing included) / FTS5 build speed", 3)
+ratio("build-dir", "fts5", "full build from a directory of .txt files (add_dir) / FTS5 build speed", 3)
+ratio("build-cli", "fts5", "CLI corpus index (JSONL to a committed on-disk index) / FTS5 build speed", 3)
 ratio("build", "lucene", "full build, c:add per document / Lucene build speed")
 ratio("build-batch", "lucene", "full build, batches of documents / Lucene build speed")
 ratio("tokenize", "wc", "tokenizer / wc -w speed", 1)

@@ -10,6 +10,8 @@
 #   build        corpus.new() + c:add{} of every document + seal (Lua API)
 #   build-batch  the same with c:add_docs of $BATCH (1000) documents a call
 #   build-jsonl  corpus.new() + c:add_jsonl() of every file + seal
+#   build-dir    corpus.new() + c:add_dir() of the texts as .txt files + seal
+#   build-cli    `corpus index` of the files: an on-disk index, committed
 #   fts5         SQLite FTS5 (unicode61) index build, in memory
 #   lucene       Lucene 8 (Debian's liblucene8-java) index build on disk,
 #                StandardAnalyzer without stop words, text stored, merged
@@ -38,7 +40,7 @@ B=${B:-build}
 CORPORA=${CORPORA:-../shared/corpora}
 REPEAT=${REPEAT:-3}
 BUILD_REPEAT=${BUILD_REPEAT:-3}
-SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl fts5 lucene freq query"}
+SIDES=${SIDES:-"tokenize tokcount wc build build-batch build-jsonl build-dir build-cli fts5 lucene freq query"}
 OUT=bench/out
 
 if [ ! -d "$CORPORA" ]; then
@@ -119,6 +121,10 @@ if want wc; then
   echo "RESULT side=wc docs=- bytes=$bytes tokens=$words secs=$secs cpu=$bestcpu rss_load_kb=0 peak_kb=$peak locale=${LC_ALL:-${LC_CTYPE:-${LANG:-POSIX}}}" >> "$res"
 fi
 
+# the texts as .txt files for add_dir (once; not timed)
+if want build-dir && [ ! -f "$OUT/txt/000001.txt" ]; then
+  "$LUA" bench/build_bench.lua mktxt "$OUT/txt" "$OUT/docs.bin" > /dev/null || exit 1
+fi
 want tokcount && side tokcount env REPEAT="$REPEAT" "$LUA" bench/build_bench.lua tokcount "$@"
 # the builds take seconds, so other load on the machine moves them most:
 # run ours and FTS5 in turns, BUILD_REPEAT rounds, and keep each side's
@@ -129,6 +135,8 @@ while [ $i -lt "$BUILD_REPEAT" ]; do
   want build-batch && side build-batch "$LUA" bench/build_bench.lua build-batch "$@"
   want fts5 && side fts5 "$PY" bench/peers.py fts5 "$@"
   want build-jsonl && side build-jsonl "$LUA" bench/build_bench.lua build-jsonl "$@"
+  want build-dir && side build-dir "$LUA" bench/build_bench.lua build-dir "$OUT/txt"
+  want build-cli && side build-cli env LUA="$LUA" "$LUA" bench/build_bench.lua build-cli "$@"
   want lucene && side lucene sh bench/lucene.sh build "$OUT/docs.bin" "$OUT/lucene-index"
   i=$((i + 1))
 done

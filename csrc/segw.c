@@ -1279,19 +1279,56 @@ typedef struct sortent {
   uint32_t len, id;
 } sortent;
 
-/* bytewise order, a proper prefix first; ties (doc ids only) by number */
-static int cmpent (const void *a, const void *b) {
-  const sortent *x = (const sortent *)a, *y = (const sortent *)b;
+/* x orders before y: bytewise, a proper prefix first; ties (doc ids
+** only) by number.  Inlined in sortents: through qsort's function
+** pointer the calls cost as much as the comparing */
+static int before (const sortent *x, const sortent *y) {
   uint32_t m;
   int c;
   /* zero padding orders a shorter string first, as memcmp + length does,
   ** so unequal prefixes decide alone (most comparisons) */
-  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  if (x->pre != y->pre) return x->pre < y->pre;
   m = x->len < y->len ? x->len : y->len;
   c = m ? memcmp(x->s, y->s, m) : 0;
-  if (c != 0) return c;
-  if (x->len != y->len) return x->len < y->len ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
+  if (c != 0) return c < 0;
+  if (x->len != y->len) return x->len < y->len;
+  return x->id < y->id;
+}
+
+/*
+** Sort e[0..n) by before(): runs of 16 by insertion, then merged bottom
+** up through a buffer.  The order is total (ids differ), so the result
+** is the one qsort gave.  0 on out of memory (e then unsorted).
+*/
+#define SORTRUN 16
+static int sortents (sortent *e, size_t n) {
+  sortent *tmp, *a = e, *b;
+  size_t i, j, w;
+  for (i = 0; i < n; i += SORTRUN) {
+    size_t end = n - i < SORTRUN ? n : i + SORTRUN;
+    for (j = i + 1; j < end; j++) {
+      sortent x = e[j];
+      size_t k = j;
+      while (k > i && before(&x, &e[k - 1])) { e[k] = e[k - 1];  k--; }
+      e[k] = x;
+    }
+  }
+  if (n <= SORTRUN) return 1;
+  if ((tmp = (sortent *)malloc(n * sizeof(sortent))) == NULL) return 0;
+  b = tmp;
+  for (w = SORTRUN; w < n; w *= 2) {   /* a's runs of w into b's of 2w */
+    for (i = 0; i < n; i += 2 * w) {
+      size_t m = n - i < w ? n : i + w, end = n - i < 2 * w ? n : i + 2 * w;
+      size_t l = i, r = m, o = i;
+      while (l < m && r < end) b[o++] = before(&a[r], &a[l]) ? a[r++] : a[l++];
+      while (l < m) b[o++] = a[l++];
+      while (r < end) b[o++] = a[r++];
+    }
+    { sortent *t = a;  a = b;  b = t; }
+  }
+  if (a != e) memcpy(e, a, n * sizeof(sortent));
+  free(tmp);
+  return 1;
 }
 
 static uint64_t prefix8 (const char *s, size_t len) {
@@ -1323,7 +1360,7 @@ static int sortlex (const cp_lex *x, const uint32_t *freq, uint32_t *map,
       k++;
     }
   }
-  qsort(e, k, sizeof(sortent), cmpent);
+  if (!sortents(e, k)) { free(e);  return 0; }
   for (i = 0; i < k; i++) map[e[i].id] = i;
   *out = e;
   *nlive = k;
@@ -1349,8 +1386,9 @@ static int job_sort (cp_job *j, cp_err *err) {
     return sortlex(&c->w->lex[l], c->freq[l], c->map[l], &c->ent[l], &c->nt[l])
            ? CP_OK
            : cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
-  qsort(c->byid, c->D, sizeof(sortent), cmpent);
-  return CP_OK;
+  return sortents(c->byid, c->D)
+         ? CP_OK
+         : cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
 }
 
 typedef struct secinfo {

@@ -83,11 +83,13 @@ static uint32_t nblocks (uint32_t n) {
   return n / CP_PACK_BLOCK + (n % CP_PACK_BLOCK != 0);
 }
 
-/* bits of x (0 for 0): the encoder asks it of every value twice, so a
-** loop over the bits was a quarter of a bare build's CPU */
+/* bits of x (0 for 0): the encoder asks it of every value, so a loop
+** over the bits was a quarter of a bare build's CPU.  2x + 1 has one
+** bit more than x and is never 0: its top bit's index is the answer,
+** without the test for 0 */
 static uint32_t width (uint32_t x) {
 #if defined(__GNUC__)
-  return x == 0 ? 0 : 32u - (uint32_t)__builtin_clz(x);
+  return (uint32_t)(63 - __builtin_clzll(((uint64_t)x << 1) | 1));
 #else
   uint32_t b = 0;
   while (x >= 256) { b += 8; x >>= 8; }
@@ -127,26 +129,40 @@ uint32_t cp_pack_count (const cp_pack *l, uint32_t b) {
 ** ================================================================= */
 
 /*
-** count values of 'bits' bits each (every value below 2^bits), least
-** significant first, into ceil(count * bits / 8) bytes.  The values go
-** through a 64-bit accumulator that is stored 4 bytes at a time: the
-** byte-at-a-time loop this replaces was most of the encoder's time.
+** count values of 'bits' bits each (every value & mask below 2^bits),
+** least significant first, into ceil(count * bits / 8) bytes.  The
+** values go through a 64-bit accumulator that is stored 4 bytes at a
+** time: the byte-at-a-time loop this replaces was most of the
+** encoder's time.  Narrow values are first joined four (bits <= 8) or
+** two (<= 16) at a time into one of up to 32 bits, the same bits in the
+** same order, so the accumulator steps once per group.  'mask' keeps a
+** patched block's low bits (put_block), so no pass clears the rest.
 */
 static void pack_bits (const uint32_t *v, uint32_t count, uint32_t bits,
-                       uint8_t *out) {
+                       uint32_t mask, uint8_t *out) {
   uint64_t acc = 0;
-  uint32_t nacc = 0, i;
+  uint32_t nacc = 0, i = 0;
   if (bits == 0) return;
-  for (i = 0; i < count; i++) {
-    acc |= (uint64_t)v[i] << nacc;   /* nacc < 32, bits <= 32: fits */
-    nacc += bits;
-    if (nacc >= 32) {
-      cp_wr32(out, (uint32_t)acc);
-      out += 4;
-      acc >>= 32;
-      nacc -= 32;
-    }
-  }
+#define PACK_STEP(u, nb) do { \
+    acc |= (uint64_t)(u) << nacc;   /* nacc < 32, nb <= 32: fits */ \
+    nacc += (nb); \
+    if (nacc >= 32) { \
+      cp_wr32(out, (uint32_t)acc); \
+      out += 4; \
+      acc >>= 32; \
+      nacc -= 32; \
+    } \
+  } while (0)
+  if (bits <= 8)
+    for (; i + 4 <= count; i += 4)
+      PACK_STEP((v[i] & mask) | (v[i + 1] & mask) << bits |
+                (v[i + 2] & mask) << 2 * bits | (v[i + 3] & mask) << 3 * bits,
+                4 * bits);
+  else if (bits <= 16)
+    for (; i + 2 <= count; i += 2)
+      PACK_STEP((v[i] & mask) | (v[i + 1] & mask) << bits, 2 * bits);
+  for (; i < count; i++) PACK_STEP(v[i] & mask, bits);
+#undef PACK_STEP
   for (; nacc > 0; nacc = nacc > 8 ? nacc - 8 : 0) {
     *out++ = (uint8_t)acc;
     acc >>= 8;
@@ -245,7 +261,7 @@ static void unpack_bits (const uint8_t *in, size_t avail, uint32_t count,
 ** wider than the rest (one rare word in a block of the stream, a gap
 ** across documents in a postings list).
 */
-static size_t put_block (uint32_t *v, uint32_t count, const uint32_t *hist,
+static size_t put_block (const uint32_t *v, uint32_t count, const uint32_t *hist,
                          uint32_t maxbits, uint8_t *out) {
   uint32_t i, b, best = maxbits, nexc = 0, above = 0;
   size_t cost = block_bytes(count, maxbits), c;
@@ -258,7 +274,7 @@ static size_t put_block (uint32_t *v, uint32_t count, const uint32_t *hist,
   }
   if (nexc == 0) {
     out[0] = (uint8_t)maxbits;
-    pack_bits(v, count, maxbits, out + 1);
+    pack_bits(v, count, maxbits, UINT32_MAX, out + 1);
     return cost;
   }
   {
@@ -271,15 +287,27 @@ static size_t put_block (uint32_t *v, uint32_t count, const uint32_t *hist,
     /* wider than best: bits above lowmask.  Without a branch (which
     ** mispredicts on scattered exceptions): every index is written at
     ** p[k] and kept by advancing k; p[nexc] is a byte of the high
-    ** parts, written after this loop */
-    for (i = 0; i < count; i++) {
+    ** parts, written after this loop.  Eight values hold none when
+    ** their OR has no bit above lowmask: with few exceptions (gaps,
+    ** lengths) most groups are passed over after one test */
+    for (i = 0; i + 8 <= count; i += 8) {
+      uint32_t j;
+      if ((v[i] | v[i + 1] | v[i + 2] | v[i + 3] | v[i + 4] | v[i + 5] |
+           v[i + 6] | v[i + 7]) <= lowmask)
+        continue;
+      for (j = i; j < i + 8; j++) {
+        p[k] = (uint8_t)j;
+        high[k] = v[j] >> best;
+        k += v[j] > lowmask;
+      }
+    }
+    for (; i < count; i++) {
       p[k] = (uint8_t)i;
       high[k] = v[i] >> best;
       k += v[i] > lowmask;
     }
-    for (i = 0; i < count; i++) v[i] &= lowmask;
-    pack_bits(v, count, best, out + 3);
-    pack_bits(high, nexc, maxbits - best, p + nexc);
+    pack_bits(v, count, best, lowmask, out + 3);
+    pack_bits(high, nexc, maxbits - best, UINT32_MAX, p + nexc);
   }
   return cost;
 }
@@ -333,15 +361,17 @@ int cp_packw_put (cp_packw *w, const uint32_t *v, uint32_t count,
     }
     w->prev = prev;
   }
-  else
-    for (i = 0; i < count; i++) {
+  else if (w->nb > 1 && stride(w->mode) == SKIPENT)
+    for (i = 0; i < count; i++) {   /* put_block only reads: no copy */
       uint32_t x = v[i];
-      tmp[i] = x;
       hist[width(x)]++;
-      max = x > max ? x : max;
+      max = x > max ? x : max;   /* the skip entry's */
     }
+  else
+    for (i = 0; i < count; i++) hist[width(v[i])]++;
   for (bits = 32; bits > 0 && hist[bits] == 0; bits--) {}
-  w->pos += put_block(tmp, count, hist, bits, w->out + w->pos);
+  w->pos += put_block((w->mode & CP_PACK_ASC) ? tmp : v, count, hist, bits,
+                      w->out + w->pos);
   if (w->pos - w->tab > UINT32_MAX)
     return cp_err_set(err, CP_ELIMIT, "cp_pack_encode: list over 4 GiB");
   if (w->nb > 1) {

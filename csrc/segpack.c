@@ -302,7 +302,10 @@ static uint32_t zig (int64_t d) {
 ** jobs over the tokens, GAPS with SPANC (j->arg 0) and LENS (1, which
 ** reads the plain STREAM for the word lengths), each made and encoded
 ** a block at a time into its half of one buffer (room for either list
-** at its bound); spans_join moves LENS down behind GAPS.
+** at its bound); spans_join moves LENS down behind GAPS.  Each job has
+** its own loop, over a document's tokens up to the next block end:
+** GAPS are the gap bytes as they are (an escape's is CP_SPAN_ESC too)
+** and need the token starts only for SPANC; LENS need no starts.
 */
 static int job_spans (cp_job *j, cp_err *err) {
   packctx *c = (packctx *)j->ctx;
@@ -320,30 +323,48 @@ static int job_spans (cp_job *j, cp_err *err) {
   for (d = 0; d < D && rc == CP_OK; d++) {
     const unsigned char *r = docs + (size_t)CP_SEG_DOCREC * d;
     uint32_t p = cp_rd32(r + CP_D_TOKSTART), e = p + cp_rd32(r + CP_D_TOKCOUNT);
-    uint64_t prev = 0, x, y;
+    uint64_t prev = 0;
     if (p != next || e < p || e > T) {   /* the builder's are back to back */
       rc = cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: document %u's "
                       "tokens do not follow the last", d);
       break;
     }
-    for (; p < e; p++) {
-      const unsigned char *q = g + 2 * (size_t)p;
-      if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
-          sx[3 * xi] == p) {
-        x = sx[3 * xi + 1];
-        y = sx[3 * xi + 2];
-        xi++;
-        v[k] = lens ? 0 : CP_SPAN_ESC;
+    while (p < e) {
+      /* up to the block's end or the document's: no test per token */
+      uint32_t stop = (p / CP_PACK_BLOCK + 1) * CP_PACK_BLOCK;
+      if (stop > e || stop < p) stop = e;
+      if (!lens) {
+        if (p % CP_PACK_BLOCK == 0) {   /* SPANC: the block's first start */
+          const unsigned char *q = g + 2 * (size_t)p;
+          chk[p / CP_PACK_BLOCK] = (uint32_t)(
+            q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
+            sx[3 * xi] == p ? sx[3 * xi + 1] : prev + q[0]);
+        }
+        for (; p < stop; p++) {
+          const unsigned char *q = g + 2 * (size_t)p;
+          v[k++] = q[0];
+          if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
+              sx[3 * xi] == p) {
+            prev = sx[3 * xi + 2];
+            xi++;
+          }
+          else prev += (uint64_t)q[0] + q[1];
+        }
       }
-      else {
-        x = prev + q[0];
-        y = x + q[1];
-        v[k] = lens ? zig((int64_t)q[1] - (int64_t)(wo[st[p] + 1] - wo[st[p]]))
-                    : q[0];
-      }
-      if (!lens && p % CP_PACK_BLOCK == 0) chk[p / CP_PACK_BLOCK] = (uint32_t)x;
-      prev = y;
-      if (++k == CP_PACK_BLOCK || p + 1 == T) {
+      else
+        for (; p < stop; p++) {
+          const unsigned char *q = g + 2 * (size_t)p;
+          if (q[0] == CP_SPAN_ESC && q[1] == CP_SPAN_ESC && xi < nx &&
+              sx[3 * xi] == p) {
+            v[k++] = 0;
+            xi++;
+          }
+          else {
+            uint32_t wd = st[p];
+            v[k++] = zig((int64_t)q[1] - (int64_t)(wo[wd + 1] - wo[wd]));
+          }
+        }
+      if (k == CP_PACK_BLOCK || p == T) {
         if ((rc = cp_packw_put(&pw, v, k, err)) != CP_OK) break;
         k = 0;
       }

@@ -1279,19 +1279,56 @@ typedef struct sortent {
   uint32_t len, id;
 } sortent;
 
-/* bytewise order, a proper prefix first; ties (doc ids only) by number */
-static int cmpent (const void *a, const void *b) {
-  const sortent *x = (const sortent *)a, *y = (const sortent *)b;
+/* x orders before y: bytewise, a proper prefix first; ties (doc ids
+** only) by number.  Inlined in sortents: through qsort's function
+** pointer the calls cost as much as the comparing */
+static int before (const sortent *x, const sortent *y) {
   uint32_t m;
   int c;
   /* zero padding orders a shorter string first, as memcmp + length does,
   ** so unequal prefixes decide alone (most comparisons) */
-  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  if (x->pre != y->pre) return x->pre < y->pre;
   m = x->len < y->len ? x->len : y->len;
   c = m ? memcmp(x->s, y->s, m) : 0;
-  if (c != 0) return c;
-  if (x->len != y->len) return x->len < y->len ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
+  if (c != 0) return c < 0;
+  if (x->len != y->len) return x->len < y->len;
+  return x->id < y->id;
+}
+
+/*
+** Sort e[0..n) by before(): runs of 16 by insertion, then merged bottom
+** up through a buffer.  The order is total (ids differ), so the result
+** is the one qsort gave.  0 on out of memory (e then unsorted).
+*/
+#define SORTRUN 16
+static int sortents (sortent *e, size_t n) {
+  sortent *tmp, *a = e, *b;
+  size_t i, j, w;
+  for (i = 0; i < n; i += SORTRUN) {
+    size_t end = n - i < SORTRUN ? n : i + SORTRUN;
+    for (j = i + 1; j < end; j++) {
+      sortent x = e[j];
+      size_t k = j;
+      while (k > i && before(&x, &e[k - 1])) { e[k] = e[k - 1];  k--; }
+      e[k] = x;
+    }
+  }
+  if (n <= SORTRUN) return 1;
+  if ((tmp = (sortent *)malloc(n * sizeof(sortent))) == NULL) return 0;
+  b = tmp;
+  for (w = SORTRUN; w < n; w *= 2) {   /* a's runs of w into b's of 2w */
+    for (i = 0; i < n; i += 2 * w) {
+      size_t m = n - i < w ? n : i + w, end = n - i < 2 * w ? n : i + 2 * w;
+      size_t l = i, r = m, o = i;
+      while (l < m && r < end) b[o++] = before(&a[r], &a[l]) ? a[r++] : a[l++];
+      while (l < m) b[o++] = a[l++];
+      while (r < end) b[o++] = a[r++];
+    }
+    { sortent *t = a;  a = b;  b = t; }
+  }
+  if (a != e) memcpy(e, a, n * sizeof(sortent));
+  free(tmp);
+  return 1;
 }
 
 static uint64_t prefix8 (const char *s, size_t len) {
@@ -1323,7 +1360,7 @@ static int sortlex (const cp_lex *x, const uint32_t *freq, uint32_t *map,
       k++;
     }
   }
-  qsort(e, k, sizeof(sortent), cmpent);
+  if (!sortents(e, k)) { free(e);  return 0; }
   for (i = 0; i < k; i++) map[e[i].id] = i;
   *out = e;
   *nlive = k;
@@ -1349,8 +1386,9 @@ static int job_sort (cp_job *j, cp_err *err) {
     return sortlex(&c->w->lex[l], c->freq[l], c->map[l], &c->ent[l], &c->nt[l])
            ? CP_OK
            : cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
-  qsort(c->byid, c->D, sizeof(sortent), cmpent);
-  return CP_OK;
+  return sortents(c->byid, c->D)
+         ? CP_OK
+         : cp_err_set(err, CP_ENOMEM, "out of memory writing the segment");
 }
 
 typedef struct secinfo {
@@ -1388,16 +1426,18 @@ static void copysec (unsigned char *out, const secinfo *sec, int id,
 }
 
 /*
-** The postings pass (step 5 of cp_segw_finish) as jobs.  Everything a
-** token needs is packed per type (16 bytes for a word, 16 for a norm,
-** 8 for a stem), because the pass is bound by random accesses, not by
-** arithmetic.  Job k takes the tokens whose stem is in its range of
-** stems (own[build word id] == k): a word has one norm and a norm one
-** stem, so every word, norm and stem state, and every norm's run of
-** POST, is written by one job, in position order, whatever the number
-** of jobs.  Each job reads the whole stream but does its share of the
-** random writes.  The stream's build ids become word ranks afterwards,
-** by position ranges (in place when the stream was moved in).
+** The postings pass (step 5 of cp_segw_finish) as jobs, one per range
+** of whole documents (about T / jobs tokens each): job k reads only its
+** positions, once.  Everything a token needs is packed per type (16
+** bytes for a word, 16 for a norm, 8 for a stem), because the pass is
+** bound by random accesses, not by arithmetic; each job has its own
+** copy of the states.  A norm's run of POST is filled in position
+** order: job k's cursor for it starts past the norm's positions in the
+** ranges before k (counted in step 1, per range), so the lists are the
+** same whatever the number of jobs.  A document lies in one range, so
+** each job's document frequencies add up.  The job also turns its
+** positions' build ids into word ranks (in place when the stream was
+** moved in: no other job reads them).
 */
 typedef struct { uint32_t wid, nid, last, df; } winfo;
 typedef struct { uint32_t cursor, last, df, sid; } ninfo;
@@ -1405,56 +1445,78 @@ typedef struct { uint32_t last, df; } sinfo;
 
 typedef struct postjob {
   const uint32_t *bs;         /* build word id per position */
-  const unsigned char *own;   /* build word id -> job */
   const docrec *docs;
-  size_t D;
-  uint32_t T;
-  winfo *wi;
-  ninfo *ni;
-  sinfo *si;
+  const uint32_t *map;        /* build word id -> rank (UINT32_MAX: dropped) */
+  const uint32_t *wn, *ns, *po;   /* the image's WNORM, NSTEM, POSTO */
+  uint32_t *const *cnt;       /* per range: build word id -> tokens there */
+  uint32_t nb, Nn, Ns;
+  winfo *wi[CP_JOBS_MAXTHREADS];
+  ninfo *ni[CP_JOBS_MAXTHREADS];
+  sinfo *si[CP_JOBS_MAXTHREADS];
   uint32_t *post, *st;
-  uint32_t cut[CP_JOBS_MAXTHREADS + 1];   /* translation: position ranges */
+  uint32_t dcut[CP_JOBS_MAXTHREADS + 1];   /* range k: documents */
+  uint32_t pcut[CP_JOBS_MAXTHREADS + 1];   /* and their positions */
 } postjob;
+
+/* step 1's count of the build word ids of range j->arg */
+static int job_count (cp_job *j, cp_err *err) {
+  const postjob *c = (const postjob *)j->ctx;
+  uint32_t *f = c->cnt[j->arg], p;
+  (void)err;
+  for (p = c->pcut[j->arg]; p < c->pcut[j->arg + 1]; p++) f[c->bs[p]]++;
+  return CP_OK;
+}
 
 static int job_postings (cp_job *j, cp_err *err) {
   const postjob *c = (const postjob *)j->ctx;
   const uint32_t *bs = c->bs;
-  const unsigned char *own = c->own, me = (unsigned char)j->arg;
-  winfo *wi = c->wi;
-  ninfo *ni = c->ni;
-  sinfo *si = c->si;
-  uint32_t *post = c->post, T = c->T, d;
+  size_t me = j->arg, q;
+  winfo *wi = c->wi[me];
+  ninfo *ni = c->ni[me];
+  sinfo *si = c->si[me];
+  uint32_t *post = c->post, *st = c->st, end = c->pcut[me + 1], d, k;
   (void)err;
-  for (d = 0; d < c->D; d++) {
+  for (k = 0; k < c->nb; k++) {   /* dropped types are never reached */
+    uint32_t f = c->map[k];
+    wi[k].wid = f;
+    wi[k].nid = f != UINT32_MAX ? c->wn[f] : 0;
+    wi[k].last = UINT32_MAX;
+    wi[k].df = 0;
+  }
+  for (k = 0; k < c->Nn; k++) {
+    ni[k].cursor = c->po[k];
+    ni[k].sid = c->ns[k];
+    ni[k].last = UINT32_MAX;
+    ni[k].df = 0;
+  }
+  for (q = 0; q < me; q++) {   /* past the norms' positions before */
+    const uint32_t *f = c->cnt[q];
+    for (k = 0; k < c->nb; k++)
+      if (f[k] != 0) ni[wi[k].nid].cursor += f[k];
+  }
+  for (k = 0; k < c->Ns; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
+  for (d = c->dcut[me]; d < c->dcut[me + 1]; d++) {
     uint32_t p = c->docs[d].tok_start, e = p + c->docs[d].tok_count;
     for (; p < e; p++) {
       uint32_t b = bs[p];
       winfo *x;
       ninfo *y;
       sinfo *z;
-      if (own[b] != me) continue;   /* another job's: a few loads */
       /* the word state of a later token, and the norm state of a
-      ** nearer one (its word state was fetched 8 tokens ago) */
-      if (p + 16 < T) PREFETCH(wi, bs[p + 16]);
-      if (p + 8 < T) PREFETCH(ni, wi[bs[p + 8]].nid);
+      ** nearer one (its word state was fetched 8 tokens ago); only in
+      ** this range: the next one's ids may be ranks already */
+      if (p + 16 < end) PREFETCH(wi, bs[p + 16]);
+      if (p + 8 < end) PREFETCH(ni, wi[bs[p + 8]].nid);
       x = &wi[b];
       y = &ni[x->nid];
       z = &si[y->sid];
       post[y->cursor++] = p;
+      st[p] = x->wid;
       if (x->last != d) { x->last = d;  x->df++; }
       if (y->last != d) { y->last = d;  y->df++; }
       if (z->last != d) { z->last = d;  z->df++; }
     }
   }
-  return CP_OK;
-}
-
-static int job_ranks (cp_job *j, cp_err *err) {
-  const postjob *c = (const postjob *)j->ctx;
-  uint32_t p;
-  (void)err;
-  for (p = c->cut[j->arg]; p < c->cut[j->arg + 1]; p++)
-    c->st[p] = c->wi[c->bs[p]].wid;
   return CP_OK;
 }
 
@@ -1469,11 +1531,10 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
   unsigned char *out = NULL;
   size_t T, D, total, hdrsize, i, textlen;
   int l, s, rc = CP_OK;
-  winfo *wi = NULL;
-  ninfo *ni = NULL;
-  sinfo *si = NULL;
-  unsigned char *own = NULL;        /* build word id -> postings job */
-  unsigned char *sown = NULL;       /* stem -> postings job */
+  postjob pj;                       /* steps 1 and 5 */
+  uint32_t *cnt[CP_JOBS_MAXTHREADS];  /* per range: word counts */
+  unsigned nj = cp_jobs_threads(), jq;
+  cp_job pjob[CP_JOBS_MAXTHREADS];
   int order[CP_SEC_COUNT], stream_in = 0, spans_in = 0;
   size_t q;
   cp_bytes schema = {NULL, 0, 0}, attrs = {NULL, 0, 0};
@@ -1487,7 +1548,25 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     return cp_err_set(err, CP_EINVAL, "segments need a little-endian host");
   T = w->stream.n;
   D = w->ndocs;
-  /* 1. frequencies of the build ids, from the stream */
+  memset(&pj, 0, sizeof(pj));
+  memset(cnt, 0, sizeof(cnt));
+  if (nj < 1) nj = 1;
+  if (nj > CP_JOBS_MAXTHREADS) nj = CP_JOBS_MAXTHREADS;
+  /* the ranges of the postings jobs (step 5): whole documents, about
+  ** T / nj tokens each; docs[] cover [0, T) back to back */
+  {
+    uint32_t d = 0;
+    for (jq = 0; jq < nj; jq++) {
+      uint64_t want = (uint64_t)T * jq / nj;
+      while (d < D && w->docs[d].tok_start < want) d++;
+      pj.dcut[jq] = d;
+      pj.pcut[jq] = d < D ? w->docs[d].tok_start : (uint32_t)T;
+    }
+    pj.dcut[nj] = (uint32_t)D;
+    pj.pcut[nj] = (uint32_t)T;
+  }
+  /* 1. frequencies of the build ids, from the stream: counted per range
+  ** as jobs (job_count; step 5 needs the ranges' counts) */
   for (l = 0; l < CP_NLAYERS; l++) {
     size_t n = (size_t)w->lex[l].n + 1;
     freq[l] = (uint32_t *)calloc(n, sizeof(uint32_t));
@@ -1495,7 +1574,16 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     last[l] = (uint32_t *)malloc(n * sizeof(uint32_t));
     if (!freq[l] || !map[l] || !last[l]) goto oom;
   }
-  for (i = 0; i < T; i++) freq[CP_WORD][w->stream.v[i]]++;
+  for (jq = 0; jq < nj; jq++) {
+    cnt[jq] = (uint32_t *)calloc((size_t)w->lex[CP_WORD].n + 1, sizeof(uint32_t));
+    if (cnt[jq] == NULL) goto oom;
+    pjob[jq].fn = job_count;  pjob[jq].ctx = &pj;  pjob[jq].arg = jq;
+  }
+  pj.bs = w->stream.v;
+  pj.cnt = cnt;
+  (void)cp_jobs_run(pjob, nj, nj, NULL);   /* cannot fail */
+  for (jq = 0; jq < nj; jq++)
+    for (i = 0; i < w->lex[CP_WORD].n; i++) freq[CP_WORD][i] += cnt[jq][i];
   for (i = 0; i < w->lex[CP_WORD].n; i++)
     freq[CP_NORM][w->word_norm.v[i]] += freq[CP_WORD][i];
   for (i = 0; i < w->lex[CP_NORM].n; i++)
@@ -1597,13 +1685,12 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     if (e > total) total = e;
   }
   /* the last allocations that can fail come before the image exists */
-  wi = (winfo *)malloc(((size_t)w->lex[CP_WORD].n + 1) * sizeof(winfo));
-  own = (unsigned char *)malloc((size_t)w->lex[CP_WORD].n + 1);
-  sown = (unsigned char *)malloc((size_t)nt[CP_STEM] + 1);
-  ni = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
-  si = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
-  if (wi == NULL || ni == NULL || si == NULL || own == NULL || sown == NULL)
-    goto oom;
+  for (jq = 0; jq < nj; jq++) {
+    pj.wi[jq] = (winfo *)malloc(((size_t)w->lex[CP_WORD].n + 1) * sizeof(winfo));
+    pj.ni[jq] = (ninfo *)malloc(((size_t)nt[CP_NORM] + 1) * sizeof(ninfo));
+    pj.si[jq] = (sinfo *)malloc(((size_t)nt[CP_STEM] + 1) * sizeof(sinfo));
+    if (pj.wi[jq] == NULL || pj.ni[jq] == NULL || pj.si[jq] == NULL) goto oom;
+  }
   out = (unsigned char *)realloc(w->tbuf, total);
   if (out == NULL) goto oom;        /* the builder still has its block */
   cp_advise_block(out);
@@ -1670,67 +1757,44 @@ int cp_segw_finish (cp_segw *w, void **img, size_t *size, cp_err *err) {
     for (k = 0; k < nt[CP_NORM]; k++) sn[last[CP_STEM][ns[k]]++] = k;
   }
   /* 5. stream, postings, document frequencies: jobs (job_postings),
-  ** each over the tokens of a range of stems of about equal frequency */
+  ** each over a range of documents */
   {
     uint32_t *st = (uint32_t *)(out + sec[CP_SEC_STREAM].off);
     uint32_t *po = (uint32_t *)(out + sec[CP_SEC_POSTO].off);
-    const uint32_t *wn = (const uint32_t *)(out + sec[CP_SEC_WNORM].off);
-    const uint32_t *ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
     const uint32_t *nf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off);
-    const uint32_t *sf = (const uint32_t *)(out + sec[CP_SEC_FREQ(CP_STEM)].off);
     uint32_t nb = w->lex[CP_WORD].n, k;
-    unsigned nj = cp_jobs_threads(), jq;
-    cp_job job[CP_JOBS_MAXTHREADS];
-    postjob pj;
-    uint64_t acc = 0;
-    for (k = 0, jq = 0; k < nt[CP_STEM]; k++) {   /* stem -> job */
-      while (jq + 1 < nj && acc >= (uint64_t)T * (jq + 1) / nj) jq++;
-      sown[k] = (unsigned char)jq;
-      acc += sf[k];
-    }
-    for (k = 0; k < nb; k++) {   /* dropped types are never reached */
-      uint32_t f = map[CP_WORD][k];
-      wi[k].wid = f;
-      wi[k].nid = f != UINT32_MAX ? wn[f] : 0;
-      wi[k].last = UINT32_MAX;
-      wi[k].df = 0;
-      own[k] = f != UINT32_MAX ? sown[ns[wn[f]]] : 0;
-    }
     po[0] = 0;
-    for (k = 0; k < nt[CP_NORM]; k++) {
-      ni[k].cursor = po[k];
-      ni[k].sid = ns[k];
-      ni[k].last = UINT32_MAX;
-      ni[k].df = 0;
-      po[k + 1] = po[k] + nf[k];
-    }
-    for (k = 0; k < nt[CP_STEM]; k++) { si[k].last = UINT32_MAX;  si[k].df = 0; }
+    for (k = 0; k < nt[CP_NORM]; k++) po[k + 1] = po[k] + nf[k];
     pj.bs = stream_in ? st : w->stream.v;   /* build ids */
-    pj.own = own;
     pj.docs = w->docs;
-    pj.D = D;
-    pj.T = (uint32_t)T;
-    pj.wi = wi;  pj.ni = ni;  pj.si = si;
+    pj.map = map[CP_WORD];
+    pj.wn = (const uint32_t *)(out + sec[CP_SEC_WNORM].off);
+    pj.ns = (const uint32_t *)(out + sec[CP_SEC_NSTEM].off);
+    pj.po = po;
+    pj.nb = nb;  pj.Nn = nt[CP_NORM];  pj.Ns = nt[CP_STEM];
     pj.post = (uint32_t *)(out + sec[CP_SEC_POST].off);
     pj.st = st;
-    for (jq = 0; jq <= nj; jq++) pj.cut[jq] = (uint32_t)((uint64_t)T * jq / nj);
-    for (jq = 0; jq < nj; jq++) {
-      job[jq].fn = job_postings;  job[jq].ctx = &pj;  job[jq].arg = jq;
-    }
+    for (jq = 0; jq < nj; jq++) pjob[jq].fn = job_postings;
     /* these jobs cannot fail, and cp_jobs_run fails only through its
     ** jobs or on bad arguments: the builder's state is the image's now,
     ** so nothing here may fail */
-    (void)cp_jobs_run(job, nj, nj, NULL);
-    for (jq = 0; jq < nj; jq++) job[jq].fn = job_ranks;
-    (void)cp_jobs_run(job, nj, nj, NULL);
+    (void)cp_jobs_run(pjob, nj, nj, NULL);
     {
       uint32_t *dw = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_WORD)].off) + nt[CP_WORD];
       uint32_t *dn = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_NORM)].off) + nt[CP_NORM];
       uint32_t *ds = (uint32_t *)(out + sec[CP_SEC_FREQ(CP_STEM)].off) + nt[CP_STEM];
-      for (k = 0; k < nb; k++)
-        if (wi[k].wid != UINT32_MAX) dw[wi[k].wid] = wi[k].df;
-      for (k = 0; k < nt[CP_NORM]; k++) dn[k] = ni[k].df;
-      for (k = 0; k < nt[CP_STEM]; k++) ds[k] = si[k].df;
+      memset(dw, 0, 4 * (size_t)nt[CP_WORD]);
+      memset(dn, 0, 4 * (size_t)nt[CP_NORM]);
+      memset(ds, 0, 4 * (size_t)nt[CP_STEM]);
+      for (jq = 0; jq < nj; jq++) {   /* a document is in one range */
+        const winfo *wi = pj.wi[jq];
+        const ninfo *ni = pj.ni[jq];
+        const sinfo *si = pj.si[jq];
+        for (k = 0; k < nb; k++)
+          if (wi[k].wid != UINT32_MAX) dw[wi[k].wid] += wi[k].df;
+        for (k = 0; k < nt[CP_NORM]; k++) dn[k] += ni[k].df;
+        for (k = 0; k < nt[CP_STEM]; k++) ds[k] += si[k].df;
+      }
     }
   }
   /* 6. spans, structure, documents */
@@ -1796,7 +1860,9 @@ done:
     free(freq[l]);  free(map[l]);  free(last[l]);  free(ent[l]);
   }
   free(byid);
-  free(wi);  free(ni);  free(si);  free(own);  free(sown);
+  for (jq = 0; jq < CP_JOBS_MAXTHREADS; jq++) {
+    free(pj.wi[jq]);  free(pj.ni[jq]);  free(pj.si[jq]);  free(cnt[jq]);
+  }
   free(out);
   cp_bytes_free(&schema);  cp_bytes_free(&attrs);  free(dstart);
   if (rc != CP_OK) cp_ztw_truncate(w->zw, w->ndocs);   /* can add again */

@@ -142,9 +142,27 @@ typedef struct emitter {
 #define ATTR(a, k, v, n) ((a).key = (k), (a).keylen = strlen(k), \
                           (a).val = (v), (a).vallen = (n))
 
-/* name s[a, z) folded into the analyser's buffer */
+/* is p[0..n) as cp_extract_name leaves it: no tab or line break, no
+** space first, last or before another (most names are one line) */
+static int is_folded (const char *p, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == '\n' || c == '\r' || c == '\t') return 0;
+    if (c == ' ' && (i == 0 || i + 1 == n || p[i + 1] == ' ')) return 0;
+  }
+  return 1;
+}
+
+/* name s[a, z) folded: the text itself when it is, else a copy in the
+** analyser's buffer */
 static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
   abuf *an = e->an;
+  if (is_folded(e->s + a, z - a)) {
+    *p = e->s + a;
+    *n = z - a;
+    return CP_OK;
+  }
   if (z - a > an->ncap) {
     size_t nc = an->ncap ? an->ncap : 64;
     char *nb;

@@ -196,6 +196,7 @@ static int para_gap (const char *s, size_t a, size_t b) {
 #define CBITS 14
 #define CSIZE ((size_t)1 << CBITS)
 #define CMAXLEN 16
+#define PF 16         /* tokens ahead whose slots are fetched (2^k) */
 
 typedef struct cslot {
   uint64_t a, b;          /* bytes 0-7 and 8-15, zero padded */
@@ -235,14 +236,20 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
   o->flags = o->lx ? o->lx->flags : 0;
 }
 
-/* the facts of token t through cache c */
-static void facts_cached (cp_lxcache *c, const char *s, size_t n,
-                          const cp_tok *t, char *buf, cp_lxtok *o) {
-  size_t len = t->stop - t->start, j;
+/* a token's key in the cache: its bytes, tag and slot */
+typedef struct ckey {
+  uint64_t a, b;
+  unsigned tag;           /* 0: not cached (too long, or not in the text) */
+  size_t j;
+} ckey;
+
+/* the key of token t of text s (n bytes) */
+static void key_for (const char *s, size_t n, const cp_tok *t, ckey *k) {
+  size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
-  unsigned tag;
-  cslot *sl;
-  if (len > CMAXLEN) { facts_of(s, t, buf, o);  return; }
+  k->tag = 0;
+  k->j = 0;
+  if (t->stop > n || t->start >= t->stop || len > CMAXLEN) return;
   if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
@@ -257,12 +264,20 @@ static void facts_cached (cp_lxcache *c, const char *s, size_t n,
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
   }
-  tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
-  h = (a ^ ((uint64_t)tag << 56)) * 0x9E3779B97F4A7C15ull;
+  k->a = a;
+  k->b = b;
+  k->tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
+  h = (a ^ ((uint64_t)k->tag << 56)) * 0x9E3779B97F4A7C15ull;
   h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
-  j = (size_t)(h >> (64 - CBITS));
-  sl = &c->v[j];
-  if (sl->len == tag && sl->a == a && sl->b == b) {
+  k->j = (size_t)(h >> (64 - CBITS));
+}
+
+/* the facts of token t (key k) through cache c */
+static void facts_cached (cp_lxcache *c, const ckey *k, const char *s,
+                          const cp_tok *t, char *buf, cp_lxtok *o) {
+  cslot *sl = &c->v[k->j];
+  if (k->tag == 0) { facts_of(s, t, buf, o);  return; }
+  if (sl->len == k->tag && sl->a == k->a && sl->b == k->b) {
     o->shape = sl->shape;
     o->dash = sl->dash;
     o->lx = sl->lx;
@@ -270,7 +285,7 @@ static void facts_cached (cp_lxcache *c, const char *s, size_t n,
     return;
   }
   facts_of(s, t, buf, o);
-  sl->a = a;  sl->b = b;  sl->len = (uint8_t)tag;
+  sl->a = k->a;  sl->b = k->b;  sl->len = (uint8_t)k->tag;
   sl->shape = o->shape;  sl->dash = o->dash;  sl->lx = o->lx;
   sl->flags = o->flags;
 }
@@ -299,6 +314,7 @@ int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
   cp_lxtok *v;
   size_t i;
   char buf[CP_LX_MAXWORD];
+  ckey ring[PF];
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || vp == NULL || cap == NULL)
     return cp_err_set(err, CP_EINVAL, "no tokens");
@@ -311,12 +327,27 @@ int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
     *cap = nc;
   }
   v = *vp;
+  /* the cache's slots are far from the processor (512 KB, and the rest
+  ** of a build runs between two documents): the keys are made PF tokens
+  ** ahead and their slots fetched, so that the loads overlap */
+  if (cache != NULL)
+    for (i = 0; i < PF && i < tv->n; i++) {
+      key_for(s, n, &tv->v[i], &ring[i]);
+      __builtin_prefetch(&cache->v[ring[i].j]);
+    }
   for (i = 0; i < tv->n; i++) {
     const cp_tok *t = &tv->v[i];
     uint16_t sh;
     if (t->stop > n || t->start >= t->stop)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
-    if (cache != NULL) facts_cached(cache, s, n, t, buf, &v[i]);
+    if (cache != NULL) {
+      ckey *k = &ring[i % PF];
+      facts_cached(cache, k, s, t, buf, &v[i]);
+      if (i + PF < tv->n) {
+        key_for(s, n, &tv->v[i + PF], k);
+        __builtin_prefetch(&cache->v[k->j]);
+      }
+    }
     else facts_of(s, t, buf, &v[i]);
     sh = v[i].shape;
     if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;

@@ -243,13 +243,18 @@ typedef struct ckey {
   size_t j;
 } ckey;
 
-/* the key of token t of text s (n bytes) */
-static void key_for (const char *s, size_t n, const cp_tok *t, ckey *k) {
+/* the key of token t of text s (n bytes); inlined in the loop over the
+** tokens (a call costs as much as the key) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void key_for (const char *s, size_t n, const cp_tok *t,
+                            ckey *k) {
   size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
-  k->tag = 0;
-  k->j = 0;
-  if (t->stop > n || t->start >= t->stop || len > CMAXLEN) return;
+  unsigned tag;
+  /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN */
+  if (t->stop > n || len - 1 >= CMAXLEN) { k->tag = 0;  k->j = 0;  return; }
   if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
@@ -264,11 +269,12 @@ static void key_for (const char *s, size_t n, const cp_tok *t, ckey *k) {
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
   }
+  tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
+  h = (a ^ ((uint64_t)tag << 56)) * 0x9E3779B97F4A7C15ull;
+  h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
   k->a = a;
   k->b = b;
-  k->tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
-  h = (a ^ ((uint64_t)k->tag << 56)) * 0x9E3779B97F4A7C15ull;
-  h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
+  k->tag = tag;
   k->j = (size_t)(h >> (64 - CBITS));
 }
 
@@ -315,6 +321,8 @@ int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
   size_t i;
   char buf[CP_LX_MAXWORD];
   ckey ring[PF];
+  const cp_tok *tk;
+  size_t nt;
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || vp == NULL || cap == NULL)
     return cp_err_set(err, CP_EINVAL, "no tokens");
@@ -327,24 +335,28 @@ int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
     *cap = nc;
   }
   v = *vp;
+  /* locals: stores through v (uint8_t is a character type) would reload
+  ** tv's fields at every token */
+  tk = tv->v;
+  nt = tv->n;
   /* the cache's slots are far from the processor (512 KB, and the rest
   ** of a build runs between two documents): the keys are made PF tokens
   ** ahead and their slots fetched, so that the loads overlap */
   if (cache != NULL)
-    for (i = 0; i < PF && i < tv->n; i++) {
-      key_for(s, n, &tv->v[i], &ring[i]);
+    for (i = 0; i < PF && i < nt; i++) {
+      key_for(s, n, &tk[i], &ring[i]);
       __builtin_prefetch(&cache->v[ring[i].j]);
     }
-  for (i = 0; i < tv->n; i++) {
-    const cp_tok *t = &tv->v[i];
+  for (i = 0; i < nt; i++) {
+    const cp_tok *t = &tk[i];
     uint16_t sh;
     if (t->stop > n || t->start >= t->stop)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     if (cache != NULL) {
       ckey *k = &ring[i % PF];
       facts_cached(cache, k, s, t, buf, &v[i]);
-      if (i + PF < tv->n) {
-        key_for(s, n, &tv->v[i + PF], k);
+      if (i + PF < nt) {
+        key_for(s, n, &tk[i + PF], k);
         __builtin_prefetch(&cache->v[k->j]);
       }
     }

@@ -6,9 +6,8 @@
 ** build allocates them once.  cp_analyse_producer runs in the thread
 ** that adds (seg.h), never on two documents at once; cp_analyse_mt runs
 ** where documents are prepared (worker threads, pipe.c), reading only
-** the analyser's set of analysers and keeping its buffers in the
-** prepared slot's scratch, so the builder's thread does none of the
-** work.  Both give the same spans.
+** the analyser's set of analysers and keeping its buffers per thread,
+** so the builder's thread does none of the work.  Both give the same spans.
 */
 #include <math.h>
 #include <pthread.h>
@@ -143,9 +142,27 @@ typedef struct emitter {
 #define ATTR(a, k, v, n) ((a).key = (k), (a).keylen = strlen(k), \
                           (a).val = (v), (a).vallen = (n))
 
-/* name s[a, z) folded into the analyser's buffer */
+/* is p[0..n) as cp_extract_name leaves it: no tab or line break, no
+** space first, last or before another (most names are one line) */
+static int is_folded (const char *p, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == '\n' || c == '\r' || c == '\t') return 0;
+    if (c == ' ' && (i == 0 || i + 1 == n || p[i + 1] == ' ')) return 0;
+  }
+  return 1;
+}
+
+/* name s[a, z) folded: the text itself when it is, else a copy in the
+** analyser's buffer */
 static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
   abuf *an = e->an;
+  if (is_folded(e->s + a, z - a)) {
+    *p = e->s + a;
+    *n = z - a;
+    return CP_OK;
+  }
   if (z - a > an->ncap) {
     size_t nc = an->ncap ? an->ncap : 64;
     char *nb;
@@ -332,56 +349,57 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
 }
 
 /*
-** The per-type cache of lexicon facts, one per thread that runs
-** cp_analyse_mt: the scratch is per prepared slot (32 of them in a
-** pipe), and 32 cold caches would each learn the vocabulary again and
-** crowd the processor's caches.  A worker's cache is freed when the
-** thread ends; one made by a thread that lives on (a pipe preparing
-** inline) stays until the process ends, reachable.  No cache (out of
-** memory) only means the facts are computed token by token.
+** The buffers of cp_analyse_mt, one set per thread that runs it (the
+** per-type cache of lexicon facts among them), not per prepared slot:
+** a pipe has 32 slots, and 32 sets would each learn the vocabulary again
+** and keep their own copies of the buffers, touched once in 32
+** documents, far from the processor.  Nothing in them outlives a run
+** (the spans are copied into 'out'), so the slot's scratch stays NULL.
+** A worker's set is freed when the thread ends; one made by a thread
+** that lives on (a pipe preparing inline) stays until the process ends,
+** reachable.  No set (out of memory) is an error; no cache only means
+** the facts are computed token by token.
 */
-static pthread_key_t lxkey;
-static int lxkey_ok;
-static pthread_once_t lxonce = PTHREAD_ONCE_INIT;
+static pthread_key_t bkey;
+static int bkey_ok;
+static pthread_once_t bonce = PTHREAD_ONCE_INIT;
 
-static void lxkey_free (void *c) { cp_lxcache_free((cp_lxcache *)c); }
-
-static void lxkey_make (void) {
-  lxkey_ok = pthread_key_create(&lxkey, lxkey_free) == 0;
+static void bkey_free (void *b) {
+  abuf_free((abuf *)b);
+  free(b);
 }
 
-static cp_lxcache *thread_cache (void) {
-  cp_lxcache *c;
-  pthread_once(&lxonce, lxkey_make);
-  if (!lxkey_ok) return NULL;
-  if ((c = (cp_lxcache *)pthread_getspecific(lxkey)) == NULL
-      && (c = cp_lxcache_new()) != NULL && pthread_setspecific(lxkey, c) != 0) {
-    cp_lxcache_free(c);
-    c = NULL;
+static void bkey_make (void) {
+  bkey_ok = pthread_key_create(&bkey, bkey_free) == 0;
+}
+
+static abuf *thread_buf (void) {
+  abuf *b;
+  pthread_once(&bonce, bkey_make);
+  if (!bkey_ok) return NULL;
+  if ((b = (abuf *)pthread_getspecific(bkey)) == NULL
+      && (b = (abuf *)calloc(1, sizeof(*b))) != NULL) {
+    b->x.lxc = cp_lxcache_new();   /* a build's documents share it */
+    if (pthread_setspecific(bkey, b) != 0) {
+      bkey_free(b);
+      b = NULL;
+    }
   }
-  return c;
+  return b;
 }
 
 int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
                    cp_spanout *out, cp_err *err) {
   const cp_analyser *an = (const cp_analyser *)ud;
-  cp_lxcache *tc;
   abuf *b;
-  int rc;
   if (an == NULL || scratch == NULL || tv == NULL || out == NULL
       || (text == NULL && len > 0) || (meta == NULL && nmeta > 0))
     return cp_err_set(err, CP_EINVAL, "cp_analyse_mt: missing argument");
   if (an->what == 0) return CP_OK;
-  if (*scratch == NULL && (*scratch = calloc(1, sizeof(abuf))) == NULL)
+  if ((b = thread_buf()) == NULL)
     return cp_err_set(err, CP_ENOMEM, "out of memory running the analysers");
-  b = (abuf *)*scratch;
-  tc = thread_cache();
-  b->x.lxc = tc;   /* lent for this run: the slot owns none */
-  rc = analyse(an->what, b, text, len, tv, meta, nmeta, out, err);
-  if (b->x.lxc != tc) cp_lxcache_free(b->x.lxc);   /* the run's own (no tc) */
-  b->x.lxc = NULL;
-  return rc;
+  return analyse(an->what, b, text, len, tv, meta, nmeta, out, err);
 }
 
 void cp_analyse_mt_free (void *scratch) {

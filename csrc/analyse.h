@@ -54,8 +54,8 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
                          size_t nmeta, cp_spanout *out, cp_err *err);
 
 /* the same as a cp_producer_mtfn (seg.h): 'ud' is the cp_analyser,
-** only read; its buffers live in *scratch, released by
-** cp_analyse_mt_free */
+** only read; its buffers live in the calling thread (freed when it
+** ends), *scratch is left NULL and cp_analyse_mt_free takes any */
 int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
                    cp_spanout *out, cp_err *err);

@@ -11,6 +11,7 @@ void cp_extract_free (cp_extract *x) {
   if (x == NULL) return;
   free(x->lx);
   x->lx = NULL;
+  x->lxcap = 0;
   cp_lxcache_free(x->lxc);
   x->lxc = NULL;
   cp_entities_free(&x->ents);
@@ -25,8 +26,6 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
   int rc;
   if (x == NULL || tv == NULL || (s == NULL && n > 0))
     return cp_err_set(err, CP_EINVAL, "cp_extract_run: missing argument");
-  free(x->lx);
-  x->lx = NULL;
   x->ents.n = x->quotes.n = x->dates.n = x->nums.n = 0;
   if (what & CP_X_QUOTES) what |= CP_X_ENTITIES;
   if (what & CP_X_NUMBERS) what |= CP_X_DATES;
@@ -34,7 +33,7 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
   ** (the build's analyser keeps it for every document); without memory
   ** for it the facts are computed token by token, the same */
   if (x->lxc == NULL && tv->n >= LXC_MIN) x->lxc = cp_lxcache_new();
-  if ((rc = cp_lx_tokens_c(s, n, tv, x->lxc, &x->lx, err)) != CP_OK) return rc;
+  if ((rc = cp_lx_tokens_into(s, n, tv, x->lxc, &x->lx, &x->lxcap, err)) != CP_OK) return rc;
   if ((what & CP_X_ENTITIES)
       && (rc = cp_entity_run(s, n, tv, x->lx, &x->ents, err)) != CP_OK) return rc;
   if ((what & CP_X_QUOTES)

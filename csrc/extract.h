@@ -18,6 +18,7 @@ enum {
 
 typedef struct cp_extract {
   cp_lxtok *lx;
+  size_t lxcap;      /* entries of lx, kept across runs */
   cp_lxcache *lxc;   /* per-type facts kept across runs, made lazily */
   cp_entities ents;
   cp_quotes quotes;

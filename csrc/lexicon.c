@@ -196,6 +196,7 @@ static int para_gap (const char *s, size_t a, size_t b) {
 #define CBITS 14
 #define CSIZE ((size_t)1 << CBITS)
 #define CMAXLEN 16
+#define PF 16         /* tokens ahead whose slots are fetched (2^k) */
 
 typedef struct cslot {
   uint64_t a, b;          /* bytes 0-7 and 8-15, zero padded */
@@ -203,6 +204,7 @@ typedef struct cslot {
   uint16_t shape;
   uint8_t dash;
   uint8_t len;            /* 0: empty; else length | 0x80 if punctuation */
+  uint32_t flags;         /* lx's (in the padding) */
 } cslot;
 
 struct cp_lxcache { cslot v[CSIZE]; };
@@ -214,39 +216,53 @@ cp_lxcache *cp_lxcache_new (void) {
 void cp_lxcache_free (cp_lxcache *c) { free(c); }
 
 /* the intrinsic facts of token t (cached or not): shape without the
-** sentence bits, and the lexicon entry */
+** sentence bits, the dash, the lexicon entry and its flags */
 static void facts_of (const char *s, const cp_tok *t, char *buf,
-                      uint16_t *shape, uint8_t *dash, const cp_lxent **lx) {
+                      cp_lxtok *o) {
   /* shape and lookup of the word without a possessive: "ISIS’s" */
   cp_tok w = *t;
   size_t len = w.stop - w.start;
   if (len > 2 && s[w.stop - 2] == '\'' && (s[w.stop - 1] | 32) == 's') w.stop -= 2;
   else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
            && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
-  *shape = (uint16_t)shape_of(s, &w);
-  *dash = memchr(s + t->start, '-', t->stop - t->start) != NULL;
-  *lx = NULL;
+  o->shape = (uint16_t)shape_of(s, &w);
+  o->dash = memchr(s + t->start, '-', t->stop - t->start) != NULL;
+  o->lx = NULL;
   len = w.stop - w.start;
   if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
-  if (!(*shape & CP_SH_DIGIT) && len > 0 && len <= CP_LX_MAXWORD)
-    *lx = (len <= 8 && sready) ? find_short(s + t->start, len)
-                               : find_lower(s + t->start, len, buf);
+  if (!(o->shape & CP_SH_DIGIT) && len > 0 && len <= CP_LX_MAXWORD)
+    o->lx = (len <= 8 && sready) ? find_short(s + t->start, len)
+                                 : find_lower(s + t->start, len, buf);
+  o->flags = o->lx ? o->lx->flags : 0;
 }
 
-/* the facts of token t through cache c */
-static void facts_cached (cp_lxcache *c, const char *s, size_t n,
-                          const cp_tok *t, char *buf, uint16_t *shape,
-                          uint8_t *dash, const cp_lxent **lx) {
-  size_t len = t->stop - t->start, j;
+/* a token's key in the cache: its bytes, tag and slot */
+typedef struct ckey {
+  uint64_t a, b;
+  unsigned tag;           /* 0: not cached (too long, or not in the text) */
+  size_t j;
+} ckey;
+
+/* the key of token t of text s (n bytes); inlined in the loop over the
+** tokens (a call costs as much as the key) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void key_for (const char *s, size_t n, const cp_tok *t,
+                            ckey *k) {
+  size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
   unsigned tag;
-  cslot *sl;
-  if (len > CMAXLEN) { facts_of(s, t, buf, shape, dash, lx);  return; }
+  /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN */
+  if (t->stop > n || len - 1 >= CMAXLEN) { k->tag = 0;  k->j = 0;  return; }
   if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
-    if (len < 8) { a &= ((uint64_t)1 << (8 * len)) - 1;  b = 0; }
-    else if (len < 16) b &= ((uint64_t)1 << (8 * (len - 8))) - 1;
+    /* the masks without branches (shifts below 64): token lengths vary
+    ** too much for a branch to be predicted */
+    a &= len >= 8 ? ~0ull : ((uint64_t)1 << (8 * len)) - 1;
+    b &= len >= 16 ? ~0ull : len <= 8 ? 0
+         : ((uint64_t)1 << (8 * ((len - 8) & 7))) - 1;
   } else {
     unsigned char tb[16] = {0};
     memcpy(tb, s + t->start, len);
@@ -256,17 +272,28 @@ static void facts_cached (cp_lxcache *c, const char *s, size_t n,
   tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
   h = (a ^ ((uint64_t)tag << 56)) * 0x9E3779B97F4A7C15ull;
   h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
-  j = (size_t)(h >> (64 - CBITS));
-  sl = &c->v[j];
-  if (sl->len == tag && sl->a == a && sl->b == b) {
-    *shape = sl->shape;
-    *dash = sl->dash;
-    *lx = sl->lx;
+  k->a = a;
+  k->b = b;
+  k->tag = tag;
+  k->j = (size_t)(h >> (64 - CBITS));
+}
+
+/* the facts of token t (key k) through cache c */
+static void facts_cached (cp_lxcache *c, const ckey *k, const char *s,
+                          const cp_tok *t, char *buf, cp_lxtok *o) {
+  cslot *sl = &c->v[k->j];
+  if (k->tag == 0) { facts_of(s, t, buf, o);  return; }
+  if (sl->len == k->tag && sl->a == k->a && sl->b == k->b) {
+    o->shape = sl->shape;
+    o->dash = sl->dash;
+    o->lx = sl->lx;
+    o->flags = sl->flags;
     return;
   }
-  facts_of(s, t, buf, shape, dash, lx);
-  sl->a = a;  sl->b = b;  sl->len = (uint8_t)tag;
-  sl->shape = *shape;  sl->dash = *dash;  sl->lx = *lx;
+  facts_of(s, t, buf, o);
+  sl->a = k->a;  sl->b = k->b;  sl->len = (uint8_t)k->tag;
+  sl->shape = o->shape;  sl->dash = o->dash;  sl->lx = o->lx;
+  sl->flags = o->flags;
 }
 
 /* }================================================================== */
@@ -278,25 +305,62 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
 
 int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
                     cp_lxcache *cache, cp_lxtok **out, cp_err *err) {
+  size_t cap = 0;
+  int rc;
+  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
+  *out = NULL;
+  rc = cp_lx_tokens_into(s, n, tv, cache, out, &cap, err);
+  if (rc != CP_OK) { free(*out);  *out = NULL; }
+  return rc;
+}
+
+int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
+                       cp_lxcache *cache, cp_lxtok **vp, size_t *cap,
+                       cp_err *err) {
   cp_lxtok *v;
   size_t i;
   char buf[CP_LX_MAXWORD];
+  ckey ring[PF];
+  const cp_tok *tk;
+  size_t nt;
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
-  if (tv == NULL || out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
-  *out = NULL;
+  if (tv == NULL || vp == NULL || cap == NULL)
+    return cp_err_set(err, CP_EINVAL, "no tokens");
   pthread_once(&sonce, sbuild);
-  v = (cp_lxtok *)malloc((tv->n ? tv->n : 1) * sizeof *v);   /* every field set below */
-  if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
-  for (i = 0; i < tv->n; i++) {
-    const cp_tok *t = &tv->v[i];
-    uint16_t sh;
-    if (t->stop > n || t->start >= t->stop) {
-      free(v);
-      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+  if (*vp == NULL || *cap < tv->n) {   /* grown only: every field set below */
+    size_t nc = tv->n + tv->n / 4 + 16;
+    v = (cp_lxtok *)realloc(*vp, nc * sizeof *v);
+    if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
+    *vp = v;
+    *cap = nc;
+  }
+  v = *vp;
+  /* locals: stores through v (uint8_t is a character type) would reload
+  ** tv's fields at every token */
+  tk = tv->v;
+  nt = tv->n;
+  /* the cache's slots are far from the processor (512 KB, and the rest
+  ** of a build runs between two documents): the keys are made PF tokens
+  ** ahead and their slots fetched, so that the loads overlap */
+  if (cache != NULL)
+    for (i = 0; i < PF && i < nt; i++) {
+      key_for(s, n, &tk[i], &ring[i]);
+      __builtin_prefetch(&cache->v[ring[i].j]);
     }
-    if (cache != NULL)
-      facts_cached(cache, s, n, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
-    else facts_of(s, t, buf, &v[i].shape, &v[i].dash, &v[i].lx);
+  for (i = 0; i < nt; i++) {
+    const cp_tok *t = &tk[i];
+    uint16_t sh;
+    if (t->stop > n || t->start >= t->stop)
+      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+    if (cache != NULL) {
+      ckey *k = &ring[i % PF];
+      facts_cached(cache, k, s, t, buf, &v[i]);
+      if (i + PF < nt) {
+        key_for(s, n, &tk[i + PF], k);
+        __builtin_prefetch(&cache->v[k->j]);
+      }
+    }
+    else facts_of(s, t, buf, &v[i]);
     sh = v[i].shape;
     if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;
     if (i > 0) {
@@ -327,6 +391,5 @@ int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
     else if (t->flags & CP_TF_PSTART) sh |= CP_SH_PSTART | CP_SH_SSTART;
     v[i].shape = sh;
   }
-  *out = v;
   return CP_OK;
 }

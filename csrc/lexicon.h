@@ -74,6 +74,9 @@ typedef struct cp_lxtok {
   const cp_lxent *lx;   /* NULL if not in the lexicon */
   uint16_t shape;
   uint8_t dash;         /* the token has a '-' ("mid-1990s", "1990-91") */
+  uint32_t flags;       /* lx->flags, 0 without lx: the extractors test
+                           them token by token, and the entry is a load
+                           away (in the padding: still 16 bytes) */
 } cp_lxtok;
 
 /* facts of every token of tv over text s; *out is malloc'd (n entries) */
@@ -91,10 +94,17 @@ void cp_lxcache_free (cp_lxcache *c);
 /* cp_lx_tokens through cache c (NULL: none); the facts are the same */
 int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
                     cp_lxcache *c, cp_lxtok **out, cp_err *err);
+/* the same into *v (*cap entries, realloc'd when fewer than the tokens;
+** NULL and 0 at first), which the caller keeps from one text to the
+** next: a build's analysers write every document's facts into the same
+** memory instead of fresh pages */
+int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
+                       cp_lxcache *c, cp_lxtok **v, size_t *cap,
+                       cp_err *err);
 
 /* a token's flags, 0 when not in the lexicon */
 static inline uint32_t cp_lx_flags (const cp_lxtok *t) {
-  return t->lx ? t->lx->flags : 0;
+  return t->flags;
 }
 
 /* does token t spell exactly the ASCII word w (n bytes, lower case),

@@ -16,7 +16,11 @@
 #define HBITS 14                /* 16,384 slots for 6,684 names */
 #define HSIZE ((size_t)1 << HBITS)
 
-static uint16_t slots[HSIZE];   /* index + 1 into cp_place_table, 0 empty */
+/* low 16 bits: index + 1 into cp_place_table, 0 empty; high 16 bits:
+** bits of the name's hash, which a probe compares before it reads the
+** table's entry and name (two loads far from the processor, for the
+** many candidates that are no place) */
+static uint32_t slots[HSIZE];
 static int usable;              /* the index holds every name */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -59,10 +63,12 @@ static void build (void) {
   if (cp_place_size >= HSIZE / 2 || cp_place_size > UINT16_MAX - 1) return;
   for (i = 0; i < cp_place_size; i++) {
     const char *nm = cp_place_table[i].name;
-    size_t len = strlen(nm), j = hash(nm, len) & (HSIZE - 1);
+    size_t len = strlen(nm);
+    uint32_t h = hash(nm, len);
+    size_t j = h & (HSIZE - 1);
     if (len > maxlen) maxlen = len;
     while (slots[j] != 0) j = (j + 1) & (HSIZE - 1);
-    slots[j] = (uint16_t)(i + 1);
+    slots[j] = (h & 0xFFFF0000u) | (uint32_t)(i + 1);
   }
   usable = 1;
 }
@@ -85,10 +91,13 @@ int cp_place_kind (const char *s, size_t len) {
   pthread_once(&once, build);
   if (usable) {
     size_t j;
+    uint32_t h;
     if (len > maxlen) return 0;
-    j = hash(s, len) & (HSIZE - 1);
-    for (; slots[j] != 0; j = (j + 1) & (HSIZE - 1)) {
-      const cp_place *p = &cp_place_table[slots[j] - 1];
+    h = hash(s, len);
+    for (j = h & (HSIZE - 1); slots[j] != 0; j = (j + 1) & (HSIZE - 1)) {
+      const cp_place *p;
+      if ((slots[j] ^ h) & 0xFFFF0000u) continue;   /* not this name */
+      p = &cp_place_table[(slots[j] & 0xFFFFu) - 1];
       if (cmp(s, len, p->name) == 0) return p->kind;
     }
     return 0;

@@ -239,13 +239,31 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
   for (i = 0; i < nattrs; i++) {
     cp_abkey *key = &s->keys[kx[i]];
     const char *v = attrs[i].val ? attrs[i].val : "";
-    int r = cp_lex_intern(&key->vals, v, attrs[i].vallen,
-                          cp_lex_hash(v, attrs[i].vallen), MAXLEXBYTES,
-                          &vid[i]);
+    size_t vl = attrs[i].vallen;
+    cp_abmemo *m = NULL;
+    uint64_t w0 = 0, w1 = 0;
+    int r;
+    if (vl <= 16) {
+      unsigned char tb[16] = {0};
+      if (vl) memcpy(tb, v, vl);
+      memcpy(&w0, tb, 8);
+      memcpy(&w1, tb + 8, 8);
+      m = &key->memo[((w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full))
+                     >> (64 - CP_AB_MEMOBITS)];
+      if (m->len == vl + 1 && m->a == w0 && m->b == w1) {
+        vid[i] = m->id;
+        continue;
+      }
+    }
+    r = cp_lex_intern(&key->vals, v, vl, cp_lex_hash(v, vl), MAXLEXBYTES,
+                      &vid[i]);
     if (r < 0)
       return r == -1 ? oom(err) :
              cp_err_set(err, CP_ELIMIT, "attribute values of '%s' full",
                         s->name);
+    if (m != NULL) {
+      m->a = w0;  m->b = w1;  m->len = (uint32_t)vl + 1;  m->id = vid[i];
+    }
   }
   for (k = 0; k < s->nkeys; k++) s->keys[k].ids.v[s->keys[k].ids.n++] = UINT32_MAX;
   for (i = 0; i < nattrs; i++) s->keys[kx[i]].ids.v[n] = vid[i];

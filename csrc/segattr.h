@@ -26,10 +26,24 @@
 #define CP_AB_MAXSETS   1000
 #define CP_AB_MAXKEYS   64
 
+/* a value of at most 16 bytes and its id, remembered */
+typedef struct cp_abmemo {
+  uint64_t a, b;          /* its bytes, zero-padded */
+  uint32_t len;           /* its length + 1; 0: an empty slot */
+  uint32_t id;
+} cp_abmemo;
+
+#define CP_AB_MEMOBITS 5
+#define CP_AB_MEMO (1 << CP_AB_MEMOBITS)
+
 typedef struct cp_abkey {
   char *name;  size_t len;
   cp_lex vals;            /* value strings */
   cp_vec32 ids;           /* value id per span, UINT32_MAX when absent */
+  /* short values found lately, by their bytes: most values of a key
+  ** are a few short strings ("person", "said", "1"), found here without
+  ** hashing them and probing 'vals' (values are never removed) */
+  cp_abmemo memo[CP_AB_MEMO];
 } cp_abkey;
 
 typedef struct cp_abset {

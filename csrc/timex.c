@@ -605,11 +605,14 @@ static int duration (ctx *x, size_t i) {
 }
 
 static int set (ctx *x, size_t i) {
-  static const char *const w[] = {"annually", "P1Y", "yearly", "P1Y",
-    "monthly", "P1M", "weekly", "P1W", "daily", "P1D", "hourly", "PT1H", NULL};
+  /* with their lengths: a loop over the words folds no strlen */
+  static const struct { const char *w; size_t n; const char *v; } w[] = {
+    {"annually", 8, "P1Y"}, {"yearly", 6, "P1Y"}, {"monthly", 7, "P1M"},
+    {"weekly", 6, "P1W"}, {"daily", 5, "P1D"}, {"hourly", 6, "PT1H"}};
   size_t k;
   char v[CP_TX_VALUE];
-  for (k = 0; w[k]; k += 2) if (tokeq(x, i, w[k])) return push(x, i, i + 1, CP_TX_SET, w[k + 1]);
+  for (k = 0; k < sizeof(w) / sizeof(w[0]); k++)
+    if (tokeq_n(x, i, w[k].w, w[k].n)) return push(x, i, i + 1, CP_TX_SET, w[k].v);
   if ((flags(x, i) & CP_LX_TUNIT) && tokeq(x, i + 1, "by") && tokeq(x, i + 2, "year")
       + tokeq(x, i + 2, "month") + tokeq(x, i + 2, "day") + tokeq(x, i + 2, "week")) {
     /* year by year */

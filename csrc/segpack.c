@@ -520,7 +520,7 @@ static int job_copy (cp_job *j, cp_err *err) {
   XXH64_reset(&st, 0);
   for (o = 0; o < n; o += blk) {
     size_t m = n - o < blk ? n - o : blk;
-    memcpy(dst + o, a->sec[id].p + o, m);
+    memmove(dst + o, a->sec[id].p + o, m);   /* in place: dst <= src */
     XXH64_update(&st, dst + o, m);
   }
   a->sum[id] = XXH64_digest(&st);
@@ -530,10 +530,70 @@ static int job_copy (cp_job *j, cp_err *err) {
   return CP_OK;
 }
 
+/*
+** Whether the new image can be written over the old one ('oldlen'
+** bytes at 'old'), one section after another in the order of their new
+** offsets (into ord[0, *n)): every section taken from the old image must
+** start at or after its new place and after everything written before
+** it, and outside BLKSUM, which the copies fill as they go.  Packing
+** shrinks the big sections, so a real segment's image fits; one that
+** does not gets a fresh block.  Over the old block, the packed image
+** touches no fresh memory (the kernel zeroed 90 MB for it on the UN
+** debates) and the two never coexist, which was the seal's peak.
+*/
+static int fits_in_place (const unsigned char *old, size_t oldlen,
+                          const psec *sec, const uint64_t *off,
+                          uint64_t total, int *ord, int *n) {
+  uint64_t reach = 0, b0 = off[CP_SEC_BLKSUM];
+  uint64_t b1 = b0 + sec[CP_SEC_BLKSUM].size;
+  int s, q, k = 0;
+  if (total > oldlen) return 0;
+  for (s = 1; s < CP_SEC_COUNT; s++) {   /* by new offset (few: insertion) */
+    if (s == CP_SEC_BLKSUM) continue;
+    for (q = k; q > 0 && off[ord[q - 1]] > off[s]; q--) ord[q] = ord[q - 1];
+    ord[q] = s;
+    k++;
+  }
+  for (q = 0; q < k; q++) {
+    const psec *x = &sec[ord[q]];
+    uint64_t at = off[ord[q]];
+    uintptr_t p = (uintptr_t)x->p, o = (uintptr_t)old;
+    if (x->size > 0 && p >= o && p < o + oldlen) {
+      uint64_t src = (uint64_t)(p - o);
+      if (src < at || src < reach || (src < b1 && src + x->size > b0))
+        return 0;
+    }
+    if (at + x->size > reach) reach = at + x->size;
+  }
+  *n = k;
+  return 1;
+}
+
+/* in place: zero what no section covers past the header (calloc's
+** zeroes in a fresh block), once every section is in */
+static void zero_gaps (unsigned char *out, const psec *sec,
+                       const uint64_t *off, uint64_t hdr, uint64_t total) {
+  int ord[CP_SEC_COUNT], k = 0, s, q;
+  uint64_t at = hdr;
+  for (s = 1; s < CP_SEC_COUNT; s++) {   /* by offset (few: insertion) */
+    if (sec[s].size == 0) continue;
+    for (q = k; q > 0 && off[ord[q - 1]] > off[s]; q--) ord[q] = ord[q - 1];
+    ord[q] = s;
+    k++;
+  }
+  for (q = 0; q < k; q++) {
+    uint64_t o = off[ord[q]], e = o + sec[ord[q]].size;
+    if (o > at) memset(out + at, 0, (size_t)(o - at));
+    if (e > at) at = e;
+  }
+  if (total > at) memset(out + at, 0, (size_t)(total - at));
+}
+
 /* the new image: the old header's counts, TEXT first (as the builder
-** puts it), then the other sections by id */
-static int assemble (const unsigned char *old, psec *sec, void **img,
-                     size_t *size, cp_err *err) {
+** puts it), then the other sections by id; over the old block
+** ('oldlen' bytes, *inplace set) when it fits */
+static int assemble (unsigned char *old, size_t oldlen, psec *sec,
+                     void **img, size_t *size, int *inplace, cp_err *err) {
   uint32_t nsecs = CP_SEC_COUNT - 1, hdr = CP_SEG_FIXED + CP_SEG_SECENT * nsecs + 8;
   uint64_t total = align8(hdr), bs = 0;
   asmctx a;
@@ -554,9 +614,25 @@ static int assemble (const unsigned char *old, psec *sec, void **img,
     total = align8(total + sec[s].size);
   }
   if (total > SIZE_MAX) return cp_err_set(err, CP_ELIMIT, "segment too big");
+  a.sec = sec;
+  *inplace = 0;
+  {
+    int ord[CP_SEC_COUNT], n = 0;
+    if (fits_in_place(old, oldlen, sec, a.off, total, ord, &n)) {
+      a.out = old;   /* the fixed header stays where it is */
+      for (q = 0; q < (size_t)n; q++) {
+        s = ord[q];
+        if (sec[s].size == 0) { a.sum[s] = (uint64_t)XXH64(a.out, 0, 0); continue; }
+        job[0].fn = job_copy;  job[0].ctx = &a;  job[0].arg = (size_t)s;
+        (void)job_copy(&job[0], err);   /* cannot fail */
+      }
+      zero_gaps(a.out, sec, a.off, hdr, total);
+      *inplace = 1;
+      goto sums;
+    }
+  }
   if ((a.out = (unsigned char *)calloc(1, (size_t)total)) == NULL)
     return oom(err);
-  a.sec = sec;
   memcpy(a.out, old, CP_SEG_FIXED);
   /* one job per section, the biggest first (insertion sort: few) */
   for (s = 1; s < CP_SEC_COUNT; s++) {
@@ -573,6 +649,7 @@ static int assemble (const unsigned char *old, psec *sec, void **img,
     free(a.out);
     return rc;
   }
+sums:
   a.sum[CP_SEC_BLKSUM] = (uint64_t)XXH64(a.out + a.off[CP_SEC_BLKSUM],
                                          (size_t)bs, 0);
   cp_wr32(a.out + CP_H_HDRSIZE, hdr);
@@ -583,6 +660,10 @@ static int assemble (const unsigned char *old, psec *sec, void **img,
     cp_seg_put_secent(a.out, (uint32_t)s - 1, (uint32_t)s, a.off[s],
                       sec[s].size, a.sum[s]);
   cp_wr64(a.out + hdr - 8, (uint64_t)XXH64(a.out, hdr - 8, 0));
+  if (*inplace && total < oldlen) {   /* the old tail goes (mremap) */
+    unsigned char *q2 = (unsigned char *)realloc(a.out, (size_t)total);
+    if (q2 != NULL) a.out = q2;
+  }
   *img = a.out;
   *size = (size_t)total;
   return CP_OK;
@@ -596,7 +677,7 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   uint32_t i, nsecs;
   void *nimg = NULL;
   size_t nsize = 0, nj = 0;
-  int rc, s;
+  int rc, s, inplace = 0;
   if (img == NULL || *img == NULL || size == NULL || *size < CP_SEG_FIXED)
     return cp_err_set(err, CP_EINVAL, "cp_seg_pack_image: bad arguments");
   b = (const unsigned char *)*img;
@@ -649,7 +730,8 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   if (rc == CP_OK) spans_join(&c);
   if (rc == CP_OK) {
     for (s = 0; s < CP_SEC_COUNT; s++) sec[s] = c.out[s].p ? c.out[s] : c.in[s];
-    rc = assemble(b, sec, &nimg, &nsize, err);
+    rc = assemble((unsigned char *)*img, *size, sec, &nimg, &nsize,
+                  &inplace, err);
   }
   for (s = 0; s < CP_SEC_COUNT; s++) free(c.out[s].own);
   free(c.off);
@@ -657,7 +739,7 @@ int cp_seg_pack_image (void **img, size_t *size, cp_err *err) {
   free(c.spans);
   free(c.chk);
   if (rc != CP_OK) return rc;
-  free(*img);
+  if (!inplace) free(*img);
   *img = nimg;
   *size = nsize;
   return CP_OK;

@@ -51,8 +51,8 @@ local labels = {
   build = "full build (c:add)",
   ["build-batch"] = "full build (batches)",
   ["build-jsonl"] = "full build (add_jsonl)",
-  ["build-dir"] = "full build (add_dir, .txt)",
-  ["build-cli"] = "CLI: corpus index (disk)",
+  ["build-dir"] = "full build (add_dir)",
+  ["build-cli"] = "CLI corpus index",
   fts5 = "SQLite FTS5 build",
   lucene = "Lucene 8 build",
 }

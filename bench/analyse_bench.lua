@@ -18,13 +18,8 @@ local files = { ... }
 assert(#files > 0, "usage: analyse_bench.lua FILE.jsonl...")
 local runs = tonumber(os.getenv("BENCH_RUNS") or "1")
 
--- wall clock in seconds (one fork a call: a millisecond on runs of seconds)
-local function now ()
-  local p = assert(io.popen("date +%s%N"))
-  local ns = assert(tonumber(p:read("l")))
-  p:close()
-  return ns / 1e9
-end
+package.path = "bench/?.lua;" .. package.path
+local now = require("clock").now   -- wall clock
 
 local function build (analyse)
   collectgarbage(); collectgarbage()

@@ -37,15 +37,8 @@
 
 local corpus = require "corpus"
 
--- wall clock in seconds (os.clock, also reported, is CPU time: user +
--- system); one fork per call, which
--- costs about a millisecond against runs of seconds
-local function now ()
-  local p = assert(io.popen("date +%s%N"))
-  local ns = assert(tonumber(p:read("l")))
-  p:close()
-  return ns / 1e9
-end
+package.path = "bench/?.lua;" .. package.path
+local now = require("clock").now   -- wall clock
 
 local function proc_status (key)
   local f = io.open("/proc/self/status")

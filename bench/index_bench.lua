@@ -27,9 +27,8 @@ local function sh(cmd)
   return s
 end
 
--- wall clock in seconds (ns resolution; a fork per call, so time
--- loops, not single calls)
-local function now() return tonumber(sh("date +%s%N")) / 1e9 end
+package.path = "bench/?.lua;" .. package.path
+local now = require("clock").now   -- wall clock
 
 local function largest_corpus(root)
   local best, bestsize

@@ -26,12 +26,8 @@ local pan = require "reuse_pan"
 
 local DIR = os.getenv("CORPORA") or "../shared/corpora"
 
-local function now()
-  local p = assert(io.popen("date +%s%N"))
-  local ns = assert(tonumber(p:read("l")))
-  p:close()
-  return ns / 1e9
-end
+package.path = "bench/?.lua;" .. package.path
+local now = require("clock").now   -- wall clock
 
 local function hwm_mb()
   local f = io.open("/proc/self/status")

@@ -402,8 +402,3 @@ int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
   return analyse(an->what, b, text, len, tv, meta, nmeta, out, err);
 }
 
-void cp_analyse_mt_free (void *scratch) {
-  if (scratch == NULL) return;
-  abuf_free((abuf *)scratch);
-  free(scratch);
-}

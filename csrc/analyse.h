@@ -55,11 +55,10 @@ int cp_analyse_producer (void *ud, const char *text, size_t len,
 
 /* the same as a cp_producer_mtfn (seg.h): 'ud' is the cp_analyser,
 ** only read; its buffers live in the calling thread (freed when it
-** ends), *scratch is left NULL and cp_analyse_mt_free takes any */
+** ends), so *scratch is left NULL and the producer needs no mtfree */
 int cp_analyse_mt (void *ud, void **scratch, const char *text, size_t len,
                    const cp_tokvec *tv, const cp_meta *meta, size_t nmeta,
                    cp_spanout *out, cp_err *err);
-void cp_analyse_mt_free (void *scratch);
 
 /* is 'set' (and, when key != NULL, its attribute 'key') one the
 ** analysers of 'what' store?  Such a set is known to queries and

@@ -271,7 +271,7 @@ const cp_producer *cp_corpus_producers (const cp_corpus *c, size_t *n) {
 ** prepared (cp_analyse_mt) */
 static int add_analyser (cp_corpus *c, cp_err *err) {
   return add_producer(c, "analyse", cp_analyse_producer, cp_analyse_mt,
-                      cp_analyse_mt_free, c->analyser, err);
+                      NULL, c->analyser, err);
 }
 
 static int add_producer (cp_corpus *c, const char *name, cp_producer_fn fn,

@@ -33,7 +33,7 @@ int cp_extract_run (const char *s, size_t n, const cp_tokvec *tv,
   ** (the build's analyser keeps it for every document); without memory
   ** for it the facts are computed token by token, the same */
   if (x->lxc == NULL && tv->n >= LXC_MIN) x->lxc = cp_lxcache_new();
-  if ((rc = cp_lx_tokens_into(s, n, tv, x->lxc, &x->lx, &x->lxcap, err)) != CP_OK) return rc;
+  if ((rc = cp_lx_tokens(s, n, tv, x->lxc, &x->lx, &x->lxcap, err)) != CP_OK) return rc;
   if ((what & CP_X_ENTITIES)
       && (rc = cp_entity_run(s, n, tv, x->lx, &x->ents, err)) != CP_OK) return rc;
   if ((what & CP_X_QUOTES)

@@ -299,24 +299,7 @@ static void facts_cached (cp_lxcache *c, const ckey *k, const char *s,
 /* }================================================================== */
 
 int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
-                  cp_lxtok **out, cp_err *err) {
-  return cp_lx_tokens_c(s, n, tv, NULL, out, err);
-}
-
-int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
-                    cp_lxcache *cache, cp_lxtok **out, cp_err *err) {
-  size_t cap = 0;
-  int rc;
-  if (out == NULL) return cp_err_set(err, CP_EINVAL, "no tokens");
-  *out = NULL;
-  rc = cp_lx_tokens_into(s, n, tv, cache, out, &cap, err);
-  if (rc != CP_OK) { free(*out);  *out = NULL; }
-  return rc;
-}
-
-int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
-                       cp_lxcache *cache, cp_lxtok **vp, size_t *cap,
-                       cp_err *err) {
+                  cp_lxcache *cache, cp_lxtok **vp, size_t *cap, cp_err *err) {
   cp_lxtok *v;
   size_t i;
   char buf[CP_LX_MAXWORD];

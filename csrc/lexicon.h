@@ -79,10 +79,6 @@ typedef struct cp_lxtok {
                            away (in the padding: still 16 bytes) */
 } cp_lxtok;
 
-/* facts of every token of tv over text s; *out is malloc'd (n entries) */
-int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
-                  cp_lxtok **out, cp_err *err);
-
 /*
 ** A per-type cache of the facts a token's bytes decide (its entry and
 ** shape), kept from one document to the next by one caller (not shared
@@ -91,16 +87,16 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
 typedef struct cp_lxcache cp_lxcache;
 cp_lxcache *cp_lxcache_new (void);      /* NULL when out of memory */
 void cp_lxcache_free (cp_lxcache *c);
-/* cp_lx_tokens through cache c (NULL: none); the facts are the same */
-int cp_lx_tokens_c (const char *s, size_t n, const cp_tokvec *tv,
-                    cp_lxcache *c, cp_lxtok **out, cp_err *err);
-/* the same into *v (*cap entries, realloc'd when fewer than the tokens;
-** NULL and 0 at first), which the caller keeps from one text to the
-** next: a build's analysers write every document's facts into the same
-** memory instead of fresh pages */
-int cp_lx_tokens_into (const char *s, size_t n, const cp_tokvec *tv,
-                       cp_lxcache *c, cp_lxtok **v, size_t *cap,
-                       cp_err *err);
+
+/*
+** The facts of every token of tv over text s, through cache c (NULL:
+** none; the facts are the same), into *v: *cap entries, realloc'd when
+** fewer than the tokens (NULL and 0 at first; the caller frees *v).
+** The caller keeps *v from one text to the next, so a build's analysers
+** write every document's facts into the same memory, not fresh pages.
+*/
+int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
+                  cp_lxcache *c, cp_lxtok **v, size_t *cap, cp_err *err);
 
 /* a token's flags, 0 when not in the lexicon */
 static inline uint32_t cp_lx_flags (const cp_lxtok *t) {

@@ -91,7 +91,7 @@ typedef struct cp_producer {
   cp_producer_fn fn;
   void *ud;
   cp_producer_mtfn mtfn;          /* NULL: fn only, in the thread that adds */
-  void (*mtfree) (void *scratch);
+  void (*mtfree) (void *scratch);  /* NULL: mtfn keeps no scratch */
 } cp_producer;
 
 /* one token of a document given as tokens */

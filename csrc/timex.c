@@ -606,9 +606,11 @@ static int duration (ctx *x, size_t i) {
 
 static int set (ctx *x, size_t i) {
   /* with their lengths: a loop over the words folds no strlen */
+#define SETW(s, v) {s, sizeof(s) - 1, v}
   static const struct { const char *w; size_t n; const char *v; } w[] = {
-    {"annually", 8, "P1Y"}, {"yearly", 6, "P1Y"}, {"monthly", 7, "P1M"},
-    {"weekly", 6, "P1W"}, {"daily", 5, "P1D"}, {"hourly", 6, "PT1H"}};
+    SETW("annually", "P1Y"), SETW("yearly", "P1Y"), SETW("monthly", "P1M"),
+    SETW("weekly", "P1W"), SETW("daily", "P1D"), SETW("hourly", "PT1H")};
+#undef SETW
   size_t k;
   char v[CP_TX_VALUE];
   for (k = 0; k < sizeof(w) / sizeof(w[0]); k++)

@@ -185,26 +185,32 @@ static int para_gap (const char *s, size_t a, size_t b) {
 
 /* {==================================================================
 ** Per-type cache: what a token's bytes alone decide (its lexicon entry,
-** the shape bits other than SSTART / PSTART, the dash), computed once per
-** word type instead of once per token.  Direct-mapped on the token's
-** first 16 bytes, its length and its punctuation flag (the only input
-** besides the bytes); a collision replaces the slot, so a cache only
-** saves work and never changes a fact.  Tokens longer than 16 bytes
-** are not cached (rare).
+** the shape bits other than SSTART / PSTART, the dash, and what the
+** sentence rules ask of the token before), computed once per word type
+** instead of once per token.  Direct-mapped on the token's first 15
+** bytes, its length and its punctuation flag (the only input besides
+** the bytes); a collision replaces the slot, so a cache only saves work
+** and never changes a fact.  Tokens longer than 15 bytes are not cached
+** (rare).
 ** =================================================================== */
 
 #define CBITS 14
 #define CSIZE ((size_t)1 << CBITS)
-#define CMAXLEN 16
+#define CMAXLEN 15    /* the 16th byte of the key holds the tag */
 #define PF 16         /* tokens ahead whose slots are fetched (2^k) */
 
+/* shape bits of the cache's own, above the public ones (masked off in
+** the output): what the sentence rules ask of the token before, which
+** its bytes decide; kept per type, they are not recomputed per token */
+#define SH_INITIAL 0x100u   /* "E.": no sentence starts after it */
+#define SH_OQ3 0x200u       /* an opening “ or „ */
+#define SH_DQ 0x400u        /* '"', alone or with a mark (3 bytes at most) */
+#define SH_PUBLIC 0xFFu
+
 typedef struct cslot {
-  uint64_t a, b;          /* bytes 0-7 and 8-15, zero padded */
-  const cp_lxent *lx;
-  uint16_t shape;
-  uint8_t dash;
-  uint8_t len;            /* 0: empty; else length | 0x80 if punctuation */
-  uint32_t flags;         /* lx's (in the padding) */
+  uint64_t a, b;          /* bytes 0-7 and 8-14, zero padded; byte 15 of
+                             b the tag (0: empty) */
+  cp_lxtok f;             /* the facts, with the SH_ bits in f.shape */
 } cslot;
 
 struct cp_lxcache { cslot v[CSIZE]; };
@@ -215,8 +221,22 @@ cp_lxcache *cp_lxcache_new (void) {
 
 void cp_lxcache_free (cp_lxcache *c) { free(c); }
 
+/* the SH_ bits of token t (the token before the one the rules decide) */
+static unsigned prev_bits (const char *s, const cp_tok *t) {
+  size_t len = t->stop - t->start;
+  unsigned char c = (unsigned char)s[t->start];
+  unsigned b = 0;
+  if (len == 2 && s[t->stop - 1] == '.' && c >= 'A' && c <= 'Z') b |= SH_INITIAL;
+  if (len == 3 && (memcmp(s + t->start, "\xE2\x80\x9C", 3) == 0
+                   || memcmp(s + t->start, "\xE2\x80\x9E", 3) == 0))
+    b |= SH_OQ3;
+  if (len <= 3 && c == '"') b |= SH_DQ;
+  return b;
+}
+
 /* the intrinsic facts of token t (cached or not): shape without the
-** sentence bits, the dash, the lexicon entry and its flags */
+** sentence bits (with the SH_ bits), the dash, the lexicon entry and
+** its flags */
 static void facts_of (const char *s, const cp_tok *t, char *buf,
                       cp_lxtok *o) {
   /* shape and lookup of the word without a possessive: "ISIS’s" */
@@ -225,9 +245,9 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
   if (len > 2 && s[w.stop - 2] == '\'' && (s[w.stop - 1] | 32) == 's') w.stop -= 2;
   else if (len > 4 && memcmp(s + w.stop - 4, "\xE2\x80\x99", 3) == 0
            && (s[w.stop - 1] | 32) == 's') w.stop -= 4;
-  o->shape = (uint16_t)shape_of(s, &w);
+  memset(o, 0, sizeof *o);   /* the padding too: a slot is copied whole */
+  o->shape = (uint16_t)(shape_of(s, &w) | prev_bits(s, t));
   o->dash = memchr(s + t->start, '-', t->stop - t->start) != NULL;
-  o->lx = NULL;
   len = w.stop - w.start;
   if (len > 1 && s[t->start + len - 1] == '.') len--;   /* "Gen." -> gen */
   if (!(o->shape & CP_SH_DIGIT) && len > 0 && len <= CP_LX_MAXWORD)
@@ -236,12 +256,22 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
   o->flags = o->lx ? o->lx->flags : 0;
 }
 
-/* a token's key in the cache: its bytes, tag and slot */
+/* a token's key in the cache: its bytes with the tag, and its slot */
 typedef struct ckey {
-  uint64_t a, b;
-  unsigned tag;           /* 0: not cached (too long, or not in the text) */
+  uint64_t a, b;          /* b == 0: not cached (too long, or not in
+                             the text) */
   size_t j;
 } ckey;
+
+/* the masks of a token's bytes in a and b by its length: a load each
+** costs less than computing them (lengths vary too much for a branch) */
+#define M(n) (((uint64_t)1 << (8 * (n))) - 1)
+static const uint64_t amask[CMAXLEN + 1] = {
+  0, M(1), M(2), M(3), M(4), M(5), M(6), M(7),
+  ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull };
+static const uint64_t bmask[CMAXLEN + 1] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, M(1), M(2), M(3), M(4), M(5), M(6), M(7) };
+#undef M
 
 /* the key of token t of text s (n bytes); inlined in the loop over the
 ** tokens (a call costs as much as the key) */
@@ -252,29 +282,23 @@ static inline void key_for (const char *s, size_t n, const cp_tok *t,
                             ckey *k) {
   size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
-  unsigned tag;
   /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN */
-  if (t->stop > n || len - 1 >= CMAXLEN) { k->tag = 0;  k->j = 0;  return; }
+  if (t->stop > n || len - 1 >= CMAXLEN) { k->b = 0;  k->j = 0;  return; }
   if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
-    /* the masks without branches (shifts below 64): token lengths vary
-    ** too much for a branch to be predicted */
-    a &= len >= 8 ? ~0ull : ((uint64_t)1 << (8 * len)) - 1;
-    b &= len >= 16 ? ~0ull : len <= 8 ? 0
-         : ((uint64_t)1 << (8 * ((len - 8) & 7))) - 1;
+    a &= amask[len];
+    b &= bmask[len];
   } else {
     unsigned char tb[16] = {0};
     memcpy(tb, s + t->start, len);
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
   }
-  tag = (unsigned)len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u);
-  h = (a ^ ((uint64_t)tag << 56)) * 0x9E3779B97F4A7C15ull;
-  h ^= (b + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
+  b |= (uint64_t)(len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u)) << 56;
+  h = (a ^ (b * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
   k->a = a;
   k->b = b;
-  k->tag = tag;
   k->j = (size_t)(h >> (64 - CBITS));
 }
 
@@ -282,21 +306,40 @@ static inline void key_for (const char *s, size_t n, const cp_tok *t,
 static void facts_cached (cp_lxcache *c, const ckey *k, const char *s,
                           const cp_tok *t, char *buf, cp_lxtok *o) {
   cslot *sl = &c->v[k->j];
-  if (k->tag == 0) { facts_of(s, t, buf, o);  return; }
-  if (sl->len == k->tag && sl->a == k->a && sl->b == k->b) {
-    o->shape = sl->shape;
-    o->dash = sl->dash;
-    o->lx = sl->lx;
-    o->flags = sl->flags;
-    return;
-  }
+  if (sl->a == k->a && sl->b == k->b) { *o = sl->f;  return; }
   facts_of(s, t, buf, o);
-  sl->a = k->a;  sl->b = k->b;  sl->len = (uint8_t)k->tag;
-  sl->shape = o->shape;  sl->dash = o->dash;  sl->lx = o->lx;
-  sl->flags = o->flags;
+  sl->a = k->a;  sl->b = k->b;  sl->f = *o;
 }
 
 /* }================================================================== */
+
+/* the sentence and paragraph bits of token i (tokens tk, text s), its
+** intrinsic shape sh, from the token before: its final shape psh and
+** its SH_ bits pb */
+static unsigned sentence_bits (const char *s, const cp_tok *tk, size_t i,
+                               unsigned sh, unsigned psh, unsigned pb) {
+  const cp_tok *t = &tk[i], *p = t - 1;
+  if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;
+  if (i == 0) {
+    if (t->flags & CP_TF_PSTART) sh |= CP_SH_PSTART | CP_SH_SSTART;
+    return sh;
+  }
+  /* a gap of one space (most) holds no line break */
+  if ((t->flags & CP_TF_PSTART) ||
+      (!(t->start - p->stop == 1 && s[p->stop] == ' ')
+       && para_gap(s, p->stop, t->start)))
+    sh |= CP_SH_PSTART | CP_SH_SSTART;
+  /* "E. Duff Scott": no sentence starts after an initial */
+  else if (pb & SH_INITIAL) sh &= ~(unsigned)CP_SH_SSTART;
+  /* “As these ...: the word after an opening mark or bracket that
+  ** starts a sentence starts it too */
+  if ((psh & CP_SH_SSTART) && (psh & CP_SH_PUNCT)) sh |= CP_SH_SSTART;
+  /* so does the first word of a quotation: He said, “We urge ...” */
+  if ((pb & (SH_OQ3 | SH_DQ)) && p->stop == t->start
+      && ((pb & SH_OQ3) || i < 2 || (p - 1)->stop < p->start))
+    sh |= CP_SH_SSTART;
+  return sh;
+}
 
 int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
                   cp_lxcache *cache, cp_lxtok **vp, size_t *cap, cp_err *err) {
@@ -306,6 +349,7 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
   ckey ring[PF];
   const cp_tok *tk;
   size_t nt;
+  unsigned psh = 0, pb = 0;
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || vp == NULL || cap == NULL)
     return cp_err_set(err, CP_EINVAL, "no tokens");
@@ -332,47 +376,22 @@ int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
     }
   for (i = 0; i < nt; i++) {
     const cp_tok *t = &tk[i];
-    uint16_t sh;
-    if (t->stop > n || t->start >= t->stop)
+    cp_lxtok f;
+    ckey *k = &ring[i % PF];
+    /* a key of the cache is a token inside the text: only the others
+    ** are checked here */
+    if (cache != NULL && k->b != 0) facts_cached(cache, k, s, t, buf, &f);
+    else if (t->stop > n || t->start >= t->stop)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
-    if (cache != NULL) {
-      ckey *k = &ring[i % PF];
-      facts_cached(cache, k, s, t, buf, &v[i]);
-      if (i + PF < nt) {
-        key_for(s, n, &tk[i + PF], k);
-        __builtin_prefetch(&cache->v[k->j]);
-      }
+    else facts_of(s, t, buf, &f);
+    if (cache != NULL && i + PF < nt) {
+      key_for(s, n, &tk[i + PF], k);
+      __builtin_prefetch(&cache->v[k->j]);
     }
-    else facts_of(s, t, buf, &v[i]);
-    sh = v[i].shape;
-    if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;
-    if (i > 0) {
-      /* the rules below look at the token before (p) */
-      const cp_tok *p = t - 1;
-      size_t plen = p->stop - p->start;
-      uint16_t psh = v[i - 1].shape;
-      /* a gap of one space (most) holds no line break */
-      if ((t->flags & CP_TF_PSTART) ||
-          (!(t->start - p->stop == 1 && s[p->stop] == ' ')
-           && para_gap(s, p->stop, t->start)))
-        sh |= CP_SH_PSTART | CP_SH_SSTART;
-      /* "E. Duff Scott": no sentence starts after an initial */
-      if (plen == 2 && s[p->stop - 1] == '.' && s[p->start] >= 'A'
-          && s[p->start] <= 'Z' && !(sh & CP_SH_PSTART))
-        sh &= (uint16_t)~CP_SH_SSTART;
-      /* “As these ...: the word after an opening mark or bracket that
-      ** starts a sentence starts it too */
-      if ((psh & CP_SH_SSTART) && (psh & CP_SH_PUNCT)) sh |= CP_SH_SSTART;
-      /* so does the first word of a quotation: He said, “We urge ...” */
-      if (plen <= 3 && p->stop == t->start
-          && ((plen == 3   /* no read past it */
-               && (memcmp(s + p->start, "\xE2\x80\x9C", 3) == 0
-                   || memcmp(s + p->start, "\xE2\x80\x9E", 3) == 0))
-              || (s[p->start] == '"' && (i < 2 || (p - 1)->stop < p->start))))
-        sh |= CP_SH_SSTART;
-    }
-    else if (t->flags & CP_TF_PSTART) sh |= CP_SH_PSTART | CP_SH_SSTART;
-    v[i].shape = sh;
+    psh = sentence_bits(s, tk, i, f.shape & SH_PUBLIC, psh, pb);
+    pb = f.shape & ~SH_PUBLIC;
+    f.shape = (uint16_t)psh;
+    v[i] = f;
   }
   return CP_OK;
 }

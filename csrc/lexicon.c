@@ -313,27 +313,31 @@ static void facts_cached (cp_lxcache *c, const ckey *k, const char *s,
 
 /* }================================================================== */
 
+/* in the SH_ bits of the token before (pb), beside its own: */
+#define SH_OPENS 0x800u     /* punctuation that starts a sentence */
+#define SH_FIRST 0x1000u    /* none: token 0 */
+
 /* the sentence and paragraph bits of token i (tokens tk, text s), its
-** intrinsic shape sh, from the token before: its final shape psh and
-** its SH_ bits pb */
-static unsigned sentence_bits (const char *s, const cp_tok *tk, size_t i,
-                               unsigned sh, unsigned psh, unsigned pb) {
+** shape sh with the tokenizer's SSTART, from the SH_ bits pb of the
+** token before: the rules beyond the tokenizer's, called for a token
+** that starts a paragraph, follows a gap of two bytes or more, or
+** follows a token with SH_ bits (few) */
+static unsigned sentence_rules (const char *s, const cp_tok *tk, size_t i,
+                                unsigned sh, unsigned pb) {
   const cp_tok *t = &tk[i], *p = t - 1;
-  if (t->flags & CP_TF_SSTART) sh |= CP_SH_SSTART;
-  if (i == 0) {
+  if (pb & SH_FIRST) {
     if (t->flags & CP_TF_PSTART) sh |= CP_SH_PSTART | CP_SH_SSTART;
     return sh;
   }
   /* a gap of one space (most) holds no line break */
   if ((t->flags & CP_TF_PSTART) ||
-      (!(t->start - p->stop == 1 && s[p->stop] == ' ')
-       && para_gap(s, p->stop, t->start)))
+      (t->start - p->stop > 1 && para_gap(s, p->stop, t->start)))
     sh |= CP_SH_PSTART | CP_SH_SSTART;
   /* "E. Duff Scott": no sentence starts after an initial */
   else if (pb & SH_INITIAL) sh &= ~(unsigned)CP_SH_SSTART;
   /* “As these ...: the word after an opening mark or bracket that
   ** starts a sentence starts it too */
-  if ((psh & CP_SH_SSTART) && (psh & CP_SH_PUNCT)) sh |= CP_SH_SSTART;
+  if (pb & SH_OPENS) sh |= CP_SH_SSTART;
   /* so does the first word of a quotation: He said, “We urge ...” */
   if ((pb & (SH_OQ3 | SH_DQ)) && p->stop == t->start
       && ((pb & SH_OQ3) || i < 2 || (p - 1)->stop < p->start))
@@ -341,57 +345,91 @@ static unsigned sentence_bits (const char *s, const cp_tok *tk, size_t i,
   return sh;
 }
 
-int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
-                  cp_lxcache *cache, cp_lxtok **vp, size_t *cap, cp_err *err) {
-  cp_lxtok *v;
+/* token i's facts f made final: its sentence bits from the SH_ bits *pb
+** of the token before, then *pb set to its own; written to *o */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void finish (const char *s, const cp_tok *tk, size_t i,
+                           cp_lxtok f, unsigned *pb, cp_lxtok *o) {
+  const cp_tok *t = &tk[i];
+  unsigned sh = (f.shape & SH_PUBLIC)
+                | ((t->flags & CP_TF_SSTART) ? CP_SH_SSTART : 0);
+  if (*pb != 0 || (t->flags & CP_TF_PSTART) || t->start - t[-1].stop > 1)
+    sh = sentence_rules(s, tk, i, sh, *pb);
+  *pb = (f.shape & ~SH_PUBLIC)
+        | ((sh & CP_SH_SSTART) && (sh & CP_SH_PUNCT) ? SH_OPENS : 0);
+  f.shape = (uint16_t)sh;
+  *o = f;
+}
+
+/* is token i outside the text (n bytes)? */
+static int outside (const cp_tok *t, size_t n) {
+  return t->stop > n || t->start >= t->stop;
+}
+
+/* cp_lx_tokens without a cache */
+static int tokens_plain (const char *s, size_t n, const cp_tok *tk,
+                         size_t nt, cp_lxtok *v, cp_err *err) {
+  char buf[CP_LX_MAXWORD];
+  unsigned pb = SH_FIRST;
   size_t i;
+  for (i = 0; i < nt; i++) {
+    cp_lxtok f;
+    if (outside(&tk[i], n))
+      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+    facts_of(s, &tk[i], buf, &f);
+    finish(s, tk, i, f, &pb, &v[i]);
+  }
+  return CP_OK;
+}
+
+/* cp_lx_tokens through cache c.  The cache's slots are far from the
+** processor (512 KB, and the rest of a build runs between two
+** documents): the keys are made PF tokens ahead and their slots
+** fetched, so that the loads overlap */
+static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
+                          size_t nt, cp_lxcache *c, cp_lxtok *v,
+                          cp_err *err) {
   char buf[CP_LX_MAXWORD];
   ckey ring[PF];
-  const cp_tok *tk;
-  size_t nt;
-  unsigned psh = 0, pb = 0;
+  unsigned pb = SH_FIRST;
+  size_t i;
+  for (i = 0; i < PF && i < nt; i++) {
+    key_for(s, n, &tk[i], &ring[i]);
+    __builtin_prefetch(&c->v[ring[i].j]);
+  }
+  for (i = 0; i < nt; i++) {
+    ckey *k = &ring[i % PF];
+    cp_lxtok f;
+    /* a key of the cache is a token inside the text: only the others
+    ** are checked here */
+    if (k->b != 0) facts_cached(c, k, s, &tk[i], buf, &f);
+    else if (outside(&tk[i], n))
+      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+    else facts_of(s, &tk[i], buf, &f);
+    if (i + PF < nt) {
+      key_for(s, n, &tk[i + PF], k);
+      __builtin_prefetch(&c->v[k->j]);
+    }
+    finish(s, tk, i, f, &pb, &v[i]);
+  }
+  return CP_OK;
+}
+
+int cp_lx_tokens (const char *s, size_t n, const cp_tokvec *tv,
+                  cp_lxcache *cache, cp_lxtok **vp, size_t *cap, cp_err *err) {
   if (s == NULL && n > 0) return cp_err_set(err, CP_EINVAL, "no text");
   if (tv == NULL || vp == NULL || cap == NULL)
     return cp_err_set(err, CP_EINVAL, "no tokens");
   pthread_once(&sonce, sbuild);
   if (*vp == NULL || *cap < tv->n) {   /* grown only: every field set below */
     size_t nc = tv->n + tv->n / 4 + 16;
-    v = (cp_lxtok *)realloc(*vp, nc * sizeof *v);
+    cp_lxtok *v = (cp_lxtok *)realloc(*vp, nc * sizeof *v);
     if (v == NULL) return cp_err_set(err, CP_ENOMEM, "out of memory");
     *vp = v;
     *cap = nc;
   }
-  v = *vp;
-  /* locals: stores through v (uint8_t is a character type) would reload
-  ** tv's fields at every token */
-  tk = tv->v;
-  nt = tv->n;
-  /* the cache's slots are far from the processor (512 KB, and the rest
-  ** of a build runs between two documents): the keys are made PF tokens
-  ** ahead and their slots fetched, so that the loads overlap */
-  if (cache != NULL)
-    for (i = 0; i < PF && i < nt; i++) {
-      key_for(s, n, &tk[i], &ring[i]);
-      __builtin_prefetch(&cache->v[ring[i].j]);
-    }
-  for (i = 0; i < nt; i++) {
-    const cp_tok *t = &tk[i];
-    cp_lxtok f;
-    ckey *k = &ring[i % PF];
-    /* a key of the cache is a token inside the text: only the others
-    ** are checked here */
-    if (cache != NULL && k->b != 0) facts_cached(cache, k, s, t, buf, &f);
-    else if (t->stop > n || t->start >= t->stop)
-      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
-    else facts_of(s, t, buf, &f);
-    if (cache != NULL && i + PF < nt) {
-      key_for(s, n, &tk[i + PF], k);
-      __builtin_prefetch(&cache->v[k->j]);
-    }
-    psh = sentence_bits(s, tk, i, f.shape & SH_PUBLIC, psh, pb);
-    pb = f.shape & ~SH_PUBLIC;
-    f.shape = (uint16_t)psh;
-    v[i] = f;
-  }
-  return CP_OK;
+  return cache != NULL ? tokens_cached(s, n, tv->v, tv->n, cache, *vp, err)
+                       : tokens_plain(s, n, tv->v, tv->n, *vp, err);
 }

@@ -279,28 +279,29 @@ static const uint64_t bmask[CMAXLEN + 1] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, M(1), M(2), M(3), M(4), M(5), M(6), M(7) };
 #undef M
 
-/* the key of token t of text s (n bytes); inlined in the loop over the
-** tokens (a call costs as much as the key) */
+/* the key of token t of text s (n bytes) in cache c; lim is n - 15 (0
+** if n < 16): a token starting before it can be read as 16 bytes.
+** Inlined in the loop over the tokens (a call costs as much as the key) */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline void key_for (cp_lxcache *c, const char *s, size_t n,
-                            const cp_tok *t, ckey *k) {
+                            size_t lim, const cp_tok *t, ckey *k) {
   size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
-  /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN */
-  if (t->stop > n || len - 1 >= CMAXLEN) { k->b = 0;  k->set = c->v[0];  return; }
-  if (n - t->start >= 16) {   /* a whole 16-byte read stays in the text */
+  /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN, and
+  ** then stop < start + 16 <= n */
+  if (len - 1 < CMAXLEN && t->start < lim) {
     memcpy(&a, s + t->start, 8);
     memcpy(&b, s + t->start + 8, 8);
     a &= amask[len];
     b &= bmask[len];
-  } else {
+  } else if (t->stop <= n && len - 1 < CMAXLEN) {   /* near the end */
     unsigned char tb[16] = {0};
     memcpy(tb, s + t->start, len);
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
-  }
+  } else { k->b = 0;  k->set = c->v[0];  return; }
   b |= (uint64_t)(len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u)) << 56;
   h = (a ^ (b * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
   k->a = a;
@@ -362,12 +363,14 @@ __attribute__((always_inline))
 static inline void finish (const char *s, const cp_tok *tk, size_t i,
                            cp_lxtok f, unsigned *pb, cp_lxtok *o) {
   const cp_tok *t = &tk[i];
+  /* bits moved by a multiplication by a power of two, not a branch */
   unsigned sh = (f.shape & SH_PUBLIC)
-                | ((t->flags & CP_TF_SSTART) ? CP_SH_SSTART : 0);
+                | (t->flags & CP_TF_SSTART) * (CP_SH_SSTART / CP_TF_SSTART);
   if (*pb != 0 || (t->flags & CP_TF_PSTART) || t->start - t[-1].stop > 1)
     sh = sentence_rules(s, tk, i, sh, *pb);
   *pb = (f.shape & ~SH_PUBLIC)
-        | ((sh & CP_SH_SSTART) && (sh & CP_SH_PUNCT) ? SH_OPENS : 0);
+        | (sh & (sh * (CP_SH_SSTART / CP_SH_PUNCT)) & CP_SH_SSTART)
+          * (SH_OPENS / CP_SH_SSTART);
   f.shape = (uint16_t)sh;
   *o = f;
 }
@@ -403,9 +406,9 @@ static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
   char buf[CP_LX_MAXWORD];
   ckey ring[PF];
   unsigned pb = SH_FIRST;
-  size_t i;
+  size_t i, lim = n >= 16 ? n - 15 : 0;
   for (i = 0; i < PF && i < nt; i++) {
-    key_for(c, s, n, &tk[i], &ring[i]);
+    key_for(c, s, n, lim, &tk[i], &ring[i]);
     __builtin_prefetch(ring[i].set);
   }
   for (i = 0; i < nt; i++) {
@@ -418,7 +421,7 @@ static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     else facts_of(s, &tk[i], buf, &f);
     if (i + PF < nt) {
-      key_for(c, s, n, &tk[i + PF], k);
+      key_for(c, s, n, lim, &tk[i + PF], k);
       __builtin_prefetch(k->set);
     }
     finish(s, tk, i, f, &pb, &v[i]);

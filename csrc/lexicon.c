@@ -10,6 +10,14 @@
 
 #include "lexicon.h"
 
+/* for the few functions of the loop over the tokens that a compiler
+** would call (a call costs as much as their work) */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+
 size_t cp_lx_lower (const char *s, size_t len, char *buf, size_t cap) {
   size_t i;
   if (s == NULL || buf == NULL || len == 0 || len > cap) return 0;
@@ -282,11 +290,9 @@ static const uint64_t bmask[CMAXLEN + 1] = {
 /* the key of token t of text s (n bytes) in cache c; lim is n - 15 (0
 ** if n < 16): a token starting before it can be read as 16 bytes.
 ** Inlined in the loop over the tokens (a call costs as much as the key) */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void key_for (cp_lxcache *c, const char *s, size_t n,
-                            size_t lim, const cp_tok *t, ckey *k) {
+ALWAYS_INLINE static inline void key_for (cp_lxcache *c, const char *s,
+                                          size_t n, size_t lim,
+                                          const cp_tok *t, ckey *k) {
   size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
   /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN, and
@@ -309,16 +315,21 @@ static inline void key_for (cp_lxcache *c, const char *s, size_t n,
   k->set = c->v[h >> (64 - CBITS)];
 }
 
-/* the facts of token t (key k) through its set: a new type goes into
-** way 0, the one there to way 1 */
-static void facts_cached (const ckey *k, const char *s, const cp_tok *t,
-                          char *buf, cp_lxtok *o) {
+/* a new type into set sl: into way 0, the one there to way 1 */
+static void fill (cslot *sl, const ckey *k, const cp_lxtok *f) {
+  sl[1] = sl[0];
+  sl[0].a = k->a;  sl[0].b = k->b;  sl[0].f = *f;
+}
+
+/* the facts of token t (key k) through its set */
+ALWAYS_INLINE static inline void facts_cached (const ckey *k, const char *s,
+                                               const cp_tok *t, char *buf,
+                                               cp_lxtok *o) {
   cslot *sl = k->set;
   if (sl[0].a == k->a && sl[0].b == k->b) { *o = sl[0].f;  return; }
   if (sl[1].a == k->a && sl[1].b == k->b) { *o = sl[1].f;  return; }
   facts_of(s, t, buf, o);
-  sl[1] = sl[0];
-  sl[0].a = k->a;  sl[0].b = k->b;  sl[0].f = *o;
+  fill(sl, k, o);
 }
 
 /* }================================================================== */
@@ -357,11 +368,9 @@ static unsigned sentence_rules (const char *s, const cp_tok *tk, size_t i,
 
 /* token i's facts f made final: its sentence bits from the SH_ bits *pb
 ** of the token before, then *pb set to its own; written to *o */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void finish (const char *s, const cp_tok *tk, size_t i,
-                           cp_lxtok f, unsigned *pb, cp_lxtok *o) {
+ALWAYS_INLINE static inline void finish (const char *s, const cp_tok *tk,
+                                         size_t i, cp_lxtok f, unsigned *pb,
+                                         cp_lxtok *o) {
   const cp_tok *t = &tk[i];
   /* bits moved by a multiplication by a power of two, not a branch */
   unsigned sh = (f.shape & SH_PUBLIC)
@@ -396,6 +405,18 @@ static int tokens_plain (const char *s, size_t n, const cp_tok *tk,
   return CP_OK;
 }
 
+/* the facts of token t (key k) into *f; 0 if t is outside the text.
+** A key of the cache is a token inside the text: only the others are
+** checked here */
+ALWAYS_INLINE static inline int facts_at (const ckey *k, const char *s,
+                                          size_t n, const cp_tok *t,
+                                          char *buf, cp_lxtok *f) {
+  if (k->b != 0) facts_cached(k, s, t, buf, f);
+  else if (outside(t, n)) return 0;
+  else facts_of(s, t, buf, f);
+  return 1;
+}
+
 /* cp_lx_tokens through cache c.  The cache's slots are far from the
 ** processor (512 KB, and the rest of a build runs between two
 ** documents): the keys are made PF tokens ahead and their slots
@@ -411,19 +432,20 @@ static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
     key_for(c, s, n, lim, &tk[i], &ring[i]);
     __builtin_prefetch(ring[i].set);
   }
-  for (i = 0; i < nt; i++) {
+  /* the last PF tokens apart: no key ahead to test for at each token */
+  for (i = 0; i + PF < nt; i++) {
     ckey *k = &ring[i % PF];
     cp_lxtok f;
-    /* a key of the cache is a token inside the text: only the others
-    ** are checked here */
-    if (k->b != 0) facts_cached(k, s, &tk[i], buf, &f);
-    else if (outside(&tk[i], n))
+    if (!facts_at(k, s, n, &tk[i], buf, &f))
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
-    else facts_of(s, &tk[i], buf, &f);
-    if (i + PF < nt) {
-      key_for(c, s, n, lim, &tk[i + PF], k);
-      __builtin_prefetch(k->set);
-    }
+    key_for(c, s, n, lim, &tk[i + PF], k);
+    __builtin_prefetch(k->set);
+    finish(s, tk, i, f, &pb, &v[i]);
+  }
+  for (; i < nt; i++) {
+    cp_lxtok f;
+    if (!facts_at(&ring[i % PF], s, n, &tk[i], buf, &f))
+      return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     finish(s, tk, i, f, &pb, &v[i]);
   }
   return CP_OK;

@@ -321,15 +321,15 @@ static void fill (cslot *sl, const ckey *k, const cp_lxtok *f) {
   sl[0].a = k->a;  sl[0].b = k->b;  sl[0].f = *f;
 }
 
-/* the facts of token t (key k) through its set */
-ALWAYS_INLINE static inline void facts_cached (const ckey *k, const char *s,
-                                               const cp_tok *t, char *buf,
-                                               cp_lxtok *o) {
+/* the facts of token t (key k) in its set, computed into *o if new */
+ALWAYS_INLINE static inline const cp_lxtok *facts_cached (
+    const ckey *k, const char *s, const cp_tok *t, char *buf, cp_lxtok *o) {
   cslot *sl = k->set;
-  if (sl[0].a == k->a && sl[0].b == k->b) { *o = sl[0].f;  return; }
-  if (sl[1].a == k->a && sl[1].b == k->b) { *o = sl[1].f;  return; }
+  if (sl[0].a == k->a && sl[0].b == k->b) return &sl[0].f;
+  if (sl[1].a == k->a && sl[1].b == k->b) return &sl[1].f;
   facts_of(s, t, buf, o);
   fill(sl, k, o);
+  return o;
 }
 
 /* }================================================================== */
@@ -366,22 +366,24 @@ static unsigned sentence_rules (const char *s, const cp_tok *tk, size_t i,
   return sh;
 }
 
-/* token i's facts f made final: its sentence bits from the SH_ bits *pb
-** of the token before, then *pb set to its own; written to *o */
+/* token i's facts *f made final into *o (copied whole, then the shape):
+** its sentence bits from the SH_ bits *pb of the token before, then *pb
+** set to its own */
 ALWAYS_INLINE static inline void finish (const char *s, const cp_tok *tk,
-                                         size_t i, cp_lxtok f, unsigned *pb,
-                                         cp_lxtok *o) {
+                                         size_t i, const cp_lxtok *f,
+                                         unsigned *pb, cp_lxtok *o) {
   const cp_tok *t = &tk[i];
+  unsigned fsh = f->shape;
   /* bits moved by a multiplication by a power of two, not a branch */
-  unsigned sh = (f.shape & SH_PUBLIC)
+  unsigned sh = (fsh & SH_PUBLIC)
                 | (t->flags & CP_TF_SSTART) * (CP_SH_SSTART / CP_TF_SSTART);
   if (*pb != 0 || (t->flags & CP_TF_PSTART) || t->start - t[-1].stop > 1)
     sh = sentence_rules(s, tk, i, sh, *pb);
-  *pb = (f.shape & ~SH_PUBLIC)
+  *pb = (fsh & ~SH_PUBLIC)
         | (sh & (sh * (CP_SH_SSTART / CP_SH_PUNCT)) & CP_SH_SSTART)
           * (SH_OPENS / CP_SH_SSTART);
-  f.shape = (uint16_t)sh;
-  *o = f;
+  *o = *f;
+  o->shape = (uint16_t)sh;
 }
 
 /* is token i outside the text (n bytes)? */
@@ -400,21 +402,21 @@ static int tokens_plain (const char *s, size_t n, const cp_tok *tk,
     if (outside(&tk[i], n))
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     facts_of(s, &tk[i], buf, &f);
-    finish(s, tk, i, f, &pb, &v[i]);
+    finish(s, tk, i, &f, &pb, &v[i]);
   }
   return CP_OK;
 }
 
-/* the facts of token t (key k) into *f; 0 if t is outside the text.
-** A key of the cache is a token inside the text: only the others are
-** checked here */
-ALWAYS_INLINE static inline int facts_at (const ckey *k, const char *s,
-                                          size_t n, const cp_tok *t,
-                                          char *buf, cp_lxtok *f) {
-  if (k->b != 0) facts_cached(k, s, t, buf, f);
-  else if (outside(t, n)) return 0;
-  else facts_of(s, t, buf, f);
-  return 1;
+/* the facts of token t (key k), computed into *f if not cached; NULL
+** if t is outside the text.  A key of the cache is a token inside the
+** text: only the others are checked here */
+ALWAYS_INLINE static inline const cp_lxtok *facts_at (
+    const ckey *k, const char *s, size_t n, const cp_tok *t, char *buf,
+    cp_lxtok *f) {
+  if (k->b != 0) return facts_cached(k, s, t, buf, f);
+  if (outside(t, n)) return NULL;
+  facts_of(s, t, buf, f);
+  return f;
 }
 
 /* cp_lx_tokens through cache c.  The cache's slots are far from the
@@ -435,16 +437,18 @@ static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
   /* the last PF tokens apart: no key ahead to test for at each token */
   for (i = 0; i + PF < nt; i++) {
     ckey *k = &ring[i % PF];
-    cp_lxtok f;
-    if (!facts_at(k, s, n, &tk[i], buf, &f))
+    cp_lxtok tmp;
+    const cp_lxtok *f = facts_at(k, s, n, &tk[i], buf, &tmp);
+    if (f == NULL)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
+    finish(s, tk, i, f, &pb, &v[i]);
     key_for(c, s, n, lim, &tk[i + PF], k);
     __builtin_prefetch(k->set);
-    finish(s, tk, i, f, &pb, &v[i]);
   }
   for (; i < nt; i++) {
-    cp_lxtok f;
-    if (!facts_at(&ring[i % PF], s, n, &tk[i], buf, &f))
+    cp_lxtok tmp;
+    const cp_lxtok *f = facts_at(&ring[i % PF], s, n, &tk[i], buf, &tmp);
+    if (f == NULL)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     finish(s, tk, i, f, &pb, &v[i]);
   }

@@ -309,7 +309,7 @@ ALWAYS_INLINE static inline void key_for (cp_lxcache *c, const char *s,
     memcpy(&b, tb + 8, 8);
   } else { k->b = 0;  k->set = c->v[0];  return; }
   b |= (uint64_t)(len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u)) << 56;
-  h = (a ^ (b * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
+  h = (a ^ b) * 0x9E3779B97F4A7C15ull;
   k->a = a;
   k->b = b;
   k->set = c->v[h >> (64 - CBITS)];

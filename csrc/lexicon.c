@@ -273,7 +273,9 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
 /* a token's key in the cache: its bytes with the tag, and its slot */
 typedef struct ckey {
   uint64_t a, b;          /* b == 0: not cached (too long, or not in
-                             the text) */
+                             the text), and a == 1: no slot matches (an
+                             empty one is all zero, a full one has a
+                             tag), so a hit needs no test for it */
   cslot *set;
 } ckey;
 
@@ -307,7 +309,7 @@ ALWAYS_INLINE static inline void key_for (cp_lxcache *c, const char *s,
     memcpy(tb, s + t->start, len);
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
-  } else { k->b = 0;  k->set = c->v[0];  return; }
+  } else { k->a = 1;  k->b = 0;  k->set = c->v[0];  return; }
   b |= (uint64_t)(len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u)) << 56;
   h = (a ^ b) * 0x9E3779B97F4A7C15ull;
   k->a = a;
@@ -321,16 +323,6 @@ static void fill (cslot *sl, const ckey *k, const cp_lxtok *f) {
   sl[0].a = k->a;  sl[0].b = k->b;  sl[0].f = *f;
 }
 
-/* the facts of token t (key k) in its set, computed into *o if new */
-ALWAYS_INLINE static inline const cp_lxtok *facts_cached (
-    const ckey *k, const char *s, const cp_tok *t, char *buf, cp_lxtok *o) {
-  cslot *sl = k->set;
-  if (sl[0].a == k->a && sl[0].b == k->b) return &sl[0].f;
-  if (sl[1].a == k->a && sl[1].b == k->b) return &sl[1].f;
-  facts_of(s, t, buf, o);
-  fill(sl, k, o);
-  return o;
-}
 
 /* }================================================================== */
 
@@ -407,15 +399,18 @@ static int tokens_plain (const char *s, size_t n, const cp_tok *tk,
   return CP_OK;
 }
 
-/* the facts of token t (key k), computed into *f if not cached; NULL
-** if t is outside the text.  A key of the cache is a token inside the
-** text: only the others are checked here */
+/* the facts of token t (key k) of text s (n bytes), in its set or
+** computed into *f; NULL if t is outside the text.  A key of the cache
+** is a token inside the text: only the others are checked here */
 ALWAYS_INLINE static inline const cp_lxtok *facts_at (
     const ckey *k, const char *s, size_t n, const cp_tok *t, char *buf,
     cp_lxtok *f) {
-  if (k->b != 0) return facts_cached(k, s, t, buf, f);
-  if (outside(t, n)) return NULL;
+  cslot *sl = k->set;
+  if (sl[0].a == k->a && sl[0].b == k->b) return &sl[0].f;
+  if (sl[1].a == k->a && sl[1].b == k->b) return &sl[1].f;
+  if (k->b == 0 && outside(t, n)) return NULL;
   facts_of(s, t, buf, f);
+  if (k->b != 0) fill(sl, k, f);
   return f;
 }
 

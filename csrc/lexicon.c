@@ -270,14 +270,15 @@ static void facts_of (const char *s, const cp_tok *t, char *buf,
   o->flags = o->lx ? o->lx->flags : 0;
 }
 
-/* a token's key in the cache: its bytes with the tag, and its slot */
-typedef struct ckey {
-  uint64_t a, b;          /* b == 0: not cached (too long, or not in
+/* the keys of the next PF tokens in the cache: their bytes with the
+** tag, and their sets (arrays apart: an entry loads as plain words) */
+typedef struct ckeys {
+  uint64_t a[PF], b[PF];  /* b == 0: not cached (too long, or not in
                              the text), and a == 1: no slot matches (an
                              empty one is all zero, a full one has a
                              tag), so a hit needs no test for it */
-  cslot *set;
-} ckey;
+  cslot *set[PF];
+} ckeys;
 
 /* the masks of a token's bytes in a and b by its length: a load each
 ** costs less than computing them (lengths vary too much for a branch) */
@@ -289,12 +290,14 @@ static const uint64_t bmask[CMAXLEN + 1] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, M(1), M(2), M(3), M(4), M(5), M(6), M(7) };
 #undef M
 
-/* the key of token t of text s (n bytes) in cache c; lim is n - 15 (0
-** if n < 16): a token starting before it can be read as 16 bytes.
+/* the key of token t of text s (n bytes) in cache c, into entry j of
+** k; lim is n - 15 (0 if n < 16): a token starting before it can be
+** read as 16 bytes.
 ** Inlined in the loop over the tokens (a call costs as much as the key) */
 ALWAYS_INLINE static inline void key_for (cp_lxcache *c, const char *s,
                                           size_t n, size_t lim,
-                                          const cp_tok *t, ckey *k) {
+                                          const cp_tok *t, ckeys *k,
+                                          size_t j) {
   size_t len = t->stop - t->start;
   uint64_t a = 0, b = 0, h;
   /* len - 1 wraps when start >= stop: one test for 1..CMAXLEN, and
@@ -309,18 +312,18 @@ ALWAYS_INLINE static inline void key_for (cp_lxcache *c, const char *s,
     memcpy(tb, s + t->start, len);
     memcpy(&a, tb, 8);
     memcpy(&b, tb + 8, 8);
-  } else { k->a = 1;  k->b = 0;  k->set = c->v[0];  return; }
+  } else { k->a[j] = 1;  k->b[j] = 0;  k->set[j] = c->v[0];  return; }
   b |= (uint64_t)(len | ((t->flags & CP_TF_PUNCT) ? 0x80u : 0u)) << 56;
   h = (a ^ b) * 0x9E3779B97F4A7C15ull;
-  k->a = a;
-  k->b = b;
-  k->set = c->v[h >> (64 - CBITS)];
+  k->a[j] = a;
+  k->b[j] = b;
+  k->set[j] = c->v[h >> (64 - CBITS)];
 }
 
 /* a new type into set sl: into way 0, the one there to way 1 */
-static void fill (cslot *sl, const ckey *k, const cp_lxtok *f) {
+static void fill (cslot *sl, uint64_t a, uint64_t b, const cp_lxtok *f) {
   sl[1] = sl[0];
-  sl[0].a = k->a;  sl[0].b = k->b;  sl[0].f = *f;
+  sl[0].a = a;  sl[0].b = b;  sl[0].f = *f;
 }
 
 
@@ -403,14 +406,15 @@ static int tokens_plain (const char *s, size_t n, const cp_tok *tk,
 ** computed into *f; NULL if t is outside the text.  A key of the cache
 ** is a token inside the text: only the others are checked here */
 ALWAYS_INLINE static inline const cp_lxtok *facts_at (
-    const ckey *k, const char *s, size_t n, const cp_tok *t, char *buf,
-    cp_lxtok *f) {
-  cslot *sl = k->set;
-  if (sl[0].a == k->a && sl[0].b == k->b) return &sl[0].f;
-  if (sl[1].a == k->a && sl[1].b == k->b) return &sl[1].f;
-  if (k->b == 0 && outside(t, n)) return NULL;
+    const ckeys *k, size_t j, const char *s, size_t n, const cp_tok *t,
+    char *buf, cp_lxtok *f) {
+  cslot *sl = k->set[j];
+  uint64_t a = k->a[j], b = k->b[j];
+  if (sl[0].a == a && sl[0].b == b) return &sl[0].f;
+  if (sl[1].a == a && sl[1].b == b) return &sl[1].f;
+  if (b == 0 && outside(t, n)) return NULL;
   facts_of(s, t, buf, f);
-  if (k->b != 0) fill(sl, k, f);
+  if (b != 0) fill(sl, a, b, f);
   return f;
 }
 
@@ -422,27 +426,27 @@ static int tokens_cached (const char *s, size_t n, const cp_tok *tk,
                           size_t nt, cp_lxcache *c, cp_lxtok *v,
                           cp_err *err) {
   char buf[CP_LX_MAXWORD];
-  ckey ring[PF];
+  ckeys ring;
   unsigned pb = SH_FIRST;
   size_t i, lim = n >= 16 ? n - 15 : 0;
   for (i = 0; i < PF && i < nt; i++) {
-    key_for(c, s, n, lim, &tk[i], &ring[i]);
-    __builtin_prefetch(ring[i].set);
+    key_for(c, s, n, lim, &tk[i], &ring, i);
+    __builtin_prefetch(ring.set[i]);
   }
   /* the last PF tokens apart: no key ahead to test for at each token */
   for (i = 0; i + PF < nt; i++) {
-    ckey *k = &ring[i % PF];
+    size_t j = i % PF;
     cp_lxtok tmp;
-    const cp_lxtok *f = facts_at(k, s, n, &tk[i], buf, &tmp);
+    const cp_lxtok *f = facts_at(&ring, j, s, n, &tk[i], buf, &tmp);
     if (f == NULL)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     finish(s, tk, i, f, &pb, &v[i]);
-    key_for(c, s, n, lim, &tk[i + PF], k);
-    __builtin_prefetch(k->set);
+    key_for(c, s, n, lim, &tk[i + PF], &ring, j);
+    __builtin_prefetch(ring.set[j]);
   }
   for (; i < nt; i++) {
     cp_lxtok tmp;
-    const cp_lxtok *f = facts_at(&ring[i % PF], s, n, &tk[i], buf, &tmp);
+    const cp_lxtok *f = facts_at(&ring, i % PF, s, n, &tk[i], buf, &tmp);
     if (f == NULL)
       return cp_err_set(err, CP_EINVAL, "token %zu outside the text", i);
     finish(s, tk, i, f, &pb, &v[i]);

@@ -240,7 +240,8 @@ static unsigned prev_bits (const char *s, const cp_tok *t) {
   size_t len = t->stop - t->start;
   unsigned char c = (unsigned char)s[t->start];
   unsigned b = 0;
-  if (len == 2 && s[t->stop - 1] == '.' && c >= 'A' && c <= 'Z') b |= SH_INITIAL;
+  if (len == 2 && s[t->stop - 1] == '.' && c >= 'A' && c <= 'Z')
+    b |= SH_INITIAL;
   if (len == 3 && (memcmp(s + t->start, "\xE2\x80\x9C", 3) == 0
                    || memcmp(s + t->start, "\xE2\x80\x9E", 3) == 0))
     b |= SH_OQ3;
@@ -332,6 +333,13 @@ static void fill (cslot *sl, uint64_t a, uint64_t b, const cp_lxtok *f) {
 /* in the SH_ bits of the token before (pb), beside its own: */
 #define SH_OPENS 0x800u     /* punctuation that starts a sentence */
 #define SH_FIRST 0x1000u    /* none: token 0 */
+
+/* finish moves bits by multiplying by the ratio of two one-bit masks,
+** each up; and the public bits stay below the SH_ ones */
+typedef char lx_bits_move_up[(CP_SH_SSTART > CP_TF_SSTART
+                              && CP_SH_SSTART > CP_SH_PUNCT
+                              && SH_OPENS > CP_SH_SSTART
+                              && CP_SH_PSTART <= SH_PUBLIC) ? 1 : -1];
 
 /* the sentence and paragraph bits of token i (tokens tk, text s), its
 ** shape sh with the tokenizer's SSTART, from the SH_ bits pb of the

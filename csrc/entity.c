@@ -278,12 +278,18 @@ static int sstart_name (ctx *x, size_t i) {
   return capset_has(&x->caps, hash(x->s + t->start, t->stop - t->start));
 }
 
+/* is the whole run [a, b) a place?  *known: -1 until asked */
+static int whole_place_of (ctx *x, size_t a, size_t b, int *known) {
+  if (*known < 0)
+    *known = place(x, x->s + x->tv->v[a].start, x->tv->v[b - 1].stop - x->tv->v[a].start) != 0;
+  return *known;
+}
+
 /* cut the run [a, b) into names */
 static int split_run (ctx *x, size_t a, size_t b) {
   size_t i = a, piece = a;
   int after_title = a > 0 && is_title(x, a - 1) && (x->lx[a - 1].shape & CP_SH_LOWER);
-  int whole_place = place(x, x->s + x->tv->v[a].start,
-                          x->tv->v[b - 1].stop - x->tv->v[a].start) != 0;
+  int whole_place = -1;   /* asked when needed: 40% of the gazetteer's work was for this */
   int rc;
   /* leading common words at a sentence start */
   if (x->lx[a].shape & CP_SH_SSTART) {
@@ -328,7 +334,8 @@ static int split_run (ctx *x, size_t a, size_t b) {
     }
     /* "Peter Greenbaum of Smith Barney": "of" ends a name that has no
     ** organisation head ("Bank of England", "Government of Iraq" stay) */
-    if (i > piece && is_tok(x, i, "of") && !has_head(x, piece, i) && !whole_place) {
+    if (i > piece && is_tok(x, i, "of") && !has_head(x, piece, i)
+        && !whole_place_of(x, a, b, &whole_place)) {
       if ((rc = emit(x, piece, i, after_title)) != CP_OK) return rc;
       piece = i + 1;
       after_title = 0;

@@ -122,18 +122,26 @@ static int capset_has (const capset *cs, uint64_t h) {
   return 0;
 }
 
+/* can sstart_name ask for the word of token t?  Not for one it answers
+** from the word's facts, which its bytes decide (lexicon.h) */
+static int askable (const cp_lxtok *t) {
+  return !(t->shape & (CP_SH_SSTART | CP_SH_UPPER))
+         && !(cp_lx_flags(t) & (CP_LX_GIVEN | CP_LX_ORG | CP_LX_COMMON | CP_LX_CUE));
+}
+
 /* the set of the words of the capitalised tokens idx[0..ncap) not at a
-** sentence start */
+** sentence start, but for those sstart_name never asks for (a smaller
+** set to clear and fill) */
 static int capset_build (capset *cs, const char *s, const cp_tokvec *tv,
                          const cp_lxtok *lx, const uint32_t *idx, size_t ncap) {
   size_t k, cnt = 0, sz = 16;
-  for (k = 0; k < ncap; k++) cnt += !(lx[idx[k]].shape & CP_SH_SSTART);
+  for (k = 0; k < ncap; k++) cnt += askable(&lx[idx[k]]);
   while (sz < cnt * 2) sz *= 2;
   cs->h = (uint64_t *)calloc(sz, sizeof *cs->h);
   if (cs->h == NULL) return CP_ENOMEM;
   cs->mask = sz - 1;
   for (k = 0; k < ncap; k++)
-    if (!(lx[idx[k]].shape & CP_SH_SSTART)) {
+    if (askable(&lx[idx[k]])) {
       const cp_tok *t = &tv->v[idx[k]];
       capset_add(cs, hash(s + t->start, t->stop - t->start));
     }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "entity.h"
+#include "bytes8.h"
 #include "place.h"
 
 const char *cp_entity_kind_name (int kind) {
@@ -71,38 +72,13 @@ int64_t cp_entity_at (const cp_entities *e, uint32_t i) {
 
 typedef struct capset { uint64_t *h; size_t mask; } capset;
 
-/* the k bytes at p (1 <= k <= 8) as a number, k of them read: for a
-** given k, different bytes give different numbers (overlapping loads) */
-static uint64_t load_k (const char *p, size_t k) {
-  uint64_t w;
-  uint32_t a, b;
-  uint16_t c, d;
-  if (k >= 8) { memcpy(&w, p, 8);  return w; }
-  if (k >= 4) {
-    memcpy(&a, p, 4);
-    memcpy(&b, p + k - 4, 4);
-    return (uint64_t)a | (uint64_t)b << 32;
-  }
-  if (k >= 2) {
-    memcpy(&c, p, 2);
-    memcpy(&d, p + k - 2, 2);
-    return (uint64_t)c | (uint64_t)d << 16;
-  }
-  return (unsigned char)p[0];
-}
-
-static uint64_t mix (uint64_t h, uint64_t w) {
-  h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
-  return h ^ (h >> 31);
-}
-
 /* eight bytes a step (a byte a step was 6% of the run); one-to-one for
 ** words of up to 8 bytes and the same length */
 static uint64_t hash (const char *s, size_t n) {
   uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ull;
   size_t i = 0;
-  for (; i + 8 < n; i += 8) h = mix(h, load_k(s + i, 8));
-  if (n > 0) h = mix(h, n > 8 ? load_k(s + n - 8, 8) : load_k(s, n));
+  for (; i + 8 < n; i += 8) h = cp_b8_mix(h, cp_b8_load(s + i, 8));
+  if (n > 0) h = cp_b8_mix(h, n > 8 ? cp_b8_load(s + n - 8, 8) : cp_b8_load(s, n));
   h *= 0x9E3779B97F4A7C15ull;
   return (h ^ (h >> 32)) | 1;   /* 0 marks an empty slot */
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "place.h"
 
 #define HBITS 14                /* 16,384 slots for 6,684 names */
@@ -48,35 +49,6 @@ static uint64_t fold8 (uint64_t w) {
   return w | (0x20 * ONES);
 }
 
-/* the k bytes at p (1 <= k <= 8) as a number, k of them read; a name
-** of k bytes is told from every other name of k bytes (overlapping
-** loads for k > 4, k > 2) */
-static uint64_t tail (const char *p, size_t k) {
-  uint32_t a = 0, b = 0;
-  uint16_t c = 0, d = 0;
-  if (k >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-  }
-  if (k >= 4) {
-    memcpy(&a, p, 4);
-    memcpy(&b, p + k - 4, 4);
-    return (uint64_t)a | (uint64_t)b << 32;
-  }
-  if (k >= 2) {
-    memcpy(&c, p, 2);
-    memcpy(&d, p + k - 2, 2);
-    return (uint64_t)c | (uint64_t)d << 16;
-  }
-  return (unsigned char)p[0];
-}
-
-static uint64_t mix (uint64_t h, uint64_t w) {
-  h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
-  return h ^ (h >> 31);
-}
-
 /* a hash of s[0..len) lower-cased (ASCII), eight bytes a step: the
 ** candidates entity.c asks for are whole runs of words, most of which
 ** are no place; names equal under cmp hash equal.  The last step loads
@@ -84,8 +56,8 @@ static uint64_t mix (uint64_t h, uint64_t w) {
 static uint32_t hash (const char *s, size_t len) {
   uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ull;
   size_t i = 0;
-  for (; i + 8 < len; i += 8) h = mix(h, fold8(tail(s + i, 8)));
-  h = mix(h, fold8(len > 8 ? tail(s + len - 8, 8) : tail(s, len)));
+  for (; i + 8 < len; i += 8) h = cp_b8_mix(h, fold8(cp_b8_load(s + i, 8)));
+  h = cp_b8_mix(h, fold8(len > 8 ? cp_b8_load(s + len - 8, 8) : cp_b8_load(s, len)));
   h *= 0x9E3779B97F4A7C15ull;
   return (uint32_t)(h >> 32);
 }
@@ -153,10 +125,10 @@ static int same (const char *s, size_t len, size_t i) {
   size_t k = 0;
   if (nlen[i] == 0) return cmp(s, len, key) == 0;
   if (nlen[i] != len) return 0;
-  if (len < 8) return lower8(tail(s, len)) == tail(key, len);
+  if (len < 8) return lower8(cp_b8_load(s, len)) == cp_b8_load(key, len);
   for (; k + 8 < len; k += 8)
-    if (lower8(tail(s + k, 8)) != tail(key + k, 8)) return 0;
-  return lower8(tail(s + len - 8, 8)) == tail(key + len - 8, 8);
+    if (lower8(cp_b8_load(s + k, 8)) != cp_b8_load(key + k, 8)) return 0;
+  return lower8(cp_b8_load(s + len - 8, 8)) == cp_b8_load(key + len - 8, 8);
 }
 
 int cp_place_kind (const char *s, size_t len) {

@@ -38,15 +38,22 @@ static inline uint64_t cp_lxscan_mask (unsigned sh, int dash, uint32_t fl) {
   return m;
 }
 
-/* the first token of lx[i..n) with any bit of mask m (n if none) */
+/* the 8 bytes of token p that a mask tests */
+static inline uint64_t cp_lxscan_word (const cp_lxtok *p) {
+  uint64_t w;
+  memcpy(&w, (const char *)p + CP_LXSCAN_OFF, sizeof w);
+  return w;
+}
+
+/* the first token of lx[i..n) with any bit of mask m (n if none); four
+** tokens a test while none of them has one, as most have none */
 static inline size_t cp_lxscan_next (const cp_lxtok *lx, size_t i, size_t n,
                                      uint64_t m) {
   const cp_lxtok *p = lx + i, *e = lx + n;
-  for (; p < e; p++) {
-    uint64_t w;
-    memcpy(&w, (const char *)p + CP_LXSCAN_OFF, sizeof w);
-    if (w & m) break;
-  }
+  while (e - p >= 4 && !((cp_lxscan_word(p) | cp_lxscan_word(p + 1) | cp_lxscan_word(p + 2)
+                          | cp_lxscan_word(p + 3)) & m))
+    p += 4;
+  while (p < e && !(cp_lxscan_word(p) & m)) p++;
   return (size_t)(p - lx);
 }
 

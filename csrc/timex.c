@@ -345,7 +345,9 @@ static int prefixed_year (ctx *x, size_t i) {
   char v[CP_TX_VALUE];
   const cp_tok *t = &x->tv->v[i];
   size_t len = t->stop - t->start;
-  if (!x->lx[i].dash) return 0;   /* every prefix has one */
+  /* every prefix has a dash, and starts with 'm', 'e' or 'l' */
+  if (!x->lx[i].dash || (x->s[t->start] != 'm' && x->s[t->start] != 'e'
+                         && x->s[t->start] != 'l')) return 0;
   {
     static const char *const pre[] = {"mid-", "end-", "early-", "late-", NULL};
     size_t k;
@@ -411,7 +413,9 @@ static int part_month (ctx *x, size_t i) {
   const cp_tok *t = &x->tv->v[i];
   size_t k;
   char v[CP_TX_VALUE];
-  if (!x->lx[i].dash) return 0;   /* every prefix has one */
+  /* every prefix has a dash, and starts with 'm', 'e' or 'l' */
+  if (!x->lx[i].dash || (x->s[t->start] != 'm' && x->s[t->start] != 'e'
+                         && x->s[t->start] != 'l')) return 0;
   for (k = 0; pre[k]; k++) {
     size_t pl = strlen(pre[k]), ml;
     char buf[CP_LX_MAXWORD];

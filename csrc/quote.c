@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "quote.h"
+#include "lxscan.h"
 
 const char *cp_quote_kind_name (int kind) {
   switch (kind) {
@@ -80,6 +81,7 @@ typedef struct ctx {
   uint32_t *ev;
   size_t nev, capev;
   const cp_lxent *according;   /* the lexicon's entry of "according" */
+  uint64_t evmask;             /* next_event's facts (lxscan.h) */
 } ctx;
 
 #define WIN_AFTER 16    /* tokens looked at after a quote for its cue */
@@ -539,9 +541,12 @@ static int ind_start (const ctx *x, size_t i) {
 static inline size_t next_event (const ctx *x, size_t i, size_t n) {
   const cp_lxtok *p = x->lx + i, *e = x->lx + n;
   const cp_lxent *acc = x->according;
-  while (p < e && !(p->shape & (CP_SH_PUNCT | CP_SH_SSTART | CP_SH_PSTART))
-         && !(p->flags & CP_LX_CUE) && p->lx != acc)
-    p++;
+  uint64_t m = x->evmask;   /* the shape and flag bits, one word a token */
+  while (e - p >= 4 && !((cp_lxscan_word(p) | cp_lxscan_word(p + 1) | cp_lxscan_word(p + 2)
+                          | cp_lxscan_word(p + 3)) & m)
+         && p[0].lx != acc && p[1].lx != acc && p[2].lx != acc && p[3].lx != acc)
+    p += 4;
+  while (p < e && !(cp_lxscan_word(p) & m) && p->lx != acc) p++;
   return (size_t)(p - x->lx);
 }
 
@@ -785,6 +790,7 @@ int cp_quote_run (const char *s, size_t n, const cp_tokvec *tv,
   x.nmk = x.capmk = x.nev = x.capev = 0;
   /* the same entry every token spelling "according" has */
   x.according = cp_lx_find("according", 9);
+  x.evmask = cp_lxscan_mask(CP_SH_PUNCT | CP_SH_SSTART | CP_SH_PSTART, 0, CP_LX_CUE);
   if ((rc = pair_marks(&x)) != CP_OK) goto oom;
   /* split quotes, then attribution and the scare-quote filter */
   for (k = 0, w = 0; k < out->n; ) {

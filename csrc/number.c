@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "number.h"
+#include "lxscan.h"
 
 void cp_numbers_free (cp_numbers *t) {
   if (t == NULL) return;
@@ -189,6 +190,7 @@ int cp_number_run (const char *s, size_t n, const cp_tokvec *tv,
   ctx x;
   size_t i;
   char *skip;
+  uint64_t start;
   if ((s == NULL && n > 0) || tv == NULL || (lx == NULL && tv->n > 0) || out == NULL)
     return cp_err_set(err, CP_EINVAL, "cp_number_run: missing argument");
   out->n = 0;
@@ -200,13 +202,15 @@ int cp_number_run (const char *s, size_t n, const cp_tokvec *tv,
       for (k = dates->v[i].t0; k < dates->v[i].t1 && k < tv->n; k++) skip[k] = 1;
     }
   x.s = s; x.tv = tv; x.lx = lx; x.skip = skip; x.out = out;
-  for (i = 0; i < tv->n; ) {
+  /* only a digit, a number word or an ordinal word starts a number
+  ** (one_number's first tests), most tokens none: skipping them on one
+  ** word of their facts, not token by token, was 60% of the run (18.2M
+  ** instructions on 5 MB of UN debates) */
+  start = cp_lxscan_mask(CP_SH_DIGIT, 0, CP_LX_ORDW | CP_LX_NUMW);
+  for (i = cp_lxscan_next(lx, 0, tv->n, start); i < tv->n;
+       i = cp_lxscan_next(lx, i, tv->n, start)) {
     int k = 0;
-    /* only a digit, a number word or an ordinal word starts a number
-    ** (one_number's first tests), most tokens none */
-    if (!skip[i] && !(lx[i].shape & CP_SH_PUNCT)
-        && ((lx[i].shape & CP_SH_DIGIT) || (cp_lx_flags(&lx[i]) & (CP_LX_ORDW | CP_LX_NUMW))))
-      k = one_number(&x, i);
+    if (!skip[i] && !(lx[i].shape & CP_SH_PUNCT)) k = one_number(&x, i);
     if (k < 0) { free(skip); return cp_err_set(err, CP_ENOMEM, "out of memory"); }
     i += k ? (size_t)k : 1;
   }

@@ -189,38 +189,111 @@ static long findkey (const cp_abset *s, const char *k, size_t kl, size_t hint) {
   return -1;
 }
 
+/* the key of set s named by the static literal k[0..kl), or -1: its
+** address, once seen, finds it without comparing bytes */
+static long findkey_lit (cp_abset *s, const char *k, size_t kl, size_t hint) {
+  size_t i;
+  long f;
+  if (k == NULL) return -1;
+  if (hint < s->nkeys && s->keys[hint].lit == k && s->keys[hint].len == kl)
+    return (long)hint;
+  for (i = 0; i < s->nkeys; i++)
+    if (s->keys[i].lit == k && s->keys[i].len == kl) return (long)i;
+  if ((f = findkey(s, k, kl, hint)) >= 0) s->keys[f].lit = k;
+  return f;
+}
+
+/* v[0..vl) (vl <= 16) as the memo keeps it, zero-padded, with fixed-size
+** loads that overlap rather than a copy of vl bytes (a call to memcpy:
+** it was a fifth of cp_ab_span) */
+static void memo_words (const char *v, size_t vl, uint64_t *w0, uint64_t *w1) {
+  const unsigned char *u = (const unsigned char *)v;
+  uint64_t a = 0, b = 0;
+  if (vl >= 8) {
+    memcpy(&a, u, 8);
+    if (vl > 8) {
+      memcpy(&b, u + vl - 8, 8);
+      b >>= 8 * (16 - vl);
+    }
+  }
+  else if (vl >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, u, 4);
+    memcpy(&hi, u + vl - 4, 4);
+    a = (uint64_t)lo | ((uint64_t)hi << (8 * (vl - 4)));
+  }
+  else if (vl > 0)
+    a = (uint64_t)u[0] | ((uint64_t)u[vl / 2] << (8 * (vl / 2)))
+        | ((uint64_t)u[vl - 1] << (8 * (vl - 1)));
+  *w0 = a;
+  *w1 = b;
+}
+
+/* the id of value v[0..vl) of 'key' (interned if new); <0 as
+** cp_lex_intern */
+static int value_id (cp_abkey *key, const char *v, size_t vl, uint32_t *id) {
+  cp_abmemo *m = NULL;
+  uint64_t w0 = 0, w1 = 0;
+  int r;
+  if (vl <= 16) {
+    memo_words(v, vl, &w0, &w1);
+    m = &key->memo[((w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full))
+                   >> (64 - CP_AB_MEMOBITS)];
+    if (m->len == vl + 1 && m->a == w0 && m->b == w1) {
+      *id = m->id;
+      return 0;
+    }
+  }
+  r = cp_lex_intern(&key->vals, v, vl, cp_lex_hash(v, vl), MAXLEXBYTES, id);
+  if (r >= 0 && m != NULL) {
+    m->a = w0;  m->b = w1;  m->len = (uint32_t)vl + 1;  m->id = *id;
+  }
+  return r;
+}
+
 /*
 ** The span's attributes are checked first (a bad value or a key given
 ** twice adds nothing, not even a key), then the keys found or created,
 ** the values interned, and only then is anything appended, so a failure
 ** leaves the set as it was (keys created stay, absent everywhere).
+** 'lit': the keys are static literals (cp_ab_span_lit).
 */
-int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
-                const cp_attr *attrs, size_t nattrs, cp_err *err) {
+static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                     const cp_attr *attrs, size_t nattrs, int lit,
+                     cp_err *err) {
   cp_abset *s = &b->s[set];
-  size_t i, n = s->se.n / 2, k;
+  size_t i, k;
   long kx[CP_AB_MAXKEYS];     /* key of each attribute */
-  uint32_t vid[CP_AB_MAXKEYS];  /* its value's id */
+  uint32_t kv[CP_AB_MAXKEYS];   /* the value id of each key given */
+  uint64_t given = 0;           /* the keys given (bit per key) */
   int known = nattrs <= CP_AB_MAXKEYS;   /* every key exists already */
   int rc;
   if (attrs == NULL && nattrs > 0)
     return cp_err_set(err, CP_EINVAL, "span attributes are NULL");
   for (i = 0; i < nattrs && known; i++)
-    known = (kx[i] = findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
+    known = (kx[i] = lit ? findkey_lit(s, attrs[i].key, attrs[i].keylen, i)
+                         : findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
   for (i = 0; i < nattrs; i++) {
     size_t j;
     if ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
         attrs[i].vallen > UINT32_MAX / 2)
       return cp_err_set(err, CP_EINVAL, "bad attribute value in span set "
                         "'%s'", s->name);
-    for (j = 0; j < i; j++)   /* existing keys have distinct names */
-      if (known ? kx[j] == kx[i]
-                : (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
-                   memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0))
-        return cp_err_set(err, CP_EINVAL, "attribute '%.*s' given twice in "
-                          "a span of set '%s'", (int)attrs[i].keylen,
-                          attrs[i].key, s->name);
+    if (known) {   /* existing keys have distinct names */
+      if (given >> kx[i] & 1) break;
+      given |= (uint64_t)1 << kx[i];
+      continue;
+    }
+    for (j = 0; j < i; j++)
+      if (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
+          memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0)
+        break;
+    if (j < i) break;
   }
+  if (i < nattrs)
+    return cp_err_set(err, CP_EINVAL, "attribute '%.*s' given twice in "
+                      "a span of set '%s'", (int)attrs[i].keylen,
+                      attrs[i].key, s->name);
   if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return oom(err);
   if (!known) {
     for (i = 0; i < nattrs; i++) {
@@ -231,44 +304,54 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
         return cp_err_set(err, CP_ELIMIT, "more than %d attribute names in "
                           "span set '%s'", CP_AB_MAXKEYS, s->name);
       kx[i] = (long)ki;
+      if (lit) s->keys[ki].lit = attrs[i].key;
+      given |= (uint64_t)1 << ki;
     }
   }
   for (k = 0; k < s->nkeys; k++)
     if (s->keys[k].ids.n == s->keys[k].ids.cap && !cp_vec32_reserve(&s->keys[k].ids, 1))
       return oom(err);
   for (i = 0; i < nattrs; i++) {
-    cp_abkey *key = &s->keys[kx[i]];
-    const char *v = attrs[i].val ? attrs[i].val : "";
-    size_t vl = attrs[i].vallen;
-    cp_abmemo *m = NULL;
-    uint64_t w0 = 0, w1 = 0;
-    int r;
-    if (vl <= 16) {
-      unsigned char tb[16] = {0};
-      if (vl) memcpy(tb, v, vl);
-      memcpy(&w0, tb, 8);
-      memcpy(&w1, tb + 8, 8);
-      m = &key->memo[((w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full))
-                     >> (64 - CP_AB_MEMOBITS)];
-      if (m->len == vl + 1 && m->a == w0 && m->b == w1) {
-        vid[i] = m->id;
-        continue;
-      }
-    }
-    r = cp_lex_intern(&key->vals, v, vl, cp_lex_hash(v, vl), MAXLEXBYTES,
-                      &vid[i]);
+    int r = value_id(&s->keys[kx[i]], attrs[i].val ? attrs[i].val : "",
+                     attrs[i].vallen, &kv[kx[i]]);
     if (r < 0)
       return r == -1 ? oom(err) :
              cp_err_set(err, CP_ELIMIT, "attribute values of '%s' full",
                         s->name);
-    if (m != NULL) {
-      m->a = w0;  m->b = w1;  m->len = (uint32_t)vl + 1;  m->id = vid[i];
-    }
   }
-  for (k = 0; k < s->nkeys; k++) s->keys[k].ids.v[s->keys[k].ids.n++] = UINT32_MAX;
-  for (i = 0; i < nattrs; i++) s->keys[kx[i]].ids.v[n] = vid[i];
+  for (k = 0; k < s->nkeys; k++)
+    s->keys[k].ids.v[s->keys[k].ids.n++] = given >> k & 1 ? kv[k] : UINT32_MAX;
   s->se.v[s->se.n++] = start;
   s->se.v[s->se.n++] = end;
+  return CP_OK;
+}
+
+int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  return span_add(b, set, start, end, attrs, nattrs, 0, err);
+}
+
+int cp_ab_span_lit (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                    const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  return span_add(b, set, start, end, attrs, nattrs, 1, err);
+}
+
+int cp_ab_set_lit (cp_abuild *b, const char *name, size_t len, uint32_t doc,
+                   size_t *idx, cp_err *err) {
+  size_t i;
+  cp_ablit *l;
+  int rc;
+  for (i = 0; i < b->nlits; i++)
+    if (b->lits[i].name == name && b->lits[i].len == len && name != NULL) {
+      *idx = b->lits[i].idx;
+      return CP_OK;
+    }
+  if ((rc = cp_ab_set(b, name, len, doc, idx, err)) != CP_OK) return rc;
+  /* the first CP_AB_LITS literals seen stay: a producer has a few sets */
+  if (b->nlits < CP_AB_LITS) {
+    l = &b->lits[b->nlits++];
+    l->name = name;  l->len = len;  l->idx = *idx;
+  }
   return CP_OK;
 }
 
@@ -309,6 +392,9 @@ void cp_ab_cut (cp_abuild *b, uint32_t ndocs, size_t ntok) {
     free_layer(&b->l[--b->nl]);
   while (b->ns > 0 && b->s[b->ns - 1].first_doc >= ndocs)
     free_set(&b->s[--b->ns]);
+  for (i = 0; i < b->nlits; )   /* the literals of sets dropped */
+    if (b->lits[i].idx >= b->ns) b->lits[i] = b->lits[--b->nlits];
+    else i++;
   for (i = 0; i < b->nl; i++)
     if (b->l[i].ids.n > ntok) b->l[i].ids.n = ntok;
   /* spans of the dropped documents were added after all others and

@@ -87,24 +87,32 @@ struct cp_segw {
 };
 
 /* spans emitted by producers for the document being added, with their
-** strings copied into 'pool' (a producer's strings may be transient) */
+** strings copied into 'pool' (a producer's strings may be transient),
+** but for the names of cp_spanout_add_known, literals kept as they are
+** (copying them was half of cp_spanout_add_known) */
 typedef struct soent {
-  size_t set, setlen, attr, nattrs;
+  const char *lit;        /* the set's name if a literal, else NULL */
+  size_t set, setlen, attr, nattrs;   /* set: offset in pool */
   uint32_t start, end;
 } soent;
+
+typedef struct soattr {
+  const char *lit;        /* the key if a literal, else NULL */
+  size_t key, keylen, val, vallen;    /* key, val: offsets in pool */
+} soattr;
 
 struct cp_spanout {
   soent *v;
   size_t n, cap;
   cp_bytes pool;
-  size_t *attrs;          /* 4 offsets/lengths per attribute, into pool */
+  soattr *attrs;
   size_t na, capa;
   uint32_t ntok;          /* tokens of the document */
 };
 
 static void spanout_free (cp_spanout *o);
 static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
-                         uint32_t start, uint32_t end,
+                         int lit, uint32_t start, uint32_t end,
                          const cp_attr *attrs, size_t nattrs, cp_err *err);
 
 
@@ -558,9 +566,10 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
       return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
                         "'%.*s' (keys are named [a-z][a-z0-9_]*)",
                         (int)setlen, set);
-  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+  return spanout_push(o, set, setlen, 0, start, end, attrs, nattrs, err);
 }
 
+/* the names are literals (seg.h): kept by address, never copied */
 int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
                           uint32_t start, uint32_t end,
                           const cp_attr *attrs, size_t nattrs, cp_err *err) {
@@ -577,15 +586,16 @@ int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
         || attrs[i].vallen > UINT32_MAX / 2)
       return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
                         "'%.*s'", (int)setlen, set);
-  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+  return spanout_push(o, set, setlen, 1, start, end, attrs, nattrs, err);
 }
 
-/* append a checked span and copies of its strings */
+/* append a checked span and copies of its strings (of its values only
+** when 'lit': the names are literals) */
 static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
-                         uint32_t start, uint32_t end,
+                         int lit, uint32_t start, uint32_t end,
                          const cp_attr *attrs, size_t nattrs, cp_err *err) {
   soent *e;
-  size_t i;
+  size_t i, bytes = lit ? 0 : setlen;
   if (o->n == o->cap) {
     size_t nc = o->cap ? 2 * o->cap : 16;
     soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));
@@ -595,29 +605,36 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
   }
   if (o->na + nattrs > o->capa) {
     size_t nc = o->capa ? 2 * o->capa : 16;
-    size_t *na;
+    soattr *na;
     while (nc < o->na + nattrs) nc *= 2;
-    na = (size_t *)realloc(o->attrs, nc * 4 * sizeof(size_t));
+    na = (soattr *)realloc(o->attrs, nc * sizeof(soattr));
     if (na == NULL) goto oom;
     o->attrs = na;
     o->capa = nc;
   }
+  for (i = 0; i < nattrs; i++) {   /* one reservation for all the bytes */
+    size_t more = attrs[i].vallen + (lit ? 0 : attrs[i].keylen);
+    if (bytes + more < bytes) goto oom;
+    bytes += more;
+  }
+  if (!cp_bytes_reserve(&o->pool, bytes)) goto oom;
   e = &o->v[o->n];
+  e->lit = lit ? set : NULL;
   e->set = o->pool.n;
   e->setlen = setlen;
-  if (!cp_bytes_append(&o->pool, set, setlen)) goto oom;
+  if (!lit) cp_bytes_append(&o->pool, set, setlen);   /* reserved */
   e->attr = o->na;
   e->nattrs = nattrs;
   e->start = start;
   e->end = end;
   for (i = 0; i < nattrs; i++) {
-    size_t *q = o->attrs + 4 * (o->na + i);
-    q[0] = o->pool.n;  q[1] = attrs[i].keylen;
-    if (!cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen)) goto oom;
-    q[2] = o->pool.n;  q[3] = attrs[i].vallen;
-    if (!cp_bytes_append(&o->pool, attrs[i].val ? attrs[i].val : "",
-                         attrs[i].vallen))
-      goto oom;
+    soattr *q = o->attrs + o->na + i;
+    q->lit = lit ? attrs[i].key : NULL;
+    q->key = o->pool.n;  q->keylen = attrs[i].keylen;
+    if (!lit) cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen);
+    q->val = o->pool.n;  q->vallen = attrs[i].vallen;
+    if (attrs[i].vallen > 0)
+      cp_bytes_append(&o->pool, attrs[i].val, attrs[i].vallen);
   }
   o->na += nattrs;
   o->n++;
@@ -724,6 +741,17 @@ static int put_span (cp_segw *w, const char *name, size_t nlen,
   return cp_ab_span(&w->ab, set, base + start, base + end, a, na, err);
 }
 
+/* the same for names that are literals (cp_spanout_add_known) */
+static int put_span_lit (cp_segw *w, const char *name, size_t nlen,
+                         uint32_t base, uint32_t start, uint32_t end,
+                         const cp_attr *a, size_t na, cp_err *err) {
+  size_t set;
+  int rc = cp_ab_set_lit(&w->ab, name, nlen, (uint32_t)(w->ndocs - 1), &set,
+                         err);
+  if (rc != CP_OK) return rc;
+  return cp_ab_span_lit(&w->ab, set, base + start, base + end, a, na, err);
+}
+
 /* the sentence (paragraph) spans of a document from its starts
 ** starts[from..to), which tile [.., dend) */
 static int tile_spans (cp_segw *w, const char *name, const cp_vec32 *st,
@@ -782,7 +810,7 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
     size_t cap = 0;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
-      const char *set = o->pool.v + e->set;
+      const char *set = e->lit ? e->lit : o->pool.v + e->set;
       if (e->nattrs > 0) {
         if (e->nattrs > cap) {   /* grown only: most spans have a few */
           cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
@@ -791,9 +819,10 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
           cap = e->nattrs;
         }
         for (k = 0; k < e->nattrs; k++) {
-          const size_t *q = o->attrs + 4 * (e->attr + k);
-          av[k].key = o->pool.v + q[0];  av[k].keylen = q[1];
-          av[k].val = o->pool.v + q[2];  av[k].vallen = q[3];
+          const soattr *q = o->attrs + e->attr + k;
+          av[k].key = q->lit ? q->lit : o->pool.v + q->key;
+          av[k].keylen = q->keylen;
+          av[k].val = o->pool.v + q->val;  av[k].vallen = q->vallen;
         }
       }
       if (is_sp(set, e->setlen, 's') || is_sp(set, e->setlen, 'p')) {
@@ -801,8 +830,10 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
                         "built-in span sets 's' and 'p'");
         break;
       }
-      rc = put_span(w, set, e->setlen, base, e->start, e->end, av,
-                    e->nattrs, err);
+      rc = e->lit ? put_span_lit(w, set, e->setlen, base, e->start, e->end,
+                                 av, e->nattrs, err)
+                  : put_span(w, set, e->setlen, base, e->start, e->end, av,
+                             e->nattrs, err);
     }
     free(av);
   }

@@ -171,6 +171,7 @@ static int getkey (cp_abset *s, const char *k, size_t kl, size_t *idx,
   }
   for (i = 0; i < n; i++) key->ids.v[i] = UINT32_MAX;
   key->ids.n = n;
+  if (key->ids.cap < s->idcap) s->idcap = key->ids.cap;
   *idx = s->nkeys++;
   return CP_OK;
 }
@@ -187,6 +188,20 @@ static long findkey (const cp_abset *s, const char *k, size_t kl, size_t hint) {
     if (s->keys[i].len == kl && memcmp(s->keys[i].name, k, kl) == 0)
       return (long)i;
   return -1;
+}
+
+/* room for one more id in every key of s: checked once for all of them
+** while the least capacity allows (a loop over the keys per span was
+** a tenth of cp_ab_span) */
+static int reserve_ids (cp_abset *s) {
+  size_t k, least = SIZE_MAX;
+  for (k = 0; k < s->nkeys; k++) {
+    cp_vec32 *v = &s->keys[k].ids;
+    if (v->n == v->cap && !cp_vec32_reserve(v, 1)) return 0;
+    if (v->cap < least) least = v->cap;
+  }
+  s->idcap = least;
+  return 1;
 }
 
 /* the key of set s named by the static literal k[0..kl), or -1: its
@@ -308,9 +323,8 @@ static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
       given |= (uint64_t)1 << ki;
     }
   }
-  for (k = 0; k < s->nkeys; k++)
-    if (s->keys[k].ids.n == s->keys[k].ids.cap && !cp_vec32_reserve(&s->keys[k].ids, 1))
-      return oom(err);
+  if (s->se.n / 2 >= s->idcap)   /* every key has ids.n = the spans */
+    if (!reserve_ids(s)) return oom(err);
   for (i = 0; i < nattrs; i++) {
     int r = value_id(&s->keys[kx[i]], attrs[i].val ? attrs[i].val : "",
                      attrs[i].vallen, &kv[kx[i]]);

@@ -53,6 +53,7 @@ typedef struct cp_abset {
   cp_vec32 se;            /* start, end pairs, in the order added */
   cp_abkey *keys;
   size_t nkeys;
+  size_t idcap;           /* the least capacity of the keys' ids */
 } cp_abset;
 
 typedef struct cp_ablayer {

@@ -595,7 +595,7 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
                          int lit, uint32_t start, uint32_t end,
                          const cp_attr *attrs, size_t nattrs, cp_err *err) {
   soent *e;
-  size_t i, bytes = lit ? 0 : setlen;
+  size_t i;
   if (o->n == o->cap) {
     size_t nc = o->cap ? 2 * o->cap : 16;
     soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));
@@ -612,17 +612,11 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
     o->attrs = na;
     o->capa = nc;
   }
-  for (i = 0; i < nattrs; i++) {   /* one reservation for all the bytes */
-    size_t more = attrs[i].vallen + (lit ? 0 : attrs[i].keylen);
-    if (bytes + more < bytes) goto oom;
-    bytes += more;
-  }
-  if (!cp_bytes_reserve(&o->pool, bytes)) goto oom;
   e = &o->v[o->n];
   e->lit = lit ? set : NULL;
   e->set = o->pool.n;
   e->setlen = setlen;
-  if (!lit) cp_bytes_append(&o->pool, set, setlen);   /* reserved */
+  if (!lit && !cp_bytes_append(&o->pool, set, setlen)) goto oom;
   e->attr = o->na;
   e->nattrs = nattrs;
   e->start = start;
@@ -631,10 +625,10 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
     soattr *q = o->attrs + o->na + i;
     q->lit = lit ? attrs[i].key : NULL;
     q->key = o->pool.n;  q->keylen = attrs[i].keylen;
-    if (!lit) cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen);
+    if (!lit && !cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen))
+      goto oom;
     q->val = o->pool.n;  q->vallen = attrs[i].vallen;
-    if (attrs[i].vallen > 0)
-      cp_bytes_append(&o->pool, attrs[i].val, attrs[i].vallen);
+    if (!cp_bytes_append(&o->pool, attrs[i].val, attrs[i].vallen)) goto oom;
   }
   o->na += nattrs;
   o->n++;

@@ -472,17 +472,20 @@ static void putpart (enc *e, const void *p, size_t n) {
   if (!cp_bytes_append(&e->sch, b, 24)) e->oom = 1;
 }
 
-/* the bytes v[0..n) takes as a packed list (0 when out of memory) */
-static size_t packed_size (const uint32_t *v, size_t n) {
-  size_t cap = cp_pack_bound((uint32_t)n), len = 0;
-  uint8_t *buf = (uint8_t *)malloc(cap + 1);
+/* v[0..n) as a packed list in a new block *buf of *len bytes (NULL
+** when out of memory) */
+static uint8_t *packed (const uint32_t *v, size_t n, size_t *len) {
+  size_t cap = n > UINT32_MAX ? 0 : cp_pack_bound((uint32_t)n);
+  uint8_t *buf = n > UINT32_MAX ? NULL : (uint8_t *)malloc(cap + 1);
   cp_err err;
-  if (buf == NULL || n > UINT32_MAX ||
-      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, &len, &err)
-      != CP_OK)
-    len = 0;
-  free(buf);
-  return len;
+  *len = 0;
+  if (buf != NULL &&
+      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, len, &err)
+      != CP_OK) {
+    free(buf);
+    buf = NULL;
+  }
+  return buf;
 }
 
 static uint32_t zig32 (int64_t d) {
@@ -507,12 +510,25 @@ static void putpacked (enc *e, const uint32_t *v, size_t n) {
   free(buf);
 }
 
-typedef struct lent { const char *s; uint32_t len, id; } lent;
+/* a string to sort, with its first 8 bytes as a big-endian number
+** (zero-padded), which orders most pairs without memcmp (sorting the
+** values was a fifth of encoding the analysers' sets) */
+typedef struct lent { const char *s; uint64_t pre; uint32_t len, id; } lent;
+
+static uint64_t prefix (const char *s, size_t n) {
+  uint64_t p = 0;
+  size_t i;
+  for (i = 0; i < 8; i++)
+    p = p << 8 | (i < n ? (unsigned char)s[i] : 0);
+  return p;
+}
 
 static int cmplent (const void *a, const void *b) {
   const lent *x = (const lent *)a, *y = (const lent *)b;
   uint32_t m = x->len < y->len ? x->len : y->len;
-  int c = m ? memcmp(x->s, y->s, m) : 0;
+  int c;
+  if (x->pre != y->pre) return x->pre < y->pre ? -1 : 1;
+  c = m ? memcmp(x->s, y->s, m) : 0;
   if (c != 0) return c;
   return x->len < y->len ? -1 : x->len > y->len;
 }
@@ -533,6 +549,7 @@ static int put_lexicon (enc *e, const cp_lex *x, const uint32_t *used,
     if (used[i]) {
       size_t len;
       v[k].s = cp_lex_str(x, i, &len);
+      v[k].pre = prefix(v[k].s, len);
       v[k].len = (uint32_t)len;
       v[k].id = i;
       k++;
@@ -645,18 +662,30 @@ static int enc_set (enc *e, const cp_abset *s) {
   ** length): sets that tile their documents (s, p) then store zeros.
   ** The smaller wins; the third part, MAXEND's place, holds u32 layout */
   {
+    /* each layout packed once, the smaller one stored as it is (packing
+    ** one of them again was a sixth of encoding the analysers' sets) */
     uint32_t *b = (uint32_t *)malloc((n + 1) * 4), lay = 0;
-    unsigned char lb[4];
+    uint8_t *pa, *pb = NULL;
+    size_t la, lb = 0;
+    unsigned char lw[4];
     if (b == NULL) goto done;
     for (i = 0; i < n; i++) a[i] = v[i].e - v[i].s;
     for (i = 0; i + 1 < n; i++)
       b[i] = zig32((int64_t)v[i].e - (int64_t)v[i + 1].s);
     if (n > 0) b[n - 1] = a[n - 1];
-    if (n > 1 && packed_size(b, n) < packed_size(a, n)) lay = 1;
-    putpacked(e, lay ? b : a, n);
+    pa = packed(a, n, &la);
+    if (pa != NULL && n > 1 && (pb = packed(b, n, &lb)) == NULL) {
+      free(pa);
+      pa = NULL;
+    }
     free(b);
-    cp_wr32(lb, lay);
-    putpart(e, lb, 4);
+    if (pa == NULL) goto done;
+    if (pb != NULL && lb < la) lay = 1;
+    putpart(e, lay ? pb : pa, lay ? lb : la);
+    free(pa);
+    free(pb);
+    cp_wr32(lw, lay);
+    putpart(e, lw, 4);
   }
   for (k = 0; k < s->nkeys; k++) {
     const cp_abkey *key = &s->keys[k];

@@ -33,7 +33,7 @@ typedef struct cp_abmemo {
   uint32_t id;
 } cp_abmemo;
 
-#define CP_AB_MEMOBITS 5
+#define CP_AB_MEMOBITS 8
 #define CP_AB_MEMO (1 << CP_AB_MEMOBITS)
 
 typedef struct cp_abkey {

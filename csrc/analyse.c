@@ -240,30 +240,48 @@ static size_t u_digits (uint64_t u, char *out) {
   return k;
 }
 
+/* n entities' canonical names, none folded yet; 0 on out of memory */
+static int canon_reset (abuf *an, size_t n) {
+  size_t i;
+  if (n > an->ccap) {
+    size_t nc = an->ccap ? an->ccap : 64;
+    fname *nf;
+    while (nc < n) nc *= 2;
+    if ((nf = (fname *)realloc(an->canon, nc * sizeof(fname))) == NULL)
+      return 0;
+    an->canon = nf;
+    an->ccap = nc;
+  }
+  for (i = 0; i < n; i++) an->canon[i].own = -1;
+  return 1;
+}
+
 /* each canonical name is folded once per document, not once per
 ** mention (folding was a quarter of the entities' emitting) */
 static int emit_entities (emitter *e) {
   const cp_entities *E = &e->an->x.ents;
   abuf *an = e->an;
-  size_t i;
+  const char *kn[CP_ENT_OTHER + 1];   /* the kinds' names and lengths,
+                                     ** once per call, not per mention */
+  size_t kl[CP_ENT_OTHER + 1], i;
   int rc = CP_OK;
-  if (E->n > an->ccap) {
-    size_t nc = an->ccap ? an->ccap : 64;
-    fname *nf;
-    while (nc < E->n) nc *= 2;
-    if ((nf = (fname *)realloc(an->canon, nc * sizeof(fname))) == NULL)
-      return cp_err_set(e->err, CP_ENOMEM, "out of memory");
-    an->canon = nf;
-    an->ccap = nc;
+  for (i = 0; i <= CP_ENT_OTHER; i++) {
+    kn[i] = cp_entity_kind_name((int)i);
+    kl[i] = strlen(kn[i]);
   }
-  for (i = 0; i < E->n; i++) an->canon[i].own = -1;
+  if (!canon_reset(an, E->n))
+    return cp_err_set(e->err, CP_ENOMEM, "out of memory");
   for (i = 0; i < E->n && rc == CP_OK; i++) {
     const cp_entity *en = &E->v[i], *c = &E->v[en->canon];
-    const char *kind = cp_entity_kind_name(en->kind);
     fname *f = &an->canon[en->canon];
     cp_attr a[2];
     if (f->own < 0 && (rc = fold_at(e, c->start, c->stop, f)) != CP_OK) break;
-    ATTR(a[0], "kind", kind, strlen(kind));
+    if (en->kind >= 0 && en->kind <= CP_ENT_OTHER)
+      ATTR(a[0], "kind", kn[en->kind], kl[en->kind]);
+    else {
+      const char *kind = cp_entity_kind_name(en->kind);
+      ATTR(a[0], "kind", kind, strlen(kind));
+    }
     ATTR(a[1], "canonical", fname_at(e, f), f->len);
     rc = put(e, "entity", en->t0, en->t1, a, 2);
   }

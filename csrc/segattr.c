@@ -271,7 +271,8 @@ static int value_id (cp_abkey *key, const char *v, size_t vl, uint32_t *id) {
 ** twice adds nothing, not even a key), then the keys found or created,
 ** the values interned, and only then is anything appended, so a failure
 ** leaves the set as it was (keys created stay, absent everywhere).
-** 'lit': the keys are static literals (cp_ab_span_lit).
+** 'lit': the keys are static literals and the values were checked
+** (cp_ab_span_lit).
 */
 static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
                      const cp_attr *attrs, size_t nattrs, int lit,
@@ -290,8 +291,8 @@ static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
                          : findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
   for (i = 0; i < nattrs; i++) {
     size_t j;
-    if ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
-        attrs[i].vallen > UINT32_MAX / 2)
+    if (!lit && ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
+                 attrs[i].vallen > UINT32_MAX / 2))
       return cp_err_set(err, CP_EINVAL, "bad attribute value in span set "
                         "'%s'", s->name);
     if (known) {   /* existing keys have distinct names */

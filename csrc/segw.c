@@ -96,16 +96,14 @@ typedef struct soent {
   uint32_t start, end;
 } soent;
 
-typedef struct soattr {
-  const char *lit;        /* the key if a literal, else NULL */
-  size_t key, keylen, val, vallen;    /* key, val: offsets in pool */
-} soattr;
-
 struct cp_spanout {
   soent *v;
   size_t n, cap;
   cp_bytes pool;
-  soattr *attrs;
+  cp_attr *attrs;         /* key: the literal or NULL, val: NULL until
+                          ** spanout_fix, when the producers are done */
+  size_t *aoff;           /* 2 per attribute: key's and value's offsets
+                          ** in pool */
   size_t na, capa;
   uint32_t ntok;          /* tokens of the document */
 };
@@ -605,11 +603,15 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
   }
   if (o->na + nattrs > o->capa) {
     size_t nc = o->capa ? 2 * o->capa : 16;
-    soattr *na;
+    cp_attr *na;
+    size_t *no;
     while (nc < o->na + nattrs) nc *= 2;
-    na = (soattr *)realloc(o->attrs, nc * sizeof(soattr));
-    if (na == NULL) goto oom;
+    if ((na = (cp_attr *)realloc(o->attrs, nc * sizeof(cp_attr))) == NULL)
+      goto oom;
     o->attrs = na;
+    if ((no = (size_t *)realloc(o->aoff, nc * 2 * sizeof(size_t))) == NULL)
+      goto oom;
+    o->aoff = no;
     o->capa = nc;
   }
   e = &o->v[o->n];
@@ -622,12 +624,16 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
   e->start = start;
   e->end = end;
   for (i = 0; i < nattrs; i++) {
-    soattr *q = o->attrs + o->na + i;
-    q->lit = lit ? attrs[i].key : NULL;
-    q->key = o->pool.n;  q->keylen = attrs[i].keylen;
+    cp_attr *q = o->attrs + o->na + i;
+    size_t *off = o->aoff + 2 * (o->na + i);
+    q->key = lit ? attrs[i].key : NULL;
+    q->keylen = attrs[i].keylen;
+    off[0] = o->pool.n;
     if (!lit && !cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen))
       goto oom;
-    q->val = o->pool.n;  q->vallen = attrs[i].vallen;
+    q->val = NULL;
+    q->vallen = attrs[i].vallen;
+    off[1] = o->pool.n;
     if (!cp_bytes_append(&o->pool, attrs[i].val, attrs[i].vallen)) goto oom;
   }
   o->na += nattrs;
@@ -648,7 +654,20 @@ static void spanout_free (cp_spanout *o) {
   free(o->v);
   cp_bytes_free(&o->pool);
   free(o->attrs);
+  free(o->aoff);
   free(o);
+}
+
+/* the producers are done: the attributes point into the pool, which no
+** longer moves, so that the builder takes them as they are (making
+** them there, span by span, was a sixth of adding the spans) */
+static void spanout_fix (cp_spanout *o) {
+  size_t i;
+  for (i = 0; i < o->na; i++) {
+    cp_attr *a = &o->attrs[i];
+    if (a->key == NULL) a->key = o->pool.v + o->aoff[2 * i];
+    a->val = a->vallen ? o->pool.v + o->aoff[2 * i + 1] : "";
+  }
 }
 
 /*
@@ -681,6 +700,7 @@ static int produce (const cp_producer *prods, size_t n, void **scratch,
                         prods[i].name ? prods[i].name : "?",
                         e2.msg[0] ? e2.msg : cp_code_name(rc));
   }
+  spanout_fix(*so);
   return CP_OK;
 }
 
@@ -800,25 +820,10 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
   }
   else if (w->nprods > 0 && so != NULL) {
     const cp_spanout *o = so;
-    cp_attr *av = NULL;
-    size_t cap = 0;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
       const char *set = e->lit ? e->lit : o->pool.v + e->set;
-      if (e->nattrs > 0) {
-        if (e->nattrs > cap) {   /* grown only: most spans have a few */
-          cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
-          if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
-          av = na;
-          cap = e->nattrs;
-        }
-        for (k = 0; k < e->nattrs; k++) {
-          const soattr *q = o->attrs + e->attr + k;
-          av[k].key = q->lit ? q->lit : o->pool.v + q->key;
-          av[k].keylen = q->keylen;
-          av[k].val = o->pool.v + q->val;  av[k].vallen = q->vallen;
-        }
-      }
+      const cp_attr *av = e->nattrs ? o->attrs + e->attr : NULL;
       if (is_sp(set, e->setlen, 's') || is_sp(set, e->setlen, 'p')) {
         rc = cp_err_set(err, CP_EINVAL, "producers may not add to the "
                         "built-in span sets 's' and 'p'");
@@ -829,7 +834,6 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
                   : put_span(w, set, e->setlen, base, e->start, e->end, av,
                              e->nattrs, err);
     }
-    free(av);
   }
   if (rc == CP_OK && !have_s)
     rc = tile_spans(w, "s", &w->sents, s0, base + ntok, err);

@@ -351,16 +351,10 @@ int cp_ab_span_lit (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
   return span_add(b, set, start, end, attrs, nattrs, 1, err);
 }
 
-int cp_ab_set_lit (cp_abuild *b, const char *name, size_t len, uint32_t doc,
-                   size_t *idx, cp_err *err) {
-  size_t i;
+int cp_ab_set_lit_add (cp_abuild *b, const char *name, size_t len,
+                       uint32_t doc, size_t *idx, cp_err *err) {
   cp_ablit *l;
   int rc;
-  for (i = 0; i < b->nlits; i++)
-    if (b->lits[i].name == name && b->lits[i].len == len && name != NULL) {
-      *idx = b->lits[i].idx;
-      return CP_OK;
-    }
   if ((rc = cp_ab_set(b, name, len, doc, idx, err)) != CP_OK) return rc;
   /* the first CP_AB_LITS literals seen stay: a producer has a few sets */
   if (b->nlits < CP_AB_LITS) {

@@ -266,6 +266,14 @@ static int value_id (cp_abkey *key, const char *v, size_t vl, uint32_t *id) {
   return r;
 }
 
+/* append a span to a set without keys; 0 on out of memory */
+static int span_plain (cp_abset *s, uint32_t start, uint32_t end) {
+  if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return 0;
+  s->se.v[s->se.n++] = start;
+  s->se.v[s->se.n++] = end;
+  return 1;
+}
+
 /*
 ** The span's attributes are checked first (a bad value or a key given
 ** twice adds nothing, not even a key), then the keys found or created,
@@ -284,6 +292,8 @@ static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
   uint64_t given = 0;           /* the keys given (bit per key) */
   int known = nattrs <= CP_AB_MAXKEYS;   /* every key exists already */
   int rc;
+  if (nattrs == 0 && s->nkeys == 0)   /* the s and p spans: half of them */
+    return span_plain(s, start, end) ? CP_OK : oom(err);
   if (attrs == NULL && nattrs > 0)
     return cp_err_set(err, CP_EINVAL, "span attributes are NULL");
   for (i = 0; i < nattrs && known; i++)

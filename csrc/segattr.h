@@ -106,8 +106,9 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
 ** changed: the analysers' set and key names), found by their address
 ** once seen, and for values the caller checked (cp_spanout_add_known):
 ** same results, same checks of what is new, without comparing the
-** names' bytes on every span (on 5 MB of UN debates, 52k spans: the
-** builder's cp_ab_set and cp_ab_span, 36.4M, went to 26.6M).
+** names' bytes on every span (on 5 MB of UN debates, 52k spans: with
+** the other changes here, cp_ab_set and cp_ab_span went from 37.7M to
+** 24.9M instructions).
 */
 int cp_ab_span_lit (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);

@@ -17,11 +17,20 @@
 
 #include "analyse.h"
 
+/* where a name folded lies: the text at 'off', or the names' buffer */
+typedef struct fname {
+  size_t off, len;
+  int own;             /* 1: in nbuf, 0: in the text, -1: not yet folded */
+} fname;
+
 /* the buffers of one thread of work */
 typedef struct abuf {
   cp_extract x;        /* reused results */
-  char *nbuf;          /* names with their white space folded */
-  size_t ncap;
+  char *nbuf;          /* the document's names with their white space
+                       ** folded, back to back */
+  size_t nn, ncap;
+  fname *canon;        /* per entity: its name folded, if it is a canonical */
+  size_t ccap;
 } abuf;
 
 struct cp_analyser {
@@ -33,7 +42,10 @@ static void abuf_free (abuf *b) {
   cp_extract_free(&b->x);
   free(b->nbuf);
   b->nbuf = NULL;
-  b->ncap = 0;
+  b->nn = b->ncap = 0;
+  free(b->canon);
+  b->canon = NULL;
+  b->ccap = 0;
 }
 
 static const struct { unsigned bit; const char *name; } NAMES[] = {
@@ -147,33 +159,55 @@ typedef struct emitter {
 static int is_folded (const char *p, size_t n) {
   size_t i;
   for (i = 0; i < n; i++) {
-    char c = p[i];
+    unsigned char c = (unsigned char)p[i];
+    if (c > ' ') continue;   /* nearly all: one test */
     if (c == '\n' || c == '\r' || c == '\t') return 0;
     if (c == ' ' && (i == 0 || i + 1 == n || p[i + 1] == ' ')) return 0;
   }
   return 1;
 }
 
-/* name s[a, z) folded: the text itself when it is, else a copy in the
-** analyser's buffer */
-static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
+/* name s[a, z) folded into *f: the text itself when it is, else a copy
+** appended to the document's names */
+static int fold_at (emitter *e, size_t a, size_t z, fname *f) {
   abuf *an = e->an;
   if (is_folded(e->s + a, z - a)) {
-    *p = e->s + a;
-    *n = z - a;
+    f->off = a;
+    f->len = z - a;
+    f->own = 0;
     return CP_OK;
   }
-  if (z - a > an->ncap) {
+  if (z - a > an->ncap - an->nn) {
     size_t nc = an->ncap ? an->ncap : 64;
     char *nb;
-    while (nc < z - a) nc *= 2;
+    while (nc - an->nn < z - a) {
+      if (nc > SIZE_MAX / 2) return cp_err_set(e->err, CP_ENOMEM, "out of memory");
+      nc *= 2;
+    }
     nb = (char *)realloc(an->nbuf, nc);
     if (nb == NULL) return cp_err_set(e->err, CP_ENOMEM, "out of memory");
     an->nbuf = nb;
     an->ncap = nc;
   }
-  *n = cp_extract_name(e->s + a, z - a, an->nbuf);
-  *p = an->nbuf;
+  f->off = an->nn;
+  f->len = cp_extract_name(e->s + a, z - a, an->nbuf + an->nn);
+  f->own = 1;
+  an->nn += f->len;
+  return CP_OK;
+}
+
+/* the bytes of a folded name (until the names' buffer next grows) */
+static const char *fname_at (const emitter *e, const fname *f) {
+  return f->own ? e->an->nbuf + f->off : e->s + f->off;
+}
+
+/* name s[a, z) folded: *p until the next fold */
+static int fold (emitter *e, size_t a, size_t z, const char **p, size_t *n) {
+  fname f;
+  int rc = fold_at(e, a, z, &f);
+  if (rc != CP_OK) return rc;
+  *p = fname_at(e, &f);
+  *n = f.len;
   return CP_OK;
 }
 
@@ -206,18 +240,49 @@ static size_t u_digits (uint64_t u, char *out) {
   return k;
 }
 
+/* n entities' canonical names, none folded yet; 0 on out of memory */
+static int canon_reset (abuf *an, size_t n) {
+  size_t i;
+  if (n > an->ccap) {
+    size_t nc = an->ccap ? an->ccap : 64;
+    fname *nf;
+    while (nc < n) nc *= 2;
+    if ((nf = (fname *)realloc(an->canon, nc * sizeof(fname))) == NULL)
+      return 0;
+    an->canon = nf;
+    an->ccap = nc;
+  }
+  for (i = 0; i < n; i++) an->canon[i].own = -1;
+  return 1;
+}
+
+/* each canonical name is folded once per document, not once per
+** mention (folding was a quarter of the entities' emitting) */
 static int emit_entities (emitter *e) {
   const cp_entities *E = &e->an->x.ents;
-  size_t i;
+  abuf *an = e->an;
+  const char *kn[CP_ENT_OTHER + 1];   /* the kinds' names and lengths,
+                                     ** once per call, not per mention */
+  size_t kl[CP_ENT_OTHER + 1], i;
   int rc = CP_OK;
+  for (i = 0; i <= CP_ENT_OTHER; i++) {
+    kn[i] = cp_entity_kind_name((int)i);
+    kl[i] = strlen(kn[i]);
+  }
+  if (!canon_reset(an, E->n))
+    return cp_err_set(e->err, CP_ENOMEM, "out of memory");
   for (i = 0; i < E->n && rc == CP_OK; i++) {
     const cp_entity *en = &E->v[i], *c = &E->v[en->canon];
-    const char *kind = cp_entity_kind_name(en->kind), *cn;
-    size_t cl;
+    fname *f = &an->canon[en->canon];
     cp_attr a[2];
-    if ((rc = fold(e, c->start, c->stop, &cn, &cl)) != CP_OK) break;
-    ATTR(a[0], "kind", kind, strlen(kind));
-    ATTR(a[1], "canonical", cn, cl);
+    if (f->own < 0 && (rc = fold_at(e, c->start, c->stop, f)) != CP_OK) break;
+    if (en->kind >= 0 && en->kind <= CP_ENT_OTHER)
+      ATTR(a[0], "kind", kn[en->kind], kl[en->kind]);
+    else {
+      const char *kind = cp_entity_kind_name(en->kind);
+      ATTR(a[0], "kind", kind, strlen(kind));
+    }
+    ATTR(a[1], "canonical", fname_at(e, f), f->len);
     rc = put(e, "entity", en->t0, en->t1, a, 2);
   }
   return rc;
@@ -331,6 +396,7 @@ static int analyse (unsigned what, abuf *an, const char *text, size_t len,
   rc = cp_extract_run(text, len, tv, have ? &anchor : NULL, what, &an->x, err);
   if (rc != CP_OK) return rc;
   e.an = an; e.s = text; e.out = out; e.err = err;
+  an->nn = 0;
   if ((what & CP_X_ENTITIES) && (rc = emit_entities(&e)) != CP_OK) return rc;
   if ((what & CP_X_QUOTES) && (rc = emit_quotes(&e, tv)) != CP_OK) return rc;
   if ((what & CP_X_DATES) && (rc = emit_dates(&e)) != CP_OK) return rc;

@@ -171,6 +171,7 @@ static int getkey (cp_abset *s, const char *k, size_t kl, size_t *idx,
   }
   for (i = 0; i < n; i++) key->ids.v[i] = UINT32_MAX;
   key->ids.n = n;
+  if (key->ids.cap < s->idcap) s->idcap = key->ids.cap;
   *idx = s->nkeys++;
   return CP_OK;
 }
@@ -189,38 +190,136 @@ static long findkey (const cp_abset *s, const char *k, size_t kl, size_t hint) {
   return -1;
 }
 
+/* room for one more id in every key of s: checked once for all of them
+** while the least capacity allows (a loop over the keys per span was
+** a tenth of cp_ab_span) */
+static int reserve_ids (cp_abset *s) {
+  size_t k, least = SIZE_MAX;
+  for (k = 0; k < s->nkeys; k++) {
+    cp_vec32 *v = &s->keys[k].ids;
+    if (v->n == v->cap && !cp_vec32_reserve(v, 1)) return 0;
+    if (v->cap < least) least = v->cap;
+  }
+  s->idcap = least;
+  return 1;
+}
+
+/* the key of set s named by the static literal k[0..kl), or -1: its
+** address, once seen, finds it without comparing bytes */
+static long findkey_lit (cp_abset *s, const char *k, size_t kl, size_t hint) {
+  size_t i;
+  long f;
+  if (k == NULL) return -1;
+  if (hint < s->nkeys && s->keys[hint].lit == k && s->keys[hint].len == kl)
+    return (long)hint;
+  for (i = 0; i < s->nkeys; i++)
+    if (s->keys[i].lit == k && s->keys[i].len == kl) return (long)i;
+  if ((f = findkey(s, k, kl, hint)) >= 0) s->keys[f].lit = k;
+  return f;
+}
+
+/* v[0..vl) (vl <= 16) as the memo keeps it, zero-padded, with fixed-size
+** loads that overlap rather than a copy of vl bytes (a call to memcpy:
+** it was a fifth of cp_ab_span) */
+static void memo_words (const char *v, size_t vl, uint64_t *w0, uint64_t *w1) {
+  const unsigned char *u = (const unsigned char *)v;
+  uint64_t a = 0, b = 0;
+  if (vl >= 8) {
+    memcpy(&a, u, 8);
+    if (vl > 8) {
+      memcpy(&b, u + vl - 8, 8);
+      b >>= 8 * (16 - vl);
+    }
+  }
+  else if (vl >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, u, 4);
+    memcpy(&hi, u + vl - 4, 4);
+    a = (uint64_t)lo | ((uint64_t)hi << (8 * (vl - 4)));
+  }
+  else if (vl > 0)
+    a = (uint64_t)u[0] | ((uint64_t)u[vl / 2] << (8 * (vl / 2)))
+        | ((uint64_t)u[vl - 1] << (8 * (vl - 1)));
+  *w0 = a;
+  *w1 = b;
+}
+
+/* the id of value v[0..vl) of 'key' (interned if new); <0 as
+** cp_lex_intern */
+static int value_id (cp_abkey *key, const char *v, size_t vl, uint32_t *id) {
+  cp_abmemo *m = NULL;
+  uint64_t w0 = 0, w1 = 0;
+  int r;
+  if (vl <= 16) {
+    memo_words(v, vl, &w0, &w1);
+    m = &key->memo[((w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full))
+                   >> (64 - CP_AB_MEMOBITS)];
+    if (m->len == vl + 1 && m->a == w0 && m->b == w1) {
+      *id = m->id;
+      return 0;
+    }
+  }
+  r = cp_lex_intern(&key->vals, v, vl, cp_lex_hash(v, vl), MAXLEXBYTES, id);
+  if (r >= 0 && m != NULL) {
+    m->a = w0;  m->b = w1;  m->len = (uint32_t)vl + 1;  m->id = *id;
+  }
+  return r;
+}
+
+/* append a span to a set without keys; 0 on out of memory */
+static int span_plain (cp_abset *s, uint32_t start, uint32_t end) {
+  if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return 0;
+  s->se.v[s->se.n++] = start;
+  s->se.v[s->se.n++] = end;
+  return 1;
+}
+
 /*
 ** The span's attributes are checked first (a bad value or a key given
 ** twice adds nothing, not even a key), then the keys found or created,
 ** the values interned, and only then is anything appended, so a failure
 ** leaves the set as it was (keys created stay, absent everywhere).
+** 'lit': the keys are static literals and the values were checked
+** (cp_ab_span_lit).
 */
-int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
-                const cp_attr *attrs, size_t nattrs, cp_err *err) {
+static int span_add (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                     const cp_attr *attrs, size_t nattrs, int lit,
+                     cp_err *err) {
   cp_abset *s = &b->s[set];
-  size_t i, n = s->se.n / 2, k;
+  size_t i, k;
   long kx[CP_AB_MAXKEYS];     /* key of each attribute */
-  uint32_t vid[CP_AB_MAXKEYS];  /* its value's id */
+  uint32_t kv[CP_AB_MAXKEYS];   /* the value id of each key given */
+  uint64_t given = 0;           /* the keys given (bit per key) */
   int known = nattrs <= CP_AB_MAXKEYS;   /* every key exists already */
   int rc;
+  if (nattrs == 0 && s->nkeys == 0)   /* the s and p spans: half of them */
+    return span_plain(s, start, end) ? CP_OK : oom(err);
   if (attrs == NULL && nattrs > 0)
     return cp_err_set(err, CP_EINVAL, "span attributes are NULL");
   for (i = 0; i < nattrs && known; i++)
-    known = (kx[i] = findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
+    known = (kx[i] = lit ? findkey_lit(s, attrs[i].key, attrs[i].keylen, i)
+                         : findkey(s, attrs[i].key, attrs[i].keylen, i)) >= 0;
   for (i = 0; i < nattrs; i++) {
     size_t j;
-    if ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
-        attrs[i].vallen > UINT32_MAX / 2)
+    if (!lit && ((attrs[i].val == NULL && attrs[i].vallen > 0) ||
+                 attrs[i].vallen > UINT32_MAX / 2))
       return cp_err_set(err, CP_EINVAL, "bad attribute value in span set "
                         "'%s'", s->name);
-    for (j = 0; j < i; j++)   /* existing keys have distinct names */
-      if (known ? kx[j] == kx[i]
-                : (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
-                   memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0))
-        return cp_err_set(err, CP_EINVAL, "attribute '%.*s' given twice in "
-                          "a span of set '%s'", (int)attrs[i].keylen,
-                          attrs[i].key, s->name);
+    if (known) {   /* existing keys have distinct names */
+      if (given >> kx[i] & 1) break;
+      given |= (uint64_t)1 << kx[i];
+      continue;
+    }
+    for (j = 0; j < i; j++)
+      if (attrs[j].keylen == attrs[i].keylen && attrs[i].keylen > 0 &&
+          memcmp(attrs[j].key, attrs[i].key, attrs[i].keylen) == 0)
+        break;
+    if (j < i) break;
   }
+  if (i < nattrs)
+    return cp_err_set(err, CP_EINVAL, "attribute '%.*s' given twice in "
+                      "a span of set '%s'", (int)attrs[i].keylen,
+                      attrs[i].key, s->name);
   if (s->se.cap - s->se.n < 2 && !cp_vec32_reserve(&s->se, 2)) return oom(err);
   if (!known) {
     for (i = 0; i < nattrs; i++) {
@@ -231,44 +330,47 @@ int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
         return cp_err_set(err, CP_ELIMIT, "more than %d attribute names in "
                           "span set '%s'", CP_AB_MAXKEYS, s->name);
       kx[i] = (long)ki;
+      if (lit) s->keys[ki].lit = attrs[i].key;
+      given |= (uint64_t)1 << ki;
     }
   }
-  for (k = 0; k < s->nkeys; k++)
-    if (s->keys[k].ids.n == s->keys[k].ids.cap && !cp_vec32_reserve(&s->keys[k].ids, 1))
-      return oom(err);
+  if (s->se.n / 2 >= s->idcap)   /* every key has ids.n = the spans */
+    if (!reserve_ids(s)) return oom(err);
   for (i = 0; i < nattrs; i++) {
-    cp_abkey *key = &s->keys[kx[i]];
-    const char *v = attrs[i].val ? attrs[i].val : "";
-    size_t vl = attrs[i].vallen;
-    cp_abmemo *m = NULL;
-    uint64_t w0 = 0, w1 = 0;
-    int r;
-    if (vl <= 16) {
-      unsigned char tb[16] = {0};
-      if (vl) memcpy(tb, v, vl);
-      memcpy(&w0, tb, 8);
-      memcpy(&w1, tb + 8, 8);
-      m = &key->memo[((w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full))
-                     >> (64 - CP_AB_MEMOBITS)];
-      if (m->len == vl + 1 && m->a == w0 && m->b == w1) {
-        vid[i] = m->id;
-        continue;
-      }
-    }
-    r = cp_lex_intern(&key->vals, v, vl, cp_lex_hash(v, vl), MAXLEXBYTES,
-                      &vid[i]);
+    int r = value_id(&s->keys[kx[i]], attrs[i].val ? attrs[i].val : "",
+                     attrs[i].vallen, &kv[kx[i]]);
     if (r < 0)
       return r == -1 ? oom(err) :
              cp_err_set(err, CP_ELIMIT, "attribute values of '%s' full",
                         s->name);
-    if (m != NULL) {
-      m->a = w0;  m->b = w1;  m->len = (uint32_t)vl + 1;  m->id = vid[i];
-    }
   }
-  for (k = 0; k < s->nkeys; k++) s->keys[k].ids.v[s->keys[k].ids.n++] = UINT32_MAX;
-  for (i = 0; i < nattrs; i++) s->keys[kx[i]].ids.v[n] = vid[i];
+  for (k = 0; k < s->nkeys; k++)
+    s->keys[k].ids.v[s->keys[k].ids.n++] = given >> k & 1 ? kv[k] : UINT32_MAX;
   s->se.v[s->se.n++] = start;
   s->se.v[s->se.n++] = end;
+  return CP_OK;
+}
+
+int cp_ab_span (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  return span_add(b, set, start, end, attrs, nattrs, 0, err);
+}
+
+int cp_ab_span_lit (cp_abuild *b, size_t set, uint32_t start, uint32_t end,
+                    const cp_attr *attrs, size_t nattrs, cp_err *err) {
+  return span_add(b, set, start, end, attrs, nattrs, 1, err);
+}
+
+int cp_ab_set_lit_add (cp_abuild *b, const char *name, size_t len,
+                       uint32_t doc, size_t *idx, cp_err *err) {
+  cp_ablit *l;
+  int rc;
+  if ((rc = cp_ab_set(b, name, len, doc, idx, err)) != CP_OK) return rc;
+  /* the first CP_AB_LITS literals seen stay: a producer has a few sets */
+  if (b->nlits < CP_AB_LITS) {
+    l = &b->lits[b->nlits++];
+    l->name = name;  l->len = len;  l->idx = *idx;
+  }
   return CP_OK;
 }
 
@@ -309,6 +411,9 @@ void cp_ab_cut (cp_abuild *b, uint32_t ndocs, size_t ntok) {
     free_layer(&b->l[--b->nl]);
   while (b->ns > 0 && b->s[b->ns - 1].first_doc >= ndocs)
     free_set(&b->s[--b->ns]);
+  for (i = 0; i < b->nlits; )   /* the literals of sets dropped */
+    if (b->lits[i].idx >= b->ns) b->lits[i] = b->lits[--b->nlits];
+    else i++;
   for (i = 0; i < b->nl; i++)
     if (b->l[i].ids.n > ntok) b->l[i].ids.n = ntok;
   /* spans of the dropped documents were added after all others and
@@ -372,17 +477,20 @@ static void putpart (enc *e, const void *p, size_t n) {
   if (!cp_bytes_append(&e->sch, b, 24)) e->oom = 1;
 }
 
-/* the bytes v[0..n) takes as a packed list (0 when out of memory) */
-static size_t packed_size (const uint32_t *v, size_t n) {
-  size_t cap = cp_pack_bound((uint32_t)n), len = 0;
-  uint8_t *buf = (uint8_t *)malloc(cap + 1);
+/* v[0..n) as a packed list in a new block *buf of *len bytes (NULL
+** when out of memory) */
+static uint8_t *packed (const uint32_t *v, size_t n, size_t *len) {
+  size_t cap = n > UINT32_MAX ? 0 : cp_pack_bound((uint32_t)n);
+  uint8_t *buf = n > UINT32_MAX ? NULL : (uint8_t *)malloc(cap + 1);
   cp_err err;
-  if (buf == NULL || n > UINT32_MAX ||
-      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, &len, &err)
-      != CP_OK)
-    len = 0;
-  free(buf);
-  return len;
+  *len = 0;
+  if (buf != NULL &&
+      cp_pack_encode(v, (uint32_t)n, CP_SEG_PK_PART, buf, cap, len, &err)
+      != CP_OK) {
+    free(buf);
+    buf = NULL;
+  }
+  return buf;
 }
 
 static uint32_t zig32 (int64_t d) {
@@ -407,14 +515,45 @@ static void putpacked (enc *e, const uint32_t *v, size_t n) {
   free(buf);
 }
 
-typedef struct lent { const char *s; uint32_t len, id; } lent;
+/* a string to sort, with its first 8 bytes as a big-endian number
+** (zero-padded), which orders most pairs without memcmp (sorting the
+** values was a fifth of encoding the analysers' sets) */
+typedef struct lent { const char *s; uint64_t pre; uint32_t len, id; } lent;
 
-static int cmplent (const void *a, const void *b) {
-  const lent *x = (const lent *)a, *y = (const lent *)b;
+static uint64_t prefix (const char *s, size_t n) {
+  uint64_t p = 0;
+  size_t i;
+  for (i = 0; i < 8; i++)
+    p = p << 8 | (i < n ? (unsigned char)s[i] : 0);
+  return p;
+}
+
+static int lent_before (const lent *x, const lent *y) {
   uint32_t m = x->len < y->len ? x->len : y->len;
-  int c = m ? memcmp(x->s, y->s, m) : 0;
-  if (c != 0) return c;
-  return x->len < y->len ? -1 : x->len > y->len;
+  int c;
+  if (x->pre != y->pre) return x->pre < y->pre;
+  c = m ? memcmp(x->s, y->s, m) : 0;
+  return c != 0 ? c < 0 : x->len < y->len;
+}
+
+/* sort v[0..n) (distinct strings) with t[0..n) as scratch: a merge
+** sort with the comparison inline (qsort's calls were half of sorting) */
+static void sort_lents (lent *v, lent *t, size_t n) {
+  lent *src = v, *dst = t;
+  size_t w, i;
+  for (w = 1; w < n; w *= 2) {
+    lent *tmp;
+    for (i = 0; i < n; i += 2 * w) {
+      size_t a = i, am = i + w < n ? i + w : n, b = am;
+      size_t bm = i + 2 * w < n ? i + 2 * w : n, k = i;
+      while (a < am && b < bm)
+        dst[k++] = lent_before(&src[b], &src[a]) ? src[b++] : src[a++];
+      while (a < am) dst[k++] = src[a++];
+      while (b < bm) dst[k++] = src[b++];
+    }
+    tmp = src;  src = dst;  dst = tmp;
+  }
+  if (src != v) memcpy(v, src, n * sizeof(lent));
 }
 
 /*
@@ -424,21 +563,27 @@ static int cmplent (const void *a, const void *b) {
 static int put_lexicon (enc *e, const cp_lex *x, const uint32_t *used,
                         uint32_t *map, uint32_t *nlive) {
   lent *v = (lent *)malloc(((size_t)x->n + 1) * sizeof(lent));
+  lent *t = (lent *)malloc(((size_t)x->n + 1) * sizeof(lent));
   uint32_t *o = (uint32_t *)malloc(((size_t)x->n + 1) * sizeof(uint32_t));
   cp_bytes str = {NULL, 0, 0};
   uint32_t i, k = 0;
-  if (v == NULL || o == NULL) { free(v); free(o); return 0; }
+  if (v == NULL || t == NULL || o == NULL) {
+    free(v); free(t); free(o);
+    return 0;
+  }
   for (i = 0; i < x->n; i++) {
     map[i] = UINT32_MAX;
     if (used[i]) {
       size_t len;
       v[k].s = cp_lex_str(x, i, &len);
+      v[k].pre = prefix(v[k].s, len);
       v[k].len = (uint32_t)len;
       v[k].id = i;
       k++;
     }
   }
-  qsort(v, k, sizeof(lent), cmplent);
+  sort_lents(v, t, k);
+  free(t);
   for (i = 0; i < k; i++) {
     map[v[i].id] = i;
     o[i] = (uint32_t)str.n;
@@ -545,18 +690,30 @@ static int enc_set (enc *e, const cp_abset *s) {
   ** length): sets that tile their documents (s, p) then store zeros.
   ** The smaller wins; the third part, MAXEND's place, holds u32 layout */
   {
+    /* each layout packed once, the smaller one stored as it is (packing
+    ** one of them again was a sixth of encoding the analysers' sets) */
     uint32_t *b = (uint32_t *)malloc((n + 1) * 4), lay = 0;
-    unsigned char lb[4];
+    uint8_t *pa, *pb = NULL;
+    size_t la, lb = 0;
+    unsigned char lw[4];
     if (b == NULL) goto done;
     for (i = 0; i < n; i++) a[i] = v[i].e - v[i].s;
     for (i = 0; i + 1 < n; i++)
       b[i] = zig32((int64_t)v[i].e - (int64_t)v[i + 1].s);
     if (n > 0) b[n - 1] = a[n - 1];
-    if (n > 1 && packed_size(b, n) < packed_size(a, n)) lay = 1;
-    putpacked(e, lay ? b : a, n);
+    pa = packed(a, n, &la);
+    if (pa != NULL && n > 1 && (pb = packed(b, n, &lb)) == NULL) {
+      free(pa);
+      pa = NULL;
+    }
     free(b);
-    cp_wr32(lb, lay);
-    putpart(e, lb, 4);
+    if (pa == NULL) goto done;
+    if (pb != NULL && lb < la) lay = 1;
+    putpart(e, lay ? pb : pa, lay ? lb : la);
+    free(pa);
+    free(pb);
+    cp_wr32(lw, lay);
+    putpart(e, lw, 4);
   }
   for (k = 0; k < s->nkeys; k++) {
     const cp_abkey *key = &s->keys[k];

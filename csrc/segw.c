@@ -87,9 +87,12 @@ struct cp_segw {
 };
 
 /* spans emitted by producers for the document being added, with their
-** strings copied into 'pool' (a producer's strings may be transient) */
+** strings copied into 'pool' (a producer's strings may be transient),
+** but for the names of cp_spanout_add_known, literals kept as they are
+** (copying them was half of cp_spanout_add_known) */
 typedef struct soent {
-  size_t set, setlen, attr, nattrs;
+  const char *lit;        /* the set's name if a literal, else NULL */
+  size_t set, setlen, attr, nattrs;   /* set: offset in pool */
   uint32_t start, end;
 } soent;
 
@@ -97,14 +100,17 @@ struct cp_spanout {
   soent *v;
   size_t n, cap;
   cp_bytes pool;
-  size_t *attrs;          /* 4 offsets/lengths per attribute, into pool */
+  cp_attr *attrs;         /* key: the literal or NULL, val: NULL until
+                          ** spanout_fix, when the producers are done */
+  size_t *aoff;           /* 2 per attribute: key's and value's offsets
+                          ** in pool */
   size_t na, capa;
   uint32_t ntok;          /* tokens of the document */
 };
 
 static void spanout_free (cp_spanout *o);
 static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
-                         uint32_t start, uint32_t end,
+                         int lit, uint32_t start, uint32_t end,
                          const cp_attr *attrs, size_t nattrs, cp_err *err);
 
 
@@ -558,13 +564,13 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
       return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
                         "'%.*s' (keys are named [a-z][a-z0-9_]*)",
                         (int)setlen, set);
-  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+  return spanout_push(o, set, setlen, 0, start, end, attrs, nattrs, err);
 }
 
+/* the names are literals (seg.h): kept by address, never copied */
 int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
                           uint32_t start, uint32_t end,
                           const cp_attr *attrs, size_t nattrs, cp_err *err) {
-  size_t i;
   if (o == NULL || set == NULL || (attrs == NULL && nattrs > 0))
     return cp_err_set(err, CP_EINVAL, "cp_spanout_add_known: missing argument");
   if (start >= end || end > o->ntok)
@@ -572,20 +578,19 @@ int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
                       "empty or outside the document's %lu tokens",
                       (unsigned long)start, (unsigned long)end, (int)setlen,
                       set, (unsigned long)o->ntok);
-  for (i = 0; i < nattrs; i++)
-    if (attrs[i].key == NULL || (attrs[i].val == NULL && attrs[i].vallen > 0)
-        || attrs[i].vallen > UINT32_MAX / 2)
-      return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
-                        "'%.*s'", (int)setlen, set);
-  return spanout_push(o, set, setlen, start, end, attrs, nattrs, err);
+  /* the attributes are checked as they are copied */
+  return spanout_push(o, set, setlen, 1, start, end, attrs, nattrs, err);
 }
 
-/* append a checked span and copies of its strings */
+/* append a checked span and copies of its strings; when 'lit' the names
+** are literals, not copied, and the attributes are checked here, in the
+** loop that copies them (a loop of their own was a fifth of
+** cp_spanout_add_known): a bad one adds nothing */
 static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
-                         uint32_t start, uint32_t end,
+                         int lit, uint32_t start, uint32_t end,
                          const cp_attr *attrs, size_t nattrs, cp_err *err) {
   soent *e;
-  size_t i;
+  size_t i, pool0 = o->pool.n;
   if (o->n == o->cap) {
     size_t nc = o->cap ? 2 * o->cap : 16;
     soent *nv = (soent *)realloc(o->v, nc * sizeof(soent));
@@ -595,29 +600,44 @@ static int spanout_push (cp_spanout *o, const char *set, size_t setlen,
   }
   if (o->na + nattrs > o->capa) {
     size_t nc = o->capa ? 2 * o->capa : 16;
-    size_t *na;
+    cp_attr *na;
+    size_t *no;
     while (nc < o->na + nattrs) nc *= 2;
-    na = (size_t *)realloc(o->attrs, nc * 4 * sizeof(size_t));
-    if (na == NULL) goto oom;
+    if ((na = (cp_attr *)realloc(o->attrs, nc * sizeof(cp_attr))) == NULL)
+      goto oom;
     o->attrs = na;
+    if ((no = (size_t *)realloc(o->aoff, nc * 2 * sizeof(size_t))) == NULL)
+      goto oom;
+    o->aoff = no;
     o->capa = nc;
   }
   e = &o->v[o->n];
+  e->lit = lit ? set : NULL;
   e->set = o->pool.n;
   e->setlen = setlen;
-  if (!cp_bytes_append(&o->pool, set, setlen)) goto oom;
+  if (!lit && !cp_bytes_append(&o->pool, set, setlen)) goto oom;
   e->attr = o->na;
   e->nattrs = nattrs;
   e->start = start;
   e->end = end;
   for (i = 0; i < nattrs; i++) {
-    size_t *q = o->attrs + 4 * (o->na + i);
-    q[0] = o->pool.n;  q[1] = attrs[i].keylen;
-    if (!cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen)) goto oom;
-    q[2] = o->pool.n;  q[3] = attrs[i].vallen;
-    if (!cp_bytes_append(&o->pool, attrs[i].val ? attrs[i].val : "",
-                         attrs[i].vallen))
+    cp_attr *q = o->attrs + o->na + i;
+    size_t *off = o->aoff + 2 * (o->na + i);
+    if (lit && (attrs[i].key == NULL || attrs[i].vallen > UINT32_MAX / 2
+                || (attrs[i].val == NULL && attrs[i].vallen > 0))) {
+      o->pool.n = pool0;
+      return cp_err_set(err, CP_EINVAL, "bad attribute in a span of set "
+                        "'%.*s'", (int)setlen, set);
+    }
+    q->key = lit ? attrs[i].key : NULL;
+    q->keylen = attrs[i].keylen;
+    off[0] = o->pool.n;
+    if (!lit && !cp_bytes_append(&o->pool, attrs[i].key, attrs[i].keylen))
       goto oom;
+    q->val = NULL;
+    q->vallen = attrs[i].vallen;
+    off[1] = o->pool.n;
+    if (!cp_bytes_append(&o->pool, attrs[i].val, attrs[i].vallen)) goto oom;
   }
   o->na += nattrs;
   o->n++;
@@ -637,7 +657,20 @@ static void spanout_free (cp_spanout *o) {
   free(o->v);
   cp_bytes_free(&o->pool);
   free(o->attrs);
+  free(o->aoff);
   free(o);
+}
+
+/* the producers are done: the attributes point into the pool, which no
+** longer moves, so that the builder takes them as they are (making
+** them there, span by span, was a sixth of adding the spans) */
+static void spanout_fix (cp_spanout *o) {
+  size_t i;
+  for (i = 0; i < o->na; i++) {
+    cp_attr *a = &o->attrs[i];
+    if (a->key == NULL) a->key = o->pool.v + o->aoff[2 * i];
+    a->val = a->vallen ? o->pool.v + o->aoff[2 * i + 1] : "";
+  }
 }
 
 /*
@@ -670,6 +703,7 @@ static int produce (const cp_producer *prods, size_t n, void **scratch,
                         prods[i].name ? prods[i].name : "?",
                         e2.msg[0] ? e2.msg : cp_code_name(rc));
   }
+  spanout_fix(*so);
   return CP_OK;
 }
 
@@ -722,6 +756,17 @@ static int put_span (cp_segw *w, const char *name, size_t nlen,
   int rc = cp_ab_set(&w->ab, name, nlen, (uint32_t)(w->ndocs - 1), &set, err);
   if (rc != CP_OK) return rc;
   return cp_ab_span(&w->ab, set, base + start, base + end, a, na, err);
+}
+
+/* the same for names that are literals (cp_spanout_add_known) */
+static int put_span_lit (cp_segw *w, const char *name, size_t nlen,
+                         uint32_t base, uint32_t start, uint32_t end,
+                         const cp_attr *a, size_t na, cp_err *err) {
+  size_t set;
+  int rc = cp_ab_set_lit(&w->ab, name, nlen, (uint32_t)(w->ndocs - 1), &set,
+                         err);
+  if (rc != CP_OK) return rc;
+  return cp_ab_span_lit(&w->ab, set, base + start, base + end, a, na, err);
 }
 
 /* the sentence (paragraph) spans of a document from its starts
@@ -778,33 +823,20 @@ static int add_attrs (cp_segw *w, const cp_tokdoc *td, const cp_spanout *so,
   }
   else if (w->nprods > 0 && so != NULL) {
     const cp_spanout *o = so;
-    cp_attr *av = NULL;
-    size_t cap = 0;
     for (i = 0; i < o->n && rc == CP_OK; i++) {
       const soent *e = &o->v[i];
-      const char *set = o->pool.v + e->set;
-      if (e->nattrs > 0) {
-        if (e->nattrs > cap) {   /* grown only: most spans have a few */
-          cp_attr *na = (cp_attr *)realloc(av, e->nattrs * sizeof(cp_attr));
-          if (na == NULL) { rc = cp_err_set(err, CP_ENOMEM, "out of memory"); break; }
-          av = na;
-          cap = e->nattrs;
-        }
-        for (k = 0; k < e->nattrs; k++) {
-          const size_t *q = o->attrs + 4 * (e->attr + k);
-          av[k].key = o->pool.v + q[0];  av[k].keylen = q[1];
-          av[k].val = o->pool.v + q[2];  av[k].vallen = q[3];
-        }
-      }
+      const char *set = e->lit ? e->lit : o->pool.v + e->set;
+      const cp_attr *av = e->nattrs ? o->attrs + e->attr : NULL;
       if (is_sp(set, e->setlen, 's') || is_sp(set, e->setlen, 'p')) {
         rc = cp_err_set(err, CP_EINVAL, "producers may not add to the "
                         "built-in span sets 's' and 'p'");
         break;
       }
-      rc = put_span(w, set, e->setlen, base, e->start, e->end, av,
-                    e->nattrs, err);
+      rc = e->lit ? put_span_lit(w, set, e->setlen, base, e->start, e->end,
+                                 av, e->nattrs, err)
+                  : put_span(w, set, e->setlen, base, e->start, e->end, av,
+                             e->nattrs, err);
     }
-    free(av);
   }
   if (rc == CP_OK && !have_s)
     rc = tile_spans(w, "s", &w->sents, s0, base + ntok, err);

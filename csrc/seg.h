@@ -66,9 +66,12 @@ int cp_spanout_add (cp_spanout *o, const char *set, size_t setlen,
                     uint32_t start, uint32_t end,
                     const cp_attr *attrs, size_t nattrs, cp_err *err);
 /* the same for a producer of this library whose set and attribute names
-** are literals known to match [a-z][a-z0-9_]* (the analysers): the names
-** are not checked again for every span (the builder still checks each
-** the first time it makes the set or key); positions and values are */
+** are string literals known to match [a-z][a-z0-9_]* (the analysers):
+** the names are not checked again for every span (the builder still
+** checks each the first time it makes the set or key), and they are kept
+** by address, not copied (the builder finds its sets and keys by that
+** address), so they must live as long as the program: literals, never a
+** buffer; positions and values are checked, and values copied */
 int cp_spanout_add_known (cp_spanout *o, const char *set, size_t setlen,
                           uint32_t start, uint32_t end,
                           const cp_attr *attrs, size_t nattrs, cp_err *err);

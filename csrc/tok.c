@@ -206,6 +206,11 @@ static int abbrev_period (const unsigned char *s, size_t n, size_t w,
 */
 static int abbrev_before (const unsigned char *s, size_t n, size_t dot) {
   size_t w = dot;
+  /* five letters before the dot, the common sentence end, make no
+  ** abbreviation: listed ones have at most four, and L.L.L never two
+  ** in a row */
+  while (w > 0 && dot - w < 5 && is_asciialpha(s[w - 1])) w--;
+  if (dot - w == 5) return 0;
   while (w > 0 && dot - w < 17 && (is_asciialpha(s[w - 1]) || s[w - 1] == '.'))
     w--;
   if (w == dot || s[w] == '.') return 0;

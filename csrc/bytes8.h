@@ -1,8 +1,10 @@
 /*
-** bytes8.h -- a short string's bytes as one 64-bit word, and the mixing
-** step of a hash over such words: the names (entity.c) and the place
-** table (place.c) hash and compare words eight bytes a step, which a
-** byte at a time cost 6% of their runs.  Not part of the C API.
+** bytes8.h -- a short string's bytes as one 64-bit word, the mixing step
+** of a hash over such words, and a word's lowest set bit: the names
+** (entity.c) and the place table (place.c) hash and compare words eight
+** bytes a step, which a byte at a time cost 6% of their runs; the
+** tokenizer (tok.c) and the names walk bit masks of 32 or 64 tokens or
+** bytes.  Not part of the C API.
 */
 #ifndef CP_BYTES8_H
 #define CP_BYTES8_H
@@ -35,6 +37,17 @@ static inline uint64_t cp_b8_load (const char *p, size_t k) {
 static inline uint64_t cp_b8_mix (uint64_t h, uint64_t w) {
   h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
   return h ^ (h >> 31);
+}
+
+/* the index of the lowest bit set in m (m != 0) */
+static inline unsigned cp_b8_ctz (uint64_t m) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m);
+#else
+  unsigned k = 0;
+  while (!(m & 1)) { m >>= 1;  k++; }
+  return k;
+#endif
 }
 
 #endif

@@ -468,17 +468,6 @@ static void context_kinds (ctx *x) {
 ** multi-word person names and aliases, which is small per document;
 ** bounded anyway by looking at the 64 longest candidates only.
 */
-/* the index of the lowest bit set in m (m != 0) */
-static size_t lowbit (uint64_t m) {
-#if defined(__GNUC__)
-  return (size_t)__builtin_ctzll(m);
-#else
-  size_t k = 0;
-  while (!(m & 1)) { m >>= 1;  k++; }
-  return k;
-#endif
-}
-
 static void link_names (ctx *x) {
   cp_entities *E = x->out;
   size_t i, cand[64], clen[64], nc = 0;
@@ -523,7 +512,7 @@ static void link_names (ctx *x) {
     for (; m != 0; m &= m - 1) {
       const cp_entity *c;
       size_t cl;
-      k = lowbit(m);
+      k = cp_b8_ctz(m);
       cl = clen[k];
       if (cl <= bestlen) continue;
       c = &E->v[cand[k]];

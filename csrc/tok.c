@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "tok.h"
 #include "unitab.h"
 #include "utf8.h"
@@ -114,17 +115,6 @@ static inline size_t alnum_run (const unsigned char *s, size_t n, size_t i) {
 #endif
   while (i < n && ASCIIWORD(s[i])) i++;
   return i;
-}
-
-/* index of the lowest set bit of x (x != 0) */
-static inline unsigned ctz64 (uint64_t x) {
-#if defined(__GNUC__)
-  return (unsigned)__builtin_ctzll(x);
-#else
-  unsigned i = 0;
-  while (!(x & 1)) { x >>= 1; i++; }
-  return i;
-#endif
 }
 
 /*
@@ -739,13 +729,13 @@ static int word_run (const unsigned char *s, size_t n, int corpus,
     good = ((uint64_t)sp1 << 16 | sp0) & (a >> 1);  /* blank, then word */
     /* the first byte that ends a word and is not good; the ends before
     ** it are all good (bits 33-63 of ~a: a sentinel) */
-    stop = ctz64(~a & ~good);
+    stop = cp_b8_ctz(~a & ~good);
     m = good & ((UINT64_C(1) << stop) - 1);
     /* at most 16 words end in the block */
     if (tv->cap - w->tn < 16 && (rc = tv_reserve(tv, w->tn + 16, err)) != CP_OK)
       return rc;
     for (t = tv->v + w->tn; m; m &= m - 1, t++) {
-      unsigned end = ctz64(m);
+      unsigned end = cp_b8_ctz(m);
       t->start = pos + k;
       t->stop = pos + end;
       t->flags = sent_starts(s, n, pos + k, &w->send, corpus);
